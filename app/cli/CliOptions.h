@@ -1,0 +1,33 @@
+#pragma once
+// Command-line parsing for exemplar-cli: one QCommandLineParser per command, so each command's
+// --help lists exactly the options it takes.
+#include <QCommandLineParser>
+#include <QStringList>
+
+namespace exemplar::cli {
+
+// Thrown for a usage mistake: printed with a hint to --help, exit code 2.
+struct UsageError {
+    QString message;
+};
+
+struct CommonOptions {
+    QString modelSpec;   // --model; empty → the default model
+    QString cacheDir;    // --cache-dir; empty → the default cache
+    bool noCache = false;
+    bool json = false;
+    bool quiet = false;
+};
+
+// Adds the options every command shares.
+void addCommonOptions(QCommandLineParser* parser);
+CommonOptions commonOptions(const QCommandLineParser& parser);
+
+// Parses ARGS (the command's own arguments) or throws UsageError. Handles --help itself.
+void parseOrThrow(QCommandLineParser* parser, const QString& command, const QStringList& args);
+
+int intOption(const QCommandLineParser& parser, const QString& name, int min, int max);
+double doubleOption(const QCommandLineParser& parser, const QString& name, double min, double max);
+quint64 seedOption(const QCommandLineParser& parser);
+
+} // namespace exemplar::cli

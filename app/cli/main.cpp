@@ -1,0 +1,73 @@
+// exemplar-cli: the headless face of Exemplar (embed, train, classify, eval, info).
+#include "CliCommands.h"
+#include "CliOptions.h"
+#include "Error.h"
+#include "Feedback.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+#include <map>
+
+namespace {
+
+const char* const kUsage =
+    "Usage: exemplar-cli COMMAND [options]\n"
+    "\n"
+    "Build an image classifier from a few labeled photos per class (one folder per class).\n"
+    "\n"
+    "Commands:\n"
+    "  embed DATASET                 embed every photo (cached) and report unreadable files\n"
+    "  train DATASET --out SET.exref train a reference set; report on held-out photos\n"
+    "  classify SET.exref PHOTO...   classify photos with a trained reference set\n"
+    "  eval DATASET                  compare methods with the honest pool/test protocol\n"
+    "  info [SET.exref]              describe a reference set, or the model and cache\n"
+    "\n"
+    "Run 'exemplar-cli COMMAND --help' for a command's options.\n";
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("exemplar-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(EXEMPLAR_VERSION));
+
+    QStringList args = app.arguments().mid(1);
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
+        std::fputs(kUsage, args.isEmpty() ? stderr : stdout);
+        return args.isEmpty() ? 2 : 0;
+    }
+    if (args.first() == QLatin1String("--version")) {
+        std::printf("exemplar-cli %s\n", EXEMPLAR_VERSION);
+        return 0;
+    }
+    const std::map<QString, int (*)(const QStringList&)> commands{
+        {QStringLiteral("embed"), exemplar::cli::runEmbed},
+        {QStringLiteral("train"), exemplar::cli::runTrain},
+        {QStringLiteral("classify"), exemplar::cli::runClassify},
+        {QStringLiteral("eval"), exemplar::cli::runEval},
+        {QStringLiteral("info"), exemplar::cli::runInfo},
+    };
+    const QString command = args.takeFirst();
+    const auto found = commands.find(command);
+    if (found == commands.end()) {
+        std::fprintf(stderr, "exemplar-cli: error: unknown command \"%s\" (try --help)\n", qPrintable(command));
+        return 2;
+    }
+    try {
+        return found->second(args);
+    } catch (const exemplar::cli::UsageError& e) {
+        std::fprintf(stderr, "exemplar-cli %s: error: %s (try 'exemplar-cli %s --help')\n",
+                     qPrintable(command), qPrintable(e.message), qPrintable(command));
+        return 2;
+    } catch (const exemplar::Error& e) {
+        std::fprintf(stderr, "exemplar-cli %s: error: %s\n", qPrintable(command), e.what());
+        return 1;
+    } catch (const exemplar::OperationCanceled&) {
+        std::fprintf(stderr, "exemplar-cli %s: canceled\n", qPrintable(command));
+        return 130;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "exemplar-cli %s: error: unexpected failure: %s\n", qPrintable(command), e.what());
+        return 1;
+    }
+}

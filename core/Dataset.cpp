@@ -1,0 +1,106 @@
+#include "Dataset.h"
+
+#include "Error.h"
+#include "ImageDecoder.h"
+
+#include <QCollator>
+#include <QDir>
+#include <QFileInfo>
+#include <algorithm>
+
+namespace exemplar {
+
+namespace {
+
+// Sorts names the way a file manager does ("img2" before "img10"), so listings look familiar.
+void sortNaturally(QFileInfoList* entries)
+{
+    QCollator collator;
+    collator.setNumericMode(true);
+    std::sort(entries->begin(), entries->end(), [&](const QFileInfo& a, const QFileInfo& b) {
+        return collator.compare(a.fileName(), b.fileName()) < 0;
+    });
+}
+
+void addClassFolder(Dataset* dataset, const QString& folder, const QString& className)
+{
+    const int classIndex = dataset->classNames.size();
+    dataset->classNames << className;
+    dataset->classFolders << QFileInfo(folder).absoluteFilePath();
+
+    // QDir::Hidden is left out on purpose: dot-files (.DS_Store, ._photo.jpg) are not photos.
+    QFileInfoList entries = QDir(folder).entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot |
+                                                       QDir::System);
+    sortNaturally(&entries);
+    int count = 0;
+    for (const QFileInfo& entry : entries) {
+        const QString path = entry.absoluteFilePath();
+        if (entry.isDir()) {
+            dataset->skipped.push_back({path, QStringLiteral("subfolder inside a class folder (not scanned)")});
+        } else if (entry.isSymLink() && !entry.exists()) {
+            dataset->skipped.push_back({path, QStringLiteral("broken symbolic link")});
+        } else if (!hasSupportedImageExtension(entry.fileName())) {
+            dataset->skipped.push_back({path, QStringLiteral("not an image file type (supported: %1)")
+                                                  .arg(supportedImageExtensions().join(QStringLiteral(", ")))});
+        } else if (!entry.isReadable()) {
+            dataset->skipped.push_back({path, QStringLiteral("file is not readable (permissions)")});
+        } else {
+            dataset->photos.push_back({path, classIndex});
+            ++count;
+        }
+    }
+    if (count == 0)
+        dataset->warnings << QStringLiteral("class \"%1\" has no photos").arg(className);
+    else if (count == 1)
+        dataset->warnings << QStringLiteral("class \"%1\" has only one photo").arg(className);
+}
+
+} // namespace
+
+std::vector<int> Dataset::photosPerClass() const
+{
+    std::vector<int> counts(size_t(classCount()), 0);
+    for (const Photo& photo : photos) ++counts[size_t(photo.classIndex)];
+    return counts;
+}
+
+Dataset Dataset::scan(const QString& root)
+{
+    const QFileInfo info(root);
+    if (!info.exists()) throw Error(QStringLiteral("dataset folder %1 does not exist").arg(root));
+    if (!info.isDir()) throw Error(QStringLiteral("%1 is not a folder (expected one subfolder per class)").arg(root));
+    if (!info.isReadable()) throw Error(QStringLiteral("dataset folder %1 is not readable").arg(root));
+
+    QFileInfoList entries = QDir(root).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot);
+    sortNaturally(&entries);
+    QStringList folders;
+    for (const QFileInfo& entry : entries) folders << entry.absoluteFilePath();
+    if (folders.isEmpty())
+        throw Error(QStringLiteral("%1 has no class folders (expected one subfolder per class)").arg(root));
+
+    Dataset dataset = fromClassFolders(folders);
+    // Loose files beside the class folders belong to no class: say so rather than ignore them.
+    const QFileInfoList looseFiles = QDir(root).entryInfoList(QDir::Files);
+    for (const QFileInfo& file : looseFiles)
+        dataset.skipped.push_back({file.absoluteFilePath(), QStringLiteral("file outside any class folder")});
+    return dataset;
+}
+
+Dataset Dataset::fromClassFolders(const QStringList& folders)
+{
+    Dataset dataset;
+    for (const QString& folder : folders) {
+        const QFileInfo info(folder);
+        const QString name = info.fileName();
+        if (!info.isDir()) {
+            dataset.skipped.push_back({folder, QStringLiteral("not a folder")});
+        } else if (dataset.classNames.contains(name)) {
+            dataset.skipped.push_back({folder, QStringLiteral("a class named \"%1\" already exists").arg(name)});
+        } else {
+            addClassFolder(&dataset, folder, name);
+        }
+    }
+    return dataset;
+}
+
+} // namespace exemplar

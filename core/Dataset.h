@@ -1,0 +1,38 @@
+#pragma once
+// A labeled photo collection: one folder per class. Scanning only lists files; decoding happens
+// while embedding, where unreadable photos join the same skipped list with their reason.
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace exemplar {
+
+struct Photo {
+    QString path;
+    int classIndex = -1;
+};
+
+struct SkippedFile {
+    QString path;
+    QString reason;
+};
+
+struct Dataset {
+    QStringList classNames;         // sorted by folder name, unique
+    QStringList classFolders;       // absolute paths, parallel to classNames
+    std::vector<Photo> photos;      // ordered by class, then file name
+    std::vector<SkippedFile> skipped;
+    QStringList warnings;           // e.g. empty class, one-photo class
+
+    int classCount() const { return classNames.size(); }
+    int photoCount() const { return int(photos.size()); }
+    std::vector<int> photosPerClass() const;
+
+    // ROOT's immediate subfolders are the classes. Throws Error if ROOT is not a readable folder
+    // or has no class folders.
+    static Dataset scan(const QString& root);
+    // Each folder is one class named after it (what the GUI gets when folders are dropped).
+    static Dataset fromClassFolders(const QStringList& folders);
+};
+
+} // namespace exemplar

@@ -1,0 +1,126 @@
+#include "Embedder.h"
+
+#include "Error.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonDocument>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace exemplar {
+
+struct Embedder::Impl {
+    ModelSpec spec;
+    cv::dnn::Net net;
+    QByteArray onnxSha256;
+    QByteArray identity;
+    std::vector<cv::String> outputNames;
+
+    cv::Mat blobFor(const cv::Mat& bgr) const
+    {
+        if (bgr.empty() || bgr.type() != CV_8UC3)
+            throw Error(QStringLiteral("internal: embedder expects an 8-bit 3-channel image"));
+        cv::Mat resized;
+        // The whole photo is resized (no crop): the design notes found that squashing keeps the
+        // whole object and beat center-cropping or letterboxing for nearest-neighbour accuracy.
+        cv::resize(bgr, resized, cv::Size(spec.inputWidth, spec.inputHeight), 0, 0,
+                   spec.resize == QLatin1String("linear") ? cv::INTER_LINEAR : cv::INTER_AREA);
+        if (spec.rgb) cv::cvtColor(resized, resized, cv::COLOR_BGR2RGB);
+        cv::Mat input;
+        resized.convertTo(input, CV_32F, spec.scale);
+        // Per-channel (value − mean) / std in the network's channel order.
+        const cv::Scalar mean(spec.mean[0], spec.mean[1], spec.mean[2]);
+        const cv::Scalar inverseStd(1.0 / spec.std[0], 1.0 / spec.std[1], 1.0 / spec.std[2]);
+        cv::subtract(input, mean, input);
+        cv::multiply(input, inverseStd, input);
+        return cv::dnn::blobFromImage(input);  // HWC → NCHW, no further scaling
+    }
+};
+
+Embedder::Embedder(const ModelSpec& spec) : d(std::make_unique<Impl>())
+{
+    d->spec = spec;
+    QFile onnx(spec.onnxPath);
+    if (!onnx.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot open model %1: %2 (run scripts/setup.sh to obtain the default model)")
+                        .arg(spec.onnxPath, onnx.errorString()));
+    const QByteArray bytes = onnx.readAll();
+    d->onnxSha256 = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+    const QByteArray preprocessing = QJsonDocument(spec.preprocessingJson()).toJson(QJsonDocument::Compact);
+    d->identity = QCryptographicHash::hash(d->onnxSha256 + preprocessing, QCryptographicHash::Sha256).toHex();
+
+    try {
+        d->net = cv::dnn::readNetFromONNX(bytes.constData(), size_t(bytes.size()));
+    } catch (const cv::Exception& e) {
+        throw Error(QStringLiteral("cannot load model %1: OpenCV rejected it (%2)")
+                        .arg(spec.onnxPath, QString::fromStdString(e.msg).trimmed()));
+    }
+    if (d->net.empty()) throw Error(QStringLiteral("cannot load model %1: empty network").arg(spec.onnxPath));
+    d->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    d->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    d->outputNames.push_back(spec.embeddingOutput.toStdString());
+    if (!spec.logitsOutput.isEmpty()) d->outputNames.push_back(spec.logitsOutput.toStdString());
+
+    // One dry run proves that the outputs exist and have the sizes the spec promises, so that a
+    // wrong model is refused now with a clear message instead of failing on the first photo.
+    Vector embedding, logits;
+    try {
+        run(cv::Mat(spec.inputHeight, spec.inputWidth, CV_8UC3, cv::Scalar(128, 128, 128)), &embedding, &logits);
+    } catch (const Error&) {
+        throw;
+    } catch (const cv::Exception& e) {
+        throw Error(QStringLiteral("model %1 does not run with spec %2: %3")
+                        .arg(spec.onnxPath, spec.specPath, QString::fromStdString(e.msg).trimmed()));
+    }
+}
+
+Embedder::~Embedder() = default;
+
+const ModelSpec& Embedder::spec() const { return d->spec; }
+QByteArray Embedder::onnxSha256() const { return d->onnxSha256; }
+QByteArray Embedder::identity() const { return d->identity; }
+int Embedder::dim() const { return d->spec.embeddingDim; }
+
+Vector Embedder::embed(const cv::Mat& bgr)
+{
+    Vector embedding;
+    run(bgr, &embedding, nullptr);
+    return embedding;
+}
+
+void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
+{
+    d->net.setInput(d->blobFor(bgr), d->spec.inputName.toStdString());
+    std::vector<cv::Mat> outputs;
+    try {
+        d->net.forward(outputs, d->outputNames);
+    } catch (const cv::Exception& e) {
+        throw Error(QStringLiteral("model %1 failed to run: %2")
+                        .arg(d->spec.onnxPath, QString::fromStdString(e.msg).trimmed()));
+    }
+    const cv::Mat& out = outputs.at(0);
+    if (int(out.total()) != d->spec.embeddingDim)
+        throw Error(QStringLiteral("model %1: output \"%2\" has %3 values but the spec says %4")
+                        .arg(d->spec.onnxPath, d->spec.embeddingOutput)
+                        .arg(out.total()).arg(d->spec.embeddingDim));
+    if (embedding) {
+        *embedding = Eigen::Map<const Vector>(out.ptr<float>(), d->spec.embeddingDim);
+        const float norm = embedding->norm();
+        if (!(norm > 0) || !std::isfinite(norm))
+            throw Error(QStringLiteral("model %1 produced a zero or non-finite embedding").arg(d->spec.onnxPath));
+        *embedding /= norm;
+    }
+    if (outputs.size() > 1) {
+        const cv::Mat& raw = outputs[1];
+        if (int(raw.total()) != d->spec.logitsClasses)
+            throw Error(QStringLiteral("model %1: output \"%2\" has %3 values but the spec says %4")
+                            .arg(d->spec.onnxPath, d->spec.logitsOutput)
+                            .arg(raw.total()).arg(d->spec.logitsClasses));
+        if (logits) *logits = Eigen::Map<const Vector>(raw.ptr<float>(), d->spec.logitsClasses);
+    } else if (logits) {
+        logits->resize(0);
+    }
+}
+
+} // namespace exemplar

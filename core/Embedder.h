@@ -1,0 +1,38 @@
+#pragma once
+// Runs the ONNX network through OpenCV DNN (readNet → blobFromImage → forward, as in OpenCV's
+// classification sample) and returns L2-normalized embeddings. One Embedder per thread: a
+// cv::dnn::Net is not safe to share.
+#include "ModelSpec.h"
+#include "Types.h"
+
+#include <QByteArray>
+#include <memory>
+#include <opencv2/core.hpp>
+
+namespace exemplar {
+
+class Embedder {
+public:
+    // Loads and checks the model (one dry run verifies the embedding size). Throws Error.
+    explicit Embedder(const ModelSpec& spec);
+    ~Embedder();
+    Embedder(const Embedder&) = delete;
+    Embedder& operator=(const Embedder&) = delete;
+
+    const ModelSpec& spec() const;
+    // SHA-256 of the ONNX file: the model identity recorded in reference-set files.
+    QByteArray onnxSha256() const;
+    // Hash of the ONNX file and the preprocessing: the embedding cache's model key.
+    QByteArray identity() const;
+    int dim() const;
+
+    Vector embed(const cv::Mat& bgr);  // L2-normalized
+    // Both outputs of one forward pass; logits is empty when the spec has none.
+    void run(const cv::Mat& bgr, Vector* embedding, Vector* logits);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace exemplar

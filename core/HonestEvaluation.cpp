@@ -1,0 +1,194 @@
+#include "HonestEvaluation.h"
+
+#include "EmbeddingSet.h"
+#include "Error.h"
+#include "Feedback.h"
+#include "Metrics.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+namespace exemplar {
+
+namespace {
+
+void summarize(const std::vector<double>& values, double* mean, double* stddev)
+{
+    *mean = 0;
+    *stddev = 0;
+    if (values.empty()) return;
+    *mean = std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+    if (values.size() < 2) return;
+    double squares = 0;
+    for (double v : values) squares += (v - *mean) * (v - *mean);
+    *stddev = std::sqrt(squares / double(values.size() - 1));  // sample standard deviation
+}
+
+QJsonArray toJsonArray(const std::vector<double>& values)
+{
+    QJsonArray array;
+    for (double v : values) array.append(v);
+    return array;
+}
+
+// Repetition r's split seed: distinct per repetition, reproducible from the user's --seed.
+quint64 splitSeed(quint64 seed, int repetition)
+{
+    std::seed_seq sequence{quint32(seed), quint32(seed >> 32), quint32(repetition)};
+    std::mt19937_64 generator(sequence);
+    return generator();
+}
+
+} // namespace
+
+namespace {
+
+// Shuffles each class's rows and lets TAKE decide how many go to the pool; the rest are tested.
+template <typename PoolSize>
+void splitPerClass(const std::vector<int>& labels, int classCount, quint64 seed, PoolSize take,
+                   std::vector<int>* poolRows, std::vector<int>* testRows)
+{
+    poolRows->clear();
+    testRows->clear();
+    std::mt19937_64 generator(seed);
+    for (int c = 0; c < classCount; ++c) {
+        std::vector<int> rows;
+        for (size_t i = 0; i < labels.size(); ++i)
+            if (labels[i] == c) rows.push_back(int(i));
+        std::shuffle(rows.begin(), rows.end(), generator);
+        const int inPool = take(int(rows.size()));
+        poolRows->insert(poolRows->end(), rows.begin(), rows.begin() + inPool);
+        testRows->insert(testRows->end(), rows.begin() + inPool, rows.end());
+    }
+    std::sort(poolRows->begin(), poolRows->end());
+    std::sort(testRows->begin(), testRows->end());
+}
+
+} // namespace
+
+void drawPoolSplit(const std::vector<int>& labels, int classCount, int poolPerClass, quint64 seed,
+                   std::vector<int>* poolRows, std::vector<int>* testRows)
+{
+    // A class with too few photos still keeps one test photo, so it is measured at all.
+    splitPerClass(labels, classCount, seed,
+                  [&](int n) { return n <= 1 ? n : std::min(poolPerClass, n - 1); }, poolRows, testRows);
+}
+
+void drawHoldoutSplit(const std::vector<int>& labels, int classCount, double fraction, quint64 seed,
+                      std::vector<int>* poolRows, std::vector<int>* heldOutRows)
+{
+    splitPerClass(labels, classCount, seed, [&](int n) {
+        if (n <= 1 || fraction <= 0) return n;
+        const int held = std::clamp(int(std::lround(fraction * n)), 1, n - 1);
+        return n - held;
+    }, poolRows, heldOutRows);
+}
+
+EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& options, Feedback* feedback)
+{
+    if (options.pool < 1) throw Error(QStringLiteral("--pool must be at least 1"));
+    if (options.repeats < 1) throw Error(QStringLiteral("--repeats must be at least 1"));
+    if (options.methods.isEmpty()) throw Error(QStringLiteral("no methods to evaluate"));
+    for (const QString& method : options.methods)
+        if (!isTrainingMethod(method))
+            throw Error(QStringLiteral("unknown method \"%1\" (known: %2)")
+                            .arg(method, trainingMethodNames().join(QStringLiteral(", "))));
+    if (data.size() == 0) throw Error(QStringLiteral("no photos could be read: nothing to evaluate"));
+
+    EvaluationReport report;
+    report.classes = data.classCount();
+    report.photos = data.size();
+    report.pool = options.pool;
+    report.repeats = options.repeats;
+    report.seed = options.seed;
+    const std::vector<int> counts = data.countsPerClass();
+    for (int c = 0; c < data.classCount(); ++c) {
+        if (counts[size_t(c)] <= options.pool)
+            report.warnings << QStringLiteral("class \"%1\" has %2 photos, not more than the pool of %3: "
+                                              "its pool is smaller so that at least one photo is tested")
+                                   .arg(data.classNames[c]).arg(counts[size_t(c)]).arg(options.pool);
+    }
+
+    std::vector<MethodSummary> summaries(size_t(options.methods.size()));
+    std::vector<std::vector<double>> referenceCounts(summaries.size()), seconds(summaries.size());
+    const qint64 steps = qint64(options.repeats) * options.methods.size();
+    for (int r = 0; r < options.repeats; ++r) {
+        std::vector<int> poolRows, testRows;
+        drawPoolSplit(data.labels, data.classCount(), options.pool, splitSeed(options.seed, r), &poolRows, &testRows);
+        report.testPhotosPerRepeat = int(testRows.size());
+        const EmbeddingSet pool = data.subset(poolRows);
+        const EmbeddingSet test = data.subset(testRows);
+
+        for (int m = 0; m < options.methods.size(); ++m) {
+            throwIfCanceled(feedback);
+            reportProgress(feedback, qint64(r) * options.methods.size() + m, steps,
+                           QStringLiteral("repetition %1/%2: %3").arg(r + 1).arg(options.repeats).arg(options.methods[m]));
+            TrainingOptions training = options.training;
+            training.method = options.methods[m];
+            training.optimizer.seed = options.training.optimizer.seed + quint64(r);
+            QElapsedTimer timer;
+            timer.start();
+            const TrainingResult trained = train(pool, training, feedback);
+            seconds[size_t(m)].push_back(timer.nsecsElapsed() / 1e9);
+            throwIfCanceled(feedback);
+
+            const Metrics metrics = Metrics::compute(test.labels, trained.head.predictClasses(test.vectors),
+                                                     data.classCount());
+            MethodSummary& summary = summaries[size_t(m)];
+            summary.name = options.methods[m];
+            summary.accuracies.push_back(metrics.accuracy);
+            summary.weightedF1s.push_back(metrics.weightedF1);
+            const std::vector<int> perClass = trained.head.referencesPerClass();
+            referenceCounts[size_t(m)].push_back(std::accumulate(perClass.begin(), perClass.end(), 0.0) /
+                                                 std::max(1, data.classCount()));
+        }
+    }
+    reportProgress(feedback, steps, steps, QString());
+
+    for (size_t m = 0; m < summaries.size(); ++m) {
+        MethodSummary& summary = summaries[m];
+        summarize(summary.accuracies, &summary.accuracyMean, &summary.accuracyStd);
+        summarize(summary.weightedF1s, &summary.weightedF1Mean, &summary.weightedF1Std);
+        double unused = 0;
+        summarize(referenceCounts[m], &summary.referencesPerClass, &unused);
+        summarize(seconds[m], &summary.seconds, &unused);
+    }
+    report.methods = std::move(summaries);
+    return report;
+}
+
+QJsonObject EvaluationReport::toJson() const
+{
+    QJsonObject methodsJson;
+    for (const MethodSummary& m : methods) {
+        methodsJson.insert(m.name, QJsonObject{
+                                       {QStringLiteral("accuracy"), m.accuracyMean},
+                                       {QStringLiteral("accuracy_std"), m.accuracyStd},
+                                       {QStringLiteral("weighted_f1"), m.weightedF1Mean},
+                                       {QStringLiteral("weighted_f1_std"), m.weightedF1Std},
+                                       {QStringLiteral("references_per_class"), m.referencesPerClass},
+                                       {QStringLiteral("seconds"), m.seconds},
+                                       {QStringLiteral("accuracy_per_repeat"), toJsonArray(m.accuracies)},
+                                   });
+    }
+    return QJsonObject{
+        {QStringLiteral("dataset"), dataset},
+        {QStringLiteral("classes"), classes},
+        {QStringLiteral("photos"), photos},
+        {QStringLiteral("pool"), pool},
+        {QStringLiteral("repeats"), repeats},
+        {QStringLiteral("seed"), QString::number(seed)},
+        {QStringLiteral("test_photos_per_repeat"), testPhotosPerRepeat},
+        {QStringLiteral("protocol"),
+         QStringLiteral("per repetition and class, the pool is drawn at random and every other photo is a test photo; "
+                        "each method is trained on the pool only and scored on the test photos only")},
+        {QStringLiteral("methods"), methodsJson},
+        {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
+    };
+}
+
+} // namespace exemplar

@@ -1,0 +1,58 @@
+#pragma once
+// The honest protocol: per repetition and class, draw M photos as the pool and keep the rest as
+// test photos; each method is trained on the pool only and scored on the test photos only.
+#include "TrainingMethod.h"
+
+#include <QJsonObject>
+#include <QStringList>
+#include <vector>
+
+namespace exemplar {
+
+struct EmbeddingSet;
+class Feedback;
+
+struct EvaluationOptions {
+    int pool = 10;
+    int repeats = 10;
+    quint64 seed = 1;
+    QStringList methods{QStringLiteral("all"), QStringLiteral("centroid"), QStringLiteral("seed")};
+    TrainingOptions training;  // optimizer and centrality settings for "seed"
+};
+
+struct MethodSummary {
+    QString name;
+    std::vector<double> accuracies;   // one per repetition
+    std::vector<double> weightedF1s;
+    double accuracyMean = 0, accuracyStd = 0;
+    double weightedF1Mean = 0, weightedF1Std = 0;
+    double referencesPerClass = 0;    // mean over repetitions and classes
+    double seconds = 0;               // mean training time per repetition
+};
+
+struct EvaluationReport {
+    QString dataset;
+    int classes = 0;
+    int photos = 0;
+    int pool = 0;
+    int repeats = 0;
+    quint64 seed = 0;
+    int testPhotosPerRepeat = 0;
+    std::vector<MethodSummary> methods;
+    QStringList warnings;
+    QJsonObject toJson() const;
+};
+
+// Splits for one repetition: pool and test row indices (disjoint, stratified by class).
+void drawPoolSplit(const std::vector<int>& labels, int classCount, int poolPerClass,
+                   quint64 seed, std::vector<int>* poolRows, std::vector<int>* testRows);
+
+// A held-out split for training a reference set that is reported on honestly: per class, a
+// FRACTION of the photos (rounded, at least one when the class has two or more) is held out.
+void drawHoldoutSplit(const std::vector<int>& labels, int classCount, double fraction, quint64 seed,
+                      std::vector<int>* poolRows, std::vector<int>* heldOutRows);
+
+EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& options,
+                                  Feedback* feedback = nullptr);
+
+} // namespace exemplar

@@ -1,0 +1,161 @@
+#include "ImageDecoder.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <opencv2/imgcodecs.hpp>
+
+#include <cstdlib>
+#include <utility>
+
+namespace exemplar {
+
+namespace {
+
+quint64 readUInt(const QByteArray& data, qsizetype offset, int bytes, bool littleEndian)
+{
+    if (offset < 0 || offset + bytes > data.size()) return 0;
+    quint64 value = 0;
+    for (int i = 0; i < bytes; ++i)
+        value |= quint64(quint8(data[offset + i])) << (8 * (littleEndian ? i : bytes - 1 - i));
+    return value;
+}
+
+// Width and height as the header claims them, read before decoding: a tiny file claiming a huge
+// image (a decompression bomb) must be refused before OpenCV allocates its pixels, and OpenCV's
+// own limit (OPENCV_IO_MAX_IMAGE_PIXELS, 2^30 pixels) lets a 3 GB image through. Covers the
+// formats we list; {0, 0} when not recognised, and OpenCV decides as before.
+std::pair<quint64, quint64> claimedSize(const QByteArray& d)
+{
+    auto be = [&](qsizetype offset, int bytes) { return readUInt(d, offset, bytes, false); };
+    auto le = [&](qsizetype offset, int bytes) { return readUInt(d, offset, bytes, true); };
+    if (d.startsWith("\x89PNG\r\n\x1a\n")) return {be(16, 4), be(20, 4)};  // IHDR
+    if (d.startsWith("BM")) {
+        if (le(14, 4) == 12) return {le(18, 2), le(20, 2)};                   // OS/2 core header
+        return {le(18, 4), quint64(std::llabs(qint32(quint32(le(22, 4)))))};  // negative: top-down
+    }
+    if (d.startsWith("RIFF") && d.mid(8, 4) == "WEBP") {
+        const QByteArray chunk = d.mid(12, 4);
+        if (chunk == "VP8X") return {le(24, 3) + 1, le(27, 3) + 1};
+        if (chunk == "VP8L") return {(le(21, 4) & 0x3FFF) + 1, ((le(21, 4) >> 14) & 0x3FFF) + 1};
+        if (chunk == "VP8 ") return {le(26, 2) & 0x3FFF, le(28, 2) & 0x3FFF};
+    }
+    if (d.startsWith("\xFF\xD8")) {
+        // Walk the marker segments up to the frame header (SOFn: height, then width).
+        qsizetype pos = 2;
+        while (pos + 4 <= d.size() && quint8(d[pos]) == 0xFF) {
+            const quint8 marker = quint8(d[pos + 1]);
+            if (marker == 0xFF) { ++pos; continue; }  // fill byte
+            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) { pos += 2; continue; }  // no length
+            if (marker == 0xD9 || marker == 0xDA) break;  // end or scan data before any frame header
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC)
+                return {be(pos + 7, 2), be(pos + 5, 2)};
+            pos += 2 + qsizetype(be(pos + 2, 2));
+        }
+    }
+    const bool intel = d.startsWith(QByteArrayView("II*\0", 4));
+    if (intel || d.startsWith(QByteArrayView("MM\0*", 4))) {
+        // First IFD (the page imdecode reads): tags 256 ImageWidth, 257 ImageLength.
+        auto get = [&](qsizetype offset, int bytes) { return readUInt(d, offset, bytes, intel); };
+        const qsizetype ifd = qsizetype(get(4, 4));
+        quint64 width = 0, height = 0;
+        for (quint64 i = 0, count = get(ifd, 2); i < count; ++i) {
+            const qsizetype entry = ifd + 2 + 12 * qsizetype(i);
+            const quint64 value = get(entry + 2, 2) == 3 ? get(entry + 8, 2) : get(entry + 8, 4);
+            if (get(entry, 2) == 256) width = value;
+            else if (get(entry, 2) == 257) height = value;
+        }
+        return {width, height};
+    }
+    return {0, 0};
+}
+
+QString tooLarge(quint64 width, quint64 height)
+{
+    return QStringLiteral("image too large (%1×%2 pixels)").arg(width).arg(height);
+}
+
+} // namespace
+
+QStringList supportedImageExtensions()
+{
+    return {QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("jpe"),
+            QStringLiteral("png"), QStringLiteral("bmp"),  QStringLiteral("tif"),
+            QStringLiteral("tiff"), QStringLiteral("webp")};
+}
+
+bool hasSupportedImageExtension(const QString& fileName)
+{
+    static const QStringList extensions = supportedImageExtensions();
+    return extensions.contains(QFileInfo(fileName).suffix().toLower());
+}
+
+PhotoBytes readPhotoBytes(const QString& path)
+{
+    PhotoBytes result;
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        result.error = QStringLiteral("file does not exist");
+        return result;
+    }
+    if (!info.isFile()) {
+        result.error = QStringLiteral("not a regular file");
+        return result;
+    }
+    if (info.size() == 0) {
+        result.error = QStringLiteral("empty file (0 bytes)");
+        return result;
+    }
+    if (info.size() > kMaxPhotoFileBytes) {
+        result.error = QStringLiteral("file too large (%1 MB)").arg(info.size() / (1024 * 1024));
+        return result;
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        result.error = QStringLiteral("cannot read: %1").arg(file.errorString());
+        return result;
+    }
+    result.data = file.readAll();
+    if (result.data.size() != info.size()) {
+        result.error = QStringLiteral("read error: %1").arg(file.errorString());
+        result.data.clear();
+        return result;
+    }
+    result.sha256Hex = QCryptographicHash::hash(result.data, QCryptographicHash::Sha256).toHex();
+    return result;
+}
+
+DecodedPhoto decodePhoto(const QByteArray& data)
+{
+    DecodedPhoto result;
+    if (data.isEmpty()) {
+        result.error = QStringLiteral("empty file (0 bytes)");
+        return result;
+    }
+    const auto [width, height] = claimedSize(data);
+    if (width > 0 && height > quint64(kMaxPhotoPixels) / width) {
+        result.error = tooLarge(width, height);
+        return result;
+    }
+    try {
+        const cv::Mat buffer(1, int(data.size()), CV_8UC1,
+                             const_cast<char*>(data.constData()));
+        // IMREAD_COLOR applies the EXIF orientation (IMREAD_IGNORE_ORIENTATION is not set) and
+        // converts grey, palette, 16-bit and alpha images to 8-bit BGR.
+        result.bgr = cv::imdecode(buffer, cv::IMREAD_COLOR);
+    } catch (const cv::Exception& e) {
+        result.error = QStringLiteral("cannot decode image: %1").arg(QString::fromStdString(e.msg).trimmed());
+        return result;
+    }
+    if (result.bgr.empty()) {
+        result.error = QStringLiteral("not a readable image (unknown format or corrupt data)");
+        return result;
+    }
+    if (qint64(result.bgr.total()) > kMaxPhotoPixels) {
+        result.error = tooLarge(quint64(result.bgr.cols), quint64(result.bgr.rows));
+        result.bgr.release();
+    }
+    return result;
+}
+
+} // namespace exemplar

@@ -1,0 +1,36 @@
+#pragma once
+// Reads one photo file: its bytes (hashed for the embedding cache) and its decoded pixels with
+// EXIF orientation applied. Failures are values, not exceptions: a bad photo is skipped and
+// reported by the caller, and the run goes on.
+#include <QByteArray>
+#include <QString>
+#include <opencv2/core.hpp>
+
+namespace exemplar {
+
+struct PhotoBytes {
+    QByteArray data;
+    QByteArray sha256Hex;  // content hash: the cache key, and the identity of a reference photo
+    QString error;         // empty on success
+    bool ok() const { return error.isEmpty(); }
+};
+
+struct DecodedPhoto {
+    cv::Mat bgr;    // 8-bit, 3 channels, EXIF orientation applied
+    QString error;  // empty on success
+    bool ok() const { return error.isEmpty(); }
+};
+
+// Files larger than this are refused before reading (no real photo is this big).
+constexpr qint64 kMaxPhotoFileBytes = 512ll * 1024 * 1024;
+// Decoded images with more pixels than this are refused (decompression bombs).
+constexpr qint64 kMaxPhotoPixels = 200ll * 1000 * 1000;
+
+PhotoBytes readPhotoBytes(const QString& path);
+DecodedPhoto decodePhoto(const QByteArray& data);
+
+// True when the file name has an extension we try to decode (case-insensitive).
+bool hasSupportedImageExtension(const QString& fileName);
+QStringList supportedImageExtensions();
+
+} // namespace exemplar

@@ -1,0 +1,162 @@
+#include "ModelSpec.h"
+
+#include "Error.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace exemplar {
+
+namespace {
+
+QJsonObject requireObject(const QJsonObject& json, const QString& key, const QString& where)
+{
+    const QJsonValue value = json.value(key);
+    if (!value.isObject())
+        throw Error(QStringLiteral("model spec %1: \"%2\" is missing or not an object").arg(where, key));
+    return value.toObject();
+}
+
+QString requireString(const QJsonObject& json, const QString& key, const QString& where)
+{
+    const QJsonValue value = json.value(key);
+    if (!value.isString() || value.toString().isEmpty())
+        throw Error(QStringLiteral("model spec %1: \"%2\" is missing or not a string").arg(where, key));
+    return value.toString();
+}
+
+int requirePositiveInt(const QJsonObject& json, const QString& key, const QString& where, int max)
+{
+    const QJsonValue value = json.value(key);
+    const double number = value.toDouble(-1);
+    if (!value.isDouble() || number < 1 || number > max || number != double(int(number)))
+        throw Error(QStringLiteral("model spec %1: \"%2\" must be an integer in 1…%3").arg(where, key).arg(max));
+    return int(number);
+}
+
+std::array<double, 3> readTriple(const QJsonObject& json, const QString& key, double fallback,
+                                 const QString& where)
+{
+    std::array<double, 3> triple{{fallback, fallback, fallback}};
+    if (!json.contains(key)) return triple;
+    const QJsonArray array = json.value(key).toArray();
+    if (array.size() != 3)
+        throw Error(QStringLiteral("model spec %1: \"%2\" must be a list of 3 numbers").arg(where, key));
+    for (int i = 0; i < 3; ++i) {
+        if (!array[i].isDouble())
+            throw Error(QStringLiteral("model spec %1: \"%2\" must be a list of 3 numbers").arg(where, key));
+        triple[size_t(i)] = array[i].toDouble();
+    }
+    return triple;
+}
+
+QString besideSpec(const QString& specPath, const QString& fileName)
+{
+    return QFileInfo(fileName).isAbsolute()
+               ? fileName
+               : QFileInfo(specPath).absoluteDir().absoluteFilePath(fileName);
+}
+
+} // namespace
+
+ModelSpec ModelSpec::load(const QString& specPath)
+{
+    QFile file(specPath);
+    if (!file.exists())
+        throw Error(QStringLiteral("model spec %1 does not exist (run scripts/setup.sh to obtain the default "
+                                   "model, or pass --model SPEC.json)").arg(specPath));
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot read model spec %1: %2").arg(specPath, file.errorString()));
+    if (file.size() > 1024 * 1024)
+        throw Error(QStringLiteral("model spec %1 is too large to be a spec (is it the .onnx file?)").arg(specPath));
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        throw Error(QStringLiteral("model spec %1 is not valid JSON (%2); pass the .json spec, not the .onnx")
+                        .arg(specPath, parseError.errorString()));
+    return fromJson(document.object(), QFileInfo(specPath).absoluteFilePath());
+}
+
+ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
+{
+    const QString where = specPath;
+    const int version = json.value(QStringLiteral("spec_version")).toInt(1);
+    if (version != 1)
+        throw Error(QStringLiteral("model spec %1 has spec_version %2; this build reads version 1").arg(where).arg(version));
+
+    ModelSpec spec;
+    spec.specPath = specPath;
+    spec.name = requireString(json, QStringLiteral("name"), where);
+    spec.onnxPath = besideSpec(specPath, requireString(json, QStringLiteral("onnx"), where));
+
+    const QJsonObject input = requireObject(json, QStringLiteral("input"), where);
+    spec.inputName = input.value(QStringLiteral("name")).toString();
+    spec.inputWidth = requirePositiveInt(input, QStringLiteral("width"), where, 4096);
+    spec.inputHeight = requirePositiveInt(input, QStringLiteral("height"), where, 4096);
+    const QString order = input.value(QStringLiteral("color_order")).toString(QStringLiteral("RGB")).toUpper();
+    if (order != QLatin1String("RGB") && order != QLatin1String("BGR"))
+        throw Error(QStringLiteral("model spec %1: color_order must be RGB or BGR").arg(where));
+    spec.rgb = order == QLatin1String("RGB");
+    spec.scale = input.value(QStringLiteral("scale")).toDouble(1.0 / 255.0);
+    spec.mean = readTriple(input, QStringLiteral("mean"), 0.0, where);
+    spec.std = readTriple(input, QStringLiteral("std"), 1.0, where);
+    for (double s : spec.std)
+        if (s == 0) throw Error(QStringLiteral("model spec %1: std must not contain 0").arg(where));
+    spec.resize = input.value(QStringLiteral("resize")).toString(QStringLiteral("area"));
+    if (spec.resize != QLatin1String("area") && spec.resize != QLatin1String("linear"))
+        throw Error(QStringLiteral("model spec %1: resize must be \"area\" or \"linear\"").arg(where));
+    const QString crop = input.value(QStringLiteral("crop")).toString(QStringLiteral("none"));
+    if (crop != QLatin1String("none"))
+        throw Error(QStringLiteral("model spec %1: crop \"%2\" is not supported (only \"none\")").arg(where, crop));
+
+    const QJsonObject embedding = requireObject(json, QStringLiteral("embedding"), where);
+    spec.embeddingOutput = requireString(embedding, QStringLiteral("output"), where);
+    spec.embeddingDim = requirePositiveInt(embedding, QStringLiteral("dim"), where, 65536);
+
+    if (json.contains(QStringLiteral("logits"))) {
+        const QJsonObject logits = requireObject(json, QStringLiteral("logits"), where);
+        spec.logitsOutput = requireString(logits, QStringLiteral("output"), where);
+        spec.logitsClasses = requirePositiveInt(logits, QStringLiteral("classes"), where, 1000000);
+        const QString labels = logits.value(QStringLiteral("labels")).toString();
+        if (!labels.isEmpty()) spec.labelsPath = besideSpec(specPath, labels);
+    }
+    return spec;
+}
+
+QJsonObject ModelSpec::preprocessingJson() const
+{
+    auto triple = [](const std::array<double, 3>& t) { return QJsonArray{t[0], t[1], t[2]}; };
+    return QJsonObject{
+        {QStringLiteral("width"), inputWidth},
+        {QStringLiteral("height"), inputHeight},
+        {QStringLiteral("color_order"), rgb ? QStringLiteral("RGB") : QStringLiteral("BGR")},
+        {QStringLiteral("scale"), scale},
+        {QStringLiteral("mean"), triple(mean)},
+        {QStringLiteral("std"), triple(std)},
+        {QStringLiteral("resize"), resize},
+        {QStringLiteral("crop"), QStringLiteral("none")},
+        {QStringLiteral("embedding_output"), embeddingOutput},
+        {QStringLiteral("embedding_dim"), embeddingDim},
+        {QStringLiteral("normalization"), QStringLiteral("L2")},
+    };
+}
+
+QString defaultModelSpecPath()
+{
+    const QByteArray env = qgetenv("EXEMPLAR_MODEL");
+    if (!env.isEmpty()) return QString::fromLocal8Bit(env);
+    const QString relative = QStringLiteral("share/exemplar/models/efficientnet-b0.json");
+    QStringList candidates;
+    if (QCoreApplication::instance())
+        candidates << QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(QStringLiteral("../") + relative);
+    candidates << QStringLiteral("/usr/local/") + relative << QStringLiteral("/usr/") + relative;
+    for (const QString& candidate : candidates)
+        if (QFileInfo::exists(candidate)) return QDir::cleanPath(candidate);
+    return QDir::cleanPath(candidates.first());
+}
+
+} // namespace exemplar

@@ -1,0 +1,39 @@
+#pragma once
+// The model spec: a small JSON file beside each ONNX model that says how to feed it and which
+// output is the embedding, so that any ONNX image model can be plugged in without code changes.
+#include <QJsonObject>
+#include <QString>
+#include <array>
+
+namespace exemplar {
+
+struct ModelSpec {
+    QString specPath;   // absolute path of the .json spec
+    QString name;
+    QString onnxPath;   // absolute
+    QString inputName;
+    int inputWidth = 224;
+    int inputHeight = 224;
+    bool rgb = true;                       // colour order the network expects
+    double scale = 1.0 / 255.0;            // value = (pixel * scale - mean) / std
+    std::array<double, 3> mean{{0, 0, 0}};
+    std::array<double, 3> std{{1, 1, 1}};
+    QString resize = QStringLiteral("area"); // "area" or "linear"
+    QString embeddingOutput;
+    int embeddingDim = 0;
+    QString logitsOutput;                  // optional
+    int logitsClasses = 0;
+    QString labelsPath;                    // optional, absolute
+
+    // Throws Error with a clear message on a missing file, bad JSON or a missing field.
+    static ModelSpec load(const QString& specPath);
+    static ModelSpec fromJson(const QJsonObject& json, const QString& specPath);
+    // The preprocessing as recorded in reference-set files and mixed into the model identity.
+    QJsonObject preprocessingJson() const;
+};
+
+// Where the default model's spec is looked for: $EXEMPLAR_MODEL, then
+// <executable dir>/../share/exemplar/models/efficientnet-b0.json, then /usr/share/exemplar/models/.
+QString defaultModelSpecPath();
+
+} // namespace exemplar

@@ -1,0 +1,47 @@
+#pragma once
+// The classifier every method produces: an optional transform of the query embedding followed by
+// an argmax of dot products with reference vectors (plus a per-reference bias, zero for
+// nearest-neighbour methods). A class's score is its best reference's score.
+#include "Types.h"
+
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace exemplar {
+
+struct ReferenceInfo {
+    QString file;         // source file name (or a description, e.g. "mean of 12 photos")
+    QString contentHash;  // SHA-256 hex of the source file; empty for synthetic references
+};
+
+struct ClassScore {
+    int classIndex = -1;
+    float score = 0;
+    int referenceIndex = -1;  // the reference that gave this class its score
+};
+
+struct Prediction {
+    std::vector<ClassScore> ranked;  // every class with references, best first
+    float margin = 0;                // best score minus second best (0 with one class)
+    int bestClass() const { return ranked.empty() ? -1 : ranked.front().classIndex; }
+};
+
+struct ReferenceHead {
+    QStringList classNames;
+    Vector center;                    // empty: none. Else queries become normalize(x − center)
+    Matrix references;                // R×d
+    Vector bias;                      // R (zeros for nearest-neighbour heads)
+    std::vector<int> referenceClass;  // R
+    std::vector<ReferenceInfo> referenceInfo;  // R
+
+    int referenceCount() const { return int(references.rows()); }
+    int dim() const { return int(references.cols()); }
+    std::vector<int> referencesPerClass() const;
+
+    Vector transform(const Vector& embedding) const;
+    Prediction predict(const Vector& embedding) const;
+    std::vector<int> predictClasses(const Matrix& embeddings) const;  // one best class per row
+};
+
+} // namespace exemplar

@@ -1,0 +1,367 @@
+#include "ReferenceSetFile.h"
+
+#include "Embedder.h"
+#include "Error.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QtEndian>
+#include <cmath>
+
+namespace exemplar {
+namespace {
+
+constexpr QLatin1String kFormatName("exemplar-reference-set");
+// Caps keep a hostile or corrupt file from making the reader allocate without bound.
+constexpr int kMaxDim = 65536;
+constexpr int kMaxReferences = 1000000;
+constexpr qint64 kMaxFileBytes = qint64(1) << 30;
+
+QString displayPath(const QString& path) { return QDir::toNativeSeparators(path); }
+
+// Floats travel as base64 of little-endian float32 rather than as JSON numbers: Qt writes −0.0
+// as 0 and NaN as null, so only raw bits make every reload bit-identical.
+QString encodeFloats(const float* values, Eigen::Index count)
+{
+    QByteArray bytes(qsizetype(count) * 4, Qt::Uninitialized);
+    for (Eigen::Index i = 0; i < count; ++i) qToLittleEndian(values[i], bytes.data() + 4 * i);
+    return QString::fromLatin1(bytes.toBase64());
+}
+
+// Qt re-reads a double such as 2.5e18 as an integer and writes it back in another spelling, so
+// the writer seals the document in the form a reader will see after one parse.
+QJsonObject canonical(const QJsonObject& object)
+{
+    return QJsonDocument::fromJson(QJsonDocument(object).toJson(QJsonDocument::Compact)).object();
+}
+
+QByteArray checksumOf(const QJsonObject& objectWithoutChecksum)
+{
+    return QCryptographicHash::hash(
+               QJsonDocument(objectWithoutChecksum).toJson(QJsonDocument::Compact),
+               QCryptographicHash::Sha256)
+        .toHex();
+}
+
+bool allFinite(const float* values, Eigen::Index count)
+{
+    for (Eigen::Index i = 0; i < count; ++i)
+        if (!std::isfinite(values[i])) return false;
+    return true;
+}
+
+// Why a head cannot be saved, or an empty string when it can.
+QString headProblem(const ReferenceHead& head)
+{
+    const Eigen::Index r = head.references.rows();
+    const Eigen::Index d = head.references.cols();
+    if (d < 1 || d > kMaxDim) return QStringLiteral("embedding size %1").arg(d);
+    if (r > kMaxReferences) return QStringLiteral("%1 references").arg(r);
+    if (head.bias.size() != r)
+        return QStringLiteral("%1 biases for %2 references").arg(head.bias.size()).arg(r);
+    if (Eigen::Index(head.referenceClass.size()) != r)
+        return QStringLiteral("%1 reference classes for %2 references")
+            .arg(head.referenceClass.size())
+            .arg(r);
+    if (Eigen::Index(head.referenceInfo.size()) != r)
+        return QStringLiteral("%1 reference descriptions for %2 references")
+            .arg(head.referenceInfo.size())
+            .arg(r);
+    if (head.center.size() != 0 && head.center.size() != d)
+        return QStringLiteral("center of size %1 for embeddings of size %2")
+            .arg(head.center.size())
+            .arg(d);
+    for (int c : head.referenceClass)
+        if (c < 0 || c >= head.classNames.size())
+            return QStringLiteral("class index %1 with %2 classes").arg(c).arg(head.classNames.size());
+    if (!allFinite(head.references.data(), head.references.size()) ||
+        !allFinite(head.bias.data(), head.bias.size()) ||
+        !allFinite(head.center.data(), head.center.size()))
+        return QStringLiteral("a value that is not a finite number");
+    return {};
+}
+
+// Reads one file's JSON, throwing "<path> is damaged (<what>)" at the first problem.
+class Reader {
+public:
+    explicit Reader(const QString& path) : path_(displayPath(path)) {}
+
+    [[noreturn]] void damaged(const QString& what) const
+    {
+        throw Error(QStringLiteral("%1 is damaged (%2)").arg(path_, what));
+    }
+
+    QJsonValue field(const QJsonObject& object, const QString& key, const QString& where) const
+    {
+        const QJsonValue value = object.value(key);
+        if (value.isUndefined()) damaged(QStringLiteral("%1no \"%2\"").arg(where, key));
+        return value;
+    }
+
+    QJsonObject object(const QJsonObject& o, const QString& key, const QString& where = {}) const
+    {
+        const QJsonValue v = field(o, key, where);
+        if (!v.isObject()) damaged(QStringLiteral("%1\"%2\" is not an object").arg(where, key));
+        return v.toObject();
+    }
+
+    QJsonObject optionalObject(const QJsonObject& o, const QString& key) const
+    {
+        return o.contains(key) ? object(o, key) : QJsonObject();
+    }
+
+    QJsonArray array(const QJsonObject& o, const QString& key) const
+    {
+        const QJsonValue v = field(o, key, {});
+        if (!v.isArray()) damaged(QStringLiteral("\"%1\" is not a list").arg(key));
+        return v.toArray();
+    }
+
+    QString string(const QJsonObject& o, const QString& key, const QString& where = {}) const
+    {
+        const QJsonValue v = field(o, key, where);
+        if (!v.isString()) damaged(QStringLiteral("%1\"%2\" is not text").arg(where, key));
+        return v.toString();
+    }
+
+    int integer(const QJsonValue& v, int min, int max, const QString& what) const
+    {
+        const double x = v.toDouble(std::nan(""));
+        if (!(x >= min && x <= max) || x != std::floor(x))
+            damaged(QStringLiteral("%1 is not a whole number from %2 to %3")
+                        .arg(what)
+                        .arg(min)
+                        .arg(max));
+        return int(x);
+    }
+
+    // The raw little-endian bytes of exactly COUNT floats encoded in V.
+    QByteArray floats(const QJsonValue& v, Eigen::Index count, const QString& what) const
+    {
+        if (!v.isString()) damaged(QStringLiteral("%1 is not base64 text").arg(what));
+        const QString text = v.toString();
+        // Base64 of COUNT floats has a known length; checking it first avoids decoding a huge string.
+        if (text.size() != 4 * ((4 * count + 2) / 3))
+            damaged(QStringLiteral("%1 does not hold %2 numbers").arg(what).arg(count));
+        auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(),
+                                                      QByteArray::AbortOnBase64DecodingErrors);
+        if (decoded.decodingStatus != QByteArray::Base64DecodingStatus::Ok)
+            damaged(QStringLiteral("%1 is not valid base64").arg(what));
+        if (decoded.decoded.size() != 4 * count)
+            damaged(QStringLiteral("%1 does not hold %2 numbers").arg(what).arg(count));
+        return decoded.decoded;
+    }
+
+    void decodeInto(const QByteArray& bytes, float* out, Eigen::Index count,
+                    const QString& what) const
+    {
+        for (Eigen::Index i = 0; i < count; ++i)
+            out[i] = qFromLittleEndian<float>(bytes.constData() + 4 * i);
+        if (!allFinite(out, count))
+            damaged(QStringLiteral("%1 holds a value that is not a finite number").arg(what));
+    }
+
+private:
+    QString path_;
+};
+
+} // namespace
+
+void writeReferenceSet(const ReferenceSet& set, const QString& path)
+{
+    const ReferenceHead& head = set.head;
+    if (const QString problem = headProblem(head); !problem.isEmpty())
+        throw Error(QStringLiteral("cannot write %1: the reference set is inconsistent (%2)")
+                        .arg(displayPath(path), problem));
+
+    const Eigen::Index d = head.references.cols();
+    QJsonArray references;
+    for (Eigen::Index r = 0; r < head.references.rows(); ++r) {
+        const ReferenceInfo& info = head.referenceInfo[size_t(r)];
+        references.append(QJsonObject{
+            {QStringLiteral("class"), head.referenceClass[size_t(r)]},
+            {QStringLiteral("file"), info.file},
+            {QStringLiteral("content_sha256"), info.contentHash},
+            {QStringLiteral("bias"), encodeFloats(&head.bias[r], 1)},
+            {QStringLiteral("embedding"), encodeFloats(head.references.row(r).data(), d)},
+        });
+    }
+
+    const QString createdAt = set.createdAt.isEmpty()
+        ? QDateTime::currentDateTimeUtc().toString(Qt::ISODate)
+        : set.createdAt;
+    QJsonObject document = canonical(QJsonObject{
+        {QStringLiteral("format"), kFormatName},
+        {QStringLiteral("format_version"), kReferenceSetFormatVersion},
+        {QStringLiteral("created_at"), createdAt},
+        {QStringLiteral("model"),
+         QJsonObject{{QStringLiteral("name"), set.modelName},
+                     {QStringLiteral("onnx_sha256"), set.modelSha256},
+                     {QStringLiteral("preprocessing"), set.preprocessing}}},
+        {QStringLiteral("classes"), QJsonArray::fromStringList(head.classNames)},
+        {QStringLiteral("method"), set.method},
+        {QStringLiteral("selection"), set.selection},
+        {QStringLiteral("evaluation"), set.evaluation},
+        {QStringLiteral("extra"), set.extra},
+        {QStringLiteral("dim"), int(d)},
+        {QStringLiteral("transform"),
+         QJsonObject{{QStringLiteral("center"),
+                      head.center.size() ? QJsonValue(encodeFloats(head.center.data(), d))
+                                         : QJsonValue(QJsonValue::Null)}}},
+        {QStringLiteral("references"), references},
+    });
+    document.insert(QStringLiteral("checksum"), QString::fromLatin1(checksumOf(document)));
+    const QByteArray bytes = QJsonDocument(document).toJson(QJsonDocument::Indented);
+
+    // QSaveFile writes a temporary file and renames it over PATH only on success; on failure its
+    // destructor deletes the temporary file, so a previous file stays as it was.
+    QSaveFile file(path);
+    const auto fail = [&] {
+        throw Error(QStringLiteral("cannot write %1: %2").arg(displayPath(path), file.errorString()));
+    };
+    // Unbuffered, and written until done: Qt reports a short write (the disk filling up midway)
+    // without a reason, and only the next attempt yields the OS's "No space left on device".
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) fail();
+    for (qint64 written = 0; written < bytes.size();) {
+        const qint64 n = file.write(bytes.constData() + written, bytes.size() - written);
+        if (n <= 0) fail();
+        written += n;
+    }
+    if (!file.commit()) fail();
+}
+
+ReferenceSet readReferenceSet(const QString& path)
+{
+    const QString shown = displayPath(path);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot open %1: %2").arg(shown, file.errorString()));
+    // Chunks, not one read of the cap: QIODevice::read(n) allocates n bytes up front, and a size
+    // query says nothing about pipes or devices.
+    QByteArray bytes;
+    bytes.reserve(qsizetype(qBound<qint64>(0, file.size(), kMaxFileBytes)));
+    for (QByteArray chunk; !(chunk = file.read(qint64(1) << 20)).isEmpty();) {
+        bytes += chunk;
+        if (bytes.size() > kMaxFileBytes)
+            throw Error(QStringLiteral("%1 is not an Exemplar reference set (larger than %2 bytes)")
+                            .arg(shown)
+                            .arg(kMaxFileBytes));
+    }
+    if (file.error() != QFileDevice::NoError)
+        throw Error(QStringLiteral("cannot read %1: %2").arg(shown, file.errorString()));
+
+    const Reader in(path);
+    if (bytes.isEmpty()) in.damaged(QStringLiteral("the file is empty"));
+    QJsonParseError parseError;
+    const QJsonDocument json = QJsonDocument::fromJson(bytes, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        in.damaged(QStringLiteral("not valid JSON: %1 at offset %2")
+                       .arg(parseError.errorString())
+                       .arg(parseError.offset));
+    QJsonObject root = json.object();
+    if (!json.isObject() || root.value(QStringLiteral("format")).toString() != kFormatName)
+        throw Error(QStringLiteral("%1 is not an Exemplar reference set").arg(shown));
+
+    // The version comes before the checksum: a newer format may seal its content differently.
+    const QJsonValue version = root.value(QStringLiteral("format_version"));
+    const double versionNumber = version.toDouble(std::nan(""));
+    if (versionNumber > kReferenceSetFormatVersion && std::isfinite(versionNumber))
+        throw Error(QStringLiteral("%1 was written by a newer Exemplar (format version %2; this "
+                                   "build reads up to %3)")
+                        .arg(shown)
+                        .arg(versionNumber)
+                        .arg(kReferenceSetFormatVersion));
+    ReferenceSet set;
+    set.formatVersion = in.integer(version, 1, kReferenceSetFormatVersion,
+                                   QStringLiteral("\"format_version\""));
+
+    const QString checksum = in.string(root, QStringLiteral("checksum"));
+    root.remove(QStringLiteral("checksum"));
+    if (checksum.compare(QString::fromLatin1(checksumOf(root)), Qt::CaseInsensitive) != 0)
+        in.damaged(QStringLiteral("checksum mismatch"));
+
+    set.createdAt = root.value(QStringLiteral("created_at")).toString();
+    const QJsonObject model = in.object(root, QStringLiteral("model"));
+    const QString inModel = QStringLiteral("model: ");
+    set.modelName = in.string(model, QStringLiteral("name"), inModel);
+    set.modelSha256 = in.string(model, QStringLiteral("onnx_sha256"), inModel);
+    set.preprocessing = in.object(model, QStringLiteral("preprocessing"), inModel);
+    set.method = in.string(root, QStringLiteral("method"));
+    set.selection = in.optionalObject(root, QStringLiteral("selection"));
+    set.evaluation = in.optionalObject(root, QStringLiteral("evaluation"));
+    set.extra = in.optionalObject(root, QStringLiteral("extra"));
+
+    ReferenceHead& head = set.head;
+    for (const QJsonValue& name : in.array(root, QStringLiteral("classes"))) {
+        if (!name.isString()) in.damaged(QStringLiteral("a class name is not text"));
+        head.classNames.append(name.toString());
+    }
+    const int d = in.integer(in.field(root, QStringLiteral("dim"), {}), 1, kMaxDim,
+                             QStringLiteral("\"dim\""));
+
+    const QJsonValue center =
+        in.field(in.object(root, QStringLiteral("transform")), QStringLiteral("center"),
+                 QStringLiteral("transform: "));
+    if (!center.isNull()) {
+        const QString what = QStringLiteral("the transform's center");
+        head.center.resize(d);
+        in.decodeInto(in.floats(center, d, what), head.center.data(), d, what);
+    }
+
+    const QJsonArray references = in.array(root, QStringLiteral("references"));
+    if (references.size() > kMaxReferences)
+        in.damaged(QStringLiteral("%1 references").arg(references.size()));
+    const int count = int(references.size());
+    // Decode everything before allocating the matrix: its size then follows from bytes really
+    // present in the file, not from a count a damaged file could inflate.
+    std::vector<QByteArray> embeddings;
+    embeddings.reserve(size_t(count));
+    std::vector<float> biases(static_cast<size_t>(count));
+    for (int r = 0; r < count; ++r) {
+        const QString where = QStringLiteral("reference %1: ").arg(r + 1);
+        if (!references[r].isObject()) in.damaged(where + QStringLiteral("not an object"));
+        const QJsonObject reference = references[r].toObject();
+        const int c = in.integer(in.field(reference, QStringLiteral("class"), where), 0,
+                                 int(head.classNames.size()) - 1, where + QStringLiteral("\"class\""));
+        head.referenceClass.push_back(c);
+        head.referenceInfo.push_back({in.string(reference, QStringLiteral("file"), where),
+                                      in.string(reference, QStringLiteral("content_sha256"), where)});
+        const QString biasWhat = where + QStringLiteral("bias");
+        in.decodeInto(in.floats(in.field(reference, QStringLiteral("bias"), where), 1, biasWhat),
+                      &biases[size_t(r)], 1, biasWhat);
+        embeddings.push_back(in.floats(in.field(reference, QStringLiteral("embedding"), where), d,
+                                       where + QStringLiteral("embedding")));
+    }
+    head.references.resize(count, d);
+    head.bias = Eigen::Map<const Vector>(biases.data(), count);
+    for (int r = 0; r < count; ++r)
+        in.decodeInto(embeddings[size_t(r)], head.references.row(r).data(), d,
+                      QStringLiteral("reference %1: embedding").arg(r + 1));
+    return set;
+}
+
+void requireSameModel(const ReferenceSet& set, const Embedder& embedder)
+{
+    const QString loadedSha = QString::fromLatin1(embedder.onnxSha256());
+    const bool sameModel = set.modelSha256.compare(loadedSha, Qt::CaseInsensitive) == 0;
+    if (sameModel && set.head.dim() == embedder.dim()) return;
+
+    const auto describe = [](const QString& name, const QString& sha, int dim, bool withDim) {
+        QString text = QStringLiteral("%1 (sha256 %2…").arg(name, sha.left(12).toLower());
+        if (withDim) text += QStringLiteral(", %1-dimensional embeddings").arg(dim);
+        return text + QLatin1Char(')');
+    };
+    // Equal hashes with different sizes mean a damaged set or spec: then the sizes are the news.
+    const bool showDims = set.head.dim() != embedder.dim();
+    throw Error(QStringLiteral("this reference set was made with model %1, but the loaded model "
+                               "is %2; use --model to load the matching one")
+                    .arg(describe(set.modelName, set.modelSha256, set.head.dim(), showDims),
+                         describe(embedder.spec().name, loadedSha, embedder.dim(), showDims)));
+}
+
+} // namespace exemplar

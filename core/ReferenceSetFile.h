@@ -1,0 +1,38 @@
+#pragma once
+// The trained reference set on disk (.exref): a self-describing JSON document with a format
+// version, the model's identity (name, SHA-256 of the ONNX file, preprocessing), class names,
+// every reference's source file, content hash and embedding (little-endian float32, base64, so a
+// reload is bit-identical), the selection settings and the evaluation figures, sealed with a
+// SHA-256 checksum of its content. Written atomically (QSaveFile: temp file, then rename).
+#include "ReferenceHead.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace exemplar {
+
+class Embedder;
+
+constexpr int kReferenceSetFormatVersion = 1;
+
+struct ReferenceSet {
+    int formatVersion = kReferenceSetFormatVersion;
+    QString createdAt;        // ISO 8601 UTC
+    QString modelName;
+    QString modelSha256;      // of the ONNX file
+    QJsonObject preprocessing;
+    QString method;
+    QJsonObject selection;    // method details and settings
+    QJsonObject evaluation;   // honest figures (held-out photos), or a note saying there are none
+    QJsonObject extra;        // free-form additions (e.g. held-out file list)
+    ReferenceHead head;
+};
+
+// Throws Error (clear message, destination untouched) when the file cannot be written.
+void writeReferenceSet(const ReferenceSet& set, const QString& path);
+// Throws Error for a missing, damaged, foreign or newer-version file.
+ReferenceSet readReferenceSet(const QString& path);
+// Throws Error when SET was made with another model than EMBEDDER's.
+void requireSameModel(const ReferenceSet& set, const Embedder& embedder);
+
+} // namespace exemplar

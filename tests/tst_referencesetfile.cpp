@@ -1,0 +1,559 @@
+#include "Embedder.h"
+#include "Error.h"
+#include "ModelSpec.h"
+#include "ReferenceSetFile.h"
+#include "TestSupport.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QtEndian>
+#include <QtTest>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+#include <random>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <csignal>
+#include <sys/resource.h>
+#endif
+
+using namespace exemplar;
+
+namespace {
+
+ReferenceSet makeSet(int references, int dim, bool withCenter, unsigned seed = 7)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal;
+    ReferenceSet set;
+    set.createdAt = QStringLiteral("2024-05-01T12:00:00Z");
+    set.modelName = QStringLiteral("efficientnet-b0-imagenet");
+    set.modelSha256 = QString::fromLatin1(
+        QCryptographicHash::hash("model", QCryptographicHash::Sha256).toHex());
+    set.preprocessing =
+        QJsonObject{{"width", 224}, {"scale", 1.0 / 255}, {"mean", QJsonArray{0.485, 0.456, 0.406}}};
+    set.method = QStringLiteral("coverage");
+    set.selection = QJsonObject{{"per_class", 3}, {"seed", 42}, {"big", 2.5e18}};
+    set.evaluation = QJsonObject{{"accuracy", 0.8125}, {"weighted_f1", 0.7931034482758621}};
+    set.extra = QJsonObject{{"held_out", QJsonArray{"a.jpg", "ü/b.jpg"}}};
+
+    ReferenceHead& head = set.head;
+    head.classNames = QStringList{"cat", "dog", "fox"};
+    head.references = Matrix(references, dim);
+    for (int r = 0; r < references; ++r) {
+        for (int i = 0; i < dim; ++i) head.references(r, i) = normal(rng);
+        head.references.row(r).normalize();
+    }
+    head.bias = Vector(references);
+    for (int r = 0; r < references; ++r) head.bias[r] = 0.1f * normal(rng);
+    // Values a decimal encoding could get wrong.
+    const float awkward[] = {-0.0f, std::numeric_limits<float>::denorm_min(),
+                             std::numeric_limits<float>::max(), 1.0f / 3};
+    for (int r = 0; r < references && r < 4; ++r) head.bias[r] = awkward[r];
+    if (references > 0 && dim > 1) head.references(0, 1) = -0.0f;
+    if (withCenter) {
+        head.center = Vector(dim);
+        for (int i = 0; i < dim; ++i) head.center[i] = 0.01f * normal(rng);
+    }
+    for (int r = 0; r < references; ++r) {
+        head.referenceClass.push_back(r % 3);
+        const QByteArray name = "photo_" + QByteArray::number(r) + ".jpg";
+        head.referenceInfo.push_back(
+            {QString::fromLatin1(name),
+             QString::fromLatin1(QCryptographicHash::hash(name, QCryptographicHash::Sha256).toHex())});
+    }
+    if (references > 0) head.referenceInfo.back() = {QStringLiteral("mean of 12 photos"), {}};
+    return set;
+}
+
+QByteArray bits(const float* values, Eigen::Index count)
+{
+    return QByteArray(reinterpret_cast<const char*>(values), qsizetype(count) * 4);
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void writeBytes(const QString& path, const QByteArray& bytes)
+{
+    // Truncating a file in place is slow on ext4 (it flushes the old blocks); a new file is not.
+    QFile::remove(path);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+// The documented seal: SHA-256 of the compact JSON of everything but "checksum".
+QByteArray sealed(QJsonObject object)
+{
+    object.remove("checksum");
+    const QByteArray hash = QCryptographicHash::hash(
+        QJsonDocument(object).toJson(QJsonDocument::Compact), QCryptographicHash::Sha256);
+    object.insert("checksum", QString::fromLatin1(hash.toHex()));
+    return QJsonDocument(object).toJson();
+}
+
+using Edit = std::function<void(QJsonObject&)>;
+
+Edit editFirstReference(const QString& key, const QJsonValue& value)
+{
+    return [=](QJsonObject& root) {
+        QJsonArray references = root["references"].toArray();
+        QJsonObject reference = references.first().toObject();
+        if (value.isUndefined())
+            reference.remove(key);
+        else
+            reference[key] = value;
+        references[0] = reference;
+        root["references"] = references;
+    };
+}
+
+QString base64Floats(std::initializer_list<float> values)
+{
+    QByteArray bytes;
+    for (float v : values) {
+        char le[4];
+        qToLittleEndian(v, le);
+        bytes.append(le, 4);
+    }
+    return QString::fromLatin1(bytes.toBase64());
+}
+
+} // namespace
+
+class TestReferenceSetFile : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void roundTripIsBitIdentical_data();
+    void roundTripIsBitIdentical();
+    void writingIsDeterministic();
+    void refusedFiles_data();
+    void refusedFiles();
+    void fuzzedFilesNeverCrash();
+    void inconsistentHeadIsNotWritten();
+    void unwritableDestination_data();
+    void unwritableDestination();
+    void failedOverwriteKeepsOldFile_data();
+    void failedOverwriteKeepsOldFile();
+    void requireSameModel();
+
+private:
+    QString path(const QString& name) const { return dir_.filePath(name); }
+    QByteArray edited(const Edit& edit) const
+    {
+        QJsonObject root = QJsonDocument::fromJson(valid_).object();
+        edit(root);
+        return sealed(root);
+    }
+
+    QTemporaryDir dir_;
+    QByteArray valid_;  // a small valid file, the base of every damaged one
+};
+
+void TestReferenceSetFile::initTestCase()
+{
+    QVERIFY(dir_.isValid());
+    writeReferenceSet(makeSet(4, 8, true), path("valid.exref"));
+    valid_ = readAll(path("valid.exref"));
+    QVERIFY(!valid_.isEmpty());
+}
+
+void TestReferenceSetFile::roundTripIsBitIdentical_data()
+{
+    QTest::addColumn<int>("references");
+    QTest::addColumn<int>("dim");
+    QTest::addColumn<bool>("withCenter");
+
+    QTest::newRow("centered") << 30 << 64 << true;
+    QTest::newRow("no transform") << 30 << 64 << false;
+    QTest::newRow("one reference, one number") << 1 << 1 << false;
+    QTest::newRow("no references") << 0 << 16 << true;
+}
+
+void TestReferenceSetFile::roundTripIsBitIdentical()
+{
+    QFETCH(int, references);
+    QFETCH(int, dim);
+    QFETCH(bool, withCenter);
+
+    const ReferenceSet original = makeSet(references, dim, withCenter);
+    writeReferenceSet(original, path("roundtrip.exref"));
+    const ReferenceSet loaded = readReferenceSet(path("roundtrip.exref"));
+
+    QCOMPARE(loaded.formatVersion, kReferenceSetFormatVersion);
+    QCOMPARE(loaded.createdAt, original.createdAt);
+    QCOMPARE(loaded.modelName, original.modelName);
+    QCOMPARE(loaded.modelSha256, original.modelSha256);
+    QCOMPARE(loaded.preprocessing, original.preprocessing);
+    QCOMPARE(loaded.method, original.method);
+    QCOMPARE(loaded.selection.value("seed"), original.selection.value("seed"));
+    QCOMPARE(loaded.selection.value("big").toDouble(), 2.5e18);
+    QCOMPARE(loaded.evaluation, original.evaluation);
+    QCOMPARE(loaded.extra, original.extra);
+
+    const ReferenceHead& a = original.head;
+    const ReferenceHead& b = loaded.head;
+    QCOMPARE(b.classNames, a.classNames);
+    QCOMPARE(b.referenceCount(), a.referenceCount());
+    QCOMPARE(b.dim(), a.dim());
+    QCOMPARE(bits(b.references.data(), b.references.size()),
+             bits(a.references.data(), a.references.size()));
+    QCOMPARE(bits(b.bias.data(), b.bias.size()), bits(a.bias.data(), a.bias.size()));
+    QCOMPARE(bits(b.center.data(), b.center.size()), bits(a.center.data(), a.center.size()));
+    QCOMPARE(b.referenceClass, a.referenceClass);
+    for (int r = 0; r < a.referenceCount(); ++r) {
+        QCOMPARE(b.referenceInfo[size_t(r)].file, a.referenceInfo[size_t(r)].file);
+        QCOMPARE(b.referenceInfo[size_t(r)].contentHash, a.referenceInfo[size_t(r)].contentHash);
+    }
+
+    std::mt19937 rng(99);
+    std::normal_distribution<float> normal;
+    for (int q = 0; q < 50; ++q) {
+        Vector query(dim);
+        for (int i = 0; i < dim; ++i) query[i] = normal(rng);
+        const Prediction pa = a.predict(query);
+        const Prediction pb = b.predict(query);
+        QCOMPARE(pb.ranked.size(), pa.ranked.size());
+        for (size_t k = 0; k < pa.ranked.size(); ++k) {
+            QCOMPARE(pb.ranked[k].classIndex, pa.ranked[k].classIndex);
+            QCOMPARE(pb.ranked[k].referenceIndex, pa.ranked[k].referenceIndex);
+            QCOMPARE(bits(&pb.ranked[k].score, 1), bits(&pa.ranked[k].score, 1));
+        }
+        QCOMPARE(bits(&pb.margin, 1), bits(&pa.margin, 1));
+    }
+}
+
+void TestReferenceSetFile::writingIsDeterministic()
+{
+    const ReferenceSet set = makeSet(5, 16, true);
+    writeReferenceSet(set, path("first.exref"));
+    writeReferenceSet(set, path("second.exref"));
+    QCOMPARE(readAll(path("second.exref")), readAll(path("first.exref")));
+}
+
+void TestReferenceSetFile::refusedFiles_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("setup");  // "file" holds CONTENT; "none" and "folder" do not
+    QTest::addColumn<QString>("expected");
+
+    const QString file = QStringLiteral("file");
+    const QString notJson = QStringLiteral("is damaged (not valid JSON: ");
+    QTest::newRow("missing file") << QByteArray() << QStringLiteral("none") << QStringLiteral("cannot open ");
+    QTest::newRow("a folder") << QByteArray() << QStringLiteral("folder") << QStringLiteral("cannot open ");
+    QTest::newRow("empty file") << QByteArray() << file << QStringLiteral("is damaged (the file is empty)");
+    QTest::newRow("truncated") << valid_.left(valid_.size() / 2) << file << notJson;
+    QByteArray garbage(3000, Qt::Uninitialized);
+    std::mt19937 rng(5);
+    for (char& c : garbage) c = char(rng());
+    QTest::newRow("garbage bytes") << garbage << file << notJson;
+
+    const QString foreign = QStringLiteral("is not an Exemplar reference set");
+    QTest::newRow("JSON list") << QByteArray("[1, 2, 3]") << file << foreign;
+    QTest::newRow("another format")
+        << edited([](QJsonObject& root) { root["format"] = "exemplar-embedding-cache"; }) << file
+        << foreign;
+    QTest::newRow("newer format version")
+        << edited([](QJsonObject& root) { root["format_version"] = 2; }) << file
+        << QStringLiteral("was written by a newer Exemplar (format version 2; this build reads up to 1)");
+
+    QByteArray flipped = valid_;
+    const qsizetype at = flipped.indexOf("\"embedding\": \"") + 20;
+    flipped[at] = flipped[at] == 'A' ? 'B' : 'A';
+    QTest::newRow("flipped digit in an embedding") << flipped << file
+                                                   << QStringLiteral("is damaged (checksum mismatch)");
+    QByteArray renamed = valid_;
+    renamed.replace("\"dog\"", "\"cow\"");
+    QTest::newRow("edited class name") << renamed << file << QStringLiteral("is damaged (checksum mismatch)");
+    QTest::newRow("no checksum") << QByteArray(valid_).replace("\"checksum\"", "\"checksun\"") << file
+                                 << QStringLiteral("is damaged (no \"checksum\")");
+
+    // Damage behind a correct checksum: what a fuzzer, or a careless hand edit, would produce.
+    QTest::newRow("format version 0")
+        << edited([](QJsonObject& root) { root["format_version"] = 0; }) << file
+        << QStringLiteral("is damaged (\"format_version\" is not a whole number");
+    QTest::newRow("no dim") << edited([](QJsonObject& root) { root.remove("dim"); }) << file
+                            << QStringLiteral("is damaged (no \"dim\")");
+    QTest::newRow("huge dim") << edited([](QJsonObject& root) { root["dim"] = 1e9; }) << file
+                              << QStringLiteral("is damaged (\"dim\" is not a whole number");
+    QTest::newRow("no model") << edited([](QJsonObject& root) { root.remove("model"); }) << file
+                              << QStringLiteral("is damaged (no \"model\")");
+    QTest::newRow("references not a list")
+        << edited([](QJsonObject& root) { root["references"] = "many"; }) << file
+        << QStringLiteral("is damaged (\"references\" is not a list)");
+    const QString badClass =
+        QStringLiteral("is damaged (reference 1: \"class\" is not a whole number from 0 to 2)");
+    QTest::newRow("class index out of range") << edited(editFirstReference("class", 3)) << file << badClass;
+    QTest::newRow("fractional class index") << edited(editFirstReference("class", 0.5)) << file << badClass;
+    QTest::newRow("no embedding") << edited(editFirstReference("embedding", QJsonValue::Undefined))
+                                  << file << QStringLiteral("is damaged (reference 1: no \"embedding\")");
+    QTest::newRow("short embedding")
+        << edited(editFirstReference("embedding", base64Floats({1, 2, 3}))) << file
+        << QStringLiteral("is damaged (reference 1: embedding does not hold 8 numbers)");
+    QTest::newRow("embedding not base64")
+        << edited(editFirstReference("embedding", QString(44, QLatin1Char('*')))) << file
+        << QStringLiteral("is damaged (reference 1: embedding is not valid base64)");
+    QTest::newRow("NaN bias")
+        << edited(editFirstReference("bias", base64Floats({std::numeric_limits<float>::quiet_NaN()})))
+        << file
+        << QStringLiteral("is damaged (reference 1: bias holds a value that is not a finite number)");
+    QTest::newRow("center of the wrong size")
+        << edited([](QJsonObject& root) {
+               root["transform"] = QJsonObject{{"center", base64Floats({1, 2})}};
+           })
+        << file << QStringLiteral("is damaged (the transform's center does not hold 8 numbers)");
+}
+
+void TestReferenceSetFile::refusedFiles()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, setup);
+    QFETCH(QString, expected);
+
+    const QString file = path(setup + ".exref");
+    QFile::remove(file);
+    if (setup == "file") writeBytes(file, content);
+    if (setup == "folder") QVERIFY(QDir().mkpath(file));
+    try {
+        readReferenceSet(file);
+        QFAIL("the file was accepted");
+    } catch (const Error& error) {
+        const QString message = error.message();
+        QVERIFY2(message.contains(expected), qPrintable(message + " lacks: " + expected));
+        QVERIFY2(message.contains(QDir::toNativeSeparators(file)), qPrintable(message));
+    }
+}
+
+void TestReferenceSetFile::fuzzedFilesNeverCrash()
+{
+    const QString file = path("fuzzed.exref");
+    const auto tryRead = [&](const QByteArray& bytes) {
+        writeBytes(file, bytes);
+        try {
+            readReferenceSet(file);
+        } catch (const Error&) {
+        }
+    };
+
+    std::mt19937 rng(11);
+    for (int i = 0; i < 400; ++i) {
+        QByteArray bytes = valid_;
+        const int edits = 1 + int(rng() % 4);
+        for (int e = 0; e < edits && !bytes.isEmpty(); ++e) {
+            const qsizetype at = qsizetype(rng() % quint32(bytes.size()));
+            switch (rng() % 3) {
+            case 0: bytes[at] = char(rng()); break;
+            case 1: bytes.remove(at, 1 + qsizetype(rng() % 16)); break;
+            default: bytes.insert(at, char(rng())); break;
+            }
+        }
+        tryRead(bytes);
+    }
+
+    // Resealed damage reaches past the checksum: replace every value, one at a time, with each
+    // kind of wrong value.
+    const QJsonValue wrong[] = {QJsonValue(), true, -1, 0, 1.5, 1e300, 70000, "x", "AAAA",
+                                QJsonArray{}, QJsonArray{1, "a"}, QJsonObject{}};
+    // REBUILD puts a value where VALUE was and returns the whole document.
+    using Rebuild = std::function<QJsonObject(const QJsonValue&)>;
+    std::function<void(const QJsonValue&, const Rebuild&)> walk;
+    walk = [&](const QJsonValue& value, const Rebuild& rebuild) {
+        for (const QJsonValue& w : wrong) tryRead(sealed(rebuild(w)));
+        if (value.isObject()) {
+            const QJsonObject object = value.toObject();
+            for (auto it = object.begin(); it != object.end(); ++it) {
+                const QString key = it.key();
+                walk(it.value(), [=](const QJsonValue& v) {
+                    QJsonObject copy = object;
+                    copy[key] = v;
+                    return rebuild(copy);
+                });
+            }
+        } else if (value.isArray()) {
+            const QJsonArray array = value.toArray();
+            for (qsizetype i = 0; i < array.size(); ++i)
+                walk(array[i], [=](const QJsonValue& v) {
+                    QJsonArray copy = array;
+                    copy[i] = v;
+                    return rebuild(copy);
+                });
+        }
+    };
+    const QJsonObject root = QJsonDocument::fromJson(valid_).object();
+    walk(root, [](const QJsonValue& v) { return v.toObject(); });
+}
+
+void TestReferenceSetFile::inconsistentHeadIsNotWritten()
+{
+    const auto refuses = [&](const char* what, const std::function<void(ReferenceHead&)>& damage) {
+        ReferenceSet set = makeSet(4, 8, true);
+        damage(set.head);
+        const QString file = path("inconsistent.exref");
+        QFile::remove(file);
+        QVERIFY_THROWS_EXCEPTION(Error, writeReferenceSet(set, file));
+        QVERIFY2(!QFile::exists(file), what);
+    };
+    refuses("short bias", [](ReferenceHead& h) { h.bias.resize(3); });
+    refuses("class out of range", [](ReferenceHead& h) { h.referenceClass[2] = 3; });
+    refuses("missing info", [](ReferenceHead& h) { h.referenceInfo.pop_back(); });
+    refuses("missing class", [](ReferenceHead& h) { h.referenceClass.pop_back(); });
+    refuses("center size", [](ReferenceHead& h) { h.center.resize(7); });
+    refuses("no dimension", [](ReferenceHead& h) { h.references.resize(4, 0); });
+    refuses("NaN", [](ReferenceHead& h) { h.references(1, 1) = std::nanf(""); });
+    refuses("infinite bias", [](ReferenceHead& h) { h.bias[0] = HUGE_VALF; });
+}
+
+void TestReferenceSetFile::unwritableDestination_data()
+{
+    QTest::addColumn<QString>("folder");
+    QTest::addColumn<bool>("readOnly");
+
+    QTest::newRow("read-only folder") << QStringLiteral("readonly") << true;
+    QTest::newRow("folder is a regular file") << QStringLiteral("plain.txt") << false;
+    QTest::newRow("folder does not exist") << QStringLiteral("nowhere") << false;
+}
+
+void TestReferenceSetFile::unwritableDestination()
+{
+    QFETCH(QString, folder);
+    QFETCH(bool, readOnly);
+
+    const QString parent = path(folder);
+    if (readOnly) {
+        QVERIFY(QDir().mkpath(parent));
+        QVERIFY(QFile::setPermissions(parent, QFile::ReadOwner | QFile::ExeOwner));
+        QFile probe(parent + "/probe");
+        if (probe.open(QIODevice::WriteOnly)) {
+            probe.remove();
+            QFile::setPermissions(parent, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+            QSKIP("file permissions are not enforced for this user (root?)");
+        }
+    } else if (folder == "plain.txt") {
+        writeBytes(parent, "not a folder");
+    }
+
+    const QString file = parent + "/set.exref";
+    try {
+        writeReferenceSet(makeSet(4, 8, true), file);
+        QFAIL("the write succeeded");
+    } catch (const Error& error) {
+        QVERIFY2(error.message().startsWith("cannot write " + QDir::toNativeSeparators(file) + ": "),
+                 qPrintable(error.message()));
+    }
+    QVERIFY(!QFile::exists(file));
+    if (readOnly) {
+        QCOMPARE(QDir(parent).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList());
+        QFile::setPermissions(parent, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
+}
+
+void TestReferenceSetFile::failedOverwriteKeepsOldFile_data()
+{
+    QTest::addColumn<QString>("cause");
+    QTest::newRow("inconsistent head") << QStringLiteral("inconsistent");
+    QTest::newRow("disk full (file size limit)") << QStringLiteral("size limit");
+    QTest::newRow("read-only folder") << QStringLiteral("read-only");
+}
+
+void TestReferenceSetFile::failedOverwriteKeepsOldFile()
+{
+    QFETCH(QString, cause);
+
+    QTemporaryDir folder(path("overwrite-XXXXXX"));
+    QVERIFY(folder.isValid());
+    const QString file = folder.filePath("set.exref");
+    writeReferenceSet(makeSet(4, 8, true, 1), file);
+    const QByteArray before = readAll(file);
+
+    ReferenceSet replacement = makeSet(200, 256, true, 2);  // large enough to hit the size limit
+    QString message;
+    const auto attempt = [&] {
+        try {
+            writeReferenceSet(replacement, file);
+        } catch (const Error& error) {
+            message = error.message();
+        }
+    };
+
+    if (cause == "inconsistent") {
+        replacement.head.bias.resize(3);
+        attempt();
+    } else if (cause == "size limit") {
+#ifdef Q_OS_UNIX
+        // A soft RLIMIT_FSIZE makes writes past it fail with EFBIG, as a full disk would, even for
+        // root; ignoring SIGXFSZ turns the default kill into a plain write error.
+        rlimit saved{};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &saved), 0);
+        rlimit tight = saved;
+        tight.rlim_cur = 8192;
+        const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &tight), 0);
+        attempt();
+        setrlimit(RLIMIT_FSIZE, &saved);
+        std::signal(SIGXFSZ, previousHandler);
+        // The OS's reason, not Qt's "Unknown error" for a short write.
+        QVERIFY2(message.endsWith(QString::fromLocal8Bit(std::strerror(EFBIG))), qPrintable(message));
+#else
+        QSKIP("needs RLIMIT_FSIZE");
+#endif
+    } else {
+        QVERIFY(QFile::setPermissions(folder.path(), QFile::ReadOwner | QFile::ExeOwner));
+        QFile probe(folder.filePath("probe"));
+        if (probe.open(QIODevice::WriteOnly)) {
+            probe.remove();
+            QFile::setPermissions(folder.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+            QSKIP("file permissions are not enforced for this user (root?)");
+        }
+        attempt();
+        QFile::setPermissions(folder.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    }
+
+    QVERIFY2(message.startsWith("cannot write "), qPrintable("unexpected outcome: " + message));
+    QCOMPARE(readAll(file), before);
+    QCOMPARE(QDir(folder.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{"set.exref"});
+    readReferenceSet(file);
+}
+
+void TestReferenceSetFile::requireSameModel()
+{
+    EXEMPLAR_REQUIRE_MODEL();
+    const Embedder embedder(ModelSpec::load(exemplar::test::defaultModelSpec()));
+
+    ReferenceSet set = makeSet(3, embedder.dim(), false);
+    set.modelName = embedder.spec().name;
+    set.modelSha256 = QString::fromLatin1(embedder.onnxSha256()).toUpper();
+    exemplar::requireSameModel(set, embedder);
+
+    set.modelName = QStringLiteral("some-other-net");
+    set.modelSha256 = QStringLiteral("abcd1234") + QString(56, QLatin1Char('0'));
+    try {
+        exemplar::requireSameModel(set, embedder);
+        QFAIL("a set from another model was accepted");
+    } catch (const Error& error) {
+        const QString message = error.message();
+        QVERIFY2(message.contains("was made with model some-other-net (sha256 abcd1234"),
+                 qPrintable(message));
+        QVERIFY2(message.contains(embedder.spec().name), qPrintable(message));
+        QVERIFY2(message.contains("--model"), qPrintable(message));
+    }
+
+    set.modelSha256 = QString::fromLatin1(embedder.onnxSha256());
+    set.head = makeSet(3, embedder.dim() + 1, false).head;
+    QVERIFY_THROWS_EXCEPTION(Error, exemplar::requireSameModel(set, embedder));
+}
+
+QTEST_GUILESS_MAIN(TestReferenceSetFile)
+#include "tst_referencesetfile.moc"
