@@ -6,6 +6,7 @@
 #include <QCollator>
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 #include <algorithm>
 
 namespace exemplar {
@@ -13,9 +14,12 @@ namespace exemplar {
 namespace {
 
 // Sorts names the way a file manager does ("img2" before "img10"), so listings look familiar.
+// A fixed locale, not the user's: in the C/POSIX locale (containers, CI, LANG=C.UTF-8) QCollator
+// falls back to code-point order and ignores numeric mode ("img10" before "img2", "Zebra" before
+// "apple"), and the order of a dataset should not depend on the machine.
 void sortNaturally(QFileInfoList* entries)
 {
-    QCollator collator;
+    QCollator collator{QLocale(QLocale::English, QLocale::UnitedStates)};
     collator.setNumericMode(true);
     std::sort(entries->begin(), entries->end(), [&](const QFileInfo& a, const QFileInfo& b) {
         return collator.compare(a.fileName(), b.fileName()) < 0;

@@ -65,15 +65,15 @@ bool GaussianProcess::factorize(double lengthScale, double noiseRatio, double* l
         // y is standardized, so s² is near 1 unless the data are flat; the floor keeps some
         // uncertainty there instead of a degenerate zero-variance prior.
         const double signal = std::max(quadratic / n, 1e-2);
-        const double logDetHalf = Eigen::MatrixXd(llt.matrixL()).diagonal().array().log().sum();
+        L_ = llt.matrixL();
+        if (logLikelihood)
+            *logLikelihood = -0.5 * quadratic / signal - 0.5 * n * std::log(signal) -
+                             L_.diagonal().array().log().sum() - 0.5 * n * kLog2Pi;
+        L_ *= std::sqrt(signal);
+        alpha_ = a / signal;
         lengthScale_ = lengthScale;
         signal_ = signal;
         noise_ = (noiseRatio + jitter) * signal;
-        L_ = std::sqrt(signal) * Eigen::MatrixXd(llt.matrixL());
-        alpha_ = a / signal;
-        if (logLikelihood)
-            *logLikelihood = -0.5 * quadratic / signal - 0.5 * n * std::log(signal) - logDetHalf -
-                             0.5 * n * kLog2Pi;
         return true;
     }
     return false;

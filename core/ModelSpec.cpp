@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
+
 namespace exemplar {
 
 namespace {
@@ -75,9 +77,11 @@ ModelSpec ModelSpec::load(const QString& specPath)
         throw Error(QStringLiteral("model spec %1 is too large to be a spec (is it the .onnx file?)").arg(specPath));
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+    if (parseError.error != QJsonParseError::NoError)
         throw Error(QStringLiteral("model spec %1 is not valid JSON (%2); pass the .json spec, not the .onnx")
                         .arg(specPath, parseError.errorString()));
+    if (!document.isObject())
+        throw Error(QStringLiteral("model spec %1 is not a JSON object ({…})").arg(specPath));
     return fromJson(document.object(), QFileInfo(specPath).absoluteFilePath());
 }
 
@@ -101,7 +105,12 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
     if (order != QLatin1String("RGB") && order != QLatin1String("BGR"))
         throw Error(QStringLiteral("model spec %1: color_order must be RGB or BGR").arg(where));
     spec.rgb = order == QLatin1String("RGB");
-    spec.scale = input.value(QStringLiteral("scale")).toDouble(1.0 / 255.0);
+    // Checked, not defaulted: a mistyped or zero scale would silently give every photo the
+    // same embedding.
+    const QJsonValue scale = input.value(QStringLiteral("scale"));
+    if (!scale.isUndefined() && !(scale.isDouble() && scale.toDouble() > 0 && std::isfinite(scale.toDouble())))
+        throw Error(QStringLiteral("model spec %1: \"scale\" must be a positive number").arg(where));
+    spec.scale = scale.toDouble(1.0 / 255.0);
     spec.mean = readTriple(input, QStringLiteral("mean"), 0.0, where);
     spec.std = readTriple(input, QStringLiteral("std"), 1.0, where);
     for (double s : spec.std)

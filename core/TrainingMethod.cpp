@@ -73,7 +73,9 @@ TrainingResult trainCentroids(const EmbeddingSet& pool)
     // the features), which makes class means far more distinct (the SimpleShot recipe).
     const Vector mean = pool.vectors.colwise().mean().transpose();
     Matrix centered = pool.vectors.rowwise() - mean.transpose();
-    centered.rowwise().normalize();
+    // Row by row: rowwise().normalize() divides a zero row (a photo equal to the pool mean, as in
+    // a one-photo pool) by zero and would fill the head with NaN; normalize() leaves it zero.
+    for (Eigen::Index i = 0; i < centered.rows(); ++i) centered.row(i).normalize();
 
     const std::vector<int> counts = pool.countsPerClass();
     TrainingResult result;
@@ -125,8 +127,12 @@ TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const Training
     const OptimizerResult optimum =
         maximize([&](const std::vector<int>& k) { return objective(k); }, box, options.optimizer, feedback, observer);
 
+    // Canceled before its first evaluation the optimizer has no best point: fall back to the
+    // corner every search starts from ("keep all", pins respected) so the head is still usable.
+    const std::vector<int>& counts = optimum.best.empty() ? box.upper : optimum.best;
+
     TrainingResult result;
-    result.head = headFromRows(pool, keepLeastCentral(ranking, optimum.best));
+    result.head = headFromRows(pool, keepLeastCentral(ranking, counts));
     result.trace = optimum.trace;
     result.canceled = optimum.canceled;
     result.details = {
@@ -140,11 +146,11 @@ TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const Training
         {QStringLiteral("budget"), options.optimizer.budget},
         {QStringLiteral("seed"), QString::number(options.optimizer.seed)},
         {QStringLiteral("evaluations"), int(optimum.trace.size())},
-        {QStringLiteral("counts_per_class"), toJsonArray(optimum.best)},
+        {QStringLiteral("counts_per_class"), toJsonArray(counts)},
         {QStringLiteral("available_per_class"), toJsonArray(box.upper)},
         {QStringLiteral("pinned_counts"), toJsonArray(options.pinnedCounts)},
         {QStringLiteral("objective"), QStringLiteral("leave-one-out accuracy on the training photos (optimistic)")},
-        {QStringLiteral("objective_leave_one_out_accuracy"), objective.accuracy(optimum.best)},
+        {QStringLiteral("objective_leave_one_out_accuracy"), objective.accuracy(counts)},
         {QStringLiteral("canceled"), optimum.canceled},
     };
     return result;

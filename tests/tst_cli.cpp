@@ -1,5 +1,196 @@
-// PLACEHOLDER — to be written.
+// exemplar-cli driven as a user drives it: real photos from ../shared/data (read in place through
+// symbolic links in a temporary dataset, never copied), real model, real files, real exit codes.
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
-class Tst_cli : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(Tst_cli)
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private:
+    struct Run {
+        int exitCode = -1;
+        QByteArray out, err;
+        QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+    };
+
+    QTemporaryDir work_;
+    QString dataset_;  // a small flowers dataset: 4 classes × 16 photos, linked in place
+
+    Run cli(const QStringList& args) const
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("EXEMPLAR_MODEL"), exemplar::test::defaultModelSpec());
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(EXEMPLAR_CLI_PATH), args);
+        process.waitForFinished(600000);
+        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+    }
+
+    QString makeDataset(const QStringList& classes, int perClass)
+    {
+        const QString root = work_.filePath(QStringLiteral("flowers"));
+        for (const QString& name : classes) {
+            const QDir source(exemplar::test::sharedDataSet(QStringLiteral("flowers17/")) + name);
+            const QStringList files = source.entryList(QDir::Files, QDir::Name).mid(0, perClass);
+            QDir().mkpath(root + QLatin1Char('/') + name);
+            for (const QString& file : files)
+                QFile::link(source.absoluteFilePath(file), root + QLatin1Char('/') + name + QLatin1Char('/') + file);
+        }
+        return root;
+    }
+
+private Q_SLOTS:
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("no command") << QStringList{} << 2 << "Usage";
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "unknown command";
+        QTest::newRow("train without --out") << QStringList{"train", "/tmp"} << 2 << "--out";
+        QTest::newRow("bad pool") << QStringList{"eval", "/tmp", "--pool", "zero"} << 2 << "--pool";
+        QTest::newRow("unknown method") << QStringList{"eval", "/tmp", "--methods", "all,magic"} << 2 << "magic";
+        QTest::newRow("missing dataset") << QStringList{"embed", "/nonexistent/photos"} << 1 << "does not exist";
+        QTest::newRow("missing reference set")
+            << QStringList{"classify", "/nonexistent/set.exref", "/nonexistent/photo.jpg"} << 1 << "set.exref";
+        QTest::newRow("missing model") << QStringList{"info", "--model", "/nonexistent/model.json"} << 1
+                                       << "setup.sh";
+    }
+
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, phrase);
+        const Run run = cli(args);
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(run.err.contains(phrase.toUtf8()), run.err.constData());
+        // One line of reason, not a stack of messages (the usage text is the exception).
+        if (!args.isEmpty()) QCOMPARE(run.err.trimmed().count('\n'), 0);
+    }
+
+    void helpListsCommands()
+    {
+        const Run run = cli({QStringLiteral("--help")});
+        QCOMPARE(run.exitCode, 0);
+        for (const char* command : {"embed", "train", "classify", "eval", "info"})
+            QVERIFY2(run.out.contains(command), command);
+    }
+
+    void trainThenClassifyHeldOutPhotos()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        dataset_ = makeDataset({QStringLiteral("daffodil"), QStringLiteral("iris"), QStringLiteral("snowdrop"),
+                                QStringLiteral("sunflower")}, 16);
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+
+        const Run embed = cli({QStringLiteral("embed"), dataset_, QStringLiteral("--json"), QStringLiteral("--quiet")});
+        QCOMPARE(embed.exitCode, 0);
+        QCOMPARE(embed.json().value(QStringLiteral("photos")).toInt(), 64);
+
+        const Run train = cli({QStringLiteral("train"), dataset_, QStringLiteral("--out"), set, QStringLiteral("--holdout"),
+                               QStringLiteral("0.25"), QStringLiteral("--json"), QStringLiteral("--quiet")});
+        QVERIFY2(train.exitCode == 0, train.err.constData());
+        QVERIFY(QFile::exists(set));
+        const QJsonObject trained = train.json();
+        QCOMPARE(trained.value(QStringLiteral("held_out_photos")).toInt(), 16);
+        QCOMPARE(trained.value(QStringLiteral("method")).toString(), QStringLiteral("seed"));
+
+        // Classify the held-out photos listed in the file: none of them chose a reference.
+        const Run info = cli({QStringLiteral("info"), set, QStringLiteral("--json")});
+        QCOMPARE(info.exitCode, 0);
+        QCOMPARE(info.json().value(QStringLiteral("classes")).toArray().size(), 4);
+        QFile file(set);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonArray heldOut = QJsonDocument::fromJson(file.readAll())
+                                       .object().value(QStringLiteral("extra")).toObject()
+                                       .value(QStringLiteral("held_out_files")).toArray();
+        QCOMPARE(heldOut.size(), 16);
+        QStringList args{QStringLiteral("classify"), set, QStringLiteral("--json")};
+        for (const QJsonValue& path : heldOut) args << path.toString();
+        const Run classify = cli(args);
+        QVERIFY2(classify.exitCode == 0, classify.err.constData());
+        const QJsonArray results = classify.json().value(QStringLiteral("results")).toArray();
+        QCOMPARE(results.size(), 16);
+        int correct = 0;
+        for (const QJsonValue& value : results) {
+            const QJsonObject result = value.toObject();
+            const QString expected = QFileInfo(result.value(QStringLiteral("file")).toString()).dir().dirName();
+            if (result.value(QStringLiteral("class")).toString() == expected) ++correct;
+            QVERIFY(result.value(QStringLiteral("margin")).toDouble() >= 0);
+            QCOMPARE(result.value(QStringLiteral("top")).toArray().size(), 3);
+        }
+        qInfo("held-out photos classified correctly: %d of 16", correct);
+        QVERIFY(correct >= 13);  // four very distinct flowers: anything less means a broken pipeline
+    }
+
+    void classifyReportsBadPhotoAndGoesOn()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        const QString bad = work_.filePath(QStringLiteral("not-a-photo.jpg"));
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("this is text, not a JPEG\n");
+        file.close();
+        const QString good = QDir(dataset_ + QStringLiteral("/iris")).entryInfoList(QDir::Files).first().absoluteFilePath();
+        const Run run = cli({QStringLiteral("classify"), set, bad, good});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("not-a-photo.jpg"), run.err.constData());
+        QVERIFY2(run.out.contains(good.toUtf8()), run.out.constData());
+    }
+
+    void evalReportsEveryMethod()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        if (dataset_.isEmpty()) QSKIP("needs the dataset made above");
+        const Run run = cli({QStringLiteral("eval"), dataset_, QStringLiteral("--pool"), QStringLiteral("5"),
+                             QStringLiteral("--repeats"), QStringLiteral("3"), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject json = run.json();
+        QCOMPARE(json.value(QStringLiteral("pool")).toInt(), 5);
+        QCOMPARE(json.value(QStringLiteral("repeats")).toInt(), 3);
+        QCOMPARE(json.value(QStringLiteral("classes")).toInt(), 4);
+        QCOMPARE(json.value(QStringLiteral("photos")).toInt(), 64);
+        const QJsonObject methods = json.value(QStringLiteral("methods")).toObject();
+        for (const char* name : {"all", "centroid", "seed"}) {
+            const QJsonObject method = methods.value(QLatin1String(name)).toObject();
+            for (const char* key : {"accuracy", "accuracy_std", "weighted_f1", "references_per_class", "seconds"})
+                QVERIFY2(method.contains(QLatin1String(key)), key);
+            QVERIFY(method.value(QStringLiteral("accuracy")).toDouble() > 0.7);
+        }
+        QVERIFY2(run.err.contains("evaluating"), "progress goes to stderr");
+    }
+
+    void damagedReferenceSetIsRefused()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        QFile file(set);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray bytes = file.readAll();
+        const QString damaged = work_.filePath(QStringLiteral("damaged.exref"));
+        QFile out(damaged);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(bytes.left(bytes.size() / 2));
+        out.close();
+        const Run run = cli({QStringLiteral("info"), damaged});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("damaged"), run.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"

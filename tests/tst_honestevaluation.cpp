@@ -1,5 +1,294 @@
-// PLACEHOLDER — to be written.
+// The honest protocol: pool and test photos are drawn apart per repetition, each method is trained
+// on the pool only and scored on the test photos only.
+#include "EmbeddingSet.h"
+#include "Error.h"
+#include "Feedback.h"
+#include "HonestEvaluation.h"
+#include "SyntheticEmbeddings.h"
+
+#include <QJsonArray>
 #include <QtTest>
-class Tst_honestevaluation : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(Tst_honestevaluation)
+
+#include <algorithm>
+#include <set>
+
+using namespace exemplar;
+using namespace exemplar::test;
+
+namespace {
+
+// Labels of classes of the given sizes, interleaved (not grouped) so that the splits must go by
+// label and not by position.
+std::vector<int> interleavedLabels(const std::vector<int>& counts)
+{
+    std::vector<int> labels, left = counts;
+    for (bool any = true; any;) {
+        any = false;
+        for (size_t c = 0; c < left.size(); ++c)
+            if (left[c] > 0) {
+                labels.push_back(int(c));
+                --left[c];
+                any = true;
+            }
+    }
+    return labels;
+}
+
+std::vector<int> countPerClass(const std::vector<int>& rows, const std::vector<int>& labels, int classCount)
+{
+    std::vector<int> counts(size_t(classCount), 0);
+    for (int r : rows) ++counts[size_t(labels[size_t(r)])];
+    return counts;
+}
+
+// Pool and test are disjoint, sorted, and together hold every row exactly once.
+void verifyPartition(const std::vector<int>& pool, const std::vector<int>& test, size_t rows)
+{
+    QVERIFY(std::is_sorted(pool.begin(), pool.end()));
+    QVERIFY(std::is_sorted(test.begin(), test.end()));
+    std::vector<int> both = pool;
+    both.insert(both.end(), test.begin(), test.end());
+    std::sort(both.begin(), both.end());
+    QCOMPARE(both.size(), rows);
+    for (size_t i = 0; i < rows; ++i) QCOMPARE(both[i], int(i));  // no duplicates, nothing missing
+}
+
+EvaluationOptions quickOptions(int pool, int repeats, quint64 seed = 1)
+{
+    EvaluationOptions options;
+    options.pool = pool;
+    options.repeats = repeats;
+    options.seed = seed;
+    options.training.optimizer.budget = 20;  // plenty for 3 classes, and keeps the test quick
+    return options;
+}
+
+// Separated clusters: every method should be (nearly) perfect.
+EmbeddingSet easyData() { return makeClusteredSet({15, 15, 15}, 64, 0.3f, 3); }
+// Overlapping clusters: every method makes mistakes, and which depends on the split.
+EmbeddingSet hardData() { return makeClusteredSet({15, 15, 15, 15}, 64, 3.0f, 4); }
+
+QJsonObject withoutSeconds(QJsonObject json)
+{
+    QJsonObject methods = json.value(QStringLiteral("methods")).toObject();
+    for (const QString& name : methods.keys()) {
+        QJsonObject method = methods.value(name).toObject();
+        method.remove(QStringLiteral("seconds"));  // the only thing allowed to vary
+        methods.insert(name, method);
+    }
+    json.insert(QStringLiteral("methods"), methods);
+    return json;
+}
+
+} // namespace
+
+class TestHonestEvaluation : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void poolSplit_data()
+    {
+        QTest::addColumn<std::vector<int>>("counts");
+        QTest::addColumn<int>("poolPerClass");
+        QTest::addColumn<std::vector<int>>("expectedPool");
+        QTest::newRow("enough photos") << std::vector<int>{10, 12, 20} << 5 << std::vector<int>{5, 5, 5};
+        QTest::newRow("small classes keep a test photo")
+            << std::vector<int>{3, 6, 7} << 6 << std::vector<int>{2, 5, 6};
+        QTest::newRow("one-photo class: pool 1, test 0") << std::vector<int>{1, 4} << 2 << std::vector<int>{1, 2};
+        QTest::newRow("pool of 1") << std::vector<int>{2, 9} << 1 << std::vector<int>{1, 1};
+    }
+    void poolSplit()
+    {
+        QFETCH(std::vector<int>, counts);
+        QFETCH(int, poolPerClass);
+        QFETCH(std::vector<int>, expectedPool);
+        const std::vector<int> labels = interleavedLabels(counts);
+        const int classes = int(counts.size());
+        std::vector<int> pool, test;
+        drawPoolSplit(labels, classes, poolPerClass, 17, &pool, &test);
+        verifyPartition(pool, test, labels.size());
+        QCOMPARE(countPerClass(pool, labels, classes), expectedPool);
+
+        // Deterministic per seed…
+        std::vector<int> pool2, test2;
+        drawPoolSplit(labels, classes, poolPerClass, 17, &pool2, &test2);
+        QCOMPARE(pool2, pool);
+        QCOMPARE(test2, test);
+        // …and the output vectors are overwritten, not appended to.
+        drawPoolSplit(labels, classes, poolPerClass, 17, &pool2, &test2);
+        QCOMPARE(pool2, pool);
+    }
+
+    void poolSplitDependsOnSeed()
+    {
+        const std::vector<int> labels = interleavedLabels({20, 20, 20});
+        std::vector<int> pool1, test1, pool2, test2;
+        drawPoolSplit(labels, 3, 5, 1, &pool1, &test1);
+        drawPoolSplit(labels, 3, 5, 2, &pool2, &test2);
+        QVERIFY(pool1 != pool2);  // C(20,5)³ possibilities: equal only by a broken seed
+        verifyPartition(pool2, test2, labels.size());
+    }
+
+    void holdoutSplit_data()
+    {
+        QTest::addColumn<std::vector<int>>("counts");
+        QTest::addColumn<double>("fraction");
+        QTest::addColumn<std::vector<int>>("expectedHeldOut");
+        QTest::newRow("fraction 0 holds nothing") << std::vector<int>{10, 5} << 0.0 << std::vector<int>{0, 0};
+        QTest::newRow("0.2 of 10 is 2") << std::vector<int>{10, 10} << 0.2 << std::vector<int>{2, 2};
+        QTest::newRow("0.25 of 12 and 9") << std::vector<int>{12, 9} << 0.25 << std::vector<int>{3, 2};
+        // A one-photo class must stay trainable; a two-photo class still gets measured.
+        QTest::newRow("classes of 1 and 2") << std::vector<int>{1, 2, 10} << 0.2 << std::vector<int>{0, 1, 2};
+        QTest::newRow("fraction 1 leaves one to train on") << std::vector<int>{5, 2} << 1.0 << std::vector<int>{4, 1};
+    }
+    void holdoutSplit()
+    {
+        QFETCH(std::vector<int>, counts);
+        QFETCH(double, fraction);
+        QFETCH(std::vector<int>, expectedHeldOut);
+        const std::vector<int> labels = interleavedLabels(counts);
+        const int classes = int(counts.size());
+        std::vector<int> pool, heldOut;
+        drawHoldoutSplit(labels, classes, fraction, 3, &pool, &heldOut);
+        verifyPartition(pool, heldOut, labels.size());
+        QCOMPARE(countPerClass(heldOut, labels, classes), expectedHeldOut);
+    }
+
+    void reportOnEasyData()
+    {
+        const EmbeddingSet data = easyData();
+        EvaluationOptions options = quickOptions(5, 3);
+        options.methods = QStringList{"seed", "all", "centroid"};  // not the default order
+        const EvaluationReport report = evaluateHonestly(data, options);
+
+        QCOMPARE(report.classes, 3);
+        QCOMPARE(report.photos, 45);
+        QCOMPARE(report.pool, 5);
+        QCOMPARE(report.repeats, 3);
+        QCOMPARE(report.seed, quint64(1));
+        QCOMPARE(report.testPhotosPerRepeat, 45 - 3 * 5);
+        QVERIFY(report.warnings.isEmpty());
+        QCOMPARE(report.methods.size(), size_t(3));
+        for (int m = 0; m < 3; ++m) {
+            const MethodSummary& summary = report.methods[size_t(m)];
+            QCOMPARE(summary.name, options.methods[m]);
+            QCOMPARE(summary.accuracies.size(), size_t(3));
+            QCOMPARE(summary.weightedF1s.size(), size_t(3));
+            QVERIFY2(summary.accuracyMean >= 0.95, qPrintable(QString::number(summary.accuracyMean)));
+            QVERIFY(summary.accuracyStd >= 0 && summary.weightedF1Std >= 0);
+            QVERIFY(summary.weightedF1Mean >= 0.95);
+            QVERIFY(summary.seconds >= 0);
+        }
+        QCOMPARE(report.methods[1].referencesPerClass, 5.0);  // "all" keeps the whole pool
+        QCOMPARE(report.methods[2].referencesPerClass, 1.0);  // one centroid per class
+        QVERIFY(report.methods[0].referencesPerClass >= 1 && report.methods[0].referencesPerClass <= 5);
+    }
+
+    void reportOnHardData()
+    {
+        const EvaluationReport report = evaluateHonestly(hardData(), quickOptions(5, 4));
+        for (const MethodSummary& summary : report.methods) {
+            QVERIFY2(summary.accuracyMean > 0 && summary.accuracyMean < 1,
+                     qPrintable(QStringLiteral("%1: %2").arg(summary.name).arg(summary.accuracyMean)));
+            QVERIFY(summary.accuracyStd > 0);  // splits differ, so do the scores
+            for (double a : summary.accuracies) QVERIFY(a >= 0 && a <= 1);
+        }
+    }
+
+    void jsonKeys()
+    {
+        EvaluationReport report = evaluateHonestly(easyData(), quickOptions(4, 2));
+        report.dataset = QStringLiteral("synthetic");
+        const QJsonObject json = report.toJson();
+        QCOMPARE(json.value(QStringLiteral("dataset")).toString(), QStringLiteral("synthetic"));
+        QCOMPARE(json.value(QStringLiteral("classes")).toInt(), 3);
+        QCOMPARE(json.value(QStringLiteral("photos")).toInt(), 45);
+        QCOMPARE(json.value(QStringLiteral("pool")).toInt(), 4);
+        QCOMPARE(json.value(QStringLiteral("repeats")).toInt(), 2);
+        const QJsonObject methods = json.value(QStringLiteral("methods")).toObject();
+        QCOMPARE(methods.keys(), (QStringList{"all", "centroid", "seed"}));
+        for (const MethodSummary& summary : report.methods) {
+            const QJsonObject m = methods.value(summary.name).toObject();
+            for (const char* key : {"accuracy", "accuracy_std", "weighted_f1", "references_per_class", "seconds"})
+                QVERIFY2(m.value(QLatin1String(key)).isDouble(), key);
+            QCOMPARE(m.value(QStringLiteral("accuracy")).toDouble(), summary.accuracyMean);
+            QCOMPARE(m.value(QStringLiteral("references_per_class")).toDouble(), summary.referencesPerClass);
+        }
+    }
+
+    void invalidArguments_data()
+    {
+        QTest::addColumn<QString>("problem");
+        QTest::newRow("unknown method") << "unknown method";
+        QTest::newRow("pool 0") << "pool 0";
+        QTest::newRow("repeats 0") << "repeats 0";
+        QTest::newRow("no methods") << "no methods";
+        QTest::newRow("empty data") << "empty data";
+    }
+    void invalidArguments()
+    {
+        QFETCH(QString, problem);
+        EmbeddingSet data = easyData();
+        EvaluationOptions options = quickOptions(5, 2);
+        if (problem == QLatin1String("unknown method")) options.methods << QStringLiteral("nonsense");
+        if (problem == QLatin1String("pool 0")) options.pool = 0;
+        if (problem == QLatin1String("repeats 0")) options.repeats = 0;
+        if (problem == QLatin1String("no methods")) options.methods.clear();
+        if (problem == QLatin1String("empty data")) data = data.subset({});
+        QVERIFY_THROWS_EXCEPTION(Error, evaluateHonestly(data, options));
+    }
+
+    void canceledBeforehand()
+    {
+        Feedback feedback;
+        feedback.cancel();
+        QVERIFY_THROWS_EXCEPTION(OperationCanceled, evaluateHonestly(easyData(), quickOptions(5, 2), &feedback));
+    }
+
+    void progressIsReported()
+    {
+        Feedback feedback;
+        qint64 lastDone = -1, lastTotal = 0;
+        feedback.setProgressHandler([&](qint64 done, qint64 total, const QString&) {
+            QVERIFY(done >= lastDone);
+            lastDone = done;
+            lastTotal = total;
+        });
+        evaluateHonestly(easyData(), quickOptions(5, 2), &feedback);
+        QCOMPARE(lastTotal, qint64(2 * 3));
+        QCOMPARE(lastDone, lastTotal);
+    }
+
+    // A class with no more photos than the pool gets a smaller pool, and the user is told.
+    void warnsAboutSmallClasses()
+    {
+        const EmbeddingSet data = makeClusteredSet({12, 5, 6, 12}, 32, 0.3f, 9);
+        const EvaluationReport report = evaluateHonestly(data, quickOptions(5, 1));
+        QCOMPARE(report.warnings.size(), 1);  // class1 (5 photos); class2 (6) has a test photo to spare
+        QVERIFY(report.warnings.front().contains(QStringLiteral("\"class1\"")));
+        QCOMPARE(report.toJson().value(QStringLiteral("warnings")).toArray().size(), 1);
+        QCOMPARE(report.testPhotosPerRepeat, 35 - (5 + 4 + 5 + 5));
+    }
+
+    void deterministicPerSeed()
+    {
+        const EmbeddingSet data = hardData();
+        const QJsonObject first = evaluateHonestly(data, quickOptions(5, 3, 11)).toJson();
+        const QJsonObject again = evaluateHonestly(data, quickOptions(5, 3, 11)).toJson();
+        QCOMPARE(withoutSeconds(again), withoutSeconds(first));
+
+        // Another seed draws other pools, hence other accuracies on overlapping classes.
+        const EvaluationReport other = evaluateHonestly(data, quickOptions(5, 3, 12));
+        const QJsonObject firstMethods = first.value(QStringLiteral("methods")).toObject();
+        for (const MethodSummary& summary : other.methods) {
+            const QJsonArray perRepeat =
+                firstMethods.value(summary.name).toObject().value(QStringLiteral("accuracy_per_repeat")).toArray();
+            std::vector<double> firstAccuracies;
+            for (const QJsonValue& v : perRepeat) firstAccuracies.push_back(v.toDouble());
+            QVERIFY2(firstAccuracies != summary.accuracies, qPrintable(summary.name));
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestHonestEvaluation)
 #include "tst_honestevaluation.moc"

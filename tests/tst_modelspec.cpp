@@ -1,5 +1,307 @@
-// PLACEHOLDER — to be written.
+#include "ModelSpec.h"
+#include "Error.h"
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 #include <QtTest>
-class Tst_modelspec : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(Tst_modelspec)
+
+using exemplar::ModelSpec;
+
+namespace {
+
+QJsonObject parse(const QByteArray& json)
+{
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError) qFatal("test JSON is invalid: %s", qPrintable(error.errorString()));
+    return document.object();
+}
+
+// The smallest valid spec, edited by the rows below.
+QJsonObject minimalSpec()
+{
+    return parse(R"({"name": "tiny", "onnx": "tiny.onnx",
+                     "input": {"name": "x", "width": 160, "height": 128},
+                     "embedding": {"output": "emb", "dim": 512}})");
+}
+
+// Returns SPEC with the value at the slash-separated PATH replaced (or removed when undefined).
+QJsonObject edited(QJsonObject spec, const QString& path, const QJsonValue& value)
+{
+    const QStringList keys = path.split(QLatin1Char('/'));
+    if (keys.size() == 1) {
+        if (value.isUndefined()) spec.remove(keys[0]);
+        else spec[keys[0]] = value;
+        return spec;
+    }
+    spec[keys[0]] = edited(spec.value(keys[0]).toObject(), keys.mid(1).join(QLatin1Char('/')), value);
+    return spec;
+}
+
+bool writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+} // namespace
+
+class TestModelSpec : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void acceptsValidSpecs_data();
+    void acceptsValidSpecs();
+    void rejectsInvalidSpecs_data();
+    void rejectsInvalidSpecs();
+    void loadResolvesPathsBesideTheSpec();
+    void loadRejectsBadFiles_data();
+    void loadRejectsBadFiles();
+    void preprocessingJson();
+    void defaultModelSpecPathHonoursEnvironment();
+    void loadsDefaultModel();
+
+private:
+    QTemporaryDir dir_;
+    QString specPath() const { return dir_.filePath(QStringLiteral("models/spec.json")); }
+};
+
+void TestModelSpec::initTestCase()
+{
+    QVERIFY2(dir_.isValid(), qPrintable(dir_.errorString()));
+    QVERIFY(QDir(dir_.path()).mkpath(QStringLiteral("models")));
+}
+
+void TestModelSpec::acceptsValidSpecs_data()
+{
+    QTest::addColumn<QJsonObject>("json");
+    QTest::addColumn<QString>("onnx");    // expected, relative to the spec's folder unless absolute
+    QTest::addColumn<bool>("rgb");
+    QTest::addColumn<double>("scale");
+    QTest::addColumn<QList<double>>("mean");
+    QTest::addColumn<QList<double>>("std");
+    QTest::addColumn<QString>("resize");
+    QTest::addColumn<QString>("labels");  // expected labels path, relative like onnx; empty: none
+
+    const QList<double> zeros{0, 0, 0}, ones{1, 1, 1};
+    QTest::newRow("minimal: defaults applied") << minimalSpec() << "tiny.onnx" << true << 1.0 / 255.0 << zeros << ones
+                                               << "area" << "";
+    QTest::newRow("spec_version 1 stated") << edited(minimalSpec(), "spec_version", 1) << "tiny.onnx" << true
+                                           << 1.0 / 255.0 << zeros << ones << "area" << "";
+    QTest::newRow("BGR (lower case), linear, explicit normalization")
+        << parse(R"({"name": "caffe-style", "onnx": "weights/net.onnx",
+                     "input": {"width": 224, "height": 224, "color_order": "bgr", "scale": 1.0,
+                               "mean": [103.94, 116.78, 123.68], "std": [57.0, 57.1, 58.4],
+                               "resize": "linear", "crop": "none"},
+                     "embedding": {"output": "pool", "dim": 2048},
+                     "logits": {"output": "prob", "classes": 1000, "labels": "synset.txt"}})")
+        << "weights/net.onnx" << false << 1.0 << QList<double>{103.94, 116.78, 123.68} << QList<double>{57.0, 57.1, 58.4}
+        << "linear" << "synset.txt";
+    QTest::newRow("absolute onnx path kept") << edited(minimalSpec(), "onnx", "/opt/models/tiny.onnx")
+                                             << "/opt/models/tiny.onnx" << true << 1.0 / 255.0 << zeros << ones << "area" << "";
+    QTest::newRow("logits without labels") << edited(minimalSpec(), "logits", parse(R"({"output": "l", "classes": 10})"))
+                                           << "tiny.onnx" << true << 1.0 / 255.0 << zeros << ones << "area" << "";
+}
+
+void TestModelSpec::acceptsValidSpecs()
+{
+    QFETCH(QJsonObject, json);
+    QFETCH(QString, onnx);
+    QFETCH(bool, rgb);
+    QFETCH(double, scale);
+    QFETCH(QList<double>, mean);
+    QFETCH(QList<double>, std);
+    QFETCH(QString, resize);
+    QFETCH(QString, labels);
+
+    const QDir specDir = QFileInfo(specPath()).absoluteDir();
+    const ModelSpec spec = ModelSpec::fromJson(json, specPath());
+    QCOMPARE(spec.specPath, specPath());
+    QCOMPARE(spec.name, json.value(QStringLiteral("name")).toString());
+    QCOMPARE(spec.onnxPath, specDir.absoluteFilePath(onnx));
+    QCOMPARE(spec.inputName, json.value(QStringLiteral("input")).toObject().value(QStringLiteral("name")).toString());
+    QCOMPARE(spec.inputWidth, json.value(QStringLiteral("input")).toObject().value(QStringLiteral("width")).toInt());
+    QCOMPARE(spec.inputHeight, json.value(QStringLiteral("input")).toObject().value(QStringLiteral("height")).toInt());
+    QCOMPARE(spec.rgb, rgb);
+    QCOMPARE(spec.scale, scale);
+    for (int c = 0; c < 3; ++c) {
+        QCOMPARE(spec.mean[size_t(c)], mean[c]);
+        QCOMPARE(spec.std[size_t(c)], std[c]);
+    }
+    QCOMPARE(spec.resize, resize);
+    QCOMPARE(spec.embeddingOutput, json.value(QStringLiteral("embedding")).toObject().value(QStringLiteral("output")).toString());
+    QCOMPARE(spec.embeddingDim, json.value(QStringLiteral("embedding")).toObject().value(QStringLiteral("dim")).toInt());
+    QCOMPARE(spec.labelsPath, labels.isEmpty() ? QString() : specDir.absoluteFilePath(labels));
+    const QJsonObject logits = json.value(QStringLiteral("logits")).toObject();
+    QCOMPARE(spec.logitsOutput, logits.value(QStringLiteral("output")).toString());
+    QCOMPARE(spec.logitsClasses, logits.value(QStringLiteral("classes")).toInt());
+}
+
+void TestModelSpec::rejectsInvalidSpecs_data()
+{
+    QTest::addColumn<QJsonObject>("json");
+    QTest::addColumn<QString>("phrase");  // the message must name the problem
+
+    const QJsonObject m = minimalSpec();
+    const QJsonValue none = QJsonValue::Undefined;
+    QTest::newRow("missing name") << edited(m, "name", none) << "\"name\" is missing";
+    QTest::newRow("empty name") << edited(m, "name", "") << "\"name\" is missing";
+    QTest::newRow("missing onnx") << edited(m, "onnx", none) << "\"onnx\" is missing";
+    QTest::newRow("missing input") << edited(m, "input", none) << "\"input\" is missing";
+    QTest::newRow("input not an object") << edited(m, "input", 224) << "\"input\" is missing or not an object";
+    QTest::newRow("width 0") << edited(m, "input/width", 0) << "\"width\" must be an integer";
+    QTest::newRow("width 1.5") << edited(m, "input/width", 1.5) << "\"width\" must be an integer";
+    QTest::newRow("height as string") << edited(m, "input/height", "224") << "\"height\" must be an integer";
+    QTest::newRow("width too large") << edited(m, "input/width", 100000) << "\"width\" must be an integer in 1…4096";
+    QTest::newRow("color_order XYZ") << edited(m, "input/color_order", "XYZ") << "color_order must be RGB or BGR";
+    QTest::newRow("std containing 0") << edited(m, "input/std", QJsonArray{0.2, 0, 0.2}) << "std must not contain 0";
+    QTest::newRow("mean of 2 numbers") << edited(m, "input/mean", QJsonArray{0.5, 0.5}) << "\"mean\" must be a list of 3 numbers";
+    QTest::newRow("std with a string") << edited(m, "input/std", QJsonArray{1, "1", 1}) << "\"std\" must be a list of 3 numbers";
+    QTest::newRow("scale 0") << edited(m, "input/scale", 0) << "\"scale\" must be a positive number";
+    QTest::newRow("scale as string") << edited(m, "input/scale", "0.5") << "\"scale\" must be a positive number";
+    QTest::newRow("resize cubic") << edited(m, "input/resize", "cubic") << "resize must be \"area\" or \"linear\"";
+    QTest::newRow("crop center") << edited(m, "input/crop", "center") << "crop \"center\" is not supported";
+    QTest::newRow("missing embedding") << edited(m, "embedding", none) << "\"embedding\" is missing";
+    QTest::newRow("missing embedding.output") << edited(m, "embedding/output", none) << "\"output\" is missing";
+    QTest::newRow("dim -3") << edited(m, "embedding/dim", -3) << "\"dim\" must be an integer";
+    QTest::newRow("missing dim") << edited(m, "embedding/dim", none) << "\"dim\" must be an integer";
+    QTest::newRow("logits without classes") << edited(m, "logits", parse(R"({"output": "l"})")) << "\"classes\" must be an integer";
+    QTest::newRow("spec_version 2") << edited(m, "spec_version", 2) << "spec_version 2";
+}
+
+void TestModelSpec::rejectsInvalidSpecs()
+{
+    QFETCH(QJsonObject, json);
+    QFETCH(QString, phrase);
+
+    try {
+        const ModelSpec spec = ModelSpec::fromJson(json, specPath());
+        QFAIL(qPrintable(QStringLiteral("accepted; name \"%1\"").arg(spec.name)));
+    } catch (const exemplar::Error& e) {
+        QVERIFY2(e.message().contains(phrase), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(specPath()), qPrintable(e.message()));  // says which file
+    }
+}
+
+void TestModelSpec::loadResolvesPathsBesideTheSpec()
+{
+    QJsonObject json = edited(minimalSpec(), "logits", parse(R"({"output": "l", "classes": 3, "labels": "l.txt"})"));
+    QVERIFY(writeFile(specPath(), QJsonDocument(json).toJson()));
+
+    // Loaded through a relative path from elsewhere: paths are still beside the spec, absolute.
+    const QString previous = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(dir_.path()));
+    const ModelSpec spec = ModelSpec::load(QStringLiteral("models/spec.json"));
+    QVERIFY(QDir::setCurrent(previous));
+
+    const QString models = QFileInfo(specPath()).absolutePath();
+    QCOMPARE(spec.specPath, QFileInfo(specPath()).absoluteFilePath());
+    QCOMPARE(QDir::cleanPath(spec.onnxPath), models + QStringLiteral("/tiny.onnx"));
+    QCOMPARE(QDir::cleanPath(spec.labelsPath), models + QStringLiteral("/l.txt"));
+    QCOMPARE(spec.embeddingDim, 512);
+}
+
+void TestModelSpec::loadRejectsBadFiles_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("phrase");
+
+    // The start of an ONNX file: protobuf field tags, a producer name, then binary weights.
+    QByteArray onnx("\x08\x07\x12\x07pytorch\x1a\x05" "2.1.0", 18);
+    for (int i = 0; i < 4000; ++i) onnx += char((i * 131 + 7) & 0xFF);
+
+    QTest::newRow("missing file") << "missing.json" << QByteArray() << "does not exist";
+    QTest::newRow("the .onnx instead of the spec") << "model.onnx" << onnx << "is not valid JSON";
+    QTest::newRow("truncated JSON") << "cut.json" << QByteArray(R"({"name": "x", "onnx": )") << "is not valid JSON";
+    QTest::newRow("JSON array, not an object") << "array.json" << QByteArray("[1, 2, 3]") << "not a JSON object";
+    QTest::newRow("empty file") << "empty.json" << QByteArray("") << "is not valid JSON";
+    QTest::newRow("oversized (2 MiB)") << "huge.json" << QByteArray(2 * 1024 * 1024, ' ') << "too large to be a spec";
+    QTest::newRow("valid JSON, invalid spec") << "bad.json" << QByteArray(R"({"name": "x"})") << "\"onnx\" is missing";
+}
+
+void TestModelSpec::loadRejectsBadFiles()
+{
+    QFETCH(QString, name);
+    QFETCH(QByteArray, content);
+    QFETCH(QString, phrase);
+
+    const QString path = dir_.filePath(name);
+    if (name != QLatin1String("missing.json")) QVERIFY(writeFile(path, content));
+    try {
+        ModelSpec::load(path);
+        QFAIL("accepted");
+    } catch (const exemplar::Error& e) {
+        QVERIFY2(e.message().contains(phrase), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(name), qPrintable(e.message()));
+    }
+}
+
+void TestModelSpec::preprocessingJson()
+{
+    const ModelSpec spec = ModelSpec::fromJson(
+        parse(R"({"name": "n", "onnx": "n.onnx",
+                  "input": {"width": 300, "height": 200, "color_order": "BGR", "scale": 0.5,
+                            "mean": [1, 2, 3], "std": [4, 5, 6], "resize": "linear"},
+                  "embedding": {"output": "features", "dim": 96}})"),
+        specPath());
+    const QJsonObject json = spec.preprocessingJson();
+    for (const char* key : {"width", "height", "color_order", "scale", "mean", "std", "resize", "embedding_output",
+                            "embedding_dim"})
+        QVERIFY2(json.contains(QLatin1String(key)), key);
+    QCOMPARE(json.value(QStringLiteral("width")).toInt(), 300);
+    QCOMPARE(json.value(QStringLiteral("height")).toInt(), 200);
+    QCOMPARE(json.value(QStringLiteral("color_order")).toString(), QStringLiteral("BGR"));
+    QCOMPARE(json.value(QStringLiteral("scale")).toDouble(), 0.5);
+    QCOMPARE(json.value(QStringLiteral("mean")).toArray(), (QJsonArray{1, 2, 3}));
+    QCOMPARE(json.value(QStringLiteral("std")).toArray(), (QJsonArray{4, 5, 6}));
+    QCOMPARE(json.value(QStringLiteral("resize")).toString(), QStringLiteral("linear"));
+    QCOMPARE(json.value(QStringLiteral("embedding_output")).toString(), QStringLiteral("features"));
+    QCOMPARE(json.value(QStringLiteral("embedding_dim")).toInt(), 96);
+
+    // It feeds the cache's model identity, so any preprocessing change must change it; the
+    // model's display name must not.
+    ModelSpec other = spec;
+    other.name = QStringLiteral("renamed");
+    QCOMPARE(other.preprocessingJson(), json);
+    other.resize = QStringLiteral("area");
+    QVERIFY(other.preprocessingJson() != json);
+    other = spec;
+    other.mean[2] = 3.5;
+    QVERIFY(other.preprocessingJson() != json);
+}
+
+void TestModelSpec::defaultModelSpecPathHonoursEnvironment()
+{
+    const QByteArray saved = qgetenv("EXEMPLAR_MODEL");
+    qputenv("EXEMPLAR_MODEL", "/somewhere/custom.json");
+    const QString fromEnvironment = exemplar::defaultModelSpecPath();
+    qunsetenv("EXEMPLAR_MODEL");
+    const QString fallback = exemplar::defaultModelSpecPath();
+    if (!saved.isEmpty()) qputenv("EXEMPLAR_MODEL", saved);
+
+    QCOMPARE(fromEnvironment, QStringLiteral("/somewhere/custom.json"));
+    QVERIFY2(fallback.endsWith(QLatin1String("share/exemplar/models/efficientnet-b0.json")), qPrintable(fallback));
+    QVERIFY(QFileInfo(fallback).isAbsolute());
+}
+
+void TestModelSpec::loadsDefaultModel()
+{
+    EXEMPLAR_REQUIRE_MODEL();
+    const ModelSpec spec = ModelSpec::load(exemplar::test::defaultModelSpec());
+    QCOMPARE(spec.name, QStringLiteral("efficientnet-b0-imagenet"));
+    QCOMPARE(spec.embeddingDim, 1280);
+    QVERIFY2(QFileInfo(spec.onnxPath).isFile(), qPrintable(spec.onnxPath));
+    QVERIFY(!spec.embeddingOutput.isEmpty());
+    if (!spec.labelsPath.isEmpty()) QVERIFY2(QFileInfo(spec.labelsPath).isFile(), qPrintable(spec.labelsPath));
+}
+
+QTEST_GUILESS_MAIN(TestModelSpec)
 #include "tst_modelspec.moc"
