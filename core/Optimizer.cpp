@@ -168,7 +168,7 @@ bool lineSearch(Search& search, int i, Point& current, double& currentValue)
 {
     const int lo = search.box().lower[size_t(i)], hi = search.box().upper[size_t(i)];
     const int start = current[size_t(i)];
-    int bestValueAt = start;
+    int bestK = start;
     double best = currentValue;
     Point trial = current;
     const auto improves = [&](int v) {
@@ -176,7 +176,7 @@ bool lineSearch(Search& search, int i, Point& current, double& currentValue)
         const auto value = search.evaluate(trial);
         if (!value || !(*value > best)) return false;
         best = *value;
-        bestValueAt = v;
+        bestK = v;
         return true;
     };
 
@@ -189,10 +189,10 @@ bool lineSearch(Search& search, int i, Point& current, double& currentValue)
         if (v >= lo && v <= hi && v != start) improves(v);
     // Then climb ±1 from the best value found while that still helps.
     for (int direction : {-1, +1})
-        for (int v = bestValueAt + direction; v >= lo && v <= hi && improves(v); v += direction) {}
+        for (int v = bestK + direction; v >= lo && v <= hi && improves(v); v += direction) {}
 
-    if (bestValueAt == start) return false;
-    current[size_t(i)] = bestValueAt;
+    if (bestK == start) return false;
+    current[size_t(i)] = bestK;
     currentValue = best;
     return true;
 }
@@ -274,10 +274,10 @@ void bayesian(Search& search, Random& random, int initialPoints)
         const auto considerNeighbours = [&](const Point& centre) {
             for (int c : free)
                 for (int step : {-1, +1}) {
+                    const int value = centre[size_t(c)] + step;
+                    if (value < box.lower[size_t(c)] || value > box.upper[size_t(c)]) continue;
                     Point neighbour = centre;
-                    neighbour[size_t(c)] += step;
-                    if (neighbour[size_t(c)] < box.lower[size_t(c)] || neighbour[size_t(c)] > box.upper[size_t(c)])
-                        continue;
+                    neighbour[size_t(c)] = value;
                     if (!consider(neighbour)) return false;
                 }
             return true;

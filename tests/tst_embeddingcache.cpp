@@ -1,5 +1,290 @@
-// PLACEHOLDER — to be written.
+#include "EmbeddingCache.h"
+
+#include "Dataset.h"
+#include "Embedder.h"
+#include "EmbeddingSet.h"
+#include "ModelSpec.h"
+#include "TestSupport.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QtTest>
-class Tst_embeddingcache : public QObject { Q_OBJECT };
-QTEST_GUILESS_MAIN(Tst_embeddingcache)
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using exemplar::EmbeddingCache;
+using exemplar::Vector;
+
+namespace {
+
+const QByteArray kIdentity = QCryptographicHash::hash("model A", QCryptographicHash::Sha256).toHex();
+
+QByteArray contentHash(const QByteArray& content)
+{
+    return QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex();
+}
+
+// Awkward floats on purpose: bit-identical means -0, subnormals and extremes survive too.
+Vector awkwardVector(int dim, float seed)
+{
+    Vector v(dim);
+    for (int i = 0; i < dim; ++i) v[i] = std::sin(seed * float(i + 1)) * 0.1f;
+    v[0] = -0.0f;
+    if (dim > 1) v[1] = std::numeric_limits<float>::denorm_min();
+    if (dim > 2) v[2] = std::numeric_limits<float>::max();
+    if (dim > 3) v[3] = -std::numeric_limits<float>::min();
+    return v;
+}
+
+bool bitIdentical(const Vector& a, const Vector& b)
+{
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(float) * size_t(a.size())) == 0;
+}
+
+// The entry layout the cache documents: <root>/<identity[0:16]>/<hash[0:2]>/<hash>.emb.
+QString entryPath(const EmbeddingCache& cache, const QByteArray& hash)
+{
+    return cache.directory() + QLatin1Char('/') + QString::fromLatin1(hash.left(2)) + QLatin1Char('/') +
+           QString::fromLatin1(hash) + QStringLiteral(".emb");
+}
+
+bool writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// A distinct little photo per index: colour and a diagonal stripe vary, so embeddings differ.
+bool writePhoto(const QString& path, int index)
+{
+    if (!QDir().mkpath(QFileInfo(path).absolutePath())) return false;
+    cv::Mat image(120, 160, CV_8UC3, cv::Scalar(40 * index % 256, 255 - 50 * index % 256, 90 + 30 * index % 160));
+    cv::line(image, cv::Point(0, 10 * index), cv::Point(159, 119 - 10 * index), cv::Scalar(255, 255, 255), 6);
+    std::vector<uchar> jpeg;
+    return cv::imencode(".jpg", image, jpeg) &&
+           writeFile(path, QByteArray(reinterpret_cast<const char*>(jpeg.data()), qsizetype(jpeg.size())));
+}
+
+} // namespace
+
+class TestEmbeddingCache : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void storeThenFindIsBitIdentical();
+    void unknownHashIsNotFound();
+    void otherModelIdentityIsNotFound();
+    void otherDimIsNotFound();
+    void damagedEntryIsIgnoredAndRepaired_data();
+    void damagedEntryIsIgnoredAndRepaired();
+    void unwritableRootFailsQuietly();
+    void defaultRootDir();
+    void secondEmbedDoesNoInference();
+
+private:
+    std::unique_ptr<QTemporaryDir> root_;  // fresh for every test function
+};
+
+void TestEmbeddingCache::init()
+{
+    root_ = std::make_unique<QTemporaryDir>();
+    QVERIFY2(root_->isValid(), qPrintable(root_->errorString()));
+}
+
+void TestEmbeddingCache::storeThenFindIsBitIdentical()
+{
+    const EmbeddingCache cache(kIdentity, 64, root_->path());
+    QVERIFY(cache.directory().startsWith(root_->path()));
+    const QByteArray hash = contentHash("photo 1");
+    const Vector stored = awkwardVector(64, 1.7f);
+    QVERIFY(cache.store(hash, stored));
+    QVERIFY(QFileInfo(entryPath(cache, hash)).isFile());
+
+    // A second cache object on the same root (another run of the program) finds it too.
+    const EmbeddingCache again(kIdentity, 64, root_->path());
+    const std::optional<Vector> found = again.find(hash);
+    QVERIFY(found.has_value());
+    QVERIFY(bitIdentical(*found, stored));
+
+    // Overwriting an entry replaces it.
+    const Vector replaced = awkwardVector(64, 2.9f);
+    QVERIFY(cache.store(hash, replaced));
+    QVERIFY(bitIdentical(*cache.find(hash), replaced));
+}
+
+void TestEmbeddingCache::unknownHashIsNotFound()
+{
+    const EmbeddingCache cache(kIdentity, 16, root_->path());
+    QVERIFY(cache.store(contentHash("photo 1"), awkwardVector(16, 1.0f)));
+    QVERIFY(!cache.find(contentHash("photo 2")).has_value());
+    // Same two-character fan-out folder, different name: still not found.
+    QByteArray sibling = contentHash("photo 1");
+    sibling[63] = sibling[63] == '0' ? '1' : '0';
+    QVERIFY(!cache.find(sibling).has_value());
+    // Degenerate keys are refused both ways rather than mapped to odd paths.
+    QVERIFY(!cache.store(QByteArray("ab"), awkwardVector(16, 1.0f)));
+    QVERIFY(!cache.find(QByteArray()).has_value());
+}
+
+void TestEmbeddingCache::otherModelIdentityIsNotFound()
+{
+    const QByteArray hash = contentHash("photo 1");
+    const EmbeddingCache modelA(kIdentity, 16, root_->path());
+    QVERIFY(modelA.store(hash, awkwardVector(16, 1.0f)));
+
+    // A changed model (another ONNX file or preprocessing) has another identity: the old entries
+    // are invisible to it, i.e. invalidated without being deleted.
+    QByteArray identityB = kIdentity;
+    identityB[15] = identityB[15] == 'f' ? 'e' : 'f';  // differs within the first 16 hex chars
+    const EmbeddingCache modelB(identityB, 16, root_->path());
+    QVERIFY(modelB.directory() != modelA.directory());
+    QVERIFY(!modelB.find(hash).has_value());
+    QVERIFY(modelA.find(hash).has_value());
+}
+
+void TestEmbeddingCache::otherDimIsNotFound()
+{
+    const QByteArray hash = contentHash("photo 1");
+    QVERIFY(EmbeddingCache(kIdentity, 16, root_->path()).store(hash, awkwardVector(16, 1.0f)));
+    QVERIFY(!EmbeddingCache(kIdentity, 8, root_->path()).find(hash).has_value());
+    QVERIFY(!EmbeddingCache(kIdentity, 32, root_->path()).find(hash).has_value());
+    // And a vector of the wrong size is not stored.
+    QVERIFY(!EmbeddingCache(kIdentity, 16, root_->path()).store(contentHash("photo 2"), awkwardVector(15, 1.0f)));
+}
+
+void TestEmbeddingCache::damagedEntryIsIgnoredAndRepaired_data()
+{
+    QTest::addColumn<QString>("damage");
+    QTest::newRow("truncated file") << "truncate";
+    QTest::newRow("empty file") << "empty";
+    QTest::newRow("wrong magic") << "magic";
+    QTest::newRow("wrong dim field") << "dim";
+    QTest::newRow("NaN value") << "nan";
+    QTest::newRow("infinite value") << "inf";
+    QTest::newRow("trailing garbage") << "append";
+}
+
+void TestEmbeddingCache::damagedEntryIsIgnoredAndRepaired()
+{
+    QFETCH(QString, damage);
+
+    const int dim = 32;
+    const EmbeddingCache cache(kIdentity, dim, root_->path());
+    const QByteArray hash = contentHash("photo 1");
+    const Vector good = awkwardVector(dim, 0.3f);
+    QVERIFY(cache.store(hash, good));
+    const QString entry = entryPath(cache, hash);
+    QByteArray bytes = readFile(entry);
+    QCOMPARE(bytes.size(), qsizetype(8 + 4 + 4 * dim));  // magic, dim, values
+
+    auto setFloat = [&](int index, float value) { std::memcpy(bytes.data() + 12 + 4 * index, &value, sizeof value); };
+    if (damage == QLatin1String("truncate")) bytes.chop(5);
+    else if (damage == QLatin1String("empty")) bytes.clear();
+    else if (damage == QLatin1String("magic")) bytes[0] = 'X';
+    else if (damage == QLatin1String("dim")) bytes[8] = char(dim + 1);
+    else if (damage == QLatin1String("nan")) setFloat(dim / 2, std::numeric_limits<float>::quiet_NaN());
+    else if (damage == QLatin1String("inf")) setFloat(dim - 1, -std::numeric_limits<float>::infinity());
+    else if (damage == QLatin1String("append")) bytes += "junk";
+    QVERIFY(writeFile(entry, bytes));
+
+    QVERIFY(!cache.find(hash).has_value());
+    // The caller recomputes and stores again: that repairs the entry in place.
+    QVERIFY(cache.store(hash, good));
+    const std::optional<Vector> found = cache.find(hash);
+    QVERIFY(found.has_value());
+    QVERIFY(bitIdentical(*found, good));
+}
+
+void TestEmbeddingCache::unwritableRootFailsQuietly()
+{
+    // A root below a regular file cannot be created, not even by root.
+    const QString file = root_->filePath(QStringLiteral("plain-file"));
+    QVERIFY(writeFile(file, "x"));
+    const EmbeddingCache cache(kIdentity, 8, file + QStringLiteral("/cache"));
+    bool stored = true;
+    try {
+        stored = cache.store(contentHash("photo 1"), awkwardVector(8, 1.0f));
+    } catch (...) {
+        QFAIL("store threw on an unwritable root");
+    }
+    QVERIFY(!stored);
+    QVERIFY(!cache.find(contentHash("photo 1")).has_value());
+    QCOMPARE(readFile(file), QByteArray("x"));
+}
+
+void TestEmbeddingCache::defaultRootDir()
+{
+    const QByteArray saved = qgetenv("EXEMPLAR_CACHE_DIR");
+    qputenv("EXEMPLAR_CACHE_DIR", "/var/tmp/exemplar-test-cache");
+    const QString fromEnvironment = EmbeddingCache::defaultRootDir();
+    qunsetenv("EXEMPLAR_CACHE_DIR");
+    const QString fallback = EmbeddingCache::defaultRootDir();
+    if (!saved.isEmpty()) qputenv("EXEMPLAR_CACHE_DIR", saved);
+
+    QCOMPARE(fromEnvironment, QStringLiteral("/var/tmp/exemplar-test-cache"));
+    QVERIFY2(fallback.endsWith(QLatin1String("exemplar/embeddings")), qPrintable(fallback));
+    QVERIFY2(QFileInfo(fallback).isAbsolute(), qPrintable(fallback));
+    // The cache never lands in the source tree (this file is tests/ inside it).
+    const QString sourceTree = QDir::cleanPath(QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/.."));
+    QVERIFY2(!QDir::cleanPath(fallback).startsWith(sourceTree + QLatin1Char('/')),
+             qPrintable(fallback + QStringLiteral(" is inside ") + sourceTree));
+}
+
+void TestEmbeddingCache::secondEmbedDoesNoInference()
+{
+    EXEMPLAR_REQUIRE_MODEL();
+    const exemplar::ModelSpec spec = exemplar::ModelSpec::load(exemplar::test::defaultModelSpec());
+    exemplar::Embedder embedder(spec);
+    const EmbeddingCache cache(embedder.identity(), embedder.dim(), root_->filePath(QStringLiteral("cache")));
+
+    QTemporaryDir photos;
+    QVERIFY(photos.isValid());
+    QVERIFY(writePhoto(photos.filePath(QStringLiteral("cats/1.jpg")), 1));
+    QVERIFY(writePhoto(photos.filePath(QStringLiteral("cats/2.jpg")), 2));
+    QVERIFY(writePhoto(photos.filePath(QStringLiteral("dogs/1.jpg")), 3));
+    QVERIFY(writePhoto(photos.filePath(QStringLiteral("dogs/2.jpg")), 4));
+    const exemplar::Dataset dataset = exemplar::Dataset::scan(photos.path());
+    QCOMPARE(dataset.photoCount(), 4);
+
+    exemplar::EmbedReport report;
+    const exemplar::EmbeddingSet first = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report);
+    QCOMPARE(report.computed, 4);
+    QCOMPARE(report.fromCache, 0);
+    QVERIFY(report.skipped.empty());
+    QCOMPARE(first.size(), 4);
+    QCOMPARE(first.dim(), spec.embeddingDim);
+
+    // Every embedding now comes from the cache: no photo goes through the network.
+    const exemplar::EmbeddingSet second = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report);
+    QCOMPARE(report.computed, 0);
+    QCOMPARE(report.fromCache, 4);
+    QCOMPARE(second.contentHashes, first.contentHashes);
+    QVERIFY(second.vectors == first.vectors);  // exact: the cache stores the float32 values
+
+    // A changed photo has another content hash: only it is recomputed.
+    QVERIFY(writePhoto(photos.filePath(QStringLiteral("dogs/1.jpg")), 5));
+    const exemplar::EmbeddingSet third = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report);
+    QCOMPARE(report.computed, 1);
+    QCOMPARE(report.fromCache, 3);
+    QVERIFY(third.contentHashes[2] != first.contentHashes[2]);
+    for (int row : {0, 1, 3}) QVERIFY(third.vectors.row(row) == first.vectors.row(row));
+    QVERIFY(third.vectors.row(2) != first.vectors.row(2));
+}
+
+QTEST_GUILESS_MAIN(TestEmbeddingCache)
 #include "tst_embeddingcache.moc"

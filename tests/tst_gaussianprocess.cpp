@@ -137,7 +137,8 @@ void TestGaussianProcess::expectedImprovementIncreasesWithMean()
     double previous = 0;
     for (double mean = -1.0; mean <= 1.0; mean += 0.05) {
         const double ei = exemplar::expectedImprovement(mean, 0.2, 0.0);
-        QVERIFY2(ei > previous, qPrintable(QStringLiteral("mean %1: %2 after %3").arg(mean).arg(ei).arg(previous)));
+        QVERIFY2(ei > previous,
+                 qPrintable(QStringLiteral("mean %1: %2 after %3").arg(mean).arg(ei).arg(previous)));
         previous = ei;
     }
 }

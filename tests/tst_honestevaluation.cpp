@@ -195,6 +195,24 @@ private Q_SLOTS:
         }
     }
 
+    // Honesty end to end: photos are iid random directions with arbitrary labels, so nothing
+    // generalizes and an honest 1-NN scores about chance (1/4). Had any test photo also been in
+    // the pool, it would find itself (similarity 1) and be right: a leak shows as accuracy → 1.
+    void testPhotosNeverInPool()
+    {
+        EmbeddingSet data = makeClusteredSet({20, 20, 20, 20}, 64, 0.3f, 1);
+        data.vectors = gaussianMatrix(80, 64, 77);
+        data.vectors.rowwise().normalize();
+        // The detector works: scored on its own pool, 1-NN is perfect.
+        QCOMPARE(trainAllReferences(data).head.predictClasses(data.vectors), data.labels);
+
+        EvaluationOptions options = quickOptions(10, 5);
+        options.methods = QStringList{"all"};
+        const EvaluationReport report = evaluateHonestly(data, options);
+        QCOMPARE(report.testPhotosPerRepeat, 40);
+        QVERIFY2(report.methods[0].accuracyMean < 0.5, qPrintable(QString::number(report.methods[0].accuracyMean)));
+    }
+
     void jsonKeys()
     {
         EvaluationReport report = evaluateHonestly(easyData(), quickOptions(4, 2));

@@ -134,7 +134,8 @@ void TestOptimizer::findsSeparableMaximum()
     QFETCH(int, budget);
     QFETCH(double, tolerance);
 
-    const OptimizerResult result = maximize(separable, uniformBox(dimensions, 1, 20), optionsFor(strategy, budget));
+    const OptimizerResult result =
+        maximize(separable, uniformBox(dimensions, 1, 20), optionsFor(strategy, budget));
     QVERIFY(!result.canceled);
     QVERIFY(!result.trace.empty());
     QVERIFY(result.bestValue > result.trace.front().value);
@@ -163,7 +164,8 @@ void TestOptimizer::differentSeedsDiffer()
     const OptimizerResult first = maximize(harder, box, optionsFor(strategy, 40, 1));
     const OptimizerResult second = maximize(harder, box, optionsFor(strategy, 40, 2));
     bool differ = first.trace.size() != second.trace.size();
-    for (size_t i = 0; !differ && i < first.trace.size(); ++i) differ = first.trace[i].point != second.trace[i].point;
+    for (size_t i = 0; !differ && i < first.trace.size(); ++i)
+        differ = first.trace[i].point != second.trace[i].point;
     QVERIFY(differ);
 }
 
@@ -177,8 +179,8 @@ void TestOptimizer::traceStaysInBoxWithinBudgetWithoutRepeats()
     }
     const int budget = 45;
     int observed = 0;
-    const OptimizerResult result = maximize(harder, box, optionsFor(strategy, budget), nullptr,
-                                            [&](const OptimizerStep& step) { QCOMPARE(step.evaluation, ++observed); });
+    const auto observer = [&](const OptimizerStep& step) { QCOMPARE(step.evaluation, ++observed); };
+    const OptimizerResult result = maximize(harder, box, optionsFor(strategy, budget), nullptr, observer);
     QCOMPARE(int(result.trace.size()), budget);
     QCOMPARE(observed, budget);
 
@@ -188,7 +190,8 @@ void TestOptimizer::traceStaysInBoxWithinBudgetWithoutRepeats()
         QCOMPARE(step.point.size(), box.lower.size());
         for (size_t c = 0; c < step.point.size(); ++c)
             QVERIFY(step.point[c] >= box.lower[c] && step.point[c] <= box.upper[c]);
-        QVERIFY2(seen.insert(step.point).second, qPrintable(QStringLiteral("evaluation %1 repeats a point").arg(step.evaluation)));
+        QVERIFY2(seen.insert(step.point).second,
+                 qPrintable(QStringLiteral("evaluation %1 repeats a point").arg(step.evaluation)));
         QCOMPARE(step.value, harder(step.point));
         runningBest = std::max(runningBest, step.value);
         QCOMPARE(step.bestValue, runningBest);

@@ -207,6 +207,17 @@ private Q_SLOTS:
         verifyLeastCentralSelection(pool, result, options.centralityScope);
     }
 
+    // A class the pool has no photo of gets no reference, and the search ignores it.
+    void seedWithAnEmptyClass()
+    {
+        const EmbeddingSet pool = makeClusteredSet({6, 0, 4}, 32, 0.5f, 3);
+        const TrainingResult result = trainCentralitySelection(pool, seedOptions());
+        const std::vector<int> counts = result.head.referencesPerClass();
+        QCOMPARE(counts[1], 0);
+        QVERIFY(counts[0] >= 1 && counts[2] >= 1);
+        verifyLeastCentralSelection(pool, result, CentralityScope::WholeGraph);
+    }
+
     // Cancellation keeps the best selection so far and must still leave a usable head: every
     // class keeps at least one reference, whether the cancel came mid-search or before any step.
     void seedCanceled_data()
