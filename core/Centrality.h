@@ -18,7 +18,9 @@ enum class CentralityScope {
 
 struct CentralityOptions {
     int maxIterations = 1000;
-    double tolerance = 1e-9;  // on the change of the unit eigenvector
+    // On the change of the unit eigenvector between steps; float arithmetic resolves about 1e-7
+    // per entry, so a smaller tolerance would only spend the iteration limit.
+    double tolerance = 1e-6;
 };
 
 // Leading eigenvector of A·Aᵀ, unit L2 norm, sign fixed as above.

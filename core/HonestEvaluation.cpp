@@ -4,6 +4,7 @@
 #include "Error.h"
 #include "Feedback.h"
 #include "Metrics.h"
+#include "Random.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -54,12 +55,12 @@ void splitPerClass(const std::vector<int>& labels, int classCount, quint64 seed,
 {
     poolRows->clear();
     testRows->clear();
-    std::mt19937_64 generator(seed);
+    Random random(seed);
     for (int c = 0; c < classCount; ++c) {
         std::vector<int> rows;
         for (size_t i = 0; i < labels.size(); ++i)
             if (labels[i] == c) rows.push_back(int(i));
-        std::shuffle(rows.begin(), rows.end(), generator);
+        random.shuffle(rows);
         const int inPool = take(int(rows.size()));
         poolRows->insert(poolRows->end(), rows.begin(), rows.begin() + inPool);
         testRows->insert(testRows->end(), rows.begin() + inPool, rows.end());

@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "Feedback.h"
 #include "GaussianProcess.h"
+#include "Random.h"
 
 #include <algorithm>
 #include <cmath>
@@ -38,22 +39,6 @@ bool parseOptimizerStrategy(const QString& name, OptimizerStrategy* out)
 namespace {
 
 using Point = std::vector<int>;
-
-// Draws are made here rather than with std::uniform_int_distribution or std::shuffle, whose
-// algorithms differ between standard libraries: a seed must replay the same search everywhere.
-class Random {
-public:
-    explicit Random(quint64 seed) : engine_(seed) {}
-    int between(int lo, int hi) { return lo + int(engine_() % quint64(qint64(hi) - qint64(lo) + 1)); }
-    size_t below(size_t n) { return size_t(engine_() % n); }
-    template <typename T> void shuffle(std::vector<T>& v)
-    {
-        for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(i)]);
-    }
-
-private:
-    std::mt19937_64 engine_;
-};
 
 // What every strategy shares: the budget, memoization (a point is never evaluated twice and a
 // repeat costs nothing), cancellation between evaluations, the trace and the observer.

@@ -13,13 +13,20 @@ std::vector<int> ReferenceHead::referencesPerClass() const
     return counts;
 }
 
+int ReferenceHead::inputDim() const
+{
+    if (projection.size() > 0) return int(projection.cols());
+    return dim();
+}
+
 Vector ReferenceHead::transform(const Vector& embedding) const
 {
-    if (center.size() == 0) return embedding;
-    Vector centered = embedding - center;
-    const float norm = centered.norm();
-    if (norm > 0) centered /= norm;
-    return centered;
+    if (!hasTransform()) return embedding;
+    Vector y = center.size() > 0 ? Vector(embedding - center) : embedding;
+    if (projection.size() > 0) y = projection * y;
+    const float norm = y.norm();
+    if (norm > 0) y /= norm;
+    return y;
 }
 
 Prediction ReferenceHead::predict(const Vector& embedding) const

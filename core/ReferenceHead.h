@@ -1,6 +1,7 @@
 #pragma once
-// The classifier every method produces: an optional transform of the query embedding followed by
-// an argmax of dot products with reference vectors (plus a per-reference bias, zero for
+// The classifier every method produces: an optional linear transform of the query embedding
+// (centering, then a projection such as PCA whitening, then L2 normalization) followed by an
+// argmax of dot products with reference vectors (plus a per-reference bias, zero for
 // nearest-neighbour methods). A class's score is its best reference's score.
 #include "Types.h"
 
@@ -29,14 +30,19 @@ struct Prediction {
 
 struct ReferenceHead {
     QStringList classNames;
-    Vector center;                    // empty: none. Else queries become normalize(x − center)
-    Matrix references;                // R×d
+    // Query transform: y = P·(x − center), then y/|y|. Both parts are optional; with neither, the
+    // query is used as it is (embeddings are already unit length).
+    Vector center;                    // empty, or inputDim()
+    Matrix projection;                // empty, or dim()×inputDim()
+    Matrix references;                // R×dim()
     Vector bias;                      // R (zeros for nearest-neighbour heads)
     std::vector<int> referenceClass;  // R
     std::vector<ReferenceInfo> referenceInfo;  // R
 
     int referenceCount() const { return int(references.rows()); }
-    int dim() const { return int(references.cols()); }
+    int dim() const { return int(references.cols()); }  // of references (after the transform)
+    int inputDim() const;                                // of query embeddings
+    bool hasTransform() const { return center.size() > 0 || projection.size() > 0; }
     std::vector<int> referencesPerClass() const;
 
     Vector transform(const Vector& embedding) const;

@@ -72,16 +72,23 @@ QString headProblem(const ReferenceHead& head)
         return QStringLiteral("%1 reference descriptions for %2 references")
             .arg(head.referenceInfo.size())
             .arg(r);
-    if (head.center.size() != 0 && head.center.size() != d)
+    const Eigen::Index inputDim = head.inputDim();
+    if (head.projection.size() != 0 && (head.projection.rows() != d || inputDim > kMaxDim))
+        return QStringLiteral("projection of %1×%2 for references of size %3")
+            .arg(head.projection.rows())
+            .arg(head.projection.cols())
+            .arg(d);
+    if (head.center.size() != 0 && head.center.size() != inputDim)
         return QStringLiteral("center of size %1 for embeddings of size %2")
             .arg(head.center.size())
-            .arg(d);
+            .arg(inputDim);
     for (int c : head.referenceClass)
         if (c < 0 || c >= head.classNames.size())
             return QStringLiteral("class index %1 with %2 classes").arg(c).arg(head.classNames.size());
     if (!allFinite(head.references.data(), head.references.size()) ||
         !allFinite(head.bias.data(), head.bias.size()) ||
-        !allFinite(head.center.data(), head.center.size()))
+        !allFinite(head.center.data(), head.center.size()) ||
+        !allFinite(head.projection.data(), head.projection.size()))
         return QStringLiteral("a value that is not a finite number");
     return {};
 }
@@ -209,10 +216,16 @@ void writeReferenceSet(const ReferenceSet& set, const QString& path)
         {QStringLiteral("evaluation"), set.evaluation},
         {QStringLiteral("extra"), set.extra},
         {QStringLiteral("dim"), int(d)},
+        {QStringLiteral("input_dim"), head.inputDim()},
         {QStringLiteral("transform"),
          QJsonObject{{QStringLiteral("center"),
-                      head.center.size() ? QJsonValue(encodeFloats(head.center.data(), d))
-                                         : QJsonValue(QJsonValue::Null)}}},
+                      head.center.size() ? QJsonValue(encodeFloats(head.center.data(), head.inputDim()))
+                                         : QJsonValue(QJsonValue::Null)},
+                     // Row-major dim × input_dim.
+                     {QStringLiteral("projection"),
+                      head.projection.size()
+                          ? QJsonValue(encodeFloats(head.projection.data(), head.projection.size()))
+                          : QJsonValue(QJsonValue::Null)}}},
         {QStringLiteral("references"), references},
     });
     document.insert(QStringLiteral("checksum"), QString::fromLatin1(checksumOf(document)));
@@ -304,13 +317,26 @@ ReferenceSet readReferenceSet(const QString& path)
     const int d = in.integer(in.field(root, QStringLiteral("dim"), {}), 1, kMaxDim,
                              QStringLiteral("\"dim\""));
 
-    const QJsonValue center =
-        in.field(in.object(root, QStringLiteral("transform")), QStringLiteral("center"),
-                 QStringLiteral("transform: "));
+    // input_dim differs from dim only when a projection maps embeddings to another size.
+    const int inputDim = root.contains(QStringLiteral("input_dim"))
+        ? in.integer(root.value(QStringLiteral("input_dim")), 1, kMaxDim, QStringLiteral("\"input_dim\""))
+        : d;
+    const QJsonObject transform = in.object(root, QStringLiteral("transform"));
+    const QJsonValue center = in.field(transform, QStringLiteral("center"), QStringLiteral("transform: "));
     if (!center.isNull()) {
         const QString what = QStringLiteral("the transform's center");
-        head.center.resize(d);
-        in.decodeInto(in.floats(center, d, what), head.center.data(), d, what);
+        head.center.resize(inputDim);
+        in.decodeInto(in.floats(center, inputDim, what), head.center.data(), inputDim, what);
+    }
+    const QJsonValue projection = transform.value(QStringLiteral("projection"));
+    if (!projection.isUndefined() && !projection.isNull()) {
+        const QString what = QStringLiteral("the transform's projection");
+        const Eigen::Index size = Eigen::Index(d) * inputDim;
+        if (size > Eigen::Index(kMaxDim) * 4096) in.damaged(what + QStringLiteral(" is too large"));
+        head.projection.resize(d, inputDim);
+        in.decodeInto(in.floats(projection, size, what), head.projection.data(), size, what);
+    } else if (inputDim != d) {
+        in.damaged(QStringLiteral("\"input_dim\" differs from \"dim\" without a projection"));
     }
 
     const QJsonArray references = in.array(root, QStringLiteral("references"));
@@ -349,7 +375,7 @@ void requireSameModel(const ReferenceSet& set, const Embedder& embedder)
 {
     const QString loadedSha = QString::fromLatin1(embedder.onnxSha256());
     const bool sameModel = set.modelSha256.compare(loadedSha, Qt::CaseInsensitive) == 0;
-    if (sameModel && set.head.dim() == embedder.dim()) return;
+    if (sameModel && set.head.inputDim() == embedder.dim()) return;
 
     const auto describe = [](const QString& name, const QString& sha, int dim, bool withDim) {
         QString text = QStringLiteral("%1 (sha256 %2…").arg(name, sha.left(12).toLower());
@@ -357,10 +383,10 @@ void requireSameModel(const ReferenceSet& set, const Embedder& embedder)
         return text + QLatin1Char(')');
     };
     // Equal hashes with different sizes mean a damaged set or spec: then the sizes are the news.
-    const bool showDims = set.head.dim() != embedder.dim();
+    const bool showDims = set.head.inputDim() != embedder.dim();
     throw Error(QStringLiteral("this reference set was made with model %1, but the loaded model "
                                "is %2; use --model to load the matching one")
-                    .arg(describe(set.modelName, set.modelSha256, set.head.dim(), showDims),
+                    .arg(describe(set.modelName, set.modelSha256, set.head.inputDim(), showDims),
                          describe(embedder.spec().name, loadedSha, embedder.dim(), showDims)));
 }
 

@@ -164,6 +164,10 @@ private Q_SLOTS:
         const std::vector<int> counts = result.head.referencesPerClass();
         const std::vector<int> available = pool.countsPerClass();
         for (size_t c = 0; c < counts.size(); ++c) QVERIFY(counts[c] >= 1 && counts[c] <= available[c]);
+        // Not only the answer: the search itself never considers dropping a class entirely.
+        for (const OptimizerStep& step : result.trace)
+            for (size_t c = 0; c < counts.size(); ++c)
+                QVERIFY(step.point[c] >= 1 && step.point[c] <= available[c]);
         verifyLeastCentralSelection(pool, result, scope);
 
         const QJsonObject& details = result.details;
