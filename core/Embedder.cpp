@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <opencv2/dnn.hpp>
+#include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace exemplar {
@@ -91,6 +92,27 @@ Vector Embedder::embed(const cv::Mat& bgr)
 
 void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
 {
+    Vector rawEmbedding, rawLogits;
+    forward(bgr, &rawEmbedding, &rawLogits);
+    if (d->spec.flipAverage) {
+        cv::Mat mirrored;
+        cv::flip(bgr, mirrored, 1);
+        Vector mirroredEmbedding, mirroredLogits;
+        forward(mirrored, &mirroredEmbedding, &mirroredLogits);
+        rawEmbedding = 0.5f * (rawEmbedding + mirroredEmbedding);
+        if (rawLogits.size() > 0) rawLogits = 0.5f * (rawLogits + mirroredLogits);
+    }
+    if (embedding) {
+        const float norm = rawEmbedding.norm();
+        if (!(norm > 0) || !std::isfinite(norm))
+            throw Error(QStringLiteral("model %1 produced a zero or non-finite embedding").arg(d->spec.onnxPath));
+        *embedding = rawEmbedding / norm;
+    }
+    if (logits) *logits = std::move(rawLogits);
+}
+
+void Embedder::forward(const cv::Mat& bgr, Vector* embedding, Vector* logits)
+{
     d->net.setInput(d->blobFor(bgr), d->spec.inputName.toStdString());
     std::vector<cv::Mat> outputs;
     try {
@@ -104,22 +126,15 @@ void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
         throw Error(QStringLiteral("model %1: output \"%2\" has %3 values but the spec says %4")
                         .arg(d->spec.onnxPath, d->spec.embeddingOutput)
                         .arg(out.total()).arg(d->spec.embeddingDim));
-    if (embedding) {
-        *embedding = Eigen::Map<const Vector>(out.ptr<float>(), d->spec.embeddingDim);
-        const float norm = embedding->norm();
-        if (!(norm > 0) || !std::isfinite(norm))
-            throw Error(QStringLiteral("model %1 produced a zero or non-finite embedding").arg(d->spec.onnxPath));
-        *embedding /= norm;
-    }
+    *embedding = Eigen::Map<const Vector>(out.ptr<float>(), d->spec.embeddingDim);
+    logits->resize(0);
     if (outputs.size() > 1) {
         const cv::Mat& raw = outputs[1];
         if (int(raw.total()) != d->spec.logitsClasses)
             throw Error(QStringLiteral("model %1: output \"%2\" has %3 values but the spec says %4")
                             .arg(d->spec.onnxPath, d->spec.logitsOutput)
                             .arg(raw.total()).arg(d->spec.logitsClasses));
-        if (logits) *logits = Eigen::Map<const Vector>(raw.ptr<float>(), d->spec.logitsClasses);
-    } else if (logits) {
-        logits->resize(0);
+        *logits = Eigen::Map<const Vector>(raw.ptr<float>(), d->spec.logitsClasses);
     }
 }
 

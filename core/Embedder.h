@@ -27,10 +27,14 @@ public:
     int dim() const;
 
     Vector embed(const cv::Mat& bgr);  // L2-normalized
-    // Both outputs of one forward pass; logits is empty when the spec has none.
+    // Embedding (L2-normalized) and raw logits (empty when the spec has none); either pointer
+    // may be null. With the spec's flip augmentation, both average photo and mirror image.
     void run(const cv::Mat& bgr, Vector* embedding, Vector* logits);
 
 private:
+    // One forward pass: raw (unnormalized) embedding and logits (empty without logits).
+    void forward(const cv::Mat& bgr, Vector* embedding, Vector* logits);
+
     struct Impl;
     std::unique_ptr<Impl> d;
 };

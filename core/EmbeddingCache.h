@@ -17,6 +17,7 @@ public:
 
     static QString defaultRootDir();
     QString directory() const { return dir_; }
+    int dim() const { return dim_; }
 
     std::optional<Vector> find(const QByteArray& contentSha256Hex) const;
     // Best effort: a cache that cannot be written is not an error for the user's work.

@@ -1,12 +1,9 @@
 #include "EmbeddingSet.h"
 
-#include "Embedder.h"
-#include "EmbeddingCache.h"
-#include "Error.h"
-#include "Feedback.h"
-#include "ImageDecoder.h"
+#include "EmbeddingPipeline.h"
 
 #include <QFileInfo>
+#include <QHash>
 
 namespace exemplar {
 
@@ -34,50 +31,25 @@ EmbeddingSet EmbeddingSet::subset(const std::vector<int>& rows) const
 }
 
 EmbeddingSet embedDataset(const Dataset& dataset, Embedder& embedder, const EmbeddingCache* cache,
-                          Feedback* feedback, EmbedReport* report)
+                          Feedback* feedback, EmbedReport* report, const EmbedOptions& options)
 {
     EmbedReport localReport;
     EmbedReport& out = report ? *report : localReport;
     out = EmbedReport{};
+    EmbeddingSet set = runEmbeddingPipeline(dataset, embedder, cache, feedback, &out, options);
 
-    const int total = dataset.photoCount();
-    std::vector<Vector> rows;
-    rows.reserve(size_t(total));
-    EmbeddingSet set;
-    set.classNames = dataset.classNames;
-
-    for (int i = 0; i < total; ++i) {
-        throwIfCanceled(feedback);
-        const Photo& photo = dataset.photos[size_t(i)];
-        reportProgress(feedback, i, total, QFileInfo(photo.path).fileName());
-
-        const PhotoBytes bytes = readPhotoBytes(photo.path);
-        if (!bytes.ok()) {
-            out.skipped.push_back({photo.path, bytes.error});
-            continue;
-        }
-        std::optional<Vector> embedding = cache ? cache->find(bytes.sha256Hex) : std::nullopt;
-        if (embedding) {
-            ++out.fromCache;
-        } else {
-            const DecodedPhoto decoded = decodePhoto(bytes.data);
-            if (!decoded.ok()) {
-                out.skipped.push_back({photo.path, decoded.error});
-                continue;
-            }
-            embedding = embedder.embed(decoded.bgr);
-            ++out.computed;
-            if (cache) cache->store(bytes.sha256Hex, *embedding);
-        }
-        rows.push_back(std::move(*embedding));
-        set.labels.push_back(photo.classIndex);
-        set.paths << photo.path;
-        set.contentHashes << QString::fromLatin1(bytes.sha256Hex);
+    // A photo filed under two classes teaches both labels at once: say so, keep both.
+    QHash<QString, int> firstRowOf;
+    for (int row = 0; row < set.size(); ++row) {
+        const int first = firstRowOf.value(set.contentHashes[row], row);
+        if (first == row)
+            firstRowOf.insert(set.contentHashes[row], row);
+        else if (set.labels[size_t(first)] != set.labels[size_t(row)])
+            out.warnings << QStringLiteral("the same photo is in classes \"%1\" and \"%2\": %3 and %4")
+                                .arg(set.classNames[set.labels[size_t(first)]], set.classNames[set.labels[size_t(row)]],
+                                     set.paths[first], set.paths[row]);
     }
-    reportProgress(feedback, total, total, QString());
 
-    set.vectors.resize(Eigen::Index(rows.size()), embedder.dim());
-    for (size_t i = 0; i < rows.size(); ++i) set.vectors.row(Eigen::Index(i)) = rows[i].transpose();
     return set;
 }
 

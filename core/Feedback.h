@@ -17,6 +17,11 @@ public:
 
 class Feedback {
 public:
+    Feedback() = default;
+    // A child sees its parent's cancel but reports progress only to its own handler: nested work
+    // (e.g. the methods inside an evaluation) stays cancelable without mixing progress streams.
+    explicit Feedback(const Feedback* parent) : parent_(parent) {}
+
     using ProgressHandler = std::function<void(qint64 done, qint64 total, const QString& what)>;
 
     void setProgressHandler(ProgressHandler handler) { handler_ = std::move(handler); }
@@ -25,10 +30,14 @@ public:
         if (handler_) handler_(done, total, what);
     }
     void cancel() { canceled_.store(true, std::memory_order_relaxed); }
-    bool isCanceled() const { return canceled_.load(std::memory_order_relaxed); }
+    bool isCanceled() const
+    {
+        return canceled_.load(std::memory_order_relaxed) || (parent_ && parent_->isCanceled());
+    }
 
 private:
     std::atomic<bool> canceled_{false};
+    const Feedback* parent_ = nullptr;
     ProgressHandler handler_;
 };
 

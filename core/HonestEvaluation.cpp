@@ -133,7 +133,8 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             training.optimizer.seed = options.training.optimizer.seed + quint64(r);
             QElapsedTimer timer;
             timer.start();
-            const TrainingResult trained = train(pool, training, feedback);
+            const Feedback nested(feedback);  // cancelable, but its own progress stays inside
+            const TrainingResult trained = train(pool, training, &nested);
             seconds[size_t(m)].push_back(timer.nsecsElapsed() / 1e9);
             throwIfCanceled(feedback);
 

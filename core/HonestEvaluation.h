@@ -16,7 +16,8 @@ struct EvaluationOptions {
     int pool = 10;
     int repeats = 10;
     quint64 seed = 1;
-    QStringList methods{QStringLiteral("all"), QStringLiteral("centroid"), QStringLiteral("seed")};
+    QStringList methods{QStringLiteral("all"), QStringLiteral("centroid"), QStringLiteral("seed"),
+                        QStringLiteral("linear"), QStringLiteral("auto")};
     TrainingOptions training;  // optimizer and centrality settings for "seed"
 };
 

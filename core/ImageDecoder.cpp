@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 
@@ -125,7 +126,23 @@ PhotoBytes readPhotoBytes(const QString& path)
     return result;
 }
 
-DecodedPhoto decodePhoto(const QByteArray& data)
+namespace {
+
+bool isJpeg(const QByteArray& data) { return data.startsWith("\xFF\xD8"); }
+
+// IMREAD_COLOR at 1/FACTOR scale. The reduced flags keep IMREAD_COLOR's meaning (8-bit BGR, EXIF
+// orientation applied, since IMREAD_IGNORE_ORIENTATION is not among them).
+int imreadFlags(int factor)
+{
+    switch (factor) {
+    case 2: return cv::IMREAD_REDUCED_COLOR_2;
+    case 4: return cv::IMREAD_REDUCED_COLOR_4;
+    case 8: return cv::IMREAD_REDUCED_COLOR_8;
+    default: return cv::IMREAD_COLOR;
+    }
+}
+
+DecodedPhoto decodeScaled(const QByteArray& data, int factor)
 {
     DecodedPhoto result;
     if (data.isEmpty()) {
@@ -142,7 +159,7 @@ DecodedPhoto decodePhoto(const QByteArray& data)
                              const_cast<char*>(data.constData()));
         // IMREAD_COLOR applies the EXIF orientation (IMREAD_IGNORE_ORIENTATION is not set) and
         // converts grey, palette, 16-bit and alpha images to 8-bit BGR.
-        result.bgr = cv::imdecode(buffer, cv::IMREAD_COLOR);
+        result.bgr = cv::imdecode(buffer, imreadFlags(factor));
     } catch (const cv::Exception& e) {
         result.error = QStringLiteral("cannot decode image: %1").arg(QString::fromStdString(e.msg).trimmed());
         return result;
@@ -151,11 +168,39 @@ DecodedPhoto decodePhoto(const QByteArray& data)
         result.error = QStringLiteral("not a readable image (unknown format or corrupt data)");
         return result;
     }
-    if (qint64(result.bgr.total()) > kMaxPhotoPixels) {
+    // A reduced decode (FACTOR > 1) happens only when the header's size was read, and that size
+    // passed the check above; a full decode checks what it actually got.
+    if (factor == 1 && qint64(result.bgr.total()) > kMaxPhotoPixels) {
         result.error = tooLarge(quint64(result.bgr.cols), quint64(result.bgr.rows));
         result.bgr.release();
     }
     return result;
+}
+
+} // namespace
+
+DecodedPhoto decodePhoto(const QByteArray& data)
+{
+    return decodeScaled(data, 1);
+}
+
+int reducedDecodingFactor(const QByteArray& data, const cv::Size& target)
+{
+    // Only libjpeg scales while decoding (in the DCT); for other formats OpenCV would decode in
+    // full and then shrink with a plain linear resize, which is no faster and aliases.
+    if (!isJpeg(data) || target.width <= 0 || target.height <= 0) return 1;
+    const auto [width, height] = claimedSize(data);
+    // The shorter side bounds both orientations: EXIF rotation may swap width and height.
+    const quint64 shorter = std::min(width, height);
+    const quint64 needed = 2 * quint64(std::max(target.width, target.height));
+    int factor = 1;
+    while (factor < 8 && shorter / quint64(2 * factor) >= needed) factor *= 2;
+    return factor;
+}
+
+DecodedPhoto decodePhoto(const QByteArray& data, const cv::Size& target)
+{
+    return decodeScaled(data, reducedDecodingFactor(data, target));
 }
 
 } // namespace exemplar

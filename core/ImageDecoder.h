@@ -29,6 +29,17 @@ constexpr qint64 kMaxPhotoPixels = 200ll * 1000 * 1000;
 PhotoBytes readPhotoBytes(const QString& path);
 DecodedPhoto decodePhoto(const QByteArray& data);
 
+// Decodes for a consumer that only needs about TARGET pixels (a network input, a thumbnail).
+// A JPEG much larger than that is decoded at 1/2, 1/4 or 1/8 scale by libjpeg itself
+// (IMREAD_REDUCED_*), several times faster than a full decode of a camera photo; the result keeps
+// at least twice TARGET's larger side on its shorter side, so a following INTER_AREA resize to
+// TARGET still averages over several decoded pixels. Other formats, and JPEGs not that large,
+// decode exactly as decodePhoto(DATA). EXIF orientation is applied in both cases; refusals (and
+// their messages) are those of decodePhoto.
+DecodedPhoto decodePhoto(const QByteArray& data, const cv::Size& target);
+// The scale divisor decodePhoto(DATA, TARGET) uses: 1, 2, 4 or 8.
+int reducedDecodingFactor(const QByteArray& data, const cv::Size& target);
+
 // True when the file name has an extension we try to decode (case-insensitive).
 bool hasSupportedImageExtension(const QString& fileName);
 QStringList supportedImageExtensions();

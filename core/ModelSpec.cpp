@@ -122,6 +122,11 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
     if (crop != QLatin1String("none"))
         throw Error(QStringLiteral("model spec %1: crop \"%2\" is not supported (only \"none\")").arg(where, crop));
 
+    const QString augment = input.value(QStringLiteral("augment")).toString(QStringLiteral("none"));
+    if (augment != QLatin1String("none") && augment != QLatin1String("flip"))
+        throw Error(QStringLiteral("model spec %1: augment must be \"none\" or \"flip\"").arg(where));
+    spec.flipAverage = augment == QLatin1String("flip");
+
     const QJsonObject embedding = requireObject(json, QStringLiteral("embedding"), where);
     spec.embeddingOutput = requireString(embedding, QStringLiteral("output"), where);
     spec.embeddingDim = requirePositiveInt(embedding, QStringLiteral("dim"), where, 65536);
@@ -139,7 +144,7 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
 QJsonObject ModelSpec::preprocessingJson() const
 {
     auto triple = [](const std::array<double, 3>& t) { return QJsonArray{t[0], t[1], t[2]}; };
-    return QJsonObject{
+    QJsonObject json{
         {QStringLiteral("width"), inputWidth},
         {QStringLiteral("height"), inputHeight},
         {QStringLiteral("color_order"), rgb ? QStringLiteral("RGB") : QStringLiteral("BGR")},
@@ -152,6 +157,10 @@ QJsonObject ModelSpec::preprocessingJson() const
         {QStringLiteral("embedding_dim"), embeddingDim},
         {QStringLiteral("normalization"), QStringLiteral("L2")},
     };
+    // Only written when used, so that models without augmentation keep their identity (and their
+    // cached embeddings) from before augmentation existed.
+    if (flipAverage) json.insert(QStringLiteral("augment"), QStringLiteral("flip"));
+    return json;
 }
 
 QString defaultModelSpecPath()

@@ -19,6 +19,9 @@ struct ModelSpec {
     std::array<double, 3> mean{{0, 0, 0}};
     std::array<double, 3> std{{1, 1, 1}};
     QString resize = QStringLiteral("area"); // "area" or "linear"
+    // Test-time augmentation: "flip" averages the embeddings of the photo and its mirror image
+    // (two forward passes), which makes the embedding blind to left/right orientation.
+    bool flipAverage = false;
     QString embeddingOutput;
     int embeddingDim = 0;
     QString logitsOutput;                  // optional

@@ -1,5 +1,6 @@
 #include "ReferenceSetFile.h"
 
+#include "AtomicFile.h"
 #include "Embedder.h"
 #include "Error.h"
 
@@ -9,7 +10,6 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QtEndian>
 #include <cmath>
 
@@ -231,21 +231,7 @@ void writeReferenceSet(const ReferenceSet& set, const QString& path)
     document.insert(QStringLiteral("checksum"), QString::fromLatin1(checksumOf(document)));
     const QByteArray bytes = QJsonDocument(document).toJson(QJsonDocument::Indented);
 
-    // QSaveFile writes a temporary file and renames it over PATH only on success; on failure its
-    // destructor deletes the temporary file, so a previous file stays as it was.
-    QSaveFile file(path);
-    const auto fail = [&] {
-        throw Error(QStringLiteral("cannot write %1: %2").arg(displayPath(path), file.errorString()));
-    };
-    // Unbuffered, and written until done: Qt reports a short write (the disk filling up midway)
-    // without a reason, and only the next attempt yields the OS's "No space left on device".
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) fail();
-    for (qint64 written = 0; written < bytes.size();) {
-        const qint64 n = file.write(bytes.constData() + written, bytes.size() - written);
-        if (n <= 0) fail();
-        written += n;
-    }
-    if (!file.commit()) fail();
+    writeFileAtomically(path, bytes);
 }
 
 ReferenceSet readReferenceSet(const QString& path)

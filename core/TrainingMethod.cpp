@@ -1,17 +1,16 @@
 #include "TrainingMethod.h"
 
-#include "EmbeddingSet.h"
 #include "Error.h"
 #include "Feedback.h"
-#include "SelectionObjective.h"
+#include "Random.h"
+#include "TrainingSupport.h"
 
 #include <QFileInfo>
-#include <QJsonArray>
 #include <numeric>
 
 namespace exemplar {
 
-namespace {
+namespace detail {
 
 QJsonArray toJsonArray(const std::vector<int>& values)
 {
@@ -20,16 +19,44 @@ QJsonArray toJsonArray(const std::vector<int>& values)
     return array;
 }
 
-// A head whose references are the given pool rows, scored by plain cosine.
-ReferenceHead headFromRows(const EmbeddingSet& pool, const std::vector<int>& rows)
+void requireNonEmpty(const EmbeddingSet& pool)
+{
+    if (pool.size() == 0) throw Error(QStringLiteral("no photos to train on"));
+    if (pool.classCount() == 0) throw Error(QStringLiteral("no classes to train on"));
+}
+
+FeatureSpace FeatureSpace::of(const EmbeddingSet& pool, bool whitened, double shrinkage)
+{
+    FeatureSpace space;
+    if (!whitened || pool.size() < 2) {
+        space.features = pool.vectors;
+        return space;
+    }
+    const Whitening whitening = Whitening::fit(pool.vectors, WhiteningOptions{true, shrinkage});
+    space.features = whitening.apply(pool.vectors);
+    space.center = whitening.center;
+    space.projection = whitening.projection;
+    return space;
+}
+
+ReferenceHead FeatureSpace::emptyHead(const QStringList& classNames) const
 {
     ReferenceHead head;
-    head.classNames = pool.classNames;
-    head.references.resize(Eigen::Index(rows.size()), pool.dim());
+    head.classNames = classNames;
+    head.center = center;
+    head.projection = projection;
+    head.references.resize(0, features.cols());
+    return head;
+}
+
+ReferenceHead headFromRows(const EmbeddingSet& pool, const FeatureSpace& space, const std::vector<int>& rows)
+{
+    ReferenceHead head = space.emptyHead(pool.classNames);
+    head.references.resize(Eigen::Index(rows.size()), space.features.cols());
     head.bias = Vector::Zero(Eigen::Index(rows.size()));
     for (size_t i = 0; i < rows.size(); ++i) {
         const int row = rows[i];
-        head.references.row(Eigen::Index(i)) = pool.vectors.row(row);
+        head.references.row(Eigen::Index(i)) = space.features.row(row);
         head.referenceClass.push_back(pool.labels[size_t(row)]);
         ReferenceInfo info;
         if (row < pool.paths.size()) info.file = QFileInfo(pool.paths[row]).fileName();
@@ -39,131 +66,126 @@ ReferenceHead headFromRows(const EmbeddingSet& pool, const std::vector<int>& row
     return head;
 }
 
-void requireNonEmpty(const EmbeddingSet& pool)
+CrossValidationScore crossValidate(const EmbeddingSet& pool, const TrainingOptions& options,
+                                   const std::vector<std::vector<int>>& folds, const Feedback* feedback)
 {
-    if (pool.size() == 0) throw Error(QStringLiteral("no photos to train on"));
-    if (pool.classCount() == 0) throw Error(QStringLiteral("no classes to train on"));
+    std::vector<int> truth, predicted;
+    for (size_t f = 0; f < folds.size(); ++f) {
+        if (folds[f].empty()) continue;
+        std::vector<bool> heldOut(size_t(pool.size()), false);
+        for (int row : folds[f]) heldOut[size_t(row)] = true;
+        std::vector<int> trainRows;
+        for (int row = 0; row < pool.size(); ++row)
+            if (!heldOut[size_t(row)]) trainRows.push_back(row);
+        const EmbeddingSet part = pool.subset(trainRows);
+        const EmbeddingSet test = pool.subset(folds[f]);
+        const TrainingResult trained = train(part, options, feedback);
+        throwIfCanceled(feedback);
+        const std::vector<int> answers = trained.head.predictClasses(test.vectors);
+        truth.insert(truth.end(), test.labels.begin(), test.labels.end());
+        predicted.insert(predicted.end(), answers.begin(), answers.end());
+    }
+    const Metrics metrics = Metrics::compute(truth, predicted, pool.classCount());
+    return {metrics.accuracy, metrics.weightedF1};
 }
 
-} // namespace
+} // namespace detail
+
+using namespace detail;
 
 QStringList trainingMethodNames()
 {
-    return {QStringLiteral("all"), QStringLiteral("centroid"), QStringLiteral("seed")};
+    return {QStringLiteral("all"),          QStringLiteral("centroid"),          QStringLiteral("seed"),
+            QStringLiteral("linear"),       QStringLiteral("whitened-all"),      QStringLiteral("whitened-centroid"),
+            QStringLiteral("whitened-linear"), QStringLiteral("auto")};
 }
 
 bool isTrainingMethod(const QString& name) { return trainingMethodNames().contains(name); }
 
-TrainingResult trainAllReferences(const EmbeddingSet& pool)
+std::vector<std::vector<int>> stratifiedFolds(const std::vector<int>& labels, int classCount, int folds, quint64 seed)
+{
+    std::vector<std::vector<int>> result(static_cast<size_t>(std::max(1, folds)));
+    Random random(seed);
+    for (int c = 0; c < classCount; ++c) {
+        std::vector<int> rows;
+        for (size_t i = 0; i < labels.size(); ++i)
+            if (labels[i] == c) rows.push_back(int(i));
+        if (rows.size() < 2) continue;  // a lone photo is the class's only reference: never held out
+        random.shuffle(rows);
+        // Start each class at another fold so that small classes do not all land in fold 0.
+        const size_t offset = random.below(result.size());
+        for (size_t i = 0; i < rows.size(); ++i) result[(i + offset) % result.size()].push_back(rows[i]);
+    }
+    for (auto& fold : result) std::sort(fold.begin(), fold.end());
+    return result;
+}
+
+TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened, double shrinkage)
 {
     requireNonEmpty(pool);
-    std::vector<int> rows(size_t(pool.size()));
+    std::vector<int> rows(static_cast<size_t>(pool.size()));
     std::iota(rows.begin(), rows.end(), 0);
     TrainingResult result;
-    result.head = headFromRows(pool, rows);
-    result.details = {{QStringLiteral("description"), QStringLiteral("1-NN over every training photo")},
+    result.head = headFromRows(pool, FeatureSpace::of(pool, whitened, shrinkage), rows);
+    result.details = {{QStringLiteral("description"), whitened ? QStringLiteral("1-NN over every training photo, whitened")
+                                                               : QStringLiteral("1-NN over every training photo")},
                       {QStringLiteral("counts_per_class"), toJsonArray(result.head.referencesPerClass())}};
     return result;
 }
 
-TrainingResult trainCentroids(const EmbeddingSet& pool)
+TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double shrinkage)
 {
     requireNonEmpty(pool);
-    // Subtracting the pool mean removes the direction every photo shares (the "photo-ness" of
-    // the features), which makes class means far more distinct (the SimpleShot recipe).
-    const Vector mean = pool.vectors.colwise().mean().transpose();
-    Matrix centered = pool.vectors.rowwise() - mean.transpose();
-    // Row by row: rowwise().normalize() divides a zero row (a photo equal to the pool mean, as in
-    // a one-photo pool) by zero and would fill the head with NaN; normalize() leaves it zero.
-    for (Eigen::Index i = 0; i < centered.rows(); ++i) centered.row(i).normalize();
+    FeatureSpace space;
+    if (whitened && pool.size() >= 2) {
+        space = FeatureSpace::of(pool, true, shrinkage);
+    } else {
+        // Subtracting the pool mean removes the direction every photo shares (the "photo-ness"
+        // of the features), which makes class means far more distinct (the SimpleShot recipe).
+        space.center = pool.vectors.colwise().mean().transpose();
+        space.features = pool.vectors.rowwise() - space.center.transpose();
+        // Row by row: a row equal to the mean stays zero instead of becoming NaN.
+        for (Eigen::Index i = 0; i < space.features.rows(); ++i) space.features.row(i).normalize();
+    }
 
     const std::vector<int> counts = pool.countsPerClass();
     TrainingResult result;
-    ReferenceHead& head = result.head;
-    head.classNames = pool.classNames;
-    head.center = mean;
+    ReferenceHead head = space.emptyHead(pool.classNames);
     for (int c = 0; c < pool.classCount(); ++c) {
         if (counts[size_t(c)] == 0) continue;
-        Vector sum = Vector::Zero(pool.dim());
+        Vector sum = Vector::Zero(space.features.cols());
         for (int i = 0; i < pool.size(); ++i)
-            if (pool.labels[size_t(i)] == c) sum += centered.row(i).transpose();
+            if (pool.labels[size_t(i)] == c) sum += space.features.row(i).transpose();
         const float norm = sum.norm();
         if (norm > 0) sum /= norm;
-        head.references.conservativeResize(head.references.rows() + 1, pool.dim());
+        head.references.conservativeResize(head.references.rows() + 1, Eigen::NoChange);
         head.references.row(head.references.rows() - 1) = sum.transpose();
         head.referenceClass.push_back(c);
         head.referenceInfo.push_back({QStringLiteral("mean of %1 photos").arg(counts[size_t(c)]), QString()});
     }
     head.bias = Vector::Zero(head.references.rows());
+    result.head = std::move(head);
     result.details = {{QStringLiteral("description"),
-                       QStringLiteral("nearest class mean after subtracting the pool mean and L2-normalizing")}};
-    return result;
-}
-
-TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const TrainingOptions& options,
-                                        const Feedback* feedback, const OptimizerObserver& observer)
-{
-    requireNonEmpty(pool);
-    const int classCount = pool.classCount();
-    const Vector centrality = centralityScores(pool.vectors, pool.labels, classCount, options.centralityScope);
-    std::vector<std::vector<int>> ranking = rankLeastCentralFirst(centrality, pool.labels, classCount);
-    const SelectionObjective objective(pool.vectors, pool.labels, classCount, ranking);
-
-    IntegerBox box;
-    for (int c = 0; c < classCount; ++c) {
-        const int available = int(ranking[size_t(c)].size());
-        const int pinned = size_t(c) < options.pinnedCounts.size() ? options.pinnedCounts[size_t(c)] : 0;
-        if (available == 0) {
-            box.lower.push_back(0);
-            box.upper.push_back(0);
-        } else if (pinned > 0) {
-            box.lower.push_back(std::min(pinned, available));
-            box.upper.push_back(std::min(pinned, available));
-        } else {
-            box.lower.push_back(1);
-            box.upper.push_back(available);
-        }
-    }
-    const OptimizerResult optimum =
-        maximize([&](const std::vector<int>& k) { return objective(k); }, box, options.optimizer, feedback, observer);
-
-    // Canceled before its first evaluation the optimizer has no best point: fall back to the
-    // corner every search starts from ("keep all", pins respected) so the head is still usable.
-    const std::vector<int>& counts = optimum.best.empty() ? box.upper : optimum.best;
-
-    TrainingResult result;
-    result.head = headFromRows(pool, keepLeastCentral(ranking, counts));
-    result.trace = optimum.trace;
-    result.canceled = optimum.canceled;
-    result.details = {
-        {QStringLiteral("description"),
-         QStringLiteral("the article's method: keep each class's least central photos (eigenvector centrality of "
-                        "S = A·Aᵀ); counts chosen by maximizing leave-one-out accuracy inside the training photos")},
-        {QStringLiteral("centrality_scope"), options.centralityScope == CentralityScope::WholeGraph
-                                                 ? QStringLiteral("whole-graph")
-                                                 : QStringLiteral("within-class")},
-        {QStringLiteral("optimizer"), optimizerStrategyName(options.optimizer.strategy)},
-        {QStringLiteral("budget"), options.optimizer.budget},
-        {QStringLiteral("seed"), QString::number(options.optimizer.seed)},
-        {QStringLiteral("evaluations"), int(optimum.trace.size())},
-        {QStringLiteral("counts_per_class"), toJsonArray(counts)},
-        {QStringLiteral("available_per_class"), toJsonArray(box.upper)},
-        {QStringLiteral("pinned_counts"), toJsonArray(options.pinnedCounts)},
-        {QStringLiteral("objective"), QStringLiteral("leave-one-out accuracy on the training photos (optimistic)")},
-        {QStringLiteral("objective_leave_one_out_accuracy"), objective.accuracy(counts)},
-        {QStringLiteral("canceled"), optimum.canceled},
-    };
+                       whitened ? QStringLiteral("nearest class mean in the pool's whitened space")
+                                : QStringLiteral("nearest class mean after subtracting the pool mean and L2-normalizing")}};
     return result;
 }
 
 TrainingResult train(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
                      const OptimizerObserver& observer)
 {
-    if (options.method == QLatin1String("all")) return trainAllReferences(pool);
-    if (options.method == QLatin1String("centroid")) return trainCentroids(pool);
-    if (options.method == QLatin1String("seed")) return trainCentralitySelection(pool, options, feedback, observer);
+    const QString& method = options.method;
+    const double shrinkage = options.whiteningShrinkage;
+    if (method == QLatin1String("all")) return trainAllReferences(pool);
+    if (method == QLatin1String("centroid")) return trainCentroids(pool);
+    if (method == QLatin1String("seed")) return trainCentralitySelection(pool, options, feedback, observer);
+    if (method == QLatin1String("linear")) return trainLinear(pool, options, false, feedback);
+    if (method == QLatin1String("whitened-all")) return trainAllReferences(pool, true, shrinkage);
+    if (method == QLatin1String("whitened-centroid")) return trainCentroids(pool, true, shrinkage);
+    if (method == QLatin1String("whitened-linear")) return trainLinear(pool, options, true, feedback);
+    if (method == QLatin1String("auto")) return trainAuto(pool, options, feedback);
     throw Error(QStringLiteral("unknown method \"%1\" (known: %2)")
-                    .arg(options.method, trainingMethodNames().join(QStringLiteral(", "))));
+                    .arg(method, trainingMethodNames().join(QStringLiteral(", "))));
 }
 
 } // namespace exemplar

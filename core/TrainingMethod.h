@@ -1,9 +1,14 @@
 #pragma once
-// The methods that turn a pool of labeled embeddings into a ReferenceHead:
-//   all      — 1-NN over every pool photo (the article's baseline)
-//   centroid — nearest class mean after subtracting the pool mean and L2-normalizing
-//   seed     — the article: keep the least central photos of each class, counts chosen by
-//              optimizing leave-one-out accuracy inside the pool
+// The methods that turn a pool of labeled embeddings into a ReferenceHead (every one of them
+// ends in the same classifier: an argmax of dot products, after an optional linear transform):
+//   all               1-NN over every pool photo (the article's baseline)
+//   centroid          nearest class mean after subtracting the pool mean and L2-normalizing
+//   seed              the article: keep the least central photos of each class, counts chosen by
+//                     optimizing leave-one-out accuracy inside the pool
+//   linear            multinomial logistic regression; its class weight vectors are the references
+//   whitened-all, whitened-centroid, whitened-linear
+//                     the same after PCA whitening fitted on the pool (see Whitening.h)
+//   auto              picks one of the above by cross-validation inside the pool only
 #include "Centrality.h"
 #include "Optimizer.h"
 #include "ReferenceHead.h"
@@ -17,29 +22,41 @@ struct EmbeddingSet;
 class Feedback;
 
 struct TrainingOptions {
-    QString method = QStringLiteral("seed");
+    QString method = QStringLiteral("auto");
     OptimizerOptions optimizer;
     CentralityScope centralityScope = CentralityScope::WholeGraph;
     std::vector<int> pinnedCounts;  // per class; 0 = free, >0 = fixed count (GUI pinning)
+    double whiteningShrinkage = 1.0;             // ε relative to the mean eigenvalue
+    double linearC = 0;                          // > 0: fixed; 0: chosen from linearCGrid by CV
+    std::vector<double> linearCGrid{10, 100, 1000};
+    int crossValidationFolds = 5;                // for "auto" and for choosing linear's C
 };
 
 struct TrainingResult {
     ReferenceHead head;
-    QJsonObject details;             // method-specific: counts, optimizer, objective, …
+    QJsonObject details;               // method-specific: counts, optimizer, objective, choice, …
     std::vector<OptimizerStep> trace;  // seed only
-    bool canceled = false;           // seed only: optimizer stopped early, best so far kept
+    bool canceled = false;             // seed only: optimizer stopped early, best so far kept
 };
 
-QStringList trainingMethodNames();  // all, centroid, seed
+QStringList trainingMethodNames();  // every name train() accepts, "auto" last
 bool isTrainingMethod(const QString& name);
 
-TrainingResult trainAllReferences(const EmbeddingSet& pool);
-TrainingResult trainCentroids(const EmbeddingSet& pool);
+TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0);
+TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0);
 TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const TrainingOptions& options,
                                         const Feedback* feedback = nullptr,
                                         const OptimizerObserver& observer = {});
+TrainingResult trainLinear(const EmbeddingSet& pool, const TrainingOptions& options, bool whitened,
+                           const Feedback* feedback = nullptr);
+TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback = nullptr);
+
 // Dispatches on options.method. Throws Error on an unknown method or an empty pool.
 TrainingResult train(const EmbeddingSet& pool, const TrainingOptions& options,
                      const Feedback* feedback = nullptr, const OptimizerObserver& observer = {});
+
+// Stratified folds inside the pool: each class's photos are dealt round-robin (after a seeded
+// shuffle) into FOLDS groups; photos of a class with one photo stay in every training part.
+std::vector<std::vector<int>> stratifiedFolds(const std::vector<int>& labels, int classCount, int folds, quint64 seed);
 
 } // namespace exemplar

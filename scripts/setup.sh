@@ -12,9 +12,10 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libqt6svg6 qt6-qpa-plugins
   libqcustomplot-dev libqcustomplot2.1-qt6
-  libopencv-dev libeigen3-dev
+  libopencv-dev libeigen3-dev liblbfgs-dev
   python3 python3-onnx python3-numpy
   xvfb xauth imagemagick
+  desktop-file-utils appstream   # validate the packaging metadata (packaging/ tests)
 )
 
 say() { echo "setup: $*"; }

@@ -99,7 +99,8 @@ private Q_SLOTS:
         QCOMPARE(embed.json().value(QStringLiteral("photos")).toInt(), 64);
 
         const Run train = cli({QStringLiteral("train"), dataset_, QStringLiteral("--out"), set, QStringLiteral("--holdout"),
-                               QStringLiteral("0.25"), QStringLiteral("--json"), QStringLiteral("--quiet")});
+                               QStringLiteral("0.25"), QStringLiteral("--method"), QStringLiteral("seed"),
+                               QStringLiteral("--json"), QStringLiteral("--quiet")});
         QVERIFY2(train.exitCode == 0, train.err.constData());
         QVERIFY(QFile::exists(set));
         const QJsonObject trained = train.json();

@@ -193,6 +193,10 @@ private Q_SLOTS:
     void refusesDecompressionBomb();
     void supportedExtensions_data();
     void supportedExtensions();
+    void reducedDecodingFactor_data();
+    void reducedDecodingFactor();
+    void reducedDecodingKeepsOrientationAndContent_data();
+    void reducedDecodingKeepsOrientationAndContent();
 
 private:
     QTemporaryDir dir_;
@@ -443,6 +447,95 @@ void TestImageDecoder::supportedExtensions()
     QFETCH(QString, fileName);
     QFETCH(bool, supported);
     QCOMPARE(hasSupportedImageExtension(fileName), supported);
+}
+
+void TestImageDecoder::reducedDecodingFactor_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<QSize>("claimed");  // the header's size (only the header is read)
+    QTest::addColumn<QSize>("target");
+    QTest::addColumn<int>("factor");
+
+    // The decoded shorter side must stay at least twice the target's larger side.
+    QTest::newRow("12 MP camera JPEG, 224 input") << "JPEG" << QSize(4000, 3000) << QSize(224, 224) << 4;
+    QTest::newRow("48 MP JPEG, 224 input") << "JPEG" << QSize(8000, 6000) << QSize(224, 224) << 8;
+    QTest::newRow("portrait 12 MP JPEG") << "JPEG" << QSize(3000, 4000) << QSize(224, 224) << 4;
+    QTest::newRow("12 MP JPEG, 288 input") << "JPEG" << QSize(4000, 3000) << QSize(288, 288) << 4;
+    QTest::newRow("just large enough for 1/2") << "JPEG" << QSize(1200, 896) << QSize(224, 224) << 2;
+    QTest::newRow("just too small for 1/2") << "JPEG" << QSize(1200, 895) << QSize(224, 224) << 1;
+    QTest::newRow("flowers-sized JPEG") << "JPEG" << QSize(666, 500) << QSize(224, 224) << 1;
+    QTest::newRow("panorama: the short side decides") << "JPEG" << QSize(12000, 1000) << QSize(224, 224) << 2;
+    QTest::newRow("PNG is never reduced") << "PNG" << QSize(4000, 3000) << QSize(224, 224) << 1;
+    QTest::newRow("no target") << "JPEG" << QSize(4000, 3000) << QSize(0, 0) << 1;
+}
+
+void TestImageDecoder::reducedDecodingFactor()
+{
+    QFETCH(QString, format);
+    QFETCH(QSize, claimed);
+    QFETCH(QSize, target);
+    QFETCH(int, factor);
+
+    const cv::Mat tiny(8, 8, CV_8UC3, cv::Scalar(10, 20, 30));
+    QByteArray data;
+    if (format == QLatin1String("JPEG")) {
+        data = encode(tiny, ".jpg");
+        const qsizetype sof = data.indexOf("\xFF\xC0");
+        QVERIFY(sof > 0);
+        putUInt(&data, sof + 5, 2, quint32(claimed.height()), false);
+        putUInt(&data, sof + 7, 2, quint32(claimed.width()), false);
+    } else {
+        data = encode(tiny, ".png");
+        putUInt(&data, 16, 4, quint32(claimed.width()), false);
+        putUInt(&data, 20, 4, quint32(claimed.height()), false);
+    }
+    QCOMPARE(exemplar::reducedDecodingFactor(data, cv::Size(target.width(), target.height())), factor);
+}
+
+void TestImageDecoder::reducedDecodingKeepsOrientationAndContent_data()
+{
+    QTest::addColumn<int>("orientation");
+    QTest::addColumn<QSize>("size");          // expected decoded size
+    QTest::addColumn<QPoint>("markedCorner");  // where the top-left mark must end up
+
+    // 1800×1400 for a 224 input: decoded at 1/2, i.e. 900×700 before orientation.
+    QTest::newRow("1: as stored") << 1 << QSize(900, 700) << QPoint(0, 0);
+    QTest::newRow("3: rotate 180°") << 3 << QSize(900, 700) << QPoint(1, 1);
+    QTest::newRow("6: rotate 90° CW") << 6 << QSize(700, 900) << QPoint(1, 0);
+    QTest::newRow("8: rotate 90° CCW") << 8 << QSize(700, 900) << QPoint(0, 1);
+}
+
+void TestImageDecoder::reducedDecodingKeepsOrientationAndContent()
+{
+    QFETCH(int, orientation);
+    QFETCH(QSize, size);
+    QFETCH(QPoint, markedCorner);
+
+    cv::Mat image = gradientBgr(1800, 1400);
+    image(cv::Rect(0, 0, 64, 64)).setTo(cv::Scalar(0, 0, 255));
+    QByteArray jpeg = encode(image, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 95});
+    jpeg.insert(2, exifOrientationSegment(quint16(orientation)));
+
+    const DecodedPhoto reduced = decodePhoto(jpeg, cv::Size(224, 224));
+    QVERIFY2(reduced.ok(), qPrintable(reduced.error));
+    QCOMPARE(QSize(reduced.bgr.cols, reduced.bgr.rows), size);
+    for (int cy = 0; cy <= 1; ++cy)
+        for (int cx = 0; cx <= 1; ++cx) {
+            const cv::Vec3b pixel = reduced.bgr.at<cv::Vec3b>(cy ? size.height() - 6 : 5, cx ? size.width() - 6 : 5);
+            const bool red = pixel[2] > 180 && pixel[1] < 80 && pixel[0] < 80;
+            QVERIFY2(red == (QPoint(cx, cy) == markedCorner),
+                     qPrintable(QStringLiteral("corner (%1,%2) is BGR %3,%4,%5")
+                                    .arg(cx).arg(cy).arg(pixel[0]).arg(pixel[1]).arg(pixel[2])));
+        }
+
+    // Same picture as a full decode shrunk to the same size (libjpeg's scaled IDCT averages).
+    const DecodedPhoto full = decodePhoto(jpeg);
+    QVERIFY(full.ok());
+    cv::Mat shrunk, difference;
+    cv::resize(full.bgr, shrunk, reduced.bgr.size(), 0, 0, cv::INTER_AREA);
+    cv::absdiff(shrunk, reduced.bgr, difference);
+    const cv::Scalar mean = cv::mean(difference);
+    QVERIFY2(mean[0] + mean[1] + mean[2] < 6, qPrintable(QStringLiteral("mean difference %1").arg(mean[0] + mean[1] + mean[2])));
 }
 
 QTEST_GUILESS_MAIN(TestImageDecoder)

@@ -71,7 +71,8 @@ class TestTrainingMethod : public QObject {
 private Q_SLOTS:
     void methodNames()
     {
-        QCOMPARE(trainingMethodNames(), (QStringList{"all", "centroid", "seed"}));
+        QCOMPARE(trainingMethodNames(), (QStringList{"all", "centroid", "seed", "linear", "whitened-all",
+                                                   "whitened-centroid", "whitened-linear", "auto"}));
         QVERIFY(isTrainingMethod(QStringLiteral("seed")));
         QVERIFY(!isTrainingMethod(QStringLiteral("nonsense")));
     }

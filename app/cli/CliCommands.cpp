@@ -119,7 +119,7 @@ EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common)
     if (!common.quiet && !common.json) {
         for (const SkippedFile& file : result.allSkipped())
             std::fprintf(stderr, "skipped %s: %s\n", qPrintable(file.path), qPrintable(file.reason));
-        for (const QString& warning : result.dataset.warnings)
+        for (const QString& warning : result.dataset.warnings + result.report.warnings)
             std::fprintf(stderr, "warning: %s\n", qPrintable(warning));
     }
     if (result.embeddings.size() == 0)
@@ -201,7 +201,8 @@ int runEmbed(const QStringList& args)
                    {QStringLiteral("computed"), data.report.computed},
                    {QStringLiteral("from_cache"), data.report.fromCache},
                    {QStringLiteral("skipped"), skippedJson(data.allSkipped())},
-                   {QStringLiteral("warnings"), QJsonArray::fromStringList(data.dataset.warnings)}});
+                   {QStringLiteral("warnings"),
+                    QJsonArray::fromStringList(data.dataset.warnings + data.report.warnings)}});
     } else {
         std::printf("%s: %d classes, %d photos embedded with %s (%d computed, %d from cache), %d files skipped\n",
                     qPrintable(data.root), data.embeddings.classCount(), data.embeddings.size(),
@@ -225,8 +226,10 @@ int runTrain(const QStringList& args)
     parser.addOptions({
         {{QStringLiteral("o"), QStringLiteral("out")}, QStringLiteral("Reference-set file to write (.exref)."),
          QStringLiteral("file")},
-        {QStringLiteral("method"), QStringLiteral("all, centroid or seed (the article's selection)."),
-         QStringLiteral("name"), QStringLiteral("seed")},
+        {QStringLiteral("method"),
+         QStringLiteral("auto (cross-validated choice), seed (the article's selection), all, centroid, linear, "
+                        "whitened-all, whitened-centroid or whitened-linear."),
+         QStringLiteral("name"), QStringLiteral("auto")},
         {QStringLiteral("holdout"),
          QStringLiteral("Fraction of each class held out for the honest report (0 = train on everything, no report)."),
          QStringLiteral("fraction"), QStringLiteral("0.2")},
@@ -250,8 +253,8 @@ int runTrain(const QStringList& args)
     const EmbeddingSet heldOut = data.embeddings.subset(heldOutRows);
 
     Feedback feedback;
-    StderrProgress progress(!common.quiet && options.method == QLatin1String("seed"));
-    progress.attach(&feedback, QStringLiteral("optimizing"));
+    StderrProgress progress(!common.quiet);
+    progress.attach(&feedback, QStringLiteral("training"));
     const TrainingResult trained = train(pool, options, &feedback, [&](const OptimizerStep& step) {
         feedback.report(step.evaluation, options.optimizer.budget, QStringLiteral("best %1").arg(step.bestValue, 0, 'f', 4));
     });
@@ -380,8 +383,10 @@ int runEval(const QStringList& args)
     parser.addOptions({
         {QStringLiteral("pool"), QStringLiteral("Training photos per class."), QStringLiteral("m"), QStringLiteral("10")},
         {QStringLiteral("repeats"), QStringLiteral("Random pool/test splits."), QStringLiteral("r"), QStringLiteral("10")},
-        {QStringLiteral("methods"), QStringLiteral("Comma-separated: all, centroid, seed."), QStringLiteral("list"),
-         QStringLiteral("all,centroid,seed")},
+        {QStringLiteral("methods"),
+         QStringLiteral("Comma-separated: all, centroid, seed, linear, whitened-all, whitened-centroid, "
+                        "whitened-linear, auto."),
+         QStringLiteral("list"), QStringLiteral("all,centroid,seed,linear,auto")},
     });
     parseOrThrow(&parser, QStringLiteral("eval"), args);
     const CommonOptions common = commonOptions(parser);
@@ -416,9 +421,9 @@ int runEval(const QStringList& args)
     std::printf("%s: %d classes, %d photos; pool %d per class, %d repetitions, %d test photos each\n",
                 qPrintable(report.dataset), report.classes, report.photos, report.pool, report.repeats,
                 report.testPhotosPerRepeat);
-    std::printf("%-10s %18s %18s %12s %10s\n", "method", "accuracy", "weighted F1", "refs/class", "seconds");
+    std::printf("%-18s %18s %18s %12s %10s\n", "method", "accuracy", "weighted F1", "refs/class", "seconds");
     for (const MethodSummary& m : report.methods)
-        std::printf("%-10s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", qPrintable(m.name),
+        std::printf("%-18s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", qPrintable(m.name),
                     100 * m.accuracyMean, 100 * m.accuracyStd, 100 * m.weightedF1Mean, 100 * m.weightedF1Std,
                     m.referencesPerClass, m.seconds);
     for (const QString& warning : report.warnings) std::printf("warning: %s\n", qPrintable(warning));

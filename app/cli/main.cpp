@@ -1,6 +1,7 @@
 // exemplar-cli: the headless face of Exemplar (embed, train, classify, eval, info).
 #include "CliCommands.h"
 #include "CliOptions.h"
+#include "ExportOnnx.h"
 #include "Error.h"
 #include "Feedback.h"
 
@@ -21,6 +22,7 @@ const char* const kUsage =
     "  classify SET.exref PHOTO...   classify photos with a trained reference set\n"
     "  eval DATASET                  compare methods with the honest pool/test protocol\n"
     "  info [SET.exref]              describe a reference set, or the model and cache\n"
+    "  export-onnx SET.exref OUT.onnx  one ONNX file: the model and the reference set\n"
     "\n"
     "Run 'exemplar-cli COMMAND --help' for a command's options.\n";
 
@@ -47,6 +49,7 @@ int main(int argc, char** argv)
         {QStringLiteral("classify"), exemplar::cli::runClassify},
         {QStringLiteral("eval"), exemplar::cli::runEval},
         {QStringLiteral("info"), exemplar::cli::runInfo},
+        {QStringLiteral("export-onnx"), exemplar::cli::runExportOnnx},
     };
     const QString command = args.takeFirst();
     const auto found = commands.find(command);

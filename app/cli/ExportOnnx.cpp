@@ -1,0 +1,52 @@
+#include "ExportOnnx.h"
+
+#include "CliOptions.h"
+#include "OnnxExport.h"
+#include "ReferenceSetFile.h"
+
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <cstdio>
+
+namespace exemplar::cli {
+
+int runExportOnnx(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Write one ONNX model that classifies photos: the network followed by the reference set. Input: the "
+        "model's input tensor (for the default model \"input\", 1×3×224×224, RGB in [0,1], the whole photo "
+        "resized); output \"scores\", one per class; class names in the metadata (\"exemplar.classes\")."));
+    parser.addPositionalArgument(QStringLiteral("SET"), QStringLiteral("Reference-set file (.exref)."));
+    parser.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("ONNX file to write."));
+    addCommonOptions(&parser);
+    parseOrThrow(&parser, QStringLiteral("export-onnx"), args);
+    const CommonOptions common = commonOptions(parser);
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 2)
+        throw UsageError{QStringLiteral("expected a reference set and an output file, got %1 arguments").arg(positional.size())};
+    const QString out = positional.at(1);
+
+    const ReferenceSet set = readReferenceSet(positional.at(0));
+    const ModelSpec spec = ModelSpec::load(common.modelSpec.isEmpty() ? defaultModelSpecPath() : common.modelSpec);
+    exportClassifierOnnx(set, spec, out);
+
+    const QJsonObject result{{QStringLiteral("out"), QFileInfo(out).absoluteFilePath()},
+                             {QStringLiteral("classes"), set.head.classNames.size()},
+                             {QStringLiteral("references"), set.head.referenceCount()},
+                             {QStringLiteral("input"), spec.inputName},
+                             {QStringLiteral("output"), kOnnxScoresOutput},
+                             {QStringLiteral("bytes"), QFileInfo(out).size()}};
+    if (common.json) {
+        std::fputs(QJsonDocument(result).toJson(QJsonDocument::Indented).constData(), stdout);
+    } else {
+        std::printf("Wrote %s: input \"%s\" (1×3×%d×%d), output \"%s\" (1×%d scores, one per class; names in metadata "
+                    "\"%s\")\n",
+                    qPrintable(out), qPrintable(spec.inputName), spec.inputHeight, spec.inputWidth,
+                    qPrintable(kOnnxScoresOutput), int(set.head.classNames.size()), qPrintable(kOnnxClassesKey));
+    }
+    return 0;
+}
+
+} // namespace exemplar::cli

@@ -1,0 +1,40 @@
+// `exemplar`: the desktop application. Arguments: an optional project file (.exemplar) to open,
+// or class folders to add.
+#include "controller/ProjectController.h"
+#include "window/AppTheme.h"
+#include "window/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QSettings>
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Exemplar"));
+    QApplication::setApplicationName(QStringLiteral("Exemplar"));
+    QApplication::setApplicationVersion(QStringLiteral(EXEMPLAR_VERSION));
+    QApplication::setApplicationDisplayName(QStringLiteral("Exemplar"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Build an image classifier from a dozen labeled photos per class."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("PATH"),
+                                 QStringLiteral("A project (.exemplar) to open, or class folders to add."),
+                                 QStringLiteral("[PATH...]"));
+    parser.process(app);
+
+    exemplar::ui::applyAppTheme(
+        exemplar::ui::appThemeFromName(QSettings().value(QStringLiteral("ui/theme")).toString()));
+    exemplar::ui::MainWindow window;
+    window.show();
+
+    const QStringList paths = parser.positionalArguments();
+    if (paths.size() == 1 && QFileInfo(paths.first()).suffix() == QLatin1String("exemplar"))
+        window.controller()->openProject(paths.first());
+    else if (!paths.isEmpty())
+        window.controller()->addFolders(paths);
+    return app.exec();
+}

@@ -1,0 +1,66 @@
+#pragma once
+// Small helpers shared by the benchmarks: wall and CPU clocks, peak resident memory (Linux
+// /proc), the machine's load, medians. Benchmarks print figures; they never assert timings.
+#include <QFile>
+#include <QString>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <vector>
+
+namespace exemplar::bench {
+
+inline double cpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+// Wall and process CPU time since construction, in seconds.
+class Stopwatch {
+public:
+    Stopwatch() : wall_(std::chrono::steady_clock::now()), cpu_(cpuSeconds()) {}
+    double wall() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_).count(); }
+    double cpu() const { return cpuSeconds() - cpu_; }
+
+private:
+    std::chrono::steady_clock::time_point wall_;
+    double cpu_;
+};
+
+// A field of /proc/self/status in MiB (VmHWM: peak resident, VmRSS: current); -1 if unknown.
+inline double processMemoryMiB(const char* field)
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly)) return -1;
+    const QByteArray key = QByteArray(field) + ':';
+    for (const QByteArray& line : status.readAll().split('\n'))
+        if (line.startsWith(key)) return line.mid(key.size()).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return -1;
+}
+
+// Resets VmHWM to the current resident size (Linux ≥ 4.0), so that each stage's peak is its own.
+inline bool resetPeakResident()
+{
+    QFile clearRefs(QStringLiteral("/proc/self/clear_refs"));
+    return clearRefs.open(QIODevice::WriteOnly) && clearRefs.write("5") == 1;
+}
+
+inline QString loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    if (!file.open(QIODevice::ReadOnly)) return QStringLiteral("?");
+    return QString::fromLatin1(file.readAll().split(' ').mid(0, 3).join(' '));
+}
+
+inline double median(std::vector<double> values)
+{
+    if (values.empty()) return 0;
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+} // namespace exemplar::bench

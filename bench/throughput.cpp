@@ -1,0 +1,208 @@
+// bench/throughput: the naive embedding loop against Exemplar's pipeline, on the same photos, in
+// one run on one machine. Prints photos per second of both, their ratio (the figure of merit:
+// absolute times depend on the machine and its load), CPU time per photo, peak resident memory,
+// how close the two sets of embeddings are, and how long a project of already-embedded photos
+// takes to reopen. See bench/README.md.
+#include "BenchSupport.h"
+
+#include "Dataset.h"
+#include "Embedder.h"
+#include "EmbeddingCache.h"
+#include "EmbeddingPipeline.h"
+#include "EmbeddingSet.h"
+#include "ImageDecoder.h"
+#include "ModelSpec.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cstdio>
+#include <random>
+#include <thread>
+
+using namespace exemplar;
+using namespace exemplar::bench;
+
+namespace {
+
+// PER_CLASS_SHARE of the photos of SET, evenly spread over every class (deterministic).
+Dataset sample(const Dataset& set, int count)
+{
+    Dataset result = set;
+    result.photos.clear();
+    const int total = set.photoCount();
+    for (int i = 0; i < count && i < total; ++i) result.photos.push_back(set.photos[size_t(qint64(i) * total / count)]);
+    return result;
+}
+
+// Camera-sized JPEGs (WIDTH×HEIGHT, quality 92) made from real photos: upscaled, with a little
+// sensor-like noise so that they compress (and decode) like real camera files of 3–6 MB.
+Dataset makeLargePhotos(const Dataset& source, int count, const QString& dir, int width, int height)
+{
+    Dataset set;
+    set.classNames = {QStringLiteral("large")};
+    set.classFolders = {dir + QStringLiteral("/large")};
+    QDir().mkpath(set.classFolders[0]);
+    std::mt19937 generator(7);
+    for (int i = 0; i < count; ++i) {
+        const Photo& from = source.photos[size_t(qint64(i) * source.photoCount() / count)];
+        cv::Mat image = cv::imread(from.path.toStdString(), cv::IMREAD_COLOR), big, noise(height, width, CV_16SC3);
+        cv::resize(image, big, cv::Size(width, height), 0, 0, cv::INTER_CUBIC);
+        cv::randn(noise, 0, 4);
+        big.convertTo(big, CV_16SC3);
+        big += noise;
+        big.convertTo(big, CV_8UC3);
+        const QString path = set.classFolders[0] + QStringLiteral("/large_%1.jpg").arg(i, 3, 10, QLatin1Char('0'));
+        cv::imwrite(path.toStdString(), big, {cv::IMWRITE_JPEG_QUALITY, 92});
+        set.photos.push_back({path, 0});
+    }
+    return set;
+}
+
+struct Run {
+    double wall = 0, cpu = 0, peakMiB = 0;
+    Matrix vectors;
+};
+
+// The loop the issue describes: imread, resize, forward, one photo after the other.
+Run naiveLoop(const Dataset& set, Embedder& embedder)
+{
+    resetPeakResident();
+    Run run;
+    run.vectors.resize(set.photoCount(), embedder.dim());
+    const Stopwatch clock;
+    for (int i = 0; i < set.photoCount(); ++i)
+        run.vectors.row(i) = embedder.embed(cv::imread(set.photos[size_t(i)].path.toStdString(), cv::IMREAD_COLOR)).transpose();
+    run.wall = clock.wall();
+    run.cpu = clock.cpu();
+    run.peakMiB = processMemoryMiB("VmHWM");
+    return run;
+}
+
+// embedDataset without a cache, from cold: the extra network is loaded inside the timing.
+Run pipeline(const Dataset& set, Embedder& embedder)
+{
+    releaseSpareEmbedders();
+    resetPeakResident();
+    Run run;
+    const Stopwatch clock;
+    run.vectors = embedDataset(set, embedder, nullptr, nullptr, nullptr).vectors;
+    run.wall = clock.wall();
+    run.cpu = clock.cpu();
+    run.peakMiB = processMemoryMiB("VmHWM");
+    return run;
+}
+
+void compare(const QString& name, const Dataset& set, Embedder& embedder, int repeats)
+{
+    const int n = set.photoCount();
+    std::printf("\n%s: %d photos (load average before: %s)\n", qPrintable(name), n, qPrintable(loadAverage()));
+    std::printf("  %-8s %-9s %10s %12s %12s %10s\n", "repeat", "loop", "photos/s", "wall ms/ph", "cpu ms/ph", "peak MiB");
+    std::vector<double> ratios;
+    Run naive, piped;
+    for (int r = 1; r <= repeats; ++r) {
+        // Alternate which goes first, so that a load change during the run favours neither.
+        for (int k = 0; k < 2; ++k) {
+            const bool naiveTurn = (k == 0) == (r % 2 == 1);
+            Run& run = naiveTurn ? naive : piped;
+            run = naiveTurn ? naiveLoop(set, embedder) : pipeline(set, embedder);
+            std::printf("  %-8d %-9s %10.1f %12.1f %12.1f %10.0f\n", r, naiveTurn ? "naive" : "pipeline", n / run.wall,
+                        1000 * run.wall / n, 1000 * run.cpu / n, run.peakMiB);
+        }
+        ratios.push_back(naive.wall / piped.wall);
+    }
+    // Agreement, apart for photos the pipeline decodes at full size and at reduced size.
+    const cv::Size target(embedder.spec().inputWidth, embedder.spec().inputHeight);
+    double minCosine[2] = {1, 1};
+    int counts[2] = {0, 0};
+    for (int i = 0; i < n; ++i) {
+        const bool reduced = reducedDecodingFactor(readPhotoBytes(set.photos[size_t(i)].path).data, target) > 1;
+        minCosine[reduced] = std::min(minCosine[reduced], double(naive.vectors.row(i).dot(piped.vectors.row(i))));
+        ++counts[reduced];
+    }
+    std::printf("  => pipeline/naive throughput ratio: median %.2fx (per repeat:", median(ratios));
+    for (double ratio : ratios) std::printf(" %.2f", ratio);
+    std::printf(")\n  => lowest cosine pipeline vs naive: %.6f over %d full-size decodes, %.6f over %d reduced decodes\n",
+                minCosine[0], counts[0], minCosine[1], counts[1]);
+    std::fflush(stdout);
+}
+
+// A project whose photos are all in the cache: the first open hashes every file (no project
+// index yet), the next ones trust the index. The cache is filled with stand-in vectors: only the
+// lookups are timed here, not the network.
+void reopen(const Dataset& set, Embedder& embedder)
+{
+    QTemporaryDir dir;
+    const EmbeddingCache cache(embedder.identity(), embedder.dim(), dir.path());
+    std::mt19937 generator(3);
+    std::normal_distribution<float> normal;
+    for (const Photo& photo : set.photos) {
+        const PhotoBytes bytes = readPhotoBytes(photo.path);
+        Vector v(embedder.dim());
+        for (float& x : v) x = normal(generator);
+        if (bytes.ok()) cache.store(bytes.sha256Hex, v.normalized());
+    }
+    std::printf("\nreopen of %d cached photos (%s), load average %s\n", set.photoCount(),
+                qPrintable(set.classFolders.value(0).section(QLatin1Char('/'), -2, -2)), qPrintable(loadAverage()));
+    for (const char* what : {"first open (no index: read + hash every photo)", "reopen (project index)", "reopen again"}) {
+        EmbedReport report;
+        resetPeakResident();
+        const Stopwatch clock;
+        const EmbeddingSet result = embedDataset(set, embedder, &cache, nullptr, &report);
+        std::printf("  %-48s %7.0f ms  (%d photos, %d hashed, %d computed, peak %.0f MiB)\n", what, 1000 * clock.wall(),
+                    result.size(), report.hashed, report.computed, processMemoryMiB("VmHWM"));
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Naive embedding loop vs Exemplar's pipeline (see bench/README.md)."));
+    parser.addHelpOption();
+    parser.addOptions({
+        {QStringLiteral("data"), QStringLiteral("Folder holding flowers17 and cars24."), QStringLiteral("dir"),
+         QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)},
+        {QStringLiteral("model"), QStringLiteral("Model spec (default: the built-in model)."), QStringLiteral("spec")},
+        {QStringLiteral("photos"), QStringLiteral("Photos sampled from each real set."), QStringLiteral("n"), QStringLiteral("80")},
+        {QStringLiteral("large"), QStringLiteral("Generated 12 MP camera JPEGs."), QStringLiteral("n"), QStringLiteral("16")},
+        {QStringLiteral("repeats"), QStringLiteral("Naive/pipeline pairs per photo kind."), QStringLiteral("n"), QStringLiteral("2")},
+        {QStringLiteral("skip-throughput"), QStringLiteral("Only measure the reopen.")},
+    });
+    parser.process(app);
+    const QString data = parser.value(QStringLiteral("data"));
+    const QString spec = parser.value(QStringLiteral("model")).isEmpty() ? defaultModelSpecPath() : parser.value(QStringLiteral("model"));
+    const int photos = parser.value(QStringLiteral("photos")).toInt();
+    const int large = parser.value(QStringLiteral("large")).toInt();
+    const int repeats = std::max(1, parser.value(QStringLiteral("repeats")).toInt());
+
+    Embedder embedder(ModelSpec::load(spec));
+    const Dataset flowers = Dataset::scan(data + QStringLiteral("/flowers17"));
+    const Dataset cars = Dataset::scan(data + QStringLiteral("/cars24"));
+    std::printf("bench/throughput: model %s, %u hardware threads, pipeline with %d networks; load average %s\n",
+                qPrintable(embedder.spec().name), std::thread::hardware_concurrency(), defaultInferenceThreads(),
+                qPrintable(loadAverage()));
+
+    if (!parser.isSet(QStringLiteral("skip-throughput"))) {
+        compare(QStringLiteral("flowers17 (~666x500 JPEG)"), sample(flowers, photos), embedder, repeats);
+        compare(QStringLiteral("cars24 (~480x250 JPEG)"), sample(cars, photos), embedder, repeats);
+        QTemporaryDir dir;
+        const Stopwatch making;
+        const Dataset big = makeLargePhotos(flowers, large, dir.path(), 4000, 3000);
+        qint64 bytes = 0;
+        for (const Photo& photo : big.photos) bytes += QFileInfo(photo.path).size();
+        std::printf("\n(generated %d JPEGs of 4000x3000, %.1f MB each on average, in %.1f s)\n", big.photoCount(),
+                    bytes / 1e6 / std::max(1, big.photoCount()), making.wall());
+        compare(QStringLiteral("camera JPEGs (4000x3000, 12 MP)"), big, embedder, repeats);
+    }
+    reopen(flowers, embedder);
+    std::printf("\nload average after: %s\n", qPrintable(loadAverage()));
+    return 0;
+}

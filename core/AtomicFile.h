@@ -1,0 +1,12 @@
+#pragma once
+// Writing a whole file so that readers only ever see the old or the new content: a temporary
+// file beside PATH, renamed over it on success, deleted on failure (QSaveFile).
+#include <QByteArray>
+#include <QString>
+
+namespace exemplar {
+
+// Throws Error ("cannot write PATH: reason") on failure; PATH is then left as it was.
+void writeFileAtomically(const QString& path, const QByteArray& bytes);
+
+} // namespace exemplar

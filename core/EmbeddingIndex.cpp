@@ -1,0 +1,197 @@
+#include "EmbeddingIndex.h"
+
+#include "EmbeddingCache.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <sys/stat.h>
+
+namespace exemplar {
+
+namespace {
+
+// Layout, little-endian (x86/ARM native): magic, dim (int32), count (int32), then per entry
+// path length (uint32) and UTF-8 path, size, mtime, ctime, inode, device, stated-at (8 bytes
+// each), SHA-256 (32 raw bytes), dim float32; last, the SHA-256 of everything before it, so a
+// damaged file is refused as a whole instead of yielding a wrong embedding.
+constexpr char kMagic[8] = {'E', 'X', 'I', 'D', 'X', '0', '1', '\n'};
+constexpr int kHashBytes = 32;
+constexpr qint64 kMaxPathBytes = 64 * 1024;
+
+qint64 nanoseconds(const struct timespec& t) { return qint64(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
+
+template <typename T>
+void put(QByteArray* out, T value)
+{
+    out->append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+// Bounds-checked sequential reads over the file's bytes.
+class Reader {
+public:
+    Reader(const char* data, qint64 size) : data_(data), size_(size) {}
+    bool read(void* out, qint64 bytes)
+    {
+        if (bytes < 0 || pos_ + bytes > size_) return false;
+        std::memcpy(out, data_ + pos_, size_t(bytes));
+        pos_ += bytes;
+        return true;
+    }
+    template <typename T>
+    bool read(T* value) { return read(value, sizeof *value); }
+    bool atEnd() const { return pos_ == size_; }
+
+private:
+    const char* data_;
+    qint64 size_;
+    qint64 pos_ = 0;
+};
+
+bool readEntry(Reader* in, int dim, QString* path, EmbeddingIndex::Entry* entry)
+{
+    quint32 pathBytes = 0;
+    if (!in->read(&pathBytes) || pathBytes == 0 || pathBytes > kMaxPathBytes) return false;
+    QByteArray utf8(qsizetype(pathBytes), Qt::Uninitialized);
+    FileStamp& s = entry->stamp;
+    char hash[kHashBytes];
+    entry->embedding.resize(dim);
+    if (!in->read(utf8.data(), pathBytes) || !in->read(&s.size) || !in->read(&s.mtimeNs) ||
+        !in->read(&s.ctimeNs) || !in->read(&s.inode) || !in->read(&s.device) || !in->read(&s.statedAtNs) ||
+        !in->read(hash, kHashBytes) || !in->read(entry->embedding.data(), qint64(sizeof(float)) * dim))
+        return false;
+    if (!entry->embedding.allFinite()) return false;
+    *path = QString::fromUtf8(utf8);
+    entry->sha256Hex = QByteArray(hash, kHashBytes).toHex();
+    return true;
+}
+
+} // namespace
+
+qint64 wallClockNs()
+{
+    struct timespec now {};
+    clock_gettime(CLOCK_REALTIME, &now);
+    return nanoseconds(now);
+}
+
+bool FileStamp::sameFileState(const FileStamp& o) const
+{
+    return valid() && size == o.size && mtimeNs == o.mtimeNs && ctimeNs == o.ctimeNs && inode == o.inode &&
+           device == o.device;
+}
+
+FileStamp FileStamp::of(const QString& path)
+{
+    FileStamp stamp;
+    stamp.statedAtNs = wallClockNs();
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0 || !S_ISREG(st.st_mode)) return stamp;
+    stamp.size = qint64(st.st_size);
+    stamp.mtimeNs = nanoseconds(st.st_mtim);
+    stamp.ctimeNs = nanoseconds(st.st_ctim);
+    stamp.inode = quint64(st.st_ino);
+    stamp.device = quint64(st.st_dev);
+    return stamp;
+}
+
+EmbeddingIndex::EmbeddingIndex(const EmbeddingCache& cache, const QStringList& classFolders)
+    : dim_(cache.dim())
+{
+    QStringList folders = classFolders;
+    folders.sort();
+    const QByteArray key = QCryptographicHash::hash(folders.join(QLatin1Char('\n')).toUtf8(),
+                                                    QCryptographicHash::Sha256).toHex().left(16);
+    path_ = cache.directory() + QStringLiteral("/projects/") + QString::fromLatin1(key) + QStringLiteral(".idx");
+}
+
+EmbeddingIndex::EmbeddingIndex(const QString& filePath, int dim) : path_(filePath), dim_(dim) {}
+
+void EmbeddingIndex::load()
+{
+    loaded_.clear();
+    QFile file(path_);
+    if (!file.open(QIODevice::ReadOnly)) return;
+    const QByteArray bytes = file.readAll();
+    if (bytes.size() < qsizetype(sizeof kMagic + 8 + kHashBytes)) return;
+    const QByteArrayView body(bytes.constData(), bytes.size() - kHashBytes);
+    if (QCryptographicHash::hash(body, QCryptographicHash::Sha256) != bytes.right(kHashBytes)) return;
+    Reader in(body.data(), body.size());
+    char magic[sizeof kMagic];
+    qint32 dim = 0, count = 0;
+    if (!in.read(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof kMagic) != 0 || !in.read(&dim) ||
+        dim != dim_ || !in.read(&count) || count < 0)
+        return;
+    QHash<QString, Entry> entries;
+    entries.reserve(count);
+    for (qint32 i = 0; i < count; ++i) {
+        QString path;
+        Entry entry;
+        if (!readEntry(&in, dim_, &path, &entry)) return;
+        entries.insert(path, std::move(entry));
+    }
+    if (in.atEnd()) loaded_ = std::move(entries);
+}
+
+const EmbeddingIndex::Entry* EmbeddingIndex::trusted(const QString& path, const FileStamp& current) const
+{
+    const auto it = loaded_.constFind(path);
+    if (it == loaded_.constEnd()) return nullptr;
+    const Entry& entry = *it;
+    if (!entry.stamp.sameFileState(current)) return nullptr;
+    if (entry.stamp.mtimeNs >= entry.stamp.statedAtNs - kRacyMarginNs) return nullptr;  // racily clean
+    return &entry;
+}
+
+void EmbeddingIndex::record(const QString& path, Entry entry)
+{
+    recorded_.insert(path, std::move(entry));
+}
+
+bool EmbeddingIndex::changed() const
+{
+    if (recorded_.size() != loaded_.size()) return true;
+    for (auto it = recorded_.constBegin(); it != recorded_.constEnd(); ++it) {
+        const auto old = loaded_.constFind(it.key());
+        if (old == loaded_.constEnd() || old->sha256Hex != it->sha256Hex ||
+            !old->stamp.sameFileState(it->stamp) || old->stamp.statedAtNs != it->stamp.statedAtNs)
+            return true;
+    }
+    return false;
+}
+
+bool EmbeddingIndex::save() const
+{
+    QByteArray out;
+    const qsizetype entryBytes = 4 + 6 * 8 + kHashBytes + qsizetype(sizeof(float)) * dim_;
+    out.reserve(qsizetype(sizeof kMagic) + 8 + recorded_.size() * (entryBytes + 128) + kHashBytes);
+    out.append(kMagic, sizeof kMagic);
+    put(&out, qint32(dim_));
+    put(&out, qint32(recorded_.size()));
+    for (auto it = recorded_.constBegin(); it != recorded_.constEnd(); ++it) {
+        const QByteArray utf8 = it.key().toUtf8();
+        const FileStamp& s = it->stamp;
+        const QByteArray hash = QByteArray::fromHex(it->sha256Hex);
+        if (utf8.isEmpty() || utf8.size() > kMaxPathBytes || hash.size() != kHashBytes ||
+            it->embedding.size() != dim_)
+            return false;
+        put(&out, quint32(utf8.size()));
+        out.append(utf8);
+        for (qint64 v : {s.size, s.mtimeNs, s.ctimeNs, qint64(s.inode), qint64(s.device), s.statedAtNs}) put(&out, v);
+        out.append(hash);
+        out.append(reinterpret_cast<const char*>(it->embedding.data()), qsizetype(sizeof(float)) * dim_);
+    }
+    out.append(QCryptographicHash::hash(out, QCryptographicHash::Sha256));
+
+    if (!QDir().mkpath(QFileInfo(path_).absolutePath())) return false;
+    QSaveFile file(path_);
+    return file.open(QIODevice::WriteOnly) && file.write(out) == out.size() && file.commit();
+}
+
+} // namespace exemplar

@@ -1,0 +1,237 @@
+#include "OnnxExport.h"
+
+#include "AtomicFile.h"
+#include "Error.h"
+#include "OnnxProto.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QtEndian>
+#include <algorithm>
+
+namespace exemplar {
+namespace {
+
+using onnx::ProtoField;
+using onnx::ProtoReader;
+using onnx::ProtoWriter;
+namespace proto = onnx::proto;
+
+// onnx.proto field numbers of the messages this file edits.
+enum : quint32 { kModelGraph = 7, kModelMetadata = 14 };
+enum : quint32 { kGraphNode = 1, kGraphInitializer = 5, kGraphOutput = 12 };
+
+// A class with no reference can never win: its padded rows score this.
+constexpr float kNoReferenceScore = -1e30f;
+
+QByteArray floatBytes(const float* values, Eigen::Index count)
+{
+    QByteArray bytes(qsizetype(count) * 4, Qt::Uninitialized);
+    for (Eigen::Index i = 0; i < count; ++i) qToLittleEndian(values[i], bytes.data() + 4 * i);
+    return bytes;
+}
+
+QByteArray int64Bytes(std::initializer_list<qint64> values)
+{
+    QByteArray bytes;
+    for (qint64 v : values) {
+        char le[8];
+        qToLittleEndian(v, le);
+        bytes.append(le, 8);
+    }
+    return bytes;
+}
+
+// The graph fields Exemplar appends: nodes, initializers and the "scores" output.
+class HeadGraph {
+public:
+    // x / |x| over axis 1, from ReduceL2 and Div (OpenCV 4.6 has no LpNormalization).
+    QString l2Normalize(const QString& input, const QString& output)
+    {
+        const QString norm = op("ReduceL2", {input}, output + QStringLiteral("_norm"),
+                                {proto::intsAttribute("axes", {1}), proto::intAttribute("keepdims", 1)});
+        return op("Div", {input, norm}, output);
+    }
+    QString op(const char* type, const QStringList& inputs, const QString& output,
+               const std::vector<ProtoWriter>& attributes = {})
+    {
+        nodes_.push_back(proto::node(type, inputs, output, attributes));
+        return output;
+    }
+    QString floats(const QString& name, std::initializer_list<qint64> dims, const float* values, Eigen::Index count)
+    {
+        initializers_.push_back(proto::tensor(name, dims, proto::kFloat, floatBytes(values, count)));
+        return name;
+    }
+    QString shape(const QString& name, std::initializer_list<qint64> dims)
+    {
+        initializers_.push_back(proto::tensor(name, {qint64(dims.size())}, proto::kInt64, int64Bytes(dims)));
+        return name;
+    }
+    QByteArray serialized(const QString& output, qint64 classes) const
+    {
+        ProtoWriter fields;
+        for (const ProtoWriter& node : nodes_) fields.messageField(kGraphNode, node);
+        for (const ProtoWriter& tensor : initializers_) fields.messageField(kGraphInitializer, tensor);
+        fields.messageField(kGraphOutput, proto::floatValueInfo(output, {1, classes}));
+        return fields.bytes();
+    }
+
+private:
+    std::vector<ProtoWriter> nodes_, initializers_;
+};
+
+// References grouped by class, each class padded to the same count with copies of its own first
+// reference, so that a max over each group of K is the class's best score.
+struct PaddedReferences {
+    Matrix rows;   // C·K × dim
+    Vector bias;   // C·K
+    int perClass = 0;
+};
+
+PaddedReferences padReferences(const ReferenceHead& head)
+{
+    const int classes = int(head.classNames.size());
+    std::vector<std::vector<int>> ofClass(static_cast<size_t>(classes));
+    for (int r = 0; r < head.referenceCount(); ++r) ofClass[size_t(head.referenceClass[size_t(r)])].push_back(r);
+    PaddedReferences padded;
+    for (const auto& refs : ofClass) padded.perClass = std::max(padded.perClass, int(refs.size()));
+    const int k = padded.perClass;
+    padded.rows = Matrix::Zero(Eigen::Index(classes) * k, head.dim());
+    padded.bias = Vector::Constant(Eigen::Index(classes) * k, kNoReferenceScore);
+    for (int c = 0; c < classes; ++c) {
+        const auto& refs = ofClass[size_t(c)];
+        for (int j = 0; j < k && !refs.empty(); ++j) {
+            const int r = refs[size_t(std::min(j, int(refs.size()) - 1))];
+            padded.rows.row(Eigen::Index(c) * k + j) = head.references.row(r);
+            padded.bias[Eigen::Index(c) * k + j] = head.bias[r];
+        }
+    }
+    return padded;
+}
+
+// Appends ReferenceHead::predict to the graph, reading EMBEDDING; returns the scores' name.
+QString addHead(HeadGraph* graph, const ReferenceHead& head, const QString& embedding)
+{
+    const qint64 inputDim = head.inputDim();
+    const qint64 dim = head.dim();
+    QString x = graph->l2Normalize(embedding, QStringLiteral("exemplar/embedding_l2"));
+    if (head.center.size() > 0) {
+        const QString center = graph->floats(QStringLiteral("exemplar/center"), {1, inputDim}, head.center.data(), inputDim);
+        x = graph->op("Sub", {x, center}, QStringLiteral("exemplar/centered"));
+    }
+    if (head.projection.size() > 0) {
+        const Vector zeros = Vector::Zero(dim);
+        const QString p = graph->floats(QStringLiteral("exemplar/projection"), {dim, inputDim}, head.projection.data(),
+                                        head.projection.size());
+        const QString b = graph->floats(QStringLiteral("exemplar/projection_bias"), {dim}, zeros.data(), dim);
+        x = graph->op("Gemm", {x, p, b}, QStringLiteral("exemplar/projected"), {proto::intAttribute("transB", 1)});
+    }
+    if (head.hasTransform()) x = graph->l2Normalize(x, QStringLiteral("exemplar/query"));
+
+    const PaddedReferences padded = padReferences(head);
+    const qint64 classes = head.classNames.size();
+    const qint64 k = padded.perClass;
+    const QString r = graph->floats(QStringLiteral("exemplar/references"), {classes * k, dim}, padded.rows.data(),
+                                    padded.rows.size());
+    const QString bias = graph->floats(QStringLiteral("exemplar/reference_bias"), {classes * k}, padded.bias.data(),
+                                       padded.bias.size());
+    const QString scores = k == 1 ? kOnnxScoresOutput : QStringLiteral("exemplar/reference_scores");
+    graph->op("Gemm", {x, r, bias}, scores, {proto::intAttribute("transB", 1)});
+    if (k == 1) return scores;
+    // [1, C·K] → [1, 1, C, K] → max over each class's K → [1, 1, C, 1] → [1, C]
+    const QString grouped = graph->op("Reshape", {scores, graph->shape(QStringLiteral("exemplar/grouped_shape"), {1, 1, classes, k})},
+                                      QStringLiteral("exemplar/grouped"));
+    const QString best = graph->op("MaxPool", {grouped}, QStringLiteral("exemplar/class_max"),
+                                   {proto::intsAttribute("kernel_shape", {1, k}), proto::intsAttribute("strides", {1, k})});
+    return graph->op("Reshape", {best, graph->shape(QStringLiteral("exemplar/scores_shape"), {1, classes})},
+                     kOnnxScoresOutput);
+}
+
+void requireMatchingModel(const QByteArray& embedderOnnx, const ModelSpec& spec, const ReferenceSet& set)
+{
+    const QString sha = QString::fromLatin1(QCryptographicHash::hash(embedderOnnx, QCryptographicHash::Sha256).toHex());
+    if (sha.compare(set.modelSha256, Qt::CaseInsensitive) != 0)
+        throw Error(QStringLiteral("this reference set was made with model %1 (sha256 %2…), but %3 is sha256 %4…; use "
+                                   "--model to load the matching one")
+                        .arg(set.modelName, set.modelSha256.left(12).toLower(), spec.onnxPath, sha.left(12)));
+    if (set.head.inputDim() != spec.embeddingDim)
+        throw Error(QStringLiteral("the reference set expects %1-dimensional embeddings, the model spec says %2")
+                        .arg(set.head.inputDim())
+                        .arg(spec.embeddingDim));
+    if (set.head.referenceCount() == 0) throw Error(QStringLiteral("the reference set has no references"));
+}
+
+// Whether the serialized NodeProto NODE has an output named NAME.
+bool producesTensor(const QByteArray& node, const QString& name)
+{
+    ProtoReader reader(node);
+    for (ProtoField field; reader.next(&field);)
+        if (field.number == 2 && QString::fromUtf8(field.payload) == name) return true;
+    return false;
+}
+
+QJsonObject metadataJson(const ModelSpec& spec, const ReferenceSet& set)
+{
+    return {{QStringLiteral("model"), spec.name},
+            {QStringLiteral("method"), set.method},
+            {QStringLiteral("input"), spec.inputName},
+            {QStringLiteral("output"), kOnnxScoresOutput},
+            {QStringLiteral("preprocessing"), spec.preprocessingJson()}};
+}
+
+} // namespace
+
+QByteArray classifierOnnx(const QByteArray& embedderOnnx, const ModelSpec& spec, const ReferenceSet& set)
+{
+    requireMatchingModel(embedderOnnx, spec, set);
+
+    // Copy the model field by field; in the graph, drop the embedder's outputs (the classifier
+    // has one: "scores") and append the head after the existing nodes.
+    ProtoWriter model;
+    bool hasGraph = false;
+    ProtoReader modelReader(embedderOnnx);
+    for (ProtoField field; modelReader.next(&field);) {
+        if (field.number != kModelGraph) {
+            model.raw(embedderOnnx.mid(field.begin, field.end - field.begin));
+            continue;
+        }
+        hasGraph = true;
+        ProtoWriter graph;
+        bool hasEmbedding = false;
+        ProtoReader graphReader(field.payload);
+        for (ProtoField graphField; graphReader.next(&graphField);) {
+            if (graphField.number == kGraphOutput) continue;
+            if (graphField.number == kGraphNode) hasEmbedding |= producesTensor(graphField.payload, spec.embeddingOutput);
+            graph.raw(field.payload.mid(graphField.begin, graphField.end - graphField.begin));
+        }
+        if (!hasEmbedding)
+            throw Error(QStringLiteral("model %1 computes no tensor named \"%2\" (the spec's embedding)")
+                            .arg(spec.onnxPath, spec.embeddingOutput));
+        HeadGraph head;
+        const QString scores = addHead(&head, set.head, spec.embeddingOutput);
+        graph.raw(head.serialized(scores, set.head.classNames.size()));
+        model.messageField(kModelGraph, graph);
+    }
+    if (!hasGraph) throw Error(QStringLiteral("model %1 has no graph").arg(spec.onnxPath));
+
+    model.messageField(kModelMetadata, proto::metadataEntry(
+        kOnnxClassesKey, QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(set.head.classNames))
+                                               .toJson(QJsonDocument::Compact))));
+    model.messageField(kModelMetadata, proto::metadataEntry(
+        QStringLiteral("exemplar.classifier"),
+        QString::fromUtf8(QJsonDocument(metadataJson(spec, set)).toJson(QJsonDocument::Compact))));
+    return model.bytes();
+}
+
+void exportClassifierOnnx(const ReferenceSet& set, const ModelSpec& spec, const QString& path)
+{
+    QFile onnx(spec.onnxPath);
+    if (!onnx.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("cannot open model %1: %2").arg(spec.onnxPath, onnx.errorString()));
+    writeFileAtomically(path, classifierOnnx(onnx.readAll(), spec, set));
+}
+
+} // namespace exemplar

@@ -1,0 +1,28 @@
+#pragma once
+// PCA whitening fitted on the training pool: center on the pool mean, rotate onto the pool's
+// principal axes, divide each axis by sqrt(eigenvalue + ε), L2-normalize. It equalizes the
+// directions in which photos of *these* classes vary, so the few directions that separate
+// near-identical classes are no longer drowned by the dominant ones. Linear, so the classifier
+// stays an argmax of dot products: the center and projection go into the ReferenceHead.
+//
+// Measured (pool 10, 5 splits, EfficientNet-B0): nearest class mean 39 → 48.5% on cars24 and
+// 85 → 90% on flowers17. ε is relative to the mean eigenvalue; 1.0 was the best default.
+#include "Types.h"
+
+namespace exemplar {
+
+struct WhiteningOptions {
+    bool scale = true;          // false: rotation only (lossless for L2-regularized linear models)
+    double shrinkage = 1.0;     // ε relative to the mean of the nonzero eigenvalues
+};
+
+struct Whitening {
+    Vector center;       // d
+    Matrix projection;   // r×d, r = rank of the centered pool (≤ N−1)
+
+    static Whitening fit(const Matrix& pool, const WhiteningOptions& options = {});
+    // Rows of X transformed and L2-normalized: the same map ReferenceHead::transform applies.
+    Matrix apply(const Matrix& X) const;
+};
+
+} // namespace exemplar

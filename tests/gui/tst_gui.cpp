@@ -1,0 +1,429 @@
+// The desktop application driven as a user would: photo folders from ../shared/data (linked into a
+// temporary dataset, never copied) dropped on the window with real drag-and-drop events, the
+// pipeline run to a trained set, photos dropped to classify, the set exported and re-imported,
+// the project saved and reopened, embedding canceled midway, and every view grabbed to PNG.
+#include "TestSupport.h"
+
+#include "ReferenceSetFile.h"
+#include "controller/ProjectController.h"
+#include "export/PlotExport.h"
+#include "export/ResultExport.h"
+#include "views/ClassListView.h"
+#include "views/ClassifyView.h"
+#include "views/ComparisonView.h"
+#include "views/EvaluationView.h"
+#include "views/GraphView.h"
+#include "views/HeatmapView.h"
+#include "views/HistogramView.h"
+#include "views/OptimizationView.h"
+#include "views/PhotoGridView.h"
+#include "thumbnails/ThumbnailCache.h"
+#include "window/AppTheme.h"
+#include "window/MainWindow.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QListWidget>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+#include <memory>
+
+using namespace exemplar;
+using namespace exemplar::ui;
+
+namespace {
+
+// What a file manager does: drag enter, then drop, with file URLs, onto TARGET.
+bool dropPaths(QWidget* target, const QStringList& paths)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString& path : paths) urls << QUrl::fromLocalFile(path);
+    mime.setUrls(urls);
+    const QPoint at = target->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    if (!enter.isAccepted()) return false;
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+    return drop.isAccepted();
+}
+
+} // namespace
+
+class TestGui : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir work_;
+    QString flowers_;               // 4 clearly different flower classes, 12 photos each (+ a bad file)
+    QStringList heldOutPhotos_;     // one more photo per class, not in the dataset
+    QStringList heldOutClasses_;
+    QString cars_;                  // 6 car classes × 12, for the screenshots
+    QString exportedSet_;
+    QString projectFile_;
+    std::unique_ptr<MainWindow> window_;
+
+    QString linkClasses(const QString& setName, const QString& root, const QStringList& classes, int perClass,
+                        bool keepOneOut)
+    {
+        for (const QString& name : classes) {
+            const QDir source(test::sharedDataSet(setName) + QLatin1Char('/') + name);
+            const QStringList files = source.entryList(QDir::Files, QDir::Name);
+            const QString target = root + QLatin1Char('/') + name;
+            QDir().mkpath(target);
+            for (const QString& file : files.mid(0, perClass))
+                QFile::link(source.absoluteFilePath(file), target + QLatin1Char('/') + file);
+            if (keepOneOut) {
+                heldOutPhotos_ << source.absoluteFilePath(files.value(perClass));
+                heldOutClasses_ << name;
+            }
+        }
+        return root;
+    }
+
+    ProjectController* controller() const { return window_->controller(); }
+
+    // Waits for the worker to go idle (jobs queue further jobs, so idle must last a moment).
+    bool waitIdle(int timeoutMs)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        int idleFor = 0;
+        while (timer.elapsed() < timeoutMs) {
+            QTest::qWait(50);
+            idleFor = controller()->isBusy() ? 0 : idleFor + 50;
+            if (idleFor >= 300) return true;
+        }
+        return false;
+    }
+
+    void grab(QWidget* widget, const QString& name)
+    {
+        const QString dir = qEnvironmentVariable("EXEMPLAR_SCREENSHOT_DIR", QDir::tempPath() + QStringLiteral("/exemplar-shots"));
+        QDir().mkpath(dir);
+        controller()->thumbnails()->waitForIdle();
+        QTest::qWait(150);  // thumbnails arrive through the event loop
+        const QPixmap pixmap = widget->grab();
+        QVERIFY(!pixmap.isNull());
+        QVERIFY(pixmap.save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        QStandardPaths::setTestModeEnabled(true);  // QSettings go to a test location
+        QApplication::setOrganizationName(QStringLiteral("ExemplarTest"));
+        QApplication::setApplicationName(QStringLiteral("ExemplarTest"));
+        qputenv("EXEMPLAR_MODEL", test::defaultModelSpec().toLocal8Bit());
+        QVERIFY(work_.isValid());
+        flowers_ = linkClasses(QStringLiteral("flowers17"), work_.filePath(QStringLiteral("flowers")),
+                               {QStringLiteral("bluebell"), QStringLiteral("daisy"), QStringLiteral("sunflower"),
+                                QStringLiteral("tigerlily")}, 12, true);
+        // An unreadable photo must be listed with its reason, never silently dropped.
+        QFile bad(flowers_ + QStringLiteral("/daisy/broken.jpg"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("this is not a JPEG");
+        bad.close();
+        window_ = std::make_unique<MainWindow>();
+        window_->resize(1280, 800);
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    }
+
+    void dropParentFolderOnClassList()
+    {
+        QVERIFY(dropPaths(window_->classList()->viewport(), {flowers_}));
+        QCOMPARE(int(controller()->sources().classes.size()), 4);
+        QCOMPARE(window_->classList()->topLevelItemCount(), 4);
+        QVERIFY2(waitIdle(180000), "embedding and analysis did not finish");
+        QCOMPARE(controller()->embeddings().size(), 48);
+        QVERIFY(controller()->analysis());
+        bool listed = false;
+        for (const SkippedFile& file : controller()->skippedFiles())
+            listed |= file.path.endsWith(QLatin1String("broken.jpg")) && !file.reason.isEmpty();
+        QVERIFY2(listed, "the unreadable photo is not listed as skipped");
+        QCOMPARE(window_->classList()->topLevelItem(1)->text(1), QStringLiteral("12"));
+    }
+
+    void photoGridShowsSelectedClass()
+    {
+        controller()->selectClass(1);  // daisy: 12 photos and the broken file
+        QCOMPARE(window_->photoGrid()->count(), 13);
+        bool skippedShown = false;
+        for (int i = 0; i < window_->photoGrid()->count(); ++i)
+            skippedShown |= window_->photoGrid()->item(i)->text().contains(QLatin1String("broken.jpg"));
+        QVERIFY(skippedShown);
+    }
+
+    void similarityViewsShowTheData()
+    {
+        QCOMPARE(window_->heatmapView()->cellRows(), 48);
+        QCOMPARE(window_->heatmapView()->cellColumns(), 48);
+        window_->heatmapView()->showClassMeans();
+        QCOMPARE(window_->heatmapView()->cellColumns(), 0);  // class means: no photo axis
+        window_->heatmapView()->drillDown(0, 2);
+        QCOMPARE(window_->heatmapView()->cellRows(), 12);
+        QCOMPARE(window_->heatmapView()->cellColumns(), 12);
+        window_->heatmapView()->showPhotos();
+        QCOMPARE(window_->graphView()->nodeCount(), 48);
+        QVERIFY(window_->graphView()->visibleEdgeCount() > 0);
+        QCOMPARE(window_->histogramView()->curveCount(), 1);  // no kept set yet
+    }
+
+    void stopOptimizationKeepsBestSoFar()
+    {
+        ProjectSettings settings = controller()->settings();
+        settings.method = QStringLiteral("seed");
+        settings.budget = 2000;  // far more than the test waits for
+        controller()->setSettings(settings);
+        OptimizationView* view = window_->optimizationView();
+        QTRY_VERIFY(view->startButton()->isEnabled());
+        QTest::mouseClick(view->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(view->plottedEvaluations() >= 12, 60000);
+        QVERIFY(view->stopButton()->isEnabled());
+        QTest::mouseClick(view->stopButton(), Qt::LeftButton);
+        QVERIFY(waitIdle(60000));
+        const TrainingOutcome* training = controller()->training();
+        QVERIFY(training);
+        QVERIFY(training->canceled);
+        QVERIFY(training->set.head.referenceCount() > 0);
+        QVERIFY(int(training->trace.size()) < 2000);
+    }
+
+    void trainToCompletion()
+    {
+        ProjectSettings settings = controller()->settings();
+        settings.budget = 30;
+        controller()->setSettings(settings);
+        QTest::mouseClick(window_->optimizationView()->startButton(), Qt::LeftButton);
+        QVERIFY(waitIdle(120000));
+        const TrainingOutcome* training = controller()->training();
+        QVERIFY(training);
+        QVERIFY(!training->canceled);
+        QCOMPARE(int(training->trace.size()), 30);
+        QVERIFY(training->hasHeldOut());
+        QVERIFY(!training->keptRows.empty());
+        QCOMPARE(window_->histogramView()->curveCount(), 2);  // whole set and kept references
+        // Honest figure on the held-out photos, and click-through from the confusion matrix.
+        QVERIFY(training->heldOut.total > 0);
+        QVERIFY2(training->heldOut.accuracy >= 0.75, qPrintable(QString::number(training->heldOut.accuracy)));
+        window_->evaluationView()->showCell(0, 0);
+        QCOMPARE(window_->evaluationView()->listedPhotoCount(), training->heldOut.confusion[0][0]);
+    }
+
+    void classifyByDrop()
+    {
+        QListWidget* area = window_->classifyView()->resultList();
+        QVERIFY(dropPaths(area->viewport(), heldOutPhotos_));
+        QVERIFY(waitIdle(60000));
+        const auto& results = controller()->classifications();
+        QCOMPARE(int(results.size()), heldOutPhotos_.size());
+        QCOMPARE(area->count(), heldOutPhotos_.size());
+        const QStringList& names = controller()->activeReferenceSet()->head.classNames;
+        int correct = 0;
+        for (const ClassifiedPhoto& photo : results) {
+            QVERIFY2(photo.error.isEmpty(), qPrintable(photo.error));
+            const int expected = heldOutPhotos_.indexOf(photo.path);
+            QVERIFY(expected >= 0);
+            correct += names.value(photo.prediction.bestClass()) == heldOutClasses_[expected];
+        }
+        QVERIFY2(correct >= heldOutPhotos_.size() - 1, qPrintable(QStringLiteral("%1 correct").arg(correct)));
+        // A file that is not a photo gets a clear error, not a crash or a silent skip.
+        QVERIFY(dropPaths(area->viewport(), {flowers_ + QStringLiteral("/daisy/broken.jpg")}));
+        QVERIFY(waitIdle(30000));
+        QVERIFY(!controller()->classifications().front().error.isEmpty());
+    }
+
+    void exportAndReimportReferenceSet()
+    {
+        exportedSet_ = work_.filePath(QStringLiteral("flowers.exref"));
+        controller()->exportReferenceSet(exportedSet_);
+        const ReferenceSet written = readReferenceSet(exportedSet_);
+        QCOMPARE(written.head.referenceCount(), controller()->training()->set.head.referenceCount());
+
+        controller()->importReferenceSet(exportedSet_);
+        QVERIFY(waitIdle(30000));
+        QCOMPARE(controller()->activeReferenceSetSource(), QFileInfo(exportedSet_).absoluteFilePath());
+        QVERIFY(controller()->classifications().empty());
+        QVERIFY(dropPaths(window_->classifyView()->resultList()->viewport(), {heldOutPhotos_.first()}));
+        QVERIFY(waitIdle(60000));
+        QCOMPARE(controller()->activeReferenceSet()->head.classNames.value(
+                     controller()->classifications().front().prediction.bestClass()),
+                 heldOutClasses_.first());
+        // A damaged file is refused with a message, and the imported set stays active.
+        const QString damaged = work_.filePath(QStringLiteral("damaged.exref"));
+        QFile file(damaged);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"format\": \"exemplar-reference-set\"");
+        file.close();
+        QSignalSpy errors(controller(), &ProjectController::errorOccurred);
+        controller()->importReferenceSet(damaged);
+        QVERIFY(waitIdle(30000));
+        QCOMPARE(errors.count(), 1);
+        QCOMPARE(controller()->activeReferenceSetSource(), QFileInfo(exportedSet_).absoluteFilePath());
+    }
+
+    void exportEveryPlot()
+    {
+        QTemporaryDir dir;
+        const QStringList files = window_->exportAllPlots(dir.path(), {QStringLiteral("png"), QStringLiteral("svg"),
+                                                                       QStringLiteral("pdf")});
+        QCOMPARE(files.size(), 6 * 3);
+        for (const QString& path : files) QVERIFY2(QFileInfo(path).size() > 500, qPrintable(path));
+        QVERIFY(!QImage(files.first()).isNull());
+        QFile svg(files[1]);
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        QVERIFY(svg.readAll().contains("<svg"));
+
+        // Predictions and metrics as CSV and JSON.
+        const QStringList classNames = controller()->activeReferenceSet()->head.classNames;
+        exportPredictions(controller()->classifications(), classNames, dir.filePath(QStringLiteral("p.csv")));
+        exportPredictions(controller()->classifications(), classNames, dir.filePath(QStringLiteral("p.json")));
+        exportMetrics(*controller()->training(), controller()->embeddings().classNames, nullptr,
+                      dir.filePath(QStringLiteral("m.csv")));
+        exportMetrics(*controller()->training(), controller()->embeddings().classNames, nullptr,
+                      dir.filePath(QStringLiteral("m.json")));
+        QFile csv(dir.filePath(QStringLiteral("p.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(int(csv.readAll().count('\n')), 1 + int(controller()->classifications().size()));
+        QFile json(dir.filePath(QStringLiteral("m.json")));
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const QJsonObject metrics = QJsonDocument::fromJson(json.readAll()).object();
+        QCOMPARE(metrics.value(QStringLiteral("held_out")).toObject().value(QStringLiteral("accuracy")).toDouble(),
+                 controller()->training()->heldOut.accuracy);
+        QFile metricsCsv(dir.filePath(QStringLiteral("m.csv")));
+        QVERIFY(metricsCsv.open(QIODevice::ReadOnly));
+        QCOMPARE(int(metricsCsv.readAll().count('\n')), 1 + 4 + 2);  // header, classes, two totals
+    }
+
+    void saveAndReopenProject()
+    {
+        // Train again so that the project holds a set trained here (import replaced it).
+        QTest::mouseClick(window_->optimizationView()->startButton(), Qt::LeftButton);
+        QVERIFY(waitIdle(120000));
+        const int references = controller()->training()->set.head.referenceCount();
+        const int kept = int(controller()->training()->keptRows.size());
+        projectFile_ = work_.filePath(QStringLiteral("flowers.exemplar"));
+        QVERIFY(controller()->saveProject(projectFile_));
+        QVERIFY(!controller()->isModified());
+
+        MainWindow reopened;
+        reopened.controller()->openProject(projectFile_);
+        QElapsedTimer timer;
+        timer.start();
+        QTRY_VERIFY_WITH_TIMEOUT(reopened.controller()->training() != nullptr, 120000);
+        QCOMPARE(reopened.controller()->embeddings().size(), 48);
+        QCOMPARE(reopened.controller()->training()->set.head.referenceCount(), references);
+        QCOMPARE(int(reopened.controller()->training()->keptRows.size()), kept);
+        QCOMPARE(reopened.controller()->classifications().size(), controller()->classifications().size());
+        QVERIFY(reopened.controller()->activeReferenceSet());
+        QVERIFY(!reopened.controller()->isModified());
+    }
+
+    void cancelMidEmbedding()
+    {
+        // A fresh cache, so that the photos have to go through the network.
+        QTemporaryDir cache;
+        const QByteArray previous = qgetenv("EXEMPLAR_CACHE_DIR");
+        qputenv("EXEMPLAR_CACHE_DIR", cache.path().toLocal8Bit());
+        MainWindow fresh;
+        QSignalSpy progress(fresh.controller(), &ProjectController::taskProgress);
+        QSignalSpy ended(fresh.controller(), &ProjectController::taskEnded);
+        QVERIFY(dropPaths(&fresh, {flowers_}));
+        QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0 && progress.last().at(1).toLongLong() > 0, 60000);
+        fresh.controller()->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!fresh.controller()->isBusy(), 30000);
+        QVERIFY(!ended.isEmpty());
+        QCOMPARE(ended.first().at(1).toString(), ProjectController::tr("canceled"));
+        QCOMPARE(fresh.controller()->embeddings().size(), 0);
+        QCOMPARE(int(fresh.controller()->sources().classes.size()), 4);  // the classes stay
+        qputenv("EXEMPLAR_CACHE_DIR", previous);
+    }
+
+    void screenshotsOnCars()
+    {
+        if (!test::hasSharedDataSet(QStringLiteral("cars24"))) QSKIP("shared photo set absent: cars24");
+        const QString cars = linkClasses(QStringLiteral("cars24"), work_.filePath(QStringLiteral("cars")),
+                                         {QStringLiteral("012_Audi_RS_4_Convertible_2008"), QStringLiteral("015_Audi_R8_Coupe_2012"),
+                                          QStringLiteral("016_Audi_V8_Sedan_1994"), QStringLiteral("026_BMW_ActiveHybrid_5_Sedan_2012"),
+                                          QStringLiteral("028_BMW_1_Series_Coupe_2012"), QStringLiteral("009_Aston_Martin_V8_Vantage_Coupe_2012")},
+                                         12, false);
+        // The last test: a new window on the cars, trained, classified, every view grabbed.
+        window_ = std::make_unique<MainWindow>();
+        window_->resize(1280, 800);
+        window_->show();
+        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        QVERIFY(dropPaths(window_.get(), {cars}));
+        QVERIFY(waitIdle(180000));
+        QCOMPARE(controller()->embeddings().size(), 72);
+        ProjectSettings settings = controller()->settings();
+        settings.method = QStringLiteral("seed");
+        settings.budget = 40;
+        controller()->setSettings(settings);
+        controller()->startTraining();
+        QVERIFY(waitIdle(120000));
+        QVERIFY(controller()->training());
+        const QDir source(test::sharedDataSet(QStringLiteral("cars24/015_Audi_R8_Coupe_2012")));
+        const QStringList photos = source.entryList(QDir::Files, QDir::Name).mid(12, 2);
+        QStringList paths;
+        for (const QString& photo : photos) paths << source.absoluteFilePath(photo);
+        controller()->classifyPhotos(paths);
+        QVERIFY(waitIdle(60000));
+        controller()->selectClass(1);
+        // The method comparison: every method trained on the split's pool, scored on the rest.
+        settings = controller()->settings();
+        settings.comparisonPool = 8;
+        settings.comparisonRepeats = 2;
+        controller()->setSettings(settings);
+        controller()->compareMethods();
+        QVERIFY(waitIdle(240000));
+        const MethodComparison* comparison = controller()->comparison();
+        QVERIFY(comparison);
+        QVERIFY(comparison->methods.size() >= 3);
+        QVERIFY(comparison->recommended >= 0);
+        QTableWidget* table = window_->comparisonView()->table();
+        QCOMPARE(table->rowCount(), int(comparison->methods.size()));
+        QVERIFY(table->item(comparison->recommended, 0)->text().contains(QStringLiteral("recommended")));
+
+        const QStringList names{QStringLiteral("photos"), QStringLiteral("similarity"), QStringLiteral("graph"),
+                                QStringLiteral("histograms"), QStringLiteral("optimize"), QStringLiteral("evaluation"),
+                                QStringLiteral("methods"), QStringLiteral("classify")};
+        QCOMPARE(window_->tabs()->count(), names.size());
+        for (int i = 0; i < names.size(); ++i) {
+            window_->tabs()->setCurrentIndex(i);
+            if (names[i] == QLatin1String("evaluation")) window_->evaluationView()->showCell(1, 1);
+            QTest::qWait(100);
+            grab(window_.get(), QStringLiteral("%1-%2").arg(i + 1).arg(names[i]));
+        }
+        window_->heatmapView()->showClassMeans();
+        window_->tabs()->setCurrentIndex(1);
+        grab(window_.get(), QStringLiteral("2b-similarity-class-means"));
+        window_->heatmapView()->showPhotos();
+
+        applyAppTheme(AppTheme::Dark);
+        QTest::qWait(100);
+        window_->tabs()->setCurrentIndex(2);
+        grab(window_.get(), QStringLiteral("9-dark-graph"));
+        window_->tabs()->setCurrentIndex(3);
+        grab(window_.get(), QStringLiteral("9-dark-histograms"));
+        applyAppTheme(AppTheme::Light);
+    }
+};
+
+QTEST_MAIN(TestGui)
+#include "tst_gui.moc"

@@ -1,0 +1,477 @@
+// The bad-input corpus, generated at run time and fed to exemplar-cli as a user would: broken
+// photos, awkward names, odd folders, wrong models, damaged reference sets and destinations that
+// cannot be written. Every case must end in a clear one-line reason; where the run can go on it
+// must (the good photos are still used); and no destination may be left half-written.
+//
+// Permission cases need permission bits to apply: when the suite runs as root (CI, containers),
+// those runs drop to the unprivileged user "nobody" in the child process. A full disk is
+// simulated with RLIMIT_FSIZE, which makes writes past the limit fail (EFBIG) just as a full
+// file system makes them fail (ENOSPC): a short write after some bytes went out.
+#include "ReferenceSetFile.h"
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <zlib.h>
+
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out, err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+    // The CLI's contract for a failure: exit 1 and exactly one line of its own on stderr, naming
+    // the problem. (Image libraries may add lines of their own about the corpus's broken photos.)
+    bool failedWithOneLine(const QByteArray& phrase) const
+    {
+        QList<QByteArray> own;
+        for (const QByteArray& line : err.trimmed().split('\n'))
+            if (line.startsWith("exemplar-cli")) own << line;
+        return exitCode == 1 && own.size() == 1 && own.first().contains(phrase);
+    }
+    QByteArray describe() const { return "exit " + QByteArray::number(exitCode) + ", stderr: " + err; }
+};
+
+// How the CLI child process is started.
+struct ChildLimits {
+    bool unprivileged = false;  // as "nobody" when the test runs as root
+    rlim_t maxFileBytes = 0;    // 0: no limit; otherwise writes past it fail like a full disk
+};
+
+// The account root's children drop to, looked up in the parent (getpwnam is not safe between
+// fork and exec). Null when the system has no "nobody".
+const passwd* unprivilegedAccount() { return getpwnam("nobody"); }
+bool permissionBitsApply() { return geteuid() != 0 || unprivilegedAccount() != nullptr; }
+
+void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// A small synthetic photo, different for every SEED, so that embeddings and classes differ.
+QByteArray syntheticPhoto(int seed, const char* extension)
+{
+    cv::Mat image(240, 320, CV_8UC3, cv::Scalar(40 * (seed % 6), 200 - 30 * (seed % 5), 90 + 20 * (seed % 7)));
+    cv::circle(image, cv::Point(80 + 17 * seed % 160, 120), 30 + 7 * (seed % 5), cv::Scalar(255, 255, 255), -1);
+    cv::rectangle(image, cv::Rect(10 + seed % 40, 10, 60, 40 + seed % 60), cv::Scalar(0, 0, 0), -1);
+    std::vector<uchar> bytes;
+    cv::imencode(extension, image, bytes);
+    return QByteArray(reinterpret_cast<const char*>(bytes.data()), qsizetype(bytes.size()));
+}
+
+void appendBigEndian(QByteArray* out, quint32 value)
+{
+    for (int shift = 24; shift >= 0; shift -= 8) out->append(char((value >> shift) & 0xFF));
+}
+
+void appendPngChunk(QByteArray* png, const char* type, const QByteArray& data)
+{
+    appendBigEndian(png, quint32(data.size()));
+    const QByteArray typed = QByteArray(type, 4) + data;
+    png->append(typed);
+    appendBigEndian(png, quint32(crc32(0, reinterpret_cast<const Bytef*>(typed.constData()), uInt(typed.size()))));
+}
+
+// A genuine decompression bomb: a complete, valid SIDE×SIDE 1-bit grey PNG of zeros. About 110 KB
+// on disk for 30000×30000, but 2.7 GB once decoded to 8-bit BGR. Deflated row by row, so the
+// test itself never holds the raw image either.
+QByteArray pngBomb(quint32 side)
+{
+    QByteArray header;
+    appendBigEndian(&header, side);
+    appendBigEndian(&header, side);
+    header.append("\x01\x00\x00\x00\x00", 5);  // bit depth 1, grey, deflate, filter 0, no interlace
+
+    const QByteArray row((side + 7) / 8 + 1, '\0');  // filter byte + packed pixels
+    z_stream stream{};
+    deflateInit(&stream, Z_BEST_COMPRESSION);
+    QByteArray compressed;
+    char buffer[1 << 16];
+    for (quint32 y = 0; y <= side; ++y) {
+        const bool last = y == side;
+        stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(row.constData()));
+        stream.avail_in = last ? 0 : uInt(row.size());
+        do {
+            stream.next_out = reinterpret_cast<Bytef*>(buffer);
+            stream.avail_out = sizeof buffer;
+            deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH);
+            compressed.append(buffer, qsizetype(sizeof buffer - stream.avail_out));
+        } while (stream.avail_out == 0);
+    }
+    deflateEnd(&stream);
+
+    QByteArray png("\x89PNG\r\n\x1a\n", 8);
+    appendPngChunk(&png, "IHDR", header);
+    appendPngChunk(&png, "IDAT", compressed);
+    appendPngChunk(&png, "IEND", QByteArray());
+    return png;
+}
+
+// A reference set for the real model's embedding size, as if trained with another model.
+exemplar::ReferenceSet referenceSetFromAnotherModel()
+{
+    exemplar::ReferenceSet set;
+    set.modelName = QStringLiteral("some-other-model");
+    set.modelSha256 = QString(64, QLatin1Char('0'));
+    set.method = QStringLiteral("all");
+    exemplar::ReferenceHead& head = set.head;
+    head.classNames = QStringList{QStringLiteral("a"), QStringLiteral("b")};
+    head.references = exemplar::Matrix::Random(2, 1280).rowwise().normalized();
+    head.bias = exemplar::Vector::Zero(2);
+    head.referenceClass = {0, 1};
+    head.referenceInfo = {{QStringLiteral("a.jpg"), QString()}, {QStringLiteral("b.jpg"), QString()}};
+    return set;
+}
+
+} // namespace
+
+class TestBadInputCli : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir work_;
+    QString corpus_;       // the dataset holding every bad photo beside good ones
+    int goodPhotos_ = 0;   // photos in the corpus that must be embedded
+    QString goodPhoto_;    // one readable photo, for classify
+    Run corpusRun_;        // `embed CORPUS --json`, run once (it needs the model)
+    Run corpusSetRun_;     // the training run behind corpusSet()
+    bool corpusRan_ = false;
+
+    QString path(const QString& name) const { return work_.filePath(name); }
+
+    Run cli(const QStringList& args, const ChildLimits& limits = {}) const
+    {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("EXEMPLAR_MODEL"), exemplar::test::defaultModelSpec());
+        process.setProcessEnvironment(env);
+        // Runs in the child between fork and exec: only async-signal-safe calls.
+        const passwd* nobody = limits.unprivileged && geteuid() == 0 ? unprivilegedAccount() : nullptr;
+        const uid_t uid = nobody ? nobody->pw_uid : 0;
+        const gid_t gid = nobody ? nobody->pw_gid : 0;
+        process.setChildProcessModifier([limits, uid, gid] {
+            if (limits.maxFileBytes > 0) {
+                signal(SIGXFSZ, SIG_IGN);  // a failing write(), not a killed process
+                const rlimit limit{limits.maxFileBytes, limits.maxFileBytes};
+                setrlimit(RLIMIT_FSIZE, &limit);
+            }
+            if (uid != 0 && (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0)) _exit(125);
+        });
+        // --no-cache: the cache is not under test here, and "nobody" could not write the suite's.
+        process.start(QStringLiteral(EXEMPLAR_CLI_PATH), args + QStringList{QStringLiteral("--no-cache")});
+        process.waitForFinished(600000);
+        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+    }
+
+    void addPhoto(const QString& relativePath, int seed)
+    {
+        writeFile(corpus_ + QLatin1Char('/') + relativePath, syntheticPhoto(seed, ".jpg"));
+        ++goodPhotos_;
+    }
+
+    // The dataset: two ordinary classes with awkwardly named photos, every kind of bad file in
+    // class "mixed", an empty class, a one-photo class and one photo filed under two classes.
+    void makeCorpus()
+    {
+        corpus_ = path(QStringLiteral("corpus"));
+        const QString unicodeClass = QStringLiteral("wild rosé 🌹 & co");
+        for (const QString& folder : {unicodeClass, QStringLiteral("mixed"), QStringLiteral("empty class"),
+                                      QStringLiteral("single"), QStringLiteral("twin")})
+            QVERIFY(QDir().mkpath(corpus_ + QLatin1Char('/') + folder));
+
+        addPhoto(unicodeClass + QStringLiteral("/fleur d'été 1.jpg"), 1);
+        addPhoto(unicodeClass + QStringLiteral("/  photo № 2 .jpg"), 2);
+        addPhoto(unicodeClass + QStringLiteral("/日本語の写真.jpg"), 3);
+        for (int i = 0; i < 3; ++i) addPhoto(QStringLiteral("mixed/good %1.jpg").arg(i), 10 + i);
+        addPhoto(QStringLiteral("single/only.jpg"), 20);
+        addPhoto(QStringLiteral("twin/copy of fleur.jpg"), 1);  // byte-identical to the rosé class's photo
+        addPhoto(QStringLiteral("twin/own.jpg"), 21);
+        goodPhoto_ = corpus_ + QStringLiteral("/mixed/good 0.jpg");
+
+        const QString mixed = corpus_ + QStringLiteral("/mixed/");
+        QByteArray jpeg = syntheticPhoto(30, ".jpg");
+        // JPEG signature kept, headers overwritten: the decoder must give up, not guess.
+        QByteArray corrupt = jpeg;
+        for (int i = 2; i < 600; ++i) corrupt[i] = char(0xA5);
+        writeFile(mixed + QStringLiteral("corrupt.jpg"), corrupt);
+        const QByteArray png = syntheticPhoto(31, ".png");
+        writeFile(mixed + QStringLiteral("truncated.png"), png.left(png.size() / 3));
+        writeFile(mixed + QStringLiteral("zero.jpg"), QByteArray());
+        writeFile(mixed + QStringLiteral("text.jpg"), "These are my holiday notes, not a photo.\n");
+        writeFile(mixed + QStringLiteral("bomb.png"), pngBomb(30000));
+        QVERIFY(QFile::link(mixed + QStringLiteral("loop-b.jpg"), mixed + QStringLiteral("loop-a.jpg")));
+        QVERIFY(QFile::link(mixed + QStringLiteral("loop-a.jpg"), mixed + QStringLiteral("loop-b.jpg")));
+        QVERIFY(QFile::link(QStringLiteral(".."), mixed + QStringLiteral("up")));  // a folder loop
+        writeFile(mixed + QStringLiteral("unreadable.jpg"), syntheticPhoto(32, ".jpg"));
+        QVERIFY(QFile::setPermissions(mixed + QStringLiteral("unreadable.jpg"), QFileDevice::Permissions()));
+    }
+
+    // The corpus embedded once, unprivileged so that the unreadable photo really is unreadable.
+    const Run& corpusRun()
+    {
+        if (!corpusRan_) {
+            corpusRun_ = cli({QStringLiteral("embed"), corpus_, QStringLiteral("--json")}, {true, 0});
+            corpusRan_ = true;
+        }
+        return corpusRun_;
+    }
+
+    QString reasonFor(const QJsonObject& json, const QString& fileName) const
+    {
+        for (const QJsonValue& value : json.value(QStringLiteral("skipped")).toArray()) {
+            const QJsonObject skipped = value.toObject();
+            if (QFileInfo(skipped.value(QStringLiteral("path")).toString()).fileName() == fileName)
+                return skipped.value(QStringLiteral("reason")).toString();
+        }
+        return QString();
+    }
+
+    // The corpus trained unprivileged (like the corpus run, so that the unreadable photo stays
+    // out) into a writable folder, once; empty when training failed (see corpusSetRun_).
+    QString corpusSet()
+    {
+        const QString folder = path(QStringLiteral("out-writable"));
+        const QString set = folder + QStringLiteral("/corpus.exref");
+        if (corpusSetRun_.exitCode < 0) {
+            QDir().mkpath(folder);
+            QFile::setPermissions(folder, QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther |
+                                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+            corpusSetRun_ = trainCorpus(set, {true, 0});
+        }
+        return corpusSetRun_.exitCode == 0 ? set : QString();
+    }
+
+    // Trains a reference set of the corpus at DESTINATION.
+    Run trainCorpus(const QString& destination, const ChildLimits& limits = {}) const
+    {
+        return cli({QStringLiteral("train"), corpus_, QStringLiteral("--out"), destination, QStringLiteral("--method"),
+                    QStringLiteral("all"), QStringLiteral("--holdout"), QStringLiteral("0"), QStringLiteral("--quiet")},
+                   limits);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(work_.isValid());
+        // Readable by "nobody" for the unprivileged runs.
+        QVERIFY(QFile::setPermissions(work_.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                        QFileDevice::ExeOwner | QFileDevice::ReadOther |
+                                                        QFileDevice::ExeOther));
+        makeCorpus();
+    }
+
+    void badPhotosAreSkippedWithReasons_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("corrupt JPEG") << "corrupt.jpg" << "not a readable image";
+        QTest::newRow("truncated PNG") << "truncated.png" << "not a readable image";
+        QTest::newRow("zero-byte file") << "zero.jpg" << "empty file";
+        QTest::newRow("text renamed .jpg") << "text.jpg" << "not a readable image";
+        QTest::newRow("decompression bomb") << "bomb.png" << "image too large (30000×30000";
+        QTest::newRow("symlink loop") << "loop-a.jpg" << "symbolic link";
+        QTest::newRow("folder symlink loop") << "up" << "subfolder";
+        QTest::newRow("unreadable file") << "unreadable.jpg" << "not readable";
+    }
+
+    void badPhotosAreSkippedWithReasons()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, reason);
+        EXEMPLAR_REQUIRE_MODEL();
+        if (file == QLatin1String("unreadable.jpg") && !permissionBitsApply())
+            QSKIP("running as root without a user to drop to: permission bits do not apply");
+        const Run& run = corpusRun();
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
+        const QString given = reasonFor(run.json(), file);
+        QVERIFY2(given.contains(reason), qPrintable(QStringLiteral("%1: \"%2\"").arg(file, given)));
+    }
+
+    void goodPhotosAreEmbeddedDespiteBadOnes()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const Run& run = corpusRun();
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
+        const QJsonObject json = run.json();
+        QCOMPARE(json.value(QStringLiteral("photos")).toInt(), goodPhotos_);
+        // Unicode and space-laden names are photos like any other: none of them is skipped.
+        for (const QJsonValue& value : json.value(QStringLiteral("skipped")).toArray())
+            QVERIFY2(!value.toObject().value(QStringLiteral("path")).toString().contains(QStringLiteral("rosé")),
+                     qPrintable(value.toObject().value(QStringLiteral("reason")).toString()));
+        QStringList classes;
+        for (const QJsonValue& value : json.value(QStringLiteral("classes")).toArray())
+            classes << value.toObject().value(QStringLiteral("name")).toString();
+        QVERIFY2(classes.contains(QStringLiteral("wild rosé 🌹 & co")), qPrintable(classes.join(QLatin1Char('|'))));
+    }
+
+    void oddClassesAreReported_data()
+    {
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("empty class folder") << "\"empty class\" has no photos";
+        QTest::newRow("one-photo class") << "\"single\" has only one photo";
+        QTest::newRow("same photo in two classes") << "copy of fleur.jpg";
+    }
+
+    void oddClassesAreReported()
+    {
+        QFETCH(QString, phrase);
+        EXEMPLAR_REQUIRE_MODEL();
+        const Run& run = corpusRun();
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
+        const QStringList warnings = run.json().value(QStringLiteral("warnings")).toVariant().toStringList();
+        QVERIFY2(warnings.filter(phrase).size() == 1, qPrintable(warnings.join(QLatin1Char('\n'))));
+    }
+
+    void badModelsAreRefused_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("missing model") << "missing" << "does not exist";
+        QTest::newRow("output size differs from the spec") << "wrong-dim" << "1280 values but the spec says 1000";
+        QTest::newRow("text file as the ONNX model") << "not-onnx" << "cannot load model";
+    }
+
+    void badModelsAreRefused()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, phrase);
+        QString spec = path(QStringLiteral("no/such/model.json"));
+        if (kind != QLatin1String("missing")) {
+            EXEMPLAR_REQUIRE_MODEL();
+            QJsonObject json = QJsonDocument::fromJson(readFile(exemplar::test::defaultModelSpec())).object();
+            const QString onnx = QFileInfo(exemplar::test::defaultModelSpec()).dir().filePath(
+                json.value(QStringLiteral("onnx")).toString());
+            if (kind == QLatin1String("wrong-dim")) {
+                QJsonObject embedding = json.value(QStringLiteral("embedding")).toObject();
+                embedding.insert(QStringLiteral("dim"), 1000);
+                json.insert(QStringLiteral("embedding"), embedding);
+                json.insert(QStringLiteral("onnx"), onnx);
+            } else {
+                writeFile(path(QStringLiteral("notes.onnx")), "not a network\n");
+                json.insert(QStringLiteral("onnx"), path(QStringLiteral("notes.onnx")));
+            }
+            spec = path(kind + QStringLiteral(".json"));
+            writeFile(spec, QJsonDocument(json).toJson());
+        }
+        const Run run = cli({QStringLiteral("embed"), corpus_, QStringLiteral("--model"), spec});
+        QVERIFY2(run.failedWithOneLine(phrase.toUtf8()), run.describe().constData());
+        QVERIFY(run.out.isEmpty());
+    }
+
+    void badReferenceSetsAreRefused_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("made with another model") << "other-model" << "made with model some-other-model";
+        QTest::newRow("newer format version") << "newer" << "written by a newer Exemplar (format version 2";
+        QTest::newRow("truncated file") << "truncated" << "is damaged";
+        QTest::newRow("a photo renamed .exref") << "photo" << "is damaged (not valid JSON";
+        QTest::newRow("zero-byte file") << "empty" << "is damaged (the file is empty)";
+    }
+
+    void badReferenceSetsAreRefused()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, phrase);
+        const QString valid = path(QStringLiteral("valid-other-model.exref"));
+        if (!QFile::exists(valid)) exemplar::writeReferenceSet(referenceSetFromAnotherModel(), valid);
+        const QByteArray bytes = readFile(valid);
+        const QString set = path(kind + QStringLiteral(".exref"));
+        if (kind == QLatin1String("other-model")) {
+            EXEMPLAR_REQUIRE_MODEL();  // the comparison needs the loaded model's identity
+            writeFile(set, bytes);
+        } else if (kind == QLatin1String("newer")) {
+            QJsonObject json = QJsonDocument::fromJson(bytes).object();
+            json.insert(QStringLiteral("format_version"), 2);
+            writeFile(set, QJsonDocument(json).toJson());
+        } else if (kind == QLatin1String("truncated")) {
+            writeFile(set, bytes.left(bytes.size() * 2 / 3));
+        } else if (kind == QLatin1String("photo")) {
+            writeFile(set, syntheticPhoto(40, ".jpg"));
+        } else {
+            writeFile(set, QByteArray());
+        }
+        const Run run = cli({QStringLiteral("classify"), set, goodPhoto_});
+        QVERIFY2(run.failedWithOneLine(phrase.toUtf8()), run.describe().constData());
+        QVERIFY2(run.out.isEmpty(), "no classification may be printed from a refused set");
+    }
+
+    void unwritableDestinationsLeaveNoTrace_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("kind");
+        for (const char* command : {"train", "export-onnx"}) {
+            QTest::addRow("%s, read-only folder", command) << command << "read-only";
+            QTest::addRow("%s, disk full midway", command) << command << "disk-full";
+        }
+    }
+
+    // Writing over an existing file must either replace it completely or leave it untouched,
+    // with no temporary file beside it.
+    void unwritableDestinationsLeaveNoTrace()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, kind);
+        EXEMPLAR_REQUIRE_MODEL();
+        const bool train = command == QLatin1String("train");
+        const QString source = train ? QString() : corpusSet();
+        const QString folder = path(QStringLiteral("out-%1-%2").arg(command, kind));
+        QVERIFY(QDir().mkpath(folder));
+        const QString destination = folder + (train ? QStringLiteral("/corpus.exref") : QStringLiteral("/corpus.onnx"));
+        const QByteArray previous = "previous reference set, must survive\n";
+        writeFile(destination, previous);
+
+        ChildLimits limits;
+        if (kind == QLatin1String("read-only")) {
+            if (!permissionBitsApply()) QSKIP("running as root: a read-only folder is still writable");
+            QVERIFY(QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::ExeOwner |
+                                                      QFileDevice::ReadOther | QFileDevice::ExeOther));
+            limits.unprivileged = true;
+        } else {
+            limits.maxFileBytes = 16 * 1024;  // both files are larger: the write fails partway
+        }
+        const Run run = train ? trainCorpus(destination, limits)
+                              : cli({QStringLiteral("export-onnx"), source, destination}, limits);
+        // Writable again, so that the checks below and the temporary folder's removal work.
+        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QVERIFY2(run.failedWithOneLine("cannot write " + destination.toUtf8()), run.describe().constData());
+        QCOMPARE(readFile(destination), previous);
+        QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{QFileInfo(destination).fileName()});
+    }
+
+    // The same corpus does train when the destination is fine: the failures above are the
+    // destination's, and the file written is complete.
+    void trainingTheCorpusSucceeds()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = corpusSet();
+        QVERIFY2(!set.isEmpty(), corpusSetRun_.describe().constData());
+        QCOMPARE(exemplar::readReferenceSet(set).head.referenceCount(), goodPhotos_);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBadInputCli)
+#include "tst_badinput_cli.moc"

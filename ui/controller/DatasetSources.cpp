@@ -1,0 +1,86 @@
+#include "controller/DatasetSources.h"
+
+#include "ImageDecoder.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+namespace exemplar::ui {
+
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("DatasetSources", text); }
+
+bool hasPhotos(const QDir& dir)
+{
+    for (const QString& name : dir.entryList(QDir::Files))
+        if (hasSupportedImageExtension(name)) return true;
+    return false;
+}
+
+} // namespace
+
+int DatasetSources::indexOfFolder(const QString& folder) const
+{
+    for (size_t i = 0; i < classes.size(); ++i)
+        if (classes[i].folder == folder) return int(i);
+    return -1;
+}
+
+QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected)
+{
+    QStringList folders;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        if (!info.exists()) {
+            rejected->push_back({path, tr("does not exist")});
+            continue;
+        }
+        if (!info.isDir()) {
+            rejected->push_back({path, tr("not a folder: drop class folders here (photos to classify go on the Classify tab)")});
+            continue;
+        }
+        const QDir dir(info.absoluteFilePath());
+        if (hasPhotos(dir)) {
+            folders << dir.absolutePath();
+            continue;
+        }
+        const QFileInfoList subfolders = dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+        if (subfolders.isEmpty()) {
+            rejected->push_back({path, tr("folder has no photos and no class subfolders")});
+            continue;
+        }
+        for (const QFileInfo& sub : subfolders) folders << sub.absoluteFilePath();
+    }
+    return folders;
+}
+
+Dataset assembleDataset(const DatasetSources& sources, std::vector<Photo>* excluded)
+{
+    QStringList folders;
+    QStringList names;
+    for (const ClassSource& source : sources.classes) {
+        if (source.excluded) continue;
+        folders << source.folder;
+        names << source.name;
+    }
+    Dataset scanned = Dataset::fromClassFolders(folders);
+    // Apply the user's names: the core names a class after its folder.
+    for (int c = 0; c < scanned.classCount(); ++c) {
+        const int i = folders.indexOf(scanned.classFolders[c]);
+        if (i >= 0) scanned.classNames[c] = names[i];
+    }
+    if (sources.excludedPhotos.isEmpty()) return scanned;
+    std::vector<Photo> kept;
+    for (const Photo& photo : scanned.photos) {
+        if (sources.excludedPhotos.contains(photo.path))
+            excluded->push_back(photo);
+        else
+            kept.push_back(photo);
+    }
+    scanned.photos = std::move(kept);
+    return scanned;
+}
+
+} // namespace exemplar::ui

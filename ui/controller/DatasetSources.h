@@ -1,0 +1,36 @@
+#pragma once
+// What the user put into the project: class folders (with the user's names and an "excluded"
+// switch) and photos excluded by hand. The core's Dataset is derived from it whenever it changes.
+#include "Dataset.h"
+
+#include <QSet>
+#include <QString>
+#include <QStringList>
+#include <vector>
+
+namespace exemplar::ui {
+
+struct ClassSource {
+    QString folder;  // absolute path: the class's identity across renames and saves
+    QString name;    // shown and written into reference sets
+    bool excluded = false;
+};
+
+struct DatasetSources {
+    std::vector<ClassSource> classes;
+    QSet<QString> excludedPhotos;  // absolute paths
+
+    int indexOfFolder(const QString& folder) const;
+    bool isEmpty() const { return classes.empty(); }
+};
+
+// Dropped or chosen folders → class folders. A folder with photos directly inside is one class; a
+// folder with only subfolders is a parent whose subfolders are the classes. Anything else is
+// returned in REJECTED with the reason (never silently dropped).
+QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected);
+
+// The dataset of the included classes, named as the user named them, without excluded photos
+// (returned in EXCLUDED so that the browser can still show them).
+Dataset assembleDataset(const DatasetSources& sources, std::vector<Photo>* excluded);
+
+} // namespace exemplar::ui

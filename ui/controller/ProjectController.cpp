@@ -1,0 +1,674 @@
+#include "controller/ProjectController.h"
+
+#include "Embedder.h"
+#include "EmbeddingCache.h"
+#include "Error.h"
+#include "HonestEvaluation.h"
+#include "ImageDecoder.h"
+#include "ModelSpec.h"
+#include "controller/TaskRunner.h"
+#include "project/ProjectFile.h"
+#include "thumbnails/ThumbnailCache.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QMetaObject>
+
+namespace exemplar::ui {
+
+// The embedding model, loaded once and used only by jobs on the worker thread (an Embedder is not
+// safe to share between threads, and loading it takes a second).
+struct WorkerModel {
+    QString specPath;
+    std::unique_ptr<Embedder> embedder;
+
+    Embedder& load(const QString& path)
+    {
+        if (!embedder || specPath != path) {
+            embedder.reset();
+            embedder = std::make_unique<Embedder>(ModelSpec::load(path));
+            specPath = path;
+        }
+        return *embedder;
+    }
+};
+
+namespace {
+
+QJsonArray skippedJson(const std::vector<SkippedFile>& skipped)
+{
+    QJsonArray array;
+    for (const SkippedFile& file : skipped)
+        array.append(QJsonObject{{QStringLiteral("path"), file.path}, {QStringLiteral("reason"), file.reason}});
+    return array;
+}
+
+// Image files directly inside dropped folders, so that a folder of photos can be classified at once.
+QStringList expandPhotoPaths(const QStringList& paths)
+{
+    QStringList files;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        if (!info.isDir()) {
+            files << path;
+            continue;
+        }
+        for (const QFileInfo& entry : QDir(path).entryInfoList(QDir::Files, QDir::Name))
+            if (hasSupportedImageExtension(entry.fileName())) files << entry.absoluteFilePath();
+    }
+    return files;
+}
+
+// Rows of SET whose paths are in PATHS (paths no longer in the project are left out).
+std::vector<int> rowsOfPaths(const EmbeddingSet& set, const QStringList& paths)
+{
+    QHash<QString, int> rowOf;
+    for (int i = 0; i < set.size(); ++i) rowOf.insert(set.paths[i], i);
+    std::vector<int> rows;
+    for (const QString& path : paths)
+        if (rowOf.contains(path)) rows.push_back(rowOf.value(path));
+    return rows;
+}
+
+// Fills the parts of an outcome that follow from its head and split: held-out predictions and
+// metrics, which pool rows were kept, and the kept set's cross-class histogram.
+void completeOutcome(TrainingOutcome* outcome, const EmbeddingSet& data)
+{
+    const EmbeddingSet heldOut = data.subset(outcome->heldOutRows);
+    if (heldOut.size() > 0) {
+        outcome->heldOutPredicted = outcome->set.head.predictClasses(heldOut.vectors);
+        outcome->heldOut = Metrics::compute(heldOut.labels, outcome->heldOutPredicted, data.classCount());
+    }
+    QHash<QString, int> rowOfHash;
+    for (int row : outcome->poolRows) rowOfHash.insert(data.contentHashes.value(row), row);
+    outcome->keptRows.clear();
+    for (const ReferenceInfo& info : outcome->set.head.referenceInfo)
+        if (!info.contentHash.isEmpty() && rowOfHash.contains(info.contentHash))
+            outcome->keptRows.push_back(rowOfHash.value(info.contentHash));
+    if (!outcome->keptRows.empty()) outcome->keptCrossClass = crossClassHistogram(data, outcome->keptRows);
+}
+
+} // namespace
+
+ProjectController::ProjectController(QObject* parent)
+    : QObject(parent), model_(std::make_shared<WorkerModel>()), thumbnails_(new ThumbnailCache(this)),
+      runner_(new TaskRunner(this))
+{
+    qRegisterMetaType<exemplar::OptimizerStep>();
+    connect(runner_, &TaskRunner::taskStarted, this, &ProjectController::taskStarted);
+    connect(runner_, &TaskRunner::progress, this, &ProjectController::taskProgress);
+    connect(runner_, &TaskRunner::busyChanged, this, &ProjectController::busyChanged);
+    connect(runner_, &TaskRunner::taskFinished, this, [this](const QString& title) { Q_EMIT taskEnded(title, tr("finished")); });
+    connect(runner_, &TaskRunner::taskCanceled, this, [this](const QString& title) {
+        Q_EMIT taskEnded(title, tr("canceled"));
+        Q_EMIT statusMessage(tr("%1 canceled").arg(title));
+    });
+    connect(runner_, &TaskRunner::taskFailed, this, [this](const QString& title, const QString& message) {
+        Q_EMIT taskEnded(title, tr("failed"));
+        Q_EMIT errorOccurred(title, message);
+    });
+}
+
+ProjectController::~ProjectController()
+{
+    delete runner_;  // cancels and joins the worker before the state it reads goes away
+    runner_ = nullptr;
+}
+
+bool ProjectController::isBusy() const { return runner_ && runner_->isBusy(); }
+
+QString ProjectController::modelSpecPath() const
+{
+    return settings_.modelSpecPath.isEmpty() ? defaultModelSpecPath() : settings_.modelSpecPath;
+}
+
+QStringList ProjectController::methodNames() const { return trainingMethodNames(); }
+
+int ProjectController::rowOfPath(const QString& path) const { return embeddings_.paths.indexOf(path); }
+
+QString ProjectController::pathOfContentHash(const QString& hash) const
+{
+    const int row = embeddings_.contentHashes.indexOf(hash);
+    return row >= 0 ? embeddings_.paths[row] : QString();
+}
+
+int ProjectController::classSourceOfRow(int row) const
+{
+    if (row < 0 || row >= embeddings_.size()) return -1;
+    const int label = embeddings_.labels[size_t(row)];
+    return sources_.indexOfFolder(dataset_.classFolders.value(label));
+}
+
+// ---------------------------------------------------------------- dataset
+
+void ProjectController::addFolders(const QStringList& paths)
+{
+    std::vector<SkippedFile> rejected;
+    const QStringList folders = expandToClassFolders(paths, &rejected);
+    int added = 0;
+    for (const QString& folder : folders) {
+        if (sources_.indexOfFolder(folder) >= 0) continue;  // already in the project
+        sources_.classes.push_back({folder, QFileInfo(folder).fileName(), false});
+        ++added;
+    }
+    for (const SkippedFile& file : rejected)
+        Q_EMIT errorOccurred(tr("Add class folders"), QStringLiteral("%1: %2").arg(file.path, file.reason));
+    if (added == 0) {
+        if (rejected.empty()) Q_EMIT statusMessage(tr("Those class folders are already in the project"));
+        return;
+    }
+    Q_EMIT statusMessage(tr("Added %n class folder(s)", nullptr, added));
+    datasetSourcesEdited();
+}
+
+void ProjectController::removeClass(int sourceIndex)
+{
+    if (sourceIndex < 0 || sourceIndex >= int(sources_.classes.size())) return;
+    sources_.classes.erase(sources_.classes.begin() + sourceIndex);
+    if (selectedClass_ >= int(sources_.classes.size())) selectedClass_ = int(sources_.classes.size()) - 1;
+    datasetSourcesEdited();
+}
+
+void ProjectController::setClassExcluded(int sourceIndex, bool excluded)
+{
+    if (sourceIndex < 0 || sourceIndex >= int(sources_.classes.size())) return;
+    if (sources_.classes[size_t(sourceIndex)].excluded == excluded) return;
+    sources_.classes[size_t(sourceIndex)].excluded = excluded;
+    datasetSourcesEdited();
+}
+
+void ProjectController::renameClass(int sourceIndex, const QString& name)
+{
+    const QString trimmed = name.trimmed();
+    if (sourceIndex < 0 || sourceIndex >= int(sources_.classes.size())) return;
+    if (trimmed.isEmpty() || trimmed == sources_.classes[size_t(sourceIndex)].name) {
+        Q_EMIT sourcesChanged();  // let the list show the old name again
+        return;
+    }
+    for (const ClassSource& source : sources_.classes)
+        if (source.name == trimmed) {
+            Q_EMIT errorOccurred(tr("Rename class"), tr("A class named \"%1\" already exists.").arg(trimmed));
+            Q_EMIT sourcesChanged();
+            return;
+        }
+    sources_.classes[size_t(sourceIndex)].name = trimmed;
+    // Names live in the dataset, the embeddings and a trained set; nothing needs recomputing.
+    const int c = dataset_.classFolders.indexOf(sources_.classes[size_t(sourceIndex)].folder);
+    if (c >= 0) {
+        dataset_.classNames[c] = trimmed;
+        if (c < embeddings_.classNames.size()) embeddings_.classNames[c] = trimmed;
+    }
+    setModified(true);
+    Q_EMIT sourcesChanged();
+    Q_EMIT datasetChanged();
+    Q_EMIT analysisChanged();
+}
+
+void ProjectController::setPhotoExcluded(const QString& path, bool excluded)
+{
+    if (excluded == sources_.excludedPhotos.contains(path)) return;
+    if (excluded)
+        sources_.excludedPhotos.insert(path);
+    else
+        sources_.excludedPhotos.remove(path);
+    datasetSourcesEdited();
+}
+
+void ProjectController::selectClass(int sourceIndex)
+{
+    if (sourceIndex == selectedClass_) return;
+    selectedClass_ = sourceIndex;
+    Q_EMIT classSelected(sourceIndex);
+}
+
+void ProjectController::selectPhoto(const QString& path)
+{
+    const int source = classSourceOfRow(rowOfPath(path));
+    if (source >= 0) selectClass(source);
+    if (path == selectedPhoto_) return;
+    selectedPhoto_ = path;
+    Q_EMIT photoSelected(path);
+}
+
+void ProjectController::setModelSpecPath(const QString& specPath)
+{
+    if (!specPath.isEmpty()) {
+        try {
+            ModelSpec::load(specPath);  // a quick check of the JSON before anything is thrown away
+        } catch (const Error& error) {
+            Q_EMIT errorOccurred(tr("Choose embedding model"), error.message());
+            return;
+        }
+    }
+    settings_.modelSpecPath = specPath;
+    Q_EMIT settingsChanged();
+    datasetSourcesEdited();
+}
+
+void ProjectController::datasetSourcesEdited()
+{
+    setModified(true);
+    Q_EMIT sourcesChanged();
+    rescanAndEmbed();
+}
+
+void ProjectController::invalidateResults()
+{
+    analysis_.reset();
+    training_.reset();
+    comparison_.reset();
+    Q_EMIT analysisChanged();
+    Q_EMIT trainingChanged();
+    Q_EMIT comparisonChanged();
+}
+
+void ProjectController::rescanAndEmbed(std::function<void()> afterEmbedding)
+{
+    const quint64 generation = ++generation_;
+    runner_->cancelAll();  // results of the old dataset are worthless now
+    // Listing folders is quick, so the browser updates at once; reading and embedding is the job.
+    excludedPhotos_.clear();
+    dataset_ = assembleDataset(sources_, &excludedPhotos_);
+    skipped_ = dataset_.skipped;
+    embeddings_ = EmbeddingSet();
+    invalidateResults();
+    Q_EMIT datasetChanged();
+    Q_EMIT embeddingsChanged();
+    for (const QString& warning : dataset_.warnings) Q_EMIT statusMessage(warning);
+    if (dataset_.photoCount() == 0) return;
+
+    const Dataset dataset = dataset_;
+    const QString specPath = modelSpecPath();
+    auto model = model_;
+    runner_->run(tr("Embedding photos"), [this, dataset, specPath, model, generation,
+                                          afterEmbedding](Feedback& feedback) -> TaskRunner::Finisher {
+        Embedder& embedder = model->load(specPath);
+        const EmbeddingCache cache(embedder.identity(), embedder.dim());
+        auto report = std::make_shared<EmbedReport>();
+        auto set = std::make_shared<EmbeddingSet>(embedDataset(dataset, embedder, &cache, &feedback, report.get()));
+        return [this, set, report, generation, afterEmbedding] {
+            if (generation != generation_) return;
+            embeddings_ = std::move(*set);
+            skipped_.insert(skipped_.end(), report->skipped.begin(), report->skipped.end());
+            Q_EMIT datasetChanged();
+            Q_EMIT embeddingsChanged();
+            Q_EMIT statusMessage(tr("%1 photos embedded (%2 computed, %3 from the cache), %4 files skipped")
+                                     .arg(embeddings_.size()).arg(report->computed).arg(report->fromCache)
+                                     .arg(skipped_.size()));
+            runAnalysis(afterEmbedding);
+        };
+    });
+}
+
+void ProjectController::runAnalysis(std::function<void()> afterAnalysis)
+{
+    if (embeddings_.size() == 0) return;
+    const quint64 generation = generation_;
+    auto set = std::make_shared<const EmbeddingSet>(embeddings_);
+    runner_->run(tr("Analysing similarity"), [this, set, generation, afterAnalysis](Feedback& feedback) -> TaskRunner::Finisher {
+        auto analysis = std::make_shared<const SimilarityAnalysis>(analyzeSimilarity(*set, &feedback));
+        return [this, analysis, generation, afterAnalysis] {
+            if (generation != generation_) return;
+            analysis_ = analysis;
+            Q_EMIT analysisChanged();
+            if (afterAnalysis) afterAnalysis();
+        };
+    });
+}
+
+void ProjectController::embedPhotos() { rescanAndEmbed(); }
+
+// ---------------------------------------------------------------- training & evaluation
+
+void ProjectController::setSettings(const ProjectSettings& settings)
+{
+    settings_ = settings;
+    setModified(true);
+    Q_EMIT settingsChanged();
+}
+
+void ProjectController::setPinnedCount(int sourceIndex, int count)
+{
+    if (sourceIndex < 0 || sourceIndex >= int(sources_.classes.size())) return;
+    const QString folder = sources_.classes[size_t(sourceIndex)].folder;
+    if (count > 0)
+        settings_.pinnedCounts.insert(folder, count);
+    else
+        settings_.pinnedCounts.remove(folder);
+    setModified(true);
+    Q_EMIT settingsChanged();
+}
+
+std::vector<int> ProjectController::pinnedCountsForEmbeddings() const
+{
+    std::vector<int> pinned;
+    for (const QString& folder : dataset_.classFolders) pinned.push_back(settings_.pinnedCounts.value(folder, 0));
+    return pinned;
+}
+
+void ProjectController::startTraining()
+{
+    if (embeddings_.size() == 0) {
+        Q_EMIT errorOccurred(tr("Train"), tr("There are no embedded photos yet: add class folders first."));
+        return;
+    }
+    TrainingOptions options;
+    options.method = settings_.method;
+    options.optimizer.strategy = settings_.strategy;
+    options.optimizer.budget = settings_.budget;
+    options.optimizer.seed = settings_.seed;
+    options.centralityScope = settings_.centralityScope;
+    options.pinnedCounts = pinnedCountsForEmbeddings();
+    const double holdout = settings_.holdoutFraction;
+    const quint64 generation = generation_;
+    auto data = std::make_shared<const EmbeddingSet>(embeddings_);
+    auto skipped = std::make_shared<const std::vector<SkippedFile>>(skipped_);
+    const QString specPath = modelSpecPath();
+    auto model = model_;
+    const QString projectName = projectPath_;
+    Q_EMIT trainingStarted();
+    runner_->run(tr("Training"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        auto outcome = std::make_shared<TrainingOutcome>();
+        outcome->method = options.method;
+        drawHoldoutSplit(data->labels, data->classCount(), holdout, options.optimizer.seed, &outcome->poolRows,
+                         &outcome->heldOutRows);
+        const EmbeddingSet pool = data->subset(outcome->poolRows);
+        const TrainingResult trained = train(pool, options, &feedback, [&](const OptimizerStep& step) {
+            feedback.report(step.evaluation, options.optimizer.budget,
+                            tr("best objective %1").arg(step.bestValue, 0, 'f', 4));
+            QMetaObject::invokeMethod(this, [this, step] { Q_EMIT optimizerStepped(step); }, Qt::QueuedConnection);
+        });
+        // The pool's own rows → the project's rows, so that views can point at the photos.
+        outcome->trace = trained.trace;
+        outcome->canceled = trained.canceled;
+
+        Embedder& embedder = model->load(specPath);
+        ReferenceSet& set = outcome->set;
+        set.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+        set.modelName = embedder.spec().name;
+        set.modelSha256 = QString::fromLatin1(embedder.onnxSha256());
+        set.preprocessing = embedder.spec().preprocessingJson();
+        set.method = options.method;
+        set.selection = trained.details;
+        set.head = trained.head;
+        QJsonArray heldOutFiles;
+        for (int row : outcome->heldOutRows) heldOutFiles.append(data->paths[row]);
+        set.extra = {{QStringLiteral("project"), projectName},
+                     {QStringLiteral("training_photos"), int(outcome->poolRows.size())},
+                     {QStringLiteral("held_out_files"), heldOutFiles},
+                     {QStringLiteral("skipped"), skippedJson(*skipped)}};
+        completeOutcome(outcome.get(), *data);
+        if (outcome->hasHeldOut()) {
+            set.evaluation = outcome->heldOut.toJson(data->classNames);
+            set.evaluation.insert(QStringLiteral("protocol"),
+                                  tr("held-out photos: %1 of each class (seed %2), never used to choose references")
+                                      .arg(holdout).arg(options.optimizer.seed));
+        } else {
+            set.evaluation = {{QStringLiteral("protocol"),
+                               tr("none: every photo was used for training, so no honest figure exists")}};
+        }
+        return [this, outcome, generation] {
+            if (generation != generation_) return;
+            training_ = outcome;
+            activeSet_ = std::make_shared<const ReferenceSet>(outcome->set);
+            activeSetSource_ = tr("trained in this project (%1)").arg(outcome->method);
+            setModified(true);
+            Q_EMIT trainingChanged();
+            Q_EMIT activeReferenceSetChanged();
+            Q_EMIT statusMessage(outcome->canceled ? tr("Optimization stopped: the best selection so far is kept")
+                                                   : tr("Training finished"));
+        };
+    });
+}
+
+void ProjectController::compareMethods()
+{
+    if (embeddings_.size() == 0) {
+        Q_EMIT errorOccurred(tr("Compare methods"), tr("There are no embedded photos yet: add class folders first."));
+        return;
+    }
+    EvaluationOptions options;
+    options.pool = settings_.comparisonPool;
+    options.repeats = settings_.comparisonRepeats;
+    options.seed = settings_.seed;
+    // options.methods: the core's default list (the baselines, the article's method and the
+    // accuracy methods), which its owner keeps current.
+    options.training.optimizer.strategy = settings_.strategy;
+    options.training.optimizer.budget = settings_.budget;
+    options.training.centralityScope = settings_.centralityScope;
+    auto data = std::make_shared<const EmbeddingSet>(embeddings_);
+    const quint64 generation = generation_;
+    runner_->run(tr("Comparing methods"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        const EvaluationReport report = evaluateHonestly(*data, options, &feedback);
+        auto comparison = std::make_shared<MethodComparison>();
+        comparison->pool = report.pool;
+        comparison->repeats = report.repeats;
+        comparison->testPhotosPerRepeat = report.testPhotosPerRepeat;
+        comparison->methods = report.methods;
+        comparison->warnings = report.warnings;
+        for (size_t i = 0; i < report.methods.size(); ++i) {
+            const MethodSummary& m = report.methods[i];
+            const MethodSummary* best = comparison->recommended >= 0 ? &report.methods[size_t(comparison->recommended)] : nullptr;
+            if (!best || m.accuracyMean > best->accuracyMean ||
+                (m.accuracyMean == best->accuracyMean && m.weightedF1Mean > best->weightedF1Mean))
+                comparison->recommended = int(i);
+        }
+        return [this, comparison, generation] {
+            if (generation != generation_) return;
+            comparison_ = comparison;
+            setModified(true);
+            Q_EMIT comparisonChanged();
+        };
+    });
+}
+
+void ProjectController::classifyPhotos(const QStringList& paths)
+{
+    if (!activeSet_) {
+        Q_EMIT errorOccurred(tr("Classify"), tr("There is no reference set yet: train one (Optimize tab) or import "
+                                                "an .exref file."));
+        return;
+    }
+    const QStringList files = expandPhotoPaths(paths);
+    if (files.isEmpty()) return;
+    auto set = activeSet_;
+    const QString specPath = modelSpecPath();
+    auto model = model_;
+    const double threshold = settings_.unknownThreshold;
+    runner_->run(tr("Classifying"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        Embedder& embedder = model->load(specPath);
+        requireSameModel(*set, embedder);
+        auto results = std::make_shared<std::vector<ClassifiedPhoto>>();
+        for (int i = 0; i < files.size(); ++i) {
+            throwIfCanceled(&feedback);
+            feedback.report(i, files.size(), QFileInfo(files[i]).fileName());
+            ClassifiedPhoto result;
+            result.path = QFileInfo(files[i]).absoluteFilePath();
+            const PhotoBytes bytes = readPhotoBytes(files[i]);
+            const DecodedPhoto decoded = bytes.ok() ? decodePhoto(bytes.data) : DecodedPhoto{cv::Mat(), bytes.error};
+            if (!decoded.ok()) {
+                result.error = decoded.error;
+            } else {
+                result.prediction = set->head.predict(embedder.embed(decoded.bgr));
+                result.unknown = result.prediction.ranked.empty() || result.prediction.ranked.front().score < threshold;
+            }
+            results->push_back(result);
+        }
+        feedback.report(files.size(), files.size(), QString());
+        return [this, results] {
+            classifications_.insert(classifications_.begin(), results->begin(), results->end());
+            setModified(true);
+            Q_EMIT classificationsChanged();
+        };
+    });
+}
+
+void ProjectController::clearClassifications()
+{
+    classifications_.clear();
+    Q_EMIT classificationsChanged();
+}
+
+void ProjectController::importReferenceSet(const QString& path)
+{
+    const QString specPath = modelSpecPath();
+    auto model = model_;
+    runner_->run(tr("Importing reference set"), [=](Feedback&) -> TaskRunner::Finisher {
+        auto set = std::make_shared<const ReferenceSet>(readReferenceSet(path));
+        requireSameModel(*set, model->load(specPath));
+        return [this, set, path] {
+            activeSet_ = set;
+            activeSetSource_ = QFileInfo(path).absoluteFilePath();
+            classifications_.clear();
+            setModified(true);
+            Q_EMIT activeReferenceSetChanged();
+            Q_EMIT classificationsChanged();
+            Q_EMIT statusMessage(tr("Imported %1: %2 classes, %3 references")
+                                     .arg(QFileInfo(path).fileName()).arg(set->head.classNames.size())
+                                     .arg(set->head.referenceCount()));
+        };
+    });
+}
+
+void ProjectController::exportReferenceSet(const QString& path)
+{
+    if (!activeSet_) {
+        Q_EMIT errorOccurred(tr("Export reference set"), tr("There is no reference set yet: train one first."));
+        return;
+    }
+    try {
+        writeReferenceSet(*activeSet_, path);
+        Q_EMIT statusMessage(tr("Reference set written to %1").arg(path));
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Export reference set"), error.message());
+    }
+}
+
+void ProjectController::cancel() { runner_->cancelAll(); }
+
+// ---------------------------------------------------------------- project
+
+void ProjectController::setModified(bool modified)
+{
+    if (modified_ == modified) return;
+    modified_ = modified;
+    Q_EMIT projectChanged();
+}
+
+void ProjectController::newProject()
+{
+    sources_ = DatasetSources();
+    settings_ = ProjectSettings();
+    activeSet_.reset();
+    activeSetSource_.clear();
+    classifications_.clear();
+    projectPath_.clear();
+    selectedPhoto_.clear();
+    selectedClass_ = -1;
+    rescanAndEmbed();
+    modified_ = false;
+    Q_EMIT sourcesChanged();
+    Q_EMIT settingsChanged();
+    Q_EMIT activeReferenceSetChanged();
+    Q_EMIT classificationsChanged();
+    Q_EMIT classSelected(-1);
+    Q_EMIT projectChanged();
+}
+
+bool ProjectController::saveProject(const QString& path)
+{
+    ProjectDocument document;
+    document.sources = sources_;
+    document.settings = settings_;
+    if (training_) {
+        SavedTraining saved;
+        saved.method = training_->method;
+        saved.canceled = training_->canceled;
+        for (int row : training_->poolRows) saved.poolPaths << embeddings_.paths[row];
+        for (int row : training_->heldOutRows) saved.heldOutPaths << embeddings_.paths[row];
+        saved.trace = training_->trace;
+        saved.set = training_->set;
+        document.training = std::move(saved);
+    } else if (activeSet_ && QFileInfo(activeSetSource_).isFile()) {
+        document.importedReferenceSet = activeSetSource_;
+    }
+    document.classifications = classifications_;
+    document.comparison = comparison_;
+    try {
+        writeProject(document, path);
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Save project"), error.message());
+        return false;
+    }
+    projectPath_ = QFileInfo(path).absoluteFilePath();
+    modified_ = false;
+    Q_EMIT projectChanged();
+    Q_EMIT statusMessage(tr("Project saved to %1").arg(path));
+    return true;
+}
+
+void ProjectController::openProject(const QString& path)
+{
+    std::shared_ptr<ProjectDocument> document;
+    try {
+        document = std::make_shared<ProjectDocument>(readProject(path));
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Open project"), error.message());
+        return;
+    }
+    newProject();
+    sources_ = document->sources;
+    settings_ = document->settings;
+    classifications_ = document->classifications;
+    comparison_ = document->comparison;
+    projectPath_ = QFileInfo(path).absoluteFilePath();
+    if (document->training) {
+        activeSet_ = std::make_shared<const ReferenceSet>(document->training->set);
+        activeSetSource_ = tr("trained in this project (%1)").arg(document->training->method);
+    } else if (!document->importedReferenceSet.isEmpty()) {
+        try {
+            activeSet_ = std::make_shared<const ReferenceSet>(readReferenceSet(document->importedReferenceSet));
+            activeSetSource_ = document->importedReferenceSet;
+        } catch (const Error& error) {
+            Q_EMIT errorOccurred(tr("Open project"), error.message());
+        }
+    }
+    Q_EMIT sourcesChanged();
+    Q_EMIT settingsChanged();
+    Q_EMIT activeReferenceSetChanged();
+    Q_EMIT classificationsChanged();
+    Q_EMIT projectChanged();
+
+    // Embeddings come back from the cache; the saved results are then re-attached to the rows.
+    auto comparison = comparison_;
+    rescanAndEmbed([this, document, comparison] {
+        comparison_ = comparison;
+        Q_EMIT comparisonChanged();
+        if (!document->training) return;
+        auto data = std::make_shared<const EmbeddingSet>(embeddings_);
+        const quint64 generation = generation_;
+        runner_->run(tr("Restoring results"), [this, data, document, generation](Feedback&) -> TaskRunner::Finisher {
+            auto outcome = std::make_shared<TrainingOutcome>();
+            const SavedTraining& saved = *document->training;
+            outcome->method = saved.method;
+            outcome->canceled = saved.canceled;
+            outcome->trace = saved.trace;
+            outcome->set = saved.set;
+            outcome->poolRows = rowsOfPaths(*data, saved.poolPaths);
+            outcome->heldOutRows = rowsOfPaths(*data, saved.heldOutPaths);
+            completeOutcome(outcome.get(), *data);
+            return [this, outcome, generation] {
+                if (generation != generation_) return;
+                training_ = outcome;
+                Q_EMIT trainingChanged();
+            };
+        });
+    });
+    modified_ = false;
+    Q_EMIT projectChanged();
+}
+
+} // namespace exemplar::ui

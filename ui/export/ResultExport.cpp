@@ -1,0 +1,119 @@
+#include "export/ResultExport.h"
+
+#include "Error.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+namespace exemplar::ui {
+
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("ResultExport", text); }
+
+QString csvField(const QString& text)
+{
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')))
+        return text;
+    return QLatin1Char('"') + QString(text).replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
+}
+
+QString csvLine(const QStringList& fields)
+{
+    QStringList escaped;
+    for (const QString& field : fields) escaped << csvField(field);
+    return escaped.join(QLatin1Char(',')) + QLatin1Char('\n');
+}
+
+bool isJson(const QString& path) { return QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0; }
+
+void writeAtomically(const QString& path, const QByteArray& bytes)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        throw Error(tr("cannot write %1: %2").arg(path, file.errorString()));
+}
+
+} // namespace
+
+void exportPredictions(const std::vector<ClassifiedPhoto>& photos, const QStringList& classNames, const QString& path)
+{
+    if (isJson(path)) {
+        QJsonArray array;
+        for (const ClassifiedPhoto& photo : photos) {
+            QJsonArray ranked;
+            for (const ClassScore& s : photo.prediction.ranked)
+                ranked.append(QJsonObject{{QStringLiteral("class"), classNames.value(s.classIndex)},
+                                          {QStringLiteral("score"), double(s.score)}});
+            array.append(QJsonObject{{QStringLiteral("file"), photo.path},
+                                     {QStringLiteral("error"), photo.error},
+                                     {QStringLiteral("class"), photo.unknown || !photo.error.isEmpty()
+                                                                   ? QString()
+                                                                   : classNames.value(photo.prediction.bestClass())},
+                                     {QStringLiteral("unknown"), photo.unknown},
+                                     {QStringLiteral("margin"), double(photo.prediction.margin)},
+                                     {QStringLiteral("ranked"), ranked}});
+        }
+        writeAtomically(path, QJsonDocument(QJsonObject{{QStringLiteral("predictions"), array}}).toJson());
+        return;
+    }
+    QString csv = csvLine({QStringLiteral("file"), QStringLiteral("class"), QStringLiteral("score"),
+                           QStringLiteral("margin"), QStringLiteral("unknown"), QStringLiteral("second_class"),
+                           QStringLiteral("second_score"), QStringLiteral("error")});
+    for (const ClassifiedPhoto& photo : photos) {
+        const auto& r = photo.prediction.ranked;
+        csv += csvLine({photo.path, r.empty() ? QString() : classNames.value(r[0].classIndex),
+                        r.empty() ? QString() : QString::number(r[0].score, 'f', 4),
+                        QString::number(photo.prediction.margin, 'f', 4),
+                        photo.unknown ? QStringLiteral("yes") : QStringLiteral("no"),
+                        r.size() < 2 ? QString() : classNames.value(r[1].classIndex),
+                        r.size() < 2 ? QString() : QString::number(r[1].score, 'f', 4), photo.error});
+    }
+    writeAtomically(path, csv.toUtf8());
+}
+
+void exportMetrics(const TrainingOutcome& outcome, const QStringList& classNames, const MethodComparison* comparison,
+                   const QString& path)
+{
+    if (isJson(path)) {
+        QJsonObject root{{QStringLiteral("method"), outcome.method},
+                         {QStringLiteral("held_out"), outcome.heldOut.toJson(classNames)},
+                         {QStringLiteral("protocol"), outcome.set.evaluation.value(QStringLiteral("protocol"))}};
+        if (comparison) {
+            QJsonArray methods;
+            for (size_t i = 0; i < comparison->methods.size(); ++i) {
+                const MethodSummary& m = comparison->methods[i];
+                methods.append(QJsonObject{{QStringLiteral("name"), m.name},
+                                           {QStringLiteral("accuracy_mean"), m.accuracyMean},
+                                           {QStringLiteral("accuracy_std"), m.accuracyStd},
+                                           {QStringLiteral("weighted_f1_mean"), m.weightedF1Mean},
+                                           {QStringLiteral("weighted_f1_std"), m.weightedF1Std},
+                                           {QStringLiteral("recommended"), int(i) == comparison->recommended}});
+            }
+            root.insert(QStringLiteral("method_comparison"),
+                        QJsonObject{{QStringLiteral("pool"), comparison->pool},
+                                    {QStringLiteral("repeats"), comparison->repeats},
+                                    {QStringLiteral("methods"), methods}});
+        }
+        writeAtomically(path, QJsonDocument(root).toJson());
+        return;
+    }
+    QString csv = csvLine({QStringLiteral("class"), QStringLiteral("precision"), QStringLiteral("recall"),
+                           QStringLiteral("f1"), QStringLiteral("support")});
+    const Metrics& m = outcome.heldOut;
+    for (size_t c = 0; c < m.perClass.size(); ++c)
+        csv += csvLine({classNames.value(int(c)), QString::number(m.perClass[c].precision, 'f', 4),
+                        QString::number(m.perClass[c].recall, 'f', 4), QString::number(m.perClass[c].f1, 'f', 4),
+                        QString::number(m.perClass[c].support)});
+    csv += csvLine({QStringLiteral("(accuracy)"), QString(), QString(), QString::number(m.accuracy, 'f', 4),
+                    QString::number(m.total)});
+    csv += csvLine({QStringLiteral("(weighted F1)"), QString(), QString(), QString::number(m.weightedF1, 'f', 4),
+                    QString::number(m.total)});
+    writeAtomically(path, csv.toUtf8());
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,105 @@
+#include "plots/PlotTheme.h"
+
+#include <QEvent>
+
+namespace exemplar::ui {
+
+namespace {
+
+class PaletteWatcher : public QObject {
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::PaletteChange) {
+            auto* plot = static_cast<QCustomPlot*>(watched);
+            applyPlotTheme(plot);
+            plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+        return false;
+    }
+};
+
+void styleAxis(QCPAxis* axis, const QPalette& palette)
+{
+    const QColor text = palette.color(QPalette::WindowText);
+    QColor grid = text;
+    grid.setAlpha(40);
+    axis->setBasePen(QPen(text));
+    axis->setTickPen(QPen(text));
+    axis->setSubTickPen(QPen(text));
+    axis->setTickLabelColor(text);
+    axis->setLabelColor(text);
+    axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+    axis->grid()->setZeroLinePen(Qt::NoPen);
+}
+
+} // namespace
+
+QCustomPlot* createPlot(QWidget* parent)
+{
+    auto* plot = new QCustomPlot(parent);
+    plot->installEventFilter(new PaletteWatcher(plot));
+    plot->setNoAntialiasingOnDrag(true);
+    applyPlotTheme(plot);
+    return plot;
+}
+
+void applyPlotTheme(QCustomPlot* plot)
+{
+    const QPalette palette = plot->palette();
+    plot->setBackground(palette.brush(QPalette::Window));
+    for (QCPAxisRect* rect : plot->axisRects()) {
+        rect->setBackground(palette.brush(QPalette::Base));
+        for (QCPAxis* axis : rect->axes()) styleAxis(axis, palette);
+    }
+    if (plot->legend) {
+        plot->legend->setBrush(palette.brush(QPalette::Base));
+        plot->legend->setTextColor(palette.color(QPalette::Text));
+        plot->legend->setBorderPen(QPen(palette.color(QPalette::Mid)));
+    }
+    for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+        if (auto* title = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i)))
+            title->setTextColor(palette.color(QPalette::WindowText));
+    for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+        if (auto* scale = qobject_cast<QCPColorScale*>(plot->plotLayout()->elementAt(i))) styleAxis(scale->axis(), palette);
+}
+
+QColor classColor(int classIndex)
+{
+    // Golden-ratio hue steps keep neighbouring classes apart for any number of classes.
+    const double hue = std::fmod(0.07 + 0.618033988749895 * classIndex, 1.0);
+    const int saturation = classIndex % 2 ? 170 : 220;
+    const int value = (classIndex / 2) % 2 ? 200 : 235;
+    return QColor::fromHsv(int(hue * 359), saturation, value);
+}
+
+QCPColorGradient similarityGradient()
+{
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    gradient.setColorStopAt(0.0, QColor(68, 1, 84));
+    gradient.setColorStopAt(0.25, QColor(59, 82, 139));
+    gradient.setColorStopAt(0.5, QColor(33, 145, 140));
+    gradient.setColorStopAt(0.75, QColor(94, 201, 98));
+    gradient.setColorStopAt(1.0, QColor(253, 231, 37));
+    gradient.setColorInterpolation(QCPColorGradient::ciRGB);
+    return gradient;
+}
+
+void setClassTicks(QCPAxis* axis, const QVector<double>& positions, const QStringList& names, double rotation)
+{
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int i = 0; i < positions.size() && i < names.size(); ++i) {
+        QString name = names[i];
+        if (name.size() > 24) name = name.left(23) + QStringLiteral("…");
+        ticker->addTick(positions[i], name);
+    }
+    axis->setTicker(ticker);
+    axis->setTickLabelRotation(rotation);
+    axis->setSubTicks(false);
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,21 @@
+#pragma once
+// Shared look of every plot: colours follow the application palette (light or dark) and are
+// re-applied when it changes; class colours and the similarity colour scale are the same in
+// every view so that a class is recognisable everywhere.
+#include "plots/QCustomPlotInclude.h"
+
+#include <QColor>
+
+namespace exemplar::ui {
+
+// A QCustomPlot styled from its palette, restyled on every palette change.
+QCustomPlot* createPlot(QWidget* parent);
+void applyPlotTheme(QCustomPlot* plot);
+
+QColor classColor(int classIndex);
+QCPColorGradient similarityGradient();  // perceptually ordered (viridis-like), no interpolation blur
+
+// Class names as axis tick labels at the given positions.
+void setClassTicks(QCPAxis* axis, const QVector<double>& positions, const QStringList& names, double rotation);
+
+} // namespace exemplar::ui

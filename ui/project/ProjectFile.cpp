@@ -1,0 +1,256 @@
+#include "project/ProjectFile.h"
+
+#include "Error.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+namespace exemplar::ui {
+
+namespace {
+
+QString tr(const char* text) { return QCoreApplication::translate("ProjectFile", text); }
+
+QJsonArray intArray(const std::vector<int>& values)
+{
+    QJsonArray array;
+    for (int v : values) array.append(v);
+    return array;
+}
+
+std::vector<int> intVector(const QJsonValue& value)
+{
+    std::vector<int> values;
+    for (const QJsonValue& v : value.toArray()) values.push_back(v.toInt());
+    return values;
+}
+
+QJsonObject settingsJson(const ProjectSettings& s)
+{
+    QJsonObject pinned;
+    for (auto it = s.pinnedCounts.begin(); it != s.pinnedCounts.end(); ++it) pinned.insert(it.key(), it.value());
+    return {{QStringLiteral("model_spec"), s.modelSpecPath},
+            {QStringLiteral("method"), s.method},
+            {QStringLiteral("optimizer"), optimizerStrategyName(s.strategy)},
+            {QStringLiteral("budget"), s.budget},
+            {QStringLiteral("seed"), QString::number(s.seed)},
+            {QStringLiteral("centrality"), s.centralityScope == CentralityScope::WholeGraph ? QStringLiteral("whole")
+                                                                                            : QStringLiteral("class")},
+            {QStringLiteral("holdout"), s.holdoutFraction},
+            {QStringLiteral("pinned_counts"), pinned},
+            {QStringLiteral("comparison_pool"), s.comparisonPool},
+            {QStringLiteral("comparison_repeats"), s.comparisonRepeats},
+            {QStringLiteral("unknown_threshold"), s.unknownThreshold},
+            {QStringLiteral("top_k"), s.topK}};
+}
+
+ProjectSettings settingsFromJson(const QJsonObject& o)
+{
+    ProjectSettings s;
+    s.modelSpecPath = o.value(QStringLiteral("model_spec")).toString();
+    s.method = o.value(QStringLiteral("method")).toString(s.method);
+    parseOptimizerStrategy(o.value(QStringLiteral("optimizer")).toString(), &s.strategy);
+    s.budget = o.value(QStringLiteral("budget")).toInt(s.budget);
+    s.seed = o.value(QStringLiteral("seed")).toString(QStringLiteral("1")).toULongLong();
+    s.centralityScope = o.value(QStringLiteral("centrality")).toString() == QLatin1String("class")
+                            ? CentralityScope::WithinClass
+                            : CentralityScope::WholeGraph;
+    s.holdoutFraction = o.value(QStringLiteral("holdout")).toDouble(s.holdoutFraction);
+    const QJsonObject pinned = o.value(QStringLiteral("pinned_counts")).toObject();
+    for (auto it = pinned.begin(); it != pinned.end(); ++it) s.pinnedCounts.insert(it.key(), it.value().toInt());
+    s.comparisonPool = o.value(QStringLiteral("comparison_pool")).toInt(s.comparisonPool);
+    s.comparisonRepeats = o.value(QStringLiteral("comparison_repeats")).toInt(s.comparisonRepeats);
+    s.unknownThreshold = o.value(QStringLiteral("unknown_threshold")).toDouble(s.unknownThreshold);
+    s.topK = o.value(QStringLiteral("top_k")).toInt(s.topK);
+    return s;
+}
+
+QJsonArray traceJson(const std::vector<OptimizerStep>& trace)
+{
+    QJsonArray array;
+    for (const OptimizerStep& step : trace)
+        array.append(QJsonObject{{QStringLiteral("evaluation"), step.evaluation},
+                                 {QStringLiteral("point"), intArray(step.point)},
+                                 {QStringLiteral("value"), step.value},
+                                 {QStringLiteral("best"), step.bestValue}});
+    return array;
+}
+
+std::vector<OptimizerStep> traceFromJson(const QJsonArray& array)
+{
+    std::vector<OptimizerStep> trace;
+    for (const QJsonValue& v : array) {
+        const QJsonObject o = v.toObject();
+        trace.push_back({o.value(QStringLiteral("evaluation")).toInt(), intVector(o.value(QStringLiteral("point"))),
+                         o.value(QStringLiteral("value")).toDouble(), o.value(QStringLiteral("best")).toDouble()});
+    }
+    return trace;
+}
+
+QJsonObject classificationJson(const ClassifiedPhoto& photo)
+{
+    QJsonArray ranked;
+    for (const ClassScore& s : photo.prediction.ranked)
+        ranked.append(QJsonArray{s.classIndex, double(s.score), s.referenceIndex});
+    return {{QStringLiteral("path"), photo.path},
+            {QStringLiteral("error"), photo.error},
+            {QStringLiteral("unknown"), photo.unknown},
+            {QStringLiteral("margin"), double(photo.prediction.margin)},
+            {QStringLiteral("ranked"), ranked}};
+}
+
+ClassifiedPhoto classificationFromJson(const QJsonObject& o)
+{
+    ClassifiedPhoto photo;
+    photo.path = o.value(QStringLiteral("path")).toString();
+    photo.error = o.value(QStringLiteral("error")).toString();
+    photo.unknown = o.value(QStringLiteral("unknown")).toBool();
+    photo.prediction.margin = float(o.value(QStringLiteral("margin")).toDouble());
+    for (const QJsonValue& v : o.value(QStringLiteral("ranked")).toArray()) {
+        const QJsonArray a = v.toArray();
+        photo.prediction.ranked.push_back({a.at(0).toInt(), float(a.at(1).toDouble()), a.at(2).toInt()});
+    }
+    return photo;
+}
+
+QJsonObject comparisonJson(const MethodComparison& c)
+{
+    QJsonArray methods;
+    for (const MethodSummary& m : c.methods)
+        methods.append(QJsonObject{{QStringLiteral("name"), m.name},
+                                   {QStringLiteral("accuracy_mean"), m.accuracyMean},
+                                   {QStringLiteral("accuracy_std"), m.accuracyStd},
+                                   {QStringLiteral("weighted_f1_mean"), m.weightedF1Mean},
+                                   {QStringLiteral("weighted_f1_std"), m.weightedF1Std},
+                                   {QStringLiteral("references_per_class"), m.referencesPerClass},
+                                   {QStringLiteral("seconds"), m.seconds}});
+    return {{QStringLiteral("pool"), c.pool},
+            {QStringLiteral("repeats"), c.repeats},
+            {QStringLiteral("test_photos_per_repeat"), c.testPhotosPerRepeat},
+            {QStringLiteral("recommended"), c.recommended},
+            {QStringLiteral("warnings"), QJsonArray::fromStringList(c.warnings)},
+            {QStringLiteral("methods"), methods}};
+}
+
+std::shared_ptr<const MethodComparison> comparisonFromJson(const QJsonObject& o)
+{
+    auto c = std::make_shared<MethodComparison>();
+    c->pool = o.value(QStringLiteral("pool")).toInt();
+    c->repeats = o.value(QStringLiteral("repeats")).toInt();
+    c->testPhotosPerRepeat = o.value(QStringLiteral("test_photos_per_repeat")).toInt();
+    c->recommended = o.value(QStringLiteral("recommended")).toInt(-1);
+    for (const QJsonValue& v : o.value(QStringLiteral("warnings")).toArray()) c->warnings << v.toString();
+    for (const QJsonValue& v : o.value(QStringLiteral("methods")).toArray()) {
+        const QJsonObject m = v.toObject();
+        MethodSummary s;
+        s.name = m.value(QStringLiteral("name")).toString();
+        s.accuracyMean = m.value(QStringLiteral("accuracy_mean")).toDouble();
+        s.accuracyStd = m.value(QStringLiteral("accuracy_std")).toDouble();
+        s.weightedF1Mean = m.value(QStringLiteral("weighted_f1_mean")).toDouble();
+        s.weightedF1Std = m.value(QStringLiteral("weighted_f1_std")).toDouble();
+        s.referencesPerClass = m.value(QStringLiteral("references_per_class")).toDouble();
+        s.seconds = m.value(QStringLiteral("seconds")).toDouble();
+        c->methods.push_back(s);
+    }
+    return c;
+}
+
+} // namespace
+
+QString referenceSetSidecarPath(const QString& projectPath)
+{
+    const QFileInfo info(projectPath);
+    return info.absoluteDir().filePath(info.completeBaseName() + QStringLiteral(".references.exref"));
+}
+
+void writeProject(const ProjectDocument& document, const QString& path)
+{
+    QJsonArray classes;
+    for (const ClassSource& source : document.sources.classes)
+        classes.append(QJsonObject{{QStringLiteral("folder"), source.folder},
+                                   {QStringLiteral("name"), source.name},
+                                   {QStringLiteral("excluded"), source.excluded}});
+    QStringList excluded(document.sources.excludedPhotos.begin(), document.sources.excludedPhotos.end());
+    excluded.sort();
+    QJsonObject root{{QStringLiteral("format"), QStringLiteral("exemplar-project")},
+                     {QStringLiteral("format_version"), kProjectFormatVersion},
+                     {QStringLiteral("classes"), classes},
+                     {QStringLiteral("excluded_photos"), QJsonArray::fromStringList(excluded)},
+                     {QStringLiteral("settings"), settingsJson(document.settings)}};
+    if (document.training) {
+        const SavedTraining& t = *document.training;
+        const QString sidecar = referenceSetSidecarPath(path);
+        writeReferenceSet(t.set, sidecar);
+        root.insert(QStringLiteral("training"),
+                    QJsonObject{{QStringLiteral("method"), t.method},
+                                {QStringLiteral("canceled"), t.canceled},
+                                {QStringLiteral("reference_set"), QFileInfo(sidecar).fileName()},
+                                {QStringLiteral("pool"), QJsonArray::fromStringList(t.poolPaths)},
+                                {QStringLiteral("held_out"), QJsonArray::fromStringList(t.heldOutPaths)},
+                                {QStringLiteral("trace"), traceJson(t.trace)}});
+    }
+    if (!document.importedReferenceSet.isEmpty())
+        root.insert(QStringLiteral("imported_reference_set"), document.importedReferenceSet);
+    QJsonArray classified;
+    for (const ClassifiedPhoto& photo : document.classifications) classified.append(classificationJson(photo));
+    root.insert(QStringLiteral("classifications"), classified);
+    if (document.comparison) root.insert(QStringLiteral("method_comparison"), comparisonJson(*document.comparison));
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
+    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
+    if (!file.commit()) throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
+}
+
+ProjectDocument readProject(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(tr("cannot open the project %1: %2").arg(path, file.errorString()));
+    QJsonParseError parseError;
+    const QJsonDocument json = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonObject root = json.object();
+    if (json.isNull() || root.value(QStringLiteral("format")).toString() != QLatin1String("exemplar-project"))
+        throw Error(tr("%1 is not an Exemplar project (or it is damaged)").arg(path));
+    const int version = root.value(QStringLiteral("format_version")).toInt();
+    if (version > kProjectFormatVersion)
+        throw Error(tr("%1 was written by a newer Exemplar (project format %2; this version reads %3)")
+                        .arg(path).arg(version).arg(kProjectFormatVersion));
+
+    ProjectDocument document;
+    for (const QJsonValue& v : root.value(QStringLiteral("classes")).toArray()) {
+        const QJsonObject o = v.toObject();
+        document.sources.classes.push_back({o.value(QStringLiteral("folder")).toString(),
+                                            o.value(QStringLiteral("name")).toString(),
+                                            o.value(QStringLiteral("excluded")).toBool()});
+    }
+    for (const QJsonValue& v : root.value(QStringLiteral("excluded_photos")).toArray())
+        document.sources.excludedPhotos.insert(v.toString());
+    document.settings = settingsFromJson(root.value(QStringLiteral("settings")).toObject());
+    if (root.contains(QStringLiteral("training"))) {
+        const QJsonObject o = root.value(QStringLiteral("training")).toObject();
+        SavedTraining t;
+        t.method = o.value(QStringLiteral("method")).toString();
+        t.canceled = o.value(QStringLiteral("canceled")).toBool();
+        for (const QJsonValue& v : o.value(QStringLiteral("pool")).toArray()) t.poolPaths << v.toString();
+        for (const QJsonValue& v : o.value(QStringLiteral("held_out")).toArray()) t.heldOutPaths << v.toString();
+        t.trace = traceFromJson(o.value(QStringLiteral("trace")).toArray());
+        t.set = readReferenceSet(QFileInfo(path).absoluteDir().filePath(o.value(QStringLiteral("reference_set")).toString()));
+        document.training = std::move(t);
+    }
+    document.importedReferenceSet = root.value(QStringLiteral("imported_reference_set")).toString();
+    for (const QJsonValue& v : root.value(QStringLiteral("classifications")).toArray())
+        document.classifications.push_back(classificationFromJson(v.toObject()));
+    if (root.contains(QStringLiteral("method_comparison")))
+        document.comparison = comparisonFromJson(root.value(QStringLiteral("method_comparison")).toObject());
+    return document;
+}
+
+} // namespace exemplar::ui

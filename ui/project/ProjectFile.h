@@ -1,0 +1,51 @@
+#pragma once
+// The project file (.exemplar): JSON with the class folders, names, exclusions, settings, and the
+// results (training trace, held-out split, classifications, method comparison), so that reopening
+// recomputes nothing expensive: embeddings come back from the cache. The trained reference set is
+// kept beside it in the Foundation's own format (NAME.references.exref). Both are written
+// atomically (QSaveFile), so a crash while saving never leaves a half-written project.
+#include "controller/DatasetSources.h"
+#include "controller/ProjectState.h"
+
+#include <QString>
+#include <QStringList>
+#include <memory>
+#include <optional>
+
+namespace exemplar::ui {
+
+struct SavedTraining {
+    QString method;
+    bool canceled = false;
+    QStringList poolPaths;
+    QStringList heldOutPaths;
+    std::vector<OptimizerStep> trace;
+    ReferenceSet set;
+};
+
+struct SavedClassification {
+    QString path;
+    QString error;
+    bool unknown = false;
+    float margin = 0;
+    std::vector<ClassScore> ranked;
+};
+
+struct ProjectDocument {
+    DatasetSources sources;
+    ProjectSettings settings;
+    std::optional<SavedTraining> training;
+    QString importedReferenceSet;        // path, when the active set was imported
+    std::vector<ClassifiedPhoto> classifications;
+    std::shared_ptr<const MethodComparison> comparison;
+};
+
+constexpr int kProjectFormatVersion = 1;
+
+QString referenceSetSidecarPath(const QString& projectPath);
+// Throws Error with a clear message; the destination is untouched on failure.
+void writeProject(const ProjectDocument& document, const QString& path);
+// Throws Error for a missing, damaged or newer-version file.
+ProjectDocument readProject(const QString& path);
+
+} // namespace exemplar::ui

@@ -1,0 +1,38 @@
+#pragma once
+// Photo thumbnails decoded off the GUI thread (one pool thread: the worker has the other core)
+// and kept in a bounded in-memory cache. Views ask for a pixmap; when it is not ready yet they get
+// a null pixmap and a thumbnailReady signal later.
+#include <QCache>
+#include <QImage>
+#include <QObject>
+#include <QPixmap>
+#include <QSet>
+#include <QThreadPool>
+
+namespace exemplar::ui {
+
+class ThumbnailCache : public QObject {
+    Q_OBJECT
+
+public:
+    explicit ThumbnailCache(QObject* parent = nullptr);
+    ~ThumbnailCache() override;
+
+    static constexpr int kEdge = 160;  // longest side in device-independent pixels
+
+    QPixmap thumbnail(const QString& path);
+    // Any thread: the photo scaled to fit EDGE (EXIF orientation applied); null if unreadable.
+    static QImage loadScaled(const QString& path, int edge);
+    void waitForIdle();  // for tests and screenshots
+
+Q_SIGNALS:
+    void thumbnailReady(const QString& path);
+
+private:
+    QCache<QString, QPixmap> cache_;
+    QSet<QString> pending_;
+    QSet<QString> failed_;
+    QThreadPool pool_;
+};
+
+} // namespace exemplar::ui

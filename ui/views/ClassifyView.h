@@ -1,0 +1,41 @@
+#pragma once
+// Classify by drop: drop photos (or a folder of photos) here to see the top classes with their
+// scores, the nearest reference of each, the margin, and "unknown" when the best score is below
+// the threshold. Works with the set trained in the project or an imported .exref file.
+#include <QWidget>
+
+class QDoubleSpinBox;
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+
+namespace exemplar::ui {
+
+class ProjectController;
+
+class ClassifyView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ClassifyView(ProjectController* controller, QWidget* parent = nullptr);
+    QListWidget* resultList() const { return results_; }
+
+Q_SIGNALS:
+    void importRequested();
+    void exportRequested();
+
+private:
+    void refresh();
+    void storeSettings();
+    QWidget* resultCard(int index);
+
+    ProjectController* controller_;
+    QLabel* setLabel_;
+    QSpinBox* topK_;
+    QDoubleSpinBox* threshold_;
+    QListWidget* results_;
+    QLabel* hint_;
+};
+
+} // namespace exemplar::ui

@@ -1,0 +1,115 @@
+#include "views/ComparisonView.h"
+
+#include "controller/ProjectController.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace exemplar::ui {
+
+namespace {
+QString meanSd(double mean, double sd)
+{
+    return QStringLiteral("%1 ± %2").arg(100 * mean, 0, 'f', 1).arg(100 * sd, 0, 'f', 1);
+}
+}
+
+ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
+{
+    setObjectName(QStringLiteral("comparisonView"));
+    pool_ = new QSpinBox(this);
+    pool_->setRange(1, 1000);
+    pool_->setToolTip(tr("Training photos per class in each repetition; every other photo is a test photo"));
+    repeats_ = new QSpinBox(this);
+    repeats_->setRange(1, 1000);
+    repeats_->setToolTip(tr("Random training/test splits to average over"));
+    run_ = new QPushButton(tr("Compare methods"), this);
+    run_->setObjectName(QStringLiteral("compareMethods"));
+    run_->setToolTip(tr("Train every method on each split's training photos and score it on the test photos (F6)"));
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Training photos per class:"), this));
+    bar->addWidget(pool_);
+    bar->addWidget(new QLabel(tr("Repetitions:"), this));
+    bar->addWidget(repeats_);
+    bar->addWidget(run_);
+    bar->addStretch(1);
+    table_ = new QTableWidget(0, 5, this);
+    table_->setObjectName(QStringLiteral("comparisonTable"));
+    table_->setHorizontalHeaderLabels({tr("Method"), tr("Accuracy (%)"), tr("Weighted F1 (%)"), tr("References / class"),
+                                       tr("Seconds / training")});
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table_->verticalHeader()->setVisible(false);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    note_ = new QLabel(this);
+    note_->setWordWrap(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(table_, 1);
+    layout->addWidget(note_);
+
+    connect(run_, &QPushButton::clicked, controller_, &ProjectController::compareMethods);
+    connect(pool_, &QSpinBox::valueChanged, this, &ComparisonView::storeSettings);
+    connect(repeats_, &QSpinBox::valueChanged, this, &ComparisonView::storeSettings);
+    connect(controller_, &ProjectController::settingsChanged, this, [this] {
+        const QSignalBlocker a(pool_), b(repeats_);
+        pool_->setValue(controller_->settings().comparisonPool);
+        repeats_->setValue(controller_->settings().comparisonRepeats);
+    });
+    connect(controller_, &ProjectController::comparisonChanged, this, &ComparisonView::refresh);
+    connect(controller_, &ProjectController::busyChanged, this, [this](bool busy) {
+        run_->setEnabled(!busy && controller_->embeddings().size() > 0);
+    });
+    {
+        const QSignalBlocker a(pool_), b(repeats_);  // showing the settings is not changing them
+        pool_->setValue(controller_->settings().comparisonPool);
+        repeats_->setValue(controller_->settings().comparisonRepeats);
+    }
+    refresh();
+}
+
+void ComparisonView::storeSettings()
+{
+    ProjectSettings s = controller_->settings();
+    s.comparisonPool = pool_->value();
+    s.comparisonRepeats = repeats_->value();
+    controller_->setSettings(s);
+}
+
+void ComparisonView::refresh()
+{
+    const MethodComparison* comparison = controller_->comparison();
+    table_->setRowCount(0);
+    run_->setEnabled(!controller_->isBusy() && controller_->embeddings().size() > 0);
+    if (!comparison) {
+        note_->setText(tr("Each method is trained on a few photos per class and scored on all the others, over "
+                          "several random splits. Nothing here is measured on photos a method was trained on."));
+        return;
+    }
+    table_->setRowCount(int(comparison->methods.size()));
+    for (int i = 0; i < int(comparison->methods.size()); ++i) {
+        const MethodSummary& m = comparison->methods[size_t(i)];
+        const bool best = i == comparison->recommended;
+        QStringList cells{best ? QStringLiteral("★ %1 (recommended)").arg(m.name) : m.name,
+                          meanSd(m.accuracyMean, m.accuracyStd), meanSd(m.weightedF1Mean, m.weightedF1Std),
+                          QString::number(m.referencesPerClass, 'f', 1), QString::number(m.seconds, 'f', 3)};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            if (best) {
+                QFont f = item->font();
+                f.setBold(true);
+                item->setFont(f);
+            }
+            table_->setItem(i, c, item);
+        }
+    }
+    note_->setText(tr("%1 training photos per class, %2 repetitions, %3 test photos each. ")
+                       .arg(comparison->pool).arg(comparison->repeats).arg(comparison->testPhotosPerRepeat) +
+                   comparison->warnings.join(QLatin1Char(' ')));
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,34 @@
+#pragma once
+// Every training method compared honestly: repeated splits of each class into a training pool and
+// test photos; mean ± sd of accuracy and weighted F1 on the test photos; the best one marked.
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace exemplar::ui {
+
+class ProjectController;
+
+class ComparisonView : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ComparisonView(ProjectController* controller, QWidget* parent = nullptr);
+    QTableWidget* table() const { return table_; }
+
+private:
+    void refresh();
+    void storeSettings();
+
+    ProjectController* controller_;
+    QSpinBox* pool_;
+    QSpinBox* repeats_;
+    QPushButton* run_;
+    QTableWidget* table_;
+    QLabel* note_;
+};
+
+} // namespace exemplar::ui

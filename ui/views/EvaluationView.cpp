@@ -1,0 +1,191 @@
+#include "views/EvaluationView.h"
+
+#include "controller/ProjectController.h"
+#include "plots/PlotTheme.h"
+#include "thumbnails/ThumbnailCache.h"
+
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace exemplar::ui {
+
+namespace {
+QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
+}
+
+EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
+{
+    setObjectName(QStringLiteral("evaluationView"));
+    summary_ = new QLabel(this);
+    summary_->setObjectName(QStringLiteral("evaluationSummary"));
+    summary_->setWordWrap(true);
+    table_ = new QTableWidget(0, 5, this);
+    table_->setObjectName(QStringLiteral("perClassTable"));
+    table_->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
+    table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table_->verticalHeader()->setVisible(false);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    for (int c = 1; c < 5; ++c) table_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    table_->sortByColumn(0, Qt::AscendingOrder);
+    table_->setSortingEnabled(true);
+
+    plot_ = createPlot(this);
+    plot_->setObjectName(QStringLiteral("confusionPlot"));
+    plot_->axisRect()->setupFullAxesBox(true);
+    plot_->yAxis->setRangeReversed(true);
+    plot_->xAxis->setLabel(tr("predicted class"));
+    plot_->yAxis->setLabel(tr("true class"));
+    map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+    map_->setInterpolate(false);
+    QCPColorGradient gradient(QCPColorGradient::gpGrayscale);
+    gradient.setColorStopAt(0, QColor(250, 250, 250));
+    gradient.setColorStopAt(1, QColor(30, 80, 160));
+    map_->setGradient(gradient);
+    applyPlotTheme(plot_);
+    cellTitle_ = new QLabel(tr("Click a cell of the confusion matrix to see its photos."), this);
+    photos_ = new QListWidget(this);
+    photos_->setObjectName(QStringLiteral("confusionPhotos"));
+    photos_->setViewMode(QListView::IconMode);
+    photos_->setIconSize(QSize(96, 72));
+    photos_->setResizeMode(QListView::Adjust);
+    photos_->setMovement(QListView::Static);
+    photos_->setMaximumHeight(150);
+
+    auto* top = new QSplitter(this);
+    top->addWidget(table_);
+    top->addWidget(plot_);
+    top->setSizes({440, 560});
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(summary_);
+    layout->addWidget(top, 1);
+    layout->addWidget(cellTitle_);
+    layout->addWidget(photos_);
+
+    connect(plot_, &QCustomPlot::mousePress, this, &EvaluationView::onClick);
+    connect(photos_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        controller_->selectPhoto(item->data(Qt::UserRole).toString());
+    });
+    // Thumbnails that were not cached yet arrive later: set the icons then.
+    connect(controller_->thumbnails(), &ThumbnailCache::thumbnailReady, this, [this](const QString& path) {
+        for (int i = 0; i < photos_->count(); ++i)
+            if (photos_->item(i)->data(Qt::UserRole).toString() == path)
+                photos_->item(i)->setIcon(QIcon(controller_->thumbnails()->thumbnail(path)));
+    });
+    connect(controller_, &ProjectController::trainingChanged, this, &EvaluationView::refresh);
+    connect(controller_, &ProjectController::analysisChanged, this, &EvaluationView::refresh);
+    refresh();
+}
+
+QList<PlotHandle> EvaluationView::plots() const { return {plotHandle(plot_, QStringLiteral("confusion-matrix"))}; }
+
+int EvaluationView::listedPhotoCount() const { return photos_->count(); }
+
+void EvaluationView::refresh()
+{
+    table_->setSortingEnabled(false);
+    table_->setRowCount(0);
+    map_->data()->clear();
+    plot_->clearItems();
+    photos_->clear();
+    const TrainingOutcome* training = controller_->training();
+    const EmbeddingSet& set = controller_->embeddings();
+    if (!training || !training->hasHeldOut()) {
+        summary_->setText(training ? tr("No photos were held out (held out = 0 %), so there is no honest figure. "
+                                        "Use the Methods tab for a cross-validated estimate.")
+                                   : tr("Train a reference set (Optimize tab) to see its honest held-out evaluation."));
+        plot_->replot();
+        return;
+    }
+    const Metrics& m = training->heldOut;
+    summary_->setText(tr("<b>Held-out accuracy %1</b>, weighted F1 %2 — on %3 photos that played no part in choosing "
+                         "the references (%4 training photos, method %5).")
+                          .arg(percent(m.accuracy), percent(m.weightedF1))
+                          .arg(m.total)
+                          .arg(training->poolRows.size())
+                          .arg(training->method));
+    const int n = int(m.perClass.size());
+    table_->setRowCount(n);
+    auto number = [](double value, int decimals) {
+        auto* item = new QTableWidgetItem;
+        item->setData(Qt::DisplayRole, std::round(value * std::pow(10, decimals)) / std::pow(10, decimals));
+        return item;
+    };
+    for (int c = 0; c < n; ++c) {
+        const ClassMetrics& k = m.perClass[size_t(c)];
+        table_->setItem(c, 0, new QTableWidgetItem(set.classNames.value(c)));
+        table_->setItem(c, 1, number(k.precision, 3));
+        table_->setItem(c, 2, number(k.recall, 3));
+        table_->setItem(c, 3, number(k.f1, 3));
+        table_->setItem(c, 4, number(k.support, 0));
+    }
+    table_->setSortingEnabled(true);
+
+    map_->data()->setSize(n, n);
+    map_->data()->setRange(QCPRange(0, n - 1), QCPRange(0, n - 1));
+    int maxCount = 1;
+    for (int t = 0; t < n; ++t)
+        for (int p = 0; p < n; ++p) {
+            const int count = m.confusion[size_t(t)][size_t(p)];
+            map_->data()->setCell(p, t, count);
+            maxCount = std::max(maxCount, count);
+        }
+    map_->setDataRange(QCPRange(0, maxCount));
+    for (int t = 0; t < n; ++t)
+        for (int p = 0; p < n; ++p) {
+            const int count = m.confusion[size_t(t)][size_t(p)];
+            if (count == 0) continue;
+            auto* label = new QCPItemText(plot_);
+            label->position->setCoords(p, t);
+            label->setText(QString::number(count));
+            label->setColor(count > maxCount / 2 ? Qt::white : (t == p ? QColor(20, 20, 20) : QColor(200, 40, 40)));
+            QFont f = font();
+            f.setPointSizeF(n > 16 ? 7 : 9);
+            label->setFont(f);
+        }
+    QVector<double> positions;
+    for (int c = 0; c < n; ++c) positions << c;
+    setClassTicks(plot_->xAxis, positions, set.classNames, -45);
+    setClassTicks(plot_->yAxis, positions, set.classNames, 0);
+    plot_->xAxis->setRange(-0.5, n - 0.5);
+    plot_->yAxis->setRange(-0.5, n - 0.5);
+    plot_->replot();
+}
+
+void EvaluationView::onClick(QMouseEvent* event)
+{
+    const TrainingOutcome* training = controller_->training();
+    if (!training || !training->hasHeldOut() || !plot_->axisRect()->rect().contains(event->pos())) return;
+    const int p = int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x())));
+    const int t = int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y())));
+    const int n = int(training->heldOut.perClass.size());
+    if (p >= 0 && t >= 0 && p < n && t < n) showCell(t, p);
+}
+
+void EvaluationView::showCell(int truth, int predicted)
+{
+    photos_->clear();
+    const TrainingOutcome* training = controller_->training();
+    if (!training) return;
+    const EmbeddingSet& set = controller_->embeddings();
+    for (size_t i = 0; i < training->heldOutRows.size(); ++i) {
+        const int row = training->heldOutRows[i];
+        if (set.labels[size_t(row)] != truth || training->heldOutPredicted[i] != predicted) continue;
+        const QString path = set.paths[row];
+        auto* item = new QListWidgetItem(QFileInfo(path).fileName());
+        item->setData(Qt::UserRole, path);
+        item->setToolTip(path);
+        const QPixmap thumb = controller_->thumbnails()->thumbnail(path);
+        if (!thumb.isNull()) item->setIcon(QIcon(thumb));
+        photos_->addItem(item);
+    }
+    cellTitle_->setText(tr("%n held-out photo(s) of <b>%1</b> classified as <b>%2</b>:", nullptr, photos_->count())
+                            .arg(set.classNames.value(truth).toHtmlEscaped(), set.classNames.value(predicted).toHtmlEscaped()));
+}
+
+} // namespace exemplar::ui

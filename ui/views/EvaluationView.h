@@ -1,0 +1,43 @@
+#pragma once
+// The honest report of the trained set: figures on held-out photos only (never used to choose the
+// references), the per-class precision/recall/F1 table, and the confusion matrix; clicking a cell
+// lists the held-out photos behind it.
+#include "export/PlotExport.h"
+
+#include <QWidget>
+
+class QCustomPlot;
+class QCPColorMap;
+class QLabel;
+class QListWidget;
+class QTableWidget;
+class QMouseEvent;
+
+namespace exemplar::ui {
+
+class ProjectController;
+
+class EvaluationView : public QWidget, public PlotProvider {
+    Q_OBJECT
+
+public:
+    explicit EvaluationView(ProjectController* controller, QWidget* parent = nullptr);
+    QList<PlotHandle> plots() const override;
+    // Lists the held-out photos of true class TRUTH predicted as PREDICTED (a confusion cell).
+    void showCell(int truth, int predicted);
+    int listedPhotoCount() const;
+
+private:
+    void refresh();
+    void onClick(QMouseEvent* event);
+
+    ProjectController* controller_;
+    QLabel* summary_;
+    QTableWidget* table_;
+    QCustomPlot* plot_;
+    QCPColorMap* map_;
+    QLabel* cellTitle_;
+    QListWidget* photos_;
+};
+
+} // namespace exemplar::ui

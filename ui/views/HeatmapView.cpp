@@ -1,0 +1,302 @@
+#include "views/HeatmapView.h"
+
+#include "SimilarityStatistics.h"
+#include "controller/ProjectController.h"
+#include "plots/PlotTheme.h"
+#include "thumbnails/ThumbnailCache.h"
+#include "views/PairDialog.h"
+
+#include <QCheckBox>
+#include <QEvent>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <cmath>
+
+namespace exemplar::ui {
+
+HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
+{
+    setObjectName(QStringLiteral("heatmapView"));
+    mode_ = new QComboBox(this);
+    mode_->addItems({tr("Photos"), tr("Class means")});
+    mode_->setToolTip(tr("Photo-by-photo cosine similarity, or the mean similarity of every pair of classes"));
+    keptOnly_ = new QCheckBox(tr("Kept references only"), this);
+    keptOnly_->setToolTip(tr("Show only the references kept by the trained set"));
+    back_ = new QPushButton(tr("Back to class means"), this);
+    back_->setVisible(false);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Show:"), this));
+    bar->addWidget(mode_);
+    bar->addWidget(keptOnly_);
+    bar->addWidget(back_);
+    bar->addStretch(1);
+
+    plot_ = createPlot(this);
+    plot_->setObjectName(QStringLiteral("heatmapPlot"));
+    plot_->axisRect()->setupFullAxesBox(true);
+    plot_->yAxis->setRangeReversed(true);  // row 0 at the top, as a matrix is read
+    map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+    map_->setInterpolate(false);  // one crisp cell per pair
+    map_->setTightBoundary(false);
+    scale_ = new QCPColorScale(plot_);
+    plot_->plotLayout()->addElement(0, 1, scale_);
+    scale_->setLabel(tr("cosine similarity"));
+    map_->setColorScale(scale_);
+    map_->setGradient(similarityGradient());
+    auto* margins = new QCPMarginGroup(plot_);
+    plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    scale_->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    applyPlotTheme(plot_);
+
+    info_ = new QLabel(tr("Hover over a cell to see the two photos; click to open them side by side."), this);
+    info_->setWordWrap(true);
+    thumbA_ = new QLabel(this);
+    thumbB_ = new QLabel(this);
+    for (QLabel* thumb : {thumbA_, thumbB_}) {
+        thumb->setFixedSize(ThumbnailCache::kEdge, ThumbnailCache::kEdge);
+        thumb->setAlignment(Qt::AlignCenter);
+        thumb->setFrameShape(QFrame::StyledPanel);
+    }
+    auto* side = new QVBoxLayout;
+    side->addWidget(thumbA_);
+    side->addWidget(thumbB_);
+    side->addWidget(info_);
+    side->addStretch(1);
+    auto* body = new QHBoxLayout;
+    body->addWidget(plot_, 1);
+    body->addLayout(side);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addLayout(body, 1);
+
+    connect(mode_, &QComboBox::currentIndexChanged, this, [this](int index) {
+        drillRowClass_ = drillColumnClass_ = -1;
+        classMeans_ = index == 1;
+        refresh();
+    });
+    connect(keptOnly_, &QCheckBox::toggled, this, &HeatmapView::refresh);
+    connect(back_, &QPushButton::clicked, this, &HeatmapView::showClassMeans);
+    connect(plot_, &QCustomPlot::mouseMove, this, &HeatmapView::onHover);
+    connect(plot_, &QCustomPlot::mousePress, this, &HeatmapView::onClick);
+    connect(plot_, &QCustomPlot::mouseDoubleClick, this, &HeatmapView::onDoubleClick);
+    connect(controller_, &ProjectController::analysisChanged, this, [this] {
+        // Large projects open at class means: a photo-level matrix would be N².
+        const SimilarityAnalysis* analysis = controller_->analysis();
+        if (analysis && !analysis->hasFullSimilarity() && !classMeans_) showClassMeans();
+        else refresh();
+    });
+    connect(controller_, &ProjectController::trainingChanged, this, &HeatmapView::refresh);
+    refresh();
+}
+
+QList<PlotHandle> HeatmapView::plots() const { return {plotHandle(plot_, QStringLiteral("similarity-heatmap"))}; }
+
+void HeatmapView::showClassMeans()
+{
+    drillRowClass_ = drillColumnClass_ = -1;
+    classMeans_ = true;
+    mode_->blockSignals(true);
+    mode_->setCurrentIndex(1);
+    mode_->blockSignals(false);
+    refresh();
+}
+
+void HeatmapView::showPhotos()
+{
+    mode_->setCurrentIndex(0);
+}
+
+void HeatmapView::drillDown(int rowClass, int columnClass)
+{
+    drillRowClass_ = rowClass;
+    drillColumnClass_ = columnClass;
+    classMeans_ = false;
+    mode_->blockSignals(true);
+    mode_->setCurrentIndex(0);
+    mode_->blockSignals(false);
+    refresh();
+}
+
+void HeatmapView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) refresh();  // boundaries use the base colour
+}
+
+void HeatmapView::refresh()
+{
+    rows_.clear();
+    columns_.clear();
+    shown_.resize(0, 0);
+    plot_->clearItems();
+    map_->data()->clear();
+    const bool hasData = controller_->analysis() != nullptr;
+    keptOnly_->setEnabled(controller_->training() && !controller_->training()->keptRows.empty());
+    back_->setVisible(drillRowClass_ >= 0);
+    if (hasData) {
+        if (classMeans_) drawClassMeans();
+        else drawPhotoMatrix();
+    }
+    plot_->replot();
+}
+
+void HeatmapView::drawPhotoMatrix()
+{
+    const EmbeddingSet& set = controller_->embeddings();
+    const SimilarityAnalysis* analysis = controller_->analysis();
+    std::vector<int> rows;
+    if (keptOnly_->isChecked() && keptOnly_->isEnabled()) {
+        rows = controller_->training()->keptRows;
+        std::sort(rows.begin(), rows.end());
+    } else {
+        for (int i = 0; i < set.size(); ++i) rows.push_back(i);
+    }
+    if (drillRowClass_ >= 0) {
+        for (int row : rows) {
+            if (set.labels[size_t(row)] == drillRowClass_) rows_.push_back(row);
+            if (set.labels[size_t(row)] == drillColumnClass_) columns_.push_back(row);
+        }
+    } else if (analysis->hasFullSimilarity()) {
+        rows_ = columns_ = rows;
+    } else {
+        showClassMeans();
+        return;
+    }
+    const int nx = int(columns_.size()), ny = int(rows_.size());
+    if (nx == 0 || ny == 0) return;
+    if (analysis->hasFullSimilarity()) {
+        shown_.resize(ny, nx);
+        for (int y = 0; y < ny; ++y)
+            for (int x = 0; x < nx; ++x) shown_(y, x) = analysis->similarity(rows_[size_t(y)], columns_[size_t(x)]);
+    } else {
+        shown_ = similarityBlock(set.vectors, rows_, columns_);  // two classes: small
+    }
+    map_->data()->setSize(nx, ny);
+    map_->data()->setRange(QCPRange(0, nx - 1), QCPRange(0, ny - 1));
+    double lo = 1, hi = -1;
+    for (int y = 0; y < ny; ++y)
+        for (int x = 0; x < nx; ++x) {
+            const double s = shown_(y, x);
+            map_->data()->setCell(x, y, s);
+            if (rows_[size_t(y)] != columns_[size_t(x)]) {
+                lo = std::min(lo, s);
+                hi = std::max(hi, s);
+            }
+        }
+    map_->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-3));  // the diagonal's 1.0 would wash out the rest
+    plot_->xAxis->setRange(-0.5, nx - 0.5);
+    plot_->yAxis->setRange(-0.5, ny - 0.5);
+    std::vector<int> rowLabels, columnLabels;
+    for (int row : rows_) rowLabels.push_back(set.labels[size_t(row)]);
+    for (int column : columns_) columnLabels.push_back(set.labels[size_t(column)]);
+    drawBoundaries(rowLabels, columnLabels);
+    plot_->xAxis->setLabel(drillRowClass_ >= 0 ? set.classNames.value(drillColumnClass_) : QString());
+    plot_->yAxis->setLabel(drillRowClass_ >= 0 ? set.classNames.value(drillRowClass_) : QString());
+}
+
+void HeatmapView::drawBoundaries(const std::vector<int>& rowLabels, const std::vector<int>& columnLabels)
+{
+    const QStringList& names = controller_->embeddings().classNames;
+    const QColor line = palette().color(QPalette::Base);
+    auto axisMarks = [&](const std::vector<int>& labels, QCPAxis* axis, bool vertical, double rotation) {
+        QVector<double> centers;
+        QStringList tickNames;
+        int start = 0;
+        for (int i = 1; i <= int(labels.size()); ++i) {
+            if (i < int(labels.size()) && labels[size_t(i)] == labels[size_t(start)]) continue;
+            centers << (start + i - 1) / 2.0;
+            tickNames << names.value(labels[size_t(start)]);
+            if (i < int(labels.size())) {
+                auto* boundary = new QCPItemStraightLine(plot_);
+                boundary->setPen(QPen(line, 1.5));
+                const double at = i - 0.5;
+                boundary->point1->setCoords(vertical ? at : 0, vertical ? 0 : at);
+                boundary->point2->setCoords(vertical ? at : 1, vertical ? 1 : at);
+            }
+            start = i;
+        }
+        setClassTicks(axis, centers, tickNames, rotation);
+    };
+    axisMarks(columnLabels, plot_->xAxis, true, -45);
+    axisMarks(rowLabels, plot_->yAxis, false, 0);
+}
+
+void HeatmapView::drawClassMeans()
+{
+    const EmbeddingSet& set = controller_->embeddings();
+    std::vector<int> rows;
+    if (keptOnly_->isChecked() && keptOnly_->isEnabled()) rows = controller_->training()->keptRows;
+    const Matrix means = classMeanSimilarity(set, rows);
+    const int n = set.classCount();
+    if (n == 0) return;
+    map_->data()->setSize(n, n);
+    map_->data()->setRange(QCPRange(0, n - 1), QCPRange(0, n - 1));
+    for (int y = 0; y < n; ++y)
+        for (int x = 0; x < n; ++x) map_->data()->setCell(x, y, std::isnan(means(y, x)) ? 0 : means(y, x));
+    map_->rescaleDataRange(true);
+    plot_->xAxis->setRange(-0.5, n - 0.5);
+    plot_->yAxis->setRange(-0.5, n - 0.5);
+    std::vector<int> labels(static_cast<size_t>(n), 0);
+    for (int c = 0; c < n; ++c) labels[size_t(c)] = c;
+    drawBoundaries(labels, labels);
+    plot_->xAxis->setLabel(QString());
+    plot_->yAxis->setLabel(QString());
+    info_->setText(tr("Mean cosine similarity between classes (diagonal: within the class). "
+                      "Double-click a cell to see its photos."));
+}
+
+bool HeatmapView::cellAt(QMouseEvent* event, int* column, int* row) const
+{
+    if (!plot_->axisRect()->rect().contains(event->pos())) return false;
+    *column = int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x())));
+    *row = int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y())));
+    const int nx = classMeans_ ? controller_->embeddings().classCount() : int(columns_.size());
+    const int ny = classMeans_ ? nx : int(rows_.size());
+    return *column >= 0 && *row >= 0 && *column < nx && *row < ny;
+}
+
+void HeatmapView::onHover(QMouseEvent* event)
+{
+    int x = 0, y = 0;
+    if (!cellAt(event, &x, &y)) return;
+    const EmbeddingSet& set = controller_->embeddings();
+    if (classMeans_) {
+        info_->setText(tr("%1 × %2: mean cosine %3")
+                           .arg(set.classNames.value(y), set.classNames.value(x))
+                           .arg(map_->data()->cell(x, y), 0, 'f', 3));
+        thumbA_->clear();
+        thumbB_->clear();
+        return;
+    }
+    const int a = rows_[size_t(y)], b = columns_[size_t(x)];
+    info_->setText(tr("<b>%1</b> (%2)<br>× <b>%3</b> (%4)<br>cosine %5")
+                       .arg(QFileInfo(set.paths[a]).fileName().toHtmlEscaped(), set.classNames.value(set.labels[size_t(a)]).toHtmlEscaped(),
+                            QFileInfo(set.paths[b]).fileName().toHtmlEscaped(), set.classNames.value(set.labels[size_t(b)]).toHtmlEscaped())
+                       .arg(shown_(y, x), 0, 'f', 3));
+    thumbA_->setPixmap(controller_->thumbnails()->thumbnail(set.paths[a]));
+    thumbB_->setPixmap(controller_->thumbnails()->thumbnail(set.paths[b]));
+}
+
+void HeatmapView::onClick(QMouseEvent* event)
+{
+    int x = 0, y = 0;
+    if (classMeans_ || event->button() != Qt::LeftButton || !cellAt(event, &x, &y)) return;
+    const EmbeddingSet& set = controller_->embeddings();
+    const int a = rows_[size_t(y)], b = columns_[size_t(x)];
+    controller_->selectPhoto(set.paths[a]);
+    auto* dialog = new PairDialog(set.paths[a], set.classNames.value(set.labels[size_t(a)]), set.paths[b],
+                                  set.classNames.value(set.labels[size_t(b)]), shown_(y, x), this);
+    dialog->show();
+}
+
+void HeatmapView::onDoubleClick(QMouseEvent* event)
+{
+    int x = 0, y = 0;
+    if (classMeans_ && cellAt(event, &x, &y)) drillDown(y, x);
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,73 @@
+#pragma once
+// The similarity matrix S as a heatmap, photos ordered by class with class boundaries drawn.
+// Large projects start at the class-by-class mean similarity (O(N·d), never N²); double-click a
+// cell to drill down into that pair of classes. Hover shows the two photos and their cosine;
+// click opens them side by side.
+#include "Types.h"
+#include "export/PlotExport.h"
+
+#include <QWidget>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QCustomPlot;
+class QCPColorMap;
+class QCPColorScale;
+class QMouseEvent;
+
+namespace exemplar::ui {
+
+class ProjectController;
+
+class HeatmapView : public QWidget, public PlotProvider {
+    Q_OBJECT
+
+public:
+    explicit HeatmapView(ProjectController* controller, QWidget* parent = nullptr);
+    QList<PlotHandle> plots() const override;
+    QCustomPlot* plot() const { return plot_; }
+    bool showsClassMeans() const { return classMeans_; }
+    // Test hooks: the matrix on screen.
+    int cellColumns() const { return int(columns_.size()); }
+    int cellRows() const { return int(rows_.size()); }
+
+public Q_SLOTS:
+    void showClassMeans();
+    void showPhotos();
+    void drillDown(int rowClass, int columnClass);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void refresh();
+    void drawPhotoMatrix();
+    void drawClassMeans();
+    void drawBoundaries(const std::vector<int>& rowLabels, const std::vector<int>& columnLabels);
+    bool cellAt(QMouseEvent* event, int* column, int* row) const;
+    void onHover(QMouseEvent* event);
+    void onClick(QMouseEvent* event);
+    void onDoubleClick(QMouseEvent* event);
+
+    ProjectController* controller_;
+    QComboBox* mode_;
+    QCheckBox* keptOnly_;
+    QPushButton* back_;
+    QCustomPlot* plot_;
+    QCPColorMap* map_;
+    QCPColorScale* scale_;
+    QLabel* info_;
+    QLabel* thumbA_;
+    QLabel* thumbB_;
+    bool classMeans_ = false;
+    int drillRowClass_ = -1;
+    int drillColumnClass_ = -1;
+    std::vector<int> rows_;     // embedding rows along the vertical axis (photo mode)
+    std::vector<int> columns_;  // along the horizontal axis
+    Matrix shown_;              // rows_ × columns_ cosines on screen (photo mode)
+};
+
+} // namespace exemplar::ui

@@ -1,0 +1,162 @@
+#include "views/HistogramView.h"
+
+#include "controller/ProjectController.h"
+#include "plots/PlotTheme.h"
+
+#include <QEvent>
+#include <QLabel>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace exemplar::ui {
+
+namespace {
+
+QCPGraph* addDensity(QCustomPlot* plot, const Histogram& histogram, const QString& name, const QColor& color)
+{
+    QVector<double> x, y;
+    for (int b = 0; b < histogram.bins(); ++b) {
+        x << histogram.center(b);
+        y << histogram.density(b);
+    }
+    QCPGraph* graph = plot->addGraph();
+    graph->setName(QStringLiteral("%1 (%2 pairs)").arg(name).arg(qint64(histogram.total)));
+    graph->setData(x, y, true);
+    graph->setLineStyle(QCPGraph::lsStepCenter);
+    graph->setPen(QPen(color, 2));
+    QColor fill = color;
+    fill.setAlpha(60);
+    graph->setBrush(fill);
+    return graph;
+}
+
+double quantile(std::vector<double> values, double q)
+{
+    if (values.empty()) return 0;
+    const size_t at = std::min(values.size() - 1, size_t(q * double(values.size() - 1) + 0.5));
+    std::nth_element(values.begin(), values.begin() + long(at), values.end());
+    return values[at];
+}
+
+double mean(const Histogram& h)
+{
+    double sum = 0;
+    for (int b = 0; b < h.bins(); ++b) sum += h.counts[size_t(b)] * h.center(b);
+    return h.total > 0 ? sum / h.total : 0;
+}
+
+} // namespace
+
+HistogramView::HistogramView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
+{
+    setObjectName(QStringLiteral("histogramView"));
+    similarityPlot_ = createPlot(this);
+    similarityPlot_->setObjectName(QStringLiteral("crossClassPlot"));
+    similarityPlot_->plotLayout()->insertRow(0);
+    similarityPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(similarityPlot_, tr("Cross-class similarity (pairs of photos from different classes)"), QFont(font().family(), 10, QFont::Bold)));
+    similarityPlot_->xAxis->setLabel(tr("cosine similarity"));
+    similarityPlot_->yAxis->setLabel(tr("density"));
+    similarityPlot_->legend->setVisible(true);
+    centralityPlot_ = createPlot(this);
+    centralityPlot_->setObjectName(QStringLiteral("centralityPlot"));
+    centralityPlot_->plotLayout()->insertRow(0);
+    centralityPlot_->plotLayout()->addElement(0, 0, new QCPTextElement(centralityPlot_, tr("Eigenvector centrality per class (whole graph)"), QFont(font().family(), 10, QFont::Bold)));
+    centralityPlot_->yAxis->setLabel(tr("centrality"));
+    applyPlotTheme(similarityPlot_);
+    applyPlotTheme(centralityPlot_);
+    summary_ = new QLabel(this);
+    summary_->setWordWrap(true);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(similarityPlot_);
+    splitter->addWidget(centralityPlot_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(summary_);
+    connect(controller_, &ProjectController::analysisChanged, this, &HistogramView::refresh);
+    connect(controller_, &ProjectController::trainingChanged, this, &HistogramView::refresh);
+    refresh();
+}
+
+QList<PlotHandle> HistogramView::plots() const
+{
+    return {plotHandle(similarityPlot_, QStringLiteral("cross-class-histogram")),
+            plotHandle(centralityPlot_, QStringLiteral("centrality-per-class"))};
+}
+
+void HistogramView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) refresh();  // box pens follow the palette
+}
+
+int HistogramView::curveCount() const { return similarityPlot_->graphCount(); }
+
+void HistogramView::refresh()
+{
+    similarityPlot_->clearGraphs();
+    centralityPlot_->clearPlottables();
+    const SimilarityAnalysis* analysis = controller_->analysis();
+    const EmbeddingSet& set = controller_->embeddings();
+    if (!analysis || analysis->size != set.size() || set.size() == 0) {
+        summary_->setText(tr("Add class folders to see the similarity distributions."));
+        similarityPlot_->replot();
+        centralityPlot_->replot();
+        return;
+    }
+    const QPalette pal = palette();
+    addDensity(similarityPlot_, analysis->crossClass, tr("all photos"), QColor(70, 130, 200));
+    QString text = tr("Mean cross-class similarity: all photos %1").arg(mean(analysis->crossClass), 0, 'f', 3);
+    const TrainingOutcome* training = controller_->training();
+    if (training && training->keptCrossClass.total > 0) {
+        addDensity(similarityPlot_, training->keptCrossClass, tr("kept references"), QColor(230, 110, 40));
+        text += tr(", kept references %1. Lower is better: the article keeps the least central photos so that "
+                   "references of different classes look less alike.").arg(mean(training->keptCrossClass), 0, 'f', 3);
+    } else {
+        text += tr(". Train a reference set to overlay the kept references.");
+    }
+    summary_->setText(text);
+    similarityPlot_->rescaleAxes();
+    similarityPlot_->yAxis->setRangeLower(0);
+    // The bins span every possible cosine; show the part that has pairs.
+    int first = analysis->crossClass.bins(), last = 0;
+    for (int b = 0; b < analysis->crossClass.bins(); ++b)
+        if (analysis->crossClass.counts[size_t(b)] > 0) {
+            first = std::min(first, b);
+            last = std::max(last, b);
+        }
+    if (first <= last)
+        similarityPlot_->xAxis->setRange(analysis->crossClass.center(first) - 0.05, analysis->crossClass.center(last) + 0.05);
+
+    // Centrality per class as box plots (whiskers at the 5th/95th percentile).
+    auto* boxes = new QCPStatisticalBox(centralityPlot_->xAxis, centralityPlot_->yAxis);
+    boxes->setWidth(0.6);
+    QVector<double> positions;
+    for (int c = 0; c < set.classCount(); ++c) {
+        std::vector<double> values;
+        for (int i = 0; i < set.size(); ++i)
+            if (set.labels[size_t(i)] == c) values.push_back(analysis->centrality[i]);
+        if (values.empty()) continue;
+        boxes->addData(c, quantile(values, 0.05), quantile(values, 0.25), quantile(values, 0.5), quantile(values, 0.75),
+                       quantile(values, 0.95));
+        positions << c;
+    }
+    QColor boxFill = pal.color(QPalette::Highlight);
+    boxFill.setAlpha(90);
+    boxes->setBrush(boxFill);
+    boxes->setPen(QPen(pal.color(QPalette::WindowText)));
+    boxes->setMedianPen(QPen(pal.color(QPalette::WindowText), 2));
+    boxes->setWhiskerPen(QPen(pal.color(QPalette::WindowText)));
+    boxes->setWhiskerBarPen(QPen(pal.color(QPalette::WindowText)));
+    int longest = 0;
+    for (const QString& name : set.classNames) longest = std::max(longest, int(name.size()));
+    setClassTicks(centralityPlot_->xAxis, positions, set.classNames, longest * set.classCount() > 70 ? -35 : 0);
+    centralityPlot_->rescaleAxes();
+    centralityPlot_->xAxis->setRange(-0.7, set.classCount() - 0.3);
+    const QCPRange y = centralityPlot_->yAxis->range();
+    centralityPlot_->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
+    similarityPlot_->replot();
+    centralityPlot_->replot();
+}
+
+} // namespace exemplar::ui

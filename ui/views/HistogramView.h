@@ -1,0 +1,35 @@
+#pragma once
+// The method article's Figure 3: cross-class similarity (off-diagonal class blocks only) for the
+// whole set and for the kept references, overlaid as densities; below, the eigenvector
+// centrality distribution of each class as box plots.
+#include "export/PlotExport.h"
+
+#include <QWidget>
+
+class QCustomPlot;
+class QLabel;
+
+namespace exemplar::ui {
+
+class ProjectController;
+
+class HistogramView : public QWidget, public PlotProvider {
+    Q_OBJECT
+
+public:
+    explicit HistogramView(ProjectController* controller, QWidget* parent = nullptr);
+    QList<PlotHandle> plots() const override;
+    int curveCount() const;
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void refresh();
+    ProjectController* controller_;
+    QCustomPlot* similarityPlot_;
+    QCustomPlot* centralityPlot_;
+    QLabel* summary_;
+};
+
+} // namespace exemplar::ui

@@ -1,0 +1,285 @@
+#include "views/OptimizationView.h"
+
+#include "controller/ProjectController.h"
+#include "plots/PlotTheme.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace exemplar::ui {
+
+namespace {
+enum CountColumn { ClassColumn, AvailableColumn, PinColumn, BestColumn };
+QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
+}
+
+OptimizationView::OptimizationView(ProjectController* controller, QWidget* parent)
+    : QWidget(parent), controller_(controller)
+{
+    setObjectName(QStringLiteral("optimizationView"));
+    method_ = new QComboBox(this);
+    method_->addItems(controller_->methodNames());
+    method_->setToolTip(tr("seed: the article's selection of the least central photos, counts chosen by the optimizer\n"
+                           "all: 1-NN over every training photo\ncentroid: nearest class mean"));
+    optimizer_ = new QComboBox(this);
+    optimizer_->addItem(tr("Bayesian (Gaussian process)"), QStringLiteral("bayes"));
+    optimizer_->addItem(tr("Coordinate ascent"), QStringLiteral("coordinate"));
+    optimizer_->addItem(tr("Random search"), QStringLiteral("random"));
+    centrality_ = new QComboBox(this);
+    centrality_->addItem(tr("Whole graph (article)"));
+    centrality_->addItem(tr("Within each class"));
+    budget_ = new QSpinBox(this);
+    budget_->setRange(1, 5000);
+    budget_->setToolTip(tr("Objective evaluations the optimizer may spend"));
+    holdout_ = new QDoubleSpinBox(this);
+    holdout_->setRange(0, 90);
+    holdout_->setSuffix(QStringLiteral(" %"));
+    holdout_->setDecimals(0);
+    holdout_->setToolTip(tr("Photos of each class held out and never used to choose references: the honest "
+                            "accuracy on the Evaluation tab is measured on them"));
+    seed_ = new QSpinBox(this);
+    seed_->setRange(0, 1000000);
+    start_ = new QPushButton(tr("Start"), this);
+    start_->setObjectName(QStringLiteral("startTraining"));
+    start_->setToolTip(tr("Train the reference set (F5)"));
+    stop_ = new QPushButton(tr("Stop"), this);
+    stop_->setObjectName(QStringLiteral("stopTraining"));
+    stop_->setToolTip(tr("Stop the optimizer and keep the best selection found so far (Esc)"));
+    stop_->setEnabled(false);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Method:"), method_);
+    form->addRow(tr("Optimizer:"), optimizer_);
+    form->addRow(tr("Centrality:"), centrality_);
+    form->addRow(tr("Budget:"), budget_);
+    form->addRow(tr("Held out:"), holdout_);
+    form->addRow(tr("Seed:"), seed_);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(start_);
+    buttons->addWidget(stop_);
+    form->addRow(buttons);
+
+    counts_ = new QTableWidget(0, 4, this);
+    counts_->setObjectName(QStringLiteral("countsTable"));
+    counts_->setHorizontalHeaderLabels({tr("Class"), tr("Training photos"), tr("Pinned"), tr("Best count")});
+    counts_->horizontalHeaderItem(PinColumn)->setToolTip(tr("Type a count to fix it for the next run; 0 lets the optimizer choose"));
+    counts_->horizontalHeader()->setSectionResizeMode(ClassColumn, QHeaderView::Stretch);
+    counts_->verticalHeader()->setVisible(false);
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addLayout(form);
+    leftLayout->addWidget(counts_, 1);
+
+    plot_ = createPlot(this);
+    plot_->setObjectName(QStringLiteral("objectivePlot"));
+    plot_->xAxis->setLabel(tr("evaluation"));
+    plot_->yAxis->setLabel(tr("leave-one-out accuracy on the training photos (optimistic)"));
+    plot_->legend->setVisible(true);
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    QCPGraph* values = plot_->addGraph();
+    values->setName(tr("objective"));
+    values->setLineStyle(QCPGraph::lsNone);
+    values->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(70, 130, 200), 6));
+    QCPGraph* best = plot_->addGraph();
+    best->setName(tr("best so far"));
+    best->setLineStyle(QCPGraph::lsStepLeft);
+    best->setPen(QPen(QColor(230, 110, 40), 2));
+    applyPlotTheme(plot_);
+    summary_ = new QLabel(this);
+    summary_->setObjectName(QStringLiteral("trainingSummary"));
+    summary_->setWordWrap(true);
+    summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* right = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(plot_, 1);
+    rightLayout->addWidget(summary_);
+
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(left);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({380, 700});
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(start_, &QPushButton::clicked, controller_, &ProjectController::startTraining);
+    connect(stop_, &QPushButton::clicked, controller_, &ProjectController::cancel);
+    for (QComboBox* box : {method_, optimizer_, centrality_})
+        connect(box, &QComboBox::currentIndexChanged, this, &OptimizationView::storeSettings);
+    for (QSpinBox* box : {budget_, seed_}) connect(box, &QSpinBox::valueChanged, this, &OptimizationView::storeSettings);
+    connect(holdout_, &QDoubleSpinBox::valueChanged, this, &OptimizationView::storeSettings);
+    connect(counts_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+        if (loading_ || item->column() != PinColumn) return;
+        const int source = controller_->sources().indexOfFolder(item->data(Qt::UserRole).toString());
+        controller_->setPinnedCount(source, std::max(0, item->text().toInt()));
+    });
+    connect(controller_, &ProjectController::settingsChanged, this, &OptimizationView::loadSettings);
+    connect(controller_, &ProjectController::embeddingsChanged, this, &OptimizationView::rebuildCounts);
+    connect(controller_, &ProjectController::sourcesChanged, this, &OptimizationView::rebuildCounts);
+    connect(controller_, &ProjectController::trainingStarted, this, [this] {
+        training_ = true;
+        liveTrace_.clear();
+        bestPoint_.clear();
+        showTrace(liveTrace_);
+        summary_->setText(tr("Optimizing… Stop keeps the best selection found so far."));
+    });
+    connect(controller_, &ProjectController::optimizerStepped, this, &OptimizationView::onStep);
+    connect(controller_, &ProjectController::trainingChanged, this, &OptimizationView::showOutcome);
+    connect(controller_, &ProjectController::taskEnded, this, [this](const QString& title, const QString&) {
+        if (title == tr("Training") || title == ProjectController::tr("Training")) training_ = false;
+        onBusy(controller_->isBusy());
+    });
+    connect(controller_, &ProjectController::busyChanged, this, &OptimizationView::onBusy);
+    loadSettings();
+    rebuildCounts();
+}
+
+QList<PlotHandle> OptimizationView::plots() const { return {plotHandle(plot_, QStringLiteral("optimizer-objective"))}; }
+
+int OptimizationView::plottedEvaluations() const { return plot_->graph(0)->dataCount(); }
+
+void OptimizationView::onBusy(bool busy)
+{
+    start_->setEnabled(!busy && controller_->embeddings().size() > 0);
+    stop_->setEnabled(busy && training_);
+}
+
+void OptimizationView::loadSettings()
+{
+    loading_ = true;
+    const ProjectSettings& s = controller_->settings();
+    method_->setCurrentText(s.method);
+    optimizer_->setCurrentIndex(std::max(0, optimizer_->findData(optimizerStrategyName(s.strategy))));
+    centrality_->setCurrentIndex(s.centralityScope == CentralityScope::WholeGraph ? 0 : 1);
+    budget_->setValue(s.budget);
+    holdout_->setValue(100 * s.holdoutFraction);
+    seed_->setValue(int(s.seed));
+    const bool seedMethod = s.method == QLatin1String("seed");
+    for (QWidget* w : std::initializer_list<QWidget*>{optimizer_, centrality_, budget_}) w->setEnabled(seedMethod);
+    loading_ = false;
+    rebuildCounts();
+}
+
+void OptimizationView::storeSettings()
+{
+    if (loading_) return;
+    ProjectSettings s = controller_->settings();
+    s.method = method_->currentText();
+    parseOptimizerStrategy(optimizer_->currentData().toString(), &s.strategy);
+    s.centralityScope = centrality_->currentIndex() == 0 ? CentralityScope::WholeGraph : CentralityScope::WithinClass;
+    s.budget = budget_->value();
+    s.holdoutFraction = holdout_->value() / 100.0;
+    s.seed = quint64(seed_->value());
+    controller_->setSettings(s);
+}
+
+void OptimizationView::rebuildCounts()
+{
+    loading_ = true;
+    const EmbeddingSet& set = controller_->embeddings();
+    const std::vector<int> perClass = set.countsPerClass();
+    const Dataset& dataset = controller_->dataset();
+    const TrainingOutcome* training = controller_->training();
+    std::vector<int> best = bestPoint_;
+    if (best.empty() && training) {
+        best.assign(size_t(set.classCount()), 0);
+        for (int row : training->keptRows) ++best[size_t(set.labels[size_t(row)])];
+    }
+    counts_->setRowCount(set.classCount());
+    for (int c = 0; c < set.classCount(); ++c) {
+        const QString folder = dataset.classFolders.value(c);
+        const int pinned = controller_->settings().pinnedCounts.value(folder, 0);
+        const int available = perClass[size_t(c)] - int(std::lround(perClass[size_t(c)] * controller_->settings().holdoutFraction));
+        auto* name = new QTableWidgetItem(set.classNames[c]);
+        name->setFlags(Qt::ItemIsEnabled);
+        QPixmap swatch(10, 10);
+        swatch.fill(classColor(c));
+        name->setIcon(QIcon(swatch));
+        auto* availableItem = new QTableWidgetItem(QString::number(std::max(0, available)));
+        availableItem->setFlags(Qt::ItemIsEnabled);
+        auto* pin = new QTableWidgetItem(pinned > 0 ? QString::number(pinned) : QString());
+        pin->setData(Qt::UserRole, folder);
+        pin->setToolTip(tr("Empty or 0: the optimizer chooses. A number: keep exactly that many."));
+        auto* bestItem = new QTableWidgetItem(size_t(c) < best.size() ? QString::number(best[size_t(c)]) : QString());
+        bestItem->setFlags(Qt::ItemIsEnabled);
+        counts_->setItem(c, ClassColumn, name);
+        counts_->setItem(c, AvailableColumn, availableItem);
+        counts_->setItem(c, PinColumn, pin);
+        counts_->setItem(c, BestColumn, bestItem);
+    }
+    loading_ = false;
+    onBusy(controller_->isBusy());
+}
+
+void OptimizationView::onStep(const OptimizerStep& step)
+{
+    liveTrace_.push_back(step);
+    if (step.value >= step.bestValue) bestPoint_ = step.point;  // this step is the new best
+    showTrace(liveTrace_);
+    for (int c = 0; c < counts_->rowCount() && size_t(c) < bestPoint_.size(); ++c)
+        if (QTableWidgetItem* item = counts_->item(c, BestColumn)) item->setText(QString::number(bestPoint_[size_t(c)]));
+    summary_->setText(tr("Evaluation %1: objective %2, best so far %3 (leave-one-out on the training photos: "
+                         "optimistic, not the expected accuracy).")
+                          .arg(step.evaluation).arg(step.value, 0, 'f', 4).arg(step.bestValue, 0, 'f', 4));
+}
+
+void OptimizationView::showTrace(const std::vector<OptimizerStep>& trace)
+{
+    QVector<double> x, value, best;
+    for (const OptimizerStep& step : trace) {
+        x << step.evaluation;
+        value << step.value;
+        best << step.bestValue;
+    }
+    plot_->graph(0)->setData(x, value, true);
+    plot_->graph(1)->setData(x, best, true);
+    plot_->rescaleAxes();
+    plot_->xAxis->setRange(0, std::max<double>(controller_->settings().budget, x.isEmpty() ? 1 : x.last()) + 1);
+    const QCPRange y = plot_->yAxis->range();
+    plot_->yAxis->setRange(y.lower - 0.02, y.upper + 0.02);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void OptimizationView::showOutcome()
+{
+    const TrainingOutcome* training = controller_->training();
+    bestPoint_.clear();
+    if (!training) {
+        if (!training_) {
+            liveTrace_.clear();
+            showTrace(liveTrace_);
+            summary_->setText(controller_->embeddings().size() > 0 ? tr("Press Start to train a reference set.")
+                                                                  : tr("Add class folders first."));
+        }
+        rebuildCounts();
+        return;
+    }
+    liveTrace_ = training->trace;
+    showTrace(liveTrace_);
+    rebuildCounts();
+    QString text = tr("<b>%1</b>: %2 references from %3 training photos%4.")
+                       .arg(training->method)
+                       .arg(training->set.head.referenceCount())
+                       .arg(training->poolRows.size())
+                       .arg(training->canceled ? tr(" (stopped early: best selection so far)") : QString());
+    if (training->hasHeldOut())
+        text += tr(" Honest held-out accuracy <b>%1</b>, weighted F1 %2 on %3 photos never used for choosing.")
+                    .arg(percent(training->heldOut.accuracy), percent(training->heldOut.weightedF1))
+                    .arg(training->heldOut.total);
+    else
+        text += tr(" No photos were held out, so there is no honest accuracy figure.");
+    summary_->setText(text);
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,61 @@
+#pragma once
+// Interactive training: method and optimizer settings, Start / Stop, the live objective per
+// evaluation with the best so far, and the per-class counts (current best, updated live) where a
+// class's count can be pinned by hand before re-running. Stopping keeps the best selection so far.
+#include "export/PlotExport.h"
+
+#include "Optimizer.h"
+
+#include <QWidget>
+#include <vector>
+
+class QComboBox;
+class QCustomPlot;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace exemplar::ui {
+
+class ProjectController;
+
+class OptimizationView : public QWidget, public PlotProvider {
+    Q_OBJECT
+
+public:
+    explicit OptimizationView(ProjectController* controller, QWidget* parent = nullptr);
+    QList<PlotHandle> plots() const override;
+    int plottedEvaluations() const;
+    QPushButton* startButton() const { return start_; }
+    QPushButton* stopButton() const { return stop_; }
+
+private:
+    void loadSettings();
+    void storeSettings();
+    void rebuildCounts();
+    void onStep(const OptimizerStep& step);
+    void showTrace(const std::vector<OptimizerStep>& trace);
+    void showOutcome();
+    void onBusy(bool busy);
+
+    ProjectController* controller_;
+    QComboBox* method_;
+    QComboBox* optimizer_;
+    QComboBox* centrality_;
+    QSpinBox* budget_;
+    QDoubleSpinBox* holdout_;
+    QSpinBox* seed_;
+    QPushButton* start_;
+    QPushButton* stop_;
+    QCustomPlot* plot_;
+    QTableWidget* counts_;
+    QLabel* summary_;
+    std::vector<OptimizerStep> liveTrace_;
+    std::vector<int> bestPoint_;
+    bool training_ = false;
+    bool loading_ = false;
+};
+
+} // namespace exemplar::ui

@@ -1,0 +1,33 @@
+#include "views/SkippedFilesView.h"
+
+#include "controller/ProjectController.h"
+
+#include <QFileInfo>
+#include <QHeaderView>
+
+namespace exemplar::ui {
+
+SkippedFilesView::SkippedFilesView(ProjectController* controller, QWidget* parent)
+    : QTreeWidget(parent), controller_(controller)
+{
+    setObjectName(QStringLiteral("skippedFiles"));
+    setHeaderLabels({tr("Skipped file"), tr("Reason")});
+    setRootIsDecorated(false);
+    setUniformRowHeights(true);
+    header()->setSectionResizeMode(0, QHeaderView::Interactive);
+    header()->resizeSection(0, 160);
+    connect(controller_, &ProjectController::datasetChanged, this, &SkippedFilesView::rebuild);
+}
+
+void SkippedFilesView::rebuild()
+{
+    clear();
+    for (const SkippedFile& file : controller_->skippedFiles()) {
+        auto* item = new QTreeWidgetItem({QFileInfo(file.path).fileName(), file.reason});
+        item->setToolTip(0, file.path);
+        item->setToolTip(1, file.reason);
+        addTopLevelItem(item);
+    }
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,528 @@
+#include "window/MainWindow.h"
+
+#include "ModelSpec.h"
+#include "controller/ProjectController.h"
+#include "controller/TaskRunner.h"
+#include "export/PlotExport.h"
+#include "export/ResultExport.h"
+#include "Error.h"
+#include "views/ClassListView.h"
+#include "views/ClassifyView.h"
+#include "views/ComparisonView.h"
+#include "views/EvaluationView.h"
+#include "views/GraphView.h"
+#include "views/HeatmapView.h"
+#include "views/HistogramView.h"
+#include "views/OptimizationView.h"
+#include "views/PhotoGridView.h"
+#include "views/SkippedFilesView.h"
+#include "widgets/DropTarget.h"
+#include "window/AppTheme.h"
+
+#include <QAbstractItemView>
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace exemplar::ui {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const char* kProjectFilter = QT_TRANSLATE_NOOP("MainWindow", "Exemplar projects (*.exemplar)");
+const char* kReferenceFilter = QT_TRANSLATE_NOOP("MainWindow", "Reference sets (*.exref)");
+
+QString lastDir()
+{
+    return QSettings().value(QStringLiteral("paths/lastDir"), QDir::homePath()).toString();
+}
+void rememberDir(const QString& path)
+{
+    QSettings().setValue(QStringLiteral("paths/lastDir"), QFileInfo(path).absolutePath());
+}
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), controller_(new ProjectController(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    createViews();
+    createMenus();
+    createStatusBar();
+    auto* drop = new DropTarget(this);
+    connect(drop, &DropTarget::pathsDropped, controller_, &ProjectController::addFolders);
+    connect(controller_, &ProjectController::errorOccurred, this, &MainWindow::showError);
+    connect(controller_, &ProjectController::statusMessage, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 8000);
+    });
+    connect(controller_, &ProjectController::projectChanged, this, &MainWindow::updateTitle);
+    restoreSettings();
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createViews()
+{
+    classList_ = new ClassListView(controller_, this);
+    auto* skipped = new SkippedFilesView(controller_, this);
+    auto* skippedLabel = new QLabel(tr("Skipped files"), this);
+    connect(controller_, &ProjectController::datasetChanged, skippedLabel, [this, skippedLabel] {
+        skippedLabel->setText(tr("Skipped files (%1)").arg(controller_->skippedFiles().size()));
+    });
+    auto* lower = new QWidget(this);
+    auto* lowerLayout = new QVBoxLayout(lower);
+    lowerLayout->setContentsMargins(0, 0, 0, 0);
+    lowerLayout->addWidget(skippedLabel);
+    lowerLayout->addWidget(skipped);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(classList_);
+    splitter->addWidget(lower);
+    splitter->setSizes({420, 140});
+    auto* dock = new QDockWidget(tr("Classes"), this);
+    dock->setObjectName(QStringLiteral("classesDock"));
+    dock->setWidget(splitter);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    photoGrid_ = new PhotoGridView(controller_, this);
+    auto* welcome = new QLabel(tr("<h2>Drop labeled photo folders here</h2>"
+                                  "<p>One folder per class, several class folders, or a parent folder of class "
+                                  "folders — or use <b>File ▸ Add Class Folders…</b> (Ctrl+Shift+O).</p>"
+                                  "<p>Photos are embedded once and cached; then explore the similarity, train a "
+                                  "reference set on the Optimize tab and drop photos on the Classify tab.</p>"),
+                               this);
+    welcome->setAlignment(Qt::AlignCenter);
+    welcome->setWordWrap(true);
+    auto* photos = new QStackedWidget(this);
+    photos->addWidget(welcome);
+    photos->addWidget(photoGrid_);
+    connect(controller_, &ProjectController::sourcesChanged, photos, [this, photos] {
+        photos->setCurrentIndex(controller_->sources().isEmpty() ? 0 : 1);
+    });
+
+    heatmap_ = new HeatmapView(controller_, this);
+    graph_ = new GraphView(controller_, this);
+    histograms_ = new HistogramView(controller_, this);
+    optimization_ = new OptimizationView(controller_, this);
+    evaluation_ = new EvaluationView(controller_, this);
+    comparison_ = new ComparisonView(controller_, this);
+    classify_ = new ClassifyView(controller_, this);
+    connect(classify_, &ClassifyView::importRequested, this, &MainWindow::importReferenceSetDialog);
+    connect(classify_, &ClassifyView::exportRequested, this, &MainWindow::exportPredictionsDialog);
+
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName(QStringLiteral("viewTabs"));
+    tabs_->setDocumentMode(true);
+    tabs_->addTab(photos, tr("Photos"));
+    tabs_->addTab(heatmap_, tr("Similarity"));
+    tabs_->addTab(graph_, tr("Graph"));
+    tabs_->addTab(histograms_, tr("Histograms"));
+    tabs_->addTab(optimization_, tr("Optimize"));
+    tabs_->addTab(evaluation_, tr("Evaluation"));
+    tabs_->addTab(comparison_, tr("Methods"));
+    tabs_->addTab(classify_, tr("Classify"));
+    setCentralWidget(tabs_);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Project"), QKeySequence::New, this, [this] {
+        if (maybeSave()) controller_->newProject();
+    });
+    file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::openProjectDialog);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    connect(recentMenu_, &QMenu::aboutToShow, this, [this] {
+        recentMenu_->clear();
+        const QStringList recent = QSettings().value(QStringLiteral("recentProjects")).toStringList();
+        for (const QString& path : recent)
+            recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
+                if (maybeSave()) openProjectFile(path);
+            })->setToolTip(path);
+        if (recent.isEmpty()) recentMenu_->addAction(tr("(none)"))->setEnabled(false);
+    });
+    file->addAction(tr("&Save Project"), QKeySequence::Save, this, &MainWindow::saveProject);
+    file->addAction(tr("Save Project &As…"), QKeySequence::SaveAs, this, &MainWindow::saveProjectAs);
+    file->addSeparator();
+    file->addAction(tr("&Add Class Folders…"), QKeySequence(tr("Ctrl+Shift+O")), this, &MainWindow::addFoldersDialog);
+    file->addSeparator();
+    file->addAction(tr("&Import Reference Set…"), QKeySequence(tr("Ctrl+I")), this, &MainWindow::importReferenceSetDialog);
+    file->addAction(tr("&Export Reference Set…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportReferenceSetDialog);
+    QMenu* exportMenu = file->addMenu(tr("Export &Plots and Results"));
+    exportMenu->addAction(tr("Current &Plot…"), QKeySequence(tr("Ctrl+Shift+P")), this, &MainWindow::exportCurrentPlotDialog);
+    exportMenu->addAction(tr("&All Plots to Folder…"), this, &MainWindow::exportAllPlotsDialog);
+    exportMenu->addAction(tr("&Metrics (CSV/JSON)…"), this, &MainWindow::exportMetricsDialog);
+    exportMenu->addAction(tr("P&redictions (CSV/JSON)…"), this, &MainWindow::exportPredictionsDialog);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(tr("&Train Reference Set"), QKeySequence(Qt::Key_F5), this, [this] {
+        tabs_->setCurrentWidget(optimization_);
+        controller_->startTraining();
+    });
+    run->addAction(tr("&Compare Methods"), QKeySequence(Qt::Key_F6), this, [this] {
+        tabs_->setCurrentWidget(comparison_);
+        controller_->compareMethods();
+    });
+    run->addAction(tr("&Embed Photos Again"), QKeySequence(Qt::Key_F4), controller_, &ProjectController::embedPhotos);
+    run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), controller_, &ProjectController::cancel);
+
+    QMenu* model = menuBar()->addMenu(tr("&Model"));
+    model->addAction(tr("&Choose Embedding Model…"), this, &MainWindow::chooseModelDialog);
+    model->addAction(tr("Use the &Default Model"), this, [this] { controller_->setModelSpecPath(QString()); });
+    QAction* current = model->addAction(QString());
+    current->setEnabled(false);
+    connect(model, &QMenu::aboutToShow, this, [this, current] {
+        current->setText(tr("Current: %1").arg(controller_->modelSpecPath()));
+    });
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < tabs_->count(); ++i)
+        view->addAction(tabs_->tabText(i), QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
+                        [this, i] { tabs_->setCurrentIndex(i); });
+    view->addSeparator();
+    QMenu* theme = view->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(this);
+    const QString currentTheme = QSettings().value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();
+    for (AppTheme t : {AppTheme::System, AppTheme::Light, AppTheme::Dark}) {
+        const QString label = t == AppTheme::System ? tr("&System") : t == AppTheme::Light ? tr("&Light") : tr("&Dark");
+        QAction* action = theme->addAction(label, this, [t] {
+            applyAppTheme(t);
+            QSettings().setValue(QStringLiteral("ui/theme"), appThemeName(t));
+        });
+        action->setCheckable(true);
+        action->setChecked(appThemeName(t) == currentTheme);
+        themes->addAction(action);
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::Key_F1), this, &MainWindow::showShortcuts);
+    help->addAction(tr("&About Exemplar"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::createStatusBar()
+{
+    taskLabel_ = new QLabel(this);
+    progress_ = new QProgressBar(this);
+    progress_->setObjectName(QStringLiteral("taskProgress"));
+    progress_->setMaximumWidth(240);
+    progress_->setTextVisible(true);
+    cancel_ = new QToolButton(this);
+    cancel_->setObjectName(QStringLiteral("cancelTask"));
+    cancel_->setText(tr("Cancel"));
+    cancel_->setToolTip(tr("Cancel the running task (Esc)"));
+    statusBar()->addPermanentWidget(taskLabel_);
+    statusBar()->addPermanentWidget(progress_);
+    statusBar()->addPermanentWidget(cancel_);
+    for (QWidget* w : std::initializer_list<QWidget*>{taskLabel_, progress_, cancel_}) w->setVisible(false);
+    connect(cancel_, &QToolButton::clicked, controller_, &ProjectController::cancel);
+    connect(controller_, &ProjectController::busyChanged, this, [this](bool busy) {
+        for (QWidget* w : std::initializer_list<QWidget*>{taskLabel_, progress_, cancel_}) w->setVisible(busy);
+        if (busy) progress_->setRange(0, 0);  // indeterminate until the first report
+    });
+    connect(controller_, &ProjectController::taskStarted, this, [this](const QString& title) {
+        taskLabel_->setText(title + QStringLiteral("…"));
+        progress_->setRange(0, 0);
+    });
+    connect(controller_, &ProjectController::taskProgress, this,
+            [this](const QString& title, qint64 done, qint64 total, const QString& what) {
+                if (total > 0) {
+                    progress_->setRange(0, 1000);
+                    progress_->setValue(int(1000 * done / total));
+                    progress_->setFormat(QStringLiteral("%1 / %2").arg(done).arg(total));
+                }
+                taskLabel_->setText(what.isEmpty() ? title : QStringLiteral("%1: %2").arg(title, what.left(60)));
+            });
+    statusBar()->showMessage(tr("Drop class folders on the window to begin."));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1280, 800);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
+    controller_->cancel();
+    event->accept();
+}
+
+void MainWindow::updateTitle()
+{
+    const QString path = controller_->projectPath();
+    setWindowTitle(QStringLiteral("%1[*] — Exemplar").arg(path.isEmpty() ? tr("Untitled") : QFileInfo(path).fileName()));
+    setWindowModified(controller_->isModified());
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    lastError_ = message;
+    statusBar()->showMessage(tr("%1: %2").arg(title, message), 15000);
+    // Window-modal but not blocking: long work keeps running and tests are not stopped by it.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!controller_->isModified() || controller_->sources().isEmpty()) return true;
+    const auto answer = QMessageBox::question(this, tr("Unsaved project"), tr("Save the changes to this project first?"),
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save) return saveProject();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::addRecentProject(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentProjects")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue(QStringLiteral("recentProjects"), recent.mid(0, kMaxRecent));
+}
+
+void MainWindow::openProjectFile(const QString& path)
+{
+    controller_->openProject(path);
+    if (controller_->projectPath() == QFileInfo(path).absoluteFilePath()) addRecentProject(controller_->projectPath());
+}
+
+void MainWindow::addFoldersDialog()
+{
+    // A multi-selection folder dialog needs Qt's own dialog; either a class folder or a parent
+    // folder of class folders can be chosen.
+    QFileDialog dialog(this, tr("Add class folders (or a folder of class folders)"), lastDir());
+    dialog.setFileMode(QFileDialog::Directory);
+    dialog.setOption(QFileDialog::ShowDirsOnly);
+    dialog.setOption(QFileDialog::DontUseNativeDialog);
+    for (auto* view : dialog.findChildren<QAbstractItemView*>()) view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const QStringList folders = dialog.selectedFiles();
+    if (!folders.isEmpty()) rememberDir(folders.first() + QStringLiteral("/x"));
+    controller_->addFolders(folders);
+}
+
+void MainWindow::openProjectDialog()
+{
+    if (!maybeSave()) return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), lastDir(), tr(kProjectFilter));
+    if (path.isEmpty()) return;
+    rememberDir(path);
+    openProjectFile(path);
+}
+
+bool MainWindow::saveProject()
+{
+    if (controller_->projectPath().isEmpty()) return saveProjectAs();
+    return controller_->saveProject(controller_->projectPath());
+}
+
+bool MainWindow::saveProjectAs()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Save project"), lastDir(), tr(kProjectFilter));
+    if (path.isEmpty()) return false;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".exemplar");
+    rememberDir(path);
+    if (!controller_->saveProject(path)) return false;
+    addRecentProject(controller_->projectPath());
+    return true;
+}
+
+void MainWindow::importReferenceSetDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import reference set"), lastDir(), tr(kReferenceFilter));
+    if (path.isEmpty()) return;
+    rememberDir(path);
+    tabs_->setCurrentWidget(classify_);
+    controller_->importReferenceSet(path);
+}
+
+void MainWindow::exportReferenceSetDialog()
+{
+    if (!controller_->activeReferenceSet()) {
+        showError(tr("Export reference set"), tr("There is no reference set yet: train one on the Optimize tab."));
+        return;
+    }
+    QString path = QFileDialog::getSaveFileName(this, tr("Export reference set"), lastDir(), tr(kReferenceFilter));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".exref");
+    rememberDir(path);
+    controller_->exportReferenceSet(path);
+}
+
+void MainWindow::exportCurrentPlotDialog()
+{
+    auto* provider = dynamic_cast<PlotProvider*>(tabs_->currentWidget());
+    if (!provider) {
+        showError(tr("Export plot"), tr("This tab has no plot. The Similarity, Graph, Histograms, Optimize and "
+                                        "Evaluation tabs do."));
+        return;
+    }
+    QString selectedFilter;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), lastDir(), plotFileFilters().join(QStringLiteral(";;")),
+                                                &selectedFilter);
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += selectedFilter.contains(QLatin1String("svg")) ? QStringLiteral(".svg")
+              : selectedFilter.contains(QLatin1String("pdf")) ? QStringLiteral(".pdf") : QStringLiteral(".png");
+    rememberDir(path);
+    const QList<PlotHandle> plots = provider->plots();
+    try {
+        for (int i = 0; i < plots.size(); ++i) {
+            // Views with several plots write NAME-PLOT.EXT for all but the first.
+            const QFileInfo info(path);
+            const QString target = i == 0 ? path : info.absoluteDir().filePath(QStringLiteral("%1-%2.%3").arg(
+                                                       info.completeBaseName(), plots[i].name, info.suffix()));
+            exportPlot(plots[i], target);
+        }
+        statusBar()->showMessage(tr("Plot written to %1").arg(path), 8000);
+    } catch (const Error& error) {
+        showError(tr("Export plot"), error.message());
+    }
+}
+
+QStringList MainWindow::exportAllPlots(const QString& directory, const QStringList& suffixes)
+{
+    QStringList written;
+    for (QWidget* view : std::initializer_list<QWidget*>{heatmap_, graph_, histograms_, optimization_, evaluation_}) {
+        auto* provider = dynamic_cast<PlotProvider*>(view);
+        for (const PlotHandle& plot : provider->plots())
+            for (const QString& suffix : suffixes) {
+                const QString path = QDir(directory).filePath(plot.name + QLatin1Char('.') + suffix);
+                exportPlot(plot, path);
+                written << path;
+            }
+    }
+    return written;
+}
+
+void MainWindow::exportAllPlotsDialog()
+{
+    const QString directory = QFileDialog::getExistingDirectory(this, tr("Export all plots (PNG, SVG and PDF) to"), lastDir());
+    if (directory.isEmpty()) return;
+    try {
+        const QStringList files = exportAllPlots(directory, {QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")});
+        statusBar()->showMessage(tr("%1 files written to %2").arg(files.size()).arg(directory), 8000);
+    } catch (const Error& error) {
+        showError(tr("Export plots"), error.message());
+    }
+}
+
+void MainWindow::exportMetricsDialog()
+{
+    const TrainingOutcome* training = controller_->training();
+    if (!training) {
+        showError(tr("Export metrics"), tr("There are no metrics yet: train a reference set first."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), lastDir(),
+                                                      tr("CSV (*.csv);;JSON (*.json)"));
+    if (path.isEmpty()) return;
+    rememberDir(path);
+    try {
+        exportMetrics(*training, controller_->embeddings().classNames, controller_->comparison(), path);
+        statusBar()->showMessage(tr("Metrics written to %1").arg(path), 8000);
+    } catch (const Error& error) {
+        showError(tr("Export metrics"), error.message());
+    }
+}
+
+void MainWindow::exportPredictionsDialog()
+{
+    if (controller_->classifications().empty() || !controller_->activeReferenceSet()) {
+        showError(tr("Export predictions"), tr("There are no predictions yet: drop photos on the Classify tab."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export predictions"), lastDir(),
+                                                      tr("CSV (*.csv);;JSON (*.json)"));
+    if (path.isEmpty()) return;
+    rememberDir(path);
+    try {
+        exportPredictions(controller_->classifications(), controller_->activeReferenceSet()->head.classNames, path);
+        statusBar()->showMessage(tr("Predictions written to %1").arg(path), 8000);
+    } catch (const Error& error) {
+        showError(tr("Export predictions"), error.message());
+    }
+}
+
+void MainWindow::chooseModelDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose an embedding model spec"),
+                                                      QFileInfo(controller_->modelSpecPath()).absolutePath(),
+                                                      tr("Model specs (*.json)"));
+    if (!path.isEmpty()) controller_->setModelSpecPath(path);
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard shortcuts"));
+    auto* table = new QTableWidget(0, 2, &dialog);
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table->verticalHeader()->setVisible(false);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    QList<QPair<QString, QString>> rows;
+    for (QAction* action : findChildren<QAction*>())
+        if (!action->shortcut().isEmpty())
+            rows << qMakePair(action->text().remove(QLatin1Char('&')), action->shortcut().toString(QKeySequence::NativeText));
+    rows << qMakePair(tr("Rename class (class list)"), QStringLiteral("F2"))
+         << qMakePair(tr("Remove class (class list)"), QStringLiteral("Del"))
+         << qMakePair(tr("Exclude / include photo (photo grid)"), QStringLiteral("Del"));
+    table->setRowCount(rows.size());
+    for (int i = 0; i < rows.size(); ++i) {
+        table->setItem(i, 0, new QTableWidgetItem(rows[i].first));
+        table->setItem(i, 1, new QTableWidgetItem(rows[i].second));
+    }
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog.resize(460, 520);
+    dialog.exec();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Exemplar"),
+                       tr("<h3>Exemplar %1</h3><p>Build an accurate image classifier from a dozen labeled photos per "
+                          "class: CNN embeddings, eigenvector centrality of the similarity graph, references chosen by "
+                          "Bayesian optimization — and honest, held-out accuracy figures.</p><p>Model: %2</p>")
+                           .arg(QApplication::applicationVersion(), controller_->modelSpecPath().toHtmlEscaped()));
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,94 @@
+#pragma once
+// The application shell: classes dock, view tabs, menus, status bar with progress and cancel,
+// remembered geometry and settings. It wires views to the controller and owns no project logic.
+#include <QMainWindow>
+#include <QPointer>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+class QToolButton;
+
+namespace exemplar::ui {
+
+class ProjectController;
+class HeatmapView;
+class GraphView;
+class HistogramView;
+class OptimizationView;
+class EvaluationView;
+class ComparisonView;
+class ClassifyView;
+class ClassListView;
+class PhotoGridView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    ProjectController* controller() const { return controller_; }
+    QTabWidget* tabs() const { return tabs_; }
+    ClassListView* classList() const { return classList_; }
+    PhotoGridView* photoGrid() const { return photoGrid_; }
+    HeatmapView* heatmapView() const { return heatmap_; }
+    GraphView* graphView() const { return graph_; }
+    HistogramView* histogramView() const { return histograms_; }
+    OptimizationView* optimizationView() const { return optimization_; }
+    EvaluationView* evaluationView() const { return evaluation_; }
+    ComparisonView* comparisonView() const { return comparison_; }
+    ClassifyView* classifyView() const { return classify_; }
+    QString lastError() const { return lastError_; }
+    // Writes every plot of every view into DIRECTORY as NAME.png/.svg/.pdf; returns the files.
+    QStringList exportAllPlots(const QString& directory, const QStringList& suffixes);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createViews();
+    void createMenus();
+    void createStatusBar();
+    void restoreSettings();
+    void updateTitle();
+    void showError(const QString& title, const QString& message);
+    bool maybeSave();
+    void addRecentProject(const QString& path);
+    void openProjectFile(const QString& path);
+
+    void addFoldersDialog();
+    void openProjectDialog();
+    bool saveProject();
+    bool saveProjectAs();
+    void importReferenceSetDialog();
+    void exportReferenceSetDialog();
+    void exportCurrentPlotDialog();
+    void exportAllPlotsDialog();
+    void exportMetricsDialog();
+    void exportPredictionsDialog();
+    void chooseModelDialog();
+    void showShortcuts();
+    void showAbout();
+
+    ProjectController* controller_;
+    QTabWidget* tabs_ = nullptr;
+    ClassListView* classList_ = nullptr;
+    PhotoGridView* photoGrid_ = nullptr;
+    HeatmapView* heatmap_ = nullptr;
+    GraphView* graph_ = nullptr;
+    HistogramView* histograms_ = nullptr;
+    OptimizationView* optimization_ = nullptr;
+    EvaluationView* evaluation_ = nullptr;
+    ComparisonView* comparison_ = nullptr;
+    ClassifyView* classify_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QLabel* taskLabel_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QToolButton* cancel_ = nullptr;
+    QString lastError_;
+};
+
+} // namespace exemplar::ui
