@@ -63,7 +63,7 @@ TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& option
     reportProgress(feedback, qint64(candidates.size()), qint64(candidates.size()), QString());
 
     const Candidate& chosen = candidates[size_t(bestIndex)];
-    TrainingResult result = train(pool, chosen.options, feedback);
+    TrainingResult result = train(pool, chosen.options, feedback);  // sets effectiveOptions
     QJsonObject details = result.details;
     details.insert(QStringLiteral("auto"),
                    QJsonObject{{QStringLiteral("chosen"), chosen.label},

@@ -52,6 +52,7 @@ Prediction ReferenceHead::predict(const Vector& embedding) const
                      [](const ClassScore& a, const ClassScore& b) { return a.score > b.score; });
     if (prediction.ranked.size() > 1)
         prediction.margin = prediction.ranked[0].score - prediction.ranked[1].score;
+    prediction.unknown = prediction.ranked.empty() || prediction.ranked.front().score < rejectBelow;
     return prediction;
 }
 

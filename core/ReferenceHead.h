@@ -7,6 +7,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <limits>
 #include <vector>
 
 namespace exemplar {
@@ -25,7 +26,10 @@ struct ClassScore {
 struct Prediction {
     std::vector<ClassScore> ranked;  // every class with references, best first
     float margin = 0;                // best score minus second best (0 with one class)
+    bool unknown = false;            // best score below the head's rejection threshold
     int bestClass() const { return ranked.empty() ? -1 : ranked.front().classIndex; }
+    // The answer to show: the best class, or −1 for "unknown".
+    int answer() const { return unknown ? -1 : bestClass(); }
 };
 
 struct ReferenceHead {
@@ -38,6 +42,9 @@ struct ReferenceHead {
     Vector bias;                      // R (zeros for nearest-neighbour heads)
     std::vector<int> referenceClass;  // R
     std::vector<ReferenceInfo> referenceInfo;  // R
+    // A photo whose best class score is below this is answered "unknown" (a photo of none of the
+    // classes). −∞: never. Calibrated on the training photos (see Rejection.h).
+    float rejectBelow = -std::numeric_limits<float>::infinity();
 
     int referenceCount() const { return int(references.rows()); }
     int dim() const { return int(references.cols()); }  // of references (after the transform)

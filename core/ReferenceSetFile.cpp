@@ -227,6 +227,9 @@ void writeReferenceSet(const ReferenceSet& set, const QString& path)
                           ? QJsonValue(encodeFloats(head.projection.data(), head.projection.size()))
                           : QJsonValue(QJsonValue::Null)}}},
         {QStringLiteral("references"), references},
+        // float → double is exact, so the threshold round-trips; null means "never unknown".
+        {QStringLiteral("reject_below"), std::isfinite(head.rejectBelow) ? QJsonValue(double(head.rejectBelow))
+                                                                        : QJsonValue(QJsonValue::Null)},
     });
     document.insert(QStringLiteral("checksum"), QString::fromLatin1(checksumOf(document)));
     const QByteArray bytes = QJsonDocument(document).toJson(QJsonDocument::Indented);
@@ -292,6 +295,14 @@ ReferenceSet readReferenceSet(const QString& path)
     set.preprocessing = in.object(model, QStringLiteral("preprocessing"), inModel);
     set.method = in.string(root, QStringLiteral("method"));
     set.selection = in.optionalObject(root, QStringLiteral("selection"));
+    const QJsonValue rejectBelow = root.value(QStringLiteral("reject_below"));
+    if (rejectBelow.isDouble()) {
+        const double threshold = rejectBelow.toDouble();
+        if (!std::isfinite(threshold) || std::abs(threshold) > double(std::numeric_limits<float>::max())) in.damaged(QStringLiteral("\"reject_below\" out of range"));
+        set.head.rejectBelow = float(threshold);
+    } else if (!rejectBelow.isUndefined() && !rejectBelow.isNull()) {
+        in.damaged(QStringLiteral("\"reject_below\" is not a number"));
+    }
     set.evaluation = in.optionalObject(root, QStringLiteral("evaluation"));
     set.extra = in.optionalObject(root, QStringLiteral("extra"));
 

@@ -6,6 +6,7 @@
 #include "TrainingSupport.h"
 
 #include <QFileInfo>
+#include <limits>
 #include <numeric>
 
 namespace exemplar {
@@ -69,6 +70,7 @@ ReferenceHead headFromRows(const EmbeddingSet& pool, const FeatureSpace& space, 
 CrossValidationScore crossValidate(const EmbeddingSet& pool, const TrainingOptions& options,
                                    const std::vector<std::vector<int>>& folds, const Feedback* feedback)
 {
+    CrossValidationScore score;
     std::vector<int> truth, predicted;
     for (size_t f = 0; f < folds.size(); ++f) {
         if (folds[f].empty()) continue;
@@ -81,12 +83,19 @@ CrossValidationScore crossValidate(const EmbeddingSet& pool, const TrainingOptio
         const EmbeddingSet test = pool.subset(folds[f]);
         const TrainingResult trained = train(part, options, feedback);
         throwIfCanceled(feedback);
-        const std::vector<int> answers = trained.head.predictClasses(test.vectors);
-        truth.insert(truth.end(), test.labels.begin(), test.labels.end());
-        predicted.insert(predicted.end(), answers.begin(), answers.end());
+        for (int i = 0; i < test.size(); ++i) {
+            const Prediction prediction = trained.head.predict(test.vectors.row(i).transpose());
+            truth.push_back(test.labels[size_t(i)]);
+            predicted.push_back(prediction.bestClass());
+            score.bestScores.push_back(prediction.ranked.empty() ? -std::numeric_limits<float>::infinity()
+                                                                 : prediction.ranked.front().score);
+            score.correct.push_back(predicted.back() == truth.back());
+        }
     }
     const Metrics metrics = Metrics::compute(truth, predicted, pool.classCount());
-    return {metrics.accuracy, metrics.weightedF1};
+    score.accuracy = metrics.accuracy;
+    score.weightedF1 = metrics.weightedF1;
+    return score;
 }
 
 } // namespace detail
@@ -171,8 +180,10 @@ TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double sh
     return result;
 }
 
-TrainingResult train(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
-                     const OptimizerObserver& observer)
+namespace {
+
+TrainingResult dispatch(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
+                        const OptimizerObserver& observer)
 {
     const QString& method = options.method;
     const double shrinkage = options.whiteningShrinkage;
@@ -186,6 +197,21 @@ TrainingResult train(const EmbeddingSet& pool, const TrainingOptions& options, c
     if (method == QLatin1String("auto")) return trainAuto(pool, options, feedback);
     throw Error(QStringLiteral("unknown method \"%1\" (known: %2)")
                     .arg(method, trainingMethodNames().join(QStringLiteral(", "))));
+}
+
+} // namespace
+
+TrainingResult train(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
+                     const OptimizerObserver& observer)
+{
+    TrainingResult result = dispatch(pool, options, feedback, observer);
+    if (options.method != QLatin1String("auto")) {
+        result.effectiveOptions = options;
+        // A linear head that chose its C by cross-validation: repeating it needs no new choice.
+        if (result.details.contains(QStringLiteral("C")))
+            result.effectiveOptions.linearC = result.details.value(QStringLiteral("C")).toDouble();
+    }
+    return result;
 }
 
 } // namespace exemplar

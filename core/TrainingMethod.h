@@ -34,6 +34,9 @@ struct TrainingOptions {
 
 struct TrainingResult {
     ReferenceHead head;
+    // The options that produced HEAD: for "auto", those of the method it chose, so that
+    // follow-up work (e.g. calibrating "unknown") repeats exactly that method.
+    TrainingOptions effectiveOptions;
     QJsonObject details;               // method-specific: counts, optimizer, objective, choice, …
     std::vector<OptimizerStep> trace;  // seed only
     bool canceled = false;             // seed only: optimizer stopped early, best so far kept

@@ -29,6 +29,8 @@ ReferenceHead headFromRows(const EmbeddingSet& pool, const FeatureSpace& space, 
 struct CrossValidationScore {
     double accuracy = 0;
     double weightedF1 = 0;
+    std::vector<float> bestScores;  // per held-out photo: its best class score
+    std::vector<bool> correct;      // per held-out photo: was the best class right
 };
 
 // Trains with OPTIONS on all folds but one and scores the held-out fold, for every fold; the

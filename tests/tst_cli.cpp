@@ -174,6 +174,42 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains("evaluating"), "progress goes to stderr");
     }
 
+    void auditFlagsPlantedMislabels()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        // Distinct flowers, then two photos filed in the wrong folder, as a user might.
+        const QString root = work_.filePath(QStringLiteral("planted"));
+        const QStringList classes{QStringLiteral("daffodil"), QStringLiteral("iris"), QStringLiteral("snowdrop"),
+                                  QStringLiteral("sunflower"), QStringLiteral("pansy")};
+        QStringList planted;
+        for (const QString& name : classes) {
+            const QDir source(exemplar::test::sharedDataSet(QStringLiteral("flowers17/")) + name);
+            QDir().mkpath(root + QLatin1Char('/') + name);
+            for (const QString& file : source.entryList(QDir::Files, QDir::Name).mid(0, 16))
+                QFile::link(source.absoluteFilePath(file), root + QLatin1Char('/') + name + QLatin1Char('/') + file);
+        }
+        for (const auto& [from, to] : {std::pair<QString, QString>{QStringLiteral("snowdrop"), QStringLiteral("sunflower")},
+                                       {QStringLiteral("daffodil"), QStringLiteral("iris")}}) {
+            const QString file = QDir(root + QLatin1Char('/') + from).entryList(QDir::Files, QDir::Name).first();
+            QVERIFY(QFile::rename(root + QLatin1Char('/') + from + QLatin1Char('/') + file,
+                                  root + QLatin1Char('/') + to + QLatin1Char('/') + file));
+            planted << to + QLatin1Char('/') + file;
+        }
+        const Run run = cli({QStringLiteral("audit"), root, QStringLiteral("--json"), QStringLiteral("--quiet")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QStringList mislabeled;
+        for (const QJsonValue& value : run.json().value(QStringLiteral("suspects")).toArray()) {
+            const QJsonObject suspect = value.toObject();
+            if (suspect.value(QStringLiteral("reasons")).toArray().contains(QStringLiteral("likely mislabeled"))) {
+                const QFileInfo file(suspect.value(QStringLiteral("file")).toString());
+                mislabeled << file.dir().dirName() + QLatin1Char('/') + file.fileName();
+            }
+        }
+        for (const QString& photo : planted) QVERIFY2(mislabeled.contains(photo), qPrintable(mislabeled.join(", ")));
+        QVERIFY(mislabeled.size() <= 5);  // and not half the set
+    }
+
     void damagedReferenceSetIsRefused()
     {
         EXEMPLAR_REQUIRE_MODEL();

@@ -147,6 +147,7 @@ private Q_SLOTS:
     void failedOverwriteKeepsOldFile_data();
     void failedOverwriteKeepsOldFile();
     void requireSameModel();
+    void projectionAndThresholdRoundTrip();
 
 private:
     QString path(const QString& name) const { return dir_.filePath(name); }
@@ -553,6 +554,48 @@ void TestReferenceSetFile::requireSameModel()
     set.modelSha256 = QString::fromLatin1(embedder.onnxSha256());
     set.head = makeSet(3, embedder.dim() + 1, false).head;
     QVERIFY_THROWS_EXCEPTION(Error, exemplar::requireSameModel(set, embedder));
+}
+
+
+// A whitened head maps 24-d embeddings to 7-d references and carries a rejection threshold: both
+// must survive the file bit for bit, and the answers ("unknown" included) must not change.
+void TestReferenceSetFile::projectionAndThresholdRoundTrip()
+{
+    ReferenceSet original = makeSet(5, 7, true);
+    std::mt19937 rng(3);
+    std::normal_distribution<float> normal;
+    original.head.center = Vector::NullaryExpr(24, [&] { return normal(rng); });
+    original.head.projection = Matrix::NullaryExpr(7, 24, [&] { return normal(rng); });
+    original.head.bias.setZero();  // makeSet's awkward biases (FLT_MAX) would decide every query
+    std::vector<Vector> queries;
+    std::vector<float> best;
+    for (int q = 0; q < 40; ++q) {
+        queries.push_back(Vector::NullaryExpr(24, [&] { return normal(rng); }));
+        best.push_back(original.head.predict(queries.back()).ranked.front().score);
+    }
+    std::nth_element(best.begin(), best.begin() + 20, best.end());
+    original.head.rejectBelow = best[20];  // about half the queries fall below
+    writeReferenceSet(original, path("projected.exref"));
+    const ReferenceSet loaded = readReferenceSet(path("projected.exref"));
+    QCOMPARE(loaded.head.inputDim(), 24);
+    QCOMPARE(loaded.head.dim(), 7);
+    QCOMPARE(bits(loaded.head.projection.data(), loaded.head.projection.size()),
+             bits(original.head.projection.data(), original.head.projection.size()));
+    QCOMPARE(bits(&loaded.head.rejectBelow, 1), bits(&original.head.rejectBelow, 1));
+    int unknown = 0;
+    for (const Vector& query : queries) {
+        const Prediction a = original.head.predict(query);
+        const Prediction b = loaded.head.predict(query);
+        QCOMPARE(b.unknown, a.unknown);
+        QCOMPARE(b.bestClass(), a.bestClass());
+        unknown += a.unknown;
+    }
+    QVERIFY(unknown > 0 && unknown < 40);  // the threshold really splits the queries
+
+    // Without a threshold the file says null and nothing is ever unknown.
+    original.head.rejectBelow = -std::numeric_limits<float>::infinity();
+    writeReferenceSet(original, path("projected.exref"));
+    QVERIFY(std::isinf(readReferenceSet(path("projected.exref")).head.rejectBelow));
 }
 
 QTEST_GUILESS_MAIN(TestReferenceSetFile)

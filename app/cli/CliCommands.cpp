@@ -1,6 +1,7 @@
 #include "CliCommands.h"
 
 #include "CliOptions.h"
+#include "Audit.h"
 #include "Dataset.h"
 #include "Embedder.h"
 #include "EmbeddingCache.h"
@@ -11,6 +12,7 @@
 #include "ImageDecoder.h"
 #include "Metrics.h"
 #include "ReferenceSetFile.h"
+#include "Rejection.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -233,6 +235,10 @@ int runTrain(const QStringList& args)
         {QStringLiteral("holdout"),
          QStringLiteral("Fraction of each class held out for the honest report (0 = train on everything, no report)."),
          QStringLiteral("fraction"), QStringLiteral("0.2")},
+        {QStringLiteral("unknown-rate"),
+         QStringLiteral("Share of known-class photos allowed to be answered \"unknown\" when calibrating the "
+                        "rejection threshold (0 = never answer unknown)."),
+         QStringLiteral("fraction"), QStringLiteral("0.05")},
     });
     parseOrThrow(&parser, QStringLiteral("train"), args);
     const CommonOptions common = commonOptions(parser);
@@ -244,6 +250,7 @@ int runTrain(const QStringList& args)
     if (!isTrainingMethod(options.method))
         throw UsageError{QStringLiteral("--method must be one of %1").arg(trainingMethodNames().join(QStringLiteral(", ")))};
     const double holdout = doubleOption(parser, QStringLiteral("holdout"), 0.0, 0.9);
+    const double unknownRate = doubleOption(parser, QStringLiteral("unknown-rate"), 0.0, 0.5);
 
     const EmbeddedDataset data = embedFolder(root, common);
     std::vector<int> poolRows, heldOutRows;
@@ -259,6 +266,7 @@ int runTrain(const QStringList& args)
         feedback.report(step.evaluation, options.optimizer.budget, QStringLiteral("best %1").arg(step.bestValue, 0, 'f', 4));
     });
     progress.finish();
+    const RejectionCalibration rejection = calibrateRejection(pool, trained.effectiveOptions, unknownRate, &feedback);
 
     ReferenceSet set;
     set.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
@@ -268,10 +276,13 @@ int runTrain(const QStringList& args)
     set.method = options.method;
     set.selection = trained.details;
     set.head = trained.head;
+    set.head.rejectBelow = rejection.threshold;
+    set.selection.insert(QStringLiteral("unknown"), rejection.toJson());
 
     QJsonArray heldOutFiles;
     for (const QString& path : heldOut.paths) heldOutFiles.append(path);
     set.extra = {{QStringLiteral("dataset"), data.root},
+                 {QStringLiteral("audit"), auditPhotos(data.embeddings).toJson(data.embeddings)},
                  {QStringLiteral("training_photos"), pool.size()},
                  {QStringLiteral("held_out_files"), heldOutFiles},
                  {QStringLiteral("skipped"), skippedJson(data.allSkipped())}};
@@ -280,6 +291,12 @@ int runTrain(const QStringList& args)
         metrics = std::make_unique<Metrics>(
             Metrics::compute(heldOut.labels, trained.head.predictClasses(heldOut.vectors), heldOut.classCount()));
         set.evaluation = metrics->toJson(heldOut.classNames);
+        int unknown = 0;
+        for (int i = 0; i < heldOut.size(); ++i)
+            if (set.head.predict(heldOut.vectors.row(i).transpose()).unknown) ++unknown;
+        // The figures above are closed-set (best class always answered); this says how often the
+        // calibrated threshold would have said "unknown" to these photos of known classes.
+        set.evaluation.insert(QStringLiteral("held_out_answered_unknown"), double(unknown) / heldOut.size());
         set.evaluation.insert(QStringLiteral("protocol"),
                               QStringLiteral("held-out photos: %1 of each class (seed %2), never used to choose references")
                                   .arg(holdout).arg(options.optimizer.seed));
@@ -349,14 +366,21 @@ int runClassify(const QStringList& args)
                                       {QStringLiteral("score"), double(score.score)},
                                       {QStringLiteral("reference"), set.head.referenceInfo[size_t(score.referenceIndex)].file}});
         }
-        const QString best = set.head.classNames.value(prediction.bestClass());
+        const QString nearest = set.head.classNames.value(prediction.bestClass());
+        const QString best = prediction.unknown ? QStringLiteral("unknown") : nearest;
         results.append(QJsonObject{{QStringLiteral("file"), path},
                                    {QStringLiteral("class"), best},
+                                   {QStringLiteral("unknown"), prediction.unknown},
+                                   {QStringLiteral("nearest_class"), nearest},
                                    {QStringLiteral("score"), prediction.ranked.empty() ? 0.0 : double(prediction.ranked[0].score)},
                                    {QStringLiteral("margin"), double(prediction.margin)},
                                    {QStringLiteral("top"), ranked}});
         if (!common.json) {
-            std::printf("%s: %s (margin %.3f)\n", qPrintable(path), qPrintable(best), double(prediction.margin));
+            if (prediction.unknown)
+                std::printf("%s: unknown (nearest class %s scores below the set's threshold %.3f)\n", qPrintable(path),
+                            qPrintable(nearest), double(set.head.rejectBelow));
+            else
+                std::printf("%s: %s (margin %.3f)\n", qPrintable(path), qPrintable(best), double(prediction.margin));
             for (int i = 0; i < ranked.size(); ++i) {
                 const QJsonObject r = ranked[i].toObject();
                 std::printf("  %d. %-28s %.4f  nearest reference: %s\n", i + 1,
@@ -427,6 +451,40 @@ int runEval(const QStringList& args)
                     100 * m.accuracyMean, 100 * m.accuracyStd, 100 * m.weightedF1Mean, 100 * m.weightedF1Std,
                     m.referencesPerClass, m.seconds);
     for (const QString& warning : report.warnings) std::printf("warning: %s\n", qPrintable(warning));
+    return 0;
+}
+
+int runAudit(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("List suspect photos of DATASET: likely mislabeled, outliers of their class, and near-duplicates "
+                       "filed under two classes. Nothing is changed: look at them and decide."));
+    parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
+    addCommonOptions(&parser);
+    parser.addOption({QStringLiteral("duplicate-cosine"),
+                      QStringLiteral("Cosine above which photos of two classes count as duplicates."),
+                      QStringLiteral("x"), QStringLiteral("0.95")});
+    parseOrThrow(&parser, QStringLiteral("audit"), args);
+    const CommonOptions common = commonOptions(parser);
+    const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
+    AuditOptions options;
+    options.duplicateCosine = doubleOption(parser, QStringLiteral("duplicate-cosine"), 0.0, 1.0);
+
+    const EmbeddedDataset data = embedFolder(root, common);
+    const AuditReport report = auditPhotos(data.embeddings, options);
+    if (common.json) {
+        QJsonObject json = report.toJson(data.embeddings);
+        json.insert(QStringLiteral("dataset"), data.root);
+        json.insert(QStringLiteral("skipped"), skippedJson(data.allSkipped()));
+        printJson(json);
+        return 0;
+    }
+    std::printf("%s: %d photos, %d suspect\n", qPrintable(data.root), data.embeddings.size(),
+                int(report.suspects.size()));
+    for (const SuspectPhoto& suspect : report.suspects)
+        std::printf("  [%s] %s: %s\n", qPrintable(suspect.reasons.join(QStringLiteral(", "))),
+                    qPrintable(data.embeddings.paths[suspect.row]), qPrintable(suspect.explanation));
     return 0;
 }
 

@@ -10,6 +10,7 @@ int runEmbed(const QStringList& args);
 int runTrain(const QStringList& args);
 int runClassify(const QStringList& args);
 int runEval(const QStringList& args);
+int runAudit(const QStringList& args);
 int runInfo(const QStringList& args);
 
 } // namespace exemplar::cli

@@ -22,6 +22,7 @@ const char* const kUsage =
     "  classify SET.exref PHOTO...   classify photos with a trained reference set\n"
     "  eval DATASET                  compare methods with the honest pool/test protocol\n"
     "  info [SET.exref]              describe a reference set, or the model and cache\n"
+    "  audit DATASET                 list likely mislabeled, outlier and duplicate photos\n"
     "  export-onnx SET.exref OUT.onnx  one ONNX file: the model and the reference set\n"
     "\n"
     "Run 'exemplar-cli COMMAND --help' for a command's options.\n";
@@ -49,6 +50,7 @@ int main(int argc, char** argv)
         {QStringLiteral("classify"), exemplar::cli::runClassify},
         {QStringLiteral("eval"), exemplar::cli::runEval},
         {QStringLiteral("info"), exemplar::cli::runInfo},
+        {QStringLiteral("audit"), exemplar::cli::runAudit},
         {QStringLiteral("export-onnx"), exemplar::cli::runExportOnnx},
     };
     const QString command = args.takeFirst();

@@ -2,6 +2,7 @@
 // temporary dataset, never copied) dropped on the window with real drag-and-drop events, the
 // pipeline run to a trained set, photos dropped to classify, the set exported and re-imported,
 // the project saved and reopened, embedding canceled midway, and every view grabbed to PNG.
+#include "GuiTestSupport.h"
 #include "TestSupport.h"
 
 #include "ReferenceSetFile.h"
@@ -17,6 +18,7 @@
 #include "views/HistogramView.h"
 #include "views/OptimizationView.h"
 #include "views/PhotoGridView.h"
+#include "views/SuspectsView.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "window/AppTheme.h"
 #include "window/MainWindow.h"
@@ -38,31 +40,16 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTreeWidget>
+#include <QComboBox>
+#include <QJsonArray>
 #include <QtTest>
+#include <cmath>
 #include <memory>
 
 using namespace exemplar;
 using namespace exemplar::ui;
 
-namespace {
-
-// What a file manager does: drag enter, then drop, with file URLs, onto TARGET.
-bool dropPaths(QWidget* target, const QStringList& paths)
-{
-    QMimeData mime;
-    QList<QUrl> urls;
-    for (const QString& path : paths) urls << QUrl::fromLocalFile(path);
-    mime.setUrls(urls);
-    const QPoint at = target->rect().center();
-    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &enter);
-    if (!enter.isAccepted()) return false;
-    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(target, &drop);
-    return drop.isAccepted();
-}
-
-} // namespace
+using exemplar::test::dropPaths;
 
 class TestGui : public QObject {
     Q_OBJECT
@@ -80,14 +67,10 @@ class TestGui : public QObject {
                         bool keepOneOut)
     {
         for (const QString& name : classes) {
-            const QDir source(test::sharedDataSet(setName) + QLatin1Char('/') + name);
-            const QStringList files = source.entryList(QDir::Files, QDir::Name);
-            const QString target = root + QLatin1Char('/') + name;
-            QDir().mkpath(target);
-            for (const QString& file : files.mid(0, perClass))
-                QFile::link(source.absoluteFilePath(file), target + QLatin1Char('/') + file);
+            const QString source = test::sharedDataSet(setName) + QLatin1Char('/') + name;
+            test::linkInto(test::sharedPhotos(source, 0, perClass), root + QLatin1Char('/') + name);
             if (keepOneOut) {
-                heldOutPhotos_ << source.absoluteFilePath(files.value(perClass));
+                heldOutPhotos_ << test::sharedPhotos(source, perClass, 1);
                 heldOutClasses_ << name;
             }
         }
@@ -96,25 +79,14 @@ class TestGui : public QObject {
 
     ProjectController* controller() const { return window_->controller(); }
 
-    // Waits for the worker to go idle (jobs queue further jobs, so idle must last a moment).
-    bool waitIdle(int timeoutMs)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        int idleFor = 0;
-        while (timer.elapsed() < timeoutMs) {
-            QTest::qWait(50);
-            idleFor = controller()->isBusy() ? 0 : idleFor + 50;
-            if (idleFor >= 300) return true;
-        }
-        return false;
-    }
+    bool waitIdle(int timeoutMs) { return test::waitIdle(controller(), timeoutMs); }
 
     void grab(QWidget* widget, const QString& name)
     {
         const QString dir = qEnvironmentVariable("EXEMPLAR_SCREENSHOT_DIR", QDir::tempPath() + QStringLiteral("/exemplar-shots"));
         QDir().mkpath(dir);
-        controller()->thumbnails()->waitForIdle();
+        const auto* window = qobject_cast<MainWindow*>(widget);
+        (window ? window->controller() : controller())->thumbnails()->waitForIdle();
         QTest::qWait(150);  // thumbnails arrive through the event loop
         const QPixmap pixmap = widget->grab();
         QVERIFY(!pixmap.isNull());
@@ -278,6 +250,46 @@ private Q_SLOTS:
         QCOMPARE(controller()->activeReferenceSetSource(), QFileInfo(exportedSet_).absoluteFilePath());
     }
 
+    // "Unknown" is the reference set's own calibrated threshold, kept in its file: an imported set
+    // answers with the threshold it was trained with, not with a setting of this project.
+    void unknownComesFromTheReferenceSet()
+    {
+        const ReferenceSet trained = controller()->training()->set;
+        QVERIFY2(std::isfinite(trained.head.rejectBelow), "training did not calibrate the \"unknown\" threshold");
+        QVERIFY(trained.selection.contains(QStringLiteral("rejection")));
+        QCOMPARE(readReferenceSet(exportedSet_).head.rejectBelow, trained.head.rejectBelow);
+
+        auto classifyWith = [this](const ReferenceSet& set, const QString& name, const QString& photo) {
+            const QString path = work_.filePath(name);
+            writeReferenceSet(set, path);
+            controller()->importReferenceSet(path);
+            if (!waitIdle(30000)) return Prediction();
+            controller()->classifyPhotos({photo});
+            if (!waitIdle(60000) || controller()->classifications().empty()) return Prediction();
+            return controller()->classifications().front().prediction;
+        };
+        ReferenceSet strict = trained;
+        strict.head.rejectBelow = 2.0f;  // above any cosine: everything is unknown
+        QVERIFY(classifyWith(strict, QStringLiteral("strict.exref"), heldOutPhotos_.first()).unknown);
+        const auto verdict = window_->classifyView()->resultList()->findChildren<QLabel*>(QStringLiteral("verdict"));
+        QVERIFY(!verdict.isEmpty() && verdict.first()->text().contains(QStringLiteral("unknown")));
+        ReferenceSet never = trained;
+        never.head.rejectBelow = -std::numeric_limits<float>::infinity();
+        QVERIFY(!classifyWith(never, QStringLiteral("never.exref"), heldOutPhotos_.first()).unknown);
+
+        // With the calibrated threshold, a photo of the known classes is answered, a car is not.
+        if (!test::hasSharedDataSet(QStringLiteral("cars24"))) QSKIP("shared photo set absent: cars24");
+        const QString car = test::sharedPhotos(test::sharedDataSet(QStringLiteral("cars24/015_Audi_R8_Coupe_2012")), 0, 1).value(0);
+        const Prediction known = classifyWith(trained, QStringLiteral("calibrated.exref"), heldOutPhotos_.first());
+        QVERIFY(!known.unknown);
+        controller()->classifyPhotos({car});
+        QVERIFY(waitIdle(60000));
+        QVERIFY2(controller()->classifications().front().prediction.unknown,
+                 qPrintable(QStringLiteral("a car scored %1, threshold %2")
+                                .arg(controller()->classifications().front().prediction.ranked.front().score)
+                                .arg(trained.head.rejectBelow)));
+    }
+
     void exportEveryPlot()
     {
         QTemporaryDir dir;
@@ -333,6 +345,94 @@ private Q_SLOTS:
         QCOMPARE(reopened.controller()->classifications().size(), controller()->classifications().size());
         QVERIFY(reopened.controller()->activeReferenceSet());
         QVERIFY(!reopened.controller()->isModified());
+    }
+
+    // The selector offers every core method, defaults to the article's, and "auto" shows the
+    // cross-validated candidates it chose from.
+    void everyMethodIsOffered()
+    {
+        QComboBox* box = window_->optimizationView()->methodBox();
+        QStringList offered;
+        for (int i = 0; i < box->count(); ++i) offered << box->itemData(i).toString();
+        QStringList expected = trainingMethodNames();
+        QCOMPARE(QSet<QString>(offered.begin(), offered.end()), QSet<QString>(expected.begin(), expected.end()));
+        QCOMPARE(ProjectSettings().method, QStringLiteral("seed"));
+        QVERIFY(box->itemText(box->findData(QStringLiteral("auto"))).contains(QStringLiteral("recommended")));
+        QVERIFY(!window_->optimizationView()->autoCandidates()->isVisibleTo(window_.get()));
+
+        box->setCurrentIndex(box->findData(QStringLiteral("auto")));
+        QCOMPARE(controller()->settings().method, QStringLiteral("auto"));
+        ProjectSettings settings = controller()->settings();
+        settings.budget = 10;
+        controller()->setSettings(settings);
+        controller()->startTraining();
+        QVERIFY(waitIdle(180000));
+        const QJsonObject choice = controller()->training()->set.selection.value(QStringLiteral("auto")).toObject();
+        const int candidates = int(choice.value(QStringLiteral("candidates")).toArray().size());
+        QVERIFY(candidates >= 4);
+        QTableWidget* table = window_->optimizationView()->autoCandidates();
+        QVERIFY(table->isVisibleTo(window_.get()));
+        QCOMPARE(table->rowCount(), candidates);
+        int chosenRows = 0;
+        for (int row = 0; row < table->rowCount(); ++row) chosenRows += table->item(row, 0)->text().contains(QStringLiteral("chosen"));
+        QCOMPARE(chosenRows, 1);
+        QVERIFY(std::isfinite(controller()->training()->set.head.rejectBelow));  // calibrated on auto's choice
+        box->setCurrentIndex(box->findData(QStringLiteral("seed")));
+    }
+
+    // A few sunflowers filed under snowdrop are what the audit exists for: they are flagged as
+    // likely mislabeled (resembling sunflower) in the grid, the suspects list and the graph.
+    void plantedMislabelsAreSuspect()
+    {
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        const QString root = work_.filePath(QStringLiteral("planted"));
+        const QString flowers = test::sharedDataSet(QStringLiteral("flowers17"));
+        for (const QString& name : {QStringLiteral("snowdrop"), QStringLiteral("sunflower"), QStringLiteral("daisy")})
+            test::linkInto(test::sharedPhotos(flowers + QLatin1Char('/') + name, 0, 12), root + QLatin1Char('/') + name);
+        // Sunflowers not in the sunflower folder: mislabels, not duplicates.
+        const QStringList planted = test::linkInto(test::sharedPhotos(flowers + QStringLiteral("/sunflower"), 40, 3),
+                                                   root + QStringLiteral("/snowdrop"));
+        QCOMPARE(planted.size(), 3);
+
+        MainWindow audited;
+        audited.resize(1280, 800);
+        audited.show();
+        QVERIFY(dropPaths(&audited, {root}));
+        QVERIFY(test::waitIdle(audited.controller(), 180000));
+        ProjectController* c = audited.controller();
+        QVERIFY(c->audit());
+        const int sunflower = c->embeddings().classNames.indexOf(QStringLiteral("sunflower"));
+        int flagged = 0;
+        for (const QString& path : planted) {
+            const SuspectPhoto* suspect = c->suspectOfRow(c->rowOfPath(path));
+            if (!suspect) continue;
+            flagged += suspect->reasons.contains(QStringLiteral("likely mislabeled")) && suspect->likelyClass == sunflower;
+        }
+        QVERIFY2(flagged >= 2, qPrintable(QStringLiteral("%1 of 3 planted sunflowers flagged").arg(flagged)));
+        // No more than a few of the 36 genuine photos are flagged along with them.
+        QVERIFY2(c->audit()->suspects.size() <= size_t(3 + 4), qPrintable(QString::number(c->audit()->suspects.size())));
+
+        // The grid of snowdrop shows the badge and the explanation.
+        c->selectPhoto(planted.first());
+        PhotoGridView* grid = audited.photoGrid();
+        QVERIFY(grid->suspectCount() >= flagged);
+        const SuspectPhoto* first = c->suspectOfRow(c->rowOfPath(planted.first()));
+        if (first) {
+            QVERIFY(grid->currentItem());
+            QVERIFY(grid->currentItem()->toolTip().contains(first->explanation));
+            QVERIFY(grid->currentItem()->text().contains(QStringLiteral("suspect")));
+        }
+        // The suspects list names them, and clicking one selects it.
+        SuspectsView* list = audited.suspectsList();
+        QCOMPARE(list->topLevelItemCount(), int(c->audit()->suspects.size()));
+        list->setCurrentItem(list->topLevelItem(0));
+        QCOMPARE(c->rowOfPath(c->selectedPhoto()), c->audit()->suspects.front().row);
+        // The graph rings them.
+        QCOMPARE(audited.graphView()->suspectNodeCount(), int(c->audit()->suspects.size()));
+        audited.tabs()->setCurrentIndex(0);
+        grab(&audited, QStringLiteral("10-suspects"));
+        audited.tabs()->setCurrentIndex(2);
+        grab(&audited, QStringLiteral("10-suspects-graph"));
     }
 
     void cancelMidEmbedding()

@@ -43,6 +43,15 @@ Eigen::VectorXd leadingAxis(const Eigen::MatrixXd& X, const Eigen::VectorXd* ort
 
 } // namespace
 
+std::vector<int> evenSample(int n, int limit)
+{
+    std::vector<int> rows;
+    const int m = std::min(n, limit);
+    rows.reserve(size_t(m));
+    for (int k = 0; k < m; ++k) rows.push_back(int(qint64(k) * n / m));  // evenly spaced, ascending
+    return rows;
+}
+
 Eigen::MatrixX2d classicalMds(const Matrix& vectors)
 {
     Eigen::MatrixX2d layout(vectors.rows(), 2);
@@ -65,20 +74,24 @@ SimilarityAnalysis analyzeSimilarity(const EmbeddingSet& set, Feedback* feedback
     const QString what = QCoreApplication::translate("SimilarityAnalysis", "similarity of every photo pair");
     const bool keepFull = n <= kFullSimilarityLimit;
     if (keepFull) analysis.similarity.resize(n, n);
+    analysis.graphRows = evenSample(n, kGraphNodeLimit);
+    const int m = int(analysis.graphRows.size());
+    Matrix drawn(m, set.dim());
+    for (int k = 0; k < m; ++k) drawn.row(k) = set.vectors.row(analysis.graphRows[size_t(k)]);
 
+    // Pairs of drawn photos, in row blocks: the full S (small projects) or only its strongest edges.
     const int block = 256;
-    const qint64 steps = (n + block - 1) / block + 3;
-    for (int start = 0, step = 0; start < n; start += block, ++step) {
+    const qint64 steps = (m + block - 1) / block + 3;
+    for (int start = 0, step = 0; start < m; start += block, ++step) {
         throwIfCanceled(feedback);
         reportProgress(feedback, step, steps, what);
-        const int rows = std::min(block, n - start);
-        const Matrix part = set.vectors.middleRows(start, rows) * set.vectors.transpose();  // rows × N
-        if (keepFull) analysis.similarity.middleRows(start, rows) = part;
+        const int rows = std::min(block, m - start);
+        const Matrix part = drawn.middleRows(start, rows) * drawn.transpose();  // rows × m
+        if (keepFull) analysis.similarity.middleRows(start, rows) = part;  // m == n here
         for (int r = 0; r < rows; ++r) {
-            const int i = start + r;
-            for (int j = i + 1; j < n; ++j) {
-                analysis.edges.push_back({i, j, part(r, j)});
-            }
+            const int k = start + r;
+            for (int j = k + 1; j < m; ++j)
+                analysis.edges.push_back({analysis.graphRows[size_t(k)], analysis.graphRows[size_t(j)], part(r, j)});
             if (analysis.edges.size() > 2 * SimilarityAnalysis::kMaxEdges)
                 trimEdges(&analysis.edges, SimilarityAnalysis::kMaxEdges);
         }
@@ -89,6 +102,7 @@ SimilarityAnalysis analyzeSimilarity(const EmbeddingSet& set, Feedback* feedback
 
     reportProgress(feedback, steps - 3, steps, QCoreApplication::translate("SimilarityAnalysis", "similarity histogram"));
     analysis.crossClass = crossClassHistogram(set, {}, feedback);
+    analysis.classMeans = classMeanSimilarity(set, {});
     reportProgress(feedback, steps - 2, steps, QCoreApplication::translate("SimilarityAnalysis", "eigenvector centrality"));
     analysis.centrality = centralityScores(set.vectors, set.labels, set.classCount(), CentralityScope::WholeGraph);
     throwIfCanceled(feedback);
@@ -100,18 +114,15 @@ SimilarityAnalysis analyzeSimilarity(const EmbeddingSet& set, Feedback* feedback
     return analysis;
 }
 
-namespace {
-EmbeddingSet rowsOf(const EmbeddingSet& set, const std::vector<int>& rows)
-{
-    if (rows.empty()) return set;
-    return set.subset(rows);
-}
-} // namespace
-
 Histogram crossClassHistogram(const EmbeddingSet& set, const std::vector<int>& rows, const Feedback* feedback)
 {
-    const EmbeddingSet part = rowsOf(set, rows);
-    const SimilarityHistogram counted = similarityHistogram(part.vectors, part.labels, {}, feedback);
+    // All rows: SET itself (never a copy: it can hold hundreds of megabytes).
+    const SimilarityHistogram counted = rows.empty()
+                                            ? similarityHistogram(set.vectors, set.labels, {}, feedback)
+                                            : [&] {
+                                                  const EmbeddingSet part = set.subset(rows);
+                                                  return similarityHistogram(part.vectors, part.labels, {}, feedback);
+                                              }();
     Histogram histogram;
     histogram.lo = counted.low;
     histogram.hi = counted.high;
@@ -125,7 +136,8 @@ Histogram crossClassHistogram(const EmbeddingSet& set, const std::vector<int>& r
 
 Matrix classMeanSimilarity(const EmbeddingSet& set, const std::vector<int>& rows)
 {
-    const EmbeddingSet part = rowsOf(set, rows);
+    if (rows.empty()) return exemplar::classMeanSimilarity(set.vectors, set.labels, set.classCount());
+    const EmbeddingSet part = set.subset(rows);
     return exemplar::classMeanSimilarity(part.vectors, part.labels, set.classCount());
 }
 

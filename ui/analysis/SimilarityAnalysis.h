@@ -18,6 +18,10 @@ namespace exemplar::ui {
 // Photo-level heatmaps need S whole; above this many photos the heatmap starts at class means and
 // drills down into one class pair at a time.
 constexpr int kFullSimilarityLimit = 2000;
+// The graph draws at most this many photos (an evenly spaced sample of the class-ordered rows,
+// so each class keeps its share): its edges need all pairs of the drawn photos, O(n²·d), and
+// tens of thousands of nodes are neither fast to draw nor readable.
+constexpr int kGraphNodeLimit = 3000;
 
 // Cross-class similarity counts as the views plot them (a density over the cosine).
 struct Histogram {
@@ -45,14 +49,21 @@ struct SimilarityAnalysis {
     Vector centrality;                    // whole graph: the article's, sizes the graph's nodes
     Vector classCentrality;               // within each class block: spots outliers and mislabels
     Eigen::MatrixX2d layout;              // classical MDS of S (2 leading principal axes of A)
-    std::vector<SimilarityEdge> edges;    // strongest pairs (at most kMaxEdges), best first
+    std::vector<int> graphRows;           // the photos the graph draws: all, or a sample (ascending)
+    std::vector<SimilarityEdge> edges;    // strongest pairs among graphRows (at most kMaxEdges), best first
     Histogram crossClass;                 // similarities of photo pairs from different classes
+    Matrix classMeans;                    // classes × classes mean cosine (classMeanSimilarity)
 
     bool hasFullSimilarity() const { return size > 0 && similarity.rows() == size; }
+    bool graphIsSampled() const { return int(graphRows.size()) < size; }
     static constexpr size_t kMaxEdges = 30000;
 };
 
 SimilarityAnalysis analyzeSimilarity(const EmbeddingSet& set, Feedback* feedback);
+
+// LIMIT indices of 0…N−1 (all when N <= LIMIT), evenly spaced and ascending: a sample of a
+// class-ordered set keeps each class's share (the graph and heatmap drill-downs of huge projects).
+std::vector<int> evenSample(int n, int limit);
 
 // Cross-class histogram over the photos ROWS only (e.g. the kept references; all when empty).
 Histogram crossClassHistogram(const EmbeddingSet& set, const std::vector<int>& rows,

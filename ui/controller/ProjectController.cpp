@@ -1,12 +1,15 @@
 #include "controller/ProjectController.h"
 
+#include "Audit.h"
 #include "Embedder.h"
 #include "EmbeddingCache.h"
 #include "Error.h"
 #include "HonestEvaluation.h"
 #include "ImageDecoder.h"
 #include "ModelSpec.h"
+#include "Rejection.h"
 #include "controller/TaskRunner.h"
+#include "export/ResultExport.h"
 #include "project/ProjectFile.h"
 #include "thumbnails/ThumbnailCache.h"
 
@@ -16,6 +19,8 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QMetaObject>
+#include <cmath>
+#include <limits>
 
 namespace exemplar::ui {
 
@@ -37,6 +42,9 @@ struct WorkerModel {
 };
 
 namespace {
+
+// The "folder" of a class of loaded embeddings (see loadEmbeddings): a name, not a path.
+const QString kLoadedEmbeddingsPrefix = QStringLiteral("embeddings:");
 
 QJsonArray skippedJson(const std::vector<SkippedFile>& skipped)
 {
@@ -91,10 +99,36 @@ void completeOutcome(TrainingOutcome* outcome, const EmbeddingSet& data)
     if (!outcome->keptRows.empty()) outcome->keptCrossClass = crossClassHistogram(data, outcome->keptRows);
 }
 
+// Calibrates the "unknown" threshold of SET's head on the training photos (cross-validation of the
+// method that was actually trained, see Rejection.h) and records how; returns a note for the user.
+// A stopped optimization or a stop during calibration leaves the head without a threshold.
+QString calibrateUnknown(const EmbeddingSet& pool, const TrainingResult& trained, double knownRejectRate,
+                         Feedback* feedback, ReferenceSet* set)
+{
+    set->head.rejectBelow = -std::numeric_limits<float>::infinity();
+    if (knownRejectRate <= 0) return ProjectController::tr("\"unknown\" is off (known-reject rate 0)");
+    if (trained.canceled) return ProjectController::tr("\"unknown\" not calibrated: training was stopped");
+    RejectionCalibration calibration;
+    try {
+        reportProgress(feedback, 0, 1, ProjectController::tr("calibrating \"unknown\""));
+        calibration = calibrateRejection(pool, trained.effectiveOptions, knownRejectRate, feedback);
+    } catch (const OperationCanceled&) {
+        return ProjectController::tr("\"unknown\" not calibrated: stopped");
+    }
+    set->selection.insert(QStringLiteral("rejection"), calibration.toJson());
+    if (!std::isfinite(calibration.threshold))
+        return ProjectController::tr("\"unknown\" not calibrated: too few training photos");
+    set->head.rejectBelow = calibration.threshold;
+    return ProjectController::tr("\"unknown\" below score %1: rejects %2% of known training photos in cross-validation")
+        .arg(calibration.threshold, 0, 'f', 3)
+        .arg(100 * calibration.knownRejectRate, 0, 'f', 1);
+}
+
 } // namespace
 
 ProjectController::ProjectController(QObject* parent)
-    : QObject(parent), model_(std::make_shared<WorkerModel>()), thumbnails_(new ThumbnailCache(this)),
+    : QObject(parent), embeddings_(std::make_shared<const EmbeddingSet>()), model_(std::make_shared<WorkerModel>()),
+      thumbnails_(new ThumbnailCache(this)),
       runner_(new TaskRunner(this))
 {
     qRegisterMetaType<exemplar::OptimizerStep>();
@@ -127,19 +161,55 @@ QString ProjectController::modelSpecPath() const
 
 QStringList ProjectController::methodNames() const { return trainingMethodNames(); }
 
-int ProjectController::rowOfPath(const QString& path) const { return embeddings_.paths.indexOf(path); }
+QString ProjectController::methodDescription(const QString& method)
+{
+    static const QHash<QString, QString> descriptions{
+        {QStringLiteral("seed"), tr("the article's: keep the least central photos of each class, counts chosen by the optimizer")},
+        {QStringLiteral("auto"), tr("recommended: picks the best method by cross-validation inside the training photos")},
+        {QStringLiteral("all"), tr("1-NN over every training photo (the article's baseline)")},
+        {QStringLiteral("centroid"), tr("nearest class mean")},
+        {QStringLiteral("linear"), tr("logistic regression; its class weight vectors are the references")},
+        {QStringLiteral("whitened-all"), tr("1-NN over every training photo after PCA whitening")},
+        {QStringLiteral("whitened-centroid"), tr("nearest class mean after PCA whitening")},
+        {QStringLiteral("whitened-linear"), tr("logistic regression after PCA whitening")},
+    };
+    return descriptions.value(method);
+}
+
+QString ProjectController::unknownRule(const ReferenceHead& head)
+{
+    return std::isfinite(head.rejectBelow)
+               ? tr("\"unknown\" below score %1 (calibrated on its training photos)").arg(head.rejectBelow, 0, 'f', 3)
+               : tr("never \"unknown\" (no calibrated threshold)");
+}
+
+int ProjectController::rowOfPath(const QString& path) const { return rowOfPath_.value(path, -1); }
 
 QString ProjectController::pathOfContentHash(const QString& hash) const
 {
-    const int row = embeddings_.contentHashes.indexOf(hash);
-    return row >= 0 ? embeddings_.paths[row] : QString();
+    const int row = embeddings_->contentHashes.indexOf(hash);
+    return row >= 0 ? embeddings_->paths[row] : QString();
 }
 
 int ProjectController::classSourceOfRow(int row) const
 {
-    if (row < 0 || row >= embeddings_.size()) return -1;
-    const int label = embeddings_.labels[size_t(row)];
+    if (row < 0 || row >= embeddings_->size()) return -1;
+    const int label = embeddings_->labels[size_t(row)];
     return sources_.indexOfFolder(dataset_.classFolders.value(label));
+}
+
+const SuspectPhoto* ProjectController::suspectOfRow(int row) const
+{
+    const auto it = suspectOfRow_.constFind(row);
+    return it == suspectOfRow_.cend() ? nullptr : &audit_->suspects[size_t(*it)];
+}
+
+void ProjectController::setEmbeddings(std::shared_ptr<const EmbeddingSet> set)
+{
+    embeddings_ = std::move(set);
+    rowOfPath_.clear();
+    rowOfPath_.reserve(embeddings_->size());
+    for (int i = 0; i < embeddings_->size(); ++i) rowOfPath_.insert(embeddings_->paths[i], i);
 }
 
 // ---------------------------------------------------------------- dataset
@@ -148,6 +218,9 @@ void ProjectController::addFolders(const QStringList& paths)
 {
     std::vector<SkippedFile> rejected;
     const QStringList folders = expandToClassFolders(paths, &rejected);
+    // Loaded embeddings have no folders to rescan: photo folders start a project of their own.
+    if (!sources_.classes.empty() && sources_.classes.front().folder.startsWith(kLoadedEmbeddingsPrefix) && !folders.isEmpty())
+        sources_ = DatasetSources();
     int added = 0;
     for (const QString& folder : folders) {
         if (sources_.indexOfFolder(folder) >= 0) continue;  // already in the project
@@ -199,7 +272,11 @@ void ProjectController::renameClass(int sourceIndex, const QString& name)
     const int c = dataset_.classFolders.indexOf(sources_.classes[size_t(sourceIndex)].folder);
     if (c >= 0) {
         dataset_.classNames[c] = trimmed;
-        if (c < embeddings_.classNames.size()) embeddings_.classNames[c] = trimmed;
+        if (c < embeddings_->classNames.size()) {
+            auto renamed = std::make_shared<EmbeddingSet>(*embeddings_);  // jobs may still read the old one
+            renamed->classNames[c] = trimmed;
+            embeddings_ = std::move(renamed);
+        }
     }
     setModified(true);
     Q_EMIT sourcesChanged();
@@ -258,6 +335,8 @@ void ProjectController::datasetSourcesEdited()
 void ProjectController::invalidateResults()
 {
     analysis_.reset();
+    audit_.reset();
+    suspectOfRow_.clear();
     training_.reset();
     comparison_.reset();
     Q_EMIT analysisChanged();
@@ -273,7 +352,8 @@ void ProjectController::rescanAndEmbed(std::function<void()> afterEmbedding)
     excludedPhotos_.clear();
     dataset_ = assembleDataset(sources_, &excludedPhotos_);
     skipped_ = dataset_.skipped;
-    embeddings_ = EmbeddingSet();
+    warnings_ = dataset_.warnings;
+    setEmbeddings(std::make_shared<const EmbeddingSet>());
     invalidateResults();
     Q_EMIT datasetChanged();
     Q_EMIT embeddingsChanged();
@@ -288,15 +368,17 @@ void ProjectController::rescanAndEmbed(std::function<void()> afterEmbedding)
         Embedder& embedder = model->load(specPath);
         const EmbeddingCache cache(embedder.identity(), embedder.dim());
         auto report = std::make_shared<EmbedReport>();
-        auto set = std::make_shared<EmbeddingSet>(embedDataset(dataset, embedder, &cache, &feedback, report.get()));
+        auto set = std::make_shared<const EmbeddingSet>(embedDataset(dataset, embedder, &cache, &feedback, report.get()));
         return [this, set, report, generation, afterEmbedding] {
             if (generation != generation_) return;
-            embeddings_ = std::move(*set);
+            setEmbeddings(set);
             skipped_.insert(skipped_.end(), report->skipped.begin(), report->skipped.end());
+            warnings_ << report->warnings;
+            for (const QString& warning : report->warnings) Q_EMIT statusMessage(warning);
             Q_EMIT datasetChanged();
             Q_EMIT embeddingsChanged();
             Q_EMIT statusMessage(tr("%1 photos embedded (%2 computed, %3 from the cache), %4 files skipped")
-                                     .arg(embeddings_.size()).arg(report->computed).arg(report->fromCache)
+                                     .arg(embeddings_->size()).arg(report->computed).arg(report->fromCache)
                                      .arg(skipped_.size()));
             runAnalysis(afterEmbedding);
         };
@@ -305,14 +387,22 @@ void ProjectController::rescanAndEmbed(std::function<void()> afterEmbedding)
 
 void ProjectController::runAnalysis(std::function<void()> afterAnalysis)
 {
-    if (embeddings_.size() == 0) return;
+    if (embeddings_->size() == 0) return;
     const quint64 generation = generation_;
-    auto set = std::make_shared<const EmbeddingSet>(embeddings_);
+    auto set = embeddings_;
     runner_->run(tr("Analysing similarity"), [this, set, generation, afterAnalysis](Feedback& feedback) -> TaskRunner::Finisher {
         auto analysis = std::make_shared<const SimilarityAnalysis>(analyzeSimilarity(*set, &feedback));
-        return [this, analysis, generation, afterAnalysis] {
+        // The audit is cheap next to the analysis and answers "which photos should I look at?".
+        auto audit = std::make_shared<const AuditReport>(auditPhotos(*set, AuditOptions(), &feedback));
+        auto suspectOfRow = std::make_shared<QHash<int, int>>();
+        for (size_t i = 0; i < audit->suspects.size(); ++i) suspectOfRow->insert(audit->suspects[i].row, int(i));
+        return [this, analysis, audit, suspectOfRow, generation, afterAnalysis] {
             if (generation != generation_) return;
             analysis_ = analysis;
+            audit_ = audit;
+            suspectOfRow_ = std::move(*suspectOfRow);
+            if (!audit_->suspects.empty())
+                Q_EMIT statusMessage(tr("%n suspect photo(s): see "Suspect photos" in the Classes dock", nullptr, int(audit_->suspects.size())));
             Q_EMIT analysisChanged();
             if (afterAnalysis) afterAnalysis();
         };
@@ -320,6 +410,33 @@ void ProjectController::runAnalysis(std::function<void()> afterAnalysis)
 }
 
 void ProjectController::embedPhotos() { rescanAndEmbed(); }
+
+void ProjectController::loadEmbeddings(std::shared_ptr<const EmbeddingSet> embeddings)
+{
+    const EmbeddingSet& set = *embeddings;
+    ++generation_;
+    runner_->cancelAll();
+    sources_ = DatasetSources();
+    dataset_ = Dataset();
+    for (int c = 0; c < set.classCount(); ++c) {
+        // Class folders are the classes' identities; these name no real folder.
+        const QString folder = kLoadedEmbeddingsPrefix + set.classNames[c];
+        sources_.classes.push_back({folder, set.classNames[c], false});
+        dataset_.classNames << set.classNames[c];
+        dataset_.classFolders << folder;
+    }
+    for (int i = 0; i < set.size(); ++i) dataset_.photos.push_back(Photo{set.paths[i], set.labels[size_t(i)]});
+    excludedPhotos_.clear();
+    skipped_.clear();
+    warnings_.clear();
+    invalidateResults();
+    setEmbeddings(std::move(embeddings));
+    setModified(true);
+    Q_EMIT sourcesChanged();
+    Q_EMIT datasetChanged();
+    Q_EMIT embeddingsChanged();
+    runAnalysis();
+}
 
 // ---------------------------------------------------------------- training & evaluation
 
@@ -351,7 +468,7 @@ std::vector<int> ProjectController::pinnedCountsForEmbeddings() const
 
 void ProjectController::startTraining()
 {
-    if (embeddings_.size() == 0) {
+    if (embeddings_->size() == 0) {
         Q_EMIT errorOccurred(tr("Train"), tr("There are no embedded photos yet: add class folders first."));
         return;
     }
@@ -363,8 +480,9 @@ void ProjectController::startTraining()
     options.centralityScope = settings_.centralityScope;
     options.pinnedCounts = pinnedCountsForEmbeddings();
     const double holdout = settings_.holdoutFraction;
+    const double knownRejectRate = settings_.knownRejectRate;
     const quint64 generation = generation_;
-    auto data = std::make_shared<const EmbeddingSet>(embeddings_);
+    auto data = embeddings_;
     auto skipped = std::make_shared<const std::vector<SkippedFile>>(skipped_);
     const QString specPath = modelSpecPath();
     auto model = model_;
@@ -394,6 +512,7 @@ void ProjectController::startTraining()
         set.method = options.method;
         set.selection = trained.details;
         set.head = trained.head;
+        outcome->rejectionNote = calibrateUnknown(pool, trained, knownRejectRate, &feedback, &set);
         QJsonArray heldOutFiles;
         for (int row : outcome->heldOutRows) heldOutFiles.append(data->paths[row]);
         set.extra = {{QStringLiteral("project"), projectName},
@@ -426,7 +545,7 @@ void ProjectController::startTraining()
 
 void ProjectController::compareMethods()
 {
-    if (embeddings_.size() == 0) {
+    if (embeddings_->size() == 0) {
         Q_EMIT errorOccurred(tr("Compare methods"), tr("There are no embedded photos yet: add class folders first."));
         return;
     }
@@ -434,12 +553,11 @@ void ProjectController::compareMethods()
     options.pool = settings_.comparisonPool;
     options.repeats = settings_.comparisonRepeats;
     options.seed = settings_.seed;
-    // options.methods: the core's default list (the baselines, the article's method and the
-    // accuracy methods), which its owner keeps current.
+    options.methods = settings_.comparisonMethods.isEmpty() ? trainingMethodNames() : settings_.comparisonMethods;
     options.training.optimizer.strategy = settings_.strategy;
     options.training.optimizer.budget = settings_.budget;
     options.training.centralityScope = settings_.centralityScope;
-    auto data = std::make_shared<const EmbeddingSet>(embeddings_);
+    auto data = embeddings_;
     const quint64 generation = generation_;
     runner_->run(tr("Comparing methods"), [=](Feedback& feedback) -> TaskRunner::Finisher {
         const EvaluationReport report = evaluateHonestly(*data, options, &feedback);
@@ -477,7 +595,6 @@ void ProjectController::classifyPhotos(const QStringList& paths)
     auto set = activeSet_;
     const QString specPath = modelSpecPath();
     auto model = model_;
-    const double threshold = settings_.unknownThreshold;
     runner_->run(tr("Classifying"), [=](Feedback& feedback) -> TaskRunner::Finisher {
         Embedder& embedder = model->load(specPath);
         requireSameModel(*set, embedder);
@@ -492,8 +609,8 @@ void ProjectController::classifyPhotos(const QStringList& paths)
             if (!decoded.ok()) {
                 result.error = decoded.error;
             } else {
+                // The set's own threshold decides "unknown" (calibrated when it was trained).
                 result.prediction = set->head.predict(embedder.embed(decoded.bgr));
-                result.unknown = result.prediction.ranked.empty() || result.prediction.ranked.front().score < threshold;
             }
             results->push_back(result);
         }
@@ -547,6 +664,34 @@ void ProjectController::exportReferenceSet(const QString& path)
     }
 }
 
+void ProjectController::exportPredictions(const QString& path)
+{
+    if (classifications_.empty() || !activeSet_) {
+        Q_EMIT errorOccurred(tr("Export predictions"), tr("There are no predictions yet: drop photos on the Classify tab."));
+        return;
+    }
+    try {
+        exemplar::ui::exportPredictions(classifications_, activeSet_->head.classNames, path);
+        Q_EMIT statusMessage(tr("Predictions written to %1").arg(path));
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Export predictions"), error.message());
+    }
+}
+
+void ProjectController::exportMetrics(const QString& path)
+{
+    if (!training_) {
+        Q_EMIT errorOccurred(tr("Export metrics"), tr("There are no metrics yet: train a reference set first."));
+        return;
+    }
+    try {
+        exemplar::ui::exportMetrics(*training_, embeddings_->classNames, comparison_.get(), path);
+        Q_EMIT statusMessage(tr("Metrics written to %1").arg(path));
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Export metrics"), error.message());
+    }
+}
+
 void ProjectController::cancel() { runner_->cancelAll(); }
 
 // ---------------------------------------------------------------- project
@@ -587,8 +732,8 @@ bool ProjectController::saveProject(const QString& path)
         SavedTraining saved;
         saved.method = training_->method;
         saved.canceled = training_->canceled;
-        for (int row : training_->poolRows) saved.poolPaths << embeddings_.paths[row];
-        for (int row : training_->heldOutRows) saved.heldOutPaths << embeddings_.paths[row];
+        for (int row : training_->poolRows) saved.poolPaths << embeddings_->paths[row];
+        for (int row : training_->heldOutRows) saved.heldOutPaths << embeddings_->paths[row];
         saved.trace = training_->trace;
         saved.set = training_->set;
         document.training = std::move(saved);
@@ -648,7 +793,7 @@ void ProjectController::openProject(const QString& path)
         comparison_ = comparison;
         Q_EMIT comparisonChanged();
         if (!document->training) return;
-        auto data = std::make_shared<const EmbeddingSet>(embeddings_);
+        auto data = embeddings_;
         const quint64 generation = generation_;
         runner_->run(tr("Restoring results"), [this, data, document, generation](Feedback&) -> TaskRunner::Finisher {
             auto outcome = std::make_shared<TrainingOutcome>();

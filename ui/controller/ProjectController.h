@@ -7,6 +7,7 @@
 #include "controller/DatasetSources.h"
 #include "controller/ProjectState.h"
 
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 #include <memory>
@@ -28,9 +29,14 @@ public:
     const DatasetSources& sources() const { return sources_; }
     const Dataset& dataset() const { return dataset_; }
     const std::vector<Photo>& excludedPhotos() const { return excludedPhotos_; }
-    const EmbeddingSet& embeddings() const { return embeddings_; }
+    const EmbeddingSet& embeddings() const { return *embeddings_; }
     const std::vector<SkippedFile>& skippedFiles() const { return skipped_; }
+    // About the dataset as a whole: empty or one-photo classes, a photo filed under two classes, …
+    const QStringList& datasetWarnings() const { return warnings_; }
     const SimilarityAnalysis* analysis() const { return analysis_.get(); }
+    // Suspect photos of the embedded set (see core/Audit.h), computed with the analysis.
+    const AuditReport* audit() const { return audit_.get(); }
+    const SuspectPhoto* suspectOfRow(int row) const;  // null: not suspect
     const TrainingOutcome* training() const { return training_.get(); }
     const ReferenceSet* activeReferenceSet() const { return activeSet_.get(); }
     QString activeReferenceSetSource() const { return activeSetSource_; }
@@ -49,6 +55,8 @@ public:
     int classSourceOfRow(int row) const;                  // index into sources().classes
     QString modelSpecPath() const;                        // the chosen or the default spec
     QStringList methodNames() const;
+    static QString methodDescription(const QString& method);  // one line, for menus and tooltips
+    static QString unknownRule(const ReferenceHead& head);     // the head's "unknown" threshold in words
 
 public Q_SLOTS:
     // --- dataset ---
@@ -61,6 +69,10 @@ public Q_SLOTS:
     void selectPhoto(const QString& path);
     void setModelSpecPath(const QString& specPath);  // empty: the default model
     void embedPhotos();  // again, e.g. after a cancel (cached photos are not recomputed)
+    // Uses SET as the project's embeddings without any photo files (synthetic or precomputed
+    // vectors, e.g. for benchmarks): one class per class of SET, then the analysis as usual.
+    // Adding class folders afterwards starts a photo project again.
+    void loadEmbeddings(std::shared_ptr<const EmbeddingSet> set);
 
     // --- training, evaluation, classification ---
     void setSettings(const ProjectSettings& settings);  // method, optimizer, holdout, …
@@ -70,7 +82,10 @@ public Q_SLOTS:
     void classifyPhotos(const QStringList& paths);
     void clearClassifications();
     void importReferenceSet(const QString& path);
-    void exportReferenceSet(const QString& path);  // throws nothing; errors are signalled
+    // Exports throw nothing: errors are signalled (errorOccurred) and the destination is left as it was.
+    void exportReferenceSet(const QString& path);
+    void exportPredictions(const QString& path);  // .csv or .json
+    void exportMetrics(const QString& path);      // .csv or .json
     void cancel();
 
     // --- project ---
@@ -104,6 +119,7 @@ Q_SIGNALS:
 private:
     void datasetSourcesEdited();  // rescan and re-embed (the cache makes this cheap)
     void rescanAndEmbed(std::function<void()> afterEmbedding = {});
+    void setEmbeddings(std::shared_ptr<const EmbeddingSet> set);
     void runAnalysis(std::function<void()> afterAnalysis = {});
     void setModified(bool modified);
     void invalidateResults();
@@ -112,9 +128,14 @@ private:
     DatasetSources sources_;
     Dataset dataset_;
     std::vector<Photo> excludedPhotos_;
-    EmbeddingSet embeddings_;
+    // Shared with running jobs, never copied: large projects hold hundreds of megabytes here.
+    std::shared_ptr<const EmbeddingSet> embeddings_;
+    QHash<QString, int> rowOfPath_;
     std::vector<SkippedFile> skipped_;
+    QStringList warnings_;
     std::shared_ptr<const SimilarityAnalysis> analysis_;
+    std::shared_ptr<const AuditReport> audit_;
+    QHash<int, int> suspectOfRow_;  // embedding row → index into audit_->suspects
     std::shared_ptr<const TrainingOutcome> training_;
     std::shared_ptr<const ReferenceSet> activeSet_;
     QString activeSetSource_;

@@ -5,6 +5,7 @@
 #include "Metrics.h"
 #include "Optimizer.h"
 #include "ReferenceSetFile.h"
+#include "Audit.h"
 #include "TrainingMethod.h"
 #include "analysis/SimilarityAnalysis.h"
 
@@ -18,7 +19,7 @@ namespace exemplar::ui {
 // The user's choices that a project file keeps.
 struct ProjectSettings {
     QString modelSpecPath;  // empty: the default model
-    QString method = QStringLiteral("seed");
+    QString method = QStringLiteral("seed");  // the article's; "auto" is the recommended alternative
     OptimizerStrategy strategy = OptimizerStrategy::Bayesian;
     int budget = 60;
     quint64 seed = 1;
@@ -27,7 +28,10 @@ struct ProjectSettings {
     QMap<QString, int> pinnedCounts;  // class folder → count kept (absent or 0: optimized)
     int comparisonPool = 10;
     int comparisonRepeats = 5;
-    double unknownThreshold = 0.35;   // best score below this: "unknown"
+    QStringList comparisonMethods;    // empty: every training method
+    // "Unknown": after training, a threshold is calibrated on the training photos so that about
+    // this share of photos of known classes is rejected (0: never answer "unknown").
+    double knownRejectRate = 0.05;
     int topK = 3;
 };
 
@@ -43,6 +47,7 @@ struct TrainingOutcome {
     std::vector<OptimizerStep> trace;
     bool canceled = false;
     Histogram keptCrossClass;           // cross-class similarity among the kept references
+    QString rejectionNote;              // how "unknown" was calibrated, or why it was not
 
     bool hasHeldOut() const { return !heldOutRows.empty(); }
 };
@@ -50,8 +55,7 @@ struct TrainingOutcome {
 struct ClassifiedPhoto {
     QString path;
     QString error;          // non-empty: could not be read or embedded
-    Prediction prediction;
-    bool unknown = false;   // rejected: best score below the threshold
+    Prediction prediction;  // prediction.unknown: below the set's own rejection threshold
 };
 
 struct MethodComparison {

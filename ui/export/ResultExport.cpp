@@ -51,10 +51,10 @@ void exportPredictions(const std::vector<ClassifiedPhoto>& photos, const QString
                                           {QStringLiteral("score"), double(s.score)}});
             array.append(QJsonObject{{QStringLiteral("file"), photo.path},
                                      {QStringLiteral("error"), photo.error},
-                                     {QStringLiteral("class"), photo.unknown || !photo.error.isEmpty()
+                                     {QStringLiteral("class"), photo.prediction.unknown || !photo.error.isEmpty()
                                                                    ? QString()
                                                                    : classNames.value(photo.prediction.bestClass())},
-                                     {QStringLiteral("unknown"), photo.unknown},
+                                     {QStringLiteral("unknown"), photo.prediction.unknown},
                                      {QStringLiteral("margin"), double(photo.prediction.margin)},
                                      {QStringLiteral("ranked"), ranked}});
         }
@@ -69,7 +69,7 @@ void exportPredictions(const std::vector<ClassifiedPhoto>& photos, const QString
         csv += csvLine({photo.path, r.empty() ? QString() : classNames.value(r[0].classIndex),
                         r.empty() ? QString() : QString::number(r[0].score, 'f', 4),
                         QString::number(photo.prediction.margin, 'f', 4),
-                        photo.unknown ? QStringLiteral("yes") : QStringLiteral("no"),
+                        photo.prediction.unknown ? QStringLiteral("yes") : QStringLiteral("no"),
                         r.size() < 2 ? QString() : classNames.value(r[1].classIndex),
                         r.size() < 2 ? QString() : QString::number(r[1].score, 'f', 4), photo.error});
     }

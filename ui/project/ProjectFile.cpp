@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <algorithm>
 
 namespace exemplar::ui {
 
@@ -46,7 +47,8 @@ QJsonObject settingsJson(const ProjectSettings& s)
             {QStringLiteral("pinned_counts"), pinned},
             {QStringLiteral("comparison_pool"), s.comparisonPool},
             {QStringLiteral("comparison_repeats"), s.comparisonRepeats},
-            {QStringLiteral("unknown_threshold"), s.unknownThreshold},
+            {QStringLiteral("comparison_methods"), QJsonArray::fromStringList(s.comparisonMethods)},
+            {QStringLiteral("known_reject_rate"), s.knownRejectRate},
             {QStringLiteral("top_k"), s.topK}};
 }
 
@@ -66,7 +68,10 @@ ProjectSettings settingsFromJson(const QJsonObject& o)
     for (auto it = pinned.begin(); it != pinned.end(); ++it) s.pinnedCounts.insert(it.key(), it.value().toInt());
     s.comparisonPool = o.value(QStringLiteral("comparison_pool")).toInt(s.comparisonPool);
     s.comparisonRepeats = o.value(QStringLiteral("comparison_repeats")).toInt(s.comparisonRepeats);
-    s.unknownThreshold = o.value(QStringLiteral("unknown_threshold")).toDouble(s.unknownThreshold);
+    for (const QJsonValue& v : o.value(QStringLiteral("comparison_methods")).toArray())
+        if (isTrainingMethod(v.toString())) s.comparisonMethods << v.toString();
+    // (Files from before calibration kept a fixed "unknown_threshold": the set's own is used now.)
+    s.knownRejectRate = std::clamp(o.value(QStringLiteral("known_reject_rate")).toDouble(s.knownRejectRate), 0.0, 0.5);
     s.topK = o.value(QStringLiteral("top_k")).toInt(s.topK);
     return s;
 }
@@ -100,7 +105,7 @@ QJsonObject classificationJson(const ClassifiedPhoto& photo)
         ranked.append(QJsonArray{s.classIndex, double(s.score), s.referenceIndex});
     return {{QStringLiteral("path"), photo.path},
             {QStringLiteral("error"), photo.error},
-            {QStringLiteral("unknown"), photo.unknown},
+            {QStringLiteral("unknown"), photo.prediction.unknown},
             {QStringLiteral("margin"), double(photo.prediction.margin)},
             {QStringLiteral("ranked"), ranked}};
 }
@@ -110,7 +115,7 @@ ClassifiedPhoto classificationFromJson(const QJsonObject& o)
     ClassifiedPhoto photo;
     photo.path = o.value(QStringLiteral("path")).toString();
     photo.error = o.value(QStringLiteral("error")).toString();
-    photo.unknown = o.value(QStringLiteral("unknown")).toBool();
+    photo.prediction.unknown = o.value(QStringLiteral("unknown")).toBool();
     photo.prediction.margin = float(o.value(QStringLiteral("margin")).toDouble());
     for (const QJsonValue& v : o.value(QStringLiteral("ranked")).toArray()) {
         const QJsonArray a = v.toArray();
@@ -183,10 +188,19 @@ void writeProject(const ProjectDocument& document, const QString& path)
                      {QStringLiteral("classes"), classes},
                      {QStringLiteral("excluded_photos"), QJsonArray::fromStringList(excluded)},
                      {QStringLiteral("settings"), settingsJson(document.settings)}};
+    // The project is opened (as a temporary file beside it) before the sidecar is written, so that
+    // an unwritable destination leaves both untouched; its error names the project.
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
     if (document.training) {
         const SavedTraining& t = *document.training;
         const QString sidecar = referenceSetSidecarPath(path);
-        writeReferenceSet(t.set, sidecar);
+        try {
+            writeReferenceSet(t.set, sidecar);
+        } catch (const Error& error) {
+            throw Error(tr("cannot write the project %1: %2").arg(path, error.message()));
+        }
         root.insert(QStringLiteral("training"),
                     QJsonObject{{QStringLiteral("method"), t.method},
                                 {QStringLiteral("canceled"), t.canceled},
@@ -202,9 +216,6 @@ void writeProject(const ProjectDocument& document, const QString& path)
     root.insert(QStringLiteral("classifications"), classified);
     if (document.comparison) root.insert(QStringLiteral("method_comparison"), comparisonJson(*document.comparison));
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit()) throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
 }

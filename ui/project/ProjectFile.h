@@ -23,14 +23,6 @@ struct SavedTraining {
     ReferenceSet set;
 };
 
-struct SavedClassification {
-    QString path;
-    QString error;
-    bool unknown = false;
-    float margin = 0;
-    std::vector<ClassScore> ranked;
-};
-
 struct ProjectDocument {
     DatasetSources sources;
     ProjectSettings settings;

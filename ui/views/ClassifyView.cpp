@@ -5,7 +5,6 @@
 #include "thumbnails/ThumbnailCache.h"
 #include "widgets/DropTarget.h"
 
-#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -36,6 +35,7 @@ QLabel* thumbnailLabel(ThumbnailCache* cache, const QString& path, int edge, QWi
     label->setProperty("thumbnailEdge", edge);
     return label;
 }
+
 }
 
 ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
@@ -51,17 +51,9 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
     topK_ = new QSpinBox(this);
     topK_->setRange(1, 20);
     topK_->setToolTip(tr("Classes listed per photo"));
-    threshold_ = new QDoubleSpinBox(this);
-    threshold_->setRange(-1, 1);
-    threshold_->setSingleStep(0.05);
-    threshold_->setDecimals(2);
-    threshold_->setToolTip(tr("A photo whose best score is below this is reported as unknown (applies to photos "
-                              "dropped from now on)"));
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Top:"), this));
     bar->addWidget(topK_);
-    bar->addWidget(new QLabel(tr("Unknown below score:"), this));
-    bar->addWidget(threshold_);
     bar->addStretch(1);
     bar->addWidget(import);
     bar->addWidget(exportButton);
@@ -84,11 +76,9 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
     connect(exportButton, &QPushButton::clicked, this, &ClassifyView::exportRequested);
     connect(clear, &QPushButton::clicked, controller_, &ProjectController::clearClassifications);
     connect(topK_, &QSpinBox::valueChanged, this, &ClassifyView::storeSettings);
-    connect(threshold_, &QDoubleSpinBox::valueChanged, this, &ClassifyView::storeSettings);
     connect(controller_, &ProjectController::settingsChanged, this, [this] {
-        const QSignalBlocker a(topK_), b(threshold_);
+        const QSignalBlocker blocker(topK_);
         topK_->setValue(controller_->settings().topK);
-        threshold_->setValue(controller_->settings().unknownThreshold);
         refresh();
     });
     connect(controller_, &ProjectController::classificationsChanged, this, &ClassifyView::refresh);
@@ -104,9 +94,8 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
         }
     });
     {
-        const QSignalBlocker a(topK_), b(threshold_);  // showing the settings is not changing them
+        const QSignalBlocker blocker(topK_);  // showing the settings is not changing them
         topK_->setValue(controller_->settings().topK);
-        threshold_->setValue(controller_->settings().unknownThreshold);
     }
     refresh();
 }
@@ -115,7 +104,6 @@ void ClassifyView::storeSettings()
 {
     ProjectSettings s = controller_->settings();
     s.topK = topK_->value();
-    s.unknownThreshold = threshold_->value();
     controller_->setSettings(s);
 }
 
@@ -131,11 +119,11 @@ QWidget* ClassifyView::resultCard(int index)
     QString verdict;
     if (!photo.error.isEmpty())
         verdict = tr("<b>%1</b>: could not be classified — %2").arg(file, photo.error.toHtmlEscaped());
-    else if (photo.unknown)
-        verdict = tr("<b>%1</b> → <b>unknown</b> (best score %2 is below %3)")
+    else if (photo.prediction.unknown)
+        verdict = tr("<b>%1</b> → <b>unknown</b>: none of the classes (best score %2 is below the set's threshold %3)")
                       .arg(file)
                       .arg(photo.prediction.ranked.empty() ? 0.0 : photo.prediction.ranked[0].score, 0, 'f', 3)
-                      .arg(controller_->settings().unknownThreshold, 0, 'f', 2);
+                      .arg(set ? set->head.rejectBelow : 0.0f, 0, 'f', 3);
     else
         verdict = tr("<b>%1</b> → <b style='font-size:large'>%2</b> &nbsp; margin %3")
                       .arg(file, set ? set->head.classNames.value(photo.prediction.bestClass()).toHtmlEscaped() : QString())
@@ -176,11 +164,11 @@ QWidget* ClassifyView::resultCard(int index)
 void ClassifyView::refresh()
 {
     const ReferenceSet* set = controller_->activeReferenceSet();
-    setLabel_->setText(set ? tr("Reference set: %1 — %2 classes, %3 references, method %4")
+    setLabel_->setText(set ? tr("Reference set: %1 — %2 classes, %3 references, method %4; %5")
                                  .arg(controller_->activeReferenceSetSource())
                                  .arg(set->head.classNames.size())
                                  .arg(set->head.referenceCount())
-                                 .arg(set->method)
+                                 .arg(set->method, ProjectController::unknownRule(set->head))
                            : tr("No reference set yet: train one on the Optimize tab, or import an .exref file."));
     results_->clear();
     const auto& photos = controller_->classifications();

@@ -1,10 +1,10 @@
 #pragma once
 // Classify by drop: drop photos (or a folder of photos) here to see the top classes with their
 // scores, the nearest reference of each, the margin, and "unknown" when the best score is below
-// the threshold. Works with the set trained in the project or an imported .exref file.
+// the reference set's own threshold (calibrated when it was trained, stored in .exref files).
+// Works with the set trained in the project or an imported .exref file.
 #include <QWidget>
 
-class QDoubleSpinBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -33,7 +33,6 @@ private:
     ProjectController* controller_;
     QLabel* setLabel_;
     QSpinBox* topK_;
-    QDoubleSpinBox* threshold_;
     QListWidget* results_;
     QLabel* hint_;
 };

@@ -5,6 +5,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
+#include <QToolButton>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -28,6 +30,21 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     repeats_ = new QSpinBox(this);
     repeats_->setRange(1, 1000);
     repeats_->setToolTip(tr("Random training/test splits to average over"));
+    methodsButton_ = new QToolButton(this);
+    methodsButton_->setObjectName(QStringLiteral("comparedMethods"));
+    methodsButton_->setPopupMode(QToolButton::InstantPopup);
+    methodsButton_->setToolTip(tr("The methods to compare (auto cross-validates every candidate in each repetition, "
+                                  "so it takes longest)"));
+    auto* methodsMenu = new QMenu(methodsButton_);
+    for (const QString& name : controller_->methodNames()) {
+        QAction* action = methodsMenu->addAction(name);
+        action->setData(name);  // the text may gain a mnemonic '&'
+        action->setCheckable(true);
+        action->setToolTip(ProjectController::methodDescription(name));
+        connect(action, &QAction::toggled, this, &ComparisonView::storeSettings);
+    }
+    methodsMenu->setToolTipsVisible(true);
+    methodsButton_->setMenu(methodsMenu);
     run_ = new QPushButton(tr("Compare methods"), this);
     run_->setObjectName(QStringLiteral("compareMethods"));
     run_->setToolTip(tr("Train every method on each split's training photos and score it on the test photos (F6)"));
@@ -36,6 +53,7 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     bar->addWidget(pool_);
     bar->addWidget(new QLabel(tr("Repetitions:"), this));
     bar->addWidget(repeats_);
+    bar->addWidget(methodsButton_);
     bar->addWidget(run_);
     bar->addStretch(1);
     table_ = new QTableWidget(0, 5, this);
@@ -55,21 +73,30 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     connect(run_, &QPushButton::clicked, controller_, &ProjectController::compareMethods);
     connect(pool_, &QSpinBox::valueChanged, this, &ComparisonView::storeSettings);
     connect(repeats_, &QSpinBox::valueChanged, this, &ComparisonView::storeSettings);
-    connect(controller_, &ProjectController::settingsChanged, this, [this] {
-        const QSignalBlocker a(pool_), b(repeats_);
-        pool_->setValue(controller_->settings().comparisonPool);
-        repeats_->setValue(controller_->settings().comparisonRepeats);
-    });
+    connect(controller_, &ProjectController::settingsChanged, this, &ComparisonView::loadSettings);
     connect(controller_, &ProjectController::comparisonChanged, this, &ComparisonView::refresh);
     connect(controller_, &ProjectController::busyChanged, this, [this](bool busy) {
         run_->setEnabled(!busy && controller_->embeddings().size() > 0);
     });
-    {
-        const QSignalBlocker a(pool_), b(repeats_);  // showing the settings is not changing them
-        pool_->setValue(controller_->settings().comparisonPool);
-        repeats_->setValue(controller_->settings().comparisonRepeats);
-    }
+    loadSettings();
     refresh();
+}
+
+void ComparisonView::loadSettings()
+{
+    const QSignalBlocker a(pool_), b(repeats_);  // showing the settings is not changing them
+    const ProjectSettings& s = controller_->settings();
+    pool_->setValue(s.comparisonPool);
+    repeats_->setValue(s.comparisonRepeats);
+    int checked = 0;
+    for (QAction* action : methodsButton_->menu()->actions()) {
+        const QSignalBlocker c(action);
+        action->setChecked(s.comparisonMethods.isEmpty() || s.comparisonMethods.contains(action->data().toString()));
+        checked += action->isChecked();
+    }
+    methodsButton_->setText(checked == methodsButton_->menu()->actions().size()
+                                ? tr("All methods")
+                                : tr("%1 of %2 methods").arg(checked).arg(methodsButton_->menu()->actions().size()));
 }
 
 void ComparisonView::storeSettings()
@@ -77,6 +104,15 @@ void ComparisonView::storeSettings()
     ProjectSettings s = controller_->settings();
     s.comparisonPool = pool_->value();
     s.comparisonRepeats = repeats_->value();
+    QStringList methods;
+    for (QAction* action : methodsButton_->menu()->actions())
+        if (action->isChecked()) methods << action->data().toString();
+    if (methods.isEmpty()) {  // nothing to compare: the last method stays checked
+        loadSettings();
+        return;
+    }
+    // Empty means every method, so that methods the core adds later are compared too.
+    s.comparisonMethods = methods.size() == methodsButton_->menu()->actions().size() ? QStringList() : methods;
     controller_->setSettings(s);
 }
 

@@ -7,6 +7,7 @@ class QLabel;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QToolButton;
 
 namespace exemplar::ui {
 
@@ -22,11 +23,13 @@ public:
 private:
     void refresh();
     void storeSettings();
+    void loadSettings();
 
     ProjectController* controller_;
     QSpinBox* pool_;
     QSpinBox* repeats_;
     QPushButton* run_;
+    QToolButton* methodsButton_;
     QTableWidget* table_;
     QLabel* note_;
 };

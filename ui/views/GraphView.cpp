@@ -69,16 +69,19 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
     slider_->setRange(0, 1000);
     slider_->setToolTip(tr("Draw an edge between two photos when their cosine similarity is at least this"));
     thresholdLabel_ = new QLabel(this);
+    sampleLabel_ = new QLabel(this);
     auto* fit = new QPushButton(tr("Fit"), this);
     fit->setToolTip(tr("Show the whole graph"));
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Edges at cosine ≥"), this));
     bar->addWidget(slider_, 1);
     bar->addWidget(thresholdLabel_);
+    bar->addWidget(sampleLabel_);
     bar->addWidget(fit);
     legend_ = new QListWidget(this);
     legend_->setMaximumWidth(220);
-    legend_->setToolTip(tr("Node colour: class. Node size: eigenvector centrality. Ring: kept reference."));
+    legend_->setToolTip(tr("Node colour: class. Node size: eigenvector centrality. Ring: kept reference. "
+                           "Orange dashed ring: suspect photo (see the Suspects list)."));
     auto* body = new QHBoxLayout;
     body->addWidget(view_, 1);
     body->addWidget(legend_);
@@ -94,7 +97,7 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
 
     connect(slider_, &QSlider::valueChanged, this, &GraphView::updateEdges);
     connect(fit, &QPushButton::clicked, view_, &ZoomableGraphicsView::fitAll);
-    connect(controller_, &ProjectController::analysisChanged, this, &GraphView::rebuild);
+    connect(controller_, &ProjectController::analysisChanged, this, &GraphView::rebuild);  // and the audit
     connect(controller_, &ProjectController::trainingChanged, this, &GraphView::updateHighlights);
     connect(controller_, &ProjectController::photoSelected, this, &GraphView::updateHighlights);
     rebuild();
@@ -117,6 +120,7 @@ void GraphView::rebuild()
 {
     scene_->clear();
     nodes_.clear();
+    nodeOfRow_.clear();
     edgeItem_ = nullptr;
     legend_->clear();
     preview_->hide();
@@ -124,8 +128,13 @@ void GraphView::rebuild()
     const EmbeddingSet& set = controller_->embeddings();
     if (!analysis || analysis->size != set.size() || set.size() == 0) {
         thresholdLabel_->clear();
+        sampleLabel_->clear();
         return;
     }
+    sampleLabel_->setText(analysis->graphIsSampled()
+                              ? tr("— showing %1 of %2 photos (an even sample of every class)")
+                                    .arg(analysis->graphRows.size()).arg(set.size())
+                              : QString());
     for (int c = 0; c < set.classCount(); ++c) {
         QPixmap swatch(12, 12);
         swatch.fill(classColor(c));
@@ -134,22 +143,25 @@ void GraphView::rebuild()
     const double extent = std::max(analysis->layout.cwiseAbs().maxCoeff(), 1e-9);
     const double cMin = analysis->centrality.minCoeff(), cMax = analysis->centrality.maxCoeff();
     // Node radius: 3–11 px by centrality; smaller for big graphs so that they stay readable.
-    const double scaleDown = set.size() > 1000 ? 0.6 : 1.0;
+    const double scaleDown = analysis->graphRows.size() > 1000 ? 0.6 : 1.0;
     edgeItem_ = scene_->addPath(QPainterPath());
     edgeItem_->setZValue(-1);
-    for (int i = 0; i < set.size(); ++i) {
+    nodeOfRow_.assign(size_t(set.size()), nullptr);
+    nodes_.reserve(int(analysis->graphRows.size()));
+    for (int i : analysis->graphRows) {
         const double t = cMax > cMin ? (analysis->centrality[i] - cMin) / (cMax - cMin) : 0.5;
         auto* node = new NodeItem(this, i, scaleDown * (3 + 8 * t));
         node->setPos(kSceneExtent * analysis->layout(i, 0) / extent, kSceneExtent * analysis->layout(i, 1) / extent);
         node->setBrush(classColor(set.labels[size_t(i)]));
         scene_->addItem(node);
         nodes_.push_back(node);
+        nodeOfRow_[size_t(i)] = node;
     }
     if (!analysis->edges.empty()) {
         edgeHi_ = analysis->edges.front().similarity;
         edgeLo_ = analysis->edges.back().similarity;
         // Start with about three edges per photo: enough to see clusters, few enough to see nodes.
-        const size_t index = std::min(analysis->edges.size() - 1, size_t(3 * set.size()));
+        const size_t index = std::min(analysis->edges.size() - 1, size_t(3 * nodes_.size()));
         const double start = analysis->edges[index].similarity;
         slider_->blockSignals(true);
         slider_->setValue(edgeHi_ > edgeLo_ ? int(1000 * (start - edgeLo_) / (edgeHi_ - edgeLo_)) : 0);
@@ -169,8 +181,8 @@ void GraphView::updateEdges()
     visibleEdges_ = 0;
     for (const SimilarityEdge& edge : analysis->edges) {  // best first
         if (edge.similarity < at || visibleEdges_ >= kMaxDrawnEdges) break;
-        path.moveTo(nodes_[edge.a]->pos());
-        path.lineTo(nodes_[edge.b]->pos());
+        path.moveTo(nodeOfRow_[size_t(edge.a)]->pos());
+        path.lineTo(nodeOfRow_[size_t(edge.b)]->pos());
         ++visibleEdges_;
     }
     QColor color = palette().color(QPalette::WindowText);
@@ -183,19 +195,24 @@ void GraphView::updateEdges()
 
 void GraphView::updateHighlights()
 {
-    const EmbeddingSet& set = controller_->embeddings();
-    if (nodes_.size() != set.size()) return;
+    if (int(nodeOfRow_.size()) != controller_->embeddings().size()) return;
     QSet<int> kept;
     if (const TrainingOutcome* training = controller_->training())
         kept = QSet<int>(training->keptRows.begin(), training->keptRows.end());
     const int selected = controller_->rowOfPath(controller_->selectedPhoto());
     const QColor ring = palette().color(QPalette::WindowText);
-    for (int i = 0; i < nodes_.size(); ++i) {
+    suspectNodes_ = 0;
+    for (int row = 0; row < int(nodeOfRow_.size()); ++row) {
+        QGraphicsEllipseItem* node = nodeOfRow_[size_t(row)];
+        if (!node) continue;
+        const bool suspect = controller_->suspectOfRow(row) != nullptr;
+        suspectNodes_ += suspect;
         QPen pen = Qt::NoPen;
-        if (kept.contains(i)) pen = QPen(ring, 2);
-        if (i == selected) pen = QPen(QColor(255, 60, 60), 3);
-        nodes_[i]->setPen(pen);
-        nodes_[i]->setZValue(i == selected ? 2 : kept.contains(i) ? 1 : 0);
+        if (kept.contains(row)) pen = QPen(ring, 2);
+        if (suspect) pen = QPen(kSuspectColor, 2.5, Qt::DashLine);
+        if (row == selected) pen = QPen(QColor(255, 60, 60), 3);
+        node->setPen(pen);
+        node->setZValue(row == selected ? 3 : suspect ? 2 : kept.contains(row) ? 1 : 0);
     }
 }
 
@@ -205,20 +222,26 @@ void GraphView::hoverNode(int row, const QPoint& viewportPos)
     if (row >= set.size()) return;
     const QString path = set.paths[row];
     const SimilarityAnalysis* analysis = controller_->analysis();
-    preview_->setText(QStringLiteral("<b>%1</b><br>%2<br>centrality %3")
+    const SuspectPhoto* suspect = controller_->suspectOfRow(row);
+    const QString suspectLine = suspect ? tr("suspect: %1").arg(suspect->reasons.join(QStringLiteral(", "))) : QString();
+    preview_->setText(QStringLiteral("<b>%1</b><br>%2<br>centrality %3%4")
                           .arg(set.classNames.value(set.labels[size_t(row)]).toHtmlEscaped(),
                                QFileInfo(path).fileName().toHtmlEscaped())
-                          .arg(analysis ? analysis->centrality[row] : 0.0, 0, 'g', 3));
+                          .arg(analysis ? analysis->centrality[row] : 0.0, 0, 'g', 3)
+                          .arg(suspect ? QStringLiteral("<br><b>%1</b>").arg(suspectLine.toHtmlEscaped()) : QString()));
     const QPixmap thumb = controller_->thumbnails()->thumbnail(path);
     if (!thumb.isNull()) {
         preview_->setText(QString());
-        QPixmap card(thumb.size() / thumb.devicePixelRatio() + QSize(0, 36));
+        const int textHeight = suspect ? 52 : 36;
+        QPixmap card(thumb.size() / thumb.devicePixelRatio() + QSize(0, textHeight));
         card.fill(palette().color(QPalette::ToolTipBase));
         QPainter painter(&card);
         painter.drawPixmap(0, 0, thumb);
         painter.setPen(palette().color(QPalette::ToolTipText));
-        painter.drawText(QRect(4, card.height() - 36, card.width() - 8, 36), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
-                         set.classNames.value(set.labels[size_t(row)]) + QLatin1Char('\n') + QFileInfo(path).fileName());
+        QString text = set.classNames.value(set.labels[size_t(row)]) + QLatin1Char('\n') + QFileInfo(path).fileName();
+        if (suspect) text += QLatin1Char('\n') + suspectLine;
+        painter.drawText(QRect(4, card.height() - textHeight, card.width() - 8, textHeight),
+                         Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, text);
         painter.end();
         preview_->setPixmap(card);
     }

@@ -1,8 +1,9 @@
 #pragma once
 // The similarity graph: photos as nodes placed by classical MDS of S, coloured by class, sized by
 // eigenvector centrality (the article's), kept references ringed; edges above an adjustable
-// similarity threshold. Wheel zooms, drag pans, hover previews the photo, click selects it in
-// the browser too.
+// similarity threshold; suspect photos (see core/Audit.h) get an orange dashed ring. Large
+// projects draw a sample of the photos. Wheel zooms, drag pans, hover previews the photo, click
+// selects it in the browser too.
 #include "export/PlotExport.h"
 
 #include <QHash>
@@ -27,6 +28,7 @@ public:
     explicit GraphView(ProjectController* controller, QWidget* parent = nullptr);
     QList<PlotHandle> plots() const override;
     int nodeCount() const { return nodes_.size(); }
+    int suspectNodeCount() const { return suspectNodes_; }
     int visibleEdgeCount() const { return visibleEdges_; }
     double threshold() const;
 
@@ -47,9 +49,12 @@ private:
     ZoomableGraphicsView* view_;
     QGraphicsScene* scene_;
     QGraphicsPathItem* edgeItem_ = nullptr;
-    QVector<QGraphicsEllipseItem*> nodes_;
+    QVector<QGraphicsEllipseItem*> nodes_;   // one per drawn photo (SimilarityAnalysis::graphRows)
+    std::vector<QGraphicsEllipseItem*> nodeOfRow_;  // per embedding row; null when not drawn
+    int suspectNodes_ = 0;
     QSlider* slider_;
     QLabel* thresholdLabel_;
+    QLabel* sampleLabel_;
     QListWidget* legend_;
     QLabel* preview_;
     int visibleEdges_ = 0;

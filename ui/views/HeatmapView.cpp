@@ -18,6 +18,10 @@
 
 namespace exemplar::ui {
 
+namespace {
+constexpr int kDrillDownLimit = 600;  // photos per side of a drill-down block
+}
+
 HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
 {
     setObjectName(QStringLiteral("heatmapView"));
@@ -160,6 +164,14 @@ void HeatmapView::drawPhotoMatrix()
             if (set.labels[size_t(row)] == drillRowClass_) rows_.push_back(row);
             if (set.labels[size_t(row)] == drillColumnClass_) columns_.push_back(row);
         }
+        // Huge classes: an even sample per side, computed here on the GUI thread in a few ms (a
+        // screen shows no more cells anyway).
+        for (std::vector<int>* side : {&rows_, &columns_})
+            if (int(side->size()) > kDrillDownLimit) {
+                std::vector<int> sample;
+                for (int k : evenSample(int(side->size()), kDrillDownLimit)) sample.push_back((*side)[size_t(k)]);
+                *side = std::move(sample);
+            }
     } else if (analysis->hasFullSimilarity()) {
         rows_ = columns_ = rows;
     } else {
@@ -230,7 +242,8 @@ void HeatmapView::drawClassMeans()
     const EmbeddingSet& set = controller_->embeddings();
     std::vector<int> rows;
     if (keptOnly_->isChecked() && keptOnly_->isEnabled()) rows = controller_->training()->keptRows;
-    const Matrix means = classMeanSimilarity(set, rows);
+    // All photos: computed with the analysis, off the GUI thread; kept references: few, so quick here.
+    const Matrix means = rows.empty() ? controller_->analysis()->classMeans : classMeanSimilarity(set, rows);
     const int n = set.classCount();
     if (n == 0) return;
     map_->data()->setSize(n, n);

@@ -8,6 +8,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -20,6 +21,21 @@ namespace exemplar::ui {
 namespace {
 enum CountColumn { ClassColumn, AvailableColumn, PinColumn, BestColumn };
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
+
+// The article's method first (the default), then the recommended "auto", then the others.
+QStringList methodOrder(QStringList names)
+{
+    for (const QString& first : {QStringLiteral("auto"), QStringLiteral("seed")})
+        if (names.removeAll(first) > 0) names.prepend(first);
+    return names;
+}
+
+QString methodLabel(const QString& method)
+{
+    if (method == QLatin1String("seed")) return OptimizationView::tr("seed — the article's method");
+    if (method == QLatin1String("auto")) return OptimizationView::tr("auto — recommended: chosen by cross-validation");
+    return method;
+}
 }
 
 OptimizationView::OptimizationView(ProjectController* controller, QWidget* parent)
@@ -27,9 +43,14 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
 {
     setObjectName(QStringLiteral("optimizationView"));
     method_ = new QComboBox(this);
-    method_->addItems(controller_->methodNames());
-    method_->setToolTip(tr("seed: the article's selection of the least central photos, counts chosen by the optimizer\n"
-                           "all: 1-NN over every training photo\ncentroid: nearest class mean"));
+    method_->setObjectName(QStringLiteral("methodBox"));
+    QStringList descriptions;
+    for (const QString& name : methodOrder(controller_->methodNames())) {
+        method_->addItem(methodLabel(name), name);
+        method_->setItemData(method_->count() - 1, ProjectController::methodDescription(name), Qt::ToolTipRole);
+        descriptions << QStringLiteral("%1: %2").arg(name, ProjectController::methodDescription(name));
+    }
+    method_->setToolTip(descriptions.join(QLatin1Char('\n')));
     optimizer_ = new QComboBox(this);
     optimizer_->addItem(tr("Bayesian (Gaussian process)"), QStringLiteral("bayes"));
     optimizer_->addItem(tr("Coordinate ascent"), QStringLiteral("coordinate"));
@@ -46,6 +67,17 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     holdout_->setDecimals(0);
     holdout_->setToolTip(tr("Photos of each class held out and never used to choose references: the honest "
                             "accuracy on the Evaluation tab is measured on them"));
+    knownReject_ = new QDoubleSpinBox(this);
+    knownReject_->setObjectName(QStringLiteral("knownRejectRate"));
+    knownReject_->setRange(0, 50);
+    knownReject_->setDecimals(1);
+    knownReject_->setSingleStep(1);
+    knownReject_->setSuffix(QStringLiteral(" %"));
+    knownReject_->setSpecialValueText(tr("never"));
+    knownReject_->setToolTip(tr("After training, a score threshold is calibrated by cross-validation on the training "
+                                "photos so that about this share of photos of known classes is answered \"unknown\"; "
+                                "photos of other things score lower and are rejected far more often. The threshold "
+                                "is stored in the exported reference set."));
     seed_ = new QSpinBox(this);
     seed_->setRange(0, 1000000);
     start_ = new QPushButton(tr("Start"), this);
@@ -62,6 +94,7 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     form->addRow(tr("Centrality:"), centrality_);
     form->addRow(tr("Budget:"), budget_);
     form->addRow(tr("Held out:"), holdout_);
+    form->addRow(tr("\"Unknown\" rejects:"), knownReject_);
     form->addRow(tr("Seed:"), seed_);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(start_);
@@ -104,6 +137,17 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(plot_, 1);
     rightLayout->addWidget(summary_);
+    autoTable_ = new QTableWidget(0, 3, this);
+    autoTable_->setObjectName(QStringLiteral("autoCandidates"));
+    autoTable_->setHorizontalHeaderLabels({tr("auto: candidate"), tr("CV accuracy"), tr("CV weighted F1")});
+    autoTable_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    autoTable_->verticalHeader()->setVisible(false);
+    autoTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    autoTable_->setToolTip(tr("The methods \"auto\" chose from, scored by cross-validation inside the training photos "
+                              "only (these figures chose the method: they are not the honest held-out estimate)"));
+    autoTable_->setMaximumHeight(220);
+    autoTable_->hide();
+    rightLayout->addWidget(autoTable_);
 
     auto* splitter = new QSplitter(this);
     splitter->addWidget(left);
@@ -118,7 +162,8 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     for (QComboBox* box : {method_, optimizer_, centrality_})
         connect(box, &QComboBox::currentIndexChanged, this, &OptimizationView::storeSettings);
     for (QSpinBox* box : {budget_, seed_}) connect(box, &QSpinBox::valueChanged, this, &OptimizationView::storeSettings);
-    connect(holdout_, &QDoubleSpinBox::valueChanged, this, &OptimizationView::storeSettings);
+    for (QDoubleSpinBox* box : {holdout_, knownReject_})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &OptimizationView::storeSettings);
     connect(counts_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (loading_ || item->column() != PinColumn) return;
         const int source = controller_->sources().indexOfFolder(item->data(Qt::UserRole).toString());
@@ -159,14 +204,16 @@ void OptimizationView::loadSettings()
 {
     loading_ = true;
     const ProjectSettings& s = controller_->settings();
-    method_->setCurrentText(s.method);
+    method_->setCurrentIndex(std::max(0, method_->findData(s.method)));
     optimizer_->setCurrentIndex(std::max(0, optimizer_->findData(optimizerStrategyName(s.strategy))));
     centrality_->setCurrentIndex(s.centralityScope == CentralityScope::WholeGraph ? 0 : 1);
     budget_->setValue(s.budget);
     holdout_->setValue(100 * s.holdoutFraction);
+    knownReject_->setValue(100 * s.knownRejectRate);
     seed_->setValue(int(s.seed));
-    const bool seedMethod = s.method == QLatin1String("seed");
-    for (QWidget* w : std::initializer_list<QWidget*>{optimizer_, centrality_, budget_}) w->setEnabled(seedMethod);
+    // The optimizer settings matter to seed, and to auto, which tries seed among its candidates.
+    const bool optimizes = s.method == QLatin1String("seed") || s.method == QLatin1String("auto");
+    for (QWidget* w : std::initializer_list<QWidget*>{optimizer_, centrality_, budget_}) w->setEnabled(optimizes);
     loading_ = false;
     rebuildCounts();
 }
@@ -175,11 +222,12 @@ void OptimizationView::storeSettings()
 {
     if (loading_) return;
     ProjectSettings s = controller_->settings();
-    s.method = method_->currentText();
+    s.method = method_->currentData().toString();
     parseOptimizerStrategy(optimizer_->currentData().toString(), &s.strategy);
     s.centralityScope = centrality_->currentIndex() == 0 ? CentralityScope::WholeGraph : CentralityScope::WithinClass;
     s.budget = budget_->value();
     s.holdoutFraction = holdout_->value() / 100.0;
+    s.knownRejectRate = knownReject_->value() / 100.0;
     s.seed = quint64(seed_->value());
     controller_->setSettings(s);
 }
@@ -255,6 +303,7 @@ void OptimizationView::showOutcome()
 {
     const TrainingOutcome* training = controller_->training();
     bestPoint_.clear();
+    showAutoCandidates(training ? training->set.selection : QJsonObject());
     if (!training) {
         if (!training_) {
             liveTrace_.clear();
@@ -279,7 +328,38 @@ void OptimizationView::showOutcome()
                     .arg(training->heldOut.total);
     else
         text += tr(" No photos were held out, so there is no honest accuracy figure.");
+    const QJsonObject choice = training->set.selection.value(QStringLiteral("auto")).toObject();
+    if (!choice.isEmpty())
+        text += tr("<br><b>auto</b> chose <b>%1</b> (cross-validated on the training photos, table below).")
+                    .arg(choice.value(QStringLiteral("chosen")).toString().toHtmlEscaped());
+    text += QStringLiteral("<br>") + (training->rejectionNote.isEmpty()
+                                          ? ProjectController::unknownRule(training->set.head)
+                                          : training->rejectionNote).toHtmlEscaped();
     summary_->setText(text);
+}
+
+void OptimizationView::showAutoCandidates(const QJsonObject& details)
+{
+    const QJsonObject choice = details.value(QStringLiteral("auto")).toObject();
+    const QJsonArray candidates = choice.value(QStringLiteral("candidates")).toArray();
+    autoTable_->setVisible(!candidates.isEmpty());
+    autoTable_->setRowCount(int(candidates.size()));
+    const QString chosen = choice.value(QStringLiteral("chosen")).toString();
+    for (int i = 0; i < int(candidates.size()); ++i) {
+        const QJsonObject row = candidates[i].toObject();
+        const QString method = row.value(QStringLiteral("method")).toString();
+        const bool isChosen = method == chosen;
+        const QStringList cells{isChosen ? tr("★ %1 (chosen)").arg(method) : method,
+                                percent(row.value(QStringLiteral("cv_accuracy")).toDouble()),
+                                percent(row.value(QStringLiteral("cv_weighted_f1")).toDouble())};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            QFont font = item->font();
+            font.setBold(isChosen);
+            item->setFont(font);
+            autoTable_->setItem(i, c, item);
+        }
+    }
 }
 
 } // namespace exemplar::ui

@@ -2,10 +2,12 @@
 // Interactive training: method and optimizer settings, Start / Stop, the live objective per
 // evaluation with the best so far, and the per-class counts (current best, updated live) where a
 // class's count can be pinned by hand before re-running. Stopping keeps the best selection so far.
+// With "auto", the cross-validated table of the candidates it chose from is shown below.
 #include "export/PlotExport.h"
 
 #include "Optimizer.h"
 
+#include <QJsonObject>
 #include <QWidget>
 #include <vector>
 
@@ -28,6 +30,8 @@ public:
     explicit OptimizationView(ProjectController* controller, QWidget* parent = nullptr);
     QList<PlotHandle> plots() const override;
     int plottedEvaluations() const;
+    QComboBox* methodBox() const { return method_; }
+    QTableWidget* autoCandidates() const { return autoTable_; }
     QPushButton* startButton() const { return start_; }
     QPushButton* stopButton() const { return stop_; }
 
@@ -38,6 +42,7 @@ private:
     void onStep(const OptimizerStep& step);
     void showTrace(const std::vector<OptimizerStep>& trace);
     void showOutcome();
+    void showAutoCandidates(const QJsonObject& details);
     void onBusy(bool busy);
 
     ProjectController* controller_;
@@ -46,11 +51,13 @@ private:
     QComboBox* centrality_;
     QSpinBox* budget_;
     QDoubleSpinBox* holdout_;
+    QDoubleSpinBox* knownReject_;
     QSpinBox* seed_;
     QPushButton* start_;
     QPushButton* stop_;
     QCustomPlot* plot_;
     QTableWidget* counts_;
+    QTableWidget* autoTable_;
     QLabel* summary_;
     std::vector<OptimizerStep> liveTrace_;
     std::vector<int> bestPoint_;

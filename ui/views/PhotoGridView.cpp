@@ -1,6 +1,7 @@
 #include "views/PhotoGridView.h"
 
 #include "controller/ProjectController.h"
+#include "plots/PlotTheme.h"
 #include "thumbnails/ThumbnailCache.h"
 
 #include <QContextMenuEvent>
@@ -17,6 +18,7 @@ namespace {
 enum class PhotoState { Training, Kept, HeldOut, NotEmbedded, Excluded, Skipped };
 constexpr int kPathRole = Qt::UserRole;
 constexpr int kStateRole = Qt::UserRole + 1;
+constexpr int kSuspectRole = Qt::UserRole + 2;  // bool
 
 QString stateText(PhotoState state)
 {
@@ -45,6 +47,29 @@ QIcon placeholderIcon(const QPalette& palette, bool broken)
     return QIcon(pixmap);
 }
 
+// An orange "!" in the thumbnail's corner: visible at a glance while scrolling a class.
+QPixmap withSuspectBadge(QPixmap pixmap)
+{
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const qreal edge = 22;  // logical pixels: the painter works in them on a high-DPI pixmap
+    const QRectF badge(pixmap.width() / pixmap.devicePixelRatio() - edge - 3, 3, edge, edge);
+    painter.setPen(QPen(Qt::white, 1.5));
+    painter.setBrush(kSuspectColor);
+    painter.drawEllipse(badge);
+    QFont font = painter.font();
+    font.setBold(true);
+    font.setPixelSize(int(edge * 0.75));
+    painter.setFont(font);
+    painter.drawText(badge, Qt::AlignCenter, QStringLiteral("!"));
+    return pixmap;
+}
+
+QString suspectText(const SuspectPhoto& suspect)
+{
+    return PhotoGridView::tr("⚑ suspect: %1").arg(suspect.reasons.join(QStringLiteral(", ")));
+}
+
 } // namespace
 
 PhotoGridView::PhotoGridView(ProjectController* controller, QWidget* parent)
@@ -65,6 +90,7 @@ PhotoGridView::PhotoGridView(ProjectController* controller, QWidget* parent)
     connect(controller_, &ProjectController::datasetChanged, this, &PhotoGridView::rebuild);
     connect(controller_, &ProjectController::embeddingsChanged, this, &PhotoGridView::rebuild);
     connect(controller_, &ProjectController::trainingChanged, this, &PhotoGridView::rebuild);
+    connect(controller_, &ProjectController::analysisChanged, this, &PhotoGridView::rebuild);  // the audit
     connect(controller_, &ProjectController::photoSelected, this, [this](const QString& path) {
         if (QListWidgetItem* item = itemOfPath_.value(path)) {
             setCurrentItem(item);
@@ -72,7 +98,7 @@ PhotoGridView::PhotoGridView(ProjectController* controller, QWidget* parent)
         }
     });
     connect(controller_->thumbnails(), &ThumbnailCache::thumbnailReady, this, [this](const QString& path) {
-        if (QListWidgetItem* item = itemOfPath_.value(path)) item->setIcon(QIcon(controller_->thumbnails()->thumbnail(path)));
+        if (QListWidgetItem* item = itemOfPath_.value(path)) item->setIcon(iconFor(item, controller_->thumbnails()->thumbnail(path)));
     });
     connect(this, &QListWidget::currentItemChanged, this, [this](QListWidgetItem* item) {
         if (!rebuilding_ && item) controller_->selectPhoto(item->data(kPathRole).toString());
@@ -105,14 +131,23 @@ void PhotoGridView::rebuild()
         if (QFileInfo(file.path).absolutePath() == folder) skippedReason.insert(file.path, file.reason);
 
     auto append = [this](const QString& path, PhotoState state, const QString& reason) {
-        auto* item = new QListWidgetItem(QFileInfo(path).fileName() +
-                                         (state == PhotoState::Training ? QString() : QLatin1Char('\n') + stateText(state)));
+        const SuspectPhoto* suspect = state == PhotoState::Skipped || state == PhotoState::Excluded
+                                          ? nullptr
+                                          : controller_->suspectOfRow(controller_->rowOfPath(path));
+        QStringList lines{QFileInfo(path).fileName()};
+        if (state != PhotoState::Training) lines << stateText(state);
+        if (suspect) lines << suspectText(*suspect);
+        auto* item = new QListWidgetItem(lines.join(QLatin1Char('\n')));
         item->setData(kPathRole, path);
         item->setData(kStateRole, int(state));
-        item->setToolTip(path + QLatin1Char('\n') + (reason.isEmpty() ? stateText(state) : reason));
+        item->setData(kSuspectRole, suspect != nullptr);
+        QString tip = path + QLatin1Char('\n') + (reason.isEmpty() ? stateText(state) : reason);
+        if (suspect) tip += QLatin1Char('\n') + suspectText(*suspect) + QLatin1Char('\n') + suspect->explanation;
+        item->setToolTip(tip.trimmed());
         const QPixmap pixmap = state == PhotoState::Skipped ? QPixmap() : controller_->thumbnails()->thumbnail(path);
-        item->setIcon(pixmap.isNull() ? placeholderIcon(palette(), state == PhotoState::Skipped) : QIcon(pixmap));
+        item->setIcon(pixmap.isNull() ? placeholderIcon(palette(), state == PhotoState::Skipped) : iconFor(item, pixmap));
         if (state == PhotoState::Kept) item->setBackground(QColor(80, 170, 90, 70));
+        if (suspect) item->setForeground(kSuspectColor.darker(130));
         if (state == PhotoState::Excluded || state == PhotoState::Skipped)
             item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
         QListWidget::addItem(item);
@@ -139,6 +174,18 @@ void PhotoGridView::rebuild()
     for (auto it = skippedReason.begin(); it != skippedReason.end(); ++it) append(it.key(), PhotoState::Skipped, it.value());
     if (QListWidgetItem* item = itemOfPath_.value(controller_->selectedPhoto())) setCurrentItem(item);
     rebuilding_ = false;
+}
+
+QIcon PhotoGridView::iconFor(QListWidgetItem* item, const QPixmap& thumbnail) const
+{
+    return QIcon(item->data(kSuspectRole).toBool() ? withSuspectBadge(thumbnail) : thumbnail);
+}
+
+int PhotoGridView::suspectCount() const
+{
+    int suspects = 0;
+    for (int i = 0; i < count(); ++i) suspects += item(i)->data(kSuspectRole).toBool();
+    return suspects;
 }
 
 void PhotoGridView::toggleExcluded(QListWidgetItem* item)

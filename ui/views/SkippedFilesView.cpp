@@ -22,6 +22,11 @@ SkippedFilesView::SkippedFilesView(ProjectController* controller, QWidget* paren
 void SkippedFilesView::rebuild()
 {
     clear();
+    for (const QString& warning : controller_->datasetWarnings()) {
+        auto* item = new QTreeWidgetItem({tr("⚠ dataset"), warning});
+        item->setToolTip(1, warning);
+        addTopLevelItem(item);
+    }
     for (const SkippedFile& file : controller_->skippedFiles()) {
         auto* item = new QTreeWidgetItem({QFileInfo(file.path).fileName(), file.reason});
         item->setToolTip(0, file.path);

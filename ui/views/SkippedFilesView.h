@@ -1,6 +1,7 @@
 #pragma once
 // Every file that is not in the training data and why: unreadable, undecodable, not an image,
-// outside a class folder, duplicate class name. Nothing is dropped silently.
+// outside a class folder, duplicate class name; and the dataset's warnings (empty or one-photo
+// classes, a photo filed under two classes). Nothing is dropped silently.
 #include <QTreeWidget>
 
 namespace exemplar::ui {

@@ -4,7 +4,6 @@
 #include "controller/ProjectController.h"
 #include "controller/TaskRunner.h"
 #include "export/PlotExport.h"
-#include "export/ResultExport.h"
 #include "Error.h"
 #include "views/ClassListView.h"
 #include "views/ClassifyView.h"
@@ -16,6 +15,7 @@
 #include "views/OptimizationView.h"
 #include "views/PhotoGridView.h"
 #include "views/SkippedFilesView.h"
+#include "views/SuspectsView.h"
 #include "widgets/DropTarget.h"
 #include "window/AppTheme.h"
 
@@ -48,6 +48,17 @@ namespace exemplar::ui {
 
 namespace {
 constexpr int kMaxRecent = 8;
+
+// A list with its caption above it, for the Classes dock.
+QWidget* labeled(QLabel* label, QWidget* list, QWidget* parent)
+{
+    auto* box = new QWidget(parent);
+    auto* layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(label);
+    layout->addWidget(list);
+    return box;
+}
 const char* kProjectFilter = QT_TRANSLATE_NOOP("MainWindow", "Exemplar projects (*.exemplar)");
 const char* kReferenceFilter = QT_TRANSLATE_NOOP("MainWindow", "Reference sets (*.exref)");
 
@@ -87,17 +98,22 @@ void MainWindow::createViews()
     auto* skipped = new SkippedFilesView(controller_, this);
     auto* skippedLabel = new QLabel(tr("Skipped files"), this);
     connect(controller_, &ProjectController::datasetChanged, skippedLabel, [this, skippedLabel] {
-        skippedLabel->setText(tr("Skipped files (%1)").arg(controller_->skippedFiles().size()));
+        skippedLabel->setText(tr("Skipped files (%1) and warnings (%2)")
+                                  .arg(controller_->skippedFiles().size())
+                                  .arg(controller_->datasetWarnings().size()));
     });
-    auto* lower = new QWidget(this);
-    auto* lowerLayout = new QVBoxLayout(lower);
-    lowerLayout->setContentsMargins(0, 0, 0, 0);
-    lowerLayout->addWidget(skippedLabel);
-    lowerLayout->addWidget(skipped);
+    suspects_ = new SuspectsView(controller_, this);
+    auto* suspectsLabel = new QLabel(tr("Suspect photos"), this);
+    suspectsLabel->setToolTip(suspects_->toolTip());
+    connect(controller_, &ProjectController::analysisChanged, suspectsLabel, [this, suspectsLabel] {
+        const AuditReport* audit = controller_->audit();
+        suspectsLabel->setText(audit ? tr("Suspect photos (%1)").arg(audit->suspects.size()) : tr("Suspect photos"));
+    });
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(classList_);
-    splitter->addWidget(lower);
-    splitter->setSizes({420, 140});
+    splitter->addWidget(labeled(suspectsLabel, suspects_, this));
+    splitter->addWidget(labeled(skippedLabel, skipped, this));
+    splitter->setSizes({380, 140, 120});
     auto* dock = new QDockWidget(tr("Classes"), this);
     dock->setObjectName(QStringLiteral("classesDock"));
     dock->setWidget(splitter);
@@ -443,8 +459,7 @@ void MainWindow::exportAllPlotsDialog()
 
 void MainWindow::exportMetricsDialog()
 {
-    const TrainingOutcome* training = controller_->training();
-    if (!training) {
+    if (!controller_->training()) {
         showError(tr("Export metrics"), tr("There are no metrics yet: train a reference set first."));
         return;
     }
@@ -452,12 +467,7 @@ void MainWindow::exportMetricsDialog()
                                                       tr("CSV (*.csv);;JSON (*.json)"));
     if (path.isEmpty()) return;
     rememberDir(path);
-    try {
-        exportMetrics(*training, controller_->embeddings().classNames, controller_->comparison(), path);
-        statusBar()->showMessage(tr("Metrics written to %1").arg(path), 8000);
-    } catch (const Error& error) {
-        showError(tr("Export metrics"), error.message());
-    }
+    controller_->exportMetrics(path);
 }
 
 void MainWindow::exportPredictionsDialog()
@@ -470,12 +480,7 @@ void MainWindow::exportPredictionsDialog()
                                                       tr("CSV (*.csv);;JSON (*.json)"));
     if (path.isEmpty()) return;
     rememberDir(path);
-    try {
-        exportPredictions(controller_->classifications(), controller_->activeReferenceSet()->head.classNames, path);
-        statusBar()->showMessage(tr("Predictions written to %1").arg(path), 8000);
-    } catch (const Error& error) {
-        showError(tr("Export predictions"), error.message());
-    }
+    controller_->exportPredictions(path);
 }
 
 void MainWindow::chooseModelDialog()

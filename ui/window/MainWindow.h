@@ -22,6 +22,7 @@ class ComparisonView;
 class ClassifyView;
 class ClassListView;
 class PhotoGridView;
+class SuspectsView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -34,6 +35,7 @@ public:
     QTabWidget* tabs() const { return tabs_; }
     ClassListView* classList() const { return classList_; }
     PhotoGridView* photoGrid() const { return photoGrid_; }
+    SuspectsView* suspectsList() const { return suspects_; }
     HeatmapView* heatmapView() const { return heatmap_; }
     GraphView* graphView() const { return graph_; }
     HistogramView* histogramView() const { return histograms_; }
@@ -77,6 +79,7 @@ private:
     QTabWidget* tabs_ = nullptr;
     ClassListView* classList_ = nullptr;
     PhotoGridView* photoGrid_ = nullptr;
+    SuspectsView* suspects_ = nullptr;
     HeatmapView* heatmap_ = nullptr;
     GraphView* graph_ = nullptr;
     HistogramView* histograms_ = nullptr;

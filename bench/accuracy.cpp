@@ -1,0 +1,109 @@
+// bench/accuracy: the method comparison as a Markdown table — every method × every photo set in
+// ../shared/data × pool sizes, mean ± sd of test accuracy over repeated honest splits (each
+// method sees only the pool; accuracy is measured on every other photo), and seconds per train.
+//
+//   build/bench/accuracy [--repeats 10] [--pools 5,10,15] [--methods all,centroid,...]
+//                        [--data DIR] [--sets flowers17,cars24] [--model SPEC] [--out FILE.md]
+#include "Dataset.h"
+#include "Embedder.h"
+#include "EmbeddingCache.h"
+#include "EmbeddingSet.h"
+#include "Error.h"
+#include "HonestEvaluation.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QSaveFile>
+#include <cstdio>
+
+using namespace exemplar;
+
+namespace {
+
+QList<int> parseInts(const QString& text)
+{
+    QList<int> values;
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) values << part.trimmed().toInt();
+    return values;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Honest method comparison on the shared photo sets, as Markdown."));
+    parser.addHelpOption();
+    parser.addOptions({
+        {QStringLiteral("data"), QStringLiteral("Folder holding the photo sets."), QStringLiteral("dir"),
+         QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)},
+        {QStringLiteral("sets"), QStringLiteral("Photo sets (subfolders of --data)."), QStringLiteral("list"),
+         QStringLiteral("flowers17,cars24")},
+        {QStringLiteral("pools"), QStringLiteral("Pool sizes (photos per class)."), QStringLiteral("list"),
+         QStringLiteral("5,10,15")},
+        {QStringLiteral("repeats"), QStringLiteral("Random splits per cell (at least 10 for the table)."),
+         QStringLiteral("n"), QStringLiteral("10")},
+        {QStringLiteral("methods"), QStringLiteral("Methods to compare."), QStringLiteral("list"),
+         QStringLiteral("all,centroid,seed,linear,whitened-centroid,whitened-linear,auto")},
+        {QStringLiteral("model"), QStringLiteral("Model spec."), QStringLiteral("spec")},
+        {QStringLiteral("out"), QStringLiteral("Write the table here as well as to stdout."), QStringLiteral("file")},
+    });
+    parser.process(app);
+
+    try {
+        const QString specPath = parser.value(QStringLiteral("model")).isEmpty() ? defaultModelSpecPath()
+                                                                                  : parser.value(QStringLiteral("model"));
+        Embedder embedder(ModelSpec::load(specPath));
+        const EmbeddingCache cache(embedder.identity(), embedder.dim());
+        EvaluationOptions options;
+        options.repeats = parser.value(QStringLiteral("repeats")).toInt();
+        options.methods = parser.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        const QList<int> pools = parseInts(parser.value(QStringLiteral("pools")));
+
+        QString table;
+        table += QStringLiteral("# Method comparison (honest protocol)\n\n");
+        table += QStringLiteral("Model %1; %2 repetitions per cell (seed 1); accuracy on the test photos, mean ± sd; "
+                                "seconds = mean training time per repetition. Generated %3 by `build/bench/accuracy`.\n\n")
+                     .arg(embedder.spec().name).arg(options.repeats)
+                     .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+        table += QStringLiteral("| set | pool | ") + options.methods.join(QStringLiteral(" | ")) + QStringLiteral(" |\n|---|---|");
+        for (int i = 0; i < options.methods.size(); ++i) table += QStringLiteral("---|");
+        table += QLatin1Char('\n');
+
+        for (const QString& name : parser.value(QStringLiteral("sets")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString root = QDir(parser.value(QStringLiteral("data"))).filePath(name);
+            if (!QFileInfo(root).isDir()) {
+                std::fprintf(stderr, "accuracy: skipping %s: not found\n", qPrintable(root));
+                continue;
+            }
+            std::fprintf(stderr, "accuracy: embedding %s\n", qPrintable(root));
+            const EmbeddingSet data = embedDataset(Dataset::scan(root), embedder, &cache, nullptr, nullptr);
+            for (int pool : pools) {
+                options.pool = pool;
+                std::fprintf(stderr, "accuracy: %s, pool %d\n", qPrintable(name), pool);
+                const EvaluationReport report = evaluateHonestly(data, options);
+                QString row = QStringLiteral("| %1 | %2 |").arg(name).arg(pool);
+                for (const MethodSummary& m : report.methods)
+                    row += QStringLiteral(" %1 ± %2 (%3 s) |")
+                               .arg(100 * m.accuracyMean, 0, 'f', 1)
+                               .arg(100 * m.accuracyStd, 0, 'f', 1)
+                               .arg(m.seconds, 0, 'f', 2);
+                table += row + QLatin1Char('\n');
+                std::fprintf(stderr, "%s\n", qPrintable(row));
+            }
+        }
+        std::fputs(qPrintable(table), stdout);
+        if (parser.isSet(QStringLiteral("out"))) {
+            QSaveFile file(parser.value(QStringLiteral("out")));
+            if (!file.open(QIODevice::WriteOnly) || file.write(table.toUtf8()) < 0 || !file.commit())
+                throw Error(QStringLiteral("cannot write %1: %2").arg(parser.value(QStringLiteral("out")), file.errorString()));
+        }
+    } catch (const Error& e) {
+        std::fprintf(stderr, "accuracy: error: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,71 @@
+#pragma once
+// What the GUI tests share: dropping paths as a file manager does, waiting for the controller's
+// worker to settle, and linking photos of the shared sets into a temporary dataset (symlinks:
+// the photo sets are read in place, never copied).
+#include "controller/ProjectController.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QMimeData>
+#include <QTest>
+#include <QUrl>
+
+namespace exemplar::test {
+
+// Drag enter, then drop, with file URLs, onto TARGET; true when the drop was accepted.
+inline bool dropPaths(QWidget* target, const QStringList& paths)
+{
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString& path : paths) urls << QUrl::fromLocalFile(path);
+    mime.setUrls(urls);
+    const QPoint at = target->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    if (!enter.isAccepted()) return false;
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+    return drop.isAccepted();
+}
+
+// Waits for CONTROLLER's worker to go idle (jobs queue further jobs, so idle must last a moment).
+inline bool waitIdle(const ui::ProjectController* controller, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    int idleFor = 0;
+    while (timer.elapsed() < timeoutMs) {
+        QTest::qWait(50);
+        idleFor = controller->isBusy() ? 0 : idleFor + 50;
+        if (idleFor >= 300) return true;
+    }
+    return false;
+}
+
+// Links FILES (absolute paths) into the folder TARGET, creating it; returns the links made.
+inline QStringList linkInto(const QStringList& files, const QString& target)
+{
+    QDir().mkpath(target);
+    QStringList links;
+    for (const QString& file : files) {
+        const QString link = target + QLatin1Char('/') + QFileInfo(file).fileName();
+        if (QFile::link(file, link)) links << link;
+    }
+    return links;
+}
+
+// The photos of one class of a shared set, sorted by name, [FIRST, FIRST + COUNT).
+inline QStringList sharedPhotos(const QString& classFolder, int first, int count)
+{
+    const QDir source(classFolder);
+    QStringList paths;
+    for (const QString& name : source.entryList(QDir::Files, QDir::Name).mid(first, count))
+        paths << source.absoluteFilePath(name);
+    return paths;
+}
+
+} // namespace exemplar::test

@@ -1,0 +1,283 @@
+// The desktop application fed bad input (the GUI side of the bad-input issue): broken photos,
+// awkward names and folders dropped on the window, damaged or foreign reference sets imported,
+// results exported where they cannot be written. Every case must end in a clear message the user
+// sees — a row in the skipped-files list or an error dialog (the controller's errorOccurred,
+// which the window shows) — nothing may crash, and no destination may be left half-written.
+#include "BadInputCorpus.h"
+#include "GuiTestSupport.h"
+#include "TestSupport.h"
+
+#include "controller/ProjectController.h"
+#include "views/SkippedFilesView.h"
+#include "window/MainWindow.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <csignal>
+#include <memory>
+#include <sys/resource.h>
+
+using namespace exemplar;
+using namespace exemplar::ui;
+
+class TestGuiBadInput : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir work_;
+    QString corpus_;
+    int goodPhotos_ = 0;
+    std::unique_ptr<MainWindow> window_;
+
+    ProjectController* controller() const { return window_->controller(); }
+    QString path(const QString& name) const { return work_.filePath(name); }
+
+    void addPhoto(const QString& relativePath, int seed)
+    {
+        QVERIFY(test::writeBytes(corpus_ + QLatin1Char('/') + relativePath, test::syntheticPhoto(seed, ".jpg")));
+        ++goodPhotos_;
+    }
+
+    // Runs ACTION and returns the one error it must raise (empty when there was none or several);
+    // the window must show that same message.
+    template <typename Action>
+    QString singleError(Action action)
+    {
+        QSignalSpy errors(controller(), &ProjectController::errorOccurred);
+        action();
+        test::waitIdle(controller(), 60000);
+        if (errors.count() != 1) return QString();
+        const QString message = errors.first().at(1).toString();
+        return window_->lastError() == message ? message : QStringLiteral("(not shown in the window) ") + message;
+    }
+
+    QString skipReason(const QString& fileName) const
+    {
+        for (const SkippedFile& file : controller()->skippedFiles())
+            if (QFileInfo(file.path).fileName() == fileName) return file.reason;
+        return QString();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("EXEMPLAR_MODEL", test::defaultModelSpec().toLocal8Bit());
+        QVERIFY(work_.isValid());
+        corpus_ = path(QStringLiteral("corpus"));
+        const QString unicodeClass = QStringLiteral("wild rosé 🌹 & co");
+        for (const QString& folder : {unicodeClass, QStringLiteral("mixed"), QStringLiteral("empty class"),
+                                      QStringLiteral("single"), QStringLiteral("twin")})
+            QVERIFY(QDir().mkpath(corpus_ + QLatin1Char('/') + folder));
+        addPhoto(unicodeClass + QStringLiteral("/fleur d'été 1.jpg"), 1);
+        addPhoto(unicodeClass + QStringLiteral("/  photo № 2 .jpg"), 2);
+        addPhoto(unicodeClass + QStringLiteral("/日本語の写真.jpg"), 3);
+        for (int i = 0; i < 3; ++i) addPhoto(QStringLiteral("mixed/good %1.jpg").arg(i), 10 + i);
+        addPhoto(QStringLiteral("single/only.jpg"), 20);
+        addPhoto(QStringLiteral("twin/copy of fleur.jpg"), 1);  // byte-identical to the rosé class's photo
+        addPhoto(QStringLiteral("twin/own.jpg"), 21);
+        const QString mixed = corpus_ + QStringLiteral("/mixed/");
+        QVERIFY(test::writeBytes(mixed + QStringLiteral("corrupt.jpg"), test::corruptJpeg(30)));
+        QVERIFY(test::writeBytes(mixed + QStringLiteral("truncated.png"), test::truncatedPng(31)));
+        QVERIFY(test::writeBytes(mixed + QStringLiteral("zero.jpg"), QByteArray()));
+        QVERIFY(test::writeBytes(mixed + QStringLiteral("text.jpg"), "These are my holiday notes, not a photo.\n"));
+        QVERIFY(test::writeBytes(mixed + QStringLiteral("bomb.png"), test::headerPatchedPngBomb(30000)));
+        QVERIFY(QFile::link(mixed + QStringLiteral("loop-b.jpg"), mixed + QStringLiteral("loop-a.jpg")));
+        QVERIFY(QFile::link(mixed + QStringLiteral("loop-a.jpg"), mixed + QStringLiteral("loop-b.jpg")));
+
+        window_ = std::make_unique<MainWindow>();
+        window_->resize(1280, 800);
+        window_->show();
+        QVERIFY(test::dropPaths(window_.get(), {corpus_}));
+        QVERIFY2(test::waitIdle(controller(), 180000), "embedding the corpus did not finish");
+    }
+
+    void badPhotosAreListedWithReasons_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("corrupt JPEG") << "corrupt.jpg" << "not a readable image";
+        QTest::newRow("truncated PNG") << "truncated.png" << "not a readable image";
+        QTest::newRow("zero-byte file") << "zero.jpg" << "empty file";
+        QTest::newRow("text renamed .jpg") << "text.jpg" << "not a readable image";
+        QTest::newRow("30000×30000 PNG bomb") << "bomb.png" << "image too large (30000×30000";
+        QTest::newRow("symlink loop") << "loop-a.jpg" << "symbolic link";
+    }
+
+    void badPhotosAreListedWithReasons()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, reason);
+        const QString given = skipReason(file);
+        QVERIFY2(given.contains(reason), qPrintable(QStringLiteral("%1: \"%2\"").arg(file, given)));
+        // … and the user sees it in the skipped-files list.
+        QTreeWidget* list = window_->findChild<SkippedFilesView*>();
+        QVERIFY(list);
+        bool shown = false;
+        for (int i = 0; i < list->topLevelItemCount(); ++i)
+            shown |= list->topLevelItem(i)->text(0) == file && list->topLevelItem(i)->text(1) == given;
+        QVERIFY2(shown, qPrintable(file));
+    }
+
+    void goodPhotosAreEmbeddedDespiteBadOnes()
+    {
+        QCOMPARE(controller()->embeddings().size(), goodPhotos_);
+        QVERIFY(controller()->embeddings().classNames.contains(QStringLiteral("wild rosé 🌹 & co")));
+        for (const SkippedFile& file : controller()->skippedFiles())
+            QVERIFY2(!file.path.contains(QStringLiteral("rosé")), qPrintable(file.reason));
+        QVERIFY(controller()->analysis());
+    }
+
+    void oddClassesAreReported_data()
+    {
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("empty class folder") << "\"empty class\" has no photos";
+        QTest::newRow("one-photo class") << "\"single\" has only one photo";
+        QTest::newRow("same photo in two classes") << "copy of fleur.jpg";
+    }
+
+    void oddClassesAreReported()
+    {
+        QFETCH(QString, phrase);
+        const QStringList warnings = controller()->datasetWarnings();
+        QVERIFY2(warnings.filter(phrase).size() == 1, qPrintable(warnings.join(QLatin1Char('\n'))));
+        QTreeWidget* list = window_->findChild<SkippedFilesView*>();
+        bool shown = false;
+        for (int i = 0; i < list->topLevelItemCount(); ++i) shown |= list->topLevelItem(i)->text(1).contains(phrase);
+        QVERIFY(shown);
+    }
+
+    void badPhotosDroppedToClassifyGetAReason()
+    {
+        ProjectSettings settings = controller()->settings();
+        settings.method = QStringLiteral("centroid");
+        settings.holdoutFraction = 0;
+        controller()->setSettings(settings);
+        controller()->startTraining();
+        QVERIFY(test::waitIdle(controller(), 120000));
+        QVERIFY(controller()->activeReferenceSet());
+        controller()->classifyPhotos({corpus_ + QStringLiteral("/mixed/bomb.png"), corpus_ + QStringLiteral("/mixed/zero.jpg")});
+        QVERIFY(test::waitIdle(controller(), 60000));
+        QCOMPARE(int(controller()->classifications().size()), 2);
+        for (const ClassifiedPhoto& photo : controller()->classifications())
+            QVERIFY2(!photo.error.isEmpty(), qPrintable(photo.path));
+    }
+
+    void badReferenceSetsAreRefused_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("made with another model") << "other-model" << "made with model some-other-model";
+        QTest::newRow("newer format version") << "newer" << "written by a newer Exemplar (format version 2";
+        QTest::newRow("truncated file") << "truncated" << "is damaged";
+        QTest::newRow("zero-byte file") << "empty" << "is damaged (the file is empty)";
+    }
+
+    void badReferenceSetsAreRefused()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, phrase);
+        const QString valid = path(QStringLiteral("valid-other-model.exref"));
+        if (!QFile::exists(valid))
+            writeReferenceSet(test::referenceSetFromAnotherModel(controller()->embeddings().dim()), valid);
+        QFile validFile(valid);
+        QVERIFY(validFile.open(QIODevice::ReadOnly));
+        const QByteArray bytes = validFile.readAll();
+        QByteArray damaged = bytes;
+        if (kind == QLatin1String("newer")) {
+            QJsonObject json = QJsonDocument::fromJson(bytes).object();
+            json.insert(QStringLiteral("format_version"), 2);
+            damaged = QJsonDocument(json).toJson();
+        } else if (kind == QLatin1String("truncated")) {
+            damaged = bytes.left(bytes.size() * 2 / 3);
+        } else if (kind == QLatin1String("empty")) {
+            damaged.clear();
+        }
+        const QString file = path(kind + QStringLiteral(".exref"));
+        QVERIFY(test::writeBytes(file, damaged));
+        const ReferenceSet* before = controller()->activeReferenceSet();
+        const QString error = singleError([&] { controller()->importReferenceSet(file); });
+        QVERIFY2(error.contains(phrase), qPrintable(error));
+        QCOMPARE(controller()->activeReferenceSet(), before);  // the set in use stays in use
+    }
+
+    void unwritableDestinationsAreReported_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<QString>("destination");
+        QTest::newRow("reference set, no such folder") << "set" << "no/such/folder/set.exref";
+        QTest::newRow("predictions, no such folder") << "predictions" << "no/such/folder/p.csv";
+        QTest::newRow("metrics, no such folder") << "metrics" << "no/such/folder/m.json";
+        QTest::newRow("project, no such folder") << "project" << "no/such/folder/p.exemplar";
+        QTest::newRow("reference set, read-only folder") << "set" << "read-only/set.exref";
+        QTest::newRow("project, read-only folder") << "project" << "read-only/p.exemplar";
+    }
+
+    void unwritableDestinationsAreReported()
+    {
+        QFETCH(QString, what);
+        QFETCH(QString, destination);
+        QString target = path(destination);
+        if (destination.startsWith(QLatin1String("read-only"))) {
+            const QString folder = path(QStringLiteral("read-only"));
+            QDir().mkpath(folder);
+            QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+            // Root writes into read-only folders; /proc takes no new files from anyone.
+            if (test::writeBytes(folder + QStringLiteral("/probe"), "x")) {
+                QFile::remove(folder + QStringLiteral("/probe"));
+                target = QStringLiteral("/proc/exemplar-test-") + QFileInfo(destination).fileName();
+            }
+        }
+        const QString error = singleError([&] {
+            if (what == QLatin1String("set")) controller()->exportReferenceSet(target);
+            else if (what == QLatin1String("predictions")) controller()->exportPredictions(target);
+            else if (what == QLatin1String("metrics")) controller()->exportMetrics(target);
+            else controller()->saveProject(target);
+        });
+        QVERIFY2(!error.isEmpty() && error.contains(target), qPrintable(error));
+        QVERIFY(!QFileInfo::exists(target));
+        QVERIFY(controller()->projectPath() != QFileInfo(target).absoluteFilePath());
+    }
+
+    // A write that fails partway (a full disk, simulated by a file-size limit) leaves the file that
+    // was there before as it was, and no temporary file beside it.
+    void failedExportLeavesThePreviousFile()
+    {
+        const QString folder = path(QStringLiteral("full-disk"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString target = folder + QStringLiteral("/set.exref");
+        const QByteArray previous = "previous reference set, must survive\n";
+        QVERIFY(test::writeBytes(target, previous));
+        rlimit old{};
+        QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);  // a failing write(), not a killed process
+        const rlimit small{1024, old.rlim_max};
+        QVERIFY(setrlimit(RLIMIT_FSIZE, &small) == 0);
+        const QString error = singleError([&] { controller()->exportReferenceSet(target); });
+        setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, oldHandler);
+        QVERIFY2(error.contains(target), qPrintable(error));
+        QFile file(target);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), previous);
+        QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{QStringLiteral("set.exref")});
+    }
+
+    void theErrorDialogIsShown()
+    {
+        // The window shows the controller's errors in a (non-blocking) dialog.
+        const QString error = singleError([&] { controller()->importReferenceSet(path(QStringLiteral("missing.exref"))); });
+        QVERIFY(!error.isEmpty());
+        bool shown = false;
+        for (QMessageBox* box : window_->findChildren<QMessageBox*>()) shown |= box->isVisible() && box->text() == error;
+        QVERIFY(shown);
+    }
+};
+
+QTEST_MAIN(TestGuiBadInput)
+#include "tst_gui_badinput.moc"
