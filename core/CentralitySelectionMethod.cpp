@@ -38,7 +38,42 @@ TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const Training
 
     // Canceled before its first evaluation the optimizer has no best point: fall back to the
     // corner every search starts from ("keep all", pins respected) so the head is still usable.
-    const std::vector<int>& counts = optimum.best.empty() ? box.upper : optimum.best;
+    std::vector<int> counts = optimum.best.empty() ? box.upper : optimum.best;
+    // The leave-one-out objective is optimistic for small subsets: on held-out photos a selection
+    // that merely ties or narrowly beats "keep all" did worse than keeping all (measured on both
+    // shared sets). So a reduced selection must win by a clear margin, else every photo is kept,
+    // which makes the method at least as good as 1-NN over all references.
+    const double keepAll = objective.accuracy(box.upper);
+    const double margin = options.selectionMargin * (1.0 / std::max(1, pool.size()));
+    bool guarded = objective.accuracy(counts) < keepAll + margin;
+    // On fine-grained sets the objective can promise several points that never appear on new
+    // photos. So the whole procedure is also cross-validated inside the pool: if its selections
+    // did not beat keeping every photo on the held-out folds, every photo is kept.
+    int selectionCorrect = 0, keepAllCorrect = 0;
+    if (!guarded && options.validateSelection && !optimum.canceled) {
+        TrainingOptions inner = options;
+        inner.validateSelection = false;
+        inner.pinnedCounts.clear();
+        const auto folds = stratifiedFolds(pool.labels, classCount, options.crossValidationFolds, options.optimizer.seed);
+        for (const std::vector<int>& fold : folds) {
+            if (fold.empty()) continue;
+            std::vector<bool> heldOut(size_t(pool.size()), false);
+            for (int row : fold) heldOut[size_t(row)] = true;
+            std::vector<int> rest;
+            for (int row = 0; row < pool.size(); ++row)
+                if (!heldOut[size_t(row)]) rest.push_back(row);
+            const EmbeddingSet part = pool.subset(rest);
+            const EmbeddingSet test = pool.subset(fold);
+            const std::vector<int> selected = trainCentralitySelection(part, inner, feedback).head.predictClasses(test.vectors);
+            const std::vector<int> all = trainAllReferences(part).head.predictClasses(test.vectors);
+            for (size_t i = 0; i < fold.size(); ++i) {
+                selectionCorrect += selected[i] == test.labels[i];
+                keepAllCorrect += all[i] == test.labels[i];
+            }
+        }
+        guarded = selectionCorrect <= keepAllCorrect;
+    }
+    if (guarded) counts = box.upper;
 
     TrainingResult result;
     result.head = headFromRows(pool, FeatureSpace::of(pool, false, 0), keepLeastCentral(ranking, counts));
@@ -61,6 +96,9 @@ TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const Training
         {QStringLiteral("objective"), QStringLiteral("leave-one-out accuracy on the training photos (optimistic)")},
         {QStringLiteral("objective_leave_one_out_accuracy"), objective.accuracy(counts)},
         {QStringLiteral("canceled"), optimum.canceled},
+        {QStringLiteral("keep_all_leave_one_out_accuracy"), keepAll},
+        {QStringLiteral("kept_all_because_no_clear_gain"), guarded},
+        {QStringLiteral("validation_correct_selection_vs_keep_all"), QJsonArray{selectionCorrect, keepAllCorrect}},
     };
     return result;
 }

@@ -26,6 +26,12 @@ struct TrainingOptions {
     OptimizerOptions optimizer;
     CentralityScope centralityScope = CentralityScope::WholeGraph;
     std::vector<int> pinnedCounts;  // per class; 0 = free, >0 = fixed count (GUI pinning)
+    // seed: a reduced selection is kept only if its leave-one-out accuracy beats keeping every
+    // photo by this many photos; 0 = the article's plain maximum.
+    double selectionMargin = 2;
+    // seed: also cross-validate the selection procedure inside the pool and keep every photo
+    // unless selecting beat keeping all on the held-out folds.
+    bool validateSelection = true;
     double whiteningShrinkage = 1.0;             // ε relative to the mean eigenvalue
     double linearC = 0;                          // > 0: fixed; 0: chosen from linearCGrid by CV
     std::vector<double> linearCGrid{10, 100, 1000};

@@ -148,6 +148,9 @@ void addOptimizerOptions(QCommandLineParser* parser)
          QStringLiteral("scope"), QStringLiteral("whole")},
         {QStringLiteral("seed"), QStringLiteral("Random seed (splits and optimizer)."), QStringLiteral("n"),
          QStringLiteral("1")},
+        {QStringLiteral("no-selection-guard"),
+         QStringLiteral("For 'seed': keep the optimizer's selection even when it does not beat keeping every photo "
+                        "(the article's plain method; usually worse on new photos).")},
     });
 }
 
@@ -158,6 +161,10 @@ TrainingOptions trainingOptions(const QCommandLineParser& parser)
         throw UsageError{QStringLiteral("--optimizer must be bayes, coordinate or random")};
     options.optimizer.budget = intOption(parser, QStringLiteral("budget"), 1, 100000);
     options.optimizer.seed = seedOption(parser);
+    if (parser.isSet(QStringLiteral("no-selection-guard"))) {
+        options.selectionMargin = 0;
+        options.validateSelection = false;
+    }
     const QString scope = parser.value(QStringLiteral("centrality"));
     if (scope == QLatin1String("whole"))
         options.centralityScope = CentralityScope::WholeGraph;

@@ -42,6 +42,7 @@
 #include <QTreeWidget>
 #include <QComboBox>
 #include <QJsonArray>
+#include <QLabel>
 #include <QtTest>
 #include <cmath>
 #include <memory>

@@ -402,7 +402,7 @@ void ProjectController::runAnalysis(std::function<void()> afterAnalysis)
             audit_ = audit;
             suspectOfRow_ = std::move(*suspectOfRow);
             if (!audit_->suspects.empty())
-                Q_EMIT statusMessage(tr("%n suspect photo(s): see "Suspect photos" in the Classes dock", nullptr, int(audit_->suspects.size())));
+                Q_EMIT statusMessage(tr("%n suspect photo(s): see Suspect photos in the Classes dock", nullptr, int(audit_->suspects.size())));
             Q_EMIT analysisChanged();
             if (afterAnalysis) afterAnalysis();
         };
