@@ -22,6 +22,8 @@ std::vector<Candidate> candidatesFor(const TrainingOptions& base)
         Candidate candidate{method, base};
         candidate.options.method = method;
         candidate.options.linearC = C;
+        // auto's own cross-validation already judges whether selecting beats keeping all.
+        candidate.options.validateSelection = false;
         if (C > 0) candidate.label = QStringLiteral("%1 (C=%2)").arg(method).arg(C);
         candidates.push_back(candidate);
     };
