@@ -47,8 +47,9 @@ TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const Training
     const double margin = options.selectionMargin * (1.0 / std::max(1, pool.size()));
     bool guarded = objective.accuracy(counts) < keepAll + margin;
     // On fine-grained sets the objective can promise several points that never appear on new
-    // photos. So the whole procedure is also cross-validated inside the pool: if its selections
-    // did not beat keeping every photo on the held-out folds, every photo is kept.
+    // photos. So the whole procedure is also cross-validated inside the pool: unless its
+    // selections beat keeping every photo on the held-out folds by the same margin, every photo
+    // is kept.
     int selectionCorrect = 0, keepAllCorrect = 0;
     if (!guarded && options.validateSelection && !optimum.canceled) {
         TrainingOptions inner = options;
@@ -71,7 +72,7 @@ TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const Training
                 keepAllCorrect += all[i] == test.labels[i];
             }
         }
-        guarded = selectionCorrect <= keepAllCorrect;
+        guarded = selectionCorrect < keepAllCorrect + std::max(1.0, options.selectionMargin);
     }
     if (guarded) counts = box.upper;
 

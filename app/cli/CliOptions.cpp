@@ -41,24 +41,32 @@ void parseOrThrow(QCommandLineParser* parser, const QString& command, const QStr
     }
 }
 
-int intOption(const QCommandLineParser& parser, const QString& name, int min, int max)
+namespace {
+
+// Parses option NAME with PARSE (QString::toInt or toDouble) and checks the range.
+template <typename T, typename Parse>
+T numberOption(const QCommandLineParser& parser, const QString& name, T min, T max, const char* kind, Parse parse)
 {
     bool ok = false;
-    const int value = parser.value(name).toInt(&ok);
+    const T value = parse(parser.value(name), &ok);
     if (!ok || value < min || value > max)
-        throw UsageError{QStringLiteral("--%1 must be an integer from %2 to %3, not \"%4\"")
-                             .arg(name).arg(min).arg(max).arg(parser.value(name))};
+        throw UsageError{QStringLiteral("--%1 must be %2 from %3 to %4, not \"%5\"")
+                             .arg(name, QLatin1String(kind)).arg(min).arg(max).arg(parser.value(name))};
     return value;
+}
+
+} // namespace
+
+int intOption(const QCommandLineParser& parser, const QString& name, int min, int max)
+{
+    return numberOption<int>(parser, name, min, max, "an integer",
+                             [](const QString& text, bool* ok) { return text.toInt(ok); });
 }
 
 double doubleOption(const QCommandLineParser& parser, const QString& name, double min, double max)
 {
-    bool ok = false;
-    const double value = parser.value(name).toDouble(&ok);
-    if (!ok || value < min || value > max)
-        throw UsageError{QStringLiteral("--%1 must be a number from %2 to %3, not \"%4\"")
-                             .arg(name).arg(min).arg(max).arg(parser.value(name))};
-    return value;
+    return numberOption<double>(parser, name, min, max, "a number",
+                                [](const QString& text, bool* ok) { return text.toDouble(ok); });
 }
 
 quint64 seedOption(const QCommandLineParser& parser)
