@@ -74,16 +74,18 @@ private:
     QMap<QString, double> worst_;
 };
 
+// Runs the event loop for MS milliseconds, sleeping in it (a busy loop would take a core from the worker).
+void wait(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
 // Runs the event loop until the controller has been idle for a moment (jobs queue more jobs).
 void settle(const ProjectController* controller)
 {
-    int idleFor = 0;
-    while (idleFor < 300) {
-        QElapsedTimer step;
-        step.start();
-        while (step.elapsed() < 20) QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-        idleFor = controller->isBusy() ? 0 : idleFor + 20;
-    }
+    for (int idleFor = 0; idleFor < 300; idleFor = controller->isBusy() ? 0 : idleFor + 20) wait(20);
 }
 
 // The stage a gap is charged to: the controller's task while one runs (its finisher — the part on
@@ -204,6 +206,16 @@ int main(int argc, char** argv)
 
     std::printf("GUI-thread latency probe: %d ms timer, gaps beyond its period; load %s\n", kTickMs,
                 qPrintable(bench::loadAverage()));
+    {
+        // The floor: gaps with nothing to do, from the machine's other load alone.
+        LatencyProbe probe;
+        probe.start(QStringLiteral("idle window, 3 s (baseline)"));
+        MainWindow window;
+        window.show();
+        wait(3000);
+        probe.stop();
+        report(QStringLiteral("baseline"), probe);
+    }
     if (parser.value(embed).toInt() > 0) runEmbedding(parser.value(data), parser.value(embed).toInt());
     for (const QString& size : parser.value(sizes).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         const int n = size.toInt();

@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "Feedback.h"
 
+#include <memory>
 #include <lbfgs.h>
 
 #include <cmath>
@@ -73,7 +74,9 @@ LogisticRegressionModel fitLogisticRegression(const Matrix& X, const std::vector
 
     const int d = int(X.cols());
     const int n = classCount * d + classCount;
-    lbfgsfloatval_t* x = lbfgs_malloc(n);
+    // Owned, so that a cancel (thrown below) does not leak the solver's buffer.
+    const std::unique_ptr<lbfgsfloatval_t, void (*)(lbfgsfloatval_t*)> buffer(lbfgs_malloc(n), lbfgs_free);
+    lbfgsfloatval_t* x = buffer.get();
     if (!x) throw Error(QStringLiteral("out of memory for logistic regression"));
     std::fill(x, x + n, 0.0);
     lbfgs_parameter_t parameters;
@@ -88,7 +91,6 @@ LogisticRegressionModel fitLogisticRegression(const Matrix& X, const std::vector
     model.converged = status == LBFGS_SUCCESS || status == LBFGS_STOP || status == LBFGS_ALREADY_MINIMIZED;
     model.weights = Eigen::Map<const Eigen::MatrixXd>(x, classCount, d).cast<float>();
     model.bias = Eigen::Map<const Eigen::VectorXd>(x + classCount * d, classCount).cast<float>();
-    lbfgs_free(x);
 
     std::vector<bool> present(size_t(classCount), false);
     for (int label : labels) present[size_t(label)] = true;

@@ -61,6 +61,9 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
 {
     setObjectName(QStringLiteral("graphView"));
     scene_ = new QGraphicsScene(this);
+    // Thousands of nodes are added at once and never move: a BSP index would be rebuilt on the GUI
+    // thread for nothing (painting and hover find a few thousand items quickly without it).
+    scene_->setItemIndexMethod(QGraphicsScene::NoIndex);
     view_ = new ZoomableGraphicsView(this);
     view_->setObjectName(QStringLiteral("graphCanvas"));
     view_->setScene(scene_);
