@@ -6,6 +6,8 @@
 #include "analysis/SimilarityAnalysis.h"
 
 #include <QElapsedTimer>
+#include <QSet>
+#include <algorithm>
 #include <QtTest>
 
 using namespace exemplar;
@@ -74,6 +76,28 @@ private Q_SLOTS:
         Feedback feedback;
         feedback.cancel();
         QVERIFY_THROWS_EXCEPTION(OperationCanceled, analyzeSimilarity(set, &feedback));
+    }
+
+    // Above kGraphNodeLimit the graph draws an even sample that keeps every class's share, and its
+    // edges join sampled photos only; the class means come with the analysis (the heatmap of a
+    // large project starts there, and must not compute them on the GUI thread).
+    void largeGraphIsAnEvenSampleOfEveryClass()
+    {
+        const int perClass = (kGraphNodeLimit + 600) / 3;
+        const EmbeddingSet set = test::makeClusteredSet({{perClass, perClass, perClass}, 16, 0.4f, 1.0f, 5});
+        const SimilarityAnalysis analysis = analyzeSimilarity(set, nullptr);
+        QVERIFY(analysis.graphIsSampled());
+        QCOMPARE(int(analysis.graphRows.size()), kGraphNodeLimit);
+        QVERIFY(std::is_sorted(analysis.graphRows.begin(), analysis.graphRows.end()));
+        std::vector<int> perClassDrawn(3, 0);
+        for (int row : analysis.graphRows) ++perClassDrawn[size_t(set.labels[size_t(row)])];
+        for (int drawn : perClassDrawn) QVERIFY(std::abs(drawn - kGraphNodeLimit / 3) <= 1);
+        const QSet<int> drawn(analysis.graphRows.begin(), analysis.graphRows.end());
+        for (const SimilarityEdge& edge : analysis.edges) QVERIFY(drawn.contains(edge.a) && drawn.contains(edge.b));
+        QCOMPARE(analysis.classMeans.rows(), 3);
+        QVERIFY((analysis.classMeans - classMeanSimilarity(set, {})).cwiseAbs().maxCoeff() < 1e-6f);
+        // Small projects draw every photo.
+        QCOMPARE(evenSample(10, kGraphNodeLimit), (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
     }
 };
 

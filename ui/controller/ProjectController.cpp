@@ -337,6 +337,7 @@ void ProjectController::invalidateResults()
     analysis_.reset();
     audit_.reset();
     suspectOfRow_.clear();
+    Q_EMIT auditChanged();
     training_.reset();
     comparison_.reset();
     Q_EMIT analysisChanged();
@@ -392,19 +393,33 @@ void ProjectController::runAnalysis(std::function<void()> afterAnalysis)
     auto set = embeddings_;
     runner_->run(tr("Analysing similarity"), [this, set, generation, afterAnalysis](Feedback& feedback) -> TaskRunner::Finisher {
         auto analysis = std::make_shared<const SimilarityAnalysis>(analyzeSimilarity(*set, &feedback));
-        // The audit is cheap next to the analysis and answers "which photos should I look at?".
+        return [this, analysis, generation, afterAnalysis] {
+            if (generation != generation_) return;
+            analysis_ = analysis;
+            Q_EMIT analysisChanged();
+            // Its own job, queued next: the views show the analysis without waiting for it.
+            runAudit();
+            if (afterAnalysis) afterAnalysis();
+        };
+    });
+}
+
+void ProjectController::runAudit()
+{
+    const quint64 generation = generation_;
+    auto set = embeddings_;
+    runner_->run(tr("Looking for suspect photos"), [this, set, generation](Feedback& feedback) -> TaskRunner::Finisher {
         auto audit = std::make_shared<const AuditReport>(auditPhotos(*set, AuditOptions(), &feedback));
         auto suspectOfRow = std::make_shared<QHash<int, int>>();
         for (size_t i = 0; i < audit->suspects.size(); ++i) suspectOfRow->insert(audit->suspects[i].row, int(i));
-        return [this, analysis, audit, suspectOfRow, generation, afterAnalysis] {
+        return [this, audit, suspectOfRow, generation] {
             if (generation != generation_) return;
-            analysis_ = analysis;
             audit_ = audit;
             suspectOfRow_ = std::move(*suspectOfRow);
             if (!audit_->suspects.empty())
-                Q_EMIT statusMessage(tr("%n suspect photo(s): see Suspect photos in the Classes dock", nullptr, int(audit_->suspects.size())));
-            Q_EMIT analysisChanged();
-            if (afterAnalysis) afterAnalysis();
+                Q_EMIT statusMessage(tr("%n suspect photo(s): see Suspect photos in the Classes dock", nullptr,
+                                        int(audit_->suspects.size())));
+            Q_EMIT auditChanged();
         };
     });
 }

@@ -34,7 +34,7 @@ public:
     // About the dataset as a whole: empty or one-photo classes, a photo filed under two classes, …
     const QStringList& datasetWarnings() const { return warnings_; }
     const SimilarityAnalysis* analysis() const { return analysis_.get(); }
-    // Suspect photos of the embedded set (see core/Audit.h), computed with the analysis.
+    // Suspect photos of the embedded set (see core/Audit.h), computed right after the analysis.
     const AuditReport* audit() const { return audit_.get(); }
     const SuspectPhoto* suspectOfRow(int row) const;  // null: not suspect
     const TrainingOutcome* training() const { return training_.get(); }
@@ -98,6 +98,7 @@ Q_SIGNALS:
     void datasetChanged();           // scanned photos and skipped files
     void embeddingsChanged();
     void analysisChanged();
+    void auditChanged();             // suspect photos (after the analysis: O(N²) in large projects)
     void trainingStarted();
     void optimizerStepped(const exemplar::OptimizerStep& step);
     void trainingChanged();
@@ -121,6 +122,7 @@ private:
     void rescanAndEmbed(std::function<void()> afterEmbedding = {});
     void setEmbeddings(std::shared_ptr<const EmbeddingSet> set);
     void runAnalysis(std::function<void()> afterAnalysis = {});
+    void runAudit();
     void setModified(bool modified);
     void invalidateResults();
     std::vector<int> pinnedCountsForEmbeddings() const;

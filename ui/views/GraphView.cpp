@@ -100,7 +100,8 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
 
     connect(slider_, &QSlider::valueChanged, this, &GraphView::updateEdges);
     connect(fit, &QPushButton::clicked, view_, &ZoomableGraphicsView::fitAll);
-    connect(controller_, &ProjectController::analysisChanged, this, &GraphView::rebuild);  // and the audit
+    connect(controller_, &ProjectController::analysisChanged, this, &GraphView::rebuild);
+    connect(controller_, &ProjectController::auditChanged, this, &GraphView::updateHighlights);
     connect(controller_, &ProjectController::trainingChanged, this, &GraphView::updateHighlights);
     connect(controller_, &ProjectController::photoSelected, this, &GraphView::updateHighlights);
     rebuild();

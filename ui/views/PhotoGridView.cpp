@@ -90,7 +90,7 @@ PhotoGridView::PhotoGridView(ProjectController* controller, QWidget* parent)
     connect(controller_, &ProjectController::datasetChanged, this, &PhotoGridView::rebuild);
     connect(controller_, &ProjectController::embeddingsChanged, this, &PhotoGridView::rebuild);
     connect(controller_, &ProjectController::trainingChanged, this, &PhotoGridView::rebuild);
-    connect(controller_, &ProjectController::analysisChanged, this, &PhotoGridView::rebuild);  // the audit
+    connect(controller_, &ProjectController::auditChanged, this, &PhotoGridView::rebuild);
     connect(controller_, &ProjectController::photoSelected, this, [this](const QString& path) {
         if (QListWidgetItem* item = itemOfPath_.value(path)) {
             setCurrentItem(item);

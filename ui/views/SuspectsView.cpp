@@ -22,7 +22,7 @@ SuspectsView::SuspectsView(ProjectController* controller, QWidget* parent) : QTr
     header()->setSectionResizeMode(QHeaderView::Interactive);
     header()->resizeSection(PhotoColumn, 130);
     setToolTip(tr("Photos the audit flags: look at them before trusting them as references. Click one to show it."));
-    connect(controller_, &ProjectController::analysisChanged, this, &SuspectsView::rebuild);
+    connect(controller_, &ProjectController::auditChanged, this, &SuspectsView::rebuild);
     connect(controller_, &ProjectController::sourcesChanged, this, &SuspectsView::rebuild);  // class names
     connect(this, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
         if (item) controller_->selectPhoto(item->data(PhotoColumn, kPathRole).toString());

@@ -105,7 +105,7 @@ void MainWindow::createViews()
     suspects_ = new SuspectsView(controller_, this);
     auto* suspectsLabel = new QLabel(tr("Suspect photos"), this);
     suspectsLabel->setToolTip(suspects_->toolTip());
-    connect(controller_, &ProjectController::analysisChanged, suspectsLabel, [this, suspectsLabel] {
+    connect(controller_, &ProjectController::auditChanged, suspectsLabel, [this, suspectsLabel] {
         const AuditReport* audit = controller_->audit();
         suspectsLabel->setText(audit ? tr("Suspect photos (%1)").arg(audit->suspects.size()) : tr("Suspect photos"));
     });
