@@ -7,6 +7,7 @@
 // those runs drop to the unprivileged user "nobody" in the child process. A full disk is
 // simulated with RLIMIT_FSIZE, which makes writes past the limit fail (EFBIG) just as a full
 // file system makes them fail (ENOSPC): a short write after some bytes went out.
+#include "BadInputCorpus.h"
 #include "ReferenceSetFile.h"
 #include "TestSupport.h"
 
@@ -27,6 +28,8 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
+
+using namespace exemplar::test;
 
 namespace {
 
@@ -68,17 +71,6 @@ QByteArray readFile(const QString& path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// A small synthetic photo, different for every SEED, so that embeddings and classes differ.
-QByteArray syntheticPhoto(int seed, const char* extension)
-{
-    cv::Mat image(240, 320, CV_8UC3, cv::Scalar(40 * (seed % 6), 200 - 30 * (seed % 5), 90 + 20 * (seed % 7)));
-    cv::circle(image, cv::Point(80 + 17 * seed % 160, 120), 30 + 7 * (seed % 5), cv::Scalar(255, 255, 255), -1);
-    cv::rectangle(image, cv::Rect(10 + seed % 40, 10, 60, 40 + seed % 60), cv::Scalar(0, 0, 0), -1);
-    std::vector<uchar> bytes;
-    cv::imencode(extension, image, bytes);
-    return QByteArray(reinterpret_cast<const char*>(bytes.data()), qsizetype(bytes.size()));
 }
 
 void appendBigEndian(QByteArray* out, quint32 value)
@@ -127,22 +119,6 @@ QByteArray pngBomb(quint32 side)
     appendPngChunk(&png, "IDAT", compressed);
     appendPngChunk(&png, "IEND", QByteArray());
     return png;
-}
-
-// A reference set for the real model's embedding size, as if trained with another model.
-exemplar::ReferenceSet referenceSetFromAnotherModel()
-{
-    exemplar::ReferenceSet set;
-    set.modelName = QStringLiteral("some-other-model");
-    set.modelSha256 = QString(64, QLatin1Char('0'));
-    set.method = QStringLiteral("all");
-    exemplar::ReferenceHead& head = set.head;
-    head.classNames = QStringList{QStringLiteral("a"), QStringLiteral("b")};
-    head.references = exemplar::Matrix::Random(2, 1280).rowwise().normalized();
-    head.bias = exemplar::Vector::Zero(2);
-    head.referenceClass = {0, 1};
-    head.referenceInfo = {{QStringLiteral("a.jpg"), QString()}, {QStringLiteral("b.jpg"), QString()}};
-    return set;
 }
 
 } // namespace
@@ -211,13 +187,9 @@ private:
         goodPhoto_ = corpus_ + QStringLiteral("/mixed/good 0.jpg");
 
         const QString mixed = corpus_ + QStringLiteral("/mixed/");
-        QByteArray jpeg = syntheticPhoto(30, ".jpg");
         // JPEG signature kept, headers overwritten: the decoder must give up, not guess.
-        QByteArray corrupt = jpeg;
-        for (int i = 2; i < 600; ++i) corrupt[i] = char(0xA5);
-        writeFile(mixed + QStringLiteral("corrupt.jpg"), corrupt);
-        const QByteArray png = syntheticPhoto(31, ".png");
-        writeFile(mixed + QStringLiteral("truncated.png"), png.left(png.size() / 3));
+        writeFile(mixed + QStringLiteral("corrupt.jpg"), corruptJpeg(30));
+        writeFile(mixed + QStringLiteral("truncated.png"), truncatedPng(31));
         writeFile(mixed + QStringLiteral("zero.jpg"), QByteArray());
         writeFile(mixed + QStringLiteral("text.jpg"), "These are my holiday notes, not a photo.\n");
         writeFile(mixed + QStringLiteral("bomb.png"), pngBomb(30000));
@@ -396,7 +368,7 @@ private Q_SLOTS:
         QFETCH(QString, kind);
         QFETCH(QString, phrase);
         const QString valid = path(QStringLiteral("valid-other-model.exref"));
-        if (!QFile::exists(valid)) exemplar::writeReferenceSet(referenceSetFromAnotherModel(), valid);
+        if (!QFile::exists(valid)) exemplar::writeReferenceSet(referenceSetFromAnotherModel(1280), valid);
         const QByteArray bytes = readFile(valid);
         const QString set = path(kind + QStringLiteral(".exref"));
         if (kind == QLatin1String("other-model")) {

@@ -1,5 +1,6 @@
 // exemplar-cli driven as a user drives it: real photos from ../shared/data (read in place through
 // symbolic links in a temporary dataset, never copied), real model, real files, real exit codes.
+#include "CliRunner.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -15,25 +16,11 @@ class TestCli : public QObject {
     Q_OBJECT
 
 private:
-    struct Run {
-        int exitCode = -1;
-        QByteArray out, err;
-        QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-    };
+    using Run = exemplar::test::CliRun;
+    static Run cli(const QStringList& args) { return exemplar::test::runCli(args); }
 
     QTemporaryDir work_;
     QString dataset_;  // a small flowers dataset: 4 classes × 16 photos, linked in place
-
-    Run cli(const QStringList& args) const
-    {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("EXEMPLAR_MODEL"), exemplar::test::defaultModelSpec());
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(EXEMPLAR_CLI_PATH), args);
-        process.waitForFinished(600000);
-        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-    }
 
     QString makeDataset(const QStringList& classes, int perClass)
     {

@@ -8,6 +8,7 @@
 #include "OnnxExport.h"
 #include "OnnxProto.h"
 #include "ReferenceSetFile.h"
+#include "CliRunner.h"
 #include "TestSupport.h"
 
 #include <QCryptographicHash>
@@ -115,20 +116,8 @@ class TestOnnxExport : public QObject {
 private:
     QTemporaryDir work_;
 
-    struct Run {
-        int exitCode = -1;
-        QByteArray out, err;
-    };
-    Run cli(const QStringList& args) const
-    {
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("EXEMPLAR_MODEL"), exemplar::test::defaultModelSpec());
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(EXEMPLAR_CLI_PATH), args);
-        process.waitForFinished(600000);
-        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-    }
+    using Run = exemplar::test::CliRun;
+    static Run cli(const QStringList& args) { return exemplar::test::runCli(args); }
 
 private Q_SLOTS:
     void exportedGraphComputesTheHead_data()
