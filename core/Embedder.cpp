@@ -11,32 +11,32 @@
 
 namespace exemplar {
 
+cv::Mat inputBlob(const cv::Mat& bgr, const ModelSpec& spec)
+{
+    if (bgr.empty() || bgr.type() != CV_8UC3)
+        throw Error(QStringLiteral("internal: embedder expects an 8-bit 3-channel image"));
+    cv::Mat resized;
+    // The whole photo is resized (no crop): the design notes found that squashing keeps the
+    // whole object and beat center-cropping or letterboxing for nearest-neighbour accuracy.
+    cv::resize(bgr, resized, cv::Size(spec.inputWidth, spec.inputHeight), 0, 0,
+               spec.resize == QLatin1String("linear") ? cv::INTER_LINEAR : cv::INTER_AREA);
+    if (spec.rgb) cv::cvtColor(resized, resized, cv::COLOR_BGR2RGB);
+    cv::Mat input;
+    resized.convertTo(input, CV_32F, spec.scale);
+    // Per-channel (value − mean) / std in the network's channel order.
+    const cv::Scalar mean(spec.mean[0], spec.mean[1], spec.mean[2]);
+    const cv::Scalar inverseStd(1.0 / spec.std[0], 1.0 / spec.std[1], 1.0 / spec.std[2]);
+    cv::subtract(input, mean, input);
+    cv::multiply(input, inverseStd, input);
+    return cv::dnn::blobFromImage(input);  // HWC → NCHW, no further scaling
+}
+
 struct Embedder::Impl {
     ModelSpec spec;
     cv::dnn::Net net;
     QByteArray onnxSha256;
     QByteArray identity;
     std::vector<cv::String> outputNames;
-
-    cv::Mat blobFor(const cv::Mat& bgr) const
-    {
-        if (bgr.empty() || bgr.type() != CV_8UC3)
-            throw Error(QStringLiteral("internal: embedder expects an 8-bit 3-channel image"));
-        cv::Mat resized;
-        // The whole photo is resized (no crop): the design notes found that squashing keeps the
-        // whole object and beat center-cropping or letterboxing for nearest-neighbour accuracy.
-        cv::resize(bgr, resized, cv::Size(spec.inputWidth, spec.inputHeight), 0, 0,
-                   spec.resize == QLatin1String("linear") ? cv::INTER_LINEAR : cv::INTER_AREA);
-        if (spec.rgb) cv::cvtColor(resized, resized, cv::COLOR_BGR2RGB);
-        cv::Mat input;
-        resized.convertTo(input, CV_32F, spec.scale);
-        // Per-channel (value − mean) / std in the network's channel order.
-        const cv::Scalar mean(spec.mean[0], spec.mean[1], spec.mean[2]);
-        const cv::Scalar inverseStd(1.0 / spec.std[0], 1.0 / spec.std[1], 1.0 / spec.std[2]);
-        cv::subtract(input, mean, input);
-        cv::multiply(input, inverseStd, input);
-        return cv::dnn::blobFromImage(input);  // HWC → NCHW, no further scaling
-    }
 };
 
 Embedder::Embedder(const ModelSpec& spec) : d(std::make_unique<Impl>())
@@ -113,7 +113,7 @@ void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
 
 void Embedder::forward(const cv::Mat& bgr, Vector* embedding, Vector* logits)
 {
-    d->net.setInput(d->blobFor(bgr), d->spec.inputName.toStdString());
+    d->net.setInput(inputBlob(bgr, d->spec), d->spec.inputName.toStdString());
     std::vector<cv::Mat> outputs;
     try {
         d->net.forward(outputs, d->outputNames);

@@ -11,6 +11,11 @@
 
 namespace exemplar {
 
+// The network input for a photo as the spec describes it (whole photo resized, colour order,
+// scale, mean/std, NCHW). Public so that other runners of the same network (e.g. an exported
+// ONNX file) feed it exactly what the Embedder does.
+cv::Mat inputBlob(const cv::Mat& bgr, const ModelSpec& spec);
+
 class Embedder {
 public:
     // Loads and checks the model (one dry run verifies the embedding size). Throws Error.

@@ -3,6 +3,7 @@
 // every head shape — one or several references per class, biases, an empty class, a centering
 // and projection transform); then end to end with the real model, against `exemplar-cli
 // classify` on held-out photos.
+#include "Embedder.h"
 #include "ImageDecoder.h"
 #include "ModelSpec.h"
 #include "OnnxExport.h"
@@ -92,20 +93,6 @@ int argmax(const Vector& v)
     Eigen::Index best = 0;
     v.maxCoeff(&best);
     return int(best);
-}
-
-// The same input the Embedder builds for a photo (resize, colour order, scale, mean/std).
-cv::Mat blobLikeEmbedder(const cv::Mat& bgr, const ModelSpec& spec)
-{
-    cv::Mat resized;
-    cv::resize(bgr, resized, cv::Size(spec.inputWidth, spec.inputHeight), 0, 0,
-               spec.resize == QLatin1String("linear") ? cv::INTER_LINEAR : cv::INTER_AREA);
-    if (spec.rgb) cv::cvtColor(resized, resized, cv::COLOR_BGR2RGB);
-    cv::Mat input;
-    resized.convertTo(input, CV_32F, spec.scale);
-    cv::subtract(input, cv::Scalar(spec.mean[0], spec.mean[1], spec.mean[2]), input);
-    cv::multiply(input, cv::Scalar(1 / spec.std[0], 1 / spec.std[1], 1 / spec.std[2]), input);
-    return cv::dnn::blobFromImage(input);
 }
 
 } // namespace
@@ -245,7 +232,7 @@ private Q_SLOTS:
             const QString photo = result.value(QStringLiteral("file")).toString();
             const DecodedPhoto decoded = decodePhoto(readPhotoBytes(photo).data);
             QVERIFY2(decoded.ok(), qPrintable(photo));
-            const Vector scores = onnxScores(net, blobLikeEmbedder(decoded.bgr, spec), spec.inputName);
+            const Vector scores = onnxScores(net, inputBlob(decoded.bgr, spec), spec.inputName);
             QCOMPARE(reference.head.classNames.value(argmax(scores)), result.value(QStringLiteral("nearest_class")).toString());
             QVERIFY2(std::abs(scores.maxCoeff() - result.value(QStringLiteral("score")).toDouble()) < 1e-3,
                      qPrintable(QStringLiteral("%1: onnx %2, classify %3").arg(photo).arg(scores.maxCoeff())
