@@ -1,6 +1,7 @@
 #include "Embedder.h"
 
 #include "Error.h"
+#include "SwishFusion.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -52,7 +53,11 @@ Embedder::Embedder(const ModelSpec& spec) : d(std::make_unique<Impl>())
     d->identity = QCryptographicHash::hash(d->onnxSha256 + preprocessing, QCryptographicHash::Sha256).toHex();
 
     try {
-        d->net = cv::dnn::readNetFromONNX(bytes.constData(), size_t(bytes.size()));
+        // The identity above hashes the file as it is; OpenCV gets it with fusable activations.
+        const QByteArray fast = fuseSwishForOpenCv(bytes);
+        d->net = cv::dnn::readNetFromONNX(fast.constData(), size_t(fast.size()));
+    } catch (const Error& e) {
+        throw Error(QStringLiteral("cannot load model %1: %2").arg(spec.onnxPath, e.message()));
     } catch (const cv::Exception& e) {
         throw Error(QStringLiteral("cannot load model %1: OpenCV rejected it (%2)")
                         .arg(spec.onnxPath, QString::fromStdString(e.msg).trimmed()));

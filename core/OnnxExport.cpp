@@ -19,9 +19,11 @@ using onnx::ProtoReader;
 using onnx::ProtoWriter;
 namespace proto = onnx::proto;
 
-// onnx.proto field numbers of the messages this file edits.
-enum : quint32 { kModelGraph = 7, kModelMetadata = 14 };
-enum : quint32 { kGraphNode = 1, kGraphInitializer = 5, kGraphOutput = 12 };
+using onnx::kGraphInitializer;
+using onnx::kGraphNode;
+using onnx::kGraphOutput;
+using onnx::kModelGraph;
+using onnx::kModelMetadata;
 
 // A class with no reference can never win: its padded rows score this.
 constexpr float kNoReferenceScore = -1e30f;
@@ -169,7 +171,7 @@ bool producesTensor(const QByteArray& node, const QString& name)
 {
     ProtoReader reader(node);
     for (ProtoField field; reader.next(&field);)
-        if (field.number == 2 && QString::fromUtf8(field.payload) == name) return true;
+        if (field.number == onnx::kNodeOutput && QString::fromUtf8(field.payload) == name) return true;
     return false;
 }
 

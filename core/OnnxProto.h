@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 #include <cstring>
 #include <initializer_list>
 #include <vector>
@@ -14,6 +15,12 @@
 namespace exemplar::onnx {
 
 enum WireType { Varint = 0, Fixed64 = 1, LengthDelimited = 2, Fixed32 = 5 };
+
+// onnx.proto field numbers of the messages Exemplar reads or edits.
+enum : quint32 { kModelGraph = 7, kModelMetadata = 14 };
+enum : quint32 { kGraphNode = 1, kGraphInitializer = 5, kGraphOutput = 12 };
+enum : quint32 { kNodeInput = 1, kNodeOutput = 2, kNodeName = 3, kNodeOpType = 4 };
+enum : quint32 { kValueInfoName = 1 };
 
 // One field of a serialized message. For length-delimited fields, payload is the content.
 struct ProtoField {
