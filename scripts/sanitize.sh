@@ -5,8 +5,9 @@
 #   scripts/sanitize.sh tsan [CTEST_ARGS...]   TSan, the tests that run worker threads (build-tsan/)
 #
 # Uses the CMake presets of the same names. Any finding fails the run: UBSan does not recover,
-# ASan and TSan halt on the first error. The model is put into the build tree by
-# scripts/fetch_model.sh (quick when the download is cached), so the suite needs nothing else.
+# ASan and TSan halt on the first error (cmake/sanitizers/tsan.supp says why each TSan suppression
+# is a false positive). The model is put into the build tree by scripts/fetch_model.sh (quick when
+# the download is cached), so the suite needs nothing else.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,7 +27,9 @@ case "$KIND" in
     ;;
   tsan)
     BUILD_DIR="$ROOT/build-tsan"
-    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$SUPPRESSIONS/tsan.supp"
+    # history_size=7 (the maximum) keeps the older access of a report restorable: the
+    # suppressions match frames of that stack, and "failed to restore the stack" would hide them.
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=7:suppressions=$SUPPRESSIONS/tsan.supp"
     # The tests whose code runs worker threads: the embedding pipeline, the GUI's task runner and
     # the GUI driven end to end.
     SELECT=(-R '^(tst_embeddingpipeline|tst_taskrunner|tst_gui)$')
