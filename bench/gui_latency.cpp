@@ -17,12 +17,15 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QHash>
 #include <QMap>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 
 #include <cstdio>
+#include <ctime>
 
 using namespace exemplar;
 using namespace exemplar::ui;
@@ -31,6 +34,22 @@ namespace {
 
 constexpr int kTickMs = 5;
 
+// CPU time the calling thread has used (the GUI thread's own work, whatever else runs on the machine).
+qint64 threadCpuNs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+// The worst of one stage: the longest gap between ticks beyond the timer's period (wall clock: what
+// the user waits) and the most CPU time the GUI thread spent between two ticks (the application's
+// own work on it; the difference is time the thread was ready but others had the cores).
+struct Worst {
+    double gapMs = 0;
+    double busyMs = 0;
+};
+
 // The probe: the longest gap between two ticks of a 5 ms timer, per stage.
 class LatencyProbe : public QObject {
 public:
@@ -38,40 +57,98 @@ public:
     {
         timer_.setTimerType(Qt::PreciseTimer);
         timer_.setInterval(kTickMs);
-        connect(&timer_, &QTimer::timeout, this, [this] {
-            const qint64 now = clock_.nsecsElapsed();
-            const double gapMs = (now - last_) / 1e6 - kTickMs;  // beyond the timer's own period
-            last_ = now;
-            double& worst = worst_[stage_];
-            worst = std::max(worst, gapMs);
-        });
+        connect(&timer_, &QTimer::timeout, this, [this] { charge(); });
     }
     void start(const QString& stage)
     {
         stage_ = stage;
-        worst_.insert(stage, 0.0);
+        worst_.insert(stage, Worst());
         clock_.start();
         last_ = 0;
+        lastCpu_ = threadCpuNs();
         timer_.start();
     }
+    // A stall in progress belongs to the stage that was running when it began: the part so far is
+    // charged to the old stage (e.g. a task's finisher, before the next task's start is handled).
     void setStage(const QString& stage)
     {
+        if (timer_.isActive()) charge();
         stage_ = stage;
-        if (!worst_.contains(stage)) worst_.insert(stage, 0.0);
+        if (!worst_.contains(stage)) worst_.insert(stage, Worst());
     }
-    double stop()
-    {
-        timer_.stop();
-        return worst_.value(stage_);
-    }
-    const QMap<QString, double>& worst() const { return worst_; }
+    void stop() { timer_.stop(); }
+    const QMap<QString, Worst>& worst() const { return worst_; }
+    bool running() const { return timer_.isActive(); }
+    const QString& stage() const { return stage_; }
 
 private:
+    // The time since the last tick (or stage change) beyond the timer's own period, to the current stage.
+    void charge()
+    {
+        const qint64 now = clock_.nsecsElapsed(), cpu = threadCpuNs();
+        Worst& worst = worst_[stage_];
+        worst.gapMs = std::max(worst.gapMs, (now - last_) / 1e6 - kTickMs);
+        worst.busyMs = std::max(worst.busyMs, (cpu - lastCpu_) / 1e6);
+        last_ = now;
+        lastCpu_ = cpu;
+    }
+
     QTimer timer_;
     QElapsedTimer clock_;
     qint64 last_ = 0;
+    qint64 lastCpu_ = 0;
     QString stage_;
-    QMap<QString, double> worst_;
+    QMap<QString, Worst> worst_;
+};
+
+// The application, timing every event it delivers (outermost only): the one that kept the GUI
+// thread busiest in each stage names the receiver to look at.
+class ProbedApplication : public QApplication {
+public:
+    using QApplication::QApplication;
+    static inline LatencyProbe* probe = nullptr;  // the stage events are charged to
+
+    bool notify(QObject* receiver, QEvent* event) override
+    {
+        if (!explain_ || depth_ > 0 || !probe || !probe->running() || QThread::currentThread() != thread()) {
+            ++depth_;
+            const bool result = QApplication::notify(receiver, event);
+            --depth_;
+            return result;
+        }
+        ++depth_;
+        const qint64 start = threadCpuNs();
+        const QString stage = probe->stage();
+        // Described before delivery (the receiver may be gone after it), but only when explaining.
+        const QString what = explain_ ? QStringLiteral("%1 \"%2\", event %3")
+                                            .arg(QLatin1String(receiver->metaObject()->className()), receiver->objectName())
+                                            .arg(int(event->type()))
+                                      : QString();
+        const bool result = QApplication::notify(receiver, event);
+        --depth_;
+        if (explain_) {
+            const double ms = (threadCpuNs() - start) / 1e6;
+            auto& slowest = slowest_[stage];
+            if (ms > slowest.first) slowest = {ms, what};
+        }
+        return result;
+    }
+    static QString slowest(const QString& stage)
+    {
+        const auto it = slowest_.constFind(stage);
+        return it == slowest_.cend() ? QString() : QStringLiteral("%1 ms in %2").arg(it->first, 0, 'f', 1).arg(it->second);
+    }
+
+private:
+    const bool explain_ = qEnvironmentVariableIsSet("EXEMPLAR_BENCH_EXPLAIN");
+    static inline thread_local int depth_ = 0;  // events delivered inside events are part of the outer one
+    static inline QHash<QString, std::pair<double, QString>> slowest_;
+};
+
+// Events are charged to PROBE while it lives.
+struct ProbeScope {
+    explicit ProbeScope(LatencyProbe* probe) { ProbedApplication::probe = probe; }
+    ~ProbeScope() { ProbedApplication::probe = nullptr; }
 };
 
 // Runs the event loop for MS milliseconds, sleeping in it (a busy loop would take a core from the worker).
@@ -99,9 +176,15 @@ void followTasks(ProjectController* controller, LatencyProbe* probe, const QStri
 
 void report(const QString& heading, const LatencyProbe& probe)
 {
-    std::printf("\n%s\n  %-58s %10s\n", qPrintable(heading), "stage", "max ms");
+    std::printf("\n%s\n  %-58s %10s %10s\n", qPrintable(heading), "stage", "max gap ms", "GUI CPU ms");
     for (auto it = probe.worst().begin(); it != probe.worst().end(); ++it)
-        std::printf("  %-58s %10.1f%s\n", qPrintable(it.key()), it.value(), it.value() > 50 ? "   > 50 ms" : "");
+        std::printf("  %-58s %10.1f %10.1f%s\n", qPrintable(it.key()), it.value().gapMs, it.value().busyMs,
+                    it.value().busyMs > 50 ? "   > 50 ms of GUI work"
+                    : it.value().gapMs > 50 ? "   > 50 ms (waiting for a core)"
+                                            : "");
+    if (qEnvironmentVariableIsSet("EXEMPLAR_BENCH_EXPLAIN"))
+        for (auto it = probe.worst().begin(); it != probe.worst().end(); ++it)
+            std::printf("    %s: slowest event %s\n", qPrintable(it.key()), qPrintable(ProbedApplication::slowest(it.key())));
     std::fflush(stdout);
 }
 
@@ -114,14 +197,16 @@ EmbeddingSet syntheticProject(int n, int classes)
 
 void runSynthetic(int n, int classes, bool train, int budget)
 {
+    auto set = std::make_shared<const EmbeddingSet>(syntheticProject(n, classes));
     MainWindow window;
     window.resize(1280, 800);
     window.show();
+    wait(300);  // the window's first paint is the baseline's, not the first stage's
     ProjectController* controller = window.controller();
     LatencyProbe probe;
+    const ProbeScope scope(&probe);
     const QString prefix = QStringLiteral("%1 photos: ").arg(n);
     followTasks(controller, &probe, prefix);
-    auto set = std::make_shared<const EmbeddingSet>(syntheticProject(n, classes));
     probe.start(prefix + QStringLiteral("load embeddings (GUI thread)"));
     controller->loadEmbeddings(set);  // then the analysis and audit run, and every view redraws
     settle(controller);
@@ -170,8 +255,10 @@ void runEmbedding(const QString& dataDir, int perClass)
     MainWindow window;
     window.resize(1280, 800);
     window.show();
+    wait(300);
     ProjectController* controller = window.controller();
     LatencyProbe probe;
+    const ProbeScope scope(&probe);
     const QString prefix = QStringLiteral("%1 real photos: ").arg(photos);
     followTasks(controller, &probe, prefix);
     probe.start(prefix + QStringLiteral("drop folders"));
@@ -186,7 +273,7 @@ void runEmbedding(const QString& dataDir, int perClass)
 int main(int argc, char** argv)
 {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    ProbedApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("exemplar-bench"));
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Longest GUI-thread stall per stage of the desktop application."));
@@ -209,6 +296,7 @@ int main(int argc, char** argv)
     {
         // The floor: gaps with nothing to do, from the machine's other load alone.
         LatencyProbe probe;
+        const ProbeScope scope(&probe);
         probe.start(QStringLiteral("idle window, 3 s (baseline)"));
         MainWindow window;
         window.show();

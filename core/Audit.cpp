@@ -2,6 +2,7 @@
 
 #include "EmbeddingSet.h"
 #include "Feedback.h"
+#include "Random.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -32,6 +33,153 @@ double lowCutoff(const std::vector<double>& values, double z)
 }
 
 constexpr Eigen::Index kRowsPerBlock = 256;  // similarity rows held at once: O(256·N) memory
+constexpr double kPi = 3.14159265358979323846;
+constexpr int kHashTables = 24;              // locality-sensitive hashing of large projects
+constexpr int kHashBits = 16;                // bits per table's signature
+
+// For each photo, its most similar photo of another class at or above a cosine (-1: none).
+struct Duplicates {
+    std::vector<int> of;
+    std::vector<double> cosine;
+
+    explicit Duplicates(int n) : of(size_t(n), -1), cosine(size_t(n), 0) {}
+    void consider(int i, int j, double similarity)
+    {
+        if (similarity > cosine[size_t(i)]) {
+            cosine[size_t(i)] = similarity;
+            of[size_t(i)] = j;
+        }
+    }
+};
+
+// Every pair i < j, a block of rows of S at a time (only the columns after the block's first row).
+void exactDuplicates(const Matrix& A, const std::vector<int>& labels, double threshold, const Feedback* feedback,
+                     Duplicates* duplicates)
+{
+    const Eigen::Index n = A.rows();
+    Matrix block;
+    for (Eigen::Index start = 0; start + 1 < n; start += kRowsPerBlock) {
+        throwIfCanceled(feedback);
+        reportProgress(feedback, start, n, QStringLiteral("looking for cross-class duplicates"));
+        const Eigen::Index rows = std::min(kRowsPerBlock, n - start);
+        block.noalias() = A.middleRows(start, rows) * A.bottomRows(n - start).transpose();
+        for (Eigen::Index r = 0; r < rows; ++r) {
+            const int i = int(start + r);
+            for (Eigen::Index c = r + 1; c < block.cols(); ++c) {
+                const int j = int(start + c);
+                const double similarity = block(r, c);
+                if (similarity < threshold || labels[size_t(i)] == labels[size_t(j)]) continue;
+                duplicates->consider(i, j, similarity);
+                duplicates->consider(j, i, similarity);
+            }
+        }
+    }
+}
+
+// A standard normal draw from the platform-independent generator (Box–Muller).
+double gaussian(Random* random)
+{
+    const double u1 = (double(random->next() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
+    const double u2 = double(random->next() >> 11) * 0x1.0p-53;
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * kPi * u2);
+}
+
+// The expected share of pairs at cosine THRESHOLD that share a signature in at least one table:
+// a random hyperplane separates two unit vectors with probability angle/π.
+double hashingRecall(double threshold)
+{
+    const double sameBit = 1.0 - std::acos(std::clamp(threshold, -1.0, 1.0)) / kPi;
+    return 1.0 - std::pow(1.0 - std::pow(sameBit, kHashBits), kHashTables);
+}
+
+// Random-hyperplane locality-sensitive hashing: photos whose signatures agree in some table are
+// candidate pairs, checked exactly. O(N·d) for the signatures plus the colliding pairs.
+void hashedDuplicates(const Matrix& A, const std::vector<int>& labels, double threshold, quint64 seed,
+                      const Feedback* feedback, Duplicates* duplicates)
+{
+    const Eigen::Index n = A.rows();
+    Random random(seed);
+    Matrix planes(A.cols(), kHashTables * kHashBits);
+    for (Eigen::Index i = 0; i < planes.rows(); ++i)
+        for (Eigen::Index j = 0; j < planes.cols(); ++j) planes(i, j) = float(gaussian(&random));
+    std::vector<quint32> signatures(size_t(n) * kHashTables, 0);  // photo-major
+    Matrix projected;
+    for (Eigen::Index start = 0; start < n; start += 16 * kRowsPerBlock) {
+        throwIfCanceled(feedback);
+        const Eigen::Index rows = std::min(16 * kRowsPerBlock, n - start);
+        projected.noalias() = A.middleRows(start, rows) * planes;
+        for (Eigen::Index r = 0; r < rows; ++r)
+            for (int t = 0; t < kHashTables; ++t) {
+                quint32 signature = 0;
+                for (int b = 0; b < kHashBits; ++b) signature = (signature << 1) | (projected(r, t * kHashBits + b) > 0);
+                signatures[size_t(start + r) * kHashTables + size_t(t)] = signature;
+            }
+    }
+    std::vector<int> order(static_cast<size_t>(n));
+    for (int t = 0; t < kHashTables; ++t) {
+        throwIfCanceled(feedback);
+        reportProgress(feedback, t, kHashTables, QStringLiteral("looking for cross-class duplicates"));
+        auto key = [&](int i) { return signatures[size_t(i) * kHashTables + size_t(t)]; };
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](int a, int b) { return key(a) != key(b) ? key(a) < key(b) : a < b; });
+        for (size_t first = 0, last = 0; first < order.size(); first = last) {
+            while (last < order.size() && key(order[last]) == key(order[first])) ++last;
+            for (size_t p = first; p < last; ++p)
+                for (size_t q = p + 1; q < last; ++q) {
+                    const int i = order[p], j = order[q];
+                    if (labels[size_t(i)] == labels[size_t(j)]) continue;
+                    const double similarity = A.row(i).dot(A.row(j));
+                    if (similarity < threshold) continue;
+                    duplicates->consider(i, j, similarity);
+                    duplicates->consider(j, i, similarity);
+                }
+        }
+    }
+}
+
+// How many of the K nearest photos (among BASE, ascending rows of A; the photo itself left out)
+// of each of ROWS belong to the class in TARGETS (one per row).
+std::vector<int> neighbourVotes(const Matrix& A, const std::vector<int>& labels, const std::vector<int>& rows,
+                                const std::vector<int>& targets, const std::vector<int>& base, int k,
+                                const Feedback* feedback)
+{
+    std::vector<int> votes(rows.size(), 0);
+    if (rows.empty() || k <= 0) return votes;
+    const bool all = Eigen::Index(base.size()) == A.rows();
+    Matrix sample;
+    if (!all) {
+        sample.resize(Eigen::Index(base.size()), A.cols());
+        for (size_t b = 0; b < base.size(); ++b) sample.row(Eigen::Index(b)) = A.row(base[b]);
+    }
+    const Matrix& columns = all ? A : sample;
+    const int m = int(base.size());
+    const int take = std::min(k + 1, m);  // one more: the photo itself may be among them
+    Matrix queries, block;
+    std::vector<int> order(static_cast<size_t>(m));
+    for (size_t start = 0; start < rows.size(); start += size_t(kRowsPerBlock)) {
+        throwIfCanceled(feedback);
+        reportProgress(feedback, qint64(start), qint64(rows.size()), QStringLiteral("nearest neighbours of suspects"));
+        const size_t count = std::min(size_t(kRowsPerBlock), rows.size() - start);
+        queries.resize(Eigen::Index(count), A.cols());
+        for (size_t r = 0; r < count; ++r) queries.row(Eigen::Index(r)) = A.row(rows[start + r]);
+        block.noalias() = queries * columns.transpose();
+        for (size_t r = 0; r < count; ++r) {
+            const int i = rows[start + r];
+            std::iota(order.begin(), order.end(), 0);
+            std::partial_sort(order.begin(), order.begin() + take, order.end(), [&](int a, int b) {
+                return block(Eigen::Index(r), a) > block(Eigen::Index(r), b);
+            });
+            int taken = 0;
+            for (int position = 0; position < take && taken < k; ++position) {
+                const int j = base[size_t(order[size_t(position)])];
+                if (j == i) continue;
+                ++taken;
+                if (labels[size_t(j)] == targets[start + r]) ++votes[start + r];
+            }
+        }
+    }
+    return votes;
+}
 
 } // namespace
 
@@ -73,38 +221,40 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
     const double marginCutoff = lowCutoff(margin, options.robustZ);
     const double outlierCutoff = lowCutoff(ownSimilarity, options.robustZ);
 
-    // Neighbours and duplicates need photo-to-photo similarities: computed a block of rows at a
-    // time so that large projects never hold N×N numbers.
-    std::vector<int> neighbourVotes(size_t(n), 0), duplicateOf(size_t(n), -1);
-    std::vector<double> duplicateCosine(size_t(n), 0);
+    // Neighbours and duplicates need photo-to-photo similarities, computed a block of rows at a
+    // time so that large projects never hold N×N numbers. Votes matter only for the photos the
+    // class means already point elsewhere (mislabel candidates): only those look for neighbours.
     const int k = std::min(options.neighbours, n - 1);
-    for (Eigen::Index start = 0; start < n; start += kRowsPerBlock) {
-        throwIfCanceled(feedback);
-        reportProgress(feedback, start, n, QStringLiteral("auditing photos"));
-        const Eigen::Index rows = std::min<Eigen::Index>(kRowsPerBlock, n - start);
-        const Matrix block = set.vectors.middleRows(start, rows) * set.vectors.transpose();
-        std::vector<int> order(static_cast<size_t>(n));
-        for (Eigen::Index r = 0; r < rows; ++r) {
-            const int i = int(start + r);
-            std::iota(order.begin(), order.end(), 0);
-            std::partial_sort(order.begin(), order.begin() + k + 1, order.end(),
-                              [&](int a, int b) { return block(r, a) > block(r, b); });
-            const int suspectClass = nearestOther[size_t(i)];
-            int taken = 0;
-            for (int j : order) {
-                if (j == i) continue;
-                if (taken++ == k) break;
-                if (set.labels[size_t(j)] == suspectClass) ++neighbourVotes[size_t(i)];
-            }
-            for (int j = 0; j < n; ++j) {
-                if (set.labels[size_t(j)] == set.labels[size_t(i)] || block(r, j) < options.duplicateCosine) continue;
-                if (block(r, j) > duplicateCosine[size_t(i)]) {
-                    duplicateCosine[size_t(i)] = block(r, j);
-                    duplicateOf[size_t(i)] = j;
-                }
-            }
+    std::vector<int> candidates, targets;
+    for (int i = 0; i < n; ++i)
+        if (nearestOther[size_t(i)] >= 0 && margin[size_t(i)] < 0 && margin[size_t(i)] < marginCutoff) {
+            candidates.push_back(i);
+            targets.push_back(nearestOther[size_t(i)]);
         }
+    std::vector<int> base(static_cast<size_t>(n));
+    std::iota(base.begin(), base.end(), 0);
+    if (!candidates.empty() && qint64(candidates.size()) * n > options.maxNeighbourPairs) {
+        const int m = int(std::clamp<qint64>(options.maxNeighbourPairs / qint64(candidates.size()), k + 1, n));
+        Random random(options.seed);
+        random.shuffle(base);
+        base.resize(size_t(m));
+        std::sort(base.begin(), base.end());
+        report.neighbourSample = m;
     }
+    const std::vector<int> votes = neighbourVotes(set.vectors, set.labels, candidates, targets, base, k, feedback);
+    std::vector<int> votesOf(size_t(n), 0);
+    for (size_t c = 0; c < candidates.size(); ++c) votesOf[size_t(candidates[c])] = votes[c];
+
+    Duplicates duplicates(n);
+    if (n <= options.exactPairsUpTo) {
+        exactDuplicates(set.vectors, set.labels, options.duplicateCosine, feedback, &duplicates);
+    } else {
+        hashedDuplicates(set.vectors, set.labels, options.duplicateCosine, options.seed, feedback, &duplicates);
+        report.duplicatesHashed = true;
+        report.duplicateRecall = hashingRecall(options.duplicateCosine);
+    }
+    const std::vector<int>& duplicateOf = duplicates.of;
+    const std::vector<double>& duplicateCosine = duplicates.cosine;
     reportProgress(feedback, n, n, QString());
 
     for (int i = 0; i < n; ++i) {
@@ -115,12 +265,12 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
         const QString own = set.classNames[set.labels[size_t(i)]];
         QStringList sentences;
         const int other = nearestOther[size_t(i)];
-        if (other >= 0 && margin[size_t(i)] < 0 && margin[size_t(i)] < marginCutoff && 2 * neighbourVotes[size_t(i)] > k) {
+        if (other >= 0 && margin[size_t(i)] < 0 && margin[size_t(i)] < marginCutoff && 2 * votesOf[size_t(i)] > k) {
             suspect.reasons << QStringLiteral("likely mislabeled");
             suspect.likelyClass = other;
             sentences << QStringLiteral("looks like \"%1\" rather than \"%2\" (class-mean margin %3; %4 of its %5 nearest photos are \"%1\")")
                              .arg(set.classNames[other], own).arg(margin[size_t(i)], 0, 'f', 3)
-                             .arg(neighbourVotes[size_t(i)]).arg(k);
+                             .arg(votesOf[size_t(i)]).arg(k);
         }
         if (counts[size_t(set.labels[size_t(i)])] > 2 && ownSimilarity[size_t(i)] < outlierCutoff) {
             suspect.reasons << QStringLiteral("outlier");
@@ -147,6 +297,19 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
     return report;
 }
 
+QString AuditReport::searchNote() const
+{
+    QStringList parts;
+    if (duplicatesHashed)
+        parts << QStringLiteral("cross-class duplicates were sought by locality-sensitive hashing, not among all "
+                                "pairs (about %1% of duplicate pairs are expected to be found)")
+                     .arg(100 * duplicateRecall, 0, 'f', 1);
+    if (neighbourSample > 0)
+        parts << QStringLiteral("nearest neighbours were sought among a seeded sample of %1 photos").arg(neighbourSample);
+    if (parts.isEmpty()) return QString();
+    return QStringLiteral("Large project: %1.").arg(parts.join(QStringLiteral("; ")));
+}
+
 QJsonObject AuditReport::toJson(const EmbeddingSet& set) const
 {
     QJsonArray list;
@@ -164,8 +327,17 @@ QJsonObject AuditReport::toJson(const EmbeddingSet& set) const
         }
         list.append(entry);
     }
+    QJsonObject search{{QStringLiteral("sampled"), sampled()},
+                       {QStringLiteral("duplicates"), duplicatesHashed ? QStringLiteral("locality-sensitive hashing")
+                                                                       : QStringLiteral("all pairs")},
+                       {QStringLiteral("neighbours"), neighbourSample > 0 ? QStringLiteral("seeded sample")
+                                                                          : QStringLiteral("all photos")}};
+    if (duplicatesHashed) search.insert(QStringLiteral("expected_duplicate_recall"), duplicateRecall);
+    if (neighbourSample > 0) search.insert(QStringLiteral("neighbour_sample"), neighbourSample);
     return QJsonObject{{QStringLiteral("photos"), set.size()},
                        {QStringLiteral("suspects"), list},
+                       {QStringLiteral("search"), search},
+                       {QStringLiteral("note"), searchNote()},
                        {QStringLiteral("method"),
                         QStringLiteral("leave-one-out class-mean margin on centered embeddings with a robust "
                                        "(median − 2·MAD) cutoff, nearest-neighbour vote, within-class similarity, "

@@ -23,6 +23,15 @@ struct AuditOptions {
     int neighbours = 5;
     double duplicateCosine = 0.95;  // cosine of the raw embeddings
     double robustZ = 2.0;           // how many MADs below the median counts as unusual (≈1% of clean photos)
+    // Cross-class duplicates: every pair of photos is compared (blockwise, O(N²·d)) up to this
+    // many photos; above, candidate pairs come from locality-sensitive hashing (random-hyperplane
+    // signatures, O(N·d) plus the colliding pairs) and are then checked exactly, so a few
+    // duplicate pairs may be missed (the report says how many are expected to be found).
+    int exactPairsUpTo = 10000;
+    // Nearest-neighbour votes are needed only for mislabel candidates and are exact while
+    // candidates × N stays below this; above, neighbours are sought among a seeded sample.
+    qint64 maxNeighbourPairs = 250'000'000;
+    quint64 seed = 1;               // the hashing and the neighbour sample
 };
 
 struct SuspectPhoto {
@@ -38,6 +47,12 @@ struct SuspectPhoto {
 
 struct AuditReport {
     std::vector<SuspectPhoto> suspects;  // sorted: mislabels first, then by score
+    // How exhaustive the pair searches were (large projects: not every pair is compared).
+    bool duplicatesHashed = false;       // locality-sensitive hashing instead of all pairs
+    double duplicateRecall = 1.0;        // expected share of duplicate pairs found (at duplicateCosine)
+    int neighbourSample = 0;             // neighbours among this many sampled photos (0: all photos)
+    bool sampled() const { return duplicatesHashed || neighbourSample > 0; }
+    QString searchNote() const;          // one sentence for the UI and the CLI; empty when exhaustive
     QJsonObject toJson(const EmbeddingSet& set) const;
 };
 

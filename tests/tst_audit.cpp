@@ -75,6 +75,79 @@ private Q_SLOTS:
         QVERIFY(!flagged(auditPhotos(same), 5, QStringLiteral("cross-class duplicate")));
     }
 
+    void exhaustiveSearchSaysSo()
+    {
+        const EmbeddingSet set = test::makeClusteredSet({{10, 10, 10}, 32, 0.5f, 1.0f, 7});
+        const AuditReport report = auditPhotos(set);
+        QVERIFY(!report.sampled());
+        QVERIFY(report.searchNote().isEmpty());
+        const QJsonObject search = report.toJson(set).value(QStringLiteral("search")).toObject();
+        QCOMPARE(search.value(QStringLiteral("sampled")).toBool(), false);
+        QCOMPARE(search.value(QStringLiteral("duplicates")).toString(), QStringLiteral("all pairs"));
+    }
+
+    // Large projects: duplicates come from locality-sensitive hashing (checked exactly), and the
+    // report says the search was not exhaustive. On planted duplicates it finds what the
+    // all-pairs search finds.
+    void hashedDuplicateSearchMatchesAllPairs()
+    {
+        EmbeddingSet set = test::makeClusteredSet({{100, 100, 100, 100}, 128, 0.6f, 1.0f, 11});
+        const std::vector<std::pair<int, int>> planted{{5, 150}, {120, 390}, {210, 20}, {333, 222}, {64, 301}};
+        for (const auto& [original, copy] : planted) {
+            // Nearly the same picture (a re-encode): a small perturbation of the vector.
+            set.vectors.row(copy) = (set.vectors.row(original) + 0.01f * test::gaussianMatrix(1, 128, quint64(copy)).row(0))
+                                        .normalized();
+        }
+        AuditOptions exact;
+        const AuditReport all = auditPhotos(set, exact);
+        AuditOptions hashed;
+        hashed.exactPairsUpTo = 100;  // this set counts as large
+        const AuditReport approximate = auditPhotos(set, hashed);
+        QVERIFY(!all.sampled());
+        QVERIFY(approximate.duplicatesHashed);
+        QVERIFY(approximate.sampled());
+        QVERIFY(approximate.duplicateRecall > 0.98 && approximate.duplicateRecall < 1.0);
+        QVERIFY(approximate.searchNote().contains(QStringLiteral("locality-sensitive hashing")));
+        const QJsonObject search = approximate.toJson(set).value(QStringLiteral("search")).toObject();
+        QCOMPARE(search.value(QStringLiteral("sampled")).toBool(), true);
+        QVERIFY(search.contains(QStringLiteral("expected_duplicate_recall")));
+        for (const auto& [original, copy] : planted) {
+            for (int row : {original, copy}) {
+                QVERIFY2(flagged(all, row, QStringLiteral("cross-class duplicate")), qPrintable(QString::number(row)));
+                QVERIFY2(flagged(approximate, row, QStringLiteral("cross-class duplicate")), qPrintable(QString::number(row)));
+            }
+        }
+        // The same suspects otherwise: only the duplicate search differs.
+        QCOMPARE(approximate.suspects.size(), all.suspects.size());
+        for (size_t i = 0; i < all.suspects.size(); ++i) {
+            QCOMPARE(approximate.suspects[i].row, all.suspects[i].row);
+            QCOMPARE(approximate.suspects[i].reasons, all.suspects[i].reasons);
+            QCOMPARE(approximate.suspects[i].duplicateOf, all.suspects[i].duplicateOf);
+        }
+    }
+
+    // Neighbour votes are needed only for mislabel candidates; with a tiny pair budget they come
+    // from a seeded sample of photos, which still confirms well-separated planted mislabels.
+    void sampledNeighboursStillConfirmMislabels()
+    {
+        EmbeddingSet set = test::makeClusteredSet({{60, 60, 60, 60}, 64, 0.4f, 1.0f, 5});
+        const std::vector<std::pair<int, int>> planted{{3, 1}, {70, 3}, {200, 0}};
+        for (const auto& [row, wrong] : planted) set.labels[size_t(row)] = wrong;
+        AuditOptions options;
+        options.maxNeighbourPairs = 100;  // far fewer than candidates × N
+        const AuditReport report = auditPhotos(set, options);
+        QVERIFY(report.neighbourSample > 0 && report.neighbourSample < set.size());
+        QVERIFY(report.sampled());
+        QVERIFY(report.searchNote().contains(QStringLiteral("seeded sample")));
+        for (const auto& [row, wrong] : planted) {
+            QVERIFY2(flagged(report, row, QStringLiteral("likely mislabeled")), qPrintable(QString::number(row)));
+        }
+        // Seeded: the same report every time.
+        const AuditReport again = auditPhotos(set, options);
+        QCOMPARE(again.suspects.size(), report.suspects.size());
+        QCOMPARE(again.neighbourSample, report.neighbourSample);
+    }
+
     void outlierOfItsClassIsFlagged()
     {
         EmbeddingSet set = test::makeClusteredSet({{15, 15, 15}, 48, 0.4f, 1.0f, 3});

@@ -489,6 +489,7 @@ int runAudit(const QStringList& args)
     }
     std::printf("%s: %d photos, %d suspect\n", qPrintable(data.root), data.embeddings.size(),
                 int(report.suspects.size()));
+    if (report.sampled()) std::printf("  (%s)\n", qPrintable(report.searchNote()));
     for (const SuspectPhoto& suspect : report.suspects)
         std::printf("  [%s] %s: %s\n", qPrintable(suspect.reasons.join(QStringLiteral(", "))),
                     qPrintable(data.embeddings.paths[suspect.row]), qPrintable(suspect.explanation));

@@ -3,6 +3,7 @@
 // pipeline run to a trained set, photos dropped to classify, the set exported and re-imported,
 // the project saved and reopened, embedding canceled midway, and every view grabbed to PNG.
 #include "GuiTestSupport.h"
+#include "SyntheticEmbeddings.h"
 #include "TestSupport.h"
 
 #include "ReferenceSetFile.h"
@@ -29,6 +30,7 @@
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QListWidget>
@@ -136,10 +138,10 @@ private Q_SLOTS:
     void photoGridShowsSelectedClass()
     {
         controller()->selectClass(1);  // daisy: 12 photos and the broken file
-        QCOMPARE(window_->photoGrid()->count(), 13);
+        QCOMPARE(window_->photoGrid()->photoCount(), 13);
         bool skippedShown = false;
-        for (int i = 0; i < window_->photoGrid()->count(); ++i)
-            skippedShown |= window_->photoGrid()->item(i)->text().contains(QLatin1String("broken.jpg"));
+        for (int i = 0; i < window_->photoGrid()->photoCount(); ++i)
+            skippedShown |= window_->photoGrid()->photoText(i).contains(QLatin1String("broken.jpg"));
         QVERIFY(skippedShown);
     }
 
@@ -419,9 +421,10 @@ private Q_SLOTS:
         QVERIFY(grid->suspectCount() >= flagged);
         const SuspectPhoto* first = c->suspectOfRow(c->rowOfPath(planted.first()));
         if (first) {
-            QVERIFY(grid->currentItem());
-            QVERIFY(grid->currentItem()->toolTip().contains(first->explanation));
-            QVERIFY(grid->currentItem()->text().contains(QStringLiteral("suspect")));
+            const int current = grid->currentPhotoIndex();
+            QVERIFY(current >= 0);
+            QVERIFY(grid->photoToolTip(current).contains(first->explanation));
+            QVERIFY(grid->photoText(current).contains(QStringLiteral("suspect")));
         }
         // The suspects list names them, and clicking one selects it.
         SuspectsView* list = audited.suspectsList();
@@ -434,6 +437,44 @@ private Q_SLOTS:
         grab(&audited, QStringLiteral("10-suspects"));
         audited.tabs()->setCurrentIndex(2);
         grab(&audited, QStringLiteral("10-suspects-graph"));
+    }
+
+    // A large project (synthetic vectors, no photos) keeps the GUI thread's work small: the grid
+    // of a 2,500-photo class is handed to the view in batches, the heatmap opens at class means and
+    // its drill-down block arrives from the worker.
+    void largeProjectIsShownIncrementally()
+    {
+        MainWindow large;
+        large.resize(1280, 800);
+        large.show();
+        ProjectController* c = large.controller();
+        auto set = std::make_shared<const EmbeddingSet>(test::makeClusteredSet({{2500, 2500}, 32, 0.5f, 1.0f, 3}));
+        c->loadEmbeddings(set);
+        QVERIFY(test::waitIdle(c, 120000));
+        QCOMPARE(c->embeddings().size(), 5000);
+        QVERIFY(c->audit() && !c->audit()->sampled());  // 5,000 photos: every pair compared
+
+        c->selectClass(0);
+        PhotoGridView* grid = large.photoGrid();
+        QCOMPARE(grid->photoCount(), 2500);
+        QVERIFY2(grid->model()->rowCount() < 2500, qPrintable(QString::number(grid->model()->rowCount())));
+        c->selectPhoto(set->paths[2400]);  // far down the class: the rows up to it are fetched
+        QCOMPARE(grid->currentPhotoIndex(), 2400);
+        QVERIFY(grid->photoText(2400).contains(QFileInfo(set->paths[2400]).fileName()));
+
+        large.tabs()->setCurrentIndex(1);
+        HeatmapView* heatmap = large.heatmapView();
+        QVERIFY(heatmap->showsClassMeans());
+        heatmap->drillDown(0, 1);
+        QTRY_COMPARE_WITH_TIMEOUT(heatmap->cellRows(), 600, 60000);  // each class sampled to 600 per side
+        QCOMPARE(heatmap->cellColumns(), 600);
+        QVERIFY(c->similarityBlock());
+        const SimilarityBlock& block = *c->similarityBlock();
+        QCOMPARE(block.values.rows(), 600);
+        const float expected = set->vectors.row(block.rows[7]).dot(set->vectors.row(block.columns[11]));
+        QVERIFY(std::abs(block.values(7, 11) - expected) < 1e-5f);
+        for (int row : block.rows) QCOMPARE(set->labels[size_t(row)], 0);
+        for (int column : block.columns) QCOMPARE(set->labels[size_t(column)], 1);
     }
 
     void cancelMidEmbedding()

@@ -8,6 +8,7 @@
 #include "ImageDecoder.h"
 #include "ModelSpec.h"
 #include "Rejection.h"
+#include "SimilarityStatistics.h"
 #include "controller/TaskRunner.h"
 #include "export/ResultExport.h"
 #include "project/ProjectFile.h"
@@ -68,6 +69,15 @@ QStringList expandPhotoPaths(const QStringList& paths)
             if (hasSupportedImageExtension(entry.fileName())) files << entry.absoluteFilePath();
     }
     return files;
+}
+
+// Path → row of SET: built by the job that produced SET (50,000 paths take a while to hash).
+QHash<QString, int> rowIndex(const EmbeddingSet& set)
+{
+    QHash<QString, int> rowOf;
+    rowOf.reserve(set.size());
+    for (int i = 0; i < set.size(); ++i) rowOf.insert(set.paths[i], i);
+    return rowOf;
 }
 
 // Rows of SET whose paths are in PATHS (paths no longer in the project are left out).
@@ -204,12 +214,10 @@ const SuspectPhoto* ProjectController::suspectOfRow(int row) const
     return it == suspectOfRow_.cend() ? nullptr : &audit_->suspects[size_t(*it)];
 }
 
-void ProjectController::setEmbeddings(std::shared_ptr<const EmbeddingSet> set)
+void ProjectController::setEmbeddings(std::shared_ptr<const EmbeddingSet> set, QHash<QString, int> rowOfPath)
 {
     embeddings_ = std::move(set);
-    rowOfPath_.clear();
-    rowOfPath_.reserve(embeddings_->size());
-    for (int i = 0; i < embeddings_->size(); ++i) rowOfPath_.insert(embeddings_->paths[i], i);
+    rowOfPath_ = std::move(rowOfPath);
 }
 
 // ---------------------------------------------------------------- dataset
@@ -310,6 +318,27 @@ void ProjectController::selectPhoto(const QString& path)
     Q_EMIT photoSelected(path);
 }
 
+void ProjectController::computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns)
+{
+    const quint64 generation = generation_;
+    auto set = embeddings_;
+    for (const std::vector<int>* side : {&rows, &columns})
+        for (int row : *side)
+            if (row < 0 || row >= set->size()) return;  // rows of other embeddings: nothing to show
+    runner_->run(tr("Computing a heatmap block"), [this, set, rows, columns, generation](Feedback& feedback) -> TaskRunner::Finisher {
+        throwIfCanceled(&feedback);
+        auto block = std::make_shared<SimilarityBlock>();
+        block->rows = rows;
+        block->columns = columns;
+        block->values = exemplar::similarityBlock(set->vectors, rows, columns);
+        return [this, block, generation] {
+            if (generation != generation_) return;
+            similarityBlock_ = block;
+            Q_EMIT similarityBlockChanged();
+        };
+    });
+}
+
 void ProjectController::setModelSpecPath(const QString& specPath)
 {
     if (!specPath.isEmpty()) {
@@ -334,6 +363,7 @@ void ProjectController::datasetSourcesEdited()
 
 void ProjectController::invalidateResults()
 {
+    similarityBlock_.reset();
     analysis_.reset();
     audit_.reset();
     suspectOfRow_.clear();
@@ -354,7 +384,7 @@ void ProjectController::rescanAndEmbed(std::function<void()> afterEmbedding)
     dataset_ = assembleDataset(sources_, &excludedPhotos_);
     skipped_ = dataset_.skipped;
     warnings_ = dataset_.warnings;
-    setEmbeddings(std::make_shared<const EmbeddingSet>());
+    setEmbeddings(std::make_shared<const EmbeddingSet>(), {});
     invalidateResults();
     Q_EMIT datasetChanged();
     Q_EMIT embeddingsChanged();
@@ -370,9 +400,10 @@ void ProjectController::rescanAndEmbed(std::function<void()> afterEmbedding)
         const EmbeddingCache cache(embedder.identity(), embedder.dim());
         auto report = std::make_shared<EmbedReport>();
         auto set = std::make_shared<const EmbeddingSet>(embedDataset(dataset, embedder, &cache, &feedback, report.get()));
-        return [this, set, report, generation, afterEmbedding] {
+        auto rowOfPath = std::make_shared<QHash<QString, int>>(rowIndex(*set));
+        return [this, set, rowOfPath, report, generation, afterEmbedding] {
             if (generation != generation_) return;
-            setEmbeddings(set);
+            setEmbeddings(set, std::move(*rowOfPath));
             skipped_.insert(skipped_.end(), report->skipped.begin(), report->skipped.end());
             warnings_ << report->warnings;
             for (const QString& warning : report->warnings) Q_EMIT statusMessage(warning);
@@ -419,6 +450,7 @@ void ProjectController::runAudit()
             if (!audit_->suspects.empty())
                 Q_EMIT statusMessage(tr("%n suspect photo(s): see Suspect photos in the Classes dock", nullptr,
                                         int(audit_->suspects.size())));
+            if (audit_->sampled()) Q_EMIT statusMessage(audit_->searchNote());
             Q_EMIT auditChanged();
         };
     });
@@ -428,29 +460,40 @@ void ProjectController::embedPhotos() { rescanAndEmbed(); }
 
 void ProjectController::loadEmbeddings(std::shared_ptr<const EmbeddingSet> embeddings)
 {
-    const EmbeddingSet& set = *embeddings;
-    ++generation_;
+    const quint64 generation = ++generation_;
     runner_->cancelAll();
-    sources_ = DatasetSources();
-    dataset_ = Dataset();
-    for (int c = 0; c < set.classCount(); ++c) {
-        // Class folders are the classes' identities; these name no real folder.
-        const QString folder = kLoadedEmbeddingsPrefix + set.classNames[c];
-        sources_.classes.push_back({folder, set.classNames[c], false});
-        dataset_.classNames << set.classNames[c];
-        dataset_.classFolders << folder;
-    }
-    for (int i = 0; i < set.size(); ++i) dataset_.photos.push_back(Photo{set.paths[i], set.labels[size_t(i)]});
-    excludedPhotos_.clear();
-    skipped_.clear();
-    warnings_.clear();
-    invalidateResults();
-    setEmbeddings(std::move(embeddings));
-    setModified(true);
-    Q_EMIT sourcesChanged();
-    Q_EMIT datasetChanged();
-    Q_EMIT embeddingsChanged();
-    runAnalysis();
+    // Listing and indexing tens of thousands of photos is a job too: the finisher only swaps the
+    // new state in and lets the views redraw.
+    runner_->run(tr("Loading embeddings"), [this, embeddings, generation](Feedback&) -> TaskRunner::Finisher {
+        const EmbeddingSet& set = *embeddings;
+        auto sources = std::make_shared<DatasetSources>();
+        auto dataset = std::make_shared<Dataset>();
+        for (int c = 0; c < set.classCount(); ++c) {
+            // Class folders are the classes' identities; these name no real folder.
+            const QString folder = kLoadedEmbeddingsPrefix + set.classNames[c];
+            sources->classes.push_back({folder, set.classNames[c], false});
+            dataset->classNames << set.classNames[c];
+            dataset->classFolders << folder;
+        }
+        dataset->photos.reserve(size_t(set.size()));
+        for (int i = 0; i < set.size(); ++i) dataset->photos.push_back(Photo{set.paths[i], set.labels[size_t(i)]});
+        auto rowOfPath = std::make_shared<QHash<QString, int>>(rowIndex(set));
+        return [this, embeddings, sources, dataset, rowOfPath, generation] {
+            if (generation != generation_) return;
+            sources_ = std::move(*sources);
+            dataset_ = std::move(*dataset);
+            excludedPhotos_.clear();
+            skipped_.clear();
+            warnings_.clear();
+            invalidateResults();
+            setEmbeddings(embeddings, std::move(*rowOfPath));
+            setModified(true);
+            Q_EMIT sourcesChanged();
+            Q_EMIT datasetChanged();
+            Q_EMIT embeddingsChanged();
+            runAnalysis();
+        };
+    });
 }
 
 // ---------------------------------------------------------------- training & evaluation
@@ -547,7 +590,8 @@ void ProjectController::startTraining()
         return [this, outcome, generation] {
             if (generation != generation_) return;
             training_ = outcome;
-            activeSet_ = std::make_shared<const ReferenceSet>(outcome->set);
+            // The outcome's own set, shared rather than copied (its references can be megabytes).
+            activeSet_ = std::shared_ptr<const ReferenceSet>(outcome, &outcome->set);
             activeSetSource_ = tr("trained in this project (%1)").arg(outcome->method);
             setModified(true);
             Q_EMIT trainingChanged();

@@ -42,6 +42,7 @@ public:
     QString activeReferenceSetSource() const { return activeSetSource_; }
     const std::vector<ClassifiedPhoto>& classifications() const { return classifications_; }
     const MethodComparison* comparison() const { return comparison_.get(); }
+    const SimilarityBlock* similarityBlock() const { return similarityBlock_.get(); }  // the last one computed
     const ProjectSettings& settings() const { return settings_; }
     ThumbnailCache* thumbnails() const { return thumbnails_; }
     bool isBusy() const;
@@ -67,10 +68,14 @@ public Q_SLOTS:
     void setPhotoExcluded(const QString& path, bool excluded);
     void selectClass(int sourceIndex);
     void selectPhoto(const QString& path);
+    // Computes the block of S for ROWS × COLUMNS (embedding rows) off the GUI thread; the views get
+    // similarityBlockChanged when it is ready.
+    void computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns);
     void setModelSpecPath(const QString& specPath);  // empty: the default model
     void embedPhotos();  // again, e.g. after a cancel (cached photos are not recomputed)
     // Uses SET as the project's embeddings without any photo files (synthetic or precomputed
-    // vectors, e.g. for benchmarks): one class per class of SET, then the analysis as usual.
+    // vectors, e.g. for benchmarks): one class per class of SET, then the analysis as usual. A job:
+    // the project changes when it finishes.
     // Adding class folders afterwards starts a photo project again.
     void loadEmbeddings(std::shared_ptr<const EmbeddingSet> set);
 
@@ -98,7 +103,8 @@ Q_SIGNALS:
     void datasetChanged();           // scanned photos and skipped files
     void embeddingsChanged();
     void analysisChanged();
-    void auditChanged();             // suspect photos (after the analysis: O(N²) in large projects)
+    void similarityBlockChanged();
+    void auditChanged();             // suspect photos (after the analysis; sampled pair searches in large projects)
     void trainingStarted();
     void optimizerStepped(const exemplar::OptimizerStep& step);
     void trainingChanged();
@@ -120,7 +126,7 @@ Q_SIGNALS:
 private:
     void datasetSourcesEdited();  // rescan and re-embed (the cache makes this cheap)
     void rescanAndEmbed(std::function<void()> afterEmbedding = {});
-    void setEmbeddings(std::shared_ptr<const EmbeddingSet> set);
+    void setEmbeddings(std::shared_ptr<const EmbeddingSet> set, QHash<QString, int> rowOfPath);
     void runAnalysis(std::function<void()> afterAnalysis = {});
     void runAudit();
     void setModified(bool modified);
@@ -137,6 +143,7 @@ private:
     QStringList warnings_;
     std::shared_ptr<const SimilarityAnalysis> analysis_;
     std::shared_ptr<const AuditReport> audit_;
+    std::shared_ptr<const SimilarityBlock> similarityBlock_;
     QHash<int, int> suspectOfRow_;  // embedding row → index into audit_->suspects
     std::shared_ptr<const TrainingOutcome> training_;
     std::shared_ptr<const ReferenceSet> activeSet_;

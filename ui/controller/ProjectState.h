@@ -67,4 +67,12 @@ struct MethodComparison {
     int recommended = -1;   // index into methods: best mean held-out accuracy
 };
 
+// One block of S = A·Aᵀ for the heatmap's drill-down into a pair of classes of a large project
+// (small projects keep S whole in the analysis): computed by a job, O(rows·columns·d).
+struct SimilarityBlock {
+    std::vector<int> rows;     // embedding rows along the vertical axis
+    std::vector<int> columns;  // along the horizontal axis
+    Matrix values;             // rows × columns cosines
+};
+
 } // namespace exemplar::ui

@@ -6,7 +6,19 @@
 #include <QMetaObject>
 #include <algorithm>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace exemplar::ui {
+
+#ifdef Q_OS_LINUX
+namespace {
+constexpr int kWorkerNiceIncrement = 5;  // above the process's own nice value
+}
+#endif
 
 TaskRunner::TaskRunner(QObject* parent) : QObject(parent)
 {
@@ -15,6 +27,15 @@ TaskRunner::TaskRunner(QObject* parent) : QObject(parent)
     context_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, context_, &QObject::deleteLater);
     thread_.start(QThread::LowPriority);  // keep the GUI thread ahead on 2 cores
+#ifdef Q_OS_LINUX
+    // On Linux QThread priorities do nothing for ordinary threads (SCHED_OTHER has one static
+    // priority); a higher nice value of the worker thread itself gives the same effect, so a busy
+    // machine takes its cores from the long jobs before it takes them from the window.
+    QMetaObject::invokeMethod(context_, [] {
+        const auto self = id_t(syscall(SYS_gettid));
+        setpriority(PRIO_PROCESS, self, std::min(19, getpriority(PRIO_PROCESS, self) + kWorkerNiceIncrement));
+    }, Qt::QueuedConnection);
+#endif
 }
 
 TaskRunner::~TaskRunner()

@@ -55,6 +55,18 @@ private:
     int row_;
 };
 
+// Every drawn edge in one path. Hairlines are stroked without antialiasing: thousands of faint
+// one-pixel lines look much the same, and the first paint of a 3,000-photo graph with 6,000 edges
+// takes about half as long (15 instead of 26 ms here) — on the GUI thread, in a 50 ms budget.
+class EdgesItem : public QGraphicsPathItem {
+public:
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override
+    {
+        painter->setRenderHint(QPainter::Antialiasing, false);  // the view restores the painter afterwards
+        QGraphicsPathItem::paint(painter, option, widget);
+    }
+};
+
 } // namespace
 
 GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
@@ -148,7 +160,8 @@ void GraphView::rebuild()
     const double cMin = analysis->centrality.minCoeff(), cMax = analysis->centrality.maxCoeff();
     // Node radius: 3–11 px by centrality; smaller for big graphs so that they stay readable.
     const double scaleDown = analysis->graphRows.size() > 1000 ? 0.6 : 1.0;
-    edgeItem_ = scene_->addPath(QPainterPath());
+    edgeItem_ = new EdgesItem;
+    scene_->addItem(edgeItem_);
     edgeItem_->setZValue(-1);
     nodeOfRow_.assign(size_t(set.size()), nullptr);
     nodes_.reserve(int(analysis->graphRows.size()));

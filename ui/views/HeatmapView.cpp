@@ -1,6 +1,5 @@
 #include "views/HeatmapView.h"
 
-#include "SimilarityStatistics.h"
 #include "controller/ProjectController.h"
 #include "plots/PlotTheme.h"
 #include "thumbnails/ThumbnailCache.h"
@@ -93,7 +92,15 @@ HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidg
         if (analysis && !analysis->hasFullSimilarity() && !classMeans_) showClassMeans();
         else refresh();
     });
-    connect(controller_, &ProjectController::trainingChanged, this, &HeatmapView::refresh);
+    connect(controller_, &ProjectController::trainingChanged, this, [this] {
+        // The matrix depends on the training only when it shows the kept references.
+        const bool keptBefore = keptOnly_->isChecked() && keptOnly_->isEnabled();
+        keptOnly_->setEnabled(controller_->training() && !controller_->training()->keptRows.empty());
+        if (keptBefore || (keptOnly_->isChecked() && keptOnly_->isEnabled())) refresh();
+    });
+    connect(controller_, &ProjectController::similarityBlockChanged, this, [this] {
+        if (!classMeans_ && drillRowClass_ >= 0) refresh();
+    });
     refresh();
 }
 
@@ -164,8 +171,7 @@ void HeatmapView::drawPhotoMatrix()
             if (set.labels[size_t(row)] == drillRowClass_) rows_.push_back(row);
             if (set.labels[size_t(row)] == drillColumnClass_) columns_.push_back(row);
         }
-        // Huge classes: an even sample per side, computed here on the GUI thread in a few ms (a
-        // screen shows no more cells anyway).
+        // Huge classes: an even sample per side (a screen shows no more cells anyway).
         for (std::vector<int>* side : {&rows_, &columns_})
             if (int(side->size()) > kDrillDownLimit) {
                 std::vector<int> sample;
@@ -185,7 +191,21 @@ void HeatmapView::drawPhotoMatrix()
         for (int y = 0; y < ny; ++y)
             for (int x = 0; x < nx; ++x) shown_(y, x) = analysis->similarity(rows_[size_t(y)], columns_[size_t(x)]);
     } else {
-        shown_ = similarityBlock(set.vectors, rows_, columns_);  // two classes: small
+        // Large projects: the block (up to kDrillDownLimit² cosines of d-dimensional vectors, tens
+        // of milliseconds) is computed by a job; it is drawn when similarityBlockChanged arrives.
+        const SimilarityBlock* block = controller_->similarityBlock();
+        if (!block || block->rows != rows_ || block->columns != columns_) {
+            if (!controller_->isBusy() || requestedRows_ != rows_ || requestedColumns_ != columns_) {
+                requestedRows_ = rows_;
+                requestedColumns_ = columns_;
+                controller_->computeSimilarityBlock(rows_, columns_);
+            }
+            rows_.clear();  // nothing on screen yet: no cell to hover
+            columns_.clear();
+            info_->setText(tr("Computing the similarity of these photos…"));
+            return;
+        }
+        shown_ = block->values;
     }
     map_->data()->setSize(nx, ny);
     map_->data()->setRange(QCPRange(0, nx - 1), QCPRange(0, ny - 1));
@@ -208,6 +228,7 @@ void HeatmapView::drawPhotoMatrix()
     drawBoundaries(rowLabels, columnLabels);
     plot_->xAxis->setLabel(drillRowClass_ >= 0 ? set.classNames.value(drillColumnClass_) : QString());
     plot_->yAxis->setLabel(drillRowClass_ >= 0 ? set.classNames.value(drillRowClass_) : QString());
+    info_->setText(tr("Hover over a cell to see the two photos; click to open them side by side."));
 }
 
 void HeatmapView::drawBoundaries(const std::vector<int>& rowLabels, const std::vector<int>& columnLabels)

@@ -1,7 +1,7 @@
 #pragma once
 // The similarity matrix S as a heatmap, photos ordered by class with class boundaries drawn.
 // Large projects start at the class-by-class mean similarity (O(N·d), never N²); double-click a
-// cell to drill down into that pair of classes. Hover shows the two photos and their cosine;
+// cell to drill down into that pair of classes (its block of S is computed off the GUI thread). Hover shows the two photos and their cosine;
 // click opens them side by side.
 #include "Types.h"
 #include "export/PlotExport.h"
@@ -68,6 +68,7 @@ private:
     std::vector<int> rows_;     // embedding rows along the vertical axis (photo mode)
     std::vector<int> columns_;  // along the horizontal axis
     Matrix shown_;              // rows_ × columns_ cosines on screen (photo mode)
+    std::vector<int> requestedRows_, requestedColumns_;  // the drill-down block asked of the controller
 };
 
 } // namespace exemplar::ui

@@ -107,7 +107,12 @@ void MainWindow::createViews()
     suspectsLabel->setToolTip(suspects_->toolTip());
     connect(controller_, &ProjectController::auditChanged, suspectsLabel, [this, suspectsLabel] {
         const AuditReport* audit = controller_->audit();
-        suspectsLabel->setText(audit ? tr("Suspect photos (%1)").arg(audit->suspects.size()) : tr("Suspect photos"));
+        // Large projects are audited with sampled pair searches: say so where the count is shown.
+        suspectsLabel->setText(!audit ? tr("Suspect photos")
+                               : audit->sampled() ? tr("Suspect photos (%1, sampled search)").arg(audit->suspects.size())
+                                                  : tr("Suspect photos (%1)").arg(audit->suspects.size()));
+        const QString note = audit ? audit->searchNote() : QString();
+        suspectsLabel->setToolTip(note.isEmpty() ? suspects_->toolTip() : suspects_->toolTip() + QLatin1Char('\n') + note);
     });
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(classList_);
