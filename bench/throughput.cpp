@@ -10,6 +10,8 @@
 #include "EmbeddingCache.h"
 #include "EmbeddingPipeline.h"
 #include "EmbeddingSet.h"
+#include "Error.h"
+#include "Feedback.h"
 #include "ImageDecoder.h"
 #include "ModelSpec.h"
 
@@ -147,6 +149,34 @@ void compare(const QString& name, const Dataset& set, NaiveNetwork& naiveNetwork
     std::fflush(stdout);
 }
 
+// How long embedDataset takes to return after a cancel request, with the networks busy: a
+// canceler thread cancels at several moments of a run on SET; prints the longest wait.
+void cancelLatency(const Dataset& set, Embedder& embedder)
+{
+    std::printf("\ncancel while embedding %d photos (load average %s)\n", set.photoCount(), qPrintable(loadAverage()));
+    std::vector<double> waits;
+    for (int after : {300, 550, 800, 1050, 1300}) {
+        Feedback feedback;
+        Stopwatch canceledAt;
+        std::thread canceler([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(after));
+            canceledAt = Stopwatch();
+            feedback.cancel();
+        });
+        bool canceled = false;
+        try {
+            embedDataset(set, embedder, nullptr, &feedback, nullptr);
+        } catch (const OperationCanceled&) {
+            canceled = true;
+        }
+        canceler.join();
+        if (canceled) waits.push_back(1000 * canceledAt.wall());
+    }
+    std::printf("  canceled %zu of 5 runs; from cancel() to embedDataset returning: max %.0f ms, median %.0f ms\n",
+                waits.size(), waits.empty() ? 0.0 : *std::max_element(waits.begin(), waits.end()),
+                waits.empty() ? 0.0 : median(waits));
+}
+
 // A project whose photos are all in the cache: the first open hashes every file (no project
 // index yet), the next ones trust the index. The cache is filled with stand-in vectors: only the
 // lookups are timed here, not the network.
@@ -218,6 +248,7 @@ int main(int argc, char** argv)
         std::printf("\n(generated %d JPEGs of 4000x3000, %.1f MB each on average, in %.1f s)\n", big.photoCount(),
                     bytes / 1e6 / std::max(1, big.photoCount()), making.wall());
         compare(QStringLiteral("camera JPEGs (4000x3000, 12 MP)"), big, naive, embedder, repeats);
+        cancelLatency(big, embedder);
     }
     reopen(flowers, embedder);
     std::printf("\nload average after: %s\n", qPrintable(loadAverage()));
