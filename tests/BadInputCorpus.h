@@ -7,10 +7,38 @@
 #include <QByteArray>
 #include <QFile>
 #include <QString>
+#include <QtTest>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace exemplar::test {
+
+// Rows (columns "file", "reason") for the broken photos every front end must skip with a reason:
+// corrupt.jpg, truncated.png, zero.jpg, text.jpg, bomb.png (30000×30000) and the symlink loop
+// loop-a.jpg ↔ loop-b.jpg, which each test writes into its "mixed" class folder.
+inline void addBrokenPhotoRows()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("corrupt JPEG") << "corrupt.jpg" << "not a readable image";
+    QTest::newRow("truncated PNG") << "truncated.png" << "not a readable image";
+    QTest::newRow("zero-byte file") << "zero.jpg" << "empty file";
+    QTest::newRow("text renamed .jpg") << "text.jpg" << "not a readable image";
+    QTest::newRow("30000×30000 PNG bomb") << "bomb.png" << "image too large (30000×30000";
+    QTest::newRow("symlink loop") << "loop-a.jpg" << "symbolic link";
+}
+
+// Rows (columns "kind", "phrase") for the reference sets every front end must refuse, and the
+// phrase its message must contain.
+inline void addBadReferenceSetRows()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("phrase");
+    QTest::newRow("made with another model") << "other-model" << "made with model some-other-model";
+    QTest::newRow("newer format version") << "newer" << "written by a newer Exemplar (format version 2";
+    QTest::newRow("truncated file") << "truncated" << "is damaged";
+    QTest::newRow("zero-byte file") << "empty" << "is damaged (the file is empty)";
+}
 
 inline bool writeBytes(const QString& path, const QByteArray& bytes)
 {

@@ -256,14 +256,7 @@ private Q_SLOTS:
 
     void badPhotosAreSkippedWithReasons_data()
     {
-        QTest::addColumn<QString>("file");
-        QTest::addColumn<QString>("reason");
-        QTest::newRow("corrupt JPEG") << "corrupt.jpg" << "not a readable image";
-        QTest::newRow("truncated PNG") << "truncated.png" << "not a readable image";
-        QTest::newRow("zero-byte file") << "zero.jpg" << "empty file";
-        QTest::newRow("text renamed .jpg") << "text.jpg" << "not a readable image";
-        QTest::newRow("decompression bomb") << "bomb.png" << "image too large (30000×30000";
-        QTest::newRow("symlink loop") << "loop-a.jpg" << "symbolic link";
+        addBrokenPhotoRows();
         QTest::newRow("folder symlink loop") << "up" << "subfolder";
         QTest::newRow("unreadable file") << "unreadable.jpg" << "not readable";
     }
@@ -354,13 +347,8 @@ private Q_SLOTS:
 
     void badReferenceSetsAreRefused_data()
     {
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("phrase");
-        QTest::newRow("made with another model") << "other-model" << "made with model some-other-model";
-        QTest::newRow("newer format version") << "newer" << "written by a newer Exemplar (format version 2";
-        QTest::newRow("truncated file") << "truncated" << "is damaged";
+        addBadReferenceSetRows();
         QTest::newRow("a photo renamed .exref") << "photo" << "is damaged (not valid JSON";
-        QTest::newRow("zero-byte file") << "empty" << "is damaged (the file is empty)";
     }
 
     void badReferenceSetsAreRefused()

@@ -97,17 +97,7 @@ private Q_SLOTS:
         QVERIFY2(test::waitIdle(controller(), 180000), "embedding the corpus did not finish");
     }
 
-    void badPhotosAreListedWithReasons_data()
-    {
-        QTest::addColumn<QString>("file");
-        QTest::addColumn<QString>("reason");
-        QTest::newRow("corrupt JPEG") << "corrupt.jpg" << "not a readable image";
-        QTest::newRow("truncated PNG") << "truncated.png" << "not a readable image";
-        QTest::newRow("zero-byte file") << "zero.jpg" << "empty file";
-        QTest::newRow("text renamed .jpg") << "text.jpg" << "not a readable image";
-        QTest::newRow("30000×30000 PNG bomb") << "bomb.png" << "image too large (30000×30000";
-        QTest::newRow("symlink loop") << "loop-a.jpg" << "symbolic link";
-    }
+    void badPhotosAreListedWithReasons_data() { test::addBrokenPhotoRows(); }
 
     void badPhotosAreListedWithReasons()
     {
@@ -168,15 +158,7 @@ private Q_SLOTS:
             QVERIFY2(!photo.error.isEmpty(), qPrintable(photo.path));
     }
 
-    void badReferenceSetsAreRefused_data()
-    {
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<QString>("phrase");
-        QTest::newRow("made with another model") << "other-model" << "made with model some-other-model";
-        QTest::newRow("newer format version") << "newer" << "written by a newer Exemplar (format version 2";
-        QTest::newRow("truncated file") << "truncated" << "is damaged";
-        QTest::newRow("zero-byte file") << "empty" << "is damaged (the file is empty)";
-    }
+    void badReferenceSetsAreRefused_data() { test::addBadReferenceSetRows(); }
 
     void badReferenceSetsAreRefused()
     {
