@@ -1,6 +1,8 @@
 #include "Embedder.h"
 
+#include "ConvolutionFusion.h"
 #include "Error.h"
+#include "FastConvolutionLayers.h"
 #include "SwishFusion.h"
 
 #include <QCryptographicHash>
@@ -53,8 +55,10 @@ Embedder::Embedder(const ModelSpec& spec) : d(std::make_unique<Impl>())
     d->identity = QCryptographicHash::hash(d->onnxSha256 + preprocessing, QCryptographicHash::Sha256).toHex();
 
     try {
-        // The identity above hashes the file as it is; OpenCV gets it with fusable activations.
-        const QByteArray fast = fuseSwishForOpenCv(bytes);
+        // The identity above hashes the file as it is; OpenCV gets it with fusable activations
+        // and with its depthwise and 1×1 convolutions (plus their Swish) run by our own layers.
+        registerFastConvolutionLayers();
+        const QByteArray fast = fuseConvolutionsForOpenCv(fuseSwishForOpenCv(bytes));
         d->net = cv::dnn::readNetFromONNX(fast.constData(), size_t(fast.size()));
     } catch (const Error& e) {
         throw Error(QStringLiteral("cannot load model %1: %2").arg(spec.onnxPath, e.message()));

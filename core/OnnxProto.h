@@ -154,7 +154,7 @@ namespace proto {
 
 enum : int { kFloat = 1, kInt64 = 7 };  // TensorProto.DataType
 
-inline ProtoWriter intsAttribute(const char* name, std::initializer_list<qint64> values)
+inline ProtoWriter intsAttribute(const char* name, const std::vector<qint64>& values)
 {
     ProtoWriter attribute;
     attribute.stringField(1, QLatin1String(name)).varintField(20, 7);  // type INTS
