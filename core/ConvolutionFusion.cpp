@@ -26,9 +26,11 @@ Kind classify(const onnx::GraphNode& node, const onnx::GraphSummary& graph, Conv
     if (node.opType != QLatin1String("Conv") || node.outputs.size() != 1 || node.inputs.size() < 2 ||
         node.inputs.size() > 3)
         return Kind::Other;
+    // Filter and bias must be float32 constants: the layers take them as they are.
     const auto filter = graph.tensors.constFind(node.inputs[1]);
-    if (filter == graph.tensors.constEnd()) return Kind::Other;
-    if (node.inputs.size() == 3 && !node.inputs[2].isEmpty() && !graph.tensors.contains(node.inputs[2]))
+    if (filter == graph.tensors.constEnd() || onnx::tensorDataType(*filter) != onnx::proto::kFloat) return Kind::Other;
+    if (node.inputs.size() == 3 && !node.inputs[2].isEmpty() &&
+        onnx::tensorDataType(graph.tensors.value(node.inputs[2])) != onnx::proto::kFloat)
         return Kind::Other;
     const std::vector<qint64> dims = onnx::tensorDims(*filter);  // Cout × Cin/group × kh × kw
     if (dims.size() != 4 || dims[0] <= 0 || dims[1] <= 0) return Kind::Other;

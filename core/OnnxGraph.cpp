@@ -7,7 +7,7 @@ namespace {
 // onnx.proto field numbers used only here.
 enum : quint32 { kNodeAttribute = 5 };
 enum : quint32 { kAttributeName = 1, kAttributeInt = 3, kAttributeString = 4, kAttributeInts = 8 };
-enum : quint32 { kTensorDims = 1, kTensorName = 8 };
+enum : quint32 { kTensorDims = 1, kTensorDataType = 2, kTensorName = 8 };
 
 // Repeated int64 fields arrive unpacked (one varint field each) or packed (one length-delimited
 // field of varints); protobuf parsers must accept both.
@@ -131,6 +131,14 @@ std::vector<qint64> tensorDims(const QByteArray& tensor)
     for (ProtoField field; reader.next(&field);)
         if (field.number == kTensorDims) appendInts(field, &dims);
     return dims;
+}
+
+int tensorDataType(const QByteArray& tensor)
+{
+    ProtoReader reader(tensor);
+    for (ProtoField field; reader.next(&field);)
+        if (field.number == kTensorDataType && field.wireType == Varint) return int(field.value);
+    return 0;
 }
 
 } // namespace exemplar::onnx

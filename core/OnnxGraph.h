@@ -45,5 +45,7 @@ std::vector<qint64> intsAttributeOf(const QByteArray& node, const char* name, bo
 QString stringAttributeOf(const QByteArray& node, const char* name);
 // The dims of a serialized TensorProto.
 std::vector<qint64> tensorDims(const QByteArray& tensor);
+// The data_type of a serialized TensorProto (proto::kFloat, ...), 0 when unset.
+int tensorDataType(const QByteArray& tensor);
 
 } // namespace exemplar::onnx
