@@ -3,6 +3,7 @@
 #include <cblas-openblas.h>
 
 #include <algorithm>
+#include <mutex>
 #include <vector>
 
 // The loops below are written for the compiler's vectorizer (this file is built with -O3). On
@@ -80,21 +81,28 @@ void convolveRunGeneric(float* out, const float* in, int PW, const float* filter
     }
 }
 
-// One run of COUNT outputs, dispatched to a specialization for the common shapes.
+// One run of COUNT outputs, dispatched to a specialization for the common shapes (square
+// kernels of size 1, 3 or 5 with equal strides of 1 or 2), else to the generic loop.
 template <bool Swish>
 inline __attribute__((always_inline)) void convolveRunAny(float* out, const float* in, int PW, const float* filter,
                                                           float bias, int count, const DepthwiseGeometry& g)
 {
-    const int square = g.kernelH == g.kernelW ? g.kernelH : 0;
-    const int stride = g.strideH == g.strideW ? g.strideW : 0;
-    switch (square * 10 + stride) {
-    case 11: return convolveRun<1, 1, Swish>(out, in, PW, filter, bias, count);
-    case 31: return convolveRun<3, 1, Swish>(out, in, PW, filter, bias, count);
-    case 32: return convolveRun<3, 2, Swish>(out, in, PW, filter, bias, count);
-    case 51: return convolveRun<5, 1, Swish>(out, in, PW, filter, bias, count);
-    case 52: return convolveRun<5, 2, Swish>(out, in, PW, filter, bias, count);
-    default: return convolveRunGeneric<Swish>(out, in, PW, filter, bias, count, g);
+    const bool square = g.kernelH == g.kernelW && g.strideH == g.strideW;
+    if (square && g.strideW == 1) {
+        switch (g.kernelW) {
+        case 1: return convolveRun<1, 1, Swish>(out, in, PW, filter, bias, count);
+        case 3: return convolveRun<3, 1, Swish>(out, in, PW, filter, bias, count);
+        case 5: return convolveRun<5, 1, Swish>(out, in, PW, filter, bias, count);
+        default: break;
+        }
+    } else if (square && g.strideW == 2) {
+        switch (g.kernelW) {
+        case 3: return convolveRun<3, 2, Swish>(out, in, PW, filter, bias, count);
+        case 5: return convolveRun<5, 2, Swish>(out, in, PW, filter, bias, count);
+        default: break;
+        }
     }
+    convolveRunGeneric<Swish>(out, in, PW, filter, bias, count, g);
 }
 
 // The entry points the CPU-specific clones are made of (GCC does not clone templates).
@@ -119,6 +127,23 @@ inline __attribute__((always_inline)) void finishRow(float* __restrict row, floa
 
 EXEMPLAR_VECTOR_CLONES void finishRowLinear(float* row, float bias, int count) { finishRow<false>(row, bias, count); }
 EXEMPLAR_VECTOR_CLONES void finishRowSwish(float* row, float bias, int count) { finishRow<true>(row, bias, count); }
+
+// OpenBLAS's serial build (Debian's libopenblas0-serial) is not safe to call from two threads at
+// once: its buffer allocator takes no lock, and concurrent sgemm calls return wrong products now
+// and then (1 in ~10 on EfficientNet's shapes here). Its pthread build (what setup.sh installs,
+// used with one thread) locks; the serial build, if the system's alternative selects it, is
+// called one thread at a time.
+bool blasNeedsGate()
+{
+    static const bool serial = openblas_get_parallel() == 0;
+    return serial;
+}
+
+std::mutex& blasGate()
+{
+    static std::mutex gate;
+    return gate;
+}
 
 // One channel: copy the H×W plane into a zero-padded one, then compute the outputs. With stride 1
 // every output row is a contiguous run in the padded layout, so the whole plane is computed as
@@ -183,8 +208,9 @@ void pointwiseConvolution(const cv::Mat& input, const cv::Mat& weights, const cv
 {
     CV_Assert(input.dims == 4 && input.type() == CV_32F && input.isContinuous());
     const int N = input.size[0], Cin = input.size[1], H = input.size[2], W = input.size[3];
-    CV_Assert(weights.type() == CV_32F && weights.isContinuous() && weights.total() % size_t(Cin) == 0);
-    const int Cout = int(weights.total() / size_t(Cin));
+    CV_Assert(weights.type() == CV_32F && weights.isContinuous() && weights.dims == 4 && weights.size[1] == Cin &&
+              weights.size[2] == 1 && weights.size[3] == 1);
+    const int Cout = weights.size[0];
     CV_Assert(bias.empty() || (bias.type() == CV_32F && bias.isContinuous() && int(bias.total()) == Cout));
     output.create(std::vector<int>{N, Cout, H, W}, CV_32F);
     const int pixels = H * W;
@@ -202,8 +228,11 @@ void pointwiseConvolution(const cv::Mat& input, const cv::Mat& weights, const cv
             const float* x = input.ptr<float>() + size_t(n) * Cin * pixels + first;
             float* y = output.ptr<float>() + size_t(n) * Cout * pixels + first;
             // Y (Cout × width, row pitch H·W) = W (Cout × Cin) · X (Cin × width, row pitch H·W)
+            std::unique_lock<std::mutex> serialOnly(blasGate(), std::defer_lock);
+            if (blasNeedsGate()) serialOnly.lock();
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Cout, width, Cin, 1.0f, w, Cin, x, pixels, 0.0f,
                         y, pixels);
+            if (serialOnly.owns_lock()) serialOnly.unlock();
             for (int c = 0; c < Cout; ++c) finish(y + size_t(c) * pixels, biases ? biases[c] : 0.0f, width);
         }
     });

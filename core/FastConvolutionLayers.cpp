@@ -119,8 +119,8 @@ void registerFastConvolutionLayers()
 {
     static std::once_flag once;
     std::call_once(once, [] {
-        // Exemplar runs one network per core itself; OpenBLAS must not add threads of its own
-        // (the Debian package this is built against is the serial one, where this is a no-op).
+        // Exemplar runs one network per core itself and splits large products over OpenCV's
+        // threads: OpenBLAS must not add threads of its own.
         openblas_set_num_threads(1);
         cv::dnn::LayerFactory::registerLayer(kDepthwiseConvLayerType, DepthwiseConvLayer::create);
         cv::dnn::LayerFactory::registerLayer(kPointwiseConvLayerType, PointwiseConvLayer::create);

@@ -13,7 +13,7 @@ PACKAGES=(
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libqt6svg6 qt6-qpa-plugins
   libqcustomplot-dev libqcustomplot2.1-qt6
   libopencv-dev libeigen3-dev liblbfgs-dev
-  libopenblas-serial-dev         # sgemm for the network's 1×1 convolutions (core/ConvolutionKernels)
+  libopenblas-pthread-dev        # sgemm for the network's 1×1 convolutions (core/ConvolutionKernels)
   python3 python3-onnx python3-numpy
   xvfb xauth imagemagick
   desktop-file-utils appstream   # validate the packaging metadata (packaging/ tests)
