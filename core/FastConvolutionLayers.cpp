@@ -20,11 +20,31 @@ void checkBias(const std::vector<cv::Mat>& blobs, int channels)
     CV_Assert(blobs.size() < 2 || (blobs[1].type() == CV_32F && blobs[1].isContinuous() && int(blobs[1].total()) == channels));
 }
 
+// What both layers share: one input, one output, the filter as blobs[0] and an optional bias as
+// blobs[1] (the node's constant inputs, as OpenCV's importer hands them to custom layers).
+class ConvolutionLayer : public cv::dnn::Layer {
+public:
+    using cv::dnn::Layer::Layer;
+
+    void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray, cv::OutputArrayOfArrays) final
+    {
+        std::vector<cv::Mat> inputs, outputs;
+        inputsArray.getMatVector(inputs);
+        outputsArray.getMatVector(outputs);
+        compute(inputs.at(0), outputs.at(0));
+    }
+
+protected:
+    virtual void compute(const cv::Mat& input, cv::Mat& output) const = 0;
+    const cv::Mat& filter() const { return blobs[0]; }
+    cv::Mat bias() const { return blobs.size() > 1 ? blobs[1] : cv::Mat(); }
+};
+
 // The layer OpenCV instantiates for each rewritten depthwise node. Parameters come from the
 // attributes ConvolutionFusion writes; the filter and bias arrive as blobs (constant inputs).
-class DepthwiseConvLayer final : public cv::dnn::Layer {
+class DepthwiseConvLayer final : public ConvolutionLayer {
 public:
-    explicit DepthwiseConvLayer(const cv::dnn::LayerParams& params) : cv::dnn::Layer(params)
+    explicit DepthwiseConvLayer(const cv::dnn::LayerParams& params) : ConvolutionLayer(params)
     {
         const auto pair = [&](const char* key, int* first, int* second) {
             const cv::dnn::DictValue value = params.get(key);
@@ -64,12 +84,9 @@ public:
         return false;
     }
 
-    void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray, cv::OutputArrayOfArrays) override
+    void compute(const cv::Mat& input, cv::Mat& output) const override
     {
-        std::vector<cv::Mat> inputs, outputs;
-        inputsArray.getMatVector(inputs);
-        outputsArray.getMatVector(outputs);
-        depthwiseConvolution(inputs.at(0), blobs[0], blobs.size() > 1 ? blobs[1] : cv::Mat(), geometry_, outputs.at(0));
+        depthwiseConvolution(input, filter(), bias(), geometry_, output);
     }
 
 private:
@@ -77,11 +94,11 @@ private:
     int channels_ = 0;
 };
 
-
 // The layer for each rewritten 1×1 node: a matrix product with the weights (Cout × Cin).
-class PointwiseConvLayer final : public cv::dnn::Layer {
+class PointwiseConvLayer final : public ConvolutionLayer {
 public:
-    explicit PointwiseConvLayer(const cv::dnn::LayerParams& params) : cv::dnn::Layer(params), swish_(swishRequested(params))
+    explicit PointwiseConvLayer(const cv::dnn::LayerParams& params)
+        : ConvolutionLayer(params), swish_(swishRequested(params))
     {
         CV_Assert(!blobs.empty() && blobs[0].type() == CV_32F && blobs[0].isContinuous() && blobs[0].dims == 4);
         CV_Assert(blobs[0].size[2] == 1 && blobs[0].size[3] == 1);
@@ -100,12 +117,9 @@ public:
         return false;
     }
 
-    void forward(cv::InputArrayOfArrays inputsArray, cv::OutputArrayOfArrays outputsArray, cv::OutputArrayOfArrays) override
+    void compute(const cv::Mat& input, cv::Mat& output) const override
     {
-        std::vector<cv::Mat> inputs, outputs;
-        inputsArray.getMatVector(inputs);
-        outputsArray.getMatVector(outputs);
-        pointwiseConvolution(inputs.at(0), blobs[0], blobs.size() > 1 ? blobs[1] : cv::Mat(), swish_, outputs.at(0));
+        pointwiseConvolution(input, filter(), bias(), swish_, output);
     }
 
 private:
