@@ -171,7 +171,7 @@ EXEMPLAR_VECTOR_CLONES void finishRowSwish(float* row, float bias, int count) { 
 
 // OpenBLAS's serial build (Debian's libopenblas0-serial) is not safe to call from two threads at
 // once: its buffer allocator takes no lock, and concurrent sgemm calls return wrong products now
-// and then (1 in ~10 on EfficientNet's shapes here). Its pthread build (what setup.sh installs,
+// and then (1–10% of calls on EfficientNet's shapes here). Its pthread build (what setup.sh installs,
 // used with one thread) locks; the serial build, if the system's alternative selects it, is
 // called one thread at a time.
 bool blasNeedsGate()
