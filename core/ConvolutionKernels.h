@@ -24,8 +24,13 @@ struct DepthwiseGeometry {
     int padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
     bool swish = false;
 
-    int outputHeight(int inputHeight) const { return (inputHeight + padTop + padBottom - kernelH) / strideH + 1; }
-    int outputWidth(int inputWidth) const { return (inputWidth + padLeft + padRight - kernelW) / strideW + 1; }
+    // ONNX's floor((size + pads − kernel) / stride) + 1; 0 when the kernel is larger than the
+    // padded plane (C++ division would truncate −1/2 to 0 and promise one output).
+    int outputHeight(int inputHeight) const { return outputs(inputHeight + padTop + padBottom, kernelH, strideH); }
+    int outputWidth(int inputWidth) const { return outputs(inputWidth + padLeft + padRight, kernelW, strideW); }
+
+private:
+    static int outputs(int padded, int kernel, int stride) { return padded < kernel ? 0 : (padded - kernel) / stride + 1; }
 };
 
 // OUTPUT (N×C×OH×OW float) from INPUT (N×C×H×W float), WEIGHTS (C×1×kh×kw) and BIAS (C values,
