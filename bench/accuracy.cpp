@@ -5,6 +5,7 @@
 //   build/bench/accuracy [--repeats 10] [--pools 5,10,15] [--methods all,centroid,...]
 //                        [--data DIR] [--sets flowers17,cars24] [--model SPEC] [--out FILE.md]
 #include "Dataset.h"
+#include "EmbedDataset.h"
 #include "Embedder.h"
 #include "EmbeddingCache.h"
 #include "EmbeddingSet.h"

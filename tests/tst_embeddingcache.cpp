@@ -1,6 +1,7 @@
 #include "EmbeddingCache.h"
 
 #include "Dataset.h"
+#include "EmbedDataset.h"
 #include "Embedder.h"
 #include "EmbeddingSet.h"
 #include "ModelSpec.h"

@@ -3,6 +3,7 @@
 #include "CliOptions.h"
 #include "Audit.h"
 #include "Dataset.h"
+#include "EmbedDataset.h"
 #include "Embedder.h"
 #include "EmbeddingCache.h"
 #include "EmbeddingSet.h"
@@ -99,7 +100,13 @@ struct EmbeddedDataset {
 std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
 {
     const QString specPath = common.modelSpec.isEmpty() ? defaultModelSpecPath() : common.modelSpec;
-    return std::make_unique<Embedder>(ModelSpec::load(specPath));
+    try {
+        return std::make_unique<Embedder>(ModelSpec::load(specPath));
+    } catch (const Error& error) {
+        // Core says what is wrong; the CLI says what to do about it.
+        throw Error(error.message() +
+                    QStringLiteral(" (run scripts/setup.sh to obtain the default model, or pass --model SPEC.json)"));
+    }
 }
 
 EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common)
@@ -352,7 +359,11 @@ int runClassify(const QStringList& args)
 
     const ReferenceSet set = readReferenceSet(positional.first());
     const std::unique_ptr<Embedder> embedder = loadEmbedder(common);
-    requireSameModel(set, *embedder);
+    try {
+        requireSameModel(set, embedder->modelIdentity());
+    } catch (const Error& error) {
+        throw Error(error.message() + QStringLiteral("; use --model to load the matching one"));
+    }
 
     QJsonArray results;
     int failures = 0;

@@ -1,6 +1,7 @@
 #include "controller/ProjectController.h"
 
 #include "Audit.h"
+#include "EmbedDataset.h"
 #include "Embedder.h"
 #include "EmbeddingCache.h"
 #include "Error.h"
@@ -656,7 +657,7 @@ void ProjectController::classifyPhotos(const QStringList& paths)
     auto model = model_;
     runner_->run(tr("Classifying"), [=](Feedback& feedback) -> TaskRunner::Finisher {
         Embedder& embedder = model->load(specPath);
-        requireSameModel(*set, embedder);
+        requireSameModel(*set, embedder.modelIdentity());
         auto results = std::make_shared<std::vector<ClassifiedPhoto>>();
         for (int i = 0; i < files.size(); ++i) {
             throwIfCanceled(&feedback);
@@ -694,7 +695,7 @@ void ProjectController::importReferenceSet(const QString& path)
     auto model = model_;
     runner_->run(tr("Importing reference set"), [=](Feedback&) -> TaskRunner::Finisher {
         auto set = std::make_shared<const ReferenceSet>(readReferenceSet(path));
-        requireSameModel(*set, model->load(specPath));
+        requireSameModel(*set, model->load(specPath).modelIdentity());
         return [this, set, path] {
             activeSet_ = set;
             activeSetSource_ = QFileInfo(path).absoluteFilePath();

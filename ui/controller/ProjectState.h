@@ -7,7 +7,7 @@
 #include "ReferenceSetFile.h"
 #include "Audit.h"
 #include "TrainingMethod.h"
-#include "analysis/SimilarityAnalysis.h"
+#include "SimilarityAnalysis.h"
 
 #include <QMap>
 #include <QString>

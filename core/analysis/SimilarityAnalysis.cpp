@@ -1,4 +1,4 @@
-#include "analysis/SimilarityAnalysis.h"
+#include "SimilarityAnalysis.h"
 
 #include "Centrality.h"
 #include "EmbeddingSet.h"
@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace exemplar::ui {
+namespace exemplar {
 
 namespace {
 
@@ -141,4 +141,4 @@ Matrix classMeanSimilarity(const EmbeddingSet& set, const std::vector<int>& rows
     return exemplar::classMeanSimilarity(part.vectors, part.labels, set.classCount());
 }
 
-} // namespace exemplar::ui
+} // namespace exemplar

@@ -1,6 +1,8 @@
 #pragma once
-// Embedded photos with their labels and provenance: the input of every method.
+// The embedding stage's entry point: every photo of a Dataset → one L2-normalized row of an
+// EmbeddingSet, through the project index, the cache and the network (EmbeddingPipeline.h says how).
 #include "Dataset.h"
+#include "EmbeddingSet.h"
 #include "Types.h"
 
 #include <QByteArray>
@@ -13,20 +15,6 @@ namespace exemplar {
 class Embedder;
 class EmbeddingCache;
 class Feedback;
-
-struct EmbeddingSet {
-    QStringList classNames;
-    Matrix vectors;                 // N×d, rows L2-normalized
-    std::vector<int> labels;        // N
-    QStringList paths;              // N
-    QStringList contentHashes;      // N, SHA-256 hex of the file bytes
-
-    int size() const { return int(labels.size()); }
-    int dim() const { return int(vectors.cols()); }
-    int classCount() const { return classNames.size(); }
-    std::vector<int> countsPerClass() const;
-    EmbeddingSet subset(const std::vector<int>& rows) const;
-};
 
 struct EmbedReport {
     int computed = 0;   // photos run through the network

@@ -9,11 +9,9 @@
 #include <vector>
 
 namespace exemplar {
+
 struct EmbeddingSet;
 class Feedback;
-}
-
-namespace exemplar::ui {
 
 // Photo-level heatmaps need S whole; above this many photos the heatmap starts at class means and
 // drills down into one class pair at a time.
@@ -77,4 +75,4 @@ Matrix classMeanSimilarity(const EmbeddingSet& set, const std::vector<int>& rows
 // by power iteration, O(N·d) per step.
 Eigen::MatrixX2d classicalMds(const Matrix& vectors);
 
-} // namespace exemplar::ui
+} // namespace exemplar

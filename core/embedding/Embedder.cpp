@@ -47,7 +47,7 @@ Embedder::Embedder(const ModelSpec& spec) : d(std::make_unique<Impl>())
     d->spec = spec;
     QFile onnx(spec.onnxPath);
     if (!onnx.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("cannot open model %1: %2 (run scripts/setup.sh to obtain the default model)")
+        throw Error(QStringLiteral("cannot open model %1: %2")
                         .arg(spec.onnxPath, onnx.errorString()));
     const QByteArray bytes = onnx.readAll();
     d->onnxSha256 = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
@@ -91,6 +91,11 @@ const ModelSpec& Embedder::spec() const { return d->spec; }
 QByteArray Embedder::onnxSha256() const { return d->onnxSha256; }
 QByteArray Embedder::identity() const { return d->identity; }
 int Embedder::dim() const { return d->spec.embeddingDim; }
+
+ModelIdentity Embedder::modelIdentity() const
+{
+    return {spec().name, QString::fromLatin1(onnxSha256()), dim()};
+}
 
 Vector Embedder::embed(const cv::Mat& bgr)
 {

@@ -1,7 +1,6 @@
 #include "ReferenceSetFile.h"
 
 #include "AtomicFile.h"
-#include "Embedder.h"
 #include "Error.h"
 
 #include <QCryptographicHash>
@@ -368,11 +367,10 @@ ReferenceSet readReferenceSet(const QString& path)
     return set;
 }
 
-void requireSameModel(const ReferenceSet& set, const Embedder& embedder)
+void requireSameModel(const ReferenceSet& set, const ModelIdentity& loaded)
 {
-    const QString loadedSha = QString::fromLatin1(embedder.onnxSha256());
-    const bool sameModel = set.modelSha256.compare(loadedSha, Qt::CaseInsensitive) == 0;
-    if (sameModel && set.head.inputDim() == embedder.dim()) return;
+    const bool sameModel = set.modelSha256.compare(loaded.sha256, Qt::CaseInsensitive) == 0;
+    if (sameModel && set.head.inputDim() == loaded.dim) return;
 
     const auto describe = [](const QString& name, const QString& sha, int dim, bool withDim) {
         QString text = QStringLiteral("%1 (sha256 %2…").arg(name, sha.left(12).toLower());
@@ -380,11 +378,10 @@ void requireSameModel(const ReferenceSet& set, const Embedder& embedder)
         return text + QLatin1Char(')');
     };
     // Equal hashes with different sizes mean a damaged set or spec: then the sizes are the news.
-    const bool showDims = set.head.inputDim() != embedder.dim();
-    throw Error(QStringLiteral("this reference set was made with model %1, but the loaded model "
-                               "is %2; use --model to load the matching one")
+    const bool showDims = set.head.inputDim() != loaded.dim;
+    throw Error(QStringLiteral("this reference set was made with model %1, but the loaded model is %2")
                     .arg(describe(set.modelName, set.modelSha256, set.head.inputDim(), showDims),
-                         describe(embedder.spec().name, loadedSha, embedder.dim(), showDims)));
+                         describe(loaded.name, loaded.sha256, loaded.dim, showDims)));
 }
 
 } // namespace exemplar

@@ -69,8 +69,7 @@ ModelSpec ModelSpec::load(const QString& specPath)
 {
     QFile file(specPath);
     if (!file.exists())
-        throw Error(QStringLiteral("model spec %1 does not exist (run scripts/setup.sh to obtain the default "
-                                   "model, or pass --model SPEC.json)").arg(specPath));
+        throw Error(QStringLiteral("model spec %1 does not exist").arg(specPath));
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("cannot read model spec %1: %2").arg(specPath, file.errorString()));
     if (file.size() > 1024 * 1024)

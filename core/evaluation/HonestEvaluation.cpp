@@ -91,8 +91,8 @@ void drawHoldoutSplit(const std::vector<int>& labels, int classCount, double fra
 
 EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& options, Feedback* feedback)
 {
-    if (options.pool < 1) throw Error(QStringLiteral("--pool must be at least 1"));
-    if (options.repeats < 1) throw Error(QStringLiteral("--repeats must be at least 1"));
+    if (options.pool < 1) throw Error(QStringLiteral("the pool must hold at least 1 photo per class"));
+    if (options.repeats < 1) throw Error(QStringLiteral("at least 1 repetition is needed"));
     if (options.methods.isEmpty()) throw Error(QStringLiteral("no methods to evaluate"));
     for (const QString& method : options.methods)
         if (!isTrainingMethod(method))

@@ -3,7 +3,7 @@
 #include "SyntheticEmbeddings.h"
 
 #include "Feedback.h"
-#include "analysis/SimilarityAnalysis.h"
+#include "SimilarityAnalysis.h"
 
 #include <QElapsedTimer>
 #include <QSet>
@@ -11,7 +11,6 @@
 #include <QtTest>
 
 using namespace exemplar;
-using namespace exemplar::ui;
 
 class TestSimilarityAnalysis : public QObject {
     Q_OBJECT

@@ -4,14 +4,13 @@
 // every reference's source file, content hash and embedding (little-endian float32, base64, so a
 // reload is bit-identical), the selection settings and the evaluation figures, sealed with a
 // SHA-256 checksum of its content. Written atomically (QSaveFile: temp file, then rename).
+#include "ModelIdentity.h"
 #include "ReferenceHead.h"
 
 #include <QJsonObject>
 #include <QString>
 
 namespace exemplar {
-
-class Embedder;
 
 constexpr int kReferenceSetFormatVersion = 1;
 
@@ -32,7 +31,7 @@ struct ReferenceSet {
 void writeReferenceSet(const ReferenceSet& set, const QString& path);
 // Throws Error for a missing, damaged, foreign or newer-version file.
 ReferenceSet readReferenceSet(const QString& path);
-// Throws Error when SET was made with another model than EMBEDDER's.
-void requireSameModel(const ReferenceSet& set, const Embedder& embedder);
+// Throws Error when SET was made with another model than LOADED.
+void requireSameModel(const ReferenceSet& set, const ModelIdentity& loaded);
 
 } // namespace exemplar

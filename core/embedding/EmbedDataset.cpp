@@ -1,34 +1,10 @@
-#include "EmbeddingSet.h"
+#include "EmbedDataset.h"
 
 #include "EmbeddingPipeline.h"
 
-#include <QFileInfo>
 #include <QHash>
 
 namespace exemplar {
-
-std::vector<int> EmbeddingSet::countsPerClass() const
-{
-    std::vector<int> counts(size_t(classCount()), 0);
-    for (int label : labels) ++counts[size_t(label)];
-    return counts;
-}
-
-EmbeddingSet EmbeddingSet::subset(const std::vector<int>& rows) const
-{
-    EmbeddingSet result;
-    result.classNames = classNames;
-    result.vectors.resize(Eigen::Index(rows.size()), vectors.cols());
-    result.labels.reserve(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) {
-        const int row = rows[i];
-        result.vectors.row(Eigen::Index(i)) = vectors.row(row);
-        result.labels.push_back(labels[size_t(row)]);
-        if (!paths.isEmpty()) result.paths << paths[row];
-        if (!contentHashes.isEmpty()) result.contentHashes << contentHashes[row];
-    }
-    return result;
-}
 
 EmbeddingSet embedDataset(const Dataset& dataset, Embedder& embedder, const EmbeddingCache* cache,
                           Feedback* feedback, EmbedReport* report, const EmbedOptions& options)

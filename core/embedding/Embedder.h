@@ -2,6 +2,7 @@
 // Runs the ONNX network through OpenCV DNN (readNet → blobFromImage → forward, as in OpenCV's
 // classification sample) and returns L2-normalized embeddings. One Embedder per thread: a
 // cv::dnn::Net is not safe to share.
+#include "ModelIdentity.h"
 #include "ModelSpec.h"
 #include "Types.h"
 
@@ -30,6 +31,8 @@ public:
     // Hash of the ONNX file and the preprocessing: the embedding cache's model key.
     QByteArray identity() const;
     int dim() const;
+    // Name, ONNX hash and embedding size: what a reference set records and checks.
+    ModelIdentity modelIdentity() const;
 
     Vector embed(const cv::Mat& bgr);  // L2-normalized
     // Embedding (L2-normalized) and raw logits (empty when the spec has none); either pointer

@@ -11,7 +11,7 @@
 // the pipeline holds an OpenCV parallel region, which makes OpenCV 4.x run every other
 // parallel_for_ of the process serially (its nesting guard is process-wide), so the networks do
 // not also fight over OpenCV's thread pool. Only speed depends on this; results do not.
-#include "EmbeddingSet.h"
+#include "EmbedDataset.h"
 
 namespace exemplar {
 

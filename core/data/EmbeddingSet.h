@@ -1,0 +1,26 @@
+#pragma once
+// Embedded photos with their labels and provenance: the input of every method. A plain value
+// type: how the vectors were made is the embedding stage's business (embedding/EmbedDataset.h).
+#include "Dataset.h"
+#include "Types.h"
+
+#include <QStringList>
+#include <vector>
+
+namespace exemplar {
+
+struct EmbeddingSet {
+    QStringList classNames;
+    Matrix vectors;                 // N×d, rows L2-normalized
+    std::vector<int> labels;        // N
+    QStringList paths;              // N
+    QStringList contentHashes;      // N, SHA-256 hex of the file bytes
+
+    int size() const { return int(labels.size()); }
+    int dim() const { return int(vectors.cols()); }
+    int classCount() const { return classNames.size(); }
+    std::vector<int> countsPerClass() const;
+    EmbeddingSet subset(const std::vector<int>& rows) const;
+};
+
+} // namespace exemplar
