@@ -4,10 +4,11 @@
 #include "Error.h"
 #include "Feedback.h"
 #include "SyntheticEmbeddings.h"
-#include "TrainingMethod.h"
+#include "TrainingMethods.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QtTest>
 
 #include <cmath>
@@ -71,10 +72,44 @@ class TestTrainingMethod : public QObject {
 private Q_SLOTS:
     void methodNames()
     {
-        QCOMPARE(trainingMethodNames(), (QStringList{"all", "centroid", "seed", "linear", "whitened-all",
+        QCOMPARE(trainingMethodNames(), (QStringList{"all", "centroid", "least-central", "linear", "whitened-all",
                                                    "whitened-centroid", "whitened-linear", "auto"}));
+        // The article's method was called "seed": files, projects and scripts that say so still work.
         QVERIFY(isTrainingMethod(QStringLiteral("seed")));
+        QCOMPARE(canonicalTrainingMethod(QStringLiteral("seed")), QStringLiteral("least-central"));
+        QCOMPARE(findTrainingMethod(QStringLiteral("seed")), findTrainingMethod(QStringLiteral("least-central")));
         QVERIFY(!isTrainingMethod(QStringLiteral("nonsense")));
+        QCOMPARE(canonicalTrainingMethod(QStringLiteral("nonsense")), QStringLiteral("nonsense"));
+    }
+
+    void tableIsComplete()
+    {
+        QSet<QString> labels;
+        for (const TrainingMethodInfo& method : trainingMethods()) {
+            QVERIFY2(!method.label.isEmpty() && !method.description.isEmpty(), qPrintable(method.id));
+            QVERIFY2(method.trainer != nullptr, qPrintable(method.id));
+            labels.insert(method.label);
+        }
+        QCOMPARE(labels.size(), int(trainingMethods().size()));  // a menu can tell them apart
+        // The defaults are methods of the table, and the two programs' defaults differ on purpose.
+        QVERIFY(isTrainingMethod(defaultTrainingMethod()));
+        QVERIFY(isTrainingMethod(interactiveTrainingMethod()));
+        QVERIFY(findTrainingMethod(interactiveTrainingMethod())->usesOptimizer);
+        QCOMPARE(TrainingOptions().method, defaultTrainingMethod());
+        for (const QString& id : defaultComparedMethods()) QVERIFY(isTrainingMethod(id));
+    }
+
+    void anOlderNameTrainsAndRecordsTheCurrentId()
+    {
+        const EmbeddingSet pool = seedPool();
+        TrainingOptions options;
+        options.method = QStringLiteral("seed");
+        options.optimizer.budget = 8;
+        const TrainingResult viaAlias = train(pool, options);
+        options.method = QStringLiteral("least-central");
+        const TrainingResult viaId = train(pool, options);
+        QCOMPARE(viaAlias.effectiveOptions.method, QStringLiteral("least-central"));
+        QVERIFY(sameHead(viaAlias.head, viaId.head));
     }
 
     void allKeepsEveryPhotoWithProvenance()

@@ -1,7 +1,6 @@
 #include "CliCommands.h"
 
 #include "CliOptions.h"
-#include "Audit.h"
 #include "Dataset.h"
 #include "EmbedDataset.h"
 #include "Embedder.h"
@@ -11,11 +10,9 @@
 #include "Feedback.h"
 #include "HonestEvaluation.h"
 #include "ImageDecoder.h"
-#include "Metrics.h"
 #include "ReferenceSetFile.h"
-#include "Rejection.h"
+#include "TrainWorkflow.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -147,16 +144,16 @@ QString requireOnePositional(const QCommandLineParser& parser, const QString& wh
 void addOptimizerOptions(QCommandLineParser* parser)
 {
     parser->addOptions({
-        {QStringLiteral("optimizer"), QStringLiteral("Count search for 'seed': bayes, coordinate or random."),
+        {QStringLiteral("optimizer"), QStringLiteral("Count search for 'least-central': bayes, coordinate or random."),
          QStringLiteral("name"), QStringLiteral("bayes")},
         {QStringLiteral("budget"), QStringLiteral("Objective evaluations for the count search."), QStringLiteral("n"),
-         QStringLiteral("60")},
-        {QStringLiteral("centrality"), QStringLiteral("Centrality graph for 'seed': whole (the article) or class."),
+         QString::number(OptimizerOptions{}.budget)},
+        {QStringLiteral("centrality"), QStringLiteral("Centrality graph for 'least-central': whole (the article) or class."),
          QStringLiteral("scope"), QStringLiteral("whole")},
         {QStringLiteral("seed"), QStringLiteral("Random seed (splits and optimizer)."), QStringLiteral("n"),
          QStringLiteral("1")},
         {QStringLiteral("no-selection-guard"),
-         QStringLiteral("For 'seed': keep the optimizer's selection even when it does not beat keeping every photo "
+         QStringLiteral("For 'least-central': keep the optimizer's selection even when it does not beat keeping every photo "
                         "(the article's plain method; usually worse on new photos).")},
     });
 }
@@ -180,6 +177,15 @@ TrainingOptions trainingOptions(const QCommandLineParser& parser)
     else
         throw UsageError{QStringLiteral("--centrality must be whole or class")};
     return options;
+}
+
+// One line per method of the table, for --help.
+QString methodHelp()
+{
+    QStringList lines;
+    for (const TrainingMethodInfo& method : trainingMethods())
+        lines << QStringLiteral("  %1: %2").arg(method.id, method.description);
+    return lines.join(QLatin1Char('\n')) + QStringLiteral("\n('seed' is accepted for least-central.)");
 }
 
 QString countsSummary(const std::vector<int>& counts)
@@ -242,17 +248,15 @@ int runTrain(const QStringList& args)
     parser.addOptions({
         {{QStringLiteral("o"), QStringLiteral("out")}, QStringLiteral("Reference-set file to write (.exref)."),
          QStringLiteral("file")},
-        {QStringLiteral("method"),
-         QStringLiteral("auto (cross-validated choice), seed (the article's selection), all, centroid, linear, "
-                        "whitened-all, whitened-centroid or whitened-linear."),
-         QStringLiteral("name"), QStringLiteral("auto")},
+        {QStringLiteral("method"), QStringLiteral("Training method:\n") + methodHelp(), QStringLiteral("name"),
+         defaultTrainingMethod()},
         {QStringLiteral("holdout"),
          QStringLiteral("Fraction of each class held out for the honest report (0 = train on everything, no report)."),
-         QStringLiteral("fraction"), QStringLiteral("0.2")},
+         QStringLiteral("fraction"), QString::number(kDefaultHoldoutFraction)},
         {QStringLiteral("unknown-rate"),
          QStringLiteral("Share of known-class photos allowed to be answered \"unknown\" when calibrating the "
                         "rejection threshold (0 = never answer unknown)."),
-         QStringLiteral("fraction"), QStringLiteral("0.05")},
+         QStringLiteral("fraction"), QString::number(kDefaultKnownRejectRate)},
     });
     parseOrThrow(&parser, QStringLiteral("train"), args);
     const CommonOptions common = commonOptions(parser);
@@ -267,58 +271,21 @@ int runTrain(const QStringList& args)
     const double unknownRate = doubleOption(parser, QStringLiteral("unknown-rate"), 0.0, 0.5);
 
     const EmbeddedDataset data = embedFolder(root, common);
-    std::vector<int> poolRows, heldOutRows;
-    drawHoldoutSplit(data.embeddings.labels, data.embeddings.classCount(), holdout, options.optimizer.seed, &poolRows,
-                     &heldOutRows);
-    const EmbeddingSet pool = data.embeddings.subset(poolRows);
-    const EmbeddingSet heldOut = data.embeddings.subset(heldOutRows);
+    TrainRequest request;
+    request.training = options;
+    request.holdoutFraction = holdout;
+    request.knownRejectRate = unknownRate;
+    request.model = data.embedder->modelIdentity();
+    request.preprocessing = data.embedder->spec().preprocessingJson();
+    request.classFolders = data.dataset.classFolders;
+    request.skipped = data.allSkipped();
 
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("training"));
-    const TrainingResult trained = train(pool, options, &feedback, [&](const OptimizerStep& step) {
-        feedback.report(step.evaluation, options.optimizer.budget, QStringLiteral("best %1").arg(step.bestValue, 0, 'f', 4));
-    });
+    const TrainedReferenceSet trained = trainReferenceSet(data.embeddings, request, &feedback);
     progress.finish();
-    const RejectionCalibration rejection = calibrateRejection(pool, trained.effectiveOptions, unknownRate, &feedback);
-
-    ReferenceSet set;
-    set.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-    set.modelName = data.embedder->spec().name;
-    set.modelSha256 = QString::fromLatin1(data.embedder->onnxSha256());
-    set.preprocessing = data.embedder->spec().preprocessingJson();
-    set.method = options.method;
-    set.selection = trained.details;
-    set.head = trained.head;
-    set.head.rejectBelow = rejection.threshold;
-    set.selection.insert(QStringLiteral("unknown"), rejection.toJson());
-
-    QJsonArray heldOutFiles;
-    for (const QString& path : heldOut.paths) heldOutFiles.append(path);
-    set.extra = {{QStringLiteral("dataset"), data.root},
-                 {QStringLiteral("audit"), auditPhotos(data.embeddings).toJson(data.embeddings)},
-                 {QStringLiteral("training_photos"), pool.size()},
-                 {QStringLiteral("held_out_files"), heldOutFiles},
-                 {QStringLiteral("skipped"), skippedJson(data.allSkipped())}};
-    std::unique_ptr<Metrics> metrics;
-    if (heldOut.size() > 0) {
-        metrics = std::make_unique<Metrics>(
-            Metrics::compute(heldOut.labels, trained.head.predictClasses(heldOut.vectors), heldOut.classCount()));
-        set.evaluation = metrics->toJson(heldOut.classNames);
-        int unknown = 0;
-        for (int i = 0; i < heldOut.size(); ++i)
-            if (set.head.predict(heldOut.vectors.row(i).transpose()).unknown) ++unknown;
-        // The figures above are closed-set (best class always answered); this says how often the
-        // calibrated threshold would have said "unknown" to these photos of known classes.
-        set.evaluation.insert(QStringLiteral("held_out_answered_unknown"), double(unknown) / heldOut.size());
-        set.evaluation.insert(QStringLiteral("protocol"),
-                              QStringLiteral("held-out photos: %1 of each class (seed %2), never used to choose references")
-                                  .arg(holdout).arg(options.optimizer.seed));
-    } else {
-        set.evaluation = {{QStringLiteral("protocol"),
-                           QStringLiteral("none: every photo was used for training (--holdout 0), so no honest figure exists; "
-                                          "use 'exemplar-cli eval' to estimate accuracy")}};
-    }
+    const ReferenceSet& set = trained.set;
     writeReferenceSet(set, out);
 
     if (common.json) {
@@ -327,16 +294,18 @@ int runTrain(const QStringList& args)
                    {QStringLiteral("references"), set.head.referenceCount()},
                    {QStringLiteral("selection"), set.selection},
                    {QStringLiteral("evaluation"), set.evaluation},
-                   {QStringLiteral("training_photos"), pool.size()},
-                   {QStringLiteral("held_out_photos"), heldOut.size()}});
+                   {QStringLiteral("training_photos"), int(trained.poolPaths.size())},
+                   {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())}});
         return 0;
     }
     std::printf("Trained %s: method %s, %d classes, %d references (%s) from %d training photos\n",
                 qPrintable(out), qPrintable(set.method), int(set.head.classNames.size()), set.head.referenceCount(),
-                qPrintable(countsSummary(set.head.referencesPerClass())), pool.size());
-    if (metrics)
-        std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n", heldOut.size(),
-                    qPrintable(percent(metrics->accuracy)), qPrintable(percent(metrics->weightedF1)));
+                qPrintable(countsSummary(set.head.referencesPerClass())), int(trained.poolPaths.size()));
+    if (set.evaluation.contains(QStringLiteral("accuracy")))
+        std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
+                    int(trained.heldOutPaths.size()),
+                    qPrintable(percent(set.evaluation.value(QStringLiteral("accuracy")).toDouble())),
+                    qPrintable(percent(set.evaluation.value(QStringLiteral("weighted_f1")).toDouble())));
     else
         std::printf("No photos held out: no honest accuracy figure (use 'exemplar-cli eval').\n");
     return 0;
@@ -425,10 +394,8 @@ int runEval(const QStringList& args)
     parser.addOptions({
         {QStringLiteral("pool"), QStringLiteral("Training photos per class."), QStringLiteral("m"), QStringLiteral("10")},
         {QStringLiteral("repeats"), QStringLiteral("Random pool/test splits."), QStringLiteral("r"), QStringLiteral("10")},
-        {QStringLiteral("methods"),
-         QStringLiteral("Comma-separated: all, centroid, seed, linear, whitened-all, whitened-centroid, "
-                        "whitened-linear, auto."),
-         QStringLiteral("list"), QStringLiteral("all,centroid,seed,linear,auto")},
+        {QStringLiteral("methods"), QStringLiteral("Comma-separated training methods:\n") + methodHelp(),
+         QStringLiteral("list"), defaultComparedMethods().join(QLatin1Char(','))},
     });
     parseOrThrow(&parser, QStringLiteral("eval"), args);
     const CommonOptions common = commonOptions(parser);

@@ -21,13 +21,22 @@ public:
     // A child sees its parent's cancel but reports progress only to its own handler: nested work
     // (e.g. the methods inside an evaluation) stays cancelable without mixing progress streams.
     explicit Feedback(const Feedback* parent) : parent_(parent) {}
+    // A child that is one step of its parent's work: it sees the parent's cancel, and its progress
+    // (0 to its own total) fills the slice FROM..TO (fractions of 1) of the parent's progress, so a
+    // task made of sub-steps moves one bar from 0 to 100% once.
+    Feedback(const Feedback* parent, double from, double to) : parent_(parent), sliceFrom_(from), sliceTo_(to), isSlice_(true) {}
 
     using ProgressHandler = std::function<void(qint64 done, qint64 total, const QString& what)>;
 
     void setProgressHandler(ProgressHandler handler) { handler_ = std::move(handler); }
     void report(qint64 done, qint64 total, const QString& what) const
     {
-        if (handler_) handler_(done, total, what);
+        if (handler_) {
+            handler_(done, total, what);
+        } else if (isSlice_ && parent_ && total > 0) {
+            const double fraction = sliceFrom_ + (sliceTo_ - sliceFrom_) * double(done) / double(total);
+            parent_->report(qint64(kSliceResolution * fraction), kSliceResolution, what);
+        }
     }
     void cancel() { canceled_.store(true, std::memory_order_relaxed); }
     bool isCanceled() const
@@ -36,8 +45,11 @@ public:
     }
 
 private:
+    static constexpr qint64 kSliceResolution = 1000;  // steps of a parent's bar fed by slices
     std::atomic<bool> canceled_{false};
     const Feedback* parent_ = nullptr;
+    double sliceFrom_ = 0, sliceTo_ = 1;
+    bool isSlice_ = false;
     ProgressHandler handler_;
 };
 

@@ -141,7 +141,7 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             const Metrics metrics = Metrics::compute(test.labels, trained.head.predictClasses(test.vectors),
                                                      data.classCount());
             MethodSummary& summary = summaries[size_t(m)];
-            summary.name = options.methods[m];
+            summary.name = canonicalTrainingMethod(options.methods[m]);
             summary.accuracies.push_back(metrics.accuracy);
             summary.weightedF1s.push_back(metrics.weightedF1);
             const std::vector<int> perClass = trained.head.referencesPerClass();
@@ -160,22 +160,69 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
         summarize(seconds[m], &summary.seconds, &unused);
     }
     report.methods = std::move(summaries);
+    report.recommended = recommendedMethod(report.methods);
     return report;
+}
+
+int recommendedMethod(const std::vector<MethodSummary>& methods)
+{
+    int best = -1;
+    for (size_t i = 0; i < methods.size(); ++i) {
+        const MethodSummary& m = methods[i];
+        const MethodSummary* leader = best >= 0 ? &methods[size_t(best)] : nullptr;
+        if (!leader || m.accuracyMean > leader->accuracyMean ||
+            (m.accuracyMean == leader->accuracyMean && m.weightedF1Mean > leader->weightedF1Mean))
+            best = int(i);
+    }
+    return best;
+}
+
+QJsonObject MethodSummary::toJson() const
+{
+    return {{QStringLiteral("name"), name},
+            {QStringLiteral("accuracy"), accuracyMean},
+            {QStringLiteral("accuracy_std"), accuracyStd},
+            {QStringLiteral("weighted_f1"), weightedF1Mean},
+            {QStringLiteral("weighted_f1_std"), weightedF1Std},
+            {QStringLiteral("references_per_class"), referencesPerClass},
+            {QStringLiteral("seconds"), seconds},
+            {QStringLiteral("accuracy_per_repeat"), toJsonArray(accuracies)},
+            {QStringLiteral("weighted_f1_per_repeat"), toJsonArray(weightedF1s)}};
+}
+
+MethodSummary MethodSummary::fromJson(const QString& name, const QJsonObject& json)
+{
+    // Earlier project files wrote the means as accuracy_mean and weighted_f1_mean.
+    const auto mean = [&](const char* key, const char* olderKey) {
+        const QJsonValue value = json.value(QLatin1String(key));
+        return (value.isUndefined() ? json.value(QLatin1String(olderKey)) : value).toDouble();
+    };
+    const auto doubles = [&](const char* key) {
+        std::vector<double> values;
+        for (const QJsonValue& v : json.value(QLatin1String(key)).toArray()) values.push_back(v.toDouble());
+        return values;
+    };
+    MethodSummary summary;
+    summary.name = canonicalTrainingMethod(name);
+    summary.accuracyMean = mean("accuracy", "accuracy_mean");
+    summary.accuracyStd = json.value(QStringLiteral("accuracy_std")).toDouble();
+    summary.weightedF1Mean = mean("weighted_f1", "weighted_f1_mean");
+    summary.weightedF1Std = json.value(QStringLiteral("weighted_f1_std")).toDouble();
+    summary.referencesPerClass = json.value(QStringLiteral("references_per_class")).toDouble();
+    summary.seconds = json.value(QStringLiteral("seconds")).toDouble();
+    summary.accuracies = doubles("accuracy_per_repeat");
+    summary.weightedF1s = doubles("weighted_f1_per_repeat");
+    return summary;
 }
 
 QJsonObject EvaluationReport::toJson() const
 {
+    // Methods keyed by name (what scripts read); their order and the recommendation beside them.
     QJsonObject methodsJson;
+    QJsonArray order;
     for (const MethodSummary& m : methods) {
-        methodsJson.insert(m.name, QJsonObject{
-                                       {QStringLiteral("accuracy"), m.accuracyMean},
-                                       {QStringLiteral("accuracy_std"), m.accuracyStd},
-                                       {QStringLiteral("weighted_f1"), m.weightedF1Mean},
-                                       {QStringLiteral("weighted_f1_std"), m.weightedF1Std},
-                                       {QStringLiteral("references_per_class"), m.referencesPerClass},
-                                       {QStringLiteral("seconds"), m.seconds},
-                                       {QStringLiteral("accuracy_per_repeat"), toJsonArray(m.accuracies)},
-                                   });
+        methodsJson.insert(m.name, m.toJson());
+        order.append(m.name);
     }
     return QJsonObject{
         {QStringLiteral("dataset"), dataset},
@@ -189,8 +236,41 @@ QJsonObject EvaluationReport::toJson() const
          QStringLiteral("per repetition and class, the pool is drawn at random and every other photo is a test photo; "
                         "each method is trained on the pool only and scored on the test photos only")},
         {QStringLiteral("methods"), methodsJson},
+        {QStringLiteral("method_order"), order},
+        {QStringLiteral("recommended"), recommended >= 0 ? QJsonValue(methods[size_t(recommended)].name) : QJsonValue()},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
     };
+}
+
+EvaluationReport EvaluationReport::fromJson(const QJsonObject& json)
+{
+    EvaluationReport report;
+    report.dataset = json.value(QStringLiteral("dataset")).toString();
+    report.classes = json.value(QStringLiteral("classes")).toInt();
+    report.photos = json.value(QStringLiteral("photos")).toInt();
+    report.pool = json.value(QStringLiteral("pool")).toInt();
+    report.repeats = json.value(QStringLiteral("repeats")).toInt();
+    report.seed = json.value(QStringLiteral("seed")).toString().toULongLong();
+    report.testPhotosPerRepeat = json.value(QStringLiteral("test_photos_per_repeat")).toInt();
+    for (const QJsonValue& v : json.value(QStringLiteral("warnings")).toArray()) report.warnings << v.toString();
+    const QJsonValue methods = json.value(QStringLiteral("methods"));
+    if (methods.isArray()) {  // earlier project files: an array of objects with their names
+        for (const QJsonValue& v : methods.toArray())
+            report.methods.push_back(MethodSummary::fromJson(v.toObject().value(QStringLiteral("name")).toString(),
+                                                             v.toObject()));
+    } else {
+        const QJsonObject byName = methods.toObject();
+        QStringList order;
+        for (const QJsonValue& v : json.value(QStringLiteral("method_order")).toArray())
+            if (byName.contains(v.toString()) && !order.contains(v.toString())) order << v.toString();
+        for (const QString& name : byName.keys())
+            if (!order.contains(name)) order << name;
+        for (const QString& name : order)
+            report.methods.push_back(MethodSummary::fromJson(name, byName.value(name).toObject()));
+    }
+    // The recommendation follows from the figures; it is recomputed rather than trusted.
+    report.recommended = recommendedMethod(report.methods);
+    return report;
 }
 
 } // namespace exemplar

@@ -1,7 +1,7 @@
 #pragma once
 // The honest protocol: per repetition and class, draw M photos as the pool and keep the rest as
 // test photos; each method is trained on the pool only and scored on the test photos only.
-#include "TrainingMethod.h"
+#include "TrainingMethods.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -16,9 +16,8 @@ struct EvaluationOptions {
     int pool = 10;
     int repeats = 10;
     quint64 seed = 1;
-    QStringList methods{QStringLiteral("all"), QStringLiteral("centroid"), QStringLiteral("seed"),
-                        QStringLiteral("linear"), QStringLiteral("auto")};
-    TrainingOptions training;  // optimizer and centrality settings for "seed"
+    QStringList methods = defaultComparedMethods();
+    TrainingOptions training;  // optimizer and centrality settings for "least-central"
 };
 
 struct MethodSummary {
@@ -29,6 +28,10 @@ struct MethodSummary {
     double weightedF1Mean = 0, weightedF1Std = 0;
     double referencesPerClass = 0;    // mean over repetitions and classes
     double seconds = 0;               // mean training time per repetition
+
+    // The one serialization of a method's figures (CLI, project files, exports).
+    QJsonObject toJson() const;
+    static MethodSummary fromJson(const QString& name, const QJsonObject& json);
 };
 
 struct EvaluationReport {
@@ -41,8 +44,16 @@ struct EvaluationReport {
     int testPhotosPerRepeat = 0;
     std::vector<MethodSummary> methods;
     QStringList warnings;
+    int recommended = -1;  // index into methods: best mean accuracy (then weighted F1); -1 when none
+
+    // The one serialization of a comparison (CLI --json, project files, exports). fromJson also
+    // reads what earlier versions wrote.
     QJsonObject toJson() const;
+    static EvaluationReport fromJson(const QJsonObject& json);
 };
+
+// The index of the method with the best mean accuracy (ties: weighted F1, then the earlier one).
+int recommendedMethod(const std::vector<MethodSummary>& methods);
 
 // Splits for one repetition: pool and test row indices (disjoint, stratified by class).
 void drawPoolSplit(const std::vector<int>& labels, int classCount, int poolPerClass,

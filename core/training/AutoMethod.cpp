@@ -34,7 +34,7 @@ std::vector<Candidate> candidatesFor(const TrainingOptions& base)
     add(QStringLiteral("whitened-all"));
     for (double C : base.linearCGrid) add(QStringLiteral("linear"), C);
     for (double C : base.linearCGrid) add(QStringLiteral("whitened-linear"), C);
-    add(QStringLiteral("seed"));
+    add(QStringLiteral("least-central"));
     return candidates;
 }
 

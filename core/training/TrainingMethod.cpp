@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "Feedback.h"
 #include "Random.h"
+#include "TrainingMethods.h"
 #include "TrainingSupport.h"
 
 #include <QFileInfo>
@@ -102,15 +103,6 @@ CrossValidationScore crossValidate(const EmbeddingSet& pool, const TrainingOptio
 
 using namespace detail;
 
-QStringList trainingMethodNames()
-{
-    return {QStringLiteral("all"),          QStringLiteral("centroid"),          QStringLiteral("seed"),
-            QStringLiteral("linear"),       QStringLiteral("whitened-all"),      QStringLiteral("whitened-centroid"),
-            QStringLiteral("whitened-linear"), QStringLiteral("auto")};
-}
-
-bool isTrainingMethod(const QString& name) { return trainingMethodNames().contains(name); }
-
 std::vector<std::vector<int>> stratifiedFolds(const std::vector<int>& labels, int classCount, int folds, quint64 seed)
 {
     std::vector<std::vector<int>> result(static_cast<size_t>(std::max(1, folds)));
@@ -180,33 +172,18 @@ TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double sh
     return result;
 }
 
-namespace {
-
-TrainingResult dispatch(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
-                        const OptimizerObserver& observer)
-{
-    const QString& method = options.method;
-    const double shrinkage = options.whiteningShrinkage;
-    if (method == QLatin1String("all")) return trainAllReferences(pool);
-    if (method == QLatin1String("centroid")) return trainCentroids(pool);
-    if (method == QLatin1String("seed")) return trainCentralitySelection(pool, options, feedback, observer);
-    if (method == QLatin1String("linear")) return trainLinear(pool, options, false, feedback);
-    if (method == QLatin1String("whitened-all")) return trainAllReferences(pool, true, shrinkage);
-    if (method == QLatin1String("whitened-centroid")) return trainCentroids(pool, true, shrinkage);
-    if (method == QLatin1String("whitened-linear")) return trainLinear(pool, options, true, feedback);
-    if (method == QLatin1String("auto")) return trainAuto(pool, options, feedback);
-    throw Error(QStringLiteral("unknown method \"%1\" (known: %2)")
-                    .arg(method, trainingMethodNames().join(QStringLiteral(", "))));
-}
-
-} // namespace
-
 TrainingResult train(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
                      const OptimizerObserver& observer)
 {
-    TrainingResult result = dispatch(pool, options, feedback, observer);
-    if (options.method != QLatin1String("auto")) {
-        result.effectiveOptions = options;
+    const TrainingMethodInfo* method = findTrainingMethod(options.method);
+    if (!method)
+        throw Error(QStringLiteral("unknown method \"%1\" (known: %2)")
+                        .arg(options.method, trainingMethodNames().join(QStringLiteral(", "))));
+    TrainingOptions canonical = options;
+    canonical.method = method->id;  // an older name (e.g. "seed") trains and records as its current id
+    TrainingResult result = method->trainer(pool, canonical, feedback, observer);
+    if (method->id != QLatin1String("auto")) {
+        result.effectiveOptions = canonical;
         // A linear head that chose its C by cross-validation: repeating it needs no new choice.
         if (result.details.contains(QStringLiteral("C")))
             result.effectiveOptions.linearC = result.details.value(QStringLiteral("C")).toDouble();

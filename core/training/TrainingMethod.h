@@ -1,14 +1,7 @@
 #pragma once
-// The methods that turn a pool of labeled embeddings into a ReferenceHead (every one of them
-// ends in the same classifier: an argmax of dot products, after an optional linear transform):
-//   all               1-NN over every pool photo (the article's baseline)
-//   centroid          nearest class mean after subtracting the pool mean and L2-normalizing
-//   seed              the article: keep the least central photos of each class, counts chosen by
-//                     optimizing leave-one-out accuracy inside the pool
-//   linear            multinomial logistic regression; its class weight vectors are the references
-//   whitened-all, whitened-centroid, whitened-linear
-//                     the same after PCA whitening fitted on the pool (see Whitening.h)
-//   auto              picks one of the above by cross-validation inside the pool only
+// The methods that turn a pool of labeled embeddings into a ReferenceHead. Every one of them ends
+// in the same classifier: an argmax of dot products, after an optional linear transform. Which
+// methods exist, and what each is called, is the table in TrainingMethods.h.
 #include "Centrality.h"
 #include "Optimizer.h"
 #include "ReferenceHead.h"
@@ -22,14 +15,14 @@ struct EmbeddingSet;
 class Feedback;
 
 struct TrainingOptions {
-    QString method = QStringLiteral("auto");
+    QString method = QStringLiteral("auto");  // see defaultTrainingMethod() in TrainingMethods.h
     OptimizerOptions optimizer;
     CentralityScope centralityScope = CentralityScope::WholeGraph;
     std::vector<int> pinnedCounts;  // per class; 0 = free, >0 = fixed count (GUI pinning)
-    // seed: a reduced selection is kept only if its leave-one-out accuracy beats keeping every
+    // least-central: a reduced selection is kept only if its leave-one-out accuracy beats keeping every
     // photo by this many photos; 0 = the article's plain maximum.
     double selectionMargin = 2;
-    // seed: also cross-validate the selection procedure inside the pool and keep every photo
+    // least-central: also cross-validate the selection procedure inside the pool and keep every photo
     // unless selecting beat keeping all on the held-out folds.
     bool validateSelection = true;
     double whiteningShrinkage = 1.0;             // ε relative to the mean eigenvalue
@@ -44,12 +37,9 @@ struct TrainingResult {
     // follow-up work (e.g. calibrating "unknown") repeats exactly that method.
     TrainingOptions effectiveOptions;
     QJsonObject details;               // method-specific: counts, optimizer, objective, choice, …
-    std::vector<OptimizerStep> trace;  // seed only
-    bool canceled = false;             // seed only: optimizer stopped early, best so far kept
+    std::vector<OptimizerStep> trace;  // least-central only
+    bool canceled = false;             // least-central only: optimizer stopped early, best so far kept
 };
-
-QStringList trainingMethodNames();  // every name train() accepts, "auto" last
-bool isTrainingMethod(const QString& name);
 
 TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0);
 TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0);
@@ -60,7 +50,8 @@ TrainingResult trainLinear(const EmbeddingSet& pool, const TrainingOptions& opti
                            const Feedback* feedback = nullptr);
 TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback = nullptr);
 
-// Dispatches on options.method. Throws Error on an unknown method or an empty pool.
+// Trains with the method options.method names in the table (TrainingMethods.h); an older name
+// is accepted and recorded as the current id. Throws Error on an unknown method or an empty pool.
 TrainingResult train(const EmbeddingSet& pool, const TrainingOptions& options,
                      const Feedback* feedback = nullptr, const OptimizerObserver& observer = {});
 

@@ -74,6 +74,107 @@ private Q_SLOTS:
         QVERIFY(!runner.isBusy());
     }
 
+    // The defect: a cancel that arrived after the job had computed its result still applied it.
+    void aResultCanceledAfterItsJobReturnedIsDropped()
+    {
+        TaskRunner runner;
+        QSignalSpy canceled(&runner, &TaskRunner::taskCanceled);
+        QSignalSpy finished(&runner, &TaskRunner::taskFinished);
+        std::atomic<bool> returned{false};
+        bool applied = false;
+        const TaskId id = runner.run(QStringLiteral("classify"), [&](Feedback&) -> TaskRunner::Finisher {
+            returned = true;
+            return [&] { applied = true; };
+        });
+        // Cancel before the GUI thread has processed the posted result: wait on the worker's flag
+        // without running this thread's event loop.
+        while (!returned.load()) QThread::msleep(1);
+        runner.cancel(id);
+        QTRY_COMPARE(canceled.count(), 1);
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(!applied);
+    }
+
+    // Stop on an optimization: its job returns the best so far, and that result is wanted.
+    void aTaskThatKeepsItsResultOnCancelDeliversIt()
+    {
+        TaskRunner runner;
+        std::atomic<bool> returned{false};
+        bool applied = false;
+        const TaskId id = runner.run(QStringLiteral("optimize"), [&](Feedback&) -> TaskRunner::Finisher {
+            returned = true;
+            return [&] { applied = true; };
+        }, TaskRunner::OnCancel::KeepResult);
+        while (!returned.load()) QThread::msleep(1);
+        runner.cancel(id);
+        QTRY_VERIFY(applied);
+    }
+
+    void invalidateDropsResultsComputedForThePreviousProject()
+    {
+        TaskRunner runner;
+        QSignalSpy canceled(&runner, &TaskRunner::taskCanceled);
+        std::atomic<bool> returned{false};
+        bool staleApplied = false, freshApplied = false;
+        runner.run(QStringLiteral("old"), [&](Feedback&) -> TaskRunner::Finisher {
+            returned = true;
+            return [&] { staleApplied = true; };
+        }, TaskRunner::OnCancel::KeepResult);  // not even a task that keeps its result on cancel
+        while (!returned.load()) QThread::msleep(1);
+        runner.invalidate();
+        runner.run(QStringLiteral("new"), [&](Feedback&) -> TaskRunner::Finisher { return [&] { freshApplied = true; }; });
+        QTRY_VERIFY(freshApplied);
+        QVERIFY(!staleApplied);
+        QCOMPARE(canceled.count(), 1);
+    }
+
+    void cancellingOneTaskLeavesUnrelatedOnesAndCancelsItsDependents()
+    {
+        TaskRunner runner;
+        QSignalSpy canceled(&runner, &TaskRunner::taskCanceled);
+        QSignalSpy finished(&runner, &TaskRunner::taskFinished);
+        std::atomic<bool> release{false};
+        QStringList applied;
+        // A blocker keeps the queue waiting while the cancel happens.
+        runner.run(QStringLiteral("blocker"), [&](Feedback&) -> TaskRunner::Finisher {
+            while (!release.load()) QThread::msleep(1);
+            return [&] { applied << QStringLiteral("blocker"); };
+        });
+        const TaskId embed = runner.run(QStringLiteral("embed"), [&](Feedback&) -> TaskRunner::Finisher {
+            return [&] { applied << QStringLiteral("embed"); };
+        });
+        runner.run(QStringLiteral("analyse"), [&](Feedback&) -> TaskRunner::Finisher {
+            return [&] { applied << QStringLiteral("analyse"); };
+        }, TaskRunner::OnCancel::DropResult, {embed});
+        runner.run(QStringLiteral("classify"), [&](Feedback&) -> TaskRunner::Finisher {
+            return [&] { applied << QStringLiteral("classify"); };
+        });
+        runner.cancel(embed);
+        release = true;
+        QTRY_COMPARE(canceled.count() + finished.count(), 4);
+        QCOMPARE(applied, (QStringList{QStringLiteral("blocker"), QStringLiteral("classify")}));
+        QCOMPARE(canceled.count(), 2);
+    }
+
+    void aFailedDependencyCancelsItsDependents()
+    {
+        TaskRunner runner;
+        QSignalSpy failed(&runner, &TaskRunner::taskFailed);
+        QSignalSpy canceled(&runner, &TaskRunner::taskCanceled);
+        bool dependentRan = false;
+        const TaskId load = runner.run(QStringLiteral("load model"), [](Feedback&) -> TaskRunner::Finisher {
+            throw Error(QStringLiteral("no model"));
+        });
+        runner.run(QStringLiteral("embed"), [&](Feedback&) -> TaskRunner::Finisher {
+            dependentRan = true;
+            return {};
+        }, TaskRunner::OnCancel::DropResult, {load});
+        QTRY_COMPARE(failed.count() + canceled.count(), 2);
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(canceled.count(), 1);
+        QVERIFY(!dependentRan);
+    }
+
     void errorsBecomeMessages()
     {
         TaskRunner runner;

@@ -48,14 +48,6 @@ namespace {
 // The "folder" of a class of loaded embeddings (see loadEmbeddings): a name, not a path.
 const QString kLoadedEmbeddingsPrefix = QStringLiteral("embeddings:");
 
-QJsonArray skippedJson(const std::vector<SkippedFile>& skipped)
-{
-    QJsonArray array;
-    for (const SkippedFile& file : skipped)
-        array.append(QJsonObject{{QStringLiteral("path"), file.path}, {QStringLiteral("reason"), file.reason}});
-    return array;
-}
-
 // Image files directly inside dropped folders, so that a folder of photos can be classified at once.
 QStringList expandPhotoPaths(const QStringList& paths)
 {
@@ -81,58 +73,14 @@ QHash<QString, int> rowIndex(const EmbeddingSet& set)
     return rowOf;
 }
 
-// Rows of SET whose paths are in PATHS (paths no longer in the project are left out).
-std::vector<int> rowsOfPaths(const EmbeddingSet& set, const QStringList& paths)
+// The held-out figures and kept references of TRAINED on DATA's rows, and what the views draw.
+std::shared_ptr<const TrainingOutcome> outcomeOn(const TrainedReferenceSet& trained, const EmbeddingSet& data)
 {
-    QHash<QString, int> rowOf;
-    for (int i = 0; i < set.size(); ++i) rowOf.insert(set.paths[i], i);
-    std::vector<int> rows;
-    for (const QString& path : paths)
-        if (rowOf.contains(path)) rows.push_back(rowOf.value(path));
-    return rows;
-}
-
-// Fills the parts of an outcome that follow from its head and split: held-out predictions and
-// metrics, which pool rows were kept, and the kept set's cross-class histogram.
-void completeOutcome(TrainingOutcome* outcome, const EmbeddingSet& data)
-{
-    const EmbeddingSet heldOut = data.subset(outcome->heldOutRows);
-    if (heldOut.size() > 0) {
-        outcome->heldOutPredicted = outcome->set.head.predictClasses(heldOut.vectors);
-        outcome->heldOut = Metrics::compute(heldOut.labels, outcome->heldOutPredicted, data.classCount());
-    }
-    QHash<QString, int> rowOfHash;
-    for (int row : outcome->poolRows) rowOfHash.insert(data.contentHashes.value(row), row);
-    outcome->keptRows.clear();
-    for (const ReferenceInfo& info : outcome->set.head.referenceInfo)
-        if (!info.contentHash.isEmpty() && rowOfHash.contains(info.contentHash))
-            outcome->keptRows.push_back(rowOfHash.value(info.contentHash));
+    auto outcome = std::make_shared<TrainingOutcome>();
+    static_cast<TrainedReferenceSet&>(*outcome) = trained;
+    static_cast<HeldOutResult&>(*outcome) = scoreOnHeldOut(trained, data);
     if (!outcome->keptRows.empty()) outcome->keptCrossClass = crossClassHistogram(data, outcome->keptRows);
-}
-
-// Calibrates the "unknown" threshold of SET's head on the training photos (cross-validation of the
-// method that was actually trained, see Rejection.h) and records how; returns a note for the user.
-// A stopped optimization or a stop during calibration leaves the head without a threshold.
-QString calibrateUnknown(const EmbeddingSet& pool, const TrainingResult& trained, double knownRejectRate,
-                         Feedback* feedback, ReferenceSet* set)
-{
-    set->head.rejectBelow = -std::numeric_limits<float>::infinity();
-    if (knownRejectRate <= 0) return ProjectController::tr("\"unknown\" is off (known-reject rate 0)");
-    if (trained.canceled) return ProjectController::tr("\"unknown\" not calibrated: training was stopped");
-    RejectionCalibration calibration;
-    try {
-        reportProgress(feedback, 0, 1, ProjectController::tr("calibrating \"unknown\""));
-        calibration = calibrateRejection(pool, trained.effectiveOptions, knownRejectRate, feedback);
-    } catch (const OperationCanceled&) {
-        return ProjectController::tr("\"unknown\" not calibrated: stopped");
-    }
-    set->selection.insert(QStringLiteral("rejection"), calibration.toJson());
-    if (!std::isfinite(calibration.threshold))
-        return ProjectController::tr("\"unknown\" not calibrated: too few training photos");
-    set->head.rejectBelow = calibration.threshold;
-    return ProjectController::tr("\"unknown\" below score %1: rejects %2% of known training photos in cross-validation")
-        .arg(calibration.threshold, 0, 'f', 3)
-        .arg(100 * calibration.knownRejectRate, 0, 'f', 1);
+    return outcome;
 }
 
 } // namespace
@@ -170,23 +118,6 @@ QString ProjectController::modelSpecPath() const
     return settings_.modelSpecPath.isEmpty() ? defaultModelSpecPath() : settings_.modelSpecPath;
 }
 
-QStringList ProjectController::methodNames() const { return trainingMethodNames(); }
-
-QString ProjectController::methodDescription(const QString& method)
-{
-    static const QHash<QString, QString> descriptions{
-        {QStringLiteral("seed"), tr("the article's: keep the least central photos of each class, counts chosen by the optimizer")},
-        {QStringLiteral("auto"), tr("recommended: picks the best method by cross-validation inside the training photos")},
-        {QStringLiteral("all"), tr("1-NN over every training photo (the article's baseline)")},
-        {QStringLiteral("centroid"), tr("nearest class mean")},
-        {QStringLiteral("linear"), tr("logistic regression; its class weight vectors are the references")},
-        {QStringLiteral("whitened-all"), tr("1-NN over every training photo after PCA whitening")},
-        {QStringLiteral("whitened-centroid"), tr("nearest class mean after PCA whitening")},
-        {QStringLiteral("whitened-linear"), tr("logistic regression after PCA whitening")},
-    };
-    return descriptions.value(method);
-}
-
 QString ProjectController::unknownRule(const ReferenceHead& head)
 {
     return std::isfinite(head.rejectBelow)
@@ -215,10 +146,12 @@ const SuspectPhoto* ProjectController::suspectOfRow(int row) const
     return it == suspectOfRow_.cend() ? nullptr : &audit_->suspects[size_t(*it)];
 }
 
-void ProjectController::setEmbeddings(std::shared_ptr<const EmbeddingSet> set, QHash<QString, int> rowOfPath)
+void ProjectController::setEmbeddings(std::shared_ptr<const EmbeddingSet> set, QHash<QString, int> rowOfPath,
+                                      EmbeddingOrigin origin)
 {
     embeddings_ = std::move(set);
     rowOfPath_ = std::move(rowOfPath);
+    origin_ = std::move(origin);
 }
 
 // ---------------------------------------------------------------- dataset
@@ -321,19 +254,17 @@ void ProjectController::selectPhoto(const QString& path)
 
 void ProjectController::computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns)
 {
-    const quint64 generation = generation_;
     auto set = embeddings_;
     for (const std::vector<int>* side : {&rows, &columns})
         for (int row : *side)
             if (row < 0 || row >= set->size()) return;  // rows of other embeddings: nothing to show
-    runner_->run(tr("Computing a heatmap block"), [this, set, rows, columns, generation](Feedback& feedback) -> TaskRunner::Finisher {
+    runner_->run(tr("Computing a heatmap block"), [this, set, rows, columns](Feedback& feedback) -> TaskRunner::Finisher {
         throwIfCanceled(&feedback);
         auto block = std::make_shared<SimilarityBlock>();
         block->rows = rows;
         block->columns = columns;
         block->values = exemplar::similarityBlock(set->vectors, rows, columns);
-        return [this, block, generation] {
-            if (generation != generation_) return;
+        return [this, block] {
             similarityBlock_ = block;
             Q_EMIT similarityBlockChanged();
         };
@@ -378,14 +309,13 @@ void ProjectController::invalidateResults()
 
 void ProjectController::rescanAndEmbed(std::function<void()> afterEmbedding)
 {
-    const quint64 generation = ++generation_;
-    runner_->cancelAll();  // results of the old dataset are worthless now
+    runner_->invalidate();  // results of the old dataset are worthless now
     // Listing folders is quick, so the browser updates at once; reading and embedding is the job.
     excludedPhotos_.clear();
     dataset_ = assembleDataset(sources_, &excludedPhotos_);
     skipped_ = dataset_.skipped;
     warnings_ = dataset_.warnings;
-    setEmbeddings(std::make_shared<const EmbeddingSet>(), {});
+    setEmbeddings(std::make_shared<const EmbeddingSet>(), {}, {});
     invalidateResults();
     Q_EMIT datasetChanged();
     Q_EMIT embeddingsChanged();
@@ -395,16 +325,16 @@ void ProjectController::rescanAndEmbed(std::function<void()> afterEmbedding)
     const Dataset dataset = dataset_;
     const QString specPath = modelSpecPath();
     auto model = model_;
-    runner_->run(tr("Embedding photos"), [this, dataset, specPath, model, generation,
+    runner_->run(tr("Embedding photos"), [this, dataset, specPath, model,
                                           afterEmbedding](Feedback& feedback) -> TaskRunner::Finisher {
         Embedder& embedder = model->load(specPath);
         const EmbeddingCache cache(embedder.identity(), embedder.dim());
         auto report = std::make_shared<EmbedReport>();
         auto set = std::make_shared<const EmbeddingSet>(embedDataset(dataset, embedder, &cache, &feedback, report.get()));
         auto rowOfPath = std::make_shared<QHash<QString, int>>(rowIndex(*set));
-        return [this, set, rowOfPath, report, generation, afterEmbedding] {
-            if (generation != generation_) return;
-            setEmbeddings(set, std::move(*rowOfPath));
+        const EmbeddingOrigin origin{embedder.modelIdentity(), embedder.spec().preprocessingJson()};
+        return [this, set, rowOfPath, report, afterEmbedding, origin] {
+            setEmbeddings(set, std::move(*rowOfPath), origin);
             skipped_.insert(skipped_.end(), report->skipped.begin(), report->skipped.end());
             warnings_ << report->warnings;
             for (const QString& warning : report->warnings) Q_EMIT statusMessage(warning);
@@ -421,12 +351,10 @@ void ProjectController::rescanAndEmbed(std::function<void()> afterEmbedding)
 void ProjectController::runAnalysis(std::function<void()> afterAnalysis)
 {
     if (embeddings_->size() == 0) return;
-    const quint64 generation = generation_;
     auto set = embeddings_;
-    runner_->run(tr("Analysing similarity"), [this, set, generation, afterAnalysis](Feedback& feedback) -> TaskRunner::Finisher {
+    runner_->run(tr("Analysing similarity"), [this, set, afterAnalysis](Feedback& feedback) -> TaskRunner::Finisher {
         auto analysis = std::make_shared<const SimilarityAnalysis>(analyzeSimilarity(*set, &feedback));
-        return [this, analysis, generation, afterAnalysis] {
-            if (generation != generation_) return;
+        return [this, analysis, afterAnalysis] {
             analysis_ = analysis;
             Q_EMIT analysisChanged();
             // Its own job, queued next: the views show the analysis without waiting for it.
@@ -438,14 +366,12 @@ void ProjectController::runAnalysis(std::function<void()> afterAnalysis)
 
 void ProjectController::runAudit()
 {
-    const quint64 generation = generation_;
     auto set = embeddings_;
-    runner_->run(tr("Looking for suspect photos"), [this, set, generation](Feedback& feedback) -> TaskRunner::Finisher {
+    runner_->run(tr("Looking for suspect photos"), [this, set](Feedback& feedback) -> TaskRunner::Finisher {
         auto audit = std::make_shared<const AuditReport>(auditPhotos(*set, AuditOptions(), &feedback));
         auto suspectOfRow = std::make_shared<QHash<int, int>>();
         for (size_t i = 0; i < audit->suspects.size(); ++i) suspectOfRow->insert(audit->suspects[i].row, int(i));
-        return [this, audit, suspectOfRow, generation] {
-            if (generation != generation_) return;
+        return [this, audit, suspectOfRow] {
             audit_ = audit;
             suspectOfRow_ = std::move(*suspectOfRow);
             if (!audit_->suspects.empty())
@@ -459,13 +385,13 @@ void ProjectController::runAudit()
 
 void ProjectController::embedPhotos() { rescanAndEmbed(); }
 
-void ProjectController::loadEmbeddings(std::shared_ptr<const EmbeddingSet> embeddings)
+void ProjectController::loadEmbeddings(std::shared_ptr<const EmbeddingSet> embeddings, ModelIdentity model)
 {
-    const quint64 generation = ++generation_;
-    runner_->cancelAll();
+    if (model.name.isEmpty()) model = {tr("loaded embeddings"), QString(), embeddings->dim()};
+    runner_->invalidate();
     // Listing and indexing tens of thousands of photos is a job too: the finisher only swaps the
     // new state in and lets the views redraw.
-    runner_->run(tr("Loading embeddings"), [this, embeddings, generation](Feedback&) -> TaskRunner::Finisher {
+    runner_->run(tr("Loading embeddings"), [this, embeddings, model](Feedback&) -> TaskRunner::Finisher {
         const EmbeddingSet& set = *embeddings;
         auto sources = std::make_shared<DatasetSources>();
         auto dataset = std::make_shared<Dataset>();
@@ -479,15 +405,14 @@ void ProjectController::loadEmbeddings(std::shared_ptr<const EmbeddingSet> embed
         dataset->photos.reserve(size_t(set.size()));
         for (int i = 0; i < set.size(); ++i) dataset->photos.push_back(Photo{set.paths[i], set.labels[size_t(i)]});
         auto rowOfPath = std::make_shared<QHash<QString, int>>(rowIndex(set));
-        return [this, embeddings, sources, dataset, rowOfPath, generation] {
-            if (generation != generation_) return;
+        return [this, embeddings, model, sources, dataset, rowOfPath] {
             sources_ = std::move(*sources);
             dataset_ = std::move(*dataset);
             excludedPhotos_.clear();
             skipped_.clear();
             warnings_.clear();
             invalidateResults();
-            setEmbeddings(embeddings, std::move(*rowOfPath));
+            setEmbeddings(embeddings, std::move(*rowOfPath), {model, QJsonObject()});
             setModified(true);
             Q_EMIT sourcesChanged();
             Q_EMIT datasetChanged();
@@ -531,76 +456,41 @@ void ProjectController::startTraining()
         Q_EMIT errorOccurred(tr("Train"), tr("There are no embedded photos yet: add class folders first."));
         return;
     }
-    TrainingOptions options;
-    options.method = settings_.method;
-    options.optimizer.strategy = settings_.strategy;
-    options.optimizer.budget = settings_.budget;
-    options.optimizer.seed = settings_.seed;
-    options.centralityScope = settings_.centralityScope;
-    options.pinnedCounts = pinnedCountsForEmbeddings();
-    const double holdout = settings_.holdoutFraction;
-    const double knownRejectRate = settings_.knownRejectRate;
-    const quint64 generation = generation_;
+    TrainRequest request;
+    request.training.method = settings_.method;
+    request.training.optimizer.strategy = settings_.strategy;
+    request.training.optimizer.budget = settings_.budget;
+    request.training.optimizer.seed = settings_.seed;
+    request.training.centralityScope = settings_.centralityScope;
+    request.training.pinnedCounts = pinnedCountsForEmbeddings();
+    request.holdoutFraction = settings_.holdoutFraction;
+    request.knownRejectRate = settings_.knownRejectRate;
+    request.classFolders = dataset_.classFolders;
+    request.skipped = skipped_;
+    // The network that made these embeddings: training itself runs no network.
+    request.model = origin_.model;
+    request.preprocessing = origin_.preprocessing;
     auto data = embeddings_;
-    auto skipped = std::make_shared<const std::vector<SkippedFile>>(skipped_);
-    const QString specPath = modelSpecPath();
-    auto model = model_;
-    const QString projectName = projectPath_;
+    auto audit = audit_;  // the views' audit, when it is ready, saves the workflow a second one
     Q_EMIT trainingStarted();
-    runner_->run(tr("Training"), [=](Feedback& feedback) -> TaskRunner::Finisher {
-        auto outcome = std::make_shared<TrainingOutcome>();
-        outcome->method = options.method;
-        drawHoldoutSplit(data->labels, data->classCount(), holdout, options.optimizer.seed, &outcome->poolRows,
-                         &outcome->heldOutRows);
-        const EmbeddingSet pool = data->subset(outcome->poolRows);
-        const TrainingResult trained = train(pool, options, &feedback, [&](const OptimizerStep& step) {
-            feedback.report(step.evaluation, options.optimizer.budget,
-                            tr("best objective %1").arg(step.bestValue, 0, 'f', 4));
+    runner_->run(tr("Training"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
+        request.audit = audit.get();
+        const TrainedReferenceSet trained = trainReferenceSet(*data, request, &feedback, [&](const OptimizerStep& step) {
             QMetaObject::invokeMethod(this, [this, step] { Q_EMIT optimizerStepped(step); }, Qt::QueuedConnection);
         });
-        // The pool's own rows → the project's rows, so that views can point at the photos.
-        outcome->trace = trained.trace;
-        outcome->canceled = trained.canceled;
-
-        Embedder& embedder = model->load(specPath);
-        ReferenceSet& set = outcome->set;
-        set.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-        set.modelName = embedder.spec().name;
-        set.modelSha256 = QString::fromLatin1(embedder.onnxSha256());
-        set.preprocessing = embedder.spec().preprocessingJson();
-        set.method = options.method;
-        set.selection = trained.details;
-        set.head = trained.head;
-        outcome->rejectionNote = calibrateUnknown(pool, trained, knownRejectRate, &feedback, &set);
-        QJsonArray heldOutFiles;
-        for (int row : outcome->heldOutRows) heldOutFiles.append(data->paths[row]);
-        set.extra = {{QStringLiteral("project"), projectName},
-                     {QStringLiteral("training_photos"), int(outcome->poolRows.size())},
-                     {QStringLiteral("held_out_files"), heldOutFiles},
-                     {QStringLiteral("skipped"), skippedJson(*skipped)}};
-        completeOutcome(outcome.get(), *data);
-        if (outcome->hasHeldOut()) {
-            set.evaluation = outcome->heldOut.toJson(data->classNames);
-            set.evaluation.insert(QStringLiteral("protocol"),
-                                  tr("held-out photos: %1 of each class (seed %2), never used to choose references")
-                                      .arg(holdout).arg(options.optimizer.seed));
-        } else {
-            set.evaluation = {{QStringLiteral("protocol"),
-                               tr("none: every photo was used for training, so no honest figure exists")}};
-        }
-        return [this, outcome, generation] {
-            if (generation != generation_) return;
+        auto outcome = outcomeOn(trained, *data);
+        return [this, outcome] {
             training_ = outcome;
             // The outcome's own set, shared rather than copied (its references can be megabytes).
             activeSet_ = std::shared_ptr<const ReferenceSet>(outcome, &outcome->set);
-            activeSetSource_ = tr("trained in this project (%1)").arg(outcome->method);
+            activeSetSource_ = tr("trained in this project (%1)").arg(outcome->set.method);
             setModified(true);
             Q_EMIT trainingChanged();
             Q_EMIT activeReferenceSetChanged();
             Q_EMIT statusMessage(outcome->canceled ? tr("Optimization stopped: the best selection so far is kept")
                                                    : tr("Training finished"));
         };
-    });
+    }, TaskRunner::OnCancel::KeepResult);
 }
 
 void ProjectController::compareMethods()
@@ -618,24 +508,9 @@ void ProjectController::compareMethods()
     options.training.optimizer.budget = settings_.budget;
     options.training.centralityScope = settings_.centralityScope;
     auto data = embeddings_;
-    const quint64 generation = generation_;
     runner_->run(tr("Comparing methods"), [=](Feedback& feedback) -> TaskRunner::Finisher {
-        const EvaluationReport report = evaluateHonestly(*data, options, &feedback);
-        auto comparison = std::make_shared<MethodComparison>();
-        comparison->pool = report.pool;
-        comparison->repeats = report.repeats;
-        comparison->testPhotosPerRepeat = report.testPhotosPerRepeat;
-        comparison->methods = report.methods;
-        comparison->warnings = report.warnings;
-        for (size_t i = 0; i < report.methods.size(); ++i) {
-            const MethodSummary& m = report.methods[i];
-            const MethodSummary* best = comparison->recommended >= 0 ? &report.methods[size_t(comparison->recommended)] : nullptr;
-            if (!best || m.accuracyMean > best->accuracyMean ||
-                (m.accuracyMean == best->accuracyMean && m.weightedF1Mean > best->weightedF1Mean))
-                comparison->recommended = int(i);
-        }
-        return [this, comparison, generation] {
-            if (generation != generation_) return;
+        auto comparison = std::make_shared<const MethodComparison>(evaluateHonestly(*data, options, &feedback));
+        return [this, comparison] {
             comparison_ = comparison;
             setModified(true);
             Q_EMIT comparisonChanged();
@@ -789,14 +664,9 @@ bool ProjectController::saveProject(const QString& path)
     document.sources = sources_;
     document.settings = settings_;
     if (training_) {
-        SavedTraining saved;
-        saved.method = training_->method;
-        saved.canceled = training_->canceled;
-        for (int row : training_->poolRows) saved.poolPaths << embeddings_->paths[row];
-        for (int row : training_->heldOutRows) saved.heldOutPaths << embeddings_->paths[row];
-        saved.trace = training_->trace;
-        saved.set = training_->set;
-        document.training = std::move(saved);
+        // Paths, not rows: a set restored from a file is saved whole even before (or without) its
+        // photos being embedded again.
+        document.training = static_cast<const TrainedReferenceSet&>(*training_);
     } else if (activeSet_ && QFileInfo(activeSetSource_).isFile()) {
         document.importedReferenceSet = activeSetSource_;
     }
@@ -824,15 +694,23 @@ void ProjectController::openProject(const QString& path)
         Q_EMIT errorOccurred(tr("Open project"), error.message());
         return;
     }
+    for (const QString& warning : document->warnings) Q_EMIT errorOccurred(tr("Open project"), warning);
     newProject();
     sources_ = document->sources;
     settings_ = document->settings;
+    projectPath_ = QFileInfo(path).absoluteFilePath();
+    // Embeddings come back from the cache: a job. The saved results are the project's from now
+    // on, whatever happens to that job (canceled, failed, photos moved): they are attached to the
+    // rows when the embeddings arrive, and saved as they were read until then.
+    rescanAndEmbed([this] { attachTrainingToRows(); });
     classifications_ = document->classifications;
     comparison_ = document->comparison;
-    projectPath_ = QFileInfo(path).absoluteFilePath();
     if (document->training) {
-        activeSet_ = std::make_shared<const ReferenceSet>(document->training->set);
-        activeSetSource_ = tr("trained in this project (%1)").arg(document->training->method);
+        auto outcome = std::make_shared<TrainingOutcome>();
+        static_cast<TrainedReferenceSet&>(*outcome) = *document->training;
+        training_ = outcome;
+        activeSet_ = std::shared_ptr<const ReferenceSet>(outcome, &outcome->set);
+        activeSetSource_ = tr("trained in this project (%1)").arg(outcome->set.method);
     } else if (!document->importedReferenceSet.isEmpty()) {
         try {
             activeSet_ = std::make_shared<const ReferenceSet>(readReferenceSet(document->importedReferenceSet));
@@ -841,39 +719,29 @@ void ProjectController::openProject(const QString& path)
             Q_EMIT errorOccurred(tr("Open project"), error.message());
         }
     }
+    modified_ = false;
     Q_EMIT sourcesChanged();
     Q_EMIT settingsChanged();
+    Q_EMIT trainingChanged();
+    Q_EMIT comparisonChanged();
     Q_EMIT activeReferenceSetChanged();
     Q_EMIT classificationsChanged();
     Q_EMIT projectChanged();
+}
 
-    // Embeddings come back from the cache; the saved results are then re-attached to the rows.
-    auto comparison = comparison_;
-    rescanAndEmbed([this, document, comparison] {
-        comparison_ = comparison;
-        Q_EMIT comparisonChanged();
-        if (!document->training) return;
-        auto data = embeddings_;
-        const quint64 generation = generation_;
-        runner_->run(tr("Restoring results"), [this, data, document, generation](Feedback&) -> TaskRunner::Finisher {
-            auto outcome = std::make_shared<TrainingOutcome>();
-            const SavedTraining& saved = *document->training;
-            outcome->method = saved.method;
-            outcome->canceled = saved.canceled;
-            outcome->trace = saved.trace;
-            outcome->set = saved.set;
-            outcome->poolRows = rowsOfPaths(*data, saved.poolPaths);
-            outcome->heldOutRows = rowsOfPaths(*data, saved.heldOutPaths);
-            completeOutcome(outcome.get(), *data);
-            return [this, outcome, generation] {
-                if (generation != generation_) return;
-                training_ = outcome;
-                Q_EMIT trainingChanged();
-            };
-        });
+void ProjectController::attachTrainingToRows()
+{
+    if (!training_) return;
+    auto trained = training_;
+    auto data = embeddings_;
+    runner_->run(tr("Restoring results"), [this, trained, data](Feedback&) -> TaskRunner::Finisher {
+        auto outcome = outcomeOn(*trained, *data);
+        return [this, outcome] {
+            training_ = outcome;
+            activeSet_ = std::shared_ptr<const ReferenceSet>(outcome, &outcome->set);
+            Q_EMIT trainingChanged();
+        };
     });
-    modified_ = false;
-    Q_EMIT projectChanged();
 }
 
 } // namespace exemplar::ui

@@ -55,8 +55,6 @@ public:
     QString pathOfContentHash(const QString& hash) const;  // a reference's photo in this project
     int classSourceOfRow(int row) const;                  // index into sources().classes
     QString modelSpecPath() const;                        // the chosen or the default spec
-    QStringList methodNames() const;
-    static QString methodDescription(const QString& method);  // one line, for menus and tooltips
     static QString unknownRule(const ReferenceHead& head);     // the head's "unknown" threshold in words
 
 public Q_SLOTS:
@@ -77,7 +75,8 @@ public Q_SLOTS:
     // vectors, e.g. for benchmarks): one class per class of SET, then the analysis as usual. A job:
     // the project changes when it finishes.
     // Adding class folders afterwards starts a photo project again.
-    void loadEmbeddings(std::shared_ptr<const EmbeddingSet> set);
+    // MODEL names the network that made them (recorded in reference sets trained on them).
+    void loadEmbeddings(std::shared_ptr<const EmbeddingSet> set, ModelIdentity model = {});
 
     // --- training, evaluation, classification ---
     void setSettings(const ProjectSettings& settings);  // method, optimizer, holdout, …
@@ -126,9 +125,16 @@ Q_SIGNALS:
 private:
     void datasetSourcesEdited();  // rescan and re-embed (the cache makes this cheap)
     void rescanAndEmbed(std::function<void()> afterEmbedding = {});
-    void setEmbeddings(std::shared_ptr<const EmbeddingSet> set, QHash<QString, int> rowOfPath);
+    // Which network made the embeddings, and how it was fed: what a trained set records.
+    struct EmbeddingOrigin {
+        ModelIdentity model;
+        QJsonObject preprocessing;
+    };
+    void setEmbeddings(std::shared_ptr<const EmbeddingSet> set, QHash<QString, int> rowOfPath, EmbeddingOrigin origin);
     void runAnalysis(std::function<void()> afterAnalysis = {});
     void runAudit();
+    // Scores the trained set (restored from a project file) on the embeddings now present.
+    void attachTrainingToRows();
     void setModified(bool modified);
     void invalidateResults();
     std::vector<int> pinnedCountsForEmbeddings() const;
@@ -139,6 +145,7 @@ private:
     // Shared with running jobs, never copied: large projects hold hundreds of megabytes here.
     std::shared_ptr<const EmbeddingSet> embeddings_;
     QHash<QString, int> rowOfPath_;
+    EmbeddingOrigin origin_;
     std::vector<SkippedFile> skipped_;
     QStringList warnings_;
     std::shared_ptr<const SimilarityAnalysis> analysis_;
@@ -155,7 +162,6 @@ private:
     bool modified_ = false;
     QString selectedPhoto_;
     int selectedClass_ = -1;
-    quint64 generation_ = 0;  // bumped by every dataset edit: stale job results are dropped
 
     std::shared_ptr<WorkerModel> model_;  // the Embedder; touched on the worker thread only
     ThumbnailCache* thumbnails_ = nullptr;

@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QMetaObject>
 #include <algorithm>
+#include <atomic>
 
 #ifdef Q_OS_LINUX
 #include <sys/resource.h>
@@ -19,6 +20,19 @@ namespace {
 constexpr int kWorkerNiceIncrement = 5;  // above the process's own nice value
 }
 #endif
+
+struct TaskRunner::Task {
+    TaskId id = 0;
+    QString title;
+    quint64 epoch = 0;
+    std::vector<TaskId> dependencies;
+    // The dependencies still queued or running when this task was queued: the worker checks that
+    // each completed before it starts this one (tasks run in queue order, so they have ended).
+    std::vector<std::shared_ptr<const Task>> awaited;
+    OnCancel onCancel = OnCancel::DropResult;
+    Feedback feedback;                 // canceled from the GUI thread, read on the worker
+    std::atomic<bool> completed{false};  // set on the worker when the job returned a result
+};
 
 TaskRunner::TaskRunner(QObject* parent) : QObject(parent)
 {
@@ -45,56 +59,105 @@ TaskRunner::~TaskRunner()
     thread_.wait();
 }
 
-void TaskRunner::run(const QString& title, Job job)
+TaskId TaskRunner::run(const QString& title, Job job, OnCancel onCancel, const std::vector<TaskId>& dependencies)
 {
-    auto feedback = std::make_shared<Feedback>();
+    auto task = std::make_shared<Task>();
+    task->id = nextId_++;
+    task->title = title;
+    task->epoch = epoch_;
+    task->dependencies = dependencies;
+    task->onCancel = onCancel;
+    for (const auto& other : active_)
+        if (std::find(dependencies.begin(), dependencies.end(), other->id) != dependencies.end())
+            task->awaited.push_back(other);
     // Progress arrives on the worker thread, possibly thousands of times a second: forward at most
     // every 50 ms (and always the last step) so that the GUI's event queue stays short.
     auto timer = std::make_shared<QElapsedTimer>();
-    feedback->setProgressHandler([this, title, timer](qint64 done, qint64 total, const QString& what) {
+    task->feedback.setProgressHandler([this, title, timer](qint64 done, qint64 total, const QString& what) {
         if (timer->isValid() && timer->elapsed() < 50 && done < total) return;
         timer->start();
         Q_EMIT progress(title, done, total, what);  // queued to GUI-thread receivers
     });
     const bool wasBusy = isBusy();
-    active_.push_back(feedback);
+    active_.push_back(task);
     if (!wasBusy) Q_EMIT busyChanged(true);
 
-    QMetaObject::invokeMethod(context_, [this, title, job = std::move(job), feedback]() {
+    QMetaObject::invokeMethod(context_, [this, job = std::move(job), task]() {
         auto post = [this](std::function<void()> f) { QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection); };
-        if (feedback->isCanceled()) {
-            post([this, title, feedback] { retire(feedback); Q_EMIT taskCanceled(title); });
+        const bool inputMissing = std::any_of(task->awaited.begin(), task->awaited.end(),
+                                              [](const auto& dependency) { return !dependency->completed.load(); });
+        if (task->feedback.isCanceled() || inputMissing) {
+            post([this, task] { end(task, Outcome::Canceled, {}, {}); });
             return;
         }
-        Q_EMIT taskStarted(title);
+        Q_EMIT taskStarted(task->title);
         try {
-            Finisher finisher = job(*feedback);
-            post([this, title, feedback, finisher] {
-                retire(feedback);
-                if (finisher) finisher();
-                Q_EMIT taskFinished(title);
-            });
+            Finisher finisher = job(task->feedback);
+            task->completed = true;
+            post([this, task, finisher] { end(task, Outcome::Finished, finisher, {}); });
         } catch (const OperationCanceled&) {
-            post([this, title, feedback] { retire(feedback); Q_EMIT taskCanceled(title); });
+            post([this, task] { end(task, Outcome::Canceled, {}, {}); });
         } catch (const Error& error) {
             const QString message = error.message();
-            post([this, title, feedback, message] { retire(feedback); Q_EMIT taskFailed(title, message); });
+            post([this, task, message] { end(task, Outcome::Failed, {}, message); });
         } catch (const std::exception& error) {
             // Anything else is a bug or an exhausted resource; still a message, never a crash.
             const QString message = QString::fromLocal8Bit(error.what());
-            post([this, title, feedback, message] { retire(feedback); Q_EMIT taskFailed(title, message); });
+            post([this, task, message] { end(task, Outcome::Failed, {}, message); });
         }
     }, Qt::QueuedConnection);
+    return task->id;
+}
+
+void TaskRunner::cancel(TaskId id)
+{
+    // The task and, transitively, every active task that depends on it (dependents are queued
+    // after what they depend on, so one pass in queue order reaches them all).
+    std::vector<TaskId> canceled{id};
+    for (const auto& task : active_) {
+        const bool hit = task->id == id || std::any_of(task->dependencies.begin(), task->dependencies.end(),
+                                                       [&](TaskId d) {
+                                                           return std::find(canceled.begin(), canceled.end(), d) !=
+                                                                  canceled.end();
+                                                       });
+        if (!hit) continue;
+        task->feedback.cancel();
+        canceled.push_back(task->id);
+    }
 }
 
 void TaskRunner::cancelAll()
 {
-    for (const auto& feedback : active_) feedback->cancel();
+    for (const auto& task : active_) task->feedback.cancel();
 }
 
-void TaskRunner::retire(const std::shared_ptr<Feedback>& feedback)
+void TaskRunner::invalidate()
 {
-    active_.erase(std::remove(active_.begin(), active_.end(), feedback), active_.end());
+    ++epoch_;
+    cancelAll();
+}
+
+void TaskRunner::end(const std::shared_ptr<Task>& task, Outcome outcome, const Finisher& finisher, const QString& message)
+{
+    active_.erase(std::remove(active_.begin(), active_.end(), task), active_.end());
+    // A project replaced meanwhile, or a cancel of a task whose result is then unwanted: the
+    // result is not applied.
+    if (outcome == Outcome::Finished &&
+        (task->epoch != epoch_ || (task->feedback.isCanceled() && task->onCancel == OnCancel::DropResult)))
+        outcome = Outcome::Canceled;
+    if (outcome != Outcome::Finished) cancel(task->id);  // its dependents will not get their input
+    switch (outcome) {
+    case Outcome::Finished:
+        if (finisher) finisher();
+        Q_EMIT taskFinished(task->title);
+        break;
+    case Outcome::Canceled:
+        Q_EMIT taskCanceled(task->title);
+        break;
+    case Outcome::Failed:
+        Q_EMIT taskFailed(task->title, message);
+        break;
+    }
     if (active_.empty()) Q_EMIT busyChanged(false);
 }
 

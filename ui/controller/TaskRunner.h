@@ -1,8 +1,11 @@
 #pragma once
 // The one worker thread of the application (the render thread of Qt's Mandelbrot example, with
-// QGIS's QgsTask/QgsFeedback split): jobs run there one after another, each with its own
-// exemplar::Feedback for progress and cancellation, and hand back a "finisher" that applies their
-// result on the GUI thread. Only the controller uses it, so results change state in one place.
+// QGIS's QgsTask / QgsTaskManager / QgsFeedback split): tasks run there one after another, each
+// with an id, its own exemplar::Feedback for progress and cancellation, and the tasks it depends
+// on; each hands back a "finisher" that applies its result on the GUI thread. The runner decides
+// whether a result may still be applied: never after its task was canceled, never after
+// invalidate() (the project it was computed for is gone), never when a task it depends on did
+// not finish.
 #include "Feedback.h"
 
 #include <QObject>
@@ -14,20 +17,33 @@
 
 namespace exemplar::ui {
 
+using TaskId = quint64;  // 0 is no task
+
 class TaskRunner : public QObject {
     Q_OBJECT
 
 public:
     using Finisher = std::function<void()>;                 // runs on the GUI thread
     using Job = std::function<Finisher(Feedback& feedback)>;  // runs on the worker thread
+    // What a cancel means to a task whose job still returns: most results are unwanted then;
+    // an optimization that stops early returns its best so far, which is what Stop asks for.
+    enum class OnCancel { DropResult, KeepResult };
 
     explicit TaskRunner(QObject* parent = nullptr);
-    ~TaskRunner() override;  // cancels everything and waits for the running job
+    ~TaskRunner() override;  // cancels everything and waits for the running task
 
-    // Queues JOB; jobs run in the order they were queued. Error and OperationCanceled thrown by
-    // the job end it with taskFailed / taskCanceled; a finisher is never run for them.
-    void run(const QString& title, Job job);
+    // Queues JOB after every task queued before it. Error and OperationCanceled thrown by the job
+    // end it with taskFailed / taskCanceled; a finisher is never run for them. A task whose
+    // DEPENDENCIES (tasks still queued or running; ended ones count as done) fail or are canceled
+    // is canceled too.
+    TaskId run(const QString& title, Job job, OnCancel onCancel = OnCancel::DropResult,
+               const std::vector<TaskId>& dependencies = {});
+    // Cancels one task (and the tasks that depend on it); unrelated tasks go on.
+    void cancel(TaskId id);
     void cancelAll();
+    // Cancels everything, and drops the result of any task queued so far even if it has already
+    // been computed: what they were computed for has been replaced.
+    void invalidate();
     bool isBusy() const { return !active_.empty(); }
 
 Q_SIGNALS:
@@ -39,11 +55,15 @@ Q_SIGNALS:
     void busyChanged(bool busy);
 
 private:
-    void retire(const std::shared_ptr<Feedback>& feedback);
+    struct Task;
+    enum class Outcome { Finished, Canceled, Failed };
+    void end(const std::shared_ptr<Task>& task, Outcome outcome, const Finisher& finisher, const QString& message);
 
     QThread thread_;
     QObject* context_ = nullptr;  // lives in thread_: queued calls to it run there
-    std::vector<std::shared_ptr<Feedback>> active_;  // queued or running, GUI-thread only
+    std::vector<std::shared_ptr<Task>> active_;  // queued or running; GUI thread only
+    TaskId nextId_ = 1;
+    quint64 epoch_ = 0;  // bumped by invalidate()
 };
 
 } // namespace exemplar::ui

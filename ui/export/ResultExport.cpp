@@ -80,31 +80,16 @@ void exportMetrics(const TrainingOutcome& outcome, const QStringList& classNames
                    const QString& path)
 {
     if (isJson(path)) {
-        QJsonObject root{{QStringLiteral("method"), outcome.method},
-                         {QStringLiteral("held_out"), outcome.heldOut.toJson(classNames)},
+        QJsonObject root{{QStringLiteral("method"), outcome.set.method},
+                         {QStringLiteral("held_out"), outcome.metrics.toJson(classNames)},
                          {QStringLiteral("protocol"), outcome.set.evaluation.value(QStringLiteral("protocol"))}};
-        if (comparison) {
-            QJsonArray methods;
-            for (size_t i = 0; i < comparison->methods.size(); ++i) {
-                const MethodSummary& m = comparison->methods[i];
-                methods.append(QJsonObject{{QStringLiteral("name"), m.name},
-                                           {QStringLiteral("accuracy_mean"), m.accuracyMean},
-                                           {QStringLiteral("accuracy_std"), m.accuracyStd},
-                                           {QStringLiteral("weighted_f1_mean"), m.weightedF1Mean},
-                                           {QStringLiteral("weighted_f1_std"), m.weightedF1Std},
-                                           {QStringLiteral("recommended"), int(i) == comparison->recommended}});
-            }
-            root.insert(QStringLiteral("method_comparison"),
-                        QJsonObject{{QStringLiteral("pool"), comparison->pool},
-                                    {QStringLiteral("repeats"), comparison->repeats},
-                                    {QStringLiteral("methods"), methods}});
-        }
+        if (comparison) root.insert(QStringLiteral("method_comparison"), comparison->toJson());
         writeAtomically(path, QJsonDocument(root).toJson());
         return;
     }
     QString csv = csvLine({QStringLiteral("class"), QStringLiteral("precision"), QStringLiteral("recall"),
                            QStringLiteral("f1"), QStringLiteral("support")});
-    const Metrics& m = outcome.heldOut;
+    const Metrics& m = outcome.metrics;
     for (size_t c = 0; c < m.perClass.size(); ++c)
         csv += csvLine({classNames.value(int(c)), QString::number(m.perClass[c].precision, 'f', 4),
                         QString::number(m.perClass[c].recall, 'f', 4), QString::number(m.perClass[c].f1, 'f', 4),

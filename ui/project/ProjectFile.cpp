@@ -56,7 +56,7 @@ ProjectSettings settingsFromJson(const QJsonObject& o)
 {
     ProjectSettings s;
     s.modelSpecPath = o.value(QStringLiteral("model_spec")).toString();
-    s.method = o.value(QStringLiteral("method")).toString(s.method);
+    s.method = canonicalTrainingMethod(o.value(QStringLiteral("method")).toString(s.method));
     parseOptimizerStrategy(o.value(QStringLiteral("optimizer")).toString(), &s.strategy);
     s.budget = o.value(QStringLiteral("budget")).toInt(s.budget);
     s.seed = o.value(QStringLiteral("seed")).toString(QStringLiteral("1")).toULongLong();
@@ -69,9 +69,9 @@ ProjectSettings settingsFromJson(const QJsonObject& o)
     s.comparisonPool = o.value(QStringLiteral("comparison_pool")).toInt(s.comparisonPool);
     s.comparisonRepeats = o.value(QStringLiteral("comparison_repeats")).toInt(s.comparisonRepeats);
     for (const QJsonValue& v : o.value(QStringLiteral("comparison_methods")).toArray())
-        if (isTrainingMethod(v.toString())) s.comparisonMethods << v.toString();
+        if (isTrainingMethod(v.toString())) s.comparisonMethods << canonicalTrainingMethod(v.toString());
     // (Files from before calibration kept a fixed "unknown_threshold": the set's own is used now.)
-    s.knownRejectRate = std::clamp(o.value(QStringLiteral("known_reject_rate")).toDouble(s.knownRejectRate), 0.0, 0.5);
+    s.knownRejectRate = o.value(QStringLiteral("known_reject_rate")).toDouble(s.knownRejectRate);
     s.topK = o.value(QStringLiteral("top_k")).toInt(s.topK);
     return s;
 }
@@ -124,54 +124,44 @@ ClassifiedPhoto classificationFromJson(const QJsonObject& o)
     return photo;
 }
 
-QJsonObject comparisonJson(const MethodComparison& c)
-{
-    QJsonArray methods;
-    for (const MethodSummary& m : c.methods)
-        methods.append(QJsonObject{{QStringLiteral("name"), m.name},
-                                   {QStringLiteral("accuracy_mean"), m.accuracyMean},
-                                   {QStringLiteral("accuracy_std"), m.accuracyStd},
-                                   {QStringLiteral("weighted_f1_mean"), m.weightedF1Mean},
-                                   {QStringLiteral("weighted_f1_std"), m.weightedF1Std},
-                                   {QStringLiteral("references_per_class"), m.referencesPerClass},
-                                   {QStringLiteral("seconds"), m.seconds}});
-    return {{QStringLiteral("pool"), c.pool},
-            {QStringLiteral("repeats"), c.repeats},
-            {QStringLiteral("test_photos_per_repeat"), c.testPhotosPerRepeat},
-            {QStringLiteral("recommended"), c.recommended},
-            {QStringLiteral("warnings"), QJsonArray::fromStringList(c.warnings)},
-            {QStringLiteral("methods"), methods}};
-}
-
-std::shared_ptr<const MethodComparison> comparisonFromJson(const QJsonObject& o)
-{
-    auto c = std::make_shared<MethodComparison>();
-    c->pool = o.value(QStringLiteral("pool")).toInt();
-    c->repeats = o.value(QStringLiteral("repeats")).toInt();
-    c->testPhotosPerRepeat = o.value(QStringLiteral("test_photos_per_repeat")).toInt();
-    c->recommended = o.value(QStringLiteral("recommended")).toInt(-1);
-    for (const QJsonValue& v : o.value(QStringLiteral("warnings")).toArray()) c->warnings << v.toString();
-    for (const QJsonValue& v : o.value(QStringLiteral("methods")).toArray()) {
-        const QJsonObject m = v.toObject();
-        MethodSummary s;
-        s.name = m.value(QStringLiteral("name")).toString();
-        s.accuracyMean = m.value(QStringLiteral("accuracy_mean")).toDouble();
-        s.accuracyStd = m.value(QStringLiteral("accuracy_std")).toDouble();
-        s.weightedF1Mean = m.value(QStringLiteral("weighted_f1_mean")).toDouble();
-        s.weightedF1Std = m.value(QStringLiteral("weighted_f1_std")).toDouble();
-        s.referencesPerClass = m.value(QStringLiteral("references_per_class")).toDouble();
-        s.seconds = m.value(QStringLiteral("seconds")).toDouble();
-        c->methods.push_back(s);
-    }
-    return c;
-}
-
 } // namespace
 
 QString referenceSetSidecarPath(const QString& projectPath)
 {
     const QFileInfo info(projectPath);
     return info.absoluteDir().filePath(info.completeBaseName() + QStringLiteral(".references.exref"));
+}
+
+QStringList repairSettings(ProjectSettings* s)
+{
+    const ProjectSettings defaults;
+    QStringList problems;
+    // !(lo <= x && x <= hi) is also true for NaN.
+    const auto check = [&](auto* value, auto lo, auto hi, auto fallback, const QString& name) {
+        if (lo <= *value && *value <= hi) return;
+        problems << tr("the setting %1 was %2; it must be between %3 and %4, so the default %5 is used")
+                        .arg(name).arg(*value).arg(lo).arg(hi).arg(fallback);
+        *value = fallback;
+    };
+    if (!isTrainingMethod(s->method)) {
+        problems << tr("the method \"%1\" is unknown, so the default %2 is used").arg(s->method, defaults.method);
+        s->method = defaults.method;
+    }
+    check(&s->budget, 1, 100000, defaults.budget, QStringLiteral("budget"));
+    check(&s->holdoutFraction, 0.0, 0.9, defaults.holdoutFraction, QStringLiteral("held-out fraction"));
+    check(&s->knownRejectRate, 0.0, 0.5, defaults.knownRejectRate, QStringLiteral("\"unknown\" rejects"));
+    check(&s->comparisonPool, 1, 100000, defaults.comparisonPool, QStringLiteral("comparison pool"));
+    check(&s->comparisonRepeats, 1, 10000, defaults.comparisonRepeats, QStringLiteral("comparison repeats"));
+    check(&s->topK, 1, 1000, defaults.topK, QStringLiteral("top-k"));
+    for (auto it = s->pinnedCounts.begin(); it != s->pinnedCounts.end();) {
+        if (it.value() >= 0) {
+            ++it;
+            continue;
+        }
+        problems << tr("the pinned count of %1 was %2, so it is optimized instead").arg(it.key()).arg(it.value());
+        it = s->pinnedCounts.erase(it);
+    }
+    return problems;
 }
 
 void writeProject(const ProjectDocument& document, const QString& path)
@@ -194,7 +184,7 @@ void writeProject(const ProjectDocument& document, const QString& path)
     if (!file.open(QIODevice::WriteOnly))
         throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
     if (document.training) {
-        const SavedTraining& t = *document.training;
+        const TrainedReferenceSet& t = *document.training;
         const QString sidecar = referenceSetSidecarPath(path);
         try {
             writeReferenceSet(t.set, sidecar);
@@ -202,7 +192,7 @@ void writeProject(const ProjectDocument& document, const QString& path)
             throw Error(tr("cannot write the project %1: %2").arg(path, error.message()));
         }
         root.insert(QStringLiteral("training"),
-                    QJsonObject{{QStringLiteral("method"), t.method},
+                    QJsonObject{{QStringLiteral("method"), t.set.method},
                                 {QStringLiteral("canceled"), t.canceled},
                                 {QStringLiteral("reference_set"), QFileInfo(sidecar).fileName()},
                                 {QStringLiteral("pool"), QJsonArray::fromStringList(t.poolPaths)},
@@ -214,7 +204,7 @@ void writeProject(const ProjectDocument& document, const QString& path)
     QJsonArray classified;
     for (const ClassifiedPhoto& photo : document.classifications) classified.append(classificationJson(photo));
     root.insert(QStringLiteral("classifications"), classified);
-    if (document.comparison) root.insert(QStringLiteral("method_comparison"), comparisonJson(*document.comparison));
+    if (document.comparison) root.insert(QStringLiteral("method_comparison"), document.comparison->toJson());
 
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit()) throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
@@ -245,10 +235,11 @@ ProjectDocument readProject(const QString& path)
     for (const QJsonValue& v : root.value(QStringLiteral("excluded_photos")).toArray())
         document.sources.excludedPhotos.insert(v.toString());
     document.settings = settingsFromJson(root.value(QStringLiteral("settings")).toObject());
+    for (const QString& problem : repairSettings(&document.settings))
+        document.warnings << tr("%1: %2").arg(QFileInfo(path).fileName(), problem);
     if (root.contains(QStringLiteral("training"))) {
         const QJsonObject o = root.value(QStringLiteral("training")).toObject();
-        SavedTraining t;
-        t.method = o.value(QStringLiteral("method")).toString();
+        TrainedReferenceSet t;
         t.canceled = o.value(QStringLiteral("canceled")).toBool();
         for (const QJsonValue& v : o.value(QStringLiteral("pool")).toArray()) t.poolPaths << v.toString();
         for (const QJsonValue& v : o.value(QStringLiteral("held_out")).toArray()) t.heldOutPaths << v.toString();
@@ -260,7 +251,8 @@ ProjectDocument readProject(const QString& path)
     for (const QJsonValue& v : root.value(QStringLiteral("classifications")).toArray())
         document.classifications.push_back(classificationFromJson(v.toObject()));
     if (root.contains(QStringLiteral("method_comparison")))
-        document.comparison = comparisonFromJson(root.value(QStringLiteral("method_comparison")).toObject());
+        document.comparison = std::make_shared<const MethodComparison>(
+            MethodComparison::fromJson(root.value(QStringLiteral("method_comparison")).toObject()));
     return document;
 }
 

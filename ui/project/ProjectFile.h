@@ -14,23 +14,19 @@
 
 namespace exemplar::ui {
 
-struct SavedTraining {
-    QString method;
-    bool canceled = false;
-    QStringList poolPaths;
-    QStringList heldOutPaths;
-    std::vector<OptimizerStep> trace;
-    ReferenceSet set;
-};
-
 struct ProjectDocument {
     DatasetSources sources;
     ProjectSettings settings;
-    std::optional<SavedTraining> training;
+    std::optional<TrainedReferenceSet> training;
     QString importedReferenceSet;        // path, when the active set was imported
     std::vector<ClassifiedPhoto> classifications;
     std::shared_ptr<const MethodComparison> comparison;
+    QStringList warnings;                // what reading found wrong and replaced (e.g. a bad setting)
 };
+
+// Replaces every setting out of its range (or NaN, or an unknown method) by its default, and
+// says which, so that a hand-edited or damaged project opens with settings a run can use.
+QStringList repairSettings(ProjectSettings* settings);
 
 constexpr int kProjectFormatVersion = 1;
 

@@ -36,11 +36,11 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     methodsButton_->setToolTip(tr("The methods to compare (auto cross-validates every candidate in each repetition, "
                                   "so it takes longest)"));
     auto* methodsMenu = new QMenu(methodsButton_);
-    for (const QString& name : controller_->methodNames()) {
-        QAction* action = methodsMenu->addAction(name);
-        action->setData(name);  // the text may gain a mnemonic '&'
+    for (const TrainingMethodInfo& method : trainingMethods()) {
+        QAction* action = methodsMenu->addAction(method.id);
+        action->setData(method.id);  // the text may gain a mnemonic '&'
         action->setCheckable(true);
-        action->setToolTip(ProjectController::methodDescription(name));
+        action->setToolTip(method.description);
         connect(action, &QAction::toggled, this, &ComparisonView::storeSettings);
     }
     methodsMenu->setToolTipsVisible(true);

@@ -102,13 +102,13 @@ void EvaluationView::refresh()
         plot_->replot();
         return;
     }
-    const Metrics& m = training->heldOut;
+    const Metrics& m = training->metrics;
     summary_->setText(tr("<b>Held-out accuracy %1</b>, weighted F1 %2 — on %3 photos that played no part in choosing "
                          "the references (%4 training photos, method %5).")
                           .arg(percent(m.accuracy), percent(m.weightedF1))
                           .arg(m.total)
                           .arg(training->poolRows.size())
-                          .arg(training->method));
+                          .arg(training->set.method));
     const int n = int(m.perClass.size());
     table_->setRowCount(n);
     auto number = [](double value, int decimals) {
@@ -163,7 +163,7 @@ void EvaluationView::onClick(QMouseEvent* event)
     if (!training || !training->hasHeldOut() || !plot_->axisRect()->rect().contains(event->pos())) return;
     const int p = int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x())));
     const int t = int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y())));
-    const int n = int(training->heldOut.perClass.size());
+    const int n = int(training->metrics.perClass.size());
     if (p >= 0 && t >= 0 && p < n && t < n) showCell(t, p);
 }
 

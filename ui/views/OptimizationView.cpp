@@ -22,20 +22,6 @@ namespace {
 enum CountColumn { ClassColumn, AvailableColumn, PinColumn, BestColumn };
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
 
-// The article's method first (the default), then the recommended "auto", then the others.
-QStringList methodOrder(QStringList names)
-{
-    for (const QString& first : {QStringLiteral("auto"), QStringLiteral("seed")})
-        if (names.removeAll(first) > 0) names.prepend(first);
-    return names;
-}
-
-QString methodLabel(const QString& method)
-{
-    if (method == QLatin1String("seed")) return OptimizationView::tr("seed — the article's method");
-    if (method == QLatin1String("auto")) return OptimizationView::tr("auto — recommended: chosen by cross-validation");
-    return method;
-}
 }
 
 OptimizationView::OptimizationView(ProjectController* controller, QWidget* parent)
@@ -44,11 +30,17 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     setObjectName(QStringLiteral("optimizationView"));
     method_ = new QComboBox(this);
     method_->setObjectName(QStringLiteral("methodBox"));
+    // The table's order, but the method the tab opens on first and the recommended one second.
     QStringList descriptions;
-    for (const QString& name : methodOrder(controller_->methodNames())) {
-        method_->addItem(methodLabel(name), name);
-        method_->setItemData(method_->count() - 1, ProjectController::methodDescription(name), Qt::ToolTipRole);
-        descriptions << QStringLiteral("%1: %2").arg(name, ProjectController::methodDescription(name));
+    std::vector<const TrainingMethodInfo*> methods;
+    for (const QString& first : {interactiveTrainingMethod(), defaultTrainingMethod()})
+        methods.push_back(findTrainingMethod(first));
+    for (const TrainingMethodInfo& method : trainingMethods())
+        if (std::find(methods.begin(), methods.end(), &method) == methods.end()) methods.push_back(&method);
+    for (const TrainingMethodInfo* method : methods) {
+        method_->addItem(QStringLiteral("%1 — %2").arg(method->id, method->label), method->id);
+        method_->setItemData(method_->count() - 1, method->description, Qt::ToolTipRole);
+        descriptions << QStringLiteral("%1: %2").arg(method->id, method->description);
     }
     method_->setToolTip(descriptions.join(QLatin1Char('\n')));
     optimizer_ = new QComboBox(this);
@@ -204,15 +196,16 @@ void OptimizationView::loadSettings()
 {
     loading_ = true;
     const ProjectSettings& s = controller_->settings();
-    method_->setCurrentIndex(std::max(0, method_->findData(s.method)));
+    method_->setCurrentIndex(std::max(0, method_->findData(canonicalTrainingMethod(s.method))));
     optimizer_->setCurrentIndex(std::max(0, optimizer_->findData(optimizerStrategyName(s.strategy))));
     centrality_->setCurrentIndex(s.centralityScope == CentralityScope::WholeGraph ? 0 : 1);
     budget_->setValue(s.budget);
     holdout_->setValue(100 * s.holdoutFraction);
     knownReject_->setValue(100 * s.knownRejectRate);
     seed_->setValue(int(s.seed));
-    // The optimizer settings matter to seed, and to auto, which tries seed among its candidates.
-    const bool optimizes = s.method == QLatin1String("seed") || s.method == QLatin1String("auto");
+    // The optimizer settings matter to least-central, and to auto, which tries it among its candidates.
+    const TrainingMethodInfo* method = findTrainingMethod(s.method);
+    const bool optimizes = method && method->usesOptimizer;
     for (QWidget* w : std::initializer_list<QWidget*>{optimizer_, centrality_, budget_}) w->setEnabled(optimizes);
     loading_ = false;
     rebuildCounts();
@@ -318,23 +311,23 @@ void OptimizationView::showOutcome()
     showTrace(liveTrace_);
     rebuildCounts();
     QString text = tr("<b>%1</b>: %2 references from %3 training photos%4.")
-                       .arg(training->method)
+                       .arg(training->set.method)
                        .arg(training->set.head.referenceCount())
-                       .arg(training->poolRows.size())
+                       .arg(training->poolPaths.size())
                        .arg(training->canceled ? tr(" (stopped early: best selection so far)") : QString());
     if (training->hasHeldOut())
         text += tr(" Honest held-out accuracy <b>%1</b>, weighted F1 %2 on %3 photos never used for choosing.")
-                    .arg(percent(training->heldOut.accuracy), percent(training->heldOut.weightedF1))
-                    .arg(training->heldOut.total);
+                    .arg(percent(training->metrics.accuracy), percent(training->metrics.weightedF1))
+                    .arg(training->metrics.total);
     else
         text += tr(" No photos were held out, so there is no honest accuracy figure.");
     const QJsonObject choice = training->set.selection.value(QStringLiteral("auto")).toObject();
     if (!choice.isEmpty())
         text += tr("<br><b>auto</b> chose <b>%1</b> (cross-validated on the training photos, table below).")
                     .arg(choice.value(QStringLiteral("chosen")).toString().toHtmlEscaped());
-    text += QStringLiteral("<br>") + (training->rejectionNote.isEmpty()
+    text += QStringLiteral("<br>") + (training->unknownNote.isEmpty()
                                           ? ProjectController::unknownRule(training->set.head)
-                                          : training->rejectionNote).toHtmlEscaped();
+                                          : training->unknownNote).toHtmlEscaped();
     summary_->setText(text);
 }
 

@@ -438,8 +438,9 @@ void MainWindow::exportCurrentPlotDialog()
 QStringList MainWindow::exportAllPlots(const QString& directory, const QStringList& suffixes)
 {
     QStringList written;
-    for (QWidget* view : std::initializer_list<QWidget*>{heatmap_, graph_, histograms_, optimization_, evaluation_}) {
-        auto* provider = dynamic_cast<PlotProvider*>(view);
+    // Typed, not cast: a view that stops providing plots no longer compiles here.
+    for (PlotProvider* provider :
+         std::initializer_list<PlotProvider*>{heatmap_, graph_, histograms_, optimization_, evaluation_}) {
         for (const PlotHandle& plot : provider->plots())
             for (const QString& suffix : suffixes) {
                 const QString path = QDir(directory).filePath(plot.name + QLatin1Char('.') + suffix);

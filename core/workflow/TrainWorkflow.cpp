@@ -1,0 +1,185 @@
+#include "TrainWorkflow.h"
+
+#include "Error.h"
+#include "Feedback.h"
+#include "HonestEvaluation.h"
+#include "Rejection.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonArray>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace exemplar {
+
+namespace {
+
+QJsonArray skippedJson(const std::vector<SkippedFile>& skipped)
+{
+    QJsonArray array;
+    for (const SkippedFile& file : skipped)
+        array.append(QJsonObject{{QStringLiteral("path"), file.path}, {QStringLiteral("reason"), file.reason}});
+    return array;
+}
+
+std::vector<int> rowsOfPaths(const QHash<QString, int>& rowOfPath, const QStringList& paths)
+{
+    std::vector<int> rows;
+    for (const QString& path : paths) {
+        const int row = rowOfPath.value(path, -1);
+        if (row >= 0) rows.push_back(row);
+    }
+    return rows;
+}
+
+// Calibrates the head's "unknown" threshold on the training photos (cross-validation of the
+// method actually trained, see Rejection.h) and records it in the set; returns how, in words.
+// A stopped optimization, or a stop during calibration, leaves the head without a threshold.
+QString calibrateUnknown(const EmbeddingSet& pool, const TrainingResult& trained, double knownRejectRate,
+                         const Feedback* feedback, ReferenceSet* set)
+{
+    set->head.rejectBelow = -std::numeric_limits<float>::infinity();
+    if (knownRejectRate <= 0) return QStringLiteral("\"unknown\" is off (known-reject rate 0)");
+    if (trained.canceled) return QStringLiteral("\"unknown\" not calibrated: training was stopped");
+    RejectionCalibration calibration;
+    try {
+        reportProgress(feedback, 0, 1, QStringLiteral("calibrating \"unknown\""));
+        calibration = calibrateRejection(pool, trained.effectiveOptions, knownRejectRate, feedback);
+    } catch (const OperationCanceled&) {
+        return QStringLiteral("\"unknown\" not calibrated: stopped");
+    }
+    set->selection.insert(QStringLiteral("unknown"), calibration.toJson());
+    if (!std::isfinite(calibration.threshold)) return QStringLiteral("\"unknown\" not calibrated: too few training photos");
+    set->head.rejectBelow = calibration.threshold;
+    return QStringLiteral("\"unknown\" below score %1: rejects %2% of known training photos in cross-validation")
+        .arg(calibration.threshold, 0, 'f', 3)
+        .arg(100 * calibration.knownRejectRate, 0, 'f', 1);
+}
+
+QJsonObject heldOutEvaluation(const TrainedReferenceSet& trained, const EmbeddingSet& photos, const TrainRequest& request)
+{
+    const HeldOutResult result = scoreOnHeldOut(trained, photos);
+    if (!result.hasHeldOut())
+        return {{QStringLiteral("protocol"),
+                 QStringLiteral("none: every photo was used for training, so no honest figure exists; compare methods "
+                                "on repeated splits to estimate accuracy")}};
+    QJsonObject evaluation = result.metrics.toJson(photos.classNames);
+    // The figures above are closed-set (best class always answered); this says how often the
+    // calibrated threshold would have said "unknown" to these photos of known classes.
+    int unknown = 0;
+    for (int row : result.heldOutRows)
+        if (trained.set.head.predict(photos.vectors.row(row).transpose()).unknown) ++unknown;
+    evaluation.insert(QStringLiteral("held_out_answered_unknown"), double(unknown) / double(result.heldOutRows.size()));
+    evaluation.insert(QStringLiteral("protocol"),
+                      QStringLiteral("held-out photos: %1 of each class (seed %2), never used to choose references")
+                          .arg(request.holdoutFraction)
+                          .arg(request.training.optimizer.seed));
+    return evaluation;
+}
+
+} // namespace
+
+void validateTrainRequest(const TrainRequest& request)
+{
+    const TrainingOptions& t = request.training;
+    if (!isTrainingMethod(t.method))
+        throw Error(QStringLiteral("unknown method \"%1\" (known: %2)")
+                        .arg(t.method, trainingMethodNames().join(QStringLiteral(", "))));
+    if (t.optimizer.budget < 1) throw Error(QStringLiteral("the optimizer budget must be at least 1 evaluation"));
+    // !(x >= lo && x <= hi) also refuses NaN.
+    if (!(request.holdoutFraction >= 0 && request.holdoutFraction <= 0.9))
+        throw Error(QStringLiteral("the held-out fraction must be between 0 and 0.9"));
+    if (!(request.knownRejectRate >= 0 && request.knownRejectRate <= 0.5))
+        throw Error(QStringLiteral("the share of known photos answered \"unknown\" must be between 0 and 0.5"));
+    for (int count : t.pinnedCounts)
+        if (count < 0) throw Error(QStringLiteral("a pinned count cannot be negative"));
+}
+
+TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainRequest& request, Feedback* feedback,
+                                      const OptimizerObserver& observer)
+{
+    validateTrainRequest(request);
+    if (photos.size() == 0) throw Error(QStringLiteral("there are no embedded photos to train on"));
+    TrainingOptions options = request.training;
+    options.method = canonicalTrainingMethod(options.method);
+    // Nothing pinned, however the caller says it (the GUI keeps a 0 per class): recorded as none.
+    if (std::all_of(options.pinnedCounts.begin(), options.pinnedCounts.end(), [](int n) { return n == 0; }))
+        options.pinnedCounts.clear();
+
+    std::vector<int> poolRows, heldOutRows;
+    drawHoldoutSplit(photos.labels, photos.classCount(), request.holdoutFraction, options.optimizer.seed, &poolRows,
+                     &heldOutRows);
+    const EmbeddingSet pool = photos.subset(poolRows);
+    // One bar for the whole workflow: training, then "unknown", then the audit.
+    const Feedback training(feedback, 0.0, 0.8), calibration(feedback, 0.8, 0.95), auditing(feedback, 0.95, 1.0);
+    const TrainingResult trained = train(pool, options, &training, [&](const OptimizerStep& step) {
+        training.report(step.evaluation, options.optimizer.budget,
+                        QStringLiteral("best objective %1").arg(step.bestValue, 0, 'f', 4));
+        if (observer) observer(step);
+    });
+
+    TrainedReferenceSet result;
+    for (int row : poolRows) result.poolPaths << photos.paths.value(row);
+    for (int row : heldOutRows) result.heldOutPaths << photos.paths.value(row);
+    result.trace = trained.trace;
+    result.canceled = trained.canceled;
+
+    ReferenceSet& set = result.set;
+    set.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    set.modelName = request.model.name;
+    set.modelSha256 = request.model.sha256;
+    set.preprocessing = request.preprocessing;
+    set.method = options.method;
+    set.selection = trained.details;
+    set.head = trained.head;
+    result.unknownNote = calibrateUnknown(pool, trained, request.knownRejectRate, &calibration, &set);
+
+    set.extra = {{QStringLiteral("class_folders"), QJsonArray::fromStringList(request.classFolders)},
+                 {QStringLiteral("training_photos"), pool.size()},
+                 {QStringLiteral("held_out_files"), QJsonArray::fromStringList(result.heldOutPaths)},
+                 {QStringLiteral("skipped"), skippedJson(request.skipped)}};
+    try {
+        const AuditReport audit = request.audit ? *request.audit : auditPhotos(photos, {}, &auditing);
+        set.extra.insert(QStringLiteral("audit"), audit.toJson(photos));
+    } catch (const OperationCanceled&) {
+        // Stopped after the optimization: the set is still wanted, without its audit.
+    }
+    set.evaluation = heldOutEvaluation(result, photos, request);
+    return result;
+}
+
+HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const EmbeddingSet& photos)
+{
+    HeldOutResult result;
+    QHash<QString, int> rowOfPath;
+    for (int row = 0; row < photos.size(); ++row) rowOfPath.insert(photos.paths.value(row), row);
+    result.poolRows = rowsOfPaths(rowOfPath, trained.poolPaths);
+
+    // The set's class index → PHOTOS' class index, by name.
+    const ReferenceHead& head = trained.set.head;
+    std::vector<int> photoClassOf(size_t(head.classNames.size()), -1);
+    for (int c = 0; c < head.classNames.size(); ++c) photoClassOf[size_t(c)] = photos.classNames.indexOf(head.classNames[c]);
+
+    std::vector<int> truth;
+    for (int row : rowsOfPaths(rowOfPath, trained.heldOutPaths)) {
+        const int label = photos.labels[size_t(row)];
+        if (!head.classNames.contains(photos.classNames.value(label))) continue;  // a class added since
+        const int predicted = head.predictClasses(photos.vectors.row(row)).front();
+        result.heldOutRows.push_back(row);
+        result.heldOutPredicted.push_back(predicted >= 0 && predicted < int(photoClassOf.size())
+                                              ? photoClassOf[size_t(predicted)] : -1);
+        truth.push_back(label);
+    }
+    if (!truth.empty()) result.metrics = Metrics::compute(truth, result.heldOutPredicted, photos.classCount());
+
+    QHash<QString, int> poolRowOfHash;
+    for (int row : result.poolRows) poolRowOfHash.insert(photos.contentHashes.value(row), row);
+    for (const ReferenceInfo& info : head.referenceInfo)
+        if (!info.contentHash.isEmpty() && poolRowOfHash.contains(info.contentHash))
+            result.keptRows.push_back(poolRowOfHash.value(info.contentHash));
+    return result;
+}
+
+} // namespace exemplar

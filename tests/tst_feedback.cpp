@@ -1,0 +1,82 @@
+// Progress and cancel: a child feedback sees its parent's cancel; a slice maps its own progress
+// into its part of the parent's bar, so a task made of steps moves one bar once.
+#include "Feedback.h"
+
+#include <QtTest>
+
+using namespace exemplar;
+
+class TestFeedback : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void sliceMapsIntoItsPartOfTheParent_data()
+    {
+        QTest::addColumn<double>("from");
+        QTest::addColumn<double>("to");
+        QTest::addColumn<qint64>("done");
+        QTest::addColumn<qint64>("total");
+        QTest::addColumn<double>("expected");  // fraction of the parent's bar
+        QTest::newRow("start of the first step") << 0.0 << 0.8 << qint64(0) << qint64(60) << 0.0;
+        QTest::newRow("middle of the first step") << 0.0 << 0.8 << qint64(30) << qint64(60) << 0.4;
+        QTest::newRow("end of the first step") << 0.0 << 0.8 << qint64(60) << qint64(60) << 0.8;
+        QTest::newRow("a quarter into the last step") << 0.8 << 1.0 << qint64(1) << qint64(4) << 0.85;
+        QTest::newRow("end of the last step") << 0.8 << 1.0 << qint64(7) << qint64(7) << 1.0;
+    }
+
+    void sliceMapsIntoItsPartOfTheParent()
+    {
+        QFETCH(double, from);
+        QFETCH(double, to);
+        QFETCH(qint64, done);
+        QFETCH(qint64, total);
+        QFETCH(double, expected);
+        Feedback parent;
+        double seen = -1;
+        QString seenWhat;
+        parent.setProgressHandler([&](qint64 d, qint64 t, const QString& what) {
+            seen = double(d) / double(t);
+            seenWhat = what;
+        });
+        const Feedback slice(&parent, from, to);
+        slice.report(done, total, QStringLiteral("step"));
+        QVERIFY2(std::abs(seen - expected) <= 0.001, qPrintable(QString::number(seen)));
+        QCOMPARE(seenWhat, QStringLiteral("step"));
+    }
+
+    void aSliceWithNoTotalSaysNothing()
+    {
+        Feedback parent;
+        int calls = 0;
+        parent.setProgressHandler([&](qint64, qint64, const QString&) { ++calls; });
+        const Feedback slice(&parent, 0.2, 0.4);
+        slice.report(3, 0, QString());  // unknown total: no fraction to map
+        QCOMPARE(calls, 0);
+    }
+
+    void aPlainChildKeepsItsProgressToItself()
+    {
+        Feedback parent;
+        int parentCalls = 0;
+        parent.setProgressHandler([&](qint64, qint64, const QString&) { ++parentCalls; });
+        const Feedback child(&parent);
+        child.report(1, 2, QString());
+        QCOMPARE(parentCalls, 0);
+    }
+
+    void childrenSeeTheParentsCancelNotTheOtherWay()
+    {
+        Feedback parent;
+        Feedback slice(&parent, 0, 0.5);
+        slice.cancel();
+        QVERIFY(slice.isCanceled());
+        QVERIFY(!parent.isCanceled());
+        Feedback other(&parent, 0.5, 1);
+        QVERIFY(!other.isCanceled());
+        parent.cancel();
+        QVERIFY(other.isCanceled());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestFeedback)
+#include "tst_feedback.moc"
