@@ -1,0 +1,209 @@
+// The controller and its tasks with no model and no photo sets: synthetic embeddings through
+// loadEmbeddings, project files written and read for real. Each slot builds its own controller
+// and files, so none depends on another's state.
+#include "GuiTestSupport.h"
+#include "SyntheticEmbeddings.h"
+
+#include "HonestEvaluation.h"
+#include "TrainWorkflow.h"
+#include "controller/ProjectController.h"
+#include "project/ProjectFile.h"
+
+#include <QImage>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace exemplar;
+using namespace exemplar::ui;
+
+namespace {
+
+const ModelIdentity kSyntheticModel{QStringLiteral("synthetic-net"), QString(64, QLatin1Char('b')), 16};
+
+std::shared_ptr<const EmbeddingSet> syntheticPhotos()
+{
+    return std::make_shared<const EmbeddingSet>(test::makeClusteredSet({10, 12, 9}, 16, 0.4f, 21));
+}
+
+// A controller holding synthetic embeddings and a set trained on them (class means: quick).
+void loadAndTrain(ProjectController* controller)
+{
+    controller->loadEmbeddings(syntheticPhotos(), kSyntheticModel);
+    QVERIFY(test::waitIdle(controller, 60000));
+    ProjectSettings settings = controller->settings();
+    settings.method = QStringLiteral("centroid");
+    controller->setSettings(settings);
+    controller->startTraining();
+    QVERIFY(test::waitIdle(controller, 60000));
+    QVERIFY(controller->training());
+}
+
+QJsonObject projectJson(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+} // namespace
+
+class TestProjectController : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void trainsWithoutRunningANetwork()
+    {
+        ProjectController controller;
+        loadAndTrain(&controller);
+        const ReferenceSet& set = controller.training()->set;
+        QCOMPARE(set.modelName, kSyntheticModel.name);  // recorded from where the embeddings came from
+        QCOMPARE(set.method, QStringLiteral("centroid"));
+        QVERIFY(controller.training()->hasHeldOut());
+        QVERIFY(controller.activeReferenceSet());
+    }
+
+    // The defect: open a project with a trained set and save it at once (or after its photos
+    // moved): the saved file had no training, and the set was gone on the next open.
+    void openThenSaveAtOnceKeepsTheTrainedSet()
+    {
+        QTemporaryDir dir;
+        const QString first = dir.filePath(QStringLiteral("first.exemplar"));
+        const QString second = dir.filePath(QStringLiteral("second.exemplar"));
+        int references = 0;
+        {
+            ProjectController controller;
+            loadAndTrain(&controller);
+            references = controller.training()->set.head.referenceCount();
+            QVERIFY(controller.saveProject(first));
+        }
+        // Loaded embeddings name no real folder: on reopening, every photo is "gone", as when a
+        // project's photos have moved.
+        ProjectController reopened;
+        reopened.openProject(first);
+        QVERIFY(reopened.training());
+        QVERIFY(reopened.saveProject(second));  // at once, while its (empty) rescan settles
+        QVERIFY(test::waitIdle(&reopened, 30000));
+        QVERIFY(reopened.training());
+
+        const ProjectDocument saved = readProject(second);
+        QVERIFY(saved.training.has_value());
+        QCOMPARE(saved.training->set.head.referenceCount(), references);
+        QCOMPARE(saved.training->heldOutPaths.size(), readProject(first).training->heldOutPaths.size());
+    }
+
+    // The defect: results were restored only at the end of the job chain, so a failed or canceled
+    // embedding on open dropped them and the next save wrote neither training nor comparison.
+    void resultsSurviveAFailedEmbeddingOnOpen()
+    {
+        QTemporaryDir dir;
+        // Real photo files in real class folders; the project's model spec does not exist, so the
+        // embedding job fails.
+        QStringList folders;
+        for (const QString& name : {QStringLiteral("red"), QStringLiteral("blue")}) {
+            const QString folder = dir.filePath(name);
+            QDir().mkpath(folder);
+            for (int i = 0; i < 3; ++i) {
+                QImage image(32, 32, QImage::Format_RGB32);
+                image.fill(name == QLatin1String("red") ? QColor(200 + i, 0, 0) : QColor(0, 0, 200 + i));
+                QVERIFY(image.save(folder + QStringLiteral("/%1.png").arg(i)));
+            }
+            folders << folder;
+        }
+        ProjectDocument document;
+        for (const QString& folder : folders) document.sources.classes.push_back({folder, QFileInfo(folder).fileName(), false});
+        document.settings.modelSpecPath = dir.filePath(QStringLiteral("missing-model.json"));
+        const EmbeddingSet photos = test::makeClusteredSet({6, 6}, 16, 0.4f, 3);
+        TrainRequest request;
+        request.training.method = QStringLiteral("all");
+        request.model = kSyntheticModel;
+        document.training = trainReferenceSet(photos, request);
+        EvaluationOptions evaluation;
+        evaluation.pool = 3;
+        evaluation.repeats = 2;
+        evaluation.methods = {QStringLiteral("all"), QStringLiteral("centroid")};
+        document.comparison = std::make_shared<const MethodComparison>(evaluateHonestly(photos, evaluation));
+        const QString path = dir.filePath(QStringLiteral("project.exemplar"));
+        writeProject(document, path);
+
+        ProjectController controller;
+        QSignalSpy errors(&controller, &ProjectController::errorOccurred);
+        controller.openProject(path);
+        QVERIFY(test::waitIdle(&controller, 60000));
+        QVERIFY2(!errors.isEmpty(), "the failed embedding was not reported");
+        QVERIFY(controller.training());
+        QVERIFY(controller.comparison());
+        QCOMPARE(int(controller.comparison()->methods.size()), 2);
+
+        const QString resaved = dir.filePath(QStringLiteral("resaved.exemplar"));
+        QVERIFY(controller.saveProject(resaved));
+        const QJsonObject json = projectJson(resaved);
+        QVERIFY(json.contains(QStringLiteral("training")));
+        QVERIFY(json.contains(QStringLiteral("method_comparison")));
+        const ProjectDocument back = readProject(resaved);
+        QCOMPARE(back.comparison->methods[0].accuracyMean, document.comparison->methods[0].accuracyMean);
+        QCOMPARE(back.comparison->recommended, document.comparison->recommended);
+    }
+
+    // The defect: settings read from a project file were taken as they were (budget −5,
+    // held-out −1 or 5) and the run failed later.
+    void badSettingsInAProjectAreRepairedAndReported_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::newRow("budget -5") << "budget" << QJsonValue(-5);
+        QTest::newRow("held-out -1") << "holdout" << QJsonValue(-1);
+        QTest::newRow("held-out 5") << "holdout" << QJsonValue(5);
+        QTest::newRow("unknown rejects 3") << "known_reject_rate" << QJsonValue(3);
+        QTest::newRow("comparison pool 0") << "comparison_pool" << QJsonValue(0);
+        QTest::newRow("top-k -1") << "top_k" << QJsonValue(-1);
+        QTest::newRow("unknown method") << "method" << QJsonValue(QStringLiteral("bogus"));
+    }
+
+    void badSettingsInAProjectAreRepairedAndReported()
+    {
+        QFETCH(QString, key);
+        QFETCH(QJsonValue, value);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.exemplar"));
+        writeProject(ProjectDocument(), path);
+        QJsonObject json = projectJson(path);
+        QJsonObject settings = json.value(QStringLiteral("settings")).toObject();
+        settings.insert(key, value);
+        json.insert(QStringLiteral("settings"), settings);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(QJsonDocument(json).toJson());
+        file.close();
+
+        ProjectController controller;
+        QSignalSpy errors(&controller, &ProjectController::errorOccurred);
+        controller.openProject(path);
+        QCOMPARE(errors.count(), 1);
+        const ProjectSettings defaults;
+        const ProjectSettings& s = controller.settings();
+        QCOMPARE(s.budget, defaults.budget);
+        QCOMPARE(s.holdoutFraction, defaults.holdoutFraction);
+        QCOMPARE(s.knownRejectRate, defaults.knownRejectRate);
+        QCOMPARE(s.comparisonPool, defaults.comparisonPool);
+        QCOMPARE(s.topK, defaults.topK);
+        QCOMPARE(s.method, defaults.method);
+    }
+
+    void anOlderMethodNameInAProjectIsTheCurrentOne()
+    {
+        ProjectSettings settings;
+        settings.method = QStringLiteral("seed");
+        QVERIFY(repairSettings(&settings).isEmpty());
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.exemplar"));
+        ProjectDocument document;
+        document.settings.method = QStringLiteral("seed");
+        writeProject(document, path);
+        QCOMPARE(readProject(path).settings.method, QStringLiteral("least-central"));
+    }
+};
+
+QTEST_MAIN(TestProjectController)
+#include "tst_projectcontroller.moc"

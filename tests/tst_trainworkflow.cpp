@@ -1,0 +1,212 @@
+// The one train workflow on synthetic embeddings (no model, no photos): every field of the
+// reference set is filled, the settings are checked, and the held-out figures follow the classes
+// by name when the project's classes change after training.
+#include "SyntheticEmbeddings.h"
+
+#include "Error.h"
+#include "Feedback.h"
+#include "TrainWorkflow.h"
+
+#include <QJsonArray>
+#include <QtTest>
+#include <cmath>
+#include <limits>
+
+using namespace exemplar;
+using namespace exemplar::test;
+
+namespace {
+
+TrainRequest quickRequest(const QString& method = QStringLiteral("centroid"))
+{
+    TrainRequest request;
+    request.training.method = method;
+    request.training.optimizer.budget = 10;
+    request.training.optimizer.seed = 3;
+    request.model = {QStringLiteral("synthetic-net"), QString(64, QLatin1Char('a')), 24};
+    request.preprocessing = {{QStringLiteral("width"), 224}};
+    request.classFolders = {QStringLiteral("/photos/a"), QStringLiteral("/photos/b"), QStringLiteral("/photos/c")};
+    request.skipped = {{QStringLiteral("/photos/a/broken.jpg"), QStringLiteral("not an image")}};
+    return request;
+}
+
+// PHOTOS without class C, as a project shows them after that class folder was deleted.
+EmbeddingSet withoutClass(const EmbeddingSet& photos, int c)
+{
+    std::vector<int> rows;
+    for (int i = 0; i < photos.size(); ++i)
+        if (photos.labels[size_t(i)] != c) rows.push_back(i);
+    EmbeddingSet rest = photos.subset(rows);
+    rest.classNames.removeAt(c);
+    for (int& label : rest.labels)
+        if (label > c) --label;
+    return rest;
+}
+
+} // namespace
+
+class TestTrainWorkflow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fillsEveryFieldOfTheSet_data()
+    {
+        QTest::addColumn<QString>("method");
+        for (const QString& method : trainingMethodNames()) QTest::newRow(qPrintable(method)) << method;
+    }
+
+    void fillsEveryFieldOfTheSet()
+    {
+        QFETCH(QString, method);
+        const EmbeddingSet photos = makeClusteredSet({12, 10, 14}, 24, 0.4f, 11);
+        const TrainRequest request = quickRequest(method);
+        const TrainedReferenceSet trained = trainReferenceSet(photos, request);
+        const ReferenceSet& set = trained.set;
+
+        QCOMPARE(set.method, method);
+        QCOMPARE(set.modelName, QStringLiteral("synthetic-net"));
+        QCOMPARE(set.modelSha256, request.model.sha256);
+        QCOMPARE(set.preprocessing, request.preprocessing);
+        QVERIFY(!set.createdAt.isEmpty());
+        QCOMPARE(set.head.classNames, photos.classNames);
+        // A fifth of each class held out (rounded): 2 + 2 + 3 photos, never in the pool.
+        QCOMPARE(trained.heldOutPaths.size(), 7);
+        QCOMPARE(trained.poolPaths.size() + trained.heldOutPaths.size(), qsizetype(photos.size()));
+        for (const QString& path : trained.heldOutPaths) QVERIFY(!trained.poolPaths.contains(path));
+        // "unknown" calibrated and recorded under one key, whichever program trains.
+        QVERIFY(set.selection.contains(QStringLiteral("unknown")));
+        QVERIFY(!set.selection.contains(QStringLiteral("rejection")));
+        QVERIFY(std::isfinite(set.head.rejectBelow));
+        QVERIFY(!trained.unknownNote.isEmpty());
+        // Provenance and the audit.
+        QCOMPARE(set.extra.value(QStringLiteral("class_folders")).toArray().size(), 3);
+        QCOMPARE(set.extra.value(QStringLiteral("training_photos")).toInt(), int(trained.poolPaths.size()));
+        QCOMPARE(set.extra.value(QStringLiteral("held_out_files")).toArray().size(), 7);
+        QCOMPARE(set.extra.value(QStringLiteral("skipped")).toArray().size(), 1);
+        QVERIFY(set.extra.value(QStringLiteral("audit")).isObject());
+        // The honest figures, on the held-out photos only.
+        QCOMPARE(set.evaluation.value(QStringLiteral("total")).toInt(), 7);
+        QVERIFY(set.evaluation.value(QStringLiteral("accuracy")).toDouble() > 0.8);
+        QVERIFY(set.evaluation.contains(QStringLiteral("held_out_answered_unknown")));
+        QVERIFY(set.evaluation.value(QStringLiteral("protocol")).toString().contains(QStringLiteral("held-out")));
+    }
+
+    void sameInputSameSet()
+    {
+        const EmbeddingSet photos = makeClusteredSet({12, 10, 14}, 24, 0.8f, 5);
+        const TrainedReferenceSet a = trainReferenceSet(photos, quickRequest(QStringLiteral("least-central")));
+        const TrainedReferenceSet b = trainReferenceSet(photos, quickRequest(QStringLiteral("seed")));  // older name
+        QCOMPARE(a.set.method, b.set.method);
+        QCOMPARE(a.set.selection, b.set.selection);
+        QCOMPARE(a.set.evaluation, b.set.evaluation);
+        QCOMPARE(a.set.head.references, b.set.head.references);
+        QCOMPARE(a.heldOutPaths, b.heldOutPaths);
+    }
+
+    void nothingHeldOutMeansNoFigure()
+    {
+        const EmbeddingSet photos = makeClusteredSet({6, 6}, 16, 0.4f, 2);
+        TrainRequest request = quickRequest();
+        request.holdoutFraction = 0;
+        const TrainedReferenceSet trained = trainReferenceSet(photos, request);
+        QVERIFY(trained.heldOutPaths.isEmpty());
+        QVERIFY(!trained.set.evaluation.contains(QStringLiteral("accuracy")));
+        QVERIFY(trained.set.evaluation.value(QStringLiteral("protocol")).toString().startsWith(QStringLiteral("none")));
+        // Core names no program's commands or flags.
+        QVERIFY(!trained.set.evaluation.value(QStringLiteral("protocol")).toString().contains(QStringLiteral("exemplar-cli")));
+    }
+
+    void badSettingsAreRefused_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<double>("value");
+        QTest::addColumn<QString>("message");
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        QTest::newRow("negative budget") << "budget" << -5.0 << "budget";
+        QTest::newRow("zero budget") << "budget" << 0.0 << "budget";
+        QTest::newRow("negative held-out") << "holdout" << -1.0 << "held-out";
+        QTest::newRow("held-out above 0.9") << "holdout" << 5.0 << "held-out";
+        QTest::newRow("NaN held-out") << "holdout" << nan << "held-out";
+        QTest::newRow("NaN unknown rate") << "unknown" << nan << "unknown";
+        QTest::newRow("unknown rate 0.6") << "unknown" << 0.6 << "unknown";
+        QTest::newRow("negative pinned count") << "pinned" << -2.0 << "pinned";
+    }
+
+    void badSettingsAreRefused()
+    {
+        QFETCH(QString, field);
+        QFETCH(double, value);
+        QFETCH(QString, message);
+        TrainRequest request = quickRequest();
+        if (field == QLatin1String("budget")) request.training.optimizer.budget = int(value);
+        if (field == QLatin1String("holdout")) request.holdoutFraction = value;
+        if (field == QLatin1String("unknown")) request.knownRejectRate = value;
+        if (field == QLatin1String("pinned")) request.training.pinnedCounts = {1, int(value), 0};
+        try {
+            trainReferenceSet(makeClusteredSet({6, 6, 6}, 16, 0.4f, 2), request);
+            QFAIL("accepted");
+        } catch (const Error& error) {
+            QVERIFY2(error.message().contains(message), qPrintable(error.message()));
+        }
+    }
+
+    void unknownMethodIsRefused()
+    {
+        QVERIFY_THROWS_EXCEPTION(Error, trainReferenceSet(makeClusteredSet({6, 6}, 16, 0.4f, 2),
+                                                          quickRequest(QStringLiteral("nonsense"))));
+    }
+
+    // The defect: a class folder deleted after training made the reopened project fail with
+    // "predicted label 2 is neither a class index (0 to 1) nor -1" and lose its results.
+    void heldOutFiguresSurviveADeletedClass()
+    {
+        const EmbeddingSet photos = makeClusteredSet({12, 10, 14}, 24, 0.4f, 11);
+        const TrainedReferenceSet trained = trainReferenceSet(photos, quickRequest(QStringLiteral("all")));
+        const HeldOutResult before = scoreOnHeldOut(trained, photos);
+        QCOMPARE(int(before.heldOutRows.size()), 7);
+
+        const EmbeddingSet after = withoutClass(photos, 1);
+        const HeldOutResult result = scoreOnHeldOut(trained, after);
+        QCOMPARE(int(result.heldOutRows.size()), 7 - 2);  // class b's two held-out photos are gone
+        QCOMPARE(result.metrics.total, 5);
+        for (size_t i = 0; i < result.heldOutRows.size(); ++i) {
+            const int predicted = result.heldOutPredicted[i];
+            QVERIFY(predicted >= -1 && predicted < after.classCount());
+        }
+        QVERIFY(result.metrics.accuracy > 0.8);
+        for (int row : result.keptRows) QVERIFY(row >= 0 && row < after.size());
+    }
+
+    void heldOutFiguresFollowClassesByName()
+    {
+        // The project lists the classes in another order than at training (renamed folders sort
+        // differently): figures are per class name, not per index.
+        const EmbeddingSet photos = makeClusteredSet({8, 8}, 16, 0.3f, 4);
+        const TrainedReferenceSet trained = trainReferenceSet(photos, quickRequest(QStringLiteral("centroid")));
+        EmbeddingSet swapped = photos;
+        swapped.classNames = QStringList{photos.classNames[1], photos.classNames[0]};
+        for (int& label : swapped.labels) label = 1 - label;
+        const HeldOutResult a = scoreOnHeldOut(trained, photos), b = scoreOnHeldOut(trained, swapped);
+        QCOMPARE(b.metrics.accuracy, a.metrics.accuracy);
+        QCOMPARE(b.metrics.total, a.metrics.total);
+    }
+
+    void progressMovesOneBarOnce()
+    {
+        Feedback feedback;
+        std::vector<double> fractions;
+        feedback.setProgressHandler([&](qint64 done, qint64 total, const QString&) {
+            if (total > 0) fractions.push_back(double(done) / double(total));
+        });
+        trainReferenceSet(makeClusteredSet({10, 10, 10}, 16, 0.6f, 9), quickRequest(QStringLiteral("least-central")),
+                          &feedback);
+        QVERIFY(!fractions.empty());
+        for (size_t i = 1; i < fractions.size(); ++i)
+            QVERIFY2(fractions[i] + 1e-9 >= fractions[i - 1],
+                     qPrintable(QStringLiteral("progress went back from %1 to %2").arg(fractions[i - 1]).arg(fractions[i])));
+        QVERIFY(fractions.back() <= 1.0);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTrainWorkflow)
+#include "tst_trainworkflow.moc"
