@@ -1,7 +1,6 @@
 // exemplar-cli: the headless face of Exemplar (embed, train, classify, eval, info).
 #include "CliCommands.h"
 #include "CliOptions.h"
-#include "ExportOnnx.h"
 #include "Error.h"
 #include "Feedback.h"
 

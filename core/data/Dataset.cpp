@@ -1,5 +1,7 @@
 #include "Dataset.h"
 
+#include <QJsonObject>
+
 #include "Error.h"
 #include "ImageDecoder.h"
 
@@ -105,6 +107,14 @@ Dataset Dataset::fromClassFolders(const QStringList& folders)
         }
     }
     return dataset;
+}
+
+QJsonArray skippedFilesJson(const std::vector<SkippedFile>& skipped)
+{
+    QJsonArray array;
+    for (const SkippedFile& file : skipped)
+        array.append(QJsonObject{{QStringLiteral("path"), file.path}, {QStringLiteral("reason"), file.reason}});
+    return array;
 }
 
 } // namespace exemplar

@@ -1,6 +1,7 @@
 #pragma once
 // A labeled photo collection: one folder per class. Scanning only lists files; decoding happens
 // while embedding, where unreadable photos join the same skipped list with their reason.
+#include <QJsonArray>
 #include <QString>
 #include <QStringList>
 #include <vector>
@@ -16,6 +17,9 @@ struct SkippedFile {
     QString path;
     QString reason;
 };
+
+// [{path, reason}, …]: how files, reports and reference sets list skipped files.
+QJsonArray skippedFilesJson(const std::vector<SkippedFile>& skipped);
 
 struct Dataset {
     QStringList classNames;         // sorted by folder name, unique

@@ -16,14 +16,6 @@ namespace exemplar {
 
 namespace {
 
-QJsonArray skippedJson(const std::vector<SkippedFile>& skipped)
-{
-    QJsonArray array;
-    for (const SkippedFile& file : skipped)
-        array.append(QJsonObject{{QStringLiteral("path"), file.path}, {QStringLiteral("reason"), file.reason}});
-    return array;
-}
-
 std::vector<int> rowsOfPaths(const QHash<QString, int>& rowOfPath, const QStringList& paths)
 {
     std::vector<int> rows;
@@ -139,7 +131,7 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     set.extra = {{QStringLiteral("class_folders"), QJsonArray::fromStringList(request.classFolders)},
                  {QStringLiteral("training_photos"), pool.size()},
                  {QStringLiteral("held_out_files"), QJsonArray::fromStringList(result.heldOutPaths)},
-                 {QStringLiteral("skipped"), skippedJson(request.skipped)}};
+                 {QStringLiteral("skipped"), skippedFilesJson(request.skipped)}};
     try {
         const AuditReport audit = request.audit ? *request.audit : auditPhotos(photos, {}, &auditing);
         set.extra.insert(QStringLiteral("audit"), audit.toJson(photos));

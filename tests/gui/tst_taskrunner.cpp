@@ -1,7 +1,7 @@
 // The worker thread: jobs run off the GUI thread in order, results are applied on the GUI thread,
 // cancellation and failures end a job with the right signal and never run its finisher.
 #include "Error.h"
-#include "controller/TaskRunner.h"
+#include "tasks/TaskRunner.h"
 
 #include <QCoreApplication>
 #include <QSignalSpy>

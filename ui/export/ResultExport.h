@@ -1,6 +1,6 @@
 #pragma once
 // Predictions and metrics as CSV (one row per photo / per class) or JSON, written atomically.
-#include "controller/ProjectState.h"
+#include "model/ProjectState.h"
 
 #include <QString>
 #include <QStringList>

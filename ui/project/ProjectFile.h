@@ -4,8 +4,8 @@
 // recomputes nothing expensive: embeddings come back from the cache. The trained reference set is
 // kept beside it in the Foundation's own format (NAME.references.exref). Both are written
 // atomically (QSaveFile), so a crash while saving never leaves a half-written project.
-#include "controller/DatasetSources.h"
-#include "controller/ProjectState.h"
+#include "model/DatasetSources.h"
+#include "model/ProjectState.h"
 
 #include <QString>
 #include <QStringList>

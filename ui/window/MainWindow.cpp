@@ -2,7 +2,7 @@
 
 #include "ModelSpec.h"
 #include "controller/ProjectController.h"
-#include "controller/TaskRunner.h"
+#include "tasks/TaskRunner.h"
 #include "export/PlotExport.h"
 #include "Error.h"
 #include "views/ClassListView.h"

@@ -1,4 +1,5 @@
-#include "ExportOnnx.h"
+// exemplar-cli export-onnx SET.exref OUT.onnx: the model and the reference set as one ONNX file.
+#include "CliCommands.h"
 
 #include "CliOptions.h"
 #include "OnnxExport.h"

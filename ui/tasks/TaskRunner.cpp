@@ -1,4 +1,4 @@
-#include "controller/TaskRunner.h"
+#include "tasks/TaskRunner.h"
 
 #include "Error.h"
 

@@ -1,4 +1,4 @@
-#include "controller/DatasetSources.h"
+#include "model/DatasetSources.h"
 
 #include "ImageDecoder.h"
 

@@ -1,0 +1,134 @@
+#include "CliSupport.h"
+
+#include "Dataset.h"
+#include "EmbedDataset.h"
+#include "Embedder.h"
+#include "EmbeddingCache.h"
+#include "EmbeddingSet.h"
+#include "Error.h"
+#include "Feedback.h"
+#include "HonestEvaluation.h"
+#include "ImageDecoder.h"
+#include "ReferenceSetFile.h"
+#include "TrainWorkflow.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <cstdio>
+#include <memory>
+
+namespace exemplar::cli {
+
+void printJson(const QJsonObject& json)
+{
+    std::fputs(QJsonDocument(json).toJson(QJsonDocument::Indented).constData(), stdout);
+}
+
+QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
+
+
+
+std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
+{
+    const QString specPath = common.modelSpec.isEmpty() ? defaultModelSpecPath() : common.modelSpec;
+    try {
+        return std::make_unique<Embedder>(ModelSpec::load(specPath));
+    } catch (const Error& error) {
+        // Core says what is wrong; the CLI says what to do about it.
+        throw Error(error.message() +
+                    QStringLiteral(" (run scripts/setup.sh to obtain the default model, or pass --model SPEC.json)"));
+    }
+}
+
+EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common)
+{
+    EmbeddedDataset result;
+    result.root = QFileInfo(root).absoluteFilePath();
+    result.dataset = Dataset::scan(root);
+    result.embedder = loadEmbedder(common);
+    std::unique_ptr<EmbeddingCache> cache;
+    if (!common.noCache)
+        cache = std::make_unique<EmbeddingCache>(result.embedder->identity(), result.embedder->dim(),
+                                                 common.cacheDir.isEmpty() ? EmbeddingCache::defaultRootDir()
+                                                                           : common.cacheDir);
+    Feedback feedback;
+    StderrProgress progress(!common.quiet);
+    progress.attach(&feedback, QStringLiteral("embedding"));
+    result.embeddings = embedDataset(result.dataset, *result.embedder, cache.get(), &feedback, &result.report);
+    progress.finish();
+    if (!common.quiet && !common.json) {
+        for (const SkippedFile& file : result.allSkipped())
+            std::fprintf(stderr, "skipped %s: %s\n", qPrintable(file.path), qPrintable(file.reason));
+        for (const QString& warning : result.dataset.warnings + result.report.warnings)
+            std::fprintf(stderr, "warning: %s\n", qPrintable(warning));
+    }
+    if (result.embeddings.size() == 0)
+        throw Error(QStringLiteral("no photo in %1 could be read").arg(root));
+    return result;
+}
+
+QString requireOnePositional(const QCommandLineParser& parser, const QString& what)
+{
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        throw UsageError{QStringLiteral("expected exactly one %1, got %2").arg(what).arg(positional.size())};
+    return positional.first();
+}
+
+void addOptimizerOptions(QCommandLineParser* parser)
+{
+    parser->addOptions({
+        {QStringLiteral("optimizer"), QStringLiteral("Count search for 'least-central': bayes, coordinate or random."),
+         QStringLiteral("name"), QStringLiteral("bayes")},
+        {QStringLiteral("budget"), QStringLiteral("Objective evaluations for the count search."), QStringLiteral("n"),
+         QString::number(OptimizerOptions{}.budget)},
+        {QStringLiteral("centrality"), QStringLiteral("Centrality graph for 'least-central': whole (the article) or class."),
+         QStringLiteral("scope"), QStringLiteral("whole")},
+        {QStringLiteral("seed"), QStringLiteral("Random seed (splits and optimizer)."), QStringLiteral("n"),
+         QStringLiteral("1")},
+        {QStringLiteral("no-selection-guard"),
+         QStringLiteral("For 'least-central': keep the optimizer's selection even when it does not beat keeping every photo "
+                        "(the article's plain method; usually worse on new photos).")},
+    });
+}
+
+TrainingOptions trainingOptions(const QCommandLineParser& parser)
+{
+    TrainingOptions options;
+    if (!parseOptimizerStrategy(parser.value(QStringLiteral("optimizer")), &options.optimizer.strategy))
+        throw UsageError{QStringLiteral("--optimizer must be bayes, coordinate or random")};
+    options.optimizer.budget = intOption(parser, QStringLiteral("budget"), 1, 100000);
+    options.optimizer.seed = seedOption(parser);
+    if (parser.isSet(QStringLiteral("no-selection-guard"))) {
+        options.selectionMargin = 0;
+        options.validateSelection = false;
+    }
+    const QString scope = parser.value(QStringLiteral("centrality"));
+    if (scope == QLatin1String("whole"))
+        options.centralityScope = CentralityScope::WholeGraph;
+    else if (scope == QLatin1String("class"))
+        options.centralityScope = CentralityScope::WithinClass;
+    else
+        throw UsageError{QStringLiteral("--centrality must be whole or class")};
+    return options;
+}
+
+// One line per method of the table, for --help.
+QString methodHelp()
+{
+    QStringList lines;
+    for (const TrainingMethodInfo& method : trainingMethods())
+        lines << QStringLiteral("  %1: %2").arg(method.id, method.description);
+    return lines.join(QLatin1Char('\n')) + QStringLiteral("\n('seed' is accepted for least-central.)");
+}
+
+QString countsSummary(const std::vector<int>& counts)
+{
+    if (counts.empty()) return QString();
+    const auto [lo, hi] = std::minmax_element(counts.begin(), counts.end());
+    return *lo == *hi ? QStringLiteral("%1 per class").arg(*lo) : QStringLiteral("%1–%2 per class").arg(*lo).arg(*hi);
+}
+
+} // namespace exemplar::cli

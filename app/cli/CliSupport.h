@@ -1,0 +1,90 @@
+#pragma once
+// What the exemplar-cli commands share: output (JSON on stdout, progress on stderr), loading the
+// model, embedding a dataset folder, and the options several commands take.
+#include "CliOptions.h"
+#include "Dataset.h"
+#include "EmbedDataset.h"
+#include "Embedder.h"
+#include "EmbeddingSet.h"
+#include "Feedback.h"
+#include "TrainingMethods.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <memory>
+#include <unistd.h>
+#include <vector>
+
+namespace exemplar::cli {
+
+void printJson(const QJsonObject& json);
+QString percent(double fraction);
+
+// Progress on stderr: an updating line on a terminal, a line per tenth of the work otherwise
+// (so that logs stay short).
+class StderrProgress {
+public:
+    explicit StderrProgress(bool enabled) : enabled_(enabled), tty_(isatty(fileno(stderr))) {}
+    ~StderrProgress() { finish(); }
+    void attach(Feedback* feedback, const QString& label)
+    {
+        label_ = label;
+        lastTenth_ = -1;
+        if (!enabled_) return;
+        feedback->setProgressHandler([this](qint64 done, qint64 total, const QString& what) { show(done, total, what); });
+    }
+    void finish()
+    {
+        if (enabled_ && tty_ && open_) std::fputc('\n', stderr);
+        open_ = false;
+    }
+
+private:
+    void show(qint64 done, qint64 total, const QString& what)
+    {
+        if (total <= 0) return;
+        if (tty_) {
+            std::fprintf(stderr, "\r\033[K%s %lld/%lld %s", qPrintable(label_), done, total, qPrintable(what.left(50)));
+            open_ = true;
+        } else {
+            const int tenth = int(10 * done / total);
+            if (tenth == lastTenth_) return;
+            lastTenth_ = tenth;
+            std::fprintf(stderr, "%s %lld/%lld\n", qPrintable(label_), done, total);
+        }
+        std::fflush(stderr);
+    }
+    bool enabled_, tty_, open_ = false;
+    int lastTenth_ = -1;
+    QString label_;
+};
+
+// Everything a command needs from a dataset folder: the model, the scan and the embeddings.
+struct EmbeddedDataset {
+    std::unique_ptr<Embedder> embedder;
+    Dataset dataset;
+    EmbeddingSet embeddings;
+    EmbedReport report;
+    QString root;
+    std::vector<SkippedFile> allSkipped() const
+    {
+        std::vector<SkippedFile> all = dataset.skipped;
+        all.insert(all.end(), report.skipped.begin(), report.skipped.end());
+        return all;
+    }
+};
+
+// The model of --model, or the default one; a load error says how to get the model.
+std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common);
+// Scans ROOT (one subfolder per class) and embeds every photo, through the cache unless
+// --no-cache; lists skipped files on stderr. Throws Error when no photo could be read.
+EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common);
+QString requireOnePositional(const QCommandLineParser& parser, const QString& what);
+// The options of the count search (train and eval), and the TrainingOptions they give.
+void addOptimizerOptions(QCommandLineParser* parser);
+TrainingOptions trainingOptions(const QCommandLineParser& parser);
+// One line per method of the table, for --help.
+QString methodHelp();
+QString countsSummary(const std::vector<int>& counts);
+
+} // namespace exemplar::cli

@@ -1,0 +1,61 @@
+// exemplar-cli audit: suspect photos of a dataset folder.
+#include "CliCommands.h"
+#include "CliSupport.h"
+
+#include "Dataset.h"
+#include "EmbedDataset.h"
+#include "Embedder.h"
+#include "EmbeddingCache.h"
+#include "EmbeddingSet.h"
+#include "Error.h"
+#include "Feedback.h"
+#include "HonestEvaluation.h"
+#include "ImageDecoder.h"
+#include "ReferenceSetFile.h"
+#include "TrainWorkflow.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <cstdio>
+#include <memory>
+
+namespace exemplar::cli {
+
+int runAudit(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("List suspect photos of DATASET: likely mislabeled, outliers of their class, and near-duplicates "
+                       "filed under two classes. Nothing is changed: look at them and decide."));
+    parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
+    addCommonOptions(&parser);
+    parser.addOption({QStringLiteral("duplicate-cosine"),
+                      QStringLiteral("Cosine above which photos of two classes count as duplicates."),
+                      QStringLiteral("x"), QStringLiteral("0.95")});
+    parseOrThrow(&parser, QStringLiteral("audit"), args);
+    const CommonOptions common = commonOptions(parser);
+    const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
+    AuditOptions options;
+    options.duplicateCosine = doubleOption(parser, QStringLiteral("duplicate-cosine"), 0.0, 1.0);
+
+    const EmbeddedDataset data = embedFolder(root, common);
+    const AuditReport report = auditPhotos(data.embeddings, options);
+    if (common.json) {
+        QJsonObject json = report.toJson(data.embeddings);
+        json.insert(QStringLiteral("dataset"), data.root);
+        json.insert(QStringLiteral("skipped"), skippedFilesJson(data.allSkipped()));
+        printJson(json);
+        return 0;
+    }
+    std::printf("%s: %d photos, %d suspect\n", qPrintable(data.root), data.embeddings.size(),
+                int(report.suspects.size()));
+    if (report.sampled()) std::printf("  (%s)\n", qPrintable(report.searchNote()));
+    for (const SuspectPhoto& suspect : report.suspects)
+        std::printf("  [%s] %s: %s\n", qPrintable(suspect.reasons.join(QStringLiteral(", "))),
+                    qPrintable(data.embeddings.paths[suspect.row]), qPrintable(suspect.explanation));
+    return 0;
+}
+
+} // namespace exemplar::cli

@@ -1,0 +1,101 @@
+// exemplar-cli train: the train workflow (core/workflow) on a dataset folder, written as a reference set.
+#include "CliCommands.h"
+#include "CliSupport.h"
+
+#include "Dataset.h"
+#include "EmbedDataset.h"
+#include "Embedder.h"
+#include "EmbeddingCache.h"
+#include "EmbeddingSet.h"
+#include "Error.h"
+#include "Feedback.h"
+#include "HonestEvaluation.h"
+#include "ImageDecoder.h"
+#include "ReferenceSetFile.h"
+#include "TrainWorkflow.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <cstdio>
+#include <memory>
+
+namespace exemplar::cli {
+
+int runTrain(const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Train a reference set from DATASET. A fraction of each class is held out (never used to "
+                       "choose references) and the set's accuracy on it is recorded in the file."));
+    parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
+    addCommonOptions(&parser);
+    addOptimizerOptions(&parser);
+    parser.addOptions({
+        {{QStringLiteral("o"), QStringLiteral("out")}, QStringLiteral("Reference-set file to write (.exref)."),
+         QStringLiteral("file")},
+        {QStringLiteral("method"), QStringLiteral("Training method:\n") + methodHelp(), QStringLiteral("name"),
+         defaultTrainingMethod()},
+        {QStringLiteral("holdout"),
+         QStringLiteral("Fraction of each class held out for the honest report (0 = train on everything, no report)."),
+         QStringLiteral("fraction"), QString::number(kDefaultHoldoutFraction)},
+        {QStringLiteral("unknown-rate"),
+         QStringLiteral("Share of known-class photos allowed to be answered \"unknown\" when calibrating the "
+                        "rejection threshold (0 = never answer unknown)."),
+         QStringLiteral("fraction"), QString::number(kDefaultKnownRejectRate)},
+    });
+    parseOrThrow(&parser, QStringLiteral("train"), args);
+    const CommonOptions common = commonOptions(parser);
+    const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
+    const QString out = parser.value(QStringLiteral("out"));
+    if (out.isEmpty()) throw UsageError{QStringLiteral("--out FILE.exref is required")};
+    TrainingOptions options = trainingOptions(parser);
+    options.method = parser.value(QStringLiteral("method"));
+    if (!isTrainingMethod(options.method))
+        throw UsageError{QStringLiteral("--method must be one of %1").arg(trainingMethodNames().join(QStringLiteral(", ")))};
+    const double holdout = doubleOption(parser, QStringLiteral("holdout"), 0.0, 0.9);
+    const double unknownRate = doubleOption(parser, QStringLiteral("unknown-rate"), 0.0, 0.5);
+
+    const EmbeddedDataset data = embedFolder(root, common);
+    TrainRequest request;
+    request.training = options;
+    request.holdoutFraction = holdout;
+    request.knownRejectRate = unknownRate;
+    request.model = data.embedder->modelIdentity();
+    request.preprocessing = data.embedder->spec().preprocessingJson();
+    request.classFolders = data.dataset.classFolders;
+    request.skipped = data.allSkipped();
+
+    Feedback feedback;
+    StderrProgress progress(!common.quiet);
+    progress.attach(&feedback, QStringLiteral("training"));
+    const TrainedReferenceSet trained = trainReferenceSet(data.embeddings, request, &feedback);
+    progress.finish();
+    const ReferenceSet& set = trained.set;
+    writeReferenceSet(set, out);
+
+    if (common.json) {
+        printJson({{QStringLiteral("out"), QFileInfo(out).absoluteFilePath()},
+                   {QStringLiteral("method"), set.method},
+                   {QStringLiteral("references"), set.head.referenceCount()},
+                   {QStringLiteral("selection"), set.selection},
+                   {QStringLiteral("evaluation"), set.evaluation},
+                   {QStringLiteral("training_photos"), int(trained.poolPaths.size())},
+                   {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())}});
+        return 0;
+    }
+    std::printf("Trained %s: method %s, %d classes, %d references (%s) from %d training photos\n",
+                qPrintable(out), qPrintable(set.method), int(set.head.classNames.size()), set.head.referenceCount(),
+                qPrintable(countsSummary(set.head.referencesPerClass())), int(trained.poolPaths.size()));
+    if (set.evaluation.contains(QStringLiteral("accuracy")))
+        std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
+                    int(trained.heldOutPaths.size()),
+                    qPrintable(percent(set.evaluation.value(QStringLiteral("accuracy")).toDouble())),
+                    qPrintable(percent(set.evaluation.value(QStringLiteral("weighted_f1")).toDouble())));
+    else
+        std::printf("No photos held out: no honest accuracy figure (use 'exemplar-cli eval').\n");
+    return 0;
+}
+
+} // namespace exemplar::cli

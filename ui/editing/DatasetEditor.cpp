@@ -1,0 +1,132 @@
+#include "editing/DatasetEditor.h"
+
+#include "Error.h"
+#include "ModelSpec.h"
+#include "model/ProjectModel.h"
+#include "tasks/ProjectTasks.h"
+
+#include <QFileInfo>
+
+namespace exemplar::ui {
+
+DatasetEditor::DatasetEditor(ProjectModel* model, ProjectTasks* tasks, QObject* parent)
+    : QObject(parent), model_(model), tasks_(tasks)
+{
+}
+
+bool DatasetEditor::isClass(int sourceIndex) const
+{
+    return sourceIndex >= 0 && sourceIndex < int(model_->sources().classes.size());
+}
+
+void DatasetEditor::sourcesEdited()
+{
+    model_->setModified(true);
+    tasks_->rescanAndEmbed();
+}
+
+void DatasetEditor::addFolders(const QStringList& paths)
+{
+    std::vector<SkippedFile> rejected;
+    const QStringList folders = expandToClassFolders(paths, &rejected);
+    DatasetSources sources = model_->sources();
+    // Loaded embeddings have no folders to rescan: photo folders start a project of their own.
+    if (!sources.classes.empty() && sources.classes.front().folder.startsWith(ProjectTasks::loadedEmbeddingsPrefix()) &&
+        !folders.isEmpty())
+        sources = DatasetSources();
+    int added = 0;
+    for (const QString& folder : folders) {
+        if (sources.indexOfFolder(folder) >= 0) continue;  // already in the project
+        sources.classes.push_back({folder, QFileInfo(folder).fileName(), false});
+        ++added;
+    }
+    for (const SkippedFile& file : rejected)
+        Q_EMIT errorOccurred(tr("Add class folders"), QStringLiteral("%1: %2").arg(file.path, file.reason));
+    if (added == 0) {
+        if (rejected.empty()) Q_EMIT statusMessage(tr("Those class folders are already in the project"));
+        return;
+    }
+    Q_EMIT statusMessage(tr("Added %n class folder(s)", nullptr, added));
+    model_->setSources(std::move(sources));
+    sourcesEdited();
+}
+
+void DatasetEditor::removeClass(int sourceIndex)
+{
+    if (!isClass(sourceIndex)) return;
+    DatasetSources sources = model_->sources();
+    sources.classes.erase(sources.classes.begin() + sourceIndex);
+    model_->setSources(std::move(sources));
+    sourcesEdited();
+}
+
+void DatasetEditor::setClassExcluded(int sourceIndex, bool excluded)
+{
+    if (!isClass(sourceIndex) || model_->sources().classes[size_t(sourceIndex)].excluded == excluded) return;
+    DatasetSources sources = model_->sources();
+    sources.classes[size_t(sourceIndex)].excluded = excluded;
+    model_->setSources(std::move(sources));
+    sourcesEdited();
+}
+
+void DatasetEditor::renameClass(int sourceIndex, const QString& name)
+{
+    if (!isClass(sourceIndex)) return;
+    const QString trimmed = name.trimmed();
+    const DatasetSources& sources = model_->sources();
+    if (trimmed.isEmpty() || trimmed == sources.classes[size_t(sourceIndex)].name) {
+        model_->setSources(sources);  // let the list show the old name again
+        return;
+    }
+    for (const ClassSource& source : sources.classes)
+        if (source.name == trimmed) {
+            Q_EMIT errorOccurred(tr("Rename class"), tr("A class named \"%1\" already exists.").arg(trimmed));
+            model_->setSources(sources);
+            return;
+        }
+    model_->renameClass(sourceIndex, trimmed);
+    model_->setModified(true);
+}
+
+void DatasetEditor::setPhotoExcluded(const QString& path, bool excluded)
+{
+    if (excluded == model_->sources().excludedPhotos.contains(path)) return;
+    DatasetSources sources = model_->sources();
+    if (excluded)
+        sources.excludedPhotos.insert(path);
+    else
+        sources.excludedPhotos.remove(path);
+    model_->setSources(std::move(sources));
+    sourcesEdited();
+}
+
+void DatasetEditor::setPinnedCount(int sourceIndex, int count)
+{
+    if (!isClass(sourceIndex)) return;
+    ProjectSettings settings = model_->settings();
+    const QString folder = model_->sources().classes[size_t(sourceIndex)].folder;
+    if (count > 0)
+        settings.pinnedCounts.insert(folder, count);
+    else
+        settings.pinnedCounts.remove(folder);
+    model_->setSettings(settings);
+    model_->setModified(true);
+}
+
+void DatasetEditor::setModelSpecPath(const QString& specPath)
+{
+    if (!specPath.isEmpty()) {
+        try {
+            ModelSpec::load(specPath);  // a quick check of the JSON before anything is thrown away
+        } catch (const Error& error) {
+            Q_EMIT errorOccurred(tr("Choose embedding model"), error.message());
+            return;
+        }
+    }
+    ProjectSettings settings = model_->settings();
+    settings.modelSpecPath = specPath;
+    model_->setSettings(settings);
+    sourcesEdited();
+}
+
+} // namespace exemplar::ui

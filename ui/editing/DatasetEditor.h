@@ -1,0 +1,40 @@
+#pragma once
+// What the user does to the photo set: add class folders, remove, exclude or rename a class,
+// exclude a photo, pin a class's count, choose another embedding model. Each edit changes the
+// project model and, when the photos the methods see have changed, rescans and re-embeds (the
+// cache makes that cheap).
+#include <QObject>
+#include <QStringList>
+
+namespace exemplar::ui {
+
+class ProjectModel;
+class ProjectTasks;
+
+class DatasetEditor : public QObject {
+    Q_OBJECT
+
+public:
+    DatasetEditor(ProjectModel* model, ProjectTasks* tasks, QObject* parent = nullptr);
+
+    void addFolders(const QStringList& paths);
+    void removeClass(int sourceIndex);
+    void setClassExcluded(int sourceIndex, bool excluded);
+    void renameClass(int sourceIndex, const QString& name);
+    void setPhotoExcluded(const QString& path, bool excluded);
+    void setPinnedCount(int sourceIndex, int count);  // 0: optimized
+    void setModelSpecPath(const QString& specPath);   // empty: the default model
+
+Q_SIGNALS:
+    void statusMessage(const QString& message);
+    void errorOccurred(const QString& title, const QString& message);
+
+private:
+    bool isClass(int sourceIndex) const;
+    void sourcesEdited();  // rescan and re-embed
+
+    ProjectModel* model_;
+    ProjectTasks* tasks_;
+};
+
+} // namespace exemplar::ui

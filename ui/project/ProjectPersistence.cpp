@@ -1,0 +1,132 @@
+#include "project/ProjectPersistence.h"
+
+#include "Error.h"
+#include "export/ResultExport.h"
+#include "model/ProjectModel.h"
+#include "project/ProjectFile.h"
+#include "tasks/ProjectTasks.h"
+
+#include <QFileInfo>
+
+namespace exemplar::ui {
+
+ProjectPersistence::ProjectPersistence(ProjectModel* model, ProjectTasks* tasks, QObject* parent)
+    : QObject(parent), model_(model), tasks_(tasks)
+{
+}
+
+void ProjectPersistence::newProject()
+{
+    model_->setSources(DatasetSources());
+    model_->setSettings(ProjectSettings());
+    model_->setActiveReferenceSet(nullptr, QString());
+    model_->setClassifications({});
+    model_->selectPhoto(QString());
+    model_->selectClass(-1);
+    tasks_->rescanAndEmbed();
+    model_->setProjectPath(QString());
+    model_->setModified(false);
+}
+
+bool ProjectPersistence::saveProject(const QString& path)
+{
+    ProjectDocument document;
+    document.sources = model_->sources();
+    document.settings = model_->settings();
+    if (const TrainingOutcome* training = model_->training()) {
+        // Paths, not rows: a set restored from a file is saved whole even before (or without) its
+        // photos being embedded again.
+        document.training = static_cast<const TrainedReferenceSet&>(*training);
+    } else if (model_->activeReferenceSet() && QFileInfo(model_->activeReferenceSetSource()).isFile()) {
+        document.importedReferenceSet = model_->activeReferenceSetSource();
+    }
+    document.classifications = model_->classifications();
+    document.comparison = model_->sharedComparison();
+    try {
+        writeProject(document, path);
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Save project"), error.message());
+        return false;
+    }
+    model_->setProjectPath(QFileInfo(path).absoluteFilePath());
+    model_->setModified(false);
+    Q_EMIT statusMessage(tr("Project saved to %1").arg(path));
+    return true;
+}
+
+void ProjectPersistence::openProject(const QString& path)
+{
+    ProjectDocument document;
+    try {
+        document = readProject(path);
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Open project"), error.message());
+        return;
+    }
+    for (const QString& warning : document.warnings) Q_EMIT errorOccurred(tr("Open project"), warning);
+    newProject();
+    model_->setSources(document.sources);
+    model_->setSettings(document.settings);
+    // Rescanning clears every result of the old photos, so the saved ones are put in after it.
+    tasks_->rescanAndEmbed([this] { tasks_->attachTrainingToRows(); });
+    model_->setClassifications(document.classifications);
+    model_->setComparison(document.comparison);
+    if (document.training) {
+        auto outcome = std::make_shared<TrainingOutcome>();
+        static_cast<TrainedReferenceSet&>(*outcome) = *document.training;
+        model_->setTraining(outcome);
+    } else if (!document.importedReferenceSet.isEmpty()) {
+        try {
+            model_->setActiveReferenceSet(std::make_shared<const ReferenceSet>(readReferenceSet(document.importedReferenceSet)),
+                                          document.importedReferenceSet);
+        } catch (const Error& error) {
+            Q_EMIT errorOccurred(tr("Open project"), error.message());
+        }
+    }
+    model_->setProjectPath(QFileInfo(path).absoluteFilePath());
+    model_->setModified(false);
+}
+
+void ProjectPersistence::exportReferenceSet(const QString& path)
+{
+    if (!model_->activeReferenceSet()) {
+        Q_EMIT errorOccurred(tr("Export reference set"), tr("There is no reference set yet: train one first."));
+        return;
+    }
+    try {
+        writeReferenceSet(*model_->activeReferenceSet(), path);
+        Q_EMIT statusMessage(tr("Reference set written to %1").arg(path));
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Export reference set"), error.message());
+    }
+}
+
+void ProjectPersistence::exportPredictions(const QString& path)
+{
+    if (model_->classifications().empty() || !model_->activeReferenceSet()) {
+        Q_EMIT errorOccurred(tr("Export predictions"), tr("There are no predictions yet: drop photos on the Classify tab."));
+        return;
+    }
+    try {
+        exemplar::ui::exportPredictions(model_->classifications(), model_->activeReferenceSet()->head.classNames, path);
+        Q_EMIT statusMessage(tr("Predictions written to %1").arg(path));
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Export predictions"), error.message());
+    }
+}
+
+void ProjectPersistence::exportMetrics(const QString& path)
+{
+    if (!model_->training()) {
+        Q_EMIT errorOccurred(tr("Export metrics"), tr("There are no metrics yet: train a reference set first."));
+        return;
+    }
+    try {
+        exemplar::ui::exportMetrics(*model_->training(), model_->embeddings().classNames, model_->comparison(), path);
+        Q_EMIT statusMessage(tr("Metrics written to %1").arg(path));
+    } catch (const Error& error) {
+        Q_EMIT errorOccurred(tr("Export metrics"), error.message());
+    }
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,39 @@
+#pragma once
+// The project as files: new, open and save (.exemplar and its reference-set sidecar, see
+// ProjectFile.h), and the exports (reference set, predictions, metrics). Errors are signalled and
+// leave the destination as it was.
+#include <QObject>
+#include <QString>
+
+namespace exemplar::ui {
+
+class ProjectModel;
+class ProjectTasks;
+
+class ProjectPersistence : public QObject {
+    Q_OBJECT
+
+public:
+    ProjectPersistence(ProjectModel* model, ProjectTasks* tasks, QObject* parent = nullptr);
+
+    void newProject();
+    bool saveProject(const QString& path);
+    // The saved results are the project's at once, whatever then happens to the re-embedding of
+    // its photos (canceled, failed, photos moved); they are re-attached to the rows when the
+    // embeddings are back.
+    void openProject(const QString& path);
+
+    void exportReferenceSet(const QString& path);
+    void exportPredictions(const QString& path);  // .csv or .json
+    void exportMetrics(const QString& path);      // .csv or .json
+
+Q_SIGNALS:
+    void statusMessage(const QString& message);
+    void errorOccurred(const QString& title, const QString& message);
+
+private:
+    ProjectModel* model_;
+    ProjectTasks* tasks_;
+};
+
+} // namespace exemplar::ui

@@ -1,0 +1,335 @@
+#include "tasks/ProjectTasks.h"
+
+#include "Audit.h"
+#include "EmbedDataset.h"
+#include "Embedder.h"
+#include "EmbeddingCache.h"
+#include "Error.h"
+#include "HonestEvaluation.h"
+#include "ImageDecoder.h"
+#include "ModelSpec.h"
+#include "SimilarityStatistics.h"
+#include "TrainWorkflow.h"
+#include "model/ProjectModel.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QMetaObject>
+
+namespace exemplar::ui {
+
+// The embedding model, loaded once and used only by tasks on the worker thread (an Embedder is
+// not safe to share between threads, and loading it takes a second).
+struct WorkerModel {
+    QString specPath;
+    std::unique_ptr<Embedder> embedder;
+
+    Embedder& load(const QString& path)
+    {
+        if (!embedder || specPath != path) {
+            embedder.reset();
+            embedder = std::make_unique<Embedder>(ModelSpec::load(path));
+            specPath = path;
+        }
+        return *embedder;
+    }
+};
+
+namespace {
+
+// Image files directly inside dropped folders, so that a folder of photos can be classified at once.
+QStringList expandPhotoPaths(const QStringList& paths)
+{
+    QStringList files;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        if (!info.isDir()) {
+            files << path;
+            continue;
+        }
+        for (const QFileInfo& entry : QDir(path).entryInfoList(QDir::Files, QDir::Name))
+            if (hasSupportedImageExtension(entry.fileName())) files << entry.absoluteFilePath();
+    }
+    return files;
+}
+
+// Path → row of SET: built by the task that produced SET (50,000 paths take a while to hash).
+QHash<QString, int> rowIndex(const EmbeddingSet& set)
+{
+    QHash<QString, int> rowOf;
+    rowOf.reserve(set.size());
+    for (int i = 0; i < set.size(); ++i) rowOf.insert(set.paths[i], i);
+    return rowOf;
+}
+
+// The held-out figures and kept references of TRAINED on DATA's rows, and what the views draw.
+std::shared_ptr<const TrainingOutcome> outcomeOn(const TrainedReferenceSet& trained, const EmbeddingSet& data)
+{
+    auto outcome = std::make_shared<TrainingOutcome>();
+    static_cast<TrainedReferenceSet&>(*outcome) = trained;
+    static_cast<HeldOutResult&>(*outcome) = scoreOnHeldOut(trained, data);
+    if (!outcome->keptRows.empty()) outcome->keptCrossClass = crossClassHistogram(data, outcome->keptRows);
+    return outcome;
+}
+
+} // namespace
+
+ProjectTasks::ProjectTasks(ProjectModel* model, QObject* parent)
+    : QObject(parent), model_(model), network_(std::make_shared<WorkerModel>()), runner_(new TaskRunner(this))
+{
+    qRegisterMetaType<exemplar::OptimizerStep>();
+}
+
+ProjectTasks::~ProjectTasks()
+{
+    delete runner_;  // cancels and joins the worker before the state it reads goes away
+    runner_ = nullptr;
+}
+
+QString ProjectTasks::loadedEmbeddingsPrefix() { return QStringLiteral("embeddings:"); }
+
+void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
+{
+    runner_->invalidate();  // results of the old dataset are worthless now
+    // Listing folders is quick, so the browser updates at once; reading and embedding is the task.
+    std::vector<Photo> excluded;
+    model_->setScan(assembleDataset(model_->sources(), &excluded), std::move(excluded));
+    model_->setEmbeddings(std::make_shared<const EmbeddingSet>(), {}, {});
+    model_->clearResults();
+    for (const QString& warning : model_->dataset().warnings) Q_EMIT statusMessage(warning);
+    if (model_->dataset().photoCount() == 0) return;
+
+    const Dataset dataset = model_->dataset();
+    const QString specPath = model_->modelSpecPath();
+    auto network = network_;
+    runner_->run(tr("Embedding photos"), [this, dataset, specPath, network,
+                                          afterAnalysis](Feedback& feedback) -> TaskRunner::Finisher {
+        Embedder& embedder = network->load(specPath);
+        const EmbeddingCache cache(embedder.identity(), embedder.dim());
+        auto report = std::make_shared<EmbedReport>();
+        auto set = std::make_shared<const EmbeddingSet>(embedDataset(dataset, embedder, &cache, &feedback, report.get()));
+        auto rowOfPath = std::make_shared<QHash<QString, int>>(rowIndex(*set));
+        const EmbeddingOrigin origin{embedder.modelIdentity(), embedder.spec().preprocessingJson()};
+        return [this, set, rowOfPath, report, afterAnalysis, origin] {
+            model_->setEmbeddings(set, std::move(*rowOfPath), origin);
+            model_->addEmbeddingReport(report->skipped, report->warnings);
+            for (const QString& warning : report->warnings) Q_EMIT statusMessage(warning);
+            Q_EMIT statusMessage(tr("%1 photos embedded (%2 computed, %3 from the cache), %4 files skipped")
+                                     .arg(set->size()).arg(report->computed).arg(report->fromCache)
+                                     .arg(model_->skippedFiles().size()));
+            analyse(afterAnalysis);
+        };
+    });
+}
+
+void ProjectTasks::analyse(std::function<void()> afterAnalysis)
+{
+    auto set = model_->sharedEmbeddings();
+    if (set->size() == 0) return;
+    runner_->run(tr("Analysing similarity"), [this, set, afterAnalysis](Feedback& feedback) -> TaskRunner::Finisher {
+        auto analysis = std::make_shared<const SimilarityAnalysis>(analyzeSimilarity(*set, &feedback));
+        return [this, analysis, afterAnalysis] {
+            model_->setAnalysis(analysis);
+            // Its own task, queued next: the views show the analysis without waiting for it.
+            auditPhotos();
+            if (afterAnalysis) afterAnalysis();
+        };
+    });
+}
+
+void ProjectTasks::auditPhotos()
+{
+    auto set = model_->sharedEmbeddings();
+    runner_->run(tr("Looking for suspect photos"), [this, set](Feedback& feedback) -> TaskRunner::Finisher {
+        auto audit = std::make_shared<const AuditReport>(exemplar::auditPhotos(*set, AuditOptions(), &feedback));
+        return [this, audit] {
+            if (!audit->suspects.empty())
+                Q_EMIT statusMessage(tr("%n suspect photo(s): see Suspect photos in the Classes dock", nullptr,
+                                        int(audit->suspects.size())));
+            if (audit->sampled()) Q_EMIT statusMessage(audit->searchNote());
+            model_->setAudit(audit);
+        };
+    });
+}
+
+void ProjectTasks::loadEmbeddings(std::shared_ptr<const EmbeddingSet> embeddings, ModelIdentity identity)
+{
+    if (identity.name.isEmpty()) identity = {tr("loaded embeddings"), QString(), embeddings->dim()};
+    runner_->invalidate();
+    // Listing and indexing tens of thousands of photos is a task too: the finisher only swaps the
+    // new state in and lets the views redraw.
+    runner_->run(tr("Loading embeddings"), [this, embeddings, identity](Feedback&) -> TaskRunner::Finisher {
+        const EmbeddingSet& set = *embeddings;
+        auto sources = std::make_shared<DatasetSources>();
+        auto dataset = std::make_shared<Dataset>();
+        for (int c = 0; c < set.classCount(); ++c) {
+            // Class folders are the classes' identities; these name no real folder.
+            const QString folder = loadedEmbeddingsPrefix() + set.classNames[c];
+            sources->classes.push_back({folder, set.classNames[c], false});
+            dataset->classNames << set.classNames[c];
+            dataset->classFolders << folder;
+        }
+        dataset->photos.reserve(size_t(set.size()));
+        for (int i = 0; i < set.size(); ++i) dataset->photos.push_back(Photo{set.paths[i], set.labels[size_t(i)]});
+        auto rowOfPath = std::make_shared<QHash<QString, int>>(rowIndex(set));
+        return [this, embeddings, identity, sources, dataset, rowOfPath] {
+            model_->setSources(std::move(*sources));
+            model_->setScan(std::move(*dataset), {});
+            model_->clearResults();
+            model_->setEmbeddings(embeddings, std::move(*rowOfPath), {identity, QJsonObject()});
+            model_->setModified(true);
+            analyse({});
+        };
+    });
+}
+
+void ProjectTasks::computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns)
+{
+    auto set = model_->sharedEmbeddings();
+    for (const std::vector<int>* side : {&rows, &columns})
+        for (int row : *side)
+            if (row < 0 || row >= set->size()) return;  // rows of other embeddings: nothing to show
+    runner_->run(tr("Computing a heatmap block"), [this, set, rows, columns](Feedback& feedback) -> TaskRunner::Finisher {
+        throwIfCanceled(&feedback);
+        auto block = std::make_shared<SimilarityBlock>();
+        block->rows = rows;
+        block->columns = columns;
+        block->values = exemplar::similarityBlock(set->vectors, rows, columns);
+        return [this, block] { model_->setSimilarityBlock(block); };
+    });
+}
+
+void ProjectTasks::train()
+{
+    if (model_->embeddings().size() == 0) {
+        Q_EMIT errorOccurred(tr("Train"), tr("There are no embedded photos yet: add class folders first."));
+        return;
+    }
+    const ProjectSettings& settings = model_->settings();
+    TrainRequest request;
+    request.training.method = settings.method;
+    request.training.optimizer.strategy = settings.strategy;
+    request.training.optimizer.budget = settings.budget;
+    request.training.optimizer.seed = settings.seed;
+    request.training.centralityScope = settings.centralityScope;
+    request.training.pinnedCounts = model_->pinnedCountsForEmbeddings();
+    request.holdoutFraction = settings.holdoutFraction;
+    request.knownRejectRate = settings.knownRejectRate;
+    request.classFolders = model_->dataset().classFolders;
+    request.skipped = model_->skippedFiles();
+    // The network that made these embeddings: training itself runs no network.
+    request.model = model_->embeddingOrigin().model;
+    request.preprocessing = model_->embeddingOrigin().preprocessing;
+    auto data = model_->sharedEmbeddings();
+    auto audit = model_->sharedAudit();  // the views' audit, when it is ready, saves the workflow a second one
+    Q_EMIT trainingStarted();
+    runner_->run(tr("Training"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
+        request.audit = audit.get();
+        const TrainedReferenceSet trained = trainReferenceSet(*data, request, &feedback, [&](const OptimizerStep& step) {
+            QMetaObject::invokeMethod(this, [this, step] { Q_EMIT optimizerStepped(step); }, Qt::QueuedConnection);
+        });
+        auto outcome = outcomeOn(trained, *data);
+        return [this, outcome] {
+            model_->setTraining(outcome);
+            model_->setModified(true);
+            Q_EMIT statusMessage(outcome->canceled ? tr("Optimization stopped: the best selection so far is kept")
+                                                   : tr("Training finished"));
+        };
+    }, TaskRunner::OnCancel::KeepResult);  // Stop keeps the best selection so far
+}
+
+void ProjectTasks::compareMethods()
+{
+    if (model_->embeddings().size() == 0) {
+        Q_EMIT errorOccurred(tr("Compare methods"), tr("There are no embedded photos yet: add class folders first."));
+        return;
+    }
+    const ProjectSettings& settings = model_->settings();
+    EvaluationOptions options;
+    options.pool = settings.comparisonPool;
+    options.repeats = settings.comparisonRepeats;
+    options.seed = settings.seed;
+    options.methods = settings.comparisonMethods.isEmpty() ? trainingMethodNames() : settings.comparisonMethods;
+    options.training.optimizer.strategy = settings.strategy;
+    options.training.optimizer.budget = settings.budget;
+    options.training.centralityScope = settings.centralityScope;
+    auto data = model_->sharedEmbeddings();
+    runner_->run(tr("Comparing methods"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        auto comparison = std::make_shared<const MethodComparison>(evaluateHonestly(*data, options, &feedback));
+        return [this, comparison] {
+            model_->setComparison(comparison);
+            model_->setModified(true);
+        };
+    });
+}
+
+void ProjectTasks::classify(const QStringList& paths)
+{
+    auto set = model_->sharedActiveReferenceSet();
+    if (!set) {
+        Q_EMIT errorOccurred(tr("Classify"), tr("There is no reference set yet: train one (Optimize tab) or import "
+                                                "an .exref file."));
+        return;
+    }
+    const QStringList files = expandPhotoPaths(paths);
+    if (files.isEmpty()) return;
+    const QString specPath = model_->modelSpecPath();
+    auto network = network_;
+    runner_->run(tr("Classifying"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        Embedder& embedder = network->load(specPath);
+        requireSameModel(*set, embedder.modelIdentity());
+        auto results = std::make_shared<std::vector<ClassifiedPhoto>>();
+        for (int i = 0; i < files.size(); ++i) {
+            throwIfCanceled(&feedback);
+            feedback.report(i, files.size(), QFileInfo(files[i]).fileName());
+            ClassifiedPhoto result;
+            result.path = QFileInfo(files[i]).absoluteFilePath();
+            const PhotoBytes bytes = readPhotoBytes(files[i]);
+            const DecodedPhoto decoded = bytes.ok() ? decodePhoto(bytes.data) : DecodedPhoto{cv::Mat(), bytes.error};
+            if (!decoded.ok()) {
+                result.error = decoded.error;
+            } else {
+                // The set's own threshold decides "unknown" (calibrated when it was trained).
+                result.prediction = set->head.predict(embedder.embed(decoded.bgr));
+            }
+            results->push_back(result);
+        }
+        feedback.report(files.size(), files.size(), QString());
+        return [this, results] {
+            model_->addClassifications(*results);
+            model_->setModified(true);
+        };
+    });
+}
+
+void ProjectTasks::importReferenceSet(const QString& path)
+{
+    const QString specPath = model_->modelSpecPath();
+    auto network = network_;
+    runner_->run(tr("Importing reference set"), [=](Feedback&) -> TaskRunner::Finisher {
+        auto set = std::make_shared<const ReferenceSet>(readReferenceSet(path));
+        requireSameModel(*set, network->load(specPath).modelIdentity());
+        return [this, set, path] {
+            model_->setActiveReferenceSet(set, QFileInfo(path).absoluteFilePath());
+            model_->setClassifications({});
+            model_->setModified(true);
+            Q_EMIT statusMessage(tr("Imported %1: %2 classes, %3 references")
+                                     .arg(QFileInfo(path).fileName()).arg(set->head.classNames.size())
+                                     .arg(set->head.referenceCount()));
+        };
+    });
+}
+
+void ProjectTasks::attachTrainingToRows()
+{
+    auto trained = model_->sharedTraining();
+    if (!trained) return;
+    auto data = model_->sharedEmbeddings();
+    runner_->run(tr("Restoring results"), [this, trained, data](Feedback&) -> TaskRunner::Finisher {
+        auto outcome = outcomeOn(*trained, *data);
+        return [this, outcome] { model_->setTraining(outcome); };
+    });
+}
+
+} // namespace exemplar::ui

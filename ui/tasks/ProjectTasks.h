@@ -1,0 +1,65 @@
+#pragma once
+// Every long operation of the desktop application, as a task on the one worker thread
+// (TaskRunner): each reads a snapshot of the project model, computes off the GUI thread with
+// progress and cancel, and hands back a finisher that puts its result into the model. The runner
+// drops results that arrive for a project that has been replaced (invalidate()).
+#include "ModelIdentity.h"
+#include "Optimizer.h"
+#include "tasks/TaskRunner.h"
+
+#include <QObject>
+#include <QStringList>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace exemplar {
+struct EmbeddingSet;
+}
+
+namespace exemplar::ui {
+
+class ProjectModel;
+struct WorkerModel;
+
+class ProjectTasks : public QObject {
+    Q_OBJECT
+
+public:
+    ProjectTasks(ProjectModel* model, QObject* parent = nullptr);
+    ~ProjectTasks() override;  // cancels and joins the worker before the model goes away
+
+    TaskRunner* runner() const { return runner_; }
+
+    // Rescans the model's sources (quick, at once) and embeds the photos (a task, then the
+    // similarity analysis and the audit); AFTER_ANALYSIS runs when the analysis is in. Earlier
+    // tasks' results are dropped: they belong to the dataset as it was.
+    void rescanAndEmbed(std::function<void()> afterAnalysis = {});
+    // Uses SET as the project's embeddings (no photo files): one class per class of SET.
+    void loadEmbeddings(std::shared_ptr<const EmbeddingSet> set, ModelIdentity model);
+    void computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns);
+    void train();
+    void compareMethods();
+    void classify(const QStringList& paths);
+    void importReferenceSet(const QString& path);
+    // Scores the trained set (restored from a project file) on the embeddings now present.
+    void attachTrainingToRows();
+
+    static QString loadedEmbeddingsPrefix();  // the "folder" of a class of loaded embeddings
+
+Q_SIGNALS:
+    void trainingStarted();
+    void optimizerStepped(const exemplar::OptimizerStep& step);
+    void statusMessage(const QString& message);
+    void errorOccurred(const QString& title, const QString& message);
+
+private:
+    void analyse(std::function<void()> afterAnalysis);
+    void auditPhotos();
+
+    ProjectModel* model_;
+    std::shared_ptr<WorkerModel> network_;  // the Embedder; touched on the worker thread only
+    TaskRunner* runner_;                     // destroyed first (see the destructor)
+};
+
+} // namespace exemplar::ui
