@@ -198,7 +198,8 @@ EmbeddingSet syntheticProject(int n, int classes)
 void runSynthetic(int n, int classes, bool train, int budget)
 {
     auto set = std::make_shared<const EmbeddingSet>(syntheticProject(n, classes));
-    MainWindow window;
+    ProjectController app;
+    MainWindow window(&app);
     window.resize(1280, 800);
     window.show();
     wait(300);  // the window's first paint is the baseline's, not the first stage's
@@ -252,7 +253,8 @@ void runEmbedding(const QString& dataDir, int perClass)
         for (const QString& file : source.entryList(QDir::Files, QDir::Name).mid(0, perClass))
             photos += QFile::link(source.absoluteFilePath(file), work.filePath(name + QLatin1Char('/') + file));
     }
-    MainWindow window;
+    ProjectController app;
+    MainWindow window(&app);
     window.resize(1280, 800);
     window.show();
     wait(300);
@@ -298,7 +300,8 @@ int main(int argc, char** argv)
         LatencyProbe probe;
         const ProbeScope scope(&probe);
         probe.start(QStringLiteral("idle window, 3 s (baseline)"));
-        MainWindow window;
+        ProjectController app;
+    MainWindow window(&app);
         window.show();
         wait(3000);
         probe.stop();

@@ -28,13 +28,15 @@ int main(int argc, char** argv)
 
     exemplar::ui::applyAppTheme(
         exemplar::ui::appThemeFromName(QSettings().value(QStringLiteral("ui/theme")).toString()));
-    exemplar::ui::MainWindow window;
+    // The controller outlives the window that is handed it (declared first, destroyed last).
+    exemplar::ui::ProjectController controller;
+    exemplar::ui::MainWindow window(&controller);
     window.show();
 
     const QStringList paths = parser.positionalArguments();
     if (paths.size() == 1 && QFileInfo(paths.first()).suffix() == QLatin1String("exemplar"))
-        window.controller()->openProject(paths.first());
+        controller.openProject(paths.first());
     else if (!paths.isEmpty())
-        window.controller()->addFolders(paths);
+        controller.addFolders(paths);
     return app.exec();
 }

@@ -3,6 +3,7 @@
 // worker to settle, and linking photos of the shared sets into a temporary dataset (symlinks:
 // the photo sets are read in place, never copied).
 #include "controller/ProjectController.h"
+#include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QDir>
@@ -15,6 +16,13 @@
 #include <QUrl>
 
 namespace exemplar::test {
+
+// The application as main() assembles it: a controller, and the window it is handed (declared
+// after it, so the window goes first).
+struct AppWindow {
+    ui::ProjectController controller;
+    ui::MainWindow window{&controller};
+};
 
 // Drag enter, then drop, with file URLs, onto TARGET; true when the drop was accepted.
 inline bool dropPaths(QWidget* target, const QStringList& paths)

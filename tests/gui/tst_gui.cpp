@@ -64,7 +64,8 @@ class TestGui : public QObject {
     QString cars_;                  // 6 car classes × 12, for the screenshots
     QString exportedSet_;
     QString projectFile_;
-    std::unique_ptr<MainWindow> window_;
+    std::unique_ptr<test::AppWindow> app_;
+    MainWindow* window_ = nullptr;
 
     QString linkClasses(const QString& setName, const QString& root, const QStringList& classes, int perClass,
                         bool keepOneOut)
@@ -114,10 +115,11 @@ private Q_SLOTS:
         QVERIFY(bad.open(QIODevice::WriteOnly));
         bad.write("this is not a JPEG");
         bad.close();
-        window_ = std::make_unique<MainWindow>();
+        app_ = std::make_unique<test::AppWindow>();
+        window_ = &app_->window;
         window_->resize(1280, 800);
         window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+        QVERIFY(QTest::qWaitForWindowExposed(window_));
     }
 
     void dropParentFolderOnClassList()
@@ -337,7 +339,8 @@ private Q_SLOTS:
         QVERIFY(controller()->saveProject(projectFile_));
         QVERIFY(!controller()->isModified());
 
-        MainWindow reopened;
+        test::AppWindow reopenedApp;
+        MainWindow& reopened = reopenedApp.window;
         reopened.controller()->openProject(projectFile_);
         QElapsedTimer timer;
         timer.start();
@@ -399,7 +402,8 @@ private Q_SLOTS:
                                                    root + QStringLiteral("/snowdrop"));
         QCOMPARE(planted.size(), 3);
 
-        MainWindow audited;
+        test::AppWindow auditedApp;
+        MainWindow& audited = auditedApp.window;
         audited.resize(1280, 800);
         audited.show();
         QVERIFY(dropPaths(&audited, {root}));
@@ -446,7 +450,8 @@ private Q_SLOTS:
     // its drill-down block arrives from the worker.
     void largeProjectIsShownIncrementally()
     {
-        MainWindow large;
+        test::AppWindow largeApp;
+        MainWindow& large = largeApp.window;
         large.resize(1280, 800);
         large.show();
         ProjectController* c = large.controller();
@@ -485,7 +490,8 @@ private Q_SLOTS:
         QTemporaryDir cache;
         const QByteArray previous = qgetenv("EXEMPLAR_CACHE_DIR");
         qputenv("EXEMPLAR_CACHE_DIR", cache.path().toLocal8Bit());
-        MainWindow fresh;
+        test::AppWindow freshApp;
+        MainWindow& fresh = freshApp.window;
         QSignalSpy progress(fresh.controller(), &ProjectController::taskProgress);
         QSignalSpy ended(fresh.controller(), &ProjectController::taskEnded);
         QVERIFY(dropPaths(&fresh, {flowers_}));
@@ -508,11 +514,12 @@ private Q_SLOTS:
                                           QStringLiteral("028_BMW_1_Series_Coupe_2012"), QStringLiteral("009_Aston_Martin_V8_Vantage_Coupe_2012")},
                                          12, false);
         // The last test: a new window on the cars, trained, classified, every view grabbed.
-        window_ = std::make_unique<MainWindow>();
+        app_ = std::make_unique<test::AppWindow>();
+        window_ = &app_->window;
         window_->resize(1280, 800);
         window_->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
-        QVERIFY(dropPaths(window_.get(), {cars}));
+        QVERIFY(QTest::qWaitForWindowExposed(window_));
+        QVERIFY(dropPaths(window_, {cars}));
         QVERIFY(waitIdle(180000));
         QCOMPARE(controller()->embeddings().size(), 72);
         ProjectSettings settings = controller()->settings();
@@ -552,19 +559,19 @@ private Q_SLOTS:
             window_->tabs()->setCurrentIndex(i);
             if (names[i] == QLatin1String("evaluation")) window_->evaluationView()->showCell(1, 1);
             QTest::qWait(100);
-            grab(window_.get(), QStringLiteral("%1-%2").arg(i + 1).arg(names[i]));
+            grab(window_, QStringLiteral("%1-%2").arg(i + 1).arg(names[i]));
         }
         window_->heatmapView()->showClassMeans();
         window_->tabs()->setCurrentIndex(1);
-        grab(window_.get(), QStringLiteral("2b-similarity-class-means"));
+        grab(window_, QStringLiteral("2b-similarity-class-means"));
         window_->heatmapView()->showPhotos();
 
         applyAppTheme(AppTheme::Dark);
         QTest::qWait(100);
         window_->tabs()->setCurrentIndex(2);
-        grab(window_.get(), QStringLiteral("9-dark-graph"));
+        grab(window_, QStringLiteral("9-dark-graph"));
         window_->tabs()->setCurrentIndex(3);
-        grab(window_.get(), QStringLiteral("9-dark-histograms"));
+        grab(window_, QStringLiteral("9-dark-histograms"));
         applyAppTheme(AppTheme::Light);
     }
 };

@@ -31,7 +31,8 @@ class TestGuiBadInput : public QObject {
     QTemporaryDir work_;
     QString corpus_;
     int goodPhotos_ = 0;
-    std::unique_ptr<MainWindow> window_;
+    std::unique_ptr<test::AppWindow> app_;
+    MainWindow* window_ = nullptr;
 
     ProjectController* controller() const { return window_->controller(); }
     QString path(const QString& name) const { return work_.filePath(name); }
@@ -90,10 +91,11 @@ private Q_SLOTS:
         QVERIFY(QFile::link(mixed + QStringLiteral("loop-b.jpg"), mixed + QStringLiteral("loop-a.jpg")));
         QVERIFY(QFile::link(mixed + QStringLiteral("loop-a.jpg"), mixed + QStringLiteral("loop-b.jpg")));
 
-        window_ = std::make_unique<MainWindow>();
+        app_ = std::make_unique<test::AppWindow>();
+        window_ = &app_->window;
         window_->resize(1280, 800);
         window_->show();
-        QVERIFY(test::dropPaths(window_.get(), {corpus_}));
+        QVERIFY(test::dropPaths(window_, {corpus_}));
         QVERIFY2(test::waitIdle(controller(), 180000), "embedding the corpus did not finish");
     }
 

@@ -72,7 +72,7 @@ void rememberDir(const QString& path)
 }
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), controller_(new ProjectController(this))
+MainWindow::MainWindow(ProjectController* controller, QWidget* parent) : QMainWindow(parent), controller_(controller)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);

@@ -28,7 +28,8 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    // The window shows CONTROLLER's project and sends it every command; it does not own it.
+    explicit MainWindow(ProjectController* controller, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     ProjectController* controller() const { return controller_; }
