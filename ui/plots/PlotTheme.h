@@ -13,7 +13,7 @@ QCustomPlot* createPlot(QWidget* parent);
 void applyPlotTheme(QCustomPlot* plot);
 
 QColor classColor(int classIndex);
-// Marks suspect photos (see core/Audit.h) in every view: one colour, so it reads as one meaning.
+// Marks suspect photos (see core/analysis/Audit.h) in every view: one colour, so it reads as one meaning.
 inline const QColor kSuspectColor{235, 140, 0};
 QCPColorGradient similarityGradient();  // perceptually ordered (viridis-like), no interpolation blur
 

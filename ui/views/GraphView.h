@@ -1,7 +1,7 @@
 #pragma once
 // The similarity graph: photos as nodes placed by classical MDS of S, coloured by class, sized by
 // eigenvector centrality (the article's), kept references ringed; edges above an adjustable
-// similarity threshold; suspect photos (see core/Audit.h) get an orange dashed ring. Large
+// similarity threshold; suspect photos (see core/analysis/Audit.h) get an orange dashed ring. Large
 // projects draw a sample of the photos. Wheel zooms, drag pans, hover previews the photo, click
 // selects it in the browser too.
 #include "export/PlotExport.h"

@@ -21,7 +21,7 @@ struct GridPhoto {
     QString path;
     PhotoState state = PhotoState::Training;
     QString reason;              // why it was skipped
-    bool suspect = false;        // flagged by the audit (core/Audit.h)
+    bool suspect = false;        // flagged by the audit (core/analysis/Audit.h)
     QString suspectReasons;      // "likely mislabeled, outlier"
     QString suspectExplanation;
 };

@@ -1,6 +1,6 @@
 #pragma once
 // Thumbnails of the selected class with each photo's state: kept as a reference, held out for the
-// honest report, excluded by the user, or skipped (with the reason); suspect photos (core/Audit.h)
+// honest report, excluded by the user, or skipped (with the reason); suspect photos (core/analysis/Audit.h)
 // carry an orange badge and their explanation in the tooltip. Delete excludes or re-includes the
 // current photo. Large classes are listed incrementally (see PhotoGridModel): the GUI thread only
 // ever lays out a batch of rows at a time.

@@ -1,5 +1,5 @@
 #pragma once
-// The suspect photos of the whole project (core/Audit.h): likely mislabeled, outliers and
+// The suspect photos of the whole project (core/analysis/Audit.h): likely mislabeled, outliers and
 // cross-class duplicates, mislabels first, each with the audit's explanation. Clicking one shows
 // it in the photo browser and the graph; nothing is excluded automatically (the user decides).
 #include <QTreeWidget>
