@@ -73,6 +73,18 @@ std::shared_ptr<const TrainingOutcome> outcomeOn(const TrainedReferenceSet& trai
     return outcome;
 }
 
+// The project's settings as the training methods take them.
+TrainingOptions trainingOptionsOf(const ProjectSettings& settings)
+{
+    TrainingOptions options;
+    options.method = settings.method;
+    options.optimizer.strategy = settings.strategy;
+    options.optimizer.budget = settings.budget;
+    options.optimizer.seed = settings.seed;
+    options.centralityScope = settings.centralityScope;
+    return options;
+}
+
 } // namespace
 
 ProjectTasks::ProjectTasks(ProjectModel* model, QObject* parent)
@@ -200,19 +212,19 @@ void ProjectTasks::computeSimilarityBlock(const std::vector<int>& rows, const st
     });
 }
 
+bool ProjectTasks::requireEmbeddings(const QString& title)
+{
+    if (model_->embeddings().size() > 0) return true;
+    Q_EMIT errorOccurred(title, tr("There are no embedded photos yet: add class folders first."));
+    return false;
+}
+
 void ProjectTasks::train()
 {
-    if (model_->embeddings().size() == 0) {
-        Q_EMIT errorOccurred(tr("Train"), tr("There are no embedded photos yet: add class folders first."));
-        return;
-    }
+    if (!requireEmbeddings(tr("Train"))) return;
     const ProjectSettings& settings = model_->settings();
     TrainRequest request;
-    request.training.method = settings.method;
-    request.training.optimizer.strategy = settings.strategy;
-    request.training.optimizer.budget = settings.budget;
-    request.training.optimizer.seed = settings.seed;
-    request.training.centralityScope = settings.centralityScope;
+    request.training = trainingOptionsOf(settings);
     request.training.pinnedCounts = model_->pinnedCountsForEmbeddings();
     request.holdoutFraction = settings.holdoutFraction;
     request.knownRejectRate = settings.knownRejectRate;
@@ -241,19 +253,14 @@ void ProjectTasks::train()
 
 void ProjectTasks::compareMethods()
 {
-    if (model_->embeddings().size() == 0) {
-        Q_EMIT errorOccurred(tr("Compare methods"), tr("There are no embedded photos yet: add class folders first."));
-        return;
-    }
+    if (!requireEmbeddings(tr("Compare methods"))) return;
     const ProjectSettings& settings = model_->settings();
     EvaluationOptions options;
     options.pool = settings.comparisonPool;
     options.repeats = settings.comparisonRepeats;
     options.seed = settings.seed;
     options.methods = settings.comparisonMethods.isEmpty() ? trainingMethodNames() : settings.comparisonMethods;
-    options.training.optimizer.strategy = settings.strategy;
-    options.training.optimizer.budget = settings.budget;
-    options.training.centralityScope = settings.centralityScope;
+    options.training = trainingOptionsOf(settings);
     auto data = model_->sharedEmbeddings();
     runner_->run(tr("Comparing methods"), [=](Feedback& feedback) -> TaskRunner::Finisher {
         auto comparison = std::make_shared<const MethodComparison>(evaluateHonestly(*data, options, &feedback));

@@ -56,6 +56,7 @@ Q_SIGNALS:
 private:
     void analyse(std::function<void()> afterAnalysis);
     void auditPhotos();
+    bool requireEmbeddings(const QString& title);  // false, with a message, when there are none
 
     ProjectModel* model_;
     std::shared_ptr<WorkerModel> network_;  // the Embedder; touched on the worker thread only
