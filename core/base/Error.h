@@ -12,4 +12,11 @@ public:
     QString message() const { return QString::fromStdString(what()); }
 };
 
+// A reference set met a model other than the one that made it: the caller can say how to load
+// the matching one (a CLI flag, a menu), which core does not know.
+class ModelMismatch : public Error {
+public:
+    using Error::Error;
+};
+
 } // namespace exemplar

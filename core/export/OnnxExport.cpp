@@ -156,8 +156,7 @@ void requireMatchingModel(const QByteArray& embedderOnnx, const ModelSpec& spec,
 {
     const QString sha = QString::fromLatin1(QCryptographicHash::hash(embedderOnnx, QCryptographicHash::Sha256).toHex());
     if (sha.compare(set.modelSha256, Qt::CaseInsensitive) != 0)
-        throw Error(QStringLiteral("this reference set was made with model %1 (sha256 %2…), but %3 is sha256 %4…; use "
-                                   "--model to load the matching one")
+        throw ModelMismatch(QStringLiteral("this reference set was made with model %1 (sha256 %2…), but %3 is sha256 %4…")
                         .arg(set.modelName, set.modelSha256.left(12).toLower(), spec.onnxPath, sha.left(12)));
     if (set.head.inputDim() != spec.embeddingDim)
         throw Error(QStringLiteral("the reference set expects %1-dimensional embeddings, the model spec says %2")

@@ -18,12 +18,13 @@ namespace exemplar {
 inline const QString kOnnxScoresOutput = QStringLiteral("scores");
 inline const QString kOnnxClassesKey = QStringLiteral("exemplar.classes");
 
-// EMBEDDER_ONNX (the model SPEC describes) extended with SET's classifier. Throws Error when SET
-// was made with another model, has no references, or the model lacks the spec's embedding output.
+// EMBEDDER_ONNX (the model SPEC describes) extended with SET's classifier. Throws ModelMismatch
+// when SET was made with another model, Error when it has no references or the model lacks the
+// spec's embedding output.
 QByteArray classifierOnnx(const QByteArray& embedderOnnx, const ModelSpec& spec, const ReferenceSet& set);
 
 // Reads SPEC's ONNX file and writes the classifier to PATH atomically (a previous file stays
-// intact on failure). Throws Error.
+// intact on failure). Throws ModelMismatch or Error as above.
 void exportClassifierOnnx(const ReferenceSet& set, const ModelSpec& spec, const QString& path);
 
 } // namespace exemplar

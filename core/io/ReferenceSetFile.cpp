@@ -379,7 +379,7 @@ void requireSameModel(const ReferenceSet& set, const ModelIdentity& loaded)
     };
     // Equal hashes with different sizes mean a damaged set or spec: then the sizes are the news.
     const bool showDims = set.head.inputDim() != loaded.dim;
-    throw Error(QStringLiteral("this reference set was made with model %1, but the loaded model is %2")
+    throw ModelMismatch(QStringLiteral("this reference set was made with model %1, but the loaded model is %2")
                     .arg(describe(set.modelName, set.modelSha256, set.head.inputDim(), showDims),
                          describe(loaded.name, loaded.sha256, loaded.dim, showDims)));
 }

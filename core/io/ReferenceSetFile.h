@@ -31,7 +31,7 @@ struct ReferenceSet {
 void writeReferenceSet(const ReferenceSet& set, const QString& path);
 // Throws Error for a missing, damaged, foreign or newer-version file.
 ReferenceSet readReferenceSet(const QString& path);
-// Throws Error when SET was made with another model than LOADED.
+// Throws ModelMismatch when SET was made with another model than LOADED.
 void requireSameModel(const ReferenceSet& set, const ModelIdentity& loaded);
 
 } // namespace exemplar

@@ -42,7 +42,8 @@ int runClassify(const QStringList& args)
     const std::unique_ptr<Embedder> embedder = loadEmbedder(common);
     try {
         requireSameModel(set, embedder->modelIdentity());
-    } catch (const Error& error) {
+    } catch (const ModelMismatch& error) {
+        // Core says what is wrong; the CLI says what to do about it.
         throw Error(error.message() + QStringLiteral("; use --model to load the matching one"));
     }
 

@@ -2,6 +2,7 @@
 #include "CliCommands.h"
 
 #include "CliOptions.h"
+#include "Error.h"
 #include "OnnxExport.h"
 #include "ReferenceSetFile.h"
 
@@ -31,7 +32,12 @@ int runExportOnnx(const QStringList& args)
 
     const ReferenceSet set = readReferenceSet(positional.at(0));
     const ModelSpec spec = ModelSpec::load(common.modelSpec.isEmpty() ? defaultModelSpecPath() : common.modelSpec);
-    exportClassifierOnnx(set, spec, out);
+    try {
+        exportClassifierOnnx(set, spec, out);
+    } catch (const ModelMismatch& error) {
+        // Core says what is wrong; the CLI says what to do about it.
+        throw Error(error.message() + QStringLiteral("; use --model to load the matching one"));
+    }
 
     const QJsonObject result{{QStringLiteral("out"), QFileInfo(out).absoluteFilePath()},
                              {QStringLiteral("classes"), set.head.classNames.size()},
