@@ -49,7 +49,8 @@ T numberOption(const QCommandLineParser& parser, const QString& name, T min, T m
 {
     bool ok = false;
     const T value = parse(parser.value(name), &ok);
-    if (!ok || value < min || value > max)
+    // Written so that NaN fails too: every comparison with NaN is false.
+    if (!ok || !(value >= min && value <= max))
         throw UsageError{QStringLiteral("--%1 must be %2 from %3 to %4, not \"%5\"")
                              .arg(name, QLatin1String(kind)).arg(min).arg(max).arg(parser.value(name))};
     return value;

@@ -60,9 +60,9 @@ EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common)
     progress.finish();
     if (!common.quiet && !common.json) {
         for (const SkippedFile& file : result.allSkipped())
-            std::fprintf(stderr, "skipped %s: %s\n", qPrintable(file.path), qPrintable(file.reason));
+            std::fprintf(stderr, "skipped %s: %s\n", printable(file.path).constData(), printable(file.reason).constData());
         for (const QString& warning : result.dataset.warnings + result.report.warnings)
-            std::fprintf(stderr, "warning: %s\n", qPrintable(warning));
+            std::fprintf(stderr, "warning: %s\n", printable(warning).constData());
     }
     if (result.embeddings.size() == 0)
         throw Error(QStringLiteral("no photo in %1 could be read").arg(root));

@@ -2,6 +2,7 @@
 // What the exemplar-cli commands share: output (JSON on stdout, progress on stderr), loading the
 // model, embedding a dataset folder, and the options several commands take.
 #include "CliOptions.h"
+#include "TerminalText.h"
 #include "Dataset.h"
 #include "EmbedDataset.h"
 #include "Embedder.h"

@@ -39,6 +39,7 @@ struct TrainedReferenceSet {
     std::vector<OptimizerStep> trace;        // least-central: the optimizer's steps
     bool canceled = false;                   // optimization stopped: best selection so far kept
     QString unknownNote;                     // how "unknown" was calibrated, or why it was not
+    QStringList warnings;                    // what the user must know about the figures (also in extra)
 };
 
 // Throws Error (bad settings, nothing to train on) and OperationCanceled. A stopped optimization

@@ -15,6 +15,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 using namespace exemplar;
 using namespace exemplar::ui;
 
@@ -91,6 +93,47 @@ private Q_SLOTS:
         QVERIFY(saved.training.has_value());
         QCOMPARE(saved.training->set.head.referenceCount(), references);
         QCOMPARE(saved.training->heldOutPaths.size(), readProject(first).training->heldOutPaths.size());
+    }
+
+    // Issue 13: a project whose sidecar reference set is missing (or damaged, or a FIFO) was
+    // refused whole. It now opens with its classes, settings and comparison, without the set,
+    // and says why.
+    void aProjectWithoutItsTrainedSetOpensWithoutIt_data()
+    {
+        QTest::addColumn<QString>("damage");
+        QTest::newRow("sidecar deleted") << "deleted";
+        QTest::newRow("sidecar truncated") << "truncated";
+        QTest::newRow("sidecar replaced by a FIFO") << "fifo";
+    }
+
+    void aProjectWithoutItsTrainedSetOpensWithoutIt()
+    {
+        QFETCH(QString, damage);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("project.exemplar"));
+        ProjectDocument document;
+        document.settings.budget = 17;
+        TrainRequest request;
+        request.training.method = QStringLiteral("centroid");
+        request.model = kSyntheticModel;
+        document.training = trainReferenceSet(*syntheticPhotos(), request);
+        writeProject(document, path);
+        const QString sidecar = referenceSetSidecarPath(path);
+        QVERIFY(QFile::exists(sidecar));
+        if (damage == QLatin1String("truncated")) {
+            QFile file(sidecar);
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.resize(file.size() / 2));
+        } else {
+            QVERIFY(QFile::remove(sidecar));
+            if (damage == QLatin1String("fifo")) QCOMPARE(::mkfifo(QFile::encodeName(sidecar).constData(), 0600), 0);
+        }
+
+        const ProjectDocument opened = readProject(path);
+        QVERIFY(!opened.training.has_value());
+        QCOMPARE(opened.settings.budget, 17);
+        QVERIFY2(opened.warnings.join(QLatin1Char('\n')).contains(QLatin1String("opens without it")),
+                 qPrintable(opened.warnings.join(QLatin1Char('\n'))));
     }
 
     // The defect: results were restored only at the end of the job chain, so a failed or canceled

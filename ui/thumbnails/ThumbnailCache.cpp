@@ -35,7 +35,7 @@ QImage ThumbnailCache::loadScaled(const QString& path, int edge)
     }
     const PhotoBytes bytes = readPhotoBytes(path);
     if (!bytes.ok()) return {};
-    const DecodedPhoto photo = decodePhoto(bytes.data);
+    const DecodedPhoto photo = decodePhoto(bytes.data, cv::Size(edge, edge));
     if (!photo.ok()) return {};
     const QSize scaled = QSize(photo.bgr.cols, photo.bgr.rows).scaled(edge, edge, Qt::KeepAspectRatio);
     cv::Mat small, rgb;

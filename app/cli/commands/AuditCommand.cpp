@@ -49,12 +49,12 @@ int runAudit(const QStringList& args)
         printJson(json);
         return 0;
     }
-    std::printf("%s: %d photos, %d suspect\n", qPrintable(data.root), data.embeddings.size(),
+    std::printf("%s: %d photos, %d suspect\n", printable(data.root).constData(), data.embeddings.size(),
                 int(report.suspects.size()));
-    if (report.sampled()) std::printf("  (%s)\n", qPrintable(report.searchNote()));
+    if (report.sampled()) std::printf("  (%s)\n", printable(report.searchNote()).constData());
     for (const SuspectPhoto& suspect : report.suspects)
-        std::printf("  [%s] %s: %s\n", qPrintable(suspect.reasons.join(QStringLiteral(", "))),
-                    qPrintable(data.embeddings.paths[suspect.row]), qPrintable(suspect.explanation));
+        std::printf("  [%s] %s: %s\n", printable(suspect.reasons.join(QStringLiteral(", "))).constData(),
+                    printable(data.embeddings.paths[suspect.row]).constData(), printable(suspect.explanation).constData());
     return 0;
 }
 

@@ -74,6 +74,8 @@ int runTrain(const QStringList& args)
     progress.finish();
     const ReferenceSet& set = trained.set;
     writeReferenceSet(set, out);
+    for (const QString& warning : trained.warnings)
+        std::fprintf(stderr, "exemplar-cli train: warning: %s\n", printable(warning).constData());
 
     if (common.json) {
         printJson({{QStringLiteral("out"), QFileInfo(out).absoluteFilePath()},
@@ -82,12 +84,13 @@ int runTrain(const QStringList& args)
                    {QStringLiteral("selection"), set.selection},
                    {QStringLiteral("evaluation"), set.evaluation},
                    {QStringLiteral("training_photos"), int(trained.poolPaths.size())},
-                   {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())}});
+                   {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())},
+                   {QStringLiteral("warnings"), QJsonArray::fromStringList(trained.warnings)}});
         return 0;
     }
     std::printf("Trained %s: method %s, %d classes, %d references (%s) from %d training photos\n",
-                qPrintable(out), qPrintable(set.method), int(set.head.classNames.size()), set.head.referenceCount(),
-                qPrintable(countsSummary(set.head.referencesPerClass())), int(trained.poolPaths.size()));
+                printable(out).constData(), printable(set.method).constData(), int(set.head.classNames.size()), set.head.referenceCount(),
+                printable(countsSummary(set.head.referencesPerClass())).constData(), int(trained.poolPaths.size()));
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
                     int(trained.heldOutPaths.size()),
