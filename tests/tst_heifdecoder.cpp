@@ -52,14 +52,16 @@ QPoint redCorner(const cv::Mat& image)
     return count == 1 ? found : QPoint(-1, -1);
 }
 
-// ENCODED with its "ispe" property (the stored size) patched to claim SIDE×SIDE pixels.
+// ENCODED with every "ispe" property (the stored size) patched to claim SIDE×SIDE pixels. Every:
+// libheif may wrap the coded picture in a one-tile grid (its macOS workaround for odd crops),
+// and then the primary image's size is the grid's, the second ispe.
 QByteArray claimingSize(QByteArray encoded, quint32 side)
 {
-    const qsizetype ispe = encoded.indexOf("ispe");
-    if (ispe < 0) return {};
-    for (int field = 0; field < 2; ++field)  // after the box type: version and flags (4), width (4), height (4)
-        for (int i = 0; i < 4; ++i) encoded[ispe + 8 + 4 * field + i] = char((side >> (24 - 8 * i)) & 0xFF);
-    return encoded;
+    int patched = 0;
+    for (qsizetype ispe = encoded.indexOf("ispe"); ispe >= 0; ispe = encoded.indexOf("ispe", ispe + 4), ++patched)
+        for (int field = 0; field < 2; ++field)  // after the type: version and flags (4), width (4), height (4)
+            for (int i = 0; i < 4; ++i) encoded[ispe + 8 + 4 * field + i] = char((side >> (24 - 8 * i)) & 0xFF);
+    return patched > 0 ? encoded : QByteArray();
 }
 
 } // namespace
