@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -41,21 +42,23 @@ bool writeText(const QString& path, const QByteArray& text = "not a photo\n")
     return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
 }
 
-// Creates FOLDER/RAW NAME (RAW NAME: bytes, not necessarily UTF-8) as a copy of a real photo, or
-// as a folder holding two photos; Qt cannot make such names, so POSIX calls do.
-bool makeRawEntry(const QString& folder, const QByteArray& rawName, bool asFolder)
+// A real photo at RAW PATH (bytes, not necessarily UTF-8): Qt cannot make such names, POSIX can.
+bool writeRawPhoto(const QByteArray& rawPath)
 {
-    const QByteArray path = QFile::encodeName(folder) + '/' + rawName;
-    if (asFolder) {
-        if (::mkdir(path.constData(), 0755) != 0) return false;
-        return makeRawEntry(QFile::decodeName(path), "1.jpg", false) && makeRawEntry(QFile::decodeName(path), "2.jpg", false);
-    }
     std::vector<uchar> jpeg;
     cv::imencode(".jpg", cv::Mat(12, 16, CV_8UC3, cv::Scalar(40, 90, 200)), jpeg);
-    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int fd = ::open(rawPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) return false;
     const bool written = ::write(fd, jpeg.data(), jpeg.size()) == ssize_t(jpeg.size());
     return ::close(fd) == 0 && written;
+}
+
+// FOLDER/RAW NAME as a photo, or as a folder holding two photos.
+bool makeRawEntry(const QString& folder, const QByteArray& rawName, bool asFolder)
+{
+    const QByteArray path = QFile::encodeName(folder) + '/' + rawName;
+    if (!asFolder) return writeRawPhoto(path);
+    return ::mkdir(path.constData(), 0755) == 0 && writeRawPhoto(path + "/1.jpg") && writeRawPhoto(path + "/2.jpg");
 }
 
 QString reasonFor(const Dataset& dataset, const QString& path)
@@ -91,6 +94,7 @@ class TestDataset : public QObject {
 
 private Q_SLOTS:
     void init();
+    void cleanup();
     void classesAreSubfoldersInNaturalOrder();
     void photosAreOrderedNaturally();
     void hiddenFilesAreNeitherListedNorReported();
@@ -118,6 +122,12 @@ void TestDataset::init()
 {
     dir_ = std::make_unique<QTemporaryDir>();
     QVERIFY2(dir_->isValid(), qPrintable(dir_->errorString()));
+}
+
+void TestDataset::cleanup()
+{
+    // QTemporaryDir removes with Qt, which cannot see names that are not UTF-8; rm can.
+    QProcess::execute(QStringLiteral("rm"), {QStringLiteral("-rf"), dir_->path()});
 }
 
 void TestDataset::classesAreSubfoldersInNaturalOrder()

@@ -3,6 +3,7 @@
 #include "HeifDecoder.h"
 #include "HeifFixtures.h"
 #include "ImageDecoder.h"
+#include "TestImages.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -11,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 using namespace exemplar;
+using exemplar::test::gradientBgr;
 using exemplar::test::HeifCodec;
 using exemplar::test::HeifFixtureOptions;
 using exemplar::test::encodeHeif;
@@ -18,15 +20,6 @@ using exemplar::test::encodeHeif;
 Q_DECLARE_METATYPE(exemplar::test::HeifCodec)
 
 namespace {
-
-cv::Mat gradientBgr(int width, int height)
-{
-    cv::Mat image(height, width, CV_8UC3);
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x)
-            image.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(255 * x / width), uchar(255 * y / height), 128);
-    return image;
-}
 
 // Grey with a red 16×16 block in the top-left corner (whole coding blocks, so it stays clean).
 cv::Mat markedBgr(int width, int height)

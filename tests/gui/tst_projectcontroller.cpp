@@ -49,6 +49,20 @@ QJsonObject projectJson(const QString& path)
     return QJsonDocument::fromJson(file.readAll()).object();
 }
 
+// Edits the project file at PATH by hand: setting KEY becomes VALUE (removed when undefined).
+bool editSetting(const QString& path, const QString& key, const QJsonValue& value)
+{
+    QJsonObject json = projectJson(path);
+    QJsonObject settings = json.value(QStringLiteral("settings")).toObject();
+    if (value.isUndefined())
+        settings.remove(key);
+    else
+        settings.insert(key, value);
+    json.insert(QStringLiteral("settings"), settings);
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(QJsonDocument(json).toJson()) > 0;
+}
+
 } // namespace
 
 class TestProjectController : public QObject {
@@ -170,14 +184,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("p.exemplar"));
         writeProject(ProjectDocument(), path);
-        QJsonObject json = projectJson(path);
-        QJsonObject settings = json.value(QStringLiteral("settings")).toObject();
-        settings.insert(key, value);
-        json.insert(QStringLiteral("settings"), settings);
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        file.write(QJsonDocument(json).toJson());
-        file.close();
+        QVERIFY(editSetting(path, key, value));
 
         ProjectController controller;
         QSignalSpy errors(&controller, &ProjectController::errorOccurred);
@@ -221,8 +228,8 @@ private Q_SLOTS:
 
         const QString path = dir.filePath(QStringLiteral("p.exemplar"));
         QVERIFY(controller.saveProject(path));
-        QJsonObject json = projectJson(path);
-        QCOMPARE(json.value(QStringLiteral("settings")).toObject().value(QStringLiteral("scan_subfolders")), QJsonValue(false));
+        QCOMPARE(projectJson(path).value(QStringLiteral("settings")).toObject().value(QStringLiteral("scan_subfolders")),
+                 QJsonValue(false));
         ProjectController reopened;
         reopened.openProject(path);
         QVERIFY(!reopened.settings().scan.recursive);
@@ -230,13 +237,7 @@ private Q_SLOTS:
         QVERIFY(test::waitIdle(&reopened, 120000));
 
         // A project written before the setting existed.
-        QJsonObject settings = json.value(QStringLiteral("settings")).toObject();
-        settings.remove(QStringLiteral("scan_subfolders"));
-        json.insert(QStringLiteral("settings"), settings);
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        file.write(QJsonDocument(json).toJson());
-        file.close();
+        QVERIFY(editSetting(path, QStringLiteral("scan_subfolders"), QJsonValue(QJsonValue::Undefined)));
         QVERIFY(readProject(path).settings.scan.recursive);
     }
 
