@@ -8,6 +8,7 @@
 // simulated with RLIMIT_FSIZE, which makes writes past the limit fail (EFBIG) just as a full
 // file system makes them fail (ENOSPC): a short write after some bytes went out.
 #include "BadInputCorpus.h"
+#include "HeifFixtures.h"
 #include "ReferenceSetFile.h"
 #include "TestSupport.h"
 
@@ -24,6 +25,7 @@
 #include <opencv2/imgproc.hpp>
 #include <zlib.h>
 
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -70,6 +72,15 @@ void writeFile(const QString& path, const QByteArray& bytes)
     QFile file(path);
     QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
     QCOMPARE(file.write(bytes), bytes.size());
+}
+
+// RAW PATH (bytes, not necessarily UTF-8) written with POSIX calls: Qt cannot create such names.
+void writeRawNamedFile(const QByteArray& path, const QByteArray& bytes)
+{
+    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    QVERIFY2(fd >= 0, path.constData());
+    QCOMPARE(::write(fd, bytes.constData(), size_t(bytes.size())), ssize_t(bytes.size()));
+    QCOMPARE(::close(fd), 0);
 }
 
 QByteArray readFile(const QString& path)
@@ -136,6 +147,7 @@ private:
     QString corpus_;       // the dataset holding every bad photo beside good ones
     int goodPhotos_ = 0;   // photos in the corpus that must be embedded
     QString goodPhoto_;    // one readable photo, for classify
+    QString heicPhoto_;    // a HEIC photo of class "phone", for classify
     Run corpusRun_;        // `embed CORPUS --json`, run once (it needs the model)
     Run corpusSetRun_;     // the training run behind corpusSet()
     bool corpusRan_ = false;
@@ -198,6 +210,18 @@ private:
         addPhoto(QStringLiteral("twin/copy of fleur.jpg"), 1);  // byte-identical to the rosé class's photo
         addPhoto(QStringLiteral("twin/own.jpg"), 21);
         goodPhoto_ = corpus_ + QStringLiteral("/mixed/good 0.jpg");
+        // What phones save, in folders by date: HEIC and AVIF, read through libheif.
+        const QByteArray png = syntheticPhoto(50, ".png");
+        const cv::Mat phoneShot = cv::imdecode(cv::Mat(1, int(png.size()), CV_8U, const_cast<char*>(png.constData())),
+                                               cv::IMREAD_COLOR);
+        const QByteArray heic = encodeHeif(phoneShot, HeifCodec::Hevc, {6, 0, 6});
+        const QByteArray avif = encodeHeif(phoneShot(cv::Rect(0, 0, 200, 160)), HeifCodec::Av1);
+        QVERIFY(!heic.isEmpty() && !avif.isEmpty());
+        QVERIFY(QDir().mkpath(corpus_ + QStringLiteral("/phone/2024-06")));
+        heicPhoto_ = corpus_ + QStringLiteral("/phone/2024-06/IMG_0001.HEIC");
+        writeFile(heicPhoto_, heic);
+        writeFile(corpus_ + QStringLiteral("/phone/IMG_0002.avif"), avif);
+        goodPhotos_ += 2;
 
         const QString mixed = corpus_ + QStringLiteral("/mixed/");
         // JPEG signature kept, headers overwritten: the decoder must give up, not guess.
@@ -209,6 +233,13 @@ private:
         QVERIFY(QFile::link(mixed + QStringLiteral("loop-b.jpg"), mixed + QStringLiteral("loop-a.jpg")));
         QVERIFY(QFile::link(mixed + QStringLiteral("loop-a.jpg"), mixed + QStringLiteral("loop-b.jpg")));
         QVERIFY(QFile::link(QStringLiteral(".."), mixed + QStringLiteral("up")));  // a folder loop
+        const QByteArray damaged = encodeHeif(cv::Mat(48, 64, CV_8UC3, cv::Scalar(20, 90, 160)), HeifCodec::Hevc);
+        writeFile(mixed + QStringLiteral("truncated.heic"), damaged.left(damaged.size() / 2));
+        // Names from a Latin-1 system: "café.jpg" with é as the byte E9, and a class folder.
+        writeRawNamedFile(QFile::encodeName(mixed) + "caf\xe9.jpg", syntheticPhoto(33, ".jpg"));
+        const QByteArray latinFolder = QFile::encodeName(corpus_) + "/b\xff";
+        QVERIFY(::mkdir(latinFolder.constData(), 0755) == 0);
+        writeRawNamedFile(latinFolder + "/1.jpg", syntheticPhoto(34, ".jpg"));
         writeFile(mixed + QStringLiteral("unreadable.jpg"), syntheticPhoto(32, ".jpg"));
         QVERIFY(QFile::setPermissions(mixed + QStringLiteral("unreadable.jpg"), QFileDevice::Permissions()));
     }
@@ -267,10 +298,16 @@ private Q_SLOTS:
         makeCorpus();
     }
 
+    // QTemporaryDir removes with Qt, which cannot see names that are not UTF-8; rm can.
+    void cleanupTestCase() { QProcess::execute(QStringLiteral("rm"), {QStringLiteral("-rf"), corpus_}); }
+
     void badPhotosAreSkippedWithReasons_data()
     {
         addBrokenPhotoRows();
-        QTest::newRow("folder symlink loop") << "up" << "subfolder";
+        QTest::newRow("folder symlink loop") << "up" << "subfolder is a symbolic link back to a folder that contains it";
+        QTest::newRow("truncated HEIC") << "truncated.heic" << "not a readable HEIF/AVIF image";
+        QTest::newRow("file name not UTF-8") << "caf\\xE9.jpg" << "file name is not valid UTF-8";
+        QTest::newRow("class folder name not UTF-8") << "b\\xFF" << "folder name is not valid UTF-8";
         QTest::newRow("unreadable file") << "unreadable.jpg" << "not readable";
     }
 
@@ -302,6 +339,35 @@ private Q_SLOTS:
         for (const QJsonValue& value : json.value(QStringLiteral("classes")).toArray())
             classes << value.toObject().value(QStringLiteral("name")).toString();
         QVERIFY2(classes.contains(QStringLiteral("wild rosé 🌹 & co")), qPrintable(classes.join(QLatin1Char('|'))));
+    }
+
+    // The HEIC photo (in a dated subfolder, turned by its container) is in the trained set: as a
+    // query it must find itself, so its decoding is the same in train and classify.
+    void classifiesAHeicPhoto()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = corpusSet();
+        QVERIFY2(!set.isEmpty(), corpusSetRun_.describe().constData());
+        const Run run = cli({QStringLiteral("classify"), set, heicPhoto_, QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
+        const QJsonObject result = run.json().value(QStringLiteral("results")).toArray().at(0).toObject();
+        QCOMPARE(result.value(QStringLiteral("nearest_class")).toString(), QStringLiteral("phone"));
+        const QJsonObject top = result.value(QStringLiteral("top")).toArray().at(0).toObject();
+        QCOMPARE(top.value(QStringLiteral("reference")).toString(), QStringLiteral("IMG_0001.HEIC"));
+        QVERIFY2(top.value(QStringLiteral("score")).toDouble() > 0.999, qPrintable(QString::fromUtf8(run.out)));
+    }
+
+    // --no-recursive: the dated subfolder is skipped and said so; the class keeps its own photo.
+    void noRecursiveSkipsSubfolders()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        // Unprivileged like the corpus run, so that the unreadable photo stays out of both counts.
+        const Run run = cli({QStringLiteral("embed"), corpus_, QStringLiteral("--json"), QStringLiteral("--no-recursive")},
+                            {true, 0});
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
+        QVERIFY2(reasonFor(run.json(), QStringLiteral("2024-06")).contains(QLatin1String("subfolder scanning is off")),
+                 run.out.constData());
+        QCOMPARE(run.json().value(QStringLiteral("photos")).toInt(), goodPhotos_ - 1);
     }
 
     void oddClassesAreReported_data()

@@ -1,4 +1,5 @@
 #include "ImageDecoder.h"
+#include "TestImages.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -14,18 +15,9 @@
 #include <vector>
 
 using namespace exemplar;
+using exemplar::test::gradientBgr;
 
 namespace {
-
-// A smooth colour gradient: lossy codecs keep it close, so decoded pixels can be compared.
-cv::Mat gradientBgr(int width, int height)
-{
-    cv::Mat image(height, width, CV_8UC3);
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x)
-            image.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(255 * x / width), uchar(255 * y / height), 128);
-    return image;
-}
 
 QByteArray encode(const cv::Mat& image, const char* extension, const std::vector<int>& params = {})
 {

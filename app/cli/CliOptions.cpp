@@ -31,6 +31,20 @@ CommonOptions commonOptions(const QCommandLineParser& parser)
     return options;
 }
 
+void addDatasetOptions(QCommandLineParser* parser)
+{
+    parser->addOption({QStringLiteral("no-recursive"),
+                       QStringLiteral("Read only the photos directly inside each class folder; subfolders are skipped "
+                                      "and listed. Default: photos in subfolders (by date, camera, ...) belong to the class.")});
+}
+
+ScanOptions datasetScanOptions(const QCommandLineParser& parser)
+{
+    ScanOptions options;
+    options.recursive = !parser.isSet(QStringLiteral("no-recursive"));
+    return options;
+}
+
 void parseOrThrow(QCommandLineParser* parser, const QString& command, const QStringList& args)
 {
     if (!parser->parse(QStringList{QStringLiteral("exemplar-cli ") + command} + args))

@@ -42,11 +42,11 @@ std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
     }
 }
 
-EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common)
+EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan)
 {
     EmbeddedDataset result;
     result.root = QFileInfo(root).absoluteFilePath();
-    result.dataset = Dataset::scan(root);
+    result.dataset = Dataset::scan(root, scan);
     result.embedder = loadEmbedder(common);
     std::unique_ptr<EmbeddingCache> cache;
     if (!common.noCache)

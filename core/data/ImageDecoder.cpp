@@ -1,5 +1,6 @@
 #include "ImageDecoder.h"
 
+#include "HeifDecoder.h"
 #include "RegularFile.h"
 
 #include <QCryptographicHash>
@@ -107,7 +108,8 @@ QStringList supportedImageExtensions()
 {
     return {QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("jpe"),
             QStringLiteral("png"), QStringLiteral("bmp"),  QStringLiteral("tif"),
-            QStringLiteral("tiff"), QStringLiteral("webp")};
+            QStringLiteral("tiff"), QStringLiteral("webp"), QStringLiteral("heic"),
+            QStringLiteral("heif"), QStringLiteral("avif")};
 }
 
 bool hasSupportedImageExtension(const QString& fileName)
@@ -193,6 +195,7 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
 
 DecodedPhoto decodePhoto(const QByteArray& data)
 {
+    if (isHeifImage(data)) return decodeHeifPhoto(data);  // OpenCV reads no HEIF/AVIF
     return decodeScaled(data, 1);
 }
 
@@ -212,6 +215,7 @@ int reducedDecodingFactor(const QByteArray& data, const cv::Size& target)
 
 DecodedPhoto decodePhoto(const QByteArray& data, const cv::Size& target)
 {
+    if (isHeifImage(data)) return decodeHeifPhoto(data, target);
     return decodeScaled(data, reducedDecodingFactor(data, target));
 }
 

@@ -38,6 +38,7 @@ QJsonObject settingsJson(const ProjectSettings& s)
     QJsonObject pinned;
     for (auto it = s.pinnedCounts.begin(); it != s.pinnedCounts.end(); ++it) pinned.insert(it.key(), it.value());
     return {{QStringLiteral("model_spec"), s.modelSpecPath},
+            {QStringLiteral("scan_subfolders"), s.scan.recursive},
             {QStringLiteral("method"), s.method},
             {QStringLiteral("optimizer"), optimizerStrategyName(s.strategy)},
             {QStringLiteral("budget"), s.budget},
@@ -57,6 +58,8 @@ ProjectSettings settingsFromJson(const QJsonObject& o)
 {
     ProjectSettings s;
     s.modelSpecPath = o.value(QStringLiteral("model_spec")).toString();
+    // Projects from before the setting read subfolders too: the default applies to them.
+    s.scan.recursive = o.value(QStringLiteral("scan_subfolders")).toBool(s.scan.recursive);
     s.method = canonicalTrainingMethod(o.value(QStringLiteral("method")).toString(s.method));
     parseOptimizerStrategy(o.value(QStringLiteral("optimizer")).toString(), &s.strategy);
     s.budget = o.value(QStringLiteral("budget")).toInt(s.budget);

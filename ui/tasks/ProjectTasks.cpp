@@ -107,7 +107,7 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
     runner_->invalidate();  // results of the old dataset are worthless now
     // Listing folders is quick, so the browser updates at once; reading and embedding is the task.
     std::vector<Photo> excluded;
-    model_->setScan(assembleDataset(model_->sources(), &excluded), std::move(excluded));
+    model_->setScan(assembleDataset(model_->sources(), model_->settings().scan, &excluded), std::move(excluded));
     model_->setEmbeddings(std::make_shared<const EmbeddingSet>(), {}, {});
     model_->clearResults();
     for (const QString& warning : model_->dataset().warnings) Q_EMIT statusMessage(warning);

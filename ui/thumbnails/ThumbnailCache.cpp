@@ -24,7 +24,8 @@ ThumbnailCache::~ThumbnailCache()
 QImage ThumbnailCache::loadScaled(const QString& path, int edge)
 {
     // Qt's readers decode JPEG at reduced size directly, which is much faster than decoding the
-    // whole photo; formats Qt lacks (e.g. WebP without the plugin) go through the core's decoder.
+    // whole photo; formats Qt lacks (e.g. WebP without the plugin, HEIC and AVIF) go through the
+    // core's decoder, which reduces too (a HEIF file's own thumbnail when it is large enough).
     QImageReader reader(path);
     reader.setAutoTransform(true);
     QSize size = reader.size();

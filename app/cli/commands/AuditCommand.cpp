@@ -31,6 +31,7 @@ int runAudit(const QStringList& args)
                        "filed under two classes. Nothing is changed: look at them and decide."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
     addCommonOptions(&parser);
+    addDatasetOptions(&parser);
     parser.addOption({QStringLiteral("duplicate-cosine"),
                       QStringLiteral("Cosine above which photos of two classes count as duplicates."),
                       QStringLiteral("x"), QStringLiteral("0.95")});
@@ -40,7 +41,7 @@ int runAudit(const QStringList& args)
     AuditOptions options;
     options.duplicateCosine = doubleOption(parser, QStringLiteral("duplicate-cosine"), 0.0, 1.0);
 
-    const EmbeddedDataset data = embedFolder(root, common);
+    const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     const AuditReport report = auditPhotos(data.embeddings, options);
     if (common.json) {
         QJsonObject json = report.toJson(data.embeddings);

@@ -30,11 +30,12 @@ int runEmbed(const QStringList& args)
                                                     "model, using the cache; list files that could not be read."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
     addCommonOptions(&parser);
+    addDatasetOptions(&parser);
     parseOrThrow(&parser, QStringLiteral("embed"), args);
     const CommonOptions common = commonOptions(parser);
     const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
 
-    const EmbeddedDataset data = embedFolder(root, common);
+    const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     const std::vector<int> counts = data.embeddings.countsPerClass();
     if (common.json) {
         QJsonArray classes;

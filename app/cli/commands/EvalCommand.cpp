@@ -31,6 +31,7 @@ int runEval(const QStringList& args)
                        "every other photo is a test photo; each method sees only the pool."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
     addCommonOptions(&parser);
+    addDatasetOptions(&parser);
     addOptimizerOptions(&parser);
     parser.addOptions({
         {QStringLiteral("pool"), QStringLiteral("Training photos per class."), QStringLiteral("m"), QStringLiteral("10")},
@@ -53,7 +54,7 @@ int runEval(const QStringList& args)
             throw UsageError{QStringLiteral("unknown method \"%1\" (known: %2)")
                                  .arg(method, trainingMethodNames().join(QStringLiteral(", ")))};
 
-    const EmbeddedDataset data = embedFolder(root, common);
+    const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("evaluating"));

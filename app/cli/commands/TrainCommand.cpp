@@ -31,6 +31,7 @@ int runTrain(const QStringList& args)
                        "choose references) and the set's accuracy on it is recorded in the file."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
     addCommonOptions(&parser);
+    addDatasetOptions(&parser);
     addOptimizerOptions(&parser);
     parser.addOptions({
         {{QStringLiteral("o"), QStringLiteral("out")}, QStringLiteral("Reference-set file to write (.exref)."),
@@ -57,7 +58,7 @@ int runTrain(const QStringList& args)
     const double holdout = doubleOption(parser, QStringLiteral("holdout"), 0.0, 0.9);
     const double unknownRate = doubleOption(parser, QStringLiteral("unknown-rate"), 0.0, 0.5);
 
-    const EmbeddedDataset data = embedFolder(root, common);
+    const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     TrainRequest request;
     request.training = options;
     request.holdoutFraction = holdout;
