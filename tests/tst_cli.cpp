@@ -202,12 +202,8 @@ private Q_SLOTS:
         // Killed midway: started through stdin (--files-from -), stopped once a few lines are out.
         const QString out = work_.filePath(QStringLiteral("resumed.jsonl"));
         QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("EXEMPLAR_MODEL"), exemplar::test::defaultModelSpec());
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(EXEMPLAR_CLI_PATH),
-                      {QStringLiteral("classify"), set, QStringLiteral("--files-from"), QStringLiteral("-"),
-                       QStringLiteral("--resume"), out, QStringLiteral("--quiet")});
+        exemplar::test::startCli(&process, {QStringLiteral("classify"), set, QStringLiteral("--files-from"),
+                                            QStringLiteral("-"), QStringLiteral("--resume"), out, QStringLiteral("--quiet")});
         QVERIFY(process.waitForStarted());
         process.write((photos.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
         process.closeWriteChannel();
@@ -279,13 +275,10 @@ private Q_SLOTS:
         std::vector<std::unique_ptr<QProcess>> processes;
         for (int i = 0; i < 3; ++i) {
             auto process = std::make_unique<QProcess>();
-            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(QStringLiteral("EXEMPLAR_MODEL"), exemplar::test::defaultModelSpec());
-            process->setProcessEnvironment(env);
-            process->start(QStringLiteral(EXEMPLAR_CLI_PATH),
-                           {QStringLiteral("embed"), QStringLiteral("--files-from"), list, QStringLiteral("--cache-dir"),
-                            cache, QStringLiteral("--out"), work_.filePath(QStringLiteral("concurrent-%1.npy").arg(i)),
-                            QStringLiteral("--json"), QStringLiteral("--quiet")});
+            exemplar::test::startCli(process.get(), {QStringLiteral("embed"), QStringLiteral("--files-from"), list,
+                                                     QStringLiteral("--cache-dir"), cache, QStringLiteral("--out"),
+                                                     work_.filePath(QStringLiteral("concurrent-%1.npy").arg(i)),
+                                                     QStringLiteral("--json"), QStringLiteral("--quiet")});
             processes.push_back(std::move(process));
         }
         for (const auto& process : processes) {
