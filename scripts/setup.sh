@@ -16,6 +16,7 @@ PACKAGES=(
   libopenblas-pthread-dev        # sgemm for the network's 1×1 convolutions (core/ConvolutionKernels)
   libheif-dev                    # HEIC/AVIF photos (core/data/HeifDecoder; HEVC and AV1 decoders built in)
   python3 python3-onnx python3-numpy
+  python3-dask python3-distributed  # tools/cluster/exemplar-dask: classify an archive on a Dask cluster
   xvfb xauth imagemagick
   desktop-file-utils appstream   # validate the packaging metadata (packaging/ tests)
 )

@@ -15,13 +15,20 @@ struct CliRun {
     QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
 };
 
+// Starts exemplar-cli in PROCESS without waiting: for tests that feed its stdin, kill it midway
+// or run several at once.
+inline void startCli(QProcess* process, const QStringList& args)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("EXEMPLAR_MODEL"), defaultModelSpec());
+    process->setProcessEnvironment(env);
+    process->start(QStringLiteral(EXEMPLAR_CLI_PATH), args);
+}
+
 inline CliRun runCli(const QStringList& args)
 {
     QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("EXEMPLAR_MODEL"), defaultModelSpec());
-    process.setProcessEnvironment(env);
-    process.start(QStringLiteral(EXEMPLAR_CLI_PATH), args);
+    startCli(&process, args);
     process.waitForFinished(600000);
     return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
 }

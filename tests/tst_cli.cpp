@@ -1,6 +1,7 @@
 // exemplar-cli driven as a user drives it: real photos from ../shared/data (read in place through
 // symbolic links in a temporary dataset, never copied), real model, real files, real exit codes.
 #include "CliRunner.h"
+#include "JsonLinesFile.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -8,9 +9,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <memory>
+#include <vector>
 
 class TestCli : public QObject {
     Q_OBJECT
@@ -137,6 +141,164 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("not-a-photo.jpg"), run.err.constData());
         QVERIFY2(run.out.contains(good.toUtf8()), run.out.constData());
+    }
+
+    // A list of held-out photos plus a broken one, for the --files-from/--jsonl/--resume cases.
+    QString writePhotoList(int perClass, QStringList* photos)
+    {
+        for (const QString& name : {QStringLiteral("daffodil"), QStringLiteral("iris"), QStringLiteral("snowdrop"),
+                                    QStringLiteral("sunflower")}) {
+            const QDir source(exemplar::test::sharedDataSet(QStringLiteral("flowers17/")) + name);
+            for (const QString& file : source.entryList(QDir::Files, QDir::Name).mid(40, perClass))
+                *photos << source.absoluteFilePath(file);
+        }
+        const QString bad = work_.filePath(QStringLiteral("not-a-photo.jpg"));
+        QFile badFile(bad);
+        if (badFile.open(QIODevice::WriteOnly)) badFile.write("this is text, not a JPEG\n");
+        photos->insert(3, bad);
+        const QString list = work_.filePath(QStringLiteral("list-%1.txt").arg(perClass));
+        QFile file(list);
+        if (file.open(QIODevice::WriteOnly)) file.write((photos->join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
+        return list;
+    }
+
+    // {file: parsed line}; a photo with two lines fails the test.
+    static QMap<QString, QJsonObject> jsonLines(const QByteArray& bytes)
+    {
+        QMap<QString, QJsonObject> byFile;
+        for (const QByteArray& line : bytes.split('\n')) {
+            if (line.isEmpty()) continue;
+            const QJsonObject record = QJsonDocument::fromJson(line).object();
+            const QString file = record.value(QStringLiteral("file")).toString();
+            if (byFile.contains(file)) qFatal("%s has two lines", qPrintable(file));
+            byFile.insert(file, record);
+        }
+        return byFile;
+    }
+
+    static QByteArray readAll(const QString& path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
+    void classifyKilledAndResumedEqualsOneRun()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        QStringList photos;
+        const QString list = writePhotoList(10, &photos);
+        photos << photos.first();  // listed twice: classified once
+
+        const Run single = cli({QStringLiteral("classify"), set, QStringLiteral("--files-from"), list,
+                                QStringLiteral("--jsonl"), QStringLiteral("--quiet")});
+        QCOMPARE(single.exitCode, 1);  // the broken photo: a line with its reason, not a stop
+        const QMap<QString, QJsonObject> expected = jsonLines(single.out);
+        QCOMPARE(expected.size(), 41);
+        QVERIFY(expected.value(photos[3]).value(QStringLiteral("error")).toString().size() > 0);
+        QVERIFY(!single.out.contains("\n\n"));
+
+        // Killed midway: started through stdin (--files-from -), stopped once a few lines are out.
+        const QString out = work_.filePath(QStringLiteral("resumed.jsonl"));
+        QProcess process;
+        exemplar::test::startCli(&process, {QStringLiteral("classify"), set, QStringLiteral("--files-from"),
+                                            QStringLiteral("-"), QStringLiteral("--resume"), out, QStringLiteral("--quiet")});
+        QVERIFY(process.waitForStarted());
+        process.write((photos.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8());
+        process.closeWriteChannel();
+        QTRY_VERIFY_WITH_TIMEOUT(readAll(out).count('\n') >= 5, 120000);
+        process.kill();
+        process.waitForFinished();
+        const QByteArray partial = readAll(out);
+        QVERIFY2(partial.count('\n') < 41, "killed before the end");
+
+        // A kill can also leave an unfinished line: the resume drops it and redoes that photo.
+        const QByteArray next = QJsonDocument(expected.value(photos[10])).toJson(QJsonDocument::Compact);
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::Append));
+        file.write(next.left(next.size() / 2));
+        file.close();
+
+        const Run resumed = cli({QStringLiteral("classify"), set, QStringLiteral("--files-from"), list,
+                                 QStringLiteral("--resume"), out});
+        QVERIFY2(resumed.err.contains("unfinished last line"), resumed.err.constData());
+        QCOMPARE(jsonLines(readAll(out)), expected);
+
+        // Resuming a finished file does nothing more.
+        const Run again = cli({QStringLiteral("classify"), set, QStringLiteral("--files-from"), list,
+                               QStringLiteral("--resume"), out, QStringLiteral("--quiet")});
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(jsonLines(readAll(out)), expected);
+    }
+
+    void resumeRefusesAForeignFileAndASecondWriter()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        const QString photo = QDir(dataset_ + QStringLiteral("/iris")).entryInfoList(QDir::Files).first().absoluteFilePath();
+
+        const QString foreign = work_.filePath(QStringLiteral("notes.jsonl"));
+        QFile file(foreign);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"file\": \"a.jpg\"}\nmy shopping list\n");
+        file.close();
+        const QByteArray before = readAll(foreign);
+        const Run refused = cli({QStringLiteral("classify"), set, photo, QStringLiteral("--resume"), foreign});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("line 2"), refused.err.constData());
+        QCOMPARE(readAll(foreign), before);  // nothing lost
+
+        const QString out = work_.filePath(QStringLiteral("locked.jsonl"));
+        {
+            const exemplar::JsonLinesFile holder(out);  // another writer holds the file
+            const Run locked = cli({QStringLiteral("classify"), set, photo, QStringLiteral("--resume"), out});
+            QCOMPARE(locked.exitCode, 1);
+            QVERIFY2(locked.err.contains("another process"), locked.err.constData());
+        }
+        const Run free = cli({QStringLiteral("classify"), set, photo, QStringLiteral("--resume"), out,
+                              QStringLiteral("--quiet")});
+        QCOMPARE(free.exitCode, 0);
+        QCOMPARE(jsonLines(readAll(out)).size(), 1);
+    }
+
+    void concurrentEmbedsShareOneCache()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        QStringList photos;
+        const QString list = writePhotoList(6, &photos);
+        const QString cache = work_.filePath(QStringLiteral("shared-cache"));
+        // Three processes fill one empty cache from the same list at once, as cluster workers on a
+        // shared file system would.
+        std::vector<std::unique_ptr<QProcess>> processes;
+        for (int i = 0; i < 3; ++i) {
+            auto process = std::make_unique<QProcess>();
+            exemplar::test::startCli(process.get(), {QStringLiteral("embed"), QStringLiteral("--files-from"), list,
+                                                     QStringLiteral("--cache-dir"), cache, QStringLiteral("--out"),
+                                                     work_.filePath(QStringLiteral("concurrent-%1.npy").arg(i)),
+                                                     QStringLiteral("--json"), QStringLiteral("--quiet")});
+            processes.push_back(std::move(process));
+        }
+        for (const auto& process : processes) {
+            QVERIFY(process->waitForFinished(600000));
+            QCOMPARE(process->exitCode(), 0);
+            const QJsonObject json = QJsonDocument::fromJson(process->readAllStandardOutput()).object();
+            QCOMPARE(json.value(QStringLiteral("photos")).toInt(), 24);
+            QCOMPARE(json.value(QStringLiteral("skipped")).toArray().size(), 1);  // the text file
+        }
+        // Every entry they wrote is whole: a fourth run finds all of them and computes nothing.
+        const Run after = cli({QStringLiteral("embed"), QStringLiteral("--files-from"), list, QStringLiteral("--cache-dir"),
+                               cache, QStringLiteral("--out"), work_.filePath(QStringLiteral("after.npy")),
+                               QStringLiteral("--json"), QStringLiteral("--quiet")});
+        QCOMPARE(after.exitCode, 0);
+        QCOMPARE(after.json().value(QStringLiteral("from_cache")).toInt(), 24);
+        QCOMPARE(after.json().value(QStringLiteral("computed")).toInt(), 0);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(readAll(work_.filePath(QStringLiteral("concurrent-%1.npy").arg(i))),
+                     readAll(work_.filePath(QStringLiteral("after.npy"))));
+        QCOMPARE(readAll(work_.filePath(QStringLiteral("after.csv"))).count('\n'), 25);
     }
 
     void evalReportsEveryMethod()

@@ -93,6 +93,35 @@ class TestDataset : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void fromFilesTakesClassesFromParentFolders()
+    {
+        QTemporaryDir dir;
+        const QString a = dir.filePath(QStringLiteral("a")), b = dir.filePath(QStringLiteral("b"));
+        QVERIFY(writePhoto(a + QStringLiteral("/tulip/2.jpg")));
+        QVERIFY(writePhoto(a + QStringLiteral("/tulip/1.jpg")));
+        QVERIFY(writePhoto(b + QStringLiteral("/rose/x.jpg")));
+        QVERIFY(writePhoto(b + QStringLiteral("/tulip/3.jpg")));
+        QVERIFY(writeText(a + QStringLiteral("/tulip/notes.txt")));
+        const Dataset dataset = Dataset::fromFiles(
+            {a + QStringLiteral("/tulip/2.jpg"), b + QStringLiteral("/tulip/3.jpg"), a + QStringLiteral("/tulip/1.jpg"),
+             b + QStringLiteral("/rose/x.jpg"), a + QStringLiteral("/tulip/notes.txt"), a + QStringLiteral("/missing.jpg"),
+             b + QStringLiteral("/rose/x.jpg")});
+        // Classes in name order; one class per folder name wherever it is; list order inside a class.
+        QCOMPARE(dataset.classNames, (QStringList{QStringLiteral("rose"), QStringLiteral("tulip")}));
+        // A listed class spans folders (a/tulip, b/tulip): name each photo by class and file name.
+        QStringList names;
+        for (const exemplar::Photo& photo : dataset.photos)
+            names << dataset.classNames[photo.classIndex] + QLatin1Char('/') + QFileInfo(photo.path).fileName();
+        QCOMPARE(names, (QStringList{QStringLiteral("rose/x.jpg"), QStringLiteral("tulip/2.jpg"),
+                                     QStringLiteral("tulip/3.jpg"), QStringLiteral("tulip/1.jpg")}));
+        QVERIFY(reasonFor(dataset, a + QStringLiteral("/tulip/notes.txt")).contains(QStringLiteral("not an image")));
+        QCOMPARE(reasonFor(dataset, a + QStringLiteral("/missing.jpg")), QStringLiteral("file does not exist"));
+        QCOMPARE(reasonFor(dataset, b + QStringLiteral("/rose/x.jpg")), QStringLiteral("listed twice"));
+        QCOMPARE(int(dataset.skipped.size()), 3);
+        QVERIFY2(dataset.warnings.join(QLatin1Char(' ')).contains(QStringLiteral("\"rose\" has only one photo")),
+                 qPrintable(describe(dataset)));
+    }
+
     void init();
     void cleanup();
     void classesAreSubfoldersInNaturalOrder();

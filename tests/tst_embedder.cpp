@@ -109,7 +109,7 @@ private Q_SLOTS:
         QTest::newRow("embedding size differs") << "embedding" << "dim" << QJsonValue(1000) << "1280 values";
         QTest::newRow("no such output") << "embedding" << "output" << QJsonValue(QStringLiteral("nope")) << "";
         QTest::newRow("missing onnx") << "" << "onnx" << QJsonValue(QStringLiteral("/nonexistent/model.onnx"))
-                                      << "cannot open model";
+                                      << "cannot read model /nonexistent/model.onnx: file does not exist";
     }
 
     void wrongModelIsRefused()

@@ -13,6 +13,7 @@
 #include "TrainWorkflow.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,9 +45,14 @@ std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
 
 EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan)
 {
+    return embedListedDataset(Dataset::scan(root, scan), QFileInfo(root).absoluteFilePath(), common);
+}
+
+EmbeddedDataset embedListedDataset(Dataset dataset, const QString& where, const CommonOptions& common)
+{
     EmbeddedDataset result;
-    result.root = QFileInfo(root).absoluteFilePath();
-    result.dataset = Dataset::scan(root, scan);
+    result.root = where;
+    result.dataset = std::move(dataset);
     result.embedder = loadEmbedder(common);
     std::unique_ptr<EmbeddingCache> cache;
     if (!common.noCache)
@@ -65,8 +71,35 @@ EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, co
             std::fprintf(stderr, "warning: %s\n", printable(warning).constData());
     }
     if (result.embeddings.size() == 0)
-        throw Error(QStringLiteral("no photo in %1 could be read").arg(root));
+        throw Error(QStringLiteral("no photo in %1 could be read").arg(where));
     return result;
+}
+
+void addFilesFromOption(QCommandLineParser* parser)
+{
+    parser->addOption({QStringLiteral("files-from"),
+                       QStringLiteral("Read photo paths from LIST, one per line ('-': standard input)."),
+                       QStringLiteral("LIST")});
+}
+
+QStringList filesFromList(const QCommandLineParser& parser)
+{
+    if (!parser.isSet(QStringLiteral("files-from"))) return {};
+    const QString list = parser.value(QStringLiteral("files-from"));
+    QFile file;
+    const bool opened = list == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
+                                                   : (file.setFileName(list), file.open(QIODevice::ReadOnly));
+    if (!opened) throw Error(QStringLiteral("cannot read the list %1: %2").arg(list, file.errorString()));
+    QStringList paths;
+    while (!file.atEnd()) {
+        // Only the line break is stripped: spaces can belong to a file name. A list written on
+        // Windows ends its lines with CR LF.
+        QByteArray line = file.readLine();
+        if (line.endsWith('\n')) line.chop(1);
+        if (line.endsWith('\r')) line.chop(1);
+        if (!line.isEmpty()) paths << QFile::decodeName(line);
+    }
+    return paths;
 }
 
 QString requireOnePositional(const QCommandLineParser& parser, const QString& what)

@@ -80,6 +80,13 @@ std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common);
 // Scans ROOT (one subfolder per class) as SCAN says and embeds every photo, through the cache
 // unless --no-cache; lists skipped files on stderr. Throws Error when no photo could be read.
 EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan);
+// The same for a dataset already listed (Dataset::fromFiles); WHERE names it in messages.
+EmbeddedDataset embedListedDataset(Dataset dataset, const QString& where, const CommonOptions& common);
+// --files-from LIST: photo paths, one per line, from a file or "-" (standard input), so that a
+// list of millions never meets the command line's length limit. Empty lines are ignored.
+void addFilesFromOption(QCommandLineParser* parser);
+// The paths of --files-from (empty when the option is not given). Throws Error when LIST cannot be read.
+QStringList filesFromList(const QCommandLineParser& parser);
 QString requireOnePositional(const QCommandLineParser& parser, const QString& what);
 // The options of the count search (train and eval), and the TrainingOptions they give.
 void addOptimizerOptions(QCommandLineParser* parser);

@@ -12,6 +12,7 @@
 #include <QLocale>
 #include <QSet>
 #include <algorithm>
+#include <numeric>
 
 namespace exemplar {
 
@@ -28,6 +29,19 @@ void sortNaturally(QFileInfoList* entries)
     std::sort(entries->begin(), entries->end(), [&](const QFileInfo& a, const QFileInfo& b) {
         return collator.compare(a.fileName(), b.fileName()) < 0;
     });
+}
+
+// Why a listed file cannot be a photo of the dataset; empty when it can.
+QString photoFileProblem(const QFileInfo& entry)
+{
+    if (entry.isSymLink() && !entry.exists()) return QStringLiteral("broken symbolic link");
+    if (!entry.exists()) return QStringLiteral("file does not exist");
+    if (entry.isDir()) return QStringLiteral("a folder, not a photo");
+    if (!hasSupportedImageExtension(entry.fileName()))
+        return QStringLiteral("not an image file type (supported: %1)")
+            .arg(supportedImageExtensions().join(QStringLiteral(", ")));
+    if (!entry.isReadable()) return QStringLiteral("file is not readable (permissions)");
+    return QString();
 }
 
 void appendSkipped(Dataset* dataset, std::vector<SkippedFile> skipped)
@@ -72,13 +86,8 @@ int scanFolder(Dataset* dataset, const QString& folder, int classIndex, const Sc
             }
             scanned->insert(entry.canonicalFilePath());
             count += scanFolder(dataset, path, classIndex, options, classFolder, scanned);
-        } else if (entry.isSymLink() && !entry.exists()) {
-            dataset->skipped.push_back({path, QStringLiteral("broken symbolic link")});
-        } else if (!hasSupportedImageExtension(entry.fileName())) {
-            dataset->skipped.push_back({path, QStringLiteral("not an image file type (supported: %1)")
-                                                  .arg(supportedImageExtensions().join(QStringLiteral(", ")))});
-        } else if (!entry.isReadable()) {
-            dataset->skipped.push_back({path, QStringLiteral("file is not readable (permissions)")});
+        } else if (const QString problem = photoFileProblem(entry); !problem.isEmpty()) {
+            dataset->skipped.push_back({path, problem});
         } else {
             dataset->photos.push_back({path, classIndex});
             ++count;
@@ -147,6 +156,52 @@ Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions&
         } else {
             addClassFolder(&dataset, folder, name, options);
         }
+    }
+    return dataset;
+}
+
+Dataset Dataset::fromFiles(const QStringList& files)
+{
+    // Group by the parent folder's name first, then lay the classes out in name order, as a scan does.
+    QStringList names;
+    std::vector<QStringList> classFiles;
+    QStringList folders;
+    QSet<QString> seen;
+    Dataset dataset;
+    for (const QString& file : files) {
+        const QFileInfo info(file);
+        const QString path = info.absoluteFilePath();
+        if (const QString problem = photoFileProblem(info); !problem.isEmpty()) {
+            dataset.skipped.push_back({path, problem});
+            continue;
+        }
+        if (seen.contains(path)) {
+            dataset.skipped.push_back({path, QStringLiteral("listed twice")});
+            continue;
+        }
+        seen.insert(path);
+        const QString name = info.absoluteDir().dirName();
+        int c = names.indexOf(name);
+        if (c < 0) {
+            c = names.size();
+            names << name;
+            folders << info.absolutePath();
+            classFiles.emplace_back();
+        }
+        classFiles[size_t(c)] << path;
+    }
+    std::vector<int> order(size_t(names.size()));
+    std::iota(order.begin(), order.end(), 0);
+    QCollator collator{QLocale(QLocale::English, QLocale::UnitedStates)};
+    collator.setNumericMode(true);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return collator.compare(names[a], names[b]) < 0; });
+    for (const int c : order) {
+        const int classIndex = dataset.classNames.size();
+        dataset.classNames << names[c];
+        dataset.classFolders << folders[c];
+        for (const QString& path : classFiles[size_t(c)]) dataset.photos.push_back({path, classIndex});
+        if (classFiles[size_t(c)].size() == 1)
+            dataset.warnings << QStringLiteral("class \"%1\" has only one photo").arg(names[c]);
     }
     return dataset;
 }

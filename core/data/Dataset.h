@@ -44,6 +44,10 @@ struct Dataset {
     static Dataset scan(const QString& root, const ScanOptions& options = {});
     // Each folder is one class named after it (what the GUI gets when folders are dropped).
     static Dataset fromClassFolders(const QStringList& folders, const ScanOptions& options = {});
+    // Listed photo files, each of the class named after its parent folder (a/rose/1.jpg and
+    // b/rose/2.jpg are both "rose"): what `embed --files-from` reads. Classes in name order,
+    // each class's photos in list order; missing, unreadable and repeated files are skipped.
+    static Dataset fromFiles(const QStringList& files);
 };
 
 } // namespace exemplar

@@ -11,6 +11,7 @@
 #include "Feedback.h"
 #include "HonestEvaluation.h"
 #include "ClassifyPhoto.h"
+#include "JsonLinesFile.h"
 #include "ReferenceSetFile.h"
 #include "TrainWorkflow.h"
 
@@ -18,25 +19,88 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <cstdio>
 #include <memory>
 
 namespace exemplar::cli {
 
+namespace {
+
+// One photo's result, as --json lists it and --jsonl writes it: the prediction, or the reason the
+// photo could not be classified ("error").
+QJsonObject classifyPhoto(const QString& path, const ReferenceSet& set, Embedder& embedder, int top)
+{
+    const PhotoVerdict verdict = classifyPhotoFile(path, set.head, embedder);
+    if (!verdict.ok()) return QJsonObject{{QStringLiteral("file"), path}, {QStringLiteral("error"), verdict.error}};
+    const Prediction& prediction = verdict.prediction;
+    QJsonArray ranked;
+    for (int i = 0; i < std::min<int>(top, int(prediction.ranked.size())); ++i) {
+        const ClassScore& score = prediction.ranked[size_t(i)];
+        ranked.append(QJsonObject{{QStringLiteral("class"), set.head.classNames[score.classIndex]},
+                                  {QStringLiteral("score"), double(score.score)},
+                                  {QStringLiteral("reference"), set.head.referenceInfo[size_t(score.referenceIndex)].file}});
+    }
+    const QString nearest = set.head.classNames.value(prediction.bestClass());
+    return QJsonObject{{QStringLiteral("file"), path},
+                       {QStringLiteral("class"), prediction.unknown ? QStringLiteral("unknown") : nearest},
+                       {QStringLiteral("unknown"), prediction.unknown},
+                       {QStringLiteral("nearest_class"), nearest},
+                       {QStringLiteral("score"), prediction.ranked.empty() ? 0.0 : double(prediction.ranked[0].score)},
+                       {QStringLiteral("margin"), double(prediction.margin)},
+                       {QStringLiteral("top"), ranked}};
+}
+
+void printResult(const QJsonObject& result, const ReferenceSet& set)
+{
+    const QString path = result.value(QStringLiteral("file")).toString();
+    const QString nearest = result.value(QStringLiteral("nearest_class")).toString();
+    if (result.value(QStringLiteral("unknown")).toBool())
+        std::printf("%s: unknown (nearest class %s scores below the set's threshold %.3f)\n", printable(path).constData(),
+                    printable(nearest).constData(), double(set.head.rejectBelow));
+    else
+        std::printf("%s: %s (margin %.3f)\n", printable(path).constData(), printable(nearest).constData(),
+                    result.value(QStringLiteral("margin")).toDouble());
+    const QJsonArray ranked = result.value(QStringLiteral("top")).toArray();
+    for (int i = 0; i < ranked.size(); ++i) {
+        const QJsonObject r = ranked[i].toObject();
+        std::printf("  %d. %-28s %.4f  nearest reference: %s\n", i + 1, printable(r.value(QStringLiteral("class")).toString()).constData(),
+                    r.value(QStringLiteral("score")).toDouble(), printable(r.value(QStringLiteral("reference")).toString()).constData());
+    }
+}
+
+} // namespace
+
 int runClassify(const QStringList& args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Classify photos with a trained reference set."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Classify photos with a trained reference set.\n"
+        "With --jsonl or --resume, each photo gives one line (its result, or its \"error\"), written whole as soon "
+        "as it is known, and a photo listed twice is classified once. --resume OUT.jsonl appends to OUT the photos "
+        "it does not hold yet (it drops an unfinished last line, which a killed run can leave): a run resumed after "
+        "a kill ends with exactly the lines of one uninterrupted run."));
     parser.addPositionalArgument(QStringLiteral("SET"), QStringLiteral("Reference-set file (.exref)."));
-    parser.addPositionalArgument(QStringLiteral("PHOTO"), QStringLiteral("Photos to classify."), QStringLiteral("PHOTO..."));
+    parser.addPositionalArgument(QStringLiteral("PHOTO"), QStringLiteral("Photos to classify."), QStringLiteral("[PHOTO...]"));
     addCommonOptions(&parser);
-    parser.addOption({QStringLiteral("top"), QStringLiteral("Classes to list per photo."), QStringLiteral("k"),
-                      QStringLiteral("3")});
+    addFilesFromOption(&parser);
+    parser.addOptions({
+        {QStringLiteral("top"), QStringLiteral("Classes to list per photo."), QStringLiteral("k"), QStringLiteral("3")},
+        {QStringLiteral("jsonl"), QStringLiteral("One JSON result per line on stdout, flushed as it goes.")},
+        {QStringLiteral("resume"), QStringLiteral("Append JSON lines to OUT, skipping the photos already in it."),
+         QStringLiteral("OUT.jsonl")},
+    });
     parseOrThrow(&parser, QStringLiteral("classify"), args);
     const CommonOptions common = commonOptions(parser);
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() < 2) throw UsageError{QStringLiteral("expected a reference set and at least one photo")};
+    if (positional.isEmpty()) throw UsageError{QStringLiteral("expected a reference set")};
+    const QStringList photos = positional.mid(1) + filesFromList(parser);
+    if (photos.isEmpty() && !parser.isSet(QStringLiteral("files-from")))
+        throw UsageError{QStringLiteral("expected at least one photo (or --files-from LIST)")};
     const int top = intOption(parser, QStringLiteral("top"), 1, 1000);
+    const bool resume = parser.isSet(QStringLiteral("resume"));
+    const bool lines = resume || parser.isSet(QStringLiteral("jsonl"));
+    if (lines && common.json) throw UsageError{QStringLiteral("--json and --jsonl/--resume: choose one")};
 
     const ReferenceSet set = readReferenceSet(positional.first());
     const std::unique_ptr<Embedder> embedder = loadEmbedder(common);
@@ -47,47 +111,39 @@ int runClassify(const QStringList& args)
         throw Error(error.message() + QStringLiteral("; use --model to load the matching one"));
     }
 
+    // With --resume the output is opened (and locked) before any work, so that a wrong path or a
+    // second writer is refused at once.
+    std::unique_ptr<JsonLinesFile> out;
+    QSet<QString> done;  // photos with a line already: skipped, which also classifies a repeat once
+    if (resume) {
+        out = std::make_unique<JsonLinesFile>(parser.value(QStringLiteral("resume")));
+        for (const QJsonObject& record : out->existing()) done.insert(record.value(QStringLiteral("file")).toString());
+        if (!common.quiet)
+            std::fprintf(stderr, "exemplar-cli classify: %d photos already in %s%s\n", int(done.size()),
+                         printable(parser.value(QStringLiteral("resume"))).constData(),
+                         out->droppedPartialLine() ? " (an unfinished last line was dropped and is redone)" : "");
+    }
+
     QJsonArray results;
     int failures = 0;
-    for (const QString& path : positional.mid(1)) {
-        const PhotoVerdict verdict = classifyPhotoFile(path, set.head, *embedder);
-        if (!verdict.ok()) {
+    for (const QString& path : photos) {
+        if (lines && done.contains(path)) continue;
+        const QJsonObject result = classifyPhoto(path, set, *embedder, top);
+        if (result.contains(QStringLiteral("error"))) {
             ++failures;
-            std::fprintf(stderr, "exemplar-cli classify: error: %s: %s\n", printable(path).constData(), printable(verdict.error).constData());
-            results.append(QJsonObject{{QStringLiteral("file"), path}, {QStringLiteral("error"), verdict.error}});
-            continue;
+            std::fprintf(stderr, "exemplar-cli classify: error: %s: %s\n", printable(path).constData(),
+                         printable(result.value(QStringLiteral("error")).toString()).constData());
         }
-        const Prediction& prediction = verdict.prediction;
-        QJsonArray ranked;
-        for (int i = 0; i < std::min<int>(top, int(prediction.ranked.size())); ++i) {
-            const ClassScore& score = prediction.ranked[size_t(i)];
-            ranked.append(QJsonObject{{QStringLiteral("class"), set.head.classNames[score.classIndex]},
-                                      {QStringLiteral("score"), double(score.score)},
-                                      {QStringLiteral("reference"), set.head.referenceInfo[size_t(score.referenceIndex)].file}});
+        if (out) {
+            out->append(result);
+        } else if (lines) {
+            writeJsonLine(STDOUT_FILENO, result, QStringLiteral("standard output"));
+        } else if (common.json) {
+            results.append(result);
+        } else if (!result.contains(QStringLiteral("error"))) {
+            printResult(result, set);
         }
-        const QString nearest = set.head.classNames.value(prediction.bestClass());
-        const QString best = prediction.unknown ? QStringLiteral("unknown") : nearest;
-        results.append(QJsonObject{{QStringLiteral("file"), path},
-                                   {QStringLiteral("class"), best},
-                                   {QStringLiteral("unknown"), prediction.unknown},
-                                   {QStringLiteral("nearest_class"), nearest},
-                                   {QStringLiteral("score"), prediction.ranked.empty() ? 0.0 : double(prediction.ranked[0].score)},
-                                   {QStringLiteral("margin"), double(prediction.margin)},
-                                   {QStringLiteral("top"), ranked}});
-        if (!common.json) {
-            if (prediction.unknown)
-                std::printf("%s: unknown (nearest class %s scores below the set's threshold %.3f)\n", printable(path).constData(),
-                            printable(nearest).constData(), double(set.head.rejectBelow));
-            else
-                std::printf("%s: %s (margin %.3f)\n", printable(path).constData(), printable(best).constData(), double(prediction.margin));
-            for (int i = 0; i < ranked.size(); ++i) {
-                const QJsonObject r = ranked[i].toObject();
-                std::printf("  %d. %-28s %.4f  nearest reference: %s\n", i + 1,
-                            printable(r.value(QStringLiteral("class")).toString()).constData(),
-                            r.value(QStringLiteral("score")).toDouble(),
-                            printable(r.value(QStringLiteral("reference")).toString()).constData());
-            }
-        }
+        done.insert(path);
     }
     if (common.json) printJson({{QStringLiteral("reference_set"), QFileInfo(positional.first()).absoluteFilePath()},
                                 {QStringLiteral("results"), results}});

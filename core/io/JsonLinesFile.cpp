@@ -1,0 +1,100 @@
+#include "JsonLinesFile.h"
+
+#include "Error.h"
+#include "RegularFile.h"
+
+#include <QByteArray>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace exemplar {
+
+namespace {
+
+QString systemError() { return QString::fromLocal8Bit(std::strerror(errno)); }
+
+// write(2) until done: a short write happens only when the disk fills up or a signal interrupts.
+void writeAll(int fd, const QByteArray& bytes, const QString& what)
+{
+    for (qsizetype written = 0; written < bytes.size();) {
+        const ssize_t n = ::write(fd, bytes.constData() + written, size_t(bytes.size() - written));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw Error(QStringLiteral("cannot write %1: %2").arg(what, systemError()));
+        written += n;
+    }
+}
+
+} // namespace
+
+void writeJsonLine(int fd, const QJsonObject& record, const QString& what)
+{
+    writeAll(fd, QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n', what);
+}
+
+JsonLinesFile::JsonLinesFile(const QString& path) : path_(QDir::toNativeSeparators(path))
+{
+    // O_NONBLOCK: a FIFO given as OUT must not block the open; it is refused just below.
+    fd_ = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (fd_ < 0) throw Error(QStringLiteral("cannot open %1: %2").arg(path_, systemError()));
+    const auto fail = [this](const QString& message) {
+        ::close(fd_);
+        fd_ = -1;
+        throw Error(message);
+    };
+    // Appending to a device or FIFO would never read back what was done, nor be resumable.
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode))
+        fail(QStringLiteral("cannot resume into %1: %2").arg(path_, nonRegularKind(path).isEmpty()
+                                                                     ? QStringLiteral("not a regular file")
+                                                                     : QStringLiteral("it is %1, not a regular file").arg(nonRegularKind(path))));
+    if (::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK) != 0)
+        fail(QStringLiteral("cannot open %1: %2").arg(path_, systemError()));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+        fail(errno == EWOULDBLOCK ? QStringLiteral("%1 is being written by another process").arg(path_)
+                                  : QStringLiteral("cannot lock %1: %2").arg(path_, systemError()));
+
+    QByteArray bytes;
+    char buffer[1 << 16];
+    for (;;) {
+        const ssize_t n = ::read(fd_, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) fail(QStringLiteral("cannot read %1: %2").arg(path_, systemError()));
+        if (n == 0) break;
+        bytes.append(buffer, n);
+    }
+    const qsizetype complete = bytes.lastIndexOf('\n') + 1;  // 0 when no line is complete
+    int lineNumber = 0;
+    for (const QByteArray& line : bytes.left(complete).split('\n')) {
+        ++lineNumber;
+        if (line.trimmed().isEmpty()) continue;
+        QJsonParseError error{};
+        const QJsonDocument document = QJsonDocument::fromJson(line, &error);
+        if (error.error != QJsonParseError::NoError || !document.isObject())
+            fail(QStringLiteral("line %1 of %2 is not a JSON object (%3); not appending to a file of another kind")
+                     .arg(lineNumber).arg(path_, error.error != QJsonParseError::NoError ? error.errorString()
+                                                                                        : QStringLiteral("not an object")));
+        existing_.push_back(document.object());
+    }
+    if (complete < bytes.size()) {
+        droppedPartialLine_ = true;
+        if (::ftruncate(fd_, complete) != 0) fail(QStringLiteral("cannot truncate %1: %2").arg(path_, systemError()));
+    }
+    if (::lseek(fd_, complete, SEEK_SET) < 0) fail(QStringLiteral("cannot seek in %1: %2").arg(path_, systemError()));
+}
+
+JsonLinesFile::~JsonLinesFile()
+{
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+}
+
+void JsonLinesFile::append(const QJsonObject& record) { writeJsonLine(fd_, record, path_); }
+
+} // namespace exemplar

@@ -1,0 +1,38 @@
+#pragma once
+// Results as JSON Lines (one compact JSON object per line), written so that a killed writer loses
+// at most the line it was writing: every line goes out whole, in one write, straight to the
+// kernel (no user-space buffer to lose). A reader drops an unterminated last line, the one a kill
+// can leave; reopening the file for appending cuts it off first, so its record is simply redone.
+#include <QJsonObject>
+#include <QString>
+#include <vector>
+
+namespace exemplar {
+
+// Writes RECORD as one line to the file descriptor FD (stdout is 1). Throws Error on failure.
+void writeJsonLine(int fd, const QJsonObject& record, const QString& what);
+
+// A JSON Lines file opened for appending by one writer at a time.
+class JsonLinesFile {
+public:
+    // Opens PATH (created when missing) and takes an exclusive lock on it, so that two processes
+    // can never interleave lines (throws Error when another holds it). Reads the complete lines
+    // already there and cuts off an unterminated last line. Throws Error, leaving the file as it
+    // was, when a complete line is not a JSON object: then something else wrote the file.
+    explicit JsonLinesFile(const QString& path);
+    ~JsonLinesFile();
+    JsonLinesFile(const JsonLinesFile&) = delete;
+    JsonLinesFile& operator=(const JsonLinesFile&) = delete;
+
+    const std::vector<QJsonObject>& existing() const { return existing_; }
+    bool droppedPartialLine() const { return droppedPartialLine_; }
+    void append(const QJsonObject& record);
+
+private:
+    QString path_;
+    int fd_ = -1;
+    std::vector<QJsonObject> existing_;
+    bool droppedPartialLine_ = false;
+};
+
+} // namespace exemplar
