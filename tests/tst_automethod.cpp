@@ -17,7 +17,7 @@ private Q_SLOTS:
     void foldsAreStratifiedAndDisjoint()
     {
         const std::vector<int> labels{0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2};
-        const auto folds = stratifiedFolds(labels, 3, 5, 7);
+        const auto folds = stratifiedFolds(labels, {}, 3, 5, 7);
         QCOMPARE(folds.size(), size_t(5));
         std::set<int> seen;
         for (const auto& fold : folds) {
@@ -31,7 +31,7 @@ private Q_SLOTS:
             QCOMPARE(perClass[2], 0);  // a lone photo is never held out
         }
         QCOMPARE(seen.size(), size_t(15));
-        QVERIFY(stratifiedFolds(labels, 3, 5, 7) == folds);  // same seed, same folds
+        QVERIFY(stratifiedFolds(labels, {}, 3, 5, 7) == folds);  // same seed, same folds
     }
 
     void choosesTheBestCrossValidatedCandidate()

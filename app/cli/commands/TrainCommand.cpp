@@ -82,12 +82,15 @@ int runTrain(const QStringList& args)
                    {QStringLiteral("selection"), set.selection},
                    {QStringLiteral("evaluation"), set.evaluation},
                    {QStringLiteral("training_photos"), int(trained.poolPaths.size())},
-                   {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())}});
+                   {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())},
+                   {QStringLiteral("duplicate_groups"), trained.duplicateGroups.toJson()}});
         return 0;
     }
     std::printf("Trained %s: method %s, %d classes, %d references (%s) from %d training photos\n",
                 qPrintable(out), qPrintable(set.method), int(set.head.classNames.size()), set.head.referenceCount(),
                 qPrintable(countsSummary(set.head.referencesPerClass())), int(trained.poolPaths.size()));
+    std::printf("%s\n", qPrintable(duplicateGroupsSummary(trained.duplicateGroups.groupedPhotos(),
+                                                          trained.duplicateGroups.sharedGroups())));
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
                     int(trained.heldOutPaths.size()),
