@@ -426,6 +426,18 @@ private Q_SLOTS:
         QCOMPARE(report.testPhotosPerRepeat, 35 - (5 + 4 + 5 + 5));
     }
 
+    // A class whose photos are all copies of one picture cannot be measured: the user is told.
+    void warnsAboutAClassOfOnePicture()
+    {
+        EmbeddingSet data = makeClusteredSet({12, 6, 12}, 64, 0.8f, 9);
+        for (int row = 13; row < 18; ++row) data.vectors.row(row) = data.vectors.row(12);
+        const EvaluationReport report = evaluateHonestly(data, quickOptions(5, 1));
+        QCOMPARE(report.warnings.size(), 1);
+        QVERIFY2(report.warnings.front().contains(QStringLiteral("\"class1\": its 6 photos are near-identical")),
+                 qPrintable(report.warnings.front()));
+        QCOMPARE(report.groupedPhotos, 6);
+    }
+
     void deterministicPerSeed()
     {
         const EmbeddingSet data = hardData();

@@ -134,6 +134,12 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     const DuplicateGroups groups = findDuplicateGroups(data, {}, &searching);
     report.duplicateGroups = groups.sharedGroups();
     report.groupedPhotos = groups.groupedPhotos();
+    const auto classGroups = groupsPerClass(data.labels, groups.groupOf, data.classCount());
+    for (int c = 0; c < data.classCount(); ++c)
+        if (counts[size_t(c)] > 1 && classGroups[size_t(c)].size() == 1)
+            report.warnings << QStringLiteral("class \"%1\": its %2 photos are near-identical copies of one picture, "
+                                              "so none of them can be tested on photos unlike the pool")
+                                   .arg(data.classNames[c]).arg(counts[size_t(c)]);
 
     std::vector<MethodSummary> summaries(size_t(options.methods.size()));
     std::vector<std::vector<double>> referenceCounts(summaries.size()), seconds(summaries.size());
