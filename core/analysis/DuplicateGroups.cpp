@@ -41,18 +41,24 @@ DuplicateGroups DuplicateGroups::singletons(int photos)
     return groups;
 }
 
+std::vector<int> DuplicateGroups::sizes() const
+{
+    std::vector<int> result(static_cast<size_t>(count), 0);
+    for (int g : groupOf) ++result[size_t(g)];
+    return result;
+}
+
 int DuplicateGroups::groupedPhotos() const
 {
-    std::vector<int> sizes(size_t(count), 0);
-    for (int g : groupOf) ++sizes[size_t(g)];
-    return int(std::count_if(groupOf.begin(), groupOf.end(), [&](int g) { return sizes[size_t(g)] > 1; }));
+    int photos = 0;
+    for (int size : sizes()) photos += size > 1 ? size : 0;
+    return photos;
 }
 
 int DuplicateGroups::sharedGroups() const
 {
-    std::vector<int> sizes(size_t(count), 0);
-    for (int g : groupOf) ++sizes[size_t(g)];
-    return int(std::count_if(sizes.begin(), sizes.end(), [](int size) { return size > 1; }));
+    const std::vector<int> all = sizes();
+    return int(std::count_if(all.begin(), all.end(), [](int size) { return size > 1; }));
 }
 
 std::vector<std::vector<int>> DuplicateGroups::members() const

@@ -25,6 +25,7 @@ struct DuplicateGroups {
     // Every photo on its own: what splits assume when no groups are given.
     static DuplicateGroups singletons(int photos);
     int photos() const { return int(groupOf.size()); }
+    std::vector<int> sizes() const;  // photos per group
     int groupedPhotos() const;  // photos that share their group with another
     int sharedGroups() const;   // groups of two or more photos
     std::vector<std::vector<int>> members() const;  // rows of each group, ascending
