@@ -14,6 +14,7 @@ PACKAGES=(
   libqcustomplot-dev libqcustomplot2.1-qt6
   libopencv-dev libeigen3-dev liblbfgs-dev
   libopenblas-pthread-dev        # sgemm for the network's 1×1 convolutions (core/ConvolutionKernels)
+  libheif-dev                    # HEIC/AVIF photos (core/data/HeifDecoder; HEVC and AV1 decoders built in)
   python3 python3-onnx python3-numpy
   xvfb xauth imagemagick
   desktop-file-utils appstream   # validate the packaging metadata (packaging/ tests)

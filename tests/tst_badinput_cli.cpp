@@ -8,9 +8,11 @@
 // simulated with RLIMIT_FSIZE, which makes writes past the limit fail (EFBIG) just as a full
 // file system makes them fail (ENOSPC): a short write after some bytes went out.
 #include "BadInputCorpus.h"
+#include "HeifFixtures.h"
 #include "ReferenceSetFile.h"
 #include "TestSupport.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -23,10 +25,13 @@
 #include <opencv2/imgproc.hpp>
 #include <zlib.h>
 
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 using namespace exemplar::test;
@@ -53,6 +58,8 @@ struct Run {
 struct ChildLimits {
     bool unprivileged = false;  // as "nobody" when the test runs as root
     rlim_t maxFileBytes = 0;    // 0: no limit; otherwise writes past it fail like a full disk
+    rlim_t maxAddressSpace = 0; // 0: no limit; otherwise allocating past it fails (bounded memory)
+    int timeoutSeconds = 600;   // then the child is killed and the run counts as hung (exit code -2)
 };
 
 // The account root's children drop to, looked up in the parent (getpwnam is not safe between
@@ -65,6 +72,15 @@ void writeFile(const QString& path, const QByteArray& bytes)
     QFile file(path);
     QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
     QCOMPARE(file.write(bytes), bytes.size());
+}
+
+// RAW PATH (bytes, not necessarily UTF-8) written with POSIX calls: Qt cannot create such names.
+void writeRawNamedFile(const QByteArray& path, const QByteArray& bytes)
+{
+    const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    QVERIFY2(fd >= 0, path.constData());
+    QCOMPARE(::write(fd, bytes.constData(), size_t(bytes.size())), ssize_t(bytes.size()));
+    QCOMPARE(::close(fd), 0);
 }
 
 QByteArray readFile(const QString& path)
@@ -131,6 +147,7 @@ private:
     QString corpus_;       // the dataset holding every bad photo beside good ones
     int goodPhotos_ = 0;   // photos in the corpus that must be embedded
     QString goodPhoto_;    // one readable photo, for classify
+    QString heicPhoto_;    // a HEIC photo of class "phone", for classify
     Run corpusRun_;        // `embed CORPUS --json`, run once (it needs the model)
     Run corpusSetRun_;     // the training run behind corpusSet()
     bool corpusRan_ = false;
@@ -148,6 +165,10 @@ private:
         const uid_t uid = nobody ? nobody->pw_uid : 0;
         const gid_t gid = nobody ? nobody->pw_gid : 0;
         process.setChildProcessModifier([limits, uid, gid] {
+            if (limits.maxAddressSpace > 0) {
+                const rlimit limit{limits.maxAddressSpace, limits.maxAddressSpace};
+                setrlimit(RLIMIT_AS, &limit);
+            }
             if (limits.maxFileBytes > 0) {
                 signal(SIGXFSZ, SIG_IGN);  // a failing write(), not a killed process
                 const rlimit limit{limits.maxFileBytes, limits.maxFileBytes};
@@ -157,7 +178,11 @@ private:
         });
         // --no-cache: the cache is not under test here, and "nobody" could not write the suite's.
         process.start(QStringLiteral(EXEMPLAR_CLI_PATH), args + QStringList{QStringLiteral("--no-cache")});
-        process.waitForFinished(600000);
+        if (!process.waitForFinished(limits.timeoutSeconds * 1000)) {
+            process.kill();
+            process.waitForFinished();
+            return {-2, process.readAllStandardOutput(), "hung: killed after the test's time limit\n" + process.readAllStandardError()};
+        }
         return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
     }
 
@@ -185,6 +210,18 @@ private:
         addPhoto(QStringLiteral("twin/copy of fleur.jpg"), 1);  // byte-identical to the rosé class's photo
         addPhoto(QStringLiteral("twin/own.jpg"), 21);
         goodPhoto_ = corpus_ + QStringLiteral("/mixed/good 0.jpg");
+        // What phones save, in folders by date: HEIC and AVIF, read through libheif.
+        const QByteArray png = syntheticPhoto(50, ".png");
+        const cv::Mat phoneShot = cv::imdecode(cv::Mat(1, int(png.size()), CV_8U, const_cast<char*>(png.constData())),
+                                               cv::IMREAD_COLOR);
+        const QByteArray heic = encodeHeif(phoneShot, HeifCodec::Hevc, {6, 0, 6});
+        const QByteArray avif = encodeHeif(phoneShot(cv::Rect(0, 0, 200, 160)), HeifCodec::Av1);
+        QVERIFY(!heic.isEmpty() && !avif.isEmpty());
+        QVERIFY(QDir().mkpath(corpus_ + QStringLiteral("/phone/2024-06")));
+        heicPhoto_ = corpus_ + QStringLiteral("/phone/2024-06/IMG_0001.HEIC");
+        writeFile(heicPhoto_, heic);
+        writeFile(corpus_ + QStringLiteral("/phone/IMG_0002.avif"), avif);
+        goodPhotos_ += 2;
 
         const QString mixed = corpus_ + QStringLiteral("/mixed/");
         // JPEG signature kept, headers overwritten: the decoder must give up, not guess.
@@ -196,6 +233,13 @@ private:
         QVERIFY(QFile::link(mixed + QStringLiteral("loop-b.jpg"), mixed + QStringLiteral("loop-a.jpg")));
         QVERIFY(QFile::link(mixed + QStringLiteral("loop-a.jpg"), mixed + QStringLiteral("loop-b.jpg")));
         QVERIFY(QFile::link(QStringLiteral(".."), mixed + QStringLiteral("up")));  // a folder loop
+        const QByteArray damaged = encodeHeif(cv::Mat(48, 64, CV_8UC3, cv::Scalar(20, 90, 160)), HeifCodec::Hevc);
+        writeFile(mixed + QStringLiteral("truncated.heic"), damaged.left(damaged.size() / 2));
+        // Names from a Latin-1 system: "café.jpg" with é as the byte E9, and a class folder.
+        writeRawNamedFile(QFile::encodeName(mixed) + "caf\xe9.jpg", syntheticPhoto(33, ".jpg"));
+        const QByteArray latinFolder = QFile::encodeName(corpus_) + "/b\xff";
+        QVERIFY(::mkdir(latinFolder.constData(), 0755) == 0);
+        writeRawNamedFile(latinFolder + "/1.jpg", syntheticPhoto(34, ".jpg"));
         writeFile(mixed + QStringLiteral("unreadable.jpg"), syntheticPhoto(32, ".jpg"));
         QVERIFY(QFile::setPermissions(mixed + QStringLiteral("unreadable.jpg"), QFileDevice::Permissions()));
     }
@@ -254,10 +298,16 @@ private Q_SLOTS:
         makeCorpus();
     }
 
+    // QTemporaryDir removes with Qt, which cannot see names that are not UTF-8; rm can.
+    void cleanupTestCase() { QProcess::execute(QStringLiteral("rm"), {QStringLiteral("-rf"), corpus_}); }
+
     void badPhotosAreSkippedWithReasons_data()
     {
         addBrokenPhotoRows();
-        QTest::newRow("folder symlink loop") << "up" << "subfolder";
+        QTest::newRow("folder symlink loop") << "up" << "subfolder is a symbolic link back to a folder that contains it";
+        QTest::newRow("truncated HEIC") << "truncated.heic" << "not a readable HEIF/AVIF image";
+        QTest::newRow("file name not UTF-8") << "caf\\xE9.jpg" << "file name is not valid UTF-8";
+        QTest::newRow("class folder name not UTF-8") << "b\\xFF" << "folder name is not valid UTF-8";
         QTest::newRow("unreadable file") << "unreadable.jpg" << "not readable";
     }
 
@@ -289,6 +339,35 @@ private Q_SLOTS:
         for (const QJsonValue& value : json.value(QStringLiteral("classes")).toArray())
             classes << value.toObject().value(QStringLiteral("name")).toString();
         QVERIFY2(classes.contains(QStringLiteral("wild rosé 🌹 & co")), qPrintable(classes.join(QLatin1Char('|'))));
+    }
+
+    // The HEIC photo (in a dated subfolder, turned by its container) is in the trained set: as a
+    // query it must find itself, so its decoding is the same in train and classify.
+    void classifiesAHeicPhoto()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = corpusSet();
+        QVERIFY2(!set.isEmpty(), corpusSetRun_.describe().constData());
+        const Run run = cli({QStringLiteral("classify"), set, heicPhoto_, QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
+        const QJsonObject result = run.json().value(QStringLiteral("results")).toArray().at(0).toObject();
+        QCOMPARE(result.value(QStringLiteral("nearest_class")).toString(), QStringLiteral("phone"));
+        const QJsonObject top = result.value(QStringLiteral("top")).toArray().at(0).toObject();
+        QCOMPARE(top.value(QStringLiteral("reference")).toString(), QStringLiteral("IMG_0001.HEIC"));
+        QVERIFY2(top.value(QStringLiteral("score")).toDouble() > 0.999, qPrintable(QString::fromUtf8(run.out)));
+    }
+
+    // --no-recursive: the dated subfolder is skipped and said so; the class keeps its own photo.
+    void noRecursiveSkipsSubfolders()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        // Unprivileged like the corpus run, so that the unreadable photo stays out of both counts.
+        const Run run = cli({QStringLiteral("embed"), corpus_, QStringLiteral("--json"), QStringLiteral("--no-recursive")},
+                            {true, 0});
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
+        QVERIFY2(reasonFor(run.json(), QStringLiteral("2024-06")).contains(QLatin1String("subfolder scanning is off")),
+                 run.out.constData());
+        QCOMPARE(run.json().value(QStringLiteral("photos")).toInt(), goodPhotos_ - 1);
     }
 
     void oddClassesAreReported_data()
@@ -420,6 +499,219 @@ private Q_SLOTS:
         QCOMPARE(readFile(destination), previous);
         QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
                  QStringList{QFileInfo(destination).fileName()});
+    }
+
+    // Issue 13, defect 1: `--out` onto a device node, FIFO or folder used to replace it with a
+    // regular file (rc 0). Now refused before any work, and the node is left as it was.
+    void nonRegularDestinationsAreRefused_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("phrase");
+        for (const char* command : {"train", "export-onnx"}) {
+            QTest::addRow("%s onto a character device", command) << command << "device" << "a character device";
+            QTest::addRow("%s onto a FIFO", command) << command << "fifo" << "a FIFO";
+            QTest::addRow("%s onto a folder", command) << command << "folder" << "a folder";
+        }
+    }
+
+    void nonRegularDestinationsAreRefused()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, kind);
+        QFETCH(QString, phrase);
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString folder = path(QStringLiteral("devs-%1-%2").arg(command, kind));
+        QVERIFY(QDir().mkpath(folder));
+        const QString node = folder + QStringLiteral("/out");
+        const QByteArray encoded = QFile::encodeName(node);
+        struct stat before {};
+        if (kind == QLatin1String("device")) {
+            // The node /dev/null is (1, 3); only root may make one.
+            if (::mknod(encoded.constData(), S_IFCHR | 0666, makedev(1, 3)) != 0)
+                QSKIP("cannot make a device node here (not root)");
+        } else if (kind == QLatin1String("fifo")) {
+            QCOMPARE(::mkfifo(encoded.constData(), 0600), 0);
+        } else {
+            QVERIFY(QDir().mkpath(node));
+        }
+        QCOMPARE(::stat(encoded.constData(), &before), 0);
+        const QString source = command == QLatin1String("train") ? QString() : corpusSet();
+        if (command != QLatin1String("train")) QVERIFY2(!source.isEmpty(), corpusSetRun_.describe().constData());
+        ChildLimits limits;
+        limits.timeoutSeconds = 120;
+        const Run run = command == QLatin1String("train") ? trainCorpus(node, limits)
+                                                           : cli({QStringLiteral("export-onnx"), source, node}, limits);
+        QVERIFY2(run.failedWithOneLine(phrase.toUtf8()), run.describe().constData());
+        struct stat after {};
+        QCOMPARE(::stat(encoded.constData(), &after), 0);
+        QCOMPARE(after.st_mode, before.st_mode);
+        QCOMPARE(after.st_ino, before.st_ino);
+        QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot),
+                 QStringList{"out"});
+    }
+
+    // Issue 13, defect 4: inputs that never end or never start (a FIFO without writer, /dev/zero)
+    // hung the CLI or grew it by gigabytes. Each is refused within seconds, in bounded memory.
+    void endlessInputsAreRefused_data()
+    {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("FIFO as the reference set") << "set-fifo" << "not a regular file (a FIFO)";
+        QTest::newRow("/dev/zero as the reference set") << "set-zero" << "not a regular file (a character device)";
+        QTest::newRow("FIFO as the model spec") << "spec-fifo" << "not a regular file (a FIFO)";
+        QTest::newRow("/dev/zero as the model spec") << "spec-zero" << "not a regular file (a character device)";
+        QTest::newRow("a spec whose ONNX file is /dev/zero") << "onnx-zero" << "not a regular file (a character device)";
+    }
+
+    void endlessInputsAreRefused()
+    {
+        QFETCH(QString, input);
+        QFETCH(QString, phrase);
+        const QString fifo = path(QStringLiteral("endless.fifo"));
+        if (!QFileInfo::exists(fifo)) QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        const QString zero = QStringLiteral("/dev/zero");
+        QString set = path(QStringLiteral("valid-other-model.exref"));
+        if (!QFile::exists(set)) exemplar::writeReferenceSet(referenceSetFromAnotherModel(1280), set);
+        QStringList extra;
+        if (input == QLatin1String("set-fifo")) set = fifo;
+        else if (input == QLatin1String("set-zero")) set = zero;
+        else if (input == QLatin1String("spec-fifo")) extra = {QStringLiteral("--model"), fifo};
+        else if (input == QLatin1String("spec-zero")) extra = {QStringLiteral("--model"), zero};
+        else {
+            EXEMPLAR_REQUIRE_MODEL();
+            QJsonObject json = QJsonDocument::fromJson(readFile(exemplar::test::defaultModelSpec())).object();
+            json.insert(QStringLiteral("onnx"), zero);
+            const QString spec = path(QStringLiteral("zero-onnx.json"));
+            writeFile(spec, QJsonDocument(json).toJson());
+            extra = {QStringLiteral("--model"), spec};
+        }
+        ChildLimits limits;
+        limits.timeoutSeconds = 60;
+        limits.maxAddressSpace = rlim_t(6) << 30;  // far below what reading an endless input would take
+        const Run run = cli(QStringList{QStringLiteral("classify"), set, goodPhoto_} + extra, limits);
+        QVERIFY2(run.failedWithOneLine(phrase.toUtf8()), run.describe().constData());
+    }
+
+    // Issue 13, defect 6: NaN passed every range check ("--holdout nan" printed "nan of each class").
+    void nanOptionsAreRefused_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("option");
+        QTest::newRow("train --holdout nan") << QStringList{"train", "--out", "x.exref", "--holdout", "nan"} << "holdout";
+        QTest::newRow("train --unknown-rate nan") << QStringList{"train", "--out", "x.exref", "--unknown-rate", "nan"}
+                                                  << "unknown-rate";
+        QTest::newRow("train --unknown-rate -nan") << QStringList{"train", "--out", "x.exref", "--unknown-rate", "-nan"}
+                                                   << "unknown-rate";
+        QTest::newRow("train --holdout inf") << QStringList{"train", "--out", "x.exref", "--holdout", "inf"} << "holdout";
+        QTest::newRow("audit --duplicate-cosine nan") << QStringList{"audit", "--duplicate-cosine", "NaN"}
+                                                      << "duplicate-cosine";
+    }
+
+    void nanOptionsAreRefused()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, option);
+        args.insert(1, corpus_);
+        const Run run = cli(args);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(QStringLiteral("--%1 must be a number").arg(option).toUtf8()), run.describe().constData());
+        QVERIFY(!QFile::exists(QStringLiteral("x.exref")));
+    }
+
+    // Issue 13, defect 9: sets that cannot classify anything were accepted ("unknown (nearest
+    // class  scores below -inf)", rc 0). Each is sealed with a valid checksum, so only the new
+    // check can refuse it.
+    void uselessReferenceSetsAreRefused_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("zero classes") << "no-classes" << "cannot classify anything: it has no classes";
+        QTest::newRow("zero references") << "no-references" << "cannot classify anything: it has no references";
+        QTest::newRow("a class name twice") << "twice" << "cannot classify anything: it names the class \"a\" twice";
+    }
+
+    void uselessReferenceSetsAreRefused()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, phrase);
+        const QString valid = path(QStringLiteral("valid-other-model.exref"));
+        if (!QFile::exists(valid)) exemplar::writeReferenceSet(referenceSetFromAnotherModel(1280), valid);
+        QJsonObject json = QJsonDocument::fromJson(readFile(valid)).object();
+        json.remove(QStringLiteral("checksum"));
+        if (kind == QLatin1String("no-classes")) {
+            json.insert(QStringLiteral("classes"), QJsonArray());
+            json.insert(QStringLiteral("references"), QJsonArray());
+        } else if (kind == QLatin1String("no-references")) {
+            json.insert(QStringLiteral("references"), QJsonArray());
+        } else {
+            json.insert(QStringLiteral("classes"), QJsonArray{QStringLiteral("a"), QStringLiteral("a")});
+        }
+        const QByteArray sum = QCryptographicHash::hash(QJsonDocument(json).toJson(QJsonDocument::Compact),
+                                                        QCryptographicHash::Sha256).toHex();
+        json.insert(QStringLiteral("checksum"), QString::fromLatin1(sum));
+        const QString set = path(kind + QStringLiteral(".exref"));
+        writeFile(set, QJsonDocument(json).toJson());
+        for (const char* command : {"classify", "info"}) {
+            const QStringList args = QLatin1String(command) == QLatin1String("info") ? QStringList{command, set}
+                                                                                     : QStringList{command, set, goodPhoto_};
+            const Run run = cli(args);
+            QVERIFY2(run.failedWithOneLine(phrase.toUtf8()), run.describe().constData());
+            QVERIFY(run.out.isEmpty());
+        }
+    }
+
+    // Issue 13, defect 10: a newline in a class or file name broke the human-readable lines.
+    void controlCharactersInNamesAreEscaped()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString root = path(QStringLiteral("newline-names"));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/two\nlines")));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/plain")));
+        writeFile(root + QStringLiteral("/two\nlines/a\nb.jpg"), syntheticPhoto(50, ".jpg"));
+        writeFile(root + QStringLiteral("/two\nlines/c.jpg"), syntheticPhoto(51, ".jpg"));
+        writeFile(root + QStringLiteral("/plain/d.jpg"), syntheticPhoto(52, ".jpg"));
+        writeFile(root + QStringLiteral("/plain/e\x1b[2Jf.txt.jpg"), "not a photo");
+        const Run run = cli({QStringLiteral("embed"), root});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains("two\\nlines"), run.describe().constData());
+        QVERIFY2(!run.out.contains("two\nlines"), run.describe().constData());
+        QVERIFY2(run.err.contains("e\\x1b[2Jf.txt.jpg"), run.describe().constData());
+        QVERIFY2(!run.err.contains('\x1b'), run.describe().constData());
+    }
+
+    // Issue 13, defect 10: a writer killed between link and rename leaves "X.exref.XXXXXX"; the
+    // next write of X.exref removes it (and only it: other names stay).
+    void staleTemporariesAreRemoved()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString folder = path(QStringLiteral("stale-temporaries"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString destination = folder + QStringLiteral("/corpus.exref");
+        writeFile(destination + QStringLiteral(".Ab12Cd"), "a killed writer's half file");
+        writeFile(destination + QStringLiteral(".notes"), "the user's own file");
+        writeFile(folder + QStringLiteral("/other.exref.Zz99Yy"), "another file's leftover");
+        const Run run = trainCorpus(destination);
+        QCOMPARE(run.exitCode, 0);
+        QStringList left = QDir(folder).entryList(QDir::Files | QDir::Hidden);
+        left.sort();
+        QCOMPARE(left, (QStringList{"corpus.exref", "corpus.exref.notes", "other.exref.Zz99Yy"}));
+    }
+
+    // Issue 13, defect 10: one class trains and "scores 100%": the user is told it means nothing.
+    void oneClassIsWarnedAbout()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString root = path(QStringLiteral("one-class"));
+        QVERIFY(QDir().mkpath(root + QStringLiteral("/cats")));
+        for (int i = 0; i < 4; ++i)
+            writeFile(root + QStringLiteral("/cats/%1.jpg").arg(i), syntheticPhoto(60 + i, ".jpg"));
+        const Run run = cli({QStringLiteral("train"), root, QStringLiteral("--out"), root + QStringLiteral("/set.exref"),
+                             QStringLiteral("--quiet")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.contains("warning: there is only one class (\"cats\")"), run.describe().constData());
+        const exemplar::ReferenceSet set = exemplar::readReferenceSet(root + QStringLiteral("/set.exref"));
+        QVERIFY(set.extra.value(QStringLiteral("warnings")).toArray().first().toString().contains(QLatin1String("one class")));
     }
 
     // The same corpus does train when the destination is fine: the failures above are the

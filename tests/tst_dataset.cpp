@@ -1,19 +1,24 @@
 #include "Dataset.h"
 #include "Error.h"
+#include "UndecodableNames.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <opencv2/imgcodecs.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <memory>
 #include <unistd.h>
 
 using exemplar::Dataset;
+using exemplar::ScanOptions;
 using exemplar::SkippedFile;
 
 namespace {
@@ -37,6 +42,25 @@ bool writeText(const QString& path, const QByteArray& text = "not a photo\n")
     return file.open(QIODevice::WriteOnly) && file.write(text) == text.size();
 }
 
+// A real photo at RAW PATH (bytes, not necessarily UTF-8): Qt cannot make such names, POSIX can.
+bool writeRawPhoto(const QByteArray& rawPath)
+{
+    std::vector<uchar> jpeg;
+    cv::imencode(".jpg", cv::Mat(12, 16, CV_8UC3, cv::Scalar(40, 90, 200)), jpeg);
+    const int fd = ::open(rawPath.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return false;
+    const bool written = ::write(fd, jpeg.data(), jpeg.size()) == ssize_t(jpeg.size());
+    return ::close(fd) == 0 && written;
+}
+
+// FOLDER/RAW NAME as a photo, or as a folder holding two photos.
+bool makeRawEntry(const QString& folder, const QByteArray& rawName, bool asFolder)
+{
+    const QByteArray path = QFile::encodeName(folder) + '/' + rawName;
+    if (!asFolder) return writeRawPhoto(path);
+    return ::mkdir(path.constData(), 0755) == 0 && writeRawPhoto(path + "/1.jpg") && writeRawPhoto(path + "/2.jpg");
+}
+
 QString reasonFor(const Dataset& dataset, const QString& path)
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
@@ -45,11 +69,13 @@ QString reasonFor(const Dataset& dataset, const QString& path)
     return {};
 }
 
+// CLASS/path inside the class folder, per photo.
 QStringList photoNames(const Dataset& dataset)
 {
     QStringList names;
     for (const exemplar::Photo& photo : dataset.photos)
-        names << dataset.classNames[photo.classIndex] + QLatin1Char('/') + QFileInfo(photo.path).fileName();
+        names << dataset.classNames[photo.classIndex] + QLatin1Char('/') +
+                     QDir(dataset.classFolders[photo.classIndex]).relativeFilePath(photo.path);
     return names;
 }
 
@@ -68,6 +94,7 @@ class TestDataset : public QObject {
 
 private Q_SLOTS:
     void init();
+    void cleanup();
     void classesAreSubfoldersInNaturalOrder();
     void photosAreOrderedNaturally();
     void hiddenFilesAreNeitherListedNorReported();
@@ -76,6 +103,11 @@ private Q_SLOTS:
     void warnsAboutSmallClasses_data();
     void warnsAboutSmallClasses();
     void unicodeAndSpacesInNames();
+    void scansSubfoldersOfAClass_data();
+    void scansSubfoldersOfAClass();
+    void namesThatAreNotUtf8AreSkippedWithAReason();
+    void escapesBytesThatAreNotUtf8_data();
+    void escapesBytesThatAreNotUtf8();
     void reportsLooseFiles();
     void scanRejectsBadRoots_data();
     void scanRejectsBadRoots();
@@ -90,6 +122,12 @@ void TestDataset::init()
 {
     dir_ = std::make_unique<QTemporaryDir>();
     QVERIFY2(dir_->isValid(), qPrintable(dir_->errorString()));
+}
+
+void TestDataset::cleanup()
+{
+    // QTemporaryDir removes with Qt, which cannot see names that are not UTF-8; rm can.
+    QProcess::execute(QStringLiteral("rm"), {QStringLiteral("-rf"), dir_->path()});
 }
 
 void TestDataset::classesAreSubfoldersInNaturalOrder()
@@ -152,14 +190,20 @@ void TestDataset::reportsProblemEntries_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QStringList>("reported");  // entries of the class folder that must be skipped
     QTest::addColumn<QString>("phrase");
+    QTest::addColumn<bool>("recursive");  // subfolder scanning
 
-    QTest::newRow("text file") << "text" << QStringList{"notes.txt"} << "not an image file type";
-    QTest::newRow("file without extension") << "text" << QStringList{"README"} << "not an image file type";
-    QTest::newRow("nested subfolder") << "folder" << QStringList{"more"} << "subfolder";
-    QTest::newRow("symlink to the parent folder") << "parentlink" << QStringList{"up"} << "subfolder";
-    QTest::newRow("broken symlink") << "broken" << QStringList{"gone.jpg"} << "broken symbolic link";
-    QTest::newRow("symlink loop") << "loop" << QStringList{"a.jpg", "b.jpg"} << "symbolic link";
-    QTest::newRow("unreadable file (chmod 000)") << "unreadable" << QStringList{"locked.jpg"} << "not readable";
+    QTest::newRow("text file") << "text" << QStringList{"notes.txt"} << "not an image file type" << true;
+    QTest::newRow("file without extension") << "text" << QStringList{"README"} << "not an image file type" << true;
+    QTest::newRow("nested subfolder, scanning off") << "folder" << QStringList{"more"} << "subfolder scanning is off" << false;
+    QTest::newRow("symlink to the parent folder") << "parentlink" << QStringList{"up"}
+                                                  << "subfolder is a symbolic link back to a folder that contains it" << true;
+    QTest::newRow("symlink to the parent folder, scanning off") << "parentlink" << QStringList{"up"}
+                                                                << "subfolder scanning is off" << false;
+    QTest::newRow("symlink to the class folder itself") << "selflink" << QStringList{"here"}
+                                                        << "symbolic link back to a folder that contains it" << true;
+    QTest::newRow("broken symlink") << "broken" << QStringList{"gone.jpg"} << "broken symbolic link" << true;
+    QTest::newRow("symlink loop") << "loop" << QStringList{"a.jpg", "b.jpg"} << "symbolic link" << true;
+    QTest::newRow("unreadable file (chmod 000)") << "unreadable" << QStringList{"locked.jpg"} << "not readable" << true;
 }
 
 void TestDataset::reportsProblemEntries()
@@ -167,6 +211,7 @@ void TestDataset::reportsProblemEntries()
     QFETCH(QString, kind);
     QFETCH(QStringList, reported);
     QFETCH(QString, phrase);
+    QFETCH(bool, recursive);
 
     const QString cls = path(QStringLiteral("root/cls"));
     QVERIFY(writePhoto(cls + QStringLiteral("/good1.jpg")));
@@ -178,6 +223,8 @@ void TestDataset::reportsProblemEntries()
         QVERIFY(writePhoto(entry + QStringLiteral("/deeper.jpg")));
     } else if (kind == QLatin1String("parentlink")) {
         QVERIFY(QFile::link(QStringLiteral(".."), entry));
+    } else if (kind == QLatin1String("selflink")) {
+        QVERIFY(QFile::link(QStringLiteral("."), entry));
     } else if (kind == QLatin1String("broken")) {
         QVERIFY(QFile::link(cls + QStringLiteral("/nowhere.jpg"), entry));
     } else if (kind == QLatin1String("loop")) {
@@ -192,7 +239,9 @@ void TestDataset::reportsProblemEntries()
 
     QElapsedTimer timer;
     timer.start();
-    const Dataset dataset = Dataset::scan(path(QStringLiteral("root")));
+    ScanOptions options;
+    options.recursive = recursive;
+    const Dataset dataset = Dataset::scan(path(QStringLiteral("root")), options);
     QVERIFY2(timer.elapsed() < 10000, "scanning took suspiciously long (a loop followed?)");
 
     // The problem entries are reported with their reason; the good photos are still listed.
@@ -255,6 +304,93 @@ void TestDataset::unicodeAndSpacesInNames()
                           nandu + QStringLiteral("/фото 1.jpg"), nandu + QStringLiteral("/写真 2.png")}));
     for (const exemplar::Photo& photo : dataset.photos) QVERIFY2(QFileInfo::exists(photo.path), qPrintable(photo.path));
     QVERIFY2(dataset.skipped.empty(), qPrintable(describe(dataset)));
+}
+
+void TestDataset::scansSubfoldersOfAClass_data()
+{
+    QTest::addColumn<bool>("recursive");
+    QTest::addColumn<QStringList>("photos");
+    QTest::addColumn<QStringList>("skipped");  // relative to the root
+
+    QTest::newRow("scanned (the default)")
+        << true
+        << QStringList{"cars/2023/a.jpg", "cars/2023/b.jpg", "cars/2024/canon/c.jpg", "cars/2024/d.jpg", "cars/top.jpg",
+                       "trucks/t1.jpg", "trucks/t2.jpg"}
+        << QStringList{"cars/2024/again", "cars/2024/canon/notes.txt"};
+    QTest::newRow("scanning off")
+        << false << QStringList{"cars/top.jpg", "trucks/t1.jpg", "trucks/t2.jpg"} << QStringList{"cars/2023", "cars/2024"};
+}
+
+void TestDataset::scansSubfoldersOfAClass()
+{
+    QFETCH(bool, recursive);
+    QFETCH(QStringList, photos);
+    QFETCH(QStringList, skipped);
+
+    // Photos sorted by year and camera under their class, as phones and cameras file them.
+    for (const char* name : {"cars/top.jpg", "cars/2023/b.jpg", "cars/2023/a.jpg", "cars/2024/d.jpg",
+                             "cars/2024/canon/c.jpg", "trucks/t1.jpg", "trucks/t2.jpg"})
+        QVERIFY(writePhoto(path(QStringLiteral("root/") + QLatin1String(name))));
+    QVERIFY(writeText(path(QStringLiteral("root/cars/2024/canon/notes.txt"))));
+    // A second way into a folder already read: its photos are listed once.
+    QVERIFY(QFile::link(path(QStringLiteral("root/cars/2023")), path(QStringLiteral("root/cars/2024/again"))));
+
+    ScanOptions options;
+    options.recursive = recursive;
+    const Dataset dataset = Dataset::scan(path(QStringLiteral("root")), options);
+    QCOMPARE(dataset.classNames, (QStringList{"cars", "trucks"}));  // subfolders are no classes
+    QCOMPARE(photoNames(dataset), photos);
+    QStringList reported;
+    for (const SkippedFile& file : dataset.skipped) reported << QDir(path(QStringLiteral("root"))).relativeFilePath(file.path);
+    QCOMPARE(reported, skipped);
+    if (recursive)
+        QVERIFY2(reasonFor(dataset, path(QStringLiteral("root/cars/2024/again"))).contains(QLatin1String("already scanned")),
+                 qPrintable(describe(dataset)));
+}
+
+void TestDataset::namesThatAreNotUtf8AreSkippedWithAReason()
+{
+    // Latin-1 names ("café" with é as the byte E9) and a stray byte: Qt cannot open them.
+    QVERIFY(writePhoto(path(QStringLiteral("root/cls/ok1.jpg"))));
+    QVERIFY(writePhoto(path(QStringLiteral("root/cls/ok2.jpg"))));
+    QVERIFY(QDir().mkpath(path(QStringLiteral("root/cls/sub"))));
+    QVERIFY(makeRawEntry(path(QStringLiteral("root/cls")), "caf\xe9.jpg", false));
+    QVERIFY(makeRawEntry(path(QStringLiteral("root/cls/sub")), "\xff\xfe photo.jpg", false));
+    QVERIFY(makeRawEntry(path(QStringLiteral("root")), "b\xff", true));  // a class folder
+    QVERIFY(makeRawEntry(path(QStringLiteral("root")), "loose\xe9.png", false));
+
+    const Dataset dataset = Dataset::scan(path(QStringLiteral("root")));
+    QCOMPARE(dataset.classNames, QStringList{"cls"});
+    QCOMPARE(photoNames(dataset), (QStringList{"cls/ok1.jpg", "cls/ok2.jpg"}));
+    const struct {
+        const char* path;
+        const char* phrase;
+    } expected[] = {{"root/cls/caf\\xE9.jpg", "file name is not valid UTF-8"},
+                    {"root/cls/sub/\\xFF\\xFE photo.jpg", "file name is not valid UTF-8"},
+                    {"root/b\\xFF", "folder name is not valid UTF-8"},
+                    {"root/loose\\xE9.png", "file name is not valid UTF-8"}};
+    for (const auto& entry : expected)
+        QVERIFY2(reasonFor(dataset, path(QLatin1String(entry.path))).contains(QLatin1String(entry.phrase)),
+                 qPrintable(QLatin1String(entry.path) + QStringLiteral(": ") + describe(dataset)));
+    QCOMPARE(int(dataset.skipped.size()), 4);
+}
+
+void TestDataset::escapesBytesThatAreNotUtf8_data()
+{
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<QString>("escaped");
+    QTest::newRow("Latin-1 é") << QByteArray("caf\xe9.jpg") << QStringLiteral("caf\\xE9.jpg");
+    QTest::newRow("valid UTF-8 kept") << QByteArray("caf\xc3\xa9 \xf0\x9f\x8c\xb9.jpg") << QStringLiteral("café 🌹.jpg");
+    QTest::newRow("truncated sequence") << QByteArray("a\xe2\x82") << QStringLiteral("a\\xE2\\x82");
+    QTest::newRow("overlong slash") << QByteArray("\xc0\xaf") << QStringLiteral("\\xC0\\xAF");
+    QTest::newRow("UTF-16 surrogate") << QByteArray("\xed\xa0\x80") << QStringLiteral("\\xED\\xA0\\x80");
+}
+
+void TestDataset::escapesBytesThatAreNotUtf8()
+{
+    QFETCH(QByteArray, raw);
+    QFETCH(QString, escaped);
+    QCOMPARE(exemplar::escapedFileName(raw), escaped);
 }
 
 void TestDataset::reportsLooseFiles()

@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <sys/stat.h>
 #include <limits>
 
 using exemplar::EmbeddingCache;
@@ -33,15 +34,17 @@ QByteArray contentHash(const QByteArray& content)
     return QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex();
 }
 
-// Awkward floats on purpose: bit-identical means -0, subnormals and extremes survive too.
+// Awkward floats on purpose: bit-identical means -0 and subnormals survive too. Unit length, as
+// the cache accepts only embeddings (the tiny values add nothing to the norm).
 Vector awkwardVector(int dim, float seed)
 {
     Vector v(dim);
     for (int i = 0; i < dim; ++i) v[i] = std::sin(seed * float(i + 1)) * 0.1f;
+    v[0] = v[1] = v[2] = 0.0f;
+    v.normalize();
     v[0] = -0.0f;
-    if (dim > 1) v[1] = std::numeric_limits<float>::denorm_min();
-    if (dim > 2) v[2] = std::numeric_limits<float>::max();
-    if (dim > 3) v[3] = -std::numeric_limits<float>::min();
+    v[1] = std::numeric_limits<float>::denorm_min();
+    v[2] = -std::numeric_limits<float>::min();
     return v;
 }
 
@@ -93,9 +96,12 @@ private Q_SLOTS:
     void otherDimIsNotFound();
     void damagedEntryIsIgnoredAndRepaired_data();
     void damagedEntryIsIgnoredAndRepaired();
+    void nonEmbeddingsAreNotStored_data();
+    void nonEmbeddingsAreNotStored();
     void unwritableRootFailsQuietly();
     void defaultRootDir();
     void secondEmbedDoesNoInference();
+    void damagedEntryIsRecomputedAndReported();
 
 private:
     std::unique_ptr<QTemporaryDir> root_;  // fresh for every test function
@@ -171,18 +177,28 @@ void TestEmbeddingCache::otherDimIsNotFound()
 void TestEmbeddingCache::damagedEntryIsIgnoredAndRepaired_data()
 {
     QTest::addColumn<QString>("damage");
-    QTest::newRow("truncated file") << "truncate";
-    QTest::newRow("empty file") << "empty";
-    QTest::newRow("wrong magic") << "magic";
-    QTest::newRow("wrong dim field") << "dim";
-    QTest::newRow("NaN value") << "nan";
-    QTest::newRow("infinite value") << "inf";
-    QTest::newRow("trailing garbage") << "append";
+    QTest::addColumn<bool>("reportedDamaged");  // false: an old-format entry, silently recomputed
+    QTest::newRow("truncated file") << "truncate" << true;
+    QTest::newRow("empty file") << "empty" << true;
+    QTest::newRow("wrong magic") << "magic" << true;
+    QTest::newRow("wrong dim field") << "dim" << true;
+    QTest::newRow("NaN value") << "nan" << true;
+    QTest::newRow("infinite value") << "inf" << true;
+    QTest::newRow("trailing garbage") << "append" << true;
+    // The defect of issue 13: one flipped exponent bit made a value 10^34 and was used silently.
+    QTest::newRow("one flipped exponent bit") << "bitflip-exponent" << true;
+    QTest::newRow("one flipped low mantissa bit") << "bitflip-mantissa" << true;
+    QTest::newRow("flipped bit in the checksum") << "bitflip-checksum" << true;
+    QTest::newRow("another photo's entry copied here") << "copied" << true;
+    QTest::newRow("valid checksum over a non-unit vector") << "resealed-non-unit" << true;
+    QTest::newRow("a FIFO instead of the entry") << "fifo" << true;
+    QTest::newRow("format 01 entry (no checksum)") << "old-format" << false;
 }
 
 void TestEmbeddingCache::damagedEntryIsIgnoredAndRepaired()
 {
     QFETCH(QString, damage);
+    QFETCH(bool, reportedDamaged);
 
     const int dim = 32;
     const EmbeddingCache cache(kIdentity, dim, root_->path());
@@ -191,9 +207,11 @@ void TestEmbeddingCache::damagedEntryIsIgnoredAndRepaired()
     QVERIFY(cache.store(hash, good));
     const QString entry = entryPath(cache, hash);
     QByteArray bytes = readFile(entry);
-    QCOMPARE(bytes.size(), qsizetype(8 + 4 + 4 * dim));  // magic, dim, values
+    const qsizetype body = 8 + 4 + 4 * dim;  // magic, dim, values; then a 32-byte checksum
+    QCOMPARE(bytes.size(), body + 32);
 
     auto setFloat = [&](int index, float value) { std::memcpy(bytes.data() + 12 + 4 * index, &value, sizeof value); };
+    auto flipBit = [&](qsizetype byte, int bit) { bytes[byte] = char(bytes[byte] ^ (1 << bit)); };
     if (damage == QLatin1String("truncate")) bytes.chop(5);
     else if (damage == QLatin1String("empty")) bytes.clear();
     else if (damage == QLatin1String("magic")) bytes[0] = 'X';
@@ -201,14 +219,55 @@ void TestEmbeddingCache::damagedEntryIsIgnoredAndRepaired()
     else if (damage == QLatin1String("nan")) setFloat(dim / 2, std::numeric_limits<float>::quiet_NaN());
     else if (damage == QLatin1String("inf")) setFloat(dim - 1, -std::numeric_limits<float>::infinity());
     else if (damage == QLatin1String("append")) bytes += "junk";
-    QVERIFY(writeFile(entry, bytes));
+    else if (damage == QLatin1String("bitflip-exponent")) flipBit(12 + 4 * 10 + 3, 6);  // value 10, top exponent bit
+    else if (damage == QLatin1String("bitflip-mantissa")) flipBit(12 + 4 * 10, 0);
+    else if (damage == QLatin1String("bitflip-checksum")) flipBit(body + 5, 3);
+    else if (damage == QLatin1String("copied")) {
+        const QByteArray other = contentHash("photo 2");
+        QVERIFY(cache.store(other, awkwardVector(dim, 0.9f)));
+        bytes = readFile(entryPath(cache, other));
+    } else if (damage == QLatin1String("resealed-non-unit")) {
+        setFloat(10, 3.0f);
+        bytes.chop(32);
+        bytes += QCryptographicHash::hash(hash + bytes, QCryptographicHash::Sha256);
+    } else if (damage == QLatin1String("old-format")) {
+        bytes[6] = '1';
+        bytes.chop(32);
+    }
+    if (damage == QLatin1String("fifo")) {
+        QVERIFY(QFile::remove(entry));
+        QCOMPARE(::mkfifo(QFile::encodeName(entry).constData(), 0600), 0);
+    } else {
+        QVERIFY(writeFile(entry, bytes));
+    }
 
+    const EmbeddingCache::Lookup lookup = cache.lookup(hash);
+    QCOMPARE(lookup.status, reportedDamaged ? EmbeddingCache::Lookup::Status::Damaged
+                                            : EmbeddingCache::Lookup::Status::Missing);
     QVERIFY(!cache.find(hash).has_value());
     // The caller recomputes and stores again: that repairs the entry in place.
+    if (damage == QLatin1String("fifo")) QVERIFY(QFile::remove(entry));
     QVERIFY(cache.store(hash, good));
     const std::optional<Vector> found = cache.find(hash);
     QVERIFY(found.has_value());
     QVERIFY(bitIdentical(*found, good));
+}
+
+void TestEmbeddingCache::nonEmbeddingsAreNotStored_data()
+{
+    QTest::addColumn<float>("scale");
+    QTest::newRow("twice unit length") << 2.0f;
+    QTest::newRow("zero") << 0.0f;
+    QTest::newRow("NaN") << std::numeric_limits<float>::quiet_NaN();
+}
+
+void TestEmbeddingCache::nonEmbeddingsAreNotStored()
+{
+    QFETCH(float, scale);
+    const EmbeddingCache cache(kIdentity, 16, root_->path());
+    const QByteArray hash = contentHash("photo 1");
+    QVERIFY(!cache.store(hash, awkwardVector(16, 1.0f) * scale));
+    QCOMPARE(cache.lookup(hash).status, EmbeddingCache::Lookup::Status::Missing);
 }
 
 void TestEmbeddingCache::unwritableRootFailsQuietly()
@@ -285,6 +344,42 @@ void TestEmbeddingCache::secondEmbedDoesNoInference()
     QVERIFY(third.contentHashes[2] != first.contentHashes[2]);
     for (int row : {0, 1, 3}) QVERIFY(third.vectors.row(row) == first.vectors.row(row));
     QVERIFY(third.vectors.row(2) != first.vectors.row(2));
+}
+
+void TestEmbeddingCache::damagedEntryIsRecomputedAndReported()
+{
+    EXEMPLAR_REQUIRE_MODEL();
+    const exemplar::ModelSpec spec = exemplar::ModelSpec::load(exemplar::test::defaultModelSpec());
+    exemplar::Embedder embedder(spec);
+    const EmbeddingCache cache(embedder.identity(), embedder.dim(), root_->filePath(QStringLiteral("cache")));
+    QTemporaryDir photos;
+    QVERIFY(photos.isValid());
+    for (int i = 1; i <= 3; ++i) QVERIFY(writePhoto(photos.filePath(QStringLiteral("cats/%1.jpg").arg(i)), i));
+    const exemplar::Dataset dataset = exemplar::Dataset::scan(photos.path());
+    exemplar::EmbedOptions noIndex;
+    noIndex.useIndex = false;  // straight to the cache, as after a photo was touched
+    exemplar::EmbedReport report;
+    const exemplar::EmbeddingSet first = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report, noIndex);
+    QCOMPARE(report.computed, 3);
+
+    // One flipped exponent bit in one entry (the defect: a 10^34 value was used and audited).
+    const QString entry = entryPath(cache, first.contentHashes[1].toLatin1());
+    QByteArray bytes = readFile(entry);
+    bytes[12 + 4 * 7 + 3] = char(bytes[12 + 4 * 7 + 3] ^ 0x40);
+    QVERIFY(writeFile(entry, bytes));
+
+    const exemplar::EmbeddingSet second = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report, noIndex);
+    QCOMPARE(report.damagedCacheEntries, 1);
+    QCOMPARE(report.computed, 1);
+    QCOMPARE(report.fromCache, 2);
+    QVERIFY2(report.warnings.join(QLatin1Char('\n')).contains(QLatin1String("damaged embedding-cache entries")),
+             qPrintable(report.warnings.join(QLatin1Char('\n'))));
+    QVERIFY((second.vectors - first.vectors).cwiseAbs().maxCoeff() < 1e-4f);
+
+    // Replaced: the next run finds all three intact.
+    exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report, noIndex);
+    QCOMPARE(report.damagedCacheEntries, 0);
+    QCOMPARE(report.fromCache, 3);
 }
 
 QTEST_GUILESS_MAIN(TestEmbeddingCache)

@@ -33,7 +33,7 @@ Vector vectorFor(int dim, float seed)
 {
     Vector v(dim);
     for (int i = 0; i < dim; ++i) v[i] = std::sin(seed * float(i + 1));
-    return v;
+    return v.normalized();  // an embedding: the index refuses anything else
 }
 
 QByteArray hashFor(int i) { return QByteArray::number(i).rightJustified(64, 'a'); }

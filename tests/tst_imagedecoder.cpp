@@ -1,4 +1,5 @@
 #include "ImageDecoder.h"
+#include "TestImages.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -10,21 +11,13 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <sys/stat.h>
 #include <vector>
 
 using namespace exemplar;
+using exemplar::test::gradientBgr;
 
 namespace {
-
-// A smooth colour gradient: lossy codecs keep it close, so decoded pixels can be compared.
-cv::Mat gradientBgr(int width, int height)
-{
-    cv::Mat image(height, width, CV_8UC3);
-    for (int y = 0; y < height; ++y)
-        for (int x = 0; x < width; ++x)
-            image.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(255 * x / width), uchar(255 * y / height), 128);
-    return image;
-}
 
 QByteArray encode(const cv::Mat& image, const char* extension, const std::vector<int>& params = {})
 {
@@ -118,6 +111,29 @@ QByteArray bombClaiming(const QString& format, quint32 side)
             ++patched;
         }
         return patched == 2 ? tiff : QByteArray();
+    }
+    if (format == QLatin1String("BigTIFF")) {
+        // OpenCV writes no BigTIFF, so one is built by hand: an 8×8 grey strip, uncompressed, with
+        // width and height as LONG8 (the 8-byte type only BigTIFF has), patched to SIDE.
+        QByteArray tiff("II+\0\x08\0\0\0", 8);
+        auto put = [&](quint64 value, int size) {
+            for (int i = 0; i < size; ++i) tiff += char((value >> (8 * i)) & 0xFF);
+        };
+        put(16, 8);  // first IFD right after the header
+        struct Entry { quint16 tag, type; quint64 value; };
+        const quint64 pixels = 16 + 8 + 9 * 20 + 8;  // header, count, entries, next-IFD offset
+        const Entry entries[] = {{256, 16, side}, {257, 16, side}, {258, 3, 8},   {259, 3, 1},  {262, 3, 1},
+                                 {273, 16, pixels}, {277, 3, 1},   {278, 4, 8},    {279, 16, 64}};
+        put(9, 8);
+        for (const Entry& e : entries) {
+            put(e.tag, 2);
+            put(e.type, 2);
+            put(1, 8);
+            put(e.value, 8);
+        }
+        put(0, 8);  // no next IFD
+        tiff += QByteArray(64, char(0x80));
+        return tiff;
     }
     if (format == QLatin1String("WebP")) {
         // Lossless (quality > 100): a VP8L chunk whose 14-bit fields hold width-1 and height-1.
@@ -342,6 +358,9 @@ void TestImageDecoder::rejectsBadInputs_data()
     QTest::newRow("random bytes") << "random.png" << random << "not a readable image" << false;
     QTest::newRow("missing file") << "missing.jpg" << QByteArray() << "does not exist" << false;
     QTest::newRow("a directory") << "folder.jpg" << QByteArray() << "not a regular file" << false;
+    // Read without blocking (a FIFO has no writer) and without end (/dev/zero): refused at once.
+    QTest::newRow("a FIFO") << "fifo.jpg" << QByteArray() << "not a regular file (a FIFO)" << false;
+    QTest::newRow("a link to /dev/zero") << "zero.jpg" << QByteArray() << "not a regular file (a character device)" << false;
 }
 
 void TestImageDecoder::rejectsBadInputs()
@@ -353,6 +372,8 @@ void TestImageDecoder::rejectsBadInputs()
 
     const QString file = path(name);
     if (name == QLatin1String("folder.jpg")) QVERIFY(QDir(dir_.path()).mkpath(name));
+    else if (name == QLatin1String("fifo.jpg")) QCOMPARE(::mkfifo(QFile::encodeName(file).constData(), 0600), 0);
+    else if (name == QLatin1String("zero.jpg")) QVERIFY(QFile::link(QStringLiteral("/dev/zero"), file));
     else if (name != QLatin1String("missing.jpg")) QVERIFY(writeFile(file, content));
 
     DecodedPhoto photo;
@@ -380,6 +401,8 @@ void TestImageDecoder::refusesDecompressionBomb_data()
     QTest::newRow("JPEG 20000×20000 (1.2 GB)") << "JPEG" << 20000u;
     QTest::newRow("BMP 20000×20000") << "BMP" << 20000u;
     QTest::newRow("TIFF 20000×20000") << "TIFF" << 20000u;
+    // Issue 13: a 9.6 KB BigTIFF claiming 30000² took 15 s and 2.8 GB before its refusal.
+    QTest::newRow("BigTIFF 30000×30000, LONG8 sizes") << "BigTIFF" << 30000u;
     QTest::newRow("WebP 16384×16384 (the format's maximum)") << "WebP" << 16384u;
 }
 

@@ -31,6 +31,20 @@ CommonOptions commonOptions(const QCommandLineParser& parser)
     return options;
 }
 
+void addDatasetOptions(QCommandLineParser* parser)
+{
+    parser->addOption({QStringLiteral("no-recursive"),
+                       QStringLiteral("Read only the photos directly inside each class folder; subfolders are skipped "
+                                      "and listed. Default: photos in subfolders (by date, camera, ...) belong to the class.")});
+}
+
+ScanOptions datasetScanOptions(const QCommandLineParser& parser)
+{
+    ScanOptions options;
+    options.recursive = !parser.isSet(QStringLiteral("no-recursive"));
+    return options;
+}
+
 void parseOrThrow(QCommandLineParser* parser, const QString& command, const QStringList& args)
 {
     if (!parser->parse(QStringList{QStringLiteral("exemplar-cli ") + command} + args))
@@ -49,7 +63,8 @@ T numberOption(const QCommandLineParser& parser, const QString& name, T min, T m
 {
     bool ok = false;
     const T value = parse(parser.value(name), &ok);
-    if (!ok || value < min || value > max)
+    // Written so that NaN fails too: every comparison with NaN is false.
+    if (!ok || !(value >= min && value <= max))
         throw UsageError{QStringLiteral("--%1 must be %2 from %3 to %4, not \"%5\"")
                              .arg(name, QLatin1String(kind)).arg(min).arg(max).arg(parser.value(name))};
     return value;

@@ -1,6 +1,8 @@
 #pragma once
 // Command-line parsing for exemplar-cli: one QCommandLineParser per command, so each command's
 // --help lists exactly the options it takes.
+#include "Dataset.h"
+
 #include <QCommandLineParser>
 #include <QStringList>
 
@@ -22,6 +24,11 @@ struct CommonOptions {
 // Adds the options every command shares.
 void addCommonOptions(QCommandLineParser* parser);
 CommonOptions commonOptions(const QCommandLineParser& parser);
+
+// Adds the options of the commands that read a dataset folder (embed, train, eval, audit), and
+// the scan they ask for.
+void addDatasetOptions(QCommandLineParser* parser);
+ScanOptions datasetScanOptions(const QCommandLineParser& parser);
 
 // Parses ARGS (the command's own arguments) or throws UsageError. Handles --help itself.
 void parseOrThrow(QCommandLineParser* parser, const QString& command, const QStringList& args);

@@ -42,11 +42,11 @@ std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
     }
 }
 
-EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common)
+EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan)
 {
     EmbeddedDataset result;
     result.root = QFileInfo(root).absoluteFilePath();
-    result.dataset = Dataset::scan(root);
+    result.dataset = Dataset::scan(root, scan);
     result.embedder = loadEmbedder(common);
     std::unique_ptr<EmbeddingCache> cache;
     if (!common.noCache)
@@ -60,9 +60,9 @@ EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common)
     progress.finish();
     if (!common.quiet && !common.json) {
         for (const SkippedFile& file : result.allSkipped())
-            std::fprintf(stderr, "skipped %s: %s\n", qPrintable(file.path), qPrintable(file.reason));
+            std::fprintf(stderr, "skipped %s: %s\n", printable(file.path).constData(), printable(file.reason).constData());
         for (const QString& warning : result.dataset.warnings + result.report.warnings)
-            std::fprintf(stderr, "warning: %s\n", qPrintable(warning));
+            std::fprintf(stderr, "warning: %s\n", printable(warning).constData());
     }
     if (result.embeddings.size() == 0)
         throw Error(QStringLiteral("no photo in %1 could be read").arg(root));

@@ -2,6 +2,7 @@
 // What the exemplar-cli commands share: output (JSON on stdout, progress on stderr), loading the
 // model, embedding a dataset folder, and the options several commands take.
 #include "CliOptions.h"
+#include "TerminalText.h"
 #include "Dataset.h"
 #include "EmbedDataset.h"
 #include "Embedder.h"
@@ -76,9 +77,9 @@ struct EmbeddedDataset {
 
 // The model of --model, or the default one; a load error says how to get the model.
 std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common);
-// Scans ROOT (one subfolder per class) and embeds every photo, through the cache unless
-// --no-cache; lists skipped files on stderr. Throws Error when no photo could be read.
-EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common);
+// Scans ROOT (one subfolder per class) as SCAN says and embeds every photo, through the cache
+// unless --no-cache; lists skipped files on stderr. Throws Error when no photo could be read.
+EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan);
 QString requireOnePositional(const QCommandLineParser& parser, const QString& what);
 // The options of the count search (train and eval), and the TrainingOptions they give.
 void addOptimizerOptions(QCommandLineParser* parser);

@@ -1,6 +1,7 @@
 // exemplar-cli: the headless face of Exemplar (embed, train, classify, eval, info).
 #include "CliCommands.h"
 #include "CliOptions.h"
+#include "TerminalText.h"
 #include "Error.h"
 #include "Feedback.h"
 
@@ -27,6 +28,8 @@ const char* const kUsage =
     "Run 'exemplar-cli COMMAND --help' for a command's options.\n";
 
 } // namespace
+
+using exemplar::cli::printable;
 
 int main(int argc, char** argv)
 {
@@ -55,23 +58,23 @@ int main(int argc, char** argv)
     const QString command = args.takeFirst();
     const auto found = commands.find(command);
     if (found == commands.end()) {
-        std::fprintf(stderr, "exemplar-cli: error: unknown command \"%s\" (try --help)\n", qPrintable(command));
+        std::fprintf(stderr, "exemplar-cli: error: unknown command \"%s\" (try --help)\n", printable(command).constData());
         return 2;
     }
     try {
         return found->second(args);
     } catch (const exemplar::cli::UsageError& e) {
         std::fprintf(stderr, "exemplar-cli %s: error: %s (try 'exemplar-cli %s --help')\n",
-                     qPrintable(command), qPrintable(e.message), qPrintable(command));
+                     printable(command).constData(), printable(e.message).constData(), printable(command).constData());
         return 2;
     } catch (const exemplar::Error& e) {
-        std::fprintf(stderr, "exemplar-cli %s: error: %s\n", qPrintable(command), e.what());
+        std::fprintf(stderr, "exemplar-cli %s: error: %s\n", printable(command).constData(), printable(QString::fromUtf8(e.what())).constData());
         return 1;
     } catch (const exemplar::OperationCanceled&) {
-        std::fprintf(stderr, "exemplar-cli %s: canceled\n", qPrintable(command));
+        std::fprintf(stderr, "exemplar-cli %s: canceled\n", printable(command).constData());
         return 130;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "exemplar-cli %s: error: unexpected failure: %s\n", qPrintable(command), e.what());
+        std::fprintf(stderr, "exemplar-cli %s: error: unexpected failure: %s\n", printable(command).constData(), printable(QString::fromUtf8(e.what())).constData());
         return 1;
     }
 }

@@ -4,11 +4,13 @@
 
 #include "Error.h"
 #include "ImageDecoder.h"
+#include "UndecodableNames.h"
 
 #include <QCollator>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
+#include <QSet>
 #include <algorithm>
 
 namespace exemplar {
@@ -28,21 +30,48 @@ void sortNaturally(QFileInfoList* entries)
     });
 }
 
-void addClassFolder(Dataset* dataset, const QString& folder, const QString& className)
+void appendSkipped(Dataset* dataset, std::vector<SkippedFile> skipped)
 {
-    const int classIndex = dataset->classNames.size();
-    dataset->classNames << className;
-    dataset->classFolders << QFileInfo(folder).absoluteFilePath();
+    dataset->skipped.insert(dataset->skipped.end(), skipped.begin(), skipped.end());
+}
 
+// Why the subfolder ENTRY of a class is not scanned, or empty when it should be. SCANNED holds
+// the canonical paths of the class's folders read so far; CLASS FOLDER is canonical too.
+QString subfolderProblem(const QFileInfo& entry, const ScanOptions& options, const QString& classFolder,
+                         const QSet<QString>& scanned)
+{
+    if (!options.recursive) return QStringLiteral("subfolder inside a class folder (not scanned: subfolder scanning is off)");
+    if (!entry.isReadable() || !entry.isExecutable()) return QStringLiteral("subfolder is not readable (permissions)");
+    // Only a symbolic link can lead to a folder above this one or to one already read.
+    const QString target = entry.canonicalFilePath();
+    if (classFolder == target || classFolder.startsWith(target + QLatin1Char('/')))
+        return QStringLiteral("subfolder is a symbolic link back to a folder that contains it (a loop; not scanned)");
+    if (scanned.contains(target))
+        return QStringLiteral("subfolder is a symbolic link to a folder already scanned for this class (not scanned twice)");
+    return {};
+}
+
+// Lists the photos of FOLDER into class CLASS INDEX, and of its subfolders when OPTIONS say so.
+// Returns how many were listed.
+int scanFolder(Dataset* dataset, const QString& folder, int classIndex, const ScanOptions& options,
+               const QString& classFolder, QSet<QString>* scanned)
+{
     // QDir::Hidden is left out on purpose: dot-files (.DS_Store, ._photo.jpg) are not photos.
     QFileInfoList entries = QDir(folder).entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot |
                                                        QDir::System);
     sortNaturally(&entries);
+    appendSkipped(dataset, entriesWithUndecodableNames(folder));  // QDir cannot list them
     int count = 0;
     for (const QFileInfo& entry : entries) {
         const QString path = entry.absoluteFilePath();
         if (entry.isDir()) {
-            dataset->skipped.push_back({path, QStringLiteral("subfolder inside a class folder (not scanned)")});
+            const QString problem = subfolderProblem(entry, options, classFolder, *scanned);
+            if (!problem.isEmpty()) {
+                dataset->skipped.push_back({path, problem});
+                continue;
+            }
+            scanned->insert(entry.canonicalFilePath());
+            count += scanFolder(dataset, path, classIndex, options, classFolder, scanned);
         } else if (entry.isSymLink() && !entry.exists()) {
             dataset->skipped.push_back({path, QStringLiteral("broken symbolic link")});
         } else if (!hasSupportedImageExtension(entry.fileName())) {
@@ -55,6 +84,18 @@ void addClassFolder(Dataset* dataset, const QString& folder, const QString& clas
             ++count;
         }
     }
+    return count;
+}
+
+void addClassFolder(Dataset* dataset, const QString& folder, const QString& className, const ScanOptions& options)
+{
+    const int classIndex = dataset->classNames.size();
+    dataset->classNames << className;
+    dataset->classFolders << QFileInfo(folder).absoluteFilePath();
+
+    const QString canonical = QFileInfo(folder).canonicalFilePath();
+    QSet<QString> scanned{canonical};
+    const int count = scanFolder(dataset, folder, classIndex, options, canonical, &scanned);
     if (count == 0)
         dataset->warnings << QStringLiteral("class \"%1\" has no photos").arg(className);
     else if (count == 1)
@@ -70,7 +111,7 @@ std::vector<int> Dataset::photosPerClass() const
     return counts;
 }
 
-Dataset Dataset::scan(const QString& root)
+Dataset Dataset::scan(const QString& root, const ScanOptions& options)
 {
     const QFileInfo info(root);
     if (!info.exists()) throw Error(QStringLiteral("dataset folder %1 does not exist").arg(root));
@@ -84,7 +125,8 @@ Dataset Dataset::scan(const QString& root)
     if (folders.isEmpty())
         throw Error(QStringLiteral("%1 has no class folders (expected one subfolder per class)").arg(root));
 
-    Dataset dataset = fromClassFolders(folders);
+    Dataset dataset = fromClassFolders(folders, options);
+    appendSkipped(&dataset, entriesWithUndecodableNames(root));  // class folders and files QDir cannot list
     // Loose files beside the class folders belong to no class: say so rather than ignore them.
     const QFileInfoList looseFiles = QDir(root).entryInfoList(QDir::Files);
     for (const QFileInfo& file : looseFiles)
@@ -92,7 +134,7 @@ Dataset Dataset::scan(const QString& root)
     return dataset;
 }
 
-Dataset Dataset::fromClassFolders(const QStringList& folders)
+Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions& options)
 {
     Dataset dataset;
     for (const QString& folder : folders) {
@@ -103,7 +145,7 @@ Dataset Dataset::fromClassFolders(const QStringList& folders)
         } else if (dataset.classNames.contains(name)) {
             dataset.skipped.push_back({folder, QStringLiteral("a class named \"%1\" already exists").arg(name)});
         } else {
-            addClassFolder(&dataset, folder, name);
+            addClassFolder(&dataset, folder, name, options);
         }
     }
     return dataset;

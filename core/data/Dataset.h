@@ -21,10 +21,17 @@ struct SkippedFile {
 // [{path, reason}, …]: how files, reports and reference sets list skipped files.
 QJsonArray skippedFilesJson(const std::vector<SkippedFile>& skipped);
 
+// How class folders are read.
+struct ScanOptions {
+    // Photos in subfolders of a class folder (sorted by date, by camera, …) belong to the class,
+    // at any depth. Off: subfolders are skipped and reported.
+    bool recursive = true;
+};
+
 struct Dataset {
     QStringList classNames;         // sorted by folder name, unique
     QStringList classFolders;       // absolute paths, parallel to classNames
-    std::vector<Photo> photos;      // ordered by class, then file name
+    std::vector<Photo> photos;      // ordered by class, then path (a subfolder's photos where it sorts)
     std::vector<SkippedFile> skipped;
     QStringList warnings;           // e.g. empty class, one-photo class
 
@@ -34,9 +41,9 @@ struct Dataset {
 
     // ROOT's immediate subfolders are the classes. Throws Error if ROOT is not a readable folder
     // or has no class folders.
-    static Dataset scan(const QString& root);
+    static Dataset scan(const QString& root, const ScanOptions& options = {});
     // Each folder is one class named after it (what the GUI gets when folders are dropped).
-    static Dataset fromClassFolders(const QStringList& folders);
+    static Dataset fromClassFolders(const QStringList& folders, const ScanOptions& options = {});
 };
 
 } // namespace exemplar

@@ -20,6 +20,7 @@ struct EmbedReport {
     int computed = 0;   // photos run through the network
     int fromCache = 0;  // photos whose embedding came from the cache
     int hashed = 0;     // photos read and hashed (the others were trusted from the project index)
+    int damagedCacheEntries = 0;  // cache entries that failed their checks and were recomputed
     std::vector<SkippedFile> skipped;  // unreadable or undecodable photos
     QStringList warnings;              // e.g. the same photo filed under two classes
 };

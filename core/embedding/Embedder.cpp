@@ -2,6 +2,7 @@
 
 #include "ConvolutionFusion.h"
 #include "Error.h"
+#include "RegularFile.h"
 #include "FastConvolutionLayers.h"
 #include "SwishFusion.h"
 
@@ -45,11 +46,7 @@ struct Embedder::Impl {
 Embedder::Embedder(const ModelSpec& spec) : d(std::make_unique<Impl>())
 {
     d->spec = spec;
-    QFile onnx(spec.onnxPath);
-    if (!onnx.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("cannot open model %1: %2")
-                        .arg(spec.onnxPath, onnx.errorString()));
-    const QByteArray bytes = onnx.readAll();
+    const QByteArray bytes = readRegularFileOrThrow(spec.onnxPath, kMaxOnnxModelBytes, QStringLiteral("model"));
     d->onnxSha256 = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
     const QByteArray preprocessing = QJsonDocument(spec.preprocessingJson()).toJson(QJsonDocument::Compact);
     d->identity = QCryptographicHash::hash(d->onnxSha256 + preprocessing, QCryptographicHash::Sha256).toHex();

@@ -1,7 +1,9 @@
 #include "EmbeddingCache.h"
 
+#include "RegularFile.h"
+
+#include <QCryptographicHash>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
 #include <QStandardPaths>
@@ -10,9 +12,22 @@
 namespace exemplar {
 
 namespace {
-// Entry layout: magic, dim (int32), dim float32 values, all little-endian (x86/ARM native).
-constexpr char kMagic[8] = {'E', 'X', 'E', 'M', 'B', '0', '1', '\n'};
+// Entry layout: magic, dim (int32), dim float32 values (little-endian, x86/ARM native), then the
+// SHA-256 of the content hash (the key, hex) followed by everything before it. Keying the
+// checksum means an entry renamed or copied to another photo's name is refused too.
+constexpr char kMagic[8] = {'E', 'X', 'E', 'M', 'B', '0', '2', '\n'};
+// Format 01 had no checksum: its entries are recomputed once, silently (they are not damaged).
+constexpr char kOldMagic[8] = {'E', 'X', 'E', 'M', 'B', '0', '1', '\n'};
+constexpr int kChecksumBytes = 32;
+
+QByteArray checksum(const QByteArray& key, const char* body, qsizetype size)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(key);
+    hash.addData(QByteArrayView(body, size));
+    return hash.result();
 }
+} // namespace
 
 EmbeddingCache::EmbeddingCache(const QByteArray& modelIdentity, int dim, const QString& rootDir)
     : dir_(QDir(rootDir).absoluteFilePath(QString::fromLatin1(modelIdentity.left(16)))), dim_(dim)
@@ -35,36 +50,58 @@ QString EmbeddingCache::entryPath(const QByteArray& hash) const
     return dir_ + QLatin1Char('/') + name.left(2) + QLatin1Char('/') + name + QStringLiteral(".emb");
 }
 
-std::optional<Vector> EmbeddingCache::find(const QByteArray& hash) const
+EmbeddingCache::Lookup EmbeddingCache::lookup(const QByteArray& hash) const
 {
-    if (hash.size() < 8) return std::nullopt;
-    QFile file(entryPath(hash));
-    if (!file.open(QIODevice::ReadOnly)) return std::nullopt;
-    const QByteArray bytes = file.readAll();
-    const qsizetype expected = qsizetype(sizeof kMagic + sizeof(qint32) + sizeof(float) * size_t(dim_));
-    if (bytes.size() != expected || std::memcmp(bytes.constData(), kMagic, sizeof kMagic) != 0)
-        return std::nullopt;
+    using Status = Lookup::Status;
+    Lookup result;
+    if (hash.size() < 8) return result;
+    const QString path = entryPath(hash);
+    const qsizetype bodySize = qsizetype(sizeof kMagic + sizeof(qint32) + sizeof(float) * size_t(dim_));
+    const qsizetype expected = bodySize + kChecksumBytes;
+    // Read through the regular-file check: a FIFO or device planted in the cache cannot block us.
+    const FileRead file = readRegularFile(path, expected);
+    if (!file.ok()) {
+        if (QFileInfo::exists(path)) result.status = Status::Damaged;
+        return result;
+    }
+    const QByteArray& bytes = file.bytes;
+    if (bytes.startsWith(QByteArrayView(kOldMagic, sizeof kOldMagic))) return result;
+    result.status = Status::Damaged;
+    if (bytes.size() != expected || std::memcmp(bytes.constData(), kMagic, sizeof kMagic) != 0) return result;
+    if (checksum(hash, bytes.constData(), bodySize) != bytes.right(kChecksumBytes)) return result;
     qint32 dim = 0;
     std::memcpy(&dim, bytes.constData() + sizeof kMagic, sizeof dim);
-    if (dim != dim_) return std::nullopt;
+    if (dim != dim_) return result;
     Vector embedding(dim_);
     std::memcpy(embedding.data(), bytes.constData() + sizeof kMagic + sizeof dim, sizeof(float) * size_t(dim_));
-    if (!embedding.allFinite()) return std::nullopt;
-    return embedding;
+    // A correct checksum over a bad vector means it was stored bad: never accept one.
+    if (!isUnitEmbedding(embedding)) return result;
+    result.status = Status::Found;
+    result.embedding = std::move(embedding);
+    return result;
+}
+
+std::optional<Vector> EmbeddingCache::find(const QByteArray& hash) const
+{
+    Lookup found = lookup(hash);
+    if (found.status != Lookup::Status::Found) return std::nullopt;
+    return std::move(found.embedding);
 }
 
 bool EmbeddingCache::store(const QByteArray& hash, const Vector& embedding) const
 {
-    if (hash.size() < 8 || embedding.size() != dim_) return false;
+    if (hash.size() < 8 || embedding.size() != dim_ || !isUnitEmbedding(embedding)) return false;
     const QString path = entryPath(hash);
     if (!QDir().mkpath(QFileInfo(path).absolutePath())) return false;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) return false;
+    QByteArray bytes;
     const qint32 dim = dim_;
-    file.write(kMagic, sizeof kMagic);
-    file.write(reinterpret_cast<const char*>(&dim), sizeof dim);
-    file.write(reinterpret_cast<const char*>(embedding.data()), qint64(sizeof(float) * size_t(dim_)));
-    return file.commit();
+    bytes.append(kMagic, sizeof kMagic);
+    bytes.append(reinterpret_cast<const char*>(&dim), sizeof dim);
+    bytes.append(reinterpret_cast<const char*>(embedding.data()), qsizetype(sizeof(float) * size_t(dim_)));
+    bytes.append(checksum(hash, bytes.constData(), bytes.size()));
+    // QSaveFile: concurrent writers of one entry each rename a complete file into place.
+    QSaveFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit();
 }
 
 } // namespace exemplar

@@ -2,7 +2,9 @@
 // On-disk cache of embeddings keyed by (model identity, photo content hash), kept outside the
 // source tree ($EXEMPLAR_CACHE_DIR, else the XDG cache: ~/.cache/exemplar/embeddings). A changed
 // photo has another content hash and a changed model another identity, so stale entries are
-// never found; damaged entries are ignored and recomputed.
+// never found. Every entry carries a checksum over its key and content: a damaged entry (a
+// flipped bit, a truncation, a file copied under another photo's name) is reported as damaged,
+// recomputed by the caller and replaced, never used.
 #include "Types.h"
 
 #include <QByteArray>
@@ -19,8 +21,20 @@ public:
     QString directory() const { return dir_; }
     int dim() const { return dim_; }
 
-    std::optional<Vector> find(const QByteArray& contentSha256Hex) const;
-    // Best effort: a cache that cannot be written is not an error for the user's work.
+    struct Lookup {
+        enum class Status {
+            Missing,  // no entry (or one of an older format, recomputed without a word)
+            Found,
+            Damaged,  // an entry is there but fails its checksum, size or unit-length check
+        };
+        Status status = Status::Missing;
+        Vector embedding;  // when Found: finite and unit length
+    };
+    Lookup lookup(const QByteArray& contentSha256Hex) const;
+    std::optional<Vector> find(const QByteArray& contentSha256Hex) const;  // Found only
+
+    // Stores a finite unit-length EMBEDDING (anything else is refused: false). Best effort: a
+    // cache that cannot be written is not an error for the user's work; the caller may say so.
     bool store(const QByteArray& contentSha256Hex, const Vector& embedding) const;
 
 private:

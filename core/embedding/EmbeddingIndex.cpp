@@ -1,6 +1,7 @@
 #include "EmbeddingIndex.h"
 
 #include "EmbeddingCache.h"
+#include "RegularFile.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -66,7 +67,7 @@ bool readEntry(Reader* in, int dim, QString* path, EmbeddingIndex::Entry* entry)
         !in->read(&s.ctimeNs) || !in->read(&s.inode) || !in->read(&s.device) || !in->read(&s.statedAtNs) ||
         !in->read(hash, kHashBytes) || !in->read(entry->embedding.data(), qint64(sizeof(float)) * dim))
         return false;
-    if (!entry->embedding.allFinite()) return false;
+    if (!isUnitEmbedding(entry->embedding)) return false;
     *path = QString::fromUtf8(utf8);
     entry->sha256Hex = QByteArray(hash, kHashBytes).toHex();
     return true;
@@ -116,9 +117,9 @@ EmbeddingIndex::EmbeddingIndex(const QString& filePath, int dim) : path_(filePat
 void EmbeddingIndex::load()
 {
     loaded_.clear();
-    QFile file(path_);
-    if (!file.open(QIODevice::ReadOnly)) return;
-    const QByteArray bytes = file.readAll();
+    const FileRead file = readRegularFile(path_, kMaxEmbeddingIndexBytes);
+    if (!file.ok()) return;
+    const QByteArray& bytes = file.bytes;
     if (bytes.size() < qsizetype(sizeof kMagic + 8 + kHashBytes)) return;
     const QByteArrayView body(bytes.constData(), bytes.size() - kHashBytes);
     if (QCryptographicHash::hash(body, QCryptographicHash::Sha256) != bytes.right(kHashBytes)) return;

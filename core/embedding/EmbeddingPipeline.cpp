@@ -7,6 +7,7 @@
 #include "Feedback.h"
 #include "ImageDecoder.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <opencv2/core.hpp>
 
@@ -234,6 +235,15 @@ public:
         report->computed = computed_;
         report->fromCache = fromCache_;
         report->hashed = hashed_;
+        report->damagedCacheEntries = damagedCacheEntries_;
+        if (damagedCacheEntries_ > 0)
+            report->warnings << QStringLiteral("%1 damaged embedding-cache entries were ignored, recomputed and replaced")
+                                    .arg(int(damagedCacheEntries_));
+        if (cacheStoreFailures_ > 0)
+            report->warnings << QStringLiteral("the embedding cache %1 cannot be written, so these %2 photos will be "
+                                               "run through the network again next time")
+                                    .arg(QDir::toNativeSeparators(cache_->directory()))
+                                    .arg(int(cacheStoreFailures_));
         if (index_ && index_->changed()) index_->save();
         return set;
     }
@@ -284,9 +294,13 @@ private:
         if (!bytes.ok()) return skip(i, bytes.error);
         slot.stamp = stamp;
         photo.sha256Hex = bytes.sha256Hex;
-        if (std::optional<Vector> cached = cache_ ? cache_->find(bytes.sha256Hex) : std::nullopt) {
-            photo.embedding = std::move(*cached);
-            return settle(i, true, &fromCache_);
+        if (cache_) {
+            EmbeddingCache::Lookup cached = cache_->lookup(bytes.sha256Hex);
+            if (cached.status == EmbeddingCache::Lookup::Status::Found) {
+                photo.embedding = std::move(cached.embedding);
+                return settle(i, true, &fromCache_);
+            }
+            if (cached.status == EmbeddingCache::Lookup::Status::Damaged) ++damagedCacheEntries_;
         }
         const DecodedPhoto decoded = options_.reducedDecoding ? decodePhoto(bytes.data, target_) : decodePhoto(bytes.data);
         bytes.data.clear();
@@ -299,7 +313,7 @@ private:
         while (std::optional<Job> job = queue_.pop()) {
             EmbeddedPhoto& photo = slots_[size_t(job->photo)].photo;
             photo.embedding = embedder->embed(job->bgr);
-            if (cache_) cache_->store(photo.sha256Hex, photo.embedding);
+            if (cache_ && !cache_->store(photo.sha256Hex, photo.embedding)) ++cacheStoreFailures_;
             settle(job->photo, false, &computed_);
         }
     }
@@ -409,6 +423,7 @@ private:
 
     std::atomic<int> nextPhoto_{0}, readersLeft_{0};
     std::atomic<int> computed_{0}, fromCache_{0}, hashed_{0};
+    std::atomic<int> damagedCacheEntries_{0}, cacheStoreFailures_{0};
     std::atomic<bool> stopped_{false};
 
     std::mutex mutex_;  // guards what follows

@@ -1,6 +1,7 @@
 #include "ModelSpec.h"
 
 #include "Error.h"
+#include "RegularFile.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -67,15 +68,16 @@ QString besideSpec(const QString& specPath, const QString& fileName)
 
 ModelSpec ModelSpec::load(const QString& specPath)
 {
-    QFile file(specPath);
-    if (!file.exists())
+    if (!QFileInfo::exists(specPath))
         throw Error(QStringLiteral("model spec %1 does not exist").arg(specPath));
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("cannot read model spec %1: %2").arg(specPath, file.errorString()));
-    if (file.size() > 1024 * 1024)
-        throw Error(QStringLiteral("model spec %1 is too large to be a spec (is it the .onnx file?)").arg(specPath));
+    const FileRead file = readRegularFile(specPath, kMaxModelSpecBytes);
+    if (!file.ok())
+        throw Error(QStringLiteral("cannot read model spec %1: %2%3")
+                        .arg(specPath, file.error,
+                             file.error.startsWith(QLatin1String("too large")) ? QStringLiteral(" (is it the .onnx file?)")
+                                                                               : QString()));
     QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(file.bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError)
         throw Error(QStringLiteral("model spec %1 is not valid JSON (%2); pass the .json spec, not the .onnx")
                         .arg(specPath, parseError.errorString()));

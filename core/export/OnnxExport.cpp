@@ -3,6 +3,7 @@
 #include "AtomicFile.h"
 #include "Error.h"
 #include "OnnxProto.h"
+#include "RegularFile.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -27,6 +28,10 @@ using onnx::kModelMetadata;
 
 // A class with no reference can never win: its padded rows score this.
 constexpr float kNoReferenceScore = -1e30f;
+// The ONNX graph pads every class to the widest class's reference count (see padReferences); a
+// set whose padding would exceed this factor of its own size, and this many values, is refused.
+constexpr double kMaxPaddingFactor = 16;
+constexpr double kMaxPaddedValuesAnyway = 16.0 * (1 << 20);  // 64 MB of float32
 
 QByteArray floatBytes(const float* values, Eigen::Index count)
 {
@@ -101,6 +106,18 @@ PaddedReferences padReferences(const ReferenceHead& head)
     PaddedReferences padded;
     for (const auto& refs : ofClass) padded.perClass = std::max(padded.perClass, int(refs.size()));
     const int k = padded.perClass;
+    // Padding makes every class as wide as the widest: bounded by the set's own size, so a small
+    // file with very many classes or one very wide class cannot make gigabytes (refused instead).
+    const double paddedValues = double(classes) * k * head.dim();
+    const double ownValues = double(head.referenceCount()) * head.dim();
+    if (paddedValues > std::max(kMaxPaddingFactor * ownValues, kMaxPaddedValuesAnyway))
+        throw Error(QStringLiteral("cannot export this reference set as one ONNX graph: its %1 classes hold from 0 to "
+                                   "%2 references each, and padding them to equal size would take %3 MB for %4 "
+                                   "references")
+                        .arg(classes)
+                        .arg(k)
+                        .arg(qint64(paddedValues * 4 / (1 << 20)))
+                        .arg(head.referenceCount()));
     padded.rows = Matrix::Zero(Eigen::Index(classes) * k, head.dim());
     padded.bias = Vector::Constant(Eigen::Index(classes) * k, kNoReferenceScore);
     for (int c = 0; c < classes; ++c) {
@@ -229,10 +246,10 @@ QByteArray classifierOnnx(const QByteArray& embedderOnnx, const ModelSpec& spec,
 
 void exportClassifierOnnx(const ReferenceSet& set, const ModelSpec& spec, const QString& path)
 {
-    QFile onnx(spec.onnxPath);
-    if (!onnx.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("cannot open model %1: %2").arg(spec.onnxPath, onnx.errorString()));
-    writeFileAtomically(path, classifierOnnx(onnx.readAll(), spec, set));
+    // Checked before the work: the destination may be a device node the export must not replace.
+    prepareDestination(path);
+    const QByteArray onnx = readRegularFileOrThrow(spec.onnxPath, kMaxOnnxModelBytes, QStringLiteral("model"));
+    writeFileAtomically(path, classifierOnnx(onnx, spec, set));
 }
 
 } // namespace exemplar

@@ -1,6 +1,7 @@
 #include "AtomicFile.h"
 
 #include "Error.h"
+#include "RegularFile.h"
 
 #include <QDir>
 #include <QSaveFile>
@@ -11,6 +12,8 @@ void writeFileAtomically(const QString& path, const QByteArray& bytes)
 {
     // QSaveFile writes a temporary file and renames it over PATH only on success; on failure its
     // destructor deletes the temporary file, so a previous file stays as it was.
+    // Renaming over a device node, FIFO or socket would replace it with a regular file.
+    prepareDestination(path);
     QSaveFile file(path);
     const auto fail = [&] {
         throw Error(QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));

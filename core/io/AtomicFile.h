@@ -6,7 +6,8 @@
 
 namespace exemplar {
 
-// Throws Error ("cannot write PATH: reason") on failure; PATH is then left as it was.
+// Throws Error ("cannot write PATH: reason") on failure, and when PATH exists but is not a regular
+// file (a device, FIFO, socket or folder); PATH is then left as it was.
 void writeFileAtomically(const QString& path, const QByteArray& bytes);
 
 } // namespace exemplar

@@ -2,6 +2,7 @@
 
 #include "AtomicFile.h"
 #include "Error.h"
+#include "RegularFile.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -9,6 +10,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QtEndian>
 #include <cmath>
 
@@ -19,7 +21,6 @@ constexpr QLatin1String kFormatName("exemplar-reference-set");
 // Caps keep a hostile or corrupt file from making the reader allocate without bound.
 constexpr int kMaxDim = 65536;
 constexpr int kMaxReferences = 1000000;
-constexpr qint64 kMaxFileBytes = qint64(1) << 30;
 
 QString displayPath(const QString& path) { return QDir::toNativeSeparators(path); }
 
@@ -54,9 +55,24 @@ bool allFinite(const float* values, Eigen::Index count)
     return true;
 }
 
+// Why a head could not classify anything (it would answer every photo alike, or not at all), or
+// an empty string when it can. Checked on writing and on reading: such a file is refused whole.
+QString uselessHeadProblem(const ReferenceHead& head)
+{
+    if (head.classNames.isEmpty()) return QStringLiteral("it has no classes");
+    if (head.references.rows() == 0) return QStringLiteral("it has no references");
+    QSet<QString> seen;
+    for (const QString& name : head.classNames) {
+        if (seen.contains(name)) return QStringLiteral("it names the class \"%1\" twice").arg(name);
+        seen.insert(name);
+    }
+    return {};
+}
+
 // Why a head cannot be saved, or an empty string when it can.
 QString headProblem(const ReferenceHead& head)
 {
+    if (const QString useless = uselessHeadProblem(head); !useless.isEmpty()) return useless;
     const Eigen::Index r = head.references.rows();
     const Eigen::Index d = head.references.cols();
     if (d < 1 || d > kMaxDim) return QStringLiteral("embedding size %1").arg(d);
@@ -239,22 +255,7 @@ void writeReferenceSet(const ReferenceSet& set, const QString& path)
 ReferenceSet readReferenceSet(const QString& path)
 {
     const QString shown = displayPath(path);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("cannot open %1: %2").arg(shown, file.errorString()));
-    // Chunks, not one read of the cap: QIODevice::read(n) allocates n bytes up front, and a size
-    // query says nothing about pipes or devices.
-    QByteArray bytes;
-    bytes.reserve(qsizetype(qBound<qint64>(0, file.size(), kMaxFileBytes)));
-    for (QByteArray chunk; !(chunk = file.read(qint64(1) << 20)).isEmpty();) {
-        bytes += chunk;
-        if (bytes.size() > kMaxFileBytes)
-            throw Error(QStringLiteral("%1 is not an Exemplar reference set (larger than %2 bytes)")
-                            .arg(shown)
-                            .arg(kMaxFileBytes));
-    }
-    if (file.error() != QFileDevice::NoError)
-        throw Error(QStringLiteral("cannot read %1: %2").arg(shown, file.errorString()));
+    const QByteArray bytes = readRegularFileOrThrow(path, kMaxReferenceSetBytes, QStringLiteral("the reference set"));
 
     const Reader in(path);
     if (bytes.isEmpty()) in.damaged(QStringLiteral("the file is empty"));
@@ -364,6 +365,8 @@ ReferenceSet readReferenceSet(const QString& path)
     for (int r = 0; r < count; ++r)
         in.decodeInto(embeddings[size_t(r)], head.references.row(r).data(), d,
                       QStringLiteral("reference %1: embedding").arg(r + 1));
+    if (const QString useless = uselessHeadProblem(head); !useless.isEmpty())
+        throw Error(QStringLiteral("%1 cannot classify anything: %2").arg(shown, useless));
     return set;
 }
 

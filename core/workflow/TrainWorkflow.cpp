@@ -138,6 +138,12 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
                  {QStringLiteral("duplicate_groups"), groups.toJson()},
                  {QStringLiteral("held_out_files"), QJsonArray::fromStringList(result.heldOutPaths)},
                  {QStringLiteral("skipped"), skippedFilesJson(request.skipped)}};
+    if (photos.classCount() == 1)
+        result.warnings << QStringLiteral("there is only one class (\"%1\"), so every photo is answered with it: "
+                                          "accuracy means nothing until a second class is added")
+                               .arg(photos.classNames.value(0));
+    if (!result.warnings.isEmpty())
+        set.extra.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(result.warnings));
     try {
         const AuditReport audit = request.audit ? *request.audit : auditPhotos(photos, {}, &auditing);
         set.extra.insert(QStringLiteral("audit"), audit.toJson(photos));

@@ -42,6 +42,7 @@ struct TrainedReferenceSet {
     bool canceled = false;                   // optimization stopped: best selection so far kept
     QString unknownNote;                     // how "unknown" was calibrated, or why it was not
     DuplicateGroups duplicateGroups;         // near-identical photos, each group on one side of the split
+    QStringList warnings;                    // what the user must know about the figures (also in extra)
 };
 
 // Throws Error (bad settings, nothing to train on) and OperationCanceled. A stopped optimization

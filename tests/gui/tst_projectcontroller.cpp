@@ -9,11 +9,15 @@
 #include "controller/ProjectController.h"
 #include "project/ProjectFile.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <sys/stat.h>
 
 using namespace exemplar;
 using namespace exemplar::ui;
@@ -45,6 +49,20 @@ QJsonObject projectJson(const QString& path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return {};
     return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+// Edits the project file at PATH by hand: setting KEY becomes VALUE (removed when undefined).
+bool editSetting(const QString& path, const QString& key, const QJsonValue& value)
+{
+    QJsonObject json = projectJson(path);
+    QJsonObject settings = json.value(QStringLiteral("settings")).toObject();
+    if (value.isUndefined())
+        settings.remove(key);
+    else
+        settings.insert(key, value);
+    json.insert(QStringLiteral("settings"), settings);
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(QJsonDocument(json).toJson()) > 0;
 }
 
 } // namespace
@@ -91,6 +109,47 @@ private Q_SLOTS:
         QVERIFY(saved.training.has_value());
         QCOMPARE(saved.training->set.head.referenceCount(), references);
         QCOMPARE(saved.training->heldOutPaths.size(), readProject(first).training->heldOutPaths.size());
+    }
+
+    // Issue 13: a project whose sidecar reference set is missing (or damaged, or a FIFO) was
+    // refused whole. It now opens with its classes, settings and comparison, without the set,
+    // and says why.
+    void aProjectWithoutItsTrainedSetOpensWithoutIt_data()
+    {
+        QTest::addColumn<QString>("damage");
+        QTest::newRow("sidecar deleted") << "deleted";
+        QTest::newRow("sidecar truncated") << "truncated";
+        QTest::newRow("sidecar replaced by a FIFO") << "fifo";
+    }
+
+    void aProjectWithoutItsTrainedSetOpensWithoutIt()
+    {
+        QFETCH(QString, damage);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("project.exemplar"));
+        ProjectDocument document;
+        document.settings.budget = 17;
+        TrainRequest request;
+        request.training.method = QStringLiteral("centroid");
+        request.model = kSyntheticModel;
+        document.training = trainReferenceSet(*syntheticPhotos(), request);
+        writeProject(document, path);
+        const QString sidecar = referenceSetSidecarPath(path);
+        QVERIFY(QFile::exists(sidecar));
+        if (damage == QLatin1String("truncated")) {
+            QFile file(sidecar);
+            QVERIFY(file.open(QIODevice::ReadWrite));
+            QVERIFY(file.resize(file.size() / 2));
+        } else {
+            QVERIFY(QFile::remove(sidecar));
+            if (damage == QLatin1String("fifo")) QCOMPARE(::mkfifo(QFile::encodeName(sidecar).constData(), 0600), 0);
+        }
+
+        const ProjectDocument opened = readProject(path);
+        QVERIFY(!opened.training.has_value());
+        QCOMPARE(opened.settings.budget, 17);
+        QVERIFY2(opened.warnings.join(QLatin1Char('\n')).contains(QLatin1String("opens without it")),
+                 qPrintable(opened.warnings.join(QLatin1Char('\n'))));
     }
 
     // The defect: results were restored only at the end of the job chain, so a failed or canceled
@@ -168,14 +227,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("p.exemplar"));
         writeProject(ProjectDocument(), path);
-        QJsonObject json = projectJson(path);
-        QJsonObject settings = json.value(QStringLiteral("settings")).toObject();
-        settings.insert(key, value);
-        json.insert(QStringLiteral("settings"), settings);
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        file.write(QJsonDocument(json).toJson());
-        file.close();
+        QVERIFY(editSetting(path, key, value));
 
         ProjectController controller;
         QSignalSpy errors(&controller, &ProjectController::errorOccurred);
@@ -189,6 +241,47 @@ private Q_SLOTS:
         QCOMPARE(s.comparisonPool, defaults.comparisonPool);
         QCOMPARE(s.topK, defaults.topK);
         QCOMPARE(s.method, defaults.method);
+    }
+
+    // Photos filed in subfolders of a class folder belong to the class unless the project says
+    // otherwise; the choice is saved with the project (older projects, without it, read them).
+    void subfolderScanningIsAProjectSetting()
+    {
+        QTemporaryDir dir;
+        for (const char* name : {"cats/a.jpg", "cats/b.jpg", "cats/2024/c.jpg", "cats/2024/phone/d.jpg"}) {
+            QVERIFY(QDir().mkpath(QFileInfo(dir.filePath(QLatin1String(name))).absolutePath()));
+            QImage photo(16, 12, QImage::Format_RGB32);
+            photo.fill(Qt::darkGreen);
+            QVERIFY(photo.save(dir.filePath(QLatin1String(name))));
+        }
+        ProjectController controller;
+        QVERIFY(controller.settings().scan.recursive);  // the default
+        controller.addFolders({dir.filePath(QStringLiteral("cats"))});
+        QCOMPARE(controller.dataset().photoCount(), 4);
+        QVERIFY(test::waitIdle(&controller, 120000));
+
+        QSignalSpy settingsChanged(&controller, &ProjectController::settingsChanged);
+        controller.setScanSubfolders(false);
+        QCOMPARE(settingsChanged.count(), 1);
+        QCOMPARE(controller.dataset().photoCount(), 2);
+        QCOMPARE(int(controller.dataset().skipped.size()), 1);
+        QVERIFY(controller.dataset().skipped[0].reason.contains(QLatin1String("subfolder scanning is off")));
+        QVERIFY(controller.isModified());
+        QVERIFY(test::waitIdle(&controller, 120000));
+
+        const QString path = dir.filePath(QStringLiteral("p.exemplar"));
+        QVERIFY(controller.saveProject(path));
+        QCOMPARE(projectJson(path).value(QStringLiteral("settings")).toObject().value(QStringLiteral("scan_subfolders")),
+                 QJsonValue(false));
+        ProjectController reopened;
+        reopened.openProject(path);
+        QVERIFY(!reopened.settings().scan.recursive);
+        QCOMPARE(reopened.dataset().photoCount(), 2);
+        QVERIFY(test::waitIdle(&reopened, 120000));
+
+        // A project written before the setting existed.
+        QVERIFY(editSetting(path, QStringLiteral("scan_subfolders"), QJsonValue(QJsonValue::Undefined)));
+        QVERIFY(readProject(path).settings.scan.recursive);
     }
 
     void anOlderMethodNameInAProjectIsTheCurrentOne()

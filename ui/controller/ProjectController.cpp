@@ -82,6 +82,7 @@ void ProjectController::setPhotoExcluded(const QString& path, bool excluded) { e
 void ProjectController::selectClass(int sourceIndex) { model_->selectClass(sourceIndex); }
 void ProjectController::selectPhoto(const QString& path) { model_->selectPhoto(path); }
 void ProjectController::setModelSpecPath(const QString& specPath) { editor_->setModelSpecPath(specPath); }
+void ProjectController::setScanSubfolders(bool scan) { editor_->setScanSubfolders(scan); }
 void ProjectController::setPinnedCount(int sourceIndex, int count) { editor_->setPinnedCount(sourceIndex, count); }
 
 void ProjectController::computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns)

@@ -66,6 +66,7 @@ public Q_SLOTS:
     void selectClass(int sourceIndex);
     void selectPhoto(const QString& path);
     void setModelSpecPath(const QString& specPath);  // empty: the default model
+    void setScanSubfolders(bool scan);  // photos in subfolders of class folders belong to the class
     void setPinnedCount(int sourceIndex, int count);  // 0: optimized
 
     // --- long work (ProjectTasks) ---

@@ -129,4 +129,13 @@ void DatasetEditor::setModelSpecPath(const QString& specPath)
     sourcesEdited();
 }
 
+void DatasetEditor::setScanSubfolders(bool scan)
+{
+    if (model_->settings().scan.recursive == scan) return;
+    ProjectSettings settings = model_->settings();
+    settings.scan.recursive = scan;
+    model_->setSettings(settings);
+    sourcesEdited();  // the photos of every class change
+}
+
 } // namespace exemplar::ui

@@ -1,6 +1,6 @@
 #pragma once
 // What the user does to the photo set: add class folders, remove, exclude or rename a class,
-// exclude a photo, pin a class's count, choose another embedding model. Each edit changes the
+// exclude a photo, pin a class's count, choose another embedding model, read subfolders or not. Each edit changes the
 // project model and, when the photos the methods see have changed, rescans and re-embeds (the
 // cache makes that cheap).
 #include <QObject>
@@ -24,6 +24,7 @@ public:
     void setPhotoExcluded(const QString& path, bool excluded);
     void setPinnedCount(int sourceIndex, int count);  // 0: optimized
     void setModelSpecPath(const QString& specPath);   // empty: the default model
+    void setScanSubfolders(bool scan);                // photos in subfolders of class folders
 
 Q_SIGNALS:
     void statusMessage(const QString& message);

@@ -1,6 +1,7 @@
 #include "export/PlotExport.h"
 
 #include "Error.h"
+#include "RegularFile.h"
 #include "plots/QCustomPlotInclude.h"
 
 #include <QCoreApplication>
@@ -50,6 +51,7 @@ void exportPlot(const PlotHandle& plot, const QString& path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     const QSize size = plot.size().expandedTo(QSize(320, 240));
+    prepareDestination(path);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) throw Error(tr("cannot write %1: %2").arg(path, file.errorString()));
     if (suffix == QLatin1String("png")) {

@@ -1,6 +1,7 @@
 #include "export/ResultExport.h"
 
 #include "Error.h"
+#include "RegularFile.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -33,6 +34,7 @@ bool isJson(const QString& path) { return QFileInfo(path).suffix().compare(QLati
 
 void writeAtomically(const QString& path, const QByteArray& bytes)
 {
+    prepareDestination(path);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
         throw Error(tr("cannot write %1: %2").arg(path, file.errorString()));

@@ -1,6 +1,7 @@
 #include "model/DatasetSources.h"
 
 #include "ImageDecoder.h"
+#include "UndecodableNames.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -47,6 +48,8 @@ QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFi
             continue;
         }
         const QFileInfoList subfolders = dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+        const std::vector<SkippedFile> undecodable = entriesWithUndecodableNames(dir.absolutePath());  // QDir omits them
+        rejected->insert(rejected->end(), undecodable.begin(), undecodable.end());
         if (subfolders.isEmpty()) {
             rejected->push_back({path, tr("folder has no photos and no class subfolders")});
             continue;
@@ -56,7 +59,7 @@ QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFi
     return folders;
 }
 
-Dataset assembleDataset(const DatasetSources& sources, std::vector<Photo>* excluded)
+Dataset assembleDataset(const DatasetSources& sources, const ScanOptions& scan, std::vector<Photo>* excluded)
 {
     QStringList folders;
     QStringList names;
@@ -65,7 +68,7 @@ Dataset assembleDataset(const DatasetSources& sources, std::vector<Photo>* exclu
         folders << source.folder;
         names << source.name;
     }
-    Dataset scanned = Dataset::fromClassFolders(folders);
+    Dataset scanned = Dataset::fromClassFolders(folders, scan);
     // Apply the user's names: the core names a class after its folder.
     for (int c = 0; c < scanned.classCount(); ++c) {
         const int i = folders.indexOf(scanned.classFolders[c]);

@@ -29,8 +29,8 @@ struct DatasetSources {
 // returned in REJECTED with the reason (never silently dropped).
 QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected);
 
-// The dataset of the included classes, named as the user named them, without excluded photos
-// (returned in EXCLUDED so that the browser can still show them).
-Dataset assembleDataset(const DatasetSources& sources, std::vector<Photo>* excluded);
+// The dataset of the included classes, read as SCAN says, named as the user named them, without
+// excluded photos (returned in EXCLUDED so that the browser can still show them).
+Dataset assembleDataset(const DatasetSources& sources, const ScanOptions& scan, std::vector<Photo>* excluded);
 
 } // namespace exemplar::ui

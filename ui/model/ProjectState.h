@@ -6,6 +6,7 @@
 #include "Optimizer.h"
 #include "ReferenceSetFile.h"
 #include "Audit.h"
+#include "Dataset.h"
 #include "TrainWorkflow.h"
 #include "TrainingMethods.h"
 #include "SimilarityAnalysis.h"
@@ -20,6 +21,7 @@ namespace exemplar::ui {
 // The user's choices that a project file keeps.
 struct ProjectSettings {
     QString modelSpecPath;  // empty: the default model
+    ScanOptions scan;       // how class folders are read (subfolders too, by default)
     QString method = interactiveTrainingMethod();  // the article's; "auto" is one click away
     OptimizerStrategy strategy = OptimizerOptions{}.strategy;
     int budget = OptimizerOptions{}.budget;

@@ -1,6 +1,7 @@
 #include "project/ProjectFile.h"
 
 #include "Error.h"
+#include "RegularFile.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -37,6 +38,7 @@ QJsonObject settingsJson(const ProjectSettings& s)
     QJsonObject pinned;
     for (auto it = s.pinnedCounts.begin(); it != s.pinnedCounts.end(); ++it) pinned.insert(it.key(), it.value());
     return {{QStringLiteral("model_spec"), s.modelSpecPath},
+            {QStringLiteral("scan_subfolders"), s.scan.recursive},
             {QStringLiteral("method"), s.method},
             {QStringLiteral("optimizer"), optimizerStrategyName(s.strategy)},
             {QStringLiteral("budget"), s.budget},
@@ -56,6 +58,8 @@ ProjectSettings settingsFromJson(const QJsonObject& o)
 {
     ProjectSettings s;
     s.modelSpecPath = o.value(QStringLiteral("model_spec")).toString();
+    // Projects from before the setting read subfolders too: the default applies to them.
+    s.scan.recursive = o.value(QStringLiteral("scan_subfolders")).toBool(s.scan.recursive);
     s.method = canonicalTrainingMethod(o.value(QStringLiteral("method")).toString(s.method));
     parseOptimizerStrategy(o.value(QStringLiteral("optimizer")).toString(), &s.strategy);
     s.budget = o.value(QStringLiteral("budget")).toInt(s.budget);
@@ -180,6 +184,7 @@ void writeProject(const ProjectDocument& document, const QString& path)
                      {QStringLiteral("settings"), settingsJson(document.settings)}};
     // The project is opened (as a temporary file beside it) before the sidecar is written, so that
     // an unwritable destination leaves both untouched; its error names the project.
+    prepareDestination(path);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
@@ -212,11 +217,9 @@ void writeProject(const ProjectDocument& document, const QString& path)
 
 ProjectDocument readProject(const QString& path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(tr("cannot open the project %1: %2").arg(path, file.errorString()));
+    const QByteArray bytes = readRegularFileOrThrow(path, kMaxProjectFileBytes, tr("the project"));
     QJsonParseError parseError;
-    const QJsonDocument json = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument json = QJsonDocument::fromJson(bytes, &parseError);
     const QJsonObject root = json.object();
     if (json.isNull() || root.value(QStringLiteral("format")).toString() != QLatin1String("exemplar-project"))
         throw Error(tr("%1 is not an Exemplar project (or it is damaged)").arg(path));
@@ -244,8 +247,19 @@ ProjectDocument readProject(const QString& path)
         for (const QJsonValue& v : o.value(QStringLiteral("pool")).toArray()) t.poolPaths << v.toString();
         for (const QJsonValue& v : o.value(QStringLiteral("held_out")).toArray()) t.heldOutPaths << v.toString();
         t.trace = traceFromJson(o.value(QStringLiteral("trace")).toArray());
-        t.set = readReferenceSet(QFileInfo(path).absoluteDir().filePath(o.value(QStringLiteral("reference_set")).toString()));
-        document.training = std::move(t);
+        const QString sidecar = QFileInfo(path).absoluteDir().filePath(o.value(QStringLiteral("reference_set")).toString());
+        // The project's classes, settings and results do not depend on its trained set: a missing
+        // or damaged sidecar costs the training only, and the user is told.
+        try {
+            t.set = readReferenceSet(sidecar);
+            for (const QJsonValue& warning : t.set.extra.value(QStringLiteral("warnings")).toArray())
+                t.warnings << warning.toString();
+            document.training = std::move(t);
+        } catch (const Error& error) {
+            document.warnings << tr("%1: the trained reference set could not be read, so the project opens without "
+                                    "it (train again to restore it): %2")
+                                     .arg(QFileInfo(path).fileName(), error.message());
+        }
     }
     document.importedReferenceSet = root.value(QStringLiteral("imported_reference_set")).toString();
     for (const QJsonValue& v : root.value(QStringLiteral("classifications")).toArray())

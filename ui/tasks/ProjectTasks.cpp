@@ -6,6 +6,7 @@
 #include "EmbeddingCache.h"
 #include "Error.h"
 #include "HonestEvaluation.h"
+#include "ClassifyPhoto.h"
 #include "ImageDecoder.h"
 #include "ModelSpec.h"
 #include "SimilarityStatistics.h"
@@ -106,7 +107,7 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
     runner_->invalidate();  // results of the old dataset are worthless now
     // Listing folders is quick, so the browser updates at once; reading and embedding is the task.
     std::vector<Photo> excluded;
-    model_->setScan(assembleDataset(model_->sources(), &excluded), std::move(excluded));
+    model_->setScan(assembleDataset(model_->sources(), model_->settings().scan, &excluded), std::move(excluded));
     model_->setEmbeddings(std::make_shared<const EmbeddingSet>(), {}, {});
     model_->clearResults();
     for (const QString& warning : model_->dataset().warnings) Q_EMIT statusMessage(warning);
@@ -292,14 +293,9 @@ void ProjectTasks::classify(const QStringList& paths)
             feedback.report(i, files.size(), QFileInfo(files[i]).fileName());
             ClassifiedPhoto result;
             result.path = QFileInfo(files[i]).absoluteFilePath();
-            const PhotoBytes bytes = readPhotoBytes(files[i]);
-            const DecodedPhoto decoded = bytes.ok() ? decodePhoto(bytes.data) : DecodedPhoto{cv::Mat(), bytes.error};
-            if (!decoded.ok()) {
-                result.error = decoded.error;
-            } else {
-                // The set's own threshold decides "unknown" (calibrated when it was trained).
-                result.prediction = set->head.predict(embedder.embed(decoded.bgr));
-            }
+            PhotoVerdict verdict = classifyPhotoFile(files[i], set->head, embedder);
+            result.error = verdict.error;
+            result.prediction = std::move(verdict.prediction);
             results->push_back(result);
         }
         feedback.report(files.size(), files.size(), QString());

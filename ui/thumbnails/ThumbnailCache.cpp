@@ -24,7 +24,8 @@ ThumbnailCache::~ThumbnailCache()
 QImage ThumbnailCache::loadScaled(const QString& path, int edge)
 {
     // Qt's readers decode JPEG at reduced size directly, which is much faster than decoding the
-    // whole photo; formats Qt lacks (e.g. WebP without the plugin) go through the core's decoder.
+    // whole photo; formats Qt lacks (e.g. WebP without the plugin, HEIC and AVIF) go through the
+    // core's decoder, which reduces too (a HEIF file's own thumbnail when it is large enough).
     QImageReader reader(path);
     reader.setAutoTransform(true);
     QSize size = reader.size();
@@ -35,7 +36,7 @@ QImage ThumbnailCache::loadScaled(const QString& path, int edge)
     }
     const PhotoBytes bytes = readPhotoBytes(path);
     if (!bytes.ok()) return {};
-    const DecodedPhoto photo = decodePhoto(bytes.data);
+    const DecodedPhoto photo = decodePhoto(bytes.data, cv::Size(edge, edge));
     if (!photo.ok()) return {};
     const QSize scaled = QSize(photo.bgr.cols, photo.bgr.rows).scaled(edge, edge, Qt::KeepAspectRatio);
     cv::Mat small, rgb;

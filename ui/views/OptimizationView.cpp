@@ -325,6 +325,8 @@ void OptimizationView::showOutcome()
     if (!choice.isEmpty())
         text += tr("<br><b>auto</b> chose <b>%1</b> (cross-validated on the training photos, table below).")
                     .arg(choice.value(QStringLiteral("chosen")).toString().toHtmlEscaped());
+    for (const QString& warning : training->warnings)
+        text += QStringLiteral("<br><b>%1</b> %2").arg(tr("Warning:"), warning.toHtmlEscaped());
     text += QStringLiteral("<br>") + (training->unknownNote.isEmpty()
                                           ? ProjectController::unknownRule(training->set.head)
                                           : training->unknownNote).toHtmlEscaped();

@@ -186,6 +186,15 @@ void MainWindow::createMenus()
     file->addAction(tr("Save Project &As…"), QKeySequence::SaveAs, this, &MainWindow::saveProjectAs);
     file->addSeparator();
     file->addAction(tr("&Add Class Folders…"), QKeySequence(tr("Ctrl+Shift+O")), this, &MainWindow::addFoldersDialog);
+    // Kept in the project: it decides which photos the project has.
+    QAction* subfolders = file->addAction(tr("Read &Subfolders of Class Folders"), controller_,
+                                          &ProjectController::setScanSubfolders);
+    subfolders->setObjectName(QStringLiteral("scanSubfolders"));
+    subfolders->setCheckable(true);
+    subfolders->setToolTip(tr("Photos in subfolders of a class folder (sorted by date, camera, …) belong to the class"));
+    const auto showScanSetting = [this, subfolders] { subfolders->setChecked(controller_->settings().scan.recursive); };
+    showScanSetting();
+    connect(controller_, &ProjectController::settingsChanged, subfolders, showScanSetting);
     file->addSeparator();
     file->addAction(tr("&Import Reference Set…"), QKeySequence(tr("Ctrl+I")), this, &MainWindow::importReferenceSetDialog);
     file->addAction(tr("&Export Reference Set…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportReferenceSetDialog);

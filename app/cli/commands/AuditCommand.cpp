@@ -32,6 +32,7 @@ int runAudit(const QStringList& args)
                        "of every split). Nothing is changed: look at them and decide."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
     addCommonOptions(&parser);
+    addDatasetOptions(&parser);
     parser.addOption({QStringLiteral("duplicate-cosine"),
                       QStringLiteral("Cosine at or above which two photos count as near-duplicates."),
                       QStringLiteral("x"), QString::number(kNearDuplicateCosine)});
@@ -41,7 +42,7 @@ int runAudit(const QStringList& args)
     AuditOptions options;
     options.duplicateCosine = doubleOption(parser, QStringLiteral("duplicate-cosine"), 0.0, 1.0);
 
-    const EmbeddedDataset data = embedFolder(root, common);
+    const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     const AuditReport report = auditPhotos(data.embeddings, options);
     if (common.json) {
         QJsonObject json = report.toJson(data.embeddings);
@@ -51,19 +52,19 @@ int runAudit(const QStringList& args)
         return 0;
     }
     const EmbeddingSet& photos = data.embeddings;
-    std::printf("%s: %d photos, %d suspect, %d within-class duplicate groups\n", qPrintable(data.root), photos.size(),
-                int(report.suspects.size()), int(report.withinClassDuplicates.size()));
-    if (report.sampled()) std::printf("  (%s)\n", qPrintable(report.searchNote()));
+    std::printf("%s: %d photos, %d suspect, %d within-class duplicate groups\n", printable(data.root).constData(),
+                photos.size(), int(report.suspects.size()), int(report.withinClassDuplicates.size()));
+    if (report.sampled()) std::printf("  (%s)\n", printable(report.searchNote()).constData());
     for (const SuspectPhoto& suspect : report.suspects)
-        std::printf("  [%s] %s: %s\n", qPrintable(suspect.reasons.join(QStringLiteral(", "))),
-                    qPrintable(photos.paths[suspect.row]), qPrintable(suspect.explanation));
+        std::printf("  [%s] %s: %s\n", printable(suspect.reasons.join(QStringLiteral(", "))).constData(),
+                    printable(photos.paths[suspect.row]).constData(), printable(suspect.explanation).constData());
     // Within-class copies are not wrong, but they add nothing: the user may remove the extras.
     for (const WithinClassDuplicates& group : report.withinClassDuplicates) {
         QStringList files;
         for (size_t k = 0; k < group.rows.size(); ++k)
             files << QStringLiteral("%1 (cosine %2)").arg(photos.paths[group.rows[k]]).arg(group.cosines[k], 0, 'f', 3);
-        std::printf("  [within-class duplicates] \"%s\": %s\n", qPrintable(photos.classNames[group.classIndex]),
-                    qPrintable(files.join(QStringLiteral(", "))));
+        std::printf("  [within-class duplicates] \"%s\": %s\n", printable(photos.classNames[group.classIndex]).constData(),
+                    printable(files.join(QStringLiteral(", "))).constData());
     }
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(report.groups.groupedPhotos(), report.groups.sharedGroups())));
     return 0;

@@ -10,7 +10,7 @@
 #include "Error.h"
 #include "Feedback.h"
 #include "HonestEvaluation.h"
-#include "ImageDecoder.h"
+#include "ClassifyPhoto.h"
 #include "ReferenceSetFile.h"
 #include "TrainWorkflow.h"
 
@@ -50,15 +50,14 @@ int runClassify(const QStringList& args)
     QJsonArray results;
     int failures = 0;
     for (const QString& path : positional.mid(1)) {
-        const PhotoBytes bytes = readPhotoBytes(path);
-        const DecodedPhoto decoded = bytes.ok() ? decodePhoto(bytes.data) : DecodedPhoto{cv::Mat(), bytes.error};
-        if (!decoded.ok()) {
+        const PhotoVerdict verdict = classifyPhotoFile(path, set.head, *embedder);
+        if (!verdict.ok()) {
             ++failures;
-            std::fprintf(stderr, "exemplar-cli classify: error: %s: %s\n", qPrintable(path), qPrintable(decoded.error));
-            results.append(QJsonObject{{QStringLiteral("file"), path}, {QStringLiteral("error"), decoded.error}});
+            std::fprintf(stderr, "exemplar-cli classify: error: %s: %s\n", printable(path).constData(), printable(verdict.error).constData());
+            results.append(QJsonObject{{QStringLiteral("file"), path}, {QStringLiteral("error"), verdict.error}});
             continue;
         }
-        const Prediction prediction = set.head.predict(embedder->embed(decoded.bgr));
+        const Prediction& prediction = verdict.prediction;
         QJsonArray ranked;
         for (int i = 0; i < std::min<int>(top, int(prediction.ranked.size())); ++i) {
             const ClassScore& score = prediction.ranked[size_t(i)];
@@ -77,16 +76,16 @@ int runClassify(const QStringList& args)
                                    {QStringLiteral("top"), ranked}});
         if (!common.json) {
             if (prediction.unknown)
-                std::printf("%s: unknown (nearest class %s scores below the set's threshold %.3f)\n", qPrintable(path),
-                            qPrintable(nearest), double(set.head.rejectBelow));
+                std::printf("%s: unknown (nearest class %s scores below the set's threshold %.3f)\n", printable(path).constData(),
+                            printable(nearest).constData(), double(set.head.rejectBelow));
             else
-                std::printf("%s: %s (margin %.3f)\n", qPrintable(path), qPrintable(best), double(prediction.margin));
+                std::printf("%s: %s (margin %.3f)\n", printable(path).constData(), printable(best).constData(), double(prediction.margin));
             for (int i = 0; i < ranked.size(); ++i) {
                 const QJsonObject r = ranked[i].toObject();
                 std::printf("  %d. %-28s %.4f  nearest reference: %s\n", i + 1,
-                            qPrintable(r.value(QStringLiteral("class")).toString()),
+                            printable(r.value(QStringLiteral("class")).toString()).constData(),
                             r.value(QStringLiteral("score")).toDouble(),
-                            qPrintable(r.value(QStringLiteral("reference")).toString()));
+                            printable(r.value(QStringLiteral("reference")).toString()).constData());
             }
         }
     }

@@ -30,11 +30,12 @@ int runEmbed(const QStringList& args)
                                                     "model, using the cache; list files that could not be read."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
     addCommonOptions(&parser);
+    addDatasetOptions(&parser);
     parseOrThrow(&parser, QStringLiteral("embed"), args);
     const CommonOptions common = commonOptions(parser);
     const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
 
-    const EmbeddedDataset data = embedFolder(root, common);
+    const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     const std::vector<int> counts = data.embeddings.countsPerClass();
     if (common.json) {
         QJsonArray classes;
@@ -53,11 +54,11 @@ int runEmbed(const QStringList& args)
                     QJsonArray::fromStringList(data.dataset.warnings + data.report.warnings)}});
     } else {
         std::printf("%s: %d classes, %d photos embedded with %s (%d computed, %d from cache), %d files skipped\n",
-                    qPrintable(data.root), data.embeddings.classCount(), data.embeddings.size(),
-                    qPrintable(data.embedder->spec().name), data.report.computed, data.report.fromCache,
+                    printable(data.root).constData(), data.embeddings.classCount(), data.embeddings.size(),
+                    printable(data.embedder->spec().name).constData(), data.report.computed, data.report.fromCache,
                     int(data.allSkipped().size()));
         for (int c = 0; c < data.embeddings.classCount(); ++c)
-            std::printf("  %-32s %d\n", qPrintable(data.embeddings.classNames[c]), counts[size_t(c)]);
+            std::printf("  %-32s %d\n", printable(data.embeddings.classNames[c]).constData(), counts[size_t(c)]);
     }
     return 0;
 }

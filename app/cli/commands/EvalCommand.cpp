@@ -32,6 +32,7 @@ int runEval(const QStringList& args)
                        "every other photo is a test photo; each method sees only the pool."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
     addCommonOptions(&parser);
+    addDatasetOptions(&parser);
     addOptimizerOptions(&parser);
     parser.addOptions({
         {QStringLiteral("pool"), QStringLiteral("Training photos per class."), QStringLiteral("m"), QStringLiteral("10")},
@@ -54,7 +55,7 @@ int runEval(const QStringList& args)
             throw UsageError{QStringLiteral("unknown method \"%1\" (known: %2)")
                                  .arg(method, trainingMethodNames().join(QStringLiteral(", ")))};
 
-    const EmbeddedDataset data = embedFolder(root, common);
+    const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("evaluating"));
@@ -70,15 +71,15 @@ int runEval(const QStringList& args)
         return 0;
     }
     std::printf("%s: %d classes, %d photos; pool %d per class, %d repetitions, %d test photos each\n",
-                qPrintable(report.dataset), report.classes, report.photos, report.pool, report.repeats,
+                printable(report.dataset).constData(), report.classes, report.photos, report.pool, report.repeats,
                 report.testPhotosPerRepeat);
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(report.groupedPhotos, report.duplicateGroups)));
     std::printf("%-18s %18s %18s %12s %10s\n", "method", "accuracy", "weighted F1", "refs/class", "seconds");
     for (const MethodSummary& m : report.methods)
-        std::printf("%-18s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", qPrintable(m.name),
+        std::printf("%-18s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", printable(m.name).constData(),
                     100 * m.accuracyMean, 100 * m.accuracyStd, 100 * m.weightedF1Mean, 100 * m.weightedF1Std,
                     m.referencesPerClass, m.seconds);
-    for (const QString& warning : report.warnings) std::printf("warning: %s\n", qPrintable(warning));
+    for (const QString& warning : report.warnings) std::printf("warning: %s\n", printable(warning).constData());
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "CliCommands.h"
 
 #include "CliOptions.h"
+#include "TerminalText.h"
 #include "Error.h"
 #include "OnnxExport.h"
 #include "ReferenceSetFile.h"
@@ -50,8 +51,8 @@ int runExportOnnx(const QStringList& args)
     } else {
         std::printf("Wrote %s: input \"%s\" (1×3×%d×%d), output \"%s\" (1×%d scores, one per class; names in metadata "
                     "\"%s\")\n",
-                    qPrintable(out), qPrintable(spec.inputName), spec.inputHeight, spec.inputWidth,
-                    qPrintable(kOnnxScoresOutput), int(set.head.classNames.size()), qPrintable(kOnnxClassesKey));
+                    printable(out).constData(), printable(spec.inputName).constData(), spec.inputHeight, spec.inputWidth,
+                    printable(kOnnxScoresOutput).constData(), int(set.head.classNames.size()), printable(kOnnxClassesKey).constData());
     }
     return 0;
 }

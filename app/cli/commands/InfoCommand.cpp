@@ -51,9 +51,9 @@ int runInfo(const QStringList& args)
             printJson(json);
         } else {
             std::printf("model:  %s (%d-d embedding from \"%s\")\nspec:   %s\nonnx:   %s\nsha256: %s\ninput:  %dx%d %s, resize %s\ncache:  %s\n",
-                        qPrintable(spec.name), embedder->dim(), qPrintable(spec.embeddingOutput), qPrintable(spec.specPath),
-                        qPrintable(spec.onnxPath), embedder->onnxSha256().constData(), spec.inputWidth, spec.inputHeight,
-                        spec.rgb ? "RGB" : "BGR", qPrintable(spec.resize), qPrintable(cache.directory()));
+                        printable(spec.name).constData(), embedder->dim(), printable(spec.embeddingOutput).constData(), printable(spec.specPath).constData(),
+                        printable(spec.onnxPath).constData(), embedder->onnxSha256().constData(), spec.inputWidth, spec.inputHeight,
+                        spec.rgb ? "RGB" : "BGR", printable(spec.resize).constData(), printable(cache.directory()).constData());
         }
         return 0;
     }
@@ -79,17 +79,17 @@ int runInfo(const QStringList& args)
         return 0;
     }
     std::printf("%s\n  format version %d, created %s\n  model %s (onnx sha256 %s)\n  method %s: %d references, %d-d\n",
-                qPrintable(positional.first()), set.formatVersion, qPrintable(set.createdAt), qPrintable(set.modelName),
-                qPrintable(set.modelSha256.left(16)), qPrintable(set.method), set.head.referenceCount(), set.head.dim());
+                printable(positional.first()).constData(), set.formatVersion, printable(set.createdAt).constData(), printable(set.modelName).constData(),
+                printable(set.modelSha256.left(16)).constData(), printable(set.method).constData(), set.head.referenceCount(), set.head.dim());
     for (int c = 0; c < set.head.classNames.size(); ++c)
-        std::printf("    %-32s %d\n", qPrintable(set.head.classNames[c]), counts[size_t(c)]);
+        std::printf("    %-32s %d\n", printable(set.head.classNames[c]).constData(), counts[size_t(c)]);
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("  held-out accuracy %s, weighted F1 %s (%d photos)\n",
                     qPrintable(percent(set.evaluation.value(QStringLiteral("accuracy")).toDouble())),
                     qPrintable(percent(set.evaluation.value(QStringLiteral("weighted_f1")).toDouble())),
                     set.evaluation.value(QStringLiteral("total")).toInt());
     else
-        std::printf("  %s\n", qPrintable(set.evaluation.value(QStringLiteral("protocol")).toString()));
+        std::printf("  %s\n", printable(set.evaluation.value(QStringLiteral("protocol")).toString()).constData());
     return 0;
 }
 

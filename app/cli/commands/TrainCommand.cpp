@@ -31,6 +31,7 @@ int runTrain(const QStringList& args)
                        "choose references) and the set's accuracy on it is recorded in the file."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
     addCommonOptions(&parser);
+    addDatasetOptions(&parser);
     addOptimizerOptions(&parser);
     parser.addOptions({
         {{QStringLiteral("o"), QStringLiteral("out")}, QStringLiteral("Reference-set file to write (.exref)."),
@@ -57,7 +58,7 @@ int runTrain(const QStringList& args)
     const double holdout = doubleOption(parser, QStringLiteral("holdout"), 0.0, 0.9);
     const double unknownRate = doubleOption(parser, QStringLiteral("unknown-rate"), 0.0, 0.5);
 
-    const EmbeddedDataset data = embedFolder(root, common);
+    const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     TrainRequest request;
     request.training = options;
     request.holdoutFraction = holdout;
@@ -74,6 +75,8 @@ int runTrain(const QStringList& args)
     progress.finish();
     const ReferenceSet& set = trained.set;
     writeReferenceSet(set, out);
+    for (const QString& warning : trained.warnings)
+        std::fprintf(stderr, "exemplar-cli train: warning: %s\n", printable(warning).constData());
 
     if (common.json) {
         printJson({{QStringLiteral("out"), QFileInfo(out).absoluteFilePath()},
@@ -83,12 +86,13 @@ int runTrain(const QStringList& args)
                    {QStringLiteral("evaluation"), set.evaluation},
                    {QStringLiteral("training_photos"), int(trained.poolPaths.size())},
                    {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())},
+                   {QStringLiteral("warnings"), QJsonArray::fromStringList(trained.warnings)},
                    {QStringLiteral("duplicate_groups"), trained.duplicateGroups.toJson()}});
         return 0;
     }
     std::printf("Trained %s: method %s, %d classes, %d references (%s) from %d training photos\n",
-                qPrintable(out), qPrintable(set.method), int(set.head.classNames.size()), set.head.referenceCount(),
-                qPrintable(countsSummary(set.head.referencesPerClass())), int(trained.poolPaths.size()));
+                printable(out).constData(), printable(set.method).constData(), int(set.head.classNames.size()), set.head.referenceCount(),
+                printable(countsSummary(set.head.referencesPerClass())).constData(), int(trained.poolPaths.size()));
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(trained.duplicateGroups.groupedPhotos(),
                                                           trained.duplicateGroups.sharedGroups())));
     if (set.evaluation.contains(QStringLiteral("accuracy")))

@@ -1,0 +1,148 @@
+#include "RegularFile.h"
+
+#include "Error.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QFile>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace exemplar {
+
+namespace {
+
+QString kindOf(mode_t mode)
+{
+    if (S_ISREG(mode)) return {};
+    if (S_ISDIR(mode)) return QStringLiteral("a folder");
+    if (S_ISCHR(mode)) return QStringLiteral("a character device");
+    if (S_ISBLK(mode)) return QStringLiteral("a block device");
+    if (S_ISFIFO(mode)) return QStringLiteral("a FIFO");
+    if (S_ISSOCK(mode)) return QStringLiteral("a socket");
+    return QStringLiteral("a special file");
+}
+
+QString systemError(int code) { return QString::fromLocal8Bit(std::strerror(code)); }
+
+QString megabytes(qint64 bytes)
+{
+    return QStringLiteral("%1 MB").arg(double(bytes) / (1 << 20), 0, 'f', bytes < (10 << 20) ? 1 : 0);
+}
+
+// Closes the descriptor on every path out of readRegularFile.
+struct Descriptor {
+    int fd;
+    ~Descriptor()
+    {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+// Whether any process (that we may inspect) has PATH open, from /proc/PID/fd. Only asked when a
+// leftover temporary is found, which is rare, so the scan's cost does not matter.
+bool openByAnyProcess(const QString& path)
+{
+    const QString target = QFileInfo(path).canonicalFilePath();
+    const QDir proc(QStringLiteral("/proc"));
+    for (const QString& pid : proc.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (pid.isEmpty() || !pid.front().isDigit()) continue;
+        const QDir fds(proc.filePath(pid + QStringLiteral("/fd")));
+        for (const QFileInfo& fd : fds.entryInfoList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot))
+            if (fd.symLinkTarget() == target) return true;
+    }
+    return false;
+}
+
+} // namespace
+
+FileRead readRegularFile(const QString& path, qint64 maxBytes)
+{
+    FileRead result;
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. It has no
+    // effect on regular files, the only kind read below.
+    const Descriptor file{::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+    if (file.fd < 0) {
+        result.error = errno == ENOENT ? QStringLiteral("file does not exist") : systemError(errno);
+        return result;
+    }
+    struct stat st {};
+    if (::fstat(file.fd, &st) != 0) {
+        result.error = systemError(errno);
+        return result;
+    }
+    if (const QString kind = kindOf(st.st_mode); !kind.isEmpty()) {
+        result.error = QStringLiteral("not a regular file (%1)").arg(kind);
+        return result;
+    }
+    if (st.st_size > maxBytes) {
+        result.error = QStringLiteral("too large (%1; at most %2 for this kind of file)")
+                           .arg(megabytes(st.st_size), megabytes(maxBytes));
+        return result;
+    }
+    // The size fstat gave, plus one byte to notice a file still growing: never more than the cap.
+    const qint64 capacity = qint64(st.st_size) + 1;
+    result.bytes.resize(qsizetype(capacity));
+    qint64 total = 0;
+    while (total < capacity) {
+        const ssize_t n = ::read(file.fd, result.bytes.data() + total, size_t(capacity - total));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            result.error = QStringLiteral("read error: %1").arg(systemError(errno));
+            result.bytes.clear();
+            return result;
+        }
+        if (n == 0) break;
+        total += n;
+    }
+    if (total != qint64(st.st_size)) {
+        // Shrunk or grown while read: its content is not one version of the file.
+        result.error = QStringLiteral("changed while it was read");
+        result.bytes.clear();
+        return result;
+    }
+    result.bytes.resize(qsizetype(total));
+    return result;
+}
+
+QByteArray readRegularFileOrThrow(const QString& path, qint64 maxBytes, const QString& what)
+{
+    FileRead read = readRegularFile(path, maxBytes);
+    if (!read.ok())
+        throw Error(QStringLiteral("cannot read %1 %2: %3").arg(what, QDir::toNativeSeparators(path), read.error));
+    return std::move(read.bytes);
+}
+
+QString nonRegularKind(const QString& path)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0) return {};
+    return kindOf(st.st_mode);
+}
+
+void prepareDestination(const QString& path)
+{
+    if (const QString kind = nonRegularKind(path); !kind.isEmpty())
+        throw Error(QStringLiteral("cannot write %1: it is %2, not a regular file, and is left as it is")
+                        .arg(QDir::toNativeSeparators(path), kind));
+    const QFileInfo destination(path);
+    const QRegularExpression ours(QStringLiteral("^%1\\.[A-Za-z0-9]{6}$")
+                                      .arg(QRegularExpression::escape(destination.fileName())));
+    QStringList leftovers;
+    for (const QFileInfo& sibling :
+         destination.absoluteDir().entryInfoList({destination.fileName() + QStringLiteral(".??????")},
+                                                 QDir::Files | QDir::Hidden | QDir::System))
+        if (!sibling.isSymLink() && sibling.isFile() && ours.match(sibling.fileName()).hasMatch())
+            leftovers << sibling.absoluteFilePath();
+    // A temporary a live writer (another Exemplar saving the same file) holds open is not stale.
+    for (const QString& leftover : leftovers)
+        if (!openByAnyProcess(leftover)) QFile::remove(leftover);  // best effort: our leftover only
+}
+
+} // namespace exemplar

@@ -1,0 +1,45 @@
+#pragma once
+// Reading and writing files that a hostile or unlucky disk may have replaced with something else.
+// Every file Exemplar reads whole (a project, a reference set, a model spec, a model, a cache
+// entry, a photo) is read through readRegularFile: a FIFO would block the reader forever, a
+// device such as /dev/zero never ends, and a huge file would be read into memory. Every file it
+// writes whole checks its destination first: renaming a new file over a device node or a FIFO
+// would silently replace it.
+#include <QByteArray>
+#include <QString>
+
+namespace exemplar {
+
+// Size limits per kind of file: far above any real file of that kind, far below what would
+// exhaust memory. A file above its limit is refused before it is read.
+constexpr qint64 kMaxProjectFileBytes = 64ll << 20;     // JSON; 200 classes' settings are KB
+constexpr qint64 kMaxModelSpecBytes = 1ll << 20;        // a few lines of JSON
+constexpr qint64 kMaxOnnxModelBytes = 2ll << 30;        // protobuf's own limit for one message
+constexpr qint64 kMaxReferenceSetBytes = 1ll << 30;     // 1,000 classes × 50 references is ~350 MB
+constexpr qint64 kMaxEmbeddingIndexBytes = 4ll << 30;   // about 5 KB per photo
+
+struct FileRead {
+    QByteArray bytes;
+    QString error;  // empty on success: "not a regular file (a FIFO)", "larger than …", …
+    bool ok() const { return error.isEmpty(); }
+};
+
+// PATH's whole content when it is a regular file (after symlinks) of at most MAX_BYTES. The file
+// is opened without blocking and checked through the opened descriptor, so a FIFO, a device or a
+// file swapped in after a check cannot block or flood the reader.
+FileRead readRegularFile(const QString& path, qint64 maxBytes);
+
+// The same, throwing Error "cannot read WHAT PATH: reason".
+QByteArray readRegularFileOrThrow(const QString& path, qint64 maxBytes, const QString& what);
+
+// Before a whole file is written to PATH through a temporary file renamed over it (QSaveFile):
+// throws Error when PATH exists and is not a regular file (a device, FIFO, socket or folder),
+// which must never be replaced; and removes temporaries of PATH that a killed writer left behind
+// (QSaveFile's "PATH.XXXXXX" that no process holds open). A missing PATH is fine.
+void prepareDestination(const QString& path);
+
+// "a character device", "a FIFO", … for the file at PATH; empty when it is a regular file or
+// does not exist.
+QString nonRegularKind(const QString& path);
+
+} // namespace exemplar
