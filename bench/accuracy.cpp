@@ -1,10 +1,12 @@
 // bench/accuracy: the method comparison as a Markdown table — every method × every photo set in
 // ../shared/data × pool sizes, mean ± sd of test accuracy over repeated honest splits (each
-// method sees only the pool; accuracy is measured on every other photo), and seconds per train.
+// method sees only the pool; accuracy is measured on every other photo; near-identical photos are
+// never split between the two), and seconds per train.
 //
 //   build/bench/accuracy [--repeats 10] [--pools 5,10,15] [--methods all,centroid,...]
 //                        [--data DIR] [--sets flowers17,cars24] [--model SPEC] [--out FILE.md]
 #include "Dataset.h"
+#include "DuplicateGroups.h"
 #include "EmbedDataset.h"
 #include "Embedder.h"
 #include "EmbeddingCache.h"
@@ -74,6 +76,7 @@ int main(int argc, char** argv)
         for (int i = 0; i < options.methods.size(); ++i) table += QStringLiteral("---|");
         table += QLatin1Char('\n');
 
+        QStringList grouping;  // per set: how many photos the splits had to keep together
         for (const QString& name : parser.value(QStringLiteral("sets")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             const QString root = QDir(parser.value(QStringLiteral("data"))).filePath(name);
             if (!QFileInfo(root).isDir()) {
@@ -86,6 +89,9 @@ int main(int argc, char** argv)
                 options.pool = pool;
                 std::fprintf(stderr, "accuracy: %s, pool %d\n", qPrintable(name), pool);
                 const EvaluationReport report = evaluateHonestly(data, options);
+                if (pool == pools.front())
+                    grouping << QStringLiteral("%1: %2").arg(name, duplicateGroupsSummary(report.groupedPhotos,
+                                                                                          report.duplicateGroups));
                 QString row = QStringLiteral("| %1 | %2 |").arg(name).arg(pool);
                 for (const MethodSummary& m : report.methods)
                     row += QStringLiteral(" %1 ± %2 (%3 s) |")
@@ -96,6 +102,10 @@ int main(int argc, char** argv)
                 std::fprintf(stderr, "%s\n", qPrintable(row));
             }
         }
+        if (!grouping.isEmpty())
+            table += QStringLiteral("\nNear-identical photos (same file, or embedding cosine ≥ %1): %2.\n")
+                         .arg(kNearDuplicateCosine)
+                         .arg(grouping.join(QStringLiteral("; ")));
         std::fputs(qPrintable(table), stdout);
         if (parser.isSet(QStringLiteral("out"))) {
             QSaveFile file(parser.value(QStringLiteral("out")));

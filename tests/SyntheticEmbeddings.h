@@ -84,6 +84,38 @@ inline EmbeddingSet makeClusteredSet(std::vector<int> counts, int dim, float noi
     return makeClusteredSet(spec);
 }
 
+// Every photo of SET COPIES times, byte-identical (same vector and content hash, a path of its
+// own), as a folder of duplicated files is; each photo's copies follow it.
+inline EmbeddingSet withIdenticalCopies(const EmbeddingSet& set, int copies)
+{
+    std::vector<int> rows;
+    for (int row = 0; row < set.size(); ++row)
+        for (int k = 0; k < copies; ++k) rows.push_back(row);
+    EmbeddingSet result = set.subset(rows);
+    for (int i = 0; i < result.size(); ++i)
+        result.paths[i] = QStringLiteral("%1.copy%2.jpg").arg(result.paths[i]).arg(i % copies);
+    return result;
+}
+
+// Photos that do not generalize: iid random directions with labels dealt round-robin, so an
+// honest 1-NN scores about chance (1/classes) and only a copy of a test photo can answer it.
+inline EmbeddingSet unlearnableSet(int classes, int perClass, int dim, quint64 seed)
+{
+    EmbeddingSet set = makeClusteredSet(std::vector<int>(size_t(classes), perClass), dim, 0.3f, seed);
+    set.vectors = gaussianMatrix(set.size(), dim, seed + 1000);
+    set.vectors.rowwise().normalize();
+    return set;
+}
+
+// A unit vector at exactly COSINE to the unit row A (the rest along a random orthogonal direction).
+inline RowVector atCosine(const RowVector& a, double cosine, quint64 seed)
+{
+    RowVector other = gaussianMatrix(1, int(a.size()), seed).row(0);
+    other -= other.dot(a) * a;
+    other.normalize();
+    return (float(cosine) * a + float(std::sqrt(1 - cosine * cosine)) * other).normalized();
+}
+
 // Rows PARITY, PARITY + 2, … below N: splits a class-grouped set into two halves that both hold
 // every class (train on one, test on the other).
 inline std::vector<int> everyOther(int n, int parity)

@@ -75,6 +75,53 @@ private Q_SLOTS:
         QVERIFY(!flagged(auditPhotos(same), 5, QStringLiteral("cross-class duplicate")));
     }
 
+    // Copies of one picture inside a class are listed as a group with their cosines (not as
+    // suspects: two copies are not wrong, they only add nothing and must not straddle a split).
+    void withinClassDuplicatesAreListed_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<std::vector<int>>("rows");     // the group, the first being the original
+        QTest::addColumn<double>("cosine");             // of each copy to the original
+        QTest::addColumn<bool>("listed");
+        QTest::newRow("byte-identical files") << "same file" << std::vector<int>{2, 7} << 1.0 << true;
+        QTest::newRow("re-encoded copy") << "vector" << std::vector<int>{12, 15} << 0.97 << true;
+        QTest::newRow("three copies") << "vector" << std::vector<int>{20, 21, 28} << 0.99 << true;
+        QTest::newRow("below the threshold") << "vector" << std::vector<int>{3, 4} << kNearDuplicateCosine - 0.02 << false;
+        QTest::newRow("copies in two classes are cross-class") << "vector" << std::vector<int>{4, 25} << 1.0 << false;
+    }
+    void withinClassDuplicatesAreListed()
+    {
+        QFETCH(QString, kind);
+        QFETCH(std::vector<int>, rows);
+        QFETCH(double, cosine);
+        QFETCH(bool, listed);
+        EmbeddingSet set = test::makeClusteredSet({{10, 10, 10}, 64, 0.8f, 1.0f, 7});
+        for (size_t k = 1; k < rows.size(); ++k) {
+            set.vectors.row(rows[k]) = cosine >= 1 ? RowVector(set.vectors.row(rows[0]))
+                                                   : test::atCosine(set.vectors.row(rows[0]), cosine, quint64(rows[k]));
+            if (kind == QLatin1String("same file")) set.contentHashes[rows[k]] = set.contentHashes[rows[0]];
+        }
+        const AuditReport report = auditPhotos(set);
+        const QJsonArray json = report.toJson(set).value(QStringLiteral("within_class_duplicates")).toArray();
+        if (!listed) {
+            QVERIFY(report.withinClassDuplicates.empty());
+            QVERIFY(json.isEmpty());
+            return;
+        }
+        QCOMPARE(report.withinClassDuplicates.size(), size_t(1));
+        const WithinClassDuplicates& group = report.withinClassDuplicates.front();
+        QCOMPARE(group.rows, rows);
+        QCOMPARE(group.classIndex, set.labels[size_t(rows[0])]);
+        for (double c : group.cosines) QVERIFY2(c >= cosine - 1e-4 && c <= 1.0, qPrintable(QString::number(c)));
+        for (int row : rows) QVERIFY(!flagged(report, row, QStringLiteral("cross-class duplicate")));
+        const QJsonObject entry = json.first().toObject();
+        QCOMPARE(entry.value(QStringLiteral("class")).toString(), set.classNames[group.classIndex]);
+        QCOMPARE(entry.value(QStringLiteral("files")).toArray().first().toString(), set.paths[rows[0]]);
+        QCOMPARE(entry.value(QStringLiteral("cosines")).toArray().size(), int(rows.size()));
+        const QJsonObject grouping = report.toJson(set).value(QStringLiteral("duplicate_groups")).toObject();
+        QCOMPARE(grouping.value(QStringLiteral("photos")).toInt(), int(rows.size()));
+    }
+
     void exhaustiveSearchSaysSo()
     {
         const EmbeddingSet set = test::makeClusteredSet({{10, 10, 10}, 32, 0.5f, 1.0f, 7});
@@ -106,7 +153,7 @@ private Q_SLOTS:
         QVERIFY(!all.sampled());
         QVERIFY(approximate.duplicatesHashed);
         QVERIFY(approximate.sampled());
-        QVERIFY(approximate.duplicateRecall > 0.98 && approximate.duplicateRecall < 1.0);
+        QVERIFY(approximate.duplicateRecall > 0.9 && approximate.duplicateRecall < 1.0);
         QVERIFY(approximate.searchNote().contains(QStringLiteral("locality-sensitive hashing")));
         const QJsonObject search = approximate.toJson(set).value(QStringLiteral("search")).toObject();
         QCOMPARE(search.value(QStringLiteral("sampled")).toBool(), true);

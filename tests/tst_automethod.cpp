@@ -6,6 +6,7 @@
 
 #include <QJsonArray>
 #include <QtTest>
+#include <map>
 #include <set>
 
 using namespace exemplar;
@@ -17,7 +18,7 @@ private Q_SLOTS:
     void foldsAreStratifiedAndDisjoint()
     {
         const std::vector<int> labels{0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2};
-        const auto folds = stratifiedFolds(labels, 3, 5, 7);
+        const auto folds = stratifiedFolds(labels, {}, 3, 5, 7);
         QCOMPARE(folds.size(), size_t(5));
         std::set<int> seen;
         for (const auto& fold : folds) {
@@ -31,7 +32,41 @@ private Q_SLOTS:
             QCOMPARE(perClass[2], 0);  // a lone photo is never held out
         }
         QCOMPARE(seen.size(), size_t(15));
-        QVERIFY(stratifiedFolds(labels, 3, 5, 7) == folds);  // same seed, same folds
+        QVERIFY(stratifiedFolds(labels, {}, 3, 5, 7) == folds);  // same seed, same folds
+    }
+
+    // Near-identical photos are never on both sides of a fold, and folds stay about even.
+    void foldsKeepGroupsTogether_data()
+    {
+        QTest::addColumn<std::vector<int>>("labels");
+        QTest::addColumn<std::vector<int>>("groups");
+        QTest::addColumn<int>("heldOut");  // photos that some fold holds out
+        QTest::newRow("pairs") << std::vector<int>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1}
+                               << std::vector<int>{0, 0, 1, 1, 2, 2, 3, 3, 4, 4} << 10;
+        QTest::newRow("a copied photo among singles") << std::vector<int>{0, 0, 0, 0, 0, 0, 0, 1, 1, 1}
+                                                      << std::vector<int>{0, 0, 0, 0, 1, 2, 3, 4, 5, 6} << 10;
+        QTest::newRow("a class that is one picture") << std::vector<int>{0, 0, 0, 1, 1, 1}
+                                                     << std::vector<int>{0, 0, 0, 1, 2, 3} << 3;
+        QTest::newRow("a group across classes") << std::vector<int>{0, 0, 1, 1, 1, 0}
+                                                << std::vector<int>{0, 1, 0, 2, 3, 4} << 6;
+    }
+    void foldsKeepGroupsTogether()
+    {
+        QFETCH(std::vector<int>, labels);
+        QFETCH(std::vector<int>, groups);
+        QFETCH(int, heldOut);
+        for (quint64 seed = 1; seed <= 20; ++seed) {
+            const auto folds = stratifiedFolds(labels, groups, 2, 3, seed);
+            std::map<int, size_t> foldOfGroup;
+            int seen = 0;
+            for (size_t f = 0; f < folds.size(); ++f)
+                for (int row : folds[f]) {
+                    ++seen;
+                    const auto [where, added] = foldOfGroup.emplace(groups[size_t(row)], f);
+                    QVERIFY2(added || where->second == f, qPrintable(QStringLiteral("seed %1 row %2").arg(seed).arg(row)));
+                }
+            QCOMPARE(seen, heldOut);
+        }
     }
 
     void choosesTheBestCrossValidatedCandidate()

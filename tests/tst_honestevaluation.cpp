@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include <algorithm>
+#include <numeric>
 #include <set>
 
 using namespace exemplar;
@@ -64,10 +65,41 @@ EvaluationOptions quickOptions(int pool, int repeats, quint64 seed = 1)
     return options;
 }
 
-// Separated clusters: every method should be (nearly) perfect.
-EmbeddingSet easyData() { return makeClusteredSet({15, 15, 15}, 64, 0.3f, 3); }
+// Separated clusters: every method should be (nearly) perfect. Photos of a class are as far
+// apart as real ones (cosine about 0.6): tighter, they would be near-duplicates (DuplicateGroups.h).
+EmbeddingSet easyData() { return makeClusteredSet({15, 15, 15}, 64, 0.8f, 3); }
 // Overlapping clusters: every method makes mistakes, and which depends on the split.
 EmbeddingSet hardData() { return makeClusteredSet({15, 15, 15, 15}, 64, 3.0f, 4); }
+
+// Groups of SIZES, in order: each takes the first rows not yet grouped of the class of the first
+// of them (never more than that class has left); the rows left over are alone.
+std::vector<int> groupsOfSizes(const std::vector<int>& labels, const std::vector<int>& sizes)
+{
+    std::vector<int> groups(labels.size(), -1);
+    size_t next = 0;
+    for (int g = 0; g < int(sizes.size()); ++g) {
+        while (next < labels.size() && groups[next] >= 0) ++next;
+        if (next == labels.size()) break;
+        const int label = labels[next];
+        int left = sizes[size_t(g)];
+        for (size_t row = next; row < labels.size() && left > 0; ++row)
+            if (groups[row] < 0 && labels[row] == label) {
+                groups[row] = g;
+                --left;
+            }
+    }
+    for (size_t row = 0, g = sizes.size(); row < labels.size(); ++row)
+        if (groups[row] < 0) groups[row] = int(g++);  // the rest alone
+    return groups;
+}
+
+// No group has rows on both sides.
+void verifyGroupsKept(const std::vector<int>& pool, const std::vector<int>& test, const std::vector<int>& groups)
+{
+    std::set<int> poolGroups;
+    for (int row : pool) poolGroups.insert(groups[size_t(row)]);
+    for (int row : test) QVERIFY2(!poolGroups.count(groups[size_t(row)]), qPrintable(QString::number(row)));
+}
 
 QJsonObject withoutSeconds(QJsonObject json)
 {
@@ -118,17 +150,17 @@ private Q_SLOTS:
         const std::vector<int> labels = interleavedLabels(counts);
         const int classes = int(counts.size());
         std::vector<int> pool, test;
-        drawPoolSplit(labels, classes, poolPerClass, 17, &pool, &test);
+        drawPoolSplit(labels, {}, classes, poolPerClass, 17, &pool, &test);
         verifyPartition(pool, test, labels.size());
         QCOMPARE(countPerClass(pool, labels, classes), expectedPool);
 
         // Deterministic per seed…
         std::vector<int> pool2, test2;
-        drawPoolSplit(labels, classes, poolPerClass, 17, &pool2, &test2);
+        drawPoolSplit(labels, {}, classes, poolPerClass, 17, &pool2, &test2);
         QCOMPARE(pool2, pool);
         QCOMPARE(test2, test);
         // …and the output vectors are overwritten, not appended to.
-        drawPoolSplit(labels, classes, poolPerClass, 17, &pool2, &test2);
+        drawPoolSplit(labels, {}, classes, poolPerClass, 17, &pool2, &test2);
         QCOMPARE(pool2, pool);
     }
 
@@ -136,8 +168,8 @@ private Q_SLOTS:
     {
         const std::vector<int> labels = interleavedLabels({20, 20, 20});
         std::vector<int> pool1, test1, pool2, test2;
-        drawPoolSplit(labels, 3, 5, 1, &pool1, &test1);
-        drawPoolSplit(labels, 3, 5, 2, &pool2, &test2);
+        drawPoolSplit(labels, {}, 3, 5, 1, &pool1, &test1);
+        drawPoolSplit(labels, {}, 3, 5, 2, &pool2, &test2);
         QVERIFY(pool1 != pool2);  // C(20,5)³ possibilities: equal only by a broken seed
         verifyPartition(pool2, test2, labels.size());
     }
@@ -162,9 +194,100 @@ private Q_SLOTS:
         const std::vector<int> labels = interleavedLabels(counts);
         const int classes = int(counts.size());
         std::vector<int> pool, heldOut;
-        drawHoldoutSplit(labels, classes, fraction, 3, &pool, &heldOut);
+        drawHoldoutSplit(labels, {}, classes, fraction, 3, &pool, &heldOut);
         verifyPartition(pool, heldOut, labels.size());
         QCOMPARE(countPerClass(heldOut, labels, classes), expectedHeldOut);
+    }
+
+    // Whole groups move: none straddles, for any seed; each class's pool is as near the asked
+    // size as its groups allow, and a class of two or more groups keeps one on each side.
+    void splitsKeepGroupsTogether_data()
+    {
+        QTest::addColumn<QString>("split");
+        QTest::addColumn<std::vector<int>>("counts");
+        QTest::addColumn<std::vector<int>>("groupSizes");  // groups over the rows in order (see groupsOfSizes)
+        QTest::addColumn<double>("size");                  // pool per class, or held-out fraction
+        QTest::addColumn<int>("slack");                    // how far from the asked size a class may be
+        QTest::newRow("pool: pairs") << "pool" << std::vector<int>{20, 20} << std::vector<int>(20, 2) << 5.0 << 1;
+        QTest::newRow("pool: ten copies per photo")
+            << "pool" << std::vector<int>{30, 30, 30} << std::vector<int>(9, 10) << 10.0 << 0;
+        // The big group would overshoot the pool of 5 more than it fills: the singles make it.
+        QTest::newRow("pool: one big group and singles")
+            << "pool" << std::vector<int>{20, 20} << std::vector<int>{12} << 5.0 << 0;
+        QTest::newRow("pool: a class of two groups")
+            << "pool" << std::vector<int>{8, 10} << std::vector<int>{4, 4} << 10.0 << 4;
+        QTest::newRow("held out: pairs") << "holdout" << std::vector<int>{20, 20} << std::vector<int>(20, 2) << 0.2 << 1;
+        QTest::newRow("held out: ten copies per photo")
+            << "holdout" << std::vector<int>{50, 50} << std::vector<int>(10, 10) << 0.2 << 0;
+        QTest::newRow("held out: triples and singles")
+            << "holdout" << std::vector<int>{15, 16} << std::vector<int>{3, 3, 3, 3} << 0.25 << 1;
+    }
+    void splitsKeepGroupsTogether()
+    {
+        QFETCH(QString, split);
+        QFETCH(std::vector<int>, counts);
+        QFETCH(std::vector<int>, groupSizes);
+        QFETCH(double, size);
+        QFETCH(int, slack);
+        std::vector<int> labels;  // grouped by class here, so that groups are easy to lay out
+        for (size_t c = 0; c < counts.size(); ++c) labels.insert(labels.end(), size_t(counts[c]), int(c));
+        const std::vector<int> groups = groupsOfSizes(labels, groupSizes);
+        const int classes = int(counts.size());
+        for (quint64 seed = 1; seed <= 25; ++seed) {
+            std::vector<int> pool, test;
+            if (split == QLatin1String("pool")) drawPoolSplit(labels, groups, classes, int(size), seed, &pool, &test);
+            else drawHoldoutSplit(labels, groups, classes, size, seed, &pool, &test);
+            verifyPartition(pool, test, labels.size());
+            verifyGroupsKept(pool, test, groups);
+            const std::vector<int> inPool = countPerClass(pool, labels, classes);
+            const std::vector<int> inTest = countPerClass(test, labels, classes);
+            for (int c = 0; c < classes; ++c) {
+                const int n = counts[size_t(c)];
+                const int asked = split == QLatin1String("pool") ? std::min(int(size), n - 1)
+                                                                 : n - std::clamp(int(std::lround(size * n)), 1, n - 1);
+                QVERIFY2(std::abs(inPool[size_t(c)] - asked) <= slack,
+                         qPrintable(QStringLiteral("seed %1 class %2: %3 in the pool, %4 asked")
+                                        .arg(seed).arg(c).arg(inPool[size_t(c)]).arg(asked)));
+                QVERIFY(inPool[size_t(c)] > 0);
+                QVERIFY(inTest[size_t(c)] > 0);
+            }
+        }
+    }
+
+    // Every photo its own group is no grouping at all: the very split of before.
+    void singletonGroupsSplitAsBefore()
+    {
+        const std::vector<int> labels = interleavedLabels({12, 9, 14});
+        std::vector<int> alone(labels.size());
+        std::iota(alone.begin(), alone.end(), 0);
+        std::vector<int> pool1, test1, pool2, test2;
+        drawPoolSplit(labels, {}, 3, 5, 4, &pool1, &test1);
+        drawPoolSplit(labels, alone, 3, 5, 4, &pool2, &test2);
+        QCOMPARE(pool2, pool1);
+        drawHoldoutSplit(labels, {}, 3, 0.2, 4, &pool1, &test1);
+        drawHoldoutSplit(labels, alone, 3, 0.2, 4, &pool2, &test2);
+        QCOMPARE(pool2, pool1);
+    }
+
+    // The defect: every photo present ten times over (byte-identical files). The photos
+    // themselves do not generalize, so an honest figure is about chance; a test photo whose copy
+    // is in the pool finds it and is right, which showed as a near-perfect "held-out" accuracy.
+    void identicalCopiesDoNotInflate()
+    {
+        const EmbeddingSet data = withIdenticalCopies(unlearnableSet(4, 8, 64, 21), 10);
+        EvaluationOptions options = quickOptions(10, 5);
+        options.methods = QStringList{"all", "linear"};
+        const EvaluationReport report = evaluateHonestly(data, options);
+        QCOMPARE(report.photos, 320);
+        QCOMPARE(report.duplicateGroups, 32);
+        QCOMPARE(report.groupedPhotos, 320);
+        for (const MethodSummary& summary : report.methods)
+            QVERIFY2(summary.accuracyMean < 0.5,
+                     qPrintable(QStringLiteral("%1: %2").arg(summary.name).arg(summary.accuracyMean)));
+        const QJsonObject grouping = report.toJson().value(QStringLiteral("duplicate_groups")).toObject();
+        QCOMPARE(grouping.value(QStringLiteral("groups")).toInt(), 32);
+        QCOMPARE(grouping.value(QStringLiteral("photos")).toInt(), 320);
+        QCOMPARE(EvaluationReport::fromJson(report.toJson()).groupedPhotos, 320);
     }
 
     void reportOnEasyData()
@@ -295,12 +418,24 @@ private Q_SLOTS:
     // A class with no more photos than the pool gets a smaller pool, and the user is told.
     void warnsAboutSmallClasses()
     {
-        const EmbeddingSet data = makeClusteredSet({12, 5, 6, 12}, 32, 0.3f, 9);
+        const EmbeddingSet data = makeClusteredSet({12, 5, 6, 12}, 32, 0.8f, 9);
         const EvaluationReport report = evaluateHonestly(data, quickOptions(5, 1));
         QCOMPARE(report.warnings.size(), 1);  // class1 (5 photos); class2 (6) has a test photo to spare
         QVERIFY(report.warnings.front().contains(QStringLiteral("\"class1\"")));
         QCOMPARE(report.toJson().value(QStringLiteral("warnings")).toArray().size(), 1);
         QCOMPARE(report.testPhotosPerRepeat, 35 - (5 + 4 + 5 + 5));
+    }
+
+    // A class whose photos are all copies of one picture cannot be measured: the user is told.
+    void warnsAboutAClassOfOnePicture()
+    {
+        EmbeddingSet data = makeClusteredSet({12, 6, 12}, 64, 0.8f, 9);
+        for (int row = 13; row < 18; ++row) data.vectors.row(row) = data.vectors.row(12);
+        const EvaluationReport report = evaluateHonestly(data, quickOptions(5, 1));
+        QCOMPARE(report.warnings.size(), 1);
+        QVERIFY2(report.warnings.front().contains(QStringLiteral("\"class1\": its 6 photos are near-identical")),
+                 qPrintable(report.warnings.front()));
+        QCOMPARE(report.groupedPhotos, 6);
     }
 
     void deterministicPerSeed()

@@ -103,6 +103,28 @@ private Q_SLOTS:
         QCOMPARE(objective.accuracy({1, 1}), 0.0);
     }
 
+    // Nor do its near-identical copies: rows 0 and 1 are the same picture of class 0, row 2 a
+    // photo of class 1 nearer to them than row 3 (class 0). Without groups each copy answers for
+    // the other; leaving the group out, both fall to class 1.
+    void copiesNeverVoteForEachOther_data()
+    {
+        QTest::addColumn<std::vector<int>>("groups");
+        QTest::addColumn<double>("expected");
+        QTest::newRow("no groups: copies answer each other") << std::vector<int>{} << 2.0 / 4;
+        QTest::newRow("grouped: left out together") << std::vector<int>{0, 0, 1, 2} << 0.0;
+    }
+    void copiesNeverVoteForEachOther()
+    {
+        QFETCH(std::vector<int>, groups);
+        QFETCH(double, expected);
+        Matrix vectors(4, 2);
+        vectors << 1, 0, 1, 0, 0.8f, 0.6f, 0, 1;  // row 3 at 90°, row 2 at about 37°
+        const SelectionObjective objective(vectors, {0, 0, 1, 0}, 2, {{0, 1, 3}, {2}}, groups);
+        // Rows 2 (alone in class 1) and 3 (nearest row 2) are wrong either way; rows 0 and 1 are
+        // right by their copy (cosine 1), or wrong by row 2 (0.8) over row 3 (0).
+        QCOMPARE(objective.accuracy({3, 1}), expected);
+    }
+
     void prefersFewerReferencesOnTies()
     {
         const SelectionObjective objective = HandPool().objective();

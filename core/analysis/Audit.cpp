@@ -33,9 +33,6 @@ double lowCutoff(const std::vector<double>& values, double z)
 }
 
 constexpr Eigen::Index kRowsPerBlock = 256;  // similarity rows held at once: O(256·N) memory
-constexpr double kPi = 3.14159265358979323846;
-constexpr int kHashTables = 24;              // locality-sensitive hashing of large projects
-constexpr int kHashBits = 16;                // bits per table's signature
 
 // For each photo, its most similar photo of another class at or above a cosine (-1: none).
 struct Duplicates {
@@ -52,89 +49,32 @@ struct Duplicates {
     }
 };
 
-// Every pair i < j, a block of rows of S at a time (only the columns after the block's first row).
-void exactDuplicates(const Matrix& A, const std::vector<int>& labels, double threshold, const Feedback* feedback,
-                     Duplicates* duplicates)
+// Each duplicate group's photos of one class, where there are two or more, with how close each
+// is to its nearest copy (groups are small: all their pairs are compared).
+std::vector<WithinClassDuplicates> withinClassDuplicates(const EmbeddingSet& set, const DuplicateGroups& groups)
 {
-    const Eigen::Index n = A.rows();
-    Matrix block;
-    for (Eigen::Index start = 0; start + 1 < n; start += kRowsPerBlock) {
-        throwIfCanceled(feedback);
-        reportProgress(feedback, start, n, QStringLiteral("looking for cross-class duplicates"));
-        const Eigen::Index rows = std::min(kRowsPerBlock, n - start);
-        block.noalias() = A.middleRows(start, rows) * A.bottomRows(n - start).transpose();
-        for (Eigen::Index r = 0; r < rows; ++r) {
-            const int i = int(start + r);
-            for (Eigen::Index c = r + 1; c < block.cols(); ++c) {
-                const int j = int(start + c);
-                const double similarity = block(r, c);
-                if (similarity < threshold || labels[size_t(i)] == labels[size_t(j)]) continue;
-                duplicates->consider(i, j, similarity);
-                duplicates->consider(j, i, similarity);
+    std::vector<WithinClassDuplicates> result;
+    for (const std::vector<int>& members : groups.members()) {
+        if (members.size() < 2) continue;
+        for (int c = 0; c < set.classCount(); ++c) {
+            WithinClassDuplicates entry;
+            entry.classIndex = c;
+            for (int row : members)
+                if (set.labels[size_t(row)] == c) entry.rows.push_back(row);
+            if (entry.rows.size() < 2) continue;
+            for (int row : entry.rows) {
+                double best = -1;
+                for (int other : entry.rows)
+                    if (other != row) best = std::max(best, double(set.vectors.row(row).dot(set.vectors.row(other))));
+                entry.cosines.push_back(std::min(best, 1.0));
             }
+            result.push_back(std::move(entry));
         }
     }
-}
-
-// A standard normal draw from the platform-independent generator (Box–Muller).
-double gaussian(Random* random)
-{
-    const double u1 = (double(random->next() >> 11) + 1.0) * 0x1.0p-53;  // (0, 1]
-    const double u2 = double(random->next() >> 11) * 0x1.0p-53;
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * kPi * u2);
-}
-
-// The expected share of pairs at cosine THRESHOLD that share a signature in at least one table:
-// a random hyperplane separates two unit vectors with probability angle/π.
-double hashingRecall(double threshold)
-{
-    const double sameBit = 1.0 - std::acos(std::clamp(threshold, -1.0, 1.0)) / kPi;
-    return 1.0 - std::pow(1.0 - std::pow(sameBit, kHashBits), kHashTables);
-}
-
-// Random-hyperplane locality-sensitive hashing: photos whose signatures agree in some table are
-// candidate pairs, checked exactly. O(N·d) for the signatures plus the colliding pairs.
-void hashedDuplicates(const Matrix& A, const std::vector<int>& labels, double threshold, quint64 seed,
-                      const Feedback* feedback, Duplicates* duplicates)
-{
-    const Eigen::Index n = A.rows();
-    Random random(seed);
-    Matrix planes(A.cols(), kHashTables * kHashBits);
-    for (Eigen::Index i = 0; i < planes.rows(); ++i)
-        for (Eigen::Index j = 0; j < planes.cols(); ++j) planes(i, j) = float(gaussian(&random));
-    std::vector<quint32> signatures(size_t(n) * kHashTables, 0);  // photo-major
-    Matrix projected;
-    for (Eigen::Index start = 0; start < n; start += 16 * kRowsPerBlock) {
-        throwIfCanceled(feedback);
-        const Eigen::Index rows = std::min(16 * kRowsPerBlock, n - start);
-        projected.noalias() = A.middleRows(start, rows) * planes;
-        for (Eigen::Index r = 0; r < rows; ++r)
-            for (int t = 0; t < kHashTables; ++t) {
-                quint32 signature = 0;
-                for (int b = 0; b < kHashBits; ++b) signature = (signature << 1) | (projected(r, t * kHashBits + b) > 0);
-                signatures[size_t(start + r) * kHashTables + size_t(t)] = signature;
-            }
-    }
-    std::vector<int> order(static_cast<size_t>(n));
-    for (int t = 0; t < kHashTables; ++t) {
-        throwIfCanceled(feedback);
-        reportProgress(feedback, t, kHashTables, QStringLiteral("looking for cross-class duplicates"));
-        auto key = [&](int i) { return signatures[size_t(i) * kHashTables + size_t(t)]; };
-        std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](int a, int b) { return key(a) != key(b) ? key(a) < key(b) : a < b; });
-        for (size_t first = 0, last = 0; first < order.size(); first = last) {
-            while (last < order.size() && key(order[last]) == key(order[first])) ++last;
-            for (size_t p = first; p < last; ++p)
-                for (size_t q = p + 1; q < last; ++q) {
-                    const int i = order[p], j = order[q];
-                    if (labels[size_t(i)] == labels[size_t(j)]) continue;
-                    const double similarity = A.row(i).dot(A.row(j));
-                    if (similarity < threshold) continue;
-                    duplicates->consider(i, j, similarity);
-                    duplicates->consider(j, i, similarity);
-                }
-        }
-    }
+    std::sort(result.begin(), result.end(), [](const WithinClassDuplicates& a, const WithinClassDuplicates& b) {
+        return a.rows.front() < b.rows.front();
+    });
+    return result;
 }
 
 // How many of the K nearest photos (among BASE, ascending rows of A; the photo itself left out)
@@ -246,13 +186,15 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
     for (size_t c = 0; c < candidates.size(); ++c) votesOf[size_t(candidates[c])] = votes[c];
 
     Duplicates duplicates(n);
-    if (n <= options.exactPairsUpTo) {
-        exactDuplicates(set.vectors, set.labels, options.duplicateCosine, feedback, &duplicates);
-    } else {
-        hashedDuplicates(set.vectors, set.labels, options.duplicateCosine, options.seed, feedback, &duplicates);
-        report.duplicatesHashed = true;
-        report.duplicateRecall = hashingRecall(options.duplicateCosine);
-    }
+    const NearDuplicateSearch search{options.duplicateCosine, options.exactPairsUpTo, options.seed};
+    report.groups = findDuplicateGroups(set, search, feedback, [&](int i, int j, double similarity) {
+        if (set.labels[size_t(i)] == set.labels[size_t(j)]) return;
+        duplicates.consider(i, j, similarity);
+        duplicates.consider(j, i, similarity);
+    });
+    report.duplicatesHashed = report.groups.search.hashed;
+    report.duplicateRecall = report.groups.search.recall;
+    report.withinClassDuplicates = withinClassDuplicates(set, report.groups);
     const std::vector<int>& duplicateOf = duplicates.of;
     const std::vector<double>& duplicateCosine = duplicates.cosine;
     reportProgress(feedback, n, n, QString());
@@ -301,7 +243,7 @@ QString AuditReport::searchNote() const
 {
     QStringList parts;
     if (duplicatesHashed)
-        parts << QStringLiteral("cross-class duplicates were sought by locality-sensitive hashing, not among all "
+        parts << QStringLiteral("duplicates were sought by locality-sensitive hashing, not among all "
                                 "pairs (about %1% of duplicate pairs are expected to be found)")
                      .arg(100 * duplicateRecall, 0, 'f', 1);
     if (neighbourSample > 0)
@@ -334,14 +276,27 @@ QJsonObject AuditReport::toJson(const EmbeddingSet& set) const
                                                                           : QStringLiteral("all photos")}};
     if (duplicatesHashed) search.insert(QStringLiteral("expected_duplicate_recall"), duplicateRecall);
     if (neighbourSample > 0) search.insert(QStringLiteral("neighbour_sample"), neighbourSample);
+    QJsonArray withinClass;
+    for (const WithinClassDuplicates& group : withinClassDuplicates) {
+        QJsonArray files, cosines;
+        for (size_t k = 0; k < group.rows.size(); ++k) {
+            files.append(set.paths.value(group.rows[k]));
+            cosines.append(group.cosines[k]);
+        }
+        withinClass.append(QJsonObject{{QStringLiteral("class"), set.classNames.value(group.classIndex)},
+                                       {QStringLiteral("files"), files},
+                                       {QStringLiteral("cosines"), cosines}});
+    }
     return QJsonObject{{QStringLiteral("photos"), set.size()},
                        {QStringLiteral("suspects"), list},
+                       {QStringLiteral("within_class_duplicates"), withinClass},
+                       {QStringLiteral("duplicate_groups"), groups.toJson()},
                        {QStringLiteral("search"), search},
                        {QStringLiteral("note"), searchNote()},
                        {QStringLiteral("method"),
                         QStringLiteral("leave-one-out class-mean margin on centered embeddings with a robust "
                                        "(median − 2·MAD) cutoff, nearest-neighbour vote, within-class similarity, "
-                                       "and cross-class cosine")}};
+                                       "and near-duplicate cosine (duplicate groups: same content or cosine at the threshold, connected)")}};
 }
 
 } // namespace exemplar

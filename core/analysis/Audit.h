@@ -5,9 +5,13 @@
 //                         to another class's mean, and most of its nearest neighbours agree
 //   outlier             — unusually dissimilar to the rest of its own class
 //   cross-class duplicate — nearly the same picture as a photo of another class
+// and lists within-class duplicate groups: copies of one picture in one class (re-encoded,
+// re-cropped, or the same file twice). Those are not wrong, but they add no information, and
+// every split keeps them on one side (DuplicateGroups.h) so that they cannot inflate a figure.
 // "Far below" is relative to the collection (median − 2·MAD of the score), so a hard
 // fine-grained set does not flag half its photos. Photos are flagged, never dropped: the design
 // notes found that dropping flagged photos automatically helps some sets and hurts others.
+#include "DuplicateGroups.h"
 #include "Types.h"
 
 #include <QJsonObject>
@@ -21,12 +25,10 @@ class Feedback;
 
 struct AuditOptions {
     int neighbours = 5;
-    double duplicateCosine = 0.95;  // cosine of the raw embeddings
+    double duplicateCosine = kNearDuplicateCosine;  // cosine of the raw embeddings
     double robustZ = 2.0;           // how many MADs below the median counts as unusual (≈1% of clean photos)
-    // Cross-class duplicates: every pair of photos is compared (blockwise, O(N²·d)) up to this
-    // many photos; above, candidate pairs come from locality-sensitive hashing (random-hyperplane
-    // signatures, O(N·d) plus the colliding pairs) and are then checked exactly, so a few
-    // duplicate pairs may be missed (the report says how many are expected to be found).
+    // Duplicates: all pairs up to this many photos, locality-sensitive hashing above (see
+    // NearDuplicatePairs.h; the report says how many pairs are expected to be found).
     int exactPairsUpTo = 10000;
     // Nearest-neighbour votes are needed only for mislabel candidates and are exact while
     // candidates × N stays below this; above, neighbours are sought among a seeded sample.
@@ -45,8 +47,17 @@ struct SuspectPhoto {
     double duplicateCosine = 0;
 };
 
+// Photos of one class that are near-identical (one group of DuplicateGroups, within its class).
+struct WithinClassDuplicates {
+    int classIndex = -1;
+    std::vector<int> rows;        // ascending
+    std::vector<double> cosines;  // per row: its highest cosine to another photo of the group
+};
+
 struct AuditReport {
     std::vector<SuspectPhoto> suspects;  // sorted: mislabels first, then by score
+    std::vector<WithinClassDuplicates> withinClassDuplicates;  // in order of their first photo
+    DuplicateGroups groups;              // every near-duplicate group, across classes too
     // How exhaustive the pair searches were (large projects: not every pair is compared).
     bool duplicatesHashed = false;       // locality-sensitive hashing instead of all pairs
     double duplicateRecall = 1.0;        // expected share of duplicate pairs found (at duplicateCosine)

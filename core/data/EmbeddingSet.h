@@ -15,6 +15,9 @@ struct EmbeddingSet {
     std::vector<int> labels;        // N
     QStringList paths;              // N
     QStringList contentHashes;      // N, SHA-256 hex of the file bytes
+    // N, or empty (every photo alone): photos with the same number are near-identical copies,
+    // which every split keeps on one side (analysis/DuplicateGroups.h fills it).
+    std::vector<int> groups;
 
     int size() const { return int(labels.size()); }
     int dim() const { return int(vectors.cols()); }

@@ -1,5 +1,6 @@
 #include "HonestEvaluation.h"
 
+#include "DuplicateGroups.h"
 #include "EmbeddingSet.h"
 #include "Error.h"
 #include "Feedback.h"
@@ -48,22 +49,37 @@ quint64 splitSeed(quint64 seed, int repetition)
 
 namespace {
 
-// Shuffles each class's rows and lets TAKE decide how many go to the pool; the rest are tested.
+// Shuffles each class's duplicate groups and moves them, in that order, to the pool whenever that
+// brings the class's pool nearer to TAKE(photos of the class); the rest are tested. With one photo
+// per group this is exactly "the first TAKE photos of the shuffle". A class keeps some photos in the
+// pool, and keeps a group on the test side whenever TAKE leaves one there and it has two groups.
 template <typename PoolSize>
-void splitPerClass(const std::vector<int>& labels, int classCount, quint64 seed, PoolSize take,
-                   std::vector<int>* poolRows, std::vector<int>* testRows)
+void splitPerClass(const std::vector<int>& labels, const std::vector<int>& groups, int classCount, quint64 seed,
+                   PoolSize take, std::vector<int>* poolRows, std::vector<int>* testRows)
 {
     poolRows->clear();
     testRows->clear();
     Random random(seed);
-    for (int c = 0; c < classCount; ++c) {
-        std::vector<int> rows;
-        for (size_t i = 0; i < labels.size(); ++i)
-            if (labels[i] == c) rows.push_back(int(i));
-        random.shuffle(rows);
-        const int inPool = take(int(rows.size()));
-        poolRows->insert(poolRows->end(), rows.begin(), rows.begin() + inPool);
-        testRows->insert(testRows->end(), rows.begin() + inPool, rows.end());
+    for (std::vector<std::vector<int>>& classGroups : groupsPerClass(labels, groups, classCount)) {
+        random.shuffle(classGroups);
+        int photos = 0;
+        for (const std::vector<int>& group : classGroups) photos += int(group.size());
+        const int target = take(photos);
+        std::vector<bool> inPool(classGroups.size(), false);
+        int pooled = 0, last = -1;
+        for (size_t g = 0; g < classGroups.size(); ++g) {
+            const int size = int(classGroups[g].size());
+            if (std::abs(pooled + size - target) >= std::abs(pooled - target)) continue;
+            inPool[g] = true;
+            pooled += size;
+            last = int(g);
+        }
+        if (target > 0 && pooled == 0 && !classGroups.empty()) inPool[0] = true;
+        if (target < photos && pooled == photos && classGroups.size() > 1) inPool[size_t(last)] = false;
+        for (size_t g = 0; g < classGroups.size(); ++g) {
+            std::vector<int>* side = inPool[g] ? poolRows : testRows;
+            side->insert(side->end(), classGroups[g].begin(), classGroups[g].end());
+        }
     }
     std::sort(poolRows->begin(), poolRows->end());
     std::sort(testRows->begin(), testRows->end());
@@ -71,18 +87,18 @@ void splitPerClass(const std::vector<int>& labels, int classCount, quint64 seed,
 
 } // namespace
 
-void drawPoolSplit(const std::vector<int>& labels, int classCount, int poolPerClass, quint64 seed,
-                   std::vector<int>* poolRows, std::vector<int>* testRows)
+void drawPoolSplit(const std::vector<int>& labels, const std::vector<int>& groups, int classCount, int poolPerClass,
+                   quint64 seed, std::vector<int>* poolRows, std::vector<int>* testRows)
 {
     // A class with too few photos still keeps one test photo, so it is measured at all.
-    splitPerClass(labels, classCount, seed,
+    splitPerClass(labels, groups, classCount, seed,
                   [&](int n) { return n <= 1 ? n : std::min(poolPerClass, n - 1); }, poolRows, testRows);
 }
 
-void drawHoldoutSplit(const std::vector<int>& labels, int classCount, double fraction, quint64 seed,
-                      std::vector<int>* poolRows, std::vector<int>* heldOutRows)
+void drawHoldoutSplit(const std::vector<int>& labels, const std::vector<int>& groups, int classCount, double fraction,
+                      quint64 seed, std::vector<int>* poolRows, std::vector<int>* heldOutRows)
 {
-    splitPerClass(labels, classCount, seed, [&](int n) {
+    splitPerClass(labels, groups, classCount, seed, [&](int n) {
         if (n <= 1 || fraction <= 0) return n;
         const int held = std::clamp(int(std::lround(fraction * n)), 1, n - 1);
         return n - held;
@@ -114,14 +130,27 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
                                    .arg(data.classNames[c]).arg(counts[size_t(c)]).arg(options.pool);
     }
 
+    const Feedback searching(feedback);  // cancelable; quick next to the training below
+    const DuplicateGroups groups = findDuplicateGroups(data, {}, &searching);
+    report.duplicateGroups = groups.sharedGroups();
+    report.groupedPhotos = groups.groupedPhotos();
+    const auto classGroups = groupsPerClass(data.labels, groups.groupOf, data.classCount());
+    for (int c = 0; c < data.classCount(); ++c)
+        if (counts[size_t(c)] > 1 && classGroups[size_t(c)].size() == 1)
+            report.warnings << QStringLiteral("class \"%1\": its %2 photos are near-identical copies of one picture, "
+                                              "so none of them can be tested on photos unlike the pool")
+                                   .arg(data.classNames[c]).arg(counts[size_t(c)]);
+
     std::vector<MethodSummary> summaries(size_t(options.methods.size()));
     std::vector<std::vector<double>> referenceCounts(summaries.size()), seconds(summaries.size());
     const qint64 steps = qint64(options.repeats) * options.methods.size();
     for (int r = 0; r < options.repeats; ++r) {
         std::vector<int> poolRows, testRows;
-        drawPoolSplit(data.labels, data.classCount(), options.pool, splitSeed(options.seed, r), &poolRows, &testRows);
+        drawPoolSplit(data.labels, groups.groupOf, data.classCount(), options.pool, splitSeed(options.seed, r),
+                      &poolRows, &testRows);
         report.testPhotosPerRepeat = int(testRows.size());
-        const EmbeddingSet pool = data.subset(poolRows);
+        EmbeddingSet pool = data.subset(poolRows);
+        pool.groups = groups.forRows(poolRows);  // the methods' own cross-validation keeps them together too
         const EmbeddingSet test = data.subset(testRows);
 
         for (int m = 0; m < options.methods.size(); ++m) {
@@ -232,8 +261,11 @@ QJsonObject EvaluationReport::toJson() const
         {QStringLiteral("repeats"), repeats},
         {QStringLiteral("seed"), QString::number(seed)},
         {QStringLiteral("test_photos_per_repeat"), testPhotosPerRepeat},
+        {QStringLiteral("duplicate_groups"),
+         QJsonObject{{QStringLiteral("groups"), duplicateGroups}, {QStringLiteral("photos"), groupedPhotos}}},
         {QStringLiteral("protocol"),
          QStringLiteral("per repetition and class, the pool is drawn at random and every other photo is a test photo; "
+                        "near-identical photos are drawn together, never split between pool and test; "
                         "each method is trained on the pool only and scored on the test photos only")},
         {QStringLiteral("methods"), methodsJson},
         {QStringLiteral("method_order"), order},
@@ -252,6 +284,9 @@ EvaluationReport EvaluationReport::fromJson(const QJsonObject& json)
     report.repeats = json.value(QStringLiteral("repeats")).toInt();
     report.seed = json.value(QStringLiteral("seed")).toString().toULongLong();
     report.testPhotosPerRepeat = json.value(QStringLiteral("test_photos_per_repeat")).toInt();
+    const QJsonObject grouping = json.value(QStringLiteral("duplicate_groups")).toObject();  // absent in older files
+    report.duplicateGroups = grouping.value(QStringLiteral("groups")).toInt();
+    report.groupedPhotos = grouping.value(QStringLiteral("photos")).toInt();
     for (const QJsonValue& v : json.value(QStringLiteral("warnings")).toArray()) report.warnings << v.toString();
     const QJsonValue methods = json.value(QStringLiteral("methods"));
     if (methods.isArray()) {  // earlier project files: an array of objects with their names

@@ -1,6 +1,8 @@
 #pragma once
 // The honest protocol: per repetition and class, draw M photos as the pool and keep the rest as
 // test photos; each method is trained on the pool only and scored on the test photos only.
+// Near-identical photos (DuplicateGroups.h) are drawn together: a group is never split between
+// pool and test, so a copy of a training photo is never scored.
 #include "TrainingMethods.h"
 
 #include <QJsonObject>
@@ -41,7 +43,9 @@ struct EvaluationReport {
     int pool = 0;
     int repeats = 0;
     quint64 seed = 0;
-    int testPhotosPerRepeat = 0;
+    int testPhotosPerRepeat = 0;     // of the last repetition (groups make it vary a little)
+    int duplicateGroups = 0;         // groups of near-identical photos, kept on one side of every split
+    int groupedPhotos = 0;           // photos in them
     std::vector<MethodSummary> methods;
     QStringList warnings;
     int recommended = -1;  // index into methods: best mean accuracy (then weighted F1); -1 when none
@@ -55,14 +59,19 @@ struct EvaluationReport {
 // The index of the method with the best mean accuracy (ties: weighted F1, then the earlier one).
 int recommendedMethod(const std::vector<MethodSummary>& methods);
 
-// Splits for one repetition: pool and test row indices (disjoint, stratified by class).
-void drawPoolSplit(const std::vector<int>& labels, int classCount, int poolPerClass,
+// Both splits move whole duplicate groups (GROUPS: one number per row, or empty when every photo
+// is alone), stratified by class, each class's side as close to the asked size as its groups
+// allow; a class of two or more groups keeps at least one group on each side.
+
+// Splits for one repetition: pool and test row indices (disjoint, stratified by class): POOLPERCLASS
+// photos of each class in the pool, fewer when the class has no more (one is always tested).
+void drawPoolSplit(const std::vector<int>& labels, const std::vector<int>& groups, int classCount, int poolPerClass,
                    quint64 seed, std::vector<int>* poolRows, std::vector<int>* testRows);
 
 // A held-out split for training a reference set that is reported on honestly: per class, a
 // FRACTION of the photos (rounded, at least one when the class has two or more) is held out.
-void drawHoldoutSplit(const std::vector<int>& labels, int classCount, double fraction, quint64 seed,
-                      std::vector<int>* poolRows, std::vector<int>* heldOutRows);
+void drawHoldoutSplit(const std::vector<int>& labels, const std::vector<int>& groups, int classCount, double fraction,
+                      quint64 seed, std::vector<int>* poolRows, std::vector<int>* heldOutRows);
 
 EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& options,
                                   Feedback* feedback = nullptr);

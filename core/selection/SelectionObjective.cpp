@@ -8,9 +8,11 @@
 namespace exemplar {
 
 SelectionObjective::SelectionObjective(const Matrix& pool, const std::vector<int>& labels,
-                                       int classCount, std::vector<std::vector<int>> leastCentralFirst)
+                                       int classCount, std::vector<std::vector<int>> leastCentralFirst,
+                                       std::vector<int> groups)
     : similarity_(pool * pool.transpose()),
       labels_(labels),
+      groups_(std::move(groups)),
       classCount_(classCount),
       ranking_(std::move(leastCentralFirst)),
       poolSize_(int(labels.size()))
@@ -27,7 +29,8 @@ double SelectionObjective::accuracy(const std::vector<int>& kPerClass) const
     for (int i = 0; i < poolSize_; ++i) {
         std::fill(classBest.begin(), classBest.end(), kNone);
         for (int j : kept) {
-            if (j == i) continue;  // leave-one-out: a photo never votes for itself
+            if (j == i) continue;  // leave-one-out: a photo never votes for itself, nor do its copies
+            if (!groups_.empty() && groups_[size_t(j)] == groups_[size_t(i)]) continue;
             float& slot = classBest[size_t(labels_[size_t(j)])];
             slot = std::max(slot, similarity_(i, j));
         }

@@ -43,7 +43,7 @@ std::vector<Candidate> candidatesFor(const TrainingOptions& base)
 TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback)
 {
     requireNonEmpty(pool);
-    const auto folds = stratifiedFolds(pool.labels, pool.classCount(), options.crossValidationFolds, options.optimizer.seed);
+    const auto folds = stratifiedFolds(pool.labels, pool.groups, pool.classCount(), options.crossValidationFolds, options.optimizer.seed);
     const std::vector<Candidate> candidates = candidatesFor(options);
 
     QJsonArray table;

@@ -16,7 +16,7 @@ TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const Training
     const int classCount = pool.classCount();
     const Vector centrality = centralityScores(pool.vectors, pool.labels, classCount, options.centralityScope);
     std::vector<std::vector<int>> ranking = rankLeastCentralFirst(centrality, pool.labels, classCount);
-    const SelectionObjective objective(pool.vectors, pool.labels, classCount, ranking);
+    const SelectionObjective objective(pool.vectors, pool.labels, classCount, ranking, pool.groups);
 
     IntegerBox box;
     for (int c = 0; c < classCount; ++c) {
@@ -55,7 +55,7 @@ TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const Training
         TrainingOptions inner = options;
         inner.validateSelection = false;
         inner.pinnedCounts.clear();
-        const auto folds = stratifiedFolds(pool.labels, classCount, options.crossValidationFolds, options.optimizer.seed);
+        const auto folds = stratifiedFolds(pool.labels, pool.groups, classCount, options.crossValidationFolds, options.optimizer.seed);
         for (const std::vector<int>& fold : folds) {
             if (fold.empty()) continue;
             std::vector<bool> heldOut(size_t(pool.size()), false);

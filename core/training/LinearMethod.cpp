@@ -40,7 +40,7 @@ TrainingResult trainLinear(const EmbeddingSet& pool, const TrainingOptions& opti
     QJsonArray candidates;
     if (C <= 0) {
         // Choose C by cross-validation inside the pool; ties go to the stronger penalty.
-        const auto folds = stratifiedFolds(pool.labels, pool.classCount(), options.crossValidationFolds,
+        const auto folds = stratifiedFolds(pool.labels, pool.groups, pool.classCount(), options.crossValidationFolds,
                                            options.optimizer.seed);
         double best = -1;
         for (double candidate : options.linearCGrid) {

@@ -26,7 +26,7 @@ RejectionCalibration calibrateRejection(const EmbeddingSet& pool, const Training
 {
     RejectionCalibration calibration;
     if (knownRejectRate <= 0 || knownRejectRate >= 1) return calibration;
-    const auto folds = stratifiedFolds(pool.labels, pool.classCount(), options.crossValidationFolds,
+    const auto folds = stratifiedFolds(pool.labels, pool.groups, pool.classCount(), options.crossValidationFolds,
                                        options.optimizer.seed);
     const CrossValidationScore score = crossValidate(pool, options, folds, feedback);
 

@@ -1,5 +1,6 @@
 #include "TrainingMethod.h"
 
+#include "DuplicateGroups.h"
 #include "Error.h"
 #include "Feedback.h"
 #include "Random.h"
@@ -103,19 +104,28 @@ CrossValidationScore crossValidate(const EmbeddingSet& pool, const TrainingOptio
 
 using namespace detail;
 
-std::vector<std::vector<int>> stratifiedFolds(const std::vector<int>& labels, int classCount, int folds, quint64 seed)
+std::vector<std::vector<int>> stratifiedFolds(const std::vector<int>& labels, const std::vector<int>& groups,
+                                              int classCount, int folds, quint64 seed)
 {
     std::vector<std::vector<int>> result(static_cast<size_t>(std::max(1, folds)));
+    const size_t count = result.size();
     Random random(seed);
-    for (int c = 0; c < classCount; ++c) {
-        std::vector<int> rows;
-        for (size_t i = 0; i < labels.size(); ++i)
-            if (labels[i] == c) rows.push_back(int(i));
-        if (rows.size() < 2) continue;  // a lone photo is the class's only reference: never held out
-        random.shuffle(rows);
-        // Start each class at another fold so that small classes do not all land in fold 0.
-        const size_t offset = random.below(result.size());
-        for (size_t i = 0; i < rows.size(); ++i) result[(i + offset) % result.size()].push_back(rows[i]);
+    for (std::vector<std::vector<int>>& classGroups : groupsPerClass(labels, groups, classCount)) {
+        if (classGroups.size() < 2) continue;  // the class's only picture: never held out
+        random.shuffle(classGroups);
+        // Start each class at another fold so that small classes do not all land in fold 0; with
+        // one photo per group the fewest-photos rule is plain round-robin from there.
+        const size_t offset = random.below(count);
+        std::vector<int> filled(count, 0);
+        for (size_t g = 0; g < classGroups.size(); ++g) {
+            size_t fold = (g + offset) % count;
+            for (size_t step = 1; step < count; ++step) {
+                const size_t candidate = (g + offset + step) % count;
+                if (filled[candidate] < filled[fold]) fold = candidate;
+            }
+            filled[fold] += int(classGroups[g].size());
+            result[fold].insert(result[fold].end(), classGroups[g].begin(), classGroups[g].end());
+        }
     }
     for (auto& fold : result) std::sort(fold.begin(), fold.end());
     return result;

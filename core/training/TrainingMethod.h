@@ -55,8 +55,11 @@ TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& option
 TrainingResult train(const EmbeddingSet& pool, const TrainingOptions& options,
                      const Feedback* feedback = nullptr, const OptimizerObserver& observer = {});
 
-// Stratified folds inside the pool: each class's photos are dealt round-robin (after a seeded
-// shuffle) into FOLDS groups; photos of a class with one photo stay in every training part.
-std::vector<std::vector<int>> stratifiedFolds(const std::vector<int>& labels, int classCount, int folds, quint64 seed);
+// Stratified folds inside the pool: each class's duplicate groups (GROUPS, one number per photo;
+// empty: every photo alone) are dealt, after a seeded shuffle, each to the fold holding the fewest
+// photos of its class (ties: round-robin), so near-identical photos are never on both sides of a
+// fold; a class of one group stays in every training part.
+std::vector<std::vector<int>> stratifiedFolds(const std::vector<int>& labels, const std::vector<int>& groups,
+                                              int classCount, int folds, quint64 seed);
 
 } // namespace exemplar

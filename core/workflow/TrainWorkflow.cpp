@@ -65,7 +65,8 @@ QJsonObject heldOutEvaluation(const TrainedReferenceSet& trained, const Embeddin
         if (trained.set.head.predict(photos.vectors.row(row).transpose()).unknown) ++unknown;
     evaluation.insert(QStringLiteral("held_out_answered_unknown"), double(unknown) / double(result.heldOutRows.size()));
     evaluation.insert(QStringLiteral("protocol"),
-                      QStringLiteral("held-out photos: %1 of each class (seed %2), never used to choose references")
+                      QStringLiteral("held-out photos: %1 of each class (seed %2), never used to choose references; "
+                                     "near-identical photos are held out together or not at all")
                           .arg(request.holdoutFraction)
                           .arg(request.training.optimizer.seed));
     return evaluation;
@@ -100,12 +101,15 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     if (std::all_of(options.pinnedCounts.begin(), options.pinnedCounts.end(), [](int n) { return n == 0; }))
         options.pinnedCounts.clear();
 
+    // One bar for the whole workflow: grouping near-identical photos, training, "unknown", the audit.
+    const Feedback grouping(feedback, 0.0, 0.02), training(feedback, 0.02, 0.8), calibration(feedback, 0.8, 0.95),
+        auditing(feedback, 0.95, 1.0);
+    const DuplicateGroups groups = findDuplicateGroups(photos, {}, &grouping);
     std::vector<int> poolRows, heldOutRows;
-    drawHoldoutSplit(photos.labels, photos.classCount(), request.holdoutFraction, options.optimizer.seed, &poolRows,
-                     &heldOutRows);
-    const EmbeddingSet pool = photos.subset(poolRows);
-    // One bar for the whole workflow: training, then "unknown", then the audit.
-    const Feedback training(feedback, 0.0, 0.8), calibration(feedback, 0.8, 0.95), auditing(feedback, 0.95, 1.0);
+    drawHoldoutSplit(photos.labels, groups.groupOf, photos.classCount(), request.holdoutFraction,
+                     options.optimizer.seed, &poolRows, &heldOutRows);
+    EmbeddingSet pool = photos.subset(poolRows);
+    pool.groups = groups.forRows(poolRows);  // the method's own cross-validation keeps them together too
     const TrainingResult trained = train(pool, options, &training, [&](const OptimizerStep& step) {
         training.report(step.evaluation, options.optimizer.budget,
                         QStringLiteral("best objective %1").arg(step.bestValue, 0, 'f', 4));
@@ -117,6 +121,7 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     for (int row : heldOutRows) result.heldOutPaths << photos.paths.value(row);
     result.trace = trained.trace;
     result.canceled = trained.canceled;
+    result.duplicateGroups = groups;
 
     ReferenceSet& set = result.set;
     set.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
@@ -130,6 +135,7 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
 
     set.extra = {{QStringLiteral("class_folders"), QJsonArray::fromStringList(request.classFolders)},
                  {QStringLiteral("training_photos"), pool.size()},
+                 {QStringLiteral("duplicate_groups"), groups.toJson()},
                  {QStringLiteral("held_out_files"), QJsonArray::fromStringList(result.heldOutPaths)},
                  {QStringLiteral("skipped"), skippedFilesJson(request.skipped)}};
     if (photos.classCount() == 1)

@@ -1,10 +1,12 @@
 #pragma once
-// The one train workflow, whichever program runs it (exemplar-cli train, the GUI's Start): hold out
-// part of each class, train the method on the rest, calibrate "unknown", audit the photos, fill
-// every field of the reference set, and score it on the held-out photos only. The same photos and
-// settings give the same reference set (but for its time stamp) from either program.
+// The one train workflow, whichever program runs it (exemplar-cli train, the GUI's Start): group
+// near-identical photos (DuplicateGroups.h), hold out part of each class a whole group at a time,
+// train the method on the rest, calibrate "unknown", audit the photos, fill every field of the
+// reference set, and score it on the held-out photos only. The same photos and settings give the
+// same reference set (but for its time stamp) from either program.
 #include "Audit.h"
 #include "Dataset.h"
+#include "DuplicateGroups.h"
 #include "EmbeddingSet.h"
 #include "Metrics.h"
 #include "ModelIdentity.h"
@@ -39,6 +41,7 @@ struct TrainedReferenceSet {
     std::vector<OptimizerStep> trace;        // least-central: the optimizer's steps
     bool canceled = false;                   // optimization stopped: best selection so far kept
     QString unknownNote;                     // how "unknown" was calibrated, or why it was not
+    DuplicateGroups duplicateGroups;         // near-identical photos, each group on one side of the split
     QStringList warnings;                    // what the user must know about the figures (also in extra)
 };
 

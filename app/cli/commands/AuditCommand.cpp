@@ -28,13 +28,14 @@ int runAudit(const QStringList& args)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("List suspect photos of DATASET: likely mislabeled, outliers of their class, and near-duplicates "
-                       "filed under two classes. Nothing is changed: look at them and decide."));
+                       "filed under two classes; and groups of near-identical photos within a class (kept on one side "
+                       "of every split). Nothing is changed: look at them and decide."));
     parser.addPositionalArgument(QStringLiteral("DATASET"), QStringLiteral("Folder of class folders."));
     addCommonOptions(&parser);
     addDatasetOptions(&parser);
     parser.addOption({QStringLiteral("duplicate-cosine"),
-                      QStringLiteral("Cosine above which photos of two classes count as duplicates."),
-                      QStringLiteral("x"), QStringLiteral("0.95")});
+                      QStringLiteral("Cosine at or above which two photos count as near-duplicates."),
+                      QStringLiteral("x"), QString::number(kNearDuplicateCosine)});
     parseOrThrow(&parser, QStringLiteral("audit"), args);
     const CommonOptions common = commonOptions(parser);
     const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
@@ -50,12 +51,22 @@ int runAudit(const QStringList& args)
         printJson(json);
         return 0;
     }
-    std::printf("%s: %d photos, %d suspect\n", printable(data.root).constData(), data.embeddings.size(),
-                int(report.suspects.size()));
+    const EmbeddingSet& photos = data.embeddings;
+    std::printf("%s: %d photos, %d suspect, %d within-class duplicate groups\n", printable(data.root).constData(),
+                photos.size(), int(report.suspects.size()), int(report.withinClassDuplicates.size()));
     if (report.sampled()) std::printf("  (%s)\n", printable(report.searchNote()).constData());
     for (const SuspectPhoto& suspect : report.suspects)
         std::printf("  [%s] %s: %s\n", printable(suspect.reasons.join(QStringLiteral(", "))).constData(),
-                    printable(data.embeddings.paths[suspect.row]).constData(), printable(suspect.explanation).constData());
+                    printable(photos.paths[suspect.row]).constData(), printable(suspect.explanation).constData());
+    // Within-class copies are not wrong, but they add nothing: the user may remove the extras.
+    for (const WithinClassDuplicates& group : report.withinClassDuplicates) {
+        QStringList files;
+        for (size_t k = 0; k < group.rows.size(); ++k)
+            files << QStringLiteral("%1 (cosine %2)").arg(photos.paths[group.rows[k]]).arg(group.cosines[k], 0, 'f', 3);
+        std::printf("  [within-class duplicates] \"%s\": %s\n", printable(photos.classNames[group.classIndex]).constData(),
+                    printable(files.join(QStringLiteral(", "))).constData());
+    }
+    std::printf("%s\n", qPrintable(duplicateGroupsSummary(report.groups.groupedPhotos(), report.groups.sharedGroups())));
     return 0;
 }
 

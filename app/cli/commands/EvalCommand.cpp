@@ -3,6 +3,7 @@
 #include "CliSupport.h"
 
 #include "Dataset.h"
+#include "DuplicateGroups.h"
 #include "EmbedDataset.h"
 #include "Embedder.h"
 #include "EmbeddingCache.h"
@@ -72,6 +73,7 @@ int runEval(const QStringList& args)
     std::printf("%s: %d classes, %d photos; pool %d per class, %d repetitions, %d test photos each\n",
                 printable(report.dataset).constData(), report.classes, report.photos, report.pool, report.repeats,
                 report.testPhotosPerRepeat);
+    std::printf("%s\n", qPrintable(duplicateGroupsSummary(report.groupedPhotos, report.duplicateGroups)));
     std::printf("%-18s %18s %18s %12s %10s\n", "method", "accuracy", "weighted F1", "refs/class", "seconds");
     for (const MethodSummary& m : report.methods)
         std::printf("%-18s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", printable(m.name).constData(),

@@ -86,12 +86,15 @@ int runTrain(const QStringList& args)
                    {QStringLiteral("evaluation"), set.evaluation},
                    {QStringLiteral("training_photos"), int(trained.poolPaths.size())},
                    {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())},
-                   {QStringLiteral("warnings"), QJsonArray::fromStringList(trained.warnings)}});
+                   {QStringLiteral("warnings"), QJsonArray::fromStringList(trained.warnings)},
+                   {QStringLiteral("duplicate_groups"), trained.duplicateGroups.toJson()}});
         return 0;
     }
     std::printf("Trained %s: method %s, %d classes, %d references (%s) from %d training photos\n",
                 printable(out).constData(), printable(set.method).constData(), int(set.head.classNames.size()), set.head.referenceCount(),
                 printable(countsSummary(set.head.referencesPerClass())).constData(), int(trained.poolPaths.size()));
+    std::printf("%s\n", qPrintable(duplicateGroupsSummary(trained.duplicateGroups.groupedPhotos(),
+                                                          trained.duplicateGroups.sharedGroups())));
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
                     int(trained.heldOutPaths.size()),

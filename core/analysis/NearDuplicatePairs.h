@@ -1,0 +1,43 @@
+#pragma once
+// Pairs of photos whose embeddings are nearly the same picture (cosine at or above a threshold).
+// The audit's duplicate checks and the duplicate groups every split respects both come from this
+// one search, so they agree on what a near-duplicate is.
+#include "Types.h"
+
+#include <QtGlobal>
+#include <functional>
+
+namespace exemplar {
+
+class Feedback;
+
+// The cosine of raw embeddings at or above which two photos count as the same picture. Measured
+// with EfficientNet-B0 on 40 flowers17 and 40 cars24 photos (docs/accuracy.md, "Near-duplicates"):
+// re-encoded copies (JPEG quality 50/20) reach 0.91–1.00, centre crops to 95% / 90% of the side
+// 0.95–0.99 / 0.87–0.99; distinct photos of one class reach 0.92 in only 0.09% (flowers17) and
+// 0.03% (cars24) of pairs, and most such pairs were the same scene re-shot or re-cropped. A
+// missed copy inflates honest figures; a wrongly grouped pair only coarsens a split, so the
+// threshold errs low.
+constexpr double kNearDuplicateCosine = 0.92;
+
+struct NearDuplicateSearch {
+    double cosine = kNearDuplicateCosine;
+    // Every pair is compared (blockwise, O(N²·d)) up to this many photos; above, candidate pairs
+    // come from locality-sensitive hashing (random-hyperplane signatures, O(N·d) plus the
+    // colliding pairs) and are then checked exactly, so a few pairs may be missed.
+    int exactPairsUpTo = 10000;
+    quint64 seed = 1;  // the hashing's hyperplanes
+};
+
+struct NearDuplicateSearchResult {
+    bool hashed = false;  // locality-sensitive hashing instead of all pairs
+    double recall = 1.0;  // expected share of pairs at the threshold that were found
+};
+
+// Calls VISIT(i, j, cosine) for pairs of rows i < j of A (L2-normalized) at or above the
+// threshold; with hashing a pair may be visited more than once. Throws OperationCanceled.
+using NearPairVisitor = std::function<void(int i, int j, double cosine)>;
+NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDuplicateSearch& search,
+                                                 const NearPairVisitor& visit, const Feedback* feedback = nullptr);
+
+} // namespace exemplar

@@ -1,0 +1,151 @@
+// Near-identical photos are grouped: the same file, the same vector, or a cosine at or above the
+// threshold, transitively and across classes; everything else stays alone. The splits rely on it.
+#include "DuplicateGroups.h"
+#include "EmbeddingSet.h"
+#include "SyntheticEmbeddings.h"
+
+#include <QtTest>
+#include <set>
+
+using namespace exemplar;
+using namespace exemplar::test;
+
+namespace {
+
+// How a photo is made from another: CHANGE row COPY into a copy of row ORIGINAL.
+struct Copy {
+    int copy;
+    int original;
+    double cosine;      // the copy's cosine to the original (1: the same vector)
+    bool sameFile;      // also the same content hash
+};
+
+// The groups of two or more photos, as sets of rows.
+std::set<std::set<int>> sharedGroups(const DuplicateGroups& groups)
+{
+    std::set<std::set<int>> result;
+    for (const std::vector<int>& members : groups.members())
+        if (members.size() > 1) result.insert(std::set<int>(members.begin(), members.end()));
+    return result;
+}
+
+} // namespace
+
+Q_DECLARE_METATYPE(std::vector<Copy>)
+Q_DECLARE_METATYPE(std::set<std::set<int>>)
+
+class TestDuplicateGroups : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void grouping_data()
+    {
+        QTest::addColumn<std::vector<Copy>>("copies");
+        QTest::addColumn<std::set<std::set<int>>>("expected");
+        const double t = kNearDuplicateCosine;
+        QTest::newRow("distinct photos stay alone") << std::vector<Copy>{} << std::set<std::set<int>>{};
+        QTest::newRow("byte-identical files") << std::vector<Copy>{{3, 2, 1.0, true}} << std::set<std::set<int>>{{2, 3}};
+        // Same SHA-256 is one picture even if its vector differed (another model run, say).
+        QTest::newRow("same file, other vector")
+            << std::vector<Copy>{{3, 2, 0.5, true}} << std::set<std::set<int>>{{2, 3}};
+        QTest::newRow("re-encoded copy") << std::vector<Copy>{{5, 4, 0.99, false}} << std::set<std::set<int>>{{4, 5}};
+        QTest::newRow("at the threshold") << std::vector<Copy>{{5, 4, t + 1e-4, false}} << std::set<std::set<int>>{{4, 5}};
+        QTest::newRow("just below the threshold")
+            << std::vector<Copy>{{5, 4, t - 0.01, false}} << std::set<std::set<int>>{};
+        // 1 ~ 0 and 2 ~ 1 (2 and 0 only about 0.90 apart): one group.
+        QTest::newRow("a chain is one group")
+            << std::vector<Copy>{{1, 0, 0.95, false}, {2, 1, 0.95, false}} << std::set<std::set<int>>{{0, 1, 2}};
+        QTest::newRow("across classes") << std::vector<Copy>{{25, 4, 1.0, false}} << std::set<std::set<int>>{{4, 25}};
+        QTest::newRow("two separate groups")
+            << std::vector<Copy>{{7, 6, 1.0, true}, {8, 6, 1.0, true}, {20, 11, 0.97, false}}
+            << std::set<std::set<int>>{{6, 7, 8}, {11, 20}};
+    }
+
+    void grouping()
+    {
+        QFETCH(std::vector<Copy>, copies);
+        QFETCH(std::set<std::set<int>>, expected);
+        EmbeddingSet set = makeClusteredSet({{10, 10, 10}, 64, 0.8f, 1.0f, 3});
+        for (const Copy& c : copies) {
+            set.vectors.row(c.copy) = c.cosine >= 1 ? RowVector(set.vectors.row(c.original))
+                                                    : atCosine(set.vectors.row(c.original), c.cosine, quint64(c.copy));
+            if (c.sameFile) set.contentHashes[c.copy] = set.contentHashes[c.original];
+        }
+        const DuplicateGroups groups = findDuplicateGroups(set);
+        QCOMPARE(sharedGroups(groups), expected);
+        QCOMPARE(groups.photos(), set.size());
+        int grouped = 0;
+        for (const std::set<int>& group : expected) grouped += int(group.size());
+        QCOMPARE(groups.groupedPhotos(), grouped);
+        QCOMPARE(groups.sharedGroups(), int(expected.size()));
+        QCOMPARE(groups.count, set.size() - grouped + int(expected.size()));
+        // Numbered in order of first photo: 0, 1, 2, … as rows are read.
+        int next = 0;
+        for (int g : groups.groupOf) {
+            QVERIFY(g <= next);
+            if (g == next) ++next;
+        }
+        const QJsonObject json = groups.toJson();
+        QCOMPARE(json.value(QStringLiteral("groups")).toInt(), int(expected.size()));
+        QCOMPARE(json.value(QStringLiteral("photos")).toInt(), grouped);
+    }
+
+    // Large projects search by hashing; identical and re-encoded copies are still found.
+    void hashedSearchFindsCopies()
+    {
+        EmbeddingSet set = makeClusteredSet({{40, 40, 40}, 64, 0.8f, 1.0f, 5});
+        set.vectors.row(50) = set.vectors.row(10);
+        set.vectors.row(90) = atCosine(set.vectors.row(70), 0.99, 1);
+        NearDuplicateSearch search;
+        search.exactPairsUpTo = 10;
+        const DuplicateGroups groups = findDuplicateGroups(set, search);
+        QVERIFY(groups.search.hashed);
+        QVERIFY(groups.search.recall > 0.9 && groups.search.recall < 1);
+        QCOMPARE(sharedGroups(groups), (std::set<std::set<int>>{{10, 50}, {70, 90}}));
+        QVERIFY(groups.toJson().contains(QStringLiteral("expected_pair_recall")));
+    }
+
+    void summarySaysHowMany()
+    {
+        QCOMPARE(duplicateGroupsSummary(20, 2),
+                 QStringLiteral("grouped 20 near-identical photos into 2 groups (kept on one side of every split)"));
+        const DuplicateGroups alone = DuplicateGroups::singletons(4);
+        QCOMPARE(alone.groupOf, (std::vector<int>{0, 1, 2, 3}));
+        QCOMPARE(alone.groupedPhotos(), 0);
+        QCOMPARE(alone.forRows({3, 1}), (std::vector<int>{3, 1}));
+    }
+
+    void groupsPerClass_data()
+    {
+        QTest::addColumn<std::vector<int>>("labels");
+        QTest::addColumn<std::vector<int>>("groups");
+        QTest::addColumn<QString>("expected");  // per class: its groups' rows, "|" between classes
+        QTest::newRow("no groups: every photo alone") << std::vector<int>{0, 1, 0} << std::vector<int>{} << "0 2|1";
+        QTest::newRow("groups in order of first row")
+            << std::vector<int>{0, 0, 0, 1, 1} << std::vector<int>{7, 3, 7, 9, 9} << "0,2 1|3,4";
+        QTest::newRow("a mixed group goes to its majority class")
+            << std::vector<int>{0, 1, 1, 0} << std::vector<int>{5, 5, 5, 6} << "3|0,1,2";
+        QTest::newRow("a tie goes to the lower class") << std::vector<int>{1, 0} << std::vector<int>{2, 2} << "0,1|";
+    }
+
+    void groupsPerClass()
+    {
+        QFETCH(std::vector<int>, labels);
+        QFETCH(std::vector<int>, groups);
+        QFETCH(QString, expected);
+        QStringList classes;
+        for (const auto& classGroups : exemplar::groupsPerClass(labels, groups, 2)) {
+            QStringList parts;
+            for (const std::vector<int>& rows : classGroups) {
+                QStringList members;
+                for (int row : rows) members << QString::number(row);
+                parts << members.join(QLatin1Char(','));
+            }
+            classes << parts.join(QLatin1Char(' '));
+        }
+        QCOMPARE(classes.join(QLatin1Char('|')), expected);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDuplicateGroups)
+#include "tst_duplicategroups.moc"
