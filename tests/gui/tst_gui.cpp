@@ -327,8 +327,17 @@ private Q_SLOTS:
         // With the calibrated threshold, a photo of the known classes is answered, a car is not.
         if (!test::hasSharedDataSet(QStringLiteral("cars24"))) QSKIP("shared photo set absent: cars24");
         const QString car = test::sharedPhotos(test::sharedDataSet(QStringLiteral("cars24/015_Audi_R8_Coupe_2012")), 0, 1).value(0);
-        const Prediction known = classifyWith(trained, QStringLiteral("calibrated.exref"), heldOutPhotos_.first());
-        QVERIFY(!known.unknown);
+        // Calibrated to answer "unknown" to about 5% of known photos: of 20 held-out flowers, at
+        // most a few (one photo alone could be among the 5%).
+        classifyWith(trained, QStringLiteral("calibrated.exref"), heldOutPhotos_.first());
+        const QStringList flowers = heldOutPhotos_.mid(0, 20);
+        controller()->classifyPhotos(flowers);
+        QVERIFY(waitIdle(120000));
+        int unknownFlowers = 0;
+        for (const ClassifiedPhoto& photo : controller()->classifications())
+            if (flowers.contains(photo.path) && photo.prediction.unknown) ++unknownFlowers;
+        QVERIFY2(unknownFlowers <= 3, qPrintable(QStringLiteral("%1 of %2 held-out flowers answered \"unknown\"")
+                                                     .arg(unknownFlowers).arg(flowers.size())));
         controller()->classifyPhotos({car});
         QVERIFY(waitIdle(60000));
         QVERIFY2(controller()->classifications().front().prediction.unknown,
