@@ -25,6 +25,9 @@
 #include "window/MainWindow.h"
 
 #include <QApplication>
+#include <QClipboard>
+#include <QImage>
+#include <QUrl>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -291,6 +294,44 @@ private Q_SLOTS:
         QVERIFY(waitIdle(30000));
         QCOMPARE(errors.count(), 1);
         QCOMPARE(controller()->activeReferenceSetSource(), QFileInfo(exportedSet_).absoluteFilePath());
+    }
+
+    // Issue 14: photos could only be dropped. Now also pasted (file URLs, or an image such as a
+    // screenshot) through Run ▸ Classify Pasted Photos (Ctrl+V), or chosen with Classify Photos….
+    void classifyByPaste()
+    {
+        QVERIFY(openFlowers());
+        QVERIFY(trainFlowers());
+        QVERIFY(window_->classifyView()->findChild<QPushButton*>(QStringLiteral("classifyPhotosButton")));
+        auto* paste = window_->findChild<QAction*>(QStringLiteral("classifyPastedAction"));
+        QVERIFY(paste);
+        QCOMPARE(paste->shortcut(), QKeySequence(QKeySequence::Paste));
+
+        auto* files = new QMimeData;
+        files->setUrls({QUrl::fromLocalFile(heldOutPhotos_.value(0)), QUrl::fromLocalFile(heldOutPhotos_.value(1))});
+        QGuiApplication::clipboard()->setMimeData(files);
+        paste->trigger();
+        QVERIFY(waitIdle(60000));
+        QCOMPARE(int(controller()->classifications().size()), 2);
+
+        QImage image(heldOutPhotos_.value(2));
+        QVERIFY(!image.isNull());
+        QGuiApplication::clipboard()->setImage(image);
+        paste->trigger();
+        QVERIFY(waitIdle(60000));
+        QCOMPARE(int(controller()->classifications().size()), 3);
+        bool pastedImage = false;
+        for (const ClassifiedPhoto& photo : controller()->classifications())
+            pastedImage |= QFileInfo(photo.path).fileName().startsWith(QLatin1String("pasted-")) && photo.error.isEmpty();
+        QVERIFY2(pastedImage, "the pasted image was not classified from a file of its own");
+        QCOMPARE(window_->findChild<QTabWidget*>(QStringLiteral("viewTabs"))->currentWidget(),
+                 static_cast<QWidget*>(window_->classifyView()));
+
+        // Nothing to paste: nothing classified, the user told in the status bar.
+        QGuiApplication::clipboard()->setText(QStringLiteral("just words"));
+        paste->trigger();
+        QVERIFY(waitIdle(10000));
+        QCOMPARE(int(controller()->classifications().size()), 3);
     }
 
     // "Unknown" is the reference set's own calibrated threshold, kept in its file: an imported set

@@ -27,6 +27,9 @@ ClassListView::ClassListView(ProjectController* controller, QWidget* parent)
     header()->setSectionResizeMode(PhotosColumn, QHeaderView::ResizeToContents);
     header()->setSectionResizeMode(KeptColumn, QHeaderView::ResizeToContents);
     header()->setStretchLastSection(false);
+    // Fine-grained classes differ at the end of their names ("…_Silverado_1500_2007" against
+    // "…_Silverado_2500HD_2012"): eliding the middle keeps both ends readable.
+    setTextElideMode(Qt::ElideMiddle);
     setToolTip(tr("Drop class folders (or a folder of class folders) here.\n"
                   "Untick a class to exclude it; F2 renames; Delete removes it from the project."));
     headerItem()->setToolTip(PhotosColumn, tr("Photos embedded (readable) in the class"));
@@ -68,6 +71,8 @@ void ClassListView::rebuild()
         QTreeWidgetItem* item = topLevelItem(i);
         item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemIsEditable | Qt::ItemIsUserCheckable);
         item->setText(NameColumn, source.name);
+        // Long names elide in the middle (see the constructor); the whole name and its folder on hover.
+        item->setToolTip(NameColumn, QStringLiteral("%1\n%2").arg(source.name, source.folder));
         item->setCheckState(NameColumn, source.excluded ? Qt::Unchecked : Qt::Checked);
         const int c = dataset.classFolders.indexOf(source.folder);
         QPixmap swatch(10, 10);

@@ -5,7 +5,15 @@
 #include "thumbnails/ThumbnailCache.h"
 #include "widgets/DropTarget.h"
 
+#include <QClipboard>
+#include <QDateTime>
+#include <QDir>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QImage>
+#include <QMimeData>
+#include <QStandardPaths>
+#include <QUrl>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -43,6 +51,9 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
     setObjectName(QStringLiteral("classifyView"));
     setLabel_ = new QLabel(this);
     setLabel_->setWordWrap(true);
+    auto* choose = new QPushButton(tr("Classify Photos…"), this);
+    choose->setObjectName(QStringLiteral("classifyPhotosButton"));
+    choose->setToolTip(tr("Choose photos to classify (Ctrl+K); or drop them below, or paste them (Ctrl+V)"));
     auto* import = new QPushButton(tr("Import reference set…"), this);
     import->setToolTip(tr("Classify with a saved .exref file instead of the set trained here (Ctrl+I)"));
     auto* exportButton = new QPushButton(tr("Export results…"), this);
@@ -55,6 +66,7 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
     bar->addWidget(new QLabel(tr("Top:"), this));
     bar->addWidget(topK_);
     bar->addStretch(1);
+    bar->addWidget(choose);
     bar->addWidget(import);
     bar->addWidget(exportButton);
     bar->addWidget(clear);
@@ -62,7 +74,8 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
     results_->setObjectName(QStringLiteral("classifyDropArea"));
     results_->setSelectionMode(QAbstractItemView::NoSelection);
     results_->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
-    hint_ = new QLabel(tr("Drop photos (or a folder of photos) on the list below to classify them."), this);
+    hint_ = new QLabel(tr("Drop photos (or a folder of photos) on the list below, paste them (Ctrl+V), or press "
+                          "Classify Photos… to classify them."), this);
     hint_->setAlignment(Qt::AlignCenter);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(setLabel_);
@@ -72,6 +85,7 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
 
     auto* drop = new DropTarget(results_->viewport());
     connect(drop, &DropTarget::pathsDropped, controller_, &ProjectController::classifyPhotos);
+    connect(choose, &QPushButton::clicked, this, &ClassifyView::classifyRequested);
     connect(import, &QPushButton::clicked, this, &ClassifyView::importRequested);
     connect(exportButton, &QPushButton::clicked, this, &ClassifyView::exportRequested);
     connect(clear, &QPushButton::clicked, controller_, &ProjectController::clearClassifications);
@@ -98,6 +112,26 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
         topK_->setValue(controller_->settings().topK);
     }
     refresh();
+}
+
+bool ClassifyView::classifyClipboard()
+{
+    const QMimeData* mime = QGuiApplication::clipboard()->mimeData();
+    if (!mime) return false;
+    QStringList paths;
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile()) paths << url.toLocalFile();
+    if (paths.isEmpty() && mime->hasImage()) {
+        const QImage image = qvariant_cast<QImage>(mime->imageData());
+        const QString folder = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/pasted");
+        const QString file = folder + QStringLiteral("/pasted-%1.png")
+                                          .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")));
+        if (image.isNull() || !QDir().mkpath(folder) || !image.save(file, "PNG")) return false;
+        paths << file;
+    }
+    if (paths.isEmpty()) return false;
+    controller_->classifyPhotos(paths);
+    return true;
 }
 
 void ClassifyView::storeSettings()

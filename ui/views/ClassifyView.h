@@ -21,7 +21,13 @@ public:
     explicit ClassifyView(ProjectController* controller, QWidget* parent = nullptr);
     QListWidget* resultList() const { return results_; }
 
+    // Classifies what the clipboard holds: file URLs (photos or folders, as a drop would), or an
+    // image (a screenshot, a photo copied from a browser), saved first to a file of its own under
+    // the user's cache so that the result keeps its thumbnail. False when it holds neither.
+    bool classifyClipboard();
+
 Q_SIGNALS:
+    void classifyRequested();  // "Classify Photos…": the window asks which files
     void importRequested();
     void exportRequested();
 

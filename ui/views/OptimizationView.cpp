@@ -162,8 +162,10 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
         controller_->setPinnedCount(source, std::max(0, item->text().toInt()));
     });
     connect(controller_, &ProjectController::settingsChanged, this, &OptimizationView::loadSettings);
-    connect(controller_, &ProjectController::embeddingsChanged, this, &OptimizationView::rebuildCounts);
-    connect(controller_, &ProjectController::sourcesChanged, this, &OptimizationView::rebuildCounts);
+    // The hint above the plot depends on both (it said "Add class folders first." with classes
+    // loaded, because it was only refreshed when a training ended); showOutcome rebuilds the counts.
+    connect(controller_, &ProjectController::embeddingsChanged, this, &OptimizationView::showOutcome);
+    connect(controller_, &ProjectController::sourcesChanged, this, &OptimizationView::showOutcome);
     connect(controller_, &ProjectController::trainingStarted, this, [this] {
         training_ = true;
         liveTrace_.clear();
@@ -287,7 +289,9 @@ void OptimizationView::showTrace(const std::vector<OptimizerStep>& trace)
     plot_->graph(1)->setData(x, best, true);
     plot_->rescaleAxes();
     plot_->xAxis->setRange(0, std::max<double>(controller_->settings().budget, x.isEmpty() ? 1 : x.last()) + 1);
-    const QCPRange y = plot_->yAxis->range();
+    // The objective is an accuracy: before the first evaluation its axis shows 0 to 1, not
+    // QCustomPlot's default range of an empty graph (0 to 5).
+    const QCPRange y = x.isEmpty() ? QCPRange(0.0, 1.0) : plot_->yAxis->range();
     plot_->yAxis->setRange(y.lower - 0.02, y.upper + 0.02);
     plot_->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -301,8 +305,11 @@ void OptimizationView::showOutcome()
         if (!training_) {
             liveTrace_.clear();
             showTrace(liveTrace_);
+            // Class folders may be listed while their photos are still being embedded.
             summary_->setText(controller_->embeddings().size() > 0 ? tr("Press Start to train a reference set.")
-                                                                  : tr("Add class folders first."));
+                              : controller_->sources().isEmpty()
+                                  ? tr("Add class folders first.")
+                                  : tr("The photos are being embedded; Start is ready when they are."));
         }
         rebuildCounts();
         return;

@@ -1,5 +1,6 @@
 #include "window/MainWindow.h"
 
+#include "ImageDecoder.h"
 #include "ModelSpec.h"
 #include "controller/ProjectController.h"
 #include "tasks/TaskRunner.h"
@@ -148,6 +149,7 @@ void MainWindow::createViews()
     evaluation_ = new EvaluationView(controller_, this);
     comparison_ = new ComparisonView(controller_, this);
     classify_ = new ClassifyView(controller_, this);
+    connect(classify_, &ClassifyView::classifyRequested, this, &MainWindow::classifyPhotosDialog);
     connect(classify_, &ClassifyView::importRequested, this, &MainWindow::importReferenceSetDialog);
     connect(classify_, &ClassifyView::exportRequested, this, &MainWindow::exportPredictionsDialog);
 
@@ -215,6 +217,13 @@ void MainWindow::createMenus()
         tabs_->setCurrentWidget(comparison_);
         controller_->compareMethods();
     });
+    run->addAction(tr("C&lassify Photos…"), QKeySequence(tr("Ctrl+K")), this, &MainWindow::classifyPhotosDialog);
+    QAction* paste = run->addAction(tr("Classify &Pasted Photos"), QKeySequence::Paste, this, [this] {
+        tabs_->setCurrentWidget(classify_);
+        if (!classify_->classifyClipboard())
+            statusBar()->showMessage(tr("The clipboard holds no photo, image or file to classify."), 5000);
+    });
+    paste->setObjectName(QStringLiteral("classifyPastedAction"));
     run->addAction(tr("&Embed Photos Again"), QKeySequence(Qt::Key_F4), controller_, &ProjectController::embedPhotos);
     run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), controller_, &ProjectController::cancel);
 
@@ -389,6 +398,18 @@ bool MainWindow::saveProjectAs()
     if (!controller_->saveProject(path)) return false;
     addRecentProject(controller_->projectPath());
     return true;
+}
+
+void MainWindow::classifyPhotosDialog()
+{
+    QStringList patterns;
+    for (const QString& extension : supportedImageExtensions()) patterns << QStringLiteral("*.") + extension;
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Classify photos"), lastDir(), tr("Photos (%1);;All files (*)").arg(patterns.join(QLatin1Char(' '))));
+    if (paths.isEmpty()) return;
+    rememberDir(paths.first());
+    tabs_->setCurrentWidget(classify_);
+    controller_->classifyPhotos(paths);
 }
 
 void MainWindow::importReferenceSetDialog()

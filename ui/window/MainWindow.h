@@ -66,6 +66,7 @@ private:
     void openProjectDialog();
     bool saveProject();
     bool saveProjectAs();
+    void classifyPhotosDialog();
     void importReferenceSetDialog();
     void exportReferenceSetDialog();
     void exportCurrentPlotDialog();
