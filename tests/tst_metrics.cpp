@@ -4,6 +4,9 @@
 #include <QJsonArray>
 #include <QtTest>
 
+#include <cmath>
+#include <random>
+
 using namespace exemplar;
 
 using IntList = QList<int>;
@@ -19,6 +22,10 @@ private Q_SLOTS:
     void toJson();
     void outOfRangeLabelsThrow_data();
     void outOfRangeLabelsThrow();
+    void wilsonIntervalValues_data();
+    void wilsonIntervalValues();
+    void wilsonIntervalCoversAtItsNominalRate_data();
+    void wilsonIntervalCoversAtItsNominalRate();
 };
 
 void TestMetrics::compute_data()
@@ -154,6 +161,68 @@ void TestMetrics::outOfRangeLabelsThrow()
     QVERIFY_THROWS_EXCEPTION(Error, Metrics::compute(std::vector<int>(truth.begin(), truth.end()),
                                                      std::vector<int>(predicted.begin(), predicted.end()),
                                                      3));
+}
+
+void TestMetrics::wilsonIntervalValues_data()
+{
+    QTest::addColumn<int>("successes");
+    QTest::addColumn<int>("trials");
+    QTest::addColumn<double>("low");
+    QTest::addColumn<double>("high");
+    // Reference values computed by hand from Wilson's formula with z = 1.959964.
+    QTest::newRow("8 of 10") << 8 << 10 << 0.49016 << 0.94332;
+    QTest::newRow("all 20 right: not a point at 100%") << 20 << 20 << 0.83887 << 1.0;
+    QTest::newRow("none of 5 right") << 0 << 5 << 0.0 << 0.43449;
+    QTest::newRow("no trials: nothing known") << 0 << 0 << 0.0 << 1.0;
+}
+
+void TestMetrics::wilsonIntervalValues()
+{
+    QFETCH(int, successes);
+    QFETCH(int, trials);
+    QFETCH(double, low);
+    QFETCH(double, high);
+    const exemplar::ProportionInterval interval = exemplar::wilsonInterval(successes, trials);
+    QVERIFY2(std::abs(interval.low - low) < 5e-5, qPrintable(QString::number(interval.low, 'f', 6)));
+    QVERIFY2(std::abs(interval.high - high) < 5e-5, qPrintable(QString::number(interval.high, 'f', 6)));
+    // And Metrics reports the same interval for its accuracy.
+    std::vector<int> truth(size_t(trials), 0), predicted(size_t(trials), 1);
+    for (int i = 0; i < successes; ++i) predicted[size_t(i)] = 0;
+    const exemplar::Metrics m = exemplar::Metrics::compute(truth, predicted, 2);
+    QCOMPARE(m.accuracyInterval.low, interval.low);
+    QCOMPARE(m.accuracyInterval.high, interval.high);
+}
+
+void TestMetrics::wilsonIntervalCoversAtItsNominalRate_data()
+{
+    QTest::addColumn<int>("heldOut");
+    QTest::addColumn<double>("trueAccuracy");
+    // Sizes and accuracies of real held-out sets; the last two are where "p ± 1.96·SE" covers only
+    // about 87% (it narrows to a point near 100%), so they tell Wilson's interval from the naive one.
+    QTest::newRow("60 photos, 57%") << 60 << 0.57;
+    QTest::newRow("259 photos, 88%") << 259 << 0.88;
+    QTest::newRow("40 photos, 95%") << 40 << 0.95;
+    QTest::newRow("25 photos, 92%") << 25 << 0.92;
+}
+
+// Repeated held-out sets drawn from a classifier of known accuracy: the 95% interval must hold
+// the truth in about 95% of them (4,000 draws: a standard error of 0.35 points).
+void TestMetrics::wilsonIntervalCoversAtItsNominalRate()
+{
+    QFETCH(int, heldOut);
+    QFETCH(double, trueAccuracy);
+    std::mt19937 rng(20261203);
+    std::bernoulli_distribution correct(trueAccuracy);
+    const int draws = 4000;
+    int covered = 0;
+    for (int d = 0; d < draws; ++d) {
+        int right = 0;
+        for (int i = 0; i < heldOut; ++i) right += correct(rng) ? 1 : 0;
+        const exemplar::ProportionInterval interval = exemplar::wilsonInterval(right, heldOut);
+        if (interval.low <= trueAccuracy && trueAccuracy <= interval.high) ++covered;
+    }
+    const double coverage = double(covered) / draws;
+    QVERIFY2(coverage >= 0.925 && coverage <= 0.975, qPrintable(QStringLiteral("coverage %1").arg(coverage)));
 }
 
 QTEST_APPLESS_MAIN(TestMetrics)

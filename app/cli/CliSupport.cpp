@@ -29,7 +29,14 @@ void printJson(const QJsonObject& json)
 
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
 
-
+QString heldOutAccuracy(const QJsonObject& evaluation)
+{
+    const QString accuracy = percent(evaluation.value(QStringLiteral("accuracy")).toDouble());
+    const QJsonArray interval = evaluation.value(QStringLiteral("accuracy_interval_95")).toArray();
+    if (interval.size() != 2) return accuracy;
+    return QStringLiteral("%1 (95% interval %2 to %3)")
+        .arg(accuracy, percent(interval[0].toDouble()), percent(interval[1].toDouble()));
+}
 
 std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
 {

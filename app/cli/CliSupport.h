@@ -20,6 +20,9 @@ namespace exemplar::cli {
 
 void printJson(const QJsonObject& json);
 QString percent(double fraction);
+// A reference set's held-out accuracy with its 95% interval ("87.6% (95% interval 84.0% to
+// 90.6%)"); sets written before the interval was recorded give the accuracy alone.
+QString heldOutAccuracy(const QJsonObject& evaluation);
 
 // Progress on stderr: an updating line on a terminal, a line per tenth of the work otherwise
 // (so that logs stay short).

@@ -3,8 +3,19 @@
 #include "Error.h"
 
 #include <QJsonArray>
+#include <algorithm>
+#include <cmath>
 
 namespace exemplar {
+
+ProportionInterval wilsonInterval(int successes, int trials, double z)
+{
+    if (trials <= 0) return {};
+    const double n = trials, p = double(successes) / n, z2 = z * z;
+    const double center = (p + z2 / (2 * n)) / (1 + z2 / n);
+    const double half = z / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+    return {std::max(0.0, center - half), std::min(1.0, center + half)};
+}
 
 Metrics Metrics::compute(const std::vector<int>& truth, const std::vector<int>& predicted,
                          int classCount)
@@ -44,6 +55,7 @@ Metrics Metrics::compute(const std::vector<int>& truth, const std::vector<int>& 
 
     m.total = int(truth.size());
     m.accuracy = m.total > 0 ? double(m.correct) / m.total : 0.0;
+    m.accuracyInterval = wilsonInterval(m.correct, m.total);
     double weightedSum = 0;
     for (size_t c = 0; c < size_t(classCount); ++c) {
         ClassMetrics& cm = m.perClass[c];
@@ -83,6 +95,8 @@ QJsonObject Metrics::toJson(const QStringList& classNames) const
         confusionJson.append(r);
     }
     return QJsonObject{{QStringLiteral("accuracy"), accuracy},
+                       {QStringLiteral("accuracy_interval_95"), QJsonArray{accuracyInterval.low, accuracyInterval.high}},
+                       {QStringLiteral("accuracy_interval_method"), QStringLiteral("Wilson score, 95%")},
                        {QStringLiteral("weighted_f1"), weightedF1},
                        {QStringLiteral("total"), total},
                        {QStringLiteral("correct"), correct},

@@ -15,10 +15,27 @@ struct ClassMetrics {
     int support = 0;
 };
 
+// A range that holds a proportion's true value at a stated rate (95% here).
+struct ProportionInterval {
+    double low = 0;
+    double high = 1;
+};
+
+// The z of a two-sided 95% normal interval.
+constexpr double kZ95 = 1.959963984540054;
+
+// Wilson's score interval for SUCCESSES out of TRIALS: unlike "p ± 1.96·√(p(1−p)/n)" it stays
+// inside [0, 1] and keeps close to its nominal coverage for small held-out sets and for accuracy
+// near 100% (where the plain interval collapses to a point). {0, 1} without trials.
+ProportionInterval wilsonInterval(int successes, int trials, double z = kZ95);
+
 struct Metrics {
     int total = 0;
     int correct = 0;
     double accuracy = 0;
+    // 95% Wilson interval of the accuracy, counting photos as independent trials (near-identical
+    // photos are kept together by the splits, so they do not inflate the count of one).
+    ProportionInterval accuracyInterval;
     double weightedF1 = 0;
     std::vector<ClassMetrics> perClass;
     std::vector<std::vector<int>> confusion;  // [true class][predicted class]

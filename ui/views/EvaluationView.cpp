@@ -103,12 +103,13 @@ void EvaluationView::refresh()
         return;
     }
     const Metrics& m = training->metrics;
-    summary_->setText(tr("<b>Held-out accuracy %1</b>, weighted F1 %2 — on %3 photos that played no part in choosing "
-                         "the references (%4 training photos, method %5).")
+    summary_->setText(tr("<b>Held-out accuracy %1</b> (95% interval %6 to %7), weighted F1 %2 — on %3 photos that "
+                         "played no part in choosing the references (%4 training photos, method %5).")
                           .arg(percent(m.accuracy), percent(m.weightedF1))
                           .arg(m.total)
                           .arg(training->poolRows.size())
-                          .arg(training->set.method));
+                          .arg(training->set.method)
+                          .arg(percent(m.accuracyInterval.low), percent(m.accuracyInterval.high)));
     const int n = int(m.perClass.size());
     table_->setRowCount(n);
     auto number = [](double value, int decimals) {

@@ -323,9 +323,11 @@ void OptimizationView::showOutcome()
                        .arg(training->poolPaths.size())
                        .arg(training->canceled ? tr(" (stopped early: best selection so far)") : QString());
     if (training->hasHeldOut())
-        text += tr(" Honest held-out accuracy <b>%1</b>, weighted F1 %2 on %3 photos never used for choosing.")
+        text += tr(" Honest held-out accuracy <b>%1</b> (95% interval %4 to %5), weighted F1 %2 on %3 photos never "
+                   "used for choosing.")
                     .arg(percent(training->metrics.accuracy), percent(training->metrics.weightedF1))
-                    .arg(training->metrics.total);
+                    .arg(training->metrics.total)
+                    .arg(percent(training->metrics.accuracyInterval.low), percent(training->metrics.accuracyInterval.high));
     else
         text += tr(" No photos were held out, so there is no honest accuracy figure.");
     const QJsonObject choice = training->set.selection.value(QStringLiteral("auto")).toObject();

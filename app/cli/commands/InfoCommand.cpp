@@ -85,7 +85,7 @@ int runInfo(const QStringList& args)
         std::printf("    %-32s %d\n", printable(set.head.classNames[c]).constData(), counts[size_t(c)]);
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("  held-out accuracy %s, weighted F1 %s (%d photos)\n",
-                    qPrintable(percent(set.evaluation.value(QStringLiteral("accuracy")).toDouble())),
+                    printable(heldOutAccuracy(set.evaluation)).constData(),
                     qPrintable(percent(set.evaluation.value(QStringLiteral("weighted_f1")).toDouble())),
                     set.evaluation.value(QStringLiteral("total")).toInt());
     else

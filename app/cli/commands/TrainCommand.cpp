@@ -98,7 +98,7 @@ int runTrain(const QStringList& args)
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
                     int(trained.heldOutPaths.size()),
-                    qPrintable(percent(set.evaluation.value(QStringLiteral("accuracy")).toDouble())),
+                    printable(heldOutAccuracy(set.evaluation)).constData(),
                     qPrintable(percent(set.evaluation.value(QStringLiteral("weighted_f1")).toDouble())));
     else
         std::printf("No photos held out: no honest accuracy figure (use 'exemplar-cli eval').\n");
