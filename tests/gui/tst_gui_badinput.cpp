@@ -18,6 +18,9 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <csignal>
 #include <memory>
 #include <sys/resource.h>
@@ -188,6 +191,40 @@ private Q_SLOTS:
         const QString error = singleError([&] { controller()->importReferenceSet(file); });
         QVERIFY2(error.contains(phrase), qPrintable(error));
         QCOMPARE(controller()->activeReferenceSet(), before);  // the set in use stays in use
+    }
+
+    // Issue 13, defect 4: a FIFO given as a project or a reference set froze the GUI's main thread
+    // (a black window, forever). Both are refused at once, with the kind of file named, and a
+    // device as an export destination is refused and left as it was.
+    void endlessFilesAreRefusedWithoutFreezing_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::newRow("FIFO opened as a project") << "project";
+        QTest::newRow("FIFO imported as a reference set") << "set";
+        QTest::newRow("/dev/zero imported as a reference set") << "zero";
+    }
+
+    void endlessFilesAreRefusedWithoutFreezing()
+    {
+        QFETCH(QString, what);
+        const QString fifo = path(QStringLiteral("endless-%1.fifo").arg(what));
+        if (what != QLatin1String("zero")) QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        const QString error = singleError([&] {
+            if (what == QLatin1String("project")) controller()->openProject(fifo);
+            else controller()->importReferenceSet(what == QLatin1String("zero") ? QStringLiteral("/dev/zero") : fifo);
+        });
+        QVERIFY2(error.contains(what == QLatin1String("zero") ? QLatin1String("a character device") : QLatin1String("a FIFO")),
+                 qPrintable(error));
+    }
+
+    void exportOntoADeviceIsRefused()
+    {
+        const QString node = path(QStringLiteral("device-node"));
+        if (::mknod(QFile::encodeName(node).constData(), S_IFCHR | 0666, makedev(1, 3)) != 0)
+            QSKIP("cannot make a device node here (not root)");
+        const QString error = singleError([&] { controller()->saveProject(node); });
+        QVERIFY2(error.contains(QLatin1String("a character device")), qPrintable(error));
+        QVERIFY(QFileInfo(node).exists() && !QFileInfo(node).isFile());
     }
 
     void unwritableDestinationsAreReported_data()
