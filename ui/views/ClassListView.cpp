@@ -6,6 +6,9 @@
 
 #include <QContextMenuEvent>
 #include <QHeaderView>
+#include <QScrollBar>
+#include <QStyle>
+#include <algorithm>
 #include <QKeyEvent>
 #include <QMenu>
 
@@ -48,6 +51,16 @@ ClassListView::ClassListView(ProjectController* controller, QWidget* parent)
         if (!rebuilding_) controller_->selectClass(currentSource());
     });
     connect(this, &QTreeWidget::itemChanged, this, &ClassListView::onItemChanged);
+}
+
+int ClassListView::widthForNames() const
+{
+    int widest = 0;
+    for (int i = 0; i < topLevelItemCount(); ++i)
+        widest = std::max(widest, fontMetrics().horizontalAdvance(topLevelItem(i)->text(NameColumn)));
+    const int checkAndSwatch = style()->pixelMetric(QStyle::PM_IndicatorWidth) + iconSize().width() + 16;
+    const int otherColumns = header()->sectionSize(PhotosColumn) + header()->sectionSize(KeptColumn);
+    return widest + checkAndSwatch + otherColumns + verticalScrollBar()->sizeHint().width() + 2 * frameWidth() + 12;
 }
 
 int ClassListView::currentSource() const { return currentItem() ? indexOfTopLevelItem(currentItem()) : -1; }

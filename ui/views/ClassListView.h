@@ -12,6 +12,9 @@ class ClassListView : public QTreeWidget {
 
 public:
     explicit ClassListView(ProjectController* controller, QWidget* parent = nullptr);
+    // The width that shows the longest class name whole beside the other columns: the window
+    // widens the dock towards it (up to a share of its own width) when classes change.
+    int widthForNames() const;
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;

@@ -32,6 +32,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QTimer>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -125,6 +126,14 @@ void MainWindow::createViews()
     dock->setWidget(splitter);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
+    // Fine-grained class names are long and differ in their middles and ends: the dock grows to
+    // show them whole, up to a third of the window (then they elide in the middle, full on hover).
+    connect(controller_, &ProjectController::sourcesChanged, dock, [this, dock] {
+        QTimer::singleShot(0, dock, [this, dock] {  // after the list has rebuilt its rows
+            const int wanted = std::min(classList_->widthForNames(), width() / 3);
+            if (dock->width() < wanted) resizeDocks({dock}, {wanted}, Qt::Horizontal);
+        });
+    });
 
     photoGrid_ = new PhotoGridView(controller_, this);
     auto* welcome = new QLabel(tr("<h2>Drop labeled photo folders here</h2>"
