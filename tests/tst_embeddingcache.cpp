@@ -104,6 +104,12 @@ private Q_SLOTS:
     void damagedEntryIsRecomputedAndReported();
 
 private:
+    // The cache of the real model's embeddings, under this test function's fresh root.
+    EmbeddingCache cacheFor(const exemplar::Embedder& embedder) const
+    {
+        return EmbeddingCache(embedder.identity(), embedder.dim(), root_->filePath(QStringLiteral("cache")));
+    }
+
     std::unique_ptr<QTemporaryDir> root_;  // fresh for every test function
 };
 
@@ -310,7 +316,7 @@ void TestEmbeddingCache::secondEmbedDoesNoInference()
     EXEMPLAR_REQUIRE_MODEL();
     const exemplar::ModelSpec spec = exemplar::ModelSpec::load(exemplar::test::defaultModelSpec());
     exemplar::Embedder embedder(spec);
-    const EmbeddingCache cache(embedder.identity(), embedder.dim(), root_->filePath(QStringLiteral("cache")));
+    const EmbeddingCache cache = cacheFor(embedder);
 
     QTemporaryDir photos;
     QVERIFY(photos.isValid());
@@ -351,7 +357,7 @@ void TestEmbeddingCache::damagedEntryIsRecomputedAndReported()
     EXEMPLAR_REQUIRE_MODEL();
     const exemplar::ModelSpec spec = exemplar::ModelSpec::load(exemplar::test::defaultModelSpec());
     exemplar::Embedder embedder(spec);
-    const EmbeddingCache cache(embedder.identity(), embedder.dim(), root_->filePath(QStringLiteral("cache")));
+    const EmbeddingCache cache = cacheFor(embedder);
     QTemporaryDir photos;
     QVERIFY(photos.isValid());
     for (int i = 1; i <= 3; ++i) QVERIFY(writePhoto(photos.filePath(QStringLiteral("cats/%1.jpg").arg(i)), i));

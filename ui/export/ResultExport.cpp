@@ -1,20 +1,16 @@
 #include "export/ResultExport.h"
 
 #include "Error.h"
-#include "RegularFile.h"
+#include "AtomicFile.h"
 
-#include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 namespace exemplar::ui {
 
 namespace {
-
-QString tr(const char* text) { return QCoreApplication::translate("ResultExport", text); }
 
 QString csvField(const QString& text)
 {
@@ -31,14 +27,6 @@ QString csvLine(const QStringList& fields)
 }
 
 bool isJson(const QString& path) { return QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0; }
-
-void writeAtomically(const QString& path, const QByteArray& bytes)
-{
-    prepareDestination(path);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-        throw Error(tr("cannot write %1: %2").arg(path, file.errorString()));
-}
 
 } // namespace
 
@@ -60,7 +48,7 @@ void exportPredictions(const std::vector<ClassifiedPhoto>& photos, const QString
                                      {QStringLiteral("margin"), double(photo.prediction.margin)},
                                      {QStringLiteral("ranked"), ranked}});
         }
-        writeAtomically(path, QJsonDocument(QJsonObject{{QStringLiteral("predictions"), array}}).toJson());
+        writeFileAtomically(path, QJsonDocument(QJsonObject{{QStringLiteral("predictions"), array}}).toJson());
         return;
     }
     QString csv = csvLine({QStringLiteral("file"), QStringLiteral("class"), QStringLiteral("score"),
@@ -75,7 +63,7 @@ void exportPredictions(const std::vector<ClassifiedPhoto>& photos, const QString
                         r.size() < 2 ? QString() : classNames.value(r[1].classIndex),
                         r.size() < 2 ? QString() : QString::number(r[1].score, 'f', 4), photo.error});
     }
-    writeAtomically(path, csv.toUtf8());
+    writeFileAtomically(path, csv.toUtf8());
 }
 
 void exportMetrics(const TrainingOutcome& outcome, const QStringList& classNames, const MethodComparison* comparison,
@@ -86,7 +74,7 @@ void exportMetrics(const TrainingOutcome& outcome, const QStringList& classNames
                          {QStringLiteral("held_out"), outcome.metrics.toJson(classNames)},
                          {QStringLiteral("protocol"), outcome.set.evaluation.value(QStringLiteral("protocol"))}};
         if (comparison) root.insert(QStringLiteral("method_comparison"), comparison->toJson());
-        writeAtomically(path, QJsonDocument(root).toJson());
+        writeFileAtomically(path, QJsonDocument(root).toJson());
         return;
     }
     QString csv = csvLine({QStringLiteral("class"), QStringLiteral("precision"), QStringLiteral("recall"),
@@ -100,7 +88,7 @@ void exportMetrics(const TrainingOutcome& outcome, const QStringList& classNames
                     QString::number(m.total)});
     csv += csvLine({QStringLiteral("(weighted F1)"), QString(), QString(), QString::number(m.weightedF1, 'f', 4),
                     QString::number(m.total)});
-    writeAtomically(path, csv.toUtf8());
+    writeFileAtomically(path, csv.toUtf8());
 }
 
 } // namespace exemplar::ui
