@@ -12,6 +12,9 @@ namespace exemplar::ui {
 namespace {
 
 constexpr double kLabelGap = 3;  // pixels between neighbouring labels, so they read as separate
+// Replots in a row, at one plot size, asked for by a changed axis length: the bound stops margins
+// and names that would keep trading places (a plot squeezed to a few dozen pixels does).
+constexpr int kMaxPassesInARow = 4;
 
 // The font QCustomPlot measures tick labels with (it adds 0.05 pt against a rounding bug).
 QFont measuredFont(const QCPAxis* axis)
@@ -135,8 +138,12 @@ void ClassAxisTicker::reserveMargins(const QVector<double>& ticks) const
 QVector<double> ClassAxisTicker::createTickVector(double tickStep, const QCPRange& range)
 {
     Q_UNUSED(tickStep)
-    if (!axis_ || !axis_->axisRect() || axisLength() <= 0) return QCPAxisTickerText::createTickVector(tickStep, range);
-    thinnedAtLength_ = axisLength();
+    if (!axis_ || !axis_->axisRect()) return QCPAxisTickerText::createTickVector(tickStep, range);
+    thinnedAtLength_ = std::max(0.0, axisLength());
+    // No length yet (a widget not laid out, or margins wider than it): no names. Drawing them all
+    // would set margins so wide that the axis never gets a length; after the layout gives it one,
+    // wantsAnotherPass asks for the replot that names what fits.
+    if (thinnedAtLength_ <= 0) return {};
     axis_->setTickLabelRotation(preferredRotation_);
     QVector<double> ticks = thinned(range);
     if (axis_->orientation() == Qt::Horizontal && ticks.size() < classesIn(range) && !qFuzzyCompare(preferredRotation_, -90.0)) {
@@ -151,9 +158,15 @@ QVector<double> ClassAxisTicker::createTickVector(double tickStep, const QCPRang
 
 bool ClassAxisTicker::wantsAnotherPass()
 {
-    const bool stale = axis_ && thinnedAtLength_ >= 0 && std::abs(axisLength() - thinnedAtLength_) > 0.5;
+    // A plot not laid out yet (hidden tab) has no length to thin for: not a pass, so that the
+    // passes are still there when it is shown.
+    const bool stale = axis_ && thinnedAtLength_ >= 0 && axisLength() > 0 && std::abs(axisLength() - thinnedAtLength_) > 0.5;
+    // A new plot size is a new start: the bound is on passes at one size.
+    const QSize size = axis_ ? axis_->parentPlot()->viewport().size() : QSize();
+    if (size != passesAtSize_) passesInARow_ = 0;
+    passesAtSize_ = size;
     passesInARow_ = stale ? passesInARow_ + 1 : 0;
-    return stale && passesInARow_ <= 3;
+    return stale && passesInARow_ <= kMaxPassesInARow;
 }
 
 } // namespace exemplar::ui

@@ -22,7 +22,7 @@ public:
     double requiredSpacing(const QString& a, const QString& b) const;
     // After QCustomPlot's layout: true when the axis length changed since the ticks were thinned
     // (the ticker runs before the layout), so that one more replot thins for the final size.
-    // At most a few passes in a row, in case new margins and new labels keep trading places.
+    // A bounded number of passes in a row, in case new margins and new labels keep trading places.
     bool wantsAnotherPass();
 
 protected:
@@ -38,6 +38,7 @@ private:
     double preferredRotation_ = 0;
     double thinnedAtLength_ = -1;
     int passesInARow_ = 0;
+    QSize passesAtSize_;
 };
 
 } // namespace exemplar::ui
