@@ -125,7 +125,7 @@ public:
                     bestJ = j;
                 }
         std::vector<int> result;
-        emit(root, bestI, bestJ, &result);
+        appendOrder(root, bestI, bestJ, &result);
         return result;
     }
 
@@ -187,7 +187,7 @@ private:
     }
 
     // Appends the best order of NODE's leaves from FIRST to LAST.
-    void emit(int node, int first, int last, std::vector<int>* out) const
+    void appendOrder(int node, int first, int last, std::vector<int>* out) const
     {
         if (tree_.isLeaf(node)) {
             out->push_back(node);
@@ -196,12 +196,12 @@ private:
         const int l = tree_.leftOf(node), r = tree_.rightOf(node);
         if (!holds(l, first)) {  // stored for left-to-right only: build that and reverse it
             std::vector<int> reversed;
-            emit(node, last, first, &reversed);
+            appendOrder(node, last, first, &reversed);
             out->insert(out->end(), reversed.rbegin(), reversed.rend());
             return;
         }
-        emit(l, first, splitK_(first, last), out);
-        emit(r, splitM_(first, last), last, out);
+        appendOrder(l, first, splitK_(first, last), out);
+        appendOrder(r, splitM_(first, last), last, out);
     }
 
     const Dendrogram& tree_;
