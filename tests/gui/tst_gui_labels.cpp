@@ -264,6 +264,21 @@ private Q_SLOTS:
         QVERIFY2(problems.isEmpty(), qPrintable(problems));
     }
 
+    // Of 200 boxes the axis names a few; hovering any box names its class.
+    void hoveringABoxNamesItsClass()
+    {
+        MainWindow* window = open(200, [](MainWindow* w) -> QWidget* { return w->histogramView(); });
+        QVERIFY(window);
+        auto* plot = window->histogramView()->findChild<QCustomPlot*>(QStringLiteral("centralityPlot"));
+        QVERIFY(plot);
+        settle();
+        const QString name = window->controller()->embeddings().classNames[137];
+        QVERIFY(!plot->xAxis->tickVectorLabels().contains(name));  // a class the axis does not name
+        QTest::mouseMove(plot, QPoint(int(plot->xAxis->coordToPixel(137)), plot->axisRect()->center().y()));
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().startsWith(name + QLatin1Char(':')), qPrintable(QToolTip::text()));
+    }
+
     // The class order: by name sorts the axis, the choice outlives the window, and hovering and
     // double-clicking a cell still reach the classes drawn there (not those of the folder order).
     void classOrderIsAppliedAndRemembered()
