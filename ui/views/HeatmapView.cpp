@@ -106,6 +106,8 @@ HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidg
     map_->setGradient(similarityGradient());
     // Wheel zooms, drag pans (a click that does not move still opens the pair).
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    scale_->setRangeDrag(false);  // the colour range stays the one the colour bar states
+    scale_->setRangeZoom(false);
     auto* margins = new QCPMarginGroup(plot_);
     plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     scale_->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
