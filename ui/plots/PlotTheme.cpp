@@ -1,5 +1,7 @@
 #include "plots/PlotTheme.h"
 
+#include "plots/ClassAxisTicker.h"
+
 #include <QEvent>
 
 namespace exemplar::ui {
@@ -91,7 +93,7 @@ QCPColorGradient similarityGradient()
 
 void setClassTicks(QCPAxis* axis, const QVector<double>& positions, const QStringList& names, double rotation)
 {
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    QSharedPointer<ClassAxisTicker> ticker(new ClassAxisTicker(axis, rotation));
     for (int i = 0; i < positions.size() && i < names.size(); ++i) {
         QString name = names[i];
         if (name.size() > 24) name = name.left(23) + QStringLiteral("…");
@@ -100,6 +102,18 @@ void setClassTicks(QCPAxis* axis, const QVector<double>& positions, const QStrin
     axis->setTicker(ticker);
     axis->setTickLabelRotation(rotation);
     axis->setSubTicks(false);
+    // The ticker thins for the axis length of the previous layout (QCustomPlot makes ticks before
+    // it lays out); when the layout changed that length, one more replot thins for the new one.
+    // One connection per axis, to whichever class ticker it has then.
+    static const char* const kWatched = "exemplarClassTicksWatched";
+    if (!axis->property(kWatched).toBool()) {
+        axis->setProperty(kWatched, true);
+        QCustomPlot* plot = axis->parentPlot();
+        QObject::connect(plot, &QCustomPlot::afterLayout, axis, [axis, plot] {
+            const auto current = axis->ticker().dynamicCast<ClassAxisTicker>();
+            if (current && current->wantsAnotherPass()) plot->replot(QCustomPlot::rpQueuedReplot);
+        });
+    }
 }
 
 } // namespace exemplar::ui

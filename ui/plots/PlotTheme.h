@@ -17,7 +17,7 @@ QColor classColor(int classIndex);
 inline const QColor kSuspectColor{235, 140, 0};
 QCPColorGradient similarityGradient();  // perceptually ordered (viridis-like), no interpolation blur
 
-// Class names as axis tick labels at the given positions.
+// Class names as axis tick labels at the given positions, thinned to what fits (ClassAxisTicker).
 void setClassTicks(QCPAxis* axis, const QVector<double>& positions, const QStringList& names, double rotation);
 
 } // namespace exemplar::ui

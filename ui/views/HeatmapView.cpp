@@ -1,11 +1,16 @@
 #include "views/HeatmapView.h"
 
+#include "ClassOrdering.h"
 #include "controller/ProjectController.h"
 #include "plots/PlotTheme.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "views/PairDialog.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QCollator>
+#include <QSettings>
+#include <QToolTip>
 #include <QEvent>
 #include <QComboBox>
 #include <QFileInfo>
@@ -13,12 +18,52 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <set>
 
 namespace exemplar::ui {
 
 namespace {
 constexpr int kDrillDownLimit = 600;  // photos per side of a drill-down block
+constexpr int kClassGridLimit = 30;   // class means: a white grid between cells up to this many classes
+constexpr int kBoundaryLimit = 60;    // photos: class boundary lines up to this many classes
+// Ordering by similarity is O(n³) on the GUI thread (tens of milliseconds at 300 classes); beyond
+// this many classes the folder order is kept.
+constexpr int kSimilarityOrderLimit = 400;
+const QString kOrderSetting = QStringLiteral("views/heatmapClassOrder");
+// The colours span these percentiles of the off-diagonal values: a few extreme pairs (and the
+// diagonal's 1.0) would otherwise squeeze every other cell into a sliver of the scale.
+constexpr double kLowPercentile = 0.02;
+constexpr double kHighPercentile = 0.98;
+
+QString orderName(HeatmapView::ClassOrder order)
+{
+    switch (order) {
+    case HeatmapView::ClassOrder::Name: return QStringLiteral("name");
+    case HeatmapView::ClassOrder::Folder: return QStringLiteral("folder");
+    case HeatmapView::ClassOrder::Similarity: break;
+    }
+    return QStringLiteral("similarity");
+}
+
+// The value at fraction Q of VALUES (nearest rank), reordering them.
+float percentile(std::vector<float>& values, double q)
+{
+    const size_t at = std::min(values.size() - 1, size_t(q * double(values.size() - 1) + 0.5));
+    std::nth_element(values.begin(), values.begin() + long(at), values.end());
+    return values[at];
+}
+
+// Keeps AXIS within [LOW, HIGH]: panning and zooming never leave the matrix.
+void clampRange(QCPAxis* axis, double low, double high)
+{
+    const QCPRange range = axis->range();
+    const double size = std::min(range.size(), high - low);
+    const double lower = std::clamp(range.lower, low, high - size);
+    if (!qFuzzyCompare(lower, range.lower) || !qFuzzyCompare(size, range.size())) axis->setRange(lower, lower + size);
+}
 }
 
 HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
@@ -29,11 +74,20 @@ HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidg
     mode_->setToolTip(tr("Photo-by-photo cosine similarity, or the mean similarity of every pair of classes"));
     keptOnly_ = new QCheckBox(tr("Kept references only"), this);
     keptOnly_->setToolTip(tr("Show only the references kept by the trained set"));
+    order_ = new QComboBox(this);
+    order_->addItem(tr("by similarity"), orderName(ClassOrder::Similarity));
+    order_->addItem(tr("by name"), orderName(ClassOrder::Name));
+    order_->addItem(tr("folder order"), orderName(ClassOrder::Folder));
+    order_->setToolTip(tr("Order of the classes along both axes: similar classes side by side (average-linkage "
+                          "clustering with optimal leaf ordering), alphabetical, or as the folders were added"));
+    order_->setCurrentIndex(std::max(0, order_->findData(QSettings().value(kOrderSetting, orderName(ClassOrder::Similarity)))));
     back_ = new QPushButton(tr("Back to class means"), this);
     back_->setVisible(false);
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Show:"), this));
     bar->addWidget(mode_);
+    bar->addWidget(new QLabel(tr("Order:"), this));
+    bar->addWidget(order_);
     bar->addWidget(keptOnly_);
     bar->addWidget(back_);
     bar->addStretch(1);
@@ -50,6 +104,10 @@ HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidg
     scale_->setLabel(tr("cosine similarity"));
     map_->setColorScale(scale_);
     map_->setGradient(similarityGradient());
+    // Wheel zooms, drag pans (a click that does not move still opens the pair).
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    scale_->setRangeDrag(false);  // the colour range stays the one the colour bar states
+    scale_->setRangeZoom(false);
     auto* margins = new QCPMarginGroup(plot_);
     plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     scale_->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
@@ -81,10 +139,19 @@ HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidg
         classMeans_ = index == 1;
         refresh();
     });
+    connect(order_, &QComboBox::currentIndexChanged, this, [this] {
+        QSettings().setValue(kOrderSetting, order_->currentData());
+        refresh();
+    });
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis})
+        connect(axis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] {
+            keepRangesInside(map_->data()->keySize(), map_->data()->valueSize());
+        });
     connect(keptOnly_, &QCheckBox::toggled, this, &HeatmapView::refresh);
     connect(back_, &QPushButton::clicked, this, &HeatmapView::showClassMeans);
     connect(plot_, &QCustomPlot::mouseMove, this, &HeatmapView::onHover);
-    connect(plot_, &QCustomPlot::mousePress, this, &HeatmapView::onClick);
+    connect(plot_, &QCustomPlot::mousePress, this, &HeatmapView::onPress);
+    connect(plot_, &QCustomPlot::mouseRelease, this, &HeatmapView::onRelease);
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, &HeatmapView::onDoubleClick);
     connect(controller_, &ProjectController::analysisChanged, this, [this] {
         // Large projects open at class means: a photo-level matrix would be N².
@@ -132,6 +199,11 @@ void HeatmapView::drillDown(int rowClass, int columnClass)
     refresh();
 }
 
+void HeatmapView::setClassOrder(ClassOrder order)
+{
+    order_->setCurrentIndex(order_->findData(orderName(order)));
+}
+
 void HeatmapView::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
@@ -149,7 +221,13 @@ void HeatmapView::refresh()
     keptOnly_->setEnabled(controller_->training() && !controller_->training()->keptRows.empty());
     back_->setVisible(drillRowClass_ >= 0);
     if (hasData) {
-        if (classMeans_) drawClassMeans();
+        const EmbeddingSet& set = controller_->embeddings();
+        std::vector<int> rows;
+        if (keptOnly_->isChecked() && keptOnly_->isEnabled()) rows = controller_->training()->keptRows;
+        // All photos: computed with the analysis, off the GUI thread; kept references: few, so quick here.
+        const Matrix means = rows.empty() ? controller_->analysis()->classMeans : classMeanSimilarity(set, rows);
+        updateClassOrder(means, rows);
+        if (classMeans_) drawClassMeans(means);
         else drawPhotoMatrix();
     }
     plot_->replot();
@@ -179,6 +257,11 @@ void HeatmapView::drawPhotoMatrix()
                 *side = std::move(sample);
             }
     } else if (analysis->hasFullSimilarity()) {
+        // Classes in the chosen order, each class's photos as they were.
+        std::vector<int> rank(size_t(set.classCount()), 0);
+        for (size_t position = 0; position < classOrder_.size(); ++position) rank[size_t(classOrder_[position])] = int(position);
+        std::stable_sort(rows.begin(), rows.end(),
+                         [&](int a, int b) { return rank[size_t(set.labels[size_t(a)])] < rank[size_t(set.labels[size_t(b)])]; });
         rows_ = columns_ = rows;
     } else {
         showClassMeans();
@@ -209,17 +292,15 @@ void HeatmapView::drawPhotoMatrix()
     }
     map_->data()->setSize(nx, ny);
     map_->data()->setRange(QCPRange(0, nx - 1), QCPRange(0, ny - 1));
-    double lo = 1, hi = -1;
+    std::vector<float> offDiagonal;
+    offDiagonal.reserve(size_t(nx) * size_t(ny));
     for (int y = 0; y < ny; ++y)
         for (int x = 0; x < nx; ++x) {
-            const double s = shown_(y, x);
+            const float s = shown_(y, x);
             map_->data()->setCell(x, y, s);
-            if (rows_[size_t(y)] != columns_[size_t(x)]) {
-                lo = std::min(lo, s);
-                hi = std::max(hi, s);
-            }
+            if (rows_[size_t(y)] != columns_[size_t(x)]) offDiagonal.push_back(s);
         }
-    map_->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-3));  // the diagonal's 1.0 would wash out the rest
+    fitColourRange(std::move(offDiagonal));
     plot_->xAxis->setRange(-0.5, nx - 0.5);
     plot_->yAxis->setRange(-0.5, ny - 0.5);
     std::vector<int> rowLabels, columnLabels;
@@ -235,6 +316,12 @@ void HeatmapView::drawBoundaries(const std::vector<int>& rowLabels, const std::v
 {
     const QStringList& names = controller_->embeddings().classNames;
     const QColor line = palette().color(QPalette::Base);
+    // A boundary line per class pair stops helping long before hundreds of classes: 200 lines
+    // 1.5 px wide over a few hundred pixels would paint the matrix over. Cells of the class-means
+    // matrix are classes already, so it gets lines only while they are large.
+    const int classesShown = int(std::set<int>(rowLabels.begin(), rowLabels.end()).size());
+    const bool eachCellIsAClass = rowLabels.size() == size_t(classesShown);
+    const bool drawLines = classesShown <= (eachCellIsAClass ? kClassGridLimit : kBoundaryLimit);
     auto axisMarks = [&](const std::vector<int>& labels, QCPAxis* axis, bool vertical, double rotation) {
         QVector<double> centers;
         QStringList tickNames;
@@ -243,7 +330,7 @@ void HeatmapView::drawBoundaries(const std::vector<int>& rowLabels, const std::v
             if (i < int(labels.size()) && labels[size_t(i)] == labels[size_t(start)]) continue;
             centers << (start + i - 1) / 2.0;
             tickNames << names.value(labels[size_t(start)]);
-            if (i < int(labels.size())) {
+            if (i < int(labels.size()) && drawLines) {
                 auto* boundary = new QCPItemStraightLine(plot_);
                 boundary->setPen(QPen(line, 1.5));
                 const double at = i - 0.5;
@@ -258,29 +345,70 @@ void HeatmapView::drawBoundaries(const std::vector<int>& rowLabels, const std::v
     axisMarks(rowLabels, plot_->yAxis, false, 0);
 }
 
-void HeatmapView::drawClassMeans()
+void HeatmapView::drawClassMeans(const Matrix& means)
 {
-    const EmbeddingSet& set = controller_->embeddings();
-    std::vector<int> rows;
-    if (keptOnly_->isChecked() && keptOnly_->isEnabled()) rows = controller_->training()->keptRows;
-    // All photos: computed with the analysis, off the GUI thread; kept references: few, so quick here.
-    const Matrix means = rows.empty() ? controller_->analysis()->classMeans : classMeanSimilarity(set, rows);
-    const int n = set.classCount();
+    const int n = int(classOrder_.size());
     if (n == 0) return;
     map_->data()->setSize(n, n);
     map_->data()->setRange(QCPRange(0, n - 1), QCPRange(0, n - 1));
+    std::vector<float> offDiagonal;
     for (int y = 0; y < n; ++y)
-        for (int x = 0; x < n; ++x) map_->data()->setCell(x, y, std::isnan(means(y, x)) ? 0 : means(y, x));
-    map_->rescaleDataRange(true);
+        for (int x = 0; x < n; ++x) {
+            const float s = means(classOrder_[size_t(y)], classOrder_[size_t(x)]);
+            map_->data()->setCell(x, y, std::isnan(s) ? 0 : s);
+            if (x != y && !std::isnan(s)) offDiagonal.push_back(s);
+        }
+    fitColourRange(std::move(offDiagonal));
     plot_->xAxis->setRange(-0.5, n - 0.5);
     plot_->yAxis->setRange(-0.5, n - 0.5);
-    std::vector<int> labels(static_cast<size_t>(n), 0);
-    for (int c = 0; c < n; ++c) labels[size_t(c)] = c;
-    drawBoundaries(labels, labels);
+    drawBoundaries(classOrder_, classOrder_);
     plot_->xAxis->setLabel(QString());
     plot_->yAxis->setLabel(QString());
-    info_->setText(tr("Mean cosine similarity between classes (diagonal: within the class). "
-                      "Double-click a cell to see its photos."));
+    info_->setText(tr("Mean cosine similarity between classes (diagonal: within the class). Hover over a cell for "
+                      "its classes; double-click it to see its photos. Wheel: zoom; drag: pan."));
+}
+
+void HeatmapView::fitColourRange(std::vector<float> offDiagonal)
+{
+    if (offDiagonal.empty()) {  // one class: only the diagonal
+        map_->rescaleDataRange(true);
+        scale_->setLabel(tr("cosine similarity"));
+        return;
+    }
+    const float low = percentile(offDiagonal, kLowPercentile), high = percentile(offDiagonal, kHighPercentile);
+    map_->setDataRange(QCPRange(low, high > low ? high : low + 1e-3));
+    scale_->setLabel(tr("cosine, 2–98th percentile: %1–%2").arg(low, 0, 'f', 2).arg(high, 0, 'f', 2));
+}
+
+void HeatmapView::updateClassOrder(const Matrix& means, const std::vector<int>& rows)
+{
+    const EmbeddingSet& set = controller_->embeddings();
+    const int n = set.classCount();
+    classOrder_.resize(size_t(n));
+    std::iota(classOrder_.begin(), classOrder_.end(), 0);
+    const QString order = order_->currentData().toString();
+    if (order == orderName(ClassOrder::Name)) {
+        QCollator collator;
+        collator.setNumericMode(true);  // "class 2" before "class 10"
+        std::stable_sort(classOrder_.begin(), classOrder_.end(), [&](int a, int b) {
+            return collator.compare(set.classNames.value(a), set.classNames.value(b)) < 0;
+        });
+    } else if (order == orderName(ClassOrder::Similarity) && n > 2 && n <= kSimilarityOrderLimit && means.rows() == n) {
+        std::vector<int> sizes(size_t(n), 0);
+        if (rows.empty()) {
+            for (int label : set.labels) ++sizes[size_t(label)];
+        } else {
+            for (int row : rows) ++sizes[size_t(set.labels[size_t(row)])];
+        }
+        classOrder_ = similarityOrder(cosineOfClassMeans(means, sizes));
+    }
+}
+
+void HeatmapView::keepRangesInside(int columns, int rows)
+{
+    if (columns <= 0 || rows <= 0) return;
+    clampRange(plot_->xAxis, -0.5, columns - 0.5);
+    clampRange(plot_->yAxis, -0.5, rows - 0.5);
 }
 
 bool HeatmapView::cellAt(QMouseEvent* event, int* column, int* row) const
@@ -288,7 +416,7 @@ bool HeatmapView::cellAt(QMouseEvent* event, int* column, int* row) const
     if (!plot_->axisRect()->rect().contains(event->pos())) return false;
     *column = int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x())));
     *row = int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y())));
-    const int nx = classMeans_ ? controller_->embeddings().classCount() : int(columns_.size());
+    const int nx = classMeans_ ? int(classOrder_.size()) : int(columns_.size());
     const int ny = classMeans_ ? nx : int(rows_.size());
     return *column >= 0 && *row >= 0 && *column < nx && *row < ny;
 }
@@ -296,16 +424,29 @@ bool HeatmapView::cellAt(QMouseEvent* event, int* column, int* row) const
 void HeatmapView::onHover(QMouseEvent* event)
 {
     int x = 0, y = 0;
-    if (!cellAt(event, &x, &y)) return;
+    if (!cellAt(event, &x, &y)) {
+        QToolTip::hideText();
+        return;
+    }
     const EmbeddingSet& set = controller_->embeddings();
     if (classMeans_) {
-        info_->setText(tr("%1 × %2: mean cosine %3")
-                           .arg(set.classNames.value(y), set.classNames.value(x))
-                           .arg(map_->data()->cell(x, y), 0, 'f', 3));
+        // The full names: the axes show only the names that fit.
+        const QString rowName = set.classNames.value(classOrder_[size_t(y)]);
+        const QString columnName = set.classNames.value(classOrder_[size_t(x)]);
+        const QString text = tr("%1 × %2: mean cosine %3").arg(rowName, columnName).arg(map_->data()->cell(x, y), 0, 'f', 3);
+        info_->setText(text);
+        QToolTip::showText(event->globalPosition().toPoint(), text, plot_);
         thumbA_->clear();
         thumbB_->clear();
         return;
     }
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       tr("%1 (%2) × %3 (%4): cosine %5")
+                           .arg(QFileInfo(set.paths[rows_[size_t(y)]]).fileName(), set.classNames.value(set.labels[size_t(rows_[size_t(y)])]),
+                                QFileInfo(set.paths[columns_[size_t(x)]]).fileName(),
+                                set.classNames.value(set.labels[size_t(columns_[size_t(x)])]))
+                           .arg(shown_(y, x), 0, 'f', 3),
+                       plot_);
     const int a = rows_[size_t(y)], b = columns_[size_t(x)];
     info_->setText(tr("<b>%1</b> (%2)<br>× <b>%3</b> (%4)<br>cosine %5")
                        .arg(QFileInfo(set.paths[a]).fileName().toHtmlEscaped(), set.classNames.value(set.labels[size_t(a)]).toHtmlEscaped(),
@@ -315,10 +456,13 @@ void HeatmapView::onHover(QMouseEvent* event)
     thumbB_->setPixmap(controller_->thumbnails()->thumbnail(set.paths[b]));
 }
 
-void HeatmapView::onClick(QMouseEvent* event)
+void HeatmapView::onPress(QMouseEvent* event) { pressedAt_ = event->pos(); }
+
+void HeatmapView::onRelease(QMouseEvent* event)
 {
     int x = 0, y = 0;
-    if (classMeans_ || event->button() != Qt::LeftButton || !cellAt(event, &x, &y)) return;
+    const bool dragged = (event->pos() - pressedAt_).manhattanLength() > QApplication::startDragDistance();
+    if (classMeans_ || dragged || event->button() != Qt::LeftButton || !cellAt(event, &x, &y)) return;
     const EmbeddingSet& set = controller_->embeddings();
     const int a = rows_[size_t(y)], b = columns_[size_t(x)];
     controller_->selectPhoto(set.paths[a]);
@@ -330,7 +474,7 @@ void HeatmapView::onClick(QMouseEvent* event)
 void HeatmapView::onDoubleClick(QMouseEvent* event)
 {
     int x = 0, y = 0;
-    if (classMeans_ && cellAt(event, &x, &y)) drillDown(y, x);
+    if (classMeans_ && cellAt(event, &x, &y)) drillDown(classOrder_[size_t(y)], classOrder_[size_t(x)]);
 }
 
 } // namespace exemplar::ui

@@ -6,8 +6,10 @@
 #include <QEvent>
 #include <QLabel>
 #include <QSplitter>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 
 namespace exemplar::ui {
 
@@ -73,6 +75,7 @@ HistogramView::HistogramView(ProjectController* controller, QWidget* parent) : Q
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(splitter, 1);
     layout->addWidget(summary_);
+    connect(centralityPlot_, &QCustomPlot::mouseMove, this, &HistogramView::showBoxTip);
     connect(controller_, &ProjectController::analysisChanged, this, &HistogramView::refresh);
     connect(controller_, &ProjectController::trainingChanged, this, &HistogramView::refresh);
     refresh();
@@ -96,6 +99,7 @@ void HistogramView::refresh()
 {
     similarityPlot_->clearGraphs();
     centralityPlot_->clearPlottables();
+    boxes_.clear();
     const SimilarityAnalysis* analysis = controller_->analysis();
     const EmbeddingSet& set = controller_->embeddings();
     if (!analysis || analysis->size != set.size() || set.size() == 0) {
@@ -139,6 +143,8 @@ void HistogramView::refresh()
         if (values.empty()) continue;
         boxes->addData(c, quantile(values, 0.05), quantile(values, 0.25), quantile(values, 0.5), quantile(values, 0.75),
                        quantile(values, 0.95));
+        boxes_.push_back({double(c), set.classNames.value(c), int(values.size()), quantile(values, 0.25),
+                          quantile(values, 0.5), quantile(values, 0.75)});
         positions << c;
     }
     QColor boxFill = pal.color(QPalette::Highlight);
@@ -157,6 +163,24 @@ void HistogramView::refresh()
     centralityPlot_->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
     similarityPlot_->replot();
     centralityPlot_->replot();
+}
+
+void HistogramView::showBoxTip(QMouseEvent* event)
+{
+    const double at = centralityPlot_->xAxis->pixelToCoord(event->pos().x());
+    const auto box = std::find_if(boxes_.begin(), boxes_.end(), [at](const BoxSummary& b) { return std::abs(b.position - at) <= 0.4; });
+    if (box == boxes_.end() || !centralityPlot_->axisRect()->rect().contains(event->pos())) {
+        QToolTip::hideText();
+        return;
+    }
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       tr("%1: %2 photos, centrality median %3 (quartiles %4–%5)")
+                           .arg(box->name)
+                           .arg(box->photos)
+                           .arg(box->median, 0, 'g', 3)
+                           .arg(box->lowerQuartile, 0, 'g', 3)
+                           .arg(box->upperQuartile, 0, 'g', 3),
+                       centralityPlot_);
 }
 
 } // namespace exemplar::ui

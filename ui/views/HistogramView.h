@@ -5,9 +5,11 @@
 #include "export/PlotExport.h"
 
 #include <QWidget>
+#include <vector>
 
 class QCustomPlot;
 class QLabel;
+class QMouseEvent;
 
 namespace exemplar::ui {
 
@@ -26,7 +28,17 @@ protected:
 
 private:
     void refresh();
+    void showBoxTip(QMouseEvent* event);
+
+    // What a box's tooltip says: the axis shows only the class names that fit.
+    struct BoxSummary {
+        double position = 0;
+        QString name;
+        int photos = 0;
+        double lowerQuartile = 0, median = 0, upperQuartile = 0;
+    };
     ProjectController* controller_;
+    std::vector<BoxSummary> boxes_;
     QCustomPlot* similarityPlot_;
     QCustomPlot* centralityPlot_;
     QLabel* summary_;

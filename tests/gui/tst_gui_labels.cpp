@@ -1,0 +1,325 @@
+// Class-name tick labels stay readable from 2 to 200 classes: the similarity heatmap (both axes)
+// and the per-class centrality box plot are built on synthetic embeddings, shown at a normal
+// window size, and every drawn tick label is checked mechanically: its box, placed as QCustomPlot
+// places it (font metrics, rotation, anchor beside its tick), must not overlap another label's and
+// must lie inside the widget (QCustomPlot silently drops a label that would be cut at the edge).
+#include "GuiTestSupport.h"
+#include "SyntheticEmbeddings.h"
+
+#include "controller/ProjectController.h"
+#include "plots/QCustomPlotInclude.h"
+#include "views/HeatmapView.h"
+#include "views/HistogramView.h"
+#include "window/MainWindow.h"
+
+#include <QApplication>
+#include <QFontMetrics>
+#include <QPainterPath>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QToolTip>
+#include <QTransform>
+#include <QtTest>
+#include <cmath>
+#include <memory>
+
+using namespace exemplar;
+using namespace exemplar::ui;
+
+namespace {
+
+// One drawn tick label: its text and the rotated box it covers, in widget pixels.
+struct DrawnLabel {
+    QString axis;
+    QString text;
+    QPolygonF box;
+};
+
+// The box QCustomPlot 2.1 draws an outside tick label of a bottom or left axis in
+// (QCPAxisPainterPrivate::placeTickLabel, getTickLabelData and getTickLabelDrawOffset).
+QPolygonF labelBox(const QCPAxis* axis, double tick, const QString& text)
+{
+    QFont font = axis->tickLabelFont();
+    if (font.pointSizeF() > 0) font.setPointSizeF(font.pointSizeF() + 0.05);
+    const QRect bounds = QFontMetrics(font).boundingRect(0, 0, 0, 0, Qt::TextDontClip | Qt::AlignHCenter, text);
+    const double w = bounds.width(), h = bounds.height();
+    const double rotation = axis->tickLabelRotation();
+    const double radians = rotation / 180.0 * M_PI;
+    const int distance = std::max(0, std::max(axis->tickLengthOut(), axis->subTickLengthOut())) + axis->tickLabelPadding();
+    const QRect rect = axis->axisRect()->rect();
+    QPointF anchor;
+    int x = 0, y = 0;
+    if (axis->axisType() == QCPAxis::atBottom) {
+        anchor = QPointF(axis->coordToPixel(tick), rect.bottom() + distance + axis->offset());
+        if (qFuzzyIsNull(rotation)) {
+            x = int(-w / 2);
+        } else if (rotation > 0) {
+            x = int(std::sin(radians) * h / 2);
+        } else {
+            x = int(-std::cos(-radians) * w - std::sin(-radians) * h / 2);
+            y = int(std::sin(-radians) * w);
+        }
+    } else if (axis->axisType() == QCPAxis::atLeft) {
+        anchor = QPointF(rect.left() - distance - axis->offset(), axis->coordToPixel(tick));
+        const bool flip = qFuzzyCompare(std::abs(rotation), 90.0);
+        if (qFuzzyIsNull(rotation)) {
+            x = int(-w);
+            y = int(-h / 2);
+        } else if (rotation > 0) {
+            x = int(-std::cos(radians) * w);
+            y = int(flip ? -w / 2 : -std::sin(radians) * w - std::cos(radians) * h / 2);
+        } else {
+            x = int(-std::cos(-radians) * w - std::sin(-radians) * h);
+            y = int(flip ? w / 2 : std::sin(-radians) * w - std::cos(-radians) * h / 2);
+        }
+    } else {
+        return {};  // this test's plots label only their bottom and left axes
+    }
+    QTransform transform;
+    transform.translate(anchor.x() + x, anchor.y() + y);
+    transform.rotate(rotation);
+    return transform.map(QPolygonF(QRectF(0, 0, w, h)));
+}
+
+double area(const QPolygonF& polygon)
+{
+    double twice = 0;
+    for (int i = 0; i < polygon.size(); ++i) {
+        const QPointF& a = polygon[i];
+        const QPointF& b = polygon[(i + 1) % polygon.size()];
+        twice += a.x() * b.y() - b.x() * a.y();
+    }
+    return std::abs(twice) / 2;
+}
+
+// The labels the class-labelled (text-ticker) axes of PLOT draw after its last replot.
+QList<DrawnLabel> classLabels(QCustomPlot* plot)
+{
+    QList<DrawnLabel> labels;
+    for (QCPAxis* axis : plot->axisRect()->axes()) {
+        if (!axis->visible() || !axis->tickLabels() || !axis->ticker().dynamicCast<QCPAxisTickerText>()) continue;
+        const QVector<double> ticks = axis->tickVector();
+        const QVector<QString> texts = axis->tickVectorLabels();
+        for (int i = 0; i < ticks.size() && i < texts.size(); ++i)
+            if (!texts[i].isEmpty())
+                labels.append({axis->axisType() == QCPAxis::atBottom ? QStringLiteral("bottom") : QStringLiteral("left"), texts[i],
+                               labelBox(axis, ticks[i], texts[i])});
+    }
+    return labels;
+}
+
+// Empty when every label is inside the widget and no two overlap (by more than rounding);
+// otherwise what is wrong, for the failure message.
+QString labelProblems(QCustomPlot* plot, const QList<DrawnLabel>& labels)
+{
+    const QRectF widget = QRectF(plot->rect()).adjusted(-1, -1, 1, 1);
+    for (const DrawnLabel& label : labels)
+        if (!widget.contains(label.box.boundingRect()))
+            return QStringLiteral("%1 label \"%2\" at %3,%4 %5×%6 is cut by the widget edge (%7×%8)")
+                .arg(label.axis, label.text)
+                .arg(label.box.boundingRect().x()).arg(label.box.boundingRect().y())
+                .arg(label.box.boundingRect().width()).arg(label.box.boundingRect().height())
+                .arg(plot->width()).arg(plot->height());
+    for (int i = 0; i < labels.size(); ++i)
+        for (int j = i + 1; j < labels.size(); ++j) {
+            if (!labels[i].box.boundingRect().intersects(labels[j].box.boundingRect())) continue;
+            const double overlap = area(labels[i].box.intersected(labels[j].box));
+            if (overlap > 2.0)
+                return QStringLiteral("%1 label \"%2\" and %3 label \"%4\" overlap by %5 px²")
+                    .arg(labels[i].axis, labels[i].text, labels[j].axis, labels[j].text)
+                    .arg(overlap, 0, 'f', 1);
+        }
+    return {};
+}
+
+int countOn(const QList<DrawnLabel>& labels, const QString& axis)
+{
+    return int(std::count_if(labels.begin(), labels.end(), [&](const DrawnLabel& l) { return l.axis == axis; }));
+}
+
+// Photos of class C: 4 to 8, so that a drill-down's size tells which class it shows.
+int photosIn(int c) { return 4 + c % 5; }
+
+// Class names of realistic, varied lengths (as fine-grained sets have), made unique by number;
+// sorted by name they are not in folder order.
+EmbeddingSet namedClasses(int classes)
+{
+    static const QStringList kWords{QStringLiteral("Black_footed_Albatross"), QStringLiteral("Bobolink"),
+                                    QStringLiteral("Painted_Bunting"), QStringLiteral("Rhinoceros_Auklet"),
+                                    QStringLiteral("Ani"), QStringLiteral("Red_winged_Blackbird"),
+                                    QStringLiteral("Brewer_Sparrow")};
+    std::vector<int> counts;
+    for (int c = 0; c < classes; ++c) counts.push_back(photosIn(c));
+    EmbeddingSet set = test::makeClusteredSet(counts, 32, 0.6f, 5);
+    for (int c = 0; c < classes; ++c) set.classNames[c] = QStringLiteral("%1 %2").arg(kWords[c % kWords.size()]).arg(c + 1, 3, 10, QLatin1Char('0'));
+    return set;
+}
+
+} // namespace
+
+class TestGuiLabels : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::AppWindow> app_;
+
+    // A window of CLASSES synthetic classes at a normal size, analysed, on the tab of VIEW.
+    MainWindow* open(int classes, QWidget* (*view)(MainWindow*))
+    {
+        app_ = std::make_unique<test::AppWindow>();
+        MainWindow* window = &app_->window;
+        window->resize(1100, 700);
+        window->show();
+        if (!QTest::qWaitForWindowExposed(window)) return nullptr;
+        window->controller()->loadEmbeddings(std::make_shared<const EmbeddingSet>(namedClasses(classes)));
+        if (!test::waitIdle(window->controller(), 120000) || !window->controller()->analysis()) return nullptr;
+        window->tabs()->setCurrentWidget(view(window));
+        return window;
+    }
+
+    // Whatever replots the view itself asked for (refreshed while its tab was hidden, shown, laid
+    // out, re-thinned) have run: no replot of the test's own, which could hide a stale drawing.
+    static void settle() { QTest::qWait(300); }
+
+    // With EXEMPLAR_SCREENSHOT_DIR set, the window as checked, to look at.
+    static void saveShot(QWidget* window, const QString& name)
+    {
+        const QString dir = qEnvironmentVariable("EXEMPLAR_SCREENSHOT_DIR");
+        if (dir.isEmpty()) return;
+        QDir().mkpath(dir);
+        window->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png"));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);  // QSettings go to a test location
+        QApplication::setOrganizationName(QStringLiteral("ExemplarTest"));
+        QApplication::setApplicationName(QStringLiteral("ExemplarTestLabels"));
+    }
+
+    void cleanup() { app_.reset(); }
+
+    void labelsFitAndDoNotOverlap_data()
+    {
+        QTest::addColumn<int>("classes");
+        QTest::addColumn<QString>("plot");
+        for (int classes : {2, 12, 50, 200})
+            for (const char* plot : {"class means", "photos", "centrality"})
+                QTest::addRow("%d classes, %s", classes, plot) << classes << QString::fromLatin1(plot);
+    }
+
+    void labelsFitAndDoNotOverlap()
+    {
+        QFETCH(int, classes);
+        QFETCH(QString, plot);
+        const bool heatmap = plot != QLatin1String("centrality");
+        MainWindow* window = open(classes, heatmap ? +[](MainWindow* w) -> QWidget* { return w->heatmapView(); }
+                                                   : +[](MainWindow* w) -> QWidget* { return w->histogramView(); });
+        QVERIFY(window);
+        QCustomPlot* shown = nullptr;
+        if (heatmap) {
+            if (plot == QLatin1String("class means")) window->heatmapView()->showClassMeans();
+            else window->heatmapView()->showPhotos();
+            shown = window->heatmapView()->plot();
+        } else {
+            shown = window->histogramView()->findChild<QCustomPlot*>(QStringLiteral("centralityPlot"));
+        }
+        QVERIFY(shown);
+        settle();
+        saveShot(window, QStringLiteral("labels-%1-%2").arg(classes).arg(QString(plot).replace(QLatin1Char(' '), QLatin1Char('-'))));
+        const QList<DrawnLabel> labels = classLabels(shown);
+        const QString problems = labelProblems(shown, labels);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems));
+        // Thinned, never emptied: a few classes all named, hundreds at least every few. In the
+        // photo matrix names sit at class centres, as far apart as the classes are large: two
+        // small neighbours (4 photos, 15 px at this size) cannot both be named, so most must be.
+        const bool unevenlySpaced = plot == QLatin1String("photos");
+        for (const QString& axis : heatmap ? QStringList{QStringLiteral("bottom"), QStringLiteral("left")} : QStringList{QStringLiteral("bottom")}) {
+            const int drawn = countOn(labels, axis);
+            if (classes <= 12)
+                QVERIFY2(unevenlySpaced ? drawn >= classes * 3 / 4 : drawn == classes,
+                         qPrintable(QStringLiteral("%1 of %2 names on the %3 axis").arg(drawn).arg(classes).arg(axis)));
+            else QVERIFY2(drawn >= 8, qPrintable(QStringLiteral("only %1 names on the %2 axis").arg(drawn).arg(axis)));
+        }
+    }
+
+    // Zoomed into 10 of 200 classes, every one of them is named: the labels re-thin for the zoom.
+    void zoomingInNamesEveryClass()
+    {
+        MainWindow* window = open(200, [](MainWindow* w) -> QWidget* { return w->heatmapView(); });
+        QVERIFY(window);
+        window->heatmapView()->showClassMeans();
+        QCustomPlot* plot = window->heatmapView()->plot();
+        settle();
+        const int before = countOn(classLabels(plot), QStringLiteral("left"));
+        QVERIFY(before < 200);
+        plot->xAxis->setRange(39.5, 49.5);
+        plot->yAxis->setRange(39.5, 49.5);
+        plot->replot();  // as the wheel's zoom does
+        settle();
+        const QList<DrawnLabel> labels = classLabels(plot);
+        QCOMPARE(countOn(labels, QStringLiteral("left")), 10);
+        QCOMPARE(countOn(labels, QStringLiteral("bottom")), 10);
+        const QString problems = labelProblems(plot, labels);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems));
+    }
+
+    // Of 200 boxes the axis names a few; hovering any box names its class.
+    void hoveringABoxNamesItsClass()
+    {
+        MainWindow* window = open(200, [](MainWindow* w) -> QWidget* { return w->histogramView(); });
+        QVERIFY(window);
+        auto* plot = window->histogramView()->findChild<QCustomPlot*>(QStringLiteral("centralityPlot"));
+        QVERIFY(plot);
+        settle();
+        const QString name = window->controller()->embeddings().classNames[137];
+        QVERIFY(!plot->xAxis->tickVectorLabels().contains(name));  // a class the axis does not name
+        QTest::mouseMove(plot, QPoint(int(plot->xAxis->coordToPixel(137)), plot->axisRect()->center().y()));
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().startsWith(name + QLatin1Char(':')), qPrintable(QToolTip::text()));
+    }
+
+    // The class order: by name sorts the axis, the choice outlives the window, and hovering and
+    // double-clicking a cell still reach the classes drawn there (not those of the folder order).
+    void classOrderIsAppliedAndRemembered()
+    {
+        MainWindow* window = open(12, [](MainWindow* w) -> QWidget* { return w->heatmapView(); });
+        QVERIFY(window);
+        HeatmapView* heatmap = window->heatmapView();
+        heatmap->showClassMeans();
+        heatmap->setClassOrder(HeatmapView::ClassOrder::Folder);
+        heatmap->setClassOrder(HeatmapView::ClassOrder::Name);
+        const QStringList names = window->controller()->embeddings().classNames;
+        QStringList shown;
+        for (int c : heatmap->classOrder()) shown << names[c];
+        QStringList sorted = shown;
+        std::sort(sorted.begin(), sorted.end());
+        QCOMPARE(shown, sorted);
+        QVERIFY(heatmap->classOrder() != std::vector<int>({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));  // names are not in folder order
+
+        // A new window starts with the order chosen last.
+        const std::vector<int> byName = heatmap->classOrder();
+        window = open(12, [](MainWindow* w) -> QWidget* { return w->heatmapView(); });
+        QVERIFY(window);
+        heatmap = window->heatmapView();
+        heatmap->showClassMeans();
+        QCOMPARE(heatmap->classOrder(), byName);
+
+        // Cell (column 1, row 2) is the pair of the second and third classes in that order.
+        QCustomPlot* plot = heatmap->plot();
+        settle();
+        const QPoint cell(int(plot->xAxis->coordToPixel(1)), int(plot->yAxis->coordToPixel(2)));
+        QTest::mouseMove(plot, cell);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(names[byName[2]]) && QToolTip::text().contains(names[byName[1]]),
+                 qPrintable(QToolTip::text()));
+        QTest::mouseDClick(plot, Qt::LeftButton, Qt::NoModifier, cell);
+        QVERIFY(!heatmap->showsClassMeans());
+        QCOMPARE(heatmap->cellRows(), photosIn(byName[2]));
+        QCOMPARE(heatmap->cellColumns(), photosIn(byName[1]));
+        heatmap->setClassOrder(HeatmapView::ClassOrder::Similarity);  // leave the default for other runs
+    }
+};
+
+QTEST_MAIN(TestGuiLabels)
+#include "tst_gui_labels.moc"
