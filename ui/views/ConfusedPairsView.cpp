@@ -66,6 +66,8 @@ ConfusedPairsView::ConfusedPairsView(ProjectController* controller, QWidget* par
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setAlternatingRowColors(true);
+    // Classes named alike differ at the end ("…_Coupe_2012-1" vs "…_Coupe_2012-3"): keep both ends.
+    table_->setTextElideMode(Qt::ElideMiddle);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(ClassA, QHeaderView::Stretch);
     table_->horizontalHeader()->setSectionResizeMode(ClassB, QHeaderView::Stretch);
@@ -147,8 +149,12 @@ void ConfusedPairsView::refill()
         auto* rank = numberItem(QString::number(row + 1), row + 1);
         rank->setData(kClassesRole, QPoint(pair.a, pair.b));
         table_->setItem(row, Rank, rank);
-        table_->setItem(row, ClassA, new QTableWidgetItem(report->classNames.value(pair.a)));
-        table_->setItem(row, ClassB, new QTableWidgetItem(report->classNames.value(pair.b)));
+        for (const auto& [column, name] : {std::pair{int(ClassA), report->classNames.value(pair.a)},
+                                           std::pair{int(ClassB), report->classNames.value(pair.b)}}) {
+            auto* item = new QTableWidgetItem(name);
+            item->setToolTip(name);
+            table_->setItem(row, column, item);
+        }
         table_->setItem(row, Errors, numberItem(QStringLiteral("%1 = %2 + %3").arg(pair.errors()).arg(pair.aAsB).arg(pair.bAsA),
                                                 pair.errors()));
         table_->setItem(row, ErrorRate, numberItem(QStringLiteral("%1%").arg(100 * pair.errorRate(), 0, 'f', 1), pair.errorRate()));

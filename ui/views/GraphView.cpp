@@ -136,25 +136,27 @@ public:
     }
 };
 
-// Pushes apart every two points closer than MINDISTANCE, a little at a time, keeping the layout's
-// overall shape: class means of similar classes land almost on one spot in a 2-D projection, and
-// nodes and names on top of each other cannot be read or clicked.
-void spreadApart(std::vector<QPointF>& points, double minDistance, int rounds = 150)
+// Pushes apart every two points closer than the ellipse WIDTH × HEIGHT (a little at a time, keeping
+// the layout's overall shape): class means of similar classes land almost on one spot in a 2-D
+// projection, and nodes and names on top of each other can be neither read nor clicked. Names are
+// written to the right of their node, so nodes side by side need more room than nodes one above
+// the other.
+void spreadApart(std::vector<QPointF>& points, double width, double height, int rounds = 300)
 {
     for (int round = 0; round < rounds; ++round) {
         bool moved = false;
         for (size_t i = 0; i < points.size(); ++i)
             for (size_t j = i + 1; j < points.size(); ++j) {
-                QPointF d = points[j] - points[i];
+                QPointF d((points[j].x() - points[i].x()) / width, (points[j].y() - points[i].y()) / height);
                 double length = std::hypot(d.x(), d.y());
-                if (length >= minDistance) continue;
+                if (length >= 1) continue;
                 if (length < 1e-6) {  // the same spot: split along a direction of their own
                     d = QPointF(std::cos(double(i * 7 + j)), std::sin(double(i * 7 + j)));
-                    length = 1;
+                    length = 1e-6;
                 }
-                const QPointF push = d / length * (minDistance - length) * 0.25;
-                points[i] -= push;
-                points[j] += push;
+                const QPointF push = d / std::max(length, 1e-6) * (1 - length) * 0.4;
+                points[i] -= QPointF(push.x() * width, push.y() * height);
+                points[j] += QPointF(push.x() * width, push.y() * height);
                 moved = true;
             }
         if (!moved) break;
@@ -206,6 +208,9 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
     filter_->setToolTip(tr("Type part of a class name: the first match is focused (Enter focuses it too)"));
     legend_ = new QListWidget(this);
     legend_->setObjectName(QStringLiteral("graphLegend"));
+    // Long names elide in the middle, keeping their ends (often what tells classes apart: "…2012-3").
+    legend_->setTextElideMode(Qt::ElideMiddle);
+    legend_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     legend_->setToolTip(tr("Node colour: class (grey: not the focused class nor one of its nearest classes). "
                            "Node size: eigenvector centrality, or photos per class. Ring: kept reference. "
                            "Orange dashed ring: suspect photo (see the Suspects list). Click a class to focus it."));
@@ -352,6 +357,8 @@ void GraphView::rebuild()
     const bool photoEdges = mode_ != Mode::Classes;
     edgesLabel_->setVisible(photoEdges);
     slider_->setVisible(photoEdges);
+    view_->setFitRect(QRectF());  // photos: every node (buildClassGraph sets its own)
+    scene_->setSceneRect(QRectF());  // null: grows with the items again
     if (mode_ == Mode::Classes)
         buildClassGraph();
     else
@@ -515,9 +522,11 @@ void GraphView::buildClassGraph()
     const double extent = std::max(layout.cwiseAbs().maxCoeff(), 1e-9);
     std::vector<QPointF> positions;
     for (int c = 0; c < classes; ++c) positions.emplace_back(kSceneExtent * layout(c, 0) / extent, kSceneExtent * layout(c, 1) / extent);
-    // About 70% of the spacing the classes would have if spread evenly over the canvas, within 24–70
-    // scene units (the canvas shows ±kSceneExtent on a few hundred pixels).
-    spreadApart(positions, std::clamp(0.7 * 2 * kSceneExtent / std::sqrt(double(classes)), 24.0, 70.0));
+    // About 70% of the spacing the classes would have if spread evenly over the canvas, within 24–50
+    // scene units (the canvas shows ±kSceneExtent on a few hundred pixels); three times that
+    // sideways when every class is named.
+    const double spacing = std::clamp(0.7 * 2 * kSceneExtent / std::sqrt(double(classes)), 24.0, 50.0);
+    spreadApart(positions, classes <= kAllLabelsUpTo ? 3 * spacing : spacing, spacing);
 
     edgeItem_ = new QGraphicsPathItem;
     scene_->addItem(edgeItem_);
@@ -526,9 +535,18 @@ void GraphView::buildClassGraph()
     labelOfClass_.assign(size_t(classes), nullptr);
     QFont labelFont = font();
     labelFont.setBold(true);
+    const bool named = classes <= kAllLabelsUpTo;
+    QRectF drawn;
+    for (const QPointF& at : positions) drawn |= QRectF(at, QSizeF(1, 1));
+    // Room for the names written right of the nodes (about a quarter of the picture's width).
+    const QRectF shown = drawn.adjusted(-30, -30, named ? 30 + drawn.width() / 4 : 30, 30);
+    view_->setFitRect(shown);
+    scene_->setSceneRect(shown.adjusted(-shown.width() / 2, -shown.height() / 2, shown.width() / 2, shown.height() / 2));
     for (int c = 0; c < classes; ++c) {
-        // Area ∝ photo count, 5–18 px radius: a big class is seen big without hiding small ones.
-        const double radius = 5 + 13 * std::sqrt(double(counts[size_t(c)]) / maxCount);
+        // Area ∝ photo count, 5–18 px radius (3–10 px beyond kAllLabelsUpTo classes, which stand
+        // closer): a big class is seen big without hiding small ones.
+        const double share = std::sqrt(double(counts[size_t(c)]) / maxCount);
+        const double radius = named ? 5 + 13 * share : 3 + 7 * share;
         auto* node = new ClassNodeItem(this, c, radius);
         node->setPos(positions[size_t(c)]);
         scene_->addItem(node);
