@@ -538,10 +538,12 @@ void GraphView::buildClassGraph()
     const bool named = classes <= kAllLabelsUpTo;
     QRectF drawn;
     for (const QPointF& at : positions) drawn |= QRectF(at, QSizeF(1, 1));
-    // Room for the names written right of the nodes (about a quarter of the picture's width).
-    const QRectF shown = drawn.adjusted(-30, -30, named ? 30 + drawn.width() / 4 : 30, 30);
+    // Room for the names: right of every node (a quarter of the picture's width) when all are
+    // named, else on either side of the few named ones (placeLabels).
+    const double side = drawn.width() / (named ? 4 : 6);
+    const QRectF shown = drawn.adjusted(named ? -30 : -30 - side, -30, 30 + side, 30);
     view_->setFitRect(shown);
-    scene_->setSceneRect(shown.adjusted(-shown.width() / 2, -shown.height() / 2, shown.width() / 2, shown.height() / 2));
+    scene_->setSceneRect(shown);  // not the hidden labels' unscaled extent: no scroll bars at the fitted zoom
     for (int c = 0; c < classes; ++c) {
         // Area ∝ photo count, 5–18 px radius (3–10 px beyond kAllLabelsUpTo classes, which stand
         // closer): a big class is seen big without hiding small ones.
@@ -596,6 +598,7 @@ void GraphView::updateColours()
         labelOfClass_[c]->setVisible(allLabels || lit);
         labelOfClass_[c]->setBrush(text);
     }
+    placeLabels(allLabels ? std::vector<int>() : highlighted);
     // Class edges: width by strength; those touching the focus in the text colour, others faint.
     const float lo = classEdges_.empty() ? 0 : std::min_element(classEdges_.begin(), classEdges_.end(), [](auto& x, auto& y) {
                                                    return x.similarity < y.similarity; })->similarity;
@@ -633,6 +636,29 @@ void GraphView::updateEdges()
     edgeItem_->setPen(pen);
     edgeItem_->setPath(path);
     thresholdLabel_->setText(tr("%1 (%n edge(s))", nullptr, visibleEdges_).arg(at, 0, 'f', 3));
+}
+
+void GraphView::placeLabels(const std::vector<int>& outward)
+{
+    for (size_t c = 0; c < labelOfClass_.size(); ++c) {  // by default right of the node
+        const double radius = nodeOfClass_[c]->rect().width() / 2;
+        labelOfClass_[c]->setPos(radius + 2, -labelOfClass_[c]->boundingRect().height() / 2);
+    }
+    // The focus and its neighbours sit close together: each name goes on the side facing away from
+    // the group's centre (left, right, above or below), so that the names do not cover each other.
+    if (outward.size() < 2) return;
+    QPointF centre;
+    for (int c : outward) centre += nodeOfClass_[size_t(c)]->pos() / double(outward.size());
+    for (int c : outward) {
+        QGraphicsSimpleTextItem* label = labelOfClass_[size_t(c)];
+        const QPointF away = nodeOfClass_[size_t(c)]->pos() - centre;
+        const double radius = nodeOfClass_[size_t(c)]->rect().width() / 2;
+        const QSizeF size = label->boundingRect().size();
+        if (std::abs(away.y()) > std::abs(away.x()))
+            label->setPos(-size.width() / 2, away.y() < 0 ? -radius - size.height() - 2 : radius + 2);
+        else
+            label->setPos(away.x() < 0 ? -radius - size.width() - 2 : radius + 2, -size.height() / 2);
+    }
 }
 
 int GraphView::visibleLabelCount() const

@@ -89,6 +89,7 @@ private:
     void updateEdges();
     void updateHighlights();
     void updateColours();
+    void placeLabels(const std::vector<int>& outward);  // names of OUTWARD face away from each other
     void filterLegend(const QString& text);
     void fillLegend();
 
