@@ -341,9 +341,12 @@ void GraphView::rebuild()
         sampleLabel_->clear();
         return;
     }
-    if (classSimilarity_.rows() != set.classCount() || legend_->count() != set.classCount()) {
-        classSimilarity_ = classCentroidCosines(set);
-        if (focus_ >= set.classCount()) focus_ = -1;
+    // Recomputed on every rebuild (O(N·d)): excluded or re-embedded photos move the class means.
+    classSimilarity_ = classCentroidCosines(set);
+    QStringList listed;
+    for (int i = 0; i < legend_->count(); ++i) listed << legend_->item(i)->text();
+    if (listed != set.classNames) {  // other classes: a focus by index would name another class
+        focus_ = -1;
         fillLegend();
     }
     if (classesOfMode_ != set.classCount()) {  // a new project: the level that reads best at its size
@@ -377,10 +380,10 @@ void GraphView::fillLegend()
         item->setToolTip(set.classNames[c]);
         legend_->addItem(item);
     }
-    filterLegend(filter_->text());
+    showMatchingLegend(filter_->text());  // no focus from here: rebuild() calls this, and a focus may rebuild
 }
 
-void GraphView::filterLegend(const QString& text)
+int GraphView::showMatchingLegend(const QString& text)
 {
     const QString wanted = text.trimmed();
     int first = -1;
@@ -390,7 +393,13 @@ void GraphView::filterLegend(const QString& text)
         item->setHidden(!match);
         if (match && first < 0) first = item->data(Qt::UserRole).toInt();
     }
-    if (!wanted.isEmpty() && first >= 0 && first != focus_) setFocusedClass(first);
+    return wanted.isEmpty() ? -1 : first;
+}
+
+void GraphView::filterLegend(const QString& text)
+{
+    const int first = showMatchingLegend(text);
+    if (first >= 0 && first != focus_) setFocusedClass(first);
 }
 
 GraphView::PhotoGraph GraphView::wholePhotoGraph() const

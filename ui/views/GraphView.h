@@ -90,7 +90,8 @@ private:
     void updateHighlights();
     void updateColours();
     void placeLabels(const std::vector<int>& outward);  // names of OUTWARD face away from each other
-    void filterLegend(const QString& text);
+    void filterLegend(const QString& text);      // shows the matching classes and focuses the first
+    int showMatchingLegend(const QString& text);  // shows them only; returns the first (-1: none or no text)
     void fillLegend();
 
     ProjectController* controller_;
