@@ -101,6 +101,15 @@ void TestGuiConfusion::confusedPairsAndClassGraph()
     ConfusedPairsView* pairs = window.confusedPairsView();
     window.tabs()->setCurrentWidget(pairs);
     QCOMPARE(pairs->method(), QStringLiteral("centroid"));
+    // Cancel (Esc) right after the start leaves no result behind, and the window usable.
+    pairs->setMethod(QStringLiteral("least-central"));
+    pairs->findPairs();
+    QVERIFY(controller.isBusy());
+    controller.cancel();
+    QVERIFY(test::waitIdle(&controller, 120000));
+    QVERIFY(!controller.confusedPairs());
+    QCOMPARE(pairs->table()->rowCount(), 0);
+    pairs->setMethod(QStringLiteral("centroid"));
     pairs->findPairs();
     QVERIFY(test::waitIdle(&controller, 300000));
     QVERIFY(controller.confusedPairs());

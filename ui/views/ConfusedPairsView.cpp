@@ -87,6 +87,7 @@ ConfusedPairsView::ConfusedPairsView(ProjectController* controller, QWidget* par
     layout->addWidget(table_, 1);
 
     connect(find_, &QPushButton::clicked, this, &ConfusedPairsView::findPairs);
+    connect(method_, &QComboBox::activated, this, [this] { methodPicked_ = true; });  // the user's choice only
     connect(ranking_, &QComboBox::currentIndexChanged, this, &ConfusedPairsView::refill);
     connect(table_, &QTableWidget::cellActivated, this, [this](int row, int) { openGallery(row); });
     connect(controller_, &ProjectController::confusedPairsChanged, this, &ConfusedPairsView::refill);
@@ -97,7 +98,11 @@ ConfusedPairsView::ConfusedPairsView(ProjectController* controller, QWidget* par
     refill();
 }
 
-void ConfusedPairsView::updateMethods() { setMethod(controller_->settings().method); }
+void ConfusedPairsView::updateMethods()
+{
+    // The project's method until the user picks another here (then a settings change keeps it).
+    if (!methodPicked_) setMethod(controller_->settings().method);
+}
 
 void ConfusedPairsView::setMethod(const QString& methodId)
 {

@@ -47,6 +47,7 @@ private:
     QLabel* summary_;
     QTableWidget* table_;
     QPointer<ClassPairGallery> gallery_;
+    bool methodPicked_ = false;
 };
 
 } // namespace exemplar::ui
