@@ -359,6 +359,44 @@ private Q_SLOTS:
         QVERIFY(mislabeled.size() <= 5);  // and not half the set
     }
 
+    void auditRanksConfusedPairs()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        // Two yellow flowers among unlike ones: the pair that looks most alike before training.
+        const QString root = work_.filePath(QStringLiteral("confusable"));
+        for (const QString& name : {QStringLiteral("daffodil"), QStringLiteral("tulip"), QStringLiteral("snowdrop"),
+                                    QStringLiteral("sunflower"), QStringLiteral("pansy")}) {
+            const QDir source(exemplar::test::sharedDataSet(QStringLiteral("flowers17/")) + name);
+            QDir().mkpath(root + QLatin1Char('/') + name);
+            for (const QString& file : source.entryList(QDir::Files, QDir::Name).mid(0, 16))
+                QFile::link(source.absoluteFilePath(file), root + QLatin1Char('/') + name + QLatin1Char('/') + file);
+        }
+        const Run refused = cli({QStringLiteral("audit"), root, QStringLiteral("--confused-pairs"), QStringLiteral("nonsense")});
+        QVERIFY(refused.exitCode != 0);
+        QVERIFY2(refused.err.contains("unknown method") && !refused.err.contains("embedding"), refused.err.constData());
+
+        const Run run = cli({QStringLiteral("audit"), root, QStringLiteral("--json"), QStringLiteral("--quiet"),
+                             QStringLiteral("--confused-pairs"), QStringLiteral("centroid")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject pairs = run.json().value(QStringLiteral("confused_pairs")).toObject();
+        QCOMPARE(pairs.value(QStringLiteral("method")).toString(), QStringLiteral("centroid"));
+        QCOMPARE(pairs.value(QStringLiteral("held_out")).toInt(), 80);
+        int previous = std::numeric_limits<int>::max();
+        for (const QJsonValue& value : pairs.value(QStringLiteral("by_confusion")).toArray()) {
+            const QJsonObject pair = value.toObject();
+            const int errors = pair.value(QStringLiteral("errors")).toInt();
+            QCOMPARE(errors, pair.value(QStringLiteral("a_as_b")).toInt() + pair.value(QStringLiteral("b_as_a")).toInt());
+            QVERIFY(errors > 0 && errors <= previous);
+            previous = errors;
+        }
+        const QJsonArray bySimilarity = pairs.value(QStringLiteral("by_similarity")).toArray();
+        QCOMPARE(bySimilarity.size(), 10);  // every pair of 5 classes
+        const QJsonObject alike = bySimilarity.first().toObject();
+        QCOMPARE(QSet<QString>({alike.value(QStringLiteral("a")).toString(), alike.value(QStringLiteral("b")).toString()}),
+                 QSet<QString>({QStringLiteral("daffodil"), QStringLiteral("tulip")}));
+    }
+
     void damagedReferenceSetIsRefused()
     {
         EXEMPLAR_REQUIRE_MODEL();

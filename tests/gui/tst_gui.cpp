@@ -649,7 +649,7 @@ private Q_SLOTS:
 
         const QStringList names{QStringLiteral("photos"), QStringLiteral("similarity"), QStringLiteral("graph"),
                                 QStringLiteral("histograms"), QStringLiteral("optimize"), QStringLiteral("evaluation"),
-                                QStringLiteral("methods"), QStringLiteral("classify")};
+                                QStringLiteral("methods"), QStringLiteral("classify"), QStringLiteral("confused-pairs")};
         QCOMPARE(window_->tabs()->count(), names.size());
         for (int i = 0; i < names.size(); ++i) {
             window_->tabs()->setCurrentIndex(i);

@@ -28,6 +28,7 @@ ProjectController::ProjectController(QObject* parent)
     connect(model_, &ProjectModel::activeReferenceSetChanged, this, &ProjectController::activeReferenceSetChanged);
     connect(model_, &ProjectModel::classificationsChanged, this, &ProjectController::classificationsChanged);
     connect(model_, &ProjectModel::comparisonChanged, this, &ProjectController::comparisonChanged);
+    connect(model_, &ProjectModel::confusedPairsChanged, this, &ProjectController::confusedPairsChanged);
     connect(model_, &ProjectModel::settingsChanged, this, &ProjectController::settingsChanged);
     connect(model_, &ProjectModel::classSelected, this, &ProjectController::classSelected);
     connect(model_, &ProjectModel::photoSelected, this, &ProjectController::photoSelected);
@@ -96,6 +97,7 @@ void ProjectController::loadEmbeddings(std::shared_ptr<const EmbeddingSet> set, 
 }
 void ProjectController::startTraining() { tasks_->train(); }
 void ProjectController::compareMethods() { tasks_->compareMethods(); }
+void ProjectController::findConfusedPairs(const QString& method) { tasks_->findConfusedPairs(method); }
 void ProjectController::classifyPhotos(const QStringList& paths) { tasks_->classify(paths); }
 void ProjectController::importReferenceSet(const QString& path) { tasks_->importReferenceSet(path); }
 void ProjectController::cancel() { tasks_->runner()->cancelAll(); }

@@ -42,6 +42,7 @@ public:
     const std::vector<ClassifiedPhoto>& classifications() const { return model_->classifications(); }
     const MethodComparison* comparison() const { return model_->comparison(); }
     const SimilarityBlock* similarityBlock() const { return model_->similarityBlock(); }  // the last one computed
+    const ConfusedPairsReport* confusedPairs() const { return model_->confusedPairs(); }
     const ProjectSettings& settings() const { return model_->settings(); }
     ThumbnailCache* thumbnails() const { return thumbnails_; }
     bool isBusy() const;
@@ -81,6 +82,9 @@ public Q_SLOTS:
     void loadEmbeddings(std::shared_ptr<const EmbeddingSet> set, ModelIdentity model = {});
     void startTraining();
     void compareMethods();
+    // Cross-validates METHOD (a training method id) over the labeled photos and ranks the class
+    // pairs it confuses, and those that look alike (a task; confusedPairsChanged when done).
+    void findConfusedPairs(const QString& method);
     void classifyPhotos(const QStringList& paths);
     void importReferenceSet(const QString& path);
     void cancel();
@@ -110,6 +114,7 @@ Q_SIGNALS:
     void activeReferenceSetChanged();
     void classificationsChanged();
     void comparisonChanged();
+    void confusedPairsChanged();
     void settingsChanged();
     void classSelected(int sourceIndex);
     void photoSelected(const QString& path);

@@ -165,6 +165,12 @@ void ProjectModel::setComparison(std::shared_ptr<const MethodComparison> compari
     Q_EMIT comparisonChanged();
 }
 
+void ProjectModel::setConfusedPairs(std::shared_ptr<const ConfusedPairsReport> report)
+{
+    confusedPairs_ = std::move(report);
+    Q_EMIT confusedPairsChanged();
+}
+
 void ProjectModel::clearResults()
 {
     similarityBlock_.reset();
@@ -172,9 +178,11 @@ void ProjectModel::clearResults()
     analysis_.reset();
     training_.reset();
     comparison_.reset();
+    confusedPairs_.reset();
     Q_EMIT analysisChanged();
     Q_EMIT trainingChanged();
     Q_EMIT comparisonChanged();
+    Q_EMIT confusedPairsChanged();
 }
 
 void ProjectModel::selectClass(int sourceIndex)

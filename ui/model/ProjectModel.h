@@ -59,6 +59,8 @@ public:
     const MethodComparison* comparison() const { return comparison_.get(); }
     std::shared_ptr<const MethodComparison> sharedComparison() const { return comparison_; }
     const SimilarityBlock* similarityBlock() const { return similarityBlock_.get(); }
+    // The most confused class pairs (cross-validated and by similarity), when they were asked for.
+    const ConfusedPairsReport* confusedPairs() const { return confusedPairs_.get(); }
 
     // --- what is selected ---
     QString selectedPhoto() const { return selectedPhoto_; }
@@ -90,6 +92,7 @@ public:
     void setClassifications(std::vector<ClassifiedPhoto> classifications);
     void addClassifications(const std::vector<ClassifiedPhoto>& newest);  // listed first
     void setComparison(std::shared_ptr<const MethodComparison> comparison);
+    void setConfusedPairs(std::shared_ptr<const ConfusedPairsReport> report);
     // Everything computed from the embeddings (analysis, audit, training, comparison).
     void clearResults();
     void selectClass(int sourceIndex);
@@ -106,6 +109,7 @@ Q_SIGNALS:
     void activeReferenceSetChanged();
     void classificationsChanged();
     void comparisonChanged();
+    void confusedPairsChanged();
     void settingsChanged();
     void classSelected(int sourceIndex);
     void photoSelected(const QString& path);
@@ -132,6 +136,7 @@ private:
     QString activeSetSource_;
     std::vector<ClassifiedPhoto> classifications_;
     std::shared_ptr<const MethodComparison> comparison_;
+    std::shared_ptr<const ConfusedPairsReport> confusedPairs_;
     QString selectedPhoto_;
     int selectedClass_ = -1;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // The results the controller holds and the views read: plain values, replaced as a whole on the
 // GUI thread when a job finishes (views never see half-updated state).
+#include "ConfusedPairs.h"
 #include "HonestEvaluation.h"
 #include "Metrics.h"
 #include "Optimizer.h"

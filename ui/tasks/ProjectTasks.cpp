@@ -272,6 +272,26 @@ void ProjectTasks::compareMethods()
     });
 }
 
+void ProjectTasks::findConfusedPairs(const QString& method)
+{
+    if (!requireEmbeddings(tr("Most confused pairs"))) return;
+    if (model_->embeddings().classCount() < 2) {
+        Q_EMIT errorOccurred(tr("Most confused pairs"), tr("Pairs need at least two classes."));
+        return;
+    }
+    ConfusionOptions options;
+    options.training = trainingOptionsOf(model_->settings());
+    options.training.method = method;
+    options.seed = model_->settings().seed;
+    auto data = model_->sharedEmbeddings();
+    auto audit = model_->sharedAudit();  // its near-duplicate groups, when it is in, spare a second search
+    runner_->run(tr("Finding confused pairs"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
+        if (audit && audit->groups.photos() == data->size()) options.groups = audit->groups.groupOf;
+        auto report = std::make_shared<const ConfusedPairsReport>(exemplar::findConfusedPairs(*data, options, &feedback));
+        return [this, report] { model_->setConfusedPairs(report); };
+    });
+}
+
 void ProjectTasks::classify(const QStringList& paths)
 {
     auto set = model_->sharedActiveReferenceSet();

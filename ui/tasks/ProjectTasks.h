@@ -40,6 +40,7 @@ public:
     void computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns);
     void train();
     void compareMethods();
+    void findConfusedPairs(const QString& method);
     void classify(const QStringList& paths);
     void importReferenceSet(const QString& path);
     // Scores the trained set (restored from a project file) on the embeddings now present.

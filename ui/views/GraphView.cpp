@@ -1,5 +1,6 @@
 #include "views/GraphView.h"
 
+#include "ClassPairSimilarity.h"
 #include "controller/ProjectController.h"
 #include "plots/PlotTheme.h"
 #include "thumbnails/ThumbnailCache.h"
@@ -8,17 +9,27 @@
 #include <QFileInfo>
 #include <QEvent>
 #include <QGraphicsEllipseItem>
+#include <QGraphicsLineItem>
 #include <QGraphicsPathItem>
 #include <QGraphicsScene>
 #include <QGraphicsSceneHoverEvent>
 #include <QGraphicsSceneMouseEvent>
+#include <QComboBox>
+#include <QGraphicsSimpleTextItem>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
+#include <QPainter>
+#include <QStandardItemModel>
 #include <QPushButton>
 #include <QSet>
 #include <QSlider>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace exemplar::ui {
 
@@ -26,6 +37,14 @@ namespace {
 
 constexpr double kSceneExtent = 400;  // layout coordinates are scaled to ±this
 constexpr int kMaxDrawnEdges = 6000;
+// The focused class and its neighbours are laid out on their own: their S block is computed on the
+// GUI thread, so at most this many of their photos (an even sample per class) are drawn.
+constexpr int kFocusPhotoLimit = 900;
+// Class graph: each class is joined to this many of its most similar classes (without confused pairs).
+constexpr int kClassEdgesPerClass = 2;
+// Class graph: every class is named up to this many classes; beyond, only the focus and its neighbours.
+constexpr int kAllLabelsUpTo = 30;
+const QColor kMutedClass{165, 165, 165};
 
 class NodeItem : public QGraphicsEllipseItem {
 public:
@@ -67,6 +86,83 @@ public:
     }
 };
 
+class ClassNodeItem : public QGraphicsEllipseItem {
+public:
+    ClassNodeItem(GraphView* view, int classIndex, double radius)
+        : QGraphicsEllipseItem(-radius, -radius, 2 * radius, 2 * radius), view_(view), class_(classIndex)
+    {
+        setAcceptHoverEvents(true);
+        setFlag(QGraphicsItem::ItemIgnoresTransformations);
+        setCursor(Qt::PointingHandCursor);
+    }
+
+protected:
+    void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override
+    {
+        if (QGraphicsView* v = scene()->views().value(0))
+            view_->hoverClass(class_, v->mapFromScene(event->scenePos()));
+    }
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent*) override { view_->leaveNode(); }
+    void mousePressEvent(QGraphicsSceneMouseEvent* event) override
+    {
+        if (event->button() == Qt::LeftButton) view_->clickClass(class_);
+        event->accept();
+    }
+    void mouseDoubleClickEvent(QGraphicsSceneMouseEvent* event) override
+    {
+        if (event->button() == Qt::LeftButton) view_->openClass(class_);
+        event->accept();
+    }
+
+private:
+    GraphView* view_;
+    int class_;
+};
+
+// A class name on the canvas, on a translucent plate of the window colour so that it stays
+// readable over edges and other nodes.
+class LabelItem : public QGraphicsSimpleTextItem {
+public:
+    using QGraphicsSimpleTextItem::QGraphicsSimpleTextItem;
+    QRectF boundingRect() const override { return QGraphicsSimpleTextItem::boundingRect().adjusted(-3, -1, 3, 1); }
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override
+    {
+        QColor plate = widget ? widget->palette().color(QPalette::Base) : QColor(Qt::white);
+        plate.setAlpha(215);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(plate);
+        painter->drawRoundedRect(boundingRect(), 3, 3);
+        QGraphicsSimpleTextItem::paint(painter, option, widget);
+    }
+};
+
+// Pushes apart every two points closer than the ellipse WIDTH × HEIGHT (a little at a time, keeping
+// the layout's overall shape): class means of similar classes land almost on one spot in a 2-D
+// projection, and nodes and names on top of each other can be neither read nor clicked. Names are
+// written to the right of their node, so nodes side by side need more room than nodes one above
+// the other.
+void spreadApart(std::vector<QPointF>& points, double width, double height, int rounds = 300)
+{
+    for (int round = 0; round < rounds; ++round) {
+        bool moved = false;
+        for (size_t i = 0; i < points.size(); ++i)
+            for (size_t j = i + 1; j < points.size(); ++j) {
+                QPointF d((points[j].x() - points[i].x()) / width, (points[j].y() - points[i].y()) / height);
+                double length = std::hypot(d.x(), d.y());
+                if (length >= 1) continue;
+                if (length < 1e-6) {  // the same spot: split along a direction of their own
+                    d = QPointF(std::cos(double(i * 7 + j)), std::sin(double(i * 7 + j)));
+                    length = 1e-6;
+                }
+                const QPointF push = d / std::max(length, 1e-6) * (1 - length) * 0.4;
+                points[i] -= QPointF(push.x() * width, push.y() * height);
+                points[j] += QPointF(push.x() * width, push.y() * height);
+                moved = true;
+            }
+        if (!moved) break;
+    }
+}
+
 } // namespace
 
 GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
@@ -79,29 +175,58 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
     view_ = new ZoomableGraphicsView(this);
     view_->setObjectName(QStringLiteral("graphCanvas"));
     view_->setScene(scene_);
-    view_->setToolTip(tr("Wheel: zoom. Drag: pan. Click a photo to select it."));
+    view_->setToolTip(tr("Wheel: zoom. Drag: pan. Click a photo to select it, a class to focus it; "
+                         "double-click a class to see its photos."));
+    modeBox_ = new QComboBox(this);
+    modeBox_->setObjectName(QStringLiteral("graphMode"));
+    modeBox_->addItem(tr("Classes"));
+    modeBox_->addItem(tr("Photos"));
+    modeBox_->addItem(tr("Photos of the focused class and its neighbours"));
+    modeBox_->setToolTip(tr("One node per class, every photo, or the photos of the focused class and its %1 most "
+                            "similar classes").arg(kNeighbours));
     slider_ = new QSlider(Qt::Horizontal, this);
     slider_->setRange(0, 1000);
     slider_->setToolTip(tr("Draw an edge between two photos when their cosine similarity is at least this"));
+    edgesLabel_ = new QLabel(tr("Edges at cosine ≥"), this);
     thresholdLabel_ = new QLabel(this);
     sampleLabel_ = new QLabel(this);
+    sampleLabel_->setWordWrap(true);
     auto* fit = new QPushButton(tr("Fit"), this);
+    fit->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);  // stays a button when the slider hides
     fit->setToolTip(tr("Show the whole graph"));
     auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Edges at cosine ≥"), this));
+    bar->addWidget(modeBox_);
+    bar->addWidget(edgesLabel_);
     bar->addWidget(slider_, 1);
     bar->addWidget(thresholdLabel_);
-    bar->addWidget(sampleLabel_);
+    bar->addStretch();
     bar->addWidget(fit);
+    filter_ = new QLineEdit(this);
+    filter_->setObjectName(QStringLiteral("graphLegendFilter"));
+    filter_->setPlaceholderText(tr("Find a class…"));
+    filter_->setClearButtonEnabled(true);
+    filter_->setToolTip(tr("Type part of a class name: the first match is focused (Enter focuses it too)"));
     legend_ = new QListWidget(this);
-    legend_->setMaximumWidth(220);
-    legend_->setToolTip(tr("Node colour: class. Node size: eigenvector centrality. Ring: kept reference. "
-                           "Orange dashed ring: suspect photo (see the Suspects list)."));
+    legend_->setObjectName(QStringLiteral("graphLegend"));
+    // Long names elide in the middle, keeping their ends (often what tells classes apart: "…2012-3").
+    legend_->setTextElideMode(Qt::ElideMiddle);
+    legend_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    legend_->setToolTip(tr("Node colour: class (grey: not the focused class nor one of its nearest classes). "
+                           "Node size: eigenvector centrality, or photos per class. Ring: kept reference. "
+                           "Orange dashed ring: suspect photo (see the Suspects list). Click a class to focus it."));
+    auto* side = new QVBoxLayout;
+    side->addWidget(filter_);
+    side->addWidget(legend_, 1);
+    auto* sideWidget = new QWidget(this);
+    sideWidget->setLayout(side);
+    side->setContentsMargins(0, 0, 0, 0);
+    sideWidget->setMaximumWidth(240);
     auto* body = new QHBoxLayout;
     body->addWidget(view_, 1);
-    body->addWidget(legend_);
+    body->addWidget(sideWidget);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addWidget(sampleLabel_);  // its own line: long class names must not squeeze the slider's figure
     layout->addLayout(body, 1);
 
     preview_ = new QLabel(view_->viewport());
@@ -112,91 +237,403 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
 
     connect(slider_, &QSlider::valueChanged, this, &GraphView::updateEdges);
     connect(fit, &QPushButton::clicked, view_, &ZoomableGraphicsView::fitAll);
+    connect(modeBox_, &QComboBox::activated, this, [this](int index) { setMode(Mode(index)); });
+    connect(filter_, &QLineEdit::textChanged, this, &GraphView::filterLegend);
+    connect(filter_, &QLineEdit::returnPressed, this, [this] { filterLegend(filter_->text()); });
+    connect(legend_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
+        setFocusedClass(item->data(Qt::UserRole).toInt());
+    });
     connect(controller_, &ProjectController::analysisChanged, this, &GraphView::rebuild);
+    connect(controller_, &ProjectController::confusedPairsChanged, this, [this] {
+        if (mode_ == Mode::Classes) rebuild();
+    });
     connect(controller_, &ProjectController::auditChanged, this, &GraphView::updateHighlights);
     connect(controller_, &ProjectController::trainingChanged, this, &GraphView::updateHighlights);
     connect(controller_, &ProjectController::photoSelected, this, &GraphView::updateHighlights);
     rebuild();
 }
 
-QList<PlotHandle> GraphView::plots() const { return {plotHandle(view_, QStringLiteral("similarity-graph"))}; }
+QList<PlotHandle> GraphView::plots() const
+{
+    return {plotHandle(view_, mode_ == Mode::Classes ? QStringLiteral("class-graph") : QStringLiteral("similarity-graph"))};
+}
 
 void GraphView::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange) {  // edges and rings are drawn in the text colour
+    if (event->type() == QEvent::PaletteChange) {  // edges, rings and labels are drawn in the text colour
         updateEdges();
         updateHighlights();
+        updateColours();
     }
 }
 
 double GraphView::threshold() const { return edgeLo_ + (edgeHi_ - edgeLo_) * slider_->value() / 1000.0; }
 
-void GraphView::rebuild()
+void GraphView::setMode(Mode mode)
+{
+    if (mode == Mode::FocusPhotos && focus_ < 0) mode = Mode::Photos;  // nothing to narrow to
+    mode_ = mode;
+    modeBox_->setCurrentIndex(int(mode));
+    rebuild();
+}
+
+void GraphView::setFocusedClass(int classIndex)
+{
+    const int classes = controller_->embeddings().classCount();
+    focus_ = classIndex >= 0 && classIndex < classes ? classIndex : -1;
+    if (auto* item = static_cast<QStandardItemModel*>(modeBox_->model())->item(int(Mode::FocusPhotos)))
+        item->setEnabled(focus_ >= 0);
+    for (int i = 0; i < legend_->count(); ++i)
+        if (legend_->item(i)->data(Qt::UserRole).toInt() == focus_) {
+            legend_->setCurrentRow(i);
+            legend_->scrollToItem(legend_->item(i));
+        }
+    if (mode_ == Mode::FocusPhotos) {
+        rebuild();  // another class's photos
+        return;
+    }
+    updateColours();
+}
+
+std::vector<int> GraphView::highlightedClasses() const
+{
+    if (focus_ < 0 || classSimilarity_.rows() <= focus_) return {};
+    std::vector<int> classes{focus_};
+    for (int c : nearestClasses(classSimilarity_, focus_, kNeighbours)) classes.push_back(c);
+    return classes;
+}
+
+QColor GraphView::colourOfClass(int classIndex) const
+{
+    const int classes = controller_->embeddings().classCount();
+    if (classes <= kDistinctColours) return classColor(classIndex);
+    // Golden-ratio colours repeat their look beyond a dozen classes: only the focus and its
+    // neighbours get colours (the first five of the palette, far apart), all others grey.
+    const std::vector<int> highlighted = highlightedClasses();
+    const auto at = std::find(highlighted.begin(), highlighted.end(), classIndex);
+    return at == highlighted.end() ? kMutedClass : classColor(int(at - highlighted.begin()));
+}
+
+void GraphView::clearScene()
 {
     scene_->clear();
     nodes_.clear();
     nodeOfRow_.clear();
+    nodeOfClass_.clear();
+    labelOfClass_.clear();
+    classEdges_.clear();
+    photoGraph_ = {};
     edgeItem_ = nullptr;
-    legend_->clear();
+    visibleEdges_ = 0;
     preview_->hide();
+}
+
+void GraphView::rebuild()
+{
+    clearScene();
     const SimilarityAnalysis* analysis = controller_->analysis();
     const EmbeddingSet& set = controller_->embeddings();
     if (!analysis || analysis->size != set.size() || set.size() == 0) {
+        legend_->clear();
+        classSimilarity_ = Matrix();
         thresholdLabel_->clear();
         sampleLabel_->clear();
         return;
     }
-    sampleLabel_->setText(analysis->graphIsSampled()
-                              ? tr("— showing %1 of %2 photos (an even sample of every class)")
-                                    .arg(analysis->graphRows.size()).arg(set.size())
-                              : QString());
-    for (int c = 0; c < set.classCount(); ++c) {
-        QPixmap swatch(12, 12);
-        swatch.fill(classColor(c));
-        legend_->addItem(new QListWidgetItem(QIcon(swatch), set.classNames[c]));
+    // Recomputed on every rebuild (O(N·d)): excluded or re-embedded photos move the class means.
+    classSimilarity_ = classCentroidCosines(set);
+    QStringList listed;
+    for (int i = 0; i < legend_->count(); ++i) listed << legend_->item(i)->text();
+    if (listed != set.classNames) {  // other classes: a focus by index would name another class
+        focus_ = -1;
+        fillLegend();
     }
+    if (classesOfMode_ != set.classCount()) {  // a new project: the level that reads best at its size
+        classesOfMode_ = set.classCount();
+        mode_ = set.classCount() > kClassLevelAbove ? Mode::Classes : Mode::Photos;
+    }
+    if (mode_ == Mode::FocusPhotos && focus_ < 0) mode_ = Mode::Photos;
+    modeBox_->setCurrentIndex(int(mode_));
+    if (auto* item = static_cast<QStandardItemModel*>(modeBox_->model())->item(int(Mode::FocusPhotos)))
+        item->setEnabled(focus_ >= 0);
+    const bool photoEdges = mode_ != Mode::Classes;
+    edgesLabel_->setVisible(photoEdges);
+    slider_->setVisible(photoEdges);
+    view_->setFitRect(QRectF());  // photos: every node (buildClassGraph sets its own)
+    scene_->setSceneRect(QRectF());  // null: grows with the items again
+    if (mode_ == Mode::Classes)
+        buildClassGraph();
+    else
+        buildPhotoGraph(mode_ == Mode::Photos ? wholePhotoGraph() : focusPhotoGraph());
+    updateColours();
+    view_->fitAll();
+}
+
+void GraphView::fillLegend()
+{
+    legend_->clear();
+    const EmbeddingSet& set = controller_->embeddings();
+    for (int c = 0; c < set.classCount(); ++c) {
+        auto* item = new QListWidgetItem(set.classNames[c]);
+        item->setData(Qt::UserRole, c);
+        item->setToolTip(set.classNames[c]);
+        legend_->addItem(item);
+    }
+    showMatchingLegend(filter_->text());  // no focus from here: rebuild() calls this, and a focus may rebuild
+}
+
+int GraphView::showMatchingLegend(const QString& text)
+{
+    const QString wanted = text.trimmed();
+    int first = -1;
+    for (int i = 0; i < legend_->count(); ++i) {
+        QListWidgetItem* item = legend_->item(i);
+        const bool match = wanted.isEmpty() || item->text().contains(wanted, Qt::CaseInsensitive);
+        item->setHidden(!match);
+        if (match && first < 0) first = item->data(Qt::UserRole).toInt();
+    }
+    return wanted.isEmpty() ? -1 : first;
+}
+
+void GraphView::filterLegend(const QString& text)
+{
+    const int first = showMatchingLegend(text);
+    if (first >= 0 && first != focus_) setFocusedClass(first);
+}
+
+GraphView::PhotoGraph GraphView::wholePhotoGraph() const
+{
+    const SimilarityAnalysis* analysis = controller_->analysis();
+    PhotoGraph graph;
+    graph.rows = analysis->graphRows;
     const double extent = std::max(analysis->layout.cwiseAbs().maxCoeff(), 1e-9);
-    const double cMin = analysis->centrality.minCoeff(), cMax = analysis->centrality.maxCoeff();
+    for (int row : graph.rows) graph.position.insert(row, QPointF(analysis->layout(row, 0), analysis->layout(row, 1)) / extent);
+    graph.edges = analysis->edges;
+    return graph;
+}
+
+GraphView::PhotoGraph GraphView::focusPhotoGraph() const
+{
+    const EmbeddingSet& set = controller_->embeddings();
+    const std::vector<int> classes = highlightedClasses();
+    const auto perClass = rowsPerClass(set);
+    size_t total = 0;
+    for (int c : classes) total += perClass[size_t(c)].size();
+    PhotoGraph graph;
+    for (int c : classes) {  // each class keeps its share of the limit
+        const std::vector<int>& rows = perClass[size_t(c)];
+        const int share = int(std::max<size_t>(1, rows.size() * kFocusPhotoLimit / std::max<size_t>(1, total)));
+        for (int i : evenSample(int(rows.size()), share)) graph.rows.push_back(rows[size_t(i)]);
+    }
+    std::sort(graph.rows.begin(), graph.rows.end());
+    const EmbeddingSet part = set.subset(graph.rows);
+    // Their own layout: in the whole set's MDS a handful of similar classes sit on top of each other.
+    const Eigen::MatrixX2d layout = classicalMds(part.vectors);
+    const double extent = std::max(layout.cwiseAbs().maxCoeff(), 1e-9);
+    for (size_t i = 0; i < graph.rows.size(); ++i)
+        graph.position.insert(graph.rows[i], QPointF(layout(Eigen::Index(i), 0), layout(Eigen::Index(i), 1)) / extent);
+    const Matrix similarity = part.vectors * part.vectors.transpose();
+    for (int i = 0; i < part.size(); ++i)
+        for (int j = i + 1; j < part.size(); ++j)
+            graph.edges.push_back({graph.rows[size_t(i)], graph.rows[size_t(j)], similarity(i, j)});
+    const size_t keep = std::min(graph.edges.size(), SimilarityAnalysis::kMaxEdges);
+    std::partial_sort(graph.edges.begin(), graph.edges.begin() + std::ptrdiff_t(keep), graph.edges.end(),
+                      [](const SimilarityEdge& x, const SimilarityEdge& y) { return x.similarity > y.similarity; });
+    graph.edges.resize(keep);
+    return graph;
+}
+
+void GraphView::buildPhotoGraph(const PhotoGraph& graph)
+{
+    const SimilarityAnalysis* analysis = controller_->analysis();
+    const EmbeddingSet& set = controller_->embeddings();
+    photoGraph_ = graph;
+    if (mode_ == Mode::FocusPhotos)
+        sampleLabel_->setText(tr("— %1 and its %2 most similar classes: %3 photos")
+                                  .arg(set.classNames.value(focus_)).arg(kNeighbours).arg(graph.rows.size()));
+    else
+        sampleLabel_->setText(analysis->graphIsSampled()
+                                  ? tr("— showing %1 of %2 photos (an even sample of every class)")
+                                        .arg(analysis->graphRows.size()).arg(set.size())
+                                  : QString());
+    double cMin = std::numeric_limits<double>::max(), cMax = std::numeric_limits<double>::lowest();
+    for (int row : graph.rows) {
+        cMin = std::min(cMin, double(analysis->centrality[row]));
+        cMax = std::max(cMax, double(analysis->centrality[row]));
+    }
     // Node radius: 3–11 px by centrality; smaller for big graphs so that they stay readable.
-    const double scaleDown = analysis->graphRows.size() > 1000 ? 0.6 : 1.0;
+    const double scaleDown = graph.rows.size() > 1000 ? 0.6 : 1.0;
     edgeItem_ = new EdgesItem;
     scene_->addItem(edgeItem_);
     edgeItem_->setZValue(-1);
     nodeOfRow_.assign(size_t(set.size()), nullptr);
-    nodes_.reserve(int(analysis->graphRows.size()));
-    for (int i : analysis->graphRows) {
+    nodes_.reserve(int(graph.rows.size()));
+    for (int i : graph.rows) {
         const double t = cMax > cMin ? (analysis->centrality[i] - cMin) / (cMax - cMin) : 0.5;
         auto* node = new NodeItem(this, i, scaleDown * (3 + 8 * t));
-        node->setPos(kSceneExtent * analysis->layout(i, 0) / extent, kSceneExtent * analysis->layout(i, 1) / extent);
-        node->setBrush(classColor(set.labels[size_t(i)]));
+        node->setPos(kSceneExtent * graph.position.value(i));
         scene_->addItem(node);
         nodes_.push_back(node);
         nodeOfRow_[size_t(i)] = node;
     }
-    if (!analysis->edges.empty()) {
-        edgeHi_ = analysis->edges.front().similarity;
-        edgeLo_ = analysis->edges.back().similarity;
+    if (!graph.edges.empty()) {
+        edgeHi_ = graph.edges.front().similarity;
+        edgeLo_ = graph.edges.back().similarity;
         // Start with about three edges per photo: enough to see clusters, few enough to see nodes.
-        const size_t index = std::min(analysis->edges.size() - 1, size_t(3 * nodes_.size()));
-        const double start = analysis->edges[index].similarity;
+        const size_t index = std::min(graph.edges.size() - 1, size_t(3 * nodes_.size()));
+        const double start = graph.edges[index].similarity;
         slider_->blockSignals(true);
         slider_->setValue(edgeHi_ > edgeLo_ ? int(1000 * (start - edgeLo_) / (edgeHi_ - edgeLo_)) : 0);
         slider_->blockSignals(false);
     }
     updateEdges();
     updateHighlights();
-    view_->fitAll();
+}
+
+void GraphView::buildClassGraph()
+{
+    const EmbeddingSet& set = controller_->embeddings();
+    const int classes = set.classCount();
+    const std::vector<int> counts = set.countsPerClass();
+    const int maxCount = std::max(1, *std::max_element(counts.begin(), counts.end()));
+
+    // Edges: the pairs the classifier confused, when they were found for these classes; else each
+    // class with its most similar classes (what it would be confused with, before training).
+    const ConfusedPairsReport* confused = controller_->confusedPairs();
+    QString edgeMeaning;
+    if (confused && confused->classNames == set.classNames && !confused->byConfusion().empty()) {
+        const std::vector<int> order = confused->byConfusion();
+        for (size_t i = 0; i < order.size() && i < size_t(kClassEdgesPerClass * classes); ++i) {
+            const ConfusedPair& pair = confused->pairs[size_t(order[i])];
+            classEdges_.push_back({pair.a, pair.b, float(pair.errors())});
+        }
+        edgeMeaning = tr("— edges: the %1 most confused pairs (cross-validated errors; thicker: more)").arg(classEdges_.size());
+    } else {
+        QSet<QPair<int, int>> seen;
+        for (int c = 0; c < classes; ++c)
+            for (int other : nearestClasses(classSimilarity_, c, kClassEdgesPerClass)) {
+                const QPair<int, int> key(std::min(c, other), std::max(c, other));
+                if (seen.contains(key)) continue;
+                seen.insert(key);
+                classEdges_.push_back({key.first, key.second, float(classSimilarity_(key.first, key.second))});
+            }
+        edgeMeaning = tr("— edges: each class to its %1 most similar classes (class-mean cosine; thicker: closer)")
+                          .arg(kClassEdgesPerClass);
+    }
+    sampleLabel_->setText(tr("%n class(es), node size: photos per class ", nullptr, classes) + edgeMeaning);
+    thresholdLabel_->clear();
+
+    Matrix means = Matrix::Zero(classes, set.dim());
+    for (int row = 0; row < set.size(); ++row) means.row(set.labels[size_t(row)]) += set.vectors.row(row);
+    means.rowwise().normalize();
+    const Eigen::MatrixX2d layout = classicalMds(means);
+    const double extent = std::max(layout.cwiseAbs().maxCoeff(), 1e-9);
+    std::vector<QPointF> positions;
+    for (int c = 0; c < classes; ++c) positions.emplace_back(kSceneExtent * layout(c, 0) / extent, kSceneExtent * layout(c, 1) / extent);
+    // About 70% of the spacing the classes would have if spread evenly over the canvas, within 24–50
+    // scene units (the canvas shows ±kSceneExtent on a few hundred pixels); three times that
+    // sideways when every class is named.
+    const double spacing = std::clamp(0.7 * 2 * kSceneExtent / std::sqrt(double(classes)), 24.0, 50.0);
+    spreadApart(positions, classes <= kAllLabelsUpTo ? 3 * spacing : spacing, spacing);
+
+    edgeItem_ = new QGraphicsPathItem;
+    scene_->addItem(edgeItem_);
+    edgeItem_->setZValue(-1);
+    nodeOfClass_.assign(size_t(classes), nullptr);
+    labelOfClass_.assign(size_t(classes), nullptr);
+    QFont labelFont = font();
+    labelFont.setBold(true);
+    const bool named = classes <= kAllLabelsUpTo;
+    QRectF drawn;
+    for (const QPointF& at : positions) drawn |= QRectF(at, QSizeF(1, 1));
+    // Room for the names: right of every node (a quarter of the picture's width) when all are
+    // named, else on either side of the few named ones (placeLabels).
+    const double side = drawn.width() / (named ? 4 : 6);
+    const QRectF shown = drawn.adjusted(named ? -30 : -30 - side, -30, 30 + side, 30);
+    view_->setFitRect(shown);
+    scene_->setSceneRect(shown);  // not the hidden labels' unscaled extent: no scroll bars at the fitted zoom
+    for (int c = 0; c < classes; ++c) {
+        // Area ∝ photo count, 5–18 px radius (3–10 px beyond kAllLabelsUpTo classes, which stand
+        // closer): a big class is seen big without hiding small ones.
+        const double share = std::sqrt(double(counts[size_t(c)]) / maxCount);
+        const double radius = named ? 5 + 13 * share : 3 + 7 * share;
+        auto* node = new ClassNodeItem(this, c, radius);
+        node->setPos(positions[size_t(c)]);
+        scene_->addItem(node);
+        nodes_.push_back(node);
+        nodeOfClass_[size_t(c)] = node;
+        auto* label = new LabelItem(set.classNames[c], node);  // a child: moves and ignores zoom with it
+        label->setFont(labelFont);
+        label->setPos(radius + 2, -label->boundingRect().height() / 2);
+        labelOfClass_[size_t(c)] = label;
+    }
+    visibleEdges_ = int(classEdges_.size());
+}
+
+void GraphView::updateColours()
+{
+    const EmbeddingSet& set = controller_->embeddings();
+    const std::vector<int> highlighted = highlightedClasses();
+    const auto isHighlighted = [&](int c) { return std::find(highlighted.begin(), highlighted.end(), c) != highlighted.end(); };
+    // Legend swatches show the colours as drawn.
+    for (int i = 0; i < legend_->count(); ++i) {
+        QListWidgetItem* item = legend_->item(i);
+        const int c = item->data(Qt::UserRole).toInt();
+        QPixmap swatch(12, 12);
+        swatch.fill(colourOfClass(c));
+        item->setIcon(QIcon(swatch));
+        QFont bold = legend_->font();
+        bold.setBold(c == focus_);
+        item->setFont(bold);
+    }
+    if (mode_ != Mode::Classes) {
+        for (int row : photoGraph_.rows)
+            if (QGraphicsEllipseItem* node = nodeOfRow_[size_t(row)]) {
+                const int c = set.labels[size_t(row)];
+                node->setBrush(colourOfClass(c));
+                // Grey photos go behind the coloured ones, which are what the focus is about.
+                if (!highlighted.empty() && set.classCount() > kDistinctColours && !isHighlighted(c)) node->setZValue(-0.5);
+            }
+        return;
+    }
+    const QColor text = palette().color(QPalette::WindowText);
+    const bool allLabels = int(nodeOfClass_.size()) <= kAllLabelsUpTo;
+    for (size_t c = 0; c < nodeOfClass_.size(); ++c) {
+        const bool lit = isHighlighted(int(c));
+        nodeOfClass_[c]->setBrush(colourOfClass(int(c)));
+        nodeOfClass_[c]->setPen(int(c) == focus_ ? QPen(text, 3) : lit ? QPen(text, 1.5) : QPen(text.lighter(), 0.5));
+        nodeOfClass_[c]->setZValue(int(c) == focus_ ? 3 : lit ? 2 : 0);
+        labelOfClass_[c]->setVisible(allLabels || lit);
+        labelOfClass_[c]->setBrush(text);
+    }
+    placeLabels(allLabels ? std::vector<int>() : highlighted);
+    // Class edges: width by strength; those touching the focus in the text colour, others faint.
+    const float lo = classEdges_.empty() ? 0 : std::min_element(classEdges_.begin(), classEdges_.end(), [](auto& x, auto& y) {
+                                                   return x.similarity < y.similarity; })->similarity;
+    const float hi = classEdges_.empty() ? 1 : std::max_element(classEdges_.begin(), classEdges_.end(), [](auto& x, auto& y) {
+                                                   return x.similarity < y.similarity; })->similarity;
+    for (QGraphicsItem* child : edgeItem_ ? edgeItem_->childItems() : QList<QGraphicsItem*>()) delete child;
+    for (const SimilarityEdge& edge : classEdges_) {
+        const double t = hi > lo ? (edge.similarity - lo) / (hi - lo) : 1.0;
+        const bool touching = edge.a == focus_ || edge.b == focus_;
+        QColor colour = text;
+        colour.setAlpha(touching ? 230 : highlighted.empty() ? 110 : 45);
+        auto* line = new QGraphicsLineItem(QLineF(nodeOfClass_[size_t(edge.a)]->pos(), nodeOfClass_[size_t(edge.b)]->pos()),
+                                           edgeItem_);
+        QPen pen(colour, 1 + 4 * t);
+        pen.setCosmetic(true);  // pixels at every zoom
+        line->setPen(pen);
+    }
 }
 
 void GraphView::updateEdges()
 {
-    const SimilarityAnalysis* analysis = controller_->analysis();
-    if (!edgeItem_ || !analysis) return;
+    if (!edgeItem_ || mode_ == Mode::Classes) return;
     const double at = threshold();
     QPainterPath path;
     visibleEdges_ = 0;
-    for (const SimilarityEdge& edge : analysis->edges) {  // best first
+    for (const SimilarityEdge& edge : photoGraph_.edges) {  // best first
         if (edge.similarity < at || visibleEdges_ >= kMaxDrawnEdges) break;
         path.moveTo(nodeOfRow_[size_t(edge.a)]->pos());
         path.lineTo(nodeOfRow_[size_t(edge.b)]->pos());
@@ -210,9 +647,36 @@ void GraphView::updateEdges()
     thresholdLabel_->setText(tr("%1 (%n edge(s))", nullptr, visibleEdges_).arg(at, 0, 'f', 3));
 }
 
+void GraphView::placeLabels(const std::vector<int>& outward)
+{
+    for (size_t c = 0; c < labelOfClass_.size(); ++c) {  // by default right of the node
+        const double radius = nodeOfClass_[c]->rect().width() / 2;
+        labelOfClass_[c]->setPos(radius + 2, -labelOfClass_[c]->boundingRect().height() / 2);
+    }
+    // The focus and its neighbours sit close together: each name goes on the side facing away from
+    // the group's centre (left, right, above or below), so that the names do not cover each other.
+    if (outward.size() < 2) return;
+    QPointF centre;
+    for (int c : outward) centre += nodeOfClass_[size_t(c)]->pos() / double(outward.size());
+    for (int c : outward) {
+        QGraphicsSimpleTextItem* label = labelOfClass_[size_t(c)];
+        const QPointF away = nodeOfClass_[size_t(c)]->pos() - centre;
+        const double radius = nodeOfClass_[size_t(c)]->rect().width() / 2;
+        const QSizeF size = label->boundingRect().size();
+        if (std::abs(away.y()) > std::abs(away.x()))
+            label->setPos(-size.width() / 2, away.y() < 0 ? -radius - size.height() - 2 : radius + 2);
+        else
+            label->setPos(away.x() < 0 ? -radius - size.width() - 2 : radius + 2, -size.height() / 2);
+    }
+}
+
+int GraphView::visibleLabelCount() const
+{
+    return int(std::count_if(labelOfClass_.begin(), labelOfClass_.end(), [](auto* label) { return label && label->isVisible(); }));
+}
 void GraphView::updateHighlights()
 {
-    if (int(nodeOfRow_.size()) != controller_->embeddings().size()) return;
+    if (mode_ == Mode::Classes || int(nodeOfRow_.size()) != controller_->embeddings().size()) return;
     QSet<int> kept;
     if (const TrainingOutcome* training = controller_->training())
         kept = QSet<int>(training->keptRows.begin(), training->keptRows.end());
@@ -272,6 +736,33 @@ void GraphView::hoverNode(int row, const QPoint& viewportPos)
 }
 
 void GraphView::leaveNode() { preview_->hide(); }
+
+void GraphView::hoverClass(int classIndex, const QPoint& viewportPos)
+{
+    const EmbeddingSet& set = controller_->embeddings();
+    if (classIndex >= set.classCount()) return;
+    QStringList nearest;
+    for (int c : nearestClasses(classSimilarity_, classIndex, 3))
+        nearest << QStringLiteral("%1 (%2)").arg(set.classNames[c].toHtmlEscaped()).arg(classSimilarity_(classIndex, c), 0, 'f', 2);
+    preview_->setText(tr("<b>%1</b><br>%n photo(s)<br>most similar: %2<br><i>click: focus, double-click: photos</i>",
+                         nullptr, set.countsPerClass()[size_t(classIndex)])
+                          .arg(set.classNames[classIndex].toHtmlEscaped(), nearest.join(QStringLiteral(", "))));
+    preview_->adjustSize();
+    QPoint at = viewportPos + QPoint(14, 14);
+    if (at.x() + preview_->width() > view_->viewport()->width()) at.rx() -= preview_->width() + 28;
+    if (at.y() + preview_->height() > view_->viewport()->height()) at.ry() -= preview_->height() + 28;
+    preview_->move(at);
+    preview_->show();
+    preview_->raise();
+}
+
+void GraphView::clickClass(int classIndex) { setFocusedClass(classIndex); }
+
+void GraphView::openClass(int classIndex)
+{
+    setFocusedClass(classIndex);
+    setMode(Mode::FocusPhotos);
+}
 
 void GraphView::clickNode(int row)
 {

@@ -16,7 +16,8 @@ ZoomableGraphicsView::ZoomableGraphicsView(QWidget* parent) : QGraphicsView(pare
 void ZoomableGraphicsView::fitAll()
 {
     autoFit_ = true;
-    if (scene()) fitInView(scene()->itemsBoundingRect().adjusted(-20, -20, 20, 20), Qt::KeepAspectRatio);
+    if (scene()) fitInView((fitRect_.isEmpty() ? scene()->itemsBoundingRect() : fitRect_).adjusted(-20, -20, 20, 20),
+                           Qt::KeepAspectRatio);
 }
 
 void ZoomableGraphicsView::wheelEvent(QWheelEvent* event)

@@ -11,6 +11,10 @@ public:
     explicit ZoomableGraphicsView(QWidget* parent = nullptr);
     // Fits the whole scene now and again on every resize, until the user zooms.
     void fitAll();
+    // What fitAll shows: RECT, or every item when it is empty. Items that ignore transformations
+    // (labels beside nodes) count at their unscaled size in the items' bounding rect, which shifts
+    // and shrinks the fitted picture; a view that knows its extent says so here.
+    void setFitRect(const QRectF& rect) { fitRect_ = rect; }
 
 protected:
     void wheelEvent(QWheelEvent* event) override;
@@ -18,6 +22,7 @@ protected:
 
 private:
     bool autoFit_ = true;
+    QRectF fitRect_;
 };
 
 } // namespace exemplar::ui

@@ -9,6 +9,7 @@
 #include "views/ClassListView.h"
 #include "views/ClassifyView.h"
 #include "views/ComparisonView.h"
+#include "views/ConfusedPairsView.h"
 #include "views/EvaluationView.h"
 #include "views/GraphView.h"
 #include "views/HeatmapView.h"
@@ -157,6 +158,7 @@ void MainWindow::createViews()
     optimization_ = new OptimizationView(controller_, this);
     evaluation_ = new EvaluationView(controller_, this);
     comparison_ = new ComparisonView(controller_, this);
+    confusedPairs_ = new ConfusedPairsView(controller_, this);
     classify_ = new ClassifyView(controller_, this);
     connect(classify_, &ClassifyView::classifyRequested, this, &MainWindow::classifyPhotosDialog);
     connect(classify_, &ClassifyView::importRequested, this, &MainWindow::importReferenceSetDialog);
@@ -173,6 +175,7 @@ void MainWindow::createViews()
     tabs_->addTab(evaluation_, tr("Evaluation"));
     tabs_->addTab(comparison_, tr("Methods"));
     tabs_->addTab(classify_, tr("Classify"));
+    tabs_->addTab(confusedPairs_, tr("Confused Pairs"));
     setCentralWidget(tabs_);
 }
 
@@ -225,6 +228,10 @@ void MainWindow::createMenus()
     run->addAction(tr("&Compare Methods"), QKeySequence(Qt::Key_F6), this, [this] {
         tabs_->setCurrentWidget(comparison_);
         controller_->compareMethods();
+    });
+    run->addAction(tr("Find C&onfused Pairs"), QKeySequence(Qt::Key_F7), this, [this] {
+        tabs_->setCurrentWidget(confusedPairs_);
+        confusedPairs_->findPairs();
     });
     run->addAction(tr("C&lassify Photos…"), QKeySequence(tr("Ctrl+K")), this, &MainWindow::classifyPhotosDialog);
     QAction* paste = run->addAction(tr("Classify &Pasted Photos"), QKeySequence::Paste, this, [this] {

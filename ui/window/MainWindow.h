@@ -19,6 +19,7 @@ class HistogramView;
 class OptimizationView;
 class EvaluationView;
 class ComparisonView;
+class ConfusedPairsView;
 class ClassifyView;
 class ClassListView;
 class PhotoGridView;
@@ -43,6 +44,7 @@ public:
     OptimizationView* optimizationView() const { return optimization_; }
     EvaluationView* evaluationView() const { return evaluation_; }
     ComparisonView* comparisonView() const { return comparison_; }
+    ConfusedPairsView* confusedPairsView() const { return confusedPairs_; }
     ClassifyView* classifyView() const { return classify_; }
     QString lastError() const { return lastError_; }
     // Writes every plot of every view into DIRECTORY as NAME.png/.svg/.pdf; returns the files.
@@ -88,6 +90,7 @@ private:
     OptimizationView* optimization_ = nullptr;
     EvaluationView* evaluation_ = nullptr;
     ComparisonView* comparison_ = nullptr;
+    ConfusedPairsView* confusedPairs_ = nullptr;
     ClassifyView* classify_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QLabel* taskLabel_ = nullptr;

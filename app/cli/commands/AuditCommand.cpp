@@ -2,6 +2,7 @@
 #include "CliCommands.h"
 #include "CliSupport.h"
 
+#include "ConfusedPairs.h"
 #include "Dataset.h"
 #include "EmbedDataset.h"
 #include "Embedder.h"
@@ -13,6 +14,7 @@
 #include "ImageDecoder.h"
 #include "ReferenceSetFile.h"
 #include "TrainWorkflow.h"
+#include "TrainingMethods.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -22,6 +24,32 @@
 #include <memory>
 
 namespace exemplar::cli {
+
+namespace {
+
+// The ten most confused pairs, then the ten most alike ones.
+void printConfusedPairs(const ConfusedPairsReport& report)
+{
+    std::printf("most confused pairs (%d-fold cross-validation of %s, %d held-out photos, %.1f%% right):\n", report.folds,
+                printable(report.method).constData(), report.heldOut, 100 * report.accuracy);
+    const std::vector<int> byConfusion = report.byConfusion();
+    for (size_t i = 0; i < byConfusion.size() && i < 10; ++i) {
+        const ConfusedPair& pair = report.pairs[size_t(byConfusion[i])];
+        std::printf("  %s <-> %s: %d errors (%d + %d, %.1f%%), class-mean cosine %.3f\n",
+                    printable(report.classNames[pair.a]).constData(), printable(report.classNames[pair.b]).constData(),
+                    pair.errors(), pair.aAsB, pair.bAsA, 100 * pair.errorRate(), pair.centroidCosine);
+    }
+    if (byConfusion.empty()) std::printf("  (none)\n");
+    std::printf("most similar pairs before training:\n");
+    const std::vector<int> bySimilarity = report.bySimilarity();
+    for (size_t i = 0; i < bySimilarity.size() && i < 10; ++i) {
+        const ConfusedPair& pair = report.pairs[size_t(bySimilarity[i])];
+        std::printf("  %s <-> %s: class-mean cosine %.3f, closest photos %.3f\n", printable(report.classNames[pair.a]).constData(),
+                    printable(report.classNames[pair.b]).constData(), pair.centroidCosine, pair.closestCosine);
+    }
+}
+
+} // namespace
 
 int runAudit(const QStringList& args)
 {
@@ -36,18 +64,35 @@ int runAudit(const QStringList& args)
     parser.addOption({QStringLiteral("duplicate-cosine"),
                       QStringLiteral("Cosine at or above which two photos count as near-duplicates."),
                       QStringLiteral("x"), QString::number(kNearDuplicateCosine)});
+    parser.addOption({QStringLiteral("confused-pairs"),
+                      QStringLiteral("Also rank the class pairs METHOD confuses, cross-validated inside the photos (5 folds, "
+                                     "near-identical photos on one side), and the pairs that look most alike."),
+                      QStringLiteral("method")});
     parseOrThrow(&parser, QStringLiteral("audit"), args);
     const CommonOptions common = commonOptions(parser);
     const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
     AuditOptions options;
     options.duplicateCosine = doubleOption(parser, QStringLiteral("duplicate-cosine"), 0.0, 1.0);
 
+    const QString confusedMethod = parser.value(QStringLiteral("confused-pairs"));
+    if (parser.isSet(QStringLiteral("confused-pairs")) && !isTrainingMethod(confusedMethod))  // before any embedding
+        throw Error(QStringLiteral("--confused-pairs: unknown method \"%1\" (one of %2)")
+                        .arg(confusedMethod, trainingMethodNames().join(QStringLiteral(", "))));
+
     const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     const AuditReport report = auditPhotos(data.embeddings, options);
+    std::unique_ptr<ConfusedPairsReport> confused;
+    if (parser.isSet(QStringLiteral("confused-pairs"))) {
+        ConfusionOptions confusion;
+        confusion.training.method = confusedMethod;
+        confusion.groups = report.groups.groupOf;  // the audit's groups: no second search
+        confused = std::make_unique<ConfusedPairsReport>(findConfusedPairs(data.embeddings, confusion));
+    }
     if (common.json) {
         QJsonObject json = report.toJson(data.embeddings);
         json.insert(QStringLiteral("dataset"), data.root);
         json.insert(QStringLiteral("skipped"), skippedFilesJson(data.allSkipped()));
+        if (confused) json.insert(QStringLiteral("confused_pairs"), confused->toJson());
         printJson(json);
         return 0;
     }
@@ -67,6 +112,7 @@ int runAudit(const QStringList& args)
                     printable(files.join(QStringLiteral(", "))).constData());
     }
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(report.groups.groupedPhotos(), report.groups.sharedGroups())));
+    if (confused) printConfusedPairs(*confused);
     return 0;
 }
 
