@@ -64,7 +64,31 @@ struct ChildLimits {
 
 // The account root's children drop to, looked up in the parent (getpwnam is not safe between
 // fork and exec). Null when the system has no "nobody".
-const passwd* unprivilegedAccount() { return getpwnam("nobody"); }
+//
+// "nobody" must also reach the CLI and the model: a build inside a private folder (mktemp -d makes
+// mode 0700 ones) would make every unprivileged run fail to start. Such a checkout runs as root.
+bool othersCanReach(const QString& path, mode_t need)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0 || (st.st_mode & need) != need) return false;
+    for (QDir dir = QFileInfo(path).absoluteDir();; ) {
+        if (::stat(QFile::encodeName(dir.absolutePath()).constData(), &st) != 0 || !(st.st_mode & S_IXOTH)) return false;
+        if (!dir.cdUp()) return true;
+    }
+}
+
+const passwd* unprivilegedAccount()
+{
+    static const bool reachable = [] {
+        const bool ok = othersCanReach(QStringLiteral(EXEMPLAR_CLI_PATH), S_IXOTH)
+                        && othersCanReach(exemplar::test::defaultModelSpec(), S_IROTH);
+        if (!ok)
+            qWarning("the CLI or the model is inside a folder other users cannot enter: "
+                     "the runs meant for \"nobody\" run as this user");
+        return ok;
+    }();
+    return reachable ? getpwnam("nobody") : nullptr;
+}
 bool permissionBitsApply() { return geteuid() != 0 || unprivilegedAccount() != nullptr; }
 
 void writeFile(const QString& path, const QByteArray& bytes)
@@ -242,6 +266,8 @@ private:
         writeRawNamedFile(latinFolder + "/1.jpg", syntheticPhoto(34, ".jpg"));
         writeFile(mixed + QStringLiteral("unreadable.jpg"), syntheticPhoto(32, ".jpg"));
         QVERIFY(QFile::setPermissions(mixed + QStringLiteral("unreadable.jpg"), QFileDevice::Permissions()));
+        // Root with no user to drop to reads it anyway: then it is one more good photo.
+        if (!permissionBitsApply()) ++goodPhotos_;
     }
 
     // The corpus embedded once, unprivileged so that the unreadable photo really is unreadable.
