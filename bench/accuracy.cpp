@@ -13,6 +13,7 @@
 #include "EmbeddingSet.h"
 #include "Error.h"
 #include "HonestEvaluation.h"
+#include "InstalledModels.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

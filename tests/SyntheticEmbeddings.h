@@ -116,6 +116,32 @@ inline RowVector atCosine(const RowVector& a, double cosine, quint64 seed)
     return (float(cosine) * a + float(std::sqrt(1 - cosine * cosine)) * other).normalized();
 }
 
+// Near-identical classes, as fine-grained photos are: CLASSES classes of PERCLASS photos that differ
+// only by a weak signal along one direction each, while every photo varies strongly along a few
+// directions that say nothing about its class (pose, light) and shares one dominant direction. Raw
+// cosine is dominated by the nuisance; a whitened space equalizes it and the classes separate.
+inline EmbeddingSet nearIdenticalClasses(int classes, int perClass, int dim, quint64 seed)
+{
+    std::mt19937_64 generator(seed);
+    std::normal_distribution<float> normal;
+    const int nuisanceFirst = classes, nuisanceEnd = std::min(dim - 1, classes + 7);
+    EmbeddingSet set;
+    set.vectors.resize(classes * perClass, dim);
+    for (int c = 0; c < classes; ++c) set.classNames << QStringLiteral("class%1").arg(c);
+    for (int i = 0; i < classes * perClass; ++i) {
+        const int c = i / perClass;
+        Vector v(dim);
+        for (int j = 0; j < dim; ++j) v[j] = normal(generator) * (j >= nuisanceFirst && j < nuisanceEnd ? 1.0f : 0.05f);
+        v[c] += 0.25f;       // the class signal
+        v[dim - 1] += 3.0f;  // what every photo shares
+        set.vectors.row(i) = v.normalized().transpose();
+        set.labels.push_back(c);
+        set.paths << QStringLiteral("/photos/%1/photo_%2.jpg").arg(set.classNames[c]).arg(i);
+        set.contentHashes << QStringLiteral("%1").arg(quint64(i) * 2654435761u + 1, 64, 16, QLatin1Char('0'));
+    }
+    return set;
+}
+
 // Rows PARITY, PARITY + 2, … below N: splits a class-grouped set into two halves that both hold
 // every class (train on one, test on the other).
 inline std::vector<int> everyOther(int n, int parity)

@@ -469,7 +469,7 @@ private Q_SLOTS:
             writeFile(set, bytes);
         } else if (kind == QLatin1String("newer")) {
             QJsonObject json = QJsonDocument::fromJson(bytes).object();
-            json.insert(QStringLiteral("format_version"), 2);
+            json.insert(QStringLiteral("format_version"), exemplar::kReferenceSetFormatVersion + 1);
             writeFile(set, QJsonDocument(json).toJson());
         } else if (kind == QLatin1String("truncated")) {
             writeFile(set, bytes.left(bytes.size() * 2 / 3));

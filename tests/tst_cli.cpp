@@ -323,6 +323,45 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains("evaluating"), "progress goes to stderr");
     }
 
+    // eval --foreign: "unknown" calibrated inside each pool, then measured on the test photos and
+    // on photos of none of the classes (cars, at any depth of the folder), in JSON and in text.
+    void evalMeasuresForeignPhotos()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("cars24"));
+        if (dataset_.isEmpty()) QSKIP("needs the dataset made above");
+        const QString foreign = work_.filePath(QStringLiteral("cars"));
+        const QDir cars(exemplar::test::sharedDataSet(QStringLiteral("cars24")));
+        int linked = 0;
+        for (const QString& model : cars.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name).mid(0, 3)) {
+            const QDir source(cars.filePath(model));
+            QDir().mkpath(foreign + QStringLiteral("/nested/") + model);
+            for (const QString& file : source.entryList(QDir::Files, QDir::Name).mid(0, 4))
+                linked += QFile::link(source.absoluteFilePath(file), foreign + QStringLiteral("/nested/") + model + QLatin1Char('/') + file);
+        }
+        QCOMPARE(linked, 12);
+        const QStringList args{QStringLiteral("eval"), dataset_, QStringLiteral("--pool"), QStringLiteral("10"),
+                               QStringLiteral("--repeats"), QStringLiteral("3"), QStringLiteral("--methods"),
+                               QStringLiteral("centroid"), QStringLiteral("--foreign"), foreign};
+        const Run run = cli(args + QStringList{QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject unknown = run.json().value(QStringLiteral("unknown")).toObject();
+        QCOMPARE(unknown.value(QStringLiteral("known_reject_rate_asked")).toDouble(), 0.05);
+        QCOMPARE(unknown.value(QStringLiteral("calibrated_repeats")).toInt(), 3);
+        const QJsonObject cars24 = unknown.value(QStringLiteral("foreign_photos")).toObject();
+        QCOMPARE(cars24.value(QStringLiteral("photos")).toInt(), 12);
+        QVERIFY2(cars24.value(QStringLiteral("answered_unknown")).toDouble() >= 0.95, run.out.constData());
+        const QJsonObject known = unknown.value(QStringLiteral("known_test_photos")).toObject();
+        QCOMPARE(known.value(QStringLiteral("photos")).toInt(), 24);
+        QVERIFY2(known.value(QStringLiteral("answered_unknown")).toDouble() <= 0.25, run.out.constData());
+
+        const Run text = cli(args);
+        QVERIFY2(text.exitCode == 0, text.err.constData());
+        QVERIFY2(text.out.contains("foreign photos") && text.out.contains("95% interval"), text.out.constData());
+        // A rate that cannot calibrate anything is a usage error, not a silent "never unknown".
+        QCOMPARE(cli(args + QStringList{QStringLiteral("--unknown-rate"), QStringLiteral("0")}).exitCode, 2);
+    }
+
     void auditFlagsPlantedMislabels()
     {
         EXEMPLAR_REQUIRE_MODEL();

@@ -5,14 +5,17 @@
 #include "Embedder.h"
 #include "Error.h"
 #include "ImageDecoder.h"
+#include "InstalledModelPaths.h"
 #include "TestSupport.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
 
 using namespace exemplar;
 
@@ -141,6 +144,59 @@ private Q_SLOTS:
         } catch (const Error& e) {
             QVERIFY2(e.message().contains(QLatin1String("cannot load model")), qPrintable(e.message()));
         }
+    }
+    // The installed default: a 256×384 (H×W) network whose extra "embedding_gem" output is the
+    // generalized mean (p = 3) of the same feature map the "embedding" average-pools. Run straight
+    // through OpenCV (no fusion of ours), on a real photo's network input: by the power-mean
+    // inequality GeM (of the map clamped at 1e-6) is at least the plain mean in every channel,
+    // and it must differ from it (else the converter wired the wrong tensor).
+    void defaultModelGeometryAndGemOutput()
+    {
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        const QString specPath = test::installedModelSpec(kDefaultModelStem);
+        if (!QFileInfo::exists(specPath)) QSKIP("default model not installed; run scripts/setup.sh");
+        const ModelSpec spec = ModelSpec::load(specPath);
+        QCOMPARE(spec.inputHeight, 256);
+        QCOMPARE(spec.inputWidth, 384);
+
+        cv::dnn::Net net = cv::dnn::readNetFromONNX(spec.onnxPath.toStdString());
+        const cv::Mat blob = inputBlob(photo(QStringLiteral("flowers17"), 13, 0), spec);
+        QCOMPARE(blob.size[2], 256);
+        QCOMPARE(blob.size[3], 384);
+        net.setInput(blob, spec.inputName.toStdString());
+        std::vector<cv::Mat> outputs;
+        net.forward(outputs, std::vector<cv::String>{"embedding", "embedding_gem"});
+        QCOMPARE(int(outputs.at(0).total()), 1280);
+        QCOMPARE(int(outputs.at(1).total()), 1280);
+        const Eigen::Map<const Vector> average(outputs[0].ptr<float>(), 1280);
+        const Eigen::Map<const Vector> gem(outputs[1].ptr<float>(), 1280);
+        QVERIFY(gem.allFinite());
+        QVERIFY2((gem - average).minCoeff() > -1e-4f, qPrintable(QString::number((gem - average).minCoeff())));
+        const float cosine = average.dot(gem) / (average.norm() * gem.norm());
+        qInfo("cosine(average pool, GeM) = %.4f; mean GeM − mean average = %.4f", cosine, (gem - average).mean());
+        QVERIFY(cosine > 0.3f && cosine < 0.999f);
+
+        // The same network at this geometry through the Embedder, with GeM chosen by the spec.
+        QTemporaryDir dir;
+        QFile in(specPath);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QJsonObject json = QJsonDocument::fromJson(in.readAll()).object();
+        json.insert(QStringLiteral("onnx"), spec.onnxPath);
+        QJsonObject embedding = json.value(QStringLiteral("embedding")).toObject();
+        embedding.insert(QStringLiteral("output"), QStringLiteral("embedding_gem"));
+        json.insert(QStringLiteral("embedding"), embedding);
+        const QString gemSpec = dir.filePath(QStringLiteral("gem.json"));
+        QFile out(gemSpec);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(json).toJson());
+        out.close();
+        Embedder averaged(spec), generalized(ModelSpec::load(gemSpec));
+        QCOMPARE(averaged.onnxSha256(), generalized.onnxSha256());
+        QVERIFY(averaged.identity() != generalized.identity());  // the cache keeps them apart
+        const cv::Mat sunflower = photo(QStringLiteral("flowers17"), 13, 0);
+        const Vector a = averaged.embed(sunflower), g = generalized.embed(sunflower);
+        QVERIFY(std::abs(g.norm() - 1.0f) < 1e-5f);
+        QVERIFY(a.dot(g) < 0.999f);
     }
 };
 

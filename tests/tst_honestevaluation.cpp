@@ -372,6 +372,55 @@ private Q_SLOTS:
         }
     }
 
+    // With foreign photos, each repetition calibrates "unknown" inside its pool and scores the
+    // test photos (known: rejecting them is wrong) and the foreign ones (rejecting them is right).
+    void foreignPhotosAreMeasured_data()
+    {
+        QTest::addColumn<double>("rate");
+        QTest::newRow("5%") << 0.05;
+        QTest::newRow("20%") << 0.20;
+    }
+
+    void foreignPhotosAreMeasured()
+    {
+        QFETCH(double, rate);
+        const EmbeddingSet everything = makeClusteredSet({80, 80, 80, 80, 40, 40}, 64, 0.6f, 9);
+        std::vector<int> knownRows, foreignRows;
+        for (int i = 0; i < everything.size(); ++i) (everything.labels[size_t(i)] < 4 ? knownRows : foreignRows).push_back(i);
+        EmbeddingSet known = everything.subset(knownRows);
+        known.classNames = known.classNames.mid(0, 4);
+        EvaluationOptions options = quickOptions(12, 3);
+        options.methods = QStringList{QStringLiteral("centroid")};
+        options.foreign = everything.subset(foreignRows).vectors;
+        options.knownRejectRate = rate;
+        const EvaluationReport report = evaluateHonestly(known, options);
+
+        const UnknownEvaluation& unknown = report.unknown;
+        QVERIFY(unknown.measured());
+        QCOMPARE(unknown.calibratedRepeats, 3);
+        QCOMPARE(unknown.foreignPhotos, 80);
+        QCOMPARE(unknown.known.photos, report.testPhotosPerRepeat);
+        QCOMPARE(int(unknown.known.perRepeat.size()), 3);
+        qInfo("known rejected %.3f [%.3f, %.3f], foreign rejected %.3f [%.3f, %.3f]", unknown.known.mean,
+              unknown.known.interval.low, unknown.known.interval.high, unknown.foreign.mean,
+              unknown.foreign.interval.low, unknown.foreign.interval.high);
+        // 272 test photos a repetition: the share rejected stays near the asked one.
+        QVERIFY(unknown.known.mean <= rate + 0.05);
+        QVERIFY(unknown.known.mean >= rate / 4);
+        QVERIFY(unknown.foreign.mean >= 0.9);
+        for (const UnknownRate* r : {&unknown.known, &unknown.foreign})
+            QVERIFY(r->interval.low <= r->mean + 1e-12 && r->mean <= r->interval.high + 1e-12);  // rounding at 0 and 1
+
+        const QJsonObject json = report.toJson().value(QStringLiteral("unknown")).toObject();
+        QCOMPARE(json.value(QStringLiteral("known_reject_rate_asked")).toDouble(), rate);
+        QCOMPARE(json.value(QStringLiteral("foreign_photos")).toObject().value(QStringLiteral("answered_unknown")).toDouble(),
+                 unknown.foreign.mean);
+        QCOMPARE(json.value(QStringLiteral("known_test_photos")).toObject().value(QStringLiteral("interval_95")).toArray().size(), 2);
+        // Without foreign photos nothing is measured, and the JSON says nothing about it.
+        options.foreign = Matrix();
+        QVERIFY(!evaluateHonestly(known, options).toJson().contains(QStringLiteral("unknown")));
+    }
+
     void invalidArguments_data()
     {
         QTest::addColumn<QString>("problem");
@@ -380,6 +429,8 @@ private Q_SLOTS:
         QTest::newRow("repeats 0") << "repeats 0";
         QTest::newRow("no methods") << "no methods";
         QTest::newRow("empty data") << "empty data";
+        QTest::newRow("foreign photos of another size") << "foreign size";
+        QTest::newRow("foreign photos, unknown rate 0") << "unknown rate 0";
     }
     void invalidArguments()
     {
@@ -391,6 +442,11 @@ private Q_SLOTS:
         if (problem == QLatin1String("repeats 0")) options.repeats = 0;
         if (problem == QLatin1String("no methods")) options.methods.clear();
         if (problem == QLatin1String("empty data")) data = data.subset({});
+        if (problem == QLatin1String("foreign size")) options.foreign = Matrix::Ones(3, 63);
+        if (problem == QLatin1String("unknown rate 0")) {
+            options.foreign = data.vectors.topRows(3);
+            options.knownRejectRate = 0;
+        }
         QVERIFY_THROWS_EXCEPTION(Error, evaluateHonestly(data, options));
     }
 
@@ -413,6 +469,29 @@ private Q_SLOTS:
         evaluateHonestly(easyData(), quickOptions(5, 2), &feedback);
         QCOMPARE(lastTotal, qint64(2 * EvaluationOptions().methods.size()));  // repeats × methods
         QCOMPARE(lastDone, lastTotal);
+    }
+
+    // Each method is reported as soon as all its repetitions are done, with the very figures the
+    // final report gives it (the GUI shows these rows while the other methods run).
+    void eachMethodIsReportedWhenDone()
+    {
+        EvaluationOptions options = quickOptions(5, 3);
+        options.methods = QStringList{"all", "centroid", "whitened-centroid"};
+        std::vector<EvaluationReport> soFar;
+        const EvaluationReport report =
+            evaluateHonestly(hardData(), options, nullptr, [&](const EvaluationReport& partial) { soFar.push_back(partial); });
+        QCOMPARE(int(soFar.size()), options.methods.size() - 1);  // the last one is the final report
+        for (size_t k = 0; k < soFar.size(); ++k) {
+            QCOMPARE(soFar[k].methods.size(), k + 1);
+            QCOMPARE(soFar[k].recommended, -1);  // nothing is recommended before every method is in
+            for (size_t m = 0; m <= k; ++m) {
+                QCOMPARE(soFar[k].methods[m].name, report.methods[m].name);
+                QCOMPARE(soFar[k].methods[m].accuracies, report.methods[m].accuracies);
+            }
+        }
+        // The same figures as one method evaluated alone: methods do not affect each other's splits.
+        options.methods = QStringList{"centroid"};
+        QCOMPARE(evaluateHonestly(hardData(), options).methods[0].accuracies, report.methods[1].accuracies);
     }
 
     // A class with no more photos than the pool gets a smaller pool, and the user is told.

@@ -4,6 +4,9 @@
 #include "EmbeddingSet.h"
 #include "SyntheticEmbeddings.h"
 #include "TrainingMethod.h"
+#include "TrainingSupport.h"
+
+#include <cmath>
 
 #include <QJsonArray>
 #include <QtTest>
@@ -75,6 +78,86 @@ private Q_SLOTS:
         options.method = QStringLiteral("whitened-linear");
         const TrainingResult trained = train(pool, options);
         QCOMPARE(trained.head.referencesPerClass(), (std::vector<int>{1, 0, 1}));
+    }
+
+    // The regularization path (one problem per fold, each C warm-started from the smaller C's
+    // solution) must give the cross-validation that separate cold fits at each C give, up to the
+    // solver's tolerance: same held-out verdicts, nearly the same held-out scores.
+    void pathMatchesColdFits_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<int>("classes");
+        QTest::addColumn<int>("perClass");
+        QTest::addColumn<int>("dim");
+        QTest::newRow("linear, fewer photos than dims (row-span basis)") << "linear" << 8 << 8 << 96;
+        QTest::newRow("linear, more photos than dims") << "linear" << 6 << 24 << 16;
+        QTest::newRow("whitened-linear, fewer photos than dims") << "whitened-linear" << 8 << 8 << 96;
+        QTest::newRow("whitened-linear, more photos than dims") << "whitened-linear" << 6 << 24 << 16;
+    }
+
+    void pathMatchesColdFits()
+    {
+        QFETCH(QString, method);
+        QFETCH(int, classes);
+        QFETCH(int, perClass);
+        QFETCH(int, dim);
+        // Noisy enough that held-out photos are not all right: the verdicts can disagree.
+        const EmbeddingSet pool = test::makeClusteredSet({std::vector<int>(size_t(classes), perClass), dim, 2.5f, 1.0f, 21});
+        TrainingOptions options;
+        options.linearPathStopsAtPeak = false;  // every C, to compare each with its cold fit
+        const auto folds = stratifiedFolds(pool.labels, pool.groups, pool.classCount(), 5, 7);
+        const std::vector<detail::CrossValidationScore> path = detail::crossValidateLinearPath(
+            pool, options, method == QLatin1String("whitened-linear"), options.linearCGrid, folds, nullptr);
+        QCOMPARE(path.size(), options.linearCGrid.size());
+        for (size_t i = 0; i < path.size(); ++i) {
+            TrainingOptions cold = options;
+            cold.method = method;
+            cold.linearC = options.linearCGrid[i];
+            const detail::CrossValidationScore separate = detail::crossValidate(pool, cold, folds, nullptr);
+            QVERIFY(!path[i].skipped);
+            QCOMPARE(path[i].correct.size(), separate.correct.size());
+            int agree = 0;
+            double difference = 0, magnitude = 0;
+            for (size_t j = 0; j < separate.correct.size(); ++j) {
+                agree += path[i].correct[j] == separate.correct[j];
+                difference += std::abs(double(path[i].bestScores[j]) - double(separate.bestScores[j]));
+                magnitude += std::abs(double(separate.bestScores[j]));
+            }
+            const QString where = QStringLiteral("C=%1: %2 of %3 verdicts agree, score difference %4 of %5")
+                                      .arg(cold.linearC).arg(agree).arg(separate.correct.size())
+                                      .arg(difference).arg(magnitude);
+            QVERIFY2(agree >= int(separate.correct.size()) - 2, qPrintable(where));
+            QVERIFY2(difference <= 0.05 * magnitude, qPrintable(where));
+            QVERIFY2(std::abs(path[i].accuracy - separate.accuracy) <= 2.0 / double(separate.correct.size()), qPrintable(where));
+        }
+    }
+
+    void pathStopsAfterItsPeak()
+    {
+        // Well-separated clusters: every C scores 100%, so the second C is no better than the
+        // first and the third is not fitted; without the stop it is.
+        const EmbeddingSet pool = test::makeClusteredSet({{8, 8, 8}, 32, 0.3f, 1.0f, 3});
+        const auto folds = stratifiedFolds(pool.labels, pool.groups, pool.classCount(), 5, 1);
+        TrainingOptions options;
+        const auto stopped = detail::crossValidateLinearPath(pool, options, false, {10, 100, 1000}, folds, nullptr);
+        QCOMPARE(stopped[0].accuracy, 1.0);
+        QCOMPARE(stopped[1].accuracy, 1.0);
+        QVERIFY(!stopped[1].skipped);
+        QVERIFY(stopped[2].skipped);
+        options.linearPathStopsAtPeak = false;
+        const auto full = detail::crossValidateLinearPath(pool, options, false, {10, 100, 1000}, folds, nullptr);
+        QVERIFY(!full[2].skipped);
+        QCOMPARE(full[2].accuracy, 1.0);
+
+        // The linear method records the skipped C with the reason and never chooses it.
+        options = TrainingOptions();
+        options.method = QStringLiteral("linear");
+        const TrainingResult trained = train(pool, options);
+        const QJsonArray table = trained.details.value(QStringLiteral("C_cross_validation")).toArray();
+        QCOMPARE(table.size(), 3);
+        QVERIFY(table[2].toObject().contains(QStringLiteral("skipped")));
+        QVERIFY(!table[2].toObject().contains(QStringLiteral("cv_accuracy")));
+        QCOMPARE(trained.details.value(QStringLiteral("C")).toDouble(), 10.0);
     }
 };
 

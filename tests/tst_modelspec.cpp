@@ -1,5 +1,7 @@
+#include "InstalledModels.h"
 #include "ModelSpec.h"
 #include "Error.h"
+#include "InstalledModelPaths.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -11,6 +13,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+using exemplar::InstalledModel;
+using exemplar::kDefaultModelStem;
+using exemplar::kFastModelStem;
 using exemplar::ModelSpec;
 
 namespace {
@@ -67,6 +72,11 @@ private Q_SLOTS:
     void preprocessingJson();
     void defaultModelSpecPathHonoursEnvironment();
     void loadsDefaultModel();
+    void installedModels_data();
+    void installedModels();
+    void installedModelsListsDefaultFirst();
+    void resolveModelArgument_data();
+    void resolveModelArgument();
 
 private:
     QTemporaryDir dir_;
@@ -288,7 +298,9 @@ void TestModelSpec::defaultModelSpecPathHonoursEnvironment()
     if (!saved.isEmpty()) qputenv("EXEMPLAR_MODEL", saved);
 
     QCOMPARE(fromEnvironment, QStringLiteral("/somewhere/custom.json"));
-    QVERIFY2(fallback.endsWith(QLatin1String("share/exemplar/models/efficientnet-b0.json")), qPrintable(fallback));
+    QVERIFY2(fallback.endsWith(QLatin1String("share/exemplar/models/efficientnet-b0-256x384.json")), qPrintable(fallback));
+    QVERIFY2(exemplar::fastModelSpecPath().endsWith(QLatin1String("share/exemplar/models/efficientnet-b0.json")),
+             qPrintable(exemplar::fastModelSpecPath()));
     QVERIFY(QFileInfo(fallback).isAbsolute());
 }
 
@@ -301,6 +313,83 @@ void TestModelSpec::loadsDefaultModel()
     QVERIFY2(QFileInfo(spec.onnxPath).isFile(), qPrintable(spec.onnxPath));
     QVERIFY(!spec.embeddingOutput.isEmpty());
     if (!spec.labelsPath.isEmpty()) QVERIFY2(QFileInfo(spec.labelsPath).isFile(), qPrintable(spec.labelsPath));
+}
+
+// What scripts/fetch_model.sh installs: the default at 256×384 (H×W) with flip averaging and a
+// GeM output beside the average pool, and the fast 224 model exactly as it always was (its name,
+// geometry and no augmentation are what keep embeddings cached for it valid).
+void TestModelSpec::installedModels_data()
+{
+    QTest::addColumn<QString>("stem");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<bool>("flip");
+    QTest::newRow("default") << kDefaultModelStem << "efficientnet-b0-imagenet-256x384" << 256 << 384 << true;
+    QTest::newRow("fast") << kFastModelStem << "efficientnet-b0-imagenet" << 224 << 224 << false;
+}
+
+void TestModelSpec::installedModels()
+{
+    QFETCH(QString, stem);
+    QFETCH(QString, name);
+    QFETCH(int, height);
+    QFETCH(int, width);
+    QFETCH(bool, flip);
+    const QString path = exemplar::test::installedModelSpec(qPrintable(stem));
+    if (!QFileInfo::exists(path)) QSKIP(qPrintable(QStringLiteral("%1 not installed; run scripts/setup.sh").arg(path)));
+    const ModelSpec spec = ModelSpec::load(path);
+    QCOMPARE(spec.name, name);
+    QCOMPARE(spec.inputHeight, height);
+    QCOMPARE(spec.inputWidth, width);
+    QCOMPARE(spec.flipAverage, flip);
+    QCOMPARE(spec.embeddingOutput, QStringLiteral("embedding"));
+    QCOMPARE(spec.embeddingDim, 1280);
+    QCOMPARE(spec.preprocessingJson().contains(QStringLiteral("augment")), flip);
+    QVERIFY2(QFileInfo(spec.onnxPath).isFile(), qPrintable(spec.onnxPath));
+    QVERIFY2(QFileInfo(spec.labelsPath).isFile(), qPrintable(spec.labelsPath));
+}
+
+void TestModelSpec::installedModelsListsDefaultFirst()
+{
+    const QString defaultPath = QDir(exemplar::installedModelsDir()).filePath(QStringLiteral("efficientnet-b0-256x384.json"));
+    if (!QFileInfo::exists(defaultPath) || !QFileInfo::exists(exemplar::fastModelSpecPath()))
+        QSKIP("models not installed beside the test; run scripts/setup.sh");
+    const std::vector<InstalledModel> models = exemplar::installedModels();
+    QVERIFY(models.size() >= 2);
+    QCOMPARE(models[0].specPath, QFileInfo(defaultPath).absoluteFilePath());
+    QVERIFY(models[0].isDefault);
+    QVERIFY2(models[0].label.contains(QStringLiteral("256×384")) && models[0].label.contains(QLatin1String("(default)")),
+             qPrintable(models[0].label));
+    QCOMPARE(models[1].specPath, QFileInfo(exemplar::fastModelSpecPath()).absoluteFilePath());
+    QVERIFY(!models[1].isDefault);
+    QVERIFY2(models[1].label.contains(QLatin1String("(fast)")), qPrintable(models[1].label));
+    for (size_t i = 2; i < models.size(); ++i) QVERIFY(!models[i].isDefault);
+}
+
+void TestModelSpec::resolveModelArgument_data()
+{
+    QTest::addColumn<QString>("argument");
+    QTest::addColumn<QString>("expected");  // "<fast>" / "<default>": the installed spec
+    QTest::newRow("installed name") << "efficientnet-b0" << "<fast>";
+    QTest::newRow("installed name with .json") << "efficientnet-b0-256x384.json" << "<default>";
+    QTest::newRow("path kept") << "/somewhere/efficientnet-b0" << "/somewhere/efficientnet-b0";
+    QTest::newRow("unknown name kept") << "no-such-model" << "no-such-model";
+    QTest::newRow("empty kept") << "" << "";
+}
+
+void TestModelSpec::resolveModelArgument()
+{
+    QFETCH(QString, argument);
+    QFETCH(QString, expected);
+    if (expected.startsWith(QLatin1Char('<'))) {
+        const QString path = QDir(exemplar::installedModelsDir())
+                                 .filePath(expected == QLatin1String("<fast>") ? QStringLiteral("efficientnet-b0.json")
+                                                                               : QStringLiteral("efficientnet-b0-256x384.json"));
+        if (!QFileInfo::exists(path)) QSKIP("models not installed beside the test; run scripts/setup.sh");
+        expected = path;
+    }
+    QCOMPARE(exemplar::resolveModelArgument(argument), expected);
 }
 
 QTEST_GUILESS_MAIN(TestModelSpec)

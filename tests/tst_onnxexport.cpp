@@ -184,6 +184,31 @@ private Q_SLOTS:
         }
     }
 
+    // The default model flip-averages (two forward passes); the exported graph runs one, so it
+    // would score differently from Exemplar: refused with a way out, not approximated.
+    void refusesAFlipAveragedModel()
+    {
+        const QByteArray embedder = tinyEmbedderOnnx();
+        ReferenceSet set;
+        set.modelName = QStringLiteral("tiny");
+        set.modelSha256 = QString::fromLatin1(QCryptographicHash::hash(embedder, QCryptographicHash::Sha256).toHex());
+        set.head.classNames = QStringList{QStringLiteral("a")};
+        set.head.references = Matrix::Ones(1, kTinyChannels).rowwise().normalized();
+        set.head.bias = Vector::Zero(1);
+        set.head.referenceClass = {0};
+        set.head.referenceInfo.assign(1, ReferenceInfo{});
+        QVERIFY(!classifierOnnx(embedder, tinySpec(), set).isEmpty());
+        ModelSpec flipped = tinySpec();
+        flipped.flipAverage = true;
+        try {
+            classifierOnnx(embedder, flipped, set);
+            QFAIL("a flip-averaged model was exported as one pass");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().contains(QStringLiteral("mirror image")) && e.message().contains(QStringLiteral("--model")),
+                     e.what());
+        }
+    }
+
     // Issue 13, defect 5: a 2.4 MB set naming 100,000 classes made export-onnx run 117 s in 9.2 GB
     // and write 3.1 GB, because every class is padded to the widest class's reference count. The
     // padding is now bounded by the set's own size: refused before anything is allocated.

@@ -1,5 +1,6 @@
 // The classifier every method produces: optional centring, then argmax of dot products with the
 // references (+ bias), a class scoring as its best reference.
+#include "Familiarity.h"
 #include "ReferenceHead.h"
 #include "SyntheticEmbeddings.h"
 
@@ -185,6 +186,51 @@ private Q_SLOTS:
         QCOMPARE(p.ranked[2].classIndex, 0);
         QCOMPARE(p.margin, 0.0f);
         QCOMPARE(head.predictClasses(vec({1, 0}).transpose()), std::vector<int>{1});
+    }
+
+    // A projection that drops a direction (as whitening shrinks the directions the pool does not
+    // vary in) makes a photo lying mostly along it look like a perfect "a" to the classifier; its
+    // raw embedding is far from every training photo, and that decides "unknown". Without
+    // training photos (reference sets of format 1) the best class score decides, as it used to.
+    void unknownIsJudgedByTheNearestTrainingPhoto_data()
+    {
+        QTest::addColumn<QList<float>>("coordinates");
+        QTest::addColumn<bool>("withPhotos");
+        QTest::addColumn<bool>("unknown");
+        QTest::addColumn<float>("unknownScore");
+        QTest::newRow("along the dropped direction, by photos") << QList<float>{0.6f, 0, 0.8f} << true << true << 0.6f;
+        QTest::newRow("along the dropped direction, by class score") << QList<float>{0.6f, 0, 0.8f} << false << false << 1.0f;
+        QTest::newRow("near a training photo, by photos") << QList<float>{0.95f, 0.1f, 0.3f} << true << false << 0.95f / vec({0.95f, 0.1f, 0.3f}).norm();
+        QTest::newRow("between the classes, by class score") << QList<float>{1, 1, 0} << false << true << float(M_SQRT1_2);
+        QTest::newRow("between the classes, by photos") << QList<float>{1, 1, 0} << true << true << float(M_SQRT1_2);
+    }
+
+    void unknownIsJudgedByTheNearestTrainingPhoto()
+    {
+        QFETCH(QList<float>, coordinates);
+        QFETCH(bool, withPhotos);
+        QFETCH(bool, unknown);
+        QFETCH(float, unknownScore);
+        ReferenceHead head;
+        head.classNames = QStringList{"a", "b"};
+        head.projection.resize(2, 3);
+        head.projection << 1, 0, 0,
+                           0, 1, 0;
+        head.references = Matrix::Identity(2, 2);
+        head.referenceClass = {0, 1};
+        head.bias = Vector::Zero(2);
+        head.referenceInfo.resize(2);
+        head.rejectBelow = 0.9f;
+        const Vector query = vec({coordinates[0], coordinates[1], coordinates[2]});
+        if (withPhotos) head.trainingPhotos = familiarPhotos(Matrix::Identity(2, 3));
+        QCOMPARE(head.judgesUnknownByTrainingPhotos(), withPhotos);
+        const Prediction p = head.predict(query);
+        QVERIFY2(near(p.unknownScore, unknownScore), qPrintable(QString::number(p.unknownScore)));
+        QCOMPARE(p.unknown, unknown);
+        QCOMPARE(p.answer(), unknown ? -1 : p.bestClass());
+        if (unknown) QVERIFY(head.unknownReason(p).contains(withPhotos ? "training photo" : "class score"));
+        // The class is the classifier's either way.
+        QCOMPARE(p.bestClass(), query[1] > query[0] ? 1 : 0);
     }
 
     void referencesPerClass()

@@ -1,5 +1,6 @@
 #include "Embedder.h"
 #include "Error.h"
+#include "Familiarity.h"
 #include "ModelSpec.h"
 #include "ReferenceSetFile.h"
 #include "TestSupport.h"
@@ -128,6 +129,27 @@ QString base64Floats(std::initializer_list<float> values)
     return QString::fromLatin1(bytes.toBase64());
 }
 
+// COUNT random queries of size DIM, and the value half of SCORE(query) lie below: a threshold
+// that really splits them.
+struct SplitQueries {
+    std::vector<Vector> queries;
+    float middle = 0;
+};
+SplitQueries splitQueries(int count, int dim, unsigned seed, const std::function<float(const Vector&)>& score)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal;
+    SplitQueries result;
+    std::vector<float> scores;
+    for (int q = 0; q < count; ++q) {
+        result.queries.push_back(Vector::NullaryExpr(dim, [&] { return normal(rng); }));
+        scores.push_back(score(result.queries.back()));
+    }
+    std::nth_element(scores.begin(), scores.begin() + count / 2, scores.end());
+    result.middle = scores[size_t(count / 2)];
+    return result;
+}
+
 } // namespace
 
 class TestReferenceSetFile : public QObject {
@@ -148,6 +170,10 @@ private Q_SLOTS:
     void failedOverwriteKeepsOldFile();
     void requireSameModel();
     void projectionAndThresholdRoundTrip();
+    void trainingPhotosRoundTrip();
+    void damagedTrainingPhotos_data();
+    void damagedTrainingPhotos();
+    void formatOneKeepsItsRule();
 
 private:
     QString path(const QString& name) const { return dir_.filePath(name); }
@@ -267,8 +293,10 @@ void TestReferenceSetFile::refusedFiles_data()
         << edited([](QJsonObject& root) { root["format"] = "exemplar-embedding-cache"; }) << file
         << foreign;
     QTest::newRow("newer format version")
-        << edited([](QJsonObject& root) { root["format_version"] = 2; }) << file
-        << QStringLiteral("was written by a newer Exemplar (format version 2; this build reads up to 1)");
+        << edited([](QJsonObject& root) { root["format_version"] = kReferenceSetFormatVersion + 1; }) << file
+        << QStringLiteral("was written by a newer Exemplar (format version %1; this build reads up to %2)")
+               .arg(kReferenceSetFormatVersion + 1)
+               .arg(kReferenceSetFormatVersion);
 
     QByteArray flipped = valid_;
     const qsizetype at = flipped.indexOf("\"embedding\": \"") + 20;
@@ -586,14 +614,9 @@ void TestReferenceSetFile::projectionAndThresholdRoundTrip()
     original.head.center = Vector::NullaryExpr(24, [&] { return normal(rng); });
     original.head.projection = Matrix::NullaryExpr(7, 24, [&] { return normal(rng); });
     original.head.bias.setZero();  // makeSet's awkward biases (FLT_MAX) would decide every query
-    std::vector<Vector> queries;
-    std::vector<float> best;
-    for (int q = 0; q < 40; ++q) {
-        queries.push_back(Vector::NullaryExpr(24, [&] { return normal(rng); }));
-        best.push_back(original.head.predict(queries.back()).ranked.front().score);
-    }
-    std::nth_element(best.begin(), best.begin() + 20, best.end());
-    original.head.rejectBelow = best[20];  // about half the queries fall below
+    const auto [queries, middle] =
+        splitQueries(40, 24, 3, [&](const Vector& q) { return original.head.predict(q).ranked.front().score; });
+    original.head.rejectBelow = middle;  // about half the queries fall below
     writeReferenceSet(original, path("projected.exref"));
     const ReferenceSet loaded = readReferenceSet(path("projected.exref"));
     QCOMPARE(loaded.head.inputDim(), 24);
@@ -615,6 +638,111 @@ void TestReferenceSetFile::projectionAndThresholdRoundTrip()
     original.head.rejectBelow = -std::numeric_limits<float>::infinity();
     writeReferenceSet(original, path("projected.exref"));
     QVERIFY(std::isinf(readReferenceSet(path("projected.exref")).head.rejectBelow));
+}
+
+// A head that judges "unknown" by its training photos (format 2): the photos come back bit for
+// bit, and every answer, the score compared with the threshold included, is the same.
+void TestReferenceSetFile::trainingPhotosRoundTrip()
+{
+    ReferenceSet original = makeSet(6, 16, true);
+    original.head.bias.setZero();
+    std::mt19937 rng(11);
+    std::normal_distribution<float> normal;
+    original.head.trainingPhotos = familiarPhotos(Matrix::NullaryExpr(9, 16, [&] { return normal(rng); }));
+    const auto [queries, middle] = splitQueries(
+        40, 16, 11, [&](const Vector& q) { return nearestPhotoCosine(original.head.trainingPhotos, q); });
+    original.head.rejectBelow = middle;
+    writeReferenceSet(original, path("photos.exref"));
+    const ReferenceSet loaded = readReferenceSet(path("photos.exref"));
+    QCOMPARE(loaded.formatVersion, kReferenceSetFormatVersion);
+    QCOMPARE(loaded.head.trainingPhotos.rows(), 9);
+    QCOMPARE(bits(loaded.head.trainingPhotos.data(), loaded.head.trainingPhotos.size()),
+             bits(original.head.trainingPhotos.data(), original.head.trainingPhotos.size()));
+    int unknown = 0;
+    for (const Vector& query : queries) {
+        const Prediction a = original.head.predict(query);
+        const Prediction b = loaded.head.predict(query);
+        QCOMPARE(bits(&b.unknownScore, 1), bits(&a.unknownScore, 1));
+        QCOMPARE(b.unknown, a.unknown);
+        QCOMPARE(a.unknown, a.unknownScore < original.head.rejectBelow);
+        unknown += a.unknown;
+    }
+    QVERIFY(unknown > 0 && unknown < 40);  // the threshold on the photos really splits the queries
+
+    // Photos of another size than the embeddings cannot be written.
+    ReferenceSet inconsistent = original;
+    inconsistent.head.trainingPhotos = Matrix::Ones(3, 15);
+    QVERIFY_THROWS_EXCEPTION(Error, writeReferenceSet(inconsistent, path("inconsistent.exref")));
+}
+
+void TestReferenceSetFile::damagedTrainingPhotos_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::addColumn<QString>("float16");
+    QTest::addColumn<QString>("expected");
+    // valid_ has 8-d embeddings: two photos are 16 half floats (32 bytes).
+    const QString two = QString::fromLatin1(QByteArray(32, '\0').toBase64());
+    QTest::newRow("too few numbers") << 3 << two << QStringLiteral("the training photos does not hold 24 numbers");
+    QTest::newRow("not base64") << 2 << QString(two).replace(0, 1, QLatin1Char('*'))
+                                << QStringLiteral("the training photos is not valid base64");
+    QTest::newRow("count 0") << 0 << two << QStringLiteral("the training photos: \"count\" is not a whole number");
+    QByteArray infinite(32, '\0');
+    qToLittleEndian(quint16(0x7c00), infinite.data());  // +∞ in half precision
+    QTest::newRow("infinite value") << 2 << QString::fromLatin1(infinite.toBase64())
+                                    << QStringLiteral("the training photos holds a value that is not a finite number");
+}
+
+void TestReferenceSetFile::damagedTrainingPhotos()
+{
+    QFETCH(int, count);
+    QFETCH(QString, float16);
+    QFETCH(QString, expected);
+    writeBytes(path("damaged-photos.exref"), edited([&](QJsonObject& root) {
+        root["training_photos"] = QJsonObject{{"count", count}, {"float16", float16}};
+    }));
+    try {
+        readReferenceSet(path("damaged-photos.exref"));
+        QFAIL("a damaged file was accepted");
+    } catch (const Error& error) {
+        QVERIFY2(error.message().contains(expected), qPrintable(error.message()));
+    }
+}
+
+// A file of format 1 (written before "unknown" was judged by the training photos) still loads and
+// answers as it always did: "unknown" when the best class score is below its threshold. Training
+// photos slipped into such a file are not its rule and are ignored.
+void TestReferenceSetFile::formatOneKeepsItsRule()
+{
+    ReferenceSet original = makeSet(6, 16, true);
+    original.head.bias.setZero();
+    const auto [queries, middle] =
+        splitQueries(40, 16, 5, [&](const Vector& q) { return original.head.predict(q).ranked.front().score; });
+    original.head.rejectBelow = middle;
+    writeReferenceSet(original, path("current.exref"));
+    QJsonObject root = QJsonDocument::fromJson(readAll(path("current.exref"))).object();
+    root["format_version"] = 1;
+    root.remove("training_photos");
+    writeBytes(path("format1.exref"), sealed(root));
+    root["training_photos"] = QJsonObject{{"count", 1}, {"float16", QString::fromLatin1(QByteArray(32, '\0').toBase64())}};
+    writeBytes(path("format1-with-photos.exref"), sealed(root));
+
+    for (const QString& name : {QStringLiteral("format1.exref"), QStringLiteral("format1-with-photos.exref")}) {
+        const ReferenceSet loaded = readReferenceSet(path(name));
+        QCOMPARE(loaded.formatVersion, 1);
+        QVERIFY(!loaded.head.judgesUnknownByTrainingPhotos());
+        QVERIFY(loaded.head.unknownRule().contains(QStringLiteral("format 1")));
+        int unknown = 0;
+        for (const Vector& query : queries) {
+            const Prediction a = original.head.predict(query);
+            const Prediction b = loaded.head.predict(query);
+            QCOMPARE(b.bestClass(), a.bestClass());
+            QCOMPARE(b.unknown, a.unknown);
+            QCOMPARE(b.unknown, b.ranked.front().score < loaded.head.rejectBelow);
+            QCOMPARE(b.unknownScore, b.ranked.front().score);
+            unknown += b.unknown;
+        }
+        QVERIFY(unknown > 0 && unknown < 40);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestReferenceSetFile)

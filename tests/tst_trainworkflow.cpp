@@ -80,6 +80,9 @@ private Q_SLOTS:
         QVERIFY(!set.selection.contains(QStringLiteral("rejection")));
         QVERIFY(std::isfinite(set.head.rejectBelow));
         QVERIFY(!trained.unknownNote.isEmpty());
+        // ... on the training photos' raw embeddings, which the set keeps (and never a held-out one).
+        QCOMPARE(int(set.head.trainingPhotos.rows()), int(trained.poolPaths.size()));
+        QCOMPARE(int(set.head.trainingPhotos.cols()), int(photos.vectors.cols()));
         // Provenance and the audit.
         QCOMPARE(set.extra.value(QStringLiteral("class_folders")).toArray().size(), 3);
         QCOMPARE(set.extra.value(QStringLiteral("training_photos")).toInt(), int(trained.poolPaths.size()));

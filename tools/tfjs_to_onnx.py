@@ -6,17 +6,21 @@ is much pickier than onnxruntime, so the converter deliberately emits a small,
 conservative op set:
 
   * opset 10 (OpenCV 4.6 rejects opset-11 Clip; nothing here needs newer ops),
-  * batch fixed at 1 and a fixed square input size (--size), so every spatial
+  * batch fixed at 1 and a fixed input size (--height/--width, or --size for a
+    square), so every spatial
     size is known at conversion time and TF "SAME" padding, which is
     asymmetric for stride 2, can be written as explicit Conv pads,
   * only Conv / Sigmoid / Mul / Add / GlobalAveragePool / Flatten / Reshape /
-    Gemm nodes; shape arithmetic (Shape, StridedSlice, Pack, BroadcastTo) is
+    Gemm nodes (plus Clip / Pow for the optional GeM output); shape arithmetic (Shape, StridedSlice, Pack, BroadcastTo) is
     evaluated here instead of being exported.
 
 Interface of the produced model (the C++ side relies on it):
-  input      float32 [1,3,S,S]  NCHW, RGB, values in [0,1]
+  input      float32 [1,3,H,W]  NCHW, RGB, values in [0,1]
   embedding  float32 [1,1280]   global average pool of the last feature map
   logits     float32 [1,1000]   pre-softmax ImageNet logits
+  embedding_gem float32 [1,1280] only with --gem P: generalized-mean pool
+                                (mean of x^P)^(1/P) of the same feature map,
+                                x clamped to GEM_EPS first (Swish can be < 0)
 
 Only onnx and numpy are needed.
 """
@@ -40,6 +44,9 @@ OPSET = 10
 TF_PREFIX = "StatefulPartitionedCall/model/"
 DEFAULT_EMBEDDING_NODE = TF_PREFIX + "top_pool/Mean"
 DEFAULT_LOGITS_NODE = TF_PREFIX + "logits/BiasAdd"
+GEM_OUTPUT = "embedding_gem"
+# GeM needs positive inputs for the 1/P root; Swish activations dip to about -0.28.
+GEM_EPS = 1e-6
 
 # Byte widths for the dtypes a weightsManifest may contain; the shards are one
 # concatenated byte stream, so every entry's size must be known to find the next.
@@ -177,8 +184,9 @@ def nhwc_to_nchw(shape):
 
 
 class Converter:
-    def __init__(self, model_json, weights, size):
-        self.size = size
+    def __init__(self, model_json, weights, height, width):
+        self.height = height
+        self.width = width
         topo = model_json.get("modelTopology", {})
         if "node" not in topo:
             raise ConversionError("model.json has no modelTopology.node: not a TF.js graph model")
@@ -284,6 +292,27 @@ class Converter:
             outputs.append(helper.make_tensor_value_info(onnx_name, TensorProto.FLOAT, v.onnx_shape))
         return outputs
 
+    def add_gem(self, power):
+        """Emit GEM_OUTPUT beside 'embedding': the generalized mean of the feature map
+        that the embedding's global average pool reads. Call after convert()."""
+        producers = {out: n for n in self.onnx_nodes for out in n.output}
+        flat = producers.get("embedding")
+        pool = producers.get(flat.input[0]) if flat is not None and flat.op_type == "Flatten" else None
+        if pool is None or pool.op_type != "GlobalAveragePool":
+            raise ConversionError("--gem needs an embedding that is a global average pool")
+        feature = pool.input[0]
+        n, c = self.value_info[pool.output[0]][:2]
+        shape = self.value_info[feature]
+        clipped = self.emit("Clip", [feature], "gem/clip", shape, min=GEM_EPS, max=3.0e38)
+        p = self.add_init("gem/p", np.array(power, np.float32))
+        powered = self.emit("Pow", [clipped, p], "gem/pow", shape)
+        mean = self.emit("GlobalAveragePool", [powered], "gem/mean", [n, c, 1, 1])
+        inv = self.add_init("gem/inv_p", np.array(1.0 / power, np.float32))
+        root = self.emit("Pow", [mean, inv], "gem/root", [n, c, 1, 1])
+        out = self.emit("Flatten", [root], "gem/flatten", [n, c], axis=1)
+        self.rename(out, GEM_OUTPUT)
+        return helper.make_tensor_value_info(GEM_OUTPUT, TensorProto.FLOAT, [n, c])
+
     def topo_order(self, targets):
         order, state = [], {}
         for t in targets:
@@ -333,10 +362,10 @@ class Converter:
         c = dims[3]
         if c <= 0:
             self.fail(node, "channel count of the input must be fixed")
-        for i, d in ((1, self.size), (2, self.size)):
+        for i, d, flag in ((1, self.height, "--height"), (2, self.width, "--width")):
             if dims[i] not in (-1, d):
-                self.fail(node, "graph input is fixed at %s, incompatible with --size %d" % (dims, d))
-        tf_shape = [1, self.size, self.size, c]
+                self.fail(node, "graph input is fixed at %s, incompatible with %s %d" % (dims, flag, d))
+        tf_shape = [1, self.height, self.width, c]
         self.used_names.add("input")
         self.graph_input = helper.make_tensor_value_info(
             "input", TensorProto.FLOAT, nhwc_to_nchw(tf_shape))
@@ -609,7 +638,7 @@ class Converter:
         return self.fused_activation(node, act, attr_str_list(node, "fused_ops"))
 
 
-def build_model(model_dir, size, embedding_node, logits_node):
+def build_model(model_dir, height, width, embedding_node, logits_node, gem_power=None):
     json_path = os.path.join(model_dir, "model.json")
     if not os.path.isfile(json_path):
         raise ConversionError("no model.json in %s" % model_dir)
@@ -619,8 +648,10 @@ def build_model(model_dir, size, embedding_node, logits_node):
         raise ConversionError("model.json format is %r; only TF.js graph models are supported"
                               % model_json.get("format"))
     weights = load_weights(model_dir, model_json.get("weightsManifest", []))
-    conv = Converter(model_json, weights, size)
+    conv = Converter(model_json, weights, height, width)
     outputs = conv.convert([("embedding", embedding_node), ("logits", logits_node)])
+    if gem_power is not None:
+        outputs.append(conv.add_gem(gem_power))
 
     inits = {t.name for t in conv.initializers}
     value_info = [helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
@@ -642,17 +673,29 @@ def build_model(model_dir, size, embedding_node, logits_node):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model-dir", required=True, help="directory holding model.json and its shards")
-    ap.add_argument("--size", type=int, default=224, help="square input size S (default 224)")
+    ap.add_argument("--size", type=int, help="square input size S (default 224); same as --height S --width S")
+    ap.add_argument("--height", type=int, help="input height H (needs --width)")
+    ap.add_argument("--width", type=int, help="input width W (needs --height)")
+    ap.add_argument("--gem", type=float, metavar="P",
+                    help="also emit '%s', a generalized-mean pool with exponent P (e.g. 3)" % GEM_OUTPUT)
     ap.add_argument("--out", required=True, help="output .onnx path")
     ap.add_argument("--embedding-node", default=DEFAULT_EMBEDDING_NODE,
                     help="TF node exported as 'embedding' (default: %(default)s)")
     ap.add_argument("--logits-node", default=DEFAULT_LOGITS_NODE,
                     help="TF node exported as 'logits' (default: %(default)s)")
     args = ap.parse_args(argv)
-    if args.size < 32:
-        ap.error("--size must be at least 32")
+    if args.size is not None and (args.height is not None or args.width is not None):
+        ap.error("give either --size or --height and --width, not both")
+    if (args.height is None) != (args.width is None):
+        ap.error("--height and --width go together")
+    height = args.height if args.height is not None else (args.size or 224)
+    width = args.width if args.width is not None else (args.size or 224)
+    if min(height, width) < 32:
+        ap.error("the input must be at least 32 pixels on each side")
+    if args.gem is not None and not (1.0 <= args.gem <= 16.0):
+        ap.error("--gem P must be within 1..16")
     try:
-        model = build_model(args.model_dir, args.size, args.embedding_node, args.logits_node)
+        model = build_model(args.model_dir, height, width, args.embedding_node, args.logits_node, args.gem)
     except ConversionError as e:
         print("tfjs_to_onnx: error: %s" % e, file=sys.stderr)
         return 1
@@ -663,8 +706,9 @@ def main(argv=None):
     with open(tmp, "wb") as f:
         f.write(model.SerializeToString())
     os.replace(tmp, args.out)
-    print("tfjs_to_onnx: wrote %s (%d nodes, input [1,3,%d,%d], outputs embedding, logits)"
-          % (args.out, len(model.graph.node), args.size, args.size))
+    print("tfjs_to_onnx: wrote %s (%d nodes, input [1,3,%d,%d], outputs %s)"
+          % (args.out, len(model.graph.node), height, width,
+             ", ".join(o.name for o in model.graph.output)))
     return 0
 
 

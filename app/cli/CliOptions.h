@@ -14,7 +14,7 @@ struct UsageError {
 };
 
 struct CommonOptions {
-    QString modelSpec;   // --model; empty → the default model
+    QString modelSpec;   // --model resolved to a spec path (installed names accepted); the default when absent
     QString cacheDir;    // --cache-dir; empty → the default cache
     bool noCache = false;
     bool json = false;

@@ -40,7 +40,7 @@ QString heldOutAccuracy(const QJsonObject& evaluation)
 
 std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
 {
-    const QString specPath = common.modelSpec.isEmpty() ? defaultModelSpecPath() : common.modelSpec;
+    const QString& specPath = common.modelSpec;
     try {
         return std::make_unique<Embedder>(ModelSpec::load(specPath));
     } catch (const Error& error) {

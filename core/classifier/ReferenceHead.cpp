@@ -1,6 +1,9 @@
 #include "ReferenceHead.h"
 
+#include "Familiarity.h"
+
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace exemplar {
@@ -19,13 +22,46 @@ int ReferenceHead::inputDim() const
     return dim();
 }
 
+QString ReferenceHead::unknownRule() const
+{
+    if (!std::isfinite(rejectBelow)) return QStringLiteral("never \"unknown\" (no calibrated threshold)");
+    if (judgesUnknownByTrainingPhotos())
+        return QStringLiteral("\"unknown\" when the nearest of its %1 training photos has a cosine below %2 "
+                              "(calibrated on its training photos)")
+            .arg(trainingPhotos.rows())
+            .arg(rejectBelow, 0, 'f', 3);
+    return QStringLiteral("\"unknown\" below class score %1 (calibrated on its training photos; a reference set "
+                          "of format 1, written before \"unknown\" was judged by the nearest training photo)")
+        .arg(rejectBelow, 0, 'f', 3);
+}
+
+QString ReferenceHead::unknownReason(const Prediction& prediction) const
+{
+    const QString what = judgesUnknownByTrainingPhotos() ? QStringLiteral("the nearest training photo's cosine")
+                                                         : QStringLiteral("the best class score");
+    if (!std::isfinite(prediction.unknownScore))
+        return QStringLiteral("%1 is below the set's threshold %2").arg(what).arg(rejectBelow, 0, 'f', 3);
+    return QStringLiteral("%1 %2 is below the set's threshold %3")
+        .arg(what)
+        .arg(prediction.unknownScore, 0, 'f', 3)
+        .arg(rejectBelow, 0, 'f', 3);
+}
+
 Vector ReferenceHead::transform(const Vector& embedding) const
 {
     if (!hasTransform()) return embedding;
-    Vector y = center.size() > 0 ? Vector(embedding - center) : embedding;
-    if (projection.size() > 0) y = projection * y;
-    const float norm = y.norm();
-    if (norm > 0) y /= norm;
+    return transformRows(embedding.transpose()).row(0).transpose();
+}
+
+Matrix ReferenceHead::transformRows(const Matrix& embeddings) const
+{
+    if (!hasTransform()) return embeddings;
+    Matrix y = center.size() > 0 ? Matrix(embeddings.rowwise() - center.transpose()) : embeddings;
+    if (projection.size() > 0) y = y * projection.transpose();
+    for (Eigen::Index i = 0; i < y.rows(); ++i) {
+        const float norm = y.row(i).norm();
+        if (norm > 0) y.row(i) /= norm;
+    }
     return y;
 }
 
@@ -52,7 +88,12 @@ Prediction ReferenceHead::predict(const Vector& embedding) const
                      [](const ClassScore& a, const ClassScore& b) { return a.score > b.score; });
     if (prediction.ranked.size() > 1)
         prediction.margin = prediction.ranked[0].score - prediction.ranked[1].score;
-    prediction.unknown = prediction.ranked.empty() || prediction.ranked.front().score < rejectBelow;
+    if (judgesUnknownByTrainingPhotos())
+        prediction.unknownScore = nearestPhotoCosine(trainingPhotos, embedding);
+    else
+        prediction.unknownScore = prediction.ranked.empty() ? -std::numeric_limits<float>::infinity()
+                                                            : prediction.ranked.front().score;
+    prediction.unknown = prediction.ranked.empty() || prediction.unknownScore < rejectBelow;
     return prediction;
 }
 

@@ -3,7 +3,6 @@
 #include "Error.h"
 #include "RegularFile.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -162,20 +161,6 @@ QJsonObject ModelSpec::preprocessingJson() const
     // cached embeddings) from before augmentation existed.
     if (flipAverage) json.insert(QStringLiteral("augment"), QStringLiteral("flip"));
     return json;
-}
-
-QString defaultModelSpecPath()
-{
-    const QByteArray env = qgetenv("EXEMPLAR_MODEL");
-    if (!env.isEmpty()) return QString::fromLocal8Bit(env);
-    const QString relative = QStringLiteral("share/exemplar/models/efficientnet-b0.json");
-    QStringList candidates;
-    if (QCoreApplication::instance())
-        candidates << QDir(QCoreApplication::applicationDirPath()).absoluteFilePath(QStringLiteral("../") + relative);
-    candidates << QStringLiteral("/usr/local/") + relative << QStringLiteral("/usr/") + relative;
-    for (const QString& candidate : candidates)
-        if (QFileInfo::exists(candidate)) return QDir::cleanPath(candidate);
-    return QDir::cleanPath(candidates.first());
 }
 
 } // namespace exemplar

@@ -35,8 +35,4 @@ struct ModelSpec {
     QJsonObject preprocessingJson() const;
 };
 
-// Where the default model's spec is looked for: $EXEMPLAR_MODEL, then
-// <executable dir>/../share/exemplar/models/efficientnet-b0.json, then /usr/share/exemplar/models/.
-QString defaultModelSpecPath();
-
 } // namespace exemplar

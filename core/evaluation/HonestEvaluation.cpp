@@ -105,7 +105,8 @@ void drawHoldoutSplit(const std::vector<int>& labels, const std::vector<int>& gr
     }, poolRows, heldOutRows);
 }
 
-EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& options, Feedback* feedback)
+EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& options, Feedback* feedback,
+                                  const MethodFinishedObserver& observer)
 {
     if (options.pool < 1) throw Error(QStringLiteral("the pool must hold at least 1 photo per class"));
     if (options.repeats < 1) throw Error(QStringLiteral("at least 1 repetition is needed"));
@@ -114,7 +115,18 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
         if (!isTrainingMethod(method))
             throw Error(QStringLiteral("unknown method \"%1\" (known: %2)")
                             .arg(method, trainingMethodNames().join(QStringLiteral(", "))));
+    if (!options.learningCurveMethod.isEmpty() && !isTrainingMethod(options.learningCurveMethod))
+        throw Error(QStringLiteral("unknown method \"%1\" for the learning curve").arg(options.learningCurveMethod));
     if (data.size() == 0) throw Error(QStringLiteral("no photos could be read: nothing to evaluate"));
+    if (options.foreign.rows() > 0) {
+        if (options.foreign.cols() != data.vectors.cols())
+            throw Error(QStringLiteral("the foreign photos' embeddings (%1 numbers) do not match the photos' (%2)")
+                            .arg(options.foreign.cols())
+                            .arg(data.vectors.cols()));
+        // !(x > lo && x <= hi) also refuses NaN.
+        if (!(options.knownRejectRate > 0 && options.knownRejectRate <= 0.5))
+            throw Error(QStringLiteral("the share of known photos answered \"unknown\" must be above 0 and at most 0.5"));
+    }
 
     EvaluationReport report;
     report.classes = data.classCount();
@@ -122,6 +134,7 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     report.pool = options.pool;
     report.repeats = options.repeats;
     report.seed = options.seed;
+    report.unknown.knownRejectRate = options.knownRejectRate;
     const std::vector<int> counts = data.countsPerClass();
     for (int c = 0; c < data.classCount(); ++c) {
         if (counts[size_t(c)] <= options.pool)
@@ -141,22 +154,44 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
                                               "so none of them can be tested on photos unlike the pool")
                                    .arg(data.classNames[c]).arg(counts[size_t(c)]);
 
-    std::vector<MethodSummary> summaries(size_t(options.methods.size()));
-    std::vector<std::vector<double>> referenceCounts(summaries.size()), seconds(summaries.size());
-    const qint64 steps = qint64(options.repeats) * options.methods.size();
-    for (int r = 0; r < options.repeats; ++r) {
-        std::vector<int> poolRows, testRows;
+    // Every repetition's split, drawn once (row lists: the subsets themselves are made per use).
+    std::vector<std::vector<int>> poolRowsOf(size_t(options.repeats)), testRowsOf(size_t(options.repeats));
+    for (int r = 0; r < options.repeats; ++r)
         drawPoolSplit(data.labels, groups.groupOf, data.classCount(), options.pool, splitSeed(options.seed, r),
-                      &poolRows, &testRows);
-        report.testPhotosPerRepeat = int(testRows.size());
-        EmbeddingSet pool = data.subset(poolRows);
-        pool.groups = groups.forRows(poolRows);  // the methods' own cross-validation keeps them together too
-        const EmbeddingSet test = data.subset(testRows);
+                      &poolRowsOf[size_t(r)], &testRowsOf[size_t(r)]);
+    report.testPhotosPerRepeat = int(testRowsOf.back().size());
+    // Repetition r's pool, with its duplicate groups: the methods' own cross-validation keeps them together too.
+    const auto poolOf = [&](int r) {
+        EmbeddingSet pool = data.subset(poolRowsOf[size_t(r)]);
+        pool.groups = groups.forRows(poolRowsOf[size_t(r)]);
+        return pool;
+    };
 
-        for (int m = 0; m < options.methods.size(); ++m) {
+    // "Unknown" on foreign photos: calibrated inside each pool, scored on its test and the foreign photos.
+    if (options.foreign.rows() > 0)
+        for (int r = 0; r < options.repeats; ++r) {
+            const EmbeddingSet pool = poolOf(r);
+            report.unknown.addRepetition(pool, data.subset(testRowsOf[size_t(r)]).vectors, options.foreign,
+                                         options.training.crossValidationFolds,
+                                         options.training.optimizer.seed + quint64(r), feedback);
+        }
+
+    const QString curveMethod = canonicalTrainingMethod(options.learningCurveMethod);
+    const bool measureCurve = !options.learningCurveMethod.isEmpty();
+    // The curve method as trained on each pool ("auto": what it chose there), and its held-out accuracy.
+    std::vector<TrainingOptions> curveTrainingOf(size_t(options.repeats));
+    std::vector<double> curveAccuracyOf(size_t(options.repeats), -1);
+    const qint64 steps = qint64(options.repeats) * (options.methods.size() + (measureCurve ? 1 : 0));
+    for (int m = 0; m < options.methods.size(); ++m) {
+        MethodSummary summary;
+        summary.name = canonicalTrainingMethod(options.methods[m]);
+        std::vector<double> referenceCounts, seconds;
+        for (int r = 0; r < options.repeats; ++r) {
             throwIfCanceled(feedback);
-            reportProgress(feedback, qint64(r) * options.methods.size() + m, steps,
-                           QStringLiteral("repetition %1/%2: %3").arg(r + 1).arg(options.repeats).arg(options.methods[m]));
+            reportProgress(feedback, qint64(m) * options.repeats + r, steps,
+                           QStringLiteral("%1: repetition %2/%3").arg(options.methods[m]).arg(r + 1).arg(options.repeats));
+            const EmbeddingSet pool = poolOf(r);
+            const EmbeddingSet test = data.subset(testRowsOf[size_t(r)]);
             TrainingOptions training = options.training;
             training.method = options.methods[m];
             training.optimizer.seed = options.training.optimizer.seed + quint64(r);
@@ -164,33 +199,128 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             timer.start();
             const Feedback nested(feedback);  // cancelable, but its own progress stays inside
             const TrainingResult trained = train(pool, training, &nested);
-            seconds[size_t(m)].push_back(timer.nsecsElapsed() / 1e9);
+            seconds.push_back(timer.nsecsElapsed() / 1e9);
             throwIfCanceled(feedback);
 
             const Metrics metrics = Metrics::compute(test.labels, trained.head.predictClasses(test.vectors),
                                                      data.classCount());
-            MethodSummary& summary = summaries[size_t(m)];
-            summary.name = canonicalTrainingMethod(options.methods[m]);
             summary.accuracies.push_back(metrics.accuracy);
             summary.weightedF1s.push_back(metrics.weightedF1);
             const std::vector<int> perClass = trained.head.referencesPerClass();
-            referenceCounts[size_t(m)].push_back(std::accumulate(perClass.begin(), perClass.end(), 0.0) /
-                                                 std::max(1, data.classCount()));
+            referenceCounts.push_back(std::accumulate(perClass.begin(), perClass.end(), 0.0) /
+                                      std::max(1, data.classCount()));
+            if (measureCurve && summary.name == curveMethod) {
+                curveTrainingOf[size_t(r)] = trained.effectiveOptions;
+                curveAccuracyOf[size_t(r)] = metrics.accuracy;
+            }
         }
-    }
-    reportProgress(feedback, steps, steps, QString());
-
-    for (size_t m = 0; m < summaries.size(); ++m) {
-        MethodSummary& summary = summaries[m];
         summarize(summary.accuracies, &summary.accuracyMean, &summary.accuracyStd);
         summarize(summary.weightedF1s, &summary.weightedF1Mean, &summary.weightedF1Std);
         double unused = 0;
-        summarize(referenceCounts[m], &summary.referencesPerClass, &unused);
-        summarize(seconds[m], &summary.seconds, &unused);
+        summarize(referenceCounts, &summary.referencesPerClass, &unused);
+        summarize(seconds, &summary.seconds, &unused);
+        report.methods.push_back(std::move(summary));
+        if (observer && m + 1 < options.methods.size()) observer(report);
     }
-    report.methods = std::move(summaries);
+
+    if (measureCurve) {
+        report.learningCurve.method = curveMethod;
+        report.learningCurve.pool = options.pool;
+        report.learningCurve.extraPhotos = options.learningCurveExtra;
+        for (int r = 0; r < options.repeats; ++r) {
+            throwIfCanceled(feedback);
+            reportProgress(feedback, qint64(options.methods.size()) * options.repeats + r, steps,
+                           QStringLiteral("learning curve of %1: repetition %2/%3").arg(curveMethod).arg(r + 1).arg(options.repeats));
+            const EmbeddingSet pool = poolOf(r);
+            if (curveAccuracyOf[size_t(r)] < 0) {  // not among the compared methods: trained for its figure
+                const EmbeddingSet test = data.subset(testRowsOf[size_t(r)]);
+                TrainingOptions training = options.training;
+                training.method = curveMethod;
+                training.optimizer.seed = options.training.optimizer.seed + quint64(r);
+                const Feedback nested(feedback);
+                const TrainingResult trained = train(pool, training, &nested);
+                curveTrainingOf[size_t(r)] = trained.effectiveOptions;
+                curveAccuracyOf[size_t(r)] = Metrics::compute(test.labels, trained.head.predictClasses(test.vectors),
+                                                              data.classCount()).accuracy;
+            }
+            LearningCurveOptions curveOptions;
+            curveOptions.training = curveTrainingOf[size_t(r)];
+            curveOptions.extraPhotos = options.learningCurveExtra;
+            curveOptions.seed = splitSeed(options.seed, r) ^ 0xc0ffeeULL;
+            const Feedback nested(feedback);
+            report.learningCurve.curves.push_back(measureLearningCurve(pool, curveOptions, &nested));
+            report.learningCurve.actualAtPool.push_back(curveAccuracyOf[size_t(r)]);
+        }
+    }
+    reportProgress(feedback, steps, steps, QString());
+    report.unknown.finish();
+
     report.recommended = recommendedMethod(report.methods);
     return report;
+}
+
+int LearningCurveCheck::coveredRepetitions() const
+{
+    int covered = 0;
+    for (size_t r = 0; r < curves.size() && r < actualAtPool.size(); ++r)
+        if (curves[r].fitted && actualAtPool[r] >= curves[r].expectedNowLow && actualAtPool[r] <= curves[r].expectedNowHigh)
+            ++covered;
+    return covered;
+}
+
+QJsonObject LearningCurveCheck::toJson() const
+{
+    std::vector<double> predictedNow, predictedMore, lowMore, highMore;
+    QJsonArray perRepeat;
+    for (size_t r = 0; r < curves.size(); ++r) {
+        QJsonObject curve = curves[r].toJson();
+        curve.insert(QStringLiteral("held_out_accuracy_at_pool"), actualAtPool[r]);
+        perRepeat.append(curve);
+        if (!curves[r].fitted) continue;
+        predictedNow.push_back(curves[r].expectedNow);
+        predictedMore.push_back(curves[r].expectedMore);
+        lowMore.push_back(curves[r].expectedMoreLow);
+        highMore.push_back(curves[r].expectedMoreHigh);
+    }
+    double mean = 0, unused = 0;
+    const auto meanOf = [&](const std::vector<double>& v) {
+        summarize(v, &mean, &unused);
+        return mean;
+    };
+    QJsonObject json{
+        {QStringLiteral("method"), method},
+        {QStringLiteral("pool"), pool},
+        {QStringLiteral("extra_photos"), extraPhotos},
+        {QStringLiteral("protocol"),
+         QStringLiteral("per repetition, the curve is measured on sub-pools of the pool only and read off at the pool "
+                        "size and at pool + extra_photos; held_out_accuracy_at_pool is the method trained on the whole "
+                        "pool and scored on the test photos; run eval with --pool pool+extra_photos for the truth there")},
+        {QStringLiteral("predicted_at_pool"), meanOf(predictedNow)},
+        {QStringLiteral("held_out_at_pool"), meanOf(actualAtPool)},
+        {QStringLiteral("repetitions_inside_range_at_pool"), coveredRepetitions()},
+        {QStringLiteral("predicted_at_pool_plus_extra"), meanOf(predictedMore)},
+        {QStringLiteral("predicted_at_pool_plus_extra_range"), QJsonArray{meanOf(lowMore), meanOf(highMore)}},
+        {QStringLiteral("per_repeat"), perRepeat},
+    };
+    if (predictedNow.empty()) {  // no pool could place a curve: no prediction, and why, rather than 0%
+        for (const char* key : {"predicted_at_pool", "predicted_at_pool_plus_extra", "predicted_at_pool_plus_extra_range"})
+            json.remove(QLatin1String(key));
+        json.insert(QStringLiteral("reason"), curves.empty() ? QString() : curves.front().reason);
+    }
+    return json;
+}
+
+LearningCurveCheck LearningCurveCheck::fromJson(const QJsonObject& json)
+{
+    LearningCurveCheck check;
+    check.method = json.value(QStringLiteral("method")).toString();
+    check.pool = json.value(QStringLiteral("pool")).toInt();
+    check.extraPhotos = json.value(QStringLiteral("extra_photos")).toInt();
+    for (const QJsonValue& v : json.value(QStringLiteral("per_repeat")).toArray()) {
+        check.curves.push_back(LearningCurve::fromJson(v.toObject()));
+        check.actualAtPool.push_back(v.toObject().value(QStringLiteral("held_out_accuracy_at_pool")).toDouble());
+    }
+    return check;
 }
 
 int recommendedMethod(const std::vector<MethodSummary>& methods)
@@ -253,7 +383,7 @@ QJsonObject EvaluationReport::toJson() const
         methodsJson.insert(m.name, m.toJson());
         order.append(m.name);
     }
-    return QJsonObject{
+    QJsonObject json{
         {QStringLiteral("dataset"), dataset},
         {QStringLiteral("classes"), classes},
         {QStringLiteral("photos"), photos},
@@ -272,6 +402,9 @@ QJsonObject EvaluationReport::toJson() const
         {QStringLiteral("recommended"), recommended >= 0 ? QJsonValue(methods[size_t(recommended)].name) : QJsonValue()},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
     };
+    if (!learningCurve.empty()) json.insert(QStringLiteral("learning_curve"), learningCurve.toJson());
+    if (unknown.measured()) json.insert(QStringLiteral("unknown"), unknown.toJson());
+    return json;
 }
 
 EvaluationReport EvaluationReport::fromJson(const QJsonObject& json)
@@ -303,6 +436,8 @@ EvaluationReport EvaluationReport::fromJson(const QJsonObject& json)
         for (const QString& name : order)
             report.methods.push_back(MethodSummary::fromJson(name, byName.value(name).toObject()));
     }
+    const QJsonObject curve = json.value(QStringLiteral("learning_curve")).toObject();
+    if (!curve.isEmpty()) report.learningCurve = LearningCurveCheck::fromJson(curve);
     // The recommendation follows from the figures; it is recomputed rather than trusted.
     report.recommended = recommendedMethod(report.methods);
     return report;

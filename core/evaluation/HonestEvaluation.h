@@ -3,10 +3,13 @@
 // test photos; each method is trained on the pool only and scored on the test photos only.
 // Near-identical photos (DuplicateGroups.h) are drawn together: a group is never split between
 // pool and test, so a copy of a training photo is never scored.
+#include "LearningCurve.h"
 #include "TrainingMethods.h"
+#include "UnknownEvaluation.h"
 
 #include <QJsonObject>
 #include <QStringList>
+#include <functional>
 #include <vector>
 
 namespace exemplar {
@@ -20,6 +23,28 @@ struct EvaluationOptions {
     quint64 seed = 1;
     QStringList methods = defaultComparedMethods();
     TrainingOptions training;  // optimizer and centrality settings for "least-central"
+    // Photos of none of the classes (raw embeddings, one per row). When given, each repetition
+    // also measures "unknown" (UnknownEvaluation.h) calibrated at KNOWN_REJECT_RATE.
+    Matrix foreign;
+    double knownRejectRate = kDefaultKnownRejectRate;
+    // Non-empty: also measure this method's learning curve inside every repetition's pool and
+    // hold its prediction for the pool size against the method's held-out accuracy.
+    QString learningCurveMethod;
+    int learningCurveExtra = 5;
+};
+
+// eval --learning-curve: per repetition, the curve measured inside the pool only (as a user would
+// measure it on their photos), what it predicts, and what the held-out photos then said.
+struct LearningCurveCheck {
+    QString method;
+    int pool = 0, extraPhotos = 0;
+    std::vector<LearningCurve> curves;  // one per repetition
+    std::vector<double> actualAtPool;   // the method's held-out accuracy, per repetition
+    bool empty() const { return method.isEmpty(); }
+    // Repetitions whose held-out accuracy fell inside the curve's range for the pool size.
+    int coveredRepetitions() const;
+    QJsonObject toJson() const;
+    static LearningCurveCheck fromJson(const QJsonObject& json);
 };
 
 struct MethodSummary {
@@ -49,6 +74,8 @@ struct EvaluationReport {
     std::vector<MethodSummary> methods;
     QStringList warnings;
     int recommended = -1;  // index into methods: best mean accuracy (then weighted F1); -1 when none
+    LearningCurveCheck learningCurve;  // empty unless asked for
+    UnknownEvaluation unknown;  // measured only with foreign photos (not read back by fromJson)
 
     // The one serialization of a comparison (CLI --json, project files, exports). fromJson also
     // reads what earlier versions wrote.
@@ -73,7 +100,13 @@ void drawPoolSplit(const std::vector<int>& labels, const std::vector<int>& group
 void drawHoldoutSplit(const std::vector<int>& labels, const std::vector<int>& groups, int classCount, double fraction,
                       quint64 seed, std::vector<int>* poolRows, std::vector<int>* heldOutRows);
 
+// Called (on the evaluating thread) each time a method has finished all its repetitions, with the
+// report so far: the finished methods, in the order asked for; none recommended until all are in.
+using MethodFinishedObserver = std::function<void(const EvaluationReport& soFar)>;
+
+// Methods are evaluated one after another, each over every repetition's split (the splits depend
+// only on the seed and the repetition), so a caller can show each method as soon as it is done.
 EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& options,
-                                  Feedback* feedback = nullptr);
+                                  Feedback* feedback = nullptr, const MethodFinishedObserver& observer = {});
 
 } // namespace exemplar

@@ -7,6 +7,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
+#include <QFloat16>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,6 +31,15 @@ QString encodeFloats(const float* values, Eigen::Index count)
 {
     QByteArray bytes(qsizetype(count) * 4, Qt::Uninitialized);
     for (Eigen::Index i = 0; i < count; ++i) qToLittleEndian(values[i], bytes.data() + 4 * i);
+    return QString::fromLatin1(bytes.toBase64());
+}
+
+// The training photos are many (a whole pool): half precision halves the file, and they are
+// rounded to it already in memory (familiarPhotos), so this loses nothing.
+QString encodeHalfFloats(const float* values, Eigen::Index count)
+{
+    QByteArray bytes(qsizetype(count) * 2, Qt::Uninitialized);
+    for (Eigen::Index i = 0; i < count; ++i) qToLittleEndian(qfloat16(values[i]), bytes.data() + 2 * i);
     return QString::fromLatin1(bytes.toBase64());
 }
 
@@ -100,7 +110,14 @@ QString headProblem(const ReferenceHead& head)
     for (int c : head.referenceClass)
         if (c < 0 || c >= head.classNames.size())
             return QStringLiteral("class index %1 with %2 classes").arg(c).arg(head.classNames.size());
+    if (head.trainingPhotos.rows() > 0 &&
+        (head.trainingPhotos.cols() != inputDim || head.trainingPhotos.rows() > kMaxReferences))
+        return QStringLiteral("%1 training photos of size %2 for embeddings of size %3")
+            .arg(head.trainingPhotos.rows())
+            .arg(head.trainingPhotos.cols())
+            .arg(inputDim);
     if (!allFinite(head.references.data(), head.references.size()) ||
+        !allFinite(head.trainingPhotos.data(), head.trainingPhotos.size()) ||
         !allFinite(head.bias.data(), head.bias.size()) ||
         !allFinite(head.center.data(), head.center.size()) ||
         !allFinite(head.projection.data(), head.projection.size()))
@@ -162,21 +179,30 @@ public:
         return int(x);
     }
 
-    // The raw little-endian bytes of exactly COUNT floats encoded in V.
-    QByteArray floats(const QJsonValue& v, Eigen::Index count, const QString& what) const
+    // The raw little-endian bytes of exactly COUNT floats of BYTES each (4, or 2 for half
+    // precision) encoded in V.
+    QByteArray floats(const QJsonValue& v, Eigen::Index count, const QString& what, int bytes = 4) const
     {
         if (!v.isString()) damaged(QStringLiteral("%1 is not base64 text").arg(what));
         const QString text = v.toString();
         // Base64 of COUNT floats has a known length; checking it first avoids decoding a huge string.
-        if (text.size() != 4 * ((4 * count + 2) / 3))
+        if (text.size() != 4 * ((bytes * count + 2) / 3))
             damaged(QStringLiteral("%1 does not hold %2 numbers").arg(what).arg(count));
         auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(),
                                                       QByteArray::AbortOnBase64DecodingErrors);
         if (decoded.decodingStatus != QByteArray::Base64DecodingStatus::Ok)
             damaged(QStringLiteral("%1 is not valid base64").arg(what));
-        if (decoded.decoded.size() != 4 * count)
+        if (decoded.decoded.size() != bytes * count)
             damaged(QStringLiteral("%1 does not hold %2 numbers").arg(what).arg(count));
         return decoded.decoded;
+    }
+
+    void decodeHalvesInto(const QByteArray& bytes, float* out, Eigen::Index count, const QString& what) const
+    {
+        for (Eigen::Index i = 0; i < count; ++i)
+            out[i] = float(qFromLittleEndian<qfloat16>(bytes.constData() + 2 * i));
+        if (!allFinite(out, count))
+            damaged(QStringLiteral("%1 holds a value that is not a finite number").arg(what));
     }
 
     void decodeInto(const QByteArray& bytes, float* out, Eigen::Index count,
@@ -242,6 +268,13 @@ void writeReferenceSet(const ReferenceSet& set, const QString& path)
                           ? QJsonValue(encodeFloats(head.projection.data(), head.projection.size()))
                           : QJsonValue(QJsonValue::Null)}}},
         {QStringLiteral("references"), references},
+        // Rows of input_dim half-precision floats; null: "unknown" by the best class score (format 1).
+        {QStringLiteral("training_photos"),
+         head.trainingPhotos.rows() > 0
+             ? QJsonValue(QJsonObject{
+                   {QStringLiteral("count"), int(head.trainingPhotos.rows())},
+                   {QStringLiteral("float16"), encodeHalfFloats(head.trainingPhotos.data(), head.trainingPhotos.size())}})
+             : QJsonValue(QJsonValue::Null)},
         // float → double is exact, so the threshold round-trips; null means "never unknown".
         {QStringLiteral("reject_below"), std::isfinite(head.rejectBelow) ? QJsonValue(double(head.rejectBelow))
                                                                         : QJsonValue(QJsonValue::Null)},
@@ -334,6 +367,22 @@ ReferenceSet readReferenceSet(const QString& path)
         in.decodeInto(in.floats(projection, size, what), head.projection.data(), size, what);
     } else if (inputDim != d) {
         in.damaged(QStringLiteral("\"input_dim\" differs from \"dim\" without a projection"));
+    }
+
+    // Format 1 has no training photos: its "unknown" stays a threshold on the best class score.
+    const QJsonValue trainingPhotos = root.value(QStringLiteral("training_photos"));
+    if (set.formatVersion >= 2 && !trainingPhotos.isUndefined() && !trainingPhotos.isNull()) {
+        const QString what = QStringLiteral("the training photos");
+        if (!trainingPhotos.isObject()) in.damaged(what + QStringLiteral(" are not an object"));
+        const QJsonObject photos = trainingPhotos.toObject();
+        const int n = in.integer(in.field(photos, QStringLiteral("count"), what + QStringLiteral(": ")), 1,
+                                 kMaxReferences, what + QStringLiteral(": \"count\""));
+        const Eigen::Index size = Eigen::Index(n) * inputDim;
+        // Decoded first: the matrix is sized by bytes really present, not by a count alone.
+        const QByteArray bytes =
+            in.floats(in.field(photos, QStringLiteral("float16"), what + QStringLiteral(": ")), size, what, 2);
+        head.trainingPhotos.resize(n, inputDim);
+        in.decodeHalvesInto(bytes, head.trainingPhotos.data(), size, what);
     }
 
     const QJsonArray references = in.array(root, QStringLiteral("references"));

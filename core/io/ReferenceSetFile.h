@@ -4,6 +4,8 @@
 // every reference's source file, content hash and embedding (little-endian float32, base64, so a
 // reload is bit-identical), the selection settings and the evaluation figures, sealed with a
 // SHA-256 checksum of its content. Written atomically (QSaveFile: temp file, then rename).
+// Format 2 adds the training photos' raw embeddings (half precision) that "unknown" is judged by
+// (Familiarity.h); a format 1 file has none and keeps its rule: "unknown" below a best class score.
 #include "ModelIdentity.h"
 #include "ReferenceHead.h"
 
@@ -12,7 +14,7 @@
 
 namespace exemplar {
 
-constexpr int kReferenceSetFormatVersion = 1;
+constexpr int kReferenceSetFormatVersion = 2;
 
 struct ReferenceSet {
     int formatVersion = kReferenceSetFormatVersion;

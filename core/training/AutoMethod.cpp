@@ -4,6 +4,9 @@
 #include "Feedback.h"
 #include "TrainingSupport.h"
 
+#include <algorithm>
+#include <map>
+
 namespace exemplar {
 
 using namespace detail;
@@ -46,6 +49,23 @@ TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& option
     const auto folds = stratifiedFolds(pool.labels, pool.groups, pool.classCount(), options.crossValidationFolds, options.optimizer.seed);
     const std::vector<Candidate> candidates = candidatesFor(options);
 
+    // The linear candidates of one method share a regularization path: all of its C values are
+    // cross-validated together when the first of them comes up (see crossValidateLinearPath).
+    std::map<QString, std::vector<CrossValidationScore>> linearPaths;
+    auto scoreOf = [&](const Candidate& candidate) {
+        const QString& method = candidate.options.method;
+        const bool linear = method == QStringLiteral("linear") || method == QStringLiteral("whitened-linear");
+        const std::vector<double>& grid = options.linearCGrid;
+        const auto at = std::find(grid.begin(), grid.end(), candidate.options.linearC);
+        if (!linear || at == grid.end()) return crossValidate(pool, candidate.options, folds, feedback);
+        auto path = linearPaths.find(method);
+        if (path == linearPaths.end())
+            path = linearPaths.emplace(method, crossValidateLinearPath(pool, candidate.options,
+                                                                       method == QStringLiteral("whitened-linear"),
+                                                                       grid, folds, feedback)).first;
+        return path->second[size_t(at - grid.begin())];
+    };
+
     QJsonArray table;
     int bestIndex = 0;
     double bestAccuracy = -1;
@@ -53,7 +73,12 @@ TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& option
         throwIfCanceled(feedback);
         reportProgress(feedback, qint64(i), qint64(candidates.size()),
                        QStringLiteral("cross-validating %1").arg(candidates[i].label));
-        const CrossValidationScore score = crossValidate(pool, candidates[i].options, folds, feedback);
+        const CrossValidationScore score = scoreOf(candidates[i]);
+        if (score.skipped) {
+            table.append(QJsonObject{{QStringLiteral("method"), candidates[i].label},
+                                     {QStringLiteral("skipped"), kSkippedAfterPeak}});
+            continue;
+        }
         table.append(QJsonObject{{QStringLiteral("method"), candidates[i].label},
                                  {QStringLiteral("cv_accuracy"), score.accuracy},
                                  {QStringLiteral("cv_weighted_f1"), score.weightedF1}});

@@ -3,46 +3,69 @@
 #include "Error.h"
 #include "Feedback.h"
 
-#include <memory>
+#include <cblas-openblas.h>
 #include <lbfgs.h>
 
 #include <cmath>
+#include <memory>
 
 namespace exemplar {
 
 namespace {
 
 struct Problem {
-    Eigen::MatrixXd X;        // N×d
+    Eigen::MatrixXf X;  // N×d (column-major, as BLAS is called below), in float like the embeddings
     std::vector<int> labels;
     int classes = 0;
     double C = 1;
     const Feedback* feedback = nullptr;
+    // Buffers reused by every evaluation.
+    Eigen::MatrixXf weights;       // classes×d
+    Eigen::MatrixXf scores;        // classes×N
+    Eigen::MatrixXf lossGradient;  // classes×d
 };
 
-// Parameters are laid out as W (classes×d, column-major) followed by the biases.
+// Parameters are laid out as W (classes×d, column-major) followed by the biases. The two products
+// (scores and gradient, 2·N·d·classes multiply-adds each) are all of the cost at many classes; they
+// run in single precision in OpenBLAS, whose kernels are chosen for the CPU at run time (this build
+// targets plain x86-64, so Eigen's own products would use SSE2 only: bench/auto_training). The
+// embeddings are floats anyway; the softmax, the sums and the optimizer's state stay in double.
 lbfgsfloatval_t evaluate(void* instance, const lbfgsfloatval_t* x, lbfgsfloatval_t* g, const int n, const lbfgsfloatval_t)
 {
-    const Problem& p = *static_cast<const Problem*>(instance);
-    const Eigen::Index d = p.X.cols(), k = p.classes;
+    Problem& p = *static_cast<Problem*>(instance);
+    const Eigen::Index N = p.X.rows(), d = p.X.cols(), k = p.classes;
     const Eigen::Map<const Eigen::MatrixXd> W(x, k, d);
     const Eigen::Map<const Eigen::VectorXd> b(x + k * d, k);
     Eigen::Map<Eigen::MatrixXd> gW(g, k, d);
     Eigen::Map<Eigen::VectorXd> gb(g + k * d, k);
 
-    Eigen::MatrixXd scores = (p.X * W.transpose()).rowwise() + b.transpose();  // N×k
+    p.weights = W.cast<float>();
+    // One column per photo (k×N), so that each photo's softmax runs over contiguous memory.
+    p.scores.resize(k, N);
+    cblas_sgemm(CblasColMajor, CblasNoTrans, CblasTrans, int(k), int(N), int(d), 1.0f, p.weights.data(), int(k),
+                p.X.data(), int(N), 0.0f, p.scores.data(), int(k));
     double loss = 0;
-    for (Eigen::Index i = 0; i < scores.rows(); ++i) {
+    gb.setZero();
+    Eigen::VectorXd column(k);
+    for (Eigen::Index i = 0; i < N; ++i) {
+        column = p.scores.col(i).cast<double>() + b;
         // Softmax with the maximum subtracted, so exp never overflows.
-        const double top = scores.row(i).maxCoeff();
-        scores.row(i) = (scores.row(i).array() - top).exp().matrix();
-        const double sum = scores.row(i).sum();
-        loss += std::log(sum) + top - (std::log(scores(i, p.labels[size_t(i)])) + top);
-        scores.row(i) /= sum;
-        scores(i, p.labels[size_t(i)]) -= 1.0;  // now the gradient of the loss w.r.t. the scores
+        const double top = column.maxCoeff();
+        const int label = p.labels[size_t(i)];
+        const double labelScore = column[label];
+        column = (column.array() - top).exp().matrix();
+        const double sum = column.sum();
+        loss += std::log(sum) + top - labelScore;
+        column /= sum;
+        column[label] -= 1.0;  // now the gradient of the loss w.r.t. the scores
+        gb += column;
+        p.scores.col(i) = column.cast<float>();
     }
-    gW = p.C * scores.transpose() * p.X + W;
-    gb = p.C * scores.colwise().sum().transpose();
+    p.lossGradient.resize(k, d);
+    cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, int(k), int(d), int(N), 1.0f, p.scores.data(), int(k),
+                p.X.data(), int(N), 0.0f, p.lossGradient.data(), int(k));
+    gW = p.C * p.lossGradient.cast<double>() + W;
+    gb *= p.C;
     (void)n;
     return p.C * loss + 0.5 * W.squaredNorm();
 }
@@ -66,7 +89,7 @@ LogisticRegressionModel fitLogisticRegression(const Matrix& X, const std::vector
         if (label < 0 || label >= classCount)
             throw Error(QStringLiteral("logistic regression: label %1 outside 0…%2").arg(label).arg(classCount - 1));
     Problem problem;
-    problem.X = X.cast<double>();
+    problem.X = X;
     problem.labels = labels;
     problem.classes = classCount;
     problem.C = options.C;
@@ -79,15 +102,27 @@ LogisticRegressionModel fitLogisticRegression(const Matrix& X, const std::vector
     lbfgsfloatval_t* x = buffer.get();
     if (!x) throw Error(QStringLiteral("out of memory for logistic regression"));
     std::fill(x, x + n, 0.0);
+    if (options.startWeights.rows() == classCount && options.startWeights.cols() == d
+        && options.startBias.size() == classCount) {
+        Eigen::Map<Eigen::MatrixXd>(x, classCount, d) = options.startWeights.cast<double>();
+        // A class absent from the earlier fit carries its "never predicted" bias; start it at zero.
+        Eigen::Map<Eigen::VectorXd>(x + classCount * d, classCount) =
+            options.startBias.cast<double>().unaryExpr([](double b) { return b < -1e5 ? 0.0 : b; });
+    }
     lbfgs_parameter_t parameters;
     lbfgs_parameter_init(&parameters);
     parameters.max_iterations = options.maxIterations;
     parameters.epsilon = 1e-6;
+    if (options.objectiveTolerance > 0) {
+        parameters.past = 3;
+        parameters.delta = options.objectiveTolerance;
+    }
     lbfgsfloatval_t objective = 0;
     const int status = lbfgs(n, x, &objective, evaluate, progress, &problem, &parameters);
     throwIfCanceled(feedback);
 
     LogisticRegressionModel model;
+    // LBFGS_STOP: the objective tolerance was met.
     model.converged = status == LBFGS_SUCCESS || status == LBFGS_STOP || status == LBFGS_ALREADY_MINIMIZED;
     model.weights = Eigen::Map<const Eigen::MatrixXd>(x, classCount, d).cast<float>();
     model.bias = Eigen::Map<const Eigen::VectorXd>(x + classCount * d, classCount).cast<float>();

@@ -1,46 +1,65 @@
 #include "Rejection.h"
 
-#include "TrainingSupport.h"
+#include "EmbeddingSet.h"
+#include "Familiarity.h"
+#include "Feedback.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace exemplar {
 
-using namespace detail;
+namespace {
+constexpr int kMinimumCalibrationPhotos = 5;  // fewer cannot say where "known" ends
+}
 
 QJsonObject RejectionCalibration::toJson() const
 {
     return QJsonObject{
         {QStringLiteral("reject_below"), std::isfinite(threshold) ? QJsonValue(double(threshold)) : QJsonValue()},
+        {QStringLiteral("score"), QStringLiteral("cosine to the nearest training photo in the raw embedding")},
         {QStringLiteral("calibration_photos"), heldOutPhotos},
         {QStringLiteral("known_reject_rate"), knownRejectRate},
+        {QStringLiteral("expected_known_reject_rate"), expectedKnownRejectRate},
         {QStringLiteral("protocol"),
-         QStringLiteral("cross-validation inside the training photos: the threshold is the best-class score below "
-                        "which the chosen share of correctly classified held-out photos falls")},
+         QStringLiteral("cross-validation inside the training photos: each photo scored against the other folds' "
+                        "photos only; the threshold leaves the chosen share of these known photos below it")},
     };
 }
 
-RejectionCalibration calibrateRejection(const EmbeddingSet& pool, const TrainingOptions& options,
+RejectionCalibration calibrateRejection(const EmbeddingSet& pool, const Matrix& photos, int folds, quint64 seed,
                                         double knownRejectRate, const Feedback* feedback)
 {
     RejectionCalibration calibration;
-    if (knownRejectRate <= 0 || knownRejectRate >= 1) return calibration;
-    const auto folds = stratifiedFolds(pool.labels, pool.groups, pool.classCount(), options.crossValidationFolds,
-                                       options.optimizer.seed);
-    const CrossValidationScore score = crossValidate(pool, options, folds, feedback);
+    if (!(knownRejectRate > 0 && knownRejectRate < 1) || pool.size() < kMinimumCalibrationPhotos ||
+        photos.rows() != pool.size())
+        return calibration;
+    const auto foldRows = stratifiedFolds(pool.labels, pool.groups, pool.classCount(), folds, seed);
 
-    std::vector<float> correctScores;
-    for (size_t i = 0; i < score.bestScores.size(); ++i)
-        if (score.correct[i] && std::isfinite(score.bestScores[i])) correctScores.push_back(score.bestScores[i]);
-    if (correctScores.size() < 5) return calibration;  // too few to say where "known" ends
-    std::sort(correctScores.begin(), correctScores.end());
-    const size_t index = std::min(correctScores.size() - 1, size_t(std::floor(knownRejectRate * correctScores.size())));
-    calibration.threshold = correctScores[index];
-    calibration.heldOutPhotos = int(score.bestScores.size());
-    const auto rejected = std::count_if(score.bestScores.begin(), score.bestScores.end(),
-                                        [&](float s) { return s < calibration.threshold; });
-    calibration.knownRejectRate = double(rejected) / std::max<size_t>(1, score.bestScores.size());
+    std::vector<float> scores;
+    std::vector<bool> inFold(size_t(pool.size()));
+    for (size_t f = 0; f < foldRows.size(); ++f) {
+        throwIfCanceled(feedback);
+        reportProgress(feedback, qint64(f), qint64(foldRows.size()), QStringLiteral("calibrating \"unknown\""));
+        std::fill(inFold.begin(), inFold.end(), false);
+        for (int row : foldRows[f]) inFold[size_t(row)] = true;
+        std::vector<int> otherRows;
+        for (int row = 0; row < pool.size(); ++row)
+            if (!inFold[size_t(row)]) otherRows.push_back(row);
+        if (otherRows.empty() || foldRows[f].empty()) continue;  // a photo needs others to be compared with
+        const Vector best = nearestPhotoCosines(photos(otherRows, Eigen::all), photos(foldRows[f], Eigen::all));
+        scores.insert(scores.end(), best.data(), best.data() + best.size());
+    }
+    const size_t n = scores.size();
+    if (n < size_t(kMinimumCalibrationPhotos)) return calibration;
+    std::sort(scores.begin(), scores.end());
+    // The k-th lowest score: a new known photo falls below it with probability k/(n+1).
+    const size_t k = std::max<size_t>(1, size_t(std::floor(knownRejectRate * double(n + 1))));
+    calibration.threshold = scores[k - 1];
+    calibration.heldOutPhotos = int(n);
+    const auto rejected = std::count_if(scores.begin(), scores.end(), [&](float s) { return s < calibration.threshold; });
+    calibration.knownRejectRate = double(rejected) / double(n);
+    calibration.expectedKnownRejectRate = double(k) / double(n + 1);
     return calibration;
 }
 

@@ -69,35 +69,51 @@ ReferenceHead headFromRows(const EmbeddingSet& pool, const FeatureSpace& space, 
     return head;
 }
 
+void HeldOutPredictions::add(const ReferenceHead& head, const EmbeddingSet& heldOut)
+{
+    for (int i = 0; i < heldOut.size(); ++i) {
+        const Prediction prediction = head.predict(heldOut.vectors.row(i).transpose());
+        truth_.push_back(heldOut.labels[size_t(i)]);
+        predicted_.push_back(prediction.bestClass());
+        bestScores_.push_back(prediction.ranked.empty() ? -std::numeric_limits<float>::infinity()
+                                                        : prediction.ranked.front().score);
+        correct_.push_back(predicted_.back() == truth_.back());
+    }
+}
+
+CrossValidationScore HeldOutPredictions::score(int classCount) const
+{
+    CrossValidationScore score;
+    const Metrics metrics = Metrics::compute(truth_, predicted_, classCount);
+    score.accuracy = metrics.accuracy;
+    score.weightedF1 = metrics.weightedF1;
+    score.bestScores = bestScores_;
+    score.correct = correct_;
+    return score;
+}
+
+FoldSplit FoldSplit::of(const EmbeddingSet& pool, const std::vector<int>& heldOutRows)
+{
+    std::vector<bool> heldOut(size_t(pool.size()), false);
+    for (int row : heldOutRows) heldOut[size_t(row)] = true;
+    std::vector<int> trainRows;
+    for (int row = 0; row < pool.size(); ++row)
+        if (!heldOut[size_t(row)]) trainRows.push_back(row);
+    return {pool.subset(trainRows), pool.subset(heldOutRows)};
+}
+
 CrossValidationScore crossValidate(const EmbeddingSet& pool, const TrainingOptions& options,
                                    const std::vector<std::vector<int>>& folds, const Feedback* feedback)
 {
-    CrossValidationScore score;
-    std::vector<int> truth, predicted;
-    for (size_t f = 0; f < folds.size(); ++f) {
-        if (folds[f].empty()) continue;
-        std::vector<bool> heldOut(size_t(pool.size()), false);
-        for (int row : folds[f]) heldOut[size_t(row)] = true;
-        std::vector<int> trainRows;
-        for (int row = 0; row < pool.size(); ++row)
-            if (!heldOut[size_t(row)]) trainRows.push_back(row);
-        const EmbeddingSet part = pool.subset(trainRows);
-        const EmbeddingSet test = pool.subset(folds[f]);
-        const TrainingResult trained = train(part, options, feedback);
+    HeldOutPredictions predictions;
+    for (const std::vector<int>& fold : folds) {
+        if (fold.empty()) continue;
+        const FoldSplit split = FoldSplit::of(pool, fold);
+        const TrainingResult trained = train(split.train, options, feedback);
         throwIfCanceled(feedback);
-        for (int i = 0; i < test.size(); ++i) {
-            const Prediction prediction = trained.head.predict(test.vectors.row(i).transpose());
-            truth.push_back(test.labels[size_t(i)]);
-            predicted.push_back(prediction.bestClass());
-            score.bestScores.push_back(prediction.ranked.empty() ? -std::numeric_limits<float>::infinity()
-                                                                 : prediction.ranked.front().score);
-            score.correct.push_back(predicted.back() == truth.back());
-        }
+        predictions.add(trained.head, split.heldOut);
     }
-    const Metrics metrics = Metrics::compute(truth, predicted, pool.classCount());
-    score.accuracy = metrics.accuracy;
-    score.weightedF1 = metrics.weightedF1;
-    return score;
+    return predictions.score(pool.classCount());
 }
 
 } // namespace detail

@@ -28,6 +28,9 @@ struct TrainingOptions {
     double whiteningShrinkage = 1.0;             // ε relative to the mean eigenvalue
     double linearC = 0;                          // > 0: fixed; 0: chosen from linearCGrid by CV
     std::vector<double> linearCGrid{10, 100, 1000};
+    // Choosing C: stop the path at the first C whose cross-validated accuracy is no better than a
+    // smaller C's (the larger Cs are the slowest fits); false fits every C of the grid.
+    bool linearPathStopsAtPeak = true;
     int crossValidationFolds = 5;                // for "auto" and for choosing linear's C
 };
 

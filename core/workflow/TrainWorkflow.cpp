@@ -1,6 +1,7 @@
 #include "TrainWorkflow.h"
 
 #include "Error.h"
+#include "Familiarity.h"
 #include "Feedback.h"
 #include "HonestEvaluation.h"
 #include "Rejection.h"
@@ -26,28 +27,33 @@ std::vector<int> rowsOfPaths(const QHash<QString, int>& rowOfPath, const QString
     return rows;
 }
 
-// Calibrates the head's "unknown" threshold on the training photos (cross-validation of the
-// method actually trained, see Rejection.h) and records it in the set; returns how, in words.
-// A stopped optimization, or a stop during calibration, leaves the head without a threshold.
+// Calibrates "unknown" on the training photos (cross-validation inside the pool, see Rejection.h)
+// and records it in the set: the head keeps the pool's raw embeddings and the threshold on the
+// cosine to the nearest of them. Returns how, in words. A stopped optimization, or a stop during
+// calibration, leaves the head without a threshold (and without the photos, which only serve it).
 QString calibrateUnknown(const EmbeddingSet& pool, const TrainingResult& trained, double knownRejectRate,
                          const Feedback* feedback, ReferenceSet* set)
 {
     set->head.rejectBelow = -std::numeric_limits<float>::infinity();
+    set->head.trainingPhotos.resize(0, 0);
     if (knownRejectRate <= 0) return QStringLiteral("\"unknown\" is off (known-reject rate 0)");
     if (trained.canceled) return QStringLiteral("\"unknown\" not calibrated: training was stopped");
+    const Matrix photos = familiarPhotos(pool.vectors);
     RejectionCalibration calibration;
     try {
-        reportProgress(feedback, 0, 1, QStringLiteral("calibrating \"unknown\""));
-        calibration = calibrateRejection(pool, trained.effectiveOptions, knownRejectRate, feedback);
+        calibration = calibrateRejection(pool, photos, trained.effectiveOptions.crossValidationFolds,
+                                         trained.effectiveOptions.optimizer.seed, knownRejectRate, feedback);
     } catch (const OperationCanceled&) {
         return QStringLiteral("\"unknown\" not calibrated: stopped");
     }
     set->selection.insert(QStringLiteral("unknown"), calibration.toJson());
     if (!std::isfinite(calibration.threshold)) return QStringLiteral("\"unknown\" not calibrated: too few training photos");
+    set->head.trainingPhotos = photos;
     set->head.rejectBelow = calibration.threshold;
-    return QStringLiteral("\"unknown\" below score %1: rejects %2% of known training photos in cross-validation")
+    return QStringLiteral("\"unknown\" when the nearest training photo's cosine is below %1: about %2% of photos "
+                          "of known classes (cross-validation inside the training photos)")
         .arg(calibration.threshold, 0, 'f', 3)
-        .arg(100 * calibration.knownRejectRate, 0, 'f', 1);
+        .arg(100 * calibration.expectedKnownRejectRate, 0, 'f', 1);
 }
 
 QJsonObject heldOutEvaluation(const TrainedReferenceSet& trained, const EmbeddingSet& photos, const TrainRequest& request)

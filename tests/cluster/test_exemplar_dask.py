@@ -71,7 +71,8 @@ class Photos:
             for file in sorted(os.listdir(os.path.join(DATA, name)))[:8]:
                 os.symlink(os.path.join(DATA, name, file), os.path.join(train, name, file))
         cls.set = os.path.join(root, "flowers.exref")
-        run = cli("train", train, "--out", cls.set, "--method", "centroid", "--holdout", "0", "--quiet")
+        run = cli("train", train, "--out", cls.set, "--method", "centroid", "--holdout", "0", "--quiet",
+                  "--model", MODEL)  # the model the workers load
         assert run.returncode == 0, run.stderr.decode()
 
         photos = []
@@ -91,7 +92,7 @@ class Photos:
         with open(cls.list, "w") as f:
             f.write("".join(p + "\n" for p in cls.photos))
         # The reference: one plain run (exit 1 because of the broken photos).
-        run = cli("classify", cls.set, "--files-from", cls.list, "--jsonl", "--quiet")
+        run = cli("classify", cls.set, "--files-from", cls.list, "--jsonl", "--quiet", "--model", MODEL)
         assert run.returncode == 1, run.stderr.decode()
         cls.single = by_file(run.stdout)
         assert sorted(cls.single) == sorted(cls.photos)

@@ -6,6 +6,7 @@
 #include "SyntheticEmbeddings.h"
 #include "TestSupport.h"
 
+#include "InstalledModels.h"
 #include "ReferenceSetFile.h"
 #include "controller/ProjectController.h"
 #include "export/PlotExport.h"
@@ -24,6 +25,7 @@
 #include "window/AppTheme.h"
 #include "window/MainWindow.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QImage>
@@ -158,6 +160,22 @@ private Q_SLOTS:
     {
         window_ = nullptr;
         app_.reset();
+    }
+
+    // The Model menu offers both installed models; the fast one is stored by path, the default as
+    // "the default" (the project then follows EXEMPLAR_MODEL or the installed default spec).
+    void modelMenuListsBothInstalledModels()
+    {
+        auto* best = window_->findChild<QAction*>(QStringLiteral("model:") + QLatin1String(kDefaultModelStem));
+        auto* fast = window_->findChild<QAction*>(QStringLiteral("model:") + QLatin1String(kFastModelStem));
+        QVERIFY2(best && fast, "the Model menu lacks an installed model (run scripts/setup.sh)");
+        QVERIFY2(best->text().contains(QLatin1String("(default)")), qPrintable(best->text()));
+        QVERIFY2(fast->text().contains(QStringLiteral("224×224")), qPrintable(fast->text()));
+        fast->trigger();
+        QCOMPARE(QFileInfo(controller()->modelSpecPath()).absoluteFilePath(),
+                 QFileInfo(fastModelSpecPath()).absoluteFilePath());
+        best->trigger();
+        QCOMPARE(controller()->modelSpecPath(), defaultModelSpecPath());
     }
 
     void dropParentFolderOnClassList()
@@ -356,11 +374,25 @@ private Q_SLOTS:
             if (!waitIdle(60000) || controller()->classifications().empty()) return Prediction();
             return controller()->classifications().front().prediction;
         };
+        // "Unknown" is judged by the nearest training photo in the raw embedding: the set keeps
+        // every training photo for it, and reads them back.
+        QCOMPARE(int(trained.head.trainingPhotos.rows()), int(controller()->training()->poolPaths.size()));
+        QVERIFY(readReferenceSet(exportedSet_).head.trainingPhotos == trained.head.trainingPhotos);
+        // The verdict says why, in the words the CLI prints (ReferenceHead::unknownReason), for a
+        // set of either rule: a current one, and one without training photos (format 1).
         ReferenceSet strict = trained;
         strict.head.rejectBelow = 2.0f;  // above any cosine: everything is unknown
-        QVERIFY(classifyWith(strict, QStringLiteral("strict.exref"), heldOutPhotos_.first()).unknown);
-        const auto verdict = window_->classifyView()->resultList()->findChildren<QLabel*>(QStringLiteral("verdict"));
-        QVERIFY(!verdict.isEmpty() && verdict.first()->text().contains(QStringLiteral("unknown")));
+        ReferenceSet strictFormatOne = strict;
+        strictFormatOne.head.trainingPhotos.resize(0, 0);
+        for (const ReferenceSet& set : {strict, strictFormatOne}) {
+            const Prediction prediction = classifyWith(set, QStringLiteral("strict.exref"), heldOutPhotos_.first());
+            QVERIFY(prediction.unknown);
+            const auto verdict = window_->classifyView()->resultList()->findChildren<QLabel*>(QStringLiteral("verdict"));
+            QVERIFY(!verdict.isEmpty());
+            QVERIFY2(verdict.first()->text().contains(QStringLiteral("unknown")) &&
+                         verdict.first()->text().contains(set.head.unknownReason(prediction).toHtmlEscaped()),
+                     qPrintable(verdict.first()->text()));
+        }
         ReferenceSet never = trained;
         never.head.rejectBelow = -std::numeric_limits<float>::infinity();
         QVERIFY(!classifyWith(never, QStringLiteral("never.exref"), heldOutPhotos_.first()).unknown);
@@ -383,7 +415,7 @@ private Q_SLOTS:
         QVERIFY(waitIdle(60000));
         QVERIFY2(controller()->classifications().front().prediction.unknown,
                  qPrintable(QStringLiteral("a car scored %1, threshold %2")
-                                .arg(controller()->classifications().front().prediction.ranked.front().score)
+                                .arg(controller()->classifications().front().prediction.unknownScore)
                                 .arg(trained.head.rejectBelow)));
     }
 

@@ -6,6 +6,7 @@
 #include "BadInputCorpus.h"
 #include "GuiTestSupport.h"
 #include "TestSupport.h"
+#include "ReferenceSetFile.h"
 
 #include "controller/ProjectController.h"
 #include "views/SkippedFilesView.h"
@@ -178,7 +179,7 @@ private Q_SLOTS:
         QByteArray damaged = bytes;
         if (kind == QLatin1String("newer")) {
             QJsonObject json = QJsonDocument::fromJson(bytes).object();
-            json.insert(QStringLiteral("format_version"), 2);
+            json.insert(QStringLiteral("format_version"), exemplar::kReferenceSetFormatVersion + 1);
             damaged = QJsonDocument(json).toJson();
         } else if (kind == QLatin1String("truncated")) {
             damaged = bytes.left(bytes.size() * 2 / 3);

@@ -5,9 +5,14 @@
 #include "tasks/ProjectTasks.h"
 #include "thumbnails/ThumbnailCache.h"
 
+#include <QSettings>
 #include <cmath>
 
 namespace exemplar::ui {
+
+namespace {
+const QString kSpaceSetting = QStringLiteral("views/similaritySpace");
+}
 
 ProjectController::ProjectController(QObject* parent)
     : QObject(parent),
@@ -22,6 +27,7 @@ ProjectController::ProjectController(QObject* parent)
     connect(model_, &ProjectModel::datasetChanged, this, &ProjectController::datasetChanged);
     connect(model_, &ProjectModel::embeddingsChanged, this, &ProjectController::embeddingsChanged);
     connect(model_, &ProjectModel::analysisChanged, this, &ProjectController::analysisChanged);
+    connect(model_, &ProjectModel::similaritySpaceChanged, this, &ProjectController::similaritySpaceChanged);
     connect(model_, &ProjectModel::similarityBlockChanged, this, &ProjectController::similarityBlockChanged);
     connect(model_, &ProjectModel::auditChanged, this, &ProjectController::auditChanged);
     connect(model_, &ProjectModel::trainingChanged, this, &ProjectController::trainingChanged);
@@ -29,6 +35,7 @@ ProjectController::ProjectController(QObject* parent)
     connect(model_, &ProjectModel::classificationsChanged, this, &ProjectController::classificationsChanged);
     connect(model_, &ProjectModel::comparisonChanged, this, &ProjectController::comparisonChanged);
     connect(model_, &ProjectModel::confusedPairsChanged, this, &ProjectController::confusedPairsChanged);
+    connect(model_, &ProjectModel::learningCurveChanged, this, &ProjectController::learningCurveChanged);
     connect(model_, &ProjectModel::settingsChanged, this, &ProjectController::settingsChanged);
     connect(model_, &ProjectModel::classSelected, this, &ProjectController::classSelected);
     connect(model_, &ProjectModel::photoSelected, this, &ProjectController::photoSelected);
@@ -36,6 +43,7 @@ ProjectController::ProjectController(QObject* parent)
 
     connect(tasks_, &ProjectTasks::trainingStarted, this, &ProjectController::trainingStarted);
     connect(tasks_, &ProjectTasks::optimizerStepped, this, &ProjectController::optimizerStepped);
+    connect(tasks_, &ProjectTasks::comparisonProgressed, this, &ProjectController::comparisonProgressed);
     TaskRunner* runner = tasks_->runner();
     connect(runner, &TaskRunner::taskStarted, this, &ProjectController::taskStarted);
     connect(runner, &TaskRunner::progress, this, &ProjectController::taskProgress);
@@ -52,6 +60,12 @@ ProjectController::ProjectController(QObject* parent)
     forwardMessages(tasks_);
     forwardMessages(editor_);
     forwardMessages(persistence_);
+
+    model_->setSimilaritySpace(QSettings().value(kSpaceSetting).toString() == QLatin1String("trained")
+                                   ? SimilaritySpace::Trained : SimilaritySpace::Raw);
+    // The trained space follows the active set and the embeddings, when it is the one shown.
+    connect(model_, &ProjectModel::activeReferenceSetChanged, this, &ProjectController::analyseTrainedSpaceIfShown);
+    connect(model_, &ProjectModel::analysisChanged, this, &ProjectController::analyseTrainedSpaceIfShown);
 }
 
 ProjectController::~ProjectController()
@@ -68,11 +82,47 @@ void ProjectController::forwardMessages(Source* source)
 
 bool ProjectController::isBusy() const { return tasks_->runner()->isBusy(); }
 
-QString ProjectController::unknownRule(const ReferenceHead& head)
+QString ProjectController::trainedSpaceUnavailable() const
 {
-    return std::isfinite(head.rejectBelow)
-               ? tr("\"unknown\" below score %1 (calibrated on its training photos)").arg(head.rejectBelow, 0, 'f', 3)
-               : tr("never \"unknown\" (no calibrated threshold)");
+    const ReferenceSet* set = activeReferenceSet();
+    if (!set)
+        return tr("Train a reference set first (Optimize tab), or import one: this shows the photos as its "
+                  "classifier compares them.");
+    if (!set->head.hasTransform())
+        return tr("The reference set (%1) compares photos by raw cosine: there is no other space to show.")
+            .arg(set->method);
+    if (embeddings().size() > 0 && set->head.inputDim() != embeddings().dim())
+        return tr("The reference set was made from other embeddings (%1 values per photo, these have %2).")
+            .arg(set->head.inputDim())
+            .arg(embeddings().dim());
+    return {};
+}
+
+QString ProjectController::viewedSpaceName() const
+{
+    if (showsTrainedSpace()) return tr("cosine in the trained space (%1)").arg(activeReferenceSet()->method);
+    if (similaritySpace() == SimilaritySpace::Trained && trainedSpaceUnavailable().isEmpty())
+        return tr("raw cosine (the trained space is being computed)");
+    return tr("raw cosine");
+}
+
+const Histogram* ProjectController::viewedKeptCrossClass() const
+{
+    const Histogram* kept = showsTrainedSpace() ? &model_->trainedSpace()->keptCrossClass
+                                                : (training() ? &training()->keptCrossClass : nullptr);
+    return kept && kept->total > 0 ? kept : nullptr;
+}
+
+void ProjectController::setSimilaritySpace(SimilaritySpace space)
+{
+    QSettings().setValue(kSpaceSetting, space == SimilaritySpace::Trained ? QStringLiteral("trained") : QStringLiteral("raw"));
+    model_->setSimilaritySpace(space);
+    analyseTrainedSpaceIfShown();
+}
+
+void ProjectController::analyseTrainedSpaceIfShown()
+{
+    if (similaritySpace() == SimilaritySpace::Trained && trainedSpaceUnavailable().isEmpty()) tasks_->analyseTrainedSpace();
 }
 
 void ProjectController::addFolders(const QStringList& paths) { editor_->addFolders(paths); }
@@ -98,6 +148,14 @@ void ProjectController::loadEmbeddings(std::shared_ptr<const EmbeddingSet> set, 
 void ProjectController::startTraining() { tasks_->train(); }
 void ProjectController::compareMethods() { tasks_->compareMethods(); }
 void ProjectController::findConfusedPairs(const QString& method) { tasks_->findConfusedPairs(method); }
+void ProjectController::measureLearningCurve(const QString& method) { tasks_->measureLearningCurve(method); }
+
+QString ProjectController::learningCurveMethod() const
+{
+    const MethodComparison* comparison = model_->comparison();
+    if (comparison && comparison->recommended >= 0) return comparison->methods[size_t(comparison->recommended)].name;
+    return model_->settings().method;
+}
 void ProjectController::classifyPhotos(const QStringList& paths) { tasks_->classify(paths); }
 void ProjectController::importReferenceSet(const QString& path) { tasks_->importReferenceSet(path); }
 void ProjectController::cancel() { tasks_->runner()->cancelAll(); }

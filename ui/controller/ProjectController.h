@@ -33,6 +33,19 @@ public:
     // About the dataset as a whole: empty or one-photo classes, a photo filed under two classes, …
     const QStringList& datasetWarnings() const { return model_->datasetWarnings(); }
     const SimilarityAnalysis* analysis() const { return model_->analysis(); }
+    // --- the similarity views' space (heatmap, graph, histograms) ---
+    // Raw cosine, or the space the active reference set's classifier scores in. The choice is
+    // remembered across sessions; until the trained space is computed the views draw raw.
+    SimilaritySpace similaritySpace() const { return model_->similaritySpace(); }
+    bool showsTrainedSpace() const { return model_->showsTrainedSpace(); }
+    // Why the trained space cannot be shown (empty: it can): no set trained, a set that compares
+    // by raw cosine anyway, or one made from other embeddings.
+    QString trainedSpaceUnavailable() const;
+    // What the views draw, and a few words saying which space it is (for captions and axes).
+    const EmbeddingSet& viewedEmbeddings() const { return model_->viewedEmbeddings(); }
+    const SimilarityAnalysis* viewedAnalysis() const { return model_->viewedAnalysis(); }
+    QString viewedSpaceName() const;
+    const Histogram* viewedKeptCrossClass() const;  // null: no kept references to overlay
     // Suspect photos of the embedded set (see core/analysis/Audit.h), computed after the analysis.
     const AuditReport* audit() const { return model_->audit(); }
     const SuspectPhoto* suspectOfRow(int row) const { return model_->suspectOfRow(row); }
@@ -43,6 +56,10 @@ public:
     const MethodComparison* comparison() const { return model_->comparison(); }
     const SimilarityBlock* similarityBlock() const { return model_->similarityBlock(); }  // the last one computed
     const ConfusedPairsReport* confusedPairs() const { return model_->confusedPairs(); }
+    const LearningCurve* learningCurve() const { return model_->learningCurve(); }
+    // The method a learning curve measures unless told: the comparison's recommendation, else the
+    // project's training method.
+    QString learningCurveMethod() const;
     const ProjectSettings& settings() const { return model_->settings(); }
     ThumbnailCache* thumbnails() const { return thumbnails_; }
     bool isBusy() const;
@@ -55,7 +72,6 @@ public:
     QString pathOfContentHash(const QString& hash) const { return model_->pathOfContentHash(hash); }
     int classSourceOfRow(int row) const { return model_->classSourceOfRow(row); }
     QString modelSpecPath() const { return model_->modelSpecPath(); }
-    static QString unknownRule(const ReferenceHead& head);  // the head's "unknown" threshold in words
 
 public Q_SLOTS:
     // --- dataset (DatasetEditor) ---
@@ -85,12 +101,16 @@ public Q_SLOTS:
     // Cross-validates METHOD (a training method id) over the labeled photos and ranks the class
     // pairs it confuses, and those that look alike (a task; confusedPairsChanged when done).
     void findConfusedPairs(const QString& method);
+    // How accuracy grows with photos per class, measured on the labeled photos for METHOD (a task;
+    // learningCurveChanged when done): "with 5 more photos per class expect about X%".
+    void measureLearningCurve(const QString& method);
     void classifyPhotos(const QStringList& paths);
     void importReferenceSet(const QString& path);
     void cancel();
 
     // --- settings and results ---
     void setSettings(const ProjectSettings& settings);  // method, optimizer, holdout, …
+    void setSimilaritySpace(SimilaritySpace space);
     void clearClassifications();
 
     // --- project files and exports (ProjectPersistence) ---
@@ -107,7 +127,8 @@ Q_SIGNALS:
     void sourcesChanged();
     void datasetChanged();
     void embeddingsChanged();
-    void analysisChanged();
+    void analysisChanged();  // also when the similarity views change space
+    void similaritySpaceChanged();
     void similarityBlockChanged();
     void auditChanged();
     void trainingChanged();
@@ -115,6 +136,7 @@ Q_SIGNALS:
     void classificationsChanged();
     void comparisonChanged();
     void confusedPairsChanged();
+    void learningCurveChanged();
     void settingsChanged();
     void classSelected(int sourceIndex);
     void photoSelected(const QString& path);
@@ -123,6 +145,8 @@ Q_SIGNALS:
     // The tasks'.
     void trainingStarted();
     void optimizerStepped(const exemplar::OptimizerStep& step);
+    // The methods of a running comparison finished so far; comparisonChanged follows with all.
+    void comparisonProgressed(std::shared_ptr<const exemplar::EvaluationReport> soFar);
     void taskStarted(const QString& title);
     void taskProgress(const QString& title, qint64 done, qint64 total, const QString& what);
     void taskEnded(const QString& title, const QString& outcome);  // outcome: finished/canceled/failed
@@ -135,6 +159,7 @@ Q_SIGNALS:
 private:
     template <typename Source>
     void forwardMessages(Source* source);
+    void analyseTrainedSpaceIfShown();
 
     ProjectModel* model_;
     ThumbnailCache* thumbnails_;

@@ -1,5 +1,6 @@
 #include "model/ProjectModel.h"
 
+#include "InstalledModels.h"
 #include "ModelSpec.h"
 
 namespace exemplar::ui {
@@ -15,6 +16,29 @@ const SuspectPhoto* ProjectModel::suspectOfRow(int row) const
 {
     const auto it = suspectOfRow_.constFind(row);
     return it == suspectOfRow_.cend() ? nullptr : &audit_->suspects[size_t(*it)];
+}
+
+const TrainedSpaceView* ProjectModel::trainedSpace() const
+{
+    // Stale once the active set or the embeddings changed (a task computes the next one).
+    if (!trainedSpace_ || trainedSpace_->source != activeSet_ || trainedSpace_->embeddings->size() != embeddings_->size())
+        return nullptr;
+    return trainedSpace_.get();
+}
+
+const EmbeddingSet& ProjectModel::viewedEmbeddings() const
+{
+    return showsTrainedSpace() ? *trainedSpace_->embeddings : *embeddings_;
+}
+
+std::shared_ptr<const EmbeddingSet> ProjectModel::sharedViewedEmbeddings() const
+{
+    return showsTrainedSpace() ? trainedSpace_->embeddings : embeddings_;
+}
+
+const SimilarityAnalysis* ProjectModel::viewedAnalysis() const
+{
+    return showsTrainedSpace() ? &trainedSpace_->analysis : analysis_.get();
 }
 
 int ProjectModel::rowOfPath(const QString& path) const { return rowOfPath_.value(path, -1); }
@@ -102,6 +126,13 @@ void ProjectModel::renameClass(int sourceIndex, const QString& name)
             renamed->classNames[c] = name;
             embeddings_ = std::move(renamed);
         }
+        if (trainedSpace_ && c < trainedSpace_->embeddings->classNames.size()) {
+            auto view = std::make_shared<TrainedSpaceView>(*trainedSpace_);
+            auto renamed = std::make_shared<EmbeddingSet>(*view->embeddings);
+            renamed->classNames[c] = name;
+            view->embeddings = std::move(renamed);
+            trainedSpace_ = std::move(view);
+        }
     }
     Q_EMIT sourcesChanged();
     Q_EMIT datasetChanged();
@@ -112,6 +143,28 @@ void ProjectModel::setAnalysis(std::shared_ptr<const SimilarityAnalysis> analysi
 {
     analysis_ = std::move(analysis);
     Q_EMIT analysisChanged();
+}
+
+void ProjectModel::setSimilaritySpace(SimilaritySpace space)
+{
+    if (space == space_) return;
+    const bool shownBefore = showsTrainedSpace();
+    space_ = space;
+    Q_EMIT similaritySpaceChanged();
+    if (shownBefore != showsTrainedSpace()) {
+        similarityBlock_.reset();  // a drill-down block of the other space
+        Q_EMIT analysisChanged();
+    }
+}
+
+void ProjectModel::setTrainedSpace(std::shared_ptr<const TrainedSpaceView> view)
+{
+    const bool shownBefore = showsTrainedSpace();
+    trainedSpace_ = std::move(view);
+    if (shownBefore || showsTrainedSpace()) {
+        similarityBlock_.reset();
+        Q_EMIT analysisChanged();
+    }
 }
 
 void ProjectModel::setAudit(std::shared_ptr<const AuditReport> audit)
@@ -131,6 +184,7 @@ void ProjectModel::setSimilarityBlock(std::shared_ptr<const SimilarityBlock> blo
 
 void ProjectModel::setTraining(std::shared_ptr<const TrainingOutcome> outcome)
 {
+    const bool shownBefore = showsTrainedSpace();
     training_ = std::move(outcome);
     Q_EMIT trainingChanged();
     if (!training_) return;
@@ -138,13 +192,16 @@ void ProjectModel::setTraining(std::shared_ptr<const TrainingOutcome> outcome)
     activeSet_ = std::shared_ptr<const ReferenceSet>(training_, &training_->set);
     activeSetSource_ = tr("trained in this project (%1)").arg(training_->set.method);
     Q_EMIT activeReferenceSetChanged();
+    if (shownBefore) Q_EMIT analysisChanged();  // the views go back to raw until the new space is in
 }
 
 void ProjectModel::setActiveReferenceSet(std::shared_ptr<const ReferenceSet> set, const QString& source)
 {
+    const bool shownBefore = showsTrainedSpace();
     activeSet_ = std::move(set);
     activeSetSource_ = source;
     Q_EMIT activeReferenceSetChanged();
+    if (shownBefore) Q_EMIT analysisChanged();  // the views go back to raw until the new space is in
 }
 
 void ProjectModel::setClassifications(std::vector<ClassifiedPhoto> classifications)
@@ -171,18 +228,27 @@ void ProjectModel::setConfusedPairs(std::shared_ptr<const ConfusedPairsReport> r
     Q_EMIT confusedPairsChanged();
 }
 
+void ProjectModel::setLearningCurve(std::shared_ptr<const LearningCurve> curve)
+{
+    learningCurve_ = std::move(curve);
+    Q_EMIT learningCurveChanged();
+}
+
 void ProjectModel::clearResults()
 {
     similarityBlock_.reset();
     setAudit(nullptr);
     analysis_.reset();
+    trainedSpace_.reset();
     training_.reset();
     comparison_.reset();
     confusedPairs_.reset();
+    learningCurve_.reset();
     Q_EMIT analysisChanged();
     Q_EMIT trainingChanged();
     Q_EMIT comparisonChanged();
     Q_EMIT confusedPairsChanged();
+    Q_EMIT learningCurveChanged();
 }
 
 void ProjectModel::selectClass(int sourceIndex)

@@ -47,6 +47,15 @@ public:
     const std::vector<SkippedFile>& skippedFiles() const { return skipped_; }
     const QStringList& datasetWarnings() const { return warnings_; }
     const SimilarityAnalysis* analysis() const { return analysis_.get(); }
+    // The similarity views' space: the one chosen, and the trained space when it is computed for
+    // the active reference set and these embeddings (null otherwise).
+    SimilaritySpace similaritySpace() const { return space_; }
+    const TrainedSpaceView* trainedSpace() const;
+    bool showsTrainedSpace() const { return space_ == SimilaritySpace::Trained && trainedSpace(); }
+    // What the similarity views draw: the trained space when it is chosen and ready, else raw.
+    const EmbeddingSet& viewedEmbeddings() const;
+    std::shared_ptr<const EmbeddingSet> sharedViewedEmbeddings() const;
+    const SimilarityAnalysis* viewedAnalysis() const;
     const AuditReport* audit() const { return audit_.get(); }
     std::shared_ptr<const AuditReport> sharedAudit() const { return audit_; }
     const SuspectPhoto* suspectOfRow(int row) const;  // null: not suspect
@@ -61,6 +70,7 @@ public:
     const SimilarityBlock* similarityBlock() const { return similarityBlock_.get(); }
     // The most confused class pairs (cross-validated and by similarity), when they were asked for.
     const ConfusedPairsReport* confusedPairs() const { return confusedPairs_.get(); }
+    const LearningCurve* learningCurve() const { return learningCurve_.get(); }
 
     // --- what is selected ---
     QString selectedPhoto() const { return selectedPhoto_; }
@@ -84,6 +94,8 @@ public:
     // The class of SOURCE_INDEX is called NAME from now on, everywhere (nothing is recomputed).
     void renameClass(int sourceIndex, const QString& name);
     void setAnalysis(std::shared_ptr<const SimilarityAnalysis> analysis);
+    void setSimilaritySpace(SimilaritySpace space);
+    void setTrainedSpace(std::shared_ptr<const TrainedSpaceView> view);
     void setAudit(std::shared_ptr<const AuditReport> audit);
     void setSimilarityBlock(std::shared_ptr<const SimilarityBlock> block);
     // A set trained in this project, which becomes the active one (what Classify uses).
@@ -93,6 +105,7 @@ public:
     void addClassifications(const std::vector<ClassifiedPhoto>& newest);  // listed first
     void setComparison(std::shared_ptr<const MethodComparison> comparison);
     void setConfusedPairs(std::shared_ptr<const ConfusedPairsReport> report);
+    void setLearningCurve(std::shared_ptr<const LearningCurve> curve);
     // Everything computed from the embeddings (analysis, audit, training, comparison).
     void clearResults();
     void selectClass(int sourceIndex);
@@ -102,7 +115,8 @@ Q_SIGNALS:
     void sourcesChanged();           // class list, names, exclusions
     void datasetChanged();           // scanned photos and skipped files
     void embeddingsChanged();
-    void analysisChanged();
+    void analysisChanged();          // also when what the similarity views draw changes space
+    void similaritySpaceChanged();
     void similarityBlockChanged();
     void auditChanged();             // suspect photos
     void trainingChanged();
@@ -110,6 +124,7 @@ Q_SIGNALS:
     void classificationsChanged();
     void comparisonChanged();
     void confusedPairsChanged();
+    void learningCurveChanged();
     void settingsChanged();
     void classSelected(int sourceIndex);
     void photoSelected(const QString& path);
@@ -128,6 +143,8 @@ private:
     std::vector<SkippedFile> skipped_;
     QStringList warnings_;
     std::shared_ptr<const SimilarityAnalysis> analysis_;
+    SimilaritySpace space_ = SimilaritySpace::Raw;
+    std::shared_ptr<const TrainedSpaceView> trainedSpace_;
     std::shared_ptr<const AuditReport> audit_;
     QHash<int, int> suspectOfRow_;  // embedding row → index into audit_->suspects
     std::shared_ptr<const SimilarityBlock> similarityBlock_;
@@ -137,6 +154,7 @@ private:
     std::vector<ClassifiedPhoto> classifications_;
     std::shared_ptr<const MethodComparison> comparison_;
     std::shared_ptr<const ConfusedPairsReport> confusedPairs_;
+    std::shared_ptr<const LearningCurve> learningCurve_;
     QString selectedPhoto_;
     int selectedClass_ = -1;
 };

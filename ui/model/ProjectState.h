@@ -3,6 +3,7 @@
 // GUI thread when a job finishes (views never see half-updated state).
 #include "ConfusedPairs.h"
 #include "HonestEvaluation.h"
+#include "LearningCurve.h"
 #include "Metrics.h"
 #include "Optimizer.h"
 #include "ReferenceSetFile.h"
@@ -13,6 +14,7 @@
 #include "SimilarityAnalysis.h"
 
 #include <QMap>
+#include <memory>
 #include <QString>
 #include <QStringList>
 #include <vector>
@@ -53,6 +55,18 @@ struct ClassifiedPhoto {
 
 // The method comparison (repeated honest splits) as core reports and serializes it.
 using MethodComparison = EvaluationReport;
+
+// Which similarity the heatmap, graph and histograms show: raw cosine of the embeddings, or cosine
+// in the space the active reference set's classifier scores in (workflow/ClassifierSpace.h).
+enum class SimilaritySpace { Raw, Trained };
+
+// The photos as the active reference set compares them, and what the similarity views draw there.
+struct TrainedSpaceView {
+    std::shared_ptr<const ReferenceSet> source;      // the set whose transform made it
+    std::shared_ptr<const EmbeddingSet> embeddings;  // same rows, labels and paths as the project's
+    SimilarityAnalysis analysis;
+    Histogram keptCrossClass;  // among the trained set's kept references (empty when it keeps none)
+};
 
 // One block of S = A·Aᵀ for the heatmap's drill-down into a pair of classes of a large project
 // (small projects keep S whole in the analysis): computed by a job, O(rows·columns·d).

@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QSaveFile>
 #include <algorithm>
+#include <cmath>
 
 namespace exemplar::ui {
 
@@ -110,6 +111,7 @@ QJsonObject classificationJson(const ClassifiedPhoto& photo)
     return {{QStringLiteral("path"), photo.path},
             {QStringLiteral("error"), photo.error},
             {QStringLiteral("unknown"), photo.prediction.unknown},
+            {QStringLiteral("unknown_score"), double(photo.prediction.unknownScore)},
             {QStringLiteral("margin"), double(photo.prediction.margin)},
             {QStringLiteral("ranked"), ranked}};
 }
@@ -120,6 +122,8 @@ ClassifiedPhoto classificationFromJson(const QJsonObject& o)
     photo.path = o.value(QStringLiteral("path")).toString();
     photo.error = o.value(QStringLiteral("error")).toString();
     photo.prediction.unknown = o.value(QStringLiteral("unknown")).toBool();
+    // Projects saved before the score was recorded: not a number, so nothing wrong is shown.
+    photo.prediction.unknownScore = float(o.value(QStringLiteral("unknown_score")).toDouble(std::nan("")));
     photo.prediction.margin = float(o.value(QStringLiteral("margin")).toDouble());
     for (const QJsonValue& v : o.value(QStringLiteral("ranked")).toArray()) {
         const QJsonArray a = v.toArray();

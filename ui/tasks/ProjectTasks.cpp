@@ -6,7 +6,9 @@
 #include "EmbeddingCache.h"
 #include "Error.h"
 #include "HonestEvaluation.h"
+#include "LearningCurve.h"
 #include "ClassifyPhoto.h"
+#include "ClassifierSpace.h"
 #include "ImageDecoder.h"
 #include "ModelSpec.h"
 #include "SimilarityStatistics.h"
@@ -84,6 +86,15 @@ TrainingOptions trainingOptionsOf(const ProjectSettings& settings)
     options.optimizer.seed = settings.seed;
     options.centralityScope = settings.centralityScope;
     return options;
+}
+
+
+// The audit's near-duplicate groups of DATA's photos, when the audit is in and is of these photos;
+// empty otherwise (the work then finds them itself). Spares confused pairs and the learning curve a
+// second search.
+std::vector<int> auditGroupsOf(const std::shared_ptr<const AuditReport>& audit, const EmbeddingSet& data)
+{
+    return audit && audit->groups.photos() == data.size() ? audit->groups.groupOf : std::vector<int>();
 }
 
 } // namespace
@@ -199,7 +210,7 @@ void ProjectTasks::loadEmbeddings(std::shared_ptr<const EmbeddingSet> embeddings
 
 void ProjectTasks::computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns)
 {
-    auto set = model_->sharedEmbeddings();
+    auto set = model_->sharedViewedEmbeddings();
     for (const std::vector<int>* side : {&rows, &columns})
         for (int row : *side)
             if (row < 0 || row >= set->size()) return;  // rows of other embeddings: nothing to show
@@ -210,6 +221,26 @@ void ProjectTasks::computeSimilarityBlock(const std::vector<int>& rows, const st
         block->columns = columns;
         block->values = exemplar::similarityBlock(set->vectors, rows, columns);
         return [this, block] { model_->setSimilarityBlock(block); };
+    });
+}
+
+void ProjectTasks::analyseTrainedSpace()
+{
+    auto source = model_->sharedActiveReferenceSet();
+    auto data = model_->sharedEmbeddings();
+    if (!source || data->size() == 0 || model_->trainedSpace()) return;
+    if (trainedSpaceSource_.lock() == source && trainedSpaceEmbeddings_.lock() == data) return;  // under way
+    trainedSpaceSource_ = source;
+    trainedSpaceEmbeddings_ = data;
+    auto training = model_->sharedTraining();
+    runner_->run(tr("Analysing the trained space"), [this, source, data, training](Feedback& feedback) -> TaskRunner::Finisher {
+        auto view = std::make_shared<TrainedSpaceView>();
+        view->source = source;
+        view->embeddings = std::make_shared<const EmbeddingSet>(inClassifierSpace(*data, source->head));
+        view->analysis = analyzeSimilarity(*view->embeddings, &feedback);
+        if (training && &training->set == source.get() && !training->keptRows.empty())
+            view->keptCrossClass = crossClassHistogram(*view->embeddings, training->keptRows);
+        return [this, view] { model_->setTrainedSpace(view); };
     });
 }
 
@@ -264,7 +295,15 @@ void ProjectTasks::compareMethods()
     options.training = trainingOptionsOf(settings);
     auto data = model_->sharedEmbeddings();
     runner_->run(tr("Comparing methods"), [=](Feedback& feedback) -> TaskRunner::Finisher {
-        auto comparison = std::make_shared<const MethodComparison>(evaluateHonestly(*data, options, &feedback));
+        const auto methodFinished = [this, data](const EvaluationReport& soFar) {
+            auto partial = std::make_shared<const EvaluationReport>(soFar);
+            QMetaObject::invokeMethod(this, [this, data, partial] {
+                // Rows of embeddings that have been replaced since are not shown.
+                if (model_->sharedEmbeddings() == data) Q_EMIT comparisonProgressed(partial);
+            }, Qt::QueuedConnection);
+        };
+        auto comparison =
+            std::make_shared<const MethodComparison>(evaluateHonestly(*data, options, &feedback, methodFinished));
         return [this, comparison] {
             model_->setComparison(comparison);
             model_->setModified(true);
@@ -284,11 +323,40 @@ void ProjectTasks::findConfusedPairs(const QString& method)
     options.training.method = method;
     options.seed = model_->settings().seed;
     auto data = model_->sharedEmbeddings();
-    auto audit = model_->sharedAudit();  // its near-duplicate groups, when it is in, spare a second search
+    auto audit = model_->sharedAudit();
     runner_->run(tr("Finding confused pairs"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
-        if (audit && audit->groups.photos() == data->size()) options.groups = audit->groups.groupOf;
+        options.groups = auditGroupsOf(audit, *data);
         auto report = std::make_shared<const ConfusedPairsReport>(exemplar::findConfusedPairs(*data, options, &feedback));
         return [this, report] { model_->setConfusedPairs(report); };
+    });
+}
+
+void ProjectTasks::measureLearningCurve(const QString& method)
+{
+    const QString title = tr("Learning curve");
+    if (!requireEmbeddings(title)) return;
+    if (!isTrainingMethod(method)) {
+        Q_EMIT errorOccurred(title, tr("Unknown training method \"%1\".").arg(method));
+        return;
+    }
+    LearningCurveOptions options;
+    options.training = trainingOptionsOf(model_->settings());
+    options.training.method = method;
+    options.seed = model_->settings().seed;
+    auto data = model_->sharedEmbeddings();
+    auto audit = model_->sharedAudit();
+    runner_->run(tr("Measuring the learning curve"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
+        EmbeddingSet photos = *data;
+        photos.groups = auditGroupsOf(audit, photos);
+        // "auto" would run its whole cross-validation for every sub-pool: measure the method it
+        // chooses on all the photos instead (a tenth of the bar).
+        if (canonicalTrainingMethod(method) == QLatin1String("auto")) {
+            const Feedback choosing(&feedback, 0.0, 0.1);
+            options.training = exemplar::train(photos, options.training, &choosing).effectiveOptions;
+        }
+        const Feedback measuring(&feedback, options.training.method == method ? 0.0 : 0.1, 1.0);
+        auto curve = std::make_shared<const LearningCurve>(exemplar::measureLearningCurve(photos, options, &measuring));
+        return [this, curve] { model_->setLearningCurve(curve); };
     });
 }
 

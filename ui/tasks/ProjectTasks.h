@@ -15,6 +15,8 @@
 
 namespace exemplar {
 struct EmbeddingSet;
+struct EvaluationReport;
+struct ReferenceSet;
 }
 
 namespace exemplar::ui {
@@ -37,10 +39,15 @@ public:
     void rescanAndEmbed(std::function<void()> afterAnalysis = {});
     // Uses SET as the project's embeddings (no photo files): one class per class of SET.
     void loadEmbeddings(std::shared_ptr<const EmbeddingSet> set, ModelIdentity model);
+    // Of the embeddings the similarity views show (raw, or the trained space).
     void computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns);
+    // Maps the embeddings into the active reference set's space and analyses them there (a task;
+    // the model's trainedSpace when done). Nothing when that is already computed or under way.
+    void analyseTrainedSpace();
     void train();
     void compareMethods();
     void findConfusedPairs(const QString& method);
+    void measureLearningCurve(const QString& method);
     void classify(const QStringList& paths);
     void importReferenceSet(const QString& path);
     // Scores the trained set (restored from a project file) on the embeddings now present.
@@ -51,6 +58,9 @@ public:
 Q_SIGNALS:
     void trainingStarted();
     void optimizerStepped(const exemplar::OptimizerStep& step);
+    // The methods of the running comparison that have finished so far (not in the model: the
+    // comparison is applied whole when every method is done).
+    void comparisonProgressed(std::shared_ptr<const exemplar::EvaluationReport> soFar);
     void statusMessage(const QString& message);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -62,6 +72,9 @@ private:
     ProjectModel* model_;
     std::shared_ptr<WorkerModel> network_;  // the Embedder; touched on the worker thread only
     TaskRunner* runner_;                     // destroyed first (see the destructor)
+    // The last trained-space request, so that a second one for the same inputs is not queued.
+    std::weak_ptr<const ReferenceSet> trainedSpaceSource_;
+    std::weak_ptr<const EmbeddingSet> trainedSpaceEmbeddings_;
 };
 
 } // namespace exemplar::ui

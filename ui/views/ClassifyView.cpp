@@ -154,10 +154,8 @@ QWidget* ClassifyView::resultCard(int index)
     if (!photo.error.isEmpty())
         verdict = tr("<b>%1</b>: could not be classified — %2").arg(file, photo.error.toHtmlEscaped());
     else if (photo.prediction.unknown)
-        verdict = tr("<b>%1</b> → <b>unknown</b>: none of the classes (best score %2 is below the set's threshold %3)")
-                      .arg(file)
-                      .arg(photo.prediction.ranked.empty() ? 0.0 : photo.prediction.ranked[0].score, 0, 'f', 3)
-                      .arg(set ? set->head.rejectBelow : 0.0f, 0, 'f', 3);
+        verdict = tr("<b>%1</b> → <b>unknown</b>: none of the classes (%2)")
+                      .arg(file, set ? set->head.unknownReason(photo.prediction).toHtmlEscaped() : QString());
     else
         verdict = tr("<b>%1</b> → <b style='font-size:large'>%2</b> &nbsp; margin %3")
                       .arg(file, set ? set->head.classNames.value(photo.prediction.bestClass()).toHtmlEscaped() : QString())
@@ -202,7 +200,7 @@ void ClassifyView::refresh()
                                  .arg(controller_->activeReferenceSetSource())
                                  .arg(set->head.classNames.size())
                                  .arg(set->head.referenceCount())
-                                 .arg(set->method, ProjectController::unknownRule(set->head))
+                                 .arg(set->method, set->head.unknownRule())
                            : tr("No reference set yet: train one on the Optimize tab, or import an .exref file."));
     results_->clear();
     const auto& photos = controller_->classifications();

@@ -1,6 +1,7 @@
 #include "views/ComparisonView.h"
 
 #include "controller/ProjectController.h"
+#include "views/LearningCurveView.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -64,19 +65,29 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     note_ = new QLabel(this);
+    note_->setObjectName(QStringLiteral("comparisonNote"));
     note_->setWordWrap(true);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addWidget(table_, 1);
     layout->addWidget(note_);
+    layout->addWidget(new LearningCurveView(controller_, this), 1);
 
     connect(run_, &QPushButton::clicked, controller_, &ProjectController::compareMethods);
     connect(pool_, &QSpinBox::valueChanged, this, &ComparisonView::storeSettings);
     connect(repeats_, &QSpinBox::valueChanged, this, &ComparisonView::storeSettings);
     connect(controller_, &ProjectController::settingsChanged, this, &ComparisonView::loadSettings);
     connect(controller_, &ProjectController::comparisonChanged, this, &ComparisonView::refresh);
+    connect(controller_, &ProjectController::comparisonProgressed, this,
+            [this](std::shared_ptr<const MethodComparison> soFar) {
+                const int asked = controller_->settings().comparisonMethods.isEmpty()
+                                      ? int(trainingMethodNames().size())
+                                      : int(controller_->settings().comparisonMethods.size());
+                showComparison(soFar.get(), std::max(0, asked - int(soFar->methods.size())));
+            });
     connect(controller_, &ProjectController::busyChanged, this, [this](bool busy) {
         run_->setEnabled(!busy && controller_->embeddings().size() > 0);
+        if (!busy) refresh();  // a canceled comparison leaves the project's as it was
     });
     loadSettings();
     refresh();
@@ -116,9 +127,10 @@ void ComparisonView::storeSettings()
     controller_->setSettings(s);
 }
 
-void ComparisonView::refresh()
+void ComparisonView::refresh() { showComparison(controller_->comparison(), 0); }
+
+void ComparisonView::showComparison(const MethodComparison* comparison, int pending)
 {
-    const MethodComparison* comparison = controller_->comparison();
     table_->setRowCount(0);
     run_->setEnabled(!controller_->isBusy() && controller_->embeddings().size() > 0);
     if (!comparison) {
@@ -143,7 +155,10 @@ void ComparisonView::refresh()
             table_->setItem(i, c, item);
         }
     }
-    note_->setText(tr("%1 training photos per class, %2 repetitions, %3 test photos each. ")
+    note_->setText((pending > 0 ? tr("%n more method(s) running; the best is marked when all are done. ", nullptr,
+                                     pending)
+                                : QString()) +
+                   tr("%1 training photos per class, %2 repetitions, %3 test photos each. ")
                        .arg(comparison->pool).arg(comparison->repeats).arg(comparison->testPhotosPerRepeat) +
                    comparison->warnings.join(QLatin1Char(' ')));
 }

@@ -9,8 +9,13 @@ class QSpinBox;
 class QTableWidget;
 class QToolButton;
 
+namespace exemplar {
+struct EvaluationReport;
+}
+
 namespace exemplar::ui {
 
+using MethodComparison = EvaluationReport;
 class ProjectController;
 
 class ComparisonView : public QWidget {
@@ -21,7 +26,9 @@ public:
     QTableWidget* table() const { return table_; }
 
 private:
-    void refresh();
+    void refresh();  // the project's comparison
+    // COMPARISON's rows; PENDING methods are still running (a comparison in progress).
+    void showComparison(const MethodComparison* comparison, int pending);
     void storeSettings();
     void loadSettings();
 

@@ -2,6 +2,7 @@
 
 #include "ClassPairSimilarity.h"
 #include "controller/ProjectController.h"
+#include "widgets/SpaceSwitch.h"
 #include "plots/PlotTheme.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "widgets/ZoomableGraphicsView.h"
@@ -226,7 +227,11 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
     body->addWidget(sideWidget);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addWidget(sampleLabel_);  // its own line: long class names must not squeeze the slider's figure
+    // Its own line, with the space switch: long class names must not squeeze the slider's figure.
+    auto* caption = new QHBoxLayout;
+    caption->addWidget(new SpaceSwitch(controller_, this));
+    caption->addWidget(sampleLabel_, 1);
+    layout->addLayout(caption);
     layout->addLayout(body, 1);
 
     preview_ = new QLabel(view_->viewport());
@@ -280,7 +285,7 @@ void GraphView::setMode(Mode mode)
 
 void GraphView::setFocusedClass(int classIndex)
 {
-    const int classes = controller_->embeddings().classCount();
+    const int classes = controller_->viewedEmbeddings().classCount();
     focus_ = classIndex >= 0 && classIndex < classes ? classIndex : -1;
     if (auto* item = static_cast<QStandardItemModel*>(modeBox_->model())->item(int(Mode::FocusPhotos)))
         item->setEnabled(focus_ >= 0);
@@ -306,7 +311,7 @@ std::vector<int> GraphView::highlightedClasses() const
 
 QColor GraphView::colourOfClass(int classIndex) const
 {
-    const int classes = controller_->embeddings().classCount();
+    const int classes = controller_->viewedEmbeddings().classCount();
     if (classes <= kDistinctColours) return classColor(classIndex);
     // Golden-ratio colours repeat their look beyond a dozen classes: only the focus and its
     // neighbours get colours (the first five of the palette, far apart), all others grey.
@@ -329,11 +334,16 @@ void GraphView::clearScene()
     preview_->hide();
 }
 
+QString GraphView::withSpace(const QString& text) const
+{
+    return tr("Similarity: %1. ").arg(controller_->viewedSpaceName()) + text;
+}
+
 void GraphView::rebuild()
 {
     clearScene();
-    const SimilarityAnalysis* analysis = controller_->analysis();
-    const EmbeddingSet& set = controller_->embeddings();
+    const SimilarityAnalysis* analysis = controller_->viewedAnalysis();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     if (!analysis || analysis->size != set.size() || set.size() == 0) {
         legend_->clear();
         classSimilarity_ = Matrix();
@@ -373,7 +383,7 @@ void GraphView::rebuild()
 void GraphView::fillLegend()
 {
     legend_->clear();
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     for (int c = 0; c < set.classCount(); ++c) {
         auto* item = new QListWidgetItem(set.classNames[c]);
         item->setData(Qt::UserRole, c);
@@ -404,7 +414,7 @@ void GraphView::filterLegend(const QString& text)
 
 GraphView::PhotoGraph GraphView::wholePhotoGraph() const
 {
-    const SimilarityAnalysis* analysis = controller_->analysis();
+    const SimilarityAnalysis* analysis = controller_->viewedAnalysis();
     PhotoGraph graph;
     graph.rows = analysis->graphRows;
     const double extent = std::max(analysis->layout.cwiseAbs().maxCoeff(), 1e-9);
@@ -415,7 +425,7 @@ GraphView::PhotoGraph GraphView::wholePhotoGraph() const
 
 GraphView::PhotoGraph GraphView::focusPhotoGraph() const
 {
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     const std::vector<int> classes = highlightedClasses();
     const auto perClass = rowsPerClass(set);
     size_t total = 0;
@@ -446,17 +456,17 @@ GraphView::PhotoGraph GraphView::focusPhotoGraph() const
 
 void GraphView::buildPhotoGraph(const PhotoGraph& graph)
 {
-    const SimilarityAnalysis* analysis = controller_->analysis();
-    const EmbeddingSet& set = controller_->embeddings();
+    const SimilarityAnalysis* analysis = controller_->viewedAnalysis();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     photoGraph_ = graph;
     if (mode_ == Mode::FocusPhotos)
-        sampleLabel_->setText(tr("— %1 and its %2 most similar classes: %3 photos")
-                                  .arg(set.classNames.value(focus_)).arg(kNeighbours).arg(graph.rows.size()));
+        sampleLabel_->setText(withSpace(tr("— %1 and its %2 most similar classes: %3 photos")
+                                            .arg(set.classNames.value(focus_)).arg(kNeighbours).arg(graph.rows.size())));
     else
-        sampleLabel_->setText(analysis->graphIsSampled()
-                                  ? tr("— showing %1 of %2 photos (an even sample of every class)")
-                                        .arg(analysis->graphRows.size()).arg(set.size())
-                                  : QString());
+        sampleLabel_->setText(withSpace(analysis->graphIsSampled()
+                                            ? tr("— showing %1 of %2 photos (an even sample of every class)")
+                                                  .arg(analysis->graphRows.size()).arg(set.size())
+                                            : QString()));
     double cMin = std::numeric_limits<double>::max(), cMax = std::numeric_limits<double>::lowest();
     for (int row : graph.rows) {
         cMin = std::min(cMin, double(analysis->centrality[row]));
@@ -493,7 +503,7 @@ void GraphView::buildPhotoGraph(const PhotoGraph& graph)
 
 void GraphView::buildClassGraph()
 {
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     const int classes = set.classCount();
     const std::vector<int> counts = set.countsPerClass();
     const int maxCount = std::max(1, *std::max_element(counts.begin(), counts.end()));
@@ -521,7 +531,7 @@ void GraphView::buildClassGraph()
         edgeMeaning = tr("— edges: each class to its %1 most similar classes (class-mean cosine; thicker: closer)")
                           .arg(kClassEdgesPerClass);
     }
-    sampleLabel_->setText(tr("%n class(es), node size: photos per class ", nullptr, classes) + edgeMeaning);
+    sampleLabel_->setText(withSpace(tr("%n class(es), node size: photos per class ", nullptr, classes) + edgeMeaning));
     thresholdLabel_->clear();
 
     Matrix means = Matrix::Zero(classes, set.dim());
@@ -573,7 +583,7 @@ void GraphView::buildClassGraph()
 
 void GraphView::updateColours()
 {
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     const std::vector<int> highlighted = highlightedClasses();
     const auto isHighlighted = [&](int c) { return std::find(highlighted.begin(), highlighted.end(), c) != highlighted.end(); };
     // Legend swatches show the colours as drawn.
@@ -676,7 +686,7 @@ int GraphView::visibleLabelCount() const
 }
 void GraphView::updateHighlights()
 {
-    if (mode_ == Mode::Classes || int(nodeOfRow_.size()) != controller_->embeddings().size()) return;
+    if (mode_ == Mode::Classes || int(nodeOfRow_.size()) != controller_->viewedEmbeddings().size()) return;
     QSet<int> kept;
     if (const TrainingOutcome* training = controller_->training())
         kept = QSet<int>(training->keptRows.begin(), training->keptRows.end());
@@ -699,10 +709,10 @@ void GraphView::updateHighlights()
 
 void GraphView::hoverNode(int row, const QPoint& viewportPos)
 {
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     if (row >= set.size()) return;
     const QString path = set.paths[row];
-    const SimilarityAnalysis* analysis = controller_->analysis();
+    const SimilarityAnalysis* analysis = controller_->viewedAnalysis();
     const SuspectPhoto* suspect = controller_->suspectOfRow(row);
     const QString suspectLine = suspect ? tr("suspect: %1").arg(suspect->reasons.join(QStringLiteral(", "))) : QString();
     preview_->setText(QStringLiteral("<b>%1</b><br>%2<br>centrality %3%4")
@@ -739,7 +749,7 @@ void GraphView::leaveNode() { preview_->hide(); }
 
 void GraphView::hoverClass(int classIndex, const QPoint& viewportPos)
 {
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     if (classIndex >= set.classCount()) return;
     QStringList nearest;
     for (int c : nearestClasses(classSimilarity_, classIndex, 3))
@@ -766,7 +776,7 @@ void GraphView::openClass(int classIndex)
 
 void GraphView::clickNode(int row)
 {
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     if (row < set.size()) controller_->selectPhoto(set.paths[row]);
 }
 

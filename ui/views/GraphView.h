@@ -73,6 +73,7 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    QString withSpace(const QString& text) const;  // TEXT after the space the graph is drawn in
     // The photos one photo graph draws: their positions and its strongest edges (embedding rows).
     struct PhotoGraph {
         std::vector<int> rows;

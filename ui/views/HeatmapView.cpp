@@ -4,6 +4,7 @@
 #include "controller/ProjectController.h"
 #include "plots/PlotTheme.h"
 #include "thumbnails/ThumbnailCache.h"
+#include "widgets/SpaceSwitch.h"
 #include "views/PairDialog.h"
 
 #include <QApplication>
@@ -88,6 +89,8 @@ HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidg
     bar->addWidget(mode_);
     bar->addWidget(new QLabel(tr("Order:"), this));
     bar->addWidget(order_);
+    bar->addWidget(new QLabel(tr("Space:"), this));
+    bar->addWidget(new SpaceSwitch(controller_, this));
     bar->addWidget(keptOnly_);
     bar->addWidget(back_);
     bar->addStretch(1);
@@ -155,7 +158,7 @@ HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidg
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, &HeatmapView::onDoubleClick);
     connect(controller_, &ProjectController::analysisChanged, this, [this] {
         // Large projects open at class means: a photo-level matrix would be N².
-        const SimilarityAnalysis* analysis = controller_->analysis();
+        const SimilarityAnalysis* analysis = controller_->viewedAnalysis();
         if (analysis && !analysis->hasFullSimilarity() && !classMeans_) showClassMeans();
         else refresh();
     });
@@ -217,15 +220,15 @@ void HeatmapView::refresh()
     shown_.resize(0, 0);
     plot_->clearItems();
     map_->data()->clear();
-    const bool hasData = controller_->analysis() != nullptr;
+    const bool hasData = controller_->viewedAnalysis() != nullptr;
     keptOnly_->setEnabled(controller_->training() && !controller_->training()->keptRows.empty());
     back_->setVisible(drillRowClass_ >= 0);
     if (hasData) {
-        const EmbeddingSet& set = controller_->embeddings();
+        const EmbeddingSet& set = controller_->viewedEmbeddings();
         std::vector<int> rows;
         if (keptOnly_->isChecked() && keptOnly_->isEnabled()) rows = controller_->training()->keptRows;
         // All photos: computed with the analysis, off the GUI thread; kept references: few, so quick here.
-        const Matrix means = rows.empty() ? controller_->analysis()->classMeans : classMeanSimilarity(set, rows);
+        const Matrix means = rows.empty() ? controller_->viewedAnalysis()->classMeans : classMeanSimilarity(set, rows);
         updateClassOrder(means, rows);
         if (classMeans_) drawClassMeans(means);
         else drawPhotoMatrix();
@@ -235,8 +238,8 @@ void HeatmapView::refresh()
 
 void HeatmapView::drawPhotoMatrix()
 {
-    const EmbeddingSet& set = controller_->embeddings();
-    const SimilarityAnalysis* analysis = controller_->analysis();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
+    const SimilarityAnalysis* analysis = controller_->viewedAnalysis();
     std::vector<int> rows;
     if (keptOnly_->isChecked() && keptOnly_->isEnabled()) {
         rows = controller_->training()->keptRows;
@@ -314,7 +317,7 @@ void HeatmapView::drawPhotoMatrix()
 
 void HeatmapView::drawBoundaries(const std::vector<int>& rowLabels, const std::vector<int>& columnLabels)
 {
-    const QStringList& names = controller_->embeddings().classNames;
+    const QStringList& names = controller_->viewedEmbeddings().classNames;
     const QColor line = palette().color(QPalette::Base);
     // A boundary line per class pair stops helping long before hundreds of classes: 200 lines
     // 1.5 px wide over a few hundred pixels would paint the matrix over. Cells of the class-means
@@ -372,17 +375,18 @@ void HeatmapView::fitColourRange(std::vector<float> offDiagonal)
 {
     if (offDiagonal.empty()) {  // one class: only the diagonal
         map_->rescaleDataRange(true);
-        scale_->setLabel(tr("cosine similarity"));
+        scale_->setLabel(controller_->viewedSpaceName());
         return;
     }
     const float low = percentile(offDiagonal, kLowPercentile), high = percentile(offDiagonal, kHighPercentile);
     map_->setDataRange(QCPRange(low, high > low ? high : low + 1e-3));
-    scale_->setLabel(tr("cosine, 2–98th percentile: %1–%2").arg(low, 0, 'f', 2).arg(high, 0, 'f', 2));
+    scale_->setLabel(tr("%1, 2–98th percentile: %2–%3")
+                         .arg(controller_->viewedSpaceName()).arg(low, 0, 'f', 2).arg(high, 0, 'f', 2));
 }
 
 void HeatmapView::updateClassOrder(const Matrix& means, const std::vector<int>& rows)
 {
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     const int n = set.classCount();
     classOrder_.resize(size_t(n));
     std::iota(classOrder_.begin(), classOrder_.end(), 0);
@@ -428,7 +432,7 @@ void HeatmapView::onHover(QMouseEvent* event)
         QToolTip::hideText();
         return;
     }
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     if (classMeans_) {
         // The full names: the axes show only the names that fit.
         const QString rowName = set.classNames.value(classOrder_[size_t(y)]);
@@ -463,7 +467,7 @@ void HeatmapView::onRelease(QMouseEvent* event)
     int x = 0, y = 0;
     const bool dragged = (event->pos() - pressedAt_).manhattanLength() > QApplication::startDragDistance();
     if (classMeans_ || dragged || event->button() != Qt::LeftButton || !cellAt(event, &x, &y)) return;
-    const EmbeddingSet& set = controller_->embeddings();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     const int a = rows_[size_t(y)], b = columns_[size_t(x)];
     controller_->selectPhoto(set.paths[a]);
     auto* dialog = new PairDialog(set.paths[a], set.classNames.value(set.labels[size_t(a)]), set.paths[b],

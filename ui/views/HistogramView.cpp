@@ -2,8 +2,10 @@
 
 #include "controller/ProjectController.h"
 #include "plots/PlotTheme.h"
+#include "widgets/SpaceSwitch.h"
 
 #include <QEvent>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QSplitter>
 #include <QToolTip>
@@ -72,7 +74,12 @@ HistogramView::HistogramView(ProjectController* controller, QWidget* parent) : Q
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(similarityPlot_);
     splitter->addWidget(centralityPlot_);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Space:"), this));
+    bar->addWidget(new SpaceSwitch(controller_, this));
+    bar->addStretch(1);
     auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
     layout->addWidget(splitter, 1);
     layout->addWidget(summary_);
     connect(centralityPlot_, &QCustomPlot::mouseMove, this, &HistogramView::showBoxTip);
@@ -100,8 +107,8 @@ void HistogramView::refresh()
     similarityPlot_->clearGraphs();
     centralityPlot_->clearPlottables();
     boxes_.clear();
-    const SimilarityAnalysis* analysis = controller_->analysis();
-    const EmbeddingSet& set = controller_->embeddings();
+    const SimilarityAnalysis* analysis = controller_->viewedAnalysis();
+    const EmbeddingSet& set = controller_->viewedEmbeddings();
     if (!analysis || analysis->size != set.size() || set.size() == 0) {
         summary_->setText(tr("Add class folders to see the similarity distributions."));
         similarityPlot_->replot();
@@ -109,13 +116,13 @@ void HistogramView::refresh()
         return;
     }
     const QPalette pal = palette();
+    similarityPlot_->xAxis->setLabel(controller_->viewedSpaceName());
     addDensity(similarityPlot_, analysis->crossClass, tr("all photos"), QColor(70, 130, 200));
     QString text = tr("Mean cross-class similarity: all photos %1").arg(mean(analysis->crossClass), 0, 'f', 3);
-    const TrainingOutcome* training = controller_->training();
-    if (training && training->keptCrossClass.total > 0) {
-        addDensity(similarityPlot_, training->keptCrossClass, tr("kept references"), QColor(230, 110, 40));
+    if (const Histogram* kept = controller_->viewedKeptCrossClass()) {
+        addDensity(similarityPlot_, *kept, tr("kept references"), QColor(230, 110, 40));
         text += tr(", kept references %1. Lower is better: the article keeps the least central photos so that "
-                   "references of different classes look less alike.").arg(mean(training->keptCrossClass), 0, 'f', 3);
+                   "references of different classes look less alike.").arg(mean(*kept), 0, 'f', 3);
     } else {
         text += tr(". Train a reference set to overlay the kept references.");
     }

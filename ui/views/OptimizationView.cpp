@@ -337,7 +337,7 @@ void OptimizationView::showOutcome()
     for (const QString& warning : training->warnings)
         text += QStringLiteral("<br><b>%1</b> %2").arg(tr("Warning:"), warning.toHtmlEscaped());
     text += QStringLiteral("<br>") + (training->unknownNote.isEmpty()
-                                          ? ProjectController::unknownRule(training->set.head)
+                                          ? training->set.head.unknownRule()
                                           : training->unknownNote).toHtmlEscaped();
     summary_->setText(text);
 }
@@ -353,11 +353,14 @@ void OptimizationView::showAutoCandidates(const QJsonObject& details)
         const QJsonObject row = candidates[i].toObject();
         const QString method = row.value(QStringLiteral("method")).toString();
         const bool isChosen = method == chosen;
+        // A linear candidate past the top of its regularization path was not fitted.
+        const bool skipped = row.contains(QStringLiteral("skipped"));
         const QStringList cells{isChosen ? tr("★ %1 (chosen)").arg(method) : method,
-                                percent(row.value(QStringLiteral("cv_accuracy")).toDouble()),
-                                percent(row.value(QStringLiteral("cv_weighted_f1")).toDouble())};
+                                skipped ? tr("skipped") : percent(row.value(QStringLiteral("cv_accuracy")).toDouble()),
+                                skipped ? QString() : percent(row.value(QStringLiteral("cv_weighted_f1")).toDouble())};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
+            if (skipped) item->setToolTip(row.value(QStringLiteral("skipped")).toString());
             QFont font = item->font();
             font.setBold(isChosen);
             item->setFont(font);

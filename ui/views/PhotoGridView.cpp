@@ -2,6 +2,7 @@
 
 #include "controller/ProjectController.h"
 #include "thumbnails/ThumbnailCache.h"
+#include "views/PhotoGridDelegate.h"
 #include "views/PhotoGridModel.h"
 
 #include <QContextMenuEvent>
@@ -20,12 +21,12 @@ PhotoGridView::PhotoGridView(ProjectController* controller, QWidget* parent)
     setModel(model_);
     model_->setPalette(palette());
     setViewMode(QListView::IconMode);
+    setItemDelegate(new PhotoGridDelegate(this));
     setIconSize(QSize(ThumbnailCache::kEdge, ThumbnailCache::kEdge * 3 / 4));
-    setGridSize(QSize(ThumbnailCache::kEdge + 24, ThumbnailCache::kEdge * 3 / 4 + 48));
+    setGridSize(PhotoGridDelegate::cellSize(iconSize(), fontMetrics().lineSpacing()));
     setResizeMode(QListView::Adjust);
     setMovement(QListView::Static);
     setUniformItemSizes(true);
-    setWordWrap(true);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setToolTip(tr("Photos of the selected class. Delete excludes (or re-includes) a photo."));
@@ -166,6 +167,7 @@ void PhotoGridView::changeEvent(QEvent* event)
 {
     QListView::changeEvent(event);
     if (event->type() == QEvent::PaletteChange) model_->setPalette(palette());
+    if (event->type() == QEvent::FontChange) setGridSize(PhotoGridDelegate::cellSize(iconSize(), fontMetrics().lineSpacing()));
 }
 
 } // namespace exemplar::ui

@@ -1,6 +1,7 @@
 #include "window/MainWindow.h"
 
 #include "ImageDecoder.h"
+#include "InstalledModels.h"
 #include "ModelSpec.h"
 #include "controller/ProjectController.h"
 #include "tasks/TaskRunner.h"
@@ -243,14 +244,7 @@ void MainWindow::createMenus()
     run->addAction(tr("&Embed Photos Again"), QKeySequence(Qt::Key_F4), controller_, &ProjectController::embedPhotos);
     run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), controller_, &ProjectController::cancel);
 
-    QMenu* model = menuBar()->addMenu(tr("&Model"));
-    model->addAction(tr("&Choose Embedding Model…"), this, &MainWindow::chooseModelDialog);
-    model->addAction(tr("Use the &Default Model"), this, [this] { controller_->setModelSpecPath(QString()); });
-    QAction* current = model->addAction(QString());
-    current->setEnabled(false);
-    connect(model, &QMenu::aboutToShow, this, [this, current] {
-        current->setText(tr("Current: %1").arg(controller_->modelSpecPath()));
-    });
+    createModelMenu(menuBar()->addMenu(tr("&Model")));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < tabs_->count(); ++i)
@@ -274,6 +268,37 @@ void MainWindow::createMenus()
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::Key_F1), this, &MainWindow::showShortcuts);
     help->addAction(tr("&About Exemplar"), this, &MainWindow::showAbout);
+}
+
+// The installed models (the default first, then the fast 224 one) as a choice, then any other
+// spec file. Choosing the default stores "the default" in the project, so a project follows a
+// future default instead of pinning today's file.
+void MainWindow::createModelMenu(QMenu* model)
+{
+    auto* choices = new QActionGroup(model);
+    std::vector<std::pair<QAction*, QString>> installed;
+    for (const InstalledModel& m : installedModels()) {
+        QAction* action = model->addAction(m.label, this, [this, m] {
+            controller_->setModelSpecPath(m.isDefault ? QString() : m.specPath);
+        });
+        action->setCheckable(true);
+        action->setObjectName(QStringLiteral("model:") + QFileInfo(m.specPath).completeBaseName());
+        choices->addAction(action);
+        installed.emplace_back(action, m.specPath);
+    }
+    if (installed.empty()) {
+        QAction* none = model->addAction(tr("No installed model (run scripts/setup.sh)"));
+        none->setEnabled(false);
+    }
+    model->addSeparator();
+    model->addAction(tr("&Choose Embedding Model…"), this, &MainWindow::chooseModelDialog);
+    QAction* current = model->addAction(QString());
+    current->setEnabled(false);
+    connect(model, &QMenu::aboutToShow, this, [this, current, installed] {
+        const QString path = QFileInfo(controller_->modelSpecPath()).absoluteFilePath();
+        for (const auto& [action, specPath] : installed) action->setChecked(specPath == path);
+        current->setText(tr("Current: %1").arg(controller_->modelSpecPath()));
+    });
 }
 
 void MainWindow::createStatusBar()

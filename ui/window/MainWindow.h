@@ -76,6 +76,7 @@ private:
     void exportMetricsDialog();
     void exportPredictionsDialog();
     void chooseModelDialog();
+    void createModelMenu(QMenu* model);
     void showShortcuts();
     void showAbout();
 

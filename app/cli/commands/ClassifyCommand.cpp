@@ -47,6 +47,8 @@ QJsonObject classifyPhoto(const QString& path, const ReferenceSet& set, Embedder
                        {QStringLiteral("unknown"), prediction.unknown},
                        {QStringLiteral("nearest_class"), nearest},
                        {QStringLiteral("score"), prediction.ranked.empty() ? 0.0 : double(prediction.ranked[0].score)},
+                       // What the set's threshold is compared with (see "unknown_rule" of info).
+                       {QStringLiteral("unknown_score"), double(prediction.unknownScore)},
                        {QStringLiteral("margin"), double(prediction.margin)},
                        {QStringLiteral("top"), ranked}};
 }
@@ -55,12 +57,15 @@ void printResult(const QJsonObject& result, const ReferenceSet& set)
 {
     const QString path = result.value(QStringLiteral("file")).toString();
     const QString nearest = result.value(QStringLiteral("nearest_class")).toString();
-    if (result.value(QStringLiteral("unknown")).toBool())
-        std::printf("%s: unknown (nearest class %s scores below the set's threshold %.3f)\n", printable(path).constData(),
-                    printable(nearest).constData(), double(set.head.rejectBelow));
-    else
+    if (result.value(QStringLiteral("unknown")).toBool()) {
+        Prediction prediction;
+        prediction.unknownScore = float(result.value(QStringLiteral("unknown_score")).toDouble());
+        std::printf("%s: unknown (nearest class %s; %s)\n", printable(path).constData(), printable(nearest).constData(),
+                    printable(set.head.unknownReason(prediction)).constData());
+    } else {
         std::printf("%s: %s (margin %.3f)\n", printable(path).constData(), printable(nearest).constData(),
                     result.value(QStringLiteral("margin")).toDouble());
+    }
     const QJsonArray ranked = result.value(QStringLiteral("top")).toArray();
     for (int i = 0; i < ranked.size(); ++i) {
         const QJsonObject r = ranked[i].toObject();

@@ -24,6 +24,50 @@
 
 namespace exemplar::cli {
 
+namespace {
+
+void printLearningCurveCheck(const LearningCurveCheck& check)
+{
+    if (check.empty()) return;
+    const QJsonObject json = check.toJson();
+    const QJsonArray range = json.value(QStringLiteral("predicted_at_pool_plus_extra_range")).toArray();
+    std::printf("learning curve of %s, measured inside each pool:\n", printable(check.method).constData());
+    if (!json.contains(QStringLiteral("predicted_at_pool"))) {
+        std::printf("  not measured: %s\n", printable(json.value(QStringLiteral("reason")).toString()).constData());
+        return;
+    }
+    std::printf("  at the pool's %d photos per class: predicted %.1f%%, held out %.1f%% "
+                "(inside the predicted range in %d of %d repetitions)\n",
+                check.pool, 100 * json.value(QStringLiteral("predicted_at_pool")).toDouble(),
+                100 * json.value(QStringLiteral("held_out_at_pool")).toDouble(), check.coveredRepetitions(),
+                int(check.curves.size()));
+    std::printf("  with %d more (%d per class): predicted %.1f%% (%.1f–%.1f%%); eval --pool %d measures it\n",
+                check.extraPhotos, check.pool + check.extraPhotos,
+                100 * json.value(QStringLiteral("predicted_at_pool_plus_extra")).toDouble(), 100 * range.at(0).toDouble(),
+                100 * range.at(1).toDouble(), check.pool + check.extraPhotos);
+}
+
+void printUnknownRate(const char* what, const UnknownRate& rate)
+{
+    std::printf("  %-34s %6.1f%% (95%% interval %.1f%% to %.1f%%, %d photos)\n", what, 100 * rate.mean,
+                100 * rate.interval.low, 100 * rate.interval.high, rate.photos);
+}
+
+void printUnknown(const UnknownEvaluation& unknown, const QString& foreignFolder)
+{
+    std::printf("\"unknown\" (nearest training photo in the raw embedding; calibrated inside each pool to reject "
+                "%.1f%% of known photos; %d of the repetitions calibrated):\n",
+                100 * unknown.knownRejectRate, unknown.calibratedRepeats);
+    if (unknown.calibratedRepeats == 0) {
+        std::printf("  not measured: the pools are too small to calibrate\n");
+        return;
+    }
+    printUnknownRate("test photos of known classes", unknown.known);
+    printUnknownRate(printable(QStringLiteral("foreign photos (%1)").arg(foreignFolder)).constData(), unknown.foreign);
+}
+
+} // namespace
+
 int runEval(const QStringList& args)
 {
     QCommandLineParser parser;
@@ -39,6 +83,22 @@ int runEval(const QStringList& args)
         {QStringLiteral("repeats"), QStringLiteral("Random pool/test splits."), QStringLiteral("r"), QStringLiteral("10")},
         {QStringLiteral("methods"), QStringLiteral("Comma-separated training methods:\n") + methodHelp(),
          QStringLiteral("list"), defaultComparedMethods().join(QLatin1Char(','))},
+        {QStringLiteral("learning-curve"),
+         QStringLiteral("Also measure METHOD's learning curve inside every pool (\"auto\": the method it chose) and "
+                        "compare its prediction for the pool size with the held-out accuracy."),
+         QStringLiteral("method")},
+        {QStringLiteral("extra-photos"),
+         QStringLiteral("With --learning-curve: predict the accuracy with this many more photos per class."),
+         QStringLiteral("n"), QStringLiteral("5")},
+        {QStringLiteral("foreign"),
+         QStringLiteral("A folder of photos of none of the classes (at any depth). Each repetition then also "
+                        "calibrates \"unknown\" inside its pool and reports the share of test photos and of these "
+                        "photos answered \"unknown\", with 95% intervals."),
+         QStringLiteral("DIR")},
+        {QStringLiteral("unknown-rate"),
+         QStringLiteral("With --foreign: share of known-class photos allowed to be answered \"unknown\" when "
+                        "calibrating."),
+         QStringLiteral("fraction"), QString::number(kDefaultKnownRejectRate)},
     });
     parseOrThrow(&parser, QStringLiteral("eval"), args);
     const CommonOptions common = commonOptions(parser);
@@ -55,18 +115,48 @@ int runEval(const QStringList& args)
             throw UsageError{QStringLiteral("unknown method \"%1\" (known: %2)")
                                  .arg(method, trainingMethodNames().join(QStringLiteral(", ")))};
 
+    if (parser.isSet(QStringLiteral("learning-curve"))) {
+        options.learningCurveMethod = parser.value(QStringLiteral("learning-curve")).trimmed();
+        if (!isTrainingMethod(options.learningCurveMethod))
+            throw UsageError{QStringLiteral("unknown method \"%1\" for --learning-curve (known: %2)")
+                                 .arg(options.learningCurveMethod, trainingMethodNames().join(QStringLiteral(", ")))};
+        options.learningCurveExtra = intOption(parser, QStringLiteral("extra-photos"), 1, 10000);
+    }
+
     const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
+    QString foreignFolder;
+    int foreignAlsoKnown = 0;
+    if (parser.isSet(QStringLiteral("foreign"))) {
+        options.knownRejectRate = doubleOption(parser, QStringLiteral("unknown-rate"), 0, 0.5);
+        if (options.knownRejectRate <= 0)
+            throw UsageError{QStringLiteral("--unknown-rate must be above 0 to measure \"unknown\"")};
+        foreignFolder = parser.value(QStringLiteral("foreign"));
+        const EmbeddedDataset foreign = embedListedDataset(
+            Dataset::fromClassFolders({foreignFolder}, datasetScanOptions(parser)), foreignFolder, common);
+        options.foreign = foreign.embeddings.vectors;
+        // A foreign photo that is also a photo of the dataset would be counted as both.
+        for (const QString& hash : foreign.embeddings.contentHashes)
+            if (data.embeddings.contentHashes.contains(hash)) ++foreignAlsoKnown;
+    }
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("evaluating"));
     EvaluationReport report = evaluateHonestly(data.embeddings, options, &feedback);
     progress.finish();
     report.dataset = data.root;
+    if (foreignAlsoKnown > 0)
+        report.warnings << QStringLiteral("%1 of the foreign photos are also photos of the dataset: their \"unknown\" "
+                                          "figure mixes known and foreign").arg(foreignAlsoKnown);
 
     if (common.json) {
         QJsonObject json = report.toJson();
         json.insert(QStringLiteral("model"), data.embedder->spec().name);
         json.insert(QStringLiteral("skipped"), skippedFilesJson(data.allSkipped()));
+        if (report.unknown.measured()) {
+            QJsonObject unknown = json.value(QStringLiteral("unknown")).toObject();
+            unknown.insert(QStringLiteral("foreign_folder"), foreignFolder);
+            json.insert(QStringLiteral("unknown"), unknown);
+        }
         printJson(json);
         return 0;
     }
@@ -79,6 +169,8 @@ int runEval(const QStringList& args)
         std::printf("%-18s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", printable(m.name).constData(),
                     100 * m.accuracyMean, 100 * m.accuracyStd, 100 * m.weightedF1Mean, 100 * m.weightedF1Std,
                     m.referencesPerClass, m.seconds);
+    printLearningCurveCheck(report.learningCurve);
+    if (report.unknown.measured()) printUnknown(report.unknown, foreignFolder);
     for (const QString& warning : report.warnings) std::printf("warning: %s\n", printable(warning).constData());
     return 0;
 }

@@ -19,8 +19,9 @@ int runExportOnnx(const QStringList& args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Write one ONNX model that classifies photos: the network followed by the reference set. Input: the "
-        "model's input tensor (for the default model \"input\", 1×3×224×224, RGB in [0,1], the whole photo "
-        "resized); output \"scores\", one per class; class names in the metadata (\"exemplar.classes\")."));
+        "model's input tensor (\"input\", 1×3×H×W as its spec says, RGB in [0,1], the whole photo resized; "
+        "not for flip-averaged specs such as the default: train with --model efficientnet-b0, 1×3×224×224, "
+        "to export); output \"scores\", one per class; class names in the metadata (\"exemplar.classes\")."));
     parser.addPositionalArgument(QStringLiteral("SET"), QStringLiteral("Reference-set file (.exref)."));
     parser.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("ONNX file to write."));
     addCommonOptions(&parser);
@@ -32,7 +33,7 @@ int runExportOnnx(const QStringList& args)
     const QString out = positional.at(1);
 
     const ReferenceSet set = readReferenceSet(positional.at(0));
-    const ModelSpec spec = ModelSpec::load(common.modelSpec.isEmpty() ? defaultModelSpecPath() : common.modelSpec);
+    const ModelSpec spec = ModelSpec::load(common.modelSpec);
     try {
         exportClassifierOnnx(set, spec, out);
     } catch (const ModelMismatch& error) {

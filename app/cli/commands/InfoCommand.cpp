@@ -50,10 +50,11 @@ int runInfo(const QStringList& args)
         if (common.json) {
             printJson(json);
         } else {
-            std::printf("model:  %s (%d-d embedding from \"%s\")\nspec:   %s\nonnx:   %s\nsha256: %s\ninput:  %dx%d %s, resize %s\ncache:  %s\n",
+            std::printf("model:  %s (%d-d embedding from \"%s\")\nspec:   %s\nonnx:   %s\nsha256: %s\ninput:  %d wide × %d high %s, resize %s%s\ncache:  %s\n",
                         printable(spec.name).constData(), embedder->dim(), printable(spec.embeddingOutput).constData(), printable(spec.specPath).constData(),
                         printable(spec.onnxPath).constData(), embedder->onnxSha256().constData(), spec.inputWidth, spec.inputHeight,
-                        spec.rgb ? "RGB" : "BGR", printable(spec.resize).constData(), printable(cache.directory()).constData());
+                        spec.rgb ? "RGB" : "BGR", printable(spec.resize).constData(),
+                        spec.flipAverage ? ", averaged with its mirror image" : "", printable(cache.directory()).constData());
         }
         return 0;
     }
@@ -74,6 +75,7 @@ int runInfo(const QStringList& args)
                    {QStringLiteral("references"), set.head.referenceCount()},
                    {QStringLiteral("dim"), set.head.dim()},
                    {QStringLiteral("classes"), classes},
+                   {QStringLiteral("unknown_rule"), set.head.unknownRule()},
                    {QStringLiteral("selection"), set.selection},
                    {QStringLiteral("evaluation"), set.evaluation}});
         return 0;
@@ -83,6 +85,7 @@ int runInfo(const QStringList& args)
                 printable(set.modelSha256.left(16)).constData(), printable(set.method).constData(), set.head.referenceCount(), set.head.dim());
     for (int c = 0; c < set.head.classNames.size(); ++c)
         std::printf("    %-32s %d\n", printable(set.head.classNames[c]).constData(), counts[size_t(c)]);
+    std::printf("  %s\n", printable(set.head.unknownRule()).constData());
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("  held-out accuracy %s, weighted F1 %s (%d photos)\n",
                     printable(heldOutAccuracy(set.evaluation)).constData(),

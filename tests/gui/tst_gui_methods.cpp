@@ -1,0 +1,84 @@
+// The Methods tab while a comparison runs: each method's row must appear as soon as that method has
+// finished all its repetitions (not when every method has), with the figures the final table
+// gives it, and the best one is marked only at the end.
+#include "GuiTestSupport.h"
+#include "SyntheticEmbeddings.h"
+
+#include "views/ComparisonView.h"
+
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QtTest>
+
+using namespace exemplar;
+using namespace exemplar::ui;
+
+namespace {
+const ModelIdentity kSyntheticModel{QStringLiteral("synthetic-net"), QString(64, QLatin1Char('e')), 64};
+}
+
+class TestGuiMethods : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);  // QSettings go to a test location
+        QApplication::setOrganizationName(QStringLiteral("ExemplarTest"));
+    }
+
+    void rowsAppearAsEachMethodFinishes()
+    {
+        test::AppWindow app;
+        MainWindow& window = app.window;
+        ProjectController& controller = app.controller;
+        window.resize(1280, 800);
+        window.show();
+        controller.loadEmbeddings(std::make_shared<const EmbeddingSet>(test::makeClusteredSet(
+                                      std::vector<int>(12, 20), 64, 1.2f, 3)),
+                                  kSyntheticModel);
+        QVERIFY(test::waitIdle(&controller, 120000));
+        ComparisonView* methods = window.comparisonView();
+        window.tabs()->setCurrentWidget(methods);
+        ProjectSettings settings = controller.settings();
+        settings.comparisonMethods = QStringList{"all", "centroid", "whitened-centroid", "linear"};
+        settings.comparisonRepeats = 3;
+        settings.comparisonPool = 5;
+        controller.setSettings(settings);
+
+        // What the table shows each time a method finishes (the view is connected before this).
+        struct Seen {
+            int rows;
+            bool finalYet;
+            QString firstRow;
+            QString note;
+        };
+        std::vector<Seen> seen;
+        connect(&controller, &ProjectController::comparisonProgressed, this, [&] {
+            QTableWidget* table = methods->table();
+            seen.push_back({table->rowCount(), controller.comparison() != nullptr,
+                            table->rowCount() ? table->item(0, 0)->text() : QString(),
+                            methods->findChild<QLabel*>(QStringLiteral("comparisonNote"))->text()});
+        });
+        controller.compareMethods();
+        QVERIFY(test::waitIdle(&controller, 300000));
+
+        QCOMPARE(int(seen.size()), 3);  // after the 1st, 2nd and 3rd of 4 methods
+        for (size_t k = 0; k < seen.size(); ++k) {
+            QCOMPARE(seen[k].rows, int(k) + 1);
+            QVERIFY(!seen[k].finalYet);  // shown while the comparison is still running
+            QCOMPARE(seen[k].firstRow, QStringLiteral("all"));  // no ★ before every method is in
+            QVERIFY2(seen[k].note.contains(QLatin1String("running")), qPrintable(seen[k].note));
+        }
+        QVERIFY(controller.comparison());
+        QCOMPARE(methods->table()->rowCount(), 4);
+        int marked = 0;
+        for (int r = 0; r < 4; ++r) marked += methods->table()->item(r, 0)->text().contains(QStringLiteral("★"));
+        QCOMPARE(marked, 1);
+    }
+};
+
+QTEST_MAIN(TestGuiMethods)
+#include "tst_gui_methods.moc"

@@ -1,0 +1,158 @@
+#!/usr/bin/python3
+"""tools/tfjs_to_onnx.py on a small synthetic TF.js graph model (conv → spatial mean → dense):
+an H×W input gives an ONNX input of exactly that shape with TF "SAME" padding worked out per axis,
+--size S is byte for byte --height S --width S, --gem P adds the generalized-mean output beside
+the average pool (and only then), and inconsistent geometry is refused with a clear message.
+The real network's conversion at both installed geometries is checked by tst_modelconversion.
+
+Run by ctest; exits 77 (skipped) when Debian's python3-onnx is missing."""
+
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+try:
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+except ImportError:
+    print("skipped: python3-onnx / python3-numpy not installed")
+    sys.exit(77)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONVERTER = os.path.join(HERE, "..", "..", "tools", "tfjs_to_onnx.py")
+PREFIX = "StatefulPartitionedCall/model/"
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def write_model(folder, fixed_hw=(-1, -1)):
+    """A TF.js graph model: 3×3 stride-2 SAME conv (3→4 channels), top_pool mean, dense 4→5."""
+    rng = np.random.default_rng(7)
+    weights = [
+        ("conv/W", rng.standard_normal((3, 3, 3, 4)).astype(np.float32)),
+        ("conv/B", rng.standard_normal(4).astype(np.float32)),
+        ("axes", np.array([1, 2], np.int32)),
+        ("fc/W", rng.standard_normal((4, 5)).astype(np.float32)),
+        ("fc/B", rng.standard_normal(5).astype(np.float32)),
+    ]
+    dims = [-1, fixed_hw[0], fixed_hw[1], 3]
+    nodes = [{"name": "input", "op": "Placeholder",
+              "attr": {"shape": {"shape": {"dim": [{"size": str(d)} for d in dims]}}}}]
+    nodes += [{"name": name, "op": "Const"} for name, _ in weights]
+    nodes += [
+        {"name": PREFIX + "conv", "op": "_FusedConv2D", "input": ["input", "conv/W", "conv/B"],
+         "attr": {"strides": {"list": {"i": ["1", "2", "2", "1"]}}, "padding": {"s": b64("SAME")},
+                  "data_format": {"s": b64("NHWC")}, "fused_ops": {"list": {"s": [b64("BiasAdd")]}}}},
+        {"name": PREFIX + "top_pool/Mean", "op": "Mean", "input": [PREFIX + "conv", "axes"],
+         "attr": {"keep_dims": {"b": False}}},
+        {"name": PREFIX + "logits/BiasAdd", "op": "_FusedMatMul",
+         "input": [PREFIX + "top_pool/Mean", "fc/W", "fc/B"],
+         "attr": {"fused_ops": {"list": {"s": [b64("BiasAdd")]}}}},
+    ]
+    manifest = [{"paths": ["group1-shard1of1.bin"],
+                 "weights": [{"name": n, "shape": list(a.shape), "dtype": str(a.dtype)} for n, a in weights]}]
+    with open(os.path.join(folder, "model.json"), "w") as f:
+        json.dump({"format": "graph-model", "modelTopology": {"node": nodes}, "weightsManifest": manifest}, f)
+    with open(os.path.join(folder, "group1-shard1of1.bin"), "wb") as f:
+        for _, a in weights:
+            f.write(a.tobytes())
+
+
+def convert(model_dir, out, *args):
+    return subprocess.run([sys.executable, CONVERTER, "--model-dir", model_dir, "--out", out] + list(args),
+                          capture_output=True, text=True)
+
+
+def dims(value_info):
+    return [d.dim_value for d in value_info.type.tensor_type.shape.dim]
+
+
+class ConverterGeometry(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.model_dir = os.path.join(self.tmp.name, "web_model")
+        os.mkdir(self.model_dir)
+        write_model(self.model_dir)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def out(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def converted(self, *args):
+        path = self.out("m%d.onnx" % len(os.listdir(self.tmp.name)))
+        run = convert(self.model_dir, path, *args)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        return onnx.load(path), path
+
+    def test_height_by_width_input_and_per_axis_same_padding(self):
+        model, _ = self.converted("--height", "37", "--width", "64")
+        graph = model.graph
+        self.assertEqual([i.name for i in graph.input if i.name == "input"], ["input"])
+        self.assertEqual(dims(graph.input[0]), [1, 3, 37, 64])
+        self.assertEqual([(o.name, dims(o)) for o in graph.output], [("embedding", [1, 4]), ("logits", [1, 5])])
+        conv = next(n for n in graph.node if n.op_type == "Conv")
+        pads = next(a.ints for a in conv.attribute if a.name == "pads")
+        # SAME, stride 2, 3×3: H 37 → 19 rows, 2 padding rows split 1/1; W 64 → 32, 1 column at the end.
+        self.assertEqual(list(pads), [1, 0, 1, 1])
+
+    def test_size_is_the_square_case(self):
+        _, square = self.converted("--size", "48")
+        _, explicit = self.converted("--height", "48", "--width", "48")
+        with open(square, "rb") as a, open(explicit, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
+    def test_gem_output_beside_the_average_pool(self):
+        model, _ = self.converted("--height", "40", "--width", "56", "--gem", "3")
+        graph = model.graph
+        self.assertEqual([(o.name, dims(o)) for o in graph.output],
+                         [("embedding", [1, 4]), ("logits", [1, 5]), ("embedding_gem", [1, 4])])
+        producers = {out: n for n in graph.node for out in n.output}
+        chain, tensor = [], "embedding_gem"
+        while tensor in producers and producers[tensor].op_type != "Conv":
+            node = producers[tensor]
+            chain.append(node.op_type)
+            tensor = node.input[0]
+        self.assertEqual(chain, ["Flatten", "Pow", "GlobalAveragePool", "Pow", "Clip"])
+        # It reads the very tensor the average pool reads.
+        pool = producers[producers["embedding"].input[0]]
+        self.assertEqual(pool.op_type, "GlobalAveragePool")
+        self.assertEqual(tensor, pool.input[0])
+        inits = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+        exponents = sorted(float(inits[n.input[1]]) for n in graph.node if n.op_type == "Pow")
+        self.assertAlmostEqual(exponents[0], 1 / 3, places=6)
+        self.assertAlmostEqual(exponents[1], 3.0, places=6)
+        clip = next(n for n in graph.node if n.op_type == "Clip")
+        self.assertGreater(next(a.f for a in clip.attribute if a.name == "min"), 0)
+
+    def test_bad_geometry_is_refused(self):
+        cases = [
+            (["--height", "64"], "go together"),
+            (["--size", "64", "--width", "64"], "not both"),
+            (["--height", "16", "--width", "64"], "at least 32"),
+            (["--size", "64", "--gem", "0.5"], "--gem"),
+        ]
+        for args, message in cases:
+            run = convert(self.model_dir, self.out("bad.onnx"), *args)
+            self.assertNotEqual(run.returncode, 0, args)
+            self.assertIn(message, run.stderr, args)
+            self.assertFalse(os.path.exists(self.out("bad.onnx")), args)
+
+    def test_fixed_input_size_must_match(self):
+        write_model(self.model_dir, fixed_hw=(224, 224))
+        run = convert(self.model_dir, self.out("fixed.onnx"), "--height", "256", "--width", "224")
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("incompatible with --height 256", run.stderr)
+        self.converted("--size", "224")
+
+
+if __name__ == "__main__":
+    unittest.main()
