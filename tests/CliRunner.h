@@ -15,20 +15,25 @@ struct CliRun {
     QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
 };
 
+// Which model the run loads when no --model says: the tests' (defaultModelSpec(), through
+// $EXEMPLAR_MODEL), or the program's own default, as a user without settings has it.
+enum class CliModel { Tests, Program };
+
 // Starts exemplar-cli in PROCESS without waiting: for tests that feed its stdin, kill it midway
 // or run several at once.
-inline void startCli(QProcess* process, const QStringList& args)
+inline void startCli(QProcess* process, const QStringList& args, CliModel model = CliModel::Tests)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("EXEMPLAR_MODEL"), defaultModelSpec());
+    if (model == CliModel::Tests) env.insert(QStringLiteral("EXEMPLAR_MODEL"), defaultModelSpec());
+    else env.remove(QStringLiteral("EXEMPLAR_MODEL"));
     process->setProcessEnvironment(env);
     process->start(QStringLiteral(EXEMPLAR_CLI_PATH), args);
 }
 
-inline CliRun runCli(const QStringList& args)
+inline CliRun runCli(const QStringList& args, CliModel model = CliModel::Tests)
 {
     QProcess process;
-    startCli(&process, args);
+    startCli(&process, args, model);
     process.waitForFinished(600000);
     return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
 }

@@ -1,6 +1,7 @@
 // exemplar-cli driven as a user drives it: real photos from ../shared/data (read in place through
 // symbolic links in a temporary dataset, never copied), real model, real files, real exit codes.
 #include "CliRunner.h"
+#include "InstalledModelPaths.h"
 #include "JsonLinesFile.h"
 #include "TestSupport.h"
 
@@ -124,6 +125,37 @@ private Q_SLOTS:
         }
         qInfo("held-out photos classified correctly: %d of 16", correct);
         QVERIFY(correct >= 13);  // four very distinct flowers: anything less means a broken pipeline
+    }
+
+    // The set above was trained with the fast 224×224 model. A user who names no model classifies
+    // with it all the same: the program finds the installed model the set was made with, though its
+    // default is another. A model named by hand is obeyed, and a wrong one refused with the remedy.
+    void classifyUsesTheInstalledModelOfTheSet()
+    {
+        using exemplar::test::CliModel;
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("trainThenClassifyHeldOutPhotos made no reference set");
+        const QString fast = exemplar::test::installedModelSpec(exemplar::kFastModelStem);
+        const QString standard = exemplar::test::installedModelSpec(exemplar::kDefaultModelStem);
+        if (exemplar::test::defaultModelSpec() != fast || !QFile::exists(standard))
+            QSKIP("needs the set trained with the installed fast model and the installed default model");
+        const QString photo = QDir(dataset_ + QStringLiteral("/iris")).entryInfoList(QDir::Files, QDir::Name).value(0).filePath();
+
+        const Run named = cli({QStringLiteral("classify"), set, photo, QStringLiteral("--json")});
+        QVERIFY2(named.exitCode == 0, named.err.constData());
+        const Run found = exemplar::test::runCli({QStringLiteral("classify"), set, photo, QStringLiteral("--json")},
+                                                 CliModel::Program);
+        QVERIFY2(found.exitCode == 0, found.err.constData());
+        QVERIFY2(found.err.contains("using the installed model") && found.err.contains("efficientnet-b0.json"),
+                 found.err.constData());
+        // The same network on the same photo: the same answer, to the last digit written.
+        QCOMPARE(found.json().value(QStringLiteral("results")), named.json().value(QStringLiteral("results")));
+
+        const Run wrong = exemplar::test::runCli({QStringLiteral("classify"), set, photo, QStringLiteral("--model"),
+                                                  QStringLiteral("efficientnet-b0-256x384")}, CliModel::Program);
+        QCOMPARE(wrong.exitCode, 1);
+        QVERIFY2(wrong.err.contains("made with model efficientnet-b0-imagenet ") && wrong.err.contains("use --model"),
+                 wrong.err.constData());
     }
 
     void classifyReportsBadPhotoAndGoesOn()

@@ -29,6 +29,7 @@ CommonOptions commonOptions(const QCommandLineParser& parser)
     CommonOptions options;
     const QString model = parser.value(QStringLiteral("model"));
     options.modelSpec = model.isEmpty() ? defaultModelSpecPath() : resolveModelArgument(model);
+    options.modelNamed = !model.isEmpty() || !qEnvironmentVariableIsEmpty("EXEMPLAR_MODEL");
     options.cacheDir = parser.value(QStringLiteral("cache-dir"));
     options.noCache = parser.isSet(QStringLiteral("no-cache"));
     options.json = parser.isSet(QStringLiteral("json"));

@@ -15,6 +15,7 @@ struct UsageError {
 
 struct CommonOptions {
     QString modelSpec;   // --model resolved to a spec path (installed names accepted); the default when absent
+    bool modelNamed = false;  // by --model or $EXEMPLAR_MODEL: then a reference set's own model is not looked for
     QString cacheDir;    // --cache-dir; empty → the default cache
     bool noCache = false;
     bool json = false;

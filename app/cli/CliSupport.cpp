@@ -9,6 +9,7 @@
 #include "Feedback.h"
 #include "HonestEvaluation.h"
 #include "ImageDecoder.h"
+#include "ModelForReferenceSet.h"
 #include "ReferenceSetFile.h"
 #include "TrainWorkflow.h"
 
@@ -48,6 +49,17 @@ std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
         throw Error(error.message() +
                     QStringLiteral(" (run scripts/setup.sh to obtain the default model, or pass --model SPEC.json)"));
     }
+}
+
+CommonOptions withModelOf(const ReferenceSet& set, const CommonOptions& common)
+{
+    if (common.modelNamed) return common;
+    CommonOptions chosen = common;
+    chosen.modelSpec = modelSpecForReferenceSet(set, common.modelSpec);
+    if (chosen.modelSpec != common.modelSpec && !common.quiet)
+        std::fprintf(stderr, "exemplar-cli: using the installed model %s, which the reference set was made with\n",
+                     printable(chosen.modelSpec).constData());
+    return chosen;
 }
 
 EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan)

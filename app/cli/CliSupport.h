@@ -16,6 +16,10 @@
 #include <unistd.h>
 #include <vector>
 
+namespace exemplar {
+struct ReferenceSet;
+}
+
 namespace exemplar::cli {
 
 void printJson(const QJsonObject& json);
@@ -80,6 +84,9 @@ struct EmbeddedDataset {
 
 // The model of --model, or the default one; a load error says how to get the model.
 std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common);
+// COMMON with, unless the user named a model, the installed model SET was made with (a set trained
+// with the fast model keeps working under a newer default); says so on stderr when it is not the default.
+CommonOptions withModelOf(const ReferenceSet& set, const CommonOptions& common);
 // Scans ROOT (one subfolder per class) as SCAN says and embeds every photo, through the cache
 // unless --no-cache; lists skipped files on stderr. Throws Error when no photo could be read.
 EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan);

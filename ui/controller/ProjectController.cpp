@@ -95,6 +95,13 @@ QString ProjectController::trainedSpaceUnavailable() const
         return tr("The reference set was made from other embeddings (%1 values per photo, these have %2).")
             .arg(set->head.inputDim())
             .arg(embeddings().dim());
+    // Same size is not same meaning: both installed models give 1,280 values per photo.
+    const ModelIdentity& embedded = model_->embeddingOrigin().model;
+    if (embeddings().size() > 0 && !embedded.sha256.isEmpty() &&
+        set->modelSha256.compare(embedded.sha256, Qt::CaseInsensitive) != 0)
+        return tr("The reference set was made with another model (%1) than these photos' embeddings (%2): "
+                  "choose its model in the Model menu to see them as it does.")
+            .arg(set->modelName, embedded.name);
     return {};
 }
 

@@ -10,7 +10,9 @@
 #include "ClassifyPhoto.h"
 #include "ClassifierSpace.h"
 #include "ImageDecoder.h"
+#include "ModelForReferenceSet.h"
 #include "ModelSpec.h"
+#include "ReferenceSetFile.h"
 #include "SimilarityStatistics.h"
 #include "TrainWorkflow.h"
 #include "model/ProjectModel.h"
@@ -36,6 +38,16 @@ struct WorkerModel {
             specPath = path;
         }
         return *embedder;
+    }
+
+    // The network SET was made with: the loaded one when it is (no file is hashed), else the
+    // project's (PREFERRED) or the installed model that is; else PREFERRED, which requireSameModel
+    // then refuses with the reason.
+    Embedder& loadFor(const ReferenceSet& set, const QString& preferred)
+    {
+        if (embedder && modelMatch(set, embedder->spec(), QString::fromLatin1(embedder->onnxSha256())) == ModelMatch::Exact)
+            return *embedder;
+        return load(modelSpecForReferenceSet(set, preferred));
     }
 };
 
@@ -373,7 +385,7 @@ void ProjectTasks::classify(const QStringList& paths)
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->run(tr("Classifying"), [=](Feedback& feedback) -> TaskRunner::Finisher {
-        Embedder& embedder = network->load(specPath);
+        Embedder& embedder = network->loadFor(*set, specPath);
         requireSameModel(*set, embedder.modelIdentity());
         auto results = std::make_shared<std::vector<ClassifiedPhoto>>();
         for (int i = 0; i < files.size(); ++i) {
@@ -400,7 +412,7 @@ void ProjectTasks::importReferenceSet(const QString& path)
     auto network = network_;
     runner_->run(tr("Importing reference set"), [=](Feedback&) -> TaskRunner::Finisher {
         auto set = std::make_shared<const ReferenceSet>(readReferenceSet(path));
-        requireSameModel(*set, network->load(specPath).modelIdentity());
+        requireSameModel(*set, network->loadFor(*set, specPath).modelIdentity());
         return [this, set, path] {
             model_->setActiveReferenceSet(set, QFileInfo(path).absoluteFilePath());
             model_->setClassifications({});

@@ -96,7 +96,7 @@ int runClassify(const QStringList& args)
          QStringLiteral("OUT.jsonl")},
     });
     parseOrThrow(&parser, QStringLiteral("classify"), args);
-    const CommonOptions common = commonOptions(parser);
+    const CommonOptions options = commonOptions(parser);
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty()) throw UsageError{QStringLiteral("expected a reference set")};
     const QStringList photos = positional.mid(1) + filesFromList(parser);
@@ -105,9 +105,10 @@ int runClassify(const QStringList& args)
     const int top = intOption(parser, QStringLiteral("top"), 1, 1000);
     const bool resume = parser.isSet(QStringLiteral("resume"));
     const bool lines = resume || parser.isSet(QStringLiteral("jsonl"));
-    if (lines && common.json) throw UsageError{QStringLiteral("--json and --jsonl/--resume: choose one")};
+    if (lines && options.json) throw UsageError{QStringLiteral("--json and --jsonl/--resume: choose one")};
 
     const ReferenceSet set = readReferenceSet(positional.first());
+    const CommonOptions common = withModelOf(set, options);
     const std::unique_ptr<Embedder> embedder = loadEmbedder(common);
     try {
         requireSameModel(set, embedder->modelIdentity());

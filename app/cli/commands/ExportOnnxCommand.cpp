@@ -2,6 +2,7 @@
 #include "CliCommands.h"
 
 #include "CliOptions.h"
+#include "CliSupport.h"
 #include "TerminalText.h"
 #include "Error.h"
 #include "OnnxExport.h"
@@ -26,13 +27,14 @@ int runExportOnnx(const QStringList& args)
     parser.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("ONNX file to write."));
     addCommonOptions(&parser);
     parseOrThrow(&parser, QStringLiteral("export-onnx"), args);
-    const CommonOptions common = commonOptions(parser);
+    const CommonOptions options = commonOptions(parser);
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)
         throw UsageError{QStringLiteral("expected a reference set and an output file, got %1 arguments").arg(positional.size())};
     const QString out = positional.at(1);
 
     const ReferenceSet set = readReferenceSet(positional.at(0));
+    const CommonOptions common = withModelOf(set, options);
     const ModelSpec spec = ModelSpec::load(common.modelSpec);
     try {
         exportClassifierOnnx(set, spec, out);

@@ -1,0 +1,100 @@
+// modelSpecForReferenceSet: a reference set is classified with the network it was made with,
+// found among the installed models when the preferred one is another; the installed specs of the
+// build tree (scripts/setup.sh) are the real ones.
+#include "Embedder.h"
+#include "Error.h"
+#include "InstalledModelPaths.h"
+#include "ModelForReferenceSet.h"
+#include "ModelSpec.h"
+#include "ReferenceSetFile.h"
+#include "TestSupport.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace exemplar;
+
+namespace {
+
+// A set as if trained with the model of SPEC_PATH: its ONNX hash, preprocessing and embedding size.
+ReferenceSet setMadeWith(const QString& specPath)
+{
+    const Embedder embedder(ModelSpec::load(specPath));
+    ReferenceSet set;
+    set.modelName = embedder.spec().name;
+    set.modelSha256 = QString::fromLatin1(embedder.onnxSha256());
+    set.preprocessing = embedder.spec().preprocessingJson();
+    set.head.classNames = QStringList{QStringLiteral("a"), QStringLiteral("b")};
+    set.head.references = Matrix::Zero(2, embedder.dim());
+    set.head.references(0, 0) = set.head.references(1, 1) = 1.0f;
+    set.head.bias = Vector::Zero(2);
+    set.head.referenceClass = {0, 1};
+    set.head.referenceInfo = {{QStringLiteral("a.jpg"), {}}, {QStringLiteral("b.jpg"), {}}};
+    return set;
+}
+
+} // namespace
+
+class TestModelForReferenceSet : public QObject {
+    Q_OBJECT
+
+    const QString fast_ = test::installedModelSpec(kFastModelStem);
+    const QString standard_ = test::installedModelSpec(kDefaultModelStem);
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!QFile::exists(fast_) || !QFile::exists(standard_))
+            QSKIP("the installed models are not built (scripts/setup.sh)");
+        // installedModels() looks beside the executable: the build tree's share/ for the tests.
+        QCOMPARE(QDir(installedModelsDir()).canonicalPath(), QFileInfo(fast_).dir().canonicalPath());
+    }
+
+    void findsTheSetsModel_data()
+    {
+        QTest::addColumn<QString>("madeWith");
+        QTest::addColumn<QString>("preferred");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("fast set, default preferred") << fast_ << standard_ << fast_;
+        QTest::newRow("default set, fast preferred") << standard_ << fast_ << standard_;
+        QTest::newRow("preferred is the set's") << fast_ << fast_ << fast_;
+        QTest::newRow("preferred is missing") << fast_ << QStringLiteral("/nonexistent/model.json") << fast_;
+    }
+    void findsTheSetsModel()
+    {
+        QFETCH(QString, madeWith);
+        QFETCH(QString, preferred);
+        QFETCH(QString, expected);
+        QCOMPARE(QFileInfo(modelSpecForReferenceSet(setMadeWith(madeWith), preferred)).canonicalFilePath(),
+                 QFileInfo(expected).canonicalFilePath());
+    }
+
+    // No installed model made it: the preferred one is returned, and loading it refuses the set.
+    void foreignSetKeepsThePreferredModel()
+    {
+        ReferenceSet set = setMadeWith(fast_);
+        set.modelSha256 = QString(64, QLatin1Char('0'));
+        QCOMPARE(modelSpecForReferenceSet(set, standard_), standard_);
+        QVERIFY_THROWS_EXCEPTION(ModelMismatch, requireSameModel(set, Embedder(ModelSpec::load(standard_)).modelIdentity()));
+    }
+
+    // The same network with other preprocessing is the last resort, behind an exact match.
+    void exactMatchBeatsSameNetwork()
+    {
+        const ModelSpec spec = ModelSpec::load(fast_);
+        const ReferenceSet set = setMadeWith(fast_);
+        const QString sha = set.modelSha256;
+        QCOMPARE(modelMatch(set, spec, sha), ModelMatch::Exact);
+        ModelSpec mirrored = spec;
+        mirrored.flipAverage = true;
+        QCOMPARE(modelMatch(set, mirrored, sha), ModelMatch::NetworkOnly);
+        QCOMPARE(modelMatch(set, spec, sha.toUpper()), ModelMatch::Exact);  // hashes compare as hex
+        QCOMPARE(modelMatch(set, spec, QString(64, QLatin1Char('f'))), ModelMatch::None);
+        ReferenceSet older = set;
+        older.preprocessing = QJsonObject();  // sets from before preprocessing was recorded
+        QCOMPARE(modelMatch(older, mirrored, sha), ModelMatch::Exact);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelForReferenceSet)
+#include "tst_modelforreferenceset.moc"
