@@ -1,19 +1,29 @@
-// Class-name tick labels stay readable from 2 to 200 classes: the similarity heatmap (both axes)
-// and the per-class centrality box plot are built on synthetic embeddings, shown at a normal
-// window size, and every drawn tick label is checked mechanically: its box, placed as QCustomPlot
-// places it (font metrics, rotation, anchor beside its tick), must not overlap another label's and
-// must lie inside the widget (QCustomPlot silently drops a label that would be cut at the edge).
+// Tick labels stay readable from 2 to 200 classes. The similarity heatmap (both axes) and the
+// per-class centrality box plot are built on synthetic embeddings, shown at a normal window size,
+// and every drawn tick label is checked mechanically: its box, placed as QCustomPlot places it
+// (font metrics, rotation, anchor beside its tick), must not overlap another label's and must lie
+// inside the widget (QCustomPlot silently drops a label that would be cut at the edge). Then every
+// view with a plot, after a training and a learning curve (the evaluation's confusion matrix, the
+// optimization trace, both histograms, the learning curve), is checked the same way on all its
+// axes, and the graph's class names must not cover each other or leave the canvas.
 #include "GuiTestSupport.h"
 #include "SyntheticEmbeddings.h"
 
 #include "controller/ProjectController.h"
 #include "plots/QCustomPlotInclude.h"
+#include "views/ComparisonView.h"
+#include "views/EvaluationView.h"
+#include "views/GraphView.h"
 #include "views/HeatmapView.h"
 #include "views/HistogramView.h"
+#include "views/OptimizationView.h"
 #include "window/MainWindow.h"
 
 #include <QApplication>
 #include <QFontMetrics>
+#include <QGraphicsSimpleTextItem>
+#include <QGraphicsView>
+#include <QLineEdit>
 #include <QPainterPath>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -92,21 +102,30 @@ double area(const QPolygonF& polygon)
     return std::abs(twice) / 2;
 }
 
-// The labels the class-labelled (text-ticker) axes of PLOT draw after its last replot.
-QList<DrawnLabel> classLabels(QCustomPlot* plot)
+enum class Axes { ClassNames, All };
+
+// The labels the axes of PLOT draw after its last replot: its class-labelled (text-ticker) axes,
+// or every bottom and left axis of every axis rect (numbers too).
+QList<DrawnLabel> drawnLabels(QCustomPlot* plot, Axes which)
 {
     QList<DrawnLabel> labels;
-    for (QCPAxis* axis : plot->axisRect()->axes()) {
-        if (!axis->visible() || !axis->tickLabels() || !axis->ticker().dynamicCast<QCPAxisTickerText>()) continue;
-        const QVector<double> ticks = axis->tickVector();
-        const QVector<QString> texts = axis->tickVectorLabels();
-        for (int i = 0; i < ticks.size() && i < texts.size(); ++i)
-            if (!texts[i].isEmpty())
-                labels.append({axis->axisType() == QCPAxis::atBottom ? QStringLiteral("bottom") : QStringLiteral("left"), texts[i],
-                               labelBox(axis, ticks[i], texts[i])});
-    }
+    const QList<QCPAxisRect*> rects = which == Axes::All ? plot->axisRects() : QList<QCPAxisRect*>{plot->axisRect()};
+    for (QCPAxisRect* rect : rects)
+        for (QCPAxis* axis : rect->axes(QCPAxis::atBottom | QCPAxis::atLeft)) {
+            if (!axis->visible() || !axis->tickLabels()) continue;
+            if (which == Axes::ClassNames && !axis->ticker().dynamicCast<QCPAxisTickerText>()) continue;
+            const QVector<double> ticks = axis->tickVector();
+            const QVector<QString> texts = axis->tickVectorLabels();
+            const QCPRange range = axis->range();
+            for (int i = 0; i < ticks.size() && i < texts.size(); ++i)
+                if (!texts[i].isEmpty() && range.contains(ticks[i]))  // QCustomPlot draws no tick outside the range
+                    labels.append({axis->axisType() == QCPAxis::atBottom ? QStringLiteral("bottom") : QStringLiteral("left"),
+                                   texts[i], labelBox(axis, ticks[i], texts[i])});
+        }
     return labels;
 }
+
+QList<DrawnLabel> classLabels(QCustomPlot* plot) { return drawnLabels(plot, Axes::ClassNames); }
 
 // Empty when every label is inside the widget and no two overlap (by more than rounding);
 // otherwise what is wrong, for the failure message.
@@ -128,6 +147,35 @@ QString labelProblems(QCustomPlot* plot, const QList<DrawnLabel>& labels)
                 return QStringLiteral("%1 label \"%2\" and %3 label \"%4\" overlap by %5 px²")
                     .arg(labels[i].axis, labels[i].text, labels[j].axis, labels[j].text)
                     .arg(overlap, 0, 'f', 1);
+        }
+    return {};
+}
+
+// The class names the graph canvas shows, as boxes in the canvas's viewport pixels (names keep
+// their size at every zoom); empty when they are all inside the viewport and none covers another
+// by more than a sliver, else what is wrong.
+QString graphLabelProblems(GraphView* graph, int* shown)
+{
+    auto* canvas = graph->findChild<QGraphicsView*>(QStringLiteral("graphCanvas"));
+    if (!canvas || !canvas->scene()) return QStringLiteral("no graph canvas");
+    QList<DrawnLabel> labels;
+    for (QGraphicsItem* item : canvas->scene()->items()) {
+        auto* text = dynamic_cast<QGraphicsSimpleTextItem*>(item);
+        if (!text || !text->isVisible()) continue;
+        const QRectF box = text->deviceTransform(canvas->viewportTransform()).mapRect(text->boundingRect());
+        labels.append({QStringLiteral("graph"), text->text(), QPolygonF(box)});
+    }
+    *shown = int(labels.size());
+    const QRectF viewport = QRectF(canvas->viewport()->rect()).adjusted(-1, -1, 1, 1);
+    for (const DrawnLabel& label : labels)
+        if (!viewport.contains(label.box.boundingRect()))
+            return QStringLiteral("graph name \"%1\" is cut by the canvas edge").arg(label.text);
+    for (int i = 0; i < labels.size(); ++i)
+        for (int j = i + 1; j < labels.size(); ++j) {
+            const QRectF both = labels[i].box.boundingRect().intersected(labels[j].box.boundingRect());
+            if (both.width() * both.height() > 20.0)
+                return QStringLiteral("graph names \"%1\" and \"%2\" cover each other (%3 px²)")
+                    .arg(labels[i].text, labels[j].text).arg(both.width() * both.height(), 0, 'f', 1);
         }
     return {};
 }
@@ -241,6 +289,70 @@ private Q_SLOTS:
                          qPrintable(QStringLiteral("%1 of %2 names on the %3 axis").arg(drawn).arg(classes).arg(axis)));
             else QVERIFY2(drawn >= 8, qPrintable(QStringLiteral("only %1 names on the %2 axis").arg(drawn).arg(axis)));
         }
+    }
+
+    void everyPlotOfEveryViewFits_data()
+    {
+        QTest::addColumn<int>("classes");
+        for (int classes : {2, 12, 50, 200}) QTest::addRow("%d classes", classes) << classes;
+    }
+
+    // Trained (the article's method, a short optimization) and with a learning curve, every tab's
+    // plots on screen: no label of any axis overlaps another or is cut; then the graph's names, at
+    // the class level and focused on one class with its neighbours.
+    void everyPlotOfEveryViewFits()
+    {
+        QFETCH(int, classes);
+        MainWindow* window = open(classes, [](MainWindow* w) -> QWidget* { return w->heatmapView(); });
+        QVERIFY(window);
+        ProjectController* controller = window->controller();
+        ProjectSettings settings = controller->settings();
+        settings.budget = 12;
+        controller->setSettings(settings);
+        controller->startTraining();
+        QVERIFY(test::waitIdle(controller, 300000));
+        QVERIFY(controller->training());
+        controller->measureLearningCurve(QStringLiteral("centroid"));
+        QVERIFY(test::waitIdle(controller, 300000));
+        QVERIFY(controller->learningCurve());
+
+        const QList<QWidget*> views{window->heatmapView(), window->histogramView(), window->optimizationView(),
+                                    window->evaluationView(), window->comparisonView()};
+        int plotsChecked = 0;
+        for (QWidget* view : views) {
+            window->tabs()->setCurrentWidget(view);
+            settle();
+            saveShot(window, QStringLiteral("views-%1-%2").arg(classes).arg(view->objectName()));
+            for (QCustomPlot* plot : view->findChildren<QCustomPlot*>()) {
+                if (!plot->isVisible()) continue;
+                const QList<DrawnLabel> labels = drawnLabels(plot, Axes::All);
+                const QString problems = labelProblems(plot, labels);
+                QVERIFY2(problems.isEmpty(), qPrintable(plot->objectName() + QStringLiteral(": ") + problems));
+                QVERIFY2(labels.size() >= 4, qPrintable(plot->objectName() + QStringLiteral(": only %1 labels").arg(labels.size())));
+                ++plotsChecked;
+            }
+        }
+        // heatmap, cross-class histogram, centrality, optimization, confusion matrix, learning curve
+        QCOMPARE(plotsChecked, 6);
+
+        GraphView* graph = window->graphView();
+        window->tabs()->setCurrentWidget(graph);
+        graph->setMode(GraphView::Mode::Classes);
+        settle();
+        saveShot(window, QStringLiteral("views-%1-graph-classes").arg(classes));
+        int shown = 0;
+        QString problems = graphLabelProblems(graph, &shown);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems));
+        QCOMPARE(shown, graph->visibleLabelCount());
+        if (classes <= 12) QCOMPARE(shown, classes);  // a few classes: all named
+        if (classes >= 200) QCOMPARE(shown, 0);       // hundreds: named only around a focus
+        QTest::keyClicks(graph->legendFilter(), controller->embeddings().classNames[classes / 2]);
+        settle();
+        saveShot(window, QStringLiteral("views-%1-graph-focused").arg(classes));
+        problems = graphLabelProblems(graph, &shown);
+        QVERIFY2(problems.isEmpty(), qPrintable(problems));
+        QCOMPARE(shown, graph->visibleLabelCount());
+        if (classes >= 200) QCOMPARE(shown, int(graph->highlightedClasses().size()));
     }
 
     // Zoomed into 10 of 200 classes, every one of them is named: the labels re-thin for the zoom.

@@ -3,6 +3,8 @@
 #include "plots/ClassAxisTicker.h"
 
 #include <QEvent>
+#include <QFontMetrics>
+#include <algorithm>
 
 namespace exemplar::ui {
 
@@ -36,6 +38,34 @@ void styleAxis(QCPAxis* axis, const QPalette& palette)
     axis->setLabelColor(text);
     axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
     axis->grid()->setZeroLinePen(Qt::NoPen);
+    // Half a line below the axis: a bottom label at the left end then clears the left axis' label
+    // at the bottom end (drawn centred on the corner), as "-0.2" and "0" otherwise touch.
+    if (axis->axisType() == QCPAxis::atBottom)
+        axis->setTickLabelPadding(std::max(axis->tickLabelPadding(), QFontMetrics(axis->tickLabelFont()).height() / 2 + 1));
+}
+
+// Numbers on an axis as densely as its length allows. QCustomPlot aims at five ticks at any
+// length, so a plot squeezed to a few lines (a box plot under 200 upright class names) wrote its
+// numbers over each other. Runs after each layout, when the lengths are known; a change replots once.
+void fitNumericTickCounts(QCustomPlot* plot)
+{
+    constexpr int kMostTicks = 5;  // QCustomPlot's own aim, enough for any length
+    bool changed = false;
+    for (QCPAxisRect* rect : plot->axisRects())
+        for (QCPAxis* axis : rect->axes()) {
+            if (axis->ticker().dynamicCast<QCPAxisTickerText>()) continue;  // class names thin themselves
+            const int line = QFontMetrics(axis->tickLabelFont()).height();
+            // Room along the axis per label: upright numbers stack by their height, side by side
+            // numbers need about their width ("0.025") plus a gap.
+            const double room = axis->orientation() == Qt::Vertical ? 2.0 * line : 4.0 * line;
+            const int length = axis->orientation() == Qt::Vertical ? rect->height() : rect->width();
+            const int wanted = std::clamp(int(length / room), 1, kMostTicks);
+            if (axis->ticker()->tickCount() != wanted) {
+                axis->ticker()->setTickCount(wanted);
+                changed = true;
+            }
+        }
+    if (changed) plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 } // namespace
@@ -45,6 +75,7 @@ QCustomPlot* createPlot(QWidget* parent)
     auto* plot = new QCustomPlot(parent);
     plot->installEventFilter(new PaletteWatcher(plot));
     plot->setNoAntialiasingOnDrag(true);
+    QObject::connect(plot, &QCustomPlot::afterLayout, plot, [plot] { fitNumericTickCounts(plot); });
     applyPlotTheme(plot);
     return plot;
 }
@@ -96,7 +127,9 @@ void setClassTicks(QCPAxis* axis, const QVector<double>& positions, const QStrin
     QSharedPointer<ClassAxisTicker> ticker(new ClassAxisTicker(axis, rotation));
     for (int i = 0; i < positions.size() && i < names.size(); ++i) {
         QString name = names[i];
-        if (name.size() > 24) name = name.left(23) + QStringLiteral("…");
+        // Long names lose their middle: fine-grained classes often share a start and differ at the
+        // end ("Black_footed_Albatross 001" and "… 008"), which end elision would hide.
+        if (name.size() > 24) name = name.left(11) + QStringLiteral("…") + name.right(12);
         ticker->addTick(positions[i], name);
     }
     axis->setTicker(ticker);

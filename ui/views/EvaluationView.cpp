@@ -11,6 +11,7 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 
 namespace exemplar::ui {
@@ -28,8 +29,12 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     table_ = new QTableWidget(0, 5, this);
     table_->setObjectName(QStringLiteral("perClassTable"));
     table_->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
-    table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);  // sized to the names (refresh)
     table_->verticalHeader()->setVisible(false);
+    // One line per class, long names shortened in the middle (fine-grained names often differ only
+    // at their end), the full name on hover: wrapped names made 200 rows two lines high.
+    table_->setWordWrap(false);
+    table_->setTextElideMode(Qt::ElideMiddle);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     for (int c = 1; c < 5; ++c) table_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     table_->sortByColumn(0, Qt::AscendingOrder);
@@ -119,13 +124,19 @@ void EvaluationView::refresh()
     };
     for (int c = 0; c < n; ++c) {
         const ClassMetrics& k = m.perClass[size_t(c)];
-        table_->setItem(c, 0, new QTableWidgetItem(set.classNames.value(c)));
+        auto* name = new QTableWidgetItem(set.classNames.value(c));
+        name->setToolTip(set.classNames.value(c));
+        table_->setItem(c, 0, name);
         table_->setItem(c, 1, number(k.precision, 3));
         table_->setItem(c, 2, number(k.recall, 3));
         table_->setItem(c, 3, number(k.f1, 3));
         table_->setItem(c, 4, number(k.support, 0));
     }
     table_->setSortingEnabled(true);
+    // The names as wide as they are, up to about 24 characters; longer ones are shortened in the
+    // middle, and the table scrolls sideways rather than squeeze them to "A…5".
+    table_->resizeColumnToContents(0);
+    table_->setColumnWidth(0, std::min(table_->columnWidth(0), table_->fontMetrics().horizontalAdvance(QString(24, QLatin1Char('m'))) * 3 / 4));
 
     map_->data()->setSize(n, n);
     map_->data()->setRange(QCPRange(0, n - 1), QCPRange(0, n - 1));

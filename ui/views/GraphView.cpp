@@ -176,6 +176,7 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
     view_ = new ZoomableGraphicsView(this);
     view_->setObjectName(QStringLiteral("graphCanvas"));
     view_->setScene(scene_);
+    connect(view_, &ZoomableGraphicsView::zoomChanged, this, &GraphView::placeLabels);
     view_->setToolTip(tr("Wheel: zoom. Drag: pan. Click a photo to select it, a class to focus it; "
                          "double-click a class to see its photos."));
     modeBox_ = new QComboBox(this);
@@ -617,7 +618,8 @@ void GraphView::updateColours()
         labelOfClass_[c]->setVisible(allLabels || lit);
         labelOfClass_[c]->setBrush(text);
     }
-    placeLabels(allLabels ? std::vector<int>() : highlighted);
+    placeLabels();
+    view_->refit();  // a name shown near the edge widens the picture (and places the names again)
     // Class edges: width by strength; those touching the focus in the text colour, others faint.
     const float lo = classEdges_.empty() ? 0 : std::min_element(classEdges_.begin(), classEdges_.end(), [](auto& x, auto& y) {
                                                    return x.similarity < y.similarity; })->similarity;
@@ -657,26 +659,63 @@ void GraphView::updateEdges()
     thresholdLabel_->setText(tr("%1 (%n edge(s))", nullptr, visibleEdges_).arg(at, 0, 'f', 3));
 }
 
-void GraphView::placeLabels(const std::vector<int>& outward)
+void GraphView::placeLabels()
 {
-    for (size_t c = 0; c < labelOfClass_.size(); ++c) {  // by default right of the node
-        const double radius = nodeOfClass_[c]->rect().width() / 2;
-        labelOfClass_[c]->setPos(radius + 2, -labelOfClass_[c]->boundingRect().height() / 2);
-    }
-    // The focus and its neighbours sit close together: each name goes on the side facing away from
-    // the group's centre (left, right, above or below), so that the names do not cover each other.
-    if (outward.size() < 2) return;
+    if (mode_ != Mode::Classes || labelOfClass_.empty() || !labelOfClass_[0]) return;
+    // Nodes and names keep their pixel size at every zoom, so names are placed in viewport pixels,
+    // at the canvas's current zoom. Each shown name takes the first side of its node (right, left,
+    // below, above) where it covers no name placed before it, stays on the canvas and covers the
+    // fewest nodes, named ones above all. The focus and its neighbours (close together) go first,
+    // and try first the side facing away from their group's centre.
+    const bool allLabels = int(nodeOfClass_.size()) <= kAllLabelsUpTo;
+    const std::vector<int> group = allLabels ? std::vector<int>() : highlightedClasses();
+    std::vector<int> order = group;
+    for (int c = 0; c < int(labelOfClass_.size()); ++c)
+        if (labelOfClass_[size_t(c)]->isVisible() && std::find(group.begin(), group.end(), c) == group.end()) order.push_back(c);
+    const auto pixelsOf = [this](int c) { return QPointF(view_->mapFromScene(nodeOfClass_[size_t(c)]->pos())); };
+    const auto radiusOf = [this](int c) { return nodeOfClass_[size_t(c)]->rect().width() / 2; };
     QPointF centre;
-    for (int c : outward) centre += nodeOfClass_[size_t(c)]->pos() / double(outward.size());
-    for (int c : outward) {
+    for (int c : group) centre += pixelsOf(c) / double(group.size());
+    std::vector<QRectF> nodes;
+    for (int c = 0; c < int(nodeOfClass_.size()); ++c) {
+        const double r = radiusOf(c);
+        nodes.emplace_back(pixelsOf(c) - QPointF(r, r), QSizeF(2 * r, 2 * r));
+    }
+    const auto overlap = [](const QRectF& a, const QRectF& b) {
+        const QRectF both = a.intersected(b);
+        return both.isEmpty() ? 0.0 : both.width() * both.height();
+    };
+    const QRectF canvas = QRectF(view_->viewport()->rect()).adjusted(2, 2, -2, -2);
+    std::vector<QRectF> placed;
+    for (int c : order) {
         QGraphicsSimpleTextItem* label = labelOfClass_[size_t(c)];
-        const QPointF away = nodeOfClass_[size_t(c)]->pos() - centre;
-        const double radius = nodeOfClass_[size_t(c)]->rect().width() / 2;
-        const QSizeF size = label->boundingRect().size();
-        if (std::abs(away.y()) > std::abs(away.x()))
-            label->setPos(-size.width() / 2, away.y() < 0 ? -radius - size.height() - 2 : radius + 2);
-        else
-            label->setPos(away.x() < 0 ? -radius - size.width() - 2 : radius + 2, -size.height() / 2);
+        const QRectF box = label->boundingRect();  // in the label's own pixels (it has a margin)
+        const double r = radiusOf(c), w = box.width(), h = box.height();
+        // Top-left corners of the name's box relative to the node's centre.
+        const QPointF right(r + 2, -h / 2), left(-r - 2 - w, -h / 2), below(-w / 2, r + 2), above(-w / 2, -r - 2 - h);
+        std::vector<QPointF> sides{right, left, below, above};
+        if (std::find(group.begin(), group.end(), c) != group.end() && group.size() > 1) {
+            const QPointF away = pixelsOf(c) - centre;
+            if (std::abs(away.y()) > std::abs(away.x())) sides = away.y() < 0 ? std::vector<QPointF>{above, left, right, below}
+                                                                                : std::vector<QPointF>{below, right, left, above};
+            else sides = away.x() < 0 ? std::vector<QPointF>{left, above, below, right} : std::vector<QPointF>{right, below, above, left};
+        }
+        double bestCost = std::numeric_limits<double>::max();
+        QRectF best;
+        for (const QPointF& side : sides) {
+            const QRectF at(pixelsOf(c) + side, QSizeF(w, h));
+            // Off the canvas is bad, but a fitted picture widens for it (refit); a covered name is worse.
+            double cost = 100 * (w * h - overlap(at, canvas));
+            for (const QRectF& other : placed) cost += 1000 * overlap(at, other);
+            for (int n = 0; n < int(nodes.size()); ++n)  // a named node hidden by a name is worse than a grey one
+                if (n != c) cost += (labelOfClass_[size_t(n)]->isVisible() ? 50 : 1) * overlap(at, nodes[size_t(n)]);
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = at;
+            }
+        }
+        label->setPos(best.topLeft() - pixelsOf(c) - box.topLeft());
+        placed.push_back(best);
     }
 }
 

@@ -90,7 +90,7 @@ private:
     void updateEdges();
     void updateHighlights();
     void updateColours();
-    void placeLabels(const std::vector<int>& outward);  // names of OUTWARD face away from each other
+    void placeLabels();  // beside their nodes, apart from each other, at the current zoom
     void filterLegend(const QString& text);      // shows the matching classes and focuses the first
     int showMatchingLegend(const QString& text);  // shows them only; returns the first (-1: none or no text)
     void fillLegend();

@@ -98,6 +98,8 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     counts_->setHorizontalHeaderLabels({tr("Class"), tr("Training photos"), tr("Pinned"), tr("Best count")});
     counts_->horizontalHeaderItem(PinColumn)->setToolTip(tr("Type a count to fix it for the next run; 0 lets the optimizer choose"));
     counts_->horizontalHeader()->setSectionResizeMode(ClassColumn, QHeaderView::Stretch);
+    counts_->setWordWrap(false);  // one line per class: long names lose their middle, not their number
+    counts_->setTextElideMode(Qt::ElideMiddle);
     counts_->verticalHeader()->setVisible(false);
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
