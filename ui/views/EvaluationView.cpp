@@ -30,6 +30,7 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     table_->setObjectName(QStringLiteral("perClassTable"));
     table_->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
     table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);  // sized to the names (refresh)
+    table_->horizontalHeader()->setStretchLastSection(true);  // room to spare goes to the last column, not a gap
     table_->verticalHeader()->setVisible(false);
     // One line per class, long names shortened in the middle (fine-grained names often differ only
     // at their end), the full name on hover: wrapped names made 200 rows two lines high.
@@ -133,10 +134,10 @@ void EvaluationView::refresh()
         table_->setItem(c, 4, number(k.support, 0));
     }
     table_->setSortingEnabled(true);
-    // The names as wide as they are, up to about 24 characters; longer ones are shortened in the
-    // middle, and the table scrolls sideways rather than squeeze them to "A…5".
+    // The names as wide as they are, up to about 18 characters, so that the figures beside them
+    // stay in view; longer ones are shortened in the middle rather than squeezed to "A…5".
     table_->resizeColumnToContents(0);
-    table_->setColumnWidth(0, std::min(table_->columnWidth(0), table_->fontMetrics().horizontalAdvance(QString(24, QLatin1Char('m'))) * 3 / 4));
+    table_->setColumnWidth(0, std::min(table_->columnWidth(0), 18 * table_->fontMetrics().averageCharWidth()));
 
     map_->data()->setSize(n, n);
     map_->data()->setRange(QCPRange(0, n - 1), QCPRange(0, n - 1));
@@ -173,9 +174,33 @@ void EvaluationView::onClick(QMouseEvent* event)
 {
     const TrainingOutcome* training = controller_->training();
     if (!training || !training->hasHeldOut() || !plot_->axisRect()->rect().contains(event->pos())) return;
-    const int p = int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x())));
-    const int t = int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y())));
     const int n = int(training->metrics.perClass.size());
+    const auto& confusion = training->metrics.confusion;
+    int p = int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x())));
+    int t = int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y())));
+    // At 200 classes a cell is a pixel or two wide: a click on an empty cell opens the nearest
+    // non-empty one within a few pixels, so that the scattered errors can be hit.
+    const bool empty = p < 0 || t < 0 || p >= n || t >= n || size_t(t) >= confusion.size() || confusion[size_t(t)][size_t(p)] == 0;
+    if (empty) {
+        constexpr double kReach = 6;  // pixels
+        double nearest = kReach * kReach;
+        const auto cellsNear = [&](QCPAxis* axis, double pixel) {
+            const double a = axis->pixelToCoord(pixel - kReach), b = axis->pixelToCoord(pixel + kReach);
+            return std::make_pair(std::max(0, int(std::floor(std::min(a, b)))), std::min(n - 1, int(std::ceil(std::max(a, b)))));
+        };
+        const auto [p0, p1] = cellsNear(plot_->xAxis, event->pos().x());
+        const auto [t0, t1] = cellsNear(plot_->yAxis, event->pos().y());
+        for (int tt = t0; tt <= t1 && size_t(tt) < confusion.size(); ++tt)
+            for (int pp = p0; pp <= p1 && size_t(pp) < confusion[size_t(tt)].size(); ++pp) {
+                if (confusion[size_t(tt)][size_t(pp)] == 0) continue;
+                const double dx = plot_->xAxis->coordToPixel(pp) - event->pos().x(), dy = plot_->yAxis->coordToPixel(tt) - event->pos().y();
+                if (dx * dx + dy * dy <= nearest) {
+                    nearest = dx * dx + dy * dy;
+                    p = pp;
+                    t = tt;
+                }
+            }
+    }
     if (p >= 0 && t >= 0 && p < n && t < n) showCell(t, p);
 }
 
