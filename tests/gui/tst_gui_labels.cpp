@@ -335,6 +335,26 @@ private Q_SLOTS:
         // heatmap, cross-class histogram, centrality, optimization, confusion matrix, learning curve
         QCOMPARE(plotsChecked, 6);
 
+        // A click a few pixels beside an error of the confusion matrix, on an empty cell (at 200
+        // classes a cell is about a pixel), lists that error's photos.
+        window->tabs()->setCurrentWidget(window->evaluationView());
+        settle();
+        auto* matrix = window->evaluationView()->findChild<QCustomPlot*>(QStringLiteral("confusionPlot"));
+        const auto& confusion = controller->training()->metrics.confusion;
+        bool clickedBeside = false;
+        for (int t = 0; t < int(confusion.size()) && !clickedBeside; ++t)
+            for (int p = 0; p < int(confusion.size()) && !clickedBeside; ++p) {
+                if (p == t || confusion[size_t(t)][size_t(p)] == 0) continue;
+                const QPoint at(int(matrix->xAxis->coordToPixel(p)) + 3, int(matrix->yAxis->coordToPixel(t)) + 3);
+                const int underP = int(std::lround(matrix->xAxis->pixelToCoord(at.x())));
+                const int underT = int(std::lround(matrix->yAxis->pixelToCoord(at.y())));
+                if (underP >= int(confusion.size()) || underT >= int(confusion.size()) || confusion[size_t(underT)][size_t(underP)] != 0) continue;
+                QTest::mouseClick(matrix, Qt::LeftButton, Qt::NoModifier, at);
+                QVERIFY(window->evaluationView()->listedPhotoCount() > 0);
+                clickedBeside = true;
+            }
+        if (classes >= 200) QVERIFY(clickedBeside);  // pixel-sized cells and some errors: there is such a click
+
         GraphView* graph = window->graphView();
         window->tabs()->setCurrentWidget(graph);
         graph->setMode(GraphView::Mode::Classes);
