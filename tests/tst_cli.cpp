@@ -6,6 +6,7 @@
 #include "TestSupport.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -156,6 +157,74 @@ private Q_SLOTS:
         QCOMPARE(wrong.exitCode, 1);
         QVERIFY2(wrong.err.contains("made with model efficientnet-b0-imagenet ") && wrong.err.contains("use --model"),
                  wrong.err.constData());
+    }
+
+    // A folder of unlabeled photos (one in a subfolder, one damaged, two with the same name) sorted
+    // into class folders: each good photo lands once, under the class it was classified as, the
+    // damaged one is reported, the name clash gets " (2)", and sorting again files nothing twice.
+    void classifySortsUnlabeledPhotosIntoClassFolders()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        const QString pile = work_.filePath(QStringLiteral("pile"));
+        const QString out = work_.filePath(QStringLiteral("sorted"));
+        QVERIFY(QDir().mkpath(pile + QStringLiteral("/day two")));
+        const QFileInfoList iris = QDir(dataset_ + QStringLiteral("/iris")).entryInfoList(QDir::Files, QDir::Name);
+        const QFileInfoList sunflower = QDir(dataset_ + QStringLiteral("/sunflower")).entryInfoList(QDir::Files, QDir::Name);
+        QVERIFY(iris.size() >= 4 && sunflower.size() >= 3);
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(QFile::copy(iris[i].absoluteFilePath(), pile + QLatin1Char('/') + iris[i].fileName()));
+            QVERIFY(QFile::copy(sunflower[i].absoluteFilePath(), pile + QStringLiteral("/day two/") + sunflower[i].fileName()));
+        }
+        QVERIFY(QFile::copy(iris[3].absoluteFilePath(), pile + QStringLiteral("/day two/") + iris[0].fileName()));
+        QFile damaged(pile + QStringLiteral("/damaged.jpg"));
+        QVERIFY(damaged.open(QIODevice::WriteOnly));
+        damaged.write("\xff\xd8\xff\xe0 cut short");
+        damaged.close();
+
+        const QStringList args{QStringLiteral("classify"), set, QStringLiteral("--unlabeled"), pile, QStringLiteral("--sort-into"),
+                               out, QStringLiteral("--json"), QStringLiteral("--quiet")};
+        const Run run = cli(args);
+        QCOMPARE(run.exitCode, 1);  // the damaged photo
+        QVERIFY2(run.err.contains("damaged.jpg"), run.err.constData());
+        const QJsonArray results = run.json().value(QStringLiteral("results")).toArray();
+        QCOMPARE(results.size(), 8);
+        QCOMPARE(run.json().value(QStringLiteral("sorted")).toObject().value(QStringLiteral("filed")).toInt(), 7);
+        // Every good photo is in the folder of its answer, byte for byte, and nothing else is there.
+        int filed = 0;
+        QDirIterator it(out, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            it.next();
+            ++filed;
+        }
+        QCOMPARE(filed, 7);
+        QMap<QString, int> perFolder;
+        for (const QJsonValue& value : results) {
+            const QJsonObject r = value.toObject();
+            if (r.contains(QStringLiteral("error"))) continue;
+            const QString folder = r.value(QStringLiteral("unknown")).toBool() ? QStringLiteral("unknown") : r.value(QStringLiteral("class")).toString();
+            ++perFolder[folder];
+        }
+        for (auto at = perFolder.begin(); at != perFolder.end(); ++at)
+            QCOMPARE(int(QDir(out + QLatin1Char('/') + at.key()).entryList(QDir::Files).size()), at.value());
+        // The two photos of one name are both there: side by side as "NAME" and "NAME (2)" when
+        // they got the same class.
+        const QString twin = QFileInfo(iris[0].fileName()).completeBaseName() + QStringLiteral(" (2).") + iris[0].suffix();
+        QDirIterator named(out, {iris[0].fileName(), twin}, QDir::Files, QDirIterator::Subdirectories);
+        int sameName = 0;
+        while (named.hasNext()) {
+            named.next();
+            ++sameName;
+        }
+        QCOMPARE(sameName, 2);
+
+        const Run again = cli(args);
+        const QJsonObject sortedAgain = again.json().value(QStringLiteral("sorted")).toObject();
+        QCOMPARE(sortedAgain.value(QStringLiteral("filed")).toInt(), 0);
+        QCOMPARE(sortedAgain.value(QStringLiteral("already_filed")).toInt(), 7);
+
+        QCOMPARE(cli({QStringLiteral("classify"), set, QStringLiteral("--unlabeled"), pile, QStringLiteral("--link")}).exitCode, 2);
     }
 
     void classifyReportsBadPhotoAndGoesOn()

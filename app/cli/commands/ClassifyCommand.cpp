@@ -13,6 +13,7 @@
 #include "ClassifyPhoto.h"
 #include "JsonLinesFile.h"
 #include "ReferenceSetFile.h"
+#include "SortIntoFolders.h"
 #include "TrainWorkflow.h"
 
 #include <QDir>
@@ -84,7 +85,10 @@ int runClassify(const QStringList& args)
         "With --jsonl or --resume, each photo gives one line (its result, or its \"error\"), written whole as soon "
         "as it is known, and a photo listed twice is classified once. --resume OUT.jsonl appends to OUT the photos "
         "it does not hold yet (it drops an unfinished last line, which a killed run can leave): a run resumed after "
-        "a kill ends with exactly the lines of one uninterrupted run."));
+        "a kill ends with exactly the lines of one uninterrupted run.\n"
+        "--unlabeled DIR classifies every photo under DIR; --sort-into OUT then files the photos into OUT/CLASS/ "
+        "and OUT/unknown/ (copies, or links with --link). Nothing is overwritten: a name taken by another file gets "
+        "\" (2)\", and photos filed by an earlier run are left alone, so sorting again files only new photos."));
     parser.addPositionalArgument(QStringLiteral("SET"), QStringLiteral("Reference-set file (.exref)."));
     parser.addPositionalArgument(QStringLiteral("PHOTO"), QStringLiteral("Photos to classify."), QStringLiteral("[PHOTO...]"));
     addCommonOptions(&parser);
@@ -94,18 +98,38 @@ int runClassify(const QStringList& args)
         {QStringLiteral("jsonl"), QStringLiteral("One JSON result per line on stdout, flushed as it goes.")},
         {QStringLiteral("resume"), QStringLiteral("Append JSON lines to OUT, skipping the photos already in it."),
          QStringLiteral("OUT.jsonl")},
+        {QStringLiteral("unlabeled"), QStringLiteral("Classify every photo in DIR and its subfolders (repeatable)."),
+         QStringLiteral("DIR")},
+        {QStringLiteral("sort-into"), QStringLiteral("File the classified photos into OUT/CLASS/ and OUT/unknown/."),
+         QStringLiteral("OUT")},
+        {QStringLiteral("link"), QStringLiteral("With --sort-into: symbolic links to the photos instead of copies.")},
     });
     parseOrThrow(&parser, QStringLiteral("classify"), args);
     const CommonOptions options = commonOptions(parser);
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty()) throw UsageError{QStringLiteral("expected a reference set")};
-    const QStringList photos = positional.mid(1) + filesFromList(parser);
-    if (photos.isEmpty() && !parser.isSet(QStringLiteral("files-from")))
-        throw UsageError{QStringLiteral("expected at least one photo (or --files-from LIST)")};
+    QStringList photos = positional.mid(1) + filesFromList(parser);
+    const QStringList unlabeled = parser.values(QStringLiteral("unlabeled"));
+    if (photos.isEmpty() && !parser.isSet(QStringLiteral("files-from")) && unlabeled.isEmpty())
+        throw UsageError{QStringLiteral("expected at least one photo (or --files-from LIST, or --unlabeled DIR)")};
+    const QString sortInto = parser.value(QStringLiteral("sort-into"));
+    if (parser.isSet(QStringLiteral("link")) && sortInto.isEmpty()) throw UsageError{QStringLiteral("--link needs --sort-into OUT")};
     const int top = intOption(parser, QStringLiteral("top"), 1, 1000);
     const bool resume = parser.isSet(QStringLiteral("resume"));
     const bool lines = resume || parser.isSet(QStringLiteral("jsonl"));
     if (lines && options.json) throw UsageError{QStringLiteral("--json and --jsonl/--resume: choose one")};
+
+    for (const QString& folder : unlabeled) {
+        // The folder read as one "class" folder: the same listing (subfolders, bad files skipped
+        // with their reason) as class folders get.
+        const Dataset found = Dataset::fromClassFolders({folder});
+        for (const Photo& photo : found.photos) photos << photo.path;
+        for (const SkippedFile& skipped : found.skipped)
+            std::fprintf(stderr, "exemplar-cli classify: skipped %s: %s\n", printable(skipped.path).constData(),
+                         printable(skipped.reason).constData());
+        if (found.photos.empty() && !options.quiet)
+            std::fprintf(stderr, "exemplar-cli classify: no photos in %s\n", printable(folder).constData());
+    }
 
     const ReferenceSet set = readReferenceSet(positional.first());
     const CommonOptions common = withModelOf(set, options);
@@ -131,6 +155,7 @@ int runClassify(const QStringList& args)
     }
 
     QJsonArray results;
+    std::vector<PhotoToFile> toFile;
     int failures = 0;
     for (const QString& path : photos) {
         if (lines && done.contains(path)) continue;
@@ -150,9 +175,32 @@ int runClassify(const QStringList& args)
             printResult(result, set);
         }
         done.insert(path);
+        if (!result.contains(QStringLiteral("error")))
+            toFile.push_back({path, result.value(QStringLiteral("unknown")).toBool()
+                                        ? QString() : result.value(QStringLiteral("nearest_class")).toString()});
     }
-    if (common.json) printJson({{QStringLiteral("reference_set"), QFileInfo(positional.first()).absoluteFilePath()},
-                                {QStringLiteral("results"), results}});
+    QJsonObject sorted;
+    if (!sortInto.isEmpty()) {
+        const FilingOutcome filed = fileIntoClassFolders(toFile, set.head.classNames, sortInto,
+                                                         parser.isSet(QStringLiteral("link")) ? FilingAction::Link : FilingAction::Copy);
+        for (const SkippedFile& failed : filed.failed)
+            std::fprintf(stderr, "exemplar-cli classify: error: cannot file %s: %s\n", printable(failed.path).constData(),
+                         printable(failed.reason).constData());
+        failures += int(filed.failed.size());
+        if (!common.quiet)
+            std::fprintf(stderr, "exemplar-cli classify: filed %d photos into %s (%d were already there, %d could not be filed)\n",
+                         filed.filed, printable(sortInto).constData(), filed.alreadyFiled, int(filed.failed.size()));
+        sorted = QJsonObject{{QStringLiteral("folder"), QFileInfo(sortInto).absoluteFilePath()},
+                             {QStringLiteral("filed"), filed.filed},
+                             {QStringLiteral("already_filed"), filed.alreadyFiled},
+                             {QStringLiteral("failed"), skippedFilesJson(filed.failed)}};
+    }
+    if (common.json) {
+        QJsonObject report{{QStringLiteral("reference_set"), QFileInfo(positional.first()).absoluteFilePath()},
+                           {QStringLiteral("results"), results}};
+        if (!sorted.isEmpty()) report.insert(QStringLiteral("sorted"), sorted);
+        printJson(report);
+    }
     return failures == 0 ? 0 : 1;
 }
 

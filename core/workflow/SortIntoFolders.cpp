@@ -1,0 +1,118 @@
+#include "SortIntoFolders.h"
+
+#include "Error.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryFile>
+
+namespace exemplar {
+
+namespace {
+
+bool sameBytes(const QString& a, const QString& b)
+{
+    QFile fa(a), fb(b);
+    if (fa.size() != fb.size() || !fa.open(QIODevice::ReadOnly) || !fb.open(QIODevice::ReadOnly)) return false;
+    constexpr qint64 kChunk = 1 << 20;
+    while (!fa.atEnd()) {
+        if (fa.read(kChunk) != fb.read(kChunk)) return false;
+    }
+    return fb.atEnd();
+}
+
+// Already filed at DESTINATION: the same photo, copied or linked, by an earlier run.
+bool alreadyThere(const QString& photo, const QString& destination, FilingAction action)
+{
+    const QFileInfo there(destination);
+    if (action == FilingAction::Link)
+        return there.isSymLink() && QFileInfo(there.symLinkTarget()).canonicalFilePath() == QFileInfo(photo).canonicalFilePath();
+    return !there.isSymLink() && there.isFile() && sameBytes(photo, destination);
+}
+
+// Copies PHOTO to DESTINATION through a temporary file in the same folder, renamed into place
+// only when whole (and never over an existing file). Empty on success, else why not.
+QString copyWhole(const QString& photo, const QString& destination)
+{
+    QFile source(photo);
+    if (!source.open(QIODevice::ReadOnly)) return source.errorString();
+    QTemporaryFile part(destination + QStringLiteral(".XXXXXX.part"));
+    if (!part.open()) return part.errorString();
+    constexpr qint64 kChunk = 1 << 20;
+    while (!source.atEnd()) {
+        const QByteArray chunk = source.read(kChunk);
+        if (chunk.isEmpty() && source.error() != QFileDevice::NoError) return source.errorString();
+        if (part.write(chunk) != chunk.size()) return part.errorString();
+    }
+    if (!part.flush()) return part.errorString();
+    // QFile::rename never replaces an existing file (one that appeared meanwhile stays).
+    if (!part.rename(destination)) return QStringLiteral("cannot create %1: %2").arg(destination, part.errorString());
+    part.setAutoRemove(false);
+    return {};
+}
+
+} // namespace
+
+QString classFolderName(const QString& className)
+{
+    QString name = className;
+    for (QChar& c : name)
+        if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c.unicode() < 0x20) c = QLatin1Char('_');
+    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..")) name.prepend(QLatin1Char('_'));
+    return name;
+}
+
+QString unknownFolderName(const QStringList& classNames)
+{
+    QString name = QStringLiteral("unknown");
+    QStringList taken;
+    for (const QString& c : classNames) taken << classFolderName(c);
+    while (taken.contains(name, Qt::CaseInsensitive)) name.prepend(QLatin1Char('_'));
+    return name;
+}
+
+FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const QStringList& classNames,
+                                   const QString& out, FilingAction action)
+{
+    const QFileInfo outInfo(out);
+    if (outInfo.exists() && !outInfo.isDir()) throw Error(QStringLiteral("%1 exists and is not a folder").arg(out));
+    if (!QDir().mkpath(out)) throw Error(QStringLiteral("cannot create the folder %1").arg(out));
+    const QString unknown = unknownFolderName(classNames);
+    FilingOutcome outcome;
+    for (const PhotoToFile& photo : photos) {
+        const QFileInfo source(photo.path);
+        if (!source.isFile()) {  // gone since it was classified, or a device, FIFO or folder
+            outcome.failed.push_back({photo.path, QStringLiteral("not a regular file (or gone)")});
+            continue;
+        }
+        const QString folder = QDir(out).filePath(photo.className.isEmpty() ? unknown : classFolderName(photo.className));
+        if (!QDir().mkpath(folder) || !QFileInfo(folder).isDir()) {
+            outcome.failed.push_back({photo.path, QStringLiteral("cannot create the folder %1").arg(folder)});
+            continue;
+        }
+        // The photo's own name, or with " (2)", " (3)", … when another file has it.
+        const QString base = source.completeBaseName(), suffix = source.suffix().isEmpty() ? QString() : QLatin1Char('.') + source.suffix();
+        QString destination = QDir(folder).filePath(source.fileName());
+        bool done = false;
+        for (int n = 2; QFileInfo(destination).exists() || QFileInfo(destination).isSymLink(); ++n) {
+            if (alreadyThere(photo.path, destination, action)) {
+                ++outcome.alreadyFiled;
+                done = true;
+                break;
+            }
+            if (n > 10000) break;
+            destination = QDir(folder).filePath(QStringLiteral("%1 (%2)%3").arg(base).arg(n).arg(suffix));
+        }
+        if (done) continue;
+        const QString error = action == FilingAction::Link
+                                  ? (QFile::link(source.absoluteFilePath(), destination) ? QString()
+                                                                                         : QStringLiteral("cannot link %1").arg(destination))
+                                  : copyWhole(photo.path, destination);
+        if (error.isEmpty()) ++outcome.filed;
+        else outcome.failed.push_back({photo.path, error});
+    }
+    return outcome;
+}
+
+} // namespace exemplar

@@ -1,0 +1,40 @@
+#pragma once
+// Classified photos filed into one folder per class plus one for "unknown" (copied, or linked to
+// where they are): what a user does with a pile of unlabeled photos once a reference set is
+// trained. Shared by `exemplar-cli classify --sort-into` and the GUI's Classify view.
+//
+// Nothing is overwritten and nothing is half-written: a copy is written beside its destination
+// and renamed into place; a name already taken by another file gets " (2)", " (3)", …; a photo
+// already filed there (same bytes, or a link to the same photo) is left alone, so sorting again
+// after new photos arrived files only the new ones.
+#include "Dataset.h"
+
+#include <QString>
+#include <vector>
+
+namespace exemplar {
+
+struct PhotoToFile {
+    QString path;
+    QString className;  // empty: unknown
+};
+
+enum class FilingAction { Copy, Link };
+
+struct FilingOutcome {
+    int filed = 0;         // copied or linked now
+    int alreadyFiled = 0;  // found in place from an earlier run
+    std::vector<SkippedFile> failed;
+};
+
+// The folder a class's photos go to: the class name made safe as one path component (no
+// separators, not "." or ".."), and for "unknown" a name no class can have taken.
+QString classFolderName(const QString& className);
+QString unknownFolderName(const QStringList& classNames);
+
+// Files PHOTOS under OUT (created if needed). Throws Error if OUT cannot be made a folder; a
+// photo that cannot be filed is reported in `failed` and the rest go on.
+FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const QStringList& classNames,
+                                   const QString& out, FilingAction action);
+
+} // namespace exemplar
