@@ -73,14 +73,17 @@ QString unknownFolderName(const QStringList& classNames)
 }
 
 FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const QStringList& classNames,
-                                   const QString& out, FilingAction action)
+                                   const QString& out, FilingAction action, const Feedback* feedback)
 {
     const QFileInfo outInfo(out);
     if (outInfo.exists() && !outInfo.isDir()) throw Error(QStringLiteral("%1 exists and is not a folder").arg(out));
     if (!QDir().mkpath(out)) throw Error(QStringLiteral("cannot create the folder %1").arg(out));
     const QString unknown = unknownFolderName(classNames);
     FilingOutcome outcome;
-    for (const PhotoToFile& photo : photos) {
+    for (size_t i = 0; i < photos.size(); ++i) {
+        const PhotoToFile& photo = photos[i];
+        throwIfCanceled(feedback);
+        reportProgress(feedback, qint64(i), qint64(photos.size()), QFileInfo(photo.path).fileName());
         const QFileInfo source(photo.path);
         if (!source.isFile()) {  // gone since it was classified, or a device, FIFO or folder
             outcome.failed.push_back({photo.path, QStringLiteral("not a regular file (or gone)")});
@@ -112,6 +115,7 @@ FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const
         if (error.isEmpty()) ++outcome.filed;
         else outcome.failed.push_back({photo.path, error});
     }
+    reportProgress(feedback, qint64(photos.size()), qint64(photos.size()), QString());
     return outcome;
 }
 

@@ -8,6 +8,7 @@
 // already filed there (same bytes, or a link to the same photo) is left alone, so sorting again
 // after new photos arrived files only the new ones.
 #include "Dataset.h"
+#include "Feedback.h"
 
 #include <QString>
 #include <vector>
@@ -33,8 +34,9 @@ QString classFolderName(const QString& className);
 QString unknownFolderName(const QStringList& classNames);
 
 // Files PHOTOS under OUT (created if needed). Throws Error if OUT cannot be made a folder; a
-// photo that cannot be filed is reported in `failed` and the rest go on.
+// photo that cannot be filed is reported in `failed` and the rest go on. Reports progress per
+// photo; a cancel (OperationCanceled) stops between photos, leaving those filed so far in place.
 FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const QStringList& classNames,
-                                   const QString& out, FilingAction action);
+                                   const QString& out, FilingAction action, const Feedback* feedback = nullptr);
 
 } // namespace exemplar

@@ -31,6 +31,7 @@
 #include <QImage>
 #include <QUrl>
 #include <QDir>
+#include <QDirIterator>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QElapsedTimer>
@@ -281,6 +282,27 @@ private Q_SLOTS:
         QVERIFY(dropPaths(area->viewport(), {flowers_ + QStringLiteral("/daisy/broken.jpg")}));
         QVERIFY(waitIdle(30000));
         QVERIFY(!controller()->classifications().front().error.isEmpty());
+
+        // Sorted into folders: each classified photo copied once under its answer, the broken
+        // one left out; sorting again copies nothing twice.
+        const QString sorted = work_.filePath(QStringLiteral("sorted"));
+        controller()->sortClassifiedPhotos(sorted, false);
+        QVERIFY(waitIdle(30000));
+        for (const ClassifiedPhoto& photo : controller()->classifications()) {
+            if (!photo.error.isEmpty()) continue;
+            const QString folder = photo.prediction.unknown ? QStringLiteral("unknown") : names.value(photo.prediction.bestClass());
+            QVERIFY2(QFile::exists(sorted + QLatin1Char('/') + folder + QLatin1Char('/') + QFileInfo(photo.path).fileName()),
+                     qPrintable(photo.path));
+        }
+        const auto filesUnder = [](const QString& root) {
+            int n = 0;
+            for (QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories); it.hasNext(); it.next()) ++n;
+            return n;
+        };
+        QCOMPARE(filesUnder(sorted), heldOutPhotos_.size());
+        controller()->sortClassifiedPhotos(sorted, false);
+        QVERIFY(waitIdle(30000));
+        QCOMPARE(filesUnder(sorted), heldOutPhotos_.size());
     }
 
     void exportAndReimportReferenceSet()

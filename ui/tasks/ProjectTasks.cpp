@@ -8,6 +8,7 @@
 #include "HonestEvaluation.h"
 #include "LearningCurve.h"
 #include "ClassifyPhoto.h"
+#include "SortIntoFolders.h"
 #include "ClassifierSpace.h"
 #include "ImageDecoder.h"
 #include "ModelForReferenceSet.h"
@@ -402,6 +403,38 @@ void ProjectTasks::classify(const QStringList& paths)
         return [this, results] {
             model_->addClassifications(*results);
             model_->setModified(true);
+        };
+    });
+}
+
+void ProjectTasks::sortClassifiedPhotos(const QString& folder, bool link)
+{
+    const QString title = tr("Sort into folders");
+    auto set = model_->sharedActiveReferenceSet();
+    std::vector<PhotoToFile> photos;
+    for (const ClassifiedPhoto& photo : model_->classifications())
+        if (photo.error.isEmpty() && set)
+            photos.push_back({photo.path, photo.prediction.unknown ? QString() : set->head.classNames.value(photo.prediction.bestClass())});
+    if (photos.empty()) {
+        Q_EMIT errorOccurred(title, tr("There are no classified photos yet: classify some first."));
+        return;
+    }
+    const QStringList classNames = set->head.classNames;
+    runner_->run(tr("Sorting photos into folders"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        const FilingOutcome outcome = fileIntoClassFolders(photos, classNames, folder,
+                                                           link ? FilingAction::Link : FilingAction::Copy, &feedback);
+        return [this, outcome, folder, link] {
+            Q_EMIT statusMessage(tr("%1 %2 photo(s) into %3; %4 were there already")
+                                     .arg(link ? tr("Linked") : tr("Copied")).arg(outcome.filed)
+                                     .arg(QDir::toNativeSeparators(folder)).arg(outcome.alreadyFiled));
+            if (!outcome.failed.empty()) {
+                QStringList lines;
+                for (size_t i = 0; i < outcome.failed.size() && i < 10; ++i)
+                    lines << QStringLiteral("%1: %2").arg(QFileInfo(outcome.failed[i].path).fileName(), outcome.failed[i].reason);
+                if (outcome.failed.size() > 10) lines << tr("… and %1 more").arg(outcome.failed.size() - 10);
+                Q_EMIT errorOccurred(tr("Sort into folders"),
+                                     tr("%n photo(s) could not be filed:\n", nullptr, int(outcome.failed.size())) + lines.join(QLatin1Char('\n')));
+            }
         };
     });
 }

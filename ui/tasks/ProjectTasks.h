@@ -49,6 +49,7 @@ public:
     void findConfusedPairs(const QString& method);
     void measureLearningCurve(const QString& method);
     void classify(const QStringList& paths);
+    void sortClassifiedPhotos(const QString& folder, bool link);  // into FOLDER/CLASS/ and FOLDER/unknown/
     void importReferenceSet(const QString& path);
     // Scores the trained set (restored from a project file) on the embeddings now present.
     void attachTrainingToRows();

@@ -58,6 +58,10 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
     import->setToolTip(tr("Classify with a saved .exref file instead of the set trained here (Ctrl+I)"));
     auto* exportButton = new QPushButton(tr("Export results…"), this);
     exportButton->setToolTip(tr("Write the predictions as CSV or JSON"));
+    auto* sortButton = new QPushButton(tr("Sort into Folders…"), this);
+    sortButton->setObjectName(QStringLiteral("sortIntoFolders"));
+    sortButton->setToolTip(tr("Copy (or link) the classified photos into one folder per class plus \"unknown\" "
+                              "(Ctrl+Shift+K). Nothing is overwritten; photos sorted before are skipped."));
     auto* clear = new QPushButton(tr("Clear"), this);
     topK_ = new QSpinBox(this);
     topK_->setRange(1, 20);
@@ -69,6 +73,7 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
     bar->addWidget(choose);
     bar->addWidget(import);
     bar->addWidget(exportButton);
+    bar->addWidget(sortButton);
     bar->addWidget(clear);
     results_ = new QListWidget(this);
     results_->setObjectName(QStringLiteral("classifyDropArea"));
@@ -88,6 +93,7 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
     connect(choose, &QPushButton::clicked, this, &ClassifyView::classifyRequested);
     connect(import, &QPushButton::clicked, this, &ClassifyView::importRequested);
     connect(exportButton, &QPushButton::clicked, this, &ClassifyView::exportRequested);
+    connect(sortButton, &QPushButton::clicked, this, &ClassifyView::sortRequested);
     connect(clear, &QPushButton::clicked, controller_, &ProjectController::clearClassifications);
     connect(topK_, &QSpinBox::valueChanged, this, &ClassifyView::storeSettings);
     connect(controller_, &ProjectController::settingsChanged, this, [this] {

@@ -30,6 +30,7 @@ Q_SIGNALS:
     void classifyRequested();  // "Classify Photos…": the window asks which files
     void importRequested();
     void exportRequested();
+    void sortRequested();  // "Sort into Folders…": the window asks where and how
 
 private:
     void refresh();

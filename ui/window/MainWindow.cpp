@@ -38,6 +38,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QProgressBar>
 #include <QSettings>
 #include <QSplitter>
@@ -164,6 +165,7 @@ void MainWindow::createViews()
     connect(classify_, &ClassifyView::classifyRequested, this, &MainWindow::classifyPhotosDialog);
     connect(classify_, &ClassifyView::importRequested, this, &MainWindow::importReferenceSetDialog);
     connect(classify_, &ClassifyView::exportRequested, this, &MainWindow::exportPredictionsDialog);
+    connect(classify_, &ClassifyView::sortRequested, this, &MainWindow::sortIntoFoldersDialog);
 
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("viewTabs"));
@@ -235,6 +237,8 @@ void MainWindow::createMenus()
         confusedPairs_->findPairs();
     });
     run->addAction(tr("C&lassify Photos…"), QKeySequence(tr("Ctrl+K")), this, &MainWindow::classifyPhotosDialog);
+    run->addAction(tr("&Sort Classified Photos into Folders…"), QKeySequence(tr("Ctrl+Shift+K")), this,
+                   &MainWindow::sortIntoFoldersDialog);
     QAction* paste = run->addAction(tr("Classify &Pasted Photos"), QKeySequence::Paste, this, [this] {
         tabs_->setCurrentWidget(classify_);
         if (!classify_->classifyClipboard())
@@ -558,6 +562,29 @@ void MainWindow::exportPredictionsDialog()
     if (path.isEmpty()) return;
     rememberDir(path);
     controller_->exportPredictions(path);
+}
+
+void MainWindow::sortIntoFoldersDialog()
+{
+    const QString title = tr("Sort into folders");
+    if (controller_->classifications().empty() || !controller_->activeReferenceSet()) {
+        showError(title, tr("There are no classified photos yet: drop photos on the Classify tab."));
+        return;
+    }
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Sort the classified photos into…"), lastDir());
+    if (folder.isEmpty()) return;
+    rememberDir(folder + QStringLiteral("/."));
+    QMessageBox ask(QMessageBox::Question, title,
+                    tr("File %n classified photo(s) into one folder per class (and \"unknown\") in %1?", nullptr,
+                       int(controller_->classifications().size())).arg(QDir::toNativeSeparators(folder)),
+                    QMessageBox::Cancel, this);
+    ask.setInformativeText(tr("Copies leave the photos where they are. Links take no space but break if the photos move."));
+    QPushButton* copy = ask.addButton(tr("Copy"), QMessageBox::AcceptRole);
+    QPushButton* link = ask.addButton(tr("Link"), QMessageBox::AcceptRole);
+    ask.setDefaultButton(copy);
+    ask.exec();
+    if (ask.clickedButton() != copy && ask.clickedButton() != link) return;
+    controller_->sortClassifiedPhotos(folder, ask.clickedButton() == link);
 }
 
 void MainWindow::chooseModelDialog()

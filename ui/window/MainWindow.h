@@ -75,6 +75,7 @@ private:
     void exportAllPlotsDialog();
     void exportMetricsDialog();
     void exportPredictionsDialog();
+    void sortIntoFoldersDialog();
     void chooseModelDialog();
     void createModelMenu(QMenu* model);
     void showShortcuts();
