@@ -53,6 +53,11 @@ private Q_SLOTS:
         QTest::newRow("bad pool") << QStringList{"eval", "/tmp", "--pool", "zero"} << 2 << "--pool";
         QTest::newRow("unknown method") << QStringList{"eval", "/tmp", "--methods", "all,magic"} << 2 << "magic";
         QTest::newRow("missing dataset") << QStringList{"embed", "/nonexistent/photos"} << 1 << "does not exist";
+        QTest::newRow("--link without --sort-into")
+            << QStringList{"classify", "/nonexistent/set.exref", "--unlabeled", "/tmp", "--link"} << 2 << "--sort-into";
+        QTest::newRow("sorting into a device")  // refused before the set is even read
+            << QStringList{"classify", "/nonexistent/set.exref", "/nonexistent/photo.jpg", "--sort-into", "/dev/null"} << 1
+            << "/dev/null exists and is not a folder";
         QTest::newRow("missing reference set")
             << QStringList{"classify", "/nonexistent/set.exref", "/nonexistent/photo.jpg"} << 1 << "set.exref";
         QTest::newRow("missing model") << QStringList{"info", "--model", "/nonexistent/model.json"} << 1

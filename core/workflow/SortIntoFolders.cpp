@@ -72,12 +72,17 @@ QString unknownFolderName(const QStringList& classNames)
     return name;
 }
 
-FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const QStringList& classNames,
-                                   const QString& out, FilingAction action, const Feedback* feedback)
+void prepareFilingFolder(const QString& out)
 {
     const QFileInfo outInfo(out);
     if (outInfo.exists() && !outInfo.isDir()) throw Error(QStringLiteral("%1 exists and is not a folder").arg(out));
     if (!QDir().mkpath(out)) throw Error(QStringLiteral("cannot create the folder %1").arg(out));
+}
+
+FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const QStringList& classNames,
+                                   const QString& out, FilingAction action, const Feedback* feedback)
+{
+    prepareFilingFolder(out);
     const QString unknown = unknownFolderName(classNames);
     FilingOutcome outcome;
     for (size_t i = 0; i < photos.size(); ++i) {

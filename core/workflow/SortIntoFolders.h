@@ -33,6 +33,10 @@ struct FilingOutcome {
 QString classFolderName(const QString& className);
 QString unknownFolderName(const QStringList& classNames);
 
+// OUT made ready to file into (created if needed), so that a wrong OUT is refused before any
+// photo is classified. Throws Error if OUT exists and is not a folder, or cannot be created.
+void prepareFilingFolder(const QString& out);
+
 // Files PHOTOS under OUT (created if needed). Throws Error if OUT cannot be made a folder; a
 // photo that cannot be filed is reported in `failed` and the rest go on. Reports progress per
 // photo; a cancel (OperationCanceled) stops between photos, leaving those filed so far in place.

@@ -131,6 +131,7 @@ int runClassify(const QStringList& args)
             std::fprintf(stderr, "exemplar-cli classify: no photos in %s\n", printable(folder).constData());
     }
 
+    if (!sortInto.isEmpty()) prepareFilingFolder(sortInto);  // a wrong OUT is refused before any work
     const ReferenceSet set = readReferenceSet(positional.first());
     const CommonOptions common = withModelOf(set, options);
     const std::unique_ptr<Embedder> embedder = loadEmbedder(common);
