@@ -53,6 +53,8 @@ private Q_SLOTS:
         QTest::newRow("bad pool") << QStringList{"eval", "/tmp", "--pool", "zero"} << 2 << "--pool";
         QTest::newRow("unknown method") << QStringList{"eval", "/tmp", "--methods", "all,magic"} << 2 << "magic";
         QTest::newRow("missing dataset") << QStringList{"embed", "/nonexistent/photos"} << 1 << "does not exist";
+        QTest::newRow("--unlabeled and --transductive")
+            << QStringList{"eval", "/nonexistent/photos", "--unlabeled", "/tmp", "--transductive"} << 2 << "choose one";
         QTest::newRow("--link without --sort-into")
             << QStringList{"classify", "/nonexistent/set.exref", "--unlabeled", "/tmp", "--link"} << 2 << "--sort-into";
         QTest::newRow("sorting into a device")  // refused before the set is even read

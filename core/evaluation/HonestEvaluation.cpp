@@ -6,6 +6,7 @@
 #include "Feedback.h"
 #include "Metrics.h"
 #include "Random.h"
+#include "SelfTraining.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -133,6 +134,8 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     report.photos = data.size();
     report.pool = options.pool;
     report.repeats = options.repeats;
+    if (options.transductive) report.unlabeled = QStringLiteral("transductive");
+    else if (options.unlabeled.rows() > 0) report.unlabeled = QStringLiteral("folder (%1 photos)").arg(options.unlabeled.rows());
     report.seed = options.seed;
     report.unknown.knownRejectRate = options.knownRejectRate;
     const std::vector<int> counts = data.countsPerClass();
@@ -198,7 +201,13 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             QElapsedTimer timer;
             timer.start();
             const Feedback nested(feedback);  // cancelable, but its own progress stays inside
-            const TrainingResult trained = train(pool, training, &nested);
+            const bool selfTraining = options.transductive || options.unlabeled.rows() > 0;
+            const TrainingResult trained =
+                selfTraining ? trainWithUnlabeled(pool, options.transductive ? test.vectors : options.unlabeled, training, &nested)
+                             : train(pool, training, &nested);
+            if (selfTraining)
+                summary.selfTrainingUsed = std::max(summary.selfTrainingUsed, 0) +
+                                           trained.details.value(QStringLiteral("self_training")).toObject().value(QStringLiteral("used")).toBool();
             seconds.push_back(timer.nsecsElapsed() / 1e9);
             throwIfCanceled(feedback);
 
@@ -346,7 +355,8 @@ QJsonObject MethodSummary::toJson() const
             {QStringLiteral("references_per_class"), referencesPerClass},
             {QStringLiteral("seconds"), seconds},
             {QStringLiteral("accuracy_per_repeat"), toJsonArray(accuracies)},
-            {QStringLiteral("weighted_f1_per_repeat"), toJsonArray(weightedF1s)}};
+            {QStringLiteral("weighted_f1_per_repeat"), toJsonArray(weightedF1s)},
+            {QStringLiteral("self_training_used"), selfTrainingUsed >= 0 ? QJsonValue(selfTrainingUsed) : QJsonValue()}};
 }
 
 MethodSummary MethodSummary::fromJson(const QString& name, const QJsonObject& json)
@@ -371,6 +381,7 @@ MethodSummary MethodSummary::fromJson(const QString& name, const QJsonObject& js
     summary.seconds = json.value(QStringLiteral("seconds")).toDouble();
     summary.accuracies = doubles("accuracy_per_repeat");
     summary.weightedF1s = doubles("weighted_f1_per_repeat");
+    summary.selfTrainingUsed = json.value(QStringLiteral("self_training_used")).toInt(-1);
     return summary;
 }
 
@@ -399,6 +410,9 @@ QJsonObject EvaluationReport::toJson() const
                         "each method is trained on the pool only and scored on the test photos only")},
         {QStringLiteral("methods"), methodsJson},
         {QStringLiteral("method_order"), order},
+        // Which unlabeled photos the methods self-trained with (absent: none; the figures are
+        // then the plain supervised ones).
+        {QStringLiteral("unlabeled"), unlabeled.isEmpty() ? QJsonValue() : QJsonValue(unlabeled)},
         {QStringLiteral("recommended"), recommended >= 0 ? QJsonValue(methods[size_t(recommended)].name) : QJsonValue()},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
     };
@@ -415,6 +429,7 @@ EvaluationReport EvaluationReport::fromJson(const QJsonObject& json)
     report.photos = json.value(QStringLiteral("photos")).toInt();
     report.pool = json.value(QStringLiteral("pool")).toInt();
     report.repeats = json.value(QStringLiteral("repeats")).toInt();
+    report.unlabeled = json.value(QStringLiteral("unlabeled")).toString();
     report.seed = json.value(QStringLiteral("seed")).toString().toULongLong();
     report.testPhotosPerRepeat = json.value(QStringLiteral("test_photos_per_repeat")).toInt();
     const QJsonObject grouping = json.value(QStringLiteral("duplicate_groups")).toObject();  // absent in older files

@@ -31,6 +31,11 @@ struct EvaluationOptions {
     // hold its prediction for the pool size against the method's held-out accuracy.
     QString learningCurveMethod;
     int learningCurveExtra = 5;
+    // Self-training (SelfTraining.h) with unlabeled photos: UNLABELED (raw embeddings, one per
+    // row, e.g. a folder without labels) or, TRANSDUCTIVE, each repetition's test photos, whose
+    // pixels the methods then see but never their labels.
+    Matrix unlabeled;
+    bool transductive = false;
 };
 
 // eval --learning-curve: per repetition, the curve measured inside the pool only (as a user would
@@ -55,6 +60,7 @@ struct MethodSummary {
     double weightedF1Mean = 0, weightedF1Std = 0;
     double referencesPerClass = 0;    // mean over repetitions and classes
     double seconds = 0;               // mean training time per repetition
+    int selfTrainingUsed = -1;        // repetitions whose inner CV kept self-training; -1: no unlabeled photos
 
     // The one serialization of a method's figures (CLI, project files, exports).
     QJsonObject toJson() const;
@@ -71,6 +77,7 @@ struct EvaluationReport {
     int testPhotosPerRepeat = 0;     // of the last repetition (groups make it vary a little)
     int duplicateGroups = 0;         // groups of near-identical photos, kept on one side of every split
     int groupedPhotos = 0;           // photos in them
+    QString unlabeled;               // empty: none; "folder" (N photos) or "transductive": see EvaluationOptions
     std::vector<MethodSummary> methods;
     QStringList warnings;
     int recommended = -1;  // index into methods: best mean accuracy (then weighted F1); -1 when none

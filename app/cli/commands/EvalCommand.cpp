@@ -99,6 +99,13 @@ int runEval(const QStringList& args)
          QStringLiteral("With --foreign: share of known-class photos allowed to be answered \"unknown\" when "
                         "calibrating."),
          QStringLiteral("fraction"), QString::number(kDefaultKnownRejectRate)},
+        {QStringLiteral("unlabeled"),
+         QStringLiteral("A folder of photos without labels (at any depth): every method self-trains with them, "
+                        "kept in each repetition only when cross-validation inside its pool says it helps."),
+         QStringLiteral("DIR")},
+        {QStringLiteral("transductive"),
+         QStringLiteral("Self-train with each repetition's test photos as the unlabeled photos (their pixels, never "
+                        "their labels), as when a user sorts a pile of photos they then classify.")},
     });
     parseOrThrow(&parser, QStringLiteral("eval"), args);
     const CommonOptions common = commonOptions(parser);
@@ -123,6 +130,10 @@ int runEval(const QStringList& args)
         options.learningCurveExtra = intOption(parser, QStringLiteral("extra-photos"), 1, 10000);
     }
 
+    options.transductive = parser.isSet(QStringLiteral("transductive"));
+    if (options.transductive && parser.isSet(QStringLiteral("unlabeled")))
+        throw UsageError{QStringLiteral("--unlabeled and --transductive: choose one")};
+
     const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     QString foreignFolder;
     int foreignAlsoKnown = 0;
@@ -138,12 +149,26 @@ int runEval(const QStringList& args)
         for (const QString& hash : foreign.embeddings.contentHashes)
             if (data.embeddings.contentHashes.contains(hash)) ++foreignAlsoKnown;
     }
+    int unlabeledAlsoKnown = 0;
+    if (parser.isSet(QStringLiteral("unlabeled"))) {
+        const QString folder = parser.value(QStringLiteral("unlabeled"));
+        const EmbeddedDataset unlabeled =
+            embedListedDataset(Dataset::fromClassFolders({folder}, datasetScanOptions(parser)), folder, common);
+        options.unlabeled = unlabeled.embeddings.vectors;
+        // An unlabeled photo that is also a photo of the dataset may be a test photo: its pixels
+        // would then reach training, which the figure could not honestly call unseen.
+        for (const QString& hash : unlabeled.embeddings.contentHashes)
+            if (data.embeddings.contentHashes.contains(hash)) ++unlabeledAlsoKnown;
+    }
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("evaluating"));
     EvaluationReport report = evaluateHonestly(data.embeddings, options, &feedback);
     progress.finish();
     report.dataset = data.root;
+    if (unlabeledAlsoKnown > 0)
+        report.warnings << QStringLiteral("%1 of the unlabeled photos are also photos of the dataset, so some test photos were "
+                                          "seen unlabeled: read the figures as transductive").arg(unlabeledAlsoKnown);
     if (foreignAlsoKnown > 0)
         report.warnings << QStringLiteral("%1 of the foreign photos are also photos of the dataset: their \"unknown\" "
                                           "figure mixes known and foreign").arg(foreignAlsoKnown);
@@ -164,11 +189,18 @@ int runEval(const QStringList& args)
                 printable(report.dataset).constData(), report.classes, report.photos, report.pool, report.repeats,
                 report.testPhotosPerRepeat);
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(report.groupedPhotos, report.duplicateGroups)));
+    if (!report.unlabeled.isEmpty())
+        std::printf("self-training with unlabeled photos: %s (kept per repetition only when the pool's own "
+                    "cross-validation favoured it)\n", printable(report.unlabeled).constData());
     std::printf("%-18s %18s %18s %12s %10s\n", "method", "accuracy", "weighted F1", "refs/class", "seconds");
     for (const MethodSummary& m : report.methods)
         std::printf("%-18s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", printable(m.name).constData(),
                     100 * m.accuracyMean, 100 * m.accuracyStd, 100 * m.weightedF1Mean, 100 * m.weightedF1Std,
                     m.referencesPerClass, m.seconds);
+    for (const MethodSummary& m : report.methods)
+        if (m.selfTrainingUsed >= 0)
+            std::printf("%-18s self-training kept in %d of %d repetitions\n", printable(m.name).constData(), m.selfTrainingUsed,
+                        int(m.accuracies.size()));
     printLearningCurveCheck(report.learningCurve);
     if (report.unknown.measured()) printUnknown(report.unknown, foreignFolder);
     for (const QString& warning : report.warnings) std::printf("warning: %s\n", printable(warning).constData());

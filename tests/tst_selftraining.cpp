@@ -1,0 +1,132 @@
+// Self-training with unlabeled photos (core/training/SelfTraining): which photos get pseudo-labels,
+// that a second round is kept only when the pool's own cross-validation favours it (and is then
+// exactly the plain method otherwise), and that eval reports which unlabeled photos it used.
+#include "HonestEvaluation.h"
+#include "SelfTraining.h"
+#include "SyntheticEmbeddings.h"
+#include "TrainingMethod.h"
+
+#include <QJsonObject>
+#include <QtTest>
+#include <set>
+
+using namespace exemplar;
+
+namespace {
+
+// Labeled photos of CLASSES clusters (PER_CLASS each) and UNLABELED more photos of the same
+// clusters, drawn together so that they share the class centres.
+std::pair<EmbeddingSet, Matrix> labeledAndUnlabeled(int classes, int perClass, int unlabeledPerClass, float noise, quint64 seed)
+{
+    const EmbeddingSet all = test::makeClusteredSet(std::vector<int>(size_t(classes), perClass + unlabeledPerClass), 32, noise, seed);
+    std::vector<int> labeledRows, unlabeledRows;
+    for (int row = 0; row < all.size(); ++row) {
+        const int indexInClass = row - all.labels[size_t(row)] * (perClass + unlabeledPerClass);
+        (indexInClass < perClass ? labeledRows : unlabeledRows).push_back(row);
+    }
+    return {all.subset(labeledRows), all.subset(unlabeledRows).vectors};
+}
+
+} // namespace
+
+class TestSelfTraining : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void pseudoLabelsAreTheConfidentHalfPerClass()
+    {
+        const auto [pool, unlabeled] = labeledAndUnlabeled(4, 5, 9, 0.8f, 3);
+        const TrainingResult trained = trainCentroids(pool);
+        const EmbeddingSet extended = withPseudoLabels(pool, trained.head, unlabeled);
+        // The pool is kept as it was, first.
+        QCOMPARE(extended.vectors.topRows(pool.size()), pool.vectors);
+        QVERIFY(std::equal(pool.labels.begin(), pool.labels.end(), extended.labels.begin()));
+        // Per predicted class, ceil(half) of the photos predicted so, with the highest margins.
+        std::vector<std::vector<float>> margins(size_t(pool.classCount()));
+        for (Eigen::Index i = 0; i < unlabeled.rows(); ++i) {
+            const Prediction p = trained.head.predict(unlabeled.row(i).transpose());
+            margins[size_t(p.bestClass())].push_back(p.margin);
+        }
+        int expected = 0;
+        for (auto& m : margins) expected += int((m.size() + 1) / 2);
+        QCOMPARE(extended.size(), pool.size() + expected);
+        for (int row = pool.size(); row < extended.size(); ++row) {
+            const Prediction p = trained.head.predict(extended.vectors.row(row).transpose());
+            QCOMPARE(extended.labels[size_t(row)], p.bestClass());  // labeled as predicted
+            auto& m = margins[size_t(p.bestClass())];
+            std::vector<float> sorted = m;
+            std::sort(sorted.begin(), sorted.end(), std::greater<float>());
+            QVERIFY(p.margin >= sorted[(sorted.size() + 1) / 2 - 1] - 1e-6f);  // among the upper half
+        }
+        // Every added photo is its own duplicate group, apart from the pool's.
+        QCOMPARE(int(extended.groups.size()), extended.size());
+        QCOMPARE(int(std::set<int>(extended.groups.begin(), extended.groups.end()).size()), extended.size());
+    }
+
+    void keptOnlyWhenCrossValidationFavoursIt_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<float>("noise");
+        QTest::newRow("centroid, clear classes") << QStringLiteral("centroid") << 0.6f;
+        QTest::newRow("linear, noisy classes") << QStringLiteral("linear") << 1.4f;
+        QTest::newRow("whitened-linear, noisy classes") << QStringLiteral("whitened-linear") << 1.4f;
+    }
+
+    void keptOnlyWhenCrossValidationFavoursIt()
+    {
+        QFETCH(QString, method);
+        QFETCH(float, noise);
+        const auto [pool, unlabeled] = labeledAndUnlabeled(6, 6, 20, noise, 11);
+        TrainingOptions options;
+        options.method = method;
+        const TrainingResult plain = train(pool, options);
+        const TrainingResult result = trainWithUnlabeled(pool, unlabeled, options);
+        const QJsonObject self = result.details.value(QStringLiteral("self_training")).toObject();
+        QCOMPARE(self.value(QStringLiteral("unlabeled_photos")).toInt(), int(unlabeled.rows()));
+        QCOMPARE(self.value(QStringLiteral("cv_photos")).toInt(), pool.size());  // every labeled photo scored once
+        const bool used = self.value(QStringLiteral("used")).toBool();
+        qInfo("self-training kept: %s (cv correct %d with, %d without)", used ? "yes" : "no",
+              self.value(QStringLiteral("cv_correct_with")).toInt(), self.value(QStringLiteral("cv_correct_without")).toInt());
+        QCOMPARE(used, self.value(QStringLiteral("cv_correct_with")).toInt() > self.value(QStringLiteral("cv_correct_without")).toInt());
+        const std::vector<int> a = plain.head.predictClasses(unlabeled), b = result.head.predictClasses(unlabeled);
+        if (!used) QCOMPARE(b, a);  // refused: exactly the plain method
+        else QVERIFY(self.value(QStringLiteral("pseudo_labeled")).toInt() >= int(unlabeled.rows()) / 2);
+
+        // Without unlabeled photos: the plain method, nothing measured.
+        const TrainingResult none = trainWithUnlabeled(pool, Matrix(0, pool.dim()), options);
+        QVERIFY(!none.details.contains(QStringLiteral("self_training")));
+        QCOMPARE(none.head.predictClasses(unlabeled), a);
+    }
+
+    void evalSaysWhichUnlabeledPhotosItUsed()
+    {
+        const EmbeddingSet data = test::makeClusteredSet(std::vector<int>(5, 14), 32, 1.2f, 5);
+        EvaluationOptions options;
+        options.pool = 4;
+        options.repeats = 3;
+        options.methods = {QStringLiteral("centroid"), QStringLiteral("linear")};
+        const EvaluationReport plain = evaluateHonestly(data, options);
+        QVERIFY(plain.unlabeled.isEmpty());
+        QCOMPARE(plain.methods[0].selfTrainingUsed, -1);
+
+        options.transductive = true;
+        const EvaluationReport transductive = evaluateHonestly(data, options);
+        QCOMPARE(transductive.unlabeled, QStringLiteral("transductive"));
+        for (const MethodSummary& m : transductive.methods) {
+            QVERIFY(m.selfTrainingUsed >= 0 && m.selfTrainingUsed <= options.repeats);
+            QCOMPARE(int(m.accuracies.size()), options.repeats);
+        }
+        // The same splits: where self-training was refused in every repetition, the figures match.
+        for (size_t i = 0; i < transductive.methods.size(); ++i)
+            if (transductive.methods[i].selfTrainingUsed == 0)
+                QCOMPARE(transductive.methods[i].accuracies, plain.methods[i].accuracies);
+        const QJsonObject json = transductive.toJson();
+        QCOMPARE(json.value(QStringLiteral("unlabeled")).toString(), QStringLiteral("transductive"));
+        const EvaluationReport back = EvaluationReport::fromJson(json);
+        QCOMPARE(back.unlabeled, QStringLiteral("transductive"));
+        QCOMPARE(back.methods[1].selfTrainingUsed, transductive.methods[1].selfTrainingUsed);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSelfTraining)
+#include "tst_selftraining.moc"
