@@ -138,6 +138,32 @@ private Q_SLOTS:
         QCOMPARE(trained.duplicateGroups.groupedPhotos(), 300);
     }
 
+    // Unlabeled photos: every one that is a copy of a held-out photo is left out (with a warning),
+    // the others reach self-training, and the set records what it measured and decided.
+    void unlabeledCopiesOfHeldOutPhotosAreLeftOut()
+    {
+        const EmbeddingSet photos = makeClusteredSet({12, 12, 12}, 16, 0.9f, 4);
+        const EmbeddingSet others = makeClusteredSet({12, 12, 12}, 16, 0.9f, 4 + 100);
+        TrainRequest request = quickRequest(QStringLiteral("centroid"));
+        // First pass: which photos are held out (the split depends only on the photos and the seed).
+        const TrainedReferenceSet split = trainReferenceSet(photos, request);
+        QVERIFY(!split.heldOutPaths.isEmpty());
+        std::vector<int> heldOutRows;
+        for (int row = 0; row < photos.size(); ++row)
+            if (split.heldOutPaths.contains(photos.paths[row])) heldOutRows.push_back(row);
+        const Matrix copies = photos.subset(heldOutRows).vectors;
+        request.unlabeled.resize(copies.rows() + others.vectors.rows(), photos.dim());
+        request.unlabeled << copies, others.vectors;
+
+        const TrainedReferenceSet trained = trainReferenceSet(photos, request);
+        QCOMPARE(trained.heldOutPaths, split.heldOutPaths);
+        const QString warning = trained.warnings.join(QLatin1Char('\n'));
+        QVERIFY2(warning.contains(QStringLiteral("%1 unlabeled photo(s) were left out").arg(copies.rows())), qPrintable(warning));
+        const QJsonObject self = trained.set.selection.value(QStringLiteral("self_training")).toObject();
+        QCOMPARE(self.value(QStringLiteral("unlabeled_photos")).toInt(), int(others.vectors.rows()));
+        QVERIFY(self.contains(QStringLiteral("used")));
+    }
+
     void nothingHeldOutMeansNoFigure()
     {
         const EmbeddingSet photos = makeClusteredSet({6, 6}, 16, 0.4f, 2);

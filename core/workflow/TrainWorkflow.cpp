@@ -1,10 +1,15 @@
 #include "TrainWorkflow.h"
 
+#include "NearDuplicatePairs.h"
+#include "SelfTraining.h"
+
 #include "Error.h"
 #include "Familiarity.h"
 #include "Feedback.h"
 #include "HonestEvaluation.h"
+#include "NearDuplicatePairs.h"
 #include "Rejection.h"
+#include "SelfTraining.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -116,11 +121,26 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
                      options.optimizer.seed, &poolRows, &heldOutRows);
     EmbeddingSet pool = photos.subset(poolRows);
     pool.groups = groups.forRows(poolRows);  // the method's own cross-validation keeps them together too
-    const TrainingResult trained = train(pool, options, &training, [&](const OptimizerStep& step) {
-        training.report(step.evaluation, options.optimizer.budget,
-                        QStringLiteral("best objective %1").arg(step.bestValue, 0, 'f', 4));
-        if (observer) observer(step);
-    });
+    Matrix unlabeled;
+    int unlabeledLikeHeldOut = 0;
+    if (request.unlabeled.rows() > 0) {
+        const Matrix heldOut = photos.subset(heldOutRows).vectors;
+        std::vector<Eigen::Index> kept;
+        for (Eigen::Index i = 0; i < request.unlabeled.rows(); ++i) {
+            const bool likeHeldOut = heldOut.rows() > 0 && (heldOut * request.unlabeled.row(i).transpose()).maxCoeff() >= kNearDuplicateCosine;
+            if (likeHeldOut) ++unlabeledLikeHeldOut;
+            else kept.push_back(i);
+        }
+        unlabeled.resize(Eigen::Index(kept.size()), request.unlabeled.cols());
+        for (size_t k = 0; k < kept.size(); ++k) unlabeled.row(Eigen::Index(k)) = request.unlabeled.row(kept[k]);
+    }
+    const TrainingResult trained = request.unlabeled.rows() > 0
+                                       ? trainWithUnlabeled(pool, unlabeled, options, &training)
+                                       : train(pool, options, &training, [&](const OptimizerStep& step) {
+                                             training.report(step.evaluation, options.optimizer.budget,
+                                                             QStringLiteral("best objective %1").arg(step.bestValue, 0, 'f', 4));
+                                             if (observer) observer(step);
+                                         });
 
     TrainedReferenceSet result;
     for (int row : poolRows) result.poolPaths << photos.paths.value(row);
@@ -148,6 +168,9 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
         result.warnings << QStringLiteral("there is only one class (\"%1\"), so every photo is answered with it: "
                                           "accuracy means nothing until a second class is added")
                                .arg(photos.classNames.value(0));
+    if (unlabeledLikeHeldOut > 0)
+        result.warnings << QStringLiteral("%1 unlabeled photo(s) were left out: each is near-identical to a held-out photo, "
+                                          "whose pixels must not reach training").arg(unlabeledLikeHeldOut);
     if (!result.warnings.isEmpty())
         set.extra.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(result.warnings));
     try {

@@ -30,6 +30,10 @@ struct TrainRequest {
     QStringList classFolders;                              // where the classes came from (recorded)
     std::vector<SkippedFile> skipped;                      // unreadable files (recorded)
     const AuditReport* audit = nullptr;                    // the photos' audit if the caller has it
+    // Photos without labels (raw embeddings, one per row): the method self-trains with them when
+    // cross-validation inside the pool favours it (SelfTraining.h). Those near-identical to a
+    // held-out photo are left out, so that no held-out photo's pixels reach training.
+    Matrix unlabeled;
 };
 
 // A trained set and the photos it came from, by path: paths survive a reopened project whose

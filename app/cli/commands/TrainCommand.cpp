@@ -45,6 +45,10 @@ int runTrain(const QStringList& args)
          QStringLiteral("Share of known-class photos allowed to be answered \"unknown\" when calibrating the "
                         "rejection threshold (0 = never answer unknown)."),
          QStringLiteral("fraction"), QString::number(kDefaultKnownRejectRate)},
+        {QStringLiteral("unlabeled"),
+         QStringLiteral("A folder of photos without labels (at any depth): the method self-trains with them when "
+                        "cross-validation inside the training photos says it helps (the set's \"selection\" records it)."),
+         QStringLiteral("DIR")},
     });
     parseOrThrow(&parser, QStringLiteral("train"), args);
     const CommonOptions common = commonOptions(parser);
@@ -67,6 +71,12 @@ int runTrain(const QStringList& args)
     request.preprocessing = data.embedder->spec().preprocessingJson();
     request.classFolders = data.dataset.classFolders;
     request.skipped = data.allSkipped();
+    if (parser.isSet(QStringLiteral("unlabeled"))) {
+        const QString folder = parser.value(QStringLiteral("unlabeled"));
+        const EmbeddedDataset unlabeled =
+            embedListedDataset(Dataset::fromClassFolders({folder}, datasetScanOptions(parser)), folder, common);
+        request.unlabeled = unlabeled.embeddings.vectors;
+    }
 
     Feedback feedback;
     StderrProgress progress(!common.quiet);
@@ -95,6 +105,12 @@ int runTrain(const QStringList& args)
                 printable(countsSummary(set.head.referencesPerClass())).constData(), int(trained.poolPaths.size()));
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(trained.duplicateGroups.groupedPhotos(),
                                                           trained.duplicateGroups.sharedGroups())));
+    const QJsonObject self = set.selection.value(QStringLiteral("self_training")).toObject();
+    if (!self.isEmpty())
+        std::printf("Self-training with %d unlabeled photos: %s (cross-validation inside the training photos: %d of %d right "
+                    "with, %d without)\n", self.value(QStringLiteral("unlabeled_photos")).toInt(),
+                    self.value(QStringLiteral("used")).toBool() ? "kept" : "not kept", self.value(QStringLiteral("cv_correct_with")).toInt(),
+                    self.value(QStringLiteral("cv_photos")).toInt(), self.value(QStringLiteral("cv_correct_without")).toInt());
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
                     int(trained.heldOutPaths.size()),
