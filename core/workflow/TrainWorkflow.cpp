@@ -1,8 +1,5 @@
 #include "TrainWorkflow.h"
 
-#include "NearDuplicatePairs.h"
-#include "SelfTraining.h"
-
 #include "Error.h"
 #include "Familiarity.h"
 #include "Feedback.h"
