@@ -79,14 +79,11 @@ void prepareFilingFolder(const QString& out)
     if (!QDir().mkpath(out)) throw Error(QStringLiteral("cannot create the folder %1").arg(out));
 }
 
-FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const QStringList& classNames,
-                                   const QString& out, FilingAction action, const Feedback* feedback)
+FilingOutcome fileIntoFolders(const std::vector<PhotoToPlace>& photos, FilingAction action, const Feedback* feedback)
 {
-    prepareFilingFolder(out);
-    const QString unknown = unknownFolderName(classNames);
     FilingOutcome outcome;
     for (size_t i = 0; i < photos.size(); ++i) {
-        const PhotoToFile& photo = photos[i];
+        const PhotoToPlace& photo = photos[i];
         throwIfCanceled(feedback);
         reportProgress(feedback, qint64(i), qint64(photos.size()), QFileInfo(photo.path).fileName());
         const QFileInfo source(photo.path);
@@ -94,7 +91,7 @@ FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const
             outcome.failed.push_back({photo.path, QStringLiteral("not a regular file (or gone)")});
             continue;
         }
-        const QString folder = QDir(out).filePath(photo.className.isEmpty() ? unknown : classFolderName(photo.className));
+        const QString& folder = photo.folder;
         if (!QDir().mkpath(folder) || !QFileInfo(folder).isDir()) {
             outcome.failed.push_back({photo.path, QStringLiteral("cannot create the folder %1").arg(folder)});
             continue;
@@ -122,6 +119,18 @@ FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const
     }
     reportProgress(feedback, qint64(photos.size()), qint64(photos.size()), QString());
     return outcome;
+}
+
+FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const QStringList& classNames,
+                                   const QString& out, FilingAction action, const Feedback* feedback)
+{
+    prepareFilingFolder(out);
+    const QString unknown = unknownFolderName(classNames);
+    std::vector<PhotoToPlace> placed;
+    placed.reserve(photos.size());
+    for (const PhotoToFile& photo : photos)
+        placed.push_back({photo.path, QDir(out).filePath(photo.className.isEmpty() ? unknown : classFolderName(photo.className))});
+    return fileIntoFolders(placed, action, feedback);
 }
 
 } // namespace exemplar

@@ -20,6 +20,11 @@ struct PhotoToFile {
     QString className;  // empty: unknown
 };
 
+struct PhotoToPlace {
+    QString path;
+    QString folder;  // where it goes (created if needed)
+};
+
 enum class FilingAction { Copy, Link };
 
 struct FilingOutcome {
@@ -42,5 +47,10 @@ void prepareFilingFolder(const QString& out);
 // photo; a cancel (OperationCanceled) stops between photos, leaving those filed so far in place.
 FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const QStringList& classNames,
                                    const QString& out, FilingAction action, const Feedback* feedback = nullptr);
+
+// Files each photo into its own FOLDER, with the same rules (nothing overwritten or half-written,
+// photos there already left alone): how photos labeled by hand join their class folders.
+FilingOutcome fileIntoFolders(const std::vector<PhotoToPlace>& photos, FilingAction action,
+                              const Feedback* feedback = nullptr);
 
 } // namespace exemplar
