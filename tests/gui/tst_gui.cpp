@@ -21,6 +21,7 @@
 #include "views/OptimizationView.h"
 #include "views/PhotoGridView.h"
 #include "views/SuspectsView.h"
+#include "views/UnlabeledView.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "window/AppTheme.h"
 #include "window/MainWindow.h"
@@ -28,6 +29,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
+#include <QTableWidget>
 #include <QImage>
 #include <QUrl>
 #include <QDir>
@@ -303,6 +306,111 @@ private Q_SLOTS:
         controller()->sortClassifiedPhotos(sorted, false);
         QVERIFY(waitIdle(30000));
         QCOMPARE(filesUnder(sorted), heldOutPhotos_.size());
+    }
+
+    // The Unlabeled tab as a user meets it: a folder of photos without a class dropped on the
+    // label-next list, ranked once a set is trained; classes given with one click (and the
+    // keyboard), kept in the saved project, then written into the class folders, after which the
+    // photos are labeled ones and leave the list; training self-trains with the rest.
+    void labelNextFromDroppedUnlabeledFolder()
+    {
+        const QStringList classes{QStringLiteral("bluebell"), QStringLiteral("daisy"), QStringLiteral("sunflower"),
+                                  QStringLiteral("tigerlily")};
+        // Class folders of its own: writing labels adds files to them.
+        const QString labeled = work_.filePath(QStringLiteral("labeling/classes"));
+        const QString pile = work_.filePath(QStringLiteral("labeling/pile"));
+        for (const QString& name : classes) {
+            const QString source = test::sharedDataSet(QStringLiteral("flowers17")) + QLatin1Char('/') + name;
+            test::linkInto(test::sharedPhotos(source, 0, 10), labeled + QLatin1Char('/') + name);
+            test::linkInto(test::sharedPhotos(source, 20, 3), pile);
+        }
+        QFile bad(pile + QStringLiteral("/damaged.jpg"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not a photo");
+        bad.close();
+        QVERIFY(dropPaths(window_->classList()->viewport(), {labeled}));
+        QVERIFY(waitIdle(180000));
+        QCOMPARE(controller()->embeddings().size(), 40);
+
+        UnlabeledView* view = window_->unlabeledView();
+        QTableWidget* list = view->labelNextList();
+        window_->tabs()->setCurrentWidget(view);
+        QVERIFY(dropPaths(list->viewport(), {pile}));
+        QVERIFY(waitIdle(120000));
+        QCOMPARE(controller()->unlabeledPhotos().embeddings->size(), 12);
+        QCOMPARE(int(controller()->unlabeledPhotos().skipped.size()), 1);  // the damaged file, with its reason
+        QVERIFY(!controller()->labelingList().unavailable.isEmpty());      // nothing trained yet: it says so
+        QCOMPARE(list->rowCount(), 0);
+
+        QVERIFY(trainFlowers(12));
+        QVERIFY(waitIdle(60000));
+        const LabelingList& ranking = controller()->labelingList();
+        QVERIFY2(ranking.unavailable.isEmpty(), qPrintable(ranking.unavailable));
+        QCOMPARE(int(ranking.candidates.size()), 12);
+        QCOMPARE(list->rowCount(), 12);
+        // Training used the unlabeled photos (self-training, kept or not by cross-validation).
+        const QJsonObject self = controller()->training()->set.selection.value(QStringLiteral("self_training")).toObject();
+        QCOMPARE(self.value(QStringLiteral("unlabeled_photos")).toInt(), 12);
+
+        const auto pathOfRow = [&](int row) {
+            return controller()->unlabeledPhotos().embeddings->paths[ranking.candidates[size_t(row)].row];
+        };
+        const auto folderOfClass = [&](const QString& name) { return labeled + QLatin1Char('/') + name; };
+        const QStringList& names = ranking.classNames;
+        // One click on the suggestion.
+        auto* accept = qobject_cast<QPushButton*>(list->cellWidget(0, 2));
+        QVERIFY(accept && accept->isEnabled());
+        QTest::mouseClick(accept, Qt::LeftButton);
+        const QString first = pathOfRow(0);
+        QCOMPARE(controller()->model().assignedClassFolder(first),
+                 folderOfClass(names[ranking.candidates[0].prediction.bestClass()]));
+        QCOMPARE(list->item(0, 5)->text(), names[ranking.candidates[0].prediction.bestClass()]);
+        // The keyboard: 2 takes the runner-up of the current row; Delete takes a class back.
+        list->setFocus();
+        list->setCurrentCell(1, 0);
+        QTest::keyClick(list, Qt::Key_2);
+        const QString second = pathOfRow(1);
+        QCOMPARE(controller()->model().assignedClassFolder(second),
+                 folderOfClass(names[ranking.candidates[1].prediction.ranked[1].classIndex]));
+        QCOMPARE(list->currentRow(), 2);
+        list->setCurrentCell(1, 0);
+        QTest::keyClick(list, Qt::Key_Delete);
+        QVERIFY(controller()->model().assignedClassFolder(second).isEmpty());
+        // Any class from the searchable list.
+        auto* other = qobject_cast<QComboBox*>(list->cellWidget(2, 4));
+        QVERIFY(other);
+        const int daisy = other->findText(QStringLiteral("daisy"));
+        QVERIFY(daisy >= 0);
+        other->setCurrentIndex(daisy);
+        Q_EMIT other->activated(daisy);
+        const QString third = pathOfRow(2);
+        QCOMPARE(controller()->model().assignedClassFolder(third), folderOfClass(QStringLiteral("daisy")));
+
+        // Kept in the project file.
+        const QString project = work_.filePath(QStringLiteral("labeling/project.exemplar"));
+        QVERIFY(controller()->saveProject(project));
+        controller()->openProject(project);
+        QVERIFY(waitIdle(180000));
+        QCOMPARE(controller()->unlabeledSources().folders, QStringList{QFileInfo(pile).canonicalFilePath()});
+        QCOMPARE(controller()->unlabeledSources().assigned.size(), 2);
+        QCOMPARE(controller()->model().assignedClassFolder(third), folderOfClass(QStringLiteral("daisy")));
+        QCOMPARE(controller()->unlabeledPhotos().embeddings->size(), 12);
+
+        // Written into the class folders: copies in place, the assignments done, 42 labeled
+        // photos, and the two out of the label-next list.
+        auto* write = view->findChild<QPushButton*>(QStringLiteral("writeLabels"));
+        QVERIFY(write && write->isEnabled());
+        QTest::mouseClick(write, Qt::LeftButton);
+        QVERIFY(waitIdle(180000));
+        QVERIFY(QFileInfo(folderOfClass(QStringLiteral("daisy")) + QLatin1Char('/') + QFileInfo(third).fileName()).isFile());
+        QVERIFY(controller()->unlabeledSources().assigned.isEmpty());
+        QVERIFY(!write->isEnabled());
+        QCOMPARE(controller()->embeddings().size(), 42);
+        QCOMPARE(int(controller()->labelingList().candidates.size()), 10);
+        for (const LabelingCandidate& c : controller()->labelingList().candidates) {
+            const QString path = controller()->unlabeledPhotos().embeddings->paths[c.row];
+            QVERIFY(path != first && path != third);
+        }
     }
 
     void exportAndReimportReferenceSet()

@@ -36,6 +36,9 @@ ProjectController::ProjectController(QObject* parent)
     connect(model_, &ProjectModel::comparisonChanged, this, &ProjectController::comparisonChanged);
     connect(model_, &ProjectModel::confusedPairsChanged, this, &ProjectController::confusedPairsChanged);
     connect(model_, &ProjectModel::learningCurveChanged, this, &ProjectController::learningCurveChanged);
+    connect(model_, &ProjectModel::unlabeledSourcesChanged, this, &ProjectController::unlabeledSourcesChanged);
+    connect(model_, &ProjectModel::unlabeledPhotosChanged, this, &ProjectController::unlabeledPhotosChanged);
+    connect(model_, &ProjectModel::labelingListChanged, this, &ProjectController::labelingListChanged);
     connect(model_, &ProjectModel::settingsChanged, this, &ProjectController::settingsChanged);
     connect(model_, &ProjectModel::classSelected, this, &ProjectController::classSelected);
     connect(model_, &ProjectModel::photoSelected, this, &ProjectController::photoSelected);
@@ -66,6 +69,11 @@ ProjectController::ProjectController(QObject* parent)
     // The trained space follows the active set and the embeddings, when it is the one shown.
     connect(model_, &ProjectModel::activeReferenceSetChanged, this, &ProjectController::analyseTrainedSpaceIfShown);
     connect(model_, &ProjectModel::analysisChanged, this, &ProjectController::analyseTrainedSpaceIfShown);
+    // The label-next list asks the active set, and leaves out photos that are labeled now.
+    connect(model_, &ProjectModel::activeReferenceSetChanged, tasks_, &ProjectTasks::rankUnlabeled);
+    connect(model_, &ProjectModel::embeddingsChanged, this, [this] {
+        if (model_->unlabeledPhotos().embeddings) tasks_->rankUnlabeled();
+    });
 }
 
 ProjectController::~ProjectController()
@@ -142,6 +150,11 @@ void ProjectController::selectPhoto(const QString& path) { model_->selectPhoto(p
 void ProjectController::setModelSpecPath(const QString& specPath) { editor_->setModelSpecPath(specPath); }
 void ProjectController::setScanSubfolders(bool scan) { editor_->setScanSubfolders(scan); }
 void ProjectController::setPinnedCount(int sourceIndex, int count) { editor_->setPinnedCount(sourceIndex, count); }
+
+void ProjectController::addUnlabeledFolders(const QStringList& paths) { editor_->addUnlabeledFolders(paths); }
+void ProjectController::clearUnlabeledFolders() { editor_->clearUnlabeledFolders(); }
+void ProjectController::assignClass(const QString& unlabeledPhoto, int sourceIndex) { editor_->assignClass(unlabeledPhoto, sourceIndex); }
+void ProjectController::writeAssignedLabels() { tasks_->writeAssignedLabels(); }
 
 void ProjectController::computeSimilarityBlock(const std::vector<int>& rows, const std::vector<int>& columns)
 {

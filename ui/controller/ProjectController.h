@@ -57,6 +57,9 @@ public:
     const SimilarityBlock* similarityBlock() const { return model_->similarityBlock(); }  // the last one computed
     const ConfusedPairsReport* confusedPairs() const { return model_->confusedPairs(); }
     const LearningCurve* learningCurve() const { return model_->learningCurve(); }
+    const UnlabeledSources& unlabeledSources() const { return model_->unlabeledSources(); }
+    const UnlabeledPhotos& unlabeledPhotos() const { return model_->unlabeledPhotos(); }
+    const LabelingList& labelingList() const { return model_->labelingList(); }
     // The method a learning curve measures unless told: the comparison's recommendation, else the
     // project's training method.
     QString learningCurveMethod() const;
@@ -85,6 +88,11 @@ public Q_SLOTS:
     void setModelSpecPath(const QString& specPath);  // empty: the default model
     void setScanSubfolders(bool scan);  // photos in subfolders of class folders belong to the class
     void setPinnedCount(int sourceIndex, int count);  // 0: optimized
+    // --- photos without a class ---
+    void addUnlabeledFolders(const QStringList& paths);  // embedded, then ranked for labeling
+    void clearUnlabeledFolders();
+    void assignClass(const QString& unlabeledPhoto, int sourceIndex);  // −1: take the class back
+    void writeAssignedLabels();  // copies them into their class folders (a task), then rescans
 
     // --- long work (ProjectTasks) ---
     // Computes the block of S for ROWS × COLUMNS (embedding rows) off the GUI thread; the views get
@@ -138,6 +146,9 @@ Q_SIGNALS:
     void comparisonChanged();
     void confusedPairsChanged();
     void learningCurveChanged();
+    void unlabeledSourcesChanged();
+    void unlabeledPhotosChanged();
+    void labelingListChanged();
     void settingsChanged();
     void classSelected(int sourceIndex);
     void photoSelected(const QString& path);

@@ -51,6 +51,56 @@ void DatasetEditor::addFolders(const QStringList& paths)
     sourcesEdited();
 }
 
+void DatasetEditor::addUnlabeledFolders(const QStringList& paths)
+{
+    const QString title = tr("Add unlabeled folder");
+    UnlabeledSources unlabeled = model_->unlabeledSources();
+    int added = 0;
+    for (const QString& path : paths) {
+        const QFileInfo info(path);
+        if (!info.isDir()) {
+            Q_EMIT errorOccurred(title, tr("%1: not a folder (unlabeled photos are added a folder at a time)").arg(path));
+            continue;
+        }
+        const QString folder = info.canonicalFilePath();
+        if (unlabeled.folders.contains(folder)) continue;
+        if (model_->sources().indexOfFolder(folder) >= 0) {
+            Q_EMIT errorOccurred(title, tr("%1 is a class folder of this project: its photos are labeled").arg(folder));
+            continue;
+        }
+        unlabeled.folders << folder;
+        ++added;
+    }
+    if (added == 0) return;
+    Q_EMIT statusMessage(tr("Added %n unlabeled folder(s)", nullptr, added));
+    model_->setUnlabeledSources(std::move(unlabeled));
+    model_->setModified(true);
+    tasks_->embedUnlabeled();
+}
+
+void DatasetEditor::clearUnlabeledFolders()
+{
+    if (model_->unlabeledSources().folders.isEmpty()) return;
+    UnlabeledSources unlabeled = model_->unlabeledSources();
+    unlabeled.folders.clear();  // classes given by hand stay until written or cleared one by one
+    model_->setUnlabeledSources(std::move(unlabeled));
+    model_->setModified(true);
+    tasks_->embedUnlabeled();
+}
+
+void DatasetEditor::assignClass(const QString& unlabeledPhoto, int sourceIndex)
+{
+    UnlabeledSources unlabeled = model_->unlabeledSources();
+    if (sourceIndex < 0) {
+        if (unlabeled.assigned.remove(unlabeledPhoto) == 0) return;
+    } else {
+        if (!isClass(sourceIndex)) return;
+        unlabeled.assigned.insert(unlabeledPhoto, model_->sources().classes[size_t(sourceIndex)].folder);
+    }
+    model_->setUnlabeledSources(std::move(unlabeled));
+    model_->setModified(true);
+}
+
 void DatasetEditor::removeClass(int sourceIndex)
 {
     if (!isClass(sourceIndex)) return;

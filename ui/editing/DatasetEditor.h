@@ -25,6 +25,11 @@ public:
     void setPinnedCount(int sourceIndex, int count);  // 0: optimized
     void setModelSpecPath(const QString& specPath);   // empty: the default model
     void setScanSubfolders(bool scan);                // photos in subfolders of class folders
+    // Photos without a class: folders of them (embedded and ranked for labeling), and the class
+    // the user gives one of them (SOURCE_INDEX −1: none), kept until written into class folders.
+    void addUnlabeledFolders(const QStringList& paths);
+    void clearUnlabeledFolders();
+    void assignClass(const QString& unlabeledPhoto, int sourceIndex);
 
 Q_SIGNALS:
     void statusMessage(const QString& message);

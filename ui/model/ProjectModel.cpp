@@ -234,6 +234,24 @@ void ProjectModel::setLearningCurve(std::shared_ptr<const LearningCurve> curve)
     Q_EMIT learningCurveChanged();
 }
 
+void ProjectModel::setUnlabeledSources(UnlabeledSources sources)
+{
+    unlabeledSources_ = std::move(sources);
+    Q_EMIT unlabeledSourcesChanged();
+}
+
+void ProjectModel::setUnlabeledPhotos(UnlabeledPhotos photos)
+{
+    unlabeledPhotos_ = std::move(photos);
+    Q_EMIT unlabeledPhotosChanged();
+}
+
+void ProjectModel::setLabelingList(LabelingList list)
+{
+    labelingList_ = std::move(list);
+    Q_EMIT labelingListChanged();
+}
+
 void ProjectModel::clearResults()
 {
     similarityBlock_.reset();

@@ -71,6 +71,13 @@ public:
     // The most confused class pairs (cross-validated and by similarity), when they were asked for.
     const ConfusedPairsReport* confusedPairs() const { return confusedPairs_.get(); }
     const LearningCurve* learningCurve() const { return learningCurve_.get(); }
+    // Photos without a class: the folders and assignments the user made, the photos as embedded,
+    // and the label-next list for the active reference set.
+    const UnlabeledSources& unlabeledSources() const { return unlabeledSources_; }
+    const UnlabeledPhotos& unlabeledPhotos() const { return unlabeledPhotos_; }
+    const LabelingList& labelingList() const { return labelingList_; }
+    // The class folder the user assigned PATH (an unlabeled photo) to; empty when none.
+    QString assignedClassFolder(const QString& path) const { return unlabeledSources_.assigned.value(path); }
 
     // --- what is selected ---
     QString selectedPhoto() const { return selectedPhoto_; }
@@ -106,6 +113,9 @@ public:
     void setComparison(std::shared_ptr<const MethodComparison> comparison);
     void setConfusedPairs(std::shared_ptr<const ConfusedPairsReport> report);
     void setLearningCurve(std::shared_ptr<const LearningCurve> curve);
+    void setUnlabeledSources(UnlabeledSources sources);
+    void setUnlabeledPhotos(UnlabeledPhotos photos);
+    void setLabelingList(LabelingList list);
     // Everything computed from the embeddings (analysis, audit, training, comparison).
     void clearResults();
     void selectClass(int sourceIndex);
@@ -125,6 +135,9 @@ Q_SIGNALS:
     void comparisonChanged();
     void confusedPairsChanged();
     void learningCurveChanged();
+    void unlabeledSourcesChanged();  // folders or assignments
+    void unlabeledPhotosChanged();   // embedded (or cleared)
+    void labelingListChanged();
     void settingsChanged();
     void classSelected(int sourceIndex);
     void photoSelected(const QString& path);
@@ -155,6 +168,9 @@ private:
     std::shared_ptr<const MethodComparison> comparison_;
     std::shared_ptr<const ConfusedPairsReport> confusedPairs_;
     std::shared_ptr<const LearningCurve> learningCurve_;
+    UnlabeledSources unlabeledSources_;
+    UnlabeledPhotos unlabeledPhotos_;
+    LabelingList labelingList_;
     QString selectedPhoto_;
     int selectedClass_ = -1;
 };

@@ -12,6 +12,9 @@
 #include "TrainWorkflow.h"
 #include "TrainingMethods.h"
 #include "SimilarityAnalysis.h"
+#include "EmbeddingSet.h"
+#include "LabelNext.h"
+#include "ModelIdentity.h"
 
 #include <QMap>
 #include <memory>
@@ -39,6 +42,30 @@ struct ProjectSettings {
     // this share of photos of known classes is rejected (0: never answer "unknown").
     double knownRejectRate = kDefaultKnownRejectRate;
     int topK = 3;
+};
+
+// Photos without a class that the project holds (issue 12, item 3): the folders the user added,
+// and the classes the user has given some of them in the label-next list (photo path → class
+// folder), kept in the project until an explicit action writes them into the class folders.
+struct UnlabeledSources {
+    QStringList folders;               // absolute paths
+    QMap<QString, QString> assigned;   // absolute photo path → class folder (ClassSource::folder)
+    bool isEmpty() const { return folders.isEmpty() && assigned.isEmpty(); }
+};
+
+// The unlabeled photos as the project has embedded and ranked them.
+struct UnlabeledPhotos {
+    std::shared_ptr<const EmbeddingSet> embeddings;  // of every readable photo under the folders
+    std::vector<SkippedFile> skipped;
+    ModelIdentity model;  // the network that made them
+};
+
+// The label-next list for the active reference set: rows of UnlabeledPhotos::embeddings, best
+// first (core/workflow/LabelNext.h), or why there is none.
+struct LabelingList {
+    std::vector<LabelingCandidate> candidates;  // row: into UnlabeledPhotos::embeddings
+    QStringList classNames;                      // of the set that ranked them
+    QString unavailable;                         // non-empty: why nothing is ranked
 };
 
 // A trained reference set (with the photos it came from, by path) and its honest report on the

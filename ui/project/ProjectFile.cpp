@@ -186,6 +186,13 @@ void writeProject(const ProjectDocument& document, const QString& path)
                      {QStringLiteral("classes"), classes},
                      {QStringLiteral("excluded_photos"), QJsonArray::fromStringList(excluded)},
                      {QStringLiteral("settings"), settingsJson(document.settings)}};
+    if (!document.unlabeled.isEmpty()) {
+        QJsonObject assigned;
+        for (auto it = document.unlabeled.assigned.cbegin(); it != document.unlabeled.assigned.cend(); ++it)
+            assigned.insert(it.key(), it.value());
+        root.insert(QStringLiteral("unlabeled"), QJsonObject{{QStringLiteral("folders"), QJsonArray::fromStringList(document.unlabeled.folders)},
+                                                             {QStringLiteral("assigned"), assigned}});
+    }
     // The project is opened (as a temporary file beside it) before the sidecar is written, so that
     // an unwritable destination leaves both untouched; its error names the project.
     prepareDestination(path);
@@ -242,6 +249,15 @@ ProjectDocument readProject(const QString& path)
     for (const QJsonValue& v : root.value(QStringLiteral("excluded_photos")).toArray())
         document.sources.excludedPhotos.insert(v.toString());
     document.settings = settingsFromJson(root.value(QStringLiteral("settings")).toObject());
+    {
+        // Entries that are not strings (a hand-edited or damaged file) are dropped, not guessed at.
+        const QJsonObject unlabeled = root.value(QStringLiteral("unlabeled")).toObject();
+        for (const QJsonValue& v : unlabeled.value(QStringLiteral("folders")).toArray())
+            if (v.isString() && !v.toString().isEmpty()) document.unlabeled.folders << v.toString();
+        const QJsonObject assigned = unlabeled.value(QStringLiteral("assigned")).toObject();
+        for (auto it = assigned.begin(); it != assigned.end(); ++it)
+            if (it.value().isString() && !it.key().isEmpty()) document.unlabeled.assigned.insert(it.key(), it.value().toString());
+    }
     for (const QString& problem : repairSettings(&document.settings))
         document.warnings << tr("%1: %2").arg(QFileInfo(path).fileName(), problem);
     if (root.contains(QStringLiteral("training"))) {

@@ -16,6 +16,7 @@ namespace exemplar::ui {
 
 struct ProjectDocument {
     DatasetSources sources;
+    UnlabeledSources unlabeled;
     ProjectSettings settings;
     std::optional<TrainedReferenceSet> training;
     QString importedReferenceSet;        // path, when the active set was imported

@@ -18,6 +18,9 @@ ProjectPersistence::ProjectPersistence(ProjectModel* model, ProjectTasks* tasks,
 void ProjectPersistence::newProject()
 {
     model_->setSources(DatasetSources());
+    model_->setUnlabeledSources({});
+    model_->setUnlabeledPhotos({});
+    model_->setLabelingList({});
     model_->setSettings(ProjectSettings());
     model_->setActiveReferenceSet(nullptr, QString());
     model_->setClassifications({});
@@ -32,6 +35,7 @@ bool ProjectPersistence::saveProject(const QString& path)
 {
     ProjectDocument document;
     document.sources = model_->sources();
+    document.unlabeled = model_->unlabeledSources();
     document.settings = model_->settings();
     if (const TrainingOutcome* training = model_->training()) {
         // Paths, not rows: a set restored from a file is saved whole even before (or without) its
@@ -66,6 +70,7 @@ void ProjectPersistence::openProject(const QString& path)
     for (const QString& warning : document.warnings) Q_EMIT errorOccurred(tr("Open project"), warning);
     newProject();
     model_->setSources(document.sources);
+    model_->setUnlabeledSources(document.unlabeled);
     model_->setSettings(document.settings);
     // Rescanning clears every result of the old photos, so the saved ones are put in after it.
     tasks_->rescanAndEmbed([this] { tasks_->attachTrainingToRows(); });

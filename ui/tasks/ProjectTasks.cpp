@@ -16,6 +16,7 @@
 #include "ReferenceSetFile.h"
 #include "SimilarityStatistics.h"
 #include "TrainWorkflow.h"
+#include "LabelNext.h"
 #include "model/ProjectModel.h"
 
 #include <QDir>
@@ -89,6 +90,34 @@ std::shared_ptr<const TrainingOutcome> outcomeOn(const TrainedReferenceSet& trai
     return outcome;
 }
 
+// "name: reason" per photo that could not be filed, the first ten of them, for a message box.
+QString listOfFailures(const std::vector<SkippedFile>& failed)
+{
+    QStringList lines;
+    for (size_t i = 0; i < failed.size() && i < 10; ++i)
+        lines << QStringLiteral("%1: %2").arg(QFileInfo(failed[i].path).fileName(), failed[i].reason);
+    if (failed.size() > 10) lines << ProjectTasks::tr("… and %1 more").arg(failed.size() - 10);
+    return lines.join(QLatin1Char('\n'));
+}
+
+// The rows of UNLABELED that are not photos of LABELED (same bytes): a photo the user has since
+// written into a class folder is labeled, and must neither be ranked nor self-trained with.
+std::vector<int> rowsNotIn(const EmbeddingSet& unlabeled, const EmbeddingSet& labeled)
+{
+    const QSet<QString> known(labeled.contentHashes.begin(), labeled.contentHashes.end());
+    std::vector<int> rows;
+    for (int i = 0; i < unlabeled.size(); ++i)
+        if (!known.contains(unlabeled.contentHashes.value(i))) rows.push_back(i);
+    return rows;
+}
+
+Matrix selectRows(const Matrix& m, const std::vector<int>& rows)
+{
+    Matrix out(Eigen::Index(rows.size()), m.cols());
+    for (size_t i = 0; i < rows.size(); ++i) out.row(Eigen::Index(i)) = m.row(rows[i]);
+    return out;
+}
+
 // The project's settings as the training methods take them.
 TrainingOptions trainingOptionsOf(const ProjectSettings& settings)
 {
@@ -132,10 +161,15 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
     // Listing folders is quick, so the browser updates at once; reading and embedding is the task.
     std::vector<Photo> excluded;
     model_->setScan(assembleDataset(model_->sources(), model_->settings().scan, &excluded), std::move(excluded));
-    model_->setEmbeddings(std::make_shared<const EmbeddingSet>(), {}, {});
+    // Results first: a view redrawing for the emptied embeddings must not find a training whose
+    // rows index the old ones.
     model_->clearResults();
+    model_->setEmbeddings(std::make_shared<const EmbeddingSet>(), {}, {});
     for (const QString& warning : model_->dataset().warnings) Q_EMIT statusMessage(warning);
-    if (model_->dataset().photoCount() == 0) return;
+    if (model_->dataset().photoCount() == 0) {
+        embedUnlabeled();  // invalidate() dropped any embedding of them under way
+        return;
+    }
 
     const Dataset dataset = model_->dataset();
     const QString specPath = model_->modelSpecPath();
@@ -158,6 +192,7 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
             analyse(afterAnalysis);
         };
     });
+    embedUnlabeled();  // invalidate() dropped any embedding of them under way; the cache makes it quick
 }
 
 void ProjectTasks::analyse(std::function<void()> afterAnalysis)
@@ -280,9 +315,16 @@ void ProjectTasks::train()
     request.preprocessing = model_->embeddingOrigin().preprocessing;
     auto data = model_->sharedEmbeddings();
     auto audit = model_->sharedAudit();  // the views' audit, when it is ready, saves the workflow a second one
+    // Unlabeled photos of the same network: the workflow self-trains with them when the pool's
+    // own cross-validation says it helps (and leaves out near-copies of held-out photos).
+    auto unlabeled = model_->unlabeledPhotos().embeddings;
+    if (unlabeled && !(unlabeled->size() > 0 && unlabeled->dim() == data->dim() &&
+                       model_->unlabeledPhotos().model.sha256 == request.model.sha256))
+        unlabeled.reset();
     Q_EMIT trainingStarted();
     runner_->run(tr("Training"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
         request.audit = audit.get();
+        if (unlabeled) request.unlabeled = selectRows(unlabeled->vectors, rowsNotIn(*unlabeled, *data));
         const TrainedReferenceSet trained = trainReferenceSet(*data, request, &feedback, [&](const OptimizerStep& step) {
             QMetaObject::invokeMethod(this, [this, step] { Q_EMIT optimizerStepped(step); }, Qt::QueuedConnection);
         });
@@ -427,14 +469,9 @@ void ProjectTasks::sortClassifiedPhotos(const QString& folder, bool link)
             Q_EMIT statusMessage(tr("%1 %2 photo(s) into %3; %4 were there already")
                                      .arg(link ? tr("Linked") : tr("Copied")).arg(outcome.filed)
                                      .arg(QDir::toNativeSeparators(folder)).arg(outcome.alreadyFiled));
-            if (!outcome.failed.empty()) {
-                QStringList lines;
-                for (size_t i = 0; i < outcome.failed.size() && i < 10; ++i)
-                    lines << QStringLiteral("%1: %2").arg(QFileInfo(outcome.failed[i].path).fileName(), outcome.failed[i].reason);
-                if (outcome.failed.size() > 10) lines << tr("… and %1 more").arg(outcome.failed.size() - 10);
+            if (!outcome.failed.empty())
                 Q_EMIT errorOccurred(tr("Sort into folders"),
-                                     tr("%n photo(s) could not be filed:\n", nullptr, int(outcome.failed.size())) + lines.join(QLatin1Char('\n')));
-            }
+                                     tr("%n photo(s) could not be filed:\n", nullptr, int(outcome.failed.size())) + listOfFailures(outcome.failed));
         };
     });
 }
@@ -453,6 +490,113 @@ void ProjectTasks::importReferenceSet(const QString& path)
             Q_EMIT statusMessage(tr("Imported %1: %2 classes, %3 references")
                                      .arg(QFileInfo(path).fileName()).arg(set->head.classNames.size())
                                      .arg(set->head.referenceCount()));
+        };
+    });
+}
+
+void ProjectTasks::embedUnlabeled()
+{
+    const QStringList folders = model_->unlabeledSources().folders;
+    if (folders.isEmpty()) {
+        model_->setUnlabeledPhotos({});
+        model_->setLabelingList({});
+        return;
+    }
+    const Dataset dataset = Dataset::fromClassFolders(folders, model_->settings().scan);
+    const QString specPath = model_->modelSpecPath();
+    auto network = network_;
+    runner_->run(tr("Embedding unlabeled photos"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        Embedder& embedder = network->load(specPath);
+        const EmbeddingCache cache(embedder.identity(), embedder.dim());
+        EmbedReport report;
+        auto photos = std::make_shared<UnlabeledPhotos>();
+        photos->embeddings = std::make_shared<const EmbeddingSet>(embedDataset(dataset, embedder, &cache, &feedback, &report));
+        photos->skipped = report.skipped;
+        photos->skipped.insert(photos->skipped.begin(), dataset.skipped.begin(), dataset.skipped.end());
+        photos->model = embedder.modelIdentity();
+        return [this, photos] {
+            Q_EMIT statusMessage(tr("%n unlabeled photo(s) embedded, %1 file(s) skipped", nullptr, photos->embeddings->size())
+                                     .arg(photos->skipped.size()));
+            model_->setUnlabeledPhotos(std::move(*photos));
+            rankUnlabeled();
+        };
+    });
+}
+
+void ProjectTasks::rankUnlabeled()
+{
+    auto unlabeled = model_->unlabeledPhotos().embeddings;
+    auto set = model_->sharedActiveReferenceSet();
+    auto labeled = model_->sharedEmbeddings();
+    LabelingList none;
+    if (!unlabeled || unlabeled->size() == 0)
+        none.unavailable = model_->unlabeledSources().folders.isEmpty() ? tr("No unlabeled photos: add a folder of them.")
+                                                                        : tr("No unlabeled photos embedded yet.");
+    else if (!set)
+        none.unavailable = tr("Train a reference set (F5) to rank the unlabeled photos: the ranking asks it which photos it is unsure of.");
+    if (!none.unavailable.isEmpty()) {
+        model_->setLabelingList(std::move(none));
+        return;
+    }
+    const ModelIdentity model = model_->unlabeledPhotos().model;
+    runner_->run(tr("Ranking unlabeled photos"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        auto list = std::make_shared<LabelingList>();
+        list->classNames = set->head.classNames;
+        try {
+            requireSameModel(*set, model);
+        } catch (const Error& error) {
+            list->unavailable = tr("The reference set cannot rank these photos: %1").arg(error.message());
+            return [this, list] { model_->setLabelingList(std::move(*list)); };
+        }
+        const std::vector<int> rows = rowsNotIn(*unlabeled, *labeled);
+        list->candidates = rankForLabeling(set->head, selectRows(unlabeled->vectors, rows), {}, &feedback);
+        for (LabelingCandidate& c : list->candidates) {
+            c.row = rows[size_t(c.row)];
+            if (c.copyOf >= 0) c.copyOf = rows[size_t(c.copyOf)];
+        }
+        if (list->candidates.empty()) list->unavailable = tr("Every unlabeled photo is already a photo of a class.");
+        return [this, list, unlabeled] {
+            if (model_->unlabeledPhotos().embeddings == unlabeled) model_->setLabelingList(std::move(*list));
+        };
+    });
+}
+
+void ProjectTasks::writeAssignedLabels()
+{
+    const QString title = tr("Write labels into class folders");
+    std::vector<PhotoToPlace> photos;
+    QStringList refused;
+    const UnlabeledSources& unlabeled = model_->unlabeledSources();
+    for (auto it = unlabeled.assigned.cbegin(); it != unlabeled.assigned.cend(); ++it) {
+        if (it.value().startsWith(loadedEmbeddingsPrefix()) || model_->sources().indexOfFolder(it.value()) < 0)
+            refused << QFileInfo(it.key()).fileName();  // a class without a folder, or removed since
+        else
+            photos.push_back({it.key(), it.value()});
+    }
+    if (!refused.isEmpty())
+        Q_EMIT errorOccurred(title, tr("%n photo(s) were assigned to a class that has no folder in this project (or was "
+                                       "removed) and are left as they are: %1", nullptr, int(refused.size()))
+                                        .arg(refused.mid(0, 10).join(QStringLiteral(", "))));
+    if (photos.empty()) {
+        if (refused.isEmpty()) Q_EMIT errorOccurred(title, tr("No photo has been given a class yet: click a class beside a photo in the label-next list."));
+        return;
+    }
+    runner_->run(tr("Writing labels into class folders"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        const FilingOutcome outcome = fileIntoFolders(photos, FilingAction::Copy, &feedback);
+        return [this, outcome, photos, title] {
+            QSet<QString> failed;
+            for (const SkippedFile& f : outcome.failed) failed.insert(f.path);
+            UnlabeledSources sources = model_->unlabeledSources();
+            for (const PhotoToPlace& photo : photos)
+                if (!failed.contains(photo.path)) sources.assigned.remove(photo.path);
+            model_->setUnlabeledSources(std::move(sources));
+            model_->setModified(true);
+            Q_EMIT statusMessage(tr("Copied %1 labeled photo(s) into their class folders; %2 were there already")
+                                     .arg(outcome.filed).arg(outcome.alreadyFiled));
+            if (!outcome.failed.empty())
+                Q_EMIT errorOccurred(title, tr("%n photo(s) could not be copied and keep their class here:\n", nullptr,
+                                               int(outcome.failed.size())) + listOfFailures(outcome.failed));
+            rescanAndEmbed();  // they are photos of their classes now
         };
     });
 }

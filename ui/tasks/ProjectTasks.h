@@ -51,6 +51,14 @@ public:
     void classify(const QStringList& paths);
     void sortClassifiedPhotos(const QString& folder, bool link);  // into FOLDER/CLASS/ and FOLDER/unknown/
     void importReferenceSet(const QString& path);
+    // --- photos without a class (model().unlabeledSources()) ---
+    // Embeds every photo under the unlabeled folders (a task), then ranks them.
+    void embedUnlabeled();
+    // The label-next list for the active reference set (a task); says why when there can be none.
+    void rankUnlabeled();
+    // Copies every photo the user assigned a class into that class's folder (a task), forgets the
+    // assignments that were written, and rescans: they are labeled photos from then on.
+    void writeAssignedLabels();
     // Scores the trained set (restored from a project file) on the embeddings now present.
     void attachTrainingToRows();
 

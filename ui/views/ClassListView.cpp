@@ -75,7 +75,8 @@ void ClassListView::rebuild()
     const TrainingOutcome* training = controller_->training();
     std::vector<int> kept(size_t(embeddings.classCount()), 0);
     if (training)
-        for (int row : training->keptRows) ++kept[size_t(embeddings.labels[size_t(row)])];
+        for (int row : training->keptRows)
+            if (row >= 0 && row < embeddings.size()) ++kept[size_t(embeddings.labels[size_t(row)])];  // rows of these embeddings only
 
     while (topLevelItemCount() > int(sources.size())) delete takeTopLevelItem(topLevelItemCount() - 1);
     while (topLevelItemCount() < int(sources.size())) addTopLevelItem(new QTreeWidgetItem);

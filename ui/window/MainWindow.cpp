@@ -20,6 +20,7 @@
 #include "views/SkippedFilesView.h"
 #include "views/SuspectsView.h"
 #include "widgets/DropTarget.h"
+#include "views/UnlabeledView.h"
 #include "window/AppTheme.h"
 
 #include <QAbstractItemView>
@@ -166,6 +167,8 @@ void MainWindow::createViews()
     connect(classify_, &ClassifyView::importRequested, this, &MainWindow::importReferenceSetDialog);
     connect(classify_, &ClassifyView::exportRequested, this, &MainWindow::exportPredictionsDialog);
     connect(classify_, &ClassifyView::sortRequested, this, &MainWindow::sortIntoFoldersDialog);
+    unlabeled_ = new UnlabeledView(controller_, this);
+    connect(unlabeled_, &UnlabeledView::addFolderRequested, this, &MainWindow::addUnlabeledFolderDialog);
 
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("viewTabs"));
@@ -179,6 +182,7 @@ void MainWindow::createViews()
     tabs_->addTab(comparison_, tr("Methods"));
     tabs_->addTab(classify_, tr("Classify"));
     tabs_->addTab(confusedPairs_, tr("Confused Pairs"));
+    tabs_->addTab(unlabeled_, tr("Unlabeled"));
     setCentralWidget(tabs_);
 }
 
@@ -203,6 +207,7 @@ void MainWindow::createMenus()
     file->addAction(tr("Save Project &As…"), QKeySequence::SaveAs, this, &MainWindow::saveProjectAs);
     file->addSeparator();
     file->addAction(tr("&Add Class Folders…"), QKeySequence(tr("Ctrl+Shift+O")), this, &MainWindow::addFoldersDialog);
+    file->addAction(tr("Add &Unlabeled Folder…"), QKeySequence(tr("Ctrl+Shift+U")), this, &MainWindow::addUnlabeledFolderDialog);
     // Kept in the project: it decides which photos the project has.
     QAction* subfolders = file->addAction(tr("Read &Subfolders of Class Folders"), controller_,
                                           &ProjectController::setScanSubfolders);
@@ -245,14 +250,18 @@ void MainWindow::createMenus()
             statusBar()->showMessage(tr("The clipboard holds no photo, image or file to classify."), 5000);
     });
     paste->setObjectName(QStringLiteral("classifyPastedAction"));
+    run->addAction(tr("&Write Labels into Class Folders"), QKeySequence(tr("Ctrl+Shift+W")), this, [this] {
+        tabs_->setCurrentWidget(unlabeled_);
+        controller_->writeAssignedLabels();
+    });
     run->addAction(tr("&Embed Photos Again"), QKeySequence(Qt::Key_F4), controller_, &ProjectController::embedPhotos);
     run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), controller_, &ProjectController::cancel);
 
     createModelMenu(menuBar()->addMenu(tr("&Model")));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (int i = 0; i < tabs_->count(); ++i)
-        view->addAction(tabs_->tabText(i), QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
+    for (int i = 0; i < tabs_->count(); ++i)  // Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
+        view->addAction(tabs_->tabText(i), i < 10 ? QKeySequence(QStringLiteral("Ctrl+%1").arg((i + 1) % 10)) : QKeySequence(), this,
                         [this, i] { tabs_->setCurrentIndex(i); });
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("&Theme"));
@@ -402,6 +411,15 @@ void MainWindow::openProjectFile(const QString& path)
 {
     controller_->openProject(path);
     if (controller_->projectPath() == QFileInfo(path).absoluteFilePath()) addRecentProject(controller_->projectPath());
+}
+
+void MainWindow::addUnlabeledFolderDialog()
+{
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Add a folder of unlabeled photos"), lastDir());
+    if (folder.isEmpty()) return;
+    rememberDir(folder + QStringLiteral("/x"));
+    tabs_->setCurrentWidget(unlabeled_);
+    controller_->addUnlabeledFolders({folder});
 }
 
 void MainWindow::addFoldersDialog()

@@ -24,6 +24,7 @@ class ClassifyView;
 class ClassListView;
 class PhotoGridView;
 class SuspectsView;
+class UnlabeledView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -46,6 +47,7 @@ public:
     ComparisonView* comparisonView() const { return comparison_; }
     ConfusedPairsView* confusedPairsView() const { return confusedPairs_; }
     ClassifyView* classifyView() const { return classify_; }
+    UnlabeledView* unlabeledView() const { return unlabeled_; }
     QString lastError() const { return lastError_; }
     // Writes every plot of every view into DIRECTORY as NAME.png/.svg/.pdf; returns the files.
     QStringList exportAllPlots(const QString& directory, const QStringList& suffixes);
@@ -65,6 +67,7 @@ private:
     void openProjectFile(const QString& path);
 
     void addFoldersDialog();
+    void addUnlabeledFolderDialog();
     void openProjectDialog();
     bool saveProject();
     bool saveProjectAs();
@@ -94,6 +97,7 @@ private:
     ComparisonView* comparison_ = nullptr;
     ConfusedPairsView* confusedPairs_ = nullptr;
     ClassifyView* classify_ = nullptr;
+    UnlabeledView* unlabeled_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QLabel* taskLabel_ = nullptr;
     QProgressBar* progress_ = nullptr;

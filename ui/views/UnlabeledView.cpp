@@ -1,0 +1,242 @@
+#include "views/UnlabeledView.h"
+
+#include "controller/ProjectController.h"
+#include "thumbnails/ThumbnailCache.h"
+#include "widgets/DropTarget.h"
+
+#include <QComboBox>
+#include <QCompleter>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QKeyEvent>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace exemplar::ui {
+
+namespace {
+enum Column { RankColumn, PhotoColumn, SuggestedColumn, RunnerUpColumn, OtherColumn, AssignedColumn, ColumnCount };
+constexpr int kThumbnailEdge = 96;
+}
+
+UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
+{
+    setObjectName(QStringLiteral("unlabeledView"));
+    summary_ = new QLabel(this);
+    summary_->setWordWrap(true);
+    auto* add = new QPushButton(tr("Add Unlabeled Folder…"), this);
+    add->setToolTip(tr("A folder of photos without a class (Ctrl+Shift+U); or drop folders on the list below"));
+    clear_ = new QPushButton(tr("Remove Folders"), this);
+    clear_->setToolTip(tr("Forget the unlabeled folders (the photos stay on disk; classes given by hand are kept)"));
+    write_ = new QPushButton(this);
+    write_->setObjectName(QStringLiteral("writeLabels"));
+    write_->setToolTip(tr("Copy every photo given a class here into that class's folder (Ctrl+Shift+W); they are "
+                          "labeled photos from then on. Nothing is overwritten."));
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(summary_, 1);
+    bar->addWidget(add);
+    bar->addWidget(clear_);
+    bar->addWidget(write_);
+    hint_ = new QLabel(this);
+    hint_->setObjectName(QStringLiteral("labelNextHint"));
+    hint_->setWordWrap(true);
+    list_ = new QTableWidget(0, ColumnCount, this);
+    list_->setObjectName(QStringLiteral("labelNextList"));
+    list_->setHorizontalHeaderLabels({tr("#"), tr("Photo"), tr("Suggested"), tr("Or"), tr("Other class"), tr("Given class")});
+    list_->horizontalHeaderItem(SuggestedColumn)->setToolTip(tr("The class the reference set answers (Enter on a row)"));
+    list_->horizontalHeaderItem(RunnerUpColumn)->setToolTip(tr("Its second choice (key 2 on a row)"));
+    list_->horizontalHeaderItem(AssignedColumn)->setToolTip(tr("The class given by hand (Delete takes it back)"));
+    list_->verticalHeader()->hide();
+    list_->verticalHeader()->setDefaultSectionSize(kThumbnailEdge * 3 / 4 + 8);
+    list_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    list_->setSelectionMode(QAbstractItemView::SingleSelection);
+    list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    list_->setIconSize(QSize(kThumbnailEdge, kThumbnailEdge * 3 / 4));
+    list_->horizontalHeader()->setSectionResizeMode(PhotoColumn, QHeaderView::Stretch);
+    list_->setWordWrap(false);
+    list_->setTextElideMode(Qt::ElideMiddle);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(hint_);
+    layout->addWidget(list_, 1);
+
+    auto* drop = new DropTarget(list_->viewport());
+    connect(drop, &DropTarget::pathsDropped, controller_, &ProjectController::addUnlabeledFolders);
+    connect(add, &QPushButton::clicked, this, &UnlabeledView::addFolderRequested);
+    connect(clear_, &QPushButton::clicked, controller_, &ProjectController::clearUnlabeledFolders);
+    connect(write_, &QPushButton::clicked, controller_, &ProjectController::writeAssignedLabels);
+    // The keyboard way through the list (keys handled in eventFilter).
+    list_->installEventFilter(this);
+
+    connect(controller_, &ProjectController::labelingListChanged, this, &UnlabeledView::rebuildList);
+    connect(controller_, &ProjectController::unlabeledPhotosChanged, this, &UnlabeledView::refreshSummary);
+    connect(controller_, &ProjectController::sourcesChanged, this, &UnlabeledView::rebuildList);
+    connect(controller_, &ProjectController::unlabeledSourcesChanged, this, [this] {
+        refreshSummary();
+        refreshAssignments();
+    });
+    connect(controller_->thumbnails(), &ThumbnailCache::thumbnailReady, this, [this](const QString& path) {
+        const int row = rowPaths_.indexOf(path);
+        if (row >= 0 && list_->item(row, PhotoColumn))
+            list_->item(row, PhotoColumn)->setIcon(QIcon(controller_->thumbnails()->thumbnail(path)));
+    });
+    rebuildList();
+}
+
+bool UnlabeledView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched != list_ || event->type() != QEvent::KeyPress) return QWidget::eventFilter(watched, event);
+    // Enter takes the suggestion, 2 the runner-up (both go on to the next photo), Delete or
+    // Backspace takes the given class back. Handled here, not as shortcuts, so that the window's
+    // own Delete (remove a class) can never make them ambiguous.
+    const int key = static_cast<QKeyEvent*>(event)->key();
+    const int row = list_->currentRow();
+    const auto& candidates = controller_->labelingList().candidates;
+    if (row < 0 || row >= int(candidates.size()) || row >= rowPaths_.size()) return false;
+    if (key == Qt::Key_Delete || key == Qt::Key_Backspace) {
+        controller_->assignClass(rowPaths_[row], -1);
+        return true;
+    }
+    const int rank = key == Qt::Key_Return || key == Qt::Key_Enter ? 0 : key == Qt::Key_2 ? 1 : -1;
+    if (rank < 0 || rank >= int(candidates[size_t(row)].prediction.ranked.size())) return false;
+    assignRow(row, candidates[size_t(row)].prediction.ranked[size_t(rank)].classIndex);
+    if (row + 1 < list_->rowCount()) list_->setCurrentCell(row + 1, list_->currentColumn());
+    return true;
+}
+
+int UnlabeledView::classSourceOfSetClass(int classIndex) const
+{
+    const QString name = controller_->labelingList().classNames.value(classIndex);
+    const auto& classes = controller_->sources().classes;
+    for (int i = 0; i < int(classes.size()); ++i)
+        if (!classes[size_t(i)].excluded && classes[size_t(i)].name == name) return i;
+    return -1;
+}
+
+void UnlabeledView::assignRow(int row, int classIndex)
+{
+    if (row < 0 || row >= rowPaths_.size()) return;
+    const int source = classSourceOfSetClass(classIndex);
+    if (source >= 0) controller_->assignClass(rowPaths_[row], source);
+}
+
+void UnlabeledView::refreshSummary()
+{
+    const UnlabeledSources& sources = controller_->unlabeledSources();
+    const UnlabeledPhotos& photos = controller_->unlabeledPhotos();
+    const int count = photos.embeddings ? photos.embeddings->size() : 0;
+    QStringList folders;
+    for (const QString& folder : sources.folders) folders << QDir::toNativeSeparators(folder);
+    summary_->setText(sources.folders.isEmpty()
+                          ? tr("No unlabeled photos.")
+                          : tr("%n unlabeled photo(s) in %1 folder(s)", nullptr, count).arg(sources.folders.size()) +
+                                (photos.skipped.empty() ? QString() : tr("; %n file(s) skipped", nullptr, int(photos.skipped.size()))));
+    summary_->setToolTip(folders.join(QLatin1Char('\n')));
+    clear_->setEnabled(!sources.folders.isEmpty());
+    write_->setText(tr("Write %n Label(s) into Class Folders", nullptr, int(sources.assigned.size())));
+    write_->setEnabled(!sources.assigned.isEmpty());
+}
+
+void UnlabeledView::rebuildList()
+{
+    refreshSummary();
+    const LabelingList& labeling = controller_->labelingList();
+    const UnlabeledPhotos& photos = controller_->unlabeledPhotos();
+    const int shown = photos.embeddings ? std::min<int>(kRowsShown, int(labeling.candidates.size())) : 0;
+    if (!labeling.unavailable.isEmpty())
+        hint_->setText(labeling.unavailable);
+    else if (shown == 0)
+        hint_->setText(tr("Drop a folder of photos without a class on the list below (or File ▸ Add Unlabeled Folder…). "
+                          "Exemplar ranks them by how much labeling each would help, and training self-trains with "
+                          "them when cross-validation says it helps."));
+    else
+        hint_->setText(tr("Label these first: the reference set is unsure of them, and each stands for many others. "
+                          "Click a class (or press Enter for the suggestion, 2 for the runner-up). Showing the %1 most "
+                          "useful of %2.").arg(shown).arg(labeling.candidates.size()));
+    list_->setRowCount(0);
+    rowPaths_.clear();
+    list_->setRowCount(shown);
+    QStringList classChoices;
+    for (const ClassSource& source : controller_->sources().classes)
+        if (!source.excluded) classChoices << source.name;
+    for (int row = 0; row < shown; ++row) {
+        const LabelingCandidate& c = labeling.candidates[size_t(row)];
+        const QString path = photos.embeddings->paths.value(c.row);
+        rowPaths_ << path;
+        list_->setItem(row, RankColumn, new QTableWidgetItem(QString::number(row + 1)));
+        auto* photo = new QTableWidgetItem(QFileInfo(path).fileName());
+        const QPixmap pixmap = controller_->thumbnails()->thumbnail(path);
+        if (!pixmap.isNull()) photo->setIcon(QIcon(pixmap));
+        QString why = tr("%1\nmargin %2 (more unsure than %3% of the unlabeled photos), typical of its neighbours: %4")
+                          .arg(QDir::toNativeSeparators(path)).arg(c.prediction.margin, 0, 'f', 3)
+                          .arg(qRound(100 * c.uncertainty)).arg(c.representativeness, 0, 'f', 2);
+        if (c.prediction.unknown) why += tr("\nThe reference set answers \"unknown\": unlike every training photo.");
+        if (c.copyOf >= 0) why += tr("\nA near-copy of %1, listed above it.").arg(QFileInfo(photos.embeddings->paths.value(c.copyOf)).fileName());
+        photo->setToolTip(why);
+        list_->setItem(row, PhotoColumn, photo);
+        for (int rank : {0, 1}) {
+            if (rank >= int(c.prediction.ranked.size())) continue;
+            const int classIndex = c.prediction.ranked[size_t(rank)].classIndex;
+            const QString name = labeling.classNames.value(classIndex);
+            auto* button = new QPushButton((rank == 0 ? QStringLiteral("✓ ") : QString()) + name, list_);
+            button->setObjectName(rank == 0 ? QStringLiteral("acceptSuggestion") : QStringLiteral("acceptRunnerUp"));
+            button->setFlat(rank == 1);
+            const bool known = classSourceOfSetClass(classIndex) >= 0;
+            button->setEnabled(known);
+            button->setToolTip(known ? tr("Give this photo the class %1").arg(name)
+                                     : tr("This project has no class folder named %1").arg(name));
+            if (rank == 0 && c.prediction.unknown) button->setText(tr("? %1").arg(name));
+            connect(button, &QPushButton::clicked, this, [this, row, classIndex] { assignRow(row, classIndex); });
+            list_->setCellWidget(row, rank == 0 ? SuggestedColumn : RunnerUpColumn, button);
+        }
+        auto* other = new QComboBox(list_);
+        other->setObjectName(QStringLiteral("otherClass"));
+        other->setEditable(true);  // type to search among hundreds of classes
+        other->addItems(classChoices);
+        other->setCurrentIndex(-1);
+        other->setPlaceholderText(tr("Other…"));
+        other->completer()->setFilterMode(Qt::MatchContains);
+        other->completer()->setCompletionMode(QCompleter::PopupCompletion);
+        other->setInsertPolicy(QComboBox::NoInsert);
+        connect(other, &QComboBox::activated, this, [this, row, other](int index) {
+            const QString name = other->itemText(index);
+            const auto& classes = controller_->sources().classes;
+            for (int i = 0; i < int(classes.size()); ++i)
+                if (!classes[size_t(i)].excluded && classes[size_t(i)].name == name)
+                    controller_->assignClass(rowPaths_.value(row), i);
+        });
+        list_->setCellWidget(row, OtherColumn, other);
+        auto* assigned = new QTableWidgetItem;
+        list_->setItem(row, AssignedColumn, assigned);
+    }
+    list_->resizeColumnToContents(RankColumn);
+    for (int column : {SuggestedColumn, RunnerUpColumn}) list_->setColumnWidth(column, 180);
+    list_->setColumnWidth(OtherColumn, 160);
+    list_->setColumnWidth(AssignedColumn, 160);
+    refreshAssignments();
+}
+
+void UnlabeledView::refreshAssignments()
+{
+    const auto& classes = controller_->sources().classes;
+    for (int row = 0; row < rowPaths_.size(); ++row) {
+        QTableWidgetItem* item = list_->item(row, AssignedColumn);
+        if (!item) continue;
+        const QString folder = controller_->unlabeledSources().assigned.value(rowPaths_[row]);
+        QString name;
+        for (const ClassSource& source : classes)
+            if (source.folder == folder) name = source.name;
+        item->setText(folder.isEmpty() ? QString() : (name.isEmpty() ? QFileInfo(folder).fileName() : name));
+        QFont font = item->font();
+        font.setBold(!folder.isEmpty());
+        item->setFont(font);
+        item->setToolTip(folder.isEmpty() ? QString() : tr("Kept in the project; written into %1 by \"Write Labels into Class Folders\"")
+                                                            .arg(QDir::toNativeSeparators(folder)));
+    }
+}
+
+} // namespace exemplar::ui
