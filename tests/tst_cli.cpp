@@ -55,6 +55,10 @@ private Q_SLOTS:
         QTest::newRow("missing dataset") << QStringList{"embed", "/nonexistent/photos"} << 1 << "does not exist";
         QTest::newRow("--unlabeled and --transductive")
             << QStringList{"eval", "/nonexistent/photos", "--unlabeled", "/tmp", "--transductive"} << 2 << "choose one";
+        QTest::newRow("--label-next without --unlabeled")
+            << QStringList{"classify", "/nonexistent/set.exref", "/nonexistent/photo.jpg", "--label-next", "5"} << 2 << "--unlabeled";
+        QTest::newRow("--label-next zero")
+            << QStringList{"classify", "/nonexistent/set.exref", "--unlabeled", "/tmp", "--label-next", "0"} << 2 << "label-next";
         QTest::newRow("--link without --sort-into")
             << QStringList{"classify", "/nonexistent/set.exref", "--unlabeled", "/tmp", "--link"} << 2 << "--sort-into";
         QTest::newRow("sorting into a device")  // refused before the set is even read
@@ -225,6 +229,22 @@ private Q_SLOTS:
             ++sameName;
         }
         QCOMPARE(sameName, 2);
+
+        // The photos most worth labeling: as many as asked, each a readable photo of the pile with
+        // the set's suggestion, best first.
+        const Run next = cli({QStringLiteral("classify"), set, QStringLiteral("--unlabeled"), pile, QStringLiteral("--label-next"),
+                              QStringLiteral("3"), QStringLiteral("--json"), QStringLiteral("--quiet")});
+        const QJsonArray toLabel = next.json().value(QStringLiteral("label_next")).toArray();
+        QCOMPARE(toLabel.size(), 3);
+        double previous = 2;
+        for (const QJsonValue& value : toLabel) {
+            const QJsonObject entry = value.toObject();
+            QVERIFY(entry.value(QStringLiteral("file")).toString().startsWith(pile));
+            QVERIFY(!entry.value(QStringLiteral("file")).toString().endsWith(QStringLiteral("damaged.jpg")));
+            QVERIFY(!entry.value(QStringLiteral("suggested")).toString().isEmpty());
+            QVERIFY(entry.value(QStringLiteral("priority")).toDouble() <= previous);
+            previous = entry.value(QStringLiteral("priority")).toDouble();
+        }
 
         const Run again = cli(args);
         const QJsonObject sortedAgain = again.json().value(QStringLiteral("sorted")).toObject();

@@ -811,7 +811,8 @@ private Q_SLOTS:
 
         const QStringList names{QStringLiteral("photos"), QStringLiteral("similarity"), QStringLiteral("graph"),
                                 QStringLiteral("histograms"), QStringLiteral("optimize"), QStringLiteral("evaluation"),
-                                QStringLiteral("methods"), QStringLiteral("classify"), QStringLiteral("confused-pairs")};
+                                QStringLiteral("methods"), QStringLiteral("classify"), QStringLiteral("confused-pairs"),
+                                QStringLiteral("unlabeled")};
         QCOMPARE(window_->tabs()->count(), names.size());
         for (int i = 0; i < names.size(); ++i) {
             window_->tabs()->setCurrentIndex(i);

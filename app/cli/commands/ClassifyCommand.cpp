@@ -12,6 +12,7 @@
 #include "HonestEvaluation.h"
 #include "ClassifyPhoto.h"
 #include "JsonLinesFile.h"
+#include "LabelNext.h"
 #include "ReferenceSetFile.h"
 #include "SortIntoFolders.h"
 #include "TrainWorkflow.h"
@@ -75,6 +76,41 @@ void printResult(const QJsonObject& result, const ReferenceSet& set)
     }
 }
 
+// The COUNT photos under FOLDERS most worth labeling for SET (core/workflow/LabelNext.h), printed
+// unless --json, and returned as JSON. The photos come from the cache: classify embedded them.
+QJsonArray photosToLabelNext(const ReferenceSet& set, const QStringList& folders, int count, const CommonOptions& common)
+{
+    const EmbeddedDataset pile = embedListedDataset(Dataset::fromClassFolders(folders), folders.join(QStringLiteral(", ")), common);
+    const std::vector<LabelingCandidate> ranked = rankForLabeling(set.head, pile.embeddings.vectors);
+    QJsonArray list;
+    const auto className = [&](const Prediction& p, int rank) {
+        return rank < int(p.ranked.size()) ? set.head.classNames.value(p.ranked[size_t(rank)].classIndex) : QString();
+    };
+    if (!common.json)
+        std::printf("\nLabel next (%d of %d unlabeled photos; unsure and representative first):\n",
+                    std::min<int>(count, int(ranked.size())), int(ranked.size()));
+    for (int i = 0; i < std::min<int>(count, int(ranked.size())); ++i) {
+        const LabelingCandidate& c = ranked[size_t(i)];
+        const QString path = pile.embeddings.paths.value(c.row);
+        QJsonObject entry{{QStringLiteral("file"), path},
+                          {QStringLiteral("suggested"), className(c.prediction, 0)},
+                          {QStringLiteral("runner_up"), className(c.prediction, 1)},
+                          {QStringLiteral("margin"), double(c.prediction.margin)},
+                          {QStringLiteral("unknown"), c.prediction.unknown},
+                          {QStringLiteral("uncertainty"), c.uncertainty},
+                          {QStringLiteral("representativeness"), c.representativeness},
+                          {QStringLiteral("priority"), c.priority}};
+        if (c.copyOf >= 0) entry.insert(QStringLiteral("copy_of"), pile.embeddings.paths.value(c.copyOf));
+        list.append(entry);
+        if (!common.json)
+            std::printf("%3d. %s: %s or %s (margin %.3f%s%s)\n", i + 1, printable(path).constData(),
+                        printable(className(c.prediction, 0)).constData(), printable(className(c.prediction, 1)).constData(),
+                        double(c.prediction.margin), c.prediction.unknown ? ", unlike every training photo" : "",
+                        c.copyOf >= 0 ? ", a near-copy of one above" : "");
+    }
+    return list;
+}
+
 } // namespace
 
 int runClassify(const QStringList& args)
@@ -103,6 +139,10 @@ int runClassify(const QStringList& args)
         {QStringLiteral("sort-into"), QStringLiteral("File the classified photos into OUT/CLASS/ and OUT/unknown/."),
          QStringLiteral("OUT")},
         {QStringLiteral("link"), QStringLiteral("With --sort-into: symbolic links to the photos instead of copies.")},
+        {QStringLiteral("label-next"),
+         QStringLiteral("With --unlabeled: list the N photos a label would teach the set most (unsure and representative "
+                        "first; near-copies of a listed photo last)."),
+         QStringLiteral("N")},
     });
     parseOrThrow(&parser, QStringLiteral("classify"), args);
     const CommonOptions options = commonOptions(parser);
@@ -115,6 +155,8 @@ int runClassify(const QStringList& args)
     const QString sortInto = parser.value(QStringLiteral("sort-into"));
     if (parser.isSet(QStringLiteral("link")) && sortInto.isEmpty()) throw UsageError{QStringLiteral("--link needs --sort-into OUT")};
     const int top = intOption(parser, QStringLiteral("top"), 1, 1000);
+    const int labelNext = parser.isSet(QStringLiteral("label-next")) ? intOption(parser, QStringLiteral("label-next"), 1, 1000000) : 0;
+    if (labelNext > 0 && unlabeled.isEmpty()) throw UsageError{QStringLiteral("--label-next needs --unlabeled DIR")};
     const bool resume = parser.isSet(QStringLiteral("resume"));
     const bool lines = resume || parser.isSet(QStringLiteral("jsonl"));
     if (lines && options.json) throw UsageError{QStringLiteral("--json and --jsonl/--resume: choose one")};
@@ -196,10 +238,13 @@ int runClassify(const QStringList& args)
                              {QStringLiteral("already_filed"), filed.alreadyFiled},
                              {QStringLiteral("failed"), skippedFilesJson(filed.failed)}};
     }
+    QJsonArray toLabel;
+    if (labelNext > 0) toLabel = photosToLabelNext(set, unlabeled, labelNext, common);
     if (common.json) {
         QJsonObject report{{QStringLiteral("reference_set"), QFileInfo(positional.first()).absoluteFilePath()},
                            {QStringLiteral("results"), results}};
         if (!sorted.isEmpty()) report.insert(QStringLiteral("sorted"), sorted);
+        if (labelNext > 0) report.insert(QStringLiteral("label_next"), toLabel);
         printJson(report);
     }
     return failures == 0 ? 0 : 1;
