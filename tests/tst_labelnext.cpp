@@ -118,6 +118,29 @@ private Q_SLOTS:
         QVERIFY(sureDensity > outlierDensity);
     }
 
+    // Of two crowds the head is equally unsure of, the one no training photo is like comes first
+    // (listed last, so that ties kept in row order would put it second).
+    void crowdUnlikeTheTrainingPhotosComesFirst()
+    {
+        std::mt19937 random(11);
+        Matrix photos(16, kDim);
+        for (int i = 0; i < 16; ++i) photos.row(i) = around(axes(0.5f, 0.5f), 0.45f, random).transpose();
+        ReferenceHead head = twoClassHead();
+        head.trainingPhotos = photos.topRows(8);  // the first crowd was trained on (copies of it)
+        const auto ranked = rankForLabeling(head, photos);
+        // The priority is a product (density still counts), so the crowds interleave a little:
+        // the new crowd leads, and ranks ahead on average by a wide gap.
+        QVERIFY(ranked.front().row >= 8);
+        double newRank = 0, trainedRank = 0;
+        for (int i = 0; i < 16; ++i) (ranked[size_t(i)].row >= 8 ? newRank : trainedRank) += i / 8.0;
+        QVERIFY2(newRank + 4 < trainedRank, qPrintable(QStringLiteral("mean ranks %1 and %2").arg(newRank).arg(trainedRank)));
+        for (const LabelingCandidate& c : ranked)
+            if (c.row >= 8) QVERIFY(c.novelty > 0.1);  // 1 − about 0.75: they share the between-classes direction
+        // Exact copies of training photos: nothing new in them.
+        for (const LabelingCandidate& c : ranked)
+            if (c.row < 8) QVERIFY(c.novelty < 1e-3);
+    }
+
     void lonePhotoAndEmptyPile()
     {
         QVERIFY(rankForLabeling(twoClassHead(), Matrix(0, kDim)).empty());

@@ -4,6 +4,7 @@
 
 #include <QString>
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace exemplar {
@@ -86,11 +87,20 @@ std::vector<LabelingCandidate> rankForLabeling(const ReferenceHead& head, const 
         c.representativeness = nearest[size_t(i)].empty() ? 0.0 : sum / double(nearest[size_t(i)].size());
         density[size_t(i)] = c.representativeness;
     }
+    // Far from every training photo: unknownScore is the cosine to the nearest one (heads that keep
+    // them); otherwise every photo is equally novel.
+    std::vector<double> novelty(static_cast<size_t>(n), 0.0);
+    for (int i = 0; i < n; ++i) {
+        LabelingCandidate& c = candidates[size_t(i)];
+        c.novelty = head.judgesUnknownByTrainingPhotos() ? 1.0 - double(c.prediction.unknownScore) : 0.0;
+        novelty[size_t(i)] = c.novelty;
+    }
+    const std::vector<double> novel = percentiles(novelty, /*largerIsBetter=*/true);
     const std::vector<double> unsure = percentiles(margins, /*largerIsBetter=*/false);
     const std::vector<double> dense = percentiles(density, /*largerIsBetter=*/true);
     for (int i = 0; i < n; ++i) {
         candidates[size_t(i)].uncertainty = unsure[size_t(i)];
-        candidates[size_t(i)].priority = unsure[size_t(i)] * dense[size_t(i)];
+        candidates[size_t(i)].priority = unsure[size_t(i)] * std::pow(dense[size_t(i)], options.densityWeight) * std::pow(novel[size_t(i)], options.noveltyWeight);
     }
     std::vector<int> order(static_cast<size_t>(n));
     std::iota(order.begin(), order.end(), 0);

@@ -171,9 +171,11 @@ void UnlabeledView::rebuildList()
         auto* photo = new QTableWidgetItem(QFileInfo(path).fileName());
         const QPixmap pixmap = controller_->thumbnails()->thumbnail(path);
         if (!pixmap.isNull()) photo->setIcon(QIcon(pixmap));
-        QString why = tr("%1\nmargin %2 (more unsure than %3% of the unlabeled photos), typical of its neighbours: %4")
+        QString why = tr("%1\nMargin %2: more unsure than %3% of the unlabeled photos. Mean cosine to its nearest "
+                         "unlabeled neighbours %4; to the nearest training photo %5.")
                           .arg(QDir::toNativeSeparators(path)).arg(c.prediction.margin, 0, 'f', 3)
-                          .arg(qRound(100 * c.uncertainty)).arg(c.representativeness, 0, 'f', 2);
+                          .arg(qRound(100 * c.uncertainty)).arg(c.representativeness, 0, 'f', 2)
+                          .arg(1.0 - c.novelty, 0, 'f', 2);
         if (c.prediction.unknown) why += tr("\nThe reference set answers \"unknown\": unlike every training photo.");
         if (c.copyOf >= 0) why += tr("\nA near-copy of %1, listed above it.").arg(QFileInfo(photos.embeddings->paths.value(c.copyOf)).fileName());
         photo->setToolTip(why);

@@ -99,6 +99,7 @@ QJsonArray photosToLabelNext(const ReferenceSet& set, const QStringList& folders
                           {QStringLiteral("unknown"), c.prediction.unknown},
                           {QStringLiteral("uncertainty"), c.uncertainty},
                           {QStringLiteral("representativeness"), c.representativeness},
+                          {QStringLiteral("novelty"), c.novelty},
                           {QStringLiteral("priority"), c.priority}};
         if (c.copyOf >= 0) entry.insert(QStringLiteral("copy_of"), pile.embeddings.paths.value(c.copyOf));
         list.append(entry);
