@@ -1,5 +1,5 @@
 // `exemplar`: the desktop application. Arguments: an optional project file (.exemplar) to open,
-// or class folders to add.
+// or class folders to add; --unlabeled DIR adds a folder of photos without a class.
 #include "controller/ProjectController.h"
 #include "window/AppTheme.h"
 #include "window/MainWindow.h"
@@ -24,6 +24,8 @@ int main(int argc, char** argv)
     parser.addPositionalArgument(QStringLiteral("PATH"),
                                  QStringLiteral("A project (.exemplar) to open, or class folders to add."),
                                  QStringLiteral("[PATH...]"));
+    parser.addOption({QStringLiteral("unlabeled"), QStringLiteral("Add a folder of photos without a class (repeatable)."),
+                      QStringLiteral("DIR")});
     parser.process(app);
 
     exemplar::ui::applyAppTheme(
@@ -38,5 +40,7 @@ int main(int argc, char** argv)
         controller.openProject(paths.first());
     else if (!paths.isEmpty())
         controller.addFolders(paths);
+    const QStringList unlabeled = parser.values(QStringLiteral("unlabeled"));
+    if (!unlabeled.isEmpty()) controller.addUnlabeledFolders(unlabeled);
     return app.exec();
 }

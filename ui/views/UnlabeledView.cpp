@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QKeyEvent>
 #include <QTableWidget>
@@ -19,8 +20,22 @@
 namespace exemplar::ui {
 
 namespace {
-enum Column { RankColumn, PhotoColumn, SuggestedColumn, RunnerUpColumn, OtherColumn, AssignedColumn, ColumnCount };
+// The class column's list shows the class given (any class can be chosen there too).
+enum Column { RankColumn, PhotoColumn, SuggestedColumn, RunnerUpColumn, ClassColumn, ColumnCount };
 constexpr int kThumbnailEdge = 96;
+constexpr int kClassColumnWidth = 190;
+
+// WIDGET centred vertically in a row as tall as a thumbnail (a bare cell widget fills the row).
+QWidget* centredInCell(QWidget* widget, QWidget* parent)
+{
+    auto* cell = new QWidget(parent);
+    auto* layout = new QVBoxLayout(cell);
+    layout->setContentsMargins(4, 0, 4, 0);
+    layout->addStretch(1);
+    layout->addWidget(widget);
+    layout->addStretch(1);
+    return cell;
+}
 }
 
 UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
@@ -46,17 +61,19 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     hint_->setWordWrap(true);
     list_ = new QTableWidget(0, ColumnCount, this);
     list_->setObjectName(QStringLiteral("labelNextList"));
-    list_->setHorizontalHeaderLabels({tr("#"), tr("Photo"), tr("Suggested"), tr("Or"), tr("Other class"), tr("Given class")});
+    list_->setHorizontalHeaderLabels({tr("#"), tr("Photo"), tr("Suggested"), tr("Or"), tr("Class given")});
     list_->horizontalHeaderItem(SuggestedColumn)->setToolTip(tr("The class the reference set answers (Enter on a row)"));
     list_->horizontalHeaderItem(RunnerUpColumn)->setToolTip(tr("Its second choice (key 2 on a row)"));
-    list_->horizontalHeaderItem(AssignedColumn)->setToolTip(tr("The class given by hand (Delete takes it back)"));
+    list_->horizontalHeaderItem(ClassColumn)->setToolTip(tr("The class given by hand, or choose any class here (type to "
+                                                            "search); Delete takes it back"));
     list_->verticalHeader()->hide();
     list_->verticalHeader()->setDefaultSectionSize(kThumbnailEdge * 3 / 4 + 8);
     list_->setSelectionBehavior(QAbstractItemView::SelectRows);
     list_->setSelectionMode(QAbstractItemView::SingleSelection);
     list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     list_->setIconSize(QSize(kThumbnailEdge, kThumbnailEdge * 3 / 4));
-    list_->horizontalHeader()->setSectionResizeMode(PhotoColumn, QHeaderView::Stretch);
+    list_->setColumnWidth(PhotoColumn, kThumbnailEdge + 130);  // the thumbnail and the file's name
+    list_->horizontalHeader()->setStretchLastSection(true);
     list_->setWordWrap(false);
     list_->setTextElideMode(Qt::ElideMiddle);
     auto* layout = new QVBoxLayout(this);
@@ -184,23 +201,29 @@ void UnlabeledView::rebuildList()
             if (rank >= int(c.prediction.ranked.size())) continue;
             const int classIndex = c.prediction.ranked[size_t(rank)].classIndex;
             const QString name = labeling.classNames.value(classIndex);
-            auto* button = new QPushButton((rank == 0 ? QStringLiteral("✓ ") : QString()) + name, list_);
+            // Fine-grained class names differ in their middles and ends: elided in the middle.
+            const QString mark = rank == 0 ? (c.prediction.unknown ? QStringLiteral("? ") : QStringLiteral("✓ ")) : QString();
+            auto* button = new QPushButton(list_);
+            button->setText(mark + button->fontMetrics().elidedText(name, Qt::ElideMiddle, kClassColumnWidth - 36));
             button->setObjectName(rank == 0 ? QStringLiteral("acceptSuggestion") : QStringLiteral("acceptRunnerUp"));
             button->setFlat(rank == 1);
             const bool known = classSourceOfSetClass(classIndex) >= 0;
             button->setEnabled(known);
-            button->setToolTip(known ? tr("Give this photo the class %1").arg(name)
-                                     : tr("This project has no class folder named %1").arg(name));
-            if (rank == 0 && c.prediction.unknown) button->setText(tr("? %1").arg(name));
+            button->setToolTip(!known ? tr("This project has no class folder named %1").arg(name)
+                               : rank == 0 && c.prediction.unknown
+                                   ? tr("Give this photo the class %1 (the nearest, but the set answers \"unknown\": unlike "
+                                        "every training photo)").arg(name)
+                                   : tr("Give this photo the class %1").arg(name));
             connect(button, &QPushButton::clicked, this, [this, row, classIndex] { assignRow(row, classIndex); });
-            list_->setCellWidget(row, rank == 0 ? SuggestedColumn : RunnerUpColumn, button);
+            list_->setCellWidget(row, rank == 0 ? SuggestedColumn : RunnerUpColumn, centredInCell(button, list_));
         }
         auto* other = new QComboBox(list_);
-        other->setObjectName(QStringLiteral("otherClass"));
+        other->setObjectName(QStringLiteral("classGiven"));
         other->setEditable(true);  // type to search among hundreds of classes
         other->addItems(classChoices);
         other->setCurrentIndex(-1);
-        other->setPlaceholderText(tr("Other…"));
+        other->lineEdit()->setPlaceholderText(tr("Other class…"));
+        other->setToolTip(tr("Any class: type to search"));
         other->completer()->setFilterMode(Qt::MatchContains);
         other->completer()->setCompletionMode(QCompleter::PopupCompletion);
         other->setInsertPolicy(QComboBox::NoInsert);
@@ -211,14 +234,10 @@ void UnlabeledView::rebuildList()
                 if (!classes[size_t(i)].excluded && classes[size_t(i)].name == name)
                     controller_->assignClass(rowPaths_.value(row), i);
         });
-        list_->setCellWidget(row, OtherColumn, other);
-        auto* assigned = new QTableWidgetItem;
-        list_->setItem(row, AssignedColumn, assigned);
+        list_->setCellWidget(row, ClassColumn, centredInCell(other, list_));
     }
     list_->resizeColumnToContents(RankColumn);
-    for (int column : {SuggestedColumn, RunnerUpColumn}) list_->setColumnWidth(column, 180);
-    list_->setColumnWidth(OtherColumn, 160);
-    list_->setColumnWidth(AssignedColumn, 160);
+    for (int column : {SuggestedColumn, RunnerUpColumn}) list_->setColumnWidth(column, kClassColumnWidth);
     refreshAssignments();
 }
 
@@ -226,18 +245,24 @@ void UnlabeledView::refreshAssignments()
 {
     const auto& classes = controller_->sources().classes;
     for (int row = 0; row < rowPaths_.size(); ++row) {
-        QTableWidgetItem* item = list_->item(row, AssignedColumn);
-        if (!item) continue;
+        QWidget* cell = list_->cellWidget(row, ClassColumn);
+        auto* given = cell ? cell->findChild<QComboBox*>() : nullptr;
+        if (!given) continue;
         const QString folder = controller_->unlabeledSources().assigned.value(rowPaths_[row]);
         QString name;
         for (const ClassSource& source : classes)
             if (source.folder == folder) name = source.name;
-        item->setText(folder.isEmpty() ? QString() : (name.isEmpty() ? QFileInfo(folder).fileName() : name));
-        QFont font = item->font();
+        const QSignalBlocker blocker(given);  // showing the class is not choosing it
+        given->setCurrentIndex(folder.isEmpty() ? -1 : given->findText(name));
+        if (given->currentIndex() < 0) given->setEditText(QString());
+        given->lineEdit()->setCursorPosition(0);  // a long name shows its start
+        QFont font = given->font();
         font.setBold(!folder.isEmpty());
-        item->setFont(font);
-        item->setToolTip(folder.isEmpty() ? QString() : tr("Kept in the project; written into %1 by \"Write Labels into Class Folders\"")
-                                                            .arg(QDir::toNativeSeparators(folder)));
+        given->setFont(font);
+        given->setToolTip(folder.isEmpty() ? tr("Any class: type to search")
+                                           : tr("Given by hand, kept in the project; \"Write Labels into Class Folders\" "
+                                                "copies the photo into %1 (Delete takes the class back)")
+                                                 .arg(QDir::toNativeSeparators(folder)));
     }
 }
 
