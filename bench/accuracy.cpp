@@ -3,7 +3,7 @@
 // method sees only the pool; accuracy is measured on every other photo; near-identical photos are
 // never split between the two), and seconds per train.
 //
-//   build/bench/accuracy [--repeats 10] [--pools 5,10,15] [--methods all,centroid,...]
+//   build/bench/accuracy [--repeats 10] [--pools 5,10,15] [--methods all,centroid,...] [--transductive]
 //                        [--data DIR] [--sets flowers17,cars24] [--model SPEC] [--out FILE.md]
 #include "Dataset.h"
 #include "DuplicateGroups.h"
@@ -52,6 +52,8 @@ int main(int argc, char** argv)
          QStringLiteral("n"), QStringLiteral("10")},
         {QStringLiteral("methods"), QStringLiteral("Methods to compare."), QStringLiteral("list"),
          QStringLiteral("all,centroid,seed,linear,whitened-centroid,whitened-linear,auto")},
+        {QStringLiteral("transductive"), QStringLiteral("Self-train with each repetition's test photos as the unlabeled "
+                                                        "photos (their pixels, never their labels).")},
         {QStringLiteral("model"), QStringLiteral("Model spec."), QStringLiteral("spec")},
         {QStringLiteral("out"), QStringLiteral("Write the table here as well as to stdout."), QStringLiteral("file")},
     });
@@ -65,10 +67,12 @@ int main(int argc, char** argv)
         EvaluationOptions options;
         options.repeats = parser.value(QStringLiteral("repeats")).toInt();
         options.methods = parser.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        options.transductive = parser.isSet(QStringLiteral("transductive"));
         const QList<int> pools = parseInts(parser.value(QStringLiteral("pools")));
 
         QString table;
-        table += QStringLiteral("# Method comparison (honest protocol)\n\n");
+        table += options.transductive ? QStringLiteral("# Method comparison (honest protocol), transductive self-training\n\n")
+                                      : QStringLiteral("# Method comparison (honest protocol)\n\n");
         table += QStringLiteral("Model %1; %2 repetitions per cell (seed 1); accuracy on the test photos, mean ± sd; "
                                 "seconds = mean training time per repetition. Generated %3 by `build/bench/accuracy`.\n\n")
                      .arg(embedder.spec().name).arg(options.repeats)
