@@ -411,6 +411,20 @@ private Q_SLOTS:
             const QString path = controller()->unlabeledPhotos().embeddings->paths[c.row];
             QVERIFY(path != first && path != third);
         }
+
+        // The Methods tab compares with the photos still unlabeled (the ten), and says so.
+        ProjectSettings settings = controller()->settings();
+        settings.comparisonPool = 5;
+        settings.comparisonRepeats = 2;
+        settings.comparisonMethods = QStringList{QStringLiteral("centroid")};
+        controller()->setSettings(settings);
+        controller()->compareMethods();
+        QVERIFY(waitIdle(120000));
+        QVERIFY(controller()->comparison());
+        QCOMPARE(controller()->comparison()->unlabeled, QStringLiteral("folder (10 photos)"));
+        QVERIFY(controller()->comparison()->methods.front().selfTrainingUsed >= 0);
+        auto* note = window_->comparisonView()->findChild<QLabel*>(QStringLiteral("comparisonNote"));
+        QVERIFY(note && note->text().contains(QStringLiteral("Unlabeled photos: folder (10 photos)")));
     }
 
     void exportAndReimportReferenceSet()

@@ -349,7 +349,15 @@ void ProjectTasks::compareMethods()
     options.methods = settings.comparisonMethods.isEmpty() ? trainingMethodNames() : settings.comparisonMethods;
     options.training = trainingOptionsOf(settings);
     auto data = model_->sharedEmbeddings();
-    runner_->run(tr("Comparing methods"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+    // The project's unlabeled photos (those of no class): every method self-trains with them in a
+    // repetition when the pool's own cross-validation favours it, as training does. Photos of the
+    // dataset are left out, so a test photo is never seen unlabeled.
+    auto unlabeled = model_->unlabeledPhotos().embeddings;
+    if (unlabeled && !(unlabeled->size() > 0 && unlabeled->dim() == data->dim() &&
+                       model_->unlabeledPhotos().model.sha256 == model_->embeddingOrigin().model.sha256))
+        unlabeled.reset();
+    runner_->run(tr("Comparing methods"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
+        if (unlabeled) options.unlabeled = selectRows(unlabeled->vectors, rowsNotIn(*unlabeled, *data));
         const auto methodFinished = [this, data](const EvaluationReport& soFar) {
             auto partial = std::make_shared<const EvaluationReport>(soFar);
             QMetaObject::invokeMethod(this, [this, data, partial] {

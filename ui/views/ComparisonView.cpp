@@ -127,6 +127,16 @@ void ComparisonView::storeSettings()
     controller_->setSettings(s);
 }
 
+QString ComparisonView::selfTrainingNote(const EvaluationReport& comparison)
+{
+    if (comparison.unlabeled.isEmpty()) return {};
+    QStringList kept;
+    for (const MethodSummary& m : comparison.methods)
+        if (m.selfTrainingUsed >= 0) kept << tr("%1 in %2").arg(m.name).arg(m.selfTrainingUsed);
+    return tr("Unlabeled photos: %1; self-training kept (out of %2 repetitions) by %3. ")
+        .arg(comparison.unlabeled).arg(comparison.repeats).arg(kept.join(QStringLiteral(", ")));
+}
+
 void ComparisonView::refresh() { showComparison(controller_->comparison(), 0); }
 
 void ComparisonView::showComparison(const MethodComparison* comparison, int pending)
@@ -160,7 +170,7 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
                                 : QString()) +
                    tr("%1 training photos per class, %2 repetitions, %3 test photos each. ")
                        .arg(comparison->pool).arg(comparison->repeats).arg(comparison->testPhotosPerRepeat) +
-                   comparison->warnings.join(QLatin1Char(' ')));
+                   selfTrainingNote(*comparison) + comparison->warnings.join(QLatin1Char(' ')));
 }
 
 } // namespace exemplar::ui

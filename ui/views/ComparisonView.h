@@ -26,7 +26,9 @@ public:
     QTableWidget* table() const { return table_; }
 
 private:
-    void refresh();  // the project's comparison
+    void refresh();
+    // Whether the methods self-trained with unlabeled photos, and how often it was kept; empty when none.
+    static QString selfTrainingNote(const exemplar::EvaluationReport& comparison);
     // COMPARISON's rows; PENDING methods are still running (a comparison in progress).
     void showComparison(const MethodComparison* comparison, int pending);
     void storeSettings();
