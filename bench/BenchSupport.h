@@ -1,11 +1,22 @@
 #pragma once
 // Small helpers shared by the benchmarks: wall and CPU clocks, peak resident memory (Linux
-// /proc), the machine's load, medians. Benchmarks print figures; they never assert timings.
+// /proc), the machine's load, medians; the options and output of the accuracy benchmarks.
+// Benchmarks print figures; they never assert timings.
+#include "Error.h"
+#include "InstalledModels.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
 #include <QString>
+#include <QStringList>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <vector>
 
@@ -61,6 +72,46 @@ inline double median(std::vector<double> values)
     std::sort(values.begin(), values.end());
     const size_t n = values.size();
     return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+// --data, --sets, --model and --out: how the accuracy benchmarks name their photo sets, model and
+// Markdown output (SHARED_DATA: the default --data).
+inline QList<QCommandLineOption> photoSetOptions(const QString& sharedData)
+{
+    return {
+        {QStringLiteral("data"), QStringLiteral("Folder holding the photo sets."), QStringLiteral("dir"), sharedData},
+        {QStringLiteral("sets"), QStringLiteral("Photo sets (subfolders of --data)."), QStringLiteral("list"),
+         QStringLiteral("flowers17,cars24")},
+        {QStringLiteral("model"), QStringLiteral("Model spec."), QStringLiteral("spec")},
+        {QStringLiteral("out"), QStringLiteral("Write the table here as well as to stdout."), QStringLiteral("file")},
+    };
+}
+
+inline QString modelSpecOption(const QCommandLineParser& parser)
+{
+    return parser.value(QStringLiteral("model")).isEmpty() ? defaultModelSpecPath() : parser.value(QStringLiteral("model"));
+}
+
+// The folders of the photo sets --sets names under --data; a missing one is reported by BENCH and left out.
+inline QStringList photoSetFolders(const QCommandLineParser& parser, const char* bench)
+{
+    QStringList folders;
+    for (const QString& name : parser.value(QStringLiteral("sets")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString root = QDir(parser.value(QStringLiteral("data"))).filePath(name);
+        if (QFileInfo(root).isDir()) folders << root;
+        else std::fprintf(stderr, "%s: skipping %s: not found\n", bench, qPrintable(root));
+    }
+    return folders;
+}
+
+// TABLE on stdout, and written whole to --out when given (throws Error when it cannot be).
+inline void printTable(const QCommandLineParser& parser, const QString& table)
+{
+    std::fputs(qPrintable(table), stdout);
+    if (!parser.isSet(QStringLiteral("out"))) return;
+    QSaveFile file(parser.value(QStringLiteral("out")));
+    if (!file.open(QIODevice::WriteOnly) || file.write(table.toUtf8()) < 0 || !file.commit())
+        throw Error(QStringLiteral("cannot write %1: %2").arg(parser.value(QStringLiteral("out")), file.errorString()));
 }
 
 } // namespace exemplar::bench

@@ -5,6 +5,7 @@
 //
 //   build/bench/accuracy [--repeats 10] [--pools 5,10,15] [--methods all,centroid,...] [--transductive]
 //                        [--data DIR] [--sets flowers17,cars24] [--model SPEC] [--out FILE.md]
+#include "BenchSupport.h"
 #include "Dataset.h"
 #include "DuplicateGroups.h"
 #include "EmbedDataset.h"
@@ -42,10 +43,6 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("Honest method comparison on the shared photo sets, as Markdown."));
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("data"), QStringLiteral("Folder holding the photo sets."), QStringLiteral("dir"),
-         QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)},
-        {QStringLiteral("sets"), QStringLiteral("Photo sets (subfolders of --data)."), QStringLiteral("list"),
-         QStringLiteral("flowers17,cars24")},
         {QStringLiteral("pools"), QStringLiteral("Pool sizes (photos per class)."), QStringLiteral("list"),
          QStringLiteral("5,10,15")},
         {QStringLiteral("repeats"), QStringLiteral("Random splits per cell (at least 10 for the table)."),
@@ -54,15 +51,12 @@ int main(int argc, char** argv)
          QStringLiteral("all,centroid,seed,linear,whitened-centroid,whitened-linear,auto")},
         {QStringLiteral("transductive"), QStringLiteral("Self-train with each repetition's test photos as the unlabeled "
                                                         "photos (their pixels, never their labels).")},
-        {QStringLiteral("model"), QStringLiteral("Model spec."), QStringLiteral("spec")},
-        {QStringLiteral("out"), QStringLiteral("Write the table here as well as to stdout."), QStringLiteral("file")},
     });
+    parser.addOptions(bench::photoSetOptions(QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)));
     parser.process(app);
 
     try {
-        const QString specPath = parser.value(QStringLiteral("model")).isEmpty() ? defaultModelSpecPath()
-                                                                                  : parser.value(QStringLiteral("model"));
-        Embedder embedder(ModelSpec::load(specPath));
+        Embedder embedder(ModelSpec::load(bench::modelSpecOption(parser)));
         const EmbeddingCache cache(embedder.identity(), embedder.dim());
         EvaluationOptions options;
         options.repeats = parser.value(QStringLiteral("repeats")).toInt();
@@ -82,12 +76,8 @@ int main(int argc, char** argv)
         table += QLatin1Char('\n');
 
         QStringList grouping;  // per set: how many photos the splits had to keep together
-        for (const QString& name : parser.value(QStringLiteral("sets")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const QString root = QDir(parser.value(QStringLiteral("data"))).filePath(name);
-            if (!QFileInfo(root).isDir()) {
-                std::fprintf(stderr, "accuracy: skipping %s: not found\n", qPrintable(root));
-                continue;
-            }
+        for (const QString& root : bench::photoSetFolders(parser, "accuracy")) {
+            const QString name = QFileInfo(root).fileName();
             std::fprintf(stderr, "accuracy: embedding %s\n", qPrintable(root));
             const EmbeddingSet data = embedDataset(Dataset::scan(root), embedder, &cache, nullptr, nullptr);
             for (int pool : pools) {
@@ -111,12 +101,7 @@ int main(int argc, char** argv)
             table += QStringLiteral("\nNear-identical photos (same file, or embedding cosine ≥ %1): %2.\n")
                          .arg(kNearDuplicateCosine)
                          .arg(grouping.join(QStringLiteral("; ")));
-        std::fputs(qPrintable(table), stdout);
-        if (parser.isSet(QStringLiteral("out"))) {
-            QSaveFile file(parser.value(QStringLiteral("out")));
-            if (!file.open(QIODevice::WriteOnly) || file.write(table.toUtf8()) < 0 || !file.commit())
-                throw Error(QStringLiteral("cannot write %1: %2").arg(parser.value(QStringLiteral("out")), file.errorString()));
-        }
+        bench::printTable(parser, table);
     } catch (const Error& e) {
         std::fprintf(stderr, "accuracy: error: %s\n", e.what());
         return 1;

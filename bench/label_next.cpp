@@ -9,6 +9,7 @@
 //   build/bench/label_next [--sets flowers17,cars24] [--start 2] [--rounds 4] [--batch 0 (= classes)]
 //                          [--repeats 5] [--method whitened-linear] [--density-weight 0.5] [--novelty-weight 1]
 //                          [--data DIR] [--model SPEC] [--out FILE.md]
+#include "BenchSupport.h"
 #include "Dataset.h"
 #include "DuplicateGroups.h"
 #include "EmbedDataset.h"
@@ -93,10 +94,6 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("Label next against random labeling, simulated on the shared photo sets."));
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("data"), QStringLiteral("Folder holding the photo sets."), QStringLiteral("dir"),
-         QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)},
-        {QStringLiteral("sets"), QStringLiteral("Photo sets (subfolders of --data)."), QStringLiteral("list"),
-         QStringLiteral("flowers17,cars24")},
         {QStringLiteral("start"), QStringLiteral("Photos per class labeled at the start."), QStringLiteral("n"), QStringLiteral("2")},
         {QStringLiteral("rounds"), QStringLiteral("Labeling rounds."), QStringLiteral("n"), QStringLiteral("4")},
         {QStringLiteral("batch"), QStringLiteral("Photos labeled per round (0: one per class)."), QStringLiteral("n"), QStringLiteral("0")},
@@ -107,14 +104,11 @@ int main(int argc, char** argv)
          QString::number(LabelNextOptions().densityWeight)},
         {QStringLiteral("novelty-weight"), QStringLiteral("Label next's exponent on novelty."), QStringLiteral("w"),
          QString::number(LabelNextOptions().noveltyWeight)},
-        {QStringLiteral("model"), QStringLiteral("Model spec."), QStringLiteral("spec")},
-        {QStringLiteral("out"), QStringLiteral("Write the table here as well as to stdout."), QStringLiteral("file")},
     });
+    parser.addOptions(bench::photoSetOptions(QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)));
     parser.process(app);
     try {
-        const QString specPath = parser.value(QStringLiteral("model")).isEmpty() ? defaultModelSpecPath()
-                                                                                  : parser.value(QStringLiteral("model"));
-        Embedder embedder(ModelSpec::load(specPath));
+        Embedder embedder(ModelSpec::load(bench::modelSpecOption(parser)));
         const EmbeddingCache cache(embedder.identity(), embedder.dim());
         const int start = parser.value(QStringLiteral("start")).toInt();
         const int rounds = parser.value(QStringLiteral("rounds")).toInt();
@@ -138,12 +132,8 @@ int main(int argc, char** argv)
                             .arg(embedder.spec().name, method->id).arg(start).arg(qRound(100 * testShare)).arg(repeats)
                             .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
                             .arg(weights.densityWeight).arg(weights.noveltyWeight);
-        for (const QString& name : parser.value(QStringLiteral("sets")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            const QString root = QDir(parser.value(QStringLiteral("data"))).filePath(name);
-            if (!QFileInfo(root).isDir()) {
-                std::fprintf(stderr, "label_next: skipping %s: not found\n", qPrintable(root));
-                continue;
-            }
+        for (const QString& root : bench::photoSetFolders(parser, "label_next")) {
+            const QString name = QFileInfo(root).fileName();
             std::fprintf(stderr, "label_next: embedding %s\n", qPrintable(root));
             const EmbeddingSet data = embedDataset(Dataset::scan(root), embedder, &cache, nullptr, nullptr);
             const int classes = data.classCount();
@@ -191,12 +181,7 @@ int main(int argc, char** argv)
                 std::fprintf(stderr, "%s\n", qPrintable(row));
             }
         }
-        std::fputs(qPrintable(table), stdout);
-        if (parser.isSet(QStringLiteral("out"))) {
-            QSaveFile file(parser.value(QStringLiteral("out")));
-            if (!file.open(QIODevice::WriteOnly) || file.write(table.toUtf8()) < 0 || !file.commit())
-                throw Error(QStringLiteral("cannot write %1: %2").arg(parser.value(QStringLiteral("out")), file.errorString()));
-        }
+        bench::printTable(parser, table);
     } catch (const Error& e) {
         std::fprintf(stderr, "label_next: error: %s\n", e.what());
         return 1;
