@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -61,6 +62,15 @@ bool editSetting(const QString& path, const QString& key, const QJsonValue& valu
     else
         settings.insert(key, value);
     json.insert(QStringLiteral("settings"), settings);
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(QJsonDocument(json).toJson()) > 0;
+}
+
+// PATH's top-level KEY replaced by VALUE.
+bool editTopLevel(const QString& path, const QString& key, const QJsonValue& value)
+{
+    QJsonObject json = projectJson(path);
+    json.insert(key, value);
     QFile file(path);
     return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(QJsonDocument(json).toJson()) > 0;
 }
@@ -241,6 +251,48 @@ private Q_SLOTS:
         QCOMPARE(s.comparisonPool, defaults.comparisonPool);
         QCOMPARE(s.topK, defaults.topK);
         QCOMPARE(s.method, defaults.method);
+    }
+
+    // Unlabeled folders and the classes given by hand survive a save; a damaged "unlabeled"
+    // section (wrong types, a hand edit) opens with what is well-formed in it, and nothing else.
+    void unlabeledSectionSurvivesSavingAndDamage_data()
+    {
+        QTest::addColumn<QJsonValue>("unlabeled");
+        QTest::addColumn<QStringList>("folders");
+        QTest::addColumn<int>("assigned");
+        const QJsonObject good{{QStringLiteral("folders"), QJsonArray{QStringLiteral("/photos/pile")}},
+                               {QStringLiteral("assigned"), QJsonObject{{QStringLiteral("/photos/pile/a.jpg"), QStringLiteral("/photos/daisy")}}}};
+        QTest::newRow("as saved") << QJsonValue(good) << QStringList{QStringLiteral("/photos/pile")} << 1;
+        QTest::newRow("a number") << QJsonValue(7) << QStringList() << 0;
+        QTest::newRow("folders an object, assigned an array")
+            << QJsonValue(QJsonObject{{QStringLiteral("folders"), QJsonObject{{QStringLiteral("x"), 1}}},
+                                      {QStringLiteral("assigned"), QJsonArray{1, 2}}})
+            << QStringList() << 0;
+        QTest::newRow("non-strings and empty names among them")
+            << QJsonValue(QJsonObject{{QStringLiteral("folders"), QJsonArray{3, QString(), QStringLiteral("/ok"), QJsonValue::Null}},
+                                      {QStringLiteral("assigned"), QJsonObject{{QStringLiteral("/a.jpg"), 5},
+                                                                               {QStringLiteral("/b.jpg"), QStringLiteral("/daisy")},
+                                                                               {QStringLiteral("/c.jpg"), QJsonArray{}}}}})
+            << QStringList{QStringLiteral("/ok")} << 1;
+    }
+
+    void unlabeledSectionSurvivesSavingAndDamage()
+    {
+        QFETCH(QJsonValue, unlabeled);
+        QFETCH(QStringList, folders);
+        QFETCH(int, assigned);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("p.exemplar"));
+        ProjectDocument document;
+        document.unlabeled.folders = QStringList{QStringLiteral("/photos/pile")};
+        document.unlabeled.assigned.insert(QStringLiteral("/photos/pile/a.jpg"), QStringLiteral("/photos/daisy"));
+        writeProject(document, path);
+        QCOMPARE(readProject(path).unlabeled.folders, document.unlabeled.folders);
+        QCOMPARE(readProject(path).unlabeled.assigned, document.unlabeled.assigned);
+        QVERIFY(editTopLevel(path, QStringLiteral("unlabeled"), unlabeled));
+        const ProjectDocument opened = readProject(path);
+        QCOMPARE(opened.unlabeled.folders, folders);
+        QCOMPARE(int(opened.unlabeled.assigned.size()), assigned);
     }
 
     // Photos filed in subfolders of a class folder belong to the class unless the project says
