@@ -111,11 +111,14 @@ std::vector<int> rowsNotIn(const EmbeddingSet& unlabeled, const EmbeddingSet& la
     return rows;
 }
 
-Matrix selectRows(const Matrix& m, const std::vector<int>& rows)
+// The project's unlabeled photos when they can join its labeled ones in training: made by the
+// same network (same weights, same dimension); null otherwise, or when there are none.
+std::shared_ptr<const EmbeddingSet> unlabeledPhotosFor(const ProjectModel& model)
 {
-    Matrix out(Eigen::Index(rows.size()), m.cols());
-    for (size_t i = 0; i < rows.size(); ++i) out.row(Eigen::Index(i)) = m.row(rows[i]);
-    return out;
+    const UnlabeledPhotos& photos = model.unlabeledPhotos();
+    const bool sameNetwork = photos.model.sha256 == model.embeddingOrigin().model.sha256 &&
+                             photos.embeddings && photos.embeddings->dim() == model.embeddings().dim();
+    return sameNetwork && photos.embeddings->size() > 0 ? photos.embeddings : nullptr;
 }
 
 // The project's settings as the training methods take them.
@@ -315,16 +318,13 @@ void ProjectTasks::train()
     request.preprocessing = model_->embeddingOrigin().preprocessing;
     auto data = model_->sharedEmbeddings();
     auto audit = model_->sharedAudit();  // the views' audit, when it is ready, saves the workflow a second one
-    // Unlabeled photos of the same network: the workflow self-trains with them when the pool's
-    // own cross-validation says it helps (and leaves out near-copies of held-out photos).
-    auto unlabeled = model_->unlabeledPhotos().embeddings;
-    if (unlabeled && !(unlabeled->size() > 0 && unlabeled->dim() == data->dim() &&
-                       model_->unlabeledPhotos().model.sha256 == request.model.sha256))
-        unlabeled.reset();
+    // The workflow self-trains with the unlabeled photos when the pool's own cross-validation
+    // says it helps (and leaves out near-copies of held-out photos).
+    auto unlabeled = unlabeledPhotosFor(*model_);
     Q_EMIT trainingStarted();
     runner_->run(tr("Training"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
         request.audit = audit.get();
-        if (unlabeled) request.unlabeled = selectRows(unlabeled->vectors, rowsNotIn(*unlabeled, *data));
+        if (unlabeled) request.unlabeled = unlabeled->subset(rowsNotIn(*unlabeled, *data)).vectors;
         const TrainedReferenceSet trained = trainReferenceSet(*data, request, &feedback, [&](const OptimizerStep& step) {
             QMetaObject::invokeMethod(this, [this, step] { Q_EMIT optimizerStepped(step); }, Qt::QueuedConnection);
         });
@@ -352,12 +352,9 @@ void ProjectTasks::compareMethods()
     // The project's unlabeled photos (those of no class): every method self-trains with them in a
     // repetition when the pool's own cross-validation favours it, as training does. Photos of the
     // dataset are left out, so a test photo is never seen unlabeled.
-    auto unlabeled = model_->unlabeledPhotos().embeddings;
-    if (unlabeled && !(unlabeled->size() > 0 && unlabeled->dim() == data->dim() &&
-                       model_->unlabeledPhotos().model.sha256 == model_->embeddingOrigin().model.sha256))
-        unlabeled.reset();
+    auto unlabeled = unlabeledPhotosFor(*model_);
     runner_->run(tr("Comparing methods"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
-        if (unlabeled) options.unlabeled = selectRows(unlabeled->vectors, rowsNotIn(*unlabeled, *data));
+        if (unlabeled) options.unlabeled = unlabeled->subset(rowsNotIn(*unlabeled, *data)).vectors;
         const auto methodFinished = [this, data](const EvaluationReport& soFar) {
             auto partial = std::make_shared<const EvaluationReport>(soFar);
             QMetaObject::invokeMethod(this, [this, data, partial] {
@@ -557,7 +554,7 @@ void ProjectTasks::rankUnlabeled()
             return [this, list] { model_->setLabelingList(std::move(*list)); };
         }
         const std::vector<int> rows = rowsNotIn(*unlabeled, *labeled);
-        list->candidates = rankForLabeling(set->head, selectRows(unlabeled->vectors, rows), {}, &feedback);
+        list->candidates = rankForLabeling(set->head, unlabeled->subset(rows).vectors, {}, &feedback);
         for (LabelingCandidate& c : list->candidates) {
             c.row = rows[size_t(c.row)];
             if (c.copyOf >= 0) c.copyOf = rows[size_t(c.copyOf)];
