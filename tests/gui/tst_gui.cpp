@@ -339,6 +339,7 @@ private Q_SLOTS:
         QVERIFY(waitIdle(120000));
         QCOMPARE(controller()->unlabeledPhotos().embeddings->size(), 12);
         QCOMPARE(int(controller()->unlabeledPhotos().skipped.size()), 1);  // the damaged file, with its reason
+        QVERIFY(view->findChild<QLabel*>(QStringLiteral("unlabeledSummary"))->toolTip().contains(QStringLiteral("damaged.jpg")));
         QVERIFY(!controller()->labelingList().unavailable.isEmpty());      // nothing trained yet: it says so
         QCOMPARE(list->rowCount(), 0);
 

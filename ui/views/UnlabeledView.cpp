@@ -42,6 +42,7 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
 {
     setObjectName(QStringLiteral("unlabeledView"));
     summary_ = new QLabel(this);
+    summary_->setObjectName(QStringLiteral("unlabeledSummary"));
     summary_->setWordWrap(true);
     auto* add = new QPushButton(tr("Add Unlabeled Folder…"), this);
     add->setToolTip(tr("A folder of photos without a class (Ctrl+Shift+U); or drop folders on the list below"));
@@ -152,7 +153,13 @@ void UnlabeledView::refreshSummary()
                           ? tr("No unlabeled photos.")
                           : tr("%n unlabeled photo(s) in %1 folder(s)", nullptr, count).arg(sources.folders.size()) +
                                 (photos.skipped.empty() ? QString() : tr("; %n file(s) skipped", nullptr, int(photos.skipped.size()))));
-    summary_->setToolTip(folders.join(QLatin1Char('\n')));
+    // Which files were skipped and why, on hover (the first ten): none is dropped silently.
+    QStringList skipped;
+    for (size_t i = 0; i < photos.skipped.size() && i < 10; ++i)
+        skipped << QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(photos.skipped[i].path), photos.skipped[i].reason);
+    if (photos.skipped.size() > 10) skipped << tr("… and %1 more").arg(photos.skipped.size() - 10);
+    summary_->setToolTip(folders.join(QLatin1Char('\n')) +
+                         (skipped.isEmpty() ? QString() : tr("\n\nSkipped:\n") + skipped.join(QLatin1Char('\n'))));
     clear_->setEnabled(!sources.folders.isEmpty());
     write_->setText(tr("Write %n Label(s) into Class Folders", nullptr, int(sources.assigned.size())));
     write_->setEnabled(!sources.assigned.isEmpty());
