@@ -15,6 +15,7 @@
 #include "ImageDecoder.h"
 #include "InstalledModels.h"
 #include "ModelSpec.h"
+#include "TestTimeViews.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -76,17 +77,13 @@ struct Run {
 // The loop the issue describes, in plain OpenCV: the model file as readNetFromONNX imports it,
 // then imread, resize, forward, one photo after the other, with OpenCV's default threads. The
 // input is prepared by the same inputBlob() as Exemplar's, so that the embeddings are comparable,
-// and it does the same work per photo: the spec's geometry, and its mirror-flip pass when asked.
+// and it does the same work per photo: the spec's geometry, and its test-time views (mirror image, crops) when asked.
 struct NaiveNetwork {
     explicit NaiveNetwork(const ModelSpec& spec) : spec(spec), net(cv::dnn::readNetFromONNX(spec.onnxPath.toStdString())) {}
     Vector embed(const cv::Mat& bgr)
     {
-        Vector sum = forward(bgr);
-        if (spec.flipAverage) {
-            cv::Mat mirrored;
-            cv::flip(bgr, mirrored, 1);
-            sum += forward(mirrored);
-        }
+        Vector sum = Vector::Zero(spec.embeddingDim);
+        for (const cv::Mat& view : testTimeViews(bgr, spec)) sum += forward(view);
         return sum.normalized();
     }
     Vector forward(const cv::Mat& bgr)
@@ -249,7 +246,7 @@ int main(int argc, char** argv)
     std::printf("bench/throughput: model %s (input %dx%d%s, both loops), %u hardware threads, pipeline with %d "
                 "networks; load average %s\n",
                 qPrintable(embedder.spec().name), embedder.spec().inputHeight, embedder.spec().inputWidth,
-                embedder.spec().flipAverage ? ", flip-averaged" : "", std::thread::hardware_concurrency(), defaultInferenceThreads(),
+                qPrintable(embedder.spec().augmentationPhrase()), std::thread::hardware_concurrency(), defaultInferenceThreads(),
                 qPrintable(loadAverage()));
 
     if (!parser.isSet(QStringLiteral("skip-throughput"))) {

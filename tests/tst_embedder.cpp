@@ -7,6 +7,7 @@
 #include "ImageDecoder.h"
 #include "InstalledModelPaths.h"
 #include "TestSupport.h"
+#include "TestTimeViews.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -91,6 +92,31 @@ private Q_SLOTS:
         qInfo("cosine: mirror %.3f, same class %.3f, other class %.3f", mirror, sameClass, otherClass);
         QVERIFY(mirror > 0.85f);
         QVERIFY(sameClass > otherClass);
+    }
+
+    // "crops": the embedding is the mean over the whole photo and its three crops, so it points
+    // where the crops' own embeddings average to, not where the whole photo's alone does.
+    void cropAveragedEmbeddingIsTheMeanOfItsViews()
+    {
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("cars24"));
+        QTemporaryDir dir, plainDir;
+        Embedder cropped(ModelSpec::load(editedSpec(dir, QStringLiteral("input"), QStringLiteral("augment"), QStringLiteral("crops"))));
+        Embedder plain(ModelSpec::load(editedSpec(plainDir, QStringLiteral("input"), QStringLiteral("augment"), QStringLiteral("none"))));
+        QVERIFY(cropped.identity() != plain.identity());
+        const cv::Mat car = photo(QStringLiteral("cars24"), 0, 0);
+        QVERIFY(!car.empty());
+        Vector mean = Vector::Zero(plain.dim());
+        for (const cv::Mat& view : testTimeViews(car, cropped.spec())) mean += plain.embed(view);
+        mean.normalize();
+        const Vector averaged = cropped.embed(car);
+        const Vector whole = plain.embed(car);
+        const float toMean = averaged.dot(mean), toWhole = averaged.dot(whole);
+        qInfo("cosine of the crop-averaged embedding: to the mean of its views %.5f, to the whole photo's %.5f", toMean,
+              toWhole);
+        QVERIFY(std::abs(averaged.norm() - 1.0f) < 1e-5f);
+        QVERIFY(toMean > 0.999f);   // views' raw norms differ a little, so not exactly 1
+        QVERIFY(toWhole < toMean);
+        QVERIFY(toWhole < 0.99f);   // the crops changed it
     }
 
     void identityFollowsPreprocessing()

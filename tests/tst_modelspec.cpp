@@ -70,6 +70,8 @@ private Q_SLOTS:
     void loadRejectsBadFiles_data();
     void loadRejectsBadFiles();
     void preprocessingJson();
+    void augmentations_data();
+    void augmentations();
     void defaultModelSpecPathHonoursEnvironment();
     void loadsDefaultModel();
     void installedModels_data();
@@ -184,6 +186,13 @@ void TestModelSpec::rejectsInvalidSpecs_data()
     QTest::newRow("missing dim") << edited(m, "embedding/dim", none) << "\"dim\" must be an integer";
     QTest::newRow("logits without classes") << edited(m, "logits", parse(R"({"output": "l"})")) << "\"classes\" must be an integer";
     QTest::newRow("spec_version 2") << edited(m, "spec_version", 2) << "spec_version 2";
+    const QJsonObject crops = edited(m, "input/augment", "crops");
+    QTest::newRow("augment rotate") << edited(m, "input/augment", "rotate") << "augment must be \"none\", \"flip\", \"crops\" or \"flip+crops\"";
+    QTest::newRow("augment crops+flip (order)") << edited(m, "input/augment", "crops+flip") << "augment must be";
+    QTest::newRow("crop_fraction without crops") << edited(m, "input/crop_fraction", 0.8) << "\"crop_fraction\" needs";
+    QTest::newRow("crop_fraction 0.3") << edited(crops, "input/crop_fraction", 0.3) << "from 0.5 to below 1";
+    QTest::newRow("crop_fraction 1") << edited(crops, "input/crop_fraction", 1) << "from 0.5 to below 1";
+    QTest::newRow("crop_fraction as string") << edited(crops, "input/crop_fraction", "0.8") << "from 0.5 to below 1";
 }
 
 void TestModelSpec::rejectsInvalidSpecs()
@@ -286,6 +295,52 @@ void TestModelSpec::preprocessingJson()
     other = spec;
     other.mean[2] = 3.5;
     QVERIFY(other.preprocessingJson() != json);
+}
+
+void TestModelSpec::augmentations_data()
+{
+    QTest::addColumn<QJsonValue>("augment");
+    QTest::addColumn<QJsonValue>("fraction");
+    QTest::addColumn<bool>("flip");
+    QTest::addColumn<bool>("crops");
+    QTest::addColumn<double>("expectedFraction");
+    QTest::addColumn<int>("views");
+    QTest::addColumn<QString>("recorded");  // "augment" in the preprocessing; empty when absent
+    const QJsonValue none(QJsonValue::Undefined);
+    QTest::newRow("absent") << none << none << false << false << 0.8 << 1 << QString();
+    QTest::newRow("none") << QJsonValue("none") << none << false << false << 0.8 << 1 << QString();
+    QTest::newRow("flip") << QJsonValue("flip") << none << true << false << 0.8 << 2 << "flip";
+    QTest::newRow("crops") << QJsonValue("crops") << none << false << true << 0.8 << 4 << "crops";
+    QTest::newRow("flip+crops, fraction 0.9") << QJsonValue("flip+crops") << QJsonValue(0.9) << true << true << 0.9 << 5
+                                              << "flip+crops";
+    QTest::newRow("crops, fraction 0.5") << QJsonValue("crops") << QJsonValue(0.5) << false << true << 0.5 << 4 << "crops";
+}
+
+void TestModelSpec::augmentations()
+{
+    QFETCH(QJsonValue, augment);
+    QFETCH(QJsonValue, fraction);
+    QFETCH(bool, flip);
+    QFETCH(bool, crops);
+    QFETCH(double, expectedFraction);
+    QFETCH(int, views);
+    QFETCH(QString, recorded);
+    const ModelSpec spec = ModelSpec::fromJson(
+        edited(edited(minimalSpec(), "input/augment", augment), "input/crop_fraction", fraction), specPath());
+    QCOMPARE(spec.flipAverage, flip);
+    QCOMPARE(spec.cropAverage, crops);
+    QCOMPARE(spec.cropFraction, expectedFraction);
+    QCOMPARE(spec.viewsPerPhoto(), views);
+    const QJsonObject json = spec.preprocessingJson();
+    QCOMPARE(json.value(QStringLiteral("augment")).toString(), recorded);
+    // The cache keys embeddings by this record, so the crop size must be in it when crops are used,
+    // and nothing new may appear for the models that existed before crops (their caches stay valid).
+    QCOMPARE(json.contains(QStringLiteral("crop_fraction")), crops);
+    if (crops) QCOMPARE(json.value(QStringLiteral("crop_fraction")).toDouble(), expectedFraction);
+    QCOMPARE(spec.augmentationPhrase().isEmpty(), views == 1);
+    ModelSpec smaller = spec;
+    smaller.cropFraction = 0.7;
+    QCOMPARE(smaller.preprocessingJson() != json, crops);
 }
 
 void TestModelSpec::defaultModelSpecPathHonoursEnvironment()

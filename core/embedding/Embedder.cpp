@@ -5,6 +5,7 @@
 #include "RegularFile.h"
 #include "FastConvolutionLayers.h"
 #include "SwishFusion.h"
+#include "TestTimeViews.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -104,14 +105,22 @@ Vector Embedder::embed(const cv::Mat& bgr)
 void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
 {
     Vector rawEmbedding, rawLogits;
-    forward(bgr, &rawEmbedding, &rawLogits);
-    if (d->spec.flipAverage) {
-        cv::Mat mirrored;
-        cv::flip(bgr, mirrored, 1);
-        Vector mirroredEmbedding, mirroredLogits;
-        forward(mirrored, &mirroredEmbedding, &mirroredLogits);
-        rawEmbedding = 0.5f * (rawEmbedding + mirroredEmbedding);
-        if (rawLogits.size() > 0) rawLogits = 0.5f * (rawLogits + mirroredLogits);
+    const std::vector<cv::Mat> views = testTimeViews(bgr, d->spec);
+    for (size_t i = 0; i < views.size(); ++i) {
+        Vector viewEmbedding, viewLogits;
+        forward(views[i], &viewEmbedding, &viewLogits);
+        if (i == 0) {
+            rawEmbedding = std::move(viewEmbedding);
+            rawLogits = std::move(viewLogits);
+        } else {
+            rawEmbedding += viewEmbedding;
+            if (rawLogits.size() > 0) rawLogits += viewLogits;
+        }
+    }
+    // The mean, not the sum: the logits are shown as they are; the embedding is normalized anyway.
+    if (views.size() > 1) {
+        rawEmbedding /= float(views.size());
+        rawLogits /= float(views.size());
     }
     if (embedding) {
         const float norm = rawEmbedding.norm();

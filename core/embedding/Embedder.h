@@ -36,7 +36,7 @@ public:
 
     Vector embed(const cv::Mat& bgr);  // L2-normalized
     // Embedding (L2-normalized) and raw logits (empty when the spec has none); either pointer
-    // may be null. With the spec's flip augmentation, both average photo and mirror image.
+    // may be null. With the spec's augmentation, the mean over the photo's test-time views.
     void run(const cv::Mat& bgr, Vector* embedding, Vector* logits);
 
 private:

@@ -17,6 +17,7 @@ QString describe(const ModelSpec& spec)
 {
     QString label = QStringLiteral("%1 %2×%3").arg(spec.name).arg(spec.inputHeight).arg(spec.inputWidth);
     if (spec.flipAverage) label += QStringLiteral(", flip-averaged");
+    if (spec.cropAverage) label += QStringLiteral(", crop-averaged");
     return label;
 }
 

@@ -123,9 +123,22 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
         throw Error(QStringLiteral("model spec %1: crop \"%2\" is not supported (only \"none\")").arg(where, crop));
 
     const QString augment = input.value(QStringLiteral("augment")).toString(QStringLiteral("none"));
-    if (augment != QLatin1String("none") && augment != QLatin1String("flip"))
-        throw Error(QStringLiteral("model spec %1: augment must be \"none\" or \"flip\"").arg(where));
-    spec.flipAverage = augment == QLatin1String("flip");
+    const QStringList augmentations{QStringLiteral("none"), QStringLiteral("flip"), QStringLiteral("crops"),
+                                    QStringLiteral("flip+crops")};
+    if (!augmentations.contains(augment))
+        throw Error(QStringLiteral("model spec %1: augment must be \"none\", \"flip\", \"crops\" or \"flip+crops\"").arg(where));
+    spec.flipAverage = augment.contains(QLatin1String("flip"));
+    spec.cropAverage = augment.contains(QLatin1String("crops"));
+    const QJsonValue fraction = input.value(QStringLiteral("crop_fraction"));
+    if (!fraction.isUndefined()) {
+        // Below one half the three crops stop overlapping and miss the middle of the object;
+        // 1 would repeat the whole photo. NaN fails both comparisons.
+        if (!spec.cropAverage)
+            throw Error(QStringLiteral("model spec %1: \"crop_fraction\" needs \"augment\": \"crops\" or \"flip+crops\"").arg(where));
+        if (!(fraction.isDouble() && fraction.toDouble() >= 0.5 && fraction.toDouble() < 1))
+            throw Error(QStringLiteral("model spec %1: \"crop_fraction\" must be a number from 0.5 to below 1").arg(where));
+        spec.cropFraction = fraction.toDouble();
+    }
 
     const QJsonObject embedding = requireObject(json, QStringLiteral("embedding"), where);
     spec.embeddingOutput = requireString(embedding, QStringLiteral("output"), where);
@@ -159,8 +172,26 @@ QJsonObject ModelSpec::preprocessingJson() const
     };
     // Only written when used, so that models without augmentation keep their identity (and their
     // cached embeddings) from before augmentation existed.
-    if (flipAverage) json.insert(QStringLiteral("augment"), QStringLiteral("flip"));
+    if (flipAverage || cropAverage) json.insert(QStringLiteral("augment"), augmentation());
+    if (cropAverage) json.insert(QStringLiteral("crop_fraction"), cropFraction);
     return json;
+}
+
+QString ModelSpec::augmentation() const
+{
+    if (flipAverage && cropAverage) return QStringLiteral("flip+crops");
+    if (flipAverage) return QStringLiteral("flip");
+    if (cropAverage) return QStringLiteral("crops");
+    return QStringLiteral("none");
+}
+
+QString ModelSpec::augmentationPhrase() const
+{
+    const QString crops = QStringLiteral("three %1% crops").arg(qRound(cropFraction * 100));
+    if (flipAverage && cropAverage) return QStringLiteral(", averaged with its mirror image and %1").arg(crops);
+    if (flipAverage) return QStringLiteral(", averaged with its mirror image");
+    if (cropAverage) return QStringLiteral(", averaged with %1").arg(crops);
+    return QString();
 }
 
 } // namespace exemplar

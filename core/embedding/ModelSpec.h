@@ -22,6 +22,10 @@ struct ModelSpec {
     // Test-time augmentation: "flip" averages the embeddings of the photo and its mirror image
     // (two forward passes), which makes the embedding blind to left/right orientation.
     bool flipAverage = false;
+    // "crops" averages the whole photo with three crops of cropFraction of each side along its
+    // longer side (four passes; "flip+crops" five): details of the object at a larger scale.
+    bool cropAverage = false;
+    double cropFraction = 0.8;
     QString embeddingOutput;
     int embeddingDim = 0;
     QString logitsOutput;                  // optional
@@ -33,6 +37,12 @@ struct ModelSpec {
     static ModelSpec fromJson(const QJsonObject& json, const QString& specPath);
     // The preprocessing as recorded in reference-set files and mixed into the model identity.
     QJsonObject preprocessingJson() const;
+    // "none", "flip", "crops" or "flip+crops", as written in the spec.
+    QString augmentation() const;
+    // Forward passes per photo: 1 plus one per augmented view.
+    int viewsPerPhoto() const { return 1 + (flipAverage ? 1 : 0) + (cropAverage ? 3 : 0); }
+    // For labels and `info`, e.g. ", averaged with its mirror image"; empty without augmentation.
+    QString augmentationPhrase() const;
 };
 
 } // namespace exemplar

@@ -180,13 +180,13 @@ void requireMatchingModel(const QByteArray& embedderOnnx, const ModelSpec& spec,
                         .arg(set.head.inputDim())
                         .arg(spec.embeddingDim));
     if (set.head.referenceCount() == 0) throw Error(QStringLiteral("the reference set has no references"));
-    // The exported graph runs the network once; a flip-averaged embedding needs two passes, so
+    // The exported graph runs the network once; an augmented embedding needs several passes, so
     // the file would score photos differently from Exemplar. Refused rather than approximated.
-    if (spec.flipAverage)
-        throw Error(QStringLiteral("model spec %1 averages each photo with its mirror image (\"augment\": \"flip\"), "
+    if (spec.viewsPerPhoto() > 1)
+        throw Error(QStringLiteral("model spec %1 averages each photo over %2 views (\"augment\": \"%3\": the photo%4), "
                                    "which the one-file export cannot express (it runs the network once); train the "
                                    "set with a model without augmentation, e.g. --model efficientnet-b0, to export it")
-                        .arg(spec.specPath));
+                        .arg(spec.specPath).arg(spec.viewsPerPhoto()).arg(spec.augmentation(), spec.augmentationPhrase()));
 }
 
 // Whether the serialized NodeProto NODE has an output named NAME.

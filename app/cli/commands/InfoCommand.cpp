@@ -54,7 +54,7 @@ int runInfo(const QStringList& args)
                         printable(spec.name).constData(), embedder->dim(), printable(spec.embeddingOutput).constData(), printable(spec.specPath).constData(),
                         printable(spec.onnxPath).constData(), embedder->onnxSha256().constData(), spec.inputWidth, spec.inputHeight,
                         spec.rgb ? "RGB" : "BGR", printable(spec.resize).constData(),
-                        spec.flipAverage ? ", averaged with its mirror image" : "", printable(cache.directory()).constData());
+                        printable(spec.augmentationPhrase()).constData(), printable(cache.directory()).constData());
         }
         return 0;
     }
