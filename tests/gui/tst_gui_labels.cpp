@@ -203,6 +203,67 @@ EmbeddingSet namedClasses(int classes)
     return set;
 }
 
+int visibleItems(QCustomPlot* plot)
+{
+    int visible = 0;
+    for (int i = 0; i < plot->itemCount(); ++i) visible += plot->item(i)->visible() ? 1 : 0;
+    return visible;
+}
+
+void sendMouse(QWidget* widget, QEvent::Type type, QPoint at, Qt::MouseButton button, Qt::MouseButtons held)
+{
+    QMouseEvent event(type, QPointF(at), QPointF(widget->mapToGlobal(at)), button, held, Qt::NoModifier);
+    QApplication::sendEvent(widget, &event);
+}
+
+// At 200 classes the unzoomed confusion matrix has pixel-sized cells and no counts drawn (they
+// would cover each other). The wheel zooms in around an error until its count shows, a drag pans
+// without listing anything, the view never leaves the matrix, and a click lists exactly the cell
+// under the pointer at that zoom.
+void zoomPanAndClickTheConfusionMatrix(QCustomPlot* matrix, EvaluationView* view, const std::vector<std::vector<int>>& confusion)
+{
+    const int n = int(confusion.size());
+    QCOMPARE(visibleItems(matrix), 0);
+    int errorT = -1, errorP = -1;
+    for (int t = n / 2; t < n && errorT < 0; ++t)
+        for (int p = 0; p < n; ++p)
+            if (p != t && confusion[size_t(t)][size_t(p)] > 0) {
+                errorT = t;
+                errorP = p;
+                break;
+            }
+    QVERIFY(errorT >= 0);
+    for (int step = 0; step < 40 && matrix->xAxis->range().size() > 12; ++step) {
+        const QPoint at(int(matrix->xAxis->coordToPixel(errorP)), int(matrix->yAxis->coordToPixel(errorT)));
+        QWheelEvent wheel(QPointF(at), QPointF(matrix->mapToGlobal(at)), QPoint(), QPoint(0, 120), Qt::NoButton,
+                          Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(matrix, &wheel);
+    }
+    matrix->replot();
+    QVERIFY2(matrix->xAxis->range().size() <= 12, qPrintable(QString::number(matrix->xAxis->range().size())));
+    QVERIFY(matrix->xAxis->range().contains(errorP) && matrix->yAxis->range().contains(errorT));
+    QVERIFY(visibleItems(matrix) > 0);  // counts are drawn now that cells are large
+
+    // A drag far to the left pans right up to the matrix' edge and lists nothing new.
+    const int listed = view->listedPhotoCount();
+    const QPoint start = matrix->axisRect()->rect().center();
+    sendMouse(matrix, QEvent::MouseButtonPress, start, Qt::LeftButton, Qt::LeftButton);
+    sendMouse(matrix, QEvent::MouseMove, start + QPoint(-5000, 0), Qt::NoButton, Qt::LeftButton);
+    sendMouse(matrix, QEvent::MouseButtonRelease, start + QPoint(-5000, 0), Qt::LeftButton, Qt::NoButton);
+    matrix->replot();
+    QCOMPARE(view->listedPhotoCount(), listed);
+    QVERIFY(matrix->xAxis->range().upper <= n - 0.5 + 1e-9);
+    QVERIFY(matrix->xAxis->range().lower >= -0.5 - 1e-9);
+    QVERIFY(matrix->xAxis->range().upper > n - 1.5);  // at the right edge
+
+    // Back to the error; a click on its cell lists exactly its photos.
+    matrix->xAxis->setRange(errorP - 5, errorP + 5);
+    matrix->replot();
+    const QPoint cell(int(matrix->xAxis->coordToPixel(errorP)), int(matrix->yAxis->coordToPixel(errorT)));
+    QTest::mouseClick(matrix, Qt::LeftButton, Qt::NoModifier, cell);
+    QCOMPARE(view->listedPhotoCount(), confusion[size_t(errorT)][size_t(errorP)]);
+}
+
 } // namespace
 
 class TestGuiLabels : public QObject {
@@ -354,6 +415,7 @@ private Q_SLOTS:
                 clickedBeside = true;
             }
         if (classes >= 200) QVERIFY(clickedBeside);  // pixel-sized cells and some errors: there is such a click
+        if (classes >= 200) zoomPanAndClickTheConfusionMatrix(matrix, window->evaluationView(), confusion);
 
         GraphView* graph = window->graphView();
         window->tabs()->setCurrentWidget(graph);

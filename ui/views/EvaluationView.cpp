@@ -1,6 +1,7 @@
 #include "views/EvaluationView.h"
 
 #include "controller/ProjectController.h"
+#include "plots/MatrixPlotNavigation.h"
 #include "plots/PlotTheme.h"
 #include "thumbnails/ThumbnailCache.h"
 
@@ -53,6 +54,9 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     gradient.setColorStopAt(0, QColor(250, 250, 250));
     gradient.setColorStopAt(1, QColor(30, 80, 160));
     map_->setGradient(gradient);
+    navigation_ = new MatrixPlotNavigation(plot_, map_);
+    plot_->setToolTip(tr("Rows: true class; columns: predicted class. Click a cell to list its photos. "
+                         "Wheel: zoom; drag: pan."));
     applyPlotTheme(plot_);
     cellTitle_ = new QLabel(tr("Click a cell of the confusion matrix to see its photos."), this);
     photos_ = new QListWidget(this);
@@ -73,7 +77,8 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     layout->addWidget(cellTitle_);
     layout->addWidget(photos_);
 
-    connect(plot_, &QCustomPlot::mousePress, this, &EvaluationView::onClick);
+    connect(navigation_, &MatrixPlotNavigation::cellClicked, this, &EvaluationView::onClick);
+    connect(plot_, &QCustomPlot::beforeReplot, this, &EvaluationView::showCountsThatFit);
     connect(photos_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
         controller_->selectPhoto(item->data(Qt::UserRole).toString());
     });
@@ -98,6 +103,7 @@ void EvaluationView::refresh()
     table_->setRowCount(0);
     map_->data()->clear();
     plot_->clearItems();
+    counts_.clear();
     photos_->clear();
     const TrainingOutcome* training = controller_->training();
     const EmbeddingSet& set = controller_->embeddings();
@@ -160,14 +166,25 @@ void EvaluationView::refresh()
             QFont f = font();
             f.setPointSizeF(n > 16 ? 7 : 9);
             label->setFont(f);
+            counts_.append(label);
         }
     QVector<double> positions;
     for (int c = 0; c < n; ++c) positions << c;
     setClassTicks(plot_->xAxis, positions, set.classNames, -45);
     setClassTicks(plot_->yAxis, positions, set.classNames, 0);
-    plot_->xAxis->setRange(-0.5, n - 0.5);
-    plot_->yAxis->setRange(-0.5, n - 0.5);
+    navigation_->showWholeMatrix();
     plot_->replot();
+}
+
+void EvaluationView::showCountsThatFit()
+{
+    // A count drawn over a cell narrower than its digits covers its neighbours: at 200 classes
+    // the unzoomed matrix was a smear of red "1"s. The colour says the count there; zooming in
+    // brings the digits back.
+    if (counts_.isEmpty()) return;
+    const QFontMetrics metrics(counts_.front()->font());
+    const bool fit = navigation_->cellPixels() >= metrics.horizontalAdvance(QStringLiteral("00")) + 2;
+    for (QCPItemText* count : counts_) count->setVisible(fit);
 }
 
 void EvaluationView::onClick(QMouseEvent* event)

@@ -1,13 +1,15 @@
 #pragma once
 // The honest report of the trained set: figures on held-out photos only (never used to choose the
 // references), the per-class precision/recall/F1 table, and the confusion matrix; clicking a cell
-// lists the held-out photos behind it.
+// lists the held-out photos behind it. The wheel zooms the matrix and a drag pans it; the counts
+// appear in the cells once they are large enough to hold them.
 #include "export/PlotExport.h"
 
 #include <QWidget>
 
 class QCustomPlot;
 class QCPColorMap;
+class QCPItemText;
 class QLabel;
 class QListWidget;
 class QTableWidget;
@@ -15,6 +17,7 @@ class QMouseEvent;
 
 namespace exemplar::ui {
 
+class MatrixPlotNavigation;
 class ProjectController;
 
 class EvaluationView : public QWidget, public PlotProvider {
@@ -30,12 +33,15 @@ public:
 private:
     void refresh();
     void onClick(QMouseEvent* event);
+    void showCountsThatFit();
 
     ProjectController* controller_;
     QLabel* summary_;
     QTableWidget* table_;
     QCustomPlot* plot_;
     QCPColorMap* map_;
+    MatrixPlotNavigation* navigation_;
+    QList<QCPItemText*> counts_;  // one per non-empty cell, drawn only where a cell is big enough
     QLabel* cellTitle_;
     QListWidget* photos_;
 };

@@ -2,6 +2,7 @@
 
 #include "ClassOrdering.h"
 #include "controller/ProjectController.h"
+#include "plots/MatrixPlotNavigation.h"
 #include "plots/PlotTheme.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "widgets/SpaceSwitch.h"
@@ -57,14 +58,6 @@ float percentile(std::vector<float>& values, double q)
     return values[at];
 }
 
-// Keeps AXIS within [LOW, HIGH]: panning and zooming never leave the matrix.
-void clampRange(QCPAxis* axis, double low, double high)
-{
-    const QCPRange range = axis->range();
-    const double size = std::min(range.size(), high - low);
-    const double lower = std::clamp(range.lower, low, high - size);
-    if (!qFuzzyCompare(lower, range.lower) || !qFuzzyCompare(size, range.size())) axis->setRange(lower, lower + size);
-}
 }
 
 HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
@@ -108,7 +101,7 @@ HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidg
     map_->setColorScale(scale_);
     map_->setGradient(similarityGradient());
     // Wheel zooms, drag pans (a click that does not move still opens the pair).
-    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    navigation_ = new MatrixPlotNavigation(plot_, map_);
     scale_->setRangeDrag(false);  // the colour range stays the one the colour bar states
     scale_->setRangeZoom(false);
     auto* margins = new QCPMarginGroup(plot_);
@@ -146,15 +139,10 @@ HeatmapView::HeatmapView(ProjectController* controller, QWidget* parent) : QWidg
         QSettings().setValue(kOrderSetting, order_->currentData());
         refresh();
     });
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis})
-        connect(axis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] {
-            keepRangesInside(map_->data()->keySize(), map_->data()->valueSize());
-        });
     connect(keptOnly_, &QCheckBox::toggled, this, &HeatmapView::refresh);
     connect(back_, &QPushButton::clicked, this, &HeatmapView::showClassMeans);
     connect(plot_, &QCustomPlot::mouseMove, this, &HeatmapView::onHover);
-    connect(plot_, &QCustomPlot::mousePress, this, &HeatmapView::onPress);
-    connect(plot_, &QCustomPlot::mouseRelease, this, &HeatmapView::onRelease);
+    connect(navigation_, &MatrixPlotNavigation::cellClicked, this, &HeatmapView::onClick);
     connect(plot_, &QCustomPlot::mouseDoubleClick, this, &HeatmapView::onDoubleClick);
     connect(controller_, &ProjectController::analysisChanged, this, [this] {
         // Large projects open at class means: a photo-level matrix would be N².
@@ -408,13 +396,6 @@ void HeatmapView::updateClassOrder(const Matrix& means, const std::vector<int>& 
     }
 }
 
-void HeatmapView::keepRangesInside(int columns, int rows)
-{
-    if (columns <= 0 || rows <= 0) return;
-    clampRange(plot_->xAxis, -0.5, columns - 0.5);
-    clampRange(plot_->yAxis, -0.5, rows - 0.5);
-}
-
 bool HeatmapView::cellAt(QMouseEvent* event, int* column, int* row) const
 {
     if (!plot_->axisRect()->rect().contains(event->pos())) return false;
@@ -460,13 +441,10 @@ void HeatmapView::onHover(QMouseEvent* event)
     thumbB_->setPixmap(controller_->thumbnails()->thumbnail(set.paths[b]));
 }
 
-void HeatmapView::onPress(QMouseEvent* event) { pressedAt_ = event->pos(); }
-
-void HeatmapView::onRelease(QMouseEvent* event)
+void HeatmapView::onClick(QMouseEvent* event)
 {
     int x = 0, y = 0;
-    const bool dragged = (event->pos() - pressedAt_).manhattanLength() > QApplication::startDragDistance();
-    if (classMeans_ || dragged || event->button() != Qt::LeftButton || !cellAt(event, &x, &y)) return;
+    if (classMeans_ || !cellAt(event, &x, &y)) return;
     const EmbeddingSet& set = controller_->viewedEmbeddings();
     const int a = rows_[size_t(y)], b = columns_[size_t(x)];
     controller_->selectPhoto(set.paths[a]);

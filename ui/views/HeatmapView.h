@@ -23,6 +23,7 @@ class QMouseEvent;
 
 namespace exemplar::ui {
 
+class MatrixPlotNavigation;
 class ProjectController;
 
 class HeatmapView : public QWidget, public PlotProvider {
@@ -56,11 +57,9 @@ private:
     void drawBoundaries(const std::vector<int>& rowLabels, const std::vector<int>& columnLabels);
     void fitColourRange(std::vector<float> offDiagonal);
     void updateClassOrder(const Matrix& means, const std::vector<int>& rows);
-    void keepRangesInside(int columns, int rows);
     bool cellAt(QMouseEvent* event, int* column, int* row) const;
     void onHover(QMouseEvent* event);
-    void onPress(QMouseEvent* event);
-    void onRelease(QMouseEvent* event);
+    void onClick(QMouseEvent* event);
     void onDoubleClick(QMouseEvent* event);
 
     ProjectController* controller_;
@@ -70,6 +69,7 @@ private:
     QPushButton* back_;
     QCustomPlot* plot_;
     QCPColorMap* map_;
+    MatrixPlotNavigation* navigation_;
     QCPColorScale* scale_;
     QLabel* info_;
     QLabel* thumbA_;
@@ -82,7 +82,6 @@ private:
     Matrix shown_;              // rows_ × columns_ cosines on screen (photo mode)
     std::vector<int> requestedRows_, requestedColumns_;  // the drill-down block asked of the controller
     std::vector<int> classOrder_;  // display position → class
-    QPoint pressedAt_;             // a press that is released where it began is a click, else a pan
 };
 
 } // namespace exemplar::ui

@@ -1,0 +1,52 @@
+#include "plots/MatrixPlotNavigation.h"
+
+#include <QApplication>
+#include <algorithm>
+
+namespace exemplar::ui {
+
+namespace {
+
+// Keeps AXIS within [LOW, HIGH]: panning and zooming never leave the matrix.
+void clampRange(QCPAxis* axis, double low, double high)
+{
+    const QCPRange range = axis->range();
+    const double size = std::min(range.size(), high - low);
+    const double lower = std::clamp(range.lower, low, high - size);
+    if (!qFuzzyCompare(lower, range.lower) || !qFuzzyCompare(size, range.size())) axis->setRange(lower, lower + size);
+}
+
+} // namespace
+
+MatrixPlotNavigation::MatrixPlotNavigation(QCustomPlot* plot, QCPColorMap* map) : QObject(plot), plot_(plot), map_(map)
+{
+    plot_->setInteractions(plot_->interactions() | QCP::iRangeDrag | QCP::iRangeZoom);
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis})
+        connect(axis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &MatrixPlotNavigation::keepInside);
+    connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) { pressedAt_ = event->pos(); });
+    connect(plot_, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* event) {
+        const bool moved = (event->pos() - pressedAt_).manhattanLength() > QApplication::startDragDistance();
+        if (!moved && event->button() == Qt::LeftButton) Q_EMIT cellClicked(event);
+    });
+}
+
+void MatrixPlotNavigation::showWholeMatrix()
+{
+    plot_->xAxis->setRange(-0.5, map_->data()->keySize() - 0.5);
+    plot_->yAxis->setRange(-0.5, map_->data()->valueSize() - 0.5);
+}
+
+double MatrixPlotNavigation::cellPixels() const
+{
+    return std::abs(plot_->xAxis->coordToPixel(1) - plot_->xAxis->coordToPixel(0));
+}
+
+void MatrixPlotNavigation::keepInside()
+{
+    const int columns = map_->data()->keySize(), rows = map_->data()->valueSize();
+    if (columns <= 0 || rows <= 0) return;
+    clampRange(plot_->xAxis, -0.5, columns - 0.5);
+    clampRange(plot_->yAxis, -0.5, rows - 0.5);
+}
+
+} // namespace exemplar::ui
