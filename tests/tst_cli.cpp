@@ -3,6 +3,7 @@
 #include "CliRunner.h"
 #include "InstalledModelPaths.h"
 #include "JsonLinesFile.h"
+#include "ModelSpec.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -168,6 +169,27 @@ private Q_SLOTS:
         QCOMPARE(wrong.exitCode, 1);
         QVERIFY2(wrong.err.contains("made with model efficientnet-b0-imagenet ") && wrong.err.contains("use --model"),
                  wrong.err.constData());
+
+        // The set's own network named with other preprocessing (a spec of the user's that adds flip
+        // averaging): it classifies, and says that the answers may differ a little.
+        QFile fastSpec(fast);
+        QVERIFY(fastSpec.open(QIODevice::ReadOnly));
+        QJsonObject edited = QJsonDocument::fromJson(fastSpec.readAll()).object();
+        edited.insert(QStringLiteral("onnx"), exemplar::ModelSpec::load(fast).onnxPath);
+        QJsonObject input = edited.value(QStringLiteral("input")).toObject();
+        input.insert(QStringLiteral("augment"), QStringLiteral("flip"));
+        edited.insert(QStringLiteral("input"), input);
+        const QString flipped = work_.filePath(QStringLiteral("fast-flipped.json"));
+        QFile out(flipped);
+        QVERIFY(out.open(QIODevice::WriteOnly) && out.write(QJsonDocument(edited).toJson()) > 0);
+        out.close();
+        const Run other = exemplar::test::runCli({QStringLiteral("classify"), set, photo, QStringLiteral("--model"), flipped},
+                                                 CliModel::Program);
+        QVERIFY2(other.exitCode == 0, other.err.constData());
+        QVERIFY2(other.err.contains("warning: the reference set was made with the same network but other preprocessing") &&
+                     other.err.contains("augment none → \"flip\""),
+                 other.err.constData());
+        QVERIFY2(!found.err.contains("warning"), found.err.constData());  // its own model: no warning
     }
 
     // A folder of unlabeled photos (one in a subfolder, one damaged, two with the same name) sorted

@@ -78,6 +78,26 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(ModelMismatch, requireSameModel(set, Embedder(ModelSpec::load(standard_)).modelIdentity()));
     }
 
+    // What a spec of the same network changed, named key by key; nothing for the set's own spec
+    // or for a set from before preprocessing was recorded.
+    void preprocessingDifferenceNamesWhatChanged()
+    {
+        const ReferenceSet set = setMadeWith(fast_);
+        const ModelSpec spec = ModelSpec::load(fast_);
+        QCOMPARE(preprocessingDifference(set, spec), QString());
+        ModelSpec cropped = spec;
+        cropped.cropAverage = true;
+        cropped.cropFraction = 0.7;
+        QCOMPARE(preprocessingDifference(set, cropped), QStringLiteral("augment none → \"crops\", crop_fraction none → 0.7"));
+        ModelSpec resized = spec;
+        resized.inputWidth = 300;
+        resized.resize = QStringLiteral("linear");
+        QCOMPARE(preprocessingDifference(set, resized), QStringLiteral("resize \"area\" → \"linear\", width 224 → 300"));
+        ReferenceSet older = set;
+        older.preprocessing = QJsonObject();
+        QCOMPARE(preprocessingDifference(older, cropped), QString());
+    }
+
     // The same network with other preprocessing is the last resort, behind an exact match.
     void exactMatchBeatsSameNetwork()
     {

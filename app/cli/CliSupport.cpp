@@ -62,6 +62,17 @@ CommonOptions withModelOf(const ReferenceSet& set, const CommonOptions& common)
     return chosen;
 }
 
+void warnIfPreprocessingDiffers(const ReferenceSet& set, const ModelSpec& spec, const CommonOptions& common,
+                                const char* command)
+{
+    const QString difference = preprocessingDifference(set, spec);
+    if (difference.isEmpty() || common.quiet) return;
+    std::fprintf(stderr,
+                 "exemplar-cli %s: warning: the reference set was made with the same network but other preprocessing "
+                 "(%s); its answers may differ a little from those of its own model\n",
+                 command, printable(difference).constData());
+}
+
 EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan)
 {
     return embedListedDataset(Dataset::scan(root, scan), QFileInfo(root).absoluteFilePath(), common);

@@ -87,6 +87,10 @@ std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common);
 // COMMON with, unless the user named a model, the installed model SET was made with (a set trained
 // with the fast model keeps working under a newer default); says so on stderr when it is not the default.
 CommonOptions withModelOf(const ReferenceSet& set, const CommonOptions& common);
+// On stderr (unless --quiet): SPEC is SET's network with other preprocessing (an explicit --model
+// with, say, another augmentation), so answers may differ a little from the set's own model.
+void warnIfPreprocessingDiffers(const ReferenceSet& set, const ModelSpec& spec, const CommonOptions& common,
+                                const char* command);
 // Scans ROOT (one subfolder per class) as SCAN says and embeds every photo, through the cache
 // unless --no-cache; lists skipped files on stderr. Throws Error when no photo could be read.
 EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan);

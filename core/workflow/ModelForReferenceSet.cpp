@@ -7,6 +7,9 @@
 #include "RegularFile.h"
 
 #include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace exemplar {
 
@@ -33,6 +36,26 @@ ModelMatch modelMatch(const ReferenceSet& set, const ModelSpec& spec, const QStr
     // Sets from before preprocessing was recorded hold none: the network decides alone.
     return set.preprocessing.isEmpty() || set.preprocessing == spec.preprocessingJson() ? ModelMatch::Exact
                                                                                         : ModelMatch::NetworkOnly;
+}
+
+QString preprocessingDifference(const ReferenceSet& set, const ModelSpec& spec)
+{
+    if (set.preprocessing.isEmpty()) return QString();
+    const QJsonObject now = spec.preprocessingJson();
+    QStringList keys = set.preprocessing.keys() + now.keys();
+    keys.sort();
+    keys.removeDuplicates();
+    const auto shown = [](const QJsonValue& value) {
+        if (value.isUndefined()) return QStringLiteral("none");
+        if (value.isString()) return QLatin1Char('"') + value.toString() + QLatin1Char('"');
+        if (value.isDouble()) return QString::number(value.toDouble());
+        return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+    };
+    QStringList differences;
+    for (const QString& key : keys)
+        if (set.preprocessing.value(key) != now.value(key))
+            differences << QStringLiteral("%1 %2 → %3").arg(key, shown(set.preprocessing.value(key)), shown(now.value(key)));
+    return differences.join(QStringLiteral(", "));
 }
 
 QString modelSpecForReferenceSet(const ReferenceSet& set, const QString& preferredSpecPath)

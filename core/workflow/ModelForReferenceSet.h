@@ -21,4 +21,10 @@ ModelMatch modelMatch(const ReferenceSet& set, const ModelSpec& spec, const QStr
 // thread. Specs that cannot be read are passed over.
 QString modelSpecForReferenceSet(const ReferenceSet& set, const QString& preferredSpecPath);
 
+// For ModelMatch::NetworkOnly: how SPEC's preprocessing differs from the one SET was made with,
+// e.g. "augment \"flip\" → \"crops\", crop_fraction none → 0.8"; empty when nothing differs
+// (or SET records none). The embeddings then differ a little, and so may the answers: worth a
+// warning, not a refusal.
+QString preprocessingDifference(const ReferenceSet& set, const ModelSpec& spec);
+
 } // namespace exemplar

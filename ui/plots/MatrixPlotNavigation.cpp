@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <algorithm>
+#include <cmath>
 
 namespace exemplar::ui {
 
@@ -36,9 +37,10 @@ void MatrixPlotNavigation::showWholeMatrix()
     plot_->yAxis->setRange(-0.5, map_->data()->valueSize() - 0.5);
 }
 
-double MatrixPlotNavigation::cellPixels() const
+QSizeF MatrixPlotNavigation::cellSize() const
 {
-    return std::abs(plot_->xAxis->coordToPixel(1) - plot_->xAxis->coordToPixel(0));
+    return {std::abs(plot_->xAxis->coordToPixel(1) - plot_->xAxis->coordToPixel(0)),
+            std::abs(plot_->yAxis->coordToPixel(1) - plot_->yAxis->coordToPixel(0))};
 }
 
 void MatrixPlotNavigation::keepInside()

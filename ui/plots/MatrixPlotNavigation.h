@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QPoint>
+#include <QSizeF>
 
 namespace exemplar::ui {
 
@@ -20,8 +21,8 @@ public:
 
     // Back to the whole matrix (after new data).
     void showWholeMatrix();
-    // The on-screen width of one cell, in pixels, at the current zoom.
-    double cellPixels() const;
+    // The on-screen size of one cell, in pixels, at the current zoom.
+    QSizeF cellSize() const;
 
 Q_SIGNALS:
     // A left-button press and release at (about) the same place: not a pan.

@@ -435,6 +435,7 @@ void ProjectTasks::classify(const QStringList& paths)
     runner_->run(tr("Classifying"), [=](Feedback& feedback) -> TaskRunner::Finisher {
         Embedder& embedder = network->loadFor(*set, specPath);
         requireSameModel(*set, embedder.modelIdentity());
+        const QString difference = preprocessingDifference(*set, embedder.spec());
         auto results = std::make_shared<std::vector<ClassifiedPhoto>>();
         for (int i = 0; i < files.size(); ++i) {
             throwIfCanceled(&feedback);
@@ -447,9 +448,12 @@ void ProjectTasks::classify(const QStringList& paths)
             results->push_back(result);
         }
         feedback.report(files.size(), files.size(), QString());
-        return [this, results] {
+        return [this, results, difference] {
             model_->addClassifications(*results);
             model_->setModified(true);
+            if (!difference.isEmpty())
+                Q_EMIT statusMessage(tr("Classified with the reference set's network but other preprocessing (%1): "
+                                        "answers may differ a little from its own model's").arg(difference));
         };
     });
 }

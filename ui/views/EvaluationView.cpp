@@ -181,10 +181,11 @@ void EvaluationView::showCountsThatFit()
     // A count drawn over a cell narrower than its digits covers its neighbours: at 200 classes
     // the unzoomed matrix was a smear of red "1"s. The colour says the count there; zooming in
     // brings the digits back.
-    if (counts_.isEmpty()) return;
-    const QFontMetrics metrics(counts_.front()->font());
-    const bool fit = navigation_->cellPixels() >= metrics.horizontalAdvance(QStringLiteral("00")) + 2;
-    for (QCPItemText* count : counts_) count->setVisible(fit);
+    const QSizeF cell = navigation_->cellSize();
+    for (QCPItemText* count : counts_) {
+        const QFontMetrics metrics(count->font());
+        count->setVisible(cell.width() >= metrics.horizontalAdvance(count->text()) + 2 && cell.height() >= metrics.ascent());
+    }
 }
 
 void EvaluationView::onClick(QMouseEvent* event)

@@ -184,6 +184,7 @@ int runClassify(const QStringList& args)
         // Core says what is wrong; the CLI says what to do about it.
         throw Error(error.message() + QStringLiteral("; use --model to load the matching one"));
     }
+    warnIfPreprocessingDiffers(set, embedder->spec(), common, "classify");
 
     // With --resume the output is opened (and locked) before any work, so that a wrong path or a
     // second writer is refused at once.

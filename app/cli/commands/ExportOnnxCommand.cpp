@@ -42,6 +42,7 @@ int runExportOnnx(const QStringList& args)
         // Core says what is wrong; the CLI says what to do about it.
         throw Error(error.message() + QStringLiteral("; use --model to load the matching one"));
     }
+    warnIfPreprocessingDiffers(set, spec, common, "export-onnx");
 
     const QJsonObject result{{QStringLiteral("out"), QFileInfo(out).absoluteFilePath()},
                              {QStringLiteral("classes"), set.head.classNames.size()},
