@@ -184,28 +184,40 @@ private Q_SLOTS:
         }
     }
 
-    // The default model flip-averages (two forward passes); the exported graph runs one, so it
-    // would score differently from Exemplar: refused with a way out, not approximated.
-    void refusesAFlipAveragedModel()
+    // The default model flip-averages: the exported graph mirrors its input and runs a second copy
+    // of the network (checked against Exemplar on real photos below). Crops are cut before the
+    // photo is resized to the input, which the graph never sees: refused with a way out.
+    void exportsFlipAndRefusesCrops()
     {
         const QByteArray embedder = tinyEmbedderOnnx();
         ReferenceSet set;
         set.modelName = QStringLiteral("tiny");
         set.modelSha256 = QString::fromLatin1(QCryptographicHash::hash(embedder, QCryptographicHash::Sha256).toHex());
-        set.head.classNames = QStringList{QStringLiteral("a")};
-        set.head.references = Matrix::Ones(1, kTinyChannels).rowwise().normalized();
-        set.head.bias = Vector::Zero(1);
-        set.head.referenceClass = {0};
-        set.head.referenceInfo.assign(1, ReferenceInfo{});
-        QVERIFY(!classifierOnnx(embedder, tinySpec(), set).isEmpty());
+        set.head.classNames = QStringList{QStringLiteral("a"), QStringLiteral("b")};
+        set.head.references = Matrix::Identity(2, kTinyChannels);
+        set.head.bias = Vector::Zero(2);
+        set.head.referenceClass = {0, 1};
+        set.head.referenceInfo.assign(2, ReferenceInfo{});
         ModelSpec flipped = tinySpec();
         flipped.flipAverage = true;
+        cv::dnn::Net plain = loadNet(classifierOnnx(embedder, tinySpec(), set));
+        cv::dnn::Net mirrored = loadNet(classifierOnnx(embedder, flipped, set));
+        // The tiny network averages each channel, which a mirror image leaves as it is: the
+        // flip-averaged graph must score exactly as the plain one.
+        const int dims[] = {1, kTinyChannels, 2, 2};
+        cv::Mat blob(4, dims, CV_32F);
+        cv::randu(blob, 0.0f, 1.0f);
+        const Vector a = onnxScores(plain, blob, QStringLiteral("input"));
+        const Vector b = onnxScores(mirrored, blob, QStringLiteral("input"));
+        QVERIFY2((a - b).cwiseAbs().maxCoeff() < 1e-6f, "the mirror branch changed a mirror-invariant embedding");
+
+        ModelSpec cropped = tinySpec();
+        cropped.cropAverage = true;
         try {
-            classifierOnnx(embedder, flipped, set);
-            QFAIL("a flip-averaged model was exported as one pass");
+            classifierOnnx(embedder, cropped, set);
+            QFAIL("a crop-averaged model was exported as one pass");
         } catch (const Error& e) {
-            QVERIFY2(e.message().contains(QStringLiteral("mirror image")) && e.message().contains(QStringLiteral("--model")),
-                     e.what());
+            QVERIFY2(e.message().contains(QStringLiteral("crops")) && e.message().contains(QStringLiteral("--model")), e.what());
         }
     }
 
@@ -242,13 +254,16 @@ private Q_SLOTS:
     void exportMatchesClassifyOnHeldOutPhotos_data()
     {
         QTest::addColumn<QString>("method");
-        QTest::newRow("all (several references per class)") << "all";
-        QTest::newRow("centroid (centering transform)") << "centroid";
+        QTest::addColumn<bool>("flip");
+        QTest::newRow("all (several references per class)") << "all" << false;
+        QTest::newRow("centroid (centering transform)") << "centroid" << false;
+        QTest::newRow("centroid, flip-averaged model (mirror branch)") << "centroid" << true;
     }
 
     void exportMatchesClassifyOnHeldOutPhotos()
     {
         QFETCH(QString, method);
+        QFETCH(bool, flip);
         EXEMPLAR_REQUIRE_MODEL();
         EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
         const QString dataset = work_.filePath(QStringLiteral("flowers"));
@@ -260,23 +275,42 @@ private Q_SLOTS:
                     QVERIFY(QFile::link(source.absoluteFilePath(file), dataset + QLatin1Char('/') + name + QLatin1Char('/') + file));
             }
         }
-        const QString set = work_.filePath(method + QStringLiteral(".exref"));
-        const QString onnx = work_.filePath(method + QStringLiteral(".onnx"));
-        const Run train = cli({QStringLiteral("train"), dataset, QStringLiteral("--out"), set, QStringLiteral("--method"),
-                               method, QStringLiteral("--holdout"), QStringLiteral("0.3"), QStringLiteral("--quiet")});
+        // The test model with flip averaging switched on or off, whichever the test model lacks.
+        ModelSpec spec = ModelSpec::load(exemplar::test::defaultModelSpec());
+        QStringList model;
+        if (flip != spec.flipAverage) {
+            QFile original(spec.specPath);
+            QVERIFY(original.open(QIODevice::ReadOnly));
+            QJsonObject json = QJsonDocument::fromJson(original.readAll()).object();
+            json.insert(QStringLiteral("onnx"), spec.onnxPath);
+            QJsonObject input = json.value(QStringLiteral("input")).toObject();
+            input.insert(QStringLiteral("augment"), flip ? QStringLiteral("flip") : QStringLiteral("none"));
+            json.insert(QStringLiteral("input"), input);
+            const QString edited = work_.filePath(QStringLiteral("edited-spec.json"));
+            QFile out(edited);
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate) && out.write(QJsonDocument(json).toJson()) > 0);
+            out.close();
+            spec = ModelSpec::load(edited);
+            model = QStringList{QStringLiteral("--model"), edited};
+        }
+        QCOMPARE(spec.flipAverage, flip);
+        const QString stem = method + (flip ? QStringLiteral("-flip") : QString());
+        const QString set = work_.filePath(stem + QStringLiteral(".exref"));
+        const QString onnx = work_.filePath(stem + QStringLiteral(".onnx"));
+        const Run train = cli(QStringList{QStringLiteral("train"), dataset, QStringLiteral("--out"), set, QStringLiteral("--method"),
+                               method, QStringLiteral("--holdout"), QStringLiteral("0.3"), QStringLiteral("--quiet")} + model);
         QVERIFY2(train.exitCode == 0, train.err.constData());
-        const Run exported = cli({QStringLiteral("export-onnx"), set, onnx});
+        const Run exported = cli(QStringList{QStringLiteral("export-onnx"), set, onnx} + model);
         QVERIFY2(exported.exitCode == 0, exported.err.constData());
 
         const ReferenceSet reference = readReferenceSet(set);
         QStringList heldOut = reference.extra.value(QStringLiteral("held_out_files")).toVariant().toStringList();
         QVERIFY(heldOut.size() >= 15);
-        const Run classify = cli(QStringList{QStringLiteral("classify"), set, QStringLiteral("--json")} + heldOut);
+        const Run classify = cli(QStringList{QStringLiteral("classify"), set, QStringLiteral("--json")} + model + heldOut);
         QVERIFY2(classify.exitCode == 0, classify.err.constData());
         const QJsonArray results = QJsonDocument::fromJson(classify.out).object().value(QStringLiteral("results")).toArray();
         QCOMPARE(results.size(), heldOut.size());
 
-        const ModelSpec spec = ModelSpec::load(exemplar::test::defaultModelSpec());
         QFile file(onnx);
         QVERIFY(file.open(QIODevice::ReadOnly));
         cv::dnn::Net net = loadNet(file.readAll());

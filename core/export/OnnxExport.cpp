@@ -2,6 +2,7 @@
 
 #include "AtomicFile.h"
 #include "Error.h"
+#include "OnnxGraph.h"
 #include "OnnxProto.h"
 #include "RegularFile.h"
 
@@ -9,6 +10,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QtEndian>
 #include <algorithm>
 
@@ -180,12 +182,13 @@ void requireMatchingModel(const QByteArray& embedderOnnx, const ModelSpec& spec,
                         .arg(set.head.inputDim())
                         .arg(spec.embeddingDim));
     if (set.head.referenceCount() == 0) throw Error(QStringLiteral("the reference set has no references"));
-    // The exported graph runs the network once; an augmented embedding needs several passes, so
-    // the file would score photos differently from Exemplar. Refused rather than approximated.
-    if (spec.viewsPerPhoto() > 1)
+    // Crops are cut from the photo before it is resized to the network's input, which the graph
+    // never sees: refused rather than approximated. (A mirror image is exact: see mirrorBranch.)
+    if (spec.cropAverage)
         throw Error(QStringLiteral("model spec %1 averages each photo over %2 views (\"augment\": \"%3\": the photo%4), "
-                                   "which the one-file export cannot express (it runs the network once); train the "
-                                   "set with a model without augmentation, e.g. --model efficientnet-b0, to export it")
+                                   "and its crops are cut from the photo before resizing, which the one-file export "
+                                   "cannot express; train the set with a model without crops, e.g. --model "
+                                   "efficientnet-b0-256x384, to export it")
                         .arg(spec.specPath).arg(spec.viewsPerPhoto()).arg(spec.augmentation(), spec.augmentationPhrase()));
 }
 
@@ -196,6 +199,63 @@ bool producesTensor(const QByteArray& node, const QString& name)
     for (ProtoField field; reader.next(&field);)
         if (field.number == onnx::kNodeOutput && QString::fromUtf8(field.payload) == name) return true;
     return false;
+}
+
+// Renames TENSOR for the mirrored copy of the network.
+QString mirrored(const QString& tensor) { return QStringLiteral("exemplar/mirror/") + tensor; }
+
+// NODE (a serialized NodeProto) with the inputs and outputs in RENAMED, and its name, given the
+// mirror branch's names; everything else (attributes, domain) byte for byte.
+ProtoWriter renamedNode(const QByteArray& node, const QSet<QString>& renamed)
+{
+    ProtoWriter copy;
+    ProtoReader reader(node);
+    for (ProtoField field; reader.next(&field);) {
+        const bool isName = field.number == onnx::kNodeInput || field.number == onnx::kNodeOutput || field.number == onnx::kNodeName;
+        const QString name = isName ? QString::fromUtf8(field.payload) : QString();
+        if (isName && !name.isEmpty() && (renamed.contains(name) || field.number == onnx::kNodeName))
+            copy.stringField(field.number, mirrored(name));
+        else
+            copy.raw(node.mid(field.begin, field.end - field.begin));
+    }
+    return copy;
+}
+
+// Flip averaging inside the graph: the input mirrored left to right (a MatMul with the
+// anti-diagonal W×W matrix, which OpenCV 4.6 imports as a fully connected layer over the last
+// axis: exact, each output pixel is one input pixel times 1 plus zeros), then a copy of every
+// node the embedding depends on (not the logits branch) reading it, and the two embeddings
+// added. The sum points where Exemplar's mean does, and the head L2-normalizes first. The
+// MatMul and the copies go into GRAPH, ahead of HEAD's nodes (nodes are in topological order).
+// Returns the summed embedding's name.
+QString mirrorBranch(HeadGraph* head, ProtoWriter* graph, const QByteArray& network, const ModelSpec& spec)
+{
+    const onnx::GraphSummary summary = onnx::summarizeGraph(network);
+    QHash<QString, int> producer;
+    for (int i = 0; i < int(summary.nodes.size()); ++i)
+        for (const QString& output : summary.nodes[size_t(i)].outputs) producer.insert(output, i);
+    std::vector<bool> needed(summary.nodes.size(), false);
+    QStringList pending{spec.embeddingOutput};
+    while (!pending.isEmpty()) {
+        const auto found = producer.constFind(pending.takeLast());
+        if (found == producer.constEnd() || needed[size_t(*found)]) continue;
+        needed[size_t(*found)] = true;
+        pending += summary.nodes[size_t(*found)].inputs;
+    }
+    QSet<QString> renamed{spec.inputName};
+    for (size_t i = 0; i < summary.nodes.size(); ++i)
+        if (needed[i])
+            for (const QString& output : summary.nodes[i].outputs) renamed.insert(output);
+
+    const qint64 width = spec.inputWidth;
+    std::vector<float> antiDiagonal(size_t(width * width), 0.0f);
+    for (qint64 i = 0; i < width; ++i) antiDiagonal[size_t(i * width + (width - 1 - i))] = 1.0f;
+    const QString flip = head->floats(QStringLiteral("exemplar/mirror_matrix"), {width, width}, antiDiagonal.data(),
+                                      Eigen::Index(antiDiagonal.size()));
+    graph->messageField(kGraphNode, proto::node("MatMul", {spec.inputName, flip}, mirrored(spec.inputName)));
+    for (size_t i = 0; i < summary.nodes.size(); ++i)
+        if (needed[i]) graph->messageField(kGraphNode, renamedNode(summary.nodes[i].payload, renamed));
+    return head->op("Add", {spec.embeddingOutput, mirrored(spec.embeddingOutput)}, QStringLiteral("exemplar/flip_sum"));
 }
 
 QJsonObject metadataJson(const ModelSpec& spec, const ReferenceSet& set)
@@ -236,7 +296,8 @@ QByteArray classifierOnnx(const QByteArray& embedderOnnx, const ModelSpec& spec,
             throw Error(QStringLiteral("model %1 computes no tensor named \"%2\" (the spec's embedding)")
                             .arg(spec.onnxPath, spec.embeddingOutput));
         HeadGraph head;
-        const QString scores = addHead(&head, set.head, spec.embeddingOutput);
+        const QString embedding = spec.flipAverage ? mirrorBranch(&head, &graph, field.payload, spec) : spec.embeddingOutput;
+        const QString scores = addHead(&head, set.head, embedding);
         graph.raw(head.serialized(scores, set.head.classNames.size()));
         model.messageField(kModelGraph, graph);
     }
