@@ -6,7 +6,11 @@
 #include "SyntheticEmbeddings.h"
 #include "TestSupport.h"
 
+#include "Embedder.h"
+#include "ImageDecoder.h"
 #include "InstalledModels.h"
+#include "ModelSpec.h"
+#include "OnnxExport.h"
 #include "ReferenceSetFile.h"
 #include "controller/ProjectController.h"
 #include "export/PlotExport.h"
@@ -27,6 +31,7 @@
 #include "window/MainWindow.h"
 
 #include <QAction>
+#include <opencv2/dnn.hpp>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -446,6 +451,22 @@ private Q_SLOTS:
         QCOMPARE(controller()->activeReferenceSet()->head.classNames.value(
                      controller()->classifications().front().prediction.bestClass()),
                  heldOutClasses_.first());
+
+        // File ▸ Export Classifier as ONNX: one file that any ONNX runtime (here OpenCV's) runs on
+        // the photo resized as the model spec says, scoring as the window just did.
+        const QString onnx = work_.filePath(QStringLiteral("flowers.onnx"));
+        QVERIFY(window_->findChild<QAction*>(QStringLiteral("exportOnnxAction")));
+        controller()->exportClassifierOnnx(onnx);
+        QVERIFY(waitIdle(60000));
+        QVERIFY(QFileInfo(onnx).size() > 1000000);
+        cv::dnn::Net net = cv::dnn::readNetFromONNX(onnx.toStdString());
+        const ModelSpec spec = ModelSpec::load(controller()->modelSpecPath());
+        net.setInput(inputBlob(decodePhoto(readPhotoBytes(heldOutPhotos_.first()).data).bgr, spec), spec.inputName.toStdString());
+        const cv::Mat scores = net.forward(kOnnxScoresOutput.toStdString());
+        cv::Point best;
+        cv::minMaxLoc(scores.reshape(1, 1), nullptr, nullptr, nullptr, &best);
+        QCOMPARE(best.x, controller()->classifications().front().prediction.bestClass());
+
         // A damaged file is refused with a message, and the imported set stays active.
         const QString damaged = work_.filePath(QStringLiteral("damaged.exref"));
         QFile file(damaged);

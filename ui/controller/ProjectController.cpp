@@ -189,6 +189,7 @@ void ProjectController::setSettings(const ProjectSettings& settings)
 void ProjectController::clearClassifications() { model_->setClassifications({}); }
 
 void ProjectController::exportReferenceSet(const QString& path) { persistence_->exportReferenceSet(path); }
+void ProjectController::exportClassifierOnnx(const QString& path) { tasks_->exportClassifierOnnx(path); }
 void ProjectController::exportPredictions(const QString& path) { persistence_->exportPredictions(path); }
 void ProjectController::exportMetrics(const QString& path) { persistence_->exportMetrics(path); }
 void ProjectController::newProject() { persistence_->newProject(); }

@@ -125,6 +125,7 @@ public Q_SLOTS:
     // --- project files and exports (ProjectPersistence) ---
     // Exports throw nothing: errors are signalled (errorOccurred) and the destination is left as it was.
     void exportReferenceSet(const QString& path);
+    void exportClassifierOnnx(const QString& path);  // a task: the network and the set as one .onnx
     void exportPredictions(const QString& path);  // .csv or .json
     void exportMetrics(const QString& path);      // .csv or .json
     void newProject();

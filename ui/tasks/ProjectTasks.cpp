@@ -13,6 +13,7 @@
 #include "ImageDecoder.h"
 #include "ModelForReferenceSet.h"
 #include "ModelSpec.h"
+#include "OnnxExport.h"
 #include "ReferenceSetFile.h"
 #include "SimilarityStatistics.h"
 #include "TrainWorkflow.h"
@@ -481,6 +482,27 @@ void ProjectTasks::sortClassifiedPhotos(const QString& folder, bool link)
             if (!outcome.failed.empty())
                 Q_EMIT errorOccurred(tr("Sort into folders"),
                                      tr("%n photo(s) could not be filed:\n", nullptr, int(outcome.failed.size())) + listOfFailures(outcome.failed));
+        };
+    });
+}
+
+void ProjectTasks::exportClassifierOnnx(const QString& path)
+{
+    const QString title = tr("Export ONNX classifier");
+    auto set = model_->sharedActiveReferenceSet();
+    if (!set) {
+        Q_EMIT errorOccurred(title, tr("There is no reference set yet: train one (Optimize tab) or import an .exref file."));
+        return;
+    }
+    const QString specPath = model_->modelSpecPath();
+    runner_->run(tr("Exporting the ONNX classifier"), [=](Feedback&) -> TaskRunner::Finisher {
+        const ModelSpec spec = ModelSpec::load(modelSpecForReferenceSet(*set, specPath));
+        exemplar::exportClassifierOnnx(*set, spec, path);
+        const double megabytes = double(QFileInfo(path).size()) / (1 << 20);
+        const QString input = QStringLiteral("1×3×%1×%2").arg(spec.inputHeight).arg(spec.inputWidth);
+        return [this, path, megabytes, input] {
+            Q_EMIT statusMessage(tr("ONNX classifier written to %1 (%2 MB; input \"input\" %3, output \"scores\")")
+                                     .arg(path).arg(megabytes, 0, 'f', 1).arg(input));
         };
     });
 }

@@ -51,6 +51,9 @@ public:
     void classify(const QStringList& paths);
     void sortClassifiedPhotos(const QString& folder, bool link);  // into FOLDER/CLASS/ and FOLDER/unknown/
     void importReferenceSet(const QString& path);
+    // The active set and the network it was made with as one ONNX file at PATH (a task: it reads
+    // and writes tens of MB). A set of a crop-averaging model is refused with the reason.
+    void exportClassifierOnnx(const QString& path);
     // --- photos without a class (model().unlabeledSources()) ---
     // Embeds every photo under the unlabeled folders (a task), then ranks them.
     void embedUnlabeled();

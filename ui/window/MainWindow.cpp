@@ -220,6 +220,11 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("&Import Reference Set…"), QKeySequence(tr("Ctrl+I")), this, &MainWindow::importReferenceSetDialog);
     file->addAction(tr("&Export Reference Set…"), QKeySequence(tr("Ctrl+E")), this, &MainWindow::exportReferenceSetDialog);
+    QAction* onnx = file->addAction(tr("Export Classifier as &ONNX…"), QKeySequence(tr("Ctrl+Shift+E")), this,
+                                    &MainWindow::exportOnnxDialog);
+    onnx->setObjectName(QStringLiteral("exportOnnxAction"));
+    onnx->setStatusTip(tr("The network and the reference set as one ONNX file, for any ONNX runtime: input a photo "
+                          "resized to the model's input, output one score per class"));
     QMenu* exportMenu = file->addMenu(tr("Export &Plots and Results"));
     exportMenu->addAction(tr("Current &Plot…"), QKeySequence(tr("Ctrl+Shift+P")), this, &MainWindow::exportCurrentPlotDialog);
     exportMenu->addAction(tr("&All Plots to Folder…"), this, &MainWindow::exportAllPlotsDialog);
@@ -495,6 +500,19 @@ void MainWindow::exportReferenceSetDialog()
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".exref");
     rememberDir(path);
     controller_->exportReferenceSet(path);
+}
+
+void MainWindow::exportOnnxDialog()
+{
+    if (!controller_->activeReferenceSet()) {
+        showError(tr("Export ONNX classifier"), tr("There is no reference set yet: train one on the Optimize tab."));
+        return;
+    }
+    QString path = QFileDialog::getSaveFileName(this, tr("Export classifier as ONNX"), lastDir(), tr("ONNX model (*.onnx)"));
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".onnx");
+    rememberDir(path);
+    controller_->exportClassifierOnnx(path);
 }
 
 void MainWindow::exportCurrentPlotDialog()

@@ -74,6 +74,7 @@ private:
     void classifyPhotosDialog();
     void importReferenceSetDialog();
     void exportReferenceSetDialog();
+    void exportOnnxDialog();
     void exportCurrentPlotDialog();
     void exportAllPlotsDialog();
     void exportMetricsDialog();
