@@ -2,7 +2,10 @@
 // Where tests find the optional real inputs: the shared photo sets and the default model built by
 // scripts/setup.sh. Tests that need them call these and QSKIP with the reason when absent.
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QString>
 #include <QtTest>
 
@@ -34,6 +37,24 @@ inline QString defaultModelSpec()
 }
 
 inline bool hasDefaultModel() { return QFileInfo::exists(defaultModelSpec()); }
+
+// A copy of the model spec SPEC_PATH written to OUT with "input"."FIELD" set to VALUE and its
+// "onnx" made absolute (the copy lives elsewhere): the same network with other preprocessing.
+// Returns false when the spec cannot be read or the copy written.
+inline bool writeEditedModelSpec(const QString& specPath, const QString& out, const QString& field, const QJsonValue& value)
+{
+    QFile original(specPath);
+    if (!original.open(QIODevice::ReadOnly)) return false;
+    QJsonObject json = QJsonDocument::fromJson(original.readAll()).object();
+    const QString onnx = json.value(QStringLiteral("onnx")).toString();
+    json.insert(QStringLiteral("onnx"), QFileInfo(specPath).dir().absoluteFilePath(onnx));
+    QJsonObject input = json.value(QStringLiteral("input")).toObject();
+    input.insert(field, value);
+    json.insert(QStringLiteral("input"), input);
+    QFile copy(out);
+    const QByteArray bytes = QJsonDocument(json).toJson();
+    return copy.open(QIODevice::WriteOnly | QIODevice::Truncate) && copy.write(bytes) == bytes.size();
+}
 
 } // namespace exemplar::test
 

@@ -3,7 +3,6 @@
 #include "CliRunner.h"
 #include "InstalledModelPaths.h"
 #include "JsonLinesFile.h"
-#include "ModelSpec.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -172,17 +171,8 @@ private Q_SLOTS:
 
         // The set's own network named with other preprocessing (a spec of the user's that adds flip
         // averaging): it classifies, and says that the answers may differ a little.
-        QFile fastSpec(fast);
-        QVERIFY(fastSpec.open(QIODevice::ReadOnly));
-        QJsonObject edited = QJsonDocument::fromJson(fastSpec.readAll()).object();
-        edited.insert(QStringLiteral("onnx"), exemplar::ModelSpec::load(fast).onnxPath);
-        QJsonObject input = edited.value(QStringLiteral("input")).toObject();
-        input.insert(QStringLiteral("augment"), QStringLiteral("flip"));
-        edited.insert(QStringLiteral("input"), input);
         const QString flipped = work_.filePath(QStringLiteral("fast-flipped.json"));
-        QFile out(flipped);
-        QVERIFY(out.open(QIODevice::WriteOnly) && out.write(QJsonDocument(edited).toJson()) > 0);
-        out.close();
+        QVERIFY(exemplar::test::writeEditedModelSpec(fast, flipped, QStringLiteral("augment"), QStringLiteral("flip")));
         const Run other = exemplar::test::runCli({QStringLiteral("classify"), set, photo, QStringLiteral("--model"), flipped},
                                                  CliModel::Program);
         QVERIFY2(other.exitCode == 0, other.err.constData());

@@ -279,17 +279,9 @@ private Q_SLOTS:
         ModelSpec spec = ModelSpec::load(exemplar::test::defaultModelSpec());
         QStringList model;
         if (flip != spec.flipAverage) {
-            QFile original(spec.specPath);
-            QVERIFY(original.open(QIODevice::ReadOnly));
-            QJsonObject json = QJsonDocument::fromJson(original.readAll()).object();
-            json.insert(QStringLiteral("onnx"), spec.onnxPath);
-            QJsonObject input = json.value(QStringLiteral("input")).toObject();
-            input.insert(QStringLiteral("augment"), flip ? QStringLiteral("flip") : QStringLiteral("none"));
-            json.insert(QStringLiteral("input"), input);
             const QString edited = work_.filePath(QStringLiteral("edited-spec.json"));
-            QFile out(edited);
-            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate) && out.write(QJsonDocument(json).toJson()) > 0);
-            out.close();
+            QVERIFY(exemplar::test::writeEditedModelSpec(spec.specPath, edited, QStringLiteral("augment"),
+                                                         flip ? QStringLiteral("flip") : QStringLiteral("none")));
             spec = ModelSpec::load(edited);
             model = QStringList{QStringLiteral("--model"), edited};
         }
