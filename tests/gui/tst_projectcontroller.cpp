@@ -5,6 +5,7 @@
 #include "SyntheticEmbeddings.h"
 
 #include "HonestEvaluation.h"
+#include "LearningCurve.h"
 #include "TrainWorkflow.h"
 #include "controller/ProjectController.h"
 #include "project/ProjectFile.h"
@@ -193,6 +194,10 @@ private Q_SLOTS:
         evaluation.repeats = 2;
         evaluation.methods = {QStringLiteral("all"), QStringLiteral("centroid")};
         document.comparison = std::make_shared<const MethodComparison>(evaluateHonestly(photos, evaluation));
+        LearningCurveOptions curveOptions;
+        curveOptions.training.method = QStringLiteral("centroid");
+        document.learningCurve = std::make_shared<const LearningCurve>(measureLearningCurve(photos, curveOptions));
+        QVERIFY2(document.learningCurve->fitted, qPrintable(document.learningCurve->reason));
         const QString path = dir.filePath(QStringLiteral("project.exemplar"));
         writeProject(document, path);
 
@@ -204,6 +209,8 @@ private Q_SLOTS:
         QVERIFY(controller.training());
         QVERIFY(controller.comparison());
         QCOMPARE(int(controller.comparison()->methods.size()), 2);
+        QVERIFY(controller.learningCurve());  // issue 12's "how many more photos?" is kept too
+        QCOMPARE(controller.learningCurve()->summary(), document.learningCurve->summary());
 
         const QString resaved = dir.filePath(QStringLiteral("resaved.exemplar"));
         QVERIFY(controller.saveProject(resaved));
@@ -213,6 +220,22 @@ private Q_SLOTS:
         const ProjectDocument back = readProject(resaved);
         QCOMPARE(back.comparison->methods[0].accuracyMean, document.comparison->methods[0].accuracyMean);
         QCOMPARE(back.comparison->recommended, document.comparison->recommended);
+        QVERIFY(json.value(QStringLiteral("learning_curve")).isObject());
+        QCOMPARE(back.learningCurve->points.size(), document.learningCurve->points.size());
+        QCOMPARE(back.learningCurve->expectedMore, document.learningCurve->expectedMore);
+        QCOMPARE(back.learningCurve->law.at(7), document.learningCurve->law.at(7));
+
+        // A damaged curve (not an object) opens without it, and says so.
+        QJsonObject damaged = json;
+        damaged.insert(QStringLiteral("learning_curve"), QStringLiteral("oops"));
+        const QString damagedPath = dir.filePath(QStringLiteral("damaged.exemplar"));
+        QFile file(damagedPath);
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(damaged).toJson()) > 0);
+        file.close();
+        const ProjectDocument opened = readProject(damagedPath);
+        QVERIFY(!opened.learningCurve);
+        QVERIFY2(opened.warnings.join(QLatin1Char('\n')).contains(QLatin1String("learning curve is damaged")),
+                 qPrintable(opened.warnings.join(QLatin1Char('\n'))));
     }
 
     // The defect: settings read from a project file were taken as they were (budget −5,

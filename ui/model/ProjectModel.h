@@ -71,6 +71,7 @@ public:
     // The most confused class pairs (cross-validated and by similarity), when they were asked for.
     const ConfusedPairsReport* confusedPairs() const { return confusedPairs_.get(); }
     const LearningCurve* learningCurve() const { return learningCurve_.get(); }
+    std::shared_ptr<const LearningCurve> sharedLearningCurve() const { return learningCurve_; }
     // Photos without a class: the folders and assignments the user made, the photos as embedded,
     // and the label-next list for the active reference set.
     const UnlabeledSources& unlabeledSources() const { return unlabeledSources_; }

@@ -221,6 +221,7 @@ void writeProject(const ProjectDocument& document, const QString& path)
     for (const ClassifiedPhoto& photo : document.classifications) classified.append(classificationJson(photo));
     root.insert(QStringLiteral("classifications"), classified);
     if (document.comparison) root.insert(QStringLiteral("method_comparison"), document.comparison->toJson());
+    if (document.learningCurve) root.insert(QStringLiteral("learning_curve"), document.learningCurve->toJson());
 
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit()) throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
@@ -287,6 +288,11 @@ ProjectDocument readProject(const QString& path)
     if (root.contains(QStringLiteral("method_comparison")))
         document.comparison = std::make_shared<const MethodComparison>(
             MethodComparison::fromJson(root.value(QStringLiteral("method_comparison")).toObject()));
+    if (root.value(QStringLiteral("learning_curve")).isObject())
+        document.learningCurve = std::make_shared<const LearningCurve>(
+            LearningCurve::fromJson(root.value(QStringLiteral("learning_curve")).toObject()));
+    else if (root.contains(QStringLiteral("learning_curve")))
+        document.warnings << tr("the project's learning curve is damaged (not a JSON object); it opens without it");
     return document;
 }
 

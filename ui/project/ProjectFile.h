@@ -1,6 +1,6 @@
 #pragma once
 // The project file (.exemplar): JSON with the class folders, names, exclusions, settings, and the
-// results (training trace, held-out split, classifications, method comparison), so that reopening
+// results (training trace, held-out split, classifications, method comparison, learning curve), so that reopening
 // recomputes nothing expensive: embeddings come back from the cache. The trained reference set is
 // kept beside it in the Foundation's own format (NAME.references.exref). Both are written
 // atomically (QSaveFile), so a crash while saving never leaves a half-written project.
@@ -22,6 +22,7 @@ struct ProjectDocument {
     QString importedReferenceSet;        // path, when the active set was imported
     std::vector<ClassifiedPhoto> classifications;
     std::shared_ptr<const MethodComparison> comparison;
+    std::shared_ptr<const LearningCurve> learningCurve;  // "how many more photos?", as measured
     QStringList warnings;                // what reading found wrong and replaced (e.g. a bad setting)
 };
 

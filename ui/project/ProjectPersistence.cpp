@@ -46,6 +46,7 @@ bool ProjectPersistence::saveProject(const QString& path)
     }
     document.classifications = model_->classifications();
     document.comparison = model_->sharedComparison();
+    document.learningCurve = model_->sharedLearningCurve();
     try {
         writeProject(document, path);
     } catch (const Error& error) {
@@ -76,6 +77,7 @@ void ProjectPersistence::openProject(const QString& path)
     tasks_->rescanAndEmbed([this] { tasks_->attachTrainingToRows(); });
     model_->setClassifications(document.classifications);
     model_->setComparison(document.comparison);
+    model_->setLearningCurve(document.learningCurve);
     if (document.training) {
         auto outcome = std::make_shared<TrainingOutcome>();
         static_cast<TrainedReferenceSet&>(*outcome) = *document.training;
