@@ -31,11 +31,9 @@ namespace {
 
 // One photo's result, as --json lists it and --jsonl writes it: the prediction, or the reason the
 // photo could not be classified ("error").
-QJsonObject classifyPhoto(const QString& path, const ReferenceSet& set, Embedder& embedder, int top)
+// One line of the report: PREDICTION of the photo at PATH, its TOP classes.
+QJsonObject resultJson(const QString& path, const ReferenceSet& set, const Prediction& prediction, int top)
 {
-    const PhotoVerdict verdict = classifyPhotoFile(path, set.head, embedder);
-    if (!verdict.ok()) return QJsonObject{{QStringLiteral("file"), path}, {QStringLiteral("error"), verdict.error}};
-    const Prediction& prediction = verdict.prediction;
     QJsonArray ranked;
     for (int i = 0; i < std::min<int>(top, int(prediction.ranked.size())); ++i) {
         const ClassScore& score = prediction.ranked[size_t(i)];
@@ -53,6 +51,13 @@ QJsonObject classifyPhoto(const QString& path, const ReferenceSet& set, Embedder
                        {QStringLiteral("unknown_score"), double(prediction.unknownScore)},
                        {QStringLiteral("margin"), double(prediction.margin)},
                        {QStringLiteral("top"), ranked}};
+}
+
+QJsonObject classifyPhoto(const QString& path, const ReferenceSet& set, Embedder& embedder, int top)
+{
+    const PhotoVerdict verdict = classifyPhotoFile(path, set.head, embedder);
+    if (!verdict.ok()) return QJsonObject{{QStringLiteral("file"), path}, {QStringLiteral("error"), verdict.error}};
+    return resultJson(path, set, verdict.prediction, top);
 }
 
 void printResult(const QJsonObject& result, const ReferenceSet& set)
@@ -76,11 +81,10 @@ void printResult(const QJsonObject& result, const ReferenceSet& set)
     }
 }
 
-// The COUNT photos under FOLDERS most worth labeling for SET (core/workflow/LabelNext.h), printed
-// unless --json, and returned as JSON. The photos come from the cache: classify embedded them.
-QJsonArray photosToLabelNext(const ReferenceSet& set, const QStringList& folders, int count, const CommonOptions& common)
+// The COUNT photos of PILE (the unlabeled folders, embedded) most worth labeling for SET
+// (core/workflow/LabelNext.h), printed unless --json, and returned as JSON.
+QJsonArray photosToLabelNext(const ReferenceSet& set, const EmbeddedDataset& pile, int count, const CommonOptions& common)
 {
-    const EmbeddedDataset pile = embedListedDataset(Dataset::fromClassFolders(folders), folders.join(QStringLiteral(", ")), common);
     const std::vector<LabelingCandidate> ranked = rankForLabeling(set.head, pile.embeddings.vectors);
     QJsonArray list;
     const auto className = [&](const Prediction& p, int rank) {
@@ -199,12 +203,26 @@ int runClassify(const QStringList& args)
                          out->droppedPartialLine() ? " (an unfinished last line was dropped and is redone)" : "");
     }
 
+    // Label next needs every unlabeled photo's embedding at once: the pipeline (threads, cache)
+    // makes them, and the classification of those photos reads them instead of embedding again.
+    std::unique_ptr<EmbeddedDataset> pile;
+    QHash<QString, int> pileRow;
+    if (labelNext > 0) {
+        pile = std::make_unique<EmbeddedDataset>(
+            embedListedDataset(Dataset::fromClassFolders(unlabeled), unlabeled.join(QStringLiteral(", ")), common));
+        for (int row = 0; row < pile->embeddings.size(); ++row) pileRow.insert(pile->embeddings.paths[row], row);
+    }
+
     QJsonArray results;
     std::vector<PhotoToFile> toFile;
     int failures = 0;
     for (const QString& path : photos) {
         if (lines && done.contains(path)) continue;
-        const QJsonObject result = classifyPhoto(path, set, *embedder, top);
+        const auto row = pileRow.constFind(path);
+        const QJsonObject result =
+            row != pileRow.constEnd()
+                ? resultJson(path, set, set.head.predict(pile->embeddings.vectors.row(*row).transpose()), top)
+                : classifyPhoto(path, set, *embedder, top);
         if (result.contains(QStringLiteral("error"))) {
             ++failures;
             std::fprintf(stderr, "exemplar-cli classify: error: %s: %s\n", printable(path).constData(),
@@ -241,7 +259,7 @@ int runClassify(const QStringList& args)
                              {QStringLiteral("failed"), skippedFilesJson(filed.failed)}};
     }
     QJsonArray toLabel;
-    if (labelNext > 0) toLabel = photosToLabelNext(set, unlabeled, labelNext, common);
+    if (pile) toLabel = photosToLabelNext(set, *pile, labelNext, common);
     if (common.json) {
         QJsonObject report{{QStringLiteral("reference_set"), QFileInfo(positional.first()).absoluteFilePath()},
                            {QStringLiteral("results"), results}};
