@@ -11,6 +11,7 @@
 
 #include <QJsonDocument>
 #include <QtTest>
+#include <limits>
 #include <cmath>
 
 using namespace exemplar;
@@ -229,6 +230,18 @@ void TestLearningCurve::jsonRoundTrip()
     const LearningCurve back = LearningCurve::fromJson(QJsonDocument::fromJson(QJsonDocument(json).toJson()).object());
     QCOMPARE(back.toJson(), json);
     QCOMPARE(back.summary(), curve.summary());
+    // What a measurement makes is plausible, fitted or not; what none makes is not.
+    QCOMPARE(curve.implausibility(), QString());
+    QCOMPARE(measureLearningCurve(makeClusteredSet(std::vector<int>(4, 2), kDim, 0.5f, 3), options).implausibility(), QString());
+    LearningCurve wrong = back;
+    wrong.photosPerClass = 2000000000;
+    QVERIFY(wrong.implausibility().contains(QStringLiteral("photos per class")));
+    wrong = back;
+    wrong.points.front().accuracies.push_back(-0.1);
+    QVERIFY(wrong.implausibility().contains(QStringLiteral("accuracy of -0.1")));
+    wrong = back;
+    wrong.law.slope = std::numeric_limits<double>::infinity();
+    QVERIFY(wrong.implausibility().contains(QStringLiteral("law coefficient")));
 }
 
 void TestLearningCurve::cancelStops()

@@ -294,6 +294,31 @@ LearningCurve LearningCurve::fromJson(const QJsonObject& json)
     return curve;
 }
 
+QString LearningCurve::implausibility() const
+{
+    // Far beyond any photo set Exemplar trains on, far below where a loop over sizes hurts.
+    constexpr int kMaxPhotosPerClass = 100000;
+    constexpr size_t kMaxPoints = 1000, kMaxTrials = 10000;
+    const auto fraction = [](double v) { return std::isfinite(v) && v >= 0 && v <= 1; };
+    if (photosPerClass < 0 || photosPerClass > kMaxPhotosPerClass)
+        return QStringLiteral("photos per class %1 is out of range").arg(photosPerClass);
+    if (extraPhotos < 0 || extraPhotos > kMaxPhotosPerClass)
+        return QStringLiteral("extra photos %1 is out of range").arg(extraPhotos);
+    if (points.size() > kMaxPoints) return QStringLiteral("%1 measured sizes").arg(points.size());
+    for (const LearningCurvePoint& p : points) {
+        if (p.photosPerClass < 1 || p.photosPerClass > kMaxPhotosPerClass || p.testPhotos < 0)
+            return QStringLiteral("a measured size of %1 photos per class").arg(p.photosPerClass);
+        if (p.accuracies.size() > kMaxTrials) return QStringLiteral("%1 trials at one size").arg(p.accuracies.size());
+        for (double a : p.accuracies)
+            if (!fraction(a)) return QStringLiteral("an accuracy of %1").arg(a);
+    }
+    for (double v : {expectedNow, expectedNowLow, expectedNowHigh, expectedMore, expectedMoreLow, expectedMoreHigh})
+        if (!fraction(v)) return QStringLiteral("an expected accuracy of %1").arg(v);
+    for (double v : {law.asymptote, law.scale, law.exponent, law.intercept, law.slope})
+        if (!std::isfinite(v)) return QStringLiteral("a law coefficient of %1").arg(v);
+    return QString();
+}
+
 LearningCurve measureLearningCurve(const EmbeddingSet& data, const LearningCurveOptions& options, const Feedback* feedback)
 {
     if (!isTrainingMethod(options.training.method))

@@ -72,7 +72,13 @@ struct LearningCurve {
     // "With 5 more photos per class (15), expect about 84% (80–88%); today's 10 give about 81%."
     QString summary() const;
     QJsonObject toJson() const;
+    // Tolerant: missing fields read as 0 or empty. A curve read from a file goes through
+    // implausibility() before it is shown.
     static LearningCurve fromJson(const QJsonObject& json);
+    // What no measurement can produce (sizes out of range, accuracies outside 0…1, non-finite
+    // numbers, absurd counts), said in words; empty for a curve this code could have measured.
+    // A damaged project file must not make a view draw billions of points.
+    QString implausibility() const;
 };
 
 // The sizes measured for a set whose classes have TYPICAL photos: up to MAXSIZES distinct values

@@ -225,17 +225,37 @@ private Q_SLOTS:
         QCOMPARE(back.learningCurve->expectedMore, document.learningCurve->expectedMore);
         QCOMPARE(back.learningCurve->law.at(7), document.learningCurve->law.at(7));
 
-        // A damaged curve (not an object) opens without it, and says so.
-        QJsonObject damaged = json;
-        damaged.insert(QStringLiteral("learning_curve"), QStringLiteral("oops"));
-        const QString damagedPath = dir.filePath(QStringLiteral("damaged.exemplar"));
-        QFile file(damagedPath);
-        QVERIFY(file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(damaged).toJson()) > 0);
-        file.close();
-        const ProjectDocument opened = readProject(damagedPath);
-        QVERIFY(!opened.learningCurve);
-        QVERIFY2(opened.warnings.join(QLatin1Char('\n')).contains(QLatin1String("learning curve is damaged")),
-                 qPrintable(opened.warnings.join(QLatin1Char('\n'))));
+        // A damaged curve opens without it, and says so: not an object, or numbers no measurement
+        // makes (2 billion photos per class would have made the view draw 8 billion points).
+        const QJsonObject saved = json.value(QStringLiteral("learning_curve")).toObject();
+        const auto edited = [&](const QString& key, const QJsonValue& value) {
+            QJsonObject curve = saved;
+            curve.insert(key, value);
+            return QJsonValue(curve);
+        };
+        QJsonArray badTrial = saved.value(QStringLiteral("measured")).toArray();
+        QJsonObject firstPoint = badTrial.at(0).toObject();
+        firstPoint.insert(QStringLiteral("accuracy_per_trial"), QJsonArray{0.5, 7.0});
+        badTrial.replace(0, firstPoint);
+        const QList<QPair<QJsonValue, QString>> damages{
+            {QJsonValue(QStringLiteral("oops")), QStringLiteral("not a JSON object")},
+            {edited(QStringLiteral("photos_per_class"), 2000000000), QStringLiteral("photos per class 2000000000")},
+            {edited(QStringLiteral("extra_photos"), -3), QStringLiteral("extra photos -3")},
+            {edited(QStringLiteral("expected_more"), 1e300), QStringLiteral("an expected accuracy")},
+            {edited(QStringLiteral("measured"), badTrial), QStringLiteral("an accuracy of 7")},
+        };
+        for (const auto& [value, reason] : damages) {
+            QJsonObject damaged = json;
+            damaged.insert(QStringLiteral("learning_curve"), value);
+            const QString damagedPath = dir.filePath(QStringLiteral("damaged.exemplar"));
+            QFile file(damagedPath);
+            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(QJsonDocument(damaged).toJson()) > 0);
+            file.close();
+            const ProjectDocument opened = readProject(damagedPath);
+            QVERIFY2(!opened.learningCurve, qPrintable(reason));
+            const QString warnings = opened.warnings.join(QLatin1Char('\n'));
+            QVERIFY2(warnings.contains(QLatin1String("learning curve is damaged")) && warnings.contains(reason), qPrintable(warnings));
+        }
     }
 
     // The defect: settings read from a project file were taken as they were (budget −5,

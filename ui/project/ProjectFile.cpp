@@ -288,11 +288,15 @@ ProjectDocument readProject(const QString& path)
     if (root.contains(QStringLiteral("method_comparison")))
         document.comparison = std::make_shared<const MethodComparison>(
             MethodComparison::fromJson(root.value(QStringLiteral("method_comparison")).toObject()));
-    if (root.value(QStringLiteral("learning_curve")).isObject())
-        document.learningCurve = std::make_shared<const LearningCurve>(
-            LearningCurve::fromJson(root.value(QStringLiteral("learning_curve")).toObject()));
-    else if (root.contains(QStringLiteral("learning_curve")))
-        document.warnings << tr("the project's learning curve is damaged (not a JSON object); it opens without it");
+    if (root.contains(QStringLiteral("learning_curve"))) {
+        const QJsonValue saved = root.value(QStringLiteral("learning_curve"));
+        const LearningCurve curve = LearningCurve::fromJson(saved.toObject());
+        const QString problem = saved.isObject() ? curve.implausibility() : QStringLiteral("not a JSON object");
+        if (problem.isEmpty())
+            document.learningCurve = std::make_shared<const LearningCurve>(curve);
+        else
+            document.warnings << tr("the project's learning curve is damaged (%1); it opens without it").arg(problem);
+    }
     return document;
 }
 

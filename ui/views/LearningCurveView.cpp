@@ -125,7 +125,9 @@ void LearningCurveView::refresh()
     const double right = curve->photosPerClass + curve->extraPhotos;
     if (curve->fitted) {
         QVector<double> fx, fy;
-        for (double m = 1; m <= right + 1e-9; m += 0.25) {
+        // Quarter steps, or about 400 points when the axis is long: smooth either way.
+        const double step = std::max(0.25, right / 400);
+        for (double m = 1; m <= right + 1e-9; m += step) {
             fx << m;
             fy << 100 * curve->accuracyAt(m);
         }
