@@ -20,9 +20,9 @@ int runExportOnnx(const QStringList& args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Write one ONNX model that classifies photos: the network followed by the reference set. Input: the "
-        "model's input tensor (\"input\", 1×3×H×W as its spec says, RGB in [0,1], the whole photo resized; "
-        "not for flip-averaged specs such as the default: train with --model efficientnet-b0, 1×3×224×224, "
-        "to export); output \"scores\", one per class; class names in the metadata (\"exemplar.classes\")."));
+        "model's input tensor (\"input\", 1×3×H×W as its spec says: 1×3×256×384 for the default, RGB in [0,1], "
+        "the whole photo resized; a flip-averaging model's mirror image is made inside the graph; crop-averaging "
+        "specs are refused); output \"scores\", one per class; class names in the metadata (\"exemplar.classes\")."));
     parser.addPositionalArgument(QStringLiteral("SET"), QStringLiteral("Reference-set file (.exref)."));
     parser.addPositionalArgument(QStringLiteral("OUT"), QStringLiteral("ONNX file to write."));
     addCommonOptions(&parser);
