@@ -292,8 +292,7 @@ void HeatmapView::drawPhotoMatrix()
             if (rows_[size_t(y)] != columns_[size_t(x)]) offDiagonal.push_back(s);
         }
     fitColourRange(std::move(offDiagonal));
-    plot_->xAxis->setRange(-0.5, nx - 0.5);
-    plot_->yAxis->setRange(-0.5, ny - 0.5);
+    navigation_->showWholeMatrix();
     std::vector<int> rowLabels, columnLabels;
     for (int row : rows_) rowLabels.push_back(set.labels[size_t(row)]);
     for (int column : columns_) columnLabels.push_back(set.labels[size_t(column)]);
@@ -350,8 +349,7 @@ void HeatmapView::drawClassMeans(const Matrix& means)
             if (x != y && !std::isnan(s)) offDiagonal.push_back(s);
         }
     fitColourRange(std::move(offDiagonal));
-    plot_->xAxis->setRange(-0.5, n - 0.5);
-    plot_->yAxis->setRange(-0.5, n - 0.5);
+    navigation_->showWholeMatrix();
     drawBoundaries(classOrder_, classOrder_);
     plot_->xAxis->setLabel(QString());
     plot_->yAxis->setLabel(QString());
