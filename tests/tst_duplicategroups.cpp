@@ -2,6 +2,7 @@
 // threshold, transitively and across classes; everything else stays alone. The splits rely on it.
 #include "DuplicateGroups.h"
 #include "EmbeddingSet.h"
+#include "NearDuplicatePairs.h"
 #include "SyntheticEmbeddings.h"
 
 #include <QtTest>
@@ -103,6 +104,40 @@ private Q_SLOTS:
         QVERIFY(groups.search.recall > 0.9 && groups.search.recall < 1);
         QCOMPARE(sharedGroups(groups), (std::set<std::set<int>>{{10, 50}, {70, 90}}));
         QVERIFY(groups.toJson().contains(QStringLiteral("expected_pair_recall")));
+    }
+
+    // Photos that only support training (unlabeled, background) lose those near-identical to a
+    // measured photo; the rest keep their order. Candidates span more than one block of the search.
+    void rowsNotNearIdenticalTo_data()
+    {
+        QTest::addColumn<double>("cosine");
+        QTest::addColumn<bool>("leftOut");
+        QTest::newRow("the same photo") << 1.0 << true;
+        QTest::newRow("a re-encoded copy") << 0.97 << true;
+        QTest::newRow("at the threshold") << kNearDuplicateCosine + 1e-4 << true;
+        QTest::newRow("just under it") << kNearDuplicateCosine - 0.01 << false;
+        QTest::newRow("another photo of the class") << 0.8 << false;
+    }
+    void rowsNotNearIdenticalTo()
+    {
+        QFETCH(double, cosine);
+        QFETCH(bool, leftOut);
+        const EmbeddingSet measured = makeClusteredSet({{5, 5}, 64, 0.8f, 1.0f, 8});
+        const EmbeddingSet candidates = makeClusteredSet({{300, 300}, 64, 0.8f, 1.0f, 9});
+        Matrix rows = candidates.vectors;
+        rows.row(550) = atCosine(measured.vectors.row(3), cosine, 2);
+        int dropped = -1;
+        const Matrix kept = exemplar::rowsNotNearIdenticalTo(rows, measured.vectors, &dropped);
+        QCOMPARE(dropped, leftOut ? 1 : 0);
+        QCOMPARE(kept.rows(), rows.rows() - dropped);
+        QCOMPARE(Vector(kept.row(549)), Vector(rows.row(549)));
+        QCOMPARE(Vector(kept.row(kept.rows() - 1)), Vector(rows.row(rows.rows() - 1)));
+
+        // Nothing measured: every candidate stays; no candidates: nothing to drop.
+        QCOMPARE(exemplar::rowsNotNearIdenticalTo(rows, Matrix(0, 64), &dropped).rows(), rows.rows());
+        QCOMPARE(dropped, 0);
+        QCOMPARE(exemplar::rowsNotNearIdenticalTo(Matrix(0, 64), measured.vectors, &dropped).rows(), Eigen::Index(0));
+        QCOMPARE(dropped, 0);
     }
 
     void summarySaysHowMany()

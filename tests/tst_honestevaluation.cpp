@@ -350,6 +350,31 @@ private Q_SLOTS:
         QVERIFY2(report.methods[0].accuracyMean < 0.5, qPrintable(QString::number(report.methods[0].accuracyMean)));
     }
 
+    // Background photos reach the whitened methods of every repetition; copies of any dataset photo
+    // (a test photo in some repetition) are left out first, with a warning. The unwhitened methods
+    // give the same figures with and without them.
+    void backgroundPhotosJoinTheWhitening()
+    {
+        const EmbeddingSet data = hardData();
+        const EmbeddingSet others = makeClusteredSet({30, 30}, 64, 3.0f, 40);
+        EvaluationOptions options = quickOptions(5, 3);
+        options.methods = QStringList{"centroid", "whitened-centroid"};
+        const EvaluationReport plain = evaluateHonestly(data, options);
+        Matrix background(others.size() + 4, data.dim());
+        background << others.vectors, data.vectors.topRows(4);
+        options.training.whiteningBackground = std::make_shared<const Matrix>(background);
+        const EvaluationReport with = evaluateHonestly(data, options);
+
+        QCOMPARE(plain.backgroundPhotos, 0);
+        QCOMPARE(with.backgroundPhotos, others.size());
+        QVERIFY2(with.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("4 background photo(s) were left out")),
+                 qPrintable(with.warnings.join(QLatin1Char('\n'))));
+        QCOMPARE(with.methods[0].accuracies, plain.methods[0].accuracies);
+        QVERIFY(with.methods[1].accuracies != plain.methods[1].accuracies);
+        QCOMPARE(EvaluationReport::fromJson(with.toJson()).backgroundPhotos, others.size());
+        QCOMPARE(plain.toJson().value(QStringLiteral("background_photos")).toInt(-1), 0);
+    }
+
     void jsonKeys()
     {
         EvaluationReport report = evaluateHonestly(easyData(), quickOptions(4, 2));

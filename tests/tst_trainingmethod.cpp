@@ -319,6 +319,46 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, train(EmbeddingSet(), options));
     }
 
+    // Background photos join the whitening of the whitened methods (its center is then the mean of
+    // the pool and the background together) and change nothing for the others.
+    void backgroundJoinsOnlyTheWhitening_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<bool>("whitens");
+        QTest::newRow("whitened-all") << "whitened-all" << true;
+        QTest::newRow("whitened-centroid") << "whitened-centroid" << true;
+        QTest::newRow("whitened-linear") << "whitened-linear" << true;
+        QTest::newRow("all") << "all" << false;
+        QTest::newRow("centroid") << "centroid" << false;
+        QTest::newRow("linear") << "linear" << false;
+    }
+    void backgroundJoinsOnlyTheWhitening()
+    {
+        QFETCH(QString, method);
+        QFETCH(bool, whitens);
+        const EmbeddingSet pool = seedPool();
+        const EmbeddingSet others = makeClusteredSet({20, 20}, 32, 1.0f, 99);  // other classes, same space
+        TrainingOptions options;
+        options.method = method;
+        options.linearC = 100;
+        const TrainingResult without = train(pool, options);
+        options.whiteningBackground = std::make_shared<const Matrix>(others.vectors);
+        const TrainingResult with = train(pool, options);
+        QCOMPARE(sameHead(with.head, without.head), !whitens);
+        if (whitens) {
+            Matrix both(pool.size() + others.size(), pool.dim());
+            both << pool.vectors, others.vectors;
+            const Vector mean = both.colwise().mean().transpose();
+            QVERIFY((with.head.center - mean).norm() < 1e-5f);
+            QVERIFY((without.head.center - mean).norm() > 1e-3f);
+        }
+
+        // Background photos of another model (other dimension) are refused, not silently dropped.
+        options.whiteningBackground = std::make_shared<const Matrix>(Matrix::Ones(3, pool.dim() + 1));
+        if (whitens) QVERIFY_THROWS_EXCEPTION(Error, train(pool, options));
+        else QVERIFY(sameHead(train(pool, options).head, without.head));
+    }
+
     void trainRejectsUnknownMethod()
     {
         TrainingOptions options;

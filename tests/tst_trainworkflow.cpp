@@ -164,6 +164,39 @@ private Q_SLOTS:
         QVERIFY(self.contains(QStringLiteral("used")));
     }
 
+    // Background photos: copies of held-out photos are left out (with a warning), the rest join the
+    // whitening of a whitened method, and the set records how many.
+    void backgroundCopiesOfHeldOutPhotosAreLeftOut()
+    {
+        const EmbeddingSet photos = makeClusteredSet({12, 12, 12}, 16, 0.9f, 5);
+        const EmbeddingSet others = makeClusteredSet({12, 12}, 16, 0.9f, 5 + 100);
+        TrainRequest request = quickRequest(QStringLiteral("whitened-centroid"));
+        const TrainedReferenceSet plain = trainReferenceSet(photos, request);
+        std::vector<int> heldOutRows;
+        for (int row = 0; row < photos.size(); ++row)
+            if (plain.heldOutPaths.contains(photos.paths[row])) heldOutRows.push_back(row);
+        const Matrix copies = photos.subset(heldOutRows).vectors;
+        request.background.resize(copies.rows() + others.vectors.rows(), photos.dim());
+        request.background << copies, others.vectors;
+
+        const TrainedReferenceSet trained = trainReferenceSet(photos, request);
+        QCOMPARE(trained.heldOutPaths, plain.heldOutPaths);
+        const QString warning = trained.warnings.join(QLatin1Char('\n'));
+        QVERIFY2(warning.contains(QStringLiteral("%1 background photo(s) were left out").arg(copies.rows())), qPrintable(warning));
+        QCOMPARE(trained.set.extra.value(QStringLiteral("background_photos")).toInt(), int(others.vectors.rows()));
+        QVERIFY(!plain.set.extra.contains(QStringLiteral("background_photos")));
+        // The whitening's center is the mean of the training photos and the background kept.
+        const EmbeddingSet pool = photos.subset([&] {
+            std::vector<int> rows;
+            for (int row = 0; row < photos.size(); ++row)
+                if (!plain.heldOutPaths.contains(photos.paths[row])) rows.push_back(row);
+            return rows;
+        }());
+        Matrix both(pool.size() + others.size(), photos.dim());
+        both << pool.vectors, others.vectors;
+        QVERIFY((trained.set.head.center - Vector(both.colwise().mean().transpose())).norm() < 1e-5f);
+    }
+
     void nothingHeldOutMeansNoFigure()
     {
         const EmbeddingSet photos = makeClusteredSet({6, 6}, 16, 0.4f, 2);

@@ -78,6 +78,28 @@ EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, co
     return embedListedDataset(Dataset::scan(root, scan), QFileInfo(root).absoluteFilePath(), common);
 }
 
+EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const QCommandLineParser& parser,
+                                        const CommonOptions& common)
+{
+    return embedListedDataset(Dataset::fromClassFolders({folder}, datasetScanOptions(parser)), folder, common);
+}
+
+QCommandLineOption backgroundOption()
+{
+    return {QStringLiteral("background"),
+            QStringLiteral("A folder of photos of other things of the same kind as the classes (other models, other "
+                           "machines; at any depth, never a class): the whitened methods learn from them which "
+                           "differences are ordinary. Not photos of the classes themselves: those make it worse."),
+            QStringLiteral("DIR")};
+}
+
+std::shared_ptr<const Matrix> backgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common)
+{
+    if (!parser.isSet(QStringLiteral("background"))) return nullptr;
+    return std::make_shared<const Matrix>(
+        embedPhotosWithoutClass(parser.value(QStringLiteral("background")), parser, common).embeddings.vectors);
+}
+
 EmbeddedDataset embedListedDataset(Dataset dataset, const QString& where, const CommonOptions& common)
 {
     EmbeddedDataset result;

@@ -96,6 +96,14 @@ void warnIfPreprocessingDiffers(const ReferenceSet& set, const ModelSpec& spec, 
 EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan);
 // The same for a dataset already listed (Dataset::fromFiles); WHERE names it in messages.
 EmbeddedDataset embedListedDataset(Dataset dataset, const QString& where, const CommonOptions& common);
+// FOLDER's photos at any depth, with no class (unlabeled, foreign and background photos), scanned
+// as the dataset options say.
+EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const QCommandLineParser& parser,
+                                        const CommonOptions& common);
+// --background DIR (train and eval): photos of other things of the same kind as the classes.
+QCommandLineOption backgroundOption();
+// The embeddings of --background's photos for TrainingOptions::whiteningBackground; null when not given.
+std::shared_ptr<const Matrix> backgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common);
 // --files-from LIST: photo paths, one per line, from a file or "-" (standard input), so that a
 // list of millions never meets the command line's length limit. Empty lines are ignored.
 void addFilesFromOption(QCommandLineParser* parser);

@@ -111,4 +111,25 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
     return result;
 }
 
+Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, int* leftOut)
+{
+    std::vector<Eigen::Index> kept;
+    // In blocks of candidates, so that the product stays small however many photos there are.
+    constexpr Eigen::Index kBlock = 512;
+    for (Eigen::Index start = 0; start < candidates.rows(); start += kBlock) {
+        const Eigen::Index rows = std::min(kBlock, candidates.rows() - start);
+        if (others.rows() == 0) {
+            for (Eigen::Index i = 0; i < rows; ++i) kept.push_back(start + i);
+            continue;
+        }
+        const Matrix cosines = candidates.middleRows(start, rows) * others.transpose();
+        for (Eigen::Index i = 0; i < rows; ++i)
+            if (cosines.row(i).maxCoeff() < kNearDuplicateCosine) kept.push_back(start + i);
+    }
+    if (leftOut) *leftOut = int(candidates.rows() - Eigen::Index(kept.size()));
+    Matrix result(Eigen::Index(kept.size()), candidates.cols());
+    for (size_t k = 0; k < kept.size(); ++k) result.row(Eigen::Index(k)) = candidates.row(kept[k]);
+    return result;
+}
+
 } // namespace exemplar

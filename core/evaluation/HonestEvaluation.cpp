@@ -5,6 +5,7 @@
 #include "Error.h"
 #include "Feedback.h"
 #include "Metrics.h"
+#include "NearDuplicatePairs.h"
 #include "Random.h"
 #include "SelfTraining.h"
 
@@ -106,9 +107,16 @@ void drawHoldoutSplit(const std::vector<int>& labels, const std::vector<int>& gr
     }, poolRows, heldOutRows);
 }
 
-EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& options, Feedback* feedback,
+EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& asked, Feedback* feedback,
                                   const MethodFinishedObserver& observer)
 {
+    // Any photo of the dataset is a test photo in some repetition: background photos near-identical
+    // to one of them are left out, so that no test photo's pixels reach a whitening.
+    EvaluationOptions options = asked;
+    int backgroundLikeDataset = 0;
+    if (asked.training.whiteningBackground)
+        options.training.whiteningBackground = std::make_shared<const Matrix>(
+            rowsNotNearIdenticalTo(*asked.training.whiteningBackground, data.vectors, &backgroundLikeDataset));
     if (options.pool < 1) throw Error(QStringLiteral("the pool must hold at least 1 photo per class"));
     if (options.repeats < 1) throw Error(QStringLiteral("at least 1 repetition is needed"));
     if (options.methods.isEmpty()) throw Error(QStringLiteral("no methods to evaluate"));
@@ -137,6 +145,10 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     if (options.transductive) report.unlabeled = QStringLiteral("transductive");
     else if (options.unlabeled.rows() > 0) report.unlabeled = QStringLiteral("folder (%1 photos)").arg(options.unlabeled.rows());
     report.seed = options.seed;
+    if (options.training.whiteningBackground) report.backgroundPhotos = int(options.training.whiteningBackground->rows());
+    if (backgroundLikeDataset > 0)
+        report.warnings << QStringLiteral("%1 background photo(s) were left out: each is near-identical to a photo of the "
+                                          "dataset, which may be a test photo").arg(backgroundLikeDataset);
     report.unknown.knownRejectRate = options.knownRejectRate;
     const std::vector<int> counts = data.countsPerClass();
     for (int c = 0; c < data.classCount(); ++c) {
@@ -413,6 +425,8 @@ QJsonObject EvaluationReport::toJson() const
         // Which unlabeled photos the methods self-trained with (absent: none; the figures are
         // then the plain supervised ones).
         {QStringLiteral("unlabeled"), unlabeled.isEmpty() ? QJsonValue() : QJsonValue(unlabeled)},
+        // How many background photos the whitened methods' whitening was fitted with (0: the pool alone).
+        {QStringLiteral("background_photos"), backgroundPhotos},
         {QStringLiteral("recommended"), recommended >= 0 ? QJsonValue(methods[size_t(recommended)].name) : QJsonValue()},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
     };
@@ -430,6 +444,7 @@ EvaluationReport EvaluationReport::fromJson(const QJsonObject& json)
     report.pool = json.value(QStringLiteral("pool")).toInt();
     report.repeats = json.value(QStringLiteral("repeats")).toInt();
     report.unlabeled = json.value(QStringLiteral("unlabeled")).toString();
+    report.backgroundPhotos = std::max(0, json.value(QStringLiteral("background_photos")).toInt());
     report.seed = json.value(QStringLiteral("seed")).toString().toULongLong();
     report.testPhotosPerRepeat = json.value(QStringLiteral("test_photos_per_repeat")).toInt();
     const QJsonObject grouping = json.value(QStringLiteral("duplicate_groups")).toObject();  // absent in older files

@@ -22,7 +22,9 @@ struct EvaluationOptions {
     int repeats = 10;
     quint64 seed = 1;
     QStringList methods = defaultComparedMethods();
-    TrainingOptions training;  // optimizer and centrality settings for "least-central"
+    // Optimizer and centrality settings for "least-central"; training.whiteningBackground: background
+    // photos for the whitened methods (those near-identical to a photo of the dataset are left out).
+    TrainingOptions training;
     // Photos of none of the classes (raw embeddings, one per row). When given, each repetition
     // also measures "unknown" (UnknownEvaluation.h) calibrated at KNOWN_REJECT_RATE.
     Matrix foreign;
@@ -78,6 +80,7 @@ struct EvaluationReport {
     int duplicateGroups = 0;         // groups of near-identical photos, kept on one side of every split
     int groupedPhotos = 0;           // photos in them
     QString unlabeled;               // empty: none; "folder" (N photos) or "transductive": see EvaluationOptions
+    int backgroundPhotos = 0;        // fitted into the whitened methods' whitening (TrainingOptions::whiteningBackground)
     std::vector<MethodSummary> methods;
     QStringList warnings;
     int recommended = -1;  // index into methods: best mean accuracy (then weighted F1); -1 when none

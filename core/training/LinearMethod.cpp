@@ -21,8 +21,8 @@ namespace {
 // so the smaller problem (N ≤ a few hundred instead of 1280) gives the same model faster.
 class LinearProblem {
 public:
-    LinearProblem(const EmbeddingSet& pool, bool whitened, double shrinkage)
-        : space_(FeatureSpace::of(pool, whitened, shrinkage))
+    LinearProblem(const EmbeddingSet& pool, bool whitened, const TrainingOptions& options)
+        : space_(FeatureSpace::of(pool, whitened, options.whiteningShrinkage, options.whiteningBackground.get()))
     {
         const Matrix& X = space_.features;
         if (X.rows() >= X.cols()) {
@@ -105,7 +105,7 @@ std::vector<CrossValidationScore> crossValidateLinearPath(const EmbeddingSet& po
     for (const std::vector<int>& fold : folds) {
         if (fold.empty()) continue;
         FoldSplit split = FoldSplit::of(pool, fold);
-        LinearProblem problem(split.train, whitened, options.whiteningShrinkage);
+        LinearProblem problem(split.train, whitened, options);
         paths.push_back({std::move(split), std::move(problem), {}, false});
         throwIfCanceled(feedback);
     }
@@ -168,7 +168,7 @@ TrainingResult trainLinear(const EmbeddingSet& pool, const TrainingOptions& opti
         if (C <= 0) C = 1000;
     }
 
-    const LinearProblem problem(pool, whitened, options.whiteningShrinkage);
+    const LinearProblem problem(pool, whitened, options);
     const LogisticRegressionModel model = problem.fit(pool, C, nullptr, feedback);
 
     TrainingResult result;

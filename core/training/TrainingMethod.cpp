@@ -28,14 +28,24 @@ void requireNonEmpty(const EmbeddingSet& pool)
     if (pool.classCount() == 0) throw Error(QStringLiteral("no classes to train on"));
 }
 
-FeatureSpace FeatureSpace::of(const EmbeddingSet& pool, bool whitened, double shrinkage)
+FeatureSpace FeatureSpace::of(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background)
 {
     FeatureSpace space;
     if (!whitened || pool.size() < 2) {
         space.features = pool.vectors;
         return space;
     }
-    const Whitening whitening = Whitening::fit(pool.vectors, WhiteningOptions{true, shrinkage});
+    const bool withBackground = background && background->rows() > 0;
+    if (withBackground && background->cols() != pool.vectors.cols())
+        throw Error(QStringLiteral("the background photos were embedded by another model (%1 numbers per photo, the "
+                                   "training photos have %2)").arg(background->cols()).arg(pool.vectors.cols()));
+    Matrix fitted;
+    if (withBackground) {
+        fitted.resize(pool.vectors.rows() + background->rows(), pool.vectors.cols());
+        fitted << pool.vectors, *background;
+    }
+    const Whitening whitening =
+        Whitening::fit(withBackground ? fitted : pool.vectors, WhiteningOptions{true, shrinkage});
     space.features = whitening.apply(pool.vectors);
     space.center = whitening.center;
     space.projection = whitening.projection;
@@ -147,25 +157,25 @@ std::vector<std::vector<int>> stratifiedFolds(const std::vector<int>& labels, co
     return result;
 }
 
-TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened, double shrinkage)
+TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background)
 {
     requireNonEmpty(pool);
     std::vector<int> rows(static_cast<size_t>(pool.size()));
     std::iota(rows.begin(), rows.end(), 0);
     TrainingResult result;
-    result.head = headFromRows(pool, FeatureSpace::of(pool, whitened, shrinkage), rows);
+    result.head = headFromRows(pool, FeatureSpace::of(pool, whitened, shrinkage, background), rows);
     result.details = {{QStringLiteral("description"), whitened ? QStringLiteral("1-NN over every training photo, whitened")
                                                                : QStringLiteral("1-NN over every training photo")},
                       {QStringLiteral("counts_per_class"), toJsonArray(result.head.referencesPerClass())}};
     return result;
 }
 
-TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double shrinkage)
+TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background)
 {
     requireNonEmpty(pool);
     FeatureSpace space;
     if (whitened && pool.size() >= 2) {
-        space = FeatureSpace::of(pool, true, shrinkage);
+        space = FeatureSpace::of(pool, true, shrinkage, background);
     } else {
         // Subtracting the pool mean removes the direction every photo shares (the "photo-ness"
         // of the features), which makes class means far more distinct (the SimpleShot recipe).

@@ -8,6 +8,7 @@
 
 #include <QJsonObject>
 #include <QStringList>
+#include <memory>
 
 namespace exemplar {
 
@@ -26,6 +27,12 @@ struct TrainingOptions {
     // unless selecting beat keeping all on the held-out folds.
     bool validateSelection = true;
     double whiteningShrinkage = 1.0;             // ε relative to the mean eigenvalue
+    // Background photos (raw embeddings, one per row): other things of the same kind as the classes
+    // (other car models beside the user's car models), never a class. The whitened methods fit their
+    // whitening on the pool and these together: the pool alone is too few photos to tell which
+    // directions are the kind's ordinary variation (docs/accuracy.md, "Background photos"). Shared,
+    // not copied, as options are copied into every fold and result.
+    std::shared_ptr<const Matrix> whiteningBackground;
     double linearC = 0;                          // > 0: fixed; 0: chosen from linearCGrid by CV
     std::vector<double> linearCGrid{10, 100, 1000};
     // Choosing C: stop the path at the first C whose cross-validated accuracy is no better than a
@@ -44,8 +51,11 @@ struct TrainingResult {
     bool canceled = false;             // least-central only: optimizer stopped early, best so far kept
 };
 
-TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0);
-TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0);
+// BACKGROUND: see TrainingOptions::whiteningBackground (used only when WHITENED).
+TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0,
+                                  const Matrix* background = nullptr);
+TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0,
+                              const Matrix* background = nullptr);
 TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const TrainingOptions& options,
                                         const Feedback* feedback = nullptr,
                                         const OptimizerObserver& observer = {});

@@ -28,12 +28,12 @@ TrainingResult trainLogistic(const EmbeddingSet& pool, const TrainingOptions& op
 TrainingResult trainWhitenedAll(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback*,
                                 const OptimizerObserver&)
 {
-    return trainAllReferences(pool, true, options.whiteningShrinkage);
+    return trainAllReferences(pool, true, options.whiteningShrinkage, options.whiteningBackground.get());
 }
 TrainingResult trainWhitenedMeans(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback*,
                                   const OptimizerObserver&)
 {
-    return trainCentroids(pool, true, options.whiteningShrinkage);
+    return trainCentroids(pool, true, options.whiteningShrinkage, options.whiteningBackground.get());
 }
 TrainingResult trainWhitenedLogistic(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
                                      const OptimizerObserver&)

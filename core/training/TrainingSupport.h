@@ -19,7 +19,8 @@ struct FeatureSpace {
     Matrix features;  // N×dim
     Vector center;
     Matrix projection;
-    static FeatureSpace of(const EmbeddingSet& pool, bool whitened, double shrinkage);
+    // BACKGROUND (rows of raw embeddings, may be null): fitted into the whitening with the pool.
+    static FeatureSpace of(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background = nullptr);
     ReferenceHead emptyHead(const QStringList& classNames) const;
 };
 

@@ -118,19 +118,14 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
                      options.optimizer.seed, &poolRows, &heldOutRows);
     EmbeddingSet pool = photos.subset(poolRows);
     pool.groups = groups.forRows(poolRows);  // the method's own cross-validation keeps them together too
-    Matrix unlabeled;
-    int unlabeledLikeHeldOut = 0;
-    if (request.unlabeled.rows() > 0) {
-        const Matrix heldOut = photos.subset(heldOutRows).vectors;
-        std::vector<Eigen::Index> kept;
-        for (Eigen::Index i = 0; i < request.unlabeled.rows(); ++i) {
-            const bool likeHeldOut = heldOut.rows() > 0 && (heldOut * request.unlabeled.row(i).transpose()).maxCoeff() >= kNearDuplicateCosine;
-            if (likeHeldOut) ++unlabeledLikeHeldOut;
-            else kept.push_back(i);
-        }
-        unlabeled.resize(Eigen::Index(kept.size()), request.unlabeled.cols());
-        for (size_t k = 0; k < kept.size(); ++k) unlabeled.row(Eigen::Index(k)) = request.unlabeled.row(kept[k]);
-    }
+    // Unlabeled and background photos near-identical to a held-out photo are left out: no held-out
+    // photo's pixels may reach training.
+    const Matrix heldOut = photos.subset(heldOutRows).vectors;
+    int unlabeledLikeHeldOut = 0, backgroundLikeHeldOut = 0;
+    const Matrix unlabeled = rowsNotNearIdenticalTo(request.unlabeled, heldOut, &unlabeledLikeHeldOut);
+    if (request.background.rows() > 0)
+        options.whiteningBackground =
+            std::make_shared<const Matrix>(rowsNotNearIdenticalTo(request.background, heldOut, &backgroundLikeHeldOut));
     const TrainingResult trained = request.unlabeled.rows() > 0
                                        ? trainWithUnlabeled(pool, unlabeled, options, &training)
                                        : train(pool, options, &training, [&](const OptimizerStep& step) {
@@ -168,6 +163,11 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     if (unlabeledLikeHeldOut > 0)
         result.warnings << QStringLiteral("%1 unlabeled photo(s) were left out: each is near-identical to a held-out photo, "
                                           "whose pixels must not reach training").arg(unlabeledLikeHeldOut);
+    if (backgroundLikeHeldOut > 0)
+        result.warnings << QStringLiteral("%1 background photo(s) were left out: each is near-identical to a held-out photo, "
+                                          "whose pixels must not reach training").arg(backgroundLikeHeldOut);
+    if (options.whiteningBackground)
+        set.extra.insert(QStringLiteral("background_photos"), int(options.whiteningBackground->rows()));
     if (!result.warnings.isEmpty())
         set.extra.insert(QStringLiteral("warnings"), QJsonArray::fromStringList(result.warnings));
     try {

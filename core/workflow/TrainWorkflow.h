@@ -34,6 +34,10 @@ struct TrainRequest {
     // cross-validation inside the pool favours it (SelfTraining.h). Those near-identical to a
     // held-out photo are left out, so that no held-out photo's pixels reach training.
     Matrix unlabeled;
+    // Background photos (raw embeddings): other things of the same kind as the classes, never a
+    // class; the whitened methods fit their whitening on them and the pool together
+    // (TrainingOptions::whiteningBackground). Those near-identical to a held-out photo are left out.
+    Matrix background;
 };
 
 // A trained set and the photos it came from, by path: paths survive a reopened project whose

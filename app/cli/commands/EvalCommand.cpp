@@ -106,6 +106,7 @@ int runEval(const QStringList& args)
         {QStringLiteral("transductive"),
          QStringLiteral("Self-train with each repetition's test photos as the unlabeled photos (their pixels, never "
                         "their labels), as when a user sorts a pile of photos they then classify.")},
+        backgroundOption(),
     });
     parseOrThrow(&parser, QStringLiteral("eval"), args);
     const CommonOptions common = commonOptions(parser);
@@ -142,8 +143,7 @@ int runEval(const QStringList& args)
         if (options.knownRejectRate <= 0)
             throw UsageError{QStringLiteral("--unknown-rate must be above 0 to measure \"unknown\"")};
         foreignFolder = parser.value(QStringLiteral("foreign"));
-        const EmbeddedDataset foreign = embedListedDataset(
-            Dataset::fromClassFolders({foreignFolder}, datasetScanOptions(parser)), foreignFolder, common);
+        const EmbeddedDataset foreign = embedPhotosWithoutClass(foreignFolder, parser, common);
         options.foreign = foreign.embeddings.vectors;
         // A foreign photo that is also a photo of the dataset would be counted as both.
         for (const QString& hash : foreign.embeddings.contentHashes)
@@ -153,13 +153,14 @@ int runEval(const QStringList& args)
     if (parser.isSet(QStringLiteral("unlabeled"))) {
         const QString folder = parser.value(QStringLiteral("unlabeled"));
         const EmbeddedDataset unlabeled =
-            embedListedDataset(Dataset::fromClassFolders({folder}, datasetScanOptions(parser)), folder, common);
+            embedPhotosWithoutClass(folder, parser, common);
         options.unlabeled = unlabeled.embeddings.vectors;
         // An unlabeled photo that is also a photo of the dataset may be a test photo: its pixels
         // would then reach training, which the figure could not honestly call unseen.
         for (const QString& hash : unlabeled.embeddings.contentHashes)
             if (data.embeddings.contentHashes.contains(hash)) ++unlabeledAlsoKnown;
     }
+    options.training.whiteningBackground = backgroundPhotos(parser, common);
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("evaluating"));
@@ -192,6 +193,8 @@ int runEval(const QStringList& args)
     if (!report.unlabeled.isEmpty())
         std::printf("self-training with unlabeled photos: %s (kept per repetition only when the pool's own "
                     "cross-validation favoured it)\n", printable(report.unlabeled).constData());
+    if (report.backgroundPhotos > 0)
+        std::printf("whitening fitted on each pool and %d background photos\n", report.backgroundPhotos);
     std::printf("%-18s %18s %18s %12s %10s\n", "method", "accuracy", "weighted F1", "refs/class", "seconds");
     for (const MethodSummary& m : report.methods)
         std::printf("%-18s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", printable(m.name).constData(),

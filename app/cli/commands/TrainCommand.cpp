@@ -49,6 +49,7 @@ int runTrain(const QStringList& args)
          QStringLiteral("A folder of photos without labels (at any depth): the method self-trains with them when "
                         "cross-validation inside the training photos says it helps (the set's \"selection\" records it)."),
          QStringLiteral("DIR")},
+        backgroundOption(),
     });
     parseOrThrow(&parser, QStringLiteral("train"), args);
     const CommonOptions common = commonOptions(parser);
@@ -65,6 +66,7 @@ int runTrain(const QStringList& args)
     const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     TrainRequest request;
     request.training = options;
+    if (const auto background = backgroundPhotos(parser, common)) request.background = *background;
     request.holdoutFraction = holdout;
     request.knownRejectRate = unknownRate;
     request.model = data.embedder->modelIdentity();
@@ -74,7 +76,7 @@ int runTrain(const QStringList& args)
     if (parser.isSet(QStringLiteral("unlabeled"))) {
         const QString folder = parser.value(QStringLiteral("unlabeled"));
         const EmbeddedDataset unlabeled =
-            embedListedDataset(Dataset::fromClassFolders({folder}, datasetScanOptions(parser)), folder, common);
+            embedPhotosWithoutClass(folder, parser, common);
         request.unlabeled = unlabeled.embeddings.vectors;
     }
 
@@ -97,7 +99,8 @@ int runTrain(const QStringList& args)
                    {QStringLiteral("training_photos"), int(trained.poolPaths.size())},
                    {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())},
                    {QStringLiteral("warnings"), QJsonArray::fromStringList(trained.warnings)},
-                   {QStringLiteral("duplicate_groups"), trained.duplicateGroups.toJson()}});
+                   {QStringLiteral("duplicate_groups"), trained.duplicateGroups.toJson()},
+                   {QStringLiteral("background_photos"), set.extra.value(QStringLiteral("background_photos")).toInt()}});
         return 0;
     }
     std::printf("Trained %s: method %s, %d classes, %d references (%s) from %d training photos\n",
@@ -105,6 +108,10 @@ int runTrain(const QStringList& args)
                 printable(countsSummary(set.head.referencesPerClass())).constData(), int(trained.poolPaths.size()));
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(trained.duplicateGroups.groupedPhotos(),
                                                           trained.duplicateGroups.sharedGroups())));
+    if (set.extra.contains(QStringLiteral("background_photos")))
+        std::printf("Background: %d photos%s\n", set.extra.value(QStringLiteral("background_photos")).toInt(),
+                    set.head.projection.size() ? " fitted into the whitening with the training photos"
+                                               : ", unused: the method chosen does not whiten");
     const QJsonObject self = set.selection.value(QStringLiteral("self_training")).toObject();
     if (!self.isEmpty())
         std::printf("Self-training with %d unlabeled photos: %s (cross-validation inside the training photos: %d of %d right "
