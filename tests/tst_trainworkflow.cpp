@@ -176,8 +176,9 @@ private Q_SLOTS:
         for (int row = 0; row < photos.size(); ++row)
             if (plain.heldOutPaths.contains(photos.paths[row])) heldOutRows.push_back(row);
         const Matrix copies = photos.subset(heldOutRows).vectors;
-        request.background.resize(copies.rows() + others.vectors.rows(), photos.dim());
-        request.background << copies, others.vectors;
+        Matrix background(copies.rows() + others.vectors.rows(), photos.dim());
+        background << copies, others.vectors;
+        request.training.whiteningBackground = std::make_shared<const Matrix>(background);
 
         const TrainedReferenceSet trained = trainReferenceSet(photos, request);
         QCOMPARE(trained.heldOutPaths, plain.heldOutPaths);

@@ -26,6 +26,10 @@ int main(int argc, char** argv)
                                  QStringLiteral("[PATH...]"));
     parser.addOption({QStringLiteral("unlabeled"), QStringLiteral("Add a folder of photos without a class (repeatable)."),
                       QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("background"),
+                      QStringLiteral("Add a folder of photos of other things of the same kind as the classes, never a "
+                                     "class: the whitened methods' whitening learns from them (repeatable)."),
+                      QStringLiteral("DIR")});
     parser.process(app);
 
     exemplar::ui::applyAppTheme(
@@ -42,5 +46,7 @@ int main(int argc, char** argv)
         controller.addFolders(paths);
     const QStringList unlabeled = parser.values(QStringLiteral("unlabeled"));
     if (!unlabeled.isEmpty()) controller.addUnlabeledFolders(unlabeled);
+    const QStringList background = parser.values(QStringLiteral("background"));
+    if (!background.isEmpty()) controller.addBackgroundFolders(background);
     return app.exec();
 }

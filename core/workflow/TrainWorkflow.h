@@ -34,10 +34,8 @@ struct TrainRequest {
     // cross-validation inside the pool favours it (SelfTraining.h). Those near-identical to a
     // held-out photo are left out, so that no held-out photo's pixels reach training.
     Matrix unlabeled;
-    // Background photos (raw embeddings): other things of the same kind as the classes, never a
-    // class; the whitened methods fit their whitening on them and the pool together
-    // (TrainingOptions::whiteningBackground). Those near-identical to a held-out photo are left out.
-    Matrix background;
+    // training.whiteningBackground, the background photos (other things of the same kind as the
+    // classes): those near-identical to a held-out photo are left out in the same way.
 };
 
 // A trained set and the photos it came from, by path: paths survive a reopened project whose

@@ -153,6 +153,8 @@ void ProjectController::setPinnedCount(int sourceIndex, int count) { editor_->se
 
 void ProjectController::addUnlabeledFolders(const QStringList& paths) { editor_->addUnlabeledFolders(paths); }
 void ProjectController::clearUnlabeledFolders() { editor_->clearUnlabeledFolders(); }
+void ProjectController::addBackgroundFolders(const QStringList& paths) { editor_->addBackgroundFolders(paths); }
+void ProjectController::clearBackgroundFolders() { editor_->clearBackgroundFolders(); }
 void ProjectController::assignClass(const QString& unlabeledPhoto, int sourceIndex) { editor_->assignClass(unlabeledPhoto, sourceIndex); }
 void ProjectController::writeAssignedLabels() { tasks_->writeAssignedLabels(); }
 

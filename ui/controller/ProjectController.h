@@ -93,6 +93,9 @@ public Q_SLOTS:
     void clearUnlabeledFolders();
     void assignClass(const QString& unlabeledPhoto, int sourceIndex);  // −1: take the class back
     void writeAssignedLabels();  // copies them into their class folders (a task), then rescans
+    // Photos of other things of the same kind as the classes, for the whitened methods' whitening.
+    void addBackgroundFolders(const QStringList& paths);
+    void clearBackgroundFolders();
 
     // --- long work (ProjectTasks) ---
     // Computes the block of S for ROWS × COLUMNS (embedding rows) off the GUI thread; the views get

@@ -53,37 +53,57 @@ void DatasetEditor::addFolders(const QStringList& paths)
 
 void DatasetEditor::addUnlabeledFolders(const QStringList& paths)
 {
-    const QString title = tr("Add unlabeled folder");
-    UnlabeledSources unlabeled = model_->unlabeledSources();
+    addPhotoFolders(paths, &UnlabeledSources::folders, tr("unlabeled"));
+}
+
+void DatasetEditor::addBackgroundFolders(const QStringList& paths)
+{
+    addPhotoFolders(paths, &UnlabeledSources::backgroundFolders, tr("background"));
+}
+
+void DatasetEditor::addPhotoFolders(const QStringList& paths, QStringList UnlabeledSources::*list, const QString& what)
+{
+    const QString title = tr("Add %1 folder").arg(what);
+    UnlabeledSources sources = model_->unlabeledSources();
     int added = 0;
     for (const QString& path : paths) {
         const QFileInfo info(path);
         if (!info.isDir()) {
-            Q_EMIT errorOccurred(title, tr("%1: not a folder (unlabeled photos are added a folder at a time)").arg(path));
+            Q_EMIT errorOccurred(title, tr("%1: not a folder (%2 photos are added a folder at a time)").arg(path, what));
             continue;
         }
         const QString folder = info.canonicalFilePath();
-        if (unlabeled.folders.contains(folder)) continue;
+        if ((sources.*list).contains(folder)) continue;
         if (model_->sources().indexOfFolder(folder) >= 0) {
             Q_EMIT errorOccurred(title, tr("%1 is a class folder of this project: its photos are labeled").arg(folder));
             continue;
         }
-        unlabeled.folders << folder;
+        (sources.*list) << folder;
         ++added;
     }
     if (added == 0) return;
-    Q_EMIT statusMessage(tr("Added %n unlabeled folder(s)", nullptr, added));
-    model_->setUnlabeledSources(std::move(unlabeled));
+    Q_EMIT statusMessage(tr("Added %n %1 folder(s)", nullptr, added).arg(what));
+    model_->setUnlabeledSources(std::move(sources));
     model_->setModified(true);
     tasks_->embedUnlabeled();
 }
 
 void DatasetEditor::clearUnlabeledFolders()
 {
-    if (model_->unlabeledSources().folders.isEmpty()) return;
-    UnlabeledSources unlabeled = model_->unlabeledSources();
-    unlabeled.folders.clear();  // classes given by hand stay until written or cleared one by one
-    model_->setUnlabeledSources(std::move(unlabeled));
+    clearPhotoFolders(&UnlabeledSources::folders);  // classes given by hand stay until written or cleared one by one
+}
+
+void DatasetEditor::clearBackgroundFolders()
+{
+    clearPhotoFolders(&UnlabeledSources::backgroundFolders);
+}
+
+void DatasetEditor::clearPhotoFolders(QStringList UnlabeledSources::*list)
+{
+    if ((model_->unlabeledSources().*list).isEmpty()) return;
+    UnlabeledSources sources = model_->unlabeledSources();
+    (sources.*list).clear();
+    model_->setUnlabeledSources(std::move(sources));
     model_->setModified(true);
     tasks_->embedUnlabeled();
 }

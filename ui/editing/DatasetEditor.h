@@ -10,6 +10,7 @@ namespace exemplar::ui {
 
 class ProjectModel;
 class ProjectTasks;
+struct UnlabeledSources;
 
 class DatasetEditor : public QObject {
     Q_OBJECT
@@ -30,6 +31,9 @@ public:
     void addUnlabeledFolders(const QStringList& paths);
     void clearUnlabeledFolders();
     void assignClass(const QString& unlabeledPhoto, int sourceIndex);
+    // Background folders: photos of other things of the same kind, for the whitening only.
+    void addBackgroundFolders(const QStringList& paths);
+    void clearBackgroundFolders();
 
 Q_SIGNALS:
     void statusMessage(const QString& message);
@@ -37,6 +41,10 @@ Q_SIGNALS:
 
 private:
     bool isClass(int sourceIndex) const;
+    // Adds the folders of PATHS to LIST (a list of UnlabeledSources) and embeds them; WHAT names the
+    // kind of folder in messages. A class folder of the project or a folder already there is not added.
+    void addPhotoFolders(const QStringList& paths, QStringList UnlabeledSources::*list, const QString& what);
+    void clearPhotoFolders(QStringList UnlabeledSources::*list);
     void sourcesEdited();  // rescan and re-embed
 
     ProjectModel* model_;

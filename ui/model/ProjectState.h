@@ -47,15 +47,20 @@ struct ProjectSettings {
 // Photos without a class that the project holds (issue 12, item 3): the folders the user added,
 // and the classes the user has given some of them in the label-next list (photo path → class
 // folder), kept in the project until an explicit action writes them into the class folders.
+// Background folders hold photos of other things of the same kind as the classes (other models,
+// other machines): never a class, never ranked or sorted; the whitened methods fit their whitening
+// on them with the training photos (TrainingOptions::whiteningBackground).
 struct UnlabeledSources {
     QStringList folders;               // absolute paths
     QMap<QString, QString> assigned;   // absolute photo path → class folder (ClassSource::folder)
-    bool isEmpty() const { return folders.isEmpty() && assigned.isEmpty(); }
+    QStringList backgroundFolders;     // absolute paths
+    bool isEmpty() const { return folders.isEmpty() && assigned.isEmpty() && backgroundFolders.isEmpty(); }
 };
 
 // The unlabeled photos as the project has embedded and ranked them.
 struct UnlabeledPhotos {
     std::shared_ptr<const EmbeddingSet> embeddings;  // of every readable photo under the folders
+    std::shared_ptr<const EmbeddingSet> background;  // of every readable photo under the background folders
     std::vector<SkippedFile> skipped;
     ModelIdentity model;  // the network that made them
 };

@@ -190,8 +190,11 @@ void writeProject(const ProjectDocument& document, const QString& path)
         QJsonObject assigned;
         for (auto it = document.unlabeled.assigned.cbegin(); it != document.unlabeled.assigned.cend(); ++it)
             assigned.insert(it.key(), it.value());
-        root.insert(QStringLiteral("unlabeled"), QJsonObject{{QStringLiteral("folders"), QJsonArray::fromStringList(document.unlabeled.folders)},
-                                                             {QStringLiteral("assigned"), assigned}});
+        root.insert(QStringLiteral("unlabeled"),
+                    QJsonObject{{QStringLiteral("folders"), QJsonArray::fromStringList(document.unlabeled.folders)},
+                                {QStringLiteral("assigned"), assigned},
+                                {QStringLiteral("background_folders"),
+                                 QJsonArray::fromStringList(document.unlabeled.backgroundFolders)}});
     }
     // The project is opened (as a temporary file beside it) before the sidecar is written, so that
     // an unwritable destination leaves both untouched; its error names the project.
@@ -255,6 +258,8 @@ ProjectDocument readProject(const QString& path)
         const QJsonObject unlabeled = root.value(QStringLiteral("unlabeled")).toObject();
         for (const QJsonValue& v : unlabeled.value(QStringLiteral("folders")).toArray())
             if (v.isString() && !v.toString().isEmpty()) document.unlabeled.folders << v.toString();
+        for (const QJsonValue& v : unlabeled.value(QStringLiteral("background_folders")).toArray())
+            if (v.isString() && !v.toString().isEmpty()) document.unlabeled.backgroundFolders << v.toString();
         const QJsonObject assigned = unlabeled.value(QStringLiteral("assigned")).toObject();
         for (auto it = assigned.begin(); it != assigned.end(); ++it)
             if (it.value().isString() && !it.key().isEmpty()) document.unlabeled.assigned.insert(it.key(), it.value().toString());

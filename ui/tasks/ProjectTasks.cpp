@@ -112,20 +112,30 @@ std::vector<int> rowsNotIn(const EmbeddingSet& unlabeled, const EmbeddingSet& la
     return rows;
 }
 
-// The project's unlabeled photos when they can join its labeled ones in training: made by the
-// same network (same weights, same dimension); null otherwise, or when there are none.
+// PHOTOS (the project's unlabeled or background photos) when they can join its labeled ones in
+// training: made by the same network (same weights, same dimension); null otherwise, or when there
+// are none.
+std::shared_ptr<const EmbeddingSet> usableWithLabeled(const std::shared_ptr<const EmbeddingSet>& photos,
+                                                      const ProjectModel& model)
+{
+    const bool sameNetwork = model.unlabeledPhotos().model.sha256 == model.embeddingOrigin().model.sha256 &&
+                             photos && photos->dim() == model.embeddings().dim();
+    return sameNetwork && photos->size() > 0 ? photos : nullptr;
+}
 std::shared_ptr<const EmbeddingSet> unlabeledPhotosFor(const ProjectModel& model)
 {
-    const UnlabeledPhotos& photos = model.unlabeledPhotos();
-    const bool sameNetwork = photos.model.sha256 == model.embeddingOrigin().model.sha256 &&
-                             photos.embeddings && photos.embeddings->dim() == model.embeddings().dim();
-    return sameNetwork && photos.embeddings->size() > 0 ? photos.embeddings : nullptr;
+    return usableWithLabeled(model.unlabeledPhotos().embeddings, model);
 }
 
-// The project's settings as the training methods take them.
-TrainingOptions trainingOptionsOf(const ProjectSettings& settings)
+// The project's settings as the training methods take them, with its background photos (those
+// that are not photos of a class; the work leaves out near-copies of the photos it measures on).
+TrainingOptions trainingOptionsOf(const ProjectModel& model)
 {
+    const ProjectSettings& settings = model.settings();
     TrainingOptions options;
+    if (const auto background = usableWithLabeled(model.unlabeledPhotos().background, model))
+        options.whiteningBackground =
+            std::make_shared<const Matrix>(background->subset(rowsNotIn(*background, model.embeddings())).vectors);
     options.method = settings.method;
     options.optimizer.strategy = settings.strategy;
     options.optimizer.budget = settings.budget;
@@ -308,7 +318,7 @@ void ProjectTasks::train()
     if (!requireEmbeddings(tr("Train"))) return;
     const ProjectSettings& settings = model_->settings();
     TrainRequest request;
-    request.training = trainingOptionsOf(settings);
+    request.training = trainingOptionsOf(*model_);
     request.training.pinnedCounts = model_->pinnedCountsForEmbeddings();
     request.holdoutFraction = settings.holdoutFraction;
     request.knownRejectRate = settings.knownRejectRate;
@@ -348,7 +358,7 @@ void ProjectTasks::compareMethods()
     options.repeats = settings.comparisonRepeats;
     options.seed = settings.seed;
     options.methods = settings.comparisonMethods.isEmpty() ? trainingMethodNames() : settings.comparisonMethods;
-    options.training = trainingOptionsOf(settings);
+    options.training = trainingOptionsOf(*model_);
     auto data = model_->sharedEmbeddings();
     // The project's unlabeled photos (those of no class): every method self-trains with them in a
     // repetition when the pool's own cross-validation favours it, as training does. Photos of the
@@ -380,7 +390,7 @@ void ProjectTasks::findConfusedPairs(const QString& method)
         return;
     }
     ConfusionOptions options;
-    options.training = trainingOptionsOf(model_->settings());
+    options.training = trainingOptionsOf(*model_);
     options.training.method = method;
     options.seed = model_->settings().seed;
     auto data = model_->sharedEmbeddings();
@@ -401,7 +411,7 @@ void ProjectTasks::measureLearningCurve(const QString& method)
         return;
     }
     LearningCurveOptions options;
-    options.training = trainingOptionsOf(model_->settings());
+    options.training = trainingOptionsOf(*model_);
     options.training.method = method;
     options.seed = model_->settings().seed;
     auto data = model_->sharedEmbeddings();
@@ -527,27 +537,44 @@ void ProjectTasks::importReferenceSet(const QString& path)
 
 void ProjectTasks::embedUnlabeled()
 {
-    const QStringList folders = model_->unlabeledSources().folders;
-    if (folders.isEmpty()) {
+    const UnlabeledSources& sources = model_->unlabeledSources();
+    if (sources.folders.isEmpty() && sources.backgroundFolders.isEmpty()) {
         model_->setUnlabeledPhotos({});
         model_->setLabelingList({});
         return;
     }
-    const Dataset dataset = Dataset::fromClassFolders(folders, model_->settings().scan);
+    // Photos without a class, for label next and self-training, and the background photos: both
+    // embedded here, in one task (each list scanned only when it has folders).
+    const auto scan = [&](const QStringList& folders) {
+        return folders.isEmpty() ? Dataset() : Dataset::fromClassFolders(folders, model_->settings().scan);
+    };
+    const Dataset unlabeled = scan(sources.folders), background = scan(sources.backgroundFolders);
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->run(tr("Embedding unlabeled photos"), [=](Feedback& feedback) -> TaskRunner::Finisher {
         Embedder& embedder = network->load(specPath);
         const EmbeddingCache cache(embedder.identity(), embedder.dim());
-        EmbedReport report;
         auto photos = std::make_shared<UnlabeledPhotos>();
-        photos->embeddings = std::make_shared<const EmbeddingSet>(embedDataset(dataset, embedder, &cache, &feedback, &report));
-        photos->skipped = report.skipped;
-        photos->skipped.insert(photos->skipped.begin(), dataset.skipped.begin(), dataset.skipped.end());
+        const double split = double(unlabeled.photoCount()) / std::max(1, unlabeled.photoCount() + background.photoCount());
+        const auto embed = [&](const Dataset& dataset, double from, double to) {
+            Feedback part(&feedback, from, to);
+            EmbedReport report;
+            auto set = std::make_shared<const EmbeddingSet>(embedDataset(dataset, embedder, &cache, &part, &report));
+            photos->skipped.insert(photos->skipped.end(), dataset.skipped.begin(), dataset.skipped.end());
+            photos->skipped.insert(photos->skipped.end(), report.skipped.begin(), report.skipped.end());
+            return set;
+        };
+        if (!sources.folders.isEmpty()) photos->embeddings = embed(unlabeled, 0.0, split);
+        if (!sources.backgroundFolders.isEmpty()) photos->background = embed(background, split, 1.0);
         photos->model = embedder.modelIdentity();
         return [this, photos] {
-            Q_EMIT statusMessage(tr("%n unlabeled photo(s) embedded, %1 file(s) skipped", nullptr, photos->embeddings->size())
-                                     .arg(photos->skipped.size()));
+            const int count = photos->embeddings ? photos->embeddings->size() : 0;
+            const int backgroundCount = photos->background ? photos->background->size() : 0;
+            Q_EMIT statusMessage(
+                (backgroundCount ? tr("%n unlabeled and %1 background photo(s) embedded, %2 file(s) skipped", nullptr, count)
+                                       .arg(backgroundCount)
+                                 : tr("%n unlabeled photo(s) embedded, %1 file(s) skipped", nullptr, count))
+                    .arg(photos->skipped.size()));
             model_->setUnlabeledPhotos(std::move(*photos));
             rankUnlabeled();
         };

@@ -127,14 +127,19 @@ void ComparisonView::storeSettings()
     controller_->setSettings(s);
 }
 
-QString ComparisonView::selfTrainingNote(const EvaluationReport& comparison)
+QString ComparisonView::photosWithoutClassNote(const EvaluationReport& comparison)
 {
-    if (comparison.unlabeled.isEmpty()) return {};
+    const QString background =
+        comparison.backgroundPhotos > 0
+            ? tr("The whitened methods' whitening was fitted on each pool and %n background photo(s). ", nullptr,
+                 comparison.backgroundPhotos)
+            : QString();
+    if (comparison.unlabeled.isEmpty()) return background;
     QStringList kept;
     for (const MethodSummary& m : comparison.methods)
         if (m.selfTrainingUsed >= 0) kept << tr("%1 in %2").arg(m.name).arg(m.selfTrainingUsed);
     return tr("Unlabeled photos: %1; self-training kept (out of %2 repetitions) by %3. ")
-        .arg(comparison.unlabeled).arg(comparison.repeats).arg(kept.join(QStringLiteral(", ")));
+        .arg(comparison.unlabeled).arg(comparison.repeats).arg(kept.join(QStringLiteral(", "))) + background;
 }
 
 void ComparisonView::refresh() { showComparison(controller_->comparison(), 0); }
@@ -170,7 +175,7 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
                                 : QString()) +
                    tr("%1 training photos per class, %2 repetitions, %3 test photos each. ")
                        .arg(comparison->pool).arg(comparison->repeats).arg(comparison->testPhotosPerRepeat) +
-                   selfTrainingNote(*comparison) + comparison->warnings.join(QLatin1Char(' ')));
+                   photosWithoutClassNote(*comparison) + comparison->warnings.join(QLatin1Char(' ')));
 }
 
 } // namespace exemplar::ui

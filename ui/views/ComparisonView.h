@@ -27,8 +27,9 @@ public:
 
 private:
     void refresh();
-    // Whether the methods self-trained with unlabeled photos, and how often it was kept; empty when none.
-    static QString selfTrainingNote(const exemplar::EvaluationReport& comparison);
+    // What the methods learned from photos without a class: self-training with unlabeled photos (how
+    // often it was kept) and the background photos in the whitening; empty when neither.
+    static QString photosWithoutClassNote(const exemplar::EvaluationReport& comparison);
     // COMPARISON's rows; PENDING methods are still running (a comparison in progress).
     void showComparison(const MethodComparison* comparison, int pending);
     void storeSettings();

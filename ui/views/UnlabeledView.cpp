@@ -57,6 +57,19 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     bar->addWidget(add);
     bar->addWidget(clear_);
     bar->addWidget(write_);
+    backgroundSummary_ = new QLabel(this);
+    backgroundSummary_->setObjectName(QStringLiteral("backgroundSummary"));
+    backgroundSummary_->setWordWrap(true);
+    auto* addBackground = new QPushButton(tr("Add Background Folder…"), this);
+    addBackground->setToolTip(tr("Photos of other things of the same kind as your classes (other models, other machines; "
+                                 "Ctrl+Shift+B). They are never a class: the whitened methods learn from them which "
+                                 "differences are ordinary. Photos of your own classes do not belong here."));
+    clearBackground_ = new QPushButton(tr("Remove Background"), this);
+    clearBackground_->setToolTip(tr("Forget the background folders (the photos stay on disk)"));
+    auto* backgroundBar = new QHBoxLayout;
+    backgroundBar->addWidget(backgroundSummary_, 1);
+    backgroundBar->addWidget(addBackground);
+    backgroundBar->addWidget(clearBackground_);
     hint_ = new QLabel(this);
     hint_->setObjectName(QStringLiteral("labelNextHint"));
     hint_->setWordWrap(true);
@@ -79,6 +92,7 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     list_->setTextElideMode(Qt::ElideMiddle);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addLayout(backgroundBar);
     layout->addWidget(hint_);
     layout->addWidget(list_, 1);
 
@@ -86,6 +100,8 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     connect(drop, &DropTarget::pathsDropped, controller_, &ProjectController::addUnlabeledFolders);
     connect(add, &QPushButton::clicked, this, &UnlabeledView::addFolderRequested);
     connect(clear_, &QPushButton::clicked, controller_, &ProjectController::clearUnlabeledFolders);
+    connect(addBackground, &QPushButton::clicked, this, &UnlabeledView::addBackgroundFolderRequested);
+    connect(clearBackground_, &QPushButton::clicked, controller_, &ProjectController::clearBackgroundFolders);
     connect(write_, &QPushButton::clicked, controller_, &ProjectController::writeAssignedLabels);
     // The keyboard way through the list (keys handled in eventFilter).
     list_->installEventFilter(this);
@@ -163,6 +179,17 @@ void UnlabeledView::refreshSummary()
     clear_->setEnabled(!sources.folders.isEmpty());
     write_->setText(tr("Write %n Label(s) into Class Folders", nullptr, int(sources.assigned.size())));
     write_->setEnabled(!sources.assigned.isEmpty());
+
+    const int background = photos.background ? photos.background->size() : 0;
+    QStringList backgroundFolders;
+    for (const QString& folder : sources.backgroundFolders) backgroundFolders << QDir::toNativeSeparators(folder);
+    backgroundSummary_->setText(
+        sources.backgroundFolders.isEmpty()
+            ? tr("No background photos.")
+            : tr("%n background photo(s) in %1 folder(s): the whitened methods learn from them which differences are "
+                 "ordinary", nullptr, background).arg(sources.backgroundFolders.size()));
+    backgroundSummary_->setToolTip(backgroundFolders.join(QLatin1Char('\n')));
+    clearBackground_->setEnabled(!sources.backgroundFolders.isEmpty());
 }
 
 void UnlabeledView::rebuildList()

@@ -26,7 +26,8 @@ public:
     static constexpr int kRowsShown = 200;  // the most useful photos; labeling all of them is rarely worth it
 
 Q_SIGNALS:
-    void addFolderRequested();  // the window asks which folder
+    void addFolderRequested();            // the window asks which folder
+    void addBackgroundFolderRequested();  // the same, for a background folder
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -45,6 +46,8 @@ private:
     QLabel* hint_;
     QPushButton* write_;
     QPushButton* clear_;
+    QLabel* backgroundSummary_;     // the background folders: photos for the whitening only
+    QPushButton* clearBackground_;
     QTableWidget* list_;
     QStringList rowPaths_;  // photo path per list row
 };

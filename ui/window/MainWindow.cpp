@@ -169,6 +169,7 @@ void MainWindow::createViews()
     connect(classify_, &ClassifyView::sortRequested, this, &MainWindow::sortIntoFoldersDialog);
     unlabeled_ = new UnlabeledView(controller_, this);
     connect(unlabeled_, &UnlabeledView::addFolderRequested, this, &MainWindow::addUnlabeledFolderDialog);
+    connect(unlabeled_, &UnlabeledView::addBackgroundFolderRequested, this, &MainWindow::addBackgroundFolderDialog);
 
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("viewTabs"));
@@ -208,6 +209,12 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("&Add Class Folders…"), QKeySequence(tr("Ctrl+Shift+O")), this, &MainWindow::addFoldersDialog);
     file->addAction(tr("Add &Unlabeled Folder…"), QKeySequence(tr("Ctrl+Shift+U")), this, &MainWindow::addUnlabeledFolderDialog);
+    QAction* background = file->addAction(tr("Add &Background Folder…"), QKeySequence(tr("Ctrl+Shift+B")), this,
+                                          &MainWindow::addBackgroundFolderDialog);
+    background->setObjectName(QStringLiteral("addBackgroundAction"));
+    background->setStatusTip(tr("Photos of other things of the same kind as your classes (other models, other "
+                                "machines), never a class: the whitened methods learn from them which differences "
+                                "are ordinary"));
     // Kept in the project: it decides which photos the project has.
     QAction* subfolders = file->addAction(tr("Read &Subfolders of Class Folders"), controller_,
                                           &ProjectController::setScanSubfolders);
@@ -425,6 +432,16 @@ void MainWindow::addUnlabeledFolderDialog()
     rememberDir(folder + QStringLiteral("/x"));
     tabs_->setCurrentWidget(unlabeled_);
     controller_->addUnlabeledFolders({folder});
+}
+
+void MainWindow::addBackgroundFolderDialog()
+{
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Add a folder of photos of other things of the same kind (not of your classes)"), lastDir());
+    if (folder.isEmpty()) return;
+    rememberDir(folder + QStringLiteral("/x"));
+    tabs_->setCurrentWidget(unlabeled_);
+    controller_->addBackgroundFolders({folder});
 }
 
 void MainWindow::addFoldersDialog()

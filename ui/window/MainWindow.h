@@ -68,6 +68,7 @@ private:
 
     void addFoldersDialog();
     void addUnlabeledFolderDialog();
+    void addBackgroundFolderDialog();
     void openProjectDialog();
     bool saveProject();
     bool saveProjectAs();

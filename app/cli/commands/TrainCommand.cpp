@@ -66,7 +66,7 @@ int runTrain(const QStringList& args)
     const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     TrainRequest request;
     request.training = options;
-    if (const auto background = backgroundPhotos(parser, common)) request.background = *background;
+    request.training.whiteningBackground = backgroundPhotos(parser, common);
     request.holdoutFraction = holdout;
     request.knownRejectRate = unknownRate;
     request.model = data.embedder->modelIdentity();
