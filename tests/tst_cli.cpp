@@ -502,6 +502,55 @@ private Q_SLOTS:
         QCOMPARE(cli(args + QStringList{QStringLiteral("--unknown-rate"), QStringLiteral("0")}).exitCode, 2);
     }
 
+    // --background DIR: photos of other flowers (and, by mistake, a copy of a photo of the dataset)
+    // reach the whitened methods' whitening in eval and train; the copy is left out with a warning
+    // in eval, where any photo may be a test photo.
+    void backgroundPhotosReachTheWhitening()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        if (dataset_.isEmpty()) QSKIP("needs the dataset made above");
+        const QString background = work_.filePath(QStringLiteral("other-flowers"));
+        QDir().mkpath(background);
+        int linked = 0;
+        for (const QString& name : {QStringLiteral("bluebell"), QStringLiteral("tigerlily"), QStringLiteral("windflower")}) {
+            const QDir source(exemplar::test::sharedDataSet(QStringLiteral("flowers17/")) + name);
+            for (const QString& file : source.entryList(QDir::Files, QDir::Name).mid(0, 8))
+                linked += QFile::link(source.absoluteFilePath(file), background + QLatin1Char('/') + name + QLatin1Char('-') + file);
+        }
+        const QDir daffodil(dataset_ + QStringLiteral("/daffodil"));
+        linked += QFile::copy(daffodil.absoluteFilePath(daffodil.entryList(QDir::Files, QDir::Name).first()),
+                              background + QStringLiteral("/copy.jpg"));
+        QCOMPARE(linked, 25);
+
+        const QStringList eval{QStringLiteral("eval"), dataset_, QStringLiteral("--pool"), QStringLiteral("5"),
+                               QStringLiteral("--repeats"), QStringLiteral("2"), QStringLiteral("--methods"),
+                               QStringLiteral("centroid,whitened-centroid"), QStringLiteral("--background"), background};
+        const Run run = cli(eval + QStringList{QStringLiteral("--json"), QStringLiteral("--quiet")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject json = run.json();
+        QCOMPARE(json.value(QStringLiteral("background_photos")).toInt(), 24);
+        QVERIFY2(json.value(QStringLiteral("warnings")).toVariant().toStringList().join(' ').contains(
+                     QStringLiteral("1 background photo(s) were left out")), run.out.constData());
+        const Run text = cli(eval + QStringList{QStringLiteral("--quiet")});
+        QVERIFY2(text.out.contains("whitening fitted on each pool and 24 background photos"), text.out.constData());
+
+        const QString set = work_.filePath(QStringLiteral("background.exref"));
+        const QStringList train{QStringLiteral("train"), dataset_, QStringLiteral("--out"), set,
+                                QStringLiteral("--background"), background, QStringLiteral("--quiet"), QStringLiteral("--method")};
+        const Run whitened = cli(train + QStringList{QStringLiteral("whitened-linear"), QStringLiteral("--json")});
+        QVERIFY2(whitened.exitCode == 0, whitened.err.constData());
+        // The copy is left out only when its photo is held out.
+        const int used = whitened.json().value(QStringLiteral("background_photos")).toInt();
+        QVERIFY2(used == 24 || used == 25, whitened.out.constData());
+        const Run centroid = cli(train + QStringList{QStringLiteral("centroid")});
+        QVERIFY2(centroid.out.contains("unused: the method chosen does not whiten"), centroid.out.constData());
+        // A missing background folder is the user's error, named.
+        const Run missing = cli({QStringLiteral("eval"), dataset_, QStringLiteral("--background"),
+                                 work_.filePath(QStringLiteral("no-such-folder")), QStringLiteral("--quiet")});
+        QVERIFY(missing.exitCode != 0);
+        QVERIFY2(missing.err.contains("no-such-folder"), missing.err.constData());
+    }
+
     void auditFlagsPlantedMislabels()
     {
         EXEMPLAR_REQUIRE_MODEL();

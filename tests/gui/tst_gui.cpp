@@ -25,6 +25,7 @@
 #include "views/OptimizationView.h"
 #include "views/PhotoGridView.h"
 #include "views/SuspectsView.h"
+#include "project/ProjectFile.h"
 #include "views/UnlabeledView.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "window/AppTheme.h"
@@ -431,6 +432,50 @@ private Q_SLOTS:
         QVERIFY(controller()->comparison()->methods.front().selfTrainingUsed >= 0);
         auto* note = window_->comparisonView()->findChild<QLabel*>(QStringLiteral("comparisonNote"));
         QVERIFY(note && note->text().contains(QStringLiteral("Unlabeled photos: folder (10 photos)")));
+    }
+
+    // Background photos (other flowers) added as the window's File menu does: the Unlabeled tab
+    // counts them, training with a whitened method fits its whitening on them too (recorded in the
+    // set), the Methods tab says so, and the project keeps the folder.
+    void backgroundFolderJoinsTheWhitening()
+    {
+        QVERIFY(openFlowers());
+        const QString background = work_.filePath(QStringLiteral("other-flowers"));
+        for (const QString& name : {QStringLiteral("crocus"), QStringLiteral("iris"), QStringLiteral("pansy")})
+            test::linkInto(test::sharedPhotos(test::sharedDataSet(QStringLiteral("flowers17")) + QLatin1Char('/') + name, 0, 6),
+                           background + QLatin1Char('/') + name);
+        QVERIFY(window_->findChild<QAction*>(QStringLiteral("addBackgroundAction")));
+        controller()->addBackgroundFolders({background});
+        QVERIFY(waitIdle(120000));
+        QCOMPARE(controller()->unlabeledPhotos().background->size(), 18);
+        QVERIFY(!controller()->unlabeledPhotos().embeddings);  // no unlabeled folder: nothing to rank
+        auto* summary = window_->unlabeledView()->findChild<QLabel*>(QStringLiteral("backgroundSummary"));
+        QVERIFY2(summary->text().startsWith(QStringLiteral("18 background photo(s) in 1 folder(s)")), qPrintable(summary->text()));
+
+        ProjectSettings settings = controller()->settings();
+        settings.method = QStringLiteral("whitened-linear");
+        controller()->setSettings(settings);
+        QVERIFY(trainFlowers());
+        QCOMPARE(controller()->training()->set.extra.value(QStringLiteral("background_photos")).toInt(), 18);
+        QVERIFY(controller()->training()->metrics.accuracy >= 0.75);
+
+        settings.comparisonPool = 5;
+        settings.comparisonRepeats = 2;
+        settings.comparisonMethods = QStringList{QStringLiteral("whitened-centroid")};
+        controller()->setSettings(settings);
+        controller()->compareMethods();
+        QVERIFY(waitIdle(120000));
+        QCOMPARE(controller()->comparison()->backgroundPhotos, 18);
+        auto* note = window_->comparisonView()->findChild<QLabel*>(QStringLiteral("comparisonNote"));
+        QVERIFY2(note->text().contains(QStringLiteral("18 background photo(s)")), qPrintable(note->text()));
+
+        const QString project = work_.filePath(QStringLiteral("background.exemplar"));
+        QVERIFY(controller()->saveProject(project));
+        QCOMPARE(readProject(project).unlabeled.backgroundFolders, QStringList{QFileInfo(background).canonicalFilePath()});
+        controller()->clearBackgroundFolders();
+        QVERIFY(waitIdle(60000));
+        QVERIFY(!controller()->unlabeledPhotos().background);
+        QCOMPARE(summary->text(), QStringLiteral("No background photos."));
     }
 
     void exportAndReimportReferenceSet()

@@ -296,27 +296,32 @@ private Q_SLOTS:
         QCOMPARE(s.method, defaults.method);
     }
 
-    // Unlabeled folders and the classes given by hand survive a save; a damaged "unlabeled"
+    // Unlabeled and background folders and the classes given by hand survive a save; a damaged "unlabeled"
     // section (wrong types, a hand edit) opens with what is well-formed in it, and nothing else.
     void unlabeledSectionSurvivesSavingAndDamage_data()
     {
         QTest::addColumn<QJsonValue>("unlabeled");
         QTest::addColumn<QStringList>("folders");
         QTest::addColumn<int>("assigned");
+        QTest::addColumn<QStringList>("background");
         const QJsonObject good{{QStringLiteral("folders"), QJsonArray{QStringLiteral("/photos/pile")}},
-                               {QStringLiteral("assigned"), QJsonObject{{QStringLiteral("/photos/pile/a.jpg"), QStringLiteral("/photos/daisy")}}}};
-        QTest::newRow("as saved") << QJsonValue(good) << QStringList{QStringLiteral("/photos/pile")} << 1;
-        QTest::newRow("a number") << QJsonValue(7) << QStringList() << 0;
+                               {QStringLiteral("assigned"), QJsonObject{{QStringLiteral("/photos/pile/a.jpg"), QStringLiteral("/photos/daisy")}}},
+                               {QStringLiteral("background_folders"), QJsonArray{QStringLiteral("/photos/other-models")}}};
+        QTest::newRow("as saved") << QJsonValue(good) << QStringList{QStringLiteral("/photos/pile")} << 1
+                                  << QStringList{QStringLiteral("/photos/other-models")};
+        QTest::newRow("a number") << QJsonValue(7) << QStringList() << 0 << QStringList();
         QTest::newRow("folders an object, assigned an array")
             << QJsonValue(QJsonObject{{QStringLiteral("folders"), QJsonObject{{QStringLiteral("x"), 1}}},
-                                      {QStringLiteral("assigned"), QJsonArray{1, 2}}})
-            << QStringList() << 0;
+                                      {QStringLiteral("assigned"), QJsonArray{1, 2}},
+                                      {QStringLiteral("background_folders"), QStringLiteral("/not/a/list")}})
+            << QStringList() << 0 << QStringList();
         QTest::newRow("non-strings and empty names among them")
             << QJsonValue(QJsonObject{{QStringLiteral("folders"), QJsonArray{3, QString(), QStringLiteral("/ok"), QJsonValue::Null}},
                                       {QStringLiteral("assigned"), QJsonObject{{QStringLiteral("/a.jpg"), 5},
                                                                                {QStringLiteral("/b.jpg"), QStringLiteral("/daisy")},
-                                                                               {QStringLiteral("/c.jpg"), QJsonArray{}}}}})
-            << QStringList{QStringLiteral("/ok")} << 1;
+                                                                               {QStringLiteral("/c.jpg"), QJsonArray{}}}},
+                                      {QStringLiteral("background_folders"), QJsonArray{1, QString(), QStringLiteral("/bg")}}})
+            << QStringList{QStringLiteral("/ok")} << 1 << QStringList{QStringLiteral("/bg")};
     }
 
     void unlabeledSectionSurvivesSavingAndDamage()
@@ -324,18 +329,22 @@ private Q_SLOTS:
         QFETCH(QJsonValue, unlabeled);
         QFETCH(QStringList, folders);
         QFETCH(int, assigned);
+        QFETCH(QStringList, background);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("p.exemplar"));
         ProjectDocument document;
         document.unlabeled.folders = QStringList{QStringLiteral("/photos/pile")};
         document.unlabeled.assigned.insert(QStringLiteral("/photos/pile/a.jpg"), QStringLiteral("/photos/daisy"));
+        document.unlabeled.backgroundFolders = QStringList{QStringLiteral("/photos/other-models")};
         writeProject(document, path);
+        QCOMPARE(readProject(path).unlabeled.backgroundFolders, document.unlabeled.backgroundFolders);
         QCOMPARE(readProject(path).unlabeled.folders, document.unlabeled.folders);
         QCOMPARE(readProject(path).unlabeled.assigned, document.unlabeled.assigned);
         QVERIFY(editTopLevel(path, QStringLiteral("unlabeled"), unlabeled));
         const ProjectDocument opened = readProject(path);
         QCOMPARE(opened.unlabeled.folders, folders);
         QCOMPARE(int(opened.unlabeled.assigned.size()), assigned);
+        QCOMPARE(opened.unlabeled.backgroundFolders, background);
     }
 
     // Photos filed in subfolders of a class folder belong to the class unless the project says
