@@ -4,7 +4,12 @@
 // never split between the two), and seconds per train.
 //
 //   build/bench/accuracy [--repeats 10] [--pools 5,10,15] [--methods all,centroid,...] [--transductive]
-//                        [--data DIR] [--sets flowers17,cars24] [--model SPEC] [--out FILE.md]
+//                        [--background-halves N] [--data DIR] [--sets flowers17,cars24] [--model SPEC] [--out FILE.md]
+//
+// --background-halves N: background photos, measured. Each set's classes are split N times at
+// random into halves; the first half is the dataset, the photos of the other half the background
+// (other things of the same kind, never a class: TrainingOptions::whiteningBackground), and each
+// cell reads "without → with background".
 #include "BenchSupport.h"
 #include "Dataset.h"
 #include "DuplicateGroups.h"
@@ -21,11 +26,34 @@
 #include <QDateTime>
 #include <QDir>
 #include <QSaveFile>
+#include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <numeric>
+#include <random>
 
 using namespace exemplar;
 
 namespace {
+
+// The photos of CLASSES (indices into SET's classes), relabeled 0… in that order.
+EmbeddingSet onlyClasses(const EmbeddingSet& set, const std::vector<int>& classes)
+{
+    std::vector<int> newLabel(size_t(set.classCount()), -1), rows;
+    EmbeddingSet result;
+    for (size_t i = 0; i < classes.size(); ++i) {
+        newLabel[size_t(classes[i])] = int(i);
+        result.classNames << set.classNames[classes[i]];
+    }
+    for (int row = 0; row < set.size(); ++row)
+        if (newLabel[size_t(set.labels[size_t(row)])] >= 0) rows.push_back(row);
+    const EmbeddingSet picked = set.subset(rows);
+    result.vectors = picked.vectors;
+    result.paths = picked.paths;
+    result.contentHashes = picked.contentHashes;
+    for (int label : picked.labels) result.labels.push_back(newLabel[size_t(label)]);
+    return result;
+}
 
 QList<int> parseInts(const QString& text)
 {
@@ -51,6 +79,10 @@ int main(int argc, char** argv)
          QStringLiteral("all,centroid,seed,linear,whitened-centroid,whitened-linear,auto")},
         {QStringLiteral("transductive"), QStringLiteral("Self-train with each repetition's test photos as the unlabeled "
                                                         "photos (their pixels, never their labels).")},
+        {QStringLiteral("background-halves"),
+         QStringLiteral("Measure background photos instead: N random halvings of each set's classes, one half the "
+                        "dataset and the other its background."),
+         QStringLiteral("N"), QStringLiteral("0")},
     });
     parser.addOptions(bench::photoSetOptions(QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)));
     parser.process(app);
@@ -63,6 +95,56 @@ int main(int argc, char** argv)
         options.methods = parser.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
         options.transductive = parser.isSet(QStringLiteral("transductive"));
         const QList<int> pools = parseInts(parser.value(QStringLiteral("pools")));
+        const int halvings = parser.value(QStringLiteral("background-halves")).toInt();
+        if (halvings > 0) {
+            QString table = QStringLiteral("# Background photos (honest protocol)\n\n");
+            table += QStringLiteral("Model %1; per set, %2 random halvings of its classes (seeds 100…): one half is the "
+                                    "dataset, the photos of the other half its background. %3 repetitions per cell "
+                                    "(seed 7); accuracy on the test photos, mean ± sd, without → with the background. "
+                                    "Generated %4 by `build/bench/accuracy --background-halves %2`.\n\n")
+                         .arg(embedder.spec().name).arg(halvings).arg(options.repeats)
+                         .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+            table += QStringLiteral("| set | halving | pool | ") + options.methods.join(QStringLiteral(" | ")) +
+                     QStringLiteral(" |\n|---|---|---|");
+            for (int i = 0; i < options.methods.size(); ++i) table += QStringLiteral("---|");
+            table += QLatin1Char('\n');
+            options.seed = 7;
+            for (const QString& root : bench::photoSetFolders(parser, "accuracy")) {
+                const QString name = QFileInfo(root).fileName();
+                std::fprintf(stderr, "accuracy: embedding %s\n", qPrintable(root));
+                const EmbeddingSet all = embedDataset(Dataset::scan(root), embedder, &cache, nullptr, nullptr);
+                for (int halving = 0; halving < halvings; ++halving) {
+                    std::vector<int> classes(size_t(all.classCount()));
+                    std::iota(classes.begin(), classes.end(), 0);
+                    std::shuffle(classes.begin(), classes.end(), std::mt19937(100u + unsigned(halving)));
+                    const size_t half = classes.size() / 2;
+                    std::vector<int> dataset(classes.begin(), classes.begin() + long(half)),
+                        others(classes.begin() + long(half), classes.end());
+                    std::sort(dataset.begin(), dataset.end());
+                    std::sort(others.begin(), others.end());
+                    const EmbeddingSet data = onlyClasses(all, dataset);
+                    const auto background = std::make_shared<const Matrix>(onlyClasses(all, others).vectors);
+                    for (int pool : pools) {
+                        options.pool = pool;
+                        options.training.whiteningBackground = nullptr;
+                        const EvaluationReport plain = evaluateHonestly(data, options);
+                        options.training.whiteningBackground = background;
+                        const EvaluationReport with = evaluateHonestly(data, options);
+                        QString row = QStringLiteral("| %1 | %2 | %3 |").arg(name).arg(halving + 1).arg(pool);
+                        for (size_t m = 0; m < plain.methods.size(); ++m)
+                            row += QStringLiteral(" %1 ± %2 → %3 ± %4 |")
+                                       .arg(100 * plain.methods[m].accuracyMean, 0, 'f', 1)
+                                       .arg(100 * plain.methods[m].accuracyStd, 0, 'f', 1)
+                                       .arg(100 * with.methods[m].accuracyMean, 0, 'f', 1)
+                                       .arg(100 * with.methods[m].accuracyStd, 0, 'f', 1);
+                        table += row + QLatin1Char('\n');
+                        std::fprintf(stderr, "%s\n", qPrintable(row));
+                    }
+                }
+            }
+            bench::printTable(parser, table);
+            return 0;
+        }
 
         QString table;
         table += options.transductive ? QStringLiteral("# Method comparison (honest protocol), transductive self-training\n\n")
