@@ -542,6 +542,9 @@ private Q_SLOTS:
         // The copy is left out only when its photo is held out.
         const int used = whitened.json().value(QStringLiteral("background_photos")).toInt();
         QVERIFY2(used == 24 || used == 25, whitened.out.constData());
+        const Run info = cli({QStringLiteral("info"), set});
+        QVERIFY2(info.out.contains(QStringLiteral("whitening fitted on the training photos and %1 background photos").arg(used).toUtf8()),
+                 info.out.constData());
         const Run centroid = cli(train + QStringList{QStringLiteral("centroid")});
         QVERIFY2(centroid.out.contains("unused: the method chosen does not whiten"), centroid.out.constData());
         // A missing background folder is the user's error, named.

@@ -14,6 +14,7 @@
 #include "ReferenceSetFile.h"
 #include "TrainWorkflow.h"
 
+#include <algorithm>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -61,6 +62,9 @@ int runInfo(const QStringList& args)
 
     const ReferenceSet set = readReferenceSet(positional.first());
     const std::vector<int> counts = set.head.referencesPerClass();
+    // How many background photos the whitening was fitted with (0: none, or a method that does not whiten).
+    const int backgroundPhotos =
+        set.head.projection.size() ? std::max(0, set.extra.value(QStringLiteral("background_photos")).toInt()) : 0;
     if (common.json) {
         QJsonArray classes;
         for (int c = 0; c < set.head.classNames.size(); ++c)
@@ -77,7 +81,8 @@ int runInfo(const QStringList& args)
                    {QStringLiteral("classes"), classes},
                    {QStringLiteral("unknown_rule"), set.head.unknownRule()},
                    {QStringLiteral("selection"), set.selection},
-                   {QStringLiteral("evaluation"), set.evaluation}});
+                   {QStringLiteral("evaluation"), set.evaluation},
+                   {QStringLiteral("background_photos"), backgroundPhotos}});
         return 0;
     }
     std::printf("%s\n  format version %d, created %s\n  model %s (onnx sha256 %s)\n  method %s: %d references, %d-d\n",
@@ -86,6 +91,8 @@ int runInfo(const QStringList& args)
     for (int c = 0; c < set.head.classNames.size(); ++c)
         std::printf("    %-32s %d\n", printable(set.head.classNames[c]).constData(), counts[size_t(c)]);
     std::printf("  %s\n", printable(set.head.unknownRule()).constData());
+    if (backgroundPhotos > 0)
+        std::printf("  whitening fitted on the training photos and %d background photos\n", backgroundPhotos);
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("  held-out accuracy %s, weighted F1 %s (%d photos)\n",
                     printable(heldOutAccuracy(set.evaluation)).constData(),
