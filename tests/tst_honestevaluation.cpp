@@ -375,6 +375,42 @@ private Q_SLOTS:
         QCOMPARE(plain.toJson().value(QStringLiteral("background_photos")).toInt(-1), 0);
     }
 
+    // A report read back from a file is checked before anything shows it; what evaluateHonestly
+    // made passes, and each kind of damage is named.
+    void implausibleReportsAreNamed_data()
+    {
+        QTest::addColumn<int>("damage");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("as measured") << 0 << QString();
+        QTest::newRow("an accuracy above 1") << 1 << "an accuracy of 1.5";
+        QTest::newRow("a NaN mean") << 2 << "a mean accuracy of nan";
+        QTest::newRow("negative repetitions") << 3 << "-2 repetitions";
+        QTest::newRow("more figures than a loop should meet") << 4 << "20001 figures per repetition";
+        QTest::newRow("negative seconds") << 5 << "a figure of -3";
+        QTest::newRow("self-training kept -7 times") << 6 << "self-training kept in -7 repetitions";
+        QTest::newRow("negative photos") << 7 << "-1 photos";
+    }
+    void implausibleReportsAreNamed()
+    {
+        QFETCH(int, damage);
+        QFETCH(QString, reason);
+        EvaluationReport report = EvaluationReport::fromJson(evaluateHonestly(easyData(), quickOptions(4, 2)).toJson());
+        MethodSummary& m = report.methods.front();
+        switch (damage) {
+        case 1: m.accuracies.back() = 1.5; break;
+        case 2: m.accuracyMean = std::nan(""); break;
+        case 3: report.repeats = -2; break;
+        case 4: m.accuracies.assign(20001, 0.5); break;
+        case 5: m.seconds = -3; break;
+        case 6: m.selfTrainingUsed = -7; break;
+        case 7: report.photos = -1; break;
+        default: break;
+        }
+        const QString problem = report.implausibility();
+        if (reason.isEmpty()) QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        else QVERIFY2(problem.contains(reason), qPrintable(problem));
+    }
+
     void jsonKeys()
     {
         EvaluationReport report = evaluateHonestly(easyData(), quickOptions(4, 2));

@@ -435,6 +435,43 @@ QJsonObject EvaluationReport::toJson() const
     return json;
 }
 
+QString EvaluationReport::implausibility() const
+{
+    // Far beyond any comparison Exemplar runs (eval --repeats takes at most 10,000), far below where
+    // a view's loop over them hurts.
+    constexpr int kMaxCount = 100000000, kMaxRepeats = 10000;
+    const auto fraction = [](double v) { return std::isfinite(v) && v >= 0 && v <= 1; };
+    const auto nonNegative = [](double v) { return std::isfinite(v) && v >= 0; };
+    for (const auto& [count, what] : {std::pair<qint64, const char*>{classes, "classes"}, {photos, "photos"},
+                                      {pool, "pool"}, {testPhotosPerRepeat, "test photos"},
+                                      {duplicateGroups, "duplicate groups"}, {groupedPhotos, "grouped photos"},
+                                      {backgroundPhotos, "background photos"}})
+        if (count < 0 || count > kMaxCount) return QStringLiteral("%1 %2").arg(count).arg(QLatin1String(what));
+    if (repeats < 0 || repeats > kMaxRepeats) return QStringLiteral("%1 repetitions").arg(repeats);
+    if (methods.size() > 1000) return QStringLiteral("%1 methods").arg(methods.size());
+    for (const MethodSummary& m : methods) {
+        if (m.accuracies.size() > size_t(kMaxRepeats) || m.weightedF1s.size() > size_t(kMaxRepeats))
+            return QStringLiteral("%1: %2 figures per repetition").arg(m.name).arg(m.accuracies.size());
+        for (const std::vector<double>* figures : {&m.accuracies, &m.weightedF1s})
+            for (double v : *figures)
+                if (!fraction(v)) return QStringLiteral("%1: an accuracy of %2").arg(m.name).arg(v);
+        for (double v : {m.accuracyMean, m.weightedF1Mean})
+            if (!fraction(v)) return QStringLiteral("%1: a mean accuracy of %2").arg(m.name).arg(v);
+        for (double v : {m.accuracyStd, m.weightedF1Std, m.referencesPerClass, m.seconds})
+            if (!nonNegative(v)) return QStringLiteral("%1: a figure of %2").arg(m.name).arg(v);
+        if (m.selfTrainingUsed < -1 || m.selfTrainingUsed > kMaxRepeats)
+            return QStringLiteral("%1: self-training kept in %2 repetitions").arg(m.name).arg(m.selfTrainingUsed);
+    }
+    if (learningCurve.curves.size() > size_t(kMaxRepeats) || learningCurve.actualAtPool.size() > size_t(kMaxRepeats))
+        return QStringLiteral("%1 learning curves").arg(learningCurve.curves.size());
+    for (const LearningCurve& curve : learningCurve.curves)
+        if (const QString problem = curve.implausibility(); !problem.isEmpty())
+            return QStringLiteral("its learning curve check: %1").arg(problem);
+    for (double v : learningCurve.actualAtPool)
+        if (!fraction(v)) return QStringLiteral("a held-out accuracy of %1 in its learning curve check").arg(v);
+    return QString();
+}
+
 EvaluationReport EvaluationReport::fromJson(const QJsonObject& json)
 {
     EvaluationReport report;

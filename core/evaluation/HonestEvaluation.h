@@ -91,6 +91,10 @@ struct EvaluationReport {
     // reads what earlier versions wrote.
     QJsonObject toJson() const;
     static EvaluationReport fromJson(const QJsonObject& json);
+    // Why a report read back from a file cannot be what evaluateHonestly made (counts out of range,
+    // accuracies outside 0…1, non-finite numbers, more figures than repetitions); empty when plausible.
+    // A damaged project then opens without it instead of showing, or looping over, such numbers.
+    QString implausibility() const;
 };
 
 // The index of the method with the best mean accuracy (ties: weighted F1, then the earlier one).

@@ -256,6 +256,42 @@ private Q_SLOTS:
             const QString warnings = opened.warnings.join(QLatin1Char('\n'));
             QVERIFY2(warnings.contains(QLatin1String("learning curve is damaged")) && warnings.contains(reason), qPrintable(warnings));
         }
+
+        // A damaged method comparison opens without it, and says so, in the same way.
+        const QJsonObject comparison = json.value(QStringLiteral("method_comparison")).toObject();
+        const QString method = comparison.value(QStringLiteral("methods")).toObject().keys().first();
+        const auto withMethodFigure = [&](const QString& key, const QJsonValue& value) {
+            QJsonObject methods = comparison.value(QStringLiteral("methods")).toObject();
+            QJsonObject m = methods.value(method).toObject();
+            m.insert(key, value);
+            methods.insert(method, m);
+            QJsonObject edited = comparison;
+            edited.insert(QStringLiteral("methods"), methods);
+            return QJsonValue(edited);
+        };
+        QJsonObject manyRepeats = comparison;
+        manyRepeats.insert(QStringLiteral("repeats"), 2000000);
+        const QList<QPair<QJsonValue, QString>> comparisonDamages{
+            {QJsonValue(QJsonArray{1, 2}), QStringLiteral("not a JSON object")},
+            {QJsonValue(manyRepeats), QStringLiteral("2000000 repetitions")},
+            {withMethodFigure(QStringLiteral("accuracy_per_repeat"), QJsonArray{0.5, 7.0}), QStringLiteral("an accuracy of 7")},
+            {withMethodFigure(QStringLiteral("accuracy"), 1.5), QStringLiteral("a mean accuracy of 1.5")},
+            {withMethodFigure(QStringLiteral("seconds"), -1), QStringLiteral("a figure of -1")},
+        };
+        for (const auto& [value, reason] : comparisonDamages) {
+            QJsonObject damaged = json;
+            damaged.insert(QStringLiteral("method_comparison"), value);
+            const QString damagedPath = dir.filePath(QStringLiteral("damaged-comparison.exemplar"));
+            QFile file(damagedPath);
+            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(QJsonDocument(damaged).toJson()) > 0);
+            file.close();
+            const ProjectDocument opened = readProject(damagedPath);
+            QVERIFY2(!opened.comparison, qPrintable(reason));
+            QVERIFY(opened.learningCurve);  // the rest of the project is intact
+            const QString warnings = opened.warnings.join(QLatin1Char('\n'));
+            QVERIFY2(warnings.contains(QLatin1String("method comparison is damaged")) && warnings.contains(reason),
+                     qPrintable(warnings));
+        }
     }
 
     // The defect: settings read from a project file were taken as they were (budget −5,

@@ -290,9 +290,15 @@ ProjectDocument readProject(const QString& path)
     document.importedReferenceSet = root.value(QStringLiteral("imported_reference_set")).toString();
     for (const QJsonValue& v : root.value(QStringLiteral("classifications")).toArray())
         document.classifications.push_back(classificationFromJson(v.toObject()));
-    if (root.contains(QStringLiteral("method_comparison")))
-        document.comparison = std::make_shared<const MethodComparison>(
-            MethodComparison::fromJson(root.value(QStringLiteral("method_comparison")).toObject()));
+    if (root.contains(QStringLiteral("method_comparison"))) {
+        const QJsonValue saved = root.value(QStringLiteral("method_comparison"));
+        const MethodComparison comparison = MethodComparison::fromJson(saved.toObject());
+        const QString problem = saved.isObject() ? comparison.implausibility() : QStringLiteral("not a JSON object");
+        if (problem.isEmpty())
+            document.comparison = std::make_shared<const MethodComparison>(comparison);
+        else
+            document.warnings << tr("the project's method comparison is damaged (%1); it opens without it").arg(problem);
+    }
     if (root.contains(QStringLiteral("learning_curve"))) {
         const QJsonValue saved = root.value(QStringLiteral("learning_curve"));
         const LearningCurve curve = LearningCurve::fromJson(saved.toObject());
