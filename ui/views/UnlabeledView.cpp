@@ -62,11 +62,16 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     backgroundSummary_->setWordWrap(true);
     auto* addBackground = new QPushButton(tr("Add Background Folder…"), this);
     addBackground->setToolTip(tr("Photos of other things of the same kind as your classes (other models, other machines; "
-                                 "Ctrl+Shift+B). They are never a class: the whitened methods learn from them which "
-                                 "differences are ordinary. Photos of your own classes do not belong here."));
+                                 "Ctrl+Shift+B; or drop folders on this line). They are never a class: the whitened "
+                                 "methods learn from them which differences are ordinary. Photos of your own classes "
+                                 "do not belong here."));
     clearBackground_ = new QPushButton(tr("Remove Background"), this);
     clearBackground_->setToolTip(tr("Forget the background folders (the photos stay on disk)"));
-    auto* backgroundBar = new QHBoxLayout;
+    // The whole line is the background's drop area, as the list below is the unlabeled photos'.
+    auto* backgroundArea = new QWidget(this);
+    backgroundArea->setObjectName(QStringLiteral("backgroundArea"));
+    auto* backgroundBar = new QHBoxLayout(backgroundArea);
+    backgroundBar->setContentsMargins(0, 0, 0, 0);
     backgroundBar->addWidget(backgroundSummary_, 1);
     backgroundBar->addWidget(addBackground);
     backgroundBar->addWidget(clearBackground_);
@@ -92,12 +97,14 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     list_->setTextElideMode(Qt::ElideMiddle);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addLayout(backgroundBar);
+    layout->addWidget(backgroundArea);
     layout->addWidget(hint_);
     layout->addWidget(list_, 1);
 
     auto* drop = new DropTarget(list_->viewport());
     connect(drop, &DropTarget::pathsDropped, controller_, &ProjectController::addUnlabeledFolders);
+    auto* backgroundDrop = new DropTarget(backgroundArea);
+    connect(backgroundDrop, &DropTarget::pathsDropped, controller_, &ProjectController::addBackgroundFolders);
     connect(add, &QPushButton::clicked, this, &UnlabeledView::addFolderRequested);
     connect(clear_, &QPushButton::clicked, controller_, &ProjectController::clearUnlabeledFolders);
     connect(addBackground, &QPushButton::clicked, this, &UnlabeledView::addBackgroundFolderRequested);
@@ -185,7 +192,7 @@ void UnlabeledView::refreshSummary()
     for (const QString& folder : sources.backgroundFolders) backgroundFolders << QDir::toNativeSeparators(folder);
     backgroundSummary_->setText(
         sources.backgroundFolders.isEmpty()
-            ? tr("No background photos.")
+            ? tr("No background photos (drop a folder of other things of the same kind here).")
             : tr("%n background photo(s) in %1 folder(s): the whitened methods learn from them which differences are "
                  "ordinary", nullptr, background).arg(sources.backgroundFolders.size()));
     backgroundSummary_->setToolTip(backgroundFolders.join(QLatin1Char('\n')));
