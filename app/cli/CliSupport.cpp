@@ -100,17 +100,20 @@ std::shared_ptr<const Matrix> backgroundPhotos(const QCommandLineParser& parser,
         embedPhotosWithoutClass(parser.value(QStringLiteral("background")), parser, common).embeddings.vectors);
 }
 
+std::unique_ptr<EmbeddingCache> openEmbeddingCache(const Embedder& embedder, const CommonOptions& common)
+{
+    if (common.noCache) return nullptr;
+    return std::make_unique<EmbeddingCache>(embedder.identity(), embedder.dim(),
+                                            common.cacheDir.isEmpty() ? EmbeddingCache::defaultRootDir() : common.cacheDir);
+}
+
 EmbeddedDataset embedListedDataset(Dataset dataset, const QString& where, const CommonOptions& common)
 {
     EmbeddedDataset result;
     result.root = where;
     result.dataset = std::move(dataset);
     result.embedder = loadEmbedder(common);
-    std::unique_ptr<EmbeddingCache> cache;
-    if (!common.noCache)
-        cache = std::make_unique<EmbeddingCache>(result.embedder->identity(), result.embedder->dim(),
-                                                 common.cacheDir.isEmpty() ? EmbeddingCache::defaultRootDir()
-                                                                           : common.cacheDir);
+    const std::unique_ptr<EmbeddingCache> cache = openEmbeddingCache(*result.embedder, common);
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("embedding"));

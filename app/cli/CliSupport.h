@@ -18,6 +18,7 @@
 
 namespace exemplar {
 struct ReferenceSet;
+class EmbeddingCache;
 }
 
 namespace exemplar::cli {
@@ -84,6 +85,8 @@ struct EmbeddedDataset {
 
 // The model of --model, or the default one; a load error says how to get the model.
 std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common);
+// The embedding cache of EMBEDDER's model (--cache-dir, or the default place); none with --no-cache.
+std::unique_ptr<EmbeddingCache> openEmbeddingCache(const Embedder& embedder, const CommonOptions& common);
 // COMMON with, unless the user named a model, the installed model SET was made with (a set trained
 // with the fast model keeps working under a newer default); says so on stderr when it is not the default.
 CommonOptions withModelOf(const ReferenceSet& set, const CommonOptions& common);

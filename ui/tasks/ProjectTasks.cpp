@@ -1,13 +1,13 @@
 #include "tasks/ProjectTasks.h"
 
 #include "Audit.h"
+#include "ClassifyPhotos.h"
 #include "EmbedDataset.h"
 #include "Embedder.h"
 #include "EmbeddingCache.h"
 #include "Error.h"
 #include "HonestEvaluation.h"
 #include "LearningCurve.h"
-#include "ClassifyPhoto.h"
 #include "SortIntoFolders.h"
 #include "ClassifierSpace.h"
 #include "ImageDecoder.h"
@@ -448,16 +448,14 @@ void ProjectTasks::classify(const QStringList& paths)
         requireSameModel(*set, embedder.modelIdentity());
         const QString difference = preprocessingDifference(*set, embedder.spec());
         auto results = std::make_shared<std::vector<ClassifiedPhoto>>();
-        for (int i = 0; i < files.size(); ++i) {
-            throwIfCanceled(&feedback);
-            feedback.report(i, files.size(), QFileInfo(files[i]).fileName());
+        const EmbeddingCache cache(embedder.identity(), embedder.dim());  // a photo dropped again: answered at once
+        classifyPhotoFiles(files, set->head, embedder, &cache, &feedback, [&](int i, const PhotoVerdict& verdict) {
             ClassifiedPhoto result;
             result.path = QFileInfo(files[i]).absoluteFilePath();
-            PhotoVerdict verdict = classifyPhotoFile(files[i], set->head, embedder);
             result.error = verdict.error;
-            result.prediction = std::move(verdict.prediction);
-            results->push_back(result);
-        }
+            result.prediction = verdict.prediction;
+            results->push_back(std::move(result));
+        });
         feedback.report(files.size(), files.size(), QString());
         return [this, results, difference] {
             model_->addClassifications(*results);
