@@ -92,6 +92,8 @@ private Q_SLOTS:
     void streamsOutcomesInDatasetOrder();
     void cancelStopsAndThrows();
     void reopenTrustsTheProjectIndex();
+    void shareOfTheCoresLimitsTheNetworks_data();
+    void shareOfTheCoresLimitsTheNetworks();
 
 private:
     std::unique_ptr<Embedder> embedder_;
@@ -266,6 +268,31 @@ void TestEmbeddingPipeline::reopenTrustsTheProjectIndex()
     QCOMPARE(report.hashed, 10);
     QCOMPARE(report.fromCache, 10);
     QVERIFY(fourth.vectors == third.vectors);
+}
+
+void TestEmbeddingPipeline::shareOfTheCoresLimitsTheNetworks_data()
+{
+    QTest::addColumn<QByteArray>("share");  // OPENCV_FOR_THREADS_NUM; empty: unset
+    QTest::addColumn<int>("expected");      // −1: one per core, at most 4
+    QTest::newRow("unset") << QByteArray() << -1;
+    QTest::newRow("one core") << QByteArrayLiteral("1") << 1;
+    QTest::newRow("more than the cores") << QByteArrayLiteral("64") << -1;
+    QTest::newRow("zero") << QByteArrayLiteral("0") << -1;
+    QTest::newRow("not a number") << QByteArrayLiteral("two") << -1;
+}
+
+void TestEmbeddingPipeline::shareOfTheCoresLimitsTheNetworks()
+{
+    QFETCH(QByteArray, share);
+    QFETCH(int, expected);
+    const QByteArray saved = qgetenv("OPENCV_FOR_THREADS_NUM");
+    const bool wasSet = qEnvironmentVariableIsSet("OPENCV_FOR_THREADS_NUM");
+    if (share.isEmpty()) qunsetenv("OPENCV_FOR_THREADS_NUM");
+    else qputenv("OPENCV_FOR_THREADS_NUM", share);
+    const int threads = defaultInferenceThreads();
+    if (wasSet) qputenv("OPENCV_FOR_THREADS_NUM", saved);
+    else qunsetenv("OPENCV_FOR_THREADS_NUM");
+    QCOMPARE(threads, expected > 0 ? expected : std::clamp(int(std::thread::hardware_concurrency()), 1, 4));
 }
 
 QTEST_GUILESS_MAIN(TestEmbeddingPipeline)

@@ -437,7 +437,14 @@ private:
 
 int defaultInferenceThreads()
 {
-    return std::clamp(int(std::thread::hardware_concurrency()), 1, 4);
+    int threads = int(std::thread::hardware_concurrency());
+    // A process given its share of the cores through OpenCV's variable (exemplar-dask sets it for
+    // each worker's exemplar-cli) runs that many networks: Debian's OpenCV, built on TBB, ignores
+    // the variable itself, and each network costs about 120 MB.
+    bool isNumber = false;
+    const int share = qEnvironmentVariableIntValue("OPENCV_FOR_THREADS_NUM", &isNumber);
+    if (isNumber && share > 0) threads = std::min(threads, share);
+    return std::clamp(threads, 1, 4);
 }
 
 void releaseSpareEmbedders()

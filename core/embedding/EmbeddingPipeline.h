@@ -23,7 +23,8 @@ class Feedback;
 EmbeddingSet runEmbeddingPipeline(const Dataset& dataset, Embedder& embedder, const EmbeddingCache* cache,
                                   Feedback* feedback, EmbedReport* report, const EmbedOptions& options);
 
-// Inference threads used when EmbedOptions::inferenceThreads is 0: one per core, at most 4.
+// Inference threads used when EmbedOptions::inferenceThreads is 0: one per core, at most 4, and at
+// most OPENCV_FOR_THREADS_NUM when that is set (a process's share of the cores).
 int defaultInferenceThreads();
 
 // The extra networks are kept after a run, so that the next one (a GUI reopening or extending a
