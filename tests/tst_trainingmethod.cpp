@@ -359,6 +359,38 @@ private Q_SLOTS:
         else QVERIFY(sameHead(train(pool, options).head, without.head));
     }
 
+    // Each whitened method whitens with its own ε: whitened-centroid with the class means' sharper
+    // one, the others with the shared one; each setting moves only its own methods.
+    void whiteningShrinkageIsPerMethod_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<bool>("classMean");  // follows classMeanWhiteningShrinkage, not whiteningShrinkage
+        QTest::newRow("whitened-centroid") << "whitened-centroid" << true;
+        QTest::newRow("whitened-all") << "whitened-all" << false;
+        QTest::newRow("whitened-linear") << "whitened-linear" << false;
+    }
+    void whiteningShrinkageIsPerMethod()
+    {
+        QFETCH(QString, method);
+        QFETCH(bool, classMean);
+        const EmbeddingSet pool = seedPool();
+        TrainingOptions options;
+        options.method = method;
+        options.linearC = 100;
+        const TrainingResult standard = train(pool, options);
+        if (classMean) {
+            QCOMPARE(options.classMeanWhiteningShrinkage, 0.3);
+            QVERIFY(sameHead(standard.head, trainCentroids(pool, true, 0.3).head));
+            QVERIFY(!sameHead(standard.head, trainCentroids(pool, true, options.whiteningShrinkage).head));
+        }
+        TrainingOptions shared = options;
+        shared.whiteningShrinkage = 3.0;
+        TrainingOptions means = options;
+        means.classMeanWhiteningShrinkage = 3.0;
+        QCOMPARE(sameHead(train(pool, shared).head, standard.head), classMean);
+        QCOMPARE(sameHead(train(pool, means).head, standard.head), !classMean);
+    }
+
     void trainRejectsUnknownMethod()
     {
         TrainingOptions options;
