@@ -89,8 +89,13 @@ struct NaiveNetwork {
     Vector forward(const cv::Mat& bgr)
     {
         net.setInput(inputBlob(bgr, spec), spec.inputName.toStdString());
-        const cv::Mat out = net.forward(spec.embeddingOutput.toStdString());
-        return Eigen::Map<const Vector>(out.ptr<float>(), spec.embeddingDim);
+        // Every embedding output, as the Embedder asks for (a second pooling costs next to nothing);
+        // the naive loop then keeps the first.
+        std::vector<cv::String> names;
+        for (const QString& output : spec.embeddingOutputs) names.push_back(output.toStdString());
+        std::vector<cv::Mat> outs;
+        net.forward(outs, names);
+        return Eigen::Map<const Vector>(outs.front().ptr<float>(), spec.embeddingDim);
     }
     ModelSpec spec;
     cv::dnn::Net net;

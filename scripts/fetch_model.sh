@@ -3,7 +3,12 @@
 # geometries and install both, with their labels and model specs, into OUT_DIR:
 #
 #   efficientnet-b0-256x384.json  the default: 256×384 input (H×W; most photos are
-#                                 landscape), mirror-flip averaged; see docs/accuracy.md
+#                                 landscape), mirror-flip averaged, the average- and
+#                                 GeM-pooled feature maps combined; see docs/accuracy.md
+#   efficientnet-b0-256x384-avg.json  the same network with the average pool only: the
+#                                 default before GeM was combined in, kept so that
+#                                 reference sets and cached embeddings made with it
+#                                 still find their model (no ONNX file of its own)
 #   efficientnet-b0.json          the fast choice: 224×224, one pass per photo. Its
 #                                 files and spec are exactly what they always were,
 #                                 so embeddings cached for it stay valid.
@@ -21,12 +26,14 @@ readonly VERSION="1.0.0"
 readonly TARBALL_SHA1="50d82cea77b27bd38e173f49ccb6a205c412e912"
 readonly PYTHON=/usr/bin/python3   # Debian's python, so python3-onnx/numpy are found
 
-# One line per installed model:
-#   file stem | spec name | height | width | augment | GeM exponent of an extra
-#   "embedding_gem" output (- for none) | the spec's embedding output
+# One line per installed spec:
+#   spec stem | ONNX stem (the spec's own stem: converted here; another line's: shared)
+#   | spec name | height | width | augment | GeM exponent of an extra "embedding_gem"
+#   output (- for none) | the spec's embedding output(s), "+" between several
 readonly MODELS=(
-    "efficientnet-b0|efficientnet-b0-imagenet|224|224|none|-|embedding"
-    "efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384|256|384|flip|3|embedding"
+    "efficientnet-b0|efficientnet-b0|efficientnet-b0-imagenet|224|224|none|-|embedding"
+    "efficientnet-b0-256x384|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384-avg+gem|256|384|flip|3|embedding+embedding_gem"
+    "efficientnet-b0-256x384-avg|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384|256|384|flip|3|embedding"
 )
 readonly LABELS_NAME="imagenet-labels.txt"
 readonly STAMP_NAME=".fetch-stamp"
@@ -56,9 +63,11 @@ STAMP="$(stamp_text)"
 # Every file the stamp vouches for.
 installed_files() {
     local line
+    local stem onnx rest
     for line in "${MODELS[@]}"; do
-        echo "${line%%|*}.onnx"
-        echo "${line%%|*}.json"
+        IFS='|' read -r stem onnx rest <<<"$line"
+        [[ "$stem" != "$onnx" ]] || echo "$stem.onnx"
+        echo "$stem.json"
     done
     echo "$LABELS_NAME"
 }
@@ -96,19 +105,6 @@ cleanup() {
 trap cleanup EXIT
 
 sha1_ok() { [[ "$(sha1sum "$1" | cut -d' ' -f1)" == "$TARBALL_SHA1" ]]; }
-
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/exemplar/downloads"
-TARBALL="$CACHE_DIR/$PACKAGE-$VERSION.tgz"
-mkdir -p "$CACHE_DIR"
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/exemplar-fetch.XXXXXX")"
-TMP_OUTS=()
-cleanup() {
-    rm -rf "$WORK"
-    local f
-    for f in "${TMP_OUTS[@]+"${TMP_OUTS[@]}"}"; do rm -f "$f"; done
-}
-trap cleanup EXIT
 
 if [[ -f "$TARBALL" ]] && sha1_ok "$TARBALL"; then
     say "using cached $TARBALL"
@@ -161,29 +157,40 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 EOF
 
 
-# convert_model STEM NAME HEIGHT WIDTH AUGMENT GEM OUTPUT: the ONNX file and its spec.
+# convert_model STEM HEIGHT WIDTH GEM: the ONNX file.
 convert_model() {
-    local stem="$1" name="$2" height="$3" width="$4" augment="$5" gem="$6" output="$7"
-    local geometry=(--height "$height" --width "$width") gem_args=() augment_field=""
-    local tap="top_pool: global average pool of the last feature map"
+    local stem="$1" height="$2" width="$3" gem="$4"
+    local geometry=(--height "$height" --width "$width") gem_args=()
     # --size for squares: the 224 model's conversion stays byte for byte what it was.
     [[ "$height" != "$width" ]] || geometry=(--size "$height")
     [[ "$gem" == "-" ]] || gem_args=(--gem "$gem")
-    [[ "$output" == "embedding" ]] || tap="generalized-mean pool (p = $gem) of the last feature map"
-    # "augment" is written only when used, so the 224 spec stays what it was.
-    [[ "$augment" == "none" ]] || augment_field=", \"augment\": \"$augment\""
-
     say "converting $stem (input ${height}x${width})"
     "$PYTHON" "$CONVERTER" --model-dir "$MODEL_DIR" "${geometry[@]}" "${gem_args[@]+"${gem_args[@]}"}" \
         --out "$(tmp_out "$stem.onnx")" || die "conversion of $stem failed"
+}
+
+# write_spec STEM ONNX_STEM NAME HEIGHT WIDTH AUGMENT GEM OUTPUTS: the model spec.
+write_spec() {
+    local stem="$1" onnx="$2" name="$3" height="$4" width="$5" augment="$6" gem="$7" outputs="$8"
+    local augment_field="" output_field tap
+    case "$outputs" in
+        embedding) output_field='"embedding"'; tap="top_pool: global average pool of the last feature map" ;;
+        embedding_gem) output_field='"embedding_gem"'; tap="generalized-mean pool (p = $gem) of the last feature map" ;;
+        embedding+embedding_gem)
+            output_field='["embedding", "embedding_gem"]'
+            tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed" ;;
+        *) die "unknown embedding output $outputs for $stem" ;;
+    esac
+    # "augment" is written only when used, so the 224 spec stays what it was.
+    [[ "$augment" == "none" ]] || augment_field=", \"augment\": \"$augment\""
     cat > "$(tmp_out "$stem.json")" <<EOF
 {
   "spec_version": 1,
   "name": "$name",
-  "onnx": "$stem.onnx",
+  "onnx": "$onnx.onnx",
   "source": "npm $PACKAGE@$VERSION (TF-Hub EfficientNet-B0, ImageNet), converted by tools/tfjs_to_onnx.py",
   "input": {"name": "input", "width": $width, "height": $height, "color_order": "RGB", "scale": 0.00392156862745098, "mean": [0, 0, 0], "std": [1, 1, 1], "resize": "area", "crop": "none"$augment_field},
-  "embedding": {"output": "$output", "dim": 1280, "tap": "$tap"},
+  "embedding": {"output": $output_field, "dim": 1280, "tap": "$tap"},
   "logits": {"output": "logits", "classes": 1000, "labels": "$LABELS_NAME"}
 }
 EOF
@@ -192,8 +199,9 @@ EOF
 }
 
 for line in "${MODELS[@]}"; do
-    IFS='|' read -r stem name height width augment gem output <<<"$line"
-    convert_model "$stem" "$name" "$height" "$width" "$augment" "$gem" "$output"
+    IFS='|' read -r stem onnx name height width augment gem outputs <<<"$line"
+    [[ "$stem" != "$onnx" ]] || convert_model "$stem" "$height" "$width" "$gem"
+    write_spec "$stem" "$onnx" "$name" "$height" "$width" "$augment" "$gem" "$outputs"
 done
 
 printf '%s\n' "$STAMP" > "$(tmp_out "$STAMP_NAME")"

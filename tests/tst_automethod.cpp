@@ -1,11 +1,15 @@
-// "auto": every candidate is cross-validated inside the pool only, the best is trained on the
-// whole pool, and the file-bound details say which won and why. Folds are stratified.
+// "auto": every candidate is cross-validated inside the pool only, whitened-centroid or a candidate
+// clearly ahead of it is trained on the whole pool, and the file-bound details say which won and
+// why. Folds are stratified.
+#include "CandidateChoice.h"
 #include "EmbeddingSet.h"
+#include "Error.h"
 #include "SyntheticEmbeddings.h"
 #include "TrainingMethod.h"
 
 #include <QJsonArray>
 #include <QtTest>
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -69,6 +73,62 @@ private Q_SLOTS:
         }
     }
 
+    // The rule on per-photo records: the preferred candidate (index 1 here) unless the best is
+    // ahead of it by more than one standard error of their paired difference.
+    void oneStandardErrorRule_data()
+    {
+        QTest::addColumn<std::vector<std::vector<int>>>("correct");  // per candidate, per held-out photo
+        QTest::addColumn<std::vector<bool>>("skipped");
+        QTest::addColumn<int>("best");
+        QTest::addColumn<int>("chosen");
+        const std::vector<int> all(40, 1);
+        auto wrongOn = [&](int count) {  // right on all but the first COUNT photos
+            std::vector<int> c = all;
+            for (int i = 0; i < count; ++i) c[size_t(i)] = 0;
+            return c;
+        };
+        // 1 photo of 40 apart: the difference's standard error is about 1/40, so within reach.
+        QTest::newRow("the best by one photo") << std::vector<std::vector<int>>{wrongOn(9), wrongOn(3), wrongOn(2)}
+                                               << std::vector<bool>{false, false, false} << 2 << 1;
+        // 6 photos apart, the preferred wrong wherever the best is: SE ≈ sqrt(0.15·0.85/39) ≈ 0.057 < 0.15.
+        QTest::newRow("the best by six photos") << std::vector<std::vector<int>>{wrongOn(9), wrongOn(8), wrongOn(2)}
+                                                << std::vector<bool>{false, false, false} << 2 << 2;
+        QTest::newRow("the preferred is the best") << std::vector<std::vector<int>>{wrongOn(9), wrongOn(1), wrongOn(2)}
+                                                   << std::vector<bool>{false, false, false} << 1 << 1;
+        QTest::newRow("equal: the first of equals is the best, the preferred is chosen")
+            << std::vector<std::vector<int>>{wrongOn(2), wrongOn(2), wrongOn(2)} << std::vector<bool>{false, false, false} << 0 << 1;
+        QTest::newRow("a skipped preferred is never chosen")
+            << std::vector<std::vector<int>>{wrongOn(9), wrongOn(0), wrongOn(3)} << std::vector<bool>{false, true, false} << 2 << 2;
+        QTest::newRow("a skipped best-looking candidate is passed over")
+            << std::vector<std::vector<int>>{wrongOn(9), wrongOn(4), wrongOn(0)} << std::vector<bool>{false, false, true} << 1 << 1;
+        QTest::newRow("a preferred without a per-photo record") << std::vector<std::vector<int>>{wrongOn(9), {}, wrongOn(3)}
+                                                                << std::vector<bool>{false, false, false} << 2 << 2;
+    }
+    void oneStandardErrorRule()
+    {
+        QFETCH(std::vector<std::vector<int>>, correct);
+        QFETCH(std::vector<bool>, skipped);
+        QFETCH(int, best);
+        QFETCH(int, chosen);
+        std::vector<detail::CrossValidationScore> scores(correct.size());
+        for (size_t i = 0; i < correct.size(); ++i) {
+            scores[i].skipped = skipped[i];
+            for (int c : correct[i]) scores[i].correct.push_back(c != 0);
+            const double right = double(std::count(correct[i].begin(), correct[i].end(), 1));
+            scores[i].accuracy = correct[i].empty() ? 0.5 : right / double(correct[i].size());
+        }
+        const detail::OneStandardErrorChoice choice = detail::chooseWithinOneStandardError(scores, 1);
+        QCOMPARE(int(choice.best), best);
+        QCOMPARE(int(choice.chosen), chosen);
+    }
+
+    void noCrossValidatedCandidateIsAnError()
+    {
+        std::vector<detail::CrossValidationScore> scores(2);
+        scores[0].skipped = scores[1].skipped = true;
+        QVERIFY_THROWS_EXCEPTION(Error, detail::chooseWithinOneStandardError(scores, 0));
+    }
+
     void choosesTheBestCrossValidatedCandidate()
     {
         const EmbeddingSet pool = test::makeClusteredSet({{8, 8, 8, 8}, 64, 1.2f, 1.0f, 13});
@@ -90,7 +150,11 @@ private Q_SLOTS:
                 bestLabel = candidate.value(QStringLiteral("method")).toString();
             }
         }
-        QCOMPARE(autoDetails.value(QStringLiteral("chosen")).toString(), bestLabel);
+        // The best is recorded; the chosen one is it or whitened-centroid, never worse than that.
+        QCOMPARE(autoDetails.value(QStringLiteral("best_cv")).toString(), bestLabel);
+        const QString chosen = autoDetails.value(QStringLiteral("chosen")).toString();
+        QVERIFY2(chosen == bestLabel || chosen == QLatin1String("whitened-centroid"), qPrintable(chosen));
+        QVERIFY(!autoDetails.value(QStringLiteral("rule")).toString().isEmpty());
         QCOMPARE(trained.effectiveOptions.method, autoDetails.value(QStringLiteral("chosen_method")).toString());
         QVERIFY(trained.effectiveOptions.method != QLatin1String("auto"));
 

@@ -504,7 +504,7 @@ private Q_SLOTS:
         QCOMPARE(ops.count(QStringLiteral("Swish")), 1);
 
         registerFastConvolutionLayers();
-        std::vector<cv::String> names{spec.embeddingOutput.toStdString()};
+        std::vector<cv::String> names{spec.embeddingOutputs.first().toStdString()};
         if (!spec.logitsOutput.isEmpty()) names.push_back(spec.logitsOutput.toStdString());
         const int shape[] = {1, 3, spec.inputHeight, spec.inputWidth};
         cv::Mat input(4, shape, CV_32F);

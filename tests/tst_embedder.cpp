@@ -202,26 +202,37 @@ private Q_SLOTS:
         qInfo("cosine(average pool, GeM) = %.4f; mean GeM − mean average = %.4f", cosine, (gem - average).mean());
         QVERIFY(cosine > 0.3f && cosine < 0.999f);
 
-        // The same network at this geometry through the Embedder, with GeM chosen by the spec.
+        // The same network at this geometry through the Embedder: the average pool alone, GeM
+        // alone (each chosen by an edited spec), and the default's combination of the two.
         QTemporaryDir dir;
-        QFile in(specPath);
-        QVERIFY(in.open(QIODevice::ReadOnly));
-        QJsonObject json = QJsonDocument::fromJson(in.readAll()).object();
-        json.insert(QStringLiteral("onnx"), spec.onnxPath);
-        QJsonObject embedding = json.value(QStringLiteral("embedding")).toObject();
-        embedding.insert(QStringLiteral("output"), QStringLiteral("embedding_gem"));
-        json.insert(QStringLiteral("embedding"), embedding);
-        const QString gemSpec = dir.filePath(QStringLiteral("gem.json"));
-        QFile out(gemSpec);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(QJsonDocument(json).toJson());
-        out.close();
-        Embedder averaged(spec), generalized(ModelSpec::load(gemSpec));
+        const auto specWithOutput = [&](const QString& output) {
+            QFile in(specPath);
+            if (!in.open(QIODevice::ReadOnly)) return QString();
+            QJsonObject json = QJsonDocument::fromJson(in.readAll()).object();
+            json.insert(QStringLiteral("onnx"), spec.onnxPath);
+            QJsonObject embedding = json.value(QStringLiteral("embedding")).toObject();
+            embedding.insert(QStringLiteral("output"), output);
+            json.insert(QStringLiteral("embedding"), embedding);
+            const QString path = dir.filePath(output + QStringLiteral(".json"));
+            QFile out(path);
+            if (!out.open(QIODevice::WriteOnly)) return QString();
+            out.write(QJsonDocument(json).toJson());
+            return path;
+        };
+        QCOMPARE(spec.embeddingOutputs, (QStringList{"embedding", "embedding_gem"}));
+        Embedder averaged(ModelSpec::load(specWithOutput(QStringLiteral("embedding")))),
+            generalized(ModelSpec::load(specWithOutput(QStringLiteral("embedding_gem")))), combined(spec);
         QCOMPARE(averaged.onnxSha256(), generalized.onnxSha256());
         QVERIFY(averaged.identity() != generalized.identity());  // the cache keeps them apart
+        QVERIFY(combined.identity() != averaged.identity());
+        QVERIFY(combined.identity() != generalized.identity());
         const cv::Mat sunflower = photo(QStringLiteral("flowers17"), 13, 0);
-        const Vector a = averaged.embed(sunflower), g = generalized.embed(sunflower);
+        const Vector a = averaged.embed(sunflower), g = generalized.embed(sunflower), c = combined.embed(sunflower);
         QVERIFY(std::abs(g.norm() - 1.0f) < 1e-5f);
+        QVERIFY(std::abs(c.norm() - 1.0f) < 1e-5f);
+        // Each output normalized, the two summed: equal weight whatever their scales.
+        const Vector expected = (a + g).normalized();
+        QVERIFY2((c - expected).cwiseAbs().maxCoeff() < 1e-5f, qPrintable(QString::number((c - expected).cwiseAbs().maxCoeff())));
         QVERIFY(a.dot(g) < 0.999f);
     }
 };

@@ -40,11 +40,13 @@ class TestModelForReferenceSet : public QObject {
 
     const QString fast_ = test::installedModelSpec(kFastModelStem);
     const QString standard_ = test::installedModelSpec(kDefaultModelStem);
+    // The default before the average and GeM pools were combined: the same ONNX file.
+    const QString averageOnly_ = test::installedModelSpec("efficientnet-b0-256x384-avg");
 
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!QFile::exists(fast_) || !QFile::exists(standard_))
+        if (!QFile::exists(fast_) || !QFile::exists(standard_) || !QFile::exists(averageOnly_))
             QSKIP("the installed models are not built (scripts/setup.sh)");
         // installedModels() looks beside the executable: the build tree's share/ for the tests.
         QCOMPARE(QDir(installedModelsDir()).canonicalPath(), QFileInfo(fast_).dir().canonicalPath());
@@ -59,6 +61,10 @@ private Q_SLOTS:
         QTest::newRow("default set, fast preferred") << standard_ << fast_ << standard_;
         QTest::newRow("preferred is the set's") << fast_ << fast_ << fast_;
         QTest::newRow("preferred is missing") << fast_ << QStringLiteral("/nonexistent/model.json") << fast_;
+        // A set made with the former default shares the default's network but not its embedding:
+        // the spec that is exactly its model is found, not the default.
+        QTest::newRow("former default's set, default preferred") << averageOnly_ << standard_ << averageOnly_;
+        QTest::newRow("default set, former default preferred") << standard_ << averageOnly_ << standard_;
     }
     void findsTheSetsModel()
     {

@@ -70,6 +70,8 @@ private Q_SLOTS:
     void loadRejectsBadFiles_data();
     void loadRejectsBadFiles();
     void preprocessingJson();
+    void embeddingOutputs_data();
+    void embeddingOutputs();
     void augmentations_data();
     void augmentations();
     void defaultModelSpecPathHonoursEnvironment();
@@ -148,7 +150,7 @@ void TestModelSpec::acceptsValidSpecs()
         QCOMPARE(spec.std[size_t(c)], std[c]);
     }
     QCOMPARE(spec.resize, resize);
-    QCOMPARE(spec.embeddingOutput, json.value(QStringLiteral("embedding")).toObject().value(QStringLiteral("output")).toString());
+    QCOMPARE(spec.embeddingOutputs, QStringList{json.value(QStringLiteral("embedding")).toObject().value(QStringLiteral("output")).toString()});
     QCOMPARE(spec.embeddingDim, json.value(QStringLiteral("embedding")).toObject().value(QStringLiteral("dim")).toInt());
     QCOMPARE(spec.labelsPath, labels.isEmpty() ? QString() : specDir.absoluteFilePath(labels));
     const QJsonObject logits = json.value(QStringLiteral("logits")).toObject();
@@ -186,6 +188,12 @@ void TestModelSpec::rejectsInvalidSpecs_data()
     QTest::newRow("missing dim") << edited(m, "embedding/dim", none) << "\"dim\" must be an integer";
     QTest::newRow("logits without classes") << edited(m, "logits", parse(R"({"output": "l"})")) << "\"classes\" must be an integer";
     QTest::newRow("spec_version 2") << edited(m, "spec_version", 2) << "spec_version 2";
+    const QString outputs = QStringLiteral("\"output\" must be a name or a list of 1 to 4 different names");
+    QTest::newRow("output list empty") << edited(m, "embedding/output", QJsonArray{}) << outputs;
+    QTest::newRow("output list repeats a name") << edited(m, "embedding/output", QJsonArray{"a", "a"}) << outputs;
+    QTest::newRow("output list with a number") << edited(m, "embedding/output", QJsonArray{"a", 3}) << outputs;
+    QTest::newRow("output list with an empty name") << edited(m, "embedding/output", QJsonArray{"a", ""}) << outputs;
+    QTest::newRow("output list of 5") << edited(m, "embedding/output", QJsonArray{"a", "b", "c", "d", "e"}) << outputs;
     const QJsonObject crops = edited(m, "input/augment", "crops");
     QTest::newRow("augment rotate") << edited(m, "input/augment", "rotate") << "augment must be \"none\", \"flip\", \"crops\" or \"flip+crops\"";
     QTest::newRow("augment crops+flip (order)") << edited(m, "input/augment", "crops+flip") << "augment must be";
@@ -297,6 +305,29 @@ void TestModelSpec::preprocessingJson()
     QVERIFY(other.preprocessingJson() != json);
 }
 
+// One output is recorded as it always was (so cached embeddings keep their key); several are
+// recorded joined, so that a spec combining outputs never shares a key with one that does not.
+void TestModelSpec::embeddingOutputs_data()
+{
+    QTest::addColumn<QJsonValue>("output");
+    QTest::addColumn<QStringList>("outputs");
+    QTest::addColumn<QString>("recorded");
+    QTest::newRow("a name") << QJsonValue("pool") << QStringList{"pool"} << "pool";
+    QTest::newRow("a list of one") << QJsonValue(QJsonArray{"pool"}) << QStringList{"pool"} << "pool";
+    QTest::newRow("average and GeM") << QJsonValue(QJsonArray{"embedding", "embedding_gem"})
+                                     << QStringList{"embedding", "embedding_gem"} << "embedding+embedding_gem";
+}
+
+void TestModelSpec::embeddingOutputs()
+{
+    QFETCH(QJsonValue, output);
+    QFETCH(QStringList, outputs);
+    QFETCH(QString, recorded);
+    const ModelSpec spec = ModelSpec::fromJson(edited(minimalSpec(), "embedding/output", output), specPath());
+    QCOMPARE(spec.embeddingOutputs, outputs);
+    QCOMPARE(spec.preprocessingJson().value(QStringLiteral("embedding_output")).toString(), recorded);
+}
+
 void TestModelSpec::augmentations_data()
 {
     QTest::addColumn<QJsonValue>("augment");
@@ -366,7 +397,7 @@ void TestModelSpec::loadsDefaultModel()
     QCOMPARE(spec.name, QStringLiteral("efficientnet-b0-imagenet"));
     QCOMPARE(spec.embeddingDim, 1280);
     QVERIFY2(QFileInfo(spec.onnxPath).isFile(), qPrintable(spec.onnxPath));
-    QVERIFY(!spec.embeddingOutput.isEmpty());
+    QVERIFY(!spec.embeddingOutputs.isEmpty());
     if (!spec.labelsPath.isEmpty()) QVERIFY2(QFileInfo(spec.labelsPath).isFile(), qPrintable(spec.labelsPath));
 }
 
@@ -380,8 +411,14 @@ void TestModelSpec::installedModels_data()
     QTest::addColumn<int>("height");
     QTest::addColumn<int>("width");
     QTest::addColumn<bool>("flip");
-    QTest::newRow("default") << kDefaultModelStem << "efficientnet-b0-imagenet-256x384" << 256 << 384 << true;
-    QTest::newRow("fast") << kFastModelStem << "efficientnet-b0-imagenet" << 224 << 224 << false;
+    QTest::addColumn<QStringList>("outputs");
+    QTest::newRow("default") << kDefaultModelStem << "efficientnet-b0-imagenet-256x384-avg+gem" << 256 << 384 << true
+                             << QStringList{"embedding", "embedding_gem"};
+    // The default before GeM was combined in: the same ONNX file, the average pool alone.
+    QTest::newRow("average pool only") << "efficientnet-b0-256x384-avg" << "efficientnet-b0-imagenet-256x384" << 256
+                                       << 384 << true << QStringList{"embedding"};
+    QTest::newRow("fast") << kFastModelStem << "efficientnet-b0-imagenet" << 224 << 224 << false
+                          << QStringList{"embedding"};
 }
 
 void TestModelSpec::installedModels()
@@ -391,6 +428,7 @@ void TestModelSpec::installedModels()
     QFETCH(int, height);
     QFETCH(int, width);
     QFETCH(bool, flip);
+    QFETCH(QStringList, outputs);
     const QString path = exemplar::test::installedModelSpec(qPrintable(stem));
     if (!QFileInfo::exists(path)) QSKIP(qPrintable(QStringLiteral("%1 not installed; run scripts/setup.sh").arg(path)));
     const ModelSpec spec = ModelSpec::load(path);
@@ -398,7 +436,7 @@ void TestModelSpec::installedModels()
     QCOMPARE(spec.inputHeight, height);
     QCOMPARE(spec.inputWidth, width);
     QCOMPARE(spec.flipAverage, flip);
-    QCOMPARE(spec.embeddingOutput, QStringLiteral("embedding"));
+    QCOMPARE(spec.embeddingOutputs, outputs);
     QCOMPARE(spec.embeddingDim, 1280);
     QCOMPARE(spec.preprocessingJson().contains(QStringLiteral("augment")), flip);
     QVERIFY2(QFileInfo(spec.onnxPath).isFile(), qPrintable(spec.onnxPath));

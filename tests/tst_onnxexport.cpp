@@ -5,6 +5,8 @@
 // classify` on held-out photos.
 #include "Embedder.h"
 #include "ImageDecoder.h"
+#include "InstalledModelPaths.h"
+#include "InstalledModels.h"
 #include "ModelSpec.h"
 #include "OnnxExport.h"
 #include "OnnxProto.h"
@@ -55,7 +57,7 @@ ModelSpec tinySpec()
     spec.onnxPath = QStringLiteral("tiny.onnx");
     spec.inputName = QStringLiteral("input");
     spec.inputWidth = spec.inputHeight = 2;
-    spec.embeddingOutput = QStringLiteral("embedding");
+    spec.embeddingOutputs = {QStringLiteral("embedding")};
     spec.embeddingDim = kTinyChannels;
     return spec;
 }
@@ -255,15 +257,19 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("method");
         QTest::addColumn<bool>("flip");
-        QTest::newRow("all (several references per class)") << "all" << false;
-        QTest::newRow("centroid (centering transform)") << "centroid" << false;
-        QTest::newRow("centroid, flip-averaged model (mirror branch)") << "centroid" << true;
+        QTest::addColumn<bool>("installedDefault");  // the installed default instead of the test model
+        QTest::newRow("all (several references per class)") << "all" << false << false;
+        QTest::newRow("centroid (centering transform)") << "centroid" << false << false;
+        QTest::newRow("centroid, flip-averaged model (mirror branch)") << "centroid" << true << false;
+        // Two embedding outputs (average and GeM pool), each mirrored, normalized and summed.
+        QTest::newRow("whitened-centroid, the default model (flip, two outputs)") << "whitened-centroid" << true << true;
     }
 
     void exportMatchesClassifyOnHeldOutPhotos()
     {
         QFETCH(QString, method);
         QFETCH(bool, flip);
+        QFETCH(bool, installedDefault);
         EXEMPLAR_REQUIRE_MODEL();
         EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
         const QString dataset = work_.filePath(QStringLiteral("flowers"));
@@ -278,7 +284,13 @@ private Q_SLOTS:
         // The test model with flip averaging switched on or off, whichever the test model lacks.
         ModelSpec spec = ModelSpec::load(exemplar::test::defaultModelSpec());
         QStringList model;
-        if (flip != spec.flipAverage) {
+        if (installedDefault) {
+            const QString path = exemplar::test::installedModelSpec(kDefaultModelStem);
+            if (!QFileInfo::exists(path)) QSKIP(qPrintable(path + QStringLiteral(" not installed; run scripts/setup.sh")));
+            spec = ModelSpec::load(path);
+            QVERIFY(spec.embeddingOutputs.size() > 1);
+            model = QStringList{QStringLiteral("--model"), path};
+        } else if (flip != spec.flipAverage) {
             const QString edited = work_.filePath(QStringLiteral("edited-spec.json"));
             QVERIFY(exemplar::test::writeEditedModelSpec(spec.specPath, edited, QStringLiteral("augment"),
                                                          flip ? QStringLiteral("flip") : QStringLiteral("none")));
@@ -286,7 +298,8 @@ private Q_SLOTS:
             model = QStringList{QStringLiteral("--model"), edited};
         }
         QCOMPARE(spec.flipAverage, flip);
-        const QString stem = method + (flip ? QStringLiteral("-flip") : QString());
+        const QString stem = method + (flip ? QStringLiteral("-flip") : QString()) +
+                             (installedDefault ? QStringLiteral("-default") : QString());
         const QString set = work_.filePath(stem + QStringLiteral(".exref"));
         const QString onnx = work_.filePath(stem + QStringLiteral(".onnx"));
         const Run train = cli(QStringList{QStringLiteral("train"), dataset, QStringLiteral("--out"), set, QStringLiteral("--method"),

@@ -142,7 +142,7 @@ private Q_SLOTS:
             const QByteArray& bytes = k == 0 ? original : fused;
             cv::dnn::Net net = cv::dnn::readNetFromONNX(bytes.constData(), size_t(bytes.size()));
             net.setInput(input, spec.inputName.toStdString());
-            embeddings[k] = net.forward(spec.embeddingOutput.toStdString()).reshape(1, 1).clone();
+            embeddings[k] = net.forward(spec.embeddingOutputs.first().toStdString()).reshape(1, 1).clone();
         }
         const double cosine = embeddings[0].dot(embeddings[1]) / (cv::norm(embeddings[0]) * cv::norm(embeddings[1]));
         QVERIFY2(cosine > 1 - 1e-6, qPrintable(QString::number(cosine, 'g', 10)));

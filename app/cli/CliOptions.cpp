@@ -13,8 +13,9 @@ void addCommonOptions(QCommandLineParser* parser)
     parser->addHelpOption();
     parser->addOptions({
         {QStringLiteral("model"), QStringLiteral("Model spec (.json beside the .onnx), or the name of an installed one: "
-                        "efficientnet-b0-256x384 (the default: 256×384 input, flip-averaged) or "
-                        "efficientnet-b0 (224×224, about 4× faster per photo, a little less accurate)."),
+                        "efficientnet-b0-256x384 (the default: 256×384 input, flip-averaged, average and GeM pooling "
+                        "combined), efficientnet-b0-256x384-avg (the same with the average pool only, the default "
+                        "before 2026-12-04) or efficientnet-b0 (224×224, about 4× faster per photo, a little less accurate)."),
          QStringLiteral("spec")},
         {QStringLiteral("cache-dir"), QStringLiteral("Embedding cache folder. Default: $EXEMPLAR_CACHE_DIR or ~/.cache/exemplar/embeddings."),
          QStringLiteral("dir")},

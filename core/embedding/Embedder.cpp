@@ -67,7 +67,7 @@ Embedder::Embedder(const ModelSpec& spec) : d(std::make_unique<Impl>())
     if (d->net.empty()) throw Error(QStringLiteral("cannot load model %1: empty network").arg(spec.onnxPath));
     d->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
     d->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-    d->outputNames.push_back(spec.embeddingOutput.toStdString());
+    for (const QString& output : spec.embeddingOutputs) d->outputNames.push_back(output.toStdString());
     if (!spec.logitsOutput.isEmpty()) d->outputNames.push_back(spec.logitsOutput.toStdString());
 
     // One dry run proves that the outputs exist and have the sizes the spec promises, so that a
@@ -122,13 +122,22 @@ void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
         rawEmbedding /= float(views.size());
         rawLogits /= float(views.size());
     }
-    if (embedding) {
-        const float norm = rawEmbedding.norm();
+    if (embedding) *embedding = combinedEmbedding(rawEmbedding);
+    if (logits) *logits = std::move(rawLogits);
+}
+
+Vector Embedder::combinedEmbedding(const Vector& outputs) const
+{
+    const Eigen::Index dim = d->spec.embeddingDim;
+    Vector sum = Vector::Zero(dim);
+    for (Eigen::Index at = 0; at < outputs.size(); at += dim) {
+        const float norm = outputs.segment(at, dim).norm();
         if (!(norm > 0) || !std::isfinite(norm))
             throw Error(QStringLiteral("model %1 produced a zero or non-finite embedding").arg(d->spec.onnxPath));
-        *embedding = rawEmbedding / norm;
+        if (outputs.size() == dim) return outputs / norm;  // one output: exactly as before outputs combined
+        sum += outputs.segment(at, dim) / norm;
     }
-    if (logits) *logits = std::move(rawLogits);
+    return sum / sum.norm();
 }
 
 void Embedder::forward(const cv::Mat& bgr, Vector* embedding, Vector* logits)
@@ -141,15 +150,20 @@ void Embedder::forward(const cv::Mat& bgr, Vector* embedding, Vector* logits)
         throw Error(QStringLiteral("model %1 failed to run: %2")
                         .arg(d->spec.onnxPath, QString::fromStdString(e.msg).trimmed()));
     }
-    const cv::Mat& out = outputs.at(0);
-    if (int(out.total()) != d->spec.embeddingDim)
-        throw Error(QStringLiteral("model %1: output \"%2\" has %3 values but the spec says %4")
-                        .arg(d->spec.onnxPath, d->spec.embeddingOutput)
-                        .arg(out.total()).arg(d->spec.embeddingDim));
-    *embedding = Eigen::Map<const Vector>(out.ptr<float>(), d->spec.embeddingDim);
+    const int embeddingCount = int(d->spec.embeddingOutputs.size());
+    embedding->resize(Eigen::Index(embeddingCount) * d->spec.embeddingDim);
+    for (int k = 0; k < embeddingCount; ++k) {
+        const cv::Mat& out = outputs.at(size_t(k));
+        if (int(out.total()) != d->spec.embeddingDim)
+            throw Error(QStringLiteral("model %1: output \"%2\" has %3 values but the spec says %4")
+                            .arg(d->spec.onnxPath, d->spec.embeddingOutputs[k])
+                            .arg(out.total()).arg(d->spec.embeddingDim));
+        embedding->segment(Eigen::Index(k) * d->spec.embeddingDim, d->spec.embeddingDim) =
+            Eigen::Map<const Vector>(out.ptr<float>(), d->spec.embeddingDim);
+    }
     logits->resize(0);
-    if (outputs.size() > 1) {
-        const cv::Mat& raw = outputs[1];
+    if (outputs.size() > size_t(embeddingCount)) {
+        const cv::Mat& raw = outputs[size_t(embeddingCount)];
         if (int(raw.total()) != d->spec.logitsClasses)
             throw Error(QStringLiteral("model %1: output \"%2\" has %3 values but the spec says %4")
                             .arg(d->spec.onnxPath, d->spec.logitsOutput)

@@ -40,8 +40,12 @@ public:
     void run(const cv::Mat& bgr, Vector* embedding, Vector* logits);
 
 private:
-    // One forward pass: raw (unnormalized) embedding and logits (empty without logits).
+    // One forward pass: the raw (unnormalized) embedding outputs one after the other, and the
+    // logits (empty without logits).
     void forward(const cv::Mat& bgr, Vector* embedding, Vector* logits);
+    // FORWARD's outputs (or their mean over views) → the L2-normalized embedding: each output
+    // normalized, the unit vectors summed, the sum normalized. Throws on a zero or NaN output.
+    Vector combinedEmbedding(const Vector& outputs) const;
 
     struct Impl;
     std::unique_ptr<Impl> d;

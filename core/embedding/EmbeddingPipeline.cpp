@@ -108,7 +108,7 @@ private:
 QByteArray spareKey(const Embedder& embedder)
 {
     return embedder.identity() + '|' + embedder.spec().specPath.toUtf8() + '|' +
-           embedder.spec().embeddingOutput.toUtf8();
+           embedder.spec().embeddingOutputLabel().toUtf8();
 }
 
 // A decoded photo waiting for a network.

@@ -56,6 +56,24 @@ std::array<double, 3> readTriple(const QJsonObject& json, const QString& key, do
     return triple;
 }
 
+// "output": a name, or a list of 1 to 4 distinct names (their embeddings are combined).
+QStringList readOutputNames(const QJsonObject& embedding, const QString& where)
+{
+    const QJsonValue value = embedding.value(QStringLiteral("output"));
+    if (!value.isArray()) return {requireString(embedding, QStringLiteral("output"), where)};
+    const QJsonArray array = value.toArray();
+    QStringList names;
+    for (const QJsonValue& name : array) {
+        if (!name.isString() || name.toString().isEmpty() || names.contains(name.toString()))
+            break;
+        names.append(name.toString());
+    }
+    if (names.size() != array.size() || names.isEmpty() || names.size() > 4)
+        throw Error(QStringLiteral("model spec %1: embedding \"output\" must be a name or a list of 1 to 4 "
+                                   "different names").arg(where));
+    return names;
+}
+
 QString besideSpec(const QString& specPath, const QString& fileName)
 {
     return QFileInfo(fileName).isAbsolute()
@@ -141,7 +159,7 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
     }
 
     const QJsonObject embedding = requireObject(json, QStringLiteral("embedding"), where);
-    spec.embeddingOutput = requireString(embedding, QStringLiteral("output"), where);
+    spec.embeddingOutputs = readOutputNames(embedding, where);
     spec.embeddingDim = requirePositiveInt(embedding, QStringLiteral("dim"), where, 65536);
 
     if (json.contains(QStringLiteral("logits"))) {
@@ -166,7 +184,7 @@ QJsonObject ModelSpec::preprocessingJson() const
         {QStringLiteral("std"), triple(std)},
         {QStringLiteral("resize"), resize},
         {QStringLiteral("crop"), QStringLiteral("none")},
-        {QStringLiteral("embedding_output"), embeddingOutput},
+        {QStringLiteral("embedding_output"), embeddingOutputLabel()},
         {QStringLiteral("embedding_dim"), embeddingDim},
         {QStringLiteral("normalization"), QStringLiteral("L2")},
     };

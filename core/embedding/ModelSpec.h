@@ -3,6 +3,7 @@
 // output is the embedding, so that any ONNX image model can be plugged in without code changes.
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <array>
 
 namespace exemplar {
@@ -26,8 +27,11 @@ struct ModelSpec {
     // longer side (four passes; "flip+crops" five): details of the object at a larger scale.
     bool cropAverage = false;
     double cropFraction = 0.8;
-    QString embeddingOutput;
-    int embeddingDim = 0;
+    // The network output(s) the embedding is read from. Several (e.g. the average-pooled and the
+    // GeM-pooled last feature map): each is L2-normalized and the unit vectors summed, so that both
+    // poolings count alike whatever their scales (docs/accuracy.md, "Average and GeM pooling").
+    QStringList embeddingOutputs;
+    int embeddingDim = 0;                  // of each output, and so of the embedding
     QString logitsOutput;                  // optional
     int logitsClasses = 0;
     QString labelsPath;                    // optional, absolute
@@ -37,6 +41,8 @@ struct ModelSpec {
     static ModelSpec fromJson(const QJsonObject& json, const QString& specPath);
     // The preprocessing as recorded in reference-set files and mixed into the model identity.
     QJsonObject preprocessingJson() const;
+    // The embedding output(s) as one name: "embedding", or "embedding+embedding_gem" for several.
+    QString embeddingOutputLabel() const { return embeddingOutputs.join(QLatin1Char('+')); }
     // "none", "flip", "crops" or "flip+crops", as written in the spec.
     QString augmentation() const;
     // Forward passes per photo: 1 plus one per augmented view.

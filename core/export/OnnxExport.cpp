@@ -227,15 +227,15 @@ ProtoWriter renamedNode(const QByteArray& node, const QSet<QString>& renamed)
 // node the embedding depends on (not the logits branch) reading it, and the two embeddings
 // added. The sum points where Exemplar's mean does, and the head L2-normalizes first. The
 // MatMul and the copies go into GRAPH, ahead of HEAD's nodes (nodes are in topological order).
-// Returns the summed embedding's name.
-QString mirrorBranch(HeadGraph* head, ProtoWriter* graph, const QByteArray& network, const ModelSpec& spec)
+// Returns the summed embeddings' names, one per embedding output of the spec.
+QStringList mirrorBranch(HeadGraph* head, ProtoWriter* graph, const QByteArray& network, const ModelSpec& spec)
 {
     const onnx::GraphSummary summary = onnx::summarizeGraph(network);
     QHash<QString, int> producer;
     for (int i = 0; i < int(summary.nodes.size()); ++i)
         for (const QString& output : summary.nodes[size_t(i)].outputs) producer.insert(output, i);
     std::vector<bool> needed(summary.nodes.size(), false);
-    QStringList pending{spec.embeddingOutput};
+    QStringList pending = spec.embeddingOutputs;
     while (!pending.isEmpty()) {
         const auto found = producer.constFind(pending.takeLast());
         if (found == producer.constEnd() || needed[size_t(*found)]) continue;
@@ -255,7 +255,25 @@ QString mirrorBranch(HeadGraph* head, ProtoWriter* graph, const QByteArray& netw
     graph->messageField(kGraphNode, proto::node("MatMul", {spec.inputName, flip}, mirrored(spec.inputName)));
     for (size_t i = 0; i < summary.nodes.size(); ++i)
         if (needed[i]) graph->messageField(kGraphNode, renamedNode(summary.nodes[i].payload, renamed));
-    return head->op("Add", {spec.embeddingOutput, mirrored(spec.embeddingOutput)}, QStringLiteral("exemplar/flip_sum"));
+    QStringList sums;
+    for (const QString& output : spec.embeddingOutputs)
+        sums.append(head->op("Add", {output, mirrored(output)},
+                             spec.embeddingOutputs.size() == 1 ? QStringLiteral("exemplar/flip_sum")
+                                                               : QStringLiteral("exemplar/flip_sum/") + output));
+    return sums;
+}
+
+// Several embedding outputs are combined as the Embedder does: each L2-normalized, then summed
+// (the head normalizes the sum). One output is the embedding as it is.
+QString combinedEmbedding(HeadGraph* head, const QStringList& outputs)
+{
+    if (outputs.size() == 1) return outputs.front();
+    QString sum;
+    for (const QString& output : outputs) {
+        const QString unit = head->l2Normalize(output, QStringLiteral("exemplar/unit/") + output);
+        sum = sum.isEmpty() ? unit : head->op("Add", {sum, unit}, QStringLiteral("exemplar/combined/") + output);
+    }
+    return sum;
 }
 
 QJsonObject metadataJson(const ModelSpec& spec, const ReferenceSet& set)
@@ -285,18 +303,22 @@ QByteArray classifierOnnx(const QByteArray& embedderOnnx, const ModelSpec& spec,
         }
         hasGraph = true;
         ProtoWriter graph;
-        bool hasEmbedding = false;
+        QSet<QString> produced;
         ProtoReader graphReader(field.payload);
         for (ProtoField graphField; graphReader.next(&graphField);) {
             if (graphField.number == kGraphOutput) continue;
-            if (graphField.number == kGraphNode) hasEmbedding |= producesTensor(graphField.payload, spec.embeddingOutput);
+            if (graphField.number == kGraphNode)
+                for (const QString& output : spec.embeddingOutputs)
+                    if (producesTensor(graphField.payload, output)) produced.insert(output);
             graph.raw(field.payload.mid(graphField.begin, graphField.end - graphField.begin));
         }
-        if (!hasEmbedding)
-            throw Error(QStringLiteral("model %1 computes no tensor named \"%2\" (the spec's embedding)")
-                            .arg(spec.onnxPath, spec.embeddingOutput));
+        for (const QString& output : spec.embeddingOutputs)
+            if (!produced.contains(output))
+                throw Error(QStringLiteral("model %1 computes no tensor named \"%2\" (the spec's embedding)")
+                                .arg(spec.onnxPath, output));
         HeadGraph head;
-        const QString embedding = spec.flipAverage ? mirrorBranch(&head, &graph, field.payload, spec) : spec.embeddingOutput;
+        const QString embedding = combinedEmbedding(
+            &head, spec.flipAverage ? mirrorBranch(&head, &graph, field.payload, spec) : spec.embeddingOutputs);
         const QString scores = addHead(&head, set.head, embedding);
         graph.raw(head.serialized(scores, set.head.classNames.size()));
         model.messageField(kModelGraph, graph);

@@ -1,5 +1,7 @@
-// "auto": cross-validates every method inside the pool only and trains the winner on the whole
-// pool. The cross-validated figures of every candidate are kept, so the user sees why.
+// "auto": cross-validates every method inside the pool only and trains the chosen one on the whole
+// pool (whitened-centroid unless another is ahead by more than the folds' noise: CandidateChoice.h). The
+// cross-validated figures of every candidate are kept, so the user sees why.
+#include "CandidateChoice.h"
 #include "Error.h"
 #include "Feedback.h"
 #include "ParallelJobs.h"
@@ -109,8 +111,6 @@ TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& option
     throwIfCanceled(feedback);
 
     QJsonArray table;
-    int bestIndex = 0;
-    double bestAccuracy = -1;
     for (size_t i = 0; i < candidates.size(); ++i) {
         const CrossValidationScore& score = scores[i];
         if (score.skipped) {
@@ -121,17 +121,21 @@ TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& option
         table.append(QJsonObject{{QStringLiteral("method"), candidates[i].label},
                                  {QStringLiteral("cv_accuracy"), score.accuracy},
                                  {QStringLiteral("cv_weighted_f1"), score.weightedF1}});
-        if (score.accuracy > bestAccuracy + 1e-12) {
-            bestAccuracy = score.accuracy;
-            bestIndex = int(i);
-        }
     }
-    const Candidate& chosen = candidates[size_t(bestIndex)];
+    // The favourite: best or within a few tenths of the best in every cell of bench/accuracy, at a
+    // tenth of the linear head's training time (CandidateChoice.h).
+    size_t preferred = candidates.size();
+    for (size_t i = 0; i < candidates.size(); ++i)
+        if (candidates[i].options.method == QStringLiteral("whitened-centroid")) preferred = i;
+    const OneStandardErrorChoice choice = chooseWithinOneStandardError(scores, preferred);
+    const Candidate& chosen = candidates[choice.chosen];
     TrainingResult result = train(pool, chosen.options, feedback);  // sets effectiveOptions
     QJsonObject details = result.details;
     details.insert(QStringLiteral("auto"),
                    QJsonObject{{QStringLiteral("chosen"), chosen.label},
                                {QStringLiteral("chosen_method"), chosen.options.method},
+                               {QStringLiteral("best_cv"), candidates[choice.best].label},
+                               {QStringLiteral("rule"), kOneStandardErrorRule},
                                {QStringLiteral("protocol"),
                                 QStringLiteral("%1-fold stratified cross-validation inside the training photos only; "
                                                "these figures chose the method and are not a held-out estimate")

@@ -333,9 +333,17 @@ void OptimizationView::showOutcome()
     else
         text += tr(" No photos were held out, so there is no honest accuracy figure.");
     const QJsonObject choice = training->set.selection.value(QStringLiteral("auto")).toObject();
-    if (!choice.isEmpty())
-        text += tr("<br><b>auto</b> chose <b>%1</b> (cross-validated on the training photos, table below).")
-                    .arg(choice.value(QStringLiteral("chosen")).toString().toHtmlEscaped());
+    if (!choice.isEmpty()) {
+        const QString chosen = choice.value(QStringLiteral("chosen")).toString();
+        const QString best = choice.value(QStringLiteral("best_cv")).toString();
+        text += tr("<br><b>auto</b> chose <b>%1</b> (cross-validated on the training photos, table below)")
+                    .arg(chosen.toHtmlEscaped());
+        // Sets from before the rule record no best_cv.
+        text += best.isEmpty() || best == chosen
+                    ? QStringLiteral(".")
+                    : tr(": %1 scored higher, but by less than the folds' noise (one standard error).")
+                          .arg(best.toHtmlEscaped());
+    }
     for (const QString& warning : training->warnings)
         text += QStringLiteral("<br><b>%1</b> %2").arg(tr("Warning:"), warning.toHtmlEscaped());
     text += QStringLiteral("<br>") + (training->unknownNote.isEmpty()

@@ -52,7 +52,7 @@ int runInfo(const QStringList& args)
             printJson(json);
         } else {
             std::printf("model:  %s (%d-d embedding from \"%s\")\nspec:   %s\nonnx:   %s\nsha256: %s\ninput:  %d wide × %d high %s, resize %s%s\ncache:  %s\n",
-                        printable(spec.name).constData(), embedder->dim(), printable(spec.embeddingOutput).constData(), printable(spec.specPath).constData(),
+                        printable(spec.name).constData(), embedder->dim(), printable(spec.embeddingOutputLabel()).constData(), printable(spec.specPath).constData(),
                         printable(spec.onnxPath).constData(), embedder->onnxSha256().constData(), spec.inputWidth, spec.inputHeight,
                         spec.rgb ? "RGB" : "BGR", printable(spec.resize).constData(),
                         printable(spec.augmentationPhrase()).constData(), printable(cache.directory()).constData());
