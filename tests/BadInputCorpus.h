@@ -15,7 +15,7 @@ namespace exemplar::test {
 
 // Rows (columns "file", "reason") for the broken photos every front end must skip with a reason:
 // corrupt.jpg, truncated.png, zero.jpg, text.jpg, bomb.png (30000×30000) and the symlink loop
-// loop-a.jpg ↔ loop-b.jpg, which each test writes into its "mixed" class folder.
+// loop-a.jpg ↔ loop-b.jpg, which writeBrokenPhotos() writes into a test's folder.
 inline void addBrokenPhotoRows()
 {
     QTest::addColumn<QString>("file");
@@ -96,6 +96,20 @@ inline QByteArray headerPatchedPngBomb(quint32 side)
     const quint32 crc = pngCrc(png.mid(12, 17));
     for (int i = 0; i < 4; ++i) png[29 + i] = char((crc >> (24 - 8 * i)) & 0xFF);
     return png;
+}
+
+// Writes the files of addBrokenPhotoRows() into FOLDER (which must exist): false if one could not
+// be written.
+inline bool writeBrokenPhotos(const QString& folder)
+{
+    const QString at = folder + QLatin1Char('/');
+    return writeBytes(at + QStringLiteral("corrupt.jpg"), corruptJpeg(30)) &&
+           writeBytes(at + QStringLiteral("truncated.png"), truncatedPng(31)) &&
+           writeBytes(at + QStringLiteral("zero.jpg"), QByteArray()) &&
+           writeBytes(at + QStringLiteral("text.jpg"), "These are my holiday notes, not a photo.\n") &&
+           writeBytes(at + QStringLiteral("bomb.png"), headerPatchedPngBomb(30000)) &&
+           QFile::link(at + QStringLiteral("loop-b.jpg"), at + QStringLiteral("loop-a.jpg")) &&
+           QFile::link(at + QStringLiteral("loop-a.jpg"), at + QStringLiteral("loop-b.jpg"));
 }
 
 // A well-formed reference set of DIM-dimensional references made with a model that is not ours.

@@ -87,13 +87,7 @@ private Q_SLOTS:
         addPhoto(QStringLiteral("twin/copy of fleur.jpg"), 1);  // byte-identical to the rosé class's photo
         addPhoto(QStringLiteral("twin/own.jpg"), 21);
         const QString mixed = corpus_ + QStringLiteral("/mixed/");
-        QVERIFY(test::writeBytes(mixed + QStringLiteral("corrupt.jpg"), test::corruptJpeg(30)));
-        QVERIFY(test::writeBytes(mixed + QStringLiteral("truncated.png"), test::truncatedPng(31)));
-        QVERIFY(test::writeBytes(mixed + QStringLiteral("zero.jpg"), QByteArray()));
-        QVERIFY(test::writeBytes(mixed + QStringLiteral("text.jpg"), "These are my holiday notes, not a photo.\n"));
-        QVERIFY(test::writeBytes(mixed + QStringLiteral("bomb.png"), test::headerPatchedPngBomb(30000)));
-        QVERIFY(QFile::link(mixed + QStringLiteral("loop-b.jpg"), mixed + QStringLiteral("loop-a.jpg")));
-        QVERIFY(QFile::link(mixed + QStringLiteral("loop-a.jpg"), mixed + QStringLiteral("loop-b.jpg")));
+        QVERIFY(test::writeBrokenPhotos(mixed));
 
         app_ = std::make_unique<test::AppWindow>();
         window_ = &app_->window;
