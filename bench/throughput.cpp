@@ -80,22 +80,29 @@ struct Run {
 // and it does the same work per photo: the spec's geometry, and its test-time views (mirror image, crops) when asked.
 struct NaiveNetwork {
     explicit NaiveNetwork(const ModelSpec& spec) : spec(spec), net(cv::dnn::readNetFromONNX(spec.onnxPath.toStdString())) {}
+    // The same embedding as the Embedder's, written plainly: per output the mean over the views,
+    // each output L2-normalized, the unit vectors summed and normalized.
     Vector embed(const cv::Mat& bgr)
     {
-        Vector sum = Vector::Zero(spec.embeddingDim);
-        for (const cv::Mat& view : testTimeViews(bgr, spec)) sum += forward(view);
-        return sum.normalized();
+        std::vector<Vector> sums(size_t(spec.embeddingOutputs.size()), Vector::Zero(spec.embeddingDim));
+        for (const cv::Mat& view : testTimeViews(bgr, spec)) {
+            const std::vector<Vector> outputs = forward(view);
+            for (size_t k = 0; k < sums.size(); ++k) sums[k] += outputs[k];
+        }
+        Vector embedding = Vector::Zero(spec.embeddingDim);
+        for (const Vector& sum : sums) embedding += sum.normalized();
+        return embedding.normalized();
     }
-    Vector forward(const cv::Mat& bgr)
+    std::vector<Vector> forward(const cv::Mat& bgr)
     {
         net.setInput(inputBlob(bgr, spec), spec.inputName.toStdString());
-        // Every embedding output, as the Embedder asks for (a second pooling costs next to nothing);
-        // the naive loop then keeps the first.
         std::vector<cv::String> names;
         for (const QString& output : spec.embeddingOutputs) names.push_back(output.toStdString());
         std::vector<cv::Mat> outs;
         net.forward(outs, names);
-        return Eigen::Map<const Vector>(outs.front().ptr<float>(), spec.embeddingDim);
+        std::vector<Vector> outputs;
+        for (const cv::Mat& out : outs) outputs.push_back(Eigen::Map<const Vector>(out.ptr<float>(), spec.embeddingDim));
+        return outputs;
     }
     ModelSpec spec;
     cv::dnn::Net net;
