@@ -449,22 +449,33 @@ void ProjectTasks::classify(const QStringList& paths)
         const QString difference = preprocessingDifference(*set, embedder.spec());
         auto results = std::make_shared<std::vector<ClassifiedPhoto>>();
         const EmbeddingCache cache(embedder.identity(), embedder.dim());  // a photo dropped again: answered at once
-        classifyPhotoFiles(files, set->head, embedder, &cache, &feedback, [&](int i, const PhotoVerdict& verdict) {
-            ClassifiedPhoto result;
-            result.path = QFileInfo(files[i]).absoluteFilePath();
-            result.error = verdict.error;
-            result.prediction = verdict.prediction;
-            results->push_back(std::move(result));
-        });
-        feedback.report(files.size(), files.size(), QString());
-        return [this, results, difference] {
+        bool stopped = false;
+        try {
+            classifyPhotoFiles(files, set->head, embedder, &cache, &feedback, [&](int i, const PhotoVerdict& verdict) {
+                ClassifiedPhoto result;
+                result.path = QFileInfo(files[i]).absoluteFilePath();
+                result.error = verdict.error;
+                result.prediction = verdict.prediction;
+                results->push_back(std::move(result));
+            });
+        } catch (const OperationCanceled&) {
+            // Stop keeps the photos classified so far (verdicts come in list order: the first
+            // N of the drop), as an optimization keeps its best selection so far.
+            stopped = true;
+        }
+        if (!stopped) feedback.report(files.size(), files.size(), QString());
+        const qsizetype total = files.size();
+        return [this, results, difference, stopped, total] {
             model_->addClassifications(*results);
-            model_->setModified(true);
-            if (!difference.isEmpty())
+            if (!results->empty()) model_->setModified(true);
+            if (stopped)
+                Q_EMIT statusMessage(tr("Classification stopped: the first %1 of %2 photos are classified and kept")
+                                         .arg(results->size()).arg(total));
+            else if (!difference.isEmpty())
                 Q_EMIT statusMessage(tr("Classified with the reference set's network but other preprocessing (%1): "
                                         "answers may differ a little from its own model's").arg(difference));
         };
-    });
+    }, TaskRunner::OnCancel::KeepResult);
 }
 
 void ProjectTasks::sortClassifiedPhotos(const QString& folder, bool link)
