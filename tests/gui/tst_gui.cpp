@@ -766,6 +766,12 @@ private Q_SLOTS:
         int chosenRows = 0;
         for (int row = 0; row < table->rowCount(); ++row) chosenRows += table->item(row, 0)->text().contains(QStringLiteral("chosen"));
         QCOMPARE(chosenRows, 1);
+        // The summary names the choice, and the better-scoring candidate it passed over, if any.
+        const QString summary = window_->optimizationView()->findChild<QLabel*>(QStringLiteral("trainingSummary"))->text();
+        const QString chosen = choice.value(QStringLiteral("chosen")).toString();
+        const QString best = choice.value(QStringLiteral("best_cv")).toString();
+        QVERIFY2(summary.contains(QStringLiteral("<b>auto</b> chose <b>%1</b>").arg(chosen.toHtmlEscaped())), qPrintable(summary));
+        QCOMPARE(summary.contains(QStringLiteral("%1 scored higher").arg(best.toHtmlEscaped())), best != chosen);
         QVERIFY(std::isfinite(controller()->training()->set.head.rejectBelow));  // calibrated on auto's choice
         box->setCurrentIndex(box->findData(QStringLiteral("least-central")));
     }
