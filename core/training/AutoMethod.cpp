@@ -1,5 +1,5 @@
 // "auto": cross-validates every method inside the pool only and trains the chosen one on the whole
-// pool (whitened-centroid unless another is ahead by more than the folds' noise: CandidateChoice.h). The
+// pool (a favourite unless another is ahead by more than the folds' noise: CandidateChoice.h). The
 // cross-validated figures of every candidate are kept, so the user sees why.
 #include "CandidateChoice.h"
 #include "Error.h"
@@ -122,11 +122,18 @@ TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& option
                                  {QStringLiteral("cv_accuracy"), score.accuracy},
                                  {QStringLiteral("cv_weighted_f1"), score.weightedF1}});
     }
-    // The favourite: best or within a few tenths of the best in every cell of bench/accuracy, at a
-    // tenth of the linear head's training time (CandidateChoice.h).
+    // The favourite (CandidateChoice.h): whitened-centroid, best or within 0.4 of the best in every
+    // cell of bench/accuracy at a tenth of the linear head's training time; with background photos
+    // whitened-linear (its best C), the one that gains from them (class means whitened on a
+    // background lost up to 2.8 points, docs/accuracy.md "Background photos").
+    const QString favourite = options.whiteningBackground && options.whiteningBackground->rows() > 0
+                                  ? QStringLiteral("whitened-linear")
+                                  : QStringLiteral("whitened-centroid");
     size_t preferred = candidates.size();
     for (size_t i = 0; i < candidates.size(); ++i)
-        if (candidates[i].options.method == QStringLiteral("whitened-centroid")) preferred = i;
+        if (candidates[i].options.method == favourite && !scores[i].skipped &&
+            (preferred == candidates.size() || scores[i].accuracy > scores[preferred].accuracy + 1e-12))
+            preferred = i;
     const OneStandardErrorChoice choice = chooseWithinOneStandardError(scores, preferred);
     const Candidate& chosen = candidates[choice.chosen];
     TrainingResult result = train(pool, chosen.options, feedback);  // sets effectiveOptions

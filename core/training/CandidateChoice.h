@@ -1,7 +1,7 @@
 #pragma once
 // Which cross-validated candidate "auto" trains: the preferred one (the method that measured best
-// across photo sets) unless the best candidate beats it by more than one standard error of their
-// difference; then the best. A one-standard-error rule (Breiman et al., "Classification and
+// across photo sets: AutoMethod.cpp says which) unless the best candidate beats it by more than one
+// standard error of their difference; then the best. A one-standard-error rule (Breiman et al., "Classification and
 // Regression Trees") with the measured favourite in place of the simplest model.
 //
 // Why not simply the best: with a dozen candidates scored on the same 100-odd pool photos, the top
@@ -18,8 +18,9 @@
 namespace exemplar::detail {
 
 inline const QString kOneStandardErrorRule = QStringLiteral(
-    "whitened-centroid unless the best candidate's cross-validated accuracy is ahead of it by more than one "
-    "standard error of their difference (photo by photo); then the best");
+    "the favourite (whitened-centroid; whitened-linear with background photos) unless the best candidate's "
+    "cross-validated accuracy is ahead of it by more than one standard error of their difference (photo by "
+    "photo); then the best");
 
 struct OneStandardErrorChoice {
     size_t best = 0;    // the highest cross-validated accuracy (the first of equals)
