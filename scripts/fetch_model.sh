@@ -177,7 +177,9 @@ write_spec() {
         embedding) output_field='"embedding"'; tap="top_pool: global average pool of the last feature map" ;;
         embedding_gem) output_field='"embedding_gem"'; tap="generalized-mean pool (p = $gem) of the last feature map" ;;
         embedding+embedding_gem)
-            output_field='["embedding", "embedding_gem"]'
+            # Distinct photos come closer in the combined space: 0.935 catches the copies 0.92
+            # caught with the average pool alone, and flags about as many distinct pairs.
+            output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.935'
             tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed" ;;
         *) die "unknown embedding output $outputs for $stem" ;;
     esac

@@ -91,6 +91,35 @@ private Q_SLOTS:
         QCOMPARE(json.value(QStringLiteral("photos")).toInt(), grouped);
     }
 
+    // The threshold is the embeddings' own (the model's, from its spec) unless a search names one.
+    void theModelsThresholdIsUsed_data()
+    {
+        QTest::addColumn<double>("modelCosine");   // EmbeddingSet::nearIdenticalCosine (0: unknown)
+        QTest::addColumn<double>("searchCosine");  // NearDuplicateSearch::cosine (0: the set's)
+        QTest::addColumn<bool>("grouped");         // a copy at cosine 0.93
+        QTest::addColumn<double>("recorded");
+        QTest::newRow("unknown model: 0.92") << 0.0 << 0.0 << true << kNearDuplicateCosine;
+        QTest::newRow("the model's 0.935") << 0.935 << 0.0 << false << 0.935;
+        QTest::newRow("the model's 0.90") << 0.90 << 0.0 << true << 0.90;
+        QTest::newRow("named by the search") << 0.935 << 0.925 << true << 0.925;
+    }
+    void theModelsThresholdIsUsed()
+    {
+        QFETCH(double, modelCosine);
+        QFETCH(double, searchCosine);
+        QFETCH(bool, grouped);
+        QFETCH(double, recorded);
+        EmbeddingSet set = makeClusteredSet({{10, 10, 10}, 64, 0.8f, 1.0f, 3});
+        set.vectors.row(5) = atCosine(set.vectors.row(4), 0.93, 5);
+        set.nearIdenticalCosine = modelCosine;
+        NearDuplicateSearch search;
+        search.cosine = searchCosine;
+        const DuplicateGroups groups = findDuplicateGroups(set, search);
+        QCOMPARE(groups.groupedPhotos(), grouped ? 2 : 0);
+        QCOMPARE(groups.cosine, recorded);
+        QCOMPARE(set.subset({4, 5}).nearIdenticalCosine, modelCosine);  // subsets keep it
+    }
+
     // Large projects search by hashing; identical and re-encoded copies are still found.
     void hashedSearchFindsCopies()
     {

@@ -193,6 +193,9 @@ void TestModelSpec::rejectsInvalidSpecs_data()
     QTest::newRow("output list repeats a name") << edited(m, "embedding/output", QJsonArray{"a", "a"}) << outputs;
     QTest::newRow("output list with a number") << edited(m, "embedding/output", QJsonArray{"a", 3}) << outputs;
     QTest::newRow("output list with an empty name") << edited(m, "embedding/output", QJsonArray{"a", ""}) << outputs;
+    QTest::newRow("near_identical_cosine 0.3") << edited(m, "embedding/near_identical_cosine", 0.3) << "from 0.5 to below 1";
+    QTest::newRow("near_identical_cosine 1") << edited(m, "embedding/near_identical_cosine", 1) << "from 0.5 to below 1";
+    QTest::newRow("near_identical_cosine as string") << edited(m, "embedding/near_identical_cosine", "0.9") << "from 0.5 to below 1";
     QTest::newRow("output list of 5") << edited(m, "embedding/output", QJsonArray{"a", "b", "c", "d", "e"}) << outputs;
     const QJsonObject crops = edited(m, "input/augment", "crops");
     QTest::newRow("augment rotate") << edited(m, "input/augment", "rotate") << "augment must be \"none\", \"flip\", \"crops\" or \"flip+crops\"";
@@ -326,6 +329,11 @@ void TestModelSpec::embeddingOutputs()
     const ModelSpec spec = ModelSpec::fromJson(edited(minimalSpec(), "embedding/output", output), specPath());
     QCOMPARE(spec.embeddingOutputs, outputs);
     QCOMPARE(spec.preprocessingJson().value(QStringLiteral("embedding_output")).toString(), recorded);
+    QCOMPARE(spec.nearIdenticalCosine, 0.92);  // unless the spec says otherwise
+    const ModelSpec stricter = ModelSpec::fromJson(
+        edited(edited(minimalSpec(), "embedding/output", output), "embedding/near_identical_cosine", 0.935), specPath());
+    QCOMPARE(stricter.nearIdenticalCosine, 0.935);
+    QCOMPARE(stricter.preprocessingJson(), spec.preprocessingJson());  // not an embedding change: same cache key
 }
 
 void TestModelSpec::augmentations_data()

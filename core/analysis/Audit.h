@@ -25,7 +25,7 @@ class Feedback;
 
 struct AuditOptions {
     int neighbours = 5;
-    double duplicateCosine = kNearDuplicateCosine;  // cosine of the raw embeddings
+    double duplicateCosine = 0;  // cosine of the raw embeddings; 0: the model's (EmbeddingSet::nearIdenticalCosine)
     double robustZ = 2.0;           // how many MADs below the median counts as unusual (≈1% of clean photos)
     // Duplicates: all pairs up to this many photos, locality-sensitive hashing above (see
     // NearDuplicatePairs.h; the report says how many pairs are expected to be found).

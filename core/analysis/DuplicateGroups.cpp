@@ -109,8 +109,11 @@ DuplicateGroups findDuplicateGroups(const EmbeddingSet& set, const NearDuplicate
         else components.join(*found, row);
     }
     DuplicateGroups groups;
-    groups.cosine = search.cosine;
-    groups.search = findNearDuplicatePairs(set.vectors, search, [&](int i, int j, double cosine) {
+    NearDuplicateSearch resolved = search;
+    if (!(resolved.cosine > 0))
+        resolved.cosine = set.nearIdenticalCosine > 0 ? set.nearIdenticalCosine : kNearDuplicateCosine;
+    groups.cosine = resolved.cosine;
+    groups.search = findNearDuplicatePairs(set.vectors, resolved, [&](int i, int j, double cosine) {
         components.join(i, j);
         if (visit) visit(i, j, cosine);
     }, feedback);

@@ -100,12 +100,13 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
                                                  const NearPairVisitor& visit, const Feedback* feedback)
 {
     NearDuplicateSearchResult result;
+    const double cosine = search.cosine > 0 ? search.cosine : kNearDuplicateCosine;
     if (A.rows() <= search.exactPairsUpTo) {
-        exactPairs(A, search.cosine, visit, feedback);
+        exactPairs(A, cosine, visit, feedback);
     } else {
-        hashedPairs(A, search.cosine, search.seed, visit, feedback);
+        hashedPairs(A, cosine, search.seed, visit, feedback);
         result.hashed = true;
-        result.recall = hashingRecall(search.cosine);
+        result.recall = hashingRecall(cosine);
     }
     reportProgress(feedback, 1, 1, kSearching);
     return result;

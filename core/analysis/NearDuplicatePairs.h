@@ -21,7 +21,9 @@ class Feedback;
 constexpr double kNearDuplicateCosine = 0.92;
 
 struct NearDuplicateSearch {
-    double cosine = kNearDuplicateCosine;
+    // 0: the embeddings' own threshold (findDuplicateGroups: EmbeddingSet::nearIdenticalCosine, the
+    // model's), else kNearDuplicateCosine.
+    double cosine = 0;
     // Every pair is compared (blockwise, O(N²·d)) up to this many photos; above, candidate pairs
     // come from locality-sensitive hashing (random-hyperplane signatures, O(N·d) plus the
     // colliding pairs) and are then checked exactly, so a few pairs may be missed.

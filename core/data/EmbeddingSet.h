@@ -18,6 +18,10 @@ struct EmbeddingSet {
     // N, or empty (every photo alone): photos with the same number are near-identical copies,
     // which every split keeps on one side (analysis/DuplicateGroups.h fills it).
     std::vector<int> groups;
+    // The cosine at or above which two of these embeddings are the same picture: the model's own
+    // (ModelSpec::nearIdenticalCosine, set by embedDataset); 0 when unknown, which means
+    // kNearDuplicateCosine (analysis/NearDuplicatePairs.h).
+    double nearIdenticalCosine = 0;
 
     int size() const { return int(labels.size()); }
     int dim() const { return int(vectors.cols()); }

@@ -1,5 +1,6 @@
 #include "EmbedDataset.h"
 
+#include "Embedder.h"
 #include "EmbeddingPipeline.h"
 
 #include <QHash>
@@ -13,6 +14,7 @@ EmbeddingSet embedDataset(const Dataset& dataset, Embedder& embedder, const Embe
     EmbedReport& out = report ? *report : localReport;
     out = EmbedReport{};
     EmbeddingSet set = runEmbeddingPipeline(dataset, embedder, cache, feedback, &out, options);
+    set.nearIdenticalCosine = embedder.spec().nearIdenticalCosine;
 
     // A photo filed under two classes teaches both labels at once: say so, keep both.
     QHash<QString, int> firstRowOf;

@@ -161,6 +161,13 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
     const QJsonObject embedding = requireObject(json, QStringLiteral("embedding"), where);
     spec.embeddingOutputs = readOutputNames(embedding, where);
     spec.embeddingDim = requirePositiveInt(embedding, QStringLiteral("dim"), where, 65536);
+    const QJsonValue nearIdentical = embedding.value(QStringLiteral("near_identical_cosine"));
+    if (!nearIdentical.isUndefined()) {
+        // Below one half, photos of one class would count as copies of each other; NaN fails both.
+        if (!(nearIdentical.isDouble() && nearIdentical.toDouble() >= 0.5 && nearIdentical.toDouble() < 1))
+            throw Error(QStringLiteral("model spec %1: \"near_identical_cosine\" must be a number from 0.5 to below 1").arg(where));
+        spec.nearIdenticalCosine = nearIdentical.toDouble();
+    }
 
     if (json.contains(QStringLiteral("logits"))) {
         const QJsonObject logits = requireObject(json, QStringLiteral("logits"), where);

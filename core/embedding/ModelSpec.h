@@ -32,6 +32,11 @@ struct ModelSpec {
     // poolings count alike whatever their scales (docs/accuracy.md, "Average and GeM pooling").
     QStringList embeddingOutputs;
     int embeddingDim = 0;                  // of each output, and so of the embedding
+    // The cosine of two embeddings at or above which they are the same picture (a re-encode, a
+    // slight crop): "near_identical_cosine" in the spec's embedding. It depends on how alike the
+    // model makes distinct photos (docs/accuracy.md, "Near-identical photos"); 0.92 by default.
+    // Not part of the preprocessing: it does not change an embedding.
+    double nearIdenticalCosine = 0.92;
     QString logitsOutput;                  // optional
     int logitsClasses = 0;
     QString labelsPath;                    // optional, absolute

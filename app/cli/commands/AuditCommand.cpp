@@ -62,8 +62,10 @@ int runAudit(const QStringList& args)
     addCommonOptions(&parser);
     addDatasetOptions(&parser);
     parser.addOption({QStringLiteral("duplicate-cosine"),
-                      QStringLiteral("Cosine at or above which two photos count as near-duplicates."),
-                      QStringLiteral("x"), QString::number(kNearDuplicateCosine)});
+                      QStringLiteral("Cosine at or above which two photos count as near-duplicates. Default: the "
+                                     "model's (its spec's near_identical_cosine; %1 unless it says otherwise).")
+                          .arg(kNearDuplicateCosine),
+                      QStringLiteral("x")});
     parser.addOption({QStringLiteral("confused-pairs"),
                       QStringLiteral("Also rank the class pairs METHOD confuses, cross-validated inside the photos (5 folds, "
                                      "near-identical photos on one side), and the pairs that look most alike."),
@@ -72,7 +74,8 @@ int runAudit(const QStringList& args)
     const CommonOptions common = commonOptions(parser);
     const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
     AuditOptions options;
-    options.duplicateCosine = doubleOption(parser, QStringLiteral("duplicate-cosine"), 0.0, 1.0);
+    if (parser.isSet(QStringLiteral("duplicate-cosine")))
+        options.duplicateCosine = doubleOption(parser, QStringLiteral("duplicate-cosine"), 0.0, 1.0);
 
     const QString confusedMethod = parser.value(QStringLiteral("confused-pairs"));
     if (parser.isSet(QStringLiteral("confused-pairs")) && !isTrainingMethod(confusedMethod))  // before any embedding
