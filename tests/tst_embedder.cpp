@@ -235,6 +235,41 @@ private Q_SLOTS:
         QVERIFY2((c - expected).cwiseAbs().maxCoeff() < 1e-5f, qPrintable(QString::number((c - expected).cwiseAbs().maxCoeff())));
         QVERIFY(a.dot(g) < 0.999f);
     }
+
+    void combiningOutputs_data()
+    {
+        QTest::addColumn<QVector<float>>("outputs");
+        QTest::addColumn<int>("dim");
+        QTest::addColumn<QVector<float>>("expected");  // empty: Error
+        const float h = std::sqrt(0.5f);
+        QTest::newRow("one output: normalized") << QVector<float>{3, 4} << 2 << QVector<float>{0.6f, 0.8f};
+        QTest::newRow("two outputs: equal weight whatever their scales")
+            << QVector<float>{10, 0, 0, 0.5f} << 2 << QVector<float>{h, h};
+        QTest::newRow("three outputs: each counts once") << QVector<float>{1, 0, 0, 2, 0, 3} << 2
+                                                     << QVector<float>{1 / std::sqrt(5.0f), 2 / std::sqrt(5.0f)};
+        QTest::newRow("opposite outputs cancel") << QVector<float>{1, 2, -3, -6} << 2 << QVector<float>{};
+        QTest::newRow("a zero output") << QVector<float>{1, 2, 0, 0} << 2 << QVector<float>{};
+        QTest::newRow("a NaN output") << QVector<float>{1, 2, std::nanf(""), 0} << 2 << QVector<float>{};
+        QTest::newRow("an infinite output") << QVector<float>{1, 2, INFINITY, 0} << 2 << QVector<float>{};
+        QTest::newRow("length not a multiple of the dimension") << QVector<float>{1, 2, 3} << 2 << QVector<float>{};
+        QTest::newRow("no outputs") << QVector<float>{} << 2 << QVector<float>{};
+    }
+
+    void combiningOutputs()
+    {
+        QFETCH(QVector<float>, outputs);
+        QFETCH(int, dim);
+        QFETCH(QVector<float>, expected);
+        const Vector raw = Eigen::Map<const Vector>(outputs.constData(), outputs.size());
+        if (expected.isEmpty()) {
+            QVERIFY_THROWS_EXCEPTION(Error, Embedder::combinedEmbedding(raw, dim));
+            return;
+        }
+        const Vector combined = Embedder::combinedEmbedding(raw, dim);
+        QCOMPARE(int(combined.size()), expected.size());
+        for (int i = 0; i < expected.size(); ++i)
+            QVERIFY2(std::abs(combined[i] - expected[i]) < 1e-6f, qPrintable(QString::number(combined[i])));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEmbedder)

@@ -122,22 +122,34 @@ void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
         rawEmbedding /= float(views.size());
         rawLogits /= float(views.size());
     }
-    if (embedding) *embedding = combinedEmbedding(rawEmbedding);
+    if (embedding) {
+        try {
+            *embedding = combinedEmbedding(rawEmbedding, d->spec.embeddingDim);
+        } catch (const Error& e) {
+            throw Error(QStringLiteral("model %1: %2").arg(d->spec.onnxPath, e.message()));
+        }
+    }
     if (logits) *logits = std::move(rawLogits);
 }
 
-Vector Embedder::combinedEmbedding(const Vector& outputs) const
+Vector Embedder::combinedEmbedding(const Vector& outputs, Eigen::Index dim)
 {
-    const Eigen::Index dim = d->spec.embeddingDim;
+    if (dim <= 0 || outputs.size() == 0 || outputs.size() % dim != 0)
+        throw Error(QStringLiteral("the model's embedding outputs are %1 values, not a multiple of %2")
+                        .arg(outputs.size()).arg(dim));
     Vector sum = Vector::Zero(dim);
     for (Eigen::Index at = 0; at < outputs.size(); at += dim) {
         const float norm = outputs.segment(at, dim).norm();
         if (!(norm > 0) || !std::isfinite(norm))
-            throw Error(QStringLiteral("model %1 produced a zero or non-finite embedding").arg(d->spec.onnxPath));
+            throw Error(QStringLiteral("the model produced a zero or non-finite embedding"));
         if (outputs.size() == dim) return outputs / norm;  // one output: exactly as before outputs combined
         sum += outputs.segment(at, dim) / norm;
     }
-    return sum / sum.norm();
+    // Unit vectors pointing exactly opposite sum to nothing: no direction to return.
+    const float sumNorm = sum.norm();
+    if (!(sumNorm > 1e-6f) || !std::isfinite(sumNorm))
+        throw Error(QStringLiteral("the model's embedding outputs cancel each other out"));
+    return sum / sumNorm;
 }
 
 void Embedder::forward(const cv::Mat& bgr, Vector* embedding, Vector* logits)

@@ -39,13 +39,15 @@ public:
     // may be null. With the spec's augmentation, the mean over the photo's test-time views.
     void run(const cv::Mat& bgr, Vector* embedding, Vector* logits);
 
+    // A model's embedding outputs (each DIM long, one after the other) → the L2-normalized
+    // embedding: each output normalized, the unit vectors summed, the sum normalized. Throws
+    // Error on a zero or non-finite output, and on outputs that cancel each other out.
+    static Vector combinedEmbedding(const Vector& outputs, Eigen::Index dim);
+
 private:
     // One forward pass: the raw (unnormalized) embedding outputs one after the other, and the
     // logits (empty without logits).
     void forward(const cv::Mat& bgr, Vector* embedding, Vector* logits);
-    // FORWARD's outputs (or their mean over views) → the L2-normalized embedding: each output
-    // normalized, the unit vectors summed, the sum normalized. Throws on a zero or NaN output.
-    Vector combinedEmbedding(const Vector& outputs) const;
 
     struct Impl;
     std::unique_ptr<Impl> d;
