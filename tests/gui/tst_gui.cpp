@@ -321,7 +321,7 @@ private Q_SLOTS:
     // label-next list, ranked once a set is trained; classes given with one click (and the
     // keyboard), kept in the saved project, then written into the class folders, after which the
     // photos are labeled ones and leave the list; training self-trains with the rest.
-    // Stop while classifying keeps the photos classified so far: the first ones of the drop, in
+    // Stop while classifying keeps the photos classified so far (they were on the list already): the first ones of the drop, in
     // its order, with a message saying how many; none is lost, none is half-done.
     void stopClassifyingKeepsThePhotosSoFar()
     {
@@ -340,6 +340,11 @@ private Q_SLOTS:
         QSignalSpy progress(controller(), &ProjectController::taskProgress);
         QSignalSpy messages(controller(), &ProjectController::statusMessage);
         QVERIFY(dropPaths(window_->classifyView()->resultList()->viewport(), folders));
+        // Answers show as they come: cards on the list while the photos after them are still
+        // being classified (there are far more than half a second's worth).
+        QTRY_VERIFY_WITH_TIMEOUT(!controller()->classifications().empty(), 60000);
+        QVERIFY(controller()->isBusy());
+        QCOMPARE(window_->classifyView()->resultList()->count(), int(controller()->classifications().size()));
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0 && progress.last().at(1).toLongLong() >= 3, 60000);
         controller()->cancel();
         QVERIFY(waitIdle(60000));

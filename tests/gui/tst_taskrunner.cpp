@@ -110,6 +110,73 @@ private Q_SLOTS:
         QTRY_VERIFY(applied);
     }
 
+    // Parts of a result (classified photos) reach the GUI thread while the job is still running,
+    // in the order delivered, before the finisher.
+    void partsArriveWhileTheJobRunsAndBeforeItsFinisher()
+    {
+        TaskRunner runner;
+        std::atomic<bool> release{false};
+        std::vector<int> applied;  // GUI thread only
+        bool partOnGuiThread = true;
+        QThread* gui = QThread::currentThread();
+        runner.runStreaming(QStringLiteral("classify"), [&](Feedback&, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
+            for (int part = 1; part <= 3; ++part)
+                deliver([&, part] {
+                    partOnGuiThread = partOnGuiThread && QThread::currentThread() == gui;
+                    applied.push_back(part);
+                });
+            while (!release.load()) QThread::msleep(1);  // still running while the parts are shown
+            return [&] { applied.push_back(0); };
+        });
+        QTRY_COMPARE(applied.size(), size_t(3));
+        QVERIFY(runner.isBusy());
+        QCOMPARE(applied, (std::vector<int>{1, 2, 3}));
+        release = true;
+        QTRY_COMPARE(applied.size(), size_t(4));
+        QCOMPARE(applied.back(), 0);
+        QVERIFY(partOnGuiThread);
+    }
+
+    void partsFollowTheFinishersRuleOnCancel_data()
+    {
+        QTest::addColumn<bool>("keepOnCancel");
+        QTest::addColumn<bool>("invalidate");
+        QTest::addColumn<bool>("applied");
+        QTest::newRow("stop keeps what is shown") << true << false << true;
+        QTest::newRow("cancel drops it") << false << false << false;
+        QTest::newRow("a replaced project drops it even when kept on cancel") << true << true << false;
+    }
+
+    void partsFollowTheFinishersRuleOnCancel()
+    {
+        QFETCH(bool, keepOnCancel);
+        QFETCH(bool, invalidate);
+        QFETCH(bool, applied);
+        TaskRunner runner;
+        std::atomic<bool> started{false}, delivered{false}, release{false};
+        bool partApplied = false;
+        const TaskId id = runner.runStreaming(
+            QStringLiteral("classify"),
+            [&](Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
+                started = true;
+                while (!release.load()) QThread::msleep(1);
+                deliver([&] { partApplied = true; });
+                delivered = true;
+                if (feedback.isCanceled() && !keepOnCancel) throw OperationCanceled();
+                return {};
+            },
+            keepOnCancel ? TaskRunner::OnCancel::KeepResult : TaskRunner::OnCancel::DropResult);
+        while (!started.load()) QThread::msleep(1);  // a task canceled before it starts never runs
+        if (invalidate)
+            runner.invalidate();
+        else
+            runner.cancel(id);
+        release = true;
+        QTRY_VERIFY(!runner.isBusy());
+        QVERIFY(delivered.load());
+        QCOMPARE(partApplied, applied);
+    }
+
     void invalidateDropsResultsComputedForThePreviousProject()
     {
         TaskRunner runner;

@@ -33,6 +33,7 @@ ProjectController::ProjectController(QObject* parent)
     connect(model_, &ProjectModel::trainingChanged, this, &ProjectController::trainingChanged);
     connect(model_, &ProjectModel::activeReferenceSetChanged, this, &ProjectController::activeReferenceSetChanged);
     connect(model_, &ProjectModel::classificationsChanged, this, &ProjectController::classificationsChanged);
+    connect(model_, &ProjectModel::classificationsAdded, this, &ProjectController::classificationsAdded);
     connect(model_, &ProjectModel::comparisonChanged, this, &ProjectController::comparisonChanged);
     connect(model_, &ProjectModel::confusedPairsChanged, this, &ProjectController::confusedPairsChanged);
     connect(model_, &ProjectModel::learningCurveChanged, this, &ProjectController::learningCurveChanged);

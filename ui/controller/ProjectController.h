@@ -147,6 +147,7 @@ Q_SIGNALS:
     void trainingChanged();
     void activeReferenceSetChanged();
     void classificationsChanged();
+    void classificationsAdded(int count);  // listed first
     void comparisonChanged();
     void confusedPairsChanged();
     void learningCurveChanged();

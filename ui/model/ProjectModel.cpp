@@ -212,8 +212,9 @@ void ProjectModel::setClassifications(std::vector<ClassifiedPhoto> classificatio
 
 void ProjectModel::addClassifications(const std::vector<ClassifiedPhoto>& newest)
 {
+    if (newest.empty()) return;
     classifications_.insert(classifications_.begin(), newest.begin(), newest.end());
-    Q_EMIT classificationsChanged();
+    Q_EMIT classificationsAdded(int(newest.size()));
 }
 
 void ProjectModel::setComparison(std::shared_ptr<const MethodComparison> comparison)

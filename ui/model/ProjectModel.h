@@ -132,7 +132,8 @@ Q_SIGNALS:
     void auditChanged();             // suspect photos
     void trainingChanged();
     void activeReferenceSetChanged();
-    void classificationsChanged();
+    void classificationsChanged();   // replaced or cleared
+    void classificationsAdded(int count);  // COUNT new ones listed first; the others unchanged
     void comparisonChanged();
     void confusedPairsChanged();
     void learningCurveChanged();

@@ -21,6 +21,7 @@
 #include "model/ProjectModel.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
 #include <QMetaObject>
@@ -55,6 +56,8 @@ struct WorkerModel {
 };
 
 namespace {
+
+constexpr qint64 kClassifiedPhotosDeliveryMs = 500;  // how often a classification shows its new answers
 
 // Image files directly inside dropped folders, so that a folder of photos can be classified at once.
 QStringList expandPhotoPaths(const QStringList& paths)
@@ -443,12 +446,26 @@ void ProjectTasks::classify(const QStringList& paths)
     if (files.isEmpty()) return;
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
-    runner_->run(tr("Classifying"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+    runner_->runStreaming(tr("Classifying"), [=](Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
         Embedder& embedder = network->loadFor(*set, specPath);
         requireSameModel(*set, embedder.modelIdentity());
         const QString difference = preprocessingDifference(*set, embedder.spec());
-        auto results = std::make_shared<std::vector<ClassifiedPhoto>>();
         const EmbeddingCache cache(embedder.identity(), embedder.dim());  // a photo dropped again: answered at once
+        // The photos classified so far go to the Classify tab in batches, at most twice a second:
+        // a long drop shows its answers as they come, and the GUI's queue stays short.
+        std::vector<ClassifiedPhoto> batch;
+        qsizetype classified = 0;
+        QElapsedTimer sinceDelivery;
+        sinceDelivery.start();
+        const auto deliverBatch = [&] {
+            if (batch.empty()) return;
+            deliver([this, photos = std::move(batch)] {
+                model_->addClassifications(photos);
+                model_->setModified(true);
+            });
+            batch.clear();
+            sinceDelivery.restart();
+        };
         bool stopped = false;
         try {
             classifyPhotoFiles(files, set->head, embedder, &cache, &feedback, [&](int i, const PhotoVerdict& verdict) {
@@ -456,21 +473,22 @@ void ProjectTasks::classify(const QStringList& paths)
                 result.path = QFileInfo(files[i]).absoluteFilePath();
                 result.error = verdict.error;
                 result.prediction = verdict.prediction;
-                results->push_back(std::move(result));
+                batch.push_back(std::move(result));
+                ++classified;
+                if (sinceDelivery.elapsed() >= kClassifiedPhotosDeliveryMs) deliverBatch();
             });
         } catch (const OperationCanceled&) {
             // Stop keeps the photos classified so far (verdicts come in list order: the first
             // N of the drop), as an optimization keeps its best selection so far.
             stopped = true;
         }
+        deliverBatch();
         if (!stopped) feedback.report(files.size(), files.size(), QString());
         const qsizetype total = files.size();
-        return [this, results, difference, stopped, total] {
-            model_->addClassifications(*results);
-            if (!results->empty()) model_->setModified(true);
+        return [this, difference, stopped, classified, total] {
             if (stopped)
                 Q_EMIT statusMessage(tr("Classification stopped: the first %1 of %2 photos are classified and kept")
-                                         .arg(results->size()).arg(total));
+                                         .arg(classified).arg(total));
             else if (!difference.isEmpty())
                 Q_EMIT statusMessage(tr("Classified with the reference set's network but other preprocessing (%1): "
                                         "answers may differ a little from its own model's").arg(difference));

@@ -61,6 +61,13 @@ TaskRunner::~TaskRunner()
 
 TaskId TaskRunner::run(const QString& title, Job job, OnCancel onCancel, const std::vector<TaskId>& dependencies)
 {
+    return runStreaming(title, [job = std::move(job)](Feedback& feedback, const Deliver&) { return job(feedback); },
+                        onCancel, dependencies);
+}
+
+TaskId TaskRunner::runStreaming(const QString& title, StreamingJob job, OnCancel onCancel,
+                                const std::vector<TaskId>& dependencies)
+{
     auto task = std::make_shared<Task>();
     task->id = nextId_++;
     task->title = title;
@@ -91,8 +98,14 @@ TaskId TaskRunner::run(const QString& title, Job job, OnCancel onCancel, const s
             return;
         }
         Q_EMIT taskStarted(task->title);
+        // Queued like the final post below, so parts arrive in order and before the finisher.
+        const Deliver deliver = [this, task, post](Finisher part) {
+            post([this, task, part = std::move(part)] {
+                if (part && resultWanted(*task)) part();
+            });
+        };
         try {
-            Finisher finisher = job(task->feedback);
+            Finisher finisher = job(task->feedback, deliver);
             task->completed = true;
             post([this, task, finisher] { end(task, Outcome::Finished, finisher, {}); });
         } catch (const OperationCanceled&) {
@@ -137,14 +150,17 @@ void TaskRunner::invalidate()
     cancelAll();
 }
 
+bool TaskRunner::resultWanted(const Task& task) const
+{
+    return task.epoch == epoch_ && !(task.feedback.isCanceled() && task.onCancel == OnCancel::DropResult);
+}
+
 void TaskRunner::end(const std::shared_ptr<Task>& task, Outcome outcome, const Finisher& finisher, const QString& message)
 {
     active_.erase(std::remove(active_.begin(), active_.end(), task), active_.end());
     // A project replaced meanwhile, or a cancel of a task whose result is then unwanted: the
     // result is not applied.
-    if (outcome == Outcome::Finished &&
-        (task->epoch != epoch_ || (task->feedback.isCanceled() && task->onCancel == OnCancel::DropResult)))
-        outcome = Outcome::Canceled;
+    if (outcome == Outcome::Finished && !resultWanted(*task)) outcome = Outcome::Canceled;
     if (outcome != Outcome::Finished) cancel(task->id);  // its dependents will not get their input
     switch (outcome) {
     case Outcome::Finished:

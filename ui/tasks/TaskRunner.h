@@ -25,6 +25,12 @@ class TaskRunner : public QObject {
 public:
     using Finisher = std::function<void()>;                 // runs on the GUI thread
     using Job = std::function<Finisher(Feedback& feedback)>;  // runs on the worker thread
+    // A part of a result that the GUI may show before the task ends (classified photos, as they
+    // come): handed to DELIVER on the worker, run on the GUI thread in the order delivered and
+    // before the task's own finisher, under the same rule as that finisher (never after
+    // invalidate(), never after a cancel that drops the result).
+    using Deliver = std::function<void(Finisher part)>;
+    using StreamingJob = std::function<Finisher(Feedback& feedback, const Deliver& deliver)>;
     // What a cancel means to a task whose job still returns: most results are unwanted then;
     // an optimization that stops early returns its best so far, which is what Stop asks for.
     enum class OnCancel { DropResult, KeepResult };
@@ -38,6 +44,8 @@ public:
     // is canceled too.
     TaskId run(const QString& title, Job job, OnCancel onCancel = OnCancel::DropResult,
                const std::vector<TaskId>& dependencies = {});
+    TaskId runStreaming(const QString& title, StreamingJob job, OnCancel onCancel = OnCancel::DropResult,
+                        const std::vector<TaskId>& dependencies = {});
     // Cancels one task (and the tasks that depend on it); unrelated tasks go on.
     void cancel(TaskId id);
     void cancelAll();
@@ -58,6 +66,7 @@ private:
     struct Task;
     enum class Outcome { Finished, Canceled, Failed };
     void end(const std::shared_ptr<Task>& task, Outcome outcome, const Finisher& finisher, const QString& message);
+    bool resultWanted(const Task& task) const;  // GUI thread: may TASK's result (or a part of it) be applied?
 
     QThread thread_;
     QObject* context_ = nullptr;  // lives in thread_: queued calls to it run there

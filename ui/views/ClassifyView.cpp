@@ -102,6 +102,7 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
         refresh();
     });
     connect(controller_, &ProjectController::classificationsChanged, this, &ClassifyView::refresh);
+    connect(controller_, &ProjectController::classificationsAdded, this, &ClassifyView::showAdded);
     connect(controller_, &ProjectController::activeReferenceSetChanged, this, &ClassifyView::refresh);
     connect(controller_, &ProjectController::embeddingsChanged, this, &ClassifyView::refresh);
     connect(controller_->thumbnails(), &ThumbnailCache::thumbnailReady, this, [this](const QString& path) {
@@ -209,14 +210,21 @@ void ClassifyView::refresh()
                                  .arg(set->method, set->head.unknownRule())
                            : tr("No reference set yet: train one on the Optimize tab, or import an .exref file."));
     results_->clear();
-    const auto& photos = controller_->classifications();
-    for (int i = 0; i < int(photos.size()); ++i) {
-        auto* item = new QListWidgetItem(results_);
+    showAdded(int(controller_->classifications().size()));
+}
+
+void ClassifyView::showAdded(int count)
+{
+    // Only the new cards are built: a long classification adds its photos as they come, and
+    // rebuilding every card each time would make that quadratic.
+    for (int i = count - 1; i >= 0; --i) {
+        auto* item = new QListWidgetItem;
+        results_->insertItem(0, item);
         QWidget* card = resultCard(i);
         item->setSizeHint(card->sizeHint());
         results_->setItemWidget(item, card);
     }
-    hint_->setVisible(photos.empty());
+    hint_->setVisible(controller_->classifications().empty());
 }
 
 } // namespace exemplar::ui

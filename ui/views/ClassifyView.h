@@ -34,6 +34,7 @@ Q_SIGNALS:
 
 private:
     void refresh();
+    void showAdded(int count);  // the COUNT newest classifications, as cards on top of the list
     void storeSettings();
     QWidget* resultCard(int index);
 
