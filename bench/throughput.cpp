@@ -80,28 +80,39 @@ struct Run {
 // and it does the same work per photo: the spec's geometry, and its test-time views (mirror image, crops) when asked.
 struct NaiveNetwork {
     explicit NaiveNetwork(const ModelSpec& spec) : spec(spec), net(cv::dnn::readNetFromONNX(spec.onnxPath.toStdString())) {}
-    // The same embedding as the Embedder's, written plainly: per output the mean over the views,
-    // each output L2-normalized, the unit vectors summed and normalized.
+    // The same embedding as the Embedder's, written plainly: per output the mean over the views;
+    // the summed outputs each L2-normalized, the unit vectors summed and normalized; the appended
+    // ones each normalized and weighted after it; the whole normalized.
     Vector embed(const cv::Mat& bgr)
     {
-        std::vector<Vector> sums(size_t(spec.embeddingOutputs.size()), Vector::Zero(spec.embeddingDim));
+        const QStringList names = spec.networkEmbeddingOutputs();
+        std::vector<Vector> sums;
+        for (int k = 0; k < names.size(); ++k) sums.push_back(Vector::Zero(spec.networkEmbeddingOutputDim(k)));
         for (const cv::Mat& view : testTimeViews(bgr, spec)) {
             const std::vector<Vector> outputs = forward(view);
             for (size_t k = 0; k < sums.size(); ++k) sums[k] += outputs[k];
         }
-        Vector embedding = Vector::Zero(spec.embeddingDim);
-        for (const Vector& sum : sums) embedding += sum.normalized();
+        Vector summed = Vector::Zero(spec.summedDim);
+        for (int k = 0; k < spec.embeddingOutputs.size(); ++k) summed += sums[size_t(k)].normalized();
+        Vector embedding(spec.embeddingDim);
+        embedding.head(spec.summedDim) = summed.normalized();
+        Eigen::Index at = spec.summedDim;
+        for (size_t k = 0; k < spec.appendedOutputs.size(); ++k) {
+            const Vector& part = sums[size_t(spec.embeddingOutputs.size()) + k];
+            embedding.segment(at, part.size()) = float(spec.appendedOutputs[k].weight) * part.normalized();
+            at += part.size();
+        }
         return embedding.normalized();
     }
     std::vector<Vector> forward(const cv::Mat& bgr)
     {
         net.setInput(inputBlob(bgr, spec), spec.inputName.toStdString());
         std::vector<cv::String> names;
-        for (const QString& output : spec.embeddingOutputs) names.push_back(output.toStdString());
+        for (const QString& output : spec.networkEmbeddingOutputs()) names.push_back(output.toStdString());
         std::vector<cv::Mat> outs;
         net.forward(outs, names);
         std::vector<Vector> outputs;
-        for (const cv::Mat& out : outs) outputs.push_back(Eigen::Map<const Vector>(out.ptr<float>(), spec.embeddingDim));
+        for (const cv::Mat& out : outs) outputs.push_back(Eigen::Map<const Vector>(out.ptr<float>(), int(out.total())));
         return outputs;
     }
     ModelSpec spec;

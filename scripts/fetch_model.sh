@@ -4,11 +4,14 @@
 #
 #   efficientnet-b0-256x384.json  the default: 256×384 input (H×W; most photos are
 #                                 landscape), mirror-flip averaged, the average- and
-#                                 GeM-pooled feature maps combined; see docs/accuracy.md
-#   efficientnet-b0-256x384-avg.json  the same network with the average pool only: the
-#                                 default before GeM was combined in, kept so that
-#                                 reference sets and cached embeddings made with it
-#                                 still find their model (no ONNX file of its own)
+#                                 GeM-pooled feature maps combined, an earlier layer's
+#                                 average pool appended at half weight; docs/accuracy.md
+#   efficientnet-b0-256x384-avg+gem.json  the default before the earlier layer was
+#                                 appended, and efficientnet-b0-256x384-avg.json the one
+#                                 before GeM was combined in: kept so that reference sets
+#                                 and cached embeddings made with them still find their
+#                                 model (one ONNX file without the earlier layer's output,
+#                                 byte for byte the one they were made with)
 #   efficientnet-b0.json          the fast choice: 224×224, one pass per photo. Its
 #                                 files and spec are exactly what they always were,
 #                                 so embeddings cached for it stay valid.
@@ -27,13 +30,17 @@ readonly TARBALL_SHA1="50d82cea77b27bd38e173f49ccb6a205c412e912"
 readonly PYTHON=/usr/bin/python3   # Debian's python, so python3-onnx/numpy are found
 
 # One line per installed spec:
-#   spec stem | ONNX stem (the spec's own stem: converted here; another line's: shared)
+#   spec stem | ONNX stem (converted for the first line that names it, with that line's
+#   GeM and earlier-layer fields; later lines share it)
 #   | spec name | height | width | augment | GeM exponent of an extra "embedding_gem"
-#   output (- for none) | the spec's embedding output(s), "+" between several
+#   output (- for none) | the spec's embedding output(s), "+" between summed ones, "," before
+#   appended ones | the TF node whose average pool is an extra "embedding_mid" output (- for none)
+readonly MID_NODE="StatefulPartitionedCall/model/stack_5/block_3/se_excite/mul"  # 1152 channels, 1/32 scale
 readonly MODELS=(
-    "efficientnet-b0|efficientnet-b0|efficientnet-b0-imagenet|224|224|none|-|embedding"
-    "efficientnet-b0-256x384|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384-avg+gem|256|384|flip|3|embedding+embedding_gem"
-    "efficientnet-b0-256x384-avg|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384|256|384|flip|3|embedding"
+    "efficientnet-b0|efficientnet-b0|efficientnet-b0-imagenet|224|224|none|-|embedding|-"
+    "efficientnet-b0-256x384|efficientnet-b0-256x384-mid|efficientnet-b0-imagenet-256x384-avg+gem+mid|256|384|flip|3|embedding+embedding_gem,embedding_mid|$MID_NODE"
+    "efficientnet-b0-256x384-avg+gem|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384-avg+gem|256|384|flip|3|embedding+embedding_gem|-"
+    "efficientnet-b0-256x384-avg|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384|256|384|flip|3|embedding|-"
 )
 readonly LABELS_NAME="imagenet-labels.txt"
 readonly STAMP_NAME=".fetch-stamp"
@@ -64,9 +71,11 @@ STAMP="$(stamp_text)"
 installed_files() {
     local line
     local stem onnx rest
+    declare -A listed=()
     for line in "${MODELS[@]}"; do
         IFS='|' read -r stem onnx rest <<<"$line"
-        [[ "$stem" != "$onnx" ]] || echo "$stem.onnx"
+        [[ -n "${listed[$onnx]:-}" ]] || echo "$onnx.onnx"
+        listed[$onnx]=1
         echo "$stem.json"
     done
     echo "$LABELS_NAME"
@@ -157,15 +166,16 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 EOF
 
 
-# convert_model STEM HEIGHT WIDTH GEM: the ONNX file.
+# convert_model STEM HEIGHT WIDTH GEM MID: the ONNX file.
 convert_model() {
-    local stem="$1" height="$2" width="$3" gem="$4"
-    local geometry=(--height "$height" --width "$width") gem_args=()
+    local stem="$1" height="$2" width="$3" gem="$4" mid="$5"
+    local geometry=(--height "$height" --width "$width") extra_args=()
     # --size for squares: the 224 model's conversion stays byte for byte what it was.
     [[ "$height" != "$width" ]] || geometry=(--size "$height")
-    [[ "$gem" == "-" ]] || gem_args=(--gem "$gem")
+    [[ "$gem" == "-" ]] || extra_args+=(--gem "$gem")
+    [[ "$mid" == "-" ]] || extra_args+=(--mid-pool "$mid")
     say "converting $stem (input ${height}x${width})"
-    "$PYTHON" "$CONVERTER" --model-dir "$MODEL_DIR" "${geometry[@]}" "${gem_args[@]+"${gem_args[@]}"}" \
+    "$PYTHON" "$CONVERTER" --model-dir "$MODEL_DIR" "${geometry[@]}" "${extra_args[@]+"${extra_args[@]}"}" \
         --out "$(tmp_out "$stem.onnx")" || die "conversion of $stem failed"
 }
 
@@ -181,6 +191,11 @@ write_spec() {
             # caught with the average pool alone, and flags about as many distinct pairs.
             output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.935'
             tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed" ;;
+        embedding+embedding_gem,embedding_mid)
+            # The earlier layer at half the weight of the summed pools: measured best of 0.35 to 1
+            # (docs/accuracy.md); it leaves the near-identical cosines where they were.
+            output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.935, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}]'
+            tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed and normalized; then the average pool of the last block of stage 6 (1152 channels), L2-normalized, at weight 0.5" ;;
         *) die "unknown embedding output $outputs for $stem" ;;
     esac
     # "augment" is written only when used, so the 224 spec stays what it was.
@@ -200,9 +215,11 @@ EOF
         || die "generated spec $stem.json is not valid JSON"
 }
 
+declare -A converted=()
 for line in "${MODELS[@]}"; do
-    IFS='|' read -r stem onnx name height width augment gem outputs <<<"$line"
-    [[ "$stem" != "$onnx" ]] || convert_model "$stem" "$height" "$width" "$gem"
+    IFS='|' read -r stem onnx name height width augment gem outputs mid <<<"$line"
+    [[ -n "${converted[$onnx]:-}" ]] || convert_model "$onnx" "$height" "$width" "$gem" "$mid"
+    converted[$onnx]=1
     write_spec "$stem" "$onnx" "$name" "$height" "$width" "$augment" "$gem" "$outputs"
 done
 

@@ -212,6 +212,8 @@ private Q_SLOTS:
             json.insert(QStringLiteral("onnx"), spec.onnxPath);
             QJsonObject embedding = json.value(QStringLiteral("embedding")).toObject();
             embedding.insert(QStringLiteral("output"), output);
+            embedding.remove(QStringLiteral("append"));
+            if (output == QLatin1String("embedding_mid")) embedding.insert(QStringLiteral("dim"), 1152);
             json.insert(QStringLiteral("embedding"), embedding);
             const QString path = dir.filePath(output + QStringLiteral(".json"));
             QFile out(path);
@@ -220,18 +222,26 @@ private Q_SLOTS:
             return path;
         };
         QCOMPARE(spec.embeddingOutputs, (QStringList{"embedding", "embedding_gem"}));
+        QCOMPARE(int(spec.appendedOutputs.size()), 1);
+        QCOMPARE(spec.appendedOutputs[0].name, QStringLiteral("embedding_mid"));
         Embedder averaged(ModelSpec::load(specWithOutput(QStringLiteral("embedding")))),
-            generalized(ModelSpec::load(specWithOutput(QStringLiteral("embedding_gem")))), combined(spec);
+            generalized(ModelSpec::load(specWithOutput(QStringLiteral("embedding_gem")))),
+            earlier(ModelSpec::load(specWithOutput(QStringLiteral("embedding_mid")))), combined(spec);
         QCOMPARE(averaged.onnxSha256(), generalized.onnxSha256());
         QVERIFY(averaged.identity() != generalized.identity());  // the cache keeps them apart
         QVERIFY(combined.identity() != averaged.identity());
         QVERIFY(combined.identity() != generalized.identity());
         const cv::Mat sunflower = photo(QStringLiteral("flowers17"), 13, 0);
-        const Vector a = averaged.embed(sunflower), g = generalized.embed(sunflower), c = combined.embed(sunflower);
+        const Vector a = averaged.embed(sunflower), g = generalized.embed(sunflower), m = earlier.embed(sunflower),
+                     c = combined.embed(sunflower);
         QVERIFY(std::abs(g.norm() - 1.0f) < 1e-5f);
         QVERIFY(std::abs(c.norm() - 1.0f) < 1e-5f);
-        // Each output normalized, the two summed: equal weight whatever their scales.
-        const Vector expected = (a + g).normalized();
+        QCOMPARE(int(c.size()), 1280 + 1152);
+        // Each pool normalized, the two summed: equal weight whatever their scales; the earlier
+        // layer's pool normalized after them at the spec's weight.
+        Vector expected(1280 + 1152);
+        expected << (a + g).normalized(), float(spec.appendedOutputs[0].weight) * m;
+        expected.normalize();
         QVERIFY2((c - expected).cwiseAbs().maxCoeff() < 1e-5f, qPrintable(QString::number((c - expected).cwiseAbs().maxCoeff())));
         QVERIFY(a.dot(g) < 0.999f);
     }
@@ -269,6 +279,34 @@ private Q_SLOTS:
         QCOMPARE(int(combined.size()), expected.size());
         for (int i = 0; i < expected.size(); ++i)
             QVERIFY2(std::abs(combined[i] - expected[i]) < 1e-6f, qPrintable(QString::number(combined[i])));
+    }
+
+    // Appended outputs: each normalized and weighted after the normalized sum, the whole normalized.
+    void combiningAppendedOutputs()
+    {
+        const std::vector<AppendedOutput> half{{QStringLiteral("mid"), 2, 0.5}};
+        Vector raw(4);
+        raw << 3, 4, 0, 7;
+        Vector expected(4);
+        expected << 0.6f, 0.8f, 0, 0.5f;
+        expected /= std::sqrt(1.25f);
+        const Vector combined = Embedder::combinedEmbedding(raw, 2, half);
+        QVERIFY2((combined - expected).cwiseAbs().maxCoeff() < 1e-6f, qPrintable(QString::number((combined - expected).cwiseAbs().maxCoeff())));
+        Vector two(6);
+        two << 3, 4, 0, 7, 2, 0;
+        const Vector summedTwice = Embedder::combinedEmbedding(two, 2, half);  // two summed outputs, then one appended
+        Vector expectedTwice(4);
+        expectedTwice << 0.6f, 0.8f + 1, 0.5f, 0;  // (3,4) and (0,7) normalized and summed; (2,0) at half weight
+        expectedTwice.head(2).normalize();
+        expectedTwice.normalize();
+        QVERIFY((summedTwice - expectedTwice).cwiseAbs().maxCoeff() < 1e-6f);
+
+        Vector zeroAppended(4);
+        zeroAppended << 3, 4, 0, 0;
+        QVERIFY_THROWS_EXCEPTION(Error, Embedder::combinedEmbedding(zeroAppended, 2, half));
+        Vector tooShort(3);
+        tooShort << 3, 4, 1;
+        QVERIFY_THROWS_EXCEPTION(Error, Embedder::combinedEmbedding(tooShort, 2, half));
     }
 };
 

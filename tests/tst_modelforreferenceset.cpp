@@ -40,13 +40,15 @@ class TestModelForReferenceSet : public QObject {
 
     const QString fast_ = test::installedModelSpec(kFastModelStem);
     const QString standard_ = test::installedModelSpec(kDefaultModelStem);
-    // The default before the average and GeM pools were combined: the same ONNX file.
+    // The defaults before an earlier layer was appended (avg+gem) and before the average and
+    // GeM pools were combined (avg): one ONNX file, not the default's (it has no earlier layer).
     const QString averageOnly_ = test::installedModelSpec("efficientnet-b0-256x384-avg");
+    const QString averageAndGem_ = test::installedModelSpec("efficientnet-b0-256x384-avg+gem");
 
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!QFile::exists(fast_) || !QFile::exists(standard_) || !QFile::exists(averageOnly_))
+        if (!QFile::exists(fast_) || !QFile::exists(standard_) || !QFile::exists(averageOnly_) || !QFile::exists(averageAndGem_))
             QSKIP("the installed models are not built (scripts/setup.sh)");
         // installedModels() looks beside the executable: the build tree's share/ for the tests.
         QCOMPARE(QDir(installedModelsDir()).canonicalPath(), QFileInfo(fast_).dir().canonicalPath());
@@ -65,6 +67,10 @@ private Q_SLOTS:
         // the spec that is exactly its model is found, not the default.
         QTest::newRow("former default's set, default preferred") << averageOnly_ << standard_ << averageOnly_;
         QTest::newRow("default set, former default preferred") << standard_ << averageOnly_ << standard_;
+        QTest::newRow("avg+gem set, default preferred") << averageAndGem_ << standard_ << averageAndGem_;
+        QTest::newRow("avg+gem set, avg preferred") << averageAndGem_ << averageOnly_ << averageAndGem_;
+        QTest::newRow("avg set, avg+gem preferred") << averageOnly_ << averageAndGem_ << averageOnly_;
+        QTest::newRow("default set, avg+gem preferred") << standard_ << averageAndGem_ << standard_;
     }
     void findsTheSetsModel()
     {

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void preprocessingJson();
     void embeddingOutputs_data();
     void embeddingOutputs();
+    void appendedOutputs();
     void augmentations_data();
     void augmentations();
     void defaultModelSpecPathHonoursEnvironment();
@@ -197,6 +198,23 @@ void TestModelSpec::rejectsInvalidSpecs_data()
     QTest::newRow("near_identical_cosine 1") << edited(m, "embedding/near_identical_cosine", 1) << "from 0.5 to below 1";
     QTest::newRow("near_identical_cosine as string") << edited(m, "embedding/near_identical_cosine", "0.9") << "from 0.5 to below 1";
     QTest::newRow("output list of 5") << edited(m, "embedding/output", QJsonArray{"a", "b", "c", "d", "e"}) << outputs;
+    const QString appended = QStringLiteral("embedding \"append\" must be a list of 1 to 4 objects");
+    const auto append = [&](const char* json) { return edited(m, "embedding/append", parse(json).value(QStringLiteral("a"))); };
+    QTest::newRow("append not a list") << append(R"({"a": {"output": "mid", "dim": 8}})") << appended;
+    QTest::newRow("append empty") << append(R"({"a": []})") << appended;
+    QTest::newRow("append of a name") << append(R"({"a": ["mid"]})") << appended;
+    QTest::newRow("append without output") << append(R"({"a": [{"dim": 8}]})") << appended;
+    QTest::newRow("append repeats the summed output") << append(R"({"a": [{"output": "emb", "dim": 8}]})") << appended;
+    QTest::newRow("append repeats itself")
+        << append(R"({"a": [{"output": "mid", "dim": 8}, {"output": "mid", "dim": 8}]})") << appended;
+    QTest::newRow("append weight 0") << append(R"({"a": [{"output": "mid", "dim": 8, "weight": 0}]})") << appended;
+    QTest::newRow("append weight negative") << append(R"({"a": [{"output": "mid", "dim": 8, "weight": -0.5}]})") << appended;
+    QTest::newRow("append weight 5") << append(R"({"a": [{"output": "mid", "dim": 8, "weight": 5}]})") << appended;
+    QTest::newRow("append weight as string") << append(R"({"a": [{"output": "mid", "dim": 8, "weight": "0.5"}]})") << appended;
+    QTest::newRow("append weight null") << append(R"({"a": [{"output": "mid", "dim": 8, "weight": null}]})") << appended;
+    QTest::newRow("append without dim") << append(R"({"a": [{"output": "mid"}]})") << "\"dim\" must be an integer";
+    QTest::newRow("append of 5") << append(R"({"a": [{"output": "m1", "dim": 1}, {"output": "m2", "dim": 1}, {"output": "m3", "dim": 1},
+                                                   {"output": "m4", "dim": 1}, {"output": "m5", "dim": 1}]})") << appended;
     const QJsonObject crops = edited(m, "input/augment", "crops");
     QTest::newRow("augment rotate") << edited(m, "input/augment", "rotate") << "augment must be \"none\", \"flip\", \"crops\" or \"flip+crops\"";
     QTest::newRow("augment crops+flip (order)") << edited(m, "input/augment", "crops+flip") << "augment must be";
@@ -321,6 +339,38 @@ void TestModelSpec::embeddingOutputs_data()
                                      << QStringList{"embedding", "embedding_gem"} << "embedding+embedding_gem";
 }
 
+// Outputs appended after the summed ones lengthen the embedding and are recorded with their
+// weights, so a spec appending one never shares a cache key with one that does not, or with one
+// weighting it otherwise.
+void TestModelSpec::appendedOutputs()
+{
+    const QJsonObject base = edited(minimalSpec(), "embedding/output", QJsonArray{"embedding", "embedding_gem"});
+    const ModelSpec plain = ModelSpec::fromJson(base, specPath());
+    QVERIFY(plain.appendedOutputs.empty());
+    QCOMPARE(plain.embeddingDim, 512);
+    QCOMPARE(plain.networkEmbeddingOutputs(), (QStringList{"embedding", "embedding_gem"}));
+
+    const auto withAppended = [&](const char* json) {
+        return ModelSpec::fromJson(edited(base, "embedding/append", parse(json).value(QStringLiteral("a"))), specPath());
+    };
+    const ModelSpec spec = withAppended(R"({"a": [{"output": "mid", "dim": 96, "weight": 0.5}, {"output": "low", "dim": 40}]})");
+    QCOMPARE(spec.summedDim, 512);
+    QCOMPARE(spec.embeddingDim, 512 + 96 + 40);
+    QCOMPARE(int(spec.appendedOutputs.size()), 2);
+    QCOMPARE(spec.appendedOutputs[0].weight, 0.5);
+    QCOMPARE(spec.appendedOutputs[1].weight, 1.0);  // unless the spec says otherwise
+    QCOMPARE(spec.networkEmbeddingOutputs(), (QStringList{"embedding", "embedding_gem", "mid", "low"}));
+    QCOMPARE(spec.networkEmbeddingOutputDim(1), 512);
+    QCOMPARE(spec.networkEmbeddingOutputDim(2), 96);
+    QCOMPARE(spec.networkEmbeddingOutputDim(3), 40);
+    const QJsonObject recorded = spec.preprocessingJson();
+    QCOMPARE(recorded.value(QStringLiteral("embedding_output")).toString(), QStringLiteral("embedding+embedding_gem,mid*0.5,low*1"));
+    QCOMPARE(recorded.value(QStringLiteral("embedding_dim")).toInt(), 648);
+    QVERIFY(recorded != plain.preprocessingJson());
+    const ModelSpec reweighted = withAppended(R"({"a": [{"output": "mid", "dim": 96, "weight": 0.7}, {"output": "low", "dim": 40}]})");
+    QVERIFY(reweighted.preprocessingJson() != recorded);
+}
+
 void TestModelSpec::embeddingOutputs()
 {
     QFETCH(QJsonValue, output);
@@ -420,13 +470,17 @@ void TestModelSpec::installedModels_data()
     QTest::addColumn<int>("width");
     QTest::addColumn<bool>("flip");
     QTest::addColumn<QStringList>("outputs");
-    QTest::newRow("default") << kDefaultModelStem << "efficientnet-b0-imagenet-256x384-avg+gem" << 256 << 384 << true
-                             << QStringList{"embedding", "embedding_gem"};
-    // The default before GeM was combined in: the same ONNX file, the average pool alone.
+    QTest::addColumn<int>("dim");  // of the embedding
+    QTest::newRow("default") << kDefaultModelStem << "efficientnet-b0-imagenet-256x384-avg+gem+mid" << 256 << 384 << true
+                             << QStringList{"embedding", "embedding_gem"} << 1280 + 1152;
+    // The defaults before an earlier layer was appended and before GeM was combined in: one ONNX
+    // file without the earlier layer's output, the one their reference sets were made with.
+    QTest::newRow("average and GeM") << "efficientnet-b0-256x384-avg+gem" << "efficientnet-b0-imagenet-256x384-avg+gem"
+                                     << 256 << 384 << true << QStringList{"embedding", "embedding_gem"} << 1280;
     QTest::newRow("average pool only") << "efficientnet-b0-256x384-avg" << "efficientnet-b0-imagenet-256x384" << 256
-                                       << 384 << true << QStringList{"embedding"};
+                                       << 384 << true << QStringList{"embedding"} << 1280;
     QTest::newRow("fast") << kFastModelStem << "efficientnet-b0-imagenet" << 224 << 224 << false
-                          << QStringList{"embedding"};
+                          << QStringList{"embedding"} << 1280;
 }
 
 void TestModelSpec::installedModels()
@@ -437,6 +491,7 @@ void TestModelSpec::installedModels()
     QFETCH(int, width);
     QFETCH(bool, flip);
     QFETCH(QStringList, outputs);
+    QFETCH(int, dim);
     const QString path = exemplar::test::installedModelSpec(qPrintable(stem));
     if (!QFileInfo::exists(path)) QSKIP(qPrintable(QStringLiteral("%1 not installed; run scripts/setup.sh").arg(path)));
     const ModelSpec spec = ModelSpec::load(path);
@@ -445,7 +500,8 @@ void TestModelSpec::installedModels()
     QCOMPARE(spec.inputWidth, width);
     QCOMPARE(spec.flipAverage, flip);
     QCOMPARE(spec.embeddingOutputs, outputs);
-    QCOMPARE(spec.embeddingDim, 1280);
+    QCOMPARE(spec.summedDim, 1280);
+    QCOMPARE(spec.embeddingDim, dim);
     QCOMPARE(spec.preprocessingJson().contains(QStringLiteral("augment")), flip);
     QVERIFY2(QFileInfo(spec.onnxPath).isFile(), qPrintable(spec.onnxPath));
     QVERIFY2(QFileInfo(spec.labelsPath).isFile(), qPrintable(spec.labelsPath));

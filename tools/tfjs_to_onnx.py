@@ -21,6 +21,9 @@ Interface of the produced model (the C++ side relies on it):
   embedding_gem float32 [1,1280] only with --gem P: generalized-mean pool
                                 (mean of x^P)^(1/P) of the same feature map,
                                 x clamped to GEM_EPS first (Swish can be < 0)
+  embedding_mid float32 [1,C]   only with --mid-pool NODE: global average pool of the
+                                earlier feature map NODE (C channels), for detail the
+                                last layers pool away
 
 Only onnx and numpy are needed.
 """
@@ -45,6 +48,7 @@ TF_PREFIX = "StatefulPartitionedCall/model/"
 DEFAULT_EMBEDDING_NODE = TF_PREFIX + "top_pool/Mean"
 DEFAULT_LOGITS_NODE = TF_PREFIX + "logits/BiasAdd"
 GEM_OUTPUT = "embedding_gem"
+MID_OUTPUT = "embedding_mid"
 # GeM needs positive inputs for the 1/P root; Swish activations dip to about -0.28.
 GEM_EPS = 1e-6
 
@@ -199,6 +203,7 @@ class Converter:
         self.initializers = []
         self.value_info = {}
         self.used_names = set()
+        self.output_shapes = {}  # convert()'s outputs, by ONNX name
 
     # ---- helpers ---------------------------------------------------------
 
@@ -289,6 +294,7 @@ class Converter:
                 raise ConversionError("output %s is a constant" % tf_name)
             v = self.as_2d(v) if len(v.tf_shape) == 2 else self.materialize(v)
             self.rename(v.name, onnx_name)
+            self.output_shapes[onnx_name] = list(v.onnx_shape)
             outputs.append(helper.make_tensor_value_info(onnx_name, TensorProto.FLOAT, v.onnx_shape))
         return outputs
 
@@ -302,7 +308,7 @@ class Converter:
             raise ConversionError("--gem needs an embedding that is a global average pool")
         feature = pool.input[0]
         n, c = self.value_info[pool.output[0]][:2]
-        shape = self.value_info[feature]
+        shape = self.value_info.get(feature) or self.output_shapes[feature]
         clipped = self.emit("Clip", [feature], "gem/clip", shape, min=GEM_EPS, max=3.0e38)
         p = self.add_init("gem/p", np.array(power, np.float32))
         powered = self.emit("Pow", [clipped, p], "gem/pow", shape)
@@ -312,6 +318,18 @@ class Converter:
         out = self.emit("Flatten", [root], "gem/flatten", [n, c], axis=1)
         self.rename(out, GEM_OUTPUT)
         return helper.make_tensor_value_info(GEM_OUTPUT, TensorProto.FLOAT, [n, c])
+
+    def add_mid_pool(self, feature_map):
+        """Emit MID_OUTPUT: the global average pool of FEATURE_MAP, an ONNX tensor that
+        convert() exported as a 4-D output. Call after convert()."""
+        shape = self.value_info.get(feature_map) or self.output_shapes.get(feature_map)
+        if shape is None or len(shape) != 4:
+            raise ConversionError("--mid-pool needs a 4-D feature map, got %r" % (shape,))
+        n, c = shape[:2]
+        pool = self.emit("GlobalAveragePool", [feature_map], "mid/pool", [n, c, 1, 1])
+        out = self.emit("Flatten", [pool], "mid/flatten", [n, c], axis=1)
+        self.rename(out, MID_OUTPUT)
+        return helper.make_tensor_value_info(MID_OUTPUT, TensorProto.FLOAT, [n, c])
 
     def topo_order(self, targets):
         order, state = [], {}
@@ -638,7 +656,10 @@ class Converter:
         return self.fused_activation(node, act, attr_str_list(node, "fused_ops"))
 
 
-def build_model(model_dir, height, width, embedding_node, logits_node, gem_power=None):
+MID_FEATURE_MAP = "mid_feature_map"  # the --mid-pool node inside the graph (not an output)
+
+
+def build_model(model_dir, height, width, embedding_node, logits_node, gem_power=None, mid_node=None):
     json_path = os.path.join(model_dir, "model.json")
     if not os.path.isfile(json_path):
         raise ConversionError("no model.json in %s" % model_dir)
@@ -649,9 +670,15 @@ def build_model(model_dir, height, width, embedding_node, logits_node, gem_power
                               % model_json.get("format"))
     weights = load_weights(model_dir, model_json.get("weightsManifest", []))
     conv = Converter(model_json, weights, height, width)
-    outputs = conv.convert([("embedding", embedding_node), ("logits", logits_node)])
+    specs = [("embedding", embedding_node), ("logits", logits_node)]
+    if mid_node is not None:
+        specs.append((MID_FEATURE_MAP, mid_node))
+    outputs = conv.convert(specs)
     if gem_power is not None:
         outputs.append(conv.add_gem(gem_power))
+    if mid_node is not None:
+        outputs = [o for o in outputs if o.name != MID_FEATURE_MAP]
+        outputs.append(conv.add_mid_pool(MID_FEATURE_MAP))
 
     inits = {t.name for t in conv.initializers}
     value_info = [helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
@@ -678,6 +705,9 @@ def main(argv=None):
     ap.add_argument("--width", type=int, help="input width W (needs --height)")
     ap.add_argument("--gem", type=float, metavar="P",
                     help="also emit '%s', a generalized-mean pool with exponent P (e.g. 3)" % GEM_OUTPUT)
+    ap.add_argument("--mid-pool", metavar="NODE",
+                    help="also emit '%s', the global average pool of the earlier feature map NODE "
+                         "(a TF node name, e.g. %sstack_5/block_3/se_excite/mul)" % (MID_OUTPUT, TF_PREFIX))
     ap.add_argument("--out", required=True, help="output .onnx path")
     ap.add_argument("--embedding-node", default=DEFAULT_EMBEDDING_NODE,
                     help="TF node exported as 'embedding' (default: %(default)s)")
@@ -695,7 +725,8 @@ def main(argv=None):
     if args.gem is not None and not (1.0 <= args.gem <= 16.0):
         ap.error("--gem P must be within 1..16")
     try:
-        model = build_model(args.model_dir, height, width, args.embedding_node, args.logits_node, args.gem)
+        model = build_model(args.model_dir, height, width, args.embedding_node, args.logits_node, args.gem,
+                            args.mid_pool)
     except ConversionError as e:
         print("tfjs_to_onnx: error: %s" % e, file=sys.stderr)
         return 1

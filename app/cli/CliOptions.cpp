@@ -14,8 +14,10 @@ void addCommonOptions(QCommandLineParser* parser)
     parser->addOptions({
         {QStringLiteral("model"), QStringLiteral("Model spec (.json beside the .onnx), or the name of an installed one: "
                         "efficientnet-b0-256x384 (the default: 256×384 input, flip-averaged, average and GeM pooling "
-                        "combined), efficientnet-b0-256x384-avg (the same with the average pool only, the default "
-                        "before 2026-12-04) or efficientnet-b0 (224×224, about 4× faster per photo, a little less accurate)."),
+                        "combined, an earlier layer's pool appended), efficientnet-b0-256x384-avg+gem (the same "
+                        "without the earlier layer, the default before 2026-12-04's second change), "
+                        "efficientnet-b0-256x384-avg (the average pool only, the default before that) or "
+                        "efficientnet-b0 (224×224, about 4× faster per photo, a little less accurate)."),
          QStringLiteral("spec")},
         {QStringLiteral("cache-dir"), QStringLiteral("Embedding cache folder. Default: $EXEMPLAR_CACHE_DIR or ~/.cache/exemplar/embeddings."),
          QStringLiteral("dir")},

@@ -67,7 +67,7 @@ Embedder::Embedder(const ModelSpec& spec) : d(std::make_unique<Impl>())
     if (d->net.empty()) throw Error(QStringLiteral("cannot load model %1: empty network").arg(spec.onnxPath));
     d->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
     d->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-    for (const QString& output : spec.embeddingOutputs) d->outputNames.push_back(output.toStdString());
+    for (const QString& output : spec.networkEmbeddingOutputs()) d->outputNames.push_back(output.toStdString());
     if (!spec.logitsOutput.isEmpty()) d->outputNames.push_back(spec.logitsOutput.toStdString());
 
     // One dry run proves that the outputs exist and have the sizes the spec promises, so that a
@@ -124,7 +124,7 @@ void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
     }
     if (embedding) {
         try {
-            *embedding = combinedEmbedding(rawEmbedding, d->spec.embeddingDim);
+            *embedding = combinedEmbedding(rawEmbedding, d->spec.summedDim, d->spec.appendedOutputs);
         } catch (const Error& e) {
             throw Error(QStringLiteral("model %1: %2").arg(d->spec.onnxPath, e.message()));
         }
@@ -132,24 +132,37 @@ void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
     if (logits) *logits = std::move(rawLogits);
 }
 
-Vector Embedder::combinedEmbedding(const Vector& outputs, Eigen::Index dim)
+Vector Embedder::combinedEmbedding(const Vector& outputs, Eigen::Index summedDim, const std::vector<AppendedOutput>& appended)
 {
-    if (dim <= 0 || outputs.size() == 0 || outputs.size() % dim != 0)
-        throw Error(QStringLiteral("the model's embedding outputs are %1 values, not a multiple of %2")
-                        .arg(outputs.size()).arg(dim));
-    Vector sum = Vector::Zero(dim);
-    for (Eigen::Index at = 0; at < outputs.size(); at += dim) {
-        const float norm = outputs.segment(at, dim).norm();
+    Eigen::Index appendedLength = 0;
+    for (const AppendedOutput& output : appended) appendedLength += output.dim;
+    const Eigen::Index summedLength = outputs.size() - appendedLength;
+    if (summedDim <= 0 || summedLength <= 0 || summedLength % summedDim != 0)
+        throw Error(QStringLiteral("the model's embedding outputs are %1 values, not a multiple of %2 and %3 more")
+                        .arg(outputs.size()).arg(summedDim).arg(appendedLength));
+    const auto unit = [](const auto& segment) -> Vector {
+        const float norm = segment.norm();
         if (!(norm > 0) || !std::isfinite(norm))
             throw Error(QStringLiteral("the model produced a zero or non-finite embedding"));
-        if (outputs.size() == dim) return outputs / norm;  // one output: exactly as before outputs combined
-        sum += outputs.segment(at, dim) / norm;
-    }
+        return segment / norm;
+    };
+    Vector sum = Vector::Zero(summedDim);
+    for (Eigen::Index at = 0; at < summedLength; at += summedDim) sum += unit(outputs.segment(at, summedDim));
     // Unit vectors pointing exactly opposite sum to nothing: no direction to return.
     const float sumNorm = sum.norm();
     if (!(sumNorm > 1e-6f) || !std::isfinite(sumNorm))
         throw Error(QStringLiteral("the model's embedding outputs cancel each other out"));
-    return sum / sumNorm;
+    if (appended.empty()) return sum / sumNorm;  // exactly as before outputs were appended
+
+    Vector combined(outputs.size() - summedLength + summedDim);
+    combined.head(summedDim) = sum / sumNorm;
+    Eigen::Index from = summedLength, to = summedDim;
+    for (const AppendedOutput& output : appended) {
+        combined.segment(to, output.dim) = float(output.weight) * unit(outputs.segment(from, output.dim));
+        from += output.dim;
+        to += output.dim;
+    }
+    return combined / combined.norm();
 }
 
 void Embedder::forward(const cv::Mat& bgr, Vector* embedding, Vector* logits)
@@ -162,16 +175,20 @@ void Embedder::forward(const cv::Mat& bgr, Vector* embedding, Vector* logits)
         throw Error(QStringLiteral("model %1 failed to run: %2")
                         .arg(d->spec.onnxPath, QString::fromStdString(e.msg).trimmed()));
     }
-    const int embeddingCount = int(d->spec.embeddingOutputs.size());
-    embedding->resize(Eigen::Index(embeddingCount) * d->spec.embeddingDim);
+    const QStringList names = d->spec.networkEmbeddingOutputs();
+    const int embeddingCount = int(names.size());
+    Eigen::Index length = 0;
+    for (int k = 0; k < embeddingCount; ++k) length += d->spec.networkEmbeddingOutputDim(k);
+    embedding->resize(length);
+    Eigen::Index at = 0;
     for (int k = 0; k < embeddingCount; ++k) {
         const cv::Mat& out = outputs.at(size_t(k));
-        if (int(out.total()) != d->spec.embeddingDim)
+        const int dim = d->spec.networkEmbeddingOutputDim(k);
+        if (int(out.total()) != dim)
             throw Error(QStringLiteral("model %1: output \"%2\" has %3 values but the spec says %4")
-                            .arg(d->spec.onnxPath, d->spec.embeddingOutputs[k])
-                            .arg(out.total()).arg(d->spec.embeddingDim));
-        embedding->segment(Eigen::Index(k) * d->spec.embeddingDim, d->spec.embeddingDim) =
-            Eigen::Map<const Vector>(out.ptr<float>(), d->spec.embeddingDim);
+                            .arg(d->spec.onnxPath, names[k]).arg(out.total()).arg(dim));
+        embedding->segment(at, dim) = Eigen::Map<const Vector>(out.ptr<float>(), dim);
+        at += dim;
     }
     logits->resize(0);
     if (outputs.size() > size_t(embeddingCount)) {

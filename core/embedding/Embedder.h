@@ -39,10 +39,13 @@ public:
     // may be null. With the spec's augmentation, the mean over the photo's test-time views.
     void run(const cv::Mat& bgr, Vector* embedding, Vector* logits);
 
-    // A model's embedding outputs (each DIM long, one after the other) → the L2-normalized
-    // embedding: each output normalized, the unit vectors summed, the sum normalized. Throws
-    // Error on a zero or non-finite output, and on outputs that cancel each other out.
-    static Vector combinedEmbedding(const Vector& outputs, Eigen::Index dim);
+    // A model's embedding outputs, one after the other (the summed ones, each SUMMED_DIM long,
+    // then the APPENDED ones) → the L2-normalized embedding: the summed outputs each normalized,
+    // the unit vectors summed and the sum normalized; each appended output normalized, scaled by
+    // its weight and concatenated; the whole normalized. Throws Error on a zero or non-finite
+    // output, and on outputs that cancel each other out.
+    static Vector combinedEmbedding(const Vector& outputs, Eigen::Index summedDim,
+                                    const std::vector<AppendedOutput>& appended = {});
 
 private:
     // One forward pass: the raw (unnormalized) embedding outputs one after the other, and the

@@ -74,6 +74,35 @@ QStringList readOutputNames(const QJsonObject& embedding, const QString& where)
     return names;
 }
 
+// "append": [{"output": NAME, "dim": N, "weight": W}, ...]: at most 4, names not used elsewhere,
+// weights in (0, 4] (NaN and infinities fail the comparisons).
+std::vector<AppendedOutput> readAppendedOutputs(const QJsonObject& embedding, const QStringList& summed, const QString& where)
+{
+    const QJsonValue value = embedding.value(QStringLiteral("append"));
+    if (value.isUndefined()) return {};
+    const QString shape = QStringLiteral("model spec %1: embedding \"append\" must be a list of 1 to 4 objects "
+                                         "{\"output\": name, \"dim\": size, \"weight\": number from above 0 to 4}, "
+                                         "with names of their own").arg(where);
+    if (!value.isArray() || value.toArray().isEmpty() || value.toArray().size() > 4) throw Error(shape);
+    std::vector<AppendedOutput> outputs;
+    QStringList names = summed;
+    for (const QJsonValue& item : value.toArray()) {
+        if (!item.isObject()) throw Error(shape);
+        const QJsonObject object = item.toObject();
+        AppendedOutput output;
+        output.name = object.value(QStringLiteral("output")).toString();
+        const QJsonValue weight = object.value(QStringLiteral("weight"));
+        output.weight = weight.toDouble(1.0);
+        if (output.name.isEmpty() || names.contains(output.name) || (!weight.isUndefined() && !weight.isDouble()) ||
+            !(output.weight > 0 && output.weight <= 4))
+            throw Error(shape);
+        output.dim = requirePositiveInt(object, QStringLiteral("dim"), where, 65536);
+        names.append(output.name);
+        outputs.push_back(output);
+    }
+    return outputs;
+}
+
 QString besideSpec(const QString& specPath, const QString& fileName)
 {
     return QFileInfo(fileName).isAbsolute()
@@ -160,7 +189,10 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
 
     const QJsonObject embedding = requireObject(json, QStringLiteral("embedding"), where);
     spec.embeddingOutputs = readOutputNames(embedding, where);
-    spec.embeddingDim = requirePositiveInt(embedding, QStringLiteral("dim"), where, 65536);
+    spec.summedDim = requirePositiveInt(embedding, QStringLiteral("dim"), where, 65536);
+    spec.appendedOutputs = readAppendedOutputs(embedding, spec.embeddingOutputs, where);
+    spec.embeddingDim = spec.summedDim;
+    for (const AppendedOutput& appended : spec.appendedOutputs) spec.embeddingDim += appended.dim;
     const QJsonValue nearIdentical = embedding.value(QStringLiteral("near_identical_cosine"));
     if (!nearIdentical.isUndefined()) {
         // Below one half, photos of one class would count as copies of each other; NaN fails both.
@@ -200,6 +232,26 @@ QJsonObject ModelSpec::preprocessingJson() const
     if (flipAverage || cropAverage) json.insert(QStringLiteral("augment"), augmentation());
     if (cropAverage) json.insert(QStringLiteral("crop_fraction"), cropFraction);
     return json;
+}
+
+QString ModelSpec::embeddingOutputLabel() const
+{
+    QString label = embeddingOutputs.join(QLatin1Char('+'));
+    for (const AppendedOutput& appended : appendedOutputs)
+        label += QStringLiteral(",%1*%2").arg(appended.name, QString::number(appended.weight));
+    return label;
+}
+
+QStringList ModelSpec::networkEmbeddingOutputs() const
+{
+    QStringList names = embeddingOutputs;
+    for (const AppendedOutput& appended : appendedOutputs) names.append(appended.name);
+    return names;
+}
+
+int ModelSpec::networkEmbeddingOutputDim(int index) const
+{
+    return index < embeddingOutputs.size() ? summedDim : appendedOutputs.at(size_t(index - embeddingOutputs.size())).dim;
 }
 
 QString ModelSpec::augmentation() const

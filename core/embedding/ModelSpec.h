@@ -5,8 +5,18 @@
 #include <QString>
 #include <QStringList>
 #include <array>
+#include <vector>
 
 namespace exemplar {
+
+// A network output appended to the embedding after the summed ones: an earlier layer's pooled
+// feature map, whose detail the last layers pool away. L2-normalized and scaled by WEIGHT, so
+// that it counts as much as the spec says against the summed part (a unit vector).
+struct AppendedOutput {
+    QString name;
+    int dim = 0;
+    double weight = 1.0;
+};
 
 struct ModelSpec {
     QString specPath;   // absolute path of the .json spec
@@ -31,7 +41,11 @@ struct ModelSpec {
     // GeM-pooled last feature map): each is L2-normalized and the unit vectors summed, so that both
     // poolings count alike whatever their scales (docs/accuracy.md, "Average and GeM pooling").
     QStringList embeddingOutputs;
-    int embeddingDim = 0;                  // of each output, and so of the embedding
+    int summedDim = 0;                     // of each of them: "dim" in the spec
+    // Outputs concatenated after the normalized sum ("append" in the spec's embedding; none by
+    // default), and the embedding's length with them: summedDim plus their dims.
+    std::vector<AppendedOutput> appendedOutputs;
+    int embeddingDim = 0;
     // The cosine of two embeddings at or above which they are the same picture (a re-encode, a
     // slight crop): "near_identical_cosine" in the spec's embedding. It depends on how alike the
     // model makes distinct photos (docs/accuracy.md, "Near-identical photos"); 0.92 by default.
@@ -47,7 +61,11 @@ struct ModelSpec {
     // The preprocessing as recorded in reference-set files and mixed into the model identity.
     QJsonObject preprocessingJson() const;
     // The embedding output(s) as one name: "embedding", or "embedding+embedding_gem" for several.
-    QString embeddingOutputLabel() const { return embeddingOutputs.join(QLatin1Char('+')); }
+    // Appended outputs follow with their weight: "embedding+embedding_gem,embedding_mid*0.5".
+    QString embeddingOutputLabel() const;
+    // Every network output the embedding is read from: the summed ones, then the appended ones.
+    QStringList networkEmbeddingOutputs() const;
+    int networkEmbeddingOutputDim(int index) const;  // of networkEmbeddingOutputs()[INDEX]
     // "none", "flip", "crops" or "flip+crops", as written in the spec.
     QString augmentation() const;
     // Forward passes per photo: 1 plus one per augmented view.

@@ -235,7 +235,7 @@ QStringList mirrorBranch(HeadGraph* head, ProtoWriter* graph, const QByteArray& 
     for (int i = 0; i < int(summary.nodes.size()); ++i)
         for (const QString& output : summary.nodes[size_t(i)].outputs) producer.insert(output, i);
     std::vector<bool> needed(summary.nodes.size(), false);
-    QStringList pending = spec.embeddingOutputs;
+    QStringList pending = spec.networkEmbeddingOutputs();
     while (!pending.isEmpty()) {
         const auto found = producer.constFind(pending.takeLast());
         if (found == producer.constEnd() || needed[size_t(*found)]) continue;
@@ -256,24 +256,40 @@ QStringList mirrorBranch(HeadGraph* head, ProtoWriter* graph, const QByteArray& 
     for (size_t i = 0; i < summary.nodes.size(); ++i)
         if (needed[i]) graph->messageField(kGraphNode, renamedNode(summary.nodes[i].payload, renamed));
     QStringList sums;
-    for (const QString& output : spec.embeddingOutputs)
+    const QStringList outputs = spec.networkEmbeddingOutputs();
+    for (const QString& output : outputs)
         sums.append(head->op("Add", {output, mirrored(output)},
-                             spec.embeddingOutputs.size() == 1 ? QStringLiteral("exemplar/flip_sum")
-                                                               : QStringLiteral("exemplar/flip_sum/") + output));
+                             outputs.size() == 1 ? QStringLiteral("exemplar/flip_sum")
+                                                 : QStringLiteral("exemplar/flip_sum/") + output));
     return sums;
 }
 
-// Several embedding outputs are combined as the Embedder does: each L2-normalized, then summed
-// (the head normalizes the sum). One output is the embedding as it is.
-QString combinedEmbedding(HeadGraph* head, const QStringList& outputs)
+// The network's embedding outputs (OUTPUTS: the summed ones, then the appended ones) combined as
+// the Embedder does: the summed ones each L2-normalized, then summed; one alone as it is. With
+// appended outputs, the sum normalized and each appended one normalized and scaled by its weight,
+// concatenated after it (the head normalizes the whole).
+QString combinedEmbedding(HeadGraph* head, const QStringList& outputs, const ModelSpec& spec)
 {
-    if (outputs.size() == 1) return outputs.front();
+    const qsizetype summedCount = spec.embeddingOutputs.size();
     QString sum;
-    for (const QString& output : outputs) {
-        const QString unit = head->l2Normalize(output, QStringLiteral("exemplar/unit/") + output);
-        sum = sum.isEmpty() ? unit : head->op("Add", {sum, unit}, QStringLiteral("exemplar/combined/") + output);
+    if (summedCount == 1) {
+        sum = outputs.front();
+    } else {
+        for (qsizetype i = 0; i < summedCount; ++i) {
+            const QString unit = head->l2Normalize(outputs[i], QStringLiteral("exemplar/unit/") + outputs[i]);
+            sum = sum.isEmpty() ? unit : head->op("Add", {sum, unit}, QStringLiteral("exemplar/combined/") + outputs[i]);
+        }
     }
-    return sum;
+    if (spec.appendedOutputs.empty()) return sum;
+    QStringList parts{head->l2Normalize(sum, QStringLiteral("exemplar/summed_unit"))};
+    for (size_t k = 0; k < spec.appendedOutputs.size(); ++k) {
+        const QString& output = outputs[summedCount + qsizetype(k)];
+        const QString unit = head->l2Normalize(output, QStringLiteral("exemplar/unit/") + output);
+        const float weight = float(spec.appendedOutputs[k].weight);
+        const QString factor = head->floats(QStringLiteral("exemplar/weight/") + output, {1}, &weight, 1);
+        parts.append(head->op("Mul", {unit, factor}, QStringLiteral("exemplar/weighted/") + output));
+    }
+    return head->op("Concat", parts, QStringLiteral("exemplar/appended"), {proto::intAttribute("axis", 1)});
 }
 
 QJsonObject metadataJson(const ModelSpec& spec, const ReferenceSet& set)
@@ -308,17 +324,17 @@ QByteArray classifierOnnx(const QByteArray& embedderOnnx, const ModelSpec& spec,
         for (ProtoField graphField; graphReader.next(&graphField);) {
             if (graphField.number == kGraphOutput) continue;
             if (graphField.number == kGraphNode)
-                for (const QString& output : spec.embeddingOutputs)
+                for (const QString& output : spec.networkEmbeddingOutputs())
                     if (producesTensor(graphField.payload, output)) produced.insert(output);
             graph.raw(field.payload.mid(graphField.begin, graphField.end - graphField.begin));
         }
-        for (const QString& output : spec.embeddingOutputs)
+        for (const QString& output : spec.networkEmbeddingOutputs())
             if (!produced.contains(output))
                 throw Error(QStringLiteral("model %1 computes no tensor named \"%2\" (the spec's embedding)")
                                 .arg(spec.onnxPath, output));
         HeadGraph head;
         const QString embedding = combinedEmbedding(
-            &head, spec.flipAverage ? mirrorBranch(&head, &graph, field.payload, spec) : spec.embeddingOutputs);
+            &head, spec.flipAverage ? mirrorBranch(&head, &graph, field.payload, spec) : spec.networkEmbeddingOutputs(), spec);
         const QString scores = addHead(&head, set.head, embedding);
         graph.raw(head.serialized(scores, set.head.classNames.size()));
         model.messageField(kModelGraph, graph);

@@ -178,10 +178,12 @@ private Q_SLOTS:
     {
         auto* best = window_->findChild<QAction*>(QStringLiteral("model:") + QLatin1String(kDefaultModelStem));
         auto* fast = window_->findChild<QAction*>(QStringLiteral("model:") + QLatin1String(kFastModelStem));
-        // The former default (average pool only), kept for the sets and caches made with it.
+        // The former defaults (average pool only; average and GeM), kept for the sets and caches made with them.
         auto* former = window_->findChild<QAction*>(QStringLiteral("model:efficientnet-b0-256x384-avg"));
-        QVERIFY2(best && fast && former, "the Model menu lacks an installed model (run scripts/setup.sh)");
+        auto* previous = window_->findChild<QAction*>(QStringLiteral("model:efficientnet-b0-256x384-avg+gem"));
+        QVERIFY2(best && fast && former && previous, "the Model menu lacks an installed model (run scripts/setup.sh)");
         QVERIFY2(!former->text().contains(QLatin1String("(default)")), qPrintable(former->text()));
+        QVERIFY2(!previous->text().contains(QLatin1String("(default)")), qPrintable(previous->text()));
         QVERIFY2(best->text().contains(QLatin1String("(default)")), qPrintable(best->text()));
         QVERIFY2(fast->text().contains(QStringLiteral("224×224")), qPrintable(fast->text()));
         fast->trigger();

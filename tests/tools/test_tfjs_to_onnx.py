@@ -2,7 +2,8 @@
 """tools/tfjs_to_onnx.py on a small synthetic TF.js graph model (conv → spatial mean → dense):
 an H×W input gives an ONNX input of exactly that shape with TF "SAME" padding worked out per axis,
 --size S is byte for byte --height S --width S, --gem P adds the generalized-mean output beside
-the average pool (and only then), and inconsistent geometry is refused with a clear message.
+the average pool (and only then), --mid-pool NODE the average pool of an earlier feature map (and
+leaves the rest of the graph as it was), and inconsistent geometry is refused with a clear message.
 The real network's conversion at both installed geometries is checked by tst_modelconversion.
 
 Run by ctest; exits 77 (skipped) when Debian's python3-onnx is missing."""
@@ -132,6 +133,34 @@ class ConverterGeometry(unittest.TestCase):
         self.assertAlmostEqual(exponents[1], 3.0, places=6)
         clip = next(n for n in graph.node if n.op_type == "Clip")
         self.assertGreater(next(a.f for a in clip.attribute if a.name == "min"), 0)
+
+    def test_mid_pool_of_an_earlier_feature_map(self):
+        model, _ = self.converted("--height", "40", "--width", "56", "--gem", "3", "--mid-pool", PREFIX + "conv")
+        graph = model.graph
+        self.assertEqual([(o.name, dims(o)) for o in graph.output],
+                         [("embedding", [1, 4]), ("logits", [1, 5]), ("embedding_gem", [1, 4]),
+                          ("embedding_mid", [1, 4])])
+        producers = {out: n for n in graph.node for out in n.output}
+        flatten = producers["embedding_mid"]
+        self.assertEqual(flatten.op_type, "Flatten")
+        pool = producers[flatten.input[0]]
+        self.assertEqual(pool.op_type, "GlobalAveragePool")
+        # The conv's output, which the top pool reads too; no 4-D tensor is left as an output.
+        self.assertEqual(pool.input[0], producers[producers["embedding"].input[0]].input[0])
+        self.assertEqual(producers[pool.input[0]].op_type, "Conv")
+        # Without it, the graph is byte for byte what it was.
+        _, plain = self.converted("--height", "40", "--width", "56", "--gem", "3")
+        _, again = self.converted("--height", "40", "--width", "56", "--gem", "3")
+        with open(plain, "rb") as a, open(again, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        self.assertEqual(len(onnx.load(plain).graph.node) + 2, len(graph.node))
+
+    def test_bad_mid_pool_is_refused(self):
+        for node, message in [(PREFIX + "nowhere", "not found"), (PREFIX + "top_pool/Mean", "4-D feature map")]:
+            run = convert(self.model_dir, self.out("bad.onnx"), "--size", "48", "--mid-pool", node)
+            self.assertEqual(run.returncode, 1, node)
+            self.assertIn(message, run.stderr, node)
+            self.assertFalse(os.path.exists(self.out("bad.onnx")), node)
 
     def test_bad_geometry_is_refused(self):
         cases = [
