@@ -180,8 +180,8 @@ int main(int argc, char** argv)
             }
         }
         if (!grouping.isEmpty())
-            table += QStringLiteral("\nNear-identical photos (same file, or embedding cosine ≥ %1): %2.\n")
-                         .arg(kNearDuplicateCosine)
+            table += QStringLiteral("\nNear-identical photos (same file, or embedding cosine ≥ %1, the model's): %2.\n")
+                         .arg(embedder.spec().nearIdenticalCosine)
                          .arg(grouping.join(QStringLiteral("; ")));
         bench::printTable(parser, table);
     } catch (const Error& e) {
