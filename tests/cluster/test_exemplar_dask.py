@@ -181,18 +181,26 @@ class ClusterTest(unittest.TestCase):
         self.assertIn("/nonexistent/model.json", message)
 
 
+def embedding_length(spec_path):
+    """The length of a model's embedding, as its spec declares it: the summed outputs' dimension
+    plus every appended output's."""
+    with open(spec_path) as f:
+        embedding = json.load(f)["embedding"]
+    return embedding["dim"] + sum(part["dim"] for part in embedding.get("append", []))
+
+
 @unittest.skipIf(INPUTS or NUMPY, INPUTS or NUMPY)
 class EmbeddingsOutTest(unittest.TestCase):
     def test_npy_reads_back_in_numpy_with_its_csv(self):
         Photos.make()
         listed = [p for p in Photos.photos[:40]] + Photos.broken
         out = os.path.join(Photos.work.name, "embeddings.npy")
-        run = cli("embed", "--files-from", "-", "--out", out, "--json", "--quiet",
+        run = cli("embed", "--files-from", "-", "--out", out, "--json", "--quiet", "--model", MODEL,
                   stdin="".join(p + "\n" for p in listed).encode())
         self.assertEqual(run.returncode, 0, run.stderr.decode())
         array = numpy.load(out)
         self.assertEqual(array.dtype, numpy.float32)
-        self.assertEqual(array.shape, (40, 1280))
+        self.assertEqual(array.shape, (40, embedding_length(MODEL)))
         numpy.testing.assert_allclose(numpy.linalg.norm(array, axis=1), 1.0, atol=1e-5)
         with open(out[:-4] + ".csv", newline="") as f:
             rows = list(csv.DictReader(f))
@@ -204,7 +212,7 @@ class EmbeddingsOutTest(unittest.TestCase):
         self.assertTrue(all(len(r["sha256"]) == 64 for r in rows))
         # The same photo embedded alone gives the same row.
         first = os.path.join(Photos.work.name, "first.npy")
-        self.assertEqual(cli("embed", "--files-from", "-", "--out", first, "--quiet",
+        self.assertEqual(cli("embed", "--files-from", "-", "--out", first, "--quiet", "--model", MODEL,
                              stdin=(rows[3]["file"] + "\n").encode()).returncode, 0)
         numpy.testing.assert_array_equal(numpy.load(first)[0], array[3])
 
