@@ -24,7 +24,6 @@ using namespace exemplar::bench;
 namespace {
 
 constexpr int kClasses = 12;
-constexpr int kDim = 1280;
 
 // Runs STAGE and prints its wall time, CPU time and peak resident memory above what was resident
 // before it (the stage's own working memory).
@@ -40,19 +39,19 @@ void stage(const char* name, int n, const std::function<QString()>& body)
     std::fflush(stdout);
 }
 
-EmbeddingSet syntheticProject(int n, quint64 seed)
+EmbeddingSet syntheticProject(int n, int dim, quint64 seed)
 {
     std::vector<int> counts(kClasses, n / kClasses);
     counts[0] += n - (n / kClasses) * kClasses;
-    return test::makeClusteredSet(counts, kDim, 1.0f, seed);
+    return test::makeClusteredSet(counts, dim, 1.0f, seed);
 }
 
-void measure(int n, int optimizerBudget)
+void measure(int n, int dim, int optimizerBudget)
 {
     EmbeddingSet set;
     stage("make synthetic embeddings", n, [&] {
-        set = syntheticProject(n, 1);
-        return QStringLiteral("%1 x %2 float32 = %3 MiB").arg(n).arg(kDim).arg(double(n) * kDim * 4 / 1048576, 0, 'f', 1);
+        set = syntheticProject(n, dim, 1);
+        return QStringLiteral("%1 x %2 float32 = %3 MiB").arg(n).arg(dim).arg(double(n) * dim * 4 / 1048576, 0, 'f', 1);
     });
     stage("centrality (power iteration)", n, [&] {
         const Vector c = eigenvectorCentrality(set.vectors);
@@ -87,7 +86,7 @@ void measure(int n, int optimizerBudget)
     QTemporaryDir dir;
     const QString indexPath = dir.filePath(QStringLiteral("project.idx"));
     stage("project index: save", n, [&] {
-        EmbeddingIndex index(indexPath, kDim);
+        EmbeddingIndex index(indexPath, dim);
         for (int i = 0; i < set.size(); ++i) {
             FileStamp stamp;
             stamp.size = 100000 + i;
@@ -99,14 +98,14 @@ void measure(int n, int optimizerBudget)
         return QStringLiteral("%1 MB").arg(QFileInfo(indexPath).size() / 1e6, 0, 'f', 1);
     });
     stage("project index: load", n, [&] {
-        EmbeddingIndex index(indexPath, kDim);
+        EmbeddingIndex index(indexPath, dim);
         index.load();
         return QStringLiteral("%1 entries").arg(index.loadedCount());
     });
     if (optimizerBudget > 0) {
         // The optimizer works on the labeled pool (a dozen photos per class), whatever the project size.
         stage("optimizer, 12 classes x 12 (seed, bayes)", 144, [&] {
-            const EmbeddingSet pool = syntheticProject(kClasses * 12, 2);
+            const EmbeddingSet pool = syntheticProject(kClasses * 12, dim, 2);
             TrainingOptions options;
             options.method = QStringLiteral("seed");
             options.optimizer.budget = optimizerBudget;
@@ -129,14 +128,23 @@ int main(int argc, char** argv)
          QStringLiteral("1000,10000,100000")},
         {QStringLiteral("budget"), QStringLiteral("Optimizer evaluations (0 skips the optimizer)."), QStringLiteral("n"),
          QStringLiteral("60")},
+        // 1280 is one pooled output of the network; the default model's embedding is 2432 long
+        // (average + GeM sum, then an earlier block's 1152-channel pool).
+        {QStringLiteral("dim"), QStringLiteral("Embedding length."), QStringLiteral("n"), QStringLiteral("1280")},
     });
     parser.process(app);
-    std::printf("bench/scale: synthetic %d-class embeddings, d = %d; load average %s\n", kClasses, kDim,
+    bool dimOk = false;
+    const int dim = parser.value(QStringLiteral("dim")).toInt(&dimOk);
+    if (!dimOk || dim < 2 || dim > 65536) {
+        std::fprintf(stderr, "bench/scale: --dim must be a whole number from 2 to 65536\n");
+        return 2;
+    }
+    std::printf("bench/scale: synthetic %d-class embeddings, d = %d; load average %s\n", kClasses, dim,
                 qPrintable(loadAverage()));
     std::printf("  %-7s %-34s %12s %16s %12s\n", "photos", "stage", "wall", "cpu", "peak +MiB");
     bool first = true;
     for (const QString& size : parser.value(QStringLiteral("sizes")).split(QLatin1Char(','))) {
-        measure(size.toInt(), first ? parser.value(QStringLiteral("budget")).toInt() : 0);
+        measure(size.toInt(), dim, first ? parser.value(QStringLiteral("budget")).toInt() : 0);
         first = false;
     }
     std::printf("load average after: %s\n", qPrintable(loadAverage()));
