@@ -356,10 +356,8 @@ private Q_SLOTS:
         QVERIFY2(int(results.size()) < dropped.size(), qPrintable(QString::number(results.size())));
         QStringList kept;
         for (const ClassifiedPhoto& photo : results) kept << photo.path;
-        kept.sort();
-        QStringList firstOnes = dropped.mid(0, kept.size());
-        firstOnes.sort();
-        QCOMPARE(kept, firstOnes);
+        // The first ones of the drop, listed in the drop's order whatever the batches were.
+        QCOMPARE(kept, dropped.mid(0, kept.size()));
         QVERIFY(!messages.isEmpty());
         QCOMPARE(messages.last().at(0).toString(), QStringLiteral("Classification stopped: the first %1 of %2 photos are "
                                                                    "classified and kept").arg(results.size()).arg(dropped.size()));

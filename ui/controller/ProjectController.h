@@ -147,7 +147,7 @@ Q_SIGNALS:
     void trainingChanged();
     void activeReferenceSetChanged();
     void classificationsChanged();
-    void classificationsAdded(int count);  // listed first
+    void classificationsAdded(int at, int count);  // COUNT new ones from row AT
     void comparisonChanged();
     void confusedPairsChanged();
     void learningCurveChanged();

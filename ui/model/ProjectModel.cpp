@@ -3,6 +3,8 @@
 #include "InstalledModels.h"
 #include "ModelSpec.h"
 
+#include <algorithm>
+
 namespace exemplar::ui {
 
 ProjectModel::ProjectModel(QObject* parent) : QObject(parent), embeddings_(std::make_shared<const EmbeddingSet>()) {}
@@ -210,11 +212,14 @@ void ProjectModel::setClassifications(std::vector<ClassifiedPhoto> classificatio
     Q_EMIT classificationsChanged();
 }
 
-void ProjectModel::addClassifications(const std::vector<ClassifiedPhoto>& newest)
+void ProjectModel::addClassifications(const std::vector<ClassifiedPhoto>& newest, qsizetype at)
 {
     if (newest.empty()) return;
-    classifications_.insert(classifications_.begin(), newest.begin(), newest.end());
-    Q_EMIT classificationsAdded(int(newest.size()));
+    // A drop's batches come one after the other: each goes after the ones before it, so the list
+    // keeps the drop's order whatever the batching.
+    const qsizetype row = std::clamp<qsizetype>(at, 0, qsizetype(classifications_.size()));
+    classifications_.insert(classifications_.begin() + row, newest.begin(), newest.end());
+    Q_EMIT classificationsAdded(int(row), int(newest.size()));
 }
 
 void ProjectModel::setComparison(std::shared_ptr<const MethodComparison> comparison)

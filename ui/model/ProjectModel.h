@@ -110,7 +110,8 @@ public:
     void setTraining(std::shared_ptr<const TrainingOutcome> outcome);
     void setActiveReferenceSet(std::shared_ptr<const ReferenceSet> set, const QString& source);
     void setClassifications(std::vector<ClassifiedPhoto> classifications);
-    void addClassifications(const std::vector<ClassifiedPhoto>& newest);  // listed first
+    // Lists NEWEST from row AT (0: first); the rows from AT on move down.
+    void addClassifications(const std::vector<ClassifiedPhoto>& newest, qsizetype at = 0);
     void setComparison(std::shared_ptr<const MethodComparison> comparison);
     void setConfusedPairs(std::shared_ptr<const ConfusedPairsReport> report);
     void setLearningCurve(std::shared_ptr<const LearningCurve> curve);
@@ -133,7 +134,7 @@ Q_SIGNALS:
     void trainingChanged();
     void activeReferenceSetChanged();
     void classificationsChanged();   // replaced or cleared
-    void classificationsAdded(int count);  // COUNT new ones listed first; the others unchanged
+    void classificationsAdded(int at, int count);  // COUNT new ones from row AT; the others unchanged
     void comparisonChanged();
     void confusedPairsChanged();
     void learningCurveChanged();

@@ -459,8 +459,9 @@ void ProjectTasks::classify(const QStringList& paths)
         sinceDelivery.start();
         const auto deliverBatch = [&] {
             if (batch.empty()) return;
-            deliver([this, photos = std::move(batch)] {
-                model_->addClassifications(photos);
+            const qsizetype at = classified - qsizetype(batch.size());  // after this drop's earlier batches
+            deliver([this, at, photos = std::move(batch)] {
+                model_->addClassifications(photos, at);
                 model_->setModified(true);
             });
             batch.clear();

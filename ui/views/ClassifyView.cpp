@@ -210,17 +210,17 @@ void ClassifyView::refresh()
                                  .arg(set->method, set->head.unknownRule())
                            : tr("No reference set yet: train one on the Optimize tab, or import an .exref file."));
     results_->clear();
-    showAdded(int(controller_->classifications().size()));
+    showAdded(0, int(controller_->classifications().size()));
 }
 
-void ClassifyView::showAdded(int count)
+void ClassifyView::showAdded(int at, int count)
 {
     // Only the new cards are built: a long classification adds its photos as they come, and
     // rebuilding every card each time would make that quadratic.
     for (int i = count - 1; i >= 0; --i) {
         auto* item = new QListWidgetItem;
-        results_->insertItem(0, item);
-        QWidget* card = resultCard(i);
+        results_->insertItem(at, item);
+        QWidget* card = resultCard(at + i);
         item->setSizeHint(card->sizeHint());
         results_->setItemWidget(item, card);
     }

@@ -34,7 +34,7 @@ Q_SIGNALS:
 
 private:
     void refresh();
-    void showAdded(int count);  // the COUNT newest classifications, as cards on top of the list
+    void showAdded(int at, int count);  // COUNT new classifications from row AT, as cards
     void storeSettings();
     QWidget* resultCard(int index);
 
