@@ -307,6 +307,13 @@ private Q_SLOTS:
         Vector tooShort(3);
         tooShort << 3, 4, 1;
         QVERIFY_THROWS_EXCEPTION(Error, Embedder::combinedEmbedding(tooShort, 2, half));
+        // A list built by hand (not from a spec) with a length of 0 or below, or a weight of 0:
+        // refused, never read outside the vector.
+        Vector five(5);
+        five << 3, 4, 0, 7, 1;
+        QVERIFY_THROWS_EXCEPTION(Error, Embedder::combinedEmbedding(five, 2, {{QStringLiteral("none"), 0, 0.5}}));
+        QVERIFY_THROWS_EXCEPTION(Error, Embedder::combinedEmbedding(five, 2, {{QStringLiteral("back"), -1, 0.5}, {QStringLiteral("mid"), 4, 0.5}}));
+        QVERIFY_THROWS_EXCEPTION(Error, Embedder::combinedEmbedding(raw, 2, {{QStringLiteral("mid"), 2, 0.0}}));
     }
 };
 

@@ -212,6 +212,17 @@ void TestModelSpec::rejectsInvalidSpecs_data()
     QTest::newRow("append weight 5") << append(R"({"a": [{"output": "mid", "dim": 8, "weight": 5}]})") << appended;
     QTest::newRow("append weight as string") << append(R"({"a": [{"output": "mid", "dim": 8, "weight": "0.5"}]})") << appended;
     QTest::newRow("append weight null") << append(R"({"a": [{"output": "mid", "dim": 8, "weight": null}]})") << appended;
+    QTest::newRow("append weight 1e-50 (0 as a float)")
+        << append(R"({"a": [{"output": "mid", "dim": 8, "weight": 1e-50}]})") << appended;
+    QTest::newRow("append weight 0.0009") << append(R"({"a": [{"output": "mid", "dim": 8, "weight": 0.0009}]})") << appended;
+    QTest::newRow("append with a misspelt key")
+        << append(R"({"a": [{"output": "mid", "dim": 8, "wieght": 0.5}]})") << appended;
+    QTest::newRow("append names the logits output")
+        << edited(edited(m, "embedding/append", parse(R"({"a": [{"output": "l", "dim": 8}]})").value(QStringLiteral("a"))),
+                  "logits", parse(R"({"output": "l", "classes": 8})"))
+        << "the logits output \"l\" is also an embedding output";
+    QTest::newRow("summed output names the logits output")
+        << edited(m, "logits", parse(R"({"output": "emb", "classes": 8})")) << "is also an embedding output";
     QTest::newRow("append without dim") << append(R"({"a": [{"output": "mid"}]})") << "\"dim\" must be an integer";
     QTest::newRow("append of 5") << append(R"({"a": [{"output": "m1", "dim": 1}, {"output": "m2", "dim": 1}, {"output": "m3", "dim": 1},
                                                    {"output": "m4", "dim": 1}, {"output": "m5", "dim": 1}]})") << appended;
@@ -369,6 +380,12 @@ void TestModelSpec::appendedOutputs()
     QVERIFY(recorded != plain.preprocessingJson());
     const ModelSpec reweighted = withAppended(R"({"a": [{"output": "mid", "dim": 96, "weight": 0.7}, {"output": "low", "dim": 40}]})");
     QVERIFY(reweighted.preprocessingJson() != recorded);
+    // Weights that differ only in the seventh significant digit are different embeddings.
+    const ModelSpec nearly = withAppended(R"({"a": [{"output": "mid", "dim": 96, "weight": 0.5000001}, {"output": "low", "dim": 40}]})");
+    QCOMPARE(nearly.preprocessingJson().value(QStringLiteral("embedding_output")).toString(),
+             QStringLiteral("embedding+embedding_gem,mid*0.5000001,low*1"));
+    const ModelSpec smallest = withAppended(R"({"a": [{"output": "mid", "dim": 96, "weight": 0.001}]})");
+    QCOMPARE(smallest.appendedOutputs[0].weight, 0.001);
 }
 
 void TestModelSpec::embeddingOutputs()

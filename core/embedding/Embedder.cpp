@@ -135,7 +135,12 @@ void Embedder::run(const cv::Mat& bgr, Vector* embedding, Vector* logits)
 Vector Embedder::combinedEmbedding(const Vector& outputs, Eigen::Index summedDim, const std::vector<AppendedOutput>& appended)
 {
     Eigen::Index appendedLength = 0;
-    for (const AppendedOutput& output : appended) appendedLength += output.dim;
+    for (const AppendedOutput& output : appended) {
+        // A spec refuses these; callers that build the list themselves get the same answer.
+        if (output.dim <= 0 || !(output.weight > 0) || !std::isfinite(output.weight))
+            throw Error(QStringLiteral("appended output \"%1\" needs a positive length and weight").arg(output.name));
+        appendedLength += output.dim;
+    }
     const Eigen::Index summedLength = outputs.size() - appendedLength;
     if (summedDim <= 0 || summedLength <= 0 || summedLength % summedDim != 0)
         throw Error(QStringLiteral("the model's embedding outputs are %1 values, not a multiple of %2 and %3 more")

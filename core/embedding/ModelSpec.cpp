@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 
 #include <cmath>
 
@@ -81,7 +82,7 @@ std::vector<AppendedOutput> readAppendedOutputs(const QJsonObject& embedding, co
     const QJsonValue value = embedding.value(QStringLiteral("append"));
     if (value.isUndefined()) return {};
     const QString shape = QStringLiteral("model spec %1: embedding \"append\" must be a list of 1 to 4 objects "
-                                         "{\"output\": name, \"dim\": size, \"weight\": number from above 0 to 4}, "
+                                         "{\"output\": name, \"dim\": size, \"weight\": number from 0.001 to 4}, "
                                          "with names of their own").arg(where);
     if (!value.isArray() || value.toArray().isEmpty() || value.toArray().size() > 4) throw Error(shape);
     std::vector<AppendedOutput> outputs;
@@ -89,12 +90,18 @@ std::vector<AppendedOutput> readAppendedOutputs(const QJsonObject& embedding, co
     for (const QJsonValue& item : value.toArray()) {
         if (!item.isObject()) throw Error(shape);
         const QJsonObject object = item.toObject();
+        // A misspelt key ("wieght") would otherwise fall back to weight 1 without a word.
+        for (const QString& key : object.keys())
+            if (key != QLatin1String("output") && key != QLatin1String("dim") && key != QLatin1String("weight"))
+                throw Error(shape);
         AppendedOutput output;
         output.name = object.value(QStringLiteral("output")).toString();
         const QJsonValue weight = object.value(QStringLiteral("weight"));
         output.weight = weight.toDouble(1.0);
+        // The weight scales floats: below 1e-3 it would vanish against the summed unit vector
+        // (and 1e-50 becomes exactly 0 as a float). NaN fails the comparison.
         if (output.name.isEmpty() || names.contains(output.name) || (!weight.isUndefined() && !weight.isDouble()) ||
-            !(output.weight > 0 && output.weight <= 4))
+            !(output.weight >= 1e-3 && output.weight <= 4))
             throw Error(shape);
         output.dim = requirePositiveInt(object, QStringLiteral("dim"), where, 65536);
         names.append(output.name);
@@ -205,6 +212,11 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
         const QJsonObject logits = requireObject(json, QStringLiteral("logits"), where);
         spec.logitsOutput = requireString(logits, QStringLiteral("output"), where);
         spec.logitsClasses = requirePositiveInt(logits, QStringLiteral("classes"), where, 1000000);
+        // One network output read as both would be checked against two sizes, and one would fail
+        // on every photo instead of here.
+        if (spec.networkEmbeddingOutputs().contains(spec.logitsOutput))
+            throw Error(QStringLiteral("model spec %1: the logits output \"%2\" is also an embedding output")
+                            .arg(where, spec.logitsOutput));
         const QString labels = logits.value(QStringLiteral("labels")).toString();
         if (!labels.isEmpty()) spec.labelsPath = besideSpec(specPath, labels);
     }
@@ -238,7 +250,10 @@ QString ModelSpec::embeddingOutputLabel() const
 {
     QString label = embeddingOutputs.join(QLatin1Char('+'));
     for (const AppendedOutput& appended : appendedOutputs)
-        label += QStringLiteral(",%1*%2").arg(appended.name, QString::number(appended.weight));
+        // Shortest exact form: 0.5 stays "0.5" (caches keep their keys), and weights that differ
+        // only in a later digit never share a key.
+        label += QStringLiteral(",%1*%2").arg(appended.name,
+                                              QString::number(appended.weight, 'g', QLocale::FloatingPointShortest));
     return label;
 }
 

@@ -137,6 +137,24 @@ private Q_SLOTS:
         QVERIFY(partOnGuiThread);
     }
 
+    // A job that fails after delivering parts leaves them applied (they are never undone), fails
+    // with its message, and its finisher is never run.
+    void partsDeliveredBeforeAFailureStay()
+    {
+        TaskRunner runner;
+        QSignalSpy failed(&runner, &TaskRunner::taskFailed);
+        std::vector<int> applied;
+        runner.runStreaming(QStringLiteral("classify"), [&](Feedback&, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
+            deliver([&] { applied.push_back(1); });
+            deliver([&] { applied.push_back(2); });
+            throw Error(QStringLiteral("the disk went away"));
+        });
+        QTRY_VERIFY(!runner.isBusy());
+        QCOMPARE(applied, (std::vector<int>{1, 2}));
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(failed.at(0).at(1).toString(), QStringLiteral("the disk went away"));
+    }
+
     void partsFollowTheFinishersRuleOnCancel_data()
     {
         QTest::addColumn<bool>("keepOnCancel");

@@ -482,6 +482,12 @@ void ProjectTasks::classify(const QStringList& paths)
             // Stop keeps the photos classified so far (verdicts come in list order: the first
             // N of the drop), as an optimization keeps its best selection so far.
             stopped = true;
+        } catch (const Error& error) {
+            // The photos answered before the failure stay, all of them: the pending batch goes
+            // to the tab before the task fails, and the message says how far it got.
+            deliverBatch();
+            throw Error(tr("%1 (after %2 of %3 photos; those are kept)")
+                            .arg(error.message()).arg(classified).arg(files.size()));
         }
         deliverBatch();
         if (!stopped) feedback.report(files.size(), files.size(), QString());

@@ -28,7 +28,8 @@ public:
     // A part of a result that the GUI may show before the task ends (classified photos, as they
     // come): handed to DELIVER on the worker, run on the GUI thread in the order delivered and
     // before the task's own finisher, under the same rule as that finisher (never after
-    // invalidate(), never after a cancel that drops the result).
+    // invalidate(), never after a cancel that drops the result). Parts already applied are never
+    // undone: a job that fails after delivering some leaves them shown.
     using Deliver = std::function<void(Finisher part)>;
     using StreamingJob = std::function<Finisher(Feedback& feedback, const Deliver& deliver)>;
     // What a cancel means to a task whose job still returns: most results are unwanted then;
