@@ -266,6 +266,18 @@ private Q_SLOTS:
         QVERIFY(training->hasHeldOut());
         QVERIFY(!training->keptRows.empty());
         QCOMPARE(window_->histogramView()->curveCount(), 2);  // whole set and kept references
+        // The Optimize tab's counts: each class's training photos are the ones the split gave the
+        // method, and its best count is never more than those.
+        auto* counts = window_->optimizationView()->findChild<QTableWidget*>(QStringLiteral("countsTable"));
+        QVERIFY(counts && counts->rowCount() == controller()->embeddings().classCount());
+        std::vector<int> pooled(size_t(counts->rowCount()), 0), kept(pooled.size(), 0);
+        for (int row : training->poolRows) ++pooled[size_t(controller()->embeddings().labels[size_t(row)])];
+        for (int row : training->keptRows) ++kept[size_t(controller()->embeddings().labels[size_t(row)])];
+        for (int c = 0; c < counts->rowCount(); ++c) {
+            QCOMPARE(counts->item(c, 1)->text(), QString::number(pooled[size_t(c)]));
+            QCOMPARE(counts->item(c, 3)->text(), QString::number(kept[size_t(c)]));
+            QVERIFY(kept[size_t(c)] <= pooled[size_t(c)]);
+        }
         // Honest figure on the held-out photos, and click-through from the confusion matrix.
         QVERIFY(training->metrics.total > 0);
         QVERIFY2(training->metrics.accuracy >= 0.75, qPrintable(QString::number(training->metrics.accuracy)));

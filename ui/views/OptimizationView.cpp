@@ -241,6 +241,14 @@ void OptimizationView::rebuildCounts()
         best.assign(size_t(set.classCount()), 0);
         for (int row : training->keptRows) ++best[size_t(set.labels[size_t(row)])];
     }
+    // Before training, the held-out fraction of each class is only an estimate: near-identical
+    // photos stay together, so the split may hold out one more or one fewer. After training,
+    // the photos the method really saw, so that a best count never exceeds its training photos.
+    std::vector<int> trained;
+    if (training) {
+        trained.assign(size_t(set.classCount()), 0);
+        for (int row : training->poolRows) ++trained[size_t(set.labels[size_t(row)])];
+    }
     counts_->setRowCount(set.classCount());
     for (int c = 0; c < set.classCount(); ++c) {
         const QString folder = dataset.classFolders.value(c);
@@ -251,7 +259,11 @@ void OptimizationView::rebuildCounts()
         QPixmap swatch(10, 10);
         swatch.fill(classColor(c));
         name->setIcon(QIcon(swatch));
-        auto* availableItem = new QTableWidgetItem(QString::number(std::max(0, available)));
+        auto* availableItem = trained.empty() ? new QTableWidgetItem(QStringLiteral("≈%1").arg(std::max(0, available)))
+                                              : new QTableWidgetItem(QString::number(trained[size_t(c)]));
+        availableItem->setToolTip(trained.empty() ? tr("About this many: the held-out share of the class, rounded; "
+                                                       "near-identical photos stay on one side of the split")
+                                                  : tr("The photos of this class the trained set was chosen from"));
         availableItem->setFlags(Qt::ItemIsEnabled);
         auto* pin = new QTableWidgetItem(pinned > 0 ? QString::number(pinned) : QString());
         pin->setData(Qt::UserRole, folder);
