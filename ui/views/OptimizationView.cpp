@@ -95,9 +95,17 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
 
     counts_ = new QTableWidget(0, 4, this);
     counts_->setObjectName(QStringLiteral("countsTable"));
-    counts_->setHorizontalHeaderLabels({tr("Class"), tr("Training photos"), tr("Pinned"), tr("Best count")});
+    // Short headers (explained in their tooltips) and numbers sized to their contents leave the
+    // class names the room they need: car models differ at the end of a long name.
+    counts_->setHorizontalHeaderLabels({tr("Class"), tr("Training"), tr("Pinned"), tr("Best")});
+    counts_->horizontalHeaderItem(AvailableColumn)->setToolTip(tr("Training photos of the class: the photos the optimizer chooses from"));
     counts_->horizontalHeaderItem(PinColumn)->setToolTip(tr("Type a count to fix it for the next run; 0 lets the optimizer choose"));
+    counts_->horizontalHeaderItem(BestColumn)->setToolTip(tr("References kept: the best count found so far, or the trained set's"));
     counts_->horizontalHeader()->setSectionResizeMode(ClassColumn, QHeaderView::Stretch);
+    for (int column : {AvailableColumn, PinColumn, BestColumn})
+        counts_->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    // One text line per class, so that many classes fit (200 classes: a scroll, not a wall).
+    counts_->verticalHeader()->setDefaultSectionSize(counts_->fontMetrics().height() + 6);
     counts_->setWordWrap(false);  // one line per class: long names lose their middle, not their number
     counts_->setTextElideMode(Qt::ElideMiddle);
     counts_->verticalHeader()->setVisible(false);
@@ -255,6 +263,7 @@ void OptimizationView::rebuildCounts()
         const int pinned = controller_->settings().pinnedCounts.value(folder, 0);
         const int available = perClass[size_t(c)] - int(std::lround(perClass[size_t(c)] * controller_->settings().holdoutFraction));
         auto* name = new QTableWidgetItem(set.classNames[c]);
+        name->setToolTip(set.classNames[c]);  // the whole name, when the column elides it
         name->setFlags(Qt::ItemIsEnabled);
         QPixmap swatch(10, 10);
         swatch.fill(classColor(c));
