@@ -169,12 +169,24 @@ bool EmbeddingIndex::changed() const
 
 bool EmbeddingIndex::save() const
 {
-    QByteArray out;
-    const qsizetype entryBytes = 4 + 6 * 8 + kHashBytes + qsizetype(sizeof(float)) * dim_;
-    out.reserve(qsizetype(sizeof kMagic) + 8 + recorded_.size() * (entryBytes + 128) + kHashBytes);
-    out.append(kMagic, sizeof kMagic);
-    put(&out, qint32(dim_));
-    put(&out, qint32(recorded_.size()));
+    // Written and hashed in chunks of about 4 MB, never whole: at 100,000 photos the file is
+    // about 1 GB, which a single buffer would add to the embeddings already in memory.
+    constexpr qsizetype kChunkBytes = 4 << 20;
+    if (!QDir().mkpath(QFileInfo(path_).absolutePath())) return false;
+    QSaveFile file(path_);  // not committed on any early return: the old index stays
+    if (!file.open(QIODevice::WriteOnly)) return false;
+    QCryptographicHash checksum(QCryptographicHash::Sha256);
+    QByteArray chunk;
+    chunk.reserve(kChunkBytes + kMaxPathBytes + 6 * 8 + kHashBytes + qsizetype(sizeof(float)) * dim_ + 64);
+    const auto flush = [&] {
+        checksum.addData(chunk);
+        const bool written = file.write(chunk) == chunk.size();
+        chunk.clear();
+        return written;
+    };
+    chunk.append(kMagic, sizeof kMagic);
+    put(&chunk, qint32(dim_));
+    put(&chunk, qint32(recorded_.size()));
     for (auto it = recorded_.constBegin(); it != recorded_.constEnd(); ++it) {
         const QByteArray utf8 = it.key().toUtf8();
         const FileStamp& s = it->stamp;
@@ -182,17 +194,16 @@ bool EmbeddingIndex::save() const
         if (utf8.isEmpty() || utf8.size() > kMaxPathBytes || hash.size() != kHashBytes ||
             it->embedding.size() != dim_)
             return false;
-        put(&out, quint32(utf8.size()));
-        out.append(utf8);
-        for (qint64 v : {s.size, s.mtimeNs, s.ctimeNs, qint64(s.inode), qint64(s.device), s.statedAtNs}) put(&out, v);
-        out.append(hash);
-        out.append(reinterpret_cast<const char*>(it->embedding.data()), qsizetype(sizeof(float)) * dim_);
+        put(&chunk, quint32(utf8.size()));
+        chunk.append(utf8);
+        for (qint64 v : {s.size, s.mtimeNs, s.ctimeNs, qint64(s.inode), qint64(s.device), s.statedAtNs}) put(&chunk, v);
+        chunk.append(hash);
+        chunk.append(reinterpret_cast<const char*>(it->embedding.data()), qsizetype(sizeof(float)) * dim_);
+        if (chunk.size() >= kChunkBytes && !flush()) return false;
     }
-    out.append(QCryptographicHash::hash(out, QCryptographicHash::Sha256));
-
-    if (!QDir().mkpath(QFileInfo(path_).absolutePath())) return false;
-    QSaveFile file(path_);
-    return file.open(QIODevice::WriteOnly) && file.write(out) == out.size() && file.commit();
+    if (!flush()) return false;
+    const QByteArray sum = checksum.result();
+    return file.write(sum) == sum.size() && file.commit();
 }
 
 } // namespace exemplar
