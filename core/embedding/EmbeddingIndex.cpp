@@ -181,7 +181,7 @@ bool EmbeddingIndex::save() const
     const auto flush = [&] {
         checksum.addData(chunk);
         const bool written = file.write(chunk) == chunk.size();
-        chunk.clear();
+        chunk.resize(0);  // keeps its capacity (clear() would free it, and every chunk would fault in anew)
         return written;
     };
     chunk.append(kMagic, sizeof kMagic);
