@@ -2,11 +2,13 @@
 
 #include "EmbeddingCache.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <cstring>
+#include <limits>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -61,6 +63,7 @@ private Q_SLOTS:
     void changedOrRacyFilesAreNotTrusted();
     void damagedFileIsIgnored_data();
     void damagedFileIsIgnored();
+    void countBeyondTheFileIsRefused();
     void changedTellsWhetherToSave();
     void stampOfRealFile();
     void projectIndexIsPerClassFolderSet();
@@ -167,6 +170,32 @@ void TestEmbeddingIndex::damagedFileIsIgnored()
     index.load();
     QCOMPARE(index.loadedCount(), 0);
     QVERIFY(!index.trusted(QStringLiteral("/photos/a/1.jpg"), oldStamp(100)));
+}
+
+// Entries are decoded as the file streams in, before its checksum can be compared: a count the
+// file cannot hold (here with a valid checksum, as a crafted file would have) leaves the index
+// empty. (load() refuses it before reserving anything; without that check this test still passes,
+// but takes half a minute reserving room for two billion entries.)
+void TestEmbeddingIndex::countBeyondTheFileIsRefused()
+{
+    writeTwoEntries(16);
+    QFile file(path_);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray bytes = file.readAll();
+    file.close();
+    QByteArray body = bytes.left(bytes.size() - 32);
+    const qint32 huge = std::numeric_limits<qint32>::max();
+    body.replace(12, 4, reinterpret_cast<const char*>(&huge), 4);  // after the magic (8) and dim (4)
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(body + QCryptographicHash::hash(body, QCryptographicHash::Sha256));
+    file.close();
+    EmbeddingIndex index(path_, 16);
+    index.load();
+    QCOMPARE(index.loadedCount(), 0);
+
+    writeTwoEntries(16);  // and the file as written loads whole
+    index.load();
+    QCOMPARE(index.loadedCount(), 2);
 }
 
 void TestEmbeddingIndex::changedTellsWhetherToSave()

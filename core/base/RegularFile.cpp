@@ -60,48 +60,96 @@ bool openByAnyProcess(const QString& path)
     return false;
 }
 
+// Opens PATH for reading without blocking and checks, through the opened descriptor, that it is
+// a regular file of at most MAX_BYTES: the descriptor (to be closed by the caller) and its size,
+// or -1 and ERROR.
+int openCheckedRegularFile(const QString& path, qint64 maxBytes, qint64* size, QString* error)
+{
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. It has no
+    // effect on regular files, the only kind read.
+    Descriptor file{::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+    if (file.fd < 0) {
+        *error = errno == ENOENT ? QStringLiteral("file does not exist") : systemError(errno);
+        return -1;
+    }
+    struct stat st {};
+    if (::fstat(file.fd, &st) != 0) {
+        *error = systemError(errno);
+        return -1;
+    }
+    if (const QString kind = kindOf(st.st_mode); !kind.isEmpty()) {
+        *error = QStringLiteral("not a regular file (%1)").arg(kind);
+        return -1;
+    }
+    if (st.st_size > maxBytes) {
+        *error = QStringLiteral("too large (%1; at most %2 for this kind of file)")
+                     .arg(megabytes(st.st_size), megabytes(maxBytes));
+        return -1;
+    }
+    *size = qint64(st.st_size);
+    const int fd = file.fd;
+    file.fd = -1;  // handed over
+    return fd;
+}
+
+// read(2) until BYTES are read, the end of the file, or an error (-1).
+qint64 readFully(int fd, char* out, qint64 bytes)
+{
+    qint64 total = 0;
+    while (total < bytes) {
+        const ssize_t n = ::read(fd, out + total, size_t(bytes - total));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        if (n == 0) break;
+        total += n;
+    }
+    return total;
+}
+
 } // namespace
+
+RegularFileReader::RegularFileReader(const QString& path, qint64 maxBytes)
+{
+    fd_ = openCheckedRegularFile(path, maxBytes, &size_, &error_);
+}
+
+RegularFileReader::~RegularFileReader()
+{
+    if (fd_ >= 0) ::close(fd_);
+}
+
+bool RegularFileReader::read(char* out, qint64 bytes)
+{
+    if (!ok() || bytes < 0 || bytes > size_ - position_) return false;
+    const qint64 got = readFully(fd_, out, bytes);
+    if (got < 0) error_ = QStringLiteral("read error: %1").arg(systemError(errno));
+    if (got != bytes) return false;
+    position_ += bytes;
+    return true;
+}
+
+bool RegularFileReader::atEnd()
+{
+    char extra = 0;
+    return ok() && position_ == size_ && readFully(fd_, &extra, 1) == 0;
+}
 
 FileRead readRegularFile(const QString& path, qint64 maxBytes)
 {
     FileRead result;
-    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. It has no
-    // effect on regular files, the only kind read below.
-    const Descriptor file{::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
-    if (file.fd < 0) {
-        result.error = errno == ENOENT ? QStringLiteral("file does not exist") : systemError(errno);
-        return result;
-    }
-    struct stat st {};
-    if (::fstat(file.fd, &st) != 0) {
-        result.error = systemError(errno);
-        return result;
-    }
-    if (const QString kind = kindOf(st.st_mode); !kind.isEmpty()) {
-        result.error = QStringLiteral("not a regular file (%1)").arg(kind);
-        return result;
-    }
-    if (st.st_size > maxBytes) {
-        result.error = QStringLiteral("too large (%1; at most %2 for this kind of file)")
-                           .arg(megabytes(st.st_size), megabytes(maxBytes));
-        return result;
-    }
+    qint64 size = 0;
+    const Descriptor file{openCheckedRegularFile(path, maxBytes, &size, &result.error)};
+    if (file.fd < 0) return result;
     // The size fstat gave, plus one byte to notice a file still growing: never more than the cap.
-    const qint64 capacity = qint64(st.st_size) + 1;
+    const qint64 capacity = size + 1;
     result.bytes.resize(qsizetype(capacity));
-    qint64 total = 0;
-    while (total < capacity) {
-        const ssize_t n = ::read(file.fd, result.bytes.data() + total, size_t(capacity - total));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            result.error = QStringLiteral("read error: %1").arg(systemError(errno));
-            result.bytes.clear();
-            return result;
-        }
-        if (n == 0) break;
-        total += n;
+    const qint64 total = readFully(file.fd, result.bytes.data(), capacity);
+    if (total < 0) {
+        result.error = QStringLiteral("read error: %1").arg(systemError(errno));
+        result.bytes.clear();
+        return result;
     }
-    if (total != qint64(st.st_size)) {
+    if (total != size) {
         // Shrunk or grown while read: its content is not one version of the file.
         result.error = QStringLiteral("changed while it was read");
         result.bytes.clear();

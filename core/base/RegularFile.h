@@ -29,6 +29,32 @@ struct FileRead {
 // file swapped in after a check cannot block or flood the reader.
 FileRead readRegularFile(const QString& path, qint64 maxBytes);
 
+// Sequential reads of a file opened and checked exactly as readRegularFile does, for files too
+// large to hold in memory beside what they decode to (a project's embedding index). error() is
+// set and every read fails when the file cannot be read; a read past the size fstat gave at
+// opening fails too, so a file that grows while read is never read beyond one version's length.
+class RegularFileReader {
+public:
+    RegularFileReader(const QString& path, qint64 maxBytes);
+    ~RegularFileReader();
+    RegularFileReader(const RegularFileReader&) = delete;
+    RegularFileReader& operator=(const RegularFileReader&) = delete;
+
+    bool ok() const { return error_.isEmpty(); }
+    const QString& error() const { return error_; }
+    qint64 size() const { return size_; }  // as fstat gave it at opening
+    // Exactly BYTES into OUT, or false (read error, or past size()).
+    bool read(char* out, qint64 bytes);
+    // True when size() bytes were read and the file has nothing more: it did not grow meanwhile.
+    bool atEnd();
+
+private:
+    int fd_ = -1;
+    qint64 size_ = 0;
+    qint64 position_ = 0;
+    QString error_;
+};
+
 // The same, throwing Error "cannot read WHAT PATH: reason".
 QByteArray readRegularFileOrThrow(const QString& path, qint64 maxBytes, const QString& what);
 

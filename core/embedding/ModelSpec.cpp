@@ -93,7 +93,7 @@ std::vector<AppendedOutput> readAppendedOutputs(const QJsonObject& embedding, co
         // A misspelt key ("wieght") would otherwise fall back to weight 1 without a word.
         for (const QString& key : object.keys())
             if (key != QLatin1String("output") && key != QLatin1String("dim") && key != QLatin1String("weight"))
-                throw Error(shape);
+                throw Error(QStringLiteral("%1 (unknown key \"%2\")").arg(shape, key));
         AppendedOutput output;
         output.name = object.value(QStringLiteral("output")).toString();
         const QJsonValue weight = object.value(QStringLiteral("weight"));

@@ -278,6 +278,14 @@ private Q_SLOTS:
             QCOMPARE(counts->item(c, 3)->text(), QString::number(kept[size_t(c)]));
             QVERIFY(kept[size_t(c)] <= pooled[size_t(c)]);
         }
+        // Another seed draws another split: the trained set's counts no longer apply.
+        const ProjectSettings trainedWith = controller()->settings();
+        ProjectSettings reseeded = trainedWith;
+        reseeded.seed += 1;
+        controller()->setSettings(reseeded);
+        QVERIFY2(counts->item(0, 1)->text().startsWith(QStringLiteral("≈")), qPrintable(counts->item(0, 1)->text()));
+        controller()->setSettings(trainedWith);
+        QCOMPARE(counts->item(0, 1)->text(), QString::number(pooled[0]));
         // Honest figure on the held-out photos, and click-through from the confusion matrix.
         QVERIFY(training->metrics.total > 0);
         QVERIFY2(training->metrics.accuracy >= 0.75, qPrintable(QString::number(training->metrics.accuracy)));

@@ -486,8 +486,12 @@ void ProjectTasks::classify(const QStringList& paths)
             // The photos answered before the failure stay, all of them: the pending batch goes
             // to the tab before the task fails, and the message says how far it got.
             deliverBatch();
-            throw Error(tr("%1 (after %2 of %3 photos; those are kept)")
-                            .arg(error.message()).arg(classified).arg(files.size()));
+            if (classified == 0) throw;
+            throw Error(tr("%1 (after %2 of %3 photos, which are kept)")
+                            .arg(error.message(), QString::number(classified), QString::number(files.size())));
+        } catch (...) {
+            deliverBatch();  // anything else (memory) fails the task too; what was answered stays
+            throw;
         }
         deliverBatch();
         if (!stopped) feedback.report(files.size(), files.size(), QString());

@@ -252,8 +252,12 @@ void OptimizationView::rebuildCounts()
     // Before training, the held-out fraction of each class is only an estimate: near-identical
     // photos stay together, so the split may hold out one more or one fewer. After training,
     // the photos the method really saw, so that a best count never exceeds its training photos.
+    // Only while the photos are attached to the training (not yet after a project is reopened)
+    // and the split's settings are still the ones it was drawn with.
     std::vector<int> trained;
-    if (training) {
+    const ProjectSettings& settings = controller_->settings();
+    if (training && !training->poolRows.empty() && trainedHoldout_ == settings.holdoutFraction &&
+        trainedSeed_ == settings.seed) {
         trained.assign(size_t(set.classCount()), 0);
         for (int row : training->poolRows) ++trained[size_t(set.labels[size_t(row)])];
     }
@@ -268,11 +272,13 @@ void OptimizationView::rebuildCounts()
         QPixmap swatch(10, 10);
         swatch.fill(classColor(c));
         name->setIcon(QIcon(swatch));
-        auto* availableItem = trained.empty() ? new QTableWidgetItem(QStringLiteral("≈%1").arg(std::max(0, available)))
-                                              : new QTableWidgetItem(QString::number(trained[size_t(c)]));
-        availableItem->setToolTip(trained.empty() ? tr("About this many: the held-out share of the class, rounded; "
-                                                       "near-identical photos stay on one side of the split")
-                                                  : tr("The photos of this class the trained set was chosen from"));
+        // A class added since training has no count of its own there: the estimate, as before.
+        const bool exact = !trained.empty() && training->set.head.classNames.contains(set.classNames[c]);
+        auto* availableItem = exact ? new QTableWidgetItem(QString::number(trained[size_t(c)]))
+                                    : new QTableWidgetItem(QStringLiteral("≈%1").arg(std::max(0, available)));
+        availableItem->setToolTip(exact ? tr("The photos of this class the trained set was chosen from")
+                                        : tr("About this many: the held-out share of the class, rounded; "
+                                             "near-identical photos stay on one side of the split"));
         availableItem->setFlags(Qt::ItemIsEnabled);
         auto* pin = new QTableWidgetItem(pinned > 0 ? QString::number(pinned) : QString());
         pin->setData(Qt::UserRole, folder);
@@ -339,6 +345,12 @@ void OptimizationView::showOutcome()
     }
     liveTrace_ = training->trace;
     showTrace(liveTrace_);
+    if (training != shownTraining_) {
+        // A new outcome: just trained with the current settings, or opened with the project's.
+        shownTraining_ = training;
+        trainedHoldout_ = controller_->settings().holdoutFraction;
+        trainedSeed_ = controller_->settings().seed;
+    }
     rebuildCounts();
     QString text = tr("<b>%1</b>: %2 references from %3 training photos%4.")
                        .arg(training->set.method)

@@ -22,6 +22,7 @@ class QTableWidget;
 namespace exemplar::ui {
 
 class ProjectController;
+struct TrainingOutcome;
 
 class OptimizationView : public QWidget, public PlotProvider {
     Q_OBJECT
@@ -62,6 +63,11 @@ private:
     std::vector<OptimizerStep> liveTrace_;
     std::vector<int> bestPoint_;
     bool training_ = false;
+    // The outcome last shown and the split settings it was drawn with: the Training column shows
+    // its real counts only while the settings still match.
+    const TrainingOutcome* shownTraining_ = nullptr;
+    double trainedHoldout_ = -1;
+    quint64 trainedSeed_ = 0;
     bool loading_ = false;
 };
 
