@@ -1,0 +1,97 @@
+// RegularFileReader: sequential reads of a file that a hostile or unlucky disk may have replaced
+// with something else, for files too large to read whole (the project index).
+#include "RegularFile.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/stat.h>
+
+using namespace exemplar;
+
+class TestRegularFileReader : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void readsInPiecesUpToItsSize()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("data.bin"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("0123456789");
+        file.close();
+        RegularFileReader reader(path, 1024);
+        QVERIFY2(reader.ok(), qPrintable(reader.error()));
+        QCOMPARE(reader.size(), 10);
+        char piece[8] = {};
+        QVERIFY(reader.read(piece, 4));
+        QCOMPARE(QByteArray(piece, 4), QByteArray("0123"));
+        QVERIFY(!reader.atEnd());
+        QVERIFY(!reader.read(piece, 7));  // past the end: refused, nothing consumed
+        QVERIFY(reader.read(piece, 6));
+        QCOMPARE(QByteArray(piece, 6), QByteArray("456789"));
+        QVERIFY(reader.atEnd());
+        QVERIFY(!reader.read(piece, 1));
+    }
+
+    // A file that grows after it was opened is read up to the length it had, and atEnd() says
+    // that it did not end there: one version of it was not what was read.
+    void fileGrowingWhileReadIsNotAtEnd()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("growing.bin"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("abcd");
+        file.flush();
+        RegularFileReader reader(path, 1024);
+        QVERIFY(reader.ok());
+        file.write("efgh");
+        file.close();
+        char bytes[4];
+        QVERIFY(reader.read(bytes, 4));
+        QVERIFY(!reader.read(bytes, 1));  // beyond the size it had when opened
+        QVERIFY(!reader.atEnd());
+    }
+
+    void refusesWhatIsNotARegularFile_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("FIFO without a writer (must not block)") << "fifo" << "not a regular file (a FIFO)";
+        QTest::newRow("character device") << "device" << "not a regular file (a character device)";
+        QTest::newRow("folder") << "folder" << "not a regular file (a folder)";
+        QTest::newRow("missing") << "missing" << "file does not exist";
+        QTest::newRow("larger than allowed") << "large" << "too large";
+    }
+
+    void refusesWhatIsNotARegularFile()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, phrase);
+        QTemporaryDir dir;
+        QString path = dir.filePath(QStringLiteral("x"));
+        if (kind == QLatin1String("fifo")) {
+            QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+        } else if (kind == QLatin1String("device")) {
+            path = QStringLiteral("/dev/zero");
+        } else if (kind == QLatin1String("folder")) {
+            path = dir.path();
+        } else if (kind == QLatin1String("large")) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QByteArray(2048, 'x'));
+        }
+        RegularFileReader reader(path, 1024);
+        QVERIFY(!reader.ok());
+        QVERIFY2(reader.error().contains(phrase), qPrintable(reader.error()));
+        char byte;
+        QVERIFY(!reader.read(&byte, 1));
+        QVERIFY(!reader.atEnd());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRegularFileReader)
+#include "tst_regularfilereader.moc"
