@@ -10,6 +10,18 @@
 
 using namespace exemplar;
 
+namespace {
+
+// DIR/NAME holding BYTES; empty when it could not be written.
+QString writtenFile(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() ? path : QString();
+}
+
+} // namespace
+
 class TestRegularFileReader : public QObject {
     Q_OBJECT
 
@@ -17,11 +29,8 @@ private Q_SLOTS:
     void readsInPiecesUpToItsSize()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("data.bin"));
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("0123456789");
-        file.close();
+        const QString path = writtenFile(dir, QStringLiteral("data.bin"), "0123456789");
+        QVERIFY(!path.isEmpty());
         RegularFileReader reader(path, 1024);
         QVERIFY2(reader.ok(), qPrintable(reader.error()));
         QCOMPARE(reader.size(), 10);
@@ -80,9 +89,8 @@ private Q_SLOTS:
         } else if (kind == QLatin1String("folder")) {
             path = dir.path();
         } else if (kind == QLatin1String("large")) {
-            QFile file(path);
-            QVERIFY(file.open(QIODevice::WriteOnly));
-            file.write(QByteArray(2048, 'x'));
+            path = writtenFile(dir, QStringLiteral("large.bin"), QByteArray(2048, 'x'));
+            QVERIFY(!path.isEmpty());
         }
         RegularFileReader reader(path, 1024);
         QVERIFY(!reader.ok());
