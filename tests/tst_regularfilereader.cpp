@@ -1,5 +1,6 @@
 // RegularFileReader: sequential reads of a file that a hostile or unlucky disk may have replaced
 // with something else, for files too large to read whole (the project index).
+#include "BadInputCorpus.h"  // test::writeBytes
 #include "RegularFile.h"
 
 #include <QFile>
@@ -10,18 +11,6 @@
 
 using namespace exemplar;
 
-namespace {
-
-// DIR/NAME holding BYTES; empty when it could not be written.
-QString writtenFile(const QTemporaryDir& dir, const QString& name, const QByteArray& bytes)
-{
-    const QString path = dir.filePath(name);
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() ? path : QString();
-}
-
-} // namespace
-
 class TestRegularFileReader : public QObject {
     Q_OBJECT
 
@@ -29,8 +18,8 @@ private Q_SLOTS:
     void readsInPiecesUpToItsSize()
     {
         QTemporaryDir dir;
-        const QString path = writtenFile(dir, QStringLiteral("data.bin"), "0123456789");
-        QVERIFY(!path.isEmpty());
+        const QString path = dir.filePath(QStringLiteral("data.bin"));
+        QVERIFY(test::writeBytes(path, "0123456789"));
         RegularFileReader reader(path, 1024);
         QVERIFY2(reader.ok(), qPrintable(reader.error()));
         QCOMPARE(reader.size(), 10);
@@ -89,8 +78,7 @@ private Q_SLOTS:
         } else if (kind == QLatin1String("folder")) {
             path = dir.path();
         } else if (kind == QLatin1String("large")) {
-            path = writtenFile(dir, QStringLiteral("large.bin"), QByteArray(2048, 'x'));
-            QVERIFY(!path.isEmpty());
+            QVERIFY(test::writeBytes(path, QByteArray(2048, 'x')));
         }
         RegularFileReader reader(path, 1024);
         QVERIFY(!reader.ok());

@@ -26,6 +26,8 @@ namespace {
 constexpr char kMagic[8] = {'E', 'X', 'I', 'D', 'X', '0', '1', '\n'};
 constexpr int kHashBytes = 32;
 constexpr qint64 kMaxPathBytes = 64 * 1024;
+// Save and load go through the file in pieces of this size, never holding it whole.
+constexpr qint64 kChunkBytes = 4 << 20;
 
 qint64 nanoseconds(const struct timespec& t) { return qint64(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
 
@@ -62,7 +64,6 @@ public:
 private:
     bool refill()
     {
-        constexpr qint64 kChunkBytes = 4 << 20;
         const qint64 n = std::min(left_, kChunkBytes);
         if (n <= 0) return false;
         buffer_.resize(qsizetype(n));
@@ -202,7 +203,6 @@ bool EmbeddingIndex::save() const
 {
     // Written and hashed in chunks of about 4 MB, never whole: at 100,000 photos the file is
     // about 1 GB, which a single buffer would add to the embeddings already in memory.
-    constexpr qsizetype kChunkBytes = 4 << 20;
     if (!QDir().mkpath(QFileInfo(path_).absolutePath())) return false;
     QSaveFile file(path_);  // not committed on any early return: the old index stays
     if (!file.open(QIODevice::WriteOnly)) return false;
