@@ -5,13 +5,16 @@
 #   efficientnet-b0-256x384.json  the default: 256×384 input (H×W; most photos are
 #                                 landscape), mirror-flip averaged, the average- and
 #                                 GeM-pooled feature maps combined, an earlier layer's
-#                                 average pool appended at half weight; docs/accuracy.md
-#   efficientnet-b0-256x384-avg+gem.json  the default before the earlier layer was
-#                                 appended, and efficientnet-b0-256x384-avg.json the one
-#                                 before GeM was combined in: kept so that reference sets
-#                                 and cached embeddings made with them still find their
-#                                 model (one ONNX file without the earlier layer's output,
-#                                 byte for byte the one they were made with)
+#                                 average pool appended at half weight, and the last
+#                                 feature map's second-order (bilinear) pool appended;
+#                                 docs/accuracy.md
+#   efficientnet-b0-256x384-avg+gem+mid.json  the default before the bilinear pool was
+#                                 appended, efficientnet-b0-256x384-avg+gem.json the one
+#                                 before the earlier layer was, and
+#                                 efficientnet-b0-256x384-avg.json the one before GeM was
+#                                 combined in: kept so that reference sets and cached
+#                                 embeddings made with them still find their model (their
+#                                 ONNX files byte for byte the ones they were made with)
 #   efficientnet-b0.json          the fast choice: 224×224, one pass per photo. Its
 #                                 files and spec are exactly what they always were,
 #                                 so embeddings cached for it stay valid.
@@ -35,12 +38,14 @@ readonly PYTHON=/usr/bin/python3   # Debian's python, so python3-onnx/numpy are 
 #   | spec name | height | width | augment | GeM exponent of an extra "embedding_gem"
 #   output (- for none) | the spec's embedding output(s), "+" between summed ones, "," before
 #   appended ones | the TF node whose average pool is an extra "embedding_mid" output (- for none)
+#   | the directions D of an extra "embedding_bilinear" output (- for none)
 readonly MID_NODE="StatefulPartitionedCall/model/stack_5/block_3/se_excite/mul"  # 1152 channels, 1/32 scale
 readonly MODELS=(
-    "efficientnet-b0|efficientnet-b0|efficientnet-b0-imagenet|224|224|none|-|embedding|-"
-    "efficientnet-b0-256x384|efficientnet-b0-256x384-mid|efficientnet-b0-imagenet-256x384-avg+gem+mid|256|384|flip|3|embedding+embedding_gem,embedding_mid|$MID_NODE"
-    "efficientnet-b0-256x384-avg+gem|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384-avg+gem|256|384|flip|3|embedding+embedding_gem|-"
-    "efficientnet-b0-256x384-avg|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384|256|384|flip|3|embedding|-"
+    "efficientnet-b0|efficientnet-b0|efficientnet-b0-imagenet|224|224|none|-|embedding|-|-"
+    "efficientnet-b0-256x384|efficientnet-b0-256x384-bilinear|efficientnet-b0-imagenet-256x384-avg+gem+mid+bilinear|256|384|flip|3|embedding+embedding_gem,embedding_mid,embedding_bilinear|$MID_NODE|128"
+    "efficientnet-b0-256x384-avg+gem+mid|efficientnet-b0-256x384-mid|efficientnet-b0-imagenet-256x384-avg+gem+mid|256|384|flip|3|embedding+embedding_gem,embedding_mid|$MID_NODE|-"
+    "efficientnet-b0-256x384-avg+gem|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384-avg+gem|256|384|flip|3|embedding+embedding_gem|-|-"
+    "efficientnet-b0-256x384-avg|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384|256|384|flip|3|embedding|-|-"
 )
 readonly LABELS_NAME="imagenet-labels.txt"
 readonly STAMP_NAME=".fetch-stamp"
@@ -166,14 +171,15 @@ with open(sys.argv[2], "w", encoding="utf-8") as f:
 EOF
 
 
-# convert_model STEM HEIGHT WIDTH GEM MID: the ONNX file.
+# convert_model STEM HEIGHT WIDTH GEM MID BILINEAR: the ONNX file.
 convert_model() {
-    local stem="$1" height="$2" width="$3" gem="$4" mid="$5"
+    local stem="$1" height="$2" width="$3" gem="$4" mid="$5" bilinear="$6"
     local geometry=(--height "$height" --width "$width") extra_args=()
     # --size for squares: the 224 model's conversion stays byte for byte what it was.
     [[ "$height" != "$width" ]] || geometry=(--size "$height")
     [[ "$gem" == "-" ]] || extra_args+=(--gem "$gem")
     [[ "$mid" == "-" ]] || extra_args+=(--mid-pool "$mid")
+    [[ "$bilinear" == "-" ]] || extra_args+=(--bilinear "$bilinear")
     say "converting $stem (input ${height}x${width})"
     "$PYTHON" "$CONVERTER" --model-dir "$MODEL_DIR" "${geometry[@]}" "${extra_args[@]+"${extra_args[@]}"}" \
         --out "$(tmp_out "$stem.onnx")" || die "conversion of $stem failed"
@@ -196,6 +202,11 @@ write_spec() {
             # (docs/accuracy.md); it leaves the near-identical cosines where they were.
             output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.935, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}]'
             tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed and normalized; then the average pool of the last block of stage 6 (1152 channels), L2-normalized, at weight 0.5" ;;
+        embedding+embedding_gem,embedding_mid,embedding_bilinear)
+            # The bilinear pool at weight 1 (0.5 to 2 measured alike, docs/accuracy.md). It spreads
+            # distinct photos apart: 0.865 still groups every pair 0.935 grouped without it.
+            output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.865, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}, {"output": "embedding_bilinear", "dim": 8256, "weight": 1}]'
+            tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed and normalized; then the average pool of the last block of stage 6 (1152 channels), L2-normalized, at weight 0.5; then the second-order pool of the last feature map (128 fixed directions, the matrix square root of their Gram matrix, its upper triangle: 8256 numbers), L2-normalized, at weight 1" ;;
         *) die "unknown embedding output $outputs for $stem" ;;
     esac
     # "augment" is written only when used, so the 224 spec stays what it was.
@@ -217,8 +228,8 @@ EOF
 
 declare -A converted=()
 for line in "${MODELS[@]}"; do
-    IFS='|' read -r stem onnx name height width augment gem outputs mid <<<"$line"
-    [[ -n "${converted[$onnx]:-}" ]] || convert_model "$onnx" "$height" "$width" "$gem" "$mid"
+    IFS='|' read -r stem onnx name height width augment gem outputs mid bilinear <<<"$line"
+    [[ -n "${converted[$onnx]:-}" ]] || convert_model "$onnx" "$height" "$width" "$gem" "$mid" "$bilinear"
     converted[$onnx]=1
     write_spec "$stem" "$onnx" "$name" "$height" "$width" "$augment" "$gem" "$outputs"
 done

@@ -2,7 +2,9 @@
 // TF.js package (224×224, and the default's 256×384 with its per-axis padding) must still be the
 // ImageNet classifier it was — its logits must put a car class in the top 5 for at least 90% of
 // the real car photos in ../shared/data/cars24 (every 4th photo for the default, whose flip
-// averaging makes each photo about 4× the work).
+// averaging makes each photo about 4× the work). The default's bilinear pool, which the converter
+// writes as matrix products (OpenCV 4.6 has no eigensolver), must be the upper triangle of the
+// matrix square root of the projected feature map's Gram matrix, as Eigen computes it exactly.
 #include "Dataset.h"
 #include "Embedder.h"
 #include "ImageDecoder.h"
@@ -13,6 +15,9 @@
 #include <QFileInfo>
 #include <QTextStream>
 #include <QtTest>
+#include <Eigen/Eigenvalues>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
 #include <algorithm>
 #include <numeric>
 #include <set>
@@ -92,6 +97,60 @@ private Q_SLOTS:
         qInfo("car class in top 5 for %d of %d cars24 photos (%.1f%%)", hits, tested, 100 * rate);
         QVERIFY(tested >= 900 / stride);
         QVERIFY2(rate >= 0.90, qPrintable(QStringLiteral("only %1%").arg(100 * rate)));
+    }
+
+    void bilinearPoolIsTheSquareRootOfTheGramMatrix()
+    {
+        const QString specPath = test::installedModelSpec(kDefaultModelStem);
+        if (!QFileInfo::exists(specPath)) QSKIP(qPrintable(specPath + QStringLiteral(" not installed; run scripts/setup.sh")));
+        const ModelSpec spec = ModelSpec::load(specPath);
+        cv::dnn::Net net = cv::dnn::readNetFromONNX(spec.onnxPath.toStdString());
+        // The converter's names: the 1×1 projection and the feature map the average pool reads.
+        const std::string projectLayer = "onnx_node!bilinear/project", featureLayer = "onnx_node!top_activation/mul";
+        QVERIFY2(net.getLayerId(projectLayer) >= 0 && net.getLayerId(featureLayer) >= 0,
+                 "the default model has no bilinear projection or no top_activation");
+
+        cv::Mat photo(300, 420, CV_8UC3);  // noise and a few shapes: the map's statistics, not a car
+        cv::randu(photo, 0, 255);
+        cv::rectangle(photo, {40, 60}, {260, 220}, {30, 160, 220}, cv::FILLED);
+        cv::circle(photo, {320, 150}, 70, {200, 40, 60}, cv::FILLED);
+        net.setInput(inputBlob(photo, spec), spec.inputName.toStdString());
+        std::vector<cv::Mat> outs;
+        net.forward(outs, std::vector<cv::String>{"embedding_bilinear", featureLayer});
+        const cv::Mat& bilinear = outs[0];
+        const cv::Mat& map = outs[1];  // 1 × C × H × W
+        const cv::Mat directions = net.getParam(net.getLayerId(projectLayer), 0);  // D × C × 1 × 1
+        const int d = directions.size[0], c = directions.size[1], positions = map.size[2] * map.size[3];
+        QCOMPARE(map.size[1], c);
+        QCOMPARE(int(bilinear.total()), d * (d + 1) / 2);
+
+        using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+        const Eigen::Map<const RowMatrix> p(directions.ptr<float>(), d, c);
+        const Eigen::Map<const RowMatrix> f(map.ptr<float>(), c, positions);
+        // Fixed orthonormal directions: nothing about the photos went into them.
+        QVERIFY((p * p.transpose() - Eigen::MatrixXf::Identity(d, d)).cwiseAbs().maxCoeff() < 1e-4f);
+        const Eigen::MatrixXd y = (p * f).cast<double>();
+        const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(y * y.transpose());
+        // At most H·W positions for D directions: the matrix may be singular, and rounding makes
+        // its zero eigenvalues slightly negative.
+        const Eigen::MatrixXd root = eigen.eigenvectors() * eigen.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal() *
+                                     eigen.eigenvectors().transpose();
+        Eigen::VectorXd expected(d * (d + 1) / 2);
+        for (int i = 0, k = 0; i < d; ++i)
+            for (int j = i; j < d; ++j) expected[k++] = root(i, j);
+        expected.normalize();
+        const Eigen::Map<const Eigen::VectorXf> got(bilinear.ptr<float>(), bilinear.total());
+        QVERIFY(std::abs(got.norm() - 1.0f) < 1e-4f);
+        const double cosine = got.cast<double>().dot(expected);
+        qInfo("bilinear pool: cosine %.5f to the exact square root (%d directions, %d positions)", cosine, d, positions);
+        // Newton-Schulz leaves the smallest eigenvalues a little off; the plain Gram matrix
+        // (no root) is far further away, which the bound tells apart.
+        Eigen::VectorXd gram(expected.size());
+        const Eigen::MatrixXd g = y * y.transpose();
+        for (int i = 0, k = 0; i < d; ++i)
+            for (int j = i; j < d; ++j) gram[k++] = g(i, j);
+        qInfo("  (the Gram matrix itself: cosine %.5f)", got.cast<double>().dot(gram.normalized()));
+        QVERIFY2(cosine > 0.98, qPrintable(QString::number(cosine)));
     }
 };
 

@@ -40,15 +40,18 @@ class TestModelForReferenceSet : public QObject {
 
     const QString fast_ = test::installedModelSpec(kFastModelStem);
     const QString standard_ = test::installedModelSpec(kDefaultModelStem);
-    // The defaults before an earlier layer was appended (avg+gem) and before the average and
-    // GeM pools were combined (avg): one ONNX file, not the default's (it has no earlier layer).
+    // The defaults before the bilinear pool was appended (avg+gem+mid: an ONNX file of its own, the
+    // default's without the bilinear output), before an earlier layer was (avg+gem) and before
+    // the average and GeM pools were combined (avg): those two share a third ONNX file.
     const QString averageOnly_ = test::installedModelSpec("efficientnet-b0-256x384-avg");
     const QString averageAndGem_ = test::installedModelSpec("efficientnet-b0-256x384-avg+gem");
+    const QString withEarlierLayer_ = test::installedModelSpec("efficientnet-b0-256x384-avg+gem+mid");
 
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!QFile::exists(fast_) || !QFile::exists(standard_) || !QFile::exists(averageOnly_) || !QFile::exists(averageAndGem_))
+        if (!QFile::exists(fast_) || !QFile::exists(standard_) || !QFile::exists(averageOnly_) || !QFile::exists(averageAndGem_) ||
+            !QFile::exists(withEarlierLayer_))
             QSKIP("the installed models are not built (scripts/setup.sh)");
         // installedModels() looks beside the executable: the build tree's share/ for the tests.
         QCOMPARE(QDir(installedModelsDir()).canonicalPath(), QFileInfo(fast_).dir().canonicalPath());
@@ -71,6 +74,9 @@ private Q_SLOTS:
         QTest::newRow("avg+gem set, avg preferred") << averageAndGem_ << averageOnly_ << averageAndGem_;
         QTest::newRow("avg set, avg+gem preferred") << averageOnly_ << averageAndGem_ << averageOnly_;
         QTest::newRow("default set, avg+gem preferred") << standard_ << averageAndGem_ << standard_;
+        QTest::newRow("avg+gem+mid set, default preferred") << withEarlierLayer_ << standard_ << withEarlierLayer_;
+        QTest::newRow("default set, avg+gem+mid preferred") << standard_ << withEarlierLayer_ << standard_;
+        QTest::newRow("avg+gem+mid set, avg+gem preferred") << withEarlierLayer_ << averageAndGem_ << withEarlierLayer_;
     }
     void findsTheSetsModel()
     {

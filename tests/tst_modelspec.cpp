@@ -488,10 +488,13 @@ void TestModelSpec::installedModels_data()
     QTest::addColumn<bool>("flip");
     QTest::addColumn<QStringList>("outputs");
     QTest::addColumn<int>("dim");  // of the embedding
-    QTest::newRow("default") << kDefaultModelStem << "efficientnet-b0-imagenet-256x384-avg+gem+mid" << 256 << 384 << true
-                             << QStringList{"embedding", "embedding_gem"} << 1280 + 1152;
-    // The defaults before an earlier layer was appended and before GeM was combined in: one ONNX
-    // file without the earlier layer's output, the one their reference sets were made with.
+    QTest::newRow("default") << kDefaultModelStem << "efficientnet-b0-imagenet-256x384-avg+gem+mid+bilinear" << 256
+                             << 384 << true << QStringList{"embedding", "embedding_gem"} << 1280 + 1152 + 128 * 129 / 2;
+    // The defaults before the bilinear pool was appended, before an earlier layer was, and before
+    // GeM was combined in: each on the ONNX file its reference sets were made with.
+    QTest::newRow("average, GeM and an earlier layer")
+        << "efficientnet-b0-256x384-avg+gem+mid" << "efficientnet-b0-imagenet-256x384-avg+gem+mid" << 256 << 384 << true
+        << QStringList{"embedding", "embedding_gem"} << 1280 + 1152;
     QTest::newRow("average and GeM") << "efficientnet-b0-256x384-avg+gem" << "efficientnet-b0-imagenet-256x384-avg+gem"
                                      << 256 << 384 << true << QStringList{"embedding", "embedding_gem"} << 1280;
     QTest::newRow("average pool only") << "efficientnet-b0-256x384-avg" << "efficientnet-b0-imagenet-256x384" << 256

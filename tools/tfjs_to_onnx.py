@@ -24,6 +24,13 @@ Interface of the produced model (the C++ side relies on it):
   embedding_mid float32 [1,C]   only with --mid-pool NODE: global average pool of the
                                 earlier feature map NODE (C channels), for detail the
                                 last layers pool away
+  embedding_bilinear float32 [1,D(D+1)/2]  only with --bilinear D: second-order
+                                (bilinear) pool of the last feature map, unit length:
+                                the map projected on D fixed orthonormal directions,
+                                the D×D Gram matrix of its positions, its matrix
+                                square root, and its upper triangle. Which features
+                                occur *together*: the detail that tells
+                                near-identical models apart
 
 Only onnx and numpy are needed.
 """
@@ -49,6 +56,14 @@ DEFAULT_EMBEDDING_NODE = TF_PREFIX + "top_pool/Mean"
 DEFAULT_LOGITS_NODE = TF_PREFIX + "logits/BiasAdd"
 GEM_OUTPUT = "embedding_gem"
 MID_OUTPUT = "embedding_mid"
+BILINEAR_OUTPUT = "embedding_bilinear"
+# The projection is drawn once from this seed (numpy's RandomState, whose stream numpy keeps
+# stable across versions) and orthonormalized: any fixed directions serve, and orthonormal ones
+# lose the least; projections fitted to photos did worse (docs/accuracy.md).
+BILINEAR_SEED = 0
+# Newton-Schulz iterations for the matrix square root (OpenCV 4.6 has no eigensolver op); with
+# the Gram matrix scaled to unit Frobenius norm, 5 already matched the exact root's accuracy.
+BILINEAR_ITERATIONS = 6
 # GeM needs positive inputs for the 1/P root; Swish activations dip to about -0.28.
 GEM_EPS = 1e-6
 
@@ -298,17 +313,21 @@ class Converter:
             outputs.append(helper.make_tensor_value_info(onnx_name, TensorProto.FLOAT, v.onnx_shape))
         return outputs
 
-    def add_gem(self, power):
-        """Emit GEM_OUTPUT beside 'embedding': the generalized mean of the feature map
-        that the embedding's global average pool reads. Call after convert()."""
+    def pooled_feature_map(self, option):
+        """The feature map that the embedding's global average pool reads, and its shape."""
         producers = {out: n for n in self.onnx_nodes for out in n.output}
         flat = producers.get("embedding")
         pool = producers.get(flat.input[0]) if flat is not None and flat.op_type == "Flatten" else None
         if pool is None or pool.op_type != "GlobalAveragePool":
-            raise ConversionError("--gem needs an embedding that is a global average pool")
+            raise ConversionError("%s needs an embedding that is a global average pool" % option)
         feature = pool.input[0]
-        n, c = self.value_info[pool.output[0]][:2]
-        shape = self.value_info.get(feature) or self.output_shapes[feature]
+        return feature, list(self.value_info.get(feature) or self.output_shapes[feature])
+
+    def add_gem(self, power):
+        """Emit GEM_OUTPUT beside 'embedding': the generalized mean of the feature map
+        that the embedding's global average pool reads. Call after convert()."""
+        feature, shape = self.pooled_feature_map("--gem")
+        n, c = shape[:2]
         clipped = self.emit("Clip", [feature], "gem/clip", shape, min=GEM_EPS, max=3.0e38)
         p = self.add_init("gem/p", np.array(power, np.float32))
         powered = self.emit("Pow", [clipped, p], "gem/pow", shape)
@@ -318,6 +337,61 @@ class Converter:
         out = self.emit("Flatten", [root], "gem/flatten", [n, c], axis=1)
         self.rename(out, GEM_OUTPUT)
         return helper.make_tensor_value_info(GEM_OUTPUT, TensorProto.FLOAT, [n, c])
+
+    def l2_normalized(self, flat, base, shape):
+        """FLAT [1,N] divided by its length (ReduceL2 and Div: OpenCV 4.6 has no LpNormalization)."""
+        norm = self.emit("ReduceL2", [flat], base + "/norm", [shape[0], 1], axes=[1], keepdims=1)
+        return self.emit("Div", [flat, norm], base, shape)
+
+    def add_bilinear(self, dim):
+        """Emit BILINEAR_OUTPUT: the second-order pool of the feature map the embedding's average
+        pool reads (see the module docstring). Only ops OpenCV 4.6 imports: 1×1 Conv, Reshape,
+        Transpose, MatMul of two tensors, Sub of a same-shape constant, Mul by a scalar,
+        ReduceL2/Div on [1,N], Slice and Concat (its Gather takes a single index, and Mul by a
+        constant matrix fails). Call after convert()."""
+        feature, shape = self.pooled_feature_map("--bilinear")
+        n, c, h, w = shape
+        if not (2 <= dim <= c):
+            raise ConversionError("--bilinear D must be within 2..%d (the feature map's channels)" % c)
+        gaussian = np.random.RandomState(BILINEAR_SEED).standard_normal((c, dim))
+        directions = np.linalg.qr(gaussian)[0].T.astype(np.float32)  # dim × c, orthonormal rows
+        weight = self.add_init("bilinear/directions", directions.reshape(dim, c, 1, 1))
+        projected = self.emit("Conv", [feature, weight], "bilinear/project", [n, dim, h, w],
+                              kernel_shape=[1, 1], pads=[0, 0, 0, 0], strides=[1, 1])
+        rows = self.emit("Reshape", [projected, self.add_init("bilinear/rows_shape", np.array([dim, h * w], np.int64))],
+                         "bilinear/rows", [dim, h * w])
+        columns = self.emit("Transpose", [rows], "bilinear/columns", [h * w, dim], perm=[1, 0])
+        gram = self.emit("MatMul", [rows, columns], "bilinear/gram", [dim, dim])
+        # Unit Frobenius norm: every eigenvalue within (0, 1], where Newton-Schulz converges.
+        flat = self.emit("Reshape", [gram, self.add_init("bilinear/flat_shape", np.array([n, dim * dim], np.int64))],
+                         "bilinear/gram_flat", [n, dim * dim])
+        unit = self.l2_normalized(flat, "bilinear/gram_unit", [n, dim * dim])
+        square = self.add_init("bilinear/square_shape", np.array([dim, dim], np.int64))
+        y = self.emit("Reshape", [unit, square], "bilinear/a", [dim, dim])
+        # Y → √A and Z → 1/√A: T = (3I − Z·Y)/2, Y ← Y·T, Z ← T·Z, starting from Z = I.
+        three = self.add_init("bilinear/three_identity", (3 * np.eye(dim)).astype(np.float32))
+        half = self.add_init("bilinear/half", np.array(0.5, np.float32))
+        z = None
+        for k in range(BILINEAR_ITERATIONS):
+            zy = y if z is None else self.emit("MatMul", [z, y], "bilinear/zy%d" % k, [dim, dim])
+            gap = self.emit("Sub", [three, zy], "bilinear/gap%d" % k, [dim, dim])
+            t = self.emit("Mul", [gap, half], "bilinear/t%d" % k, [dim, dim])
+            y = self.emit("MatMul", [y, t], "bilinear/y%d" % k, [dim, dim])
+            z = t if z is None else self.emit("MatMul", [t, z], "bilinear/z%d" % k, [dim, dim])
+        # The upper triangle, row by row: the matrix is symmetric. (Weighting the off-diagonal
+        # entries by √2, as the whole matrix would, measured the same and needs elementwise Mul
+        # with a matrix, which OpenCV 4.6 fails on.)
+        axes = self.add_init("bilinear/slice_axes", np.array([0, 1], np.int64))
+        pieces = []
+        for i in range(dim):
+            starts = self.add_init("bilinear/row%d_starts" % i, np.array([i, i], np.int64))
+            ends = self.add_init("bilinear/row%d_ends" % i, np.array([i + 1, dim], np.int64))
+            pieces.append(self.emit("Slice", [y, starts, ends, axes], "bilinear/row%d" % i, [1, dim - i]))
+        length = dim * (dim + 1) // 2
+        triangle = self.emit("Concat", pieces, "bilinear/triangle", [n, length], axis=1)
+        out = self.l2_normalized(triangle, "bilinear/unit", [n, length])
+        self.rename(out, BILINEAR_OUTPUT)
+        return helper.make_tensor_value_info(BILINEAR_OUTPUT, TensorProto.FLOAT, [n, length])
 
     def add_mid_pool(self, feature_map):
         """Emit MID_OUTPUT: the global average pool of FEATURE_MAP, an ONNX tensor that
@@ -659,7 +733,8 @@ class Converter:
 MID_FEATURE_MAP = "mid_feature_map"  # the --mid-pool node inside the graph (not an output)
 
 
-def build_model(model_dir, height, width, embedding_node, logits_node, gem_power=None, mid_node=None):
+def build_model(model_dir, height, width, embedding_node, logits_node, gem_power=None, mid_node=None,
+                bilinear_dim=None):
     json_path = os.path.join(model_dir, "model.json")
     if not os.path.isfile(json_path):
         raise ConversionError("no model.json in %s" % model_dir)
@@ -679,6 +754,8 @@ def build_model(model_dir, height, width, embedding_node, logits_node, gem_power
     if mid_node is not None:
         outputs = [o for o in outputs if o.name != MID_FEATURE_MAP]
         outputs.append(conv.add_mid_pool(MID_FEATURE_MAP))
+    if bilinear_dim is not None:
+        outputs.append(conv.add_bilinear(bilinear_dim))
 
     inits = {t.name for t in conv.initializers}
     value_info = [helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
@@ -708,6 +785,9 @@ def main(argv=None):
     ap.add_argument("--mid-pool", metavar="NODE",
                     help="also emit '%s', the global average pool of the earlier feature map NODE "
                          "(a TF node name, e.g. %sstack_5/block_3/se_excite/mul)" % (MID_OUTPUT, TF_PREFIX))
+    ap.add_argument("--bilinear", type=int, metavar="D",
+                    help="also emit '%s', the second-order pool of the last feature map on D fixed "
+                         "directions (D(D+1)/2 numbers; e.g. 128)" % BILINEAR_OUTPUT)
     ap.add_argument("--out", required=True, help="output .onnx path")
     ap.add_argument("--embedding-node", default=DEFAULT_EMBEDDING_NODE,
                     help="TF node exported as 'embedding' (default: %(default)s)")
@@ -726,7 +806,7 @@ def main(argv=None):
         ap.error("--gem P must be within 1..16")
     try:
         model = build_model(args.model_dir, height, width, args.embedding_node, args.logits_node, args.gem,
-                            args.mid_pool)
+                            args.mid_pool, args.bilinear)
     except ConversionError as e:
         print("tfjs_to_onnx: error: %s" % e, file=sys.stderr)
         return 1

@@ -3,7 +3,9 @@
 an H×W input gives an ONNX input of exactly that shape with TF "SAME" padding worked out per axis,
 --size S is byte for byte --height S --width S, --gem P adds the generalized-mean output beside
 the average pool (and only then), --mid-pool NODE the average pool of an earlier feature map (and
-leaves the rest of the graph as it was), and inconsistent geometry is refused with a clear message.
+leaves the rest of the graph as it was), --bilinear D the second-order pool of the feature map the
+average pool reads (fixed orthonormal directions, only ops OpenCV 4.6 imports), and inconsistent
+geometry is refused with a clear message. Numbers are checked against Eigen by tst_modelconversion.
 The real network's conversion at both installed geometries is checked by tst_modelconversion.
 
 Run by ctest; exits 77 (skipped) when Debian's python3-onnx is missing."""
@@ -154,6 +156,38 @@ class ConverterGeometry(unittest.TestCase):
         with open(plain, "rb") as a, open(again, "rb") as b:
             self.assertEqual(a.read(), b.read())
         self.assertEqual(len(onnx.load(plain).graph.node) + 2, len(graph.node))
+
+    def test_bilinear_pool_of_the_top_feature_map(self):
+        model, _ = self.converted("--height", "40", "--width", "56", "--gem", "3", "--bilinear", "3")
+        graph = model.graph
+        self.assertEqual([(o.name, dims(o)) for o in graph.output][-1], ("embedding_bilinear", [1, 6]))
+        producers = {out: n for n in graph.node for out in n.output}
+        inits = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+        # The 1×1 projection reads the very tensor the average pool reads.
+        project = next(n for n in graph.node if n.op_type == "Conv" and n.input[1] in inits
+                       and inits[n.input[1]].shape == (3, 4, 1, 1))
+        pool = producers[producers["embedding"].input[0]]
+        self.assertEqual(project.input[0], pool.input[0])
+        directions = inits[project.input[1]].reshape(3, 4)
+        np.testing.assert_allclose(directions @ directions.T, np.eye(3), atol=1e-6)
+        # Gram matrix by MatMul, Newton-Schulz by MatMul, the triangle by one Slice per row.
+        bilinear_ops = [n.op_type for n in graph.node if n.name.startswith("bilinear/")]
+        self.assertEqual(bilinear_ops.count("Slice"), 3)
+        self.assertGreaterEqual(bilinear_ops.count("MatMul"), 1 + 3 * 5)
+        self.assertNotIn("Gather", bilinear_ops)
+        self.assertEqual(producers["embedding_bilinear"].op_type, "Div")
+        # The directions do not depend on the photos or the run: the same file twice.
+        _, first = self.converted("--size", "48", "--bilinear", "4")
+        _, second = self.converted("--size", "48", "--bilinear", "4")
+        with open(first, "rb") as a, open(second, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
+    def test_bad_bilinear_is_refused(self):
+        for value in ("1", "5", "0"):
+            run = convert(self.model_dir, self.out("bad.onnx"), "--size", "48", "--bilinear", value)
+            self.assertEqual(run.returncode, 1, value)
+            self.assertIn("--bilinear D must be within 2..4", run.stderr, value)
+            self.assertFalse(os.path.exists(self.out("bad.onnx")), value)
 
     def test_bad_mid_pool_is_refused(self):
         for node, message in [(PREFIX + "nowhere", "not found"), (PREFIX + "top_pool/Mean", "4-D feature map")]:
