@@ -214,6 +214,7 @@ private Q_SLOTS:
             embedding.insert(QStringLiteral("output"), output);
             embedding.remove(QStringLiteral("append"));
             if (output == QLatin1String("embedding_mid")) embedding.insert(QStringLiteral("dim"), 1152);
+            if (output == QLatin1String("embedding_bilinear")) embedding.insert(QStringLiteral("dim"), 128 * 129 / 2);
             json.insert(QStringLiteral("embedding"), embedding);
             const QString path = dir.filePath(output + QStringLiteral(".json"));
             QFile out(path);
@@ -222,25 +223,28 @@ private Q_SLOTS:
             return path;
         };
         QCOMPARE(spec.embeddingOutputs, (QStringList{"embedding", "embedding_gem"}));
-        QCOMPARE(int(spec.appendedOutputs.size()), 1);
+        QCOMPARE(int(spec.appendedOutputs.size()), 2);
         QCOMPARE(spec.appendedOutputs[0].name, QStringLiteral("embedding_mid"));
+        QCOMPARE(spec.appendedOutputs[1].name, QStringLiteral("embedding_bilinear"));
         Embedder averaged(ModelSpec::load(specWithOutput(QStringLiteral("embedding")))),
             generalized(ModelSpec::load(specWithOutput(QStringLiteral("embedding_gem")))),
-            earlier(ModelSpec::load(specWithOutput(QStringLiteral("embedding_mid")))), combined(spec);
+            earlier(ModelSpec::load(specWithOutput(QStringLiteral("embedding_mid")))),
+            bilinear(ModelSpec::load(specWithOutput(QStringLiteral("embedding_bilinear")))), combined(spec);
         QCOMPARE(averaged.onnxSha256(), generalized.onnxSha256());
         QVERIFY(averaged.identity() != generalized.identity());  // the cache keeps them apart
         QVERIFY(combined.identity() != averaged.identity());
         QVERIFY(combined.identity() != generalized.identity());
         const cv::Mat sunflower = photo(QStringLiteral("flowers17"), 13, 0);
         const Vector a = averaged.embed(sunflower), g = generalized.embed(sunflower), m = earlier.embed(sunflower),
-                     c = combined.embed(sunflower);
+                     b = bilinear.embed(sunflower), c = combined.embed(sunflower);
         QVERIFY(std::abs(g.norm() - 1.0f) < 1e-5f);
         QVERIFY(std::abs(c.norm() - 1.0f) < 1e-5f);
-        QCOMPARE(int(c.size()), 1280 + 1152);
+        QCOMPARE(int(c.size()), 1280 + 1152 + 8256);
         // Each pool normalized, the two summed: equal weight whatever their scales; the earlier
-        // layer's pool normalized after them at the spec's weight.
-        Vector expected(1280 + 1152);
-        expected << (a + g).normalized(), float(spec.appendedOutputs[0].weight) * m;
+        // layer's pool and the bilinear pool normalized after them at the spec's weights.
+        Vector expected(1280 + 1152 + 8256);
+        expected << (a + g).normalized(), float(spec.appendedOutputs[0].weight) * m,
+            float(spec.appendedOutputs[1].weight) * b;
         expected.normalize();
         QVERIFY2((c - expected).cwiseAbs().maxCoeff() < 1e-5f, qPrintable(QString::number((c - expected).cwiseAbs().maxCoeff())));
         QVERIFY(a.dot(g) < 0.999f);
