@@ -5,10 +5,10 @@
 #   efficientnet-b0-256x384.json  the default: 256×384 input (H×W; most photos are
 #                                 landscape), mirror-flip averaged, the average- and
 #                                 GeM-pooled feature maps combined, an earlier layer's
-#                                 average pool appended at half weight, and the last
-#                                 feature map's second-order (bilinear) pool appended;
-#                                 docs/accuracy.md
-#   efficientnet-b0-256x384-avg+gem+mid.json  the default before the bilinear pool was
+#                                 average pool appended at half weight, and second-order
+#                                 (bilinear) pools of the last and of that earlier
+#                                 feature map appended; docs/accuracy.md
+#   efficientnet-b0-256x384-avg+gem+mid.json  the default before the bilinear pools were
 #                                 appended, efficientnet-b0-256x384-avg+gem.json the one
 #                                 before the earlier layer was, and
 #                                 efficientnet-b0-256x384-avg.json the one before GeM was
@@ -38,11 +38,12 @@ readonly PYTHON=/usr/bin/python3   # Debian's python, so python3-onnx/numpy are 
 #   | spec name | height | width | augment | GeM exponent of an extra "embedding_gem"
 #   output (- for none) | the spec's embedding output(s), "+" between summed ones, "," before
 #   appended ones | the TF node whose average pool is an extra "embedding_mid" output (- for none)
-#   | the directions D of an extra "embedding_bilinear" output (- for none)
+#   | the directions of an extra "embedding_bilinear" output of the last feature map, and after a
+#   comma those of an "embedding_mid_bilinear" output of the earlier one (- for none)
 readonly MID_NODE="StatefulPartitionedCall/model/stack_5/block_3/se_excite/mul"  # 1152 channels, 1/32 scale
 readonly MODELS=(
     "efficientnet-b0|efficientnet-b0|efficientnet-b0-imagenet|224|224|none|-|embedding|-|-"
-    "efficientnet-b0-256x384|efficientnet-b0-256x384-bilinear|efficientnet-b0-imagenet-256x384-avg+gem+mid+bilinear|256|384|flip|3|embedding+embedding_gem,embedding_mid,embedding_bilinear|$MID_NODE|128"
+    "efficientnet-b0-256x384|efficientnet-b0-256x384-bilinear|efficientnet-b0-imagenet-256x384-avg+gem+mid+bilinear|256|384|flip|3|embedding+embedding_gem,embedding_mid,embedding_bilinear,embedding_mid_bilinear|$MID_NODE|128,64"
     "efficientnet-b0-256x384-avg+gem+mid|efficientnet-b0-256x384-mid|efficientnet-b0-imagenet-256x384-avg+gem+mid|256|384|flip|3|embedding+embedding_gem,embedding_mid|$MID_NODE|-"
     "efficientnet-b0-256x384-avg+gem|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384-avg+gem|256|384|flip|3|embedding+embedding_gem|-|-"
     "efficientnet-b0-256x384-avg|efficientnet-b0-256x384|efficientnet-b0-imagenet-256x384|256|384|flip|3|embedding|-|-"
@@ -179,7 +180,10 @@ convert_model() {
     [[ "$height" != "$width" ]] || geometry=(--size "$height")
     [[ "$gem" == "-" ]] || extra_args+=(--gem "$gem")
     [[ "$mid" == "-" ]] || extra_args+=(--mid-pool "$mid")
-    [[ "$bilinear" == "-" ]] || extra_args+=(--bilinear "$bilinear")
+    if [[ "$bilinear" != "-" ]]; then
+        extra_args+=(--bilinear "${bilinear%%,*}")
+        [[ "$bilinear" != *,* ]] || extra_args+=(--mid-bilinear "${bilinear#*,}")
+    fi
     say "converting $stem (input ${height}x${width})"
     "$PYTHON" "$CONVERTER" --model-dir "$MODEL_DIR" "${geometry[@]}" "${extra_args[@]+"${extra_args[@]}"}" \
         --out "$(tmp_out "$stem.onnx")" || die "conversion of $stem failed"
@@ -202,12 +206,12 @@ write_spec() {
             # (docs/accuracy.md); it leaves the near-identical cosines where they were.
             output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.935, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}]'
             tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed and normalized; then the average pool of the last block of stage 6 (1152 channels), L2-normalized, at weight 0.5" ;;
-        embedding+embedding_gem,embedding_mid,embedding_bilinear)
-            # The bilinear pool at weight 1 (0.5 to 2 measured alike, docs/accuracy.md). It spreads
-            # distinct photos apart: at 0.88 every pair 0.935 grouped without it is still grouped,
-            # and the same 19 of 20 re-encoded and of 20 cropped copies.
-            output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.88, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}, {"output": "embedding_bilinear", "dim": 8256, "weight": 1}]'
-            tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed and normalized; then the average pool of the last block of stage 6 (1152 channels), L2-normalized, at weight 0.5; then the second-order pool of the last feature map (128 fixed directions, the matrix square root of their Gram matrix, its upper triangle: 8256 numbers), L2-normalized, at weight 1" ;;
+        embedding+embedding_gem,embedding_mid,embedding_bilinear,embedding_mid_bilinear)
+            # The bilinear pools at weight 1 (0.5 to 2 measured alike, docs/accuracy.md). They spread
+            # distinct photos apart: at 0.885 every pair 0.935 grouped without them is still grouped,
+            # and the same re-encoded and cropped copies.
+            output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.885, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}, {"output": "embedding_bilinear", "dim": 8256, "weight": 1}, {"output": "embedding_mid_bilinear", "dim": 2080, "weight": 1}]'
+            tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed and normalized; then the average pool of the last block of stage 6 (1152 channels), L2-normalized, at weight 0.5; then the second-order pools of the last feature map (128 fixed directions: the matrix square root of their Gram matrix over the positions, its upper triangle, 8256 numbers) and of stage 6's (64 directions, 2080 numbers), each L2-normalized, at weight 1" ;;
         *) die "unknown embedding output $outputs for $stem" ;;
     esac
     # "augment" is written only when used, so the 224 spec stays what it was.

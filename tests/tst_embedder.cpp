@@ -215,6 +215,7 @@ private Q_SLOTS:
             embedding.remove(QStringLiteral("append"));
             if (output == QLatin1String("embedding_mid")) embedding.insert(QStringLiteral("dim"), 1152);
             if (output == QLatin1String("embedding_bilinear")) embedding.insert(QStringLiteral("dim"), 128 * 129 / 2);
+            if (output == QLatin1String("embedding_mid_bilinear")) embedding.insert(QStringLiteral("dim"), 64 * 65 / 2);
             json.insert(QStringLiteral("embedding"), embedding);
             const QString path = dir.filePath(output + QStringLiteral(".json"));
             QFile out(path);
@@ -223,28 +224,30 @@ private Q_SLOTS:
             return path;
         };
         QCOMPARE(spec.embeddingOutputs, (QStringList{"embedding", "embedding_gem"}));
-        QCOMPARE(int(spec.appendedOutputs.size()), 2);
+        QCOMPARE(int(spec.appendedOutputs.size()), 3);
         QCOMPARE(spec.appendedOutputs[0].name, QStringLiteral("embedding_mid"));
         QCOMPARE(spec.appendedOutputs[1].name, QStringLiteral("embedding_bilinear"));
+        QCOMPARE(spec.appendedOutputs[2].name, QStringLiteral("embedding_mid_bilinear"));
         Embedder averaged(ModelSpec::load(specWithOutput(QStringLiteral("embedding")))),
             generalized(ModelSpec::load(specWithOutput(QStringLiteral("embedding_gem")))),
             earlier(ModelSpec::load(specWithOutput(QStringLiteral("embedding_mid")))),
-            bilinear(ModelSpec::load(specWithOutput(QStringLiteral("embedding_bilinear")))), combined(spec);
+            bilinear(ModelSpec::load(specWithOutput(QStringLiteral("embedding_bilinear")))),
+            earlierBilinear(ModelSpec::load(specWithOutput(QStringLiteral("embedding_mid_bilinear")))), combined(spec);
         QCOMPARE(averaged.onnxSha256(), generalized.onnxSha256());
         QVERIFY(averaged.identity() != generalized.identity());  // the cache keeps them apart
         QVERIFY(combined.identity() != averaged.identity());
         QVERIFY(combined.identity() != generalized.identity());
         const cv::Mat sunflower = photo(QStringLiteral("flowers17"), 13, 0);
         const Vector a = averaged.embed(sunflower), g = generalized.embed(sunflower), m = earlier.embed(sunflower),
-                     b = bilinear.embed(sunflower), c = combined.embed(sunflower);
+                     b = bilinear.embed(sunflower), e = earlierBilinear.embed(sunflower), c = combined.embed(sunflower);
         QVERIFY(std::abs(g.norm() - 1.0f) < 1e-5f);
         QVERIFY(std::abs(c.norm() - 1.0f) < 1e-5f);
-        QCOMPARE(int(c.size()), 1280 + 1152 + 8256);
+        QCOMPARE(int(c.size()), 1280 + 1152 + 8256 + 2080);
         // Each pool normalized, the two summed: equal weight whatever their scales; the earlier
-        // layer's pool and the bilinear pool normalized after them at the spec's weights.
-        Vector expected(1280 + 1152 + 8256);
+        // layer's pool and the two bilinear pools normalized after them at the spec's weights.
+        Vector expected(1280 + 1152 + 8256 + 2080);
         expected << (a + g).normalized(), float(spec.appendedOutputs[0].weight) * m,
-            float(spec.appendedOutputs[1].weight) * b;
+            float(spec.appendedOutputs[1].weight) * b, float(spec.appendedOutputs[2].weight) * e;
         expected.normalize();
         QVERIFY2((c - expected).cwiseAbs().maxCoeff() < 1e-5f, qPrintable(QString::number((c - expected).cwiseAbs().maxCoeff())));
         QVERIFY(a.dot(g) < 0.999f);

@@ -2,7 +2,7 @@
 // TF.js package (224×224, and the default's 256×384 with its per-axis padding) must still be the
 // ImageNet classifier it was — its logits must put a car class in the top 5 for at least 90% of
 // the real car photos in ../shared/data/cars24 (every 4th photo for the default, whose flip
-// averaging makes each photo about 4× the work). The default's bilinear pool, which the converter
+// averaging makes each photo about 4× the work). The default's bilinear pools, which the converter
 // writes as matrix products (OpenCV 4.6 has no eigensolver), must be the upper triangle of the
 // matrix square root of the projected feature map's Gram matrix, as Eigen computes it exactly.
 #include "Dataset.h"
@@ -99,16 +99,31 @@ private Q_SLOTS:
         QVERIFY2(rate >= 0.90, qPrintable(QStringLiteral("only %1%").arg(100 * rate)));
     }
 
+    // The converter's names: each bilinear output, its 1×1 projection, and the map it reads.
+    void bilinearPoolIsTheSquareRootOfTheGramMatrix_data()
+    {
+        QTest::addColumn<QString>("output");
+        QTest::addColumn<QString>("projectLayer");
+        QTest::addColumn<QString>("featureLayer");
+        QTest::addColumn<int>("directions");
+        QTest::newRow("last feature map") << "embedding_bilinear" << "onnx_node!bilinear/project"
+                                          << "onnx_node!top_activation/mul" << 128;
+        QTest::newRow("stage 6's feature map") << "embedding_mid_bilinear" << "onnx_node!mid_bilinear/project"
+                                               << "onnx_node!mid_feature_map" << 64;
+    }
+
     void bilinearPoolIsTheSquareRootOfTheGramMatrix()
     {
+        QFETCH(QString, output);
+        QFETCH(QString, projectLayer);
+        QFETCH(QString, featureLayer);
+        QFETCH(int, directions);
         const QString specPath = test::installedModelSpec(kDefaultModelStem);
         if (!QFileInfo::exists(specPath)) QSKIP(qPrintable(specPath + QStringLiteral(" not installed; run scripts/setup.sh")));
         const ModelSpec spec = ModelSpec::load(specPath);
         cv::dnn::Net net = cv::dnn::readNetFromONNX(spec.onnxPath.toStdString());
-        // The converter's names: the 1×1 projection and the feature map the average pool reads.
-        const std::string projectLayer = "onnx_node!bilinear/project", featureLayer = "onnx_node!top_activation/mul";
-        QVERIFY2(net.getLayerId(projectLayer) >= 0 && net.getLayerId(featureLayer) >= 0,
-                 "the default model has no bilinear projection or no top_activation");
+        QVERIFY2(net.getLayerId(projectLayer.toStdString()) >= 0 && net.getLayerId(featureLayer.toStdString()) >= 0,
+                 qPrintable(QStringLiteral("the default model has no %1 or no %2").arg(projectLayer, featureLayer)));
 
         cv::Mat photo(300, 420, CV_8UC3);  // noise and a few shapes: the map's statistics, not a car
         cv::randu(photo, 0, 255);
@@ -116,16 +131,17 @@ private Q_SLOTS:
         cv::circle(photo, {320, 150}, 70, {200, 40, 60}, cv::FILLED);
         net.setInput(inputBlob(photo, spec), spec.inputName.toStdString());
         std::vector<cv::Mat> outs;
-        net.forward(outs, std::vector<cv::String>{"embedding_bilinear", featureLayer});
+        net.forward(outs, std::vector<cv::String>{output.toStdString(), featureLayer.toStdString()});
         const cv::Mat& bilinear = outs[0];
         const cv::Mat& map = outs[1];  // 1 × C × H × W
-        const cv::Mat directions = net.getParam(net.getLayerId(projectLayer), 0);  // D × C × 1 × 1
-        const int d = directions.size[0], c = directions.size[1], positions = map.size[2] * map.size[3];
+        const cv::Mat projection = net.getParam(net.getLayerId(projectLayer.toStdString()), 0);  // D × C × 1 × 1
+        const int d = projection.size[0], c = projection.size[1], positions = map.size[2] * map.size[3];
+        QCOMPARE(d, directions);
         QCOMPARE(map.size[1], c);
         QCOMPARE(int(bilinear.total()), d * (d + 1) / 2);
 
         using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-        const Eigen::Map<const RowMatrix> p(directions.ptr<float>(), d, c);
+        const Eigen::Map<const RowMatrix> p(projection.ptr<float>(), d, c);
         const Eigen::Map<const RowMatrix> f(map.ptr<float>(), c, positions);
         // Fixed orthonormal directions: nothing about the photos went into them.
         QVERIFY((p * p.transpose() - Eigen::MatrixXf::Identity(d, d)).cwiseAbs().maxCoeff() < 1e-4f);
@@ -142,7 +158,8 @@ private Q_SLOTS:
         const Eigen::Map<const Eigen::VectorXf> got(bilinear.ptr<float>(), bilinear.total());
         QVERIFY(std::abs(got.norm() - 1.0f) < 1e-4f);
         const double cosine = got.cast<double>().dot(expected);
-        qInfo("bilinear pool: cosine %.5f to the exact square root (%d directions, %d positions)", cosine, d, positions);
+        qInfo("%s: cosine %.5f to the exact square root (%d directions, %d positions)", qPrintable(output), cosine, d,
+              positions);
         // Newton-Schulz leaves the smallest eigenvalues a little off; the plain Gram matrix
         // (no root) is far further away, which the bound tells apart.
         Eigen::VectorXd gram(expected.size());

@@ -489,8 +489,9 @@ void TestModelSpec::installedModels_data()
     QTest::addColumn<QStringList>("outputs");
     QTest::addColumn<int>("dim");  // of the embedding
     QTest::newRow("default") << kDefaultModelStem << "efficientnet-b0-imagenet-256x384-avg+gem+mid+bilinear" << 256
-                             << 384 << true << QStringList{"embedding", "embedding_gem"} << 1280 + 1152 + 128 * 129 / 2;
-    // The defaults before the bilinear pool was appended, before an earlier layer was, and before
+                             << 384 << true << QStringList{"embedding", "embedding_gem"}
+                             << 1280 + 1152 + 128 * 129 / 2 + 64 * 65 / 2;
+    // The defaults before the bilinear pools were appended, before an earlier layer was, and before
     // GeM was combined in: each on the ONNX file its reference sets were made with.
     QTest::newRow("average, GeM and an earlier layer")
         << "efficientnet-b0-256x384-avg+gem+mid" << "efficientnet-b0-imagenet-256x384-avg+gem+mid" << 256 << 384 << true

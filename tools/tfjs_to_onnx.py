@@ -31,6 +31,8 @@ Interface of the produced model (the C++ side relies on it):
                                 square root, and its upper triangle. Which features
                                 occur *together*: the detail that tells
                                 near-identical models apart
+  embedding_mid_bilinear float32 [1,D(D+1)/2]  only with --mid-bilinear D (and
+                                --mid-pool NODE): the same of the earlier map NODE
 
 Only onnx and numpy are needed.
 """
@@ -57,6 +59,7 @@ DEFAULT_LOGITS_NODE = TF_PREFIX + "logits/BiasAdd"
 GEM_OUTPUT = "embedding_gem"
 MID_OUTPUT = "embedding_mid"
 BILINEAR_OUTPUT = "embedding_bilinear"
+MID_BILINEAR_OUTPUT = "embedding_mid_bilinear"
 # The projection is drawn once from this seed (numpy's RandomState, whose stream numpy keeps
 # stable across versions) and orthonormalized: any fixed directions serve, and orthonormal ones
 # lose the least; projections fitted to photos did worse (docs/accuracy.md).
@@ -343,55 +346,56 @@ class Converter:
         norm = self.emit("ReduceL2", [flat], base + "/norm", [shape[0], 1], axes=[1], keepdims=1)
         return self.emit("Div", [flat, norm], base, shape)
 
-    def add_bilinear(self, dim):
-        """Emit BILINEAR_OUTPUT: the second-order pool of the feature map the embedding's average
-        pool reads (see the module docstring). Only ops OpenCV 4.6 imports: 1×1 Conv, Reshape,
-        Transpose, MatMul of two tensors, Sub of a same-shape constant, Mul by a scalar,
-        ReduceL2/Div on [1,N], Slice and Concat (its Gather takes a single index, and Mul by a
-        constant matrix fails). Call after convert()."""
-        feature, shape = self.pooled_feature_map("--bilinear")
+    def add_bilinear(self, feature, shape, dim, output, base, option):
+        """Emit OUTPUT: the second-order pool of FEATURE (a 4-D map of SHAPE) on DIM directions
+        (see the module docstring), its nodes named BASE/...; OPTION names the flag in errors.
+        Only ops OpenCV 4.6 imports: 1×1 Conv, Reshape, Transpose, MatMul of two tensors, Sub of
+        a same-shape constant, Mul by a scalar, ReduceL2/Div on [1,N], Slice and Concat (its
+        Gather takes a single index, and Mul by a constant matrix fails). Call after convert()."""
+        if shape is None or len(shape) != 4:
+            raise ConversionError("%s needs a 4-D feature map, got %r" % (option, shape))
         n, c, h, w = shape
         if not (2 <= dim <= c):
-            raise ConversionError("--bilinear D must be within 2..%d (the feature map's channels)" % c)
+            raise ConversionError("%s D must be within 2..%d (the feature map's channels)" % (option, c))
         gaussian = np.random.RandomState(BILINEAR_SEED).standard_normal((c, dim))
         directions = np.linalg.qr(gaussian)[0].T.astype(np.float32)  # dim × c, orthonormal rows
-        weight = self.add_init("bilinear/directions", directions.reshape(dim, c, 1, 1))
-        projected = self.emit("Conv", [feature, weight], "bilinear/project", [n, dim, h, w],
+        weight = self.add_init(base + "/directions", directions.reshape(dim, c, 1, 1))
+        projected = self.emit("Conv", [feature, weight], base + "/project", [n, dim, h, w],
                               kernel_shape=[1, 1], pads=[0, 0, 0, 0], strides=[1, 1])
-        rows = self.emit("Reshape", [projected, self.add_init("bilinear/rows_shape", np.array([dim, h * w], np.int64))],
-                         "bilinear/rows", [dim, h * w])
-        columns = self.emit("Transpose", [rows], "bilinear/columns", [h * w, dim], perm=[1, 0])
-        gram = self.emit("MatMul", [rows, columns], "bilinear/gram", [dim, dim])
+        rows = self.emit("Reshape", [projected, self.add_init(base + "/rows_shape", np.array([dim, h * w], np.int64))],
+                         base + "/rows", [dim, h * w])
+        columns = self.emit("Transpose", [rows], base + "/columns", [h * w, dim], perm=[1, 0])
+        gram = self.emit("MatMul", [rows, columns], base + "/gram", [dim, dim])
         # Unit Frobenius norm: every eigenvalue within (0, 1], where Newton-Schulz converges.
-        flat = self.emit("Reshape", [gram, self.add_init("bilinear/flat_shape", np.array([n, dim * dim], np.int64))],
-                         "bilinear/gram_flat", [n, dim * dim])
-        unit = self.l2_normalized(flat, "bilinear/gram_unit", [n, dim * dim])
-        square = self.add_init("bilinear/square_shape", np.array([dim, dim], np.int64))
-        y = self.emit("Reshape", [unit, square], "bilinear/a", [dim, dim])
+        flat = self.emit("Reshape", [gram, self.add_init(base + "/flat_shape", np.array([n, dim * dim], np.int64))],
+                         base + "/gram_flat", [n, dim * dim])
+        unit = self.l2_normalized(flat, base + "/gram_unit", [n, dim * dim])
+        square = self.add_init(base + "/square_shape", np.array([dim, dim], np.int64))
+        y = self.emit("Reshape", [unit, square], base + "/a", [dim, dim])
         # Y → √A and Z → 1/√A: T = (3I − Z·Y)/2, Y ← Y·T, Z ← T·Z, starting from Z = I.
-        three = self.add_init("bilinear/three_identity", (3 * np.eye(dim)).astype(np.float32))
-        half = self.add_init("bilinear/half", np.array(0.5, np.float32))
+        three = self.add_init(base + "/three_identity", (3 * np.eye(dim)).astype(np.float32))
+        half = self.add_init(base + "/half", np.array(0.5, np.float32))
         z = None
         for k in range(BILINEAR_ITERATIONS):
-            zy = y if z is None else self.emit("MatMul", [z, y], "bilinear/zy%d" % k, [dim, dim])
-            gap = self.emit("Sub", [three, zy], "bilinear/gap%d" % k, [dim, dim])
-            t = self.emit("Mul", [gap, half], "bilinear/t%d" % k, [dim, dim])
-            y = self.emit("MatMul", [y, t], "bilinear/y%d" % k, [dim, dim])
-            z = t if z is None else self.emit("MatMul", [t, z], "bilinear/z%d" % k, [dim, dim])
+            zy = y if z is None else self.emit("MatMul", [z, y], base + "/zy%d" % k, [dim, dim])
+            gap = self.emit("Sub", [three, zy], base + "/gap%d" % k, [dim, dim])
+            t = self.emit("Mul", [gap, half], base + "/t%d" % k, [dim, dim])
+            y = self.emit("MatMul", [y, t], base + "/y%d" % k, [dim, dim])
+            z = t if z is None else self.emit("MatMul", [t, z], base + "/z%d" % k, [dim, dim])
         # The upper triangle, row by row: the matrix is symmetric. (Weighting the off-diagonal
         # entries by √2, as the whole matrix would, measured the same and needs elementwise Mul
         # with a matrix, which OpenCV 4.6 fails on.)
-        axes = self.add_init("bilinear/slice_axes", np.array([0, 1], np.int64))
+        axes = self.add_init(base + "/slice_axes", np.array([0, 1], np.int64))
         pieces = []
         for i in range(dim):
-            starts = self.add_init("bilinear/row%d_starts" % i, np.array([i, i], np.int64))
-            ends = self.add_init("bilinear/row%d_ends" % i, np.array([i + 1, dim], np.int64))
-            pieces.append(self.emit("Slice", [y, starts, ends, axes], "bilinear/row%d" % i, [1, dim - i]))
+            starts = self.add_init(base + "/row%d_starts" % i, np.array([i, i], np.int64))
+            ends = self.add_init(base + "/row%d_ends" % i, np.array([i + 1, dim], np.int64))
+            pieces.append(self.emit("Slice", [y, starts, ends, axes], base + "/row%d" % i, [1, dim - i]))
         length = dim * (dim + 1) // 2
-        triangle = self.emit("Concat", pieces, "bilinear/triangle", [n, length], axis=1)
-        out = self.l2_normalized(triangle, "bilinear/unit", [n, length])
-        self.rename(out, BILINEAR_OUTPUT)
-        return helper.make_tensor_value_info(BILINEAR_OUTPUT, TensorProto.FLOAT, [n, length])
+        triangle = self.emit("Concat", pieces, base + "/triangle", [n, length], axis=1)
+        out = self.l2_normalized(triangle, base + "/unit", [n, length])
+        self.rename(out, output)
+        return helper.make_tensor_value_info(output, TensorProto.FLOAT, [n, length])
 
     def add_mid_pool(self, feature_map):
         """Emit MID_OUTPUT: the global average pool of FEATURE_MAP, an ONNX tensor that
@@ -734,7 +738,7 @@ MID_FEATURE_MAP = "mid_feature_map"  # the --mid-pool node inside the graph (not
 
 
 def build_model(model_dir, height, width, embedding_node, logits_node, gem_power=None, mid_node=None,
-                bilinear_dim=None):
+                bilinear_dim=None, mid_bilinear_dim=None):
     json_path = os.path.join(model_dir, "model.json")
     if not os.path.isfile(json_path):
         raise ConversionError("no model.json in %s" % model_dir)
@@ -755,7 +759,14 @@ def build_model(model_dir, height, width, embedding_node, logits_node, gem_power
         outputs = [o for o in outputs if o.name != MID_FEATURE_MAP]
         outputs.append(conv.add_mid_pool(MID_FEATURE_MAP))
     if bilinear_dim is not None:
-        outputs.append(conv.add_bilinear(bilinear_dim))
+        feature, shape = conv.pooled_feature_map("--bilinear")
+        outputs.append(conv.add_bilinear(feature, shape, bilinear_dim, BILINEAR_OUTPUT, "bilinear", "--bilinear"))
+    if mid_bilinear_dim is not None:
+        if mid_node is None:
+            raise ConversionError("--mid-bilinear needs --mid-pool NODE (the map it pools)")
+        shape = conv.value_info.get(MID_FEATURE_MAP) or conv.output_shapes.get(MID_FEATURE_MAP)
+        outputs.append(conv.add_bilinear(MID_FEATURE_MAP, shape, mid_bilinear_dim, MID_BILINEAR_OUTPUT,
+                                         "mid_bilinear", "--mid-bilinear"))
 
     inits = {t.name for t in conv.initializers}
     value_info = [helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
@@ -788,6 +799,9 @@ def main(argv=None):
     ap.add_argument("--bilinear", type=int, metavar="D",
                     help="also emit '%s', the second-order pool of the last feature map on D fixed "
                          "directions (D(D+1)/2 numbers; e.g. 128)" % BILINEAR_OUTPUT)
+    ap.add_argument("--mid-bilinear", type=int, metavar="D",
+                    help="also emit '%s', the same second-order pool of the --mid-pool feature map"
+                         % MID_BILINEAR_OUTPUT)
     ap.add_argument("--out", required=True, help="output .onnx path")
     ap.add_argument("--embedding-node", default=DEFAULT_EMBEDDING_NODE,
                     help="TF node exported as 'embedding' (default: %(default)s)")
@@ -806,7 +820,7 @@ def main(argv=None):
         ap.error("--gem P must be within 1..16")
     try:
         model = build_model(args.model_dir, height, width, args.embedding_node, args.logits_node, args.gem,
-                            args.mid_pool, args.bilinear)
+                            args.mid_pool, args.bilinear, args.mid_bilinear)
     except ConversionError as e:
         print("tfjs_to_onnx: error: %s" % e, file=sys.stderr)
         return 1

@@ -4,7 +4,8 @@ an H×W input gives an ONNX input of exactly that shape with TF "SAME" padding w
 --size S is byte for byte --height S --width S, --gem P adds the generalized-mean output beside
 the average pool (and only then), --mid-pool NODE the average pool of an earlier feature map (and
 leaves the rest of the graph as it was), --bilinear D the second-order pool of the feature map the
-average pool reads (fixed orthonormal directions, only ops OpenCV 4.6 imports), and inconsistent
+average pool reads (fixed orthonormal directions, only ops OpenCV 4.6 imports), --mid-bilinear D the
+same of the --mid-pool map, and inconsistent
 geometry is refused with a clear message. Numbers are checked against Eigen by tst_modelconversion.
 The real network's conversion at both installed geometries is checked by tst_modelconversion.
 
@@ -181,6 +182,20 @@ class ConverterGeometry(unittest.TestCase):
         _, second = self.converted("--size", "48", "--bilinear", "4")
         with open(first, "rb") as a, open(second, "rb") as b:
             self.assertEqual(a.read(), b.read())
+
+    def test_mid_bilinear_pool_of_the_earlier_feature_map(self):
+        model, _ = self.converted("--size", "48", "--mid-pool", PREFIX + "conv", "--bilinear", "2",
+                                  "--mid-bilinear", "4")
+        graph = model.graph
+        self.assertEqual([(o.name, dims(o)) for o in graph.output][-2:],
+                         [("embedding_bilinear", [1, 3]), ("embedding_mid_bilinear", [1, 10])])
+        producers = {out: n for n in graph.node for out in n.output}
+        project = next(n for n in graph.node if n.name == "mid_bilinear/project")
+        # It reads the map the earlier pool reads.
+        self.assertEqual(project.input[0], producers[producers["embedding_mid"].input[0]].input[0])
+        run = convert(self.model_dir, self.out("bad.onnx"), "--size", "48", "--mid-bilinear", "4")
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("--mid-bilinear needs --mid-pool", run.stderr)
 
     def test_bad_bilinear_is_refused(self):
         for value in ("1", "5", "0"):
