@@ -16,7 +16,7 @@ constexpr qint64 kMaxProjectFileBytes = 64ll << 20;     // JSON; 200 classes' se
 constexpr qint64 kMaxModelSpecBytes = 1ll << 20;        // a few lines of JSON
 constexpr qint64 kMaxOnnxModelBytes = 2ll << 30;        // protobuf's own limit for one message
 constexpr qint64 kMaxReferenceSetBytes = 1ll << 30;     // 1,000 classes × 50 references is ~350 MB
-constexpr qint64 kMaxEmbeddingIndexBytes = 16ll << 30;  // ~43 KB per photo with the default model: ~390,000 photos
+constexpr qint64 kMaxEmbeddingIndexBytes = 16ll << 30;  // ~51 KB per photo with the default model: ~330,000 photos
 
 struct FileRead {
     QByteArray bytes;
