@@ -14,9 +14,9 @@ void addCommonOptions(QCommandLineParser* parser)
     parser->addOptions({
         {QStringLiteral("model"), QStringLiteral("Model spec (.json beside the .onnx), or the name of an installed one: "
                         "efficientnet-b0-256x384 (the default: 256×384 input, flip-averaged, average and GeM pooling "
-                        "combined, an earlier layer's pool and a bilinear pool appended), "
-                        "efficientnet-b0-256x384-avg+gem+mid (the same without the bilinear pool, the default "
-                        "before it was appended), efficientnet-b0-256x384-avg+gem (without the earlier layer either, "
+                        "combined, an earlier layer's pool and two bilinear pools appended), "
+                        "efficientnet-b0-256x384-avg+gem+mid (the same without the bilinear pools, the default "
+                        "before they were appended), efficientnet-b0-256x384-avg+gem (without the earlier layer either, "
                         "the default before 2026-12-04's second change), "
                         "efficientnet-b0-256x384-avg (the average pool only, the default before that) or "
                         "efficientnet-b0 (224×224, about 4× faster per photo, a little less accurate)."),
