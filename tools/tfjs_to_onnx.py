@@ -358,7 +358,11 @@ class Converter:
         if not (2 <= dim <= c):
             raise ConversionError("%s D must be within 2..%d (the feature map's channels)" % (option, c))
         gaussian = np.random.RandomState(BILINEAR_SEED).standard_normal((c, dim))
-        directions = np.linalg.qr(gaussian)[0].T.astype(np.float32)  # dim × c, orthonormal rows
+        # dim × c, orthonormal rows. Rounded to 1e-6 so that the file comes out byte for byte the
+        # same wherever it is converted: LAPACK's QR (and libm's log inside the Gaussian draws) may
+        # differ in the last bits between builds and thread counts, and the model's identity is
+        # its file's hash. (Orthonormal to about 1e-6, far below what the accuracy can tell.)
+        directions = np.round(np.linalg.qr(gaussian)[0].T, 6).astype(np.float32)
         weight = self.add_init(base + "/directions", directions.reshape(dim, c, 1, 1))
         projected = self.emit("Conv", [feature, weight], base + "/project", [n, dim, h, w],
                               kernel_shape=[1, 1], pads=[0, 0, 0, 0], strides=[1, 1])
