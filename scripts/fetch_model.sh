@@ -207,7 +207,7 @@ write_spec() {
             output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.935, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}]'
             tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed and normalized; then the average pool of the last block of stage 6 (1152 channels), L2-normalized, at weight 0.5" ;;
         embedding+embedding_gem,embedding_mid,embedding_bilinear,embedding_mid_bilinear)
-            # The bilinear pools at weight 1 (0.5 to 2 measured alike, docs/accuracy.md). They spread
+            # The bilinear pools at weight 1 (1 and 1.5 measured best of 0.5 to 2, docs/accuracy.md). They spread
             # distinct photos apart: at 0.885 every pair 0.935 grouped without them is still grouped,
             # and the same re-encoded and cropped copies.
             output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.885, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}, {"output": "embedding_bilinear", "dim": 8256, "weight": 1}, {"output": "embedding_mid_bilinear", "dim": 2080, "weight": 1}]'
