@@ -316,6 +316,10 @@ class Converter:
             outputs.append(helper.make_tensor_value_info(onnx_name, TensorProto.FLOAT, v.onnx_shape))
         return outputs
 
+    def tensor_shape(self, name):
+        """The shape of tensor NAME, an inner one or one convert() exported; None if unknown."""
+        return self.value_info.get(name) or self.output_shapes.get(name)
+
     def pooled_feature_map(self, option):
         """The feature map that the embedding's global average pool reads, and its shape."""
         producers = {out: n for n in self.onnx_nodes for out in n.output}
@@ -324,7 +328,7 @@ class Converter:
         if pool is None or pool.op_type != "GlobalAveragePool":
             raise ConversionError("%s needs an embedding that is a global average pool" % option)
         feature = pool.input[0]
-        return feature, list(self.value_info.get(feature) or self.output_shapes[feature])
+        return feature, list(self.tensor_shape(feature))
 
     def add_gem(self, power):
         """Emit GEM_OUTPUT beside 'embedding': the generalized mean of the feature map
@@ -404,7 +408,7 @@ class Converter:
     def add_mid_pool(self, feature_map):
         """Emit MID_OUTPUT: the global average pool of FEATURE_MAP, an ONNX tensor that
         convert() exported as a 4-D output. Call after convert()."""
-        shape = self.value_info.get(feature_map) or self.output_shapes.get(feature_map)
+        shape = self.tensor_shape(feature_map)
         if shape is None or len(shape) != 4:
             raise ConversionError("--mid-pool needs a 4-D feature map, got %r" % (shape,))
         n, c = shape[:2]
@@ -768,7 +772,7 @@ def build_model(model_dir, height, width, embedding_node, logits_node, gem_power
     if mid_bilinear_dim is not None:
         if mid_node is None:
             raise ConversionError("--mid-bilinear needs --mid-pool NODE (the map it pools)")
-        shape = conv.value_info.get(MID_FEATURE_MAP) or conv.output_shapes.get(MID_FEATURE_MAP)
+        shape = conv.tensor_shape(MID_FEATURE_MAP)
         outputs.append(conv.add_bilinear(MID_FEATURE_MAP, shape, mid_bilinear_dim, MID_BILINEAR_OUTPUT,
                                          "mid_bilinear", "--mid-bilinear"))
 
