@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QtNumeric>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -197,6 +198,12 @@ void TestModelSpec::rejectsInvalidSpecs_data()
     QTest::newRow("near_identical_cosine 0.3") << edited(m, "embedding/near_identical_cosine", 0.3) << "from 0.5 to below 1";
     QTest::newRow("near_identical_cosine 1") << edited(m, "embedding/near_identical_cosine", 1) << "from 0.5 to below 1";
     QTest::newRow("near_identical_cosine as string") << edited(m, "embedding/near_identical_cosine", "0.9") << "from 0.5 to below 1";
+    const QString shrinkage = QStringLiteral("\"class_mean_shrinkage\" must be a number from 0.001 to 100");
+    QTest::newRow("class_mean_shrinkage 0") << edited(m, "embedding/class_mean_shrinkage", 0) << shrinkage;
+    QTest::newRow("class_mean_shrinkage -0.3") << edited(m, "embedding/class_mean_shrinkage", -0.3) << shrinkage;
+    QTest::newRow("class_mean_shrinkage 1000") << edited(m, "embedding/class_mean_shrinkage", 1000) << shrinkage;
+    QTest::newRow("class_mean_shrinkage NaN") << edited(m, "embedding/class_mean_shrinkage", qQNaN()) << shrinkage;
+    QTest::newRow("class_mean_shrinkage as string") << edited(m, "embedding/class_mean_shrinkage", "0.05") << shrinkage;
     QTest::newRow("output list of 5") << edited(m, "embedding/output", QJsonArray{"a", "b", "c", "d", "e"}) << outputs;
     const QString appended = QStringLiteral("embedding \"append\" must be a list of 1 to 4 objects");
     const auto append = [&](const char* json) { return edited(m, "embedding/append", parse(json).value(QStringLiteral("a"))); };
@@ -401,6 +408,11 @@ void TestModelSpec::embeddingOutputs()
         edited(edited(minimalSpec(), "embedding/output", output), "embedding/near_identical_cosine", 0.935), specPath());
     QCOMPARE(stricter.nearIdenticalCosine, 0.935);
     QCOMPARE(stricter.preprocessingJson(), spec.preprocessingJson());  // not an embedding change: same cache key
+    QCOMPARE(spec.classMeanShrinkage, 0.0);  // not given: training's default
+    const ModelSpec sharper = ModelSpec::fromJson(
+        edited(edited(minimalSpec(), "embedding/output", output), "embedding/class_mean_shrinkage", 0.05), specPath());
+    QCOMPARE(sharper.classMeanShrinkage, 0.05);
+    QCOMPARE(sharper.preprocessingJson(), spec.preprocessingJson());  // a training setting: same cache key
 }
 
 void TestModelSpec::augmentations_data()

@@ -379,7 +379,7 @@ private Q_SLOTS:
         options.linearC = 100;
         const TrainingResult standard = train(pool, options);
         if (classMean) {
-            QCOMPARE(options.classMeanWhiteningShrinkage, 0.3);
+            QCOMPARE(classMeanShrinkageFor(pool, options), kDefaultClassMeanShrinkage);
             QVERIFY(sameHead(standard.head, trainCentroids(pool, true, 0.3).head));
             QVERIFY(!sameHead(standard.head, trainCentroids(pool, true, options.whiteningShrinkage).head));
         }
@@ -389,6 +389,38 @@ private Q_SLOTS:
         means.classMeanWhiteningShrinkage = 3.0;
         QCOMPARE(sameHead(train(pool, shared).head, standard.head), classMean);
         QCOMPARE(sameHead(train(pool, means).head, standard.head), !classMean);
+    }
+
+    // whitened-centroid's ε: the options' when they give one, else the embeddings' own (the model
+    // spec's, carried by the set and its subsets), else the default; the ε used is recorded.
+    void classMeanShrinkageFollowsTheEmbeddings_data()
+    {
+        QTest::addColumn<double>("fromOptions");
+        QTest::addColumn<double>("fromEmbeddings");
+        QTest::addColumn<double>("expected");
+        QTest::newRow("neither: the default") << 0.0 << 0.0 << 0.3;
+        QTest::newRow("the embeddings'") << 0.0 << 0.05 << 0.05;
+        QTest::newRow("the options' over the embeddings'") << 2.0 << 0.05 << 2.0;
+        QTest::newRow("the options' alone") << 0.1 << 0.0 << 0.1;
+    }
+    void classMeanShrinkageFollowsTheEmbeddings()
+    {
+        QFETCH(double, fromOptions);
+        QFETCH(double, fromEmbeddings);
+        QFETCH(double, expected);
+        EmbeddingSet pool = seedPool();
+        pool.classMeanShrinkage = fromEmbeddings;
+        TrainingOptions options;
+        options.method = QStringLiteral("whitened-centroid");
+        options.classMeanWhiteningShrinkage = fromOptions;
+        QCOMPARE(classMeanShrinkageFor(pool, options), expected);
+        std::vector<int> everyOther;
+        for (int row = 0; row < pool.size(); row += 2) everyOther.push_back(row);
+        QCOMPARE(classMeanShrinkageFor(pool.subset(everyOther), options), expected);
+        const TrainingResult result = train(pool, options);
+        QVERIFY(sameHead(result.head, trainCentroids(pool, true, expected).head));
+        QCOMPARE(result.details.value(QStringLiteral("whitening_shrinkage")).toDouble(), expected);
+        if (expected != 0.3) QVERIFY(!sameHead(result.head, trainCentroids(pool, true, 0.3).head));
     }
 
     void trainRejectsUnknownMethod()

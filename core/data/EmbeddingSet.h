@@ -22,6 +22,10 @@ struct EmbeddingSet {
     // (ModelSpec::nearIdenticalCosine, set by embedDataset); 0 when unknown, which means
     // kNearDuplicateCosine (analysis/NearDuplicatePairs.h).
     double nearIdenticalCosine = 0;
+    // The whitened class mean's shrinkage that suits these embeddings: the model's own
+    // (ModelSpec::classMeanShrinkage, set by embedDataset); 0 when unknown, which means training's
+    // default (TrainingOptions::classMeanWhiteningShrinkage).
+    double classMeanShrinkage = 0;
 
     int size() const { return int(labels.size()); }
     int dim() const { return int(vectors.cols()); }

@@ -15,6 +15,7 @@ EmbeddingSet embedDataset(const Dataset& dataset, Embedder& embedder, const Embe
     out = EmbedReport{};
     EmbeddingSet set = runEmbeddingPipeline(dataset, embedder, cache, feedback, &out, options);
     set.nearIdenticalCosine = embedder.spec().nearIdenticalCosine;
+    set.classMeanShrinkage = embedder.spec().classMeanShrinkage;
 
     // A photo filed under two classes teaches both labels at once: say so, keep both.
     QHash<QString, int> firstRowOf;

@@ -207,6 +207,13 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
             throw Error(QStringLiteral("model spec %1: \"near_identical_cosine\" must be a number from 0.5 to below 1").arg(where));
         spec.nearIdenticalCosine = nearIdentical.toDouble();
     }
+    const QJsonValue shrinkage = embedding.value(QStringLiteral("class_mean_shrinkage"));
+    if (!shrinkage.isUndefined()) {
+        // 0 would divide by the pool's smallest eigenvalues (noise); NaN fails both comparisons.
+        if (!(shrinkage.isDouble() && shrinkage.toDouble() >= 0.001 && shrinkage.toDouble() <= 100))
+            throw Error(QStringLiteral("model spec %1: \"class_mean_shrinkage\" must be a number from 0.001 to 100").arg(where));
+        spec.classMeanShrinkage = shrinkage.toDouble();
+    }
 
     if (json.contains(QStringLiteral("logits"))) {
         const QJsonObject logits = requireObject(json, QStringLiteral("logits"), where);

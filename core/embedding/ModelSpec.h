@@ -51,6 +51,13 @@ struct ModelSpec {
     // model makes distinct photos (docs/accuracy.md, "Near-identical photos"); 0.92 by default.
     // Not part of the preprocessing: it does not change an embedding.
     double nearIdenticalCosine = 0.92;
+    // The whitening shrinkage of the whitened class mean (whitened-centroid, auto's favourite), ε
+    // relative to the mean eigenvalue: "class_mean_shrinkage" in the spec's embedding. It depends
+    // on the embedding's spectrum: 0.3 suits plain pooled embeddings, a flatter one (the bilinear
+    // pools) wants a sharper whitening (docs/accuracy.md, "Whitening shrinkage per embedding").
+    // 0 when not given: training's default (TrainingMethod.h). Not part of the preprocessing
+    // either: it changes training, not an embedding.
+    double classMeanShrinkage = 0;
     QString logitsOutput;                  // optional
     int logitsClasses = 0;
     QString labelsPath;                    // optional, absolute

@@ -13,6 +13,12 @@
 
 namespace exemplar {
 
+double classMeanShrinkageFor(const EmbeddingSet& pool, const TrainingOptions& options)
+{
+    if (options.classMeanWhiteningShrinkage > 0) return options.classMeanWhiteningShrinkage;
+    return pool.classMeanShrinkage > 0 ? pool.classMeanShrinkage : kDefaultClassMeanShrinkage;
+}
+
 namespace detail {
 
 QJsonArray toJsonArray(const std::vector<int>& values)
@@ -205,6 +211,8 @@ TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double sh
     result.details = {{QStringLiteral("description"),
                        whitened ? QStringLiteral("nearest class mean in the pool's whitened space")
                                 : QStringLiteral("nearest class mean after subtracting the pool mean and L2-normalizing")}};
+    // ε depends on the model (ModelSpec::classMeanShrinkage): recorded so that a set says which.
+    if (whitened) result.details.insert(QStringLiteral("whitening_shrinkage"), shrinkage);
     return result;
 }
 

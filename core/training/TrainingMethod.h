@@ -15,6 +15,10 @@ namespace exemplar {
 struct EmbeddingSet;
 class Feedback;
 
+// whitened-centroid's ε when neither the options nor the embeddings say (pooled embeddings'
+// best, docs/accuracy.md "Whitening shrinkage per method").
+constexpr double kDefaultClassMeanShrinkage = 0.3;
+
 struct TrainingOptions {
     QString method = QStringLiteral("auto");  // see defaultTrainingMethod() in TrainingMethods.h
     OptimizerOptions optimizer;
@@ -30,7 +34,9 @@ struct TrainingOptions {
     // whitened-centroid's own ε: a class mean averages each photo's noise away, so it affords a
     // sharper whitening than single photos do (1-NN loses with a small ε, the linear head gains
     // nothing). Measured on both shared sets and both models (docs/accuracy.md, "Whitening shrinkage").
-    double classMeanWhiteningShrinkage = 0.3;
+    // 0: the embeddings' own (EmbeddingSet::classMeanShrinkage, from the model spec: a flatter
+    // spectrum wants a smaller ε), or kDefaultClassMeanShrinkage when they have none.
+    double classMeanWhiteningShrinkage = 0;
     // Background photos (raw embeddings, one per row): other things of the same kind as the classes
     // (other car models beside the user's car models), never a class. The whitened methods fit their
     // whitening on the pool and these together: the pool alone is too few photos to tell which
@@ -44,6 +50,9 @@ struct TrainingOptions {
     bool linearPathStopsAtPeak = true;
     int crossValidationFolds = 5;                // for "auto" and for choosing linear's C
 };
+
+// The ε whitened-centroid uses on POOL with OPTIONS (see classMeanWhiteningShrinkage).
+double classMeanShrinkageFor(const EmbeddingSet& pool, const TrainingOptions& options);
 
 struct TrainingResult {
     ReferenceHead head;

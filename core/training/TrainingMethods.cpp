@@ -33,7 +33,7 @@ TrainingResult trainWhitenedAll(const EmbeddingSet& pool, const TrainingOptions&
 TrainingResult trainWhitenedMeans(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback*,
                                   const OptimizerObserver&)
 {
-    return trainCentroids(pool, true, options.classMeanWhiteningShrinkage, options.whiteningBackground.get());
+    return trainCentroids(pool, true, classMeanShrinkageFor(pool, options), options.whiteningBackground.get());
 }
 TrainingResult trainWhitenedLogistic(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
                                      const OptimizerObserver&)
