@@ -798,6 +798,18 @@ private Q_SLOTS:
         QVERIFY2(summary.contains(QStringLiteral("<b>auto</b> chose <b>%1</b>").arg(chosen.toHtmlEscaped())), qPrintable(summary));
         QCOMPARE(summary.contains(QStringLiteral("%1 scored higher").arg(best.toHtmlEscaped())), best != chosen);
         QVERIFY(std::isfinite(controller()->training()->set.head.rejectBelow));  // calibrated on auto's choice
+        // The Optimize tab's best counts are the trained set's references per class, also when
+        // they are class means or weights rather than kept photos.
+        auto* counts = window_->optimizationView()->findChild<QTableWidget*>(QStringLiteral("countsTable"));
+        const ReferenceHead& head = controller()->training()->set.head;
+        const std::vector<int> perClass = head.referencesPerClass();
+        QCOMPARE(counts->rowCount(), head.classNames.size());
+        for (int c = 0; c < counts->rowCount(); ++c) {
+            const int k = int(head.classNames.indexOf(controller()->embeddings().classNames[c]));
+            QVERIFY(k >= 0);
+            QCOMPARE(counts->item(c, 3)->text(), QString::number(perClass[size_t(k)]));
+            QVERIFY(perClass[size_t(k)] >= 1);
+        }
         box->setCurrentIndex(box->findData(QStringLiteral("least-central")));
     }
 

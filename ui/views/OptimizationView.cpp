@@ -247,7 +247,18 @@ void OptimizationView::rebuildCounts()
     std::vector<int> best = bestPoint_;
     if (best.empty() && training) {
         best.assign(size_t(set.classCount()), 0);
-        for (int row : training->keptRows) ++best[size_t(set.labels[size_t(row)])];
+        if (!training->keptRows.empty()) {
+            for (int row : training->keptRows) ++best[size_t(set.labels[size_t(row)])];
+        } else {
+            // References that are no photo (class means, a linear head's weights): the trained
+            // set's own count per class, matched by name, not 0 as if the class had none.
+            const ReferenceHead& head = training->set.head;
+            const std::vector<int> perClass = head.referencesPerClass();
+            for (int c = 0; c < set.classCount(); ++c) {
+                const int k = int(head.classNames.indexOf(set.classNames[c]));
+                if (k >= 0 && size_t(k) < perClass.size()) best[size_t(c)] = perClass[size_t(k)];
+            }
+        }
     }
     // Before training, the held-out fraction of each class is only an estimate: near-identical
     // photos stay together, so the split may hold out one more or one fewer. After training,
