@@ -780,8 +780,13 @@ private Q_SLOTS:
         ProjectSettings settings = controller()->settings();
         settings.budget = 10;
         controller()->setSettings(settings);
+        // While it trains, the summary says what Stop does for this method (only the optimizer
+        // keeps a best-so-far); once it ends, it says what was trained, not "Training…".
+        auto* summaryLabel = window_->optimizationView()->findChild<QLabel*>(QStringLiteral("trainingSummary"));
         controller()->startTraining();
+        QVERIFY2(summaryLabel->text().contains(QStringLiteral("Stop cancels it")), qPrintable(summaryLabel->text()));
         QVERIFY(waitIdle(180000));
+        QVERIFY2(!summaryLabel->text().contains(QStringLiteral("Stop ")), qPrintable(summaryLabel->text()));
         const QJsonObject choice = controller()->training()->set.selection.value(QStringLiteral("auto")).toObject();
         const int candidates = int(choice.value(QStringLiteral("candidates")).toArray().size());
         QVERIFY(candidates >= 4);
@@ -798,6 +803,13 @@ private Q_SLOTS:
         QVERIFY2(summary.contains(QStringLiteral("<b>auto</b> chose <b>%1</b>").arg(chosen.toHtmlEscaped())), qPrintable(summary));
         QCOMPARE(summary.contains(QStringLiteral("%1 scored higher").arg(best.toHtmlEscaped())), best != chosen);
         QVERIFY(std::isfinite(controller()->training()->set.head.rejectBelow));  // calibrated on auto's choice
+        // Stopped at once, auto keeps nothing of its own: the trained set stays, and so does its summary.
+        const TrainingOutcome* before = controller()->training();
+        controller()->startTraining();
+        controller()->cancel();
+        QVERIFY(waitIdle(180000));
+        QCOMPARE(controller()->training(), before);
+        QCOMPARE(summaryLabel->text(), summary);
         // The Optimize tab's best counts are the trained set's references per class, also when
         // they are class means or weights rather than kept photos.
         auto* counts = window_->optimizationView()->findChild<QTableWidget*>(QStringLiteral("countsTable"));

@@ -181,13 +181,22 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
         liveTrace_.clear();
         bestPoint_.clear();
         showTrace(liveTrace_);
-        summary_->setText(tr("Optimizing… Stop keeps the best selection found so far."));
+        // Only least-central's optimizer has a best-so-far to keep; every other method (auto too,
+        // which cross-validates its candidates first) is canceled whole.
+        const QString method = canonicalTrainingMethod(controller_->settings().method);
+        summary_->setText(method == QLatin1String("least-central")
+                              ? tr("Optimizing… Stop keeps the best selection found so far.")
+                              : tr("Training %1… Stop cancels it; the set trained before, if any, stays.").arg(method));
     });
     connect(controller_, &ProjectController::optimizerStepped, this, &OptimizationView::onStep);
     connect(controller_, &ProjectController::trainingChanged, this, &OptimizationView::showOutcome);
     connect(controller_, &ProjectController::taskEnded, this, [this](const QString& title, const QString&) {
-        if (title == tr("Training") || title == ProjectController::tr("Training")) training_ = false;
+        const bool trainingEnded = title == tr("Training") || title == ProjectController::tr("Training");
+        if (trainingEnded) training_ = false;
         onBusy(controller_->isBusy());
+        // A canceled or failed training changes no outcome: the summary would go on saying
+        // "Training…"; show what is there now instead.
+        if (trainingEnded) showOutcome();
     });
     connect(controller_, &ProjectController::busyChanged, this, &OptimizationView::onBusy);
     loadSettings();
