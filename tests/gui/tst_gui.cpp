@@ -246,9 +246,11 @@ private Q_SLOTS:
         QTRY_VERIFY(view->startButton()->isEnabled());
         QTest::mouseClick(view->startButton(), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(view->plottedEvaluations() >= 12, 60000);
+        QVERIFY(view->showsObjectivePlot());
         QVERIFY(view->stopButton()->isEnabled());
         QTest::mouseClick(view->stopButton(), Qt::LeftButton);
         QVERIFY(waitIdle(60000));
+        QVERIFY(view->showsObjectivePlot());  // the stopped run's trace
         const TrainingOutcome* training = controller()->training();
         QVERIFY(training);
         QVERIFY(training->canceled);
@@ -774,6 +776,9 @@ private Q_SLOTS:
         QCOMPARE(ProjectSettings().method, interactiveTrainingMethod());
         QVERIFY(box->itemText(box->findData(QStringLiteral("auto"))).contains(QStringLiteral("recommended")));
         QVERIFY(window_->optimizationView()->autoCandidates()->isHidden());  // shown for auto only
+        // The objective plot is least-central's (the only method with an optimizer trace): it
+        // previews the chosen method before training and then belongs to the set trained.
+        QCOMPARE(window_->optimizationView()->showsObjectivePlot(), controller()->training() == nullptr);
 
         box->setCurrentIndex(box->findData(QStringLiteral("auto")));
         QCOMPARE(controller()->settings().method, QStringLiteral("auto"));
@@ -803,6 +808,7 @@ private Q_SLOTS:
         QVERIFY2(summary.contains(QStringLiteral("<b>auto</b> chose <b>%1</b>").arg(chosen.toHtmlEscaped())), qPrintable(summary));
         QCOMPARE(summary.contains(QStringLiteral("%1 scored higher").arg(best.toHtmlEscaped())), best != chosen);
         QVERIFY(std::isfinite(controller()->training()->set.head.rejectBelow));  // calibrated on auto's choice
+        QVERIFY(!window_->optimizationView()->showsObjectivePlot());
         // Stopped at once, auto keeps nothing of its own: the trained set stays, and so does its summary.
         const TrainingOutcome* before = controller()->training();
         controller()->startTraining();

@@ -150,6 +150,7 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     autoTable_->setMaximumHeight(220);
     autoTable_->hide();
     rightLayout->addWidget(autoTable_);
+    rightLayout->addStretch();  // takes the plot's room when it is hidden: the text stays at the top
 
     auto* splitter = new QSplitter(this);
     splitter->addWidget(left);
@@ -184,6 +185,7 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
         // Only least-central's optimizer has a best-so-far to keep; every other method (auto too,
         // which cross-validates its candidates first) is canceled whole.
         const QString method = canonicalTrainingMethod(controller_->settings().method);
+        showObjectivePlotFor(method);
         summary_->setText(method == QLatin1String("least-central")
                               ? tr("Optimizing… Stop keeps the best selection found so far.")
                               : tr("Training %1… Stop cancels it; the set trained before, if any, stays.").arg(method));
@@ -207,6 +209,15 @@ QList<PlotHandle> OptimizationView::plots() const { return {plotHandle(plot_, QS
 
 int OptimizationView::plottedEvaluations() const { return plot_->graph(0)->dataCount(); }
 
+bool OptimizationView::showsObjectivePlot() const { return !plot_->isHidden(); }
+
+void OptimizationView::showObjectivePlotFor(const QString& method)
+{
+    // The other methods have no objective to plot: an empty accuracy axis only raised the question
+    // of what it was waiting for. Their summary and auto's candidates get the room.
+    plot_->setVisible(canonicalTrainingMethod(method) == QLatin1String("least-central"));
+}
+
 void OptimizationView::onBusy(bool busy)
 {
     start_->setEnabled(!busy && controller_->embeddings().size() > 0);
@@ -228,6 +239,9 @@ void OptimizationView::loadSettings()
     const TrainingMethodInfo* method = findTrainingMethod(s.method);
     const bool optimizes = method && method->usesOptimizer;
     for (QWidget* w : std::initializer_list<QWidget*>{optimizer_, centrality_, budget_}) w->setEnabled(optimizes);
+    // Before anything is trained the plot previews the chosen method; afterwards it belongs to the
+    // set shown (showOutcome) until the next training starts.
+    if (!training_ && !controller_->training()) showObjectivePlotFor(s.method);
     loading_ = false;
     rebuildCounts();
 }
@@ -354,6 +368,7 @@ void OptimizationView::showOutcome()
         if (!training_) {
             liveTrace_.clear();
             showTrace(liveTrace_);
+            showObjectivePlotFor(controller_->settings().method);
             // Class folders may be listed while their photos are still being embedded.
             summary_->setText(controller_->embeddings().size() > 0 ? tr("Press Start to train a reference set.")
                               : controller_->sources().isEmpty()
@@ -365,6 +380,7 @@ void OptimizationView::showOutcome()
     }
     liveTrace_ = training->trace;
     showTrace(liveTrace_);
+    showObjectivePlotFor(training->trace.empty() ? training->set.method : QStringLiteral("least-central"));
     if (training != shownTraining_) {
         // A new outcome: just trained with the current settings, or opened with the project's.
         shownTraining_ = training;

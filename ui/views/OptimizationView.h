@@ -31,6 +31,7 @@ public:
     explicit OptimizationView(ProjectController* controller, QWidget* parent = nullptr);
     QList<PlotHandle> plots() const override;
     int plottedEvaluations() const;
+    bool showsObjectivePlot() const;  // only for least-central, the one method with an optimizer trace
     QComboBox* methodBox() const { return method_; }
     QTableWidget* autoCandidates() const { return autoTable_; }
     QPushButton* startButton() const { return start_; }
@@ -45,6 +46,7 @@ private:
     void showOutcome();
     void showAutoCandidates(const QJsonObject& details);
     void onBusy(bool busy);
+    void showObjectivePlotFor(const QString& method);
 
     ProjectController* controller_;
     QComboBox* method_;
