@@ -19,6 +19,8 @@
 namespace exemplar::ui {
 
 namespace {
+
+constexpr int kAutoTableHeightBesidePlot = 220;  // pixels: a few candidates beside the objective plot
 enum CountColumn { ClassColumn, AvailableColumn, PinColumn, BestColumn };
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
 
@@ -147,7 +149,7 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     autoTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     autoTable_->setToolTip(tr("The methods \"auto\" chose from, scored by cross-validation inside the training photos "
                               "only (these figures chose the method: they are not the honest held-out estimate)"));
-    autoTable_->setMaximumHeight(220);
+    autoTable_->setMaximumHeight(kAutoTableHeightBesidePlot);
     autoTable_->hide();
     rightLayout->addWidget(autoTable_);
     rightLayout->addStretch();  // takes the plot's room when it is hidden: the text stays at the top
@@ -215,7 +217,10 @@ void OptimizationView::showObjectivePlotFor(const QString& method)
 {
     // The other methods have no objective to plot: an empty accuracy axis only raised the question
     // of what it was waiting for. Their summary and auto's candidates get the room.
-    plot_->setVisible(canonicalTrainingMethod(method) == QLatin1String("least-central"));
+    const bool optimizes = canonicalTrainingMethod(method) == QLatin1String("least-central");
+    plot_->setVisible(optimizes);
+    // Beside the plot auto's candidates keep to a few rows; without it they may take the room.
+    autoTable_->setMaximumHeight(optimizes ? kAutoTableHeightBesidePlot : QWIDGETSIZE_MAX);
 }
 
 void OptimizationView::onBusy(bool busy)
