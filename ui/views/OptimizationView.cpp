@@ -23,6 +23,8 @@ namespace {
 constexpr int kAutoTableHeightBesidePlot = 220;  // pixels: a few candidates beside the objective plot
 enum CountColumn { ClassColumn, AvailableColumn, PinColumn, BestColumn };
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
+// least-central is the one method with an optimizer trace to plot and a best-so-far that Stop keeps.
+bool optimizesSelection(const QString& method) { return canonicalTrainingMethod(method) == QLatin1String("least-central"); }
 
 }
 
@@ -188,7 +190,7 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
         // which cross-validates its candidates first) is canceled whole.
         const QString method = canonicalTrainingMethod(controller_->settings().method);
         showObjectivePlotFor(method);
-        summary_->setText(method == QLatin1String("least-central")
+        summary_->setText(optimizesSelection(method)
                               ? tr("Optimizing… Stop keeps the best selection found so far.")
                               : tr("Training %1… Stop cancels it; the set trained before, if any, stays.").arg(method));
     });
@@ -217,7 +219,7 @@ void OptimizationView::showObjectivePlotFor(const QString& method)
 {
     // The other methods have no objective to plot: an empty accuracy axis only raised the question
     // of what it was waiting for. Their summary and auto's candidates get the room.
-    const bool optimizes = canonicalTrainingMethod(method) == QLatin1String("least-central");
+    const bool optimizes = optimizesSelection(method);
     plot_->setVisible(optimizes);
     // Beside the plot auto's candidates keep to a few rows; without it they may take the room.
     autoTable_->setMaximumHeight(optimizes ? kAutoTableHeightBesidePlot : QWIDGETSIZE_MAX);
