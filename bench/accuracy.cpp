@@ -36,22 +36,18 @@ using namespace exemplar;
 
 namespace {
 
-// The photos of CLASSES (indices into SET's classes), relabeled 0… in that order.
+// The photos of CLASSES (indices into SET's classes), relabeled 0… in that order. Built on
+// subset(), so that what the set carries from its model (near-identical cosine, shrinkage) stays.
 EmbeddingSet onlyClasses(const EmbeddingSet& set, const std::vector<int>& classes)
 {
     std::vector<int> newLabel(size_t(set.classCount()), -1), rows;
-    EmbeddingSet result;
-    for (size_t i = 0; i < classes.size(); ++i) {
-        newLabel[size_t(classes[i])] = int(i);
-        result.classNames << set.classNames[classes[i]];
-    }
+    for (size_t i = 0; i < classes.size(); ++i) newLabel[size_t(classes[i])] = int(i);
     for (int row = 0; row < set.size(); ++row)
         if (newLabel[size_t(set.labels[size_t(row)])] >= 0) rows.push_back(row);
-    const EmbeddingSet picked = set.subset(rows);
-    result.vectors = picked.vectors;
-    result.paths = picked.paths;
-    result.contentHashes = picked.contentHashes;
-    for (int label : picked.labels) result.labels.push_back(newLabel[size_t(label)]);
+    EmbeddingSet result = set.subset(rows);
+    result.classNames.clear();
+    for (int c : classes) result.classNames << set.classNames[c];
+    for (int& label : result.labels) label = newLabel[size_t(label)];
     return result;
 }
 
