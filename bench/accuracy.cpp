@@ -5,6 +5,11 @@
 //
 //   build/bench/accuracy [--repeats 10] [--pools 5,10,15] [--methods all,centroid,...] [--transductive]
 //                        [--background-halves N] [--data DIR] [--sets flowers17,cars24] [--model SPEC] [--out FILE.md]
+//                        [--whitening-shrinkage E] [--class-mean-shrinkage E]
+//
+// The two shrinkage options measure a whitening ε other than the product's (relative to the mean
+// eigenvalue): --whitening-shrinkage for whitened-all and whitened-linear (TrainingOptions::
+// whiteningShrinkage), --class-mean-shrinkage for whitened-centroid (instead of the model spec's).
 //
 // --background-halves N: background photos, measured. Each set's classes are split N times at
 // random into halves; the first half is the dataset, the photos of the other half the background
@@ -27,6 +32,7 @@
 #include <QDir>
 #include <QSaveFile>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <numeric>
@@ -79,6 +85,12 @@ int main(int argc, char** argv)
          QStringLiteral("Measure background photos instead: N random halvings of each set's classes, one half the "
                         "dataset and the other its background."),
          QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("whitening-shrinkage"),
+         QStringLiteral("Whitening ε for whitened-all and whitened-linear, relative to the mean eigenvalue "
+                        "(default: the product's)."),
+         QStringLiteral("E")},
+        {QStringLiteral("class-mean-shrinkage"),
+         QStringLiteral("Whitening ε for whitened-centroid (default: the model spec's)."), QStringLiteral("E")},
     });
     parser.addOptions(bench::photoSetOptions(QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)));
     parser.process(app);
@@ -90,6 +102,18 @@ int main(int argc, char** argv)
         options.repeats = parser.value(QStringLiteral("repeats")).toInt();
         options.methods = parser.value(QStringLiteral("methods")).split(QLatin1Char(','), Qt::SkipEmptyParts);
         options.transductive = parser.isSet(QStringLiteral("transductive"));
+        QString shrinkageNote;
+        for (const auto& [option, target] :
+             {std::pair{QStringLiteral("whitening-shrinkage"), &options.training.whiteningShrinkage},
+              std::pair{QStringLiteral("class-mean-shrinkage"), &options.training.classMeanWhiteningShrinkage}}) {
+            if (!parser.isSet(option)) continue;
+            bool ok = false;
+            const double value = parser.value(option).toDouble(&ok);
+            if (!ok || !(value > 0) || !std::isfinite(value))
+                throw Error(QStringLiteral("--%1 needs a positive number, not '%2'").arg(option, parser.value(option)));
+            *target = value;
+            shrinkageNote += QStringLiteral(" --%1 %2").arg(option).arg(value);
+        }
         const QList<int> pools = parseInts(parser.value(QStringLiteral("pools")));
         const int halvings = parser.value(QStringLiteral("background-halves")).toInt();
         if (halvings > 0) {
@@ -146,9 +170,9 @@ int main(int argc, char** argv)
         table += options.transductive ? QStringLiteral("# Method comparison (honest protocol), transductive self-training\n\n")
                                       : QStringLiteral("# Method comparison (honest protocol)\n\n");
         table += QStringLiteral("Model %1; %2 repetitions per cell (seed 1); accuracy on the test photos, mean ± sd; "
-                                "seconds = mean training time per repetition. Generated %3 by `build/bench/accuracy`.\n\n")
+                                "seconds = mean training time per repetition. Generated %3 by `build/bench/accuracy%4`.\n\n")
                      .arg(embedder.spec().name).arg(options.repeats)
-                     .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+                     .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate), shrinkageNote);
         table += QStringLiteral("| set | pool | ") + options.methods.join(QStringLiteral(" | ")) + QStringLiteral(" |\n|---|---|");
         for (int i = 0; i < options.methods.size(); ++i) table += QStringLiteral("---|");
         table += QLatin1Char('\n');

@@ -1,4 +1,4 @@
-// "auto": every candidate is cross-validated inside the pool only, whitened-centroid or a candidate
+// "auto": every candidate is cross-validated inside the pool only, discriminant-centroid or a candidate
 // clearly ahead of it is trained on the whole pool, and the file-bound details say which won and
 // why. Folds are stratified.
 #include "CandidateChoice.h"
@@ -129,13 +129,13 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, detail::chooseWithinOneStandardError(scores, 0));
     }
 
-    // The favourite is whitened-centroid, or whitened-linear when the whitening has background
+    // The favourite is discriminant-centroid, or whitened-linear when the whitening has background
     // photos (class means whitened on a background measured worse, docs/accuracy.md).
     void choosesTheBestCrossValidatedCandidate_data()
     {
         QTest::addColumn<bool>("background");
         QTest::addColumn<QString>("favourite");
-        QTest::newRow("pool only") << false << "whitened-centroid";
+        QTest::newRow("pool only") << false << "discriminant-centroid";
         QTest::newRow("background photos") << true << "whitened-linear";
     }
     void choosesTheBestCrossValidatedCandidate()
@@ -152,7 +152,7 @@ private Q_SLOTS:
         const TrainingResult trained = train(pool, options);
         const QJsonObject autoDetails = trained.details.value(QStringLiteral("auto")).toObject();
         const QJsonArray candidates = autoDetails.value(QStringLiteral("candidates")).toArray();
-        QCOMPARE(candidates.size(), 11);  // 4 nearest-neighbour variants, 2 × 3 linear, seed
+        QCOMPARE(candidates.size(), 12);  // 5 nearest-neighbour variants, 2 × 3 linear, seed
         double best = -1;
         QString bestLabel;
         for (const QJsonValue& value : candidates) {

@@ -5,6 +5,7 @@
 #include "Feedback.h"
 #include "SyntheticEmbeddings.h"
 #include "TrainingMethods.h"
+#include "Whitening.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -73,7 +74,8 @@ private Q_SLOTS:
     void methodNames()
     {
         QCOMPARE(trainingMethodNames(), (QStringList{"all", "centroid", "least-central", "linear", "whitened-all",
-                                                   "whitened-centroid", "whitened-linear", "auto"}));
+                                                   "whitened-centroid", "discriminant-centroid", "whitened-linear",
+                                                   "auto"}));
         // The article's method was called "seed": files, projects and scripts that say so still work.
         QVERIFY(isTrainingMethod(QStringLiteral("seed")));
         QCOMPARE(canonicalTrainingMethod(QStringLiteral("seed")), QStringLiteral("least-central"));
@@ -320,7 +322,8 @@ private Q_SLOTS:
     }
 
     // Background photos join the whitening of the whitened methods (its center is then the mean of
-    // the pool and the background together) and change nothing for the others.
+    // the pool and the background together) and change nothing for the others: discriminant-centroid
+    // whitens the spread within the classes, and background photos have none.
     void backgroundJoinsOnlyTheWhitening_data()
     {
         QTest::addColumn<QString>("method");
@@ -331,6 +334,7 @@ private Q_SLOTS:
         QTest::newRow("all") << "all" << false;
         QTest::newRow("centroid") << "centroid" << false;
         QTest::newRow("linear") << "linear" << false;
+        QTest::newRow("discriminant-centroid") << "discriminant-centroid" << false;
     }
     void backgroundJoinsOnlyTheWhitening()
     {
@@ -421,6 +425,41 @@ private Q_SLOTS:
         QVERIFY(sameHead(result.head, trainCentroids(pool, true, expected).head));
         QCOMPARE(result.details.value(QStringLiteral("whitening_shrinkage")).toDouble(), expected);
         if (expected != 0.3) QVERIFY(!sameHead(result.head, trainCentroids(pool, true, 0.3).head));
+    }
+
+    // discriminant-centroid: the class means in the within-class whitened space, with its own ε
+    // (recorded), moved by no other method's setting.
+    void discriminantCentroidWhitensWithinClasses()
+    {
+        const EmbeddingSet pool = seedPool();
+        TrainingOptions options;
+        options.method = QStringLiteral("discriminant-centroid");
+        const TrainingResult standard = train(pool, options);
+        QCOMPARE(standard.effectiveOptions.method, QStringLiteral("discriminant-centroid"));
+        QCOMPARE(standard.details.value(QStringLiteral("whitening_shrinkage")).toDouble(), kDefaultDiscriminantShrinkage);
+        QCOMPARE(int(standard.head.references.rows()), pool.classCount());
+        const Whitening whitening = Whitening::fitWithinClass(pool.vectors, pool.labels, kDefaultDiscriminantShrinkage);
+        QVERIFY(standard.head.projection == whitening.projection);
+        QVERIFY(standard.head.center == whitening.center);
+        // Each reference: its class's whitened photos' mean, L2-normalized.
+        const Matrix whitened = whitening.apply(pool.vectors);
+        for (Eigen::Index r = 0; r < standard.head.references.rows(); ++r) {
+            Vector sum = Vector::Zero(whitened.cols());
+            for (int i = 0; i < pool.size(); ++i)
+                if (pool.labels[size_t(i)] == standard.head.referenceClass[size_t(r)]) sum += whitened.row(i).transpose();
+            QVERIFY((standard.head.references.row(r).transpose() - sum.normalized()).norm() < 1e-5f);
+        }
+        QVERIFY(!sameHead(standard.head, trainCentroids(pool, true, kDefaultDiscriminantShrinkage).head));
+
+        TrainingOptions others = options;
+        others.whiteningShrinkage = 3.0;
+        others.classMeanWhiteningShrinkage = 3.0;
+        QVERIFY(sameHead(train(pool, others).head, standard.head));
+        TrainingOptions own = options;
+        own.discriminantShrinkage = 1.0;
+        const TrainingResult shrunk = train(pool, own);
+        QVERIFY(!sameHead(shrunk.head, standard.head));
+        QCOMPARE(shrunk.details.value(QStringLiteral("whitening_shrinkage")).toDouble(), 1.0);
     }
 
     void trainRejectsUnknownMethod()

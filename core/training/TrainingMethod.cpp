@@ -176,6 +176,31 @@ TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened, doubl
     return result;
 }
 
+namespace {
+
+// One reference per class: the L2-normalized mean of its photos in SPACE.
+ReferenceHead classMeansIn(const EmbeddingSet& pool, const FeatureSpace& space)
+{
+    const std::vector<int> counts = pool.countsPerClass();
+    ReferenceHead head = space.emptyHead(pool.classNames);
+    for (int c = 0; c < pool.classCount(); ++c) {
+        if (counts[size_t(c)] == 0) continue;
+        Vector sum = Vector::Zero(space.features.cols());
+        for (int i = 0; i < pool.size(); ++i)
+            if (pool.labels[size_t(i)] == c) sum += space.features.row(i).transpose();
+        const float norm = sum.norm();
+        if (norm > 0) sum /= norm;
+        head.references.conservativeResize(head.references.rows() + 1, Eigen::NoChange);
+        head.references.row(head.references.rows() - 1) = sum.transpose();
+        head.referenceClass.push_back(c);
+        head.referenceInfo.push_back({QStringLiteral("mean of %1 photos").arg(counts[size_t(c)]), QString()});
+    }
+    head.bias = Vector::Zero(head.references.rows());
+    return head;
+}
+
+} // namespace
+
 TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background)
 {
     requireNonEmpty(pool);
@@ -191,28 +216,31 @@ TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double sh
         for (Eigen::Index i = 0; i < space.features.rows(); ++i) space.features.row(i).normalize();
     }
 
-    const std::vector<int> counts = pool.countsPerClass();
     TrainingResult result;
-    ReferenceHead head = space.emptyHead(pool.classNames);
-    for (int c = 0; c < pool.classCount(); ++c) {
-        if (counts[size_t(c)] == 0) continue;
-        Vector sum = Vector::Zero(space.features.cols());
-        for (int i = 0; i < pool.size(); ++i)
-            if (pool.labels[size_t(i)] == c) sum += space.features.row(i).transpose();
-        const float norm = sum.norm();
-        if (norm > 0) sum /= norm;
-        head.references.conservativeResize(head.references.rows() + 1, Eigen::NoChange);
-        head.references.row(head.references.rows() - 1) = sum.transpose();
-        head.referenceClass.push_back(c);
-        head.referenceInfo.push_back({QStringLiteral("mean of %1 photos").arg(counts[size_t(c)]), QString()});
-    }
-    head.bias = Vector::Zero(head.references.rows());
-    result.head = std::move(head);
+    result.head = classMeansIn(pool, space);
     result.details = {{QStringLiteral("description"),
                        whitened ? QStringLiteral("nearest class mean in the pool's whitened space")
                                 : QStringLiteral("nearest class mean after subtracting the pool mean and L2-normalizing")}};
     // ε depends on the model (ModelSpec::classMeanShrinkage): recorded so that a set says which.
     if (whitened) result.details.insert(QStringLiteral("whitening_shrinkage"), shrinkage);
+    return result;
+}
+
+TrainingResult trainDiscriminantCentroids(const EmbeddingSet& pool, double shrinkage)
+{
+    requireNonEmpty(pool);
+    if (pool.size() < 2) return trainCentroids(pool);  // one photo has no spread to whiten
+    const Whitening whitening = Whitening::fitWithinClass(pool.vectors, pool.labels, shrinkage);
+    FeatureSpace space;
+    space.features = whitening.apply(pool.vectors);
+    space.center = whitening.center;
+    space.projection = whitening.projection;
+    TrainingResult result;
+    result.head = classMeansIn(pool, space);
+    result.details = {{QStringLiteral("description"),
+                       QStringLiteral("nearest class mean after whitening the photos' spread within their class "
+                                      "(shrinkage LDA)")},
+                      {QStringLiteral("whitening_shrinkage"), shrinkage}};
     return result;
 }
 

@@ -18,6 +18,10 @@ class Feedback;
 // whitened-centroid's ε when neither the options nor the embeddings say (pooled embeddings'
 // best, docs/accuracy.md "Whitening shrinkage per method").
 constexpr double kDefaultClassMeanShrinkage = 0.3;
+// discriminant-centroid's ε (relative to the pool covariance's mean eigenvalue): the within-class
+// whitening is best with a small one, on flat plateau from 0.01 to 0.1 for every embedding measured
+// (docs/accuracy.md, "Class means whitened within their class").
+constexpr double kDefaultDiscriminantShrinkage = 0.02;
 
 struct TrainingOptions {
     QString method = QStringLiteral("auto");  // see defaultTrainingMethod() in TrainingMethods.h
@@ -37,6 +41,7 @@ struct TrainingOptions {
     // 0: the embeddings' own (EmbeddingSet::classMeanShrinkage, from the model spec: a flatter
     // spectrum wants a smaller ε), or kDefaultClassMeanShrinkage when they have none.
     double classMeanWhiteningShrinkage = 0;
+    double discriminantShrinkage = kDefaultDiscriminantShrinkage;  // discriminant-centroid's ε
     // Background photos (raw embeddings, one per row): other things of the same kind as the classes
     // (other car models beside the user's car models), never a class. The whitened methods fit their
     // whitening on the pool and these together: the pool alone is too few photos to tell which
@@ -69,6 +74,9 @@ TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened = fals
                                   const Matrix* background = nullptr);
 TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0,
                               const Matrix* background = nullptr);
+// The class means after whitening the photos' spread within their class (Whitening::fitWithinClass):
+// shrinkage LDA's nearest class mean. Fitted on the labeled pool only (background photos have no class).
+TrainingResult trainDiscriminantCentroids(const EmbeddingSet& pool, double shrinkage = kDefaultDiscriminantShrinkage);
 TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const TrainingOptions& options,
                                         const Feedback* feedback = nullptr,
                                         const OptimizerObserver& observer = {});

@@ -35,6 +35,11 @@ TrainingResult trainWhitenedMeans(const EmbeddingSet& pool, const TrainingOption
 {
     return trainCentroids(pool, true, classMeanShrinkageFor(pool, options), options.whiteningBackground.get());
 }
+TrainingResult trainDiscriminantMeans(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback*,
+                                      const OptimizerObserver&)
+{
+    return trainDiscriminantCentroids(pool, options.discriminantShrinkage);
+}
 TrainingResult trainWhitenedLogistic(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
                                      const OptimizerObserver&)
 {
@@ -71,6 +76,9 @@ const std::vector<TrainingMethodInfo>& trainingMethods()
          QStringLiteral("1-NN over every training photo after PCA whitening"), false, false, trainWhitenedAll},
         {QStringLiteral("whitened-centroid"), QStringLiteral("Class means, whitened"),
          QStringLiteral("nearest class mean after PCA whitening"), false, false, trainWhitenedMeans},
+        {QStringLiteral("discriminant-centroid"), QStringLiteral("Class means, within-class whitened"),
+         QStringLiteral("nearest class mean after whitening the spread within each class (shrinkage LDA)"), false, false,
+         trainDiscriminantMeans},
         {QStringLiteral("whitened-linear"), QStringLiteral("Logistic regression, whitened"),
          QStringLiteral("logistic regression after PCA whitening"), false, false, trainWhitenedLogistic},
         {QStringLiteral("auto"), QStringLiteral("Auto (recommended)"),

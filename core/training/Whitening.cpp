@@ -36,15 +36,22 @@ void symmetricEigen(Eigen::MatrixXd& S, Eigen::VectorXd& values)
 
 } // namespace
 
-Whitening Whitening::fit(const Matrix& pool, const WhiteningOptions& options)
+namespace {
+
+// The principal axes of the centered pool: eigenvalues (descending, the nonzero ones) and the
+// covariance's eigenvectors as the columns of BASIS (d×r), with each photo's coordinates on them
+// (N×r).
+struct PrincipalAxes {
+    Eigen::VectorXd eigenvalues;
+    Eigen::MatrixXd basis;
+    Eigen::MatrixXd coordinates;
+};
+
+PrincipalAxes principalAxes(const Eigen::MatrixXd& centered)
 {
-    if (pool.rows() < 2) throw Error(QStringLiteral("whitening needs at least two training photos"));
-    Whitening w;
-    w.center = pool.colwise().mean().transpose();
     // The covariance's eigenvectors come from the smaller of the two symmetric products of the
     // centered N×d pool: the d×d covariance itself, or, with fewer photos than dimensions, the
     // N×N Gram matrix, whose eigenvectors map onto the covariance's through the pool.
-    const Eigen::MatrixXd centered = (pool.rowwise() - w.center.transpose()).cast<double>();
     const Eigen::Index N = centered.rows(), d = centered.cols();
     const bool gram = N < d;
     Eigen::MatrixXd S = Eigen::MatrixXd::Zero(gram ? N : d, gram ? N : d);
@@ -57,16 +64,77 @@ Whitening Whitening::fit(const Matrix& pool, const WhiteningOptions& options)
     Eigen::Index rank = 0;
     while (rank < eigenvalues.size() && eigenvalues[rank] > 1e-9 * largest) ++rank;
     if (rank == 0) throw Error(QStringLiteral("whitening needs training photos that differ"));
-    const double epsilon = options.shrinkage * eigenvalues.head(rank).mean();
 
-    // Rows: the covariance's eigenvectors (from the Gram's U: Aᵀu / sqrt(N·λ)).
-    Eigen::MatrixXd projection =
-        gram ? Eigen::MatrixXd((centered.transpose() * S.leftCols(rank)
-                                * (eigenvalues.head(rank) * double(N)).cwiseSqrt().cwiseInverse().asDiagonal())
-                                   .transpose())
-             : Eigen::MatrixXd(S.leftCols(rank).transpose());  // r×d
-    if (options.scale)
-        projection = (eigenvalues.head(rank).array() + epsilon).rsqrt().matrix().asDiagonal() * projection;
+    PrincipalAxes axes;
+    axes.eigenvalues = eigenvalues.head(rank);
+    if (gram) {
+        // Gram eigenvector u with eigenvalue λ: the photos' coordinates on the axis are u·sqrt(N·λ),
+        // and the axis itself is Aᵀu / sqrt(N·λ).
+        const Eigen::VectorXd scale = (axes.eigenvalues * double(N)).cwiseSqrt();
+        axes.coordinates = S.leftCols(rank) * scale.asDiagonal();
+        axes.basis = centered.transpose() * S.leftCols(rank) * scale.cwiseInverse().asDiagonal();
+    } else {
+        axes.basis = S.leftCols(rank);
+        axes.coordinates = centered * axes.basis;
+    }
+    return axes;
+}
+
+Eigen::MatrixXd centeredOn(const Matrix& pool, const Vector& center)
+{
+    return (pool.rowwise() - center.transpose()).cast<double>();
+}
+
+} // namespace
+
+Whitening Whitening::fit(const Matrix& pool, const WhiteningOptions& options)
+{
+    if (pool.rows() < 2) throw Error(QStringLiteral("whitening needs at least two training photos"));
+    Whitening w;
+    w.center = pool.colwise().mean().transpose();
+    const PrincipalAxes axes = principalAxes(centeredOn(pool, w.center));
+    const double epsilon = options.shrinkage * axes.eigenvalues.mean();
+    Eigen::MatrixXd projection = axes.basis.transpose();  // r×d
+    if (options.scale) projection = (axes.eigenvalues.array() + epsilon).rsqrt().matrix().asDiagonal() * projection;
+    w.projection = projection.cast<float>();
+    return w;
+}
+
+Whitening Whitening::fitWithinClass(const Matrix& pool, const std::vector<int>& labels, double shrinkage)
+{
+    if (pool.rows() < 2) throw Error(QStringLiteral("whitening needs at least two training photos"));
+    if (labels.size() != size_t(pool.rows()))
+        throw Error(QStringLiteral("within-class whitening: %1 labels for %2 photos").arg(labels.size()).arg(pool.rows()));
+    if (!(shrinkage > 0)) throw Error(QStringLiteral("within-class whitening needs a positive shrinkage"));
+    Whitening w;
+    w.center = pool.colwise().mean().transpose();
+    const PrincipalAxes axes = principalAxes(centeredOn(pool, w.center));
+
+    // Each photo's offset from its class mean, in the span's coordinates (a class of one photo
+    // has no spread: its offset is zero).
+    const int classCount = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
+    Eigen::MatrixXd means = Eigen::MatrixXd::Zero(classCount, axes.coordinates.cols());
+    Eigen::VectorXd counts = Eigen::VectorXd::Zero(classCount);
+    for (size_t i = 0; i < labels.size(); ++i) {
+        if (labels[i] < 0) throw Error(QStringLiteral("within-class whitening: a photo without a class"));
+        means.row(labels[i]) += axes.coordinates.row(Eigen::Index(i));
+        counts[labels[i]] += 1;
+    }
+    for (int c = 0; c < classCount; ++c)
+        if (counts[c] > 0) means.row(c) /= counts[c];
+    Eigen::MatrixXd offsets = axes.coordinates;
+    for (size_t i = 0; i < labels.size(); ++i) offsets.row(Eigen::Index(i)) -= means.row(labels[i]);
+
+    Eigen::MatrixXd within = Eigen::MatrixXd::Zero(offsets.cols(), offsets.cols());
+    cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, int(within.rows()), int(offsets.rows()),
+                1.0 / double(offsets.rows()), offsets.data(), int(offsets.rows()), 0.0, within.data(),
+                int(within.rows()));
+    Eigen::VectorXd variances;
+    symmetricEigen(within, variances);  // within's columns: the within-class axes, in span coordinates
+    variances = variances.cwiseMax(0.0);
+    const double epsilon = shrinkage * axes.eigenvalues.mean();
+    const Eigen::MatrixXd projection =
+        (variances.array() + epsilon).rsqrt().matrix().asDiagonal() * within.transpose() * axes.basis.transpose();
     w.projection = projection.cast<float>();
     return w;
 }

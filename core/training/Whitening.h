@@ -9,6 +9,8 @@
 // 85 → 90% on flowers17. ε is relative to the mean eigenvalue; 1.0 was the best default.
 #include "Types.h"
 
+#include <vector>
+
 namespace exemplar {
 
 struct WhiteningOptions {
@@ -21,6 +23,13 @@ struct Whitening {
     Matrix projection;   // r×d, r = rank of the centered pool (≤ N−1)
 
     static Whitening fit(const Matrix& pool, const WhiteningOptions& options = {});
+    // Whitens the spread of the photos *within their class* instead (shrinkage LDA): inside the
+    // pool's span, each axis of the within-class scatter is divided by sqrt(its variance + ε), ε
+    // relative to the mean eigenvalue of the pool's covariance, as in fit(). The directions in
+    // which the class means differ but a class's own photos hardly do get the largest weights;
+    // fit() instead shrinks them, because the pool as a whole varies most along them. LABELS:
+    // one class index (≥ 0) per row of POOL.
+    static Whitening fitWithinClass(const Matrix& pool, const std::vector<int>& labels, double shrinkage);
     // Rows of X transformed and L2-normalized: the same map ReferenceHead::transform applies.
     Matrix apply(const Matrix& X) const;
 };
