@@ -198,6 +198,10 @@ void TestEmbeddingCache::damagedEntryIsIgnoredAndRepaired_data()
     QTest::newRow("another photo's entry copied here") << "copied" << true;
     QTest::newRow("valid checksum over a non-unit vector") << "resealed-non-unit" << true;
     QTest::newRow("a FIFO instead of the entry") << "fifo" << true;
+    // A link in the cache folder must never lead the repair to overwrite its target: once it
+    // replaced /dev/zero with a cache entry (QSaveFile writes through links).
+    QTest::newRow("a link to another file instead of the entry") << "link" << true;
+    QTest::newRow("a link to nowhere instead of the entry") << "broken-link" << false;
     QTest::newRow("format 01 entry (no checksum)") << "old-format" << false;
 }
 
@@ -240,9 +244,15 @@ void TestEmbeddingCache::damagedEntryIsIgnoredAndRepaired()
         bytes[6] = '1';
         bytes.chop(32);
     }
+    const QString victim = root_->filePath(QStringLiteral("not-the-cache.txt"));
+    const QByteArray victimBytes = "a file the cache must never write\n";
     if (damage == QLatin1String("fifo")) {
         QVERIFY(QFile::remove(entry));
         QCOMPARE(::mkfifo(QFile::encodeName(entry).constData(), 0600), 0);
+    } else if (damage == QLatin1String("link") || damage == QLatin1String("broken-link")) {
+        QVERIFY(writeFile(victim, victimBytes));
+        QVERIFY(QFile::remove(entry));
+        QVERIFY(QFile::link(damage == QLatin1String("link") ? victim : victim + QStringLiteral(".gone"), entry));
     } else {
         QVERIFY(writeFile(entry, bytes));
     }
@@ -251,9 +261,13 @@ void TestEmbeddingCache::damagedEntryIsIgnoredAndRepaired()
     QCOMPARE(lookup.status, reportedDamaged ? EmbeddingCache::Lookup::Status::Damaged
                                             : EmbeddingCache::Lookup::Status::Missing);
     QVERIFY(!cache.find(hash).has_value());
-    // The caller recomputes and stores again: that repairs the entry in place.
-    if (damage == QLatin1String("fifo")) QVERIFY(QFile::remove(entry));
+    // The caller recomputes and stores again: that repairs the entry in place (a link or FIFO is
+    // replaced by a regular entry; a link's target is left as it was).
     QVERIFY(cache.store(hash, good));
+    QVERIFY(!QFileInfo(entry).isSymLink());
+    QVERIFY(QFileInfo(entry).isFile());
+    if (damage == QLatin1String("link")) QCOMPARE(readFile(victim), victimBytes);
+    if (damage == QLatin1String("broken-link")) QVERIFY(!QFileInfo::exists(victim + QStringLiteral(".gone")));
     const std::optional<Vector> found = cache.find(hash);
     QVERIFY(found.has_value());
     QVERIFY(bitIdentical(*found, good));

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void damagedFileIsIgnored_data();
     void damagedFileIsIgnored();
     void countBeyondTheFileIsRefused();
+    void linkInPlaceOfTheIndexIsNotWrittenThrough();
     void changedTellsWhetherToSave();
     void stampOfRealFile();
     void projectIndexIsPerClassFolderSet();
@@ -170,6 +171,27 @@ void TestEmbeddingIndex::damagedFileIsIgnored()
     index.load();
     QCOMPARE(index.loadedCount(), 0);
     QVERIFY(!index.trusted(QStringLiteral("/photos/a/1.jpg"), oldStamp(100)));
+}
+
+// The index lives in the cache folder, which is ours: a symbolic link at its name (damage, or a
+// trap) is replaced by the saved index, and the file it points to is left as it was. (QSaveFile
+// writes through links; the embedding cache's entries once replaced /dev/zero that way.)
+void TestEmbeddingIndex::linkInPlaceOfTheIndexIsNotWrittenThrough()
+{
+    const QString victim = dir_->filePath(QStringLiteral("not-the-index.txt"));
+    QFile file(victim);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("must stay\n");
+    file.close();
+    QVERIFY(QDir().mkpath(QFileInfo(path_).absolutePath()));
+    QVERIFY(QFile::link(victim, path_));
+    writeTwoEntries(16);
+    QVERIFY(!QFileInfo(path_).isSymLink());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("must stay\n"));
+    EmbeddingIndex index(path_, 16);
+    index.load();
+    QCOMPARE(index.loadedCount(), 2);
 }
 
 // Entries are decoded as the file streams in, before its checksum can be compared: a count the

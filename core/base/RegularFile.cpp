@@ -174,6 +174,14 @@ QString nonRegularKind(const QString& path)
     return kindOf(st.st_mode);
 }
 
+bool clearNonRegularEntry(const QString& path)
+{
+    const QFileInfo existing(path);
+    if (!existing.isSymLink() && (!existing.exists() || existing.isFile())) return true;
+    if (existing.isDir() && !existing.isSymLink()) return false;
+    return QFile::remove(path);
+}
+
 void prepareDestination(const QString& path)
 {
     if (const QString kind = nonRegularKind(path); !kind.isEmpty())

@@ -68,4 +68,11 @@ void prepareDestination(const QString& path);
 // does not exist.
 QString nonRegularKind(const QString& path);
 
+// For a file in a folder the program owns (the embedding cache and its index): removes whatever
+// is at PATH unless it is a regular file — a symbolic link (the link, never its target), a FIFO, a
+// socket, a device node — so that a QSaveFile there replaces it instead of writing through it
+// (QSaveFile follows links: a damaged cache once had its entry's link replace /dev/zero). False when
+// something is left there that is not a regular file (a folder, or the removal failed).
+bool clearNonRegularEntry(const QString& path);
+
 } // namespace exemplar

@@ -99,6 +99,8 @@ bool EmbeddingCache::store(const QByteArray& hash, const Vector& embedding) cons
     bytes.append(reinterpret_cast<const char*>(&dim), sizeof dim);
     bytes.append(reinterpret_cast<const char*>(embedding.data()), qsizetype(sizeof(float) * size_t(dim_)));
     bytes.append(checksum(hash, bytes.constData(), bytes.size()));
+    // The cache folder is ours: a link, FIFO or device at an entry's name is damage and goes first.
+    if (!clearNonRegularEntry(path)) return false;
     // QSaveFile: concurrent writers of one entry each rename a complete file into place.
     QSaveFile file(path);
     return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit();

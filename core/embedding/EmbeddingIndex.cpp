@@ -204,6 +204,7 @@ bool EmbeddingIndex::save() const
     // Written and hashed in chunks of about 4 MB, never whole: at 100,000 photos the file is
     // about 1 GB, which a single buffer would add to the embeddings already in memory.
     if (!QDir().mkpath(QFileInfo(path_).absolutePath())) return false;
+    if (!clearNonRegularEntry(path_)) return false;  // a link there is damage, never written through
     QSaveFile file(path_);  // not committed on any early return: the old index stays
     if (!file.open(QIODevice::WriteOnly)) return false;
     QCryptographicHash checksum(QCryptographicHash::Sha256);
