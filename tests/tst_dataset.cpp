@@ -230,6 +230,10 @@ void TestDataset::reportsProblemEntries_data()
                                                                 << "subfolder scanning is off" << false;
     QTest::newRow("symlink to the class folder itself") << "selflink" << QStringList{"here"}
                                                         << "symbolic link back to a folder that contains it" << true;
+    QTest::newRow("symlink to the root folder /") << "rootlink" << QStringList{"everything"}
+                                                  << "symbolic link back to a folder that contains it" << true;
+    QTest::newRow("symlink to /proc") << "proclink" << QStringList{"proc"} << "system folder" << true;
+    QTest::newRow("symlink to /sys/class") << "syslink" << QStringList{"sys"} << "system folder" << true;
     QTest::newRow("broken symlink") << "broken" << QStringList{"gone.jpg"} << "broken symbolic link" << true;
     QTest::newRow("symlink loop") << "loop" << QStringList{"a.jpg", "b.jpg"} << "symbolic link" << true;
     QTest::newRow("unreadable file (chmod 000)") << "unreadable" << QStringList{"locked.jpg"} << "not readable" << true;
@@ -254,6 +258,12 @@ void TestDataset::reportsProblemEntries()
         QVERIFY(QFile::link(QStringLiteral(".."), entry));
     } else if (kind == QLatin1String("selflink")) {
         QVERIFY(QFile::link(QStringLiteral("."), entry));
+    } else if (kind == QLatin1String("rootlink")) {
+        QVERIFY(QFile::link(QStringLiteral("/"), entry));
+    } else if (kind == QLatin1String("proclink")) {
+        QVERIFY(QFile::link(QStringLiteral("/proc"), entry));
+    } else if (kind == QLatin1String("syslink")) {
+        QVERIFY(QFile::link(QStringLiteral("/sys/class"), entry));
     } else if (kind == QLatin1String("broken")) {
         QVERIFY(QFile::link(cls + QStringLiteral("/nowhere.jpg"), entry));
     } else if (kind == QLatin1String("loop")) {
@@ -500,6 +510,17 @@ void TestDataset::fromClassFoldersSkipsDuplicatesAndNonFolders()
     QCOMPARE(none.classCount(), 0);
     QCOMPARE(none.photosPerClass(), std::vector<int>{});
     QCOMPARE(int(none.skipped.size()), 1);
+
+    // A class folder that is a symbolic link into a pseudo-filesystem (dropped, or inside a
+    // scanned dataset): its tree never ends, so it is skipped with the reason, not walked.
+    QVERIFY(QFile::link(QStringLiteral("/proc"), path(QStringLiteral("procclass"))));
+    QElapsedTimer timer;
+    timer.start();
+    const Dataset system = Dataset::fromClassFolders({path(QStringLiteral("dogs")), path(QStringLiteral("procclass"))});
+    QVERIFY2(timer.elapsed() < 10000, "scanning took suspiciously long (/proc walked?)");
+    QCOMPARE(system.classNames, QStringList{"dogs"});
+    QCOMPARE(int(system.skipped.size()), 1);
+    QVERIFY2(system.skipped[0].reason.contains(QLatin1String("system folder")), qPrintable(describe(system)));
 }
 
 QTEST_GUILESS_MAIN(TestDataset)

@@ -44,6 +44,23 @@ QString photoFileProblem(const QFileInfo& entry)
     return QString();
 }
 
+// Whether canonical PATH is FOLDER or lies inside it ("/" contains every path).
+bool isSameOrInside(const QString& path, const QString& folder)
+{
+    if (folder == QLatin1String("/")) return true;
+    return path == folder || path.startsWith(folder + QLatin1Char('/'));
+}
+
+// The kernel's pseudo-filesystems hold no photos, and their trees never end (/proc/<pid>/root is
+// "/" again, for every process): a folder there, reached through a symbolic link, is not scanned.
+QString systemFolderProblem(const QString& canonicalPath)
+{
+    for (const char* system : {"/proc", "/sys", "/dev"})
+        if (isSameOrInside(canonicalPath, QLatin1String(system)))
+            return QStringLiteral("a system folder (%1), not photos: not scanned").arg(canonicalPath);
+    return {};
+}
+
 void appendSkipped(Dataset* dataset, std::vector<SkippedFile> skipped)
 {
     dataset->skipped.insert(dataset->skipped.end(), skipped.begin(), skipped.end());
@@ -58,8 +75,9 @@ QString subfolderProblem(const QFileInfo& entry, const ScanOptions& options, con
     if (!entry.isReadable() || !entry.isExecutable()) return QStringLiteral("subfolder is not readable (permissions)");
     // Only a symbolic link can lead to a folder above this one or to one already read.
     const QString target = entry.canonicalFilePath();
-    if (classFolder == target || classFolder.startsWith(target + QLatin1Char('/')))
+    if (isSameOrInside(classFolder, target))
         return QStringLiteral("subfolder is a symbolic link back to a folder that contains it (a loop; not scanned)");
+    if (const QString problem = systemFolderProblem(target); !problem.isEmpty()) return problem;
     if (scanned.contains(target))
         return QStringLiteral("subfolder is a symbolic link to a folder already scanned for this class (not scanned twice)");
     return {};
@@ -151,6 +169,8 @@ Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions&
         const QString name = info.fileName();
         if (!info.isDir()) {
             dataset.skipped.push_back({folder, QStringLiteral("not a folder")});
+        } else if (const QString problem = systemFolderProblem(info.canonicalFilePath()); !problem.isEmpty()) {
+            dataset.skipped.push_back({folder, problem});
         } else if (dataset.classNames.contains(name)) {
             dataset.skipped.push_back({folder, QStringLiteral("a class named \"%1\" already exists").arg(name)});
         } else {
