@@ -527,6 +527,25 @@ private Q_SLOTS:
                  QStringList{QFileInfo(destination).fileName()});
     }
 
+    // `embed --out FILE.npy` writes FILE.npy and FILE.csv (the rows' photos): a failure on either
+    // must leave both as they were. Before, the new .npy replaced the old one and then the .csv
+    // failed, leaving an .npy whose rows the old .csv misnamed.
+    void embeddingExportStaysAPair()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString folder = path(QStringLiteral("out-embed-pair"));
+        QVERIFY(QDir().mkpath(folder + QStringLiteral("/e.csv")));  // the .csv cannot be written
+        const QString npy = folder + QStringLiteral("/e.npy");
+        const QByteArray previous = "previous embeddings, must survive\n";
+        writeFile(npy, previous);
+        const Run run = cli({QStringLiteral("embed"), corpus_, QStringLiteral("--out"), npy, QStringLiteral("--quiet")});
+        QVERIFY2(run.exitCode == 1 && run.err.contains("e.csv"), run.describe().constData());
+        QCOMPARE(readFile(npy), previous);
+        QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 (QStringList{"e.csv", "e.npy"}));
+        QVERIFY(QFileInfo(folder + QStringLiteral("/e.csv")).isDir());
+    }
+
     // Issue 13, defect 1: `--out` onto a device node, FIFO or folder used to replace it with a
     // regular file (rc 0). Now refused before any work, and the node is left as it was.
     void nonRegularDestinationsAreRefused_data()

@@ -5,28 +5,47 @@
 
 #include <QDir>
 #include <QSaveFile>
+#include <memory>
 
 namespace exemplar {
 
-void writeFileAtomically(const QString& path, const QByteArray& bytes)
+namespace {
+
+[[noreturn]] void failWriting(const QString& path, const QSaveFile& file)
 {
-    // QSaveFile writes a temporary file and renames it over PATH only on success; on failure its
-    // destructor deletes the temporary file, so a previous file stays as it was.
-    // Renaming over a device node, FIFO or socket would replace it with a regular file.
-    prepareDestination(path);
-    QSaveFile file(path);
-    const auto fail = [&] {
-        throw Error(QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
-    };
+    throw Error(QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+}
+
+// Opens FILE and writes BYTES to its temporary file (not yet renamed over the path).
+void writeUncommitted(QSaveFile& file, const QString& path, const QByteArray& bytes)
+{
     // Unbuffered, and written until done: Qt reports a short write (the disk filling up midway)
     // without a reason, and only the next attempt yields the OS's "No space left on device".
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) fail();
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) failWriting(path, file);
     for (qint64 written = 0; written < bytes.size();) {
         const qint64 n = file.write(bytes.constData() + written, bytes.size() - written);
-        if (n <= 0) fail();
+        if (n <= 0) failWriting(path, file);
         written += n;
     }
-    if (!file.commit()) fail();
+}
+
+} // namespace
+
+void writeFileAtomically(const QString& path, const QByteArray& bytes) { writeFilesAtomically({{path, bytes}}); }
+
+void writeFilesAtomically(const std::vector<FileContent>& files)
+{
+    // QSaveFile writes a temporary file and renames it over PATH only on commit; a QSaveFile
+    // destroyed uncommitted deletes its temporary file, so the previous files stay as they were.
+    // Renaming over a device node, FIFO or socket would replace it with a regular file.
+    for (const FileContent& file : files) prepareDestination(file.path);
+    std::vector<std::unique_ptr<QSaveFile>> saving;
+    for (const FileContent& file : files) {
+        saving.push_back(std::make_unique<QSaveFile>(file.path));
+        writeUncommitted(*saving.back(), file.path, file.bytes);
+    }
+    for (size_t i = 0; i < files.size(); ++i)
+        if (!saving[i]->commit()) failWriting(files[i].path, *saving[i]);
 }
 
 } // namespace exemplar

@@ -31,8 +31,8 @@ void exportEmbeddings(const EmbeddingSet& set, const QString& npyPath)
         csv += QStringLiteral("%1,%2,%3,%4\n")
                    .arg(i)
                    .arg(csvField(set.paths[i]), csvField(set.classNames[set.labels[size_t(i)]]), set.contentHashes[i]);
-    writeFileAtomically(npyPath, npyFloat32(set.vectors));
-    writeFileAtomically(embeddingCsvPath(npyPath), csv.toUtf8());
+    // Together: a new .npy beside the old .csv would name its rows wrongly.
+    writeFilesAtomically({{npyPath, npyFloat32(set.vectors)}, {embeddingCsvPath(npyPath), csv.toUtf8()}});
 }
 
 } // namespace exemplar
