@@ -5,11 +5,12 @@
 //
 //   build/bench/accuracy [--repeats 10] [--pools 5,10,15] [--methods all,centroid,...] [--transductive]
 //                        [--background-halves N] [--data DIR] [--sets flowers17,cars24] [--model SPEC] [--out FILE.md]
-//                        [--whitening-shrinkage E] [--class-mean-shrinkage E]
+//                        [--whitening-shrinkage E] [--class-mean-shrinkage E] [--discriminant-shrinkage E]
 //
 // The two shrinkage options measure a whitening ε other than the product's (relative to the mean
 // eigenvalue): --whitening-shrinkage for whitened-all and whitened-linear (TrainingOptions::
-// whiteningShrinkage), --class-mean-shrinkage for whitened-centroid (instead of the model spec's).
+// whiteningShrinkage), --class-mean-shrinkage for whitened-centroid and --discriminant-shrinkage
+// for discriminant-centroid (instead of the model spec's).
 //
 // --background-halves N: background photos, measured. Each set's classes are split N times at
 // random into halves; the first half is the dataset, the photos of the other half the background
@@ -91,6 +92,9 @@ int main(int argc, char** argv)
          QStringLiteral("E")},
         {QStringLiteral("class-mean-shrinkage"),
          QStringLiteral("Whitening ε for whitened-centroid (default: the model spec's)."), QStringLiteral("E")},
+        {QStringLiteral("discriminant-shrinkage"),
+         QStringLiteral("Within-class whitening ε for discriminant-centroid (default: the model spec's)."),
+         QStringLiteral("E")},
     });
     parser.addOptions(bench::photoSetOptions(QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR)));
     parser.process(app);
@@ -105,7 +109,8 @@ int main(int argc, char** argv)
         QString shrinkageNote;
         for (const auto& [option, target] :
              {std::pair{QStringLiteral("whitening-shrinkage"), &options.training.whiteningShrinkage},
-              std::pair{QStringLiteral("class-mean-shrinkage"), &options.training.classMeanWhiteningShrinkage}}) {
+              std::pair{QStringLiteral("class-mean-shrinkage"), &options.training.classMeanWhiteningShrinkage},
+              std::pair{QStringLiteral("discriminant-shrinkage"), &options.training.discriminantShrinkage}}) {
             if (!parser.isSet(option)) continue;
             bool ok = false;
             const double value = parser.value(option).toDouble(&ok);

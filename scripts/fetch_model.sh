@@ -211,8 +211,10 @@ write_spec() {
             # distinct photos apart: at 0.885 every pair 0.935 grouped without them is still grouped,
             # and the same re-encoded and cropped copies. Their flatter spectrum wants a sharper
             # whitening for the class means: ε = 0.05, best of 0.03 to 0.3 on both shared sets
-            # (docs/accuracy.md, "Whitening shrinkage per embedding").
-            output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.885, "class_mean_shrinkage": 0.05, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}, {"output": "embedding_bilinear", "dim": 8256, "weight": 1}, {"output": "embedding_mid_bilinear", "dim": 2080, "weight": 1}]'
+            # (docs/accuracy.md, "Whitening shrinkage per embedding"); and the within-class
+            # whitening of discriminant-centroid ε = 0.02 where pooled embeddings want 0.1
+            # (docs/accuracy.md, "Class means whitened within their class").
+            output_field='["embedding", "embedding_gem"], "near_identical_cosine": 0.885, "class_mean_shrinkage": 0.05, "discriminant_shrinkage": 0.02, "append": [{"output": "embedding_mid", "dim": 1152, "weight": 0.5}, {"output": "embedding_bilinear", "dim": 8256, "weight": 1}, {"output": "embedding_mid_bilinear", "dim": 2080, "weight": 1}]'
             tap="the global average pool and the generalized-mean pool (p = $gem) of the last feature map, each L2-normalized, summed and normalized; then the average pool of the last block of stage 6 (1152 channels), L2-normalized, at weight 0.5; then the second-order pools of the last feature map (128 fixed directions: the matrix square root of their Gram matrix over the positions, its upper triangle, 8256 numbers) and of stage 6's (64 directions, 2080 numbers), each L2-normalized, at weight 1" ;;
         *) die "unknown embedding output $outputs for $stem" ;;
     esac

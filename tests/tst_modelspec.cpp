@@ -204,6 +204,10 @@ void TestModelSpec::rejectsInvalidSpecs_data()
     QTest::newRow("class_mean_shrinkage 1000") << edited(m, "embedding/class_mean_shrinkage", 1000) << shrinkage;
     QTest::newRow("class_mean_shrinkage NaN") << edited(m, "embedding/class_mean_shrinkage", qQNaN()) << shrinkage;
     QTest::newRow("class_mean_shrinkage as string") << edited(m, "embedding/class_mean_shrinkage", "0.05") << shrinkage;
+    const QString discriminant = QStringLiteral("\"discriminant_shrinkage\" must be a number from 0.001 to 100");
+    QTest::newRow("discriminant_shrinkage 0") << edited(m, "embedding/discriminant_shrinkage", 0) << discriminant;
+    QTest::newRow("discriminant_shrinkage NaN") << edited(m, "embedding/discriminant_shrinkage", qQNaN()) << discriminant;
+    QTest::newRow("discriminant_shrinkage as string") << edited(m, "embedding/discriminant_shrinkage", "0.02") << discriminant;
     QTest::newRow("output list of 5") << edited(m, "embedding/output", QJsonArray{"a", "b", "c", "d", "e"}) << outputs;
     const QString appended = QStringLiteral("embedding \"append\" must be a list of 1 to 4 objects");
     const auto append = [&](const char* json) { return edited(m, "embedding/append", parse(json).value(QStringLiteral("a"))); };
@@ -413,6 +417,12 @@ void TestModelSpec::embeddingOutputs()
         edited(edited(minimalSpec(), "embedding/output", output), "embedding/class_mean_shrinkage", 0.05), specPath());
     QCOMPARE(sharper.classMeanShrinkage, 0.05);
     QCOMPARE(sharper.preprocessingJson(), spec.preprocessingJson());  // a training setting: same cache key
+    QCOMPARE(spec.discriminantShrinkage, 0.0);
+    const ModelSpec within = ModelSpec::fromJson(
+        edited(edited(minimalSpec(), "embedding/output", output), "embedding/discriminant_shrinkage", 0.02), specPath());
+    QCOMPARE(within.discriminantShrinkage, 0.02);
+    QCOMPARE(within.classMeanShrinkage, 0.0);
+    QCOMPARE(within.preprocessingJson(), spec.preprocessingJson());
 }
 
 void TestModelSpec::augmentations_data()

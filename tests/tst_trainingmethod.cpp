@@ -436,6 +436,7 @@ private Q_SLOTS:
         options.method = QStringLiteral("discriminant-centroid");
         const TrainingResult standard = train(pool, options);
         QCOMPARE(standard.effectiveOptions.method, QStringLiteral("discriminant-centroid"));
+        QCOMPARE(discriminantShrinkageFor(pool, options), kDefaultDiscriminantShrinkage);
         QCOMPARE(standard.details.value(QStringLiteral("whitening_shrinkage")).toDouble(), kDefaultDiscriminantShrinkage);
         QCOMPARE(int(standard.head.references.rows()), pool.classCount());
         const Whitening whitening = Whitening::fitWithinClass(pool.vectors, pool.labels, kDefaultDiscriminantShrinkage);
@@ -460,6 +461,17 @@ private Q_SLOTS:
         const TrainingResult shrunk = train(pool, own);
         QVERIFY(!sameHead(shrunk.head, standard.head));
         QCOMPARE(shrunk.details.value(QStringLiteral("whitening_shrinkage")).toDouble(), 1.0);
+
+        // The embeddings' own ε (the model spec's, kept by subsets) unless the options give one.
+        EmbeddingSet sharper = pool;
+        sharper.discriminantShrinkage = 0.02;
+        QCOMPARE(discriminantShrinkageFor(sharper, options), 0.02);
+        QCOMPARE(discriminantShrinkageFor(sharper.subset({0, 1, 2, 3}), options), 0.02);
+        QCOMPARE(discriminantShrinkageFor(sharper, own), 1.0);
+        const TrainingResult fromEmbeddings = train(sharper, options);
+        QCOMPARE(fromEmbeddings.details.value(QStringLiteral("whitening_shrinkage")).toDouble(), 0.02);
+        QVERIFY(sameHead(fromEmbeddings.head, trainDiscriminantCentroids(pool, 0.02).head));
+        QVERIFY(!sameHead(fromEmbeddings.head, standard.head));
     }
 
     void trainRejectsUnknownMethod()

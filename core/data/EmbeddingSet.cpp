@@ -15,6 +15,7 @@ EmbeddingSet EmbeddingSet::subset(const std::vector<int>& rows) const
     result.classNames = classNames;
     result.nearIdenticalCosine = nearIdenticalCosine;
     result.classMeanShrinkage = classMeanShrinkage;
+    result.discriminantShrinkage = discriminantShrinkage;
     result.vectors.resize(Eigen::Index(rows.size()), vectors.cols());
     result.labels.reserve(rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {

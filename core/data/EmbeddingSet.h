@@ -26,6 +26,8 @@ struct EmbeddingSet {
     // (ModelSpec::classMeanShrinkage, set by embedDataset); 0 when unknown, which means training's
     // default (TrainingOptions::classMeanWhiteningShrinkage).
     double classMeanShrinkage = 0;
+    // The within-class whitening's shrinkage, likewise (ModelSpec::discriminantShrinkage).
+    double discriminantShrinkage = 0;
 
     int size() const { return int(labels.size()); }
     int dim() const { return int(vectors.cols()); }

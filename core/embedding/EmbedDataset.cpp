@@ -16,6 +16,7 @@ EmbeddingSet embedDataset(const Dataset& dataset, Embedder& embedder, const Embe
     EmbeddingSet set = runEmbeddingPipeline(dataset, embedder, cache, feedback, &out, options);
     set.nearIdenticalCosine = embedder.spec().nearIdenticalCosine;
     set.classMeanShrinkage = embedder.spec().classMeanShrinkage;
+    set.discriminantShrinkage = embedder.spec().discriminantShrinkage;
 
     // A photo filed under two classes teaches both labels at once: say so, keep both.
     QHash<QString, int> firstRowOf;

@@ -77,6 +77,18 @@ QStringList readOutputNames(const QJsonObject& embedding, const QString& where)
 
 // "append": [{"output": NAME, "dim": N, "weight": W}, ...]: at most 4, names not used elsewhere,
 // weights in (0, 4] (NaN and infinities fail the comparisons).
+// A whitening shrinkage the spec may give (KEY in its embedding), ε relative to the mean
+// eigenvalue; 0 when absent (training's default then applies).
+double optionalShrinkage(const QJsonObject& embedding, const QString& key, const QString& where)
+{
+    const QJsonValue shrinkage = embedding.value(key);
+    if (shrinkage.isUndefined()) return 0;
+    // 0 would divide by the pool's smallest eigenvalues (noise); NaN fails both comparisons.
+    if (!(shrinkage.isDouble() && shrinkage.toDouble() >= 0.001 && shrinkage.toDouble() <= 100))
+        throw Error(QStringLiteral("model spec %1: \"%2\" must be a number from 0.001 to 100").arg(where, key));
+    return shrinkage.toDouble();
+}
+
 std::vector<AppendedOutput> readAppendedOutputs(const QJsonObject& embedding, const QStringList& summed, const QString& where)
 {
     const QJsonValue value = embedding.value(QStringLiteral("append"));
@@ -207,13 +219,8 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
             throw Error(QStringLiteral("model spec %1: \"near_identical_cosine\" must be a number from 0.5 to below 1").arg(where));
         spec.nearIdenticalCosine = nearIdentical.toDouble();
     }
-    const QJsonValue shrinkage = embedding.value(QStringLiteral("class_mean_shrinkage"));
-    if (!shrinkage.isUndefined()) {
-        // 0 would divide by the pool's smallest eigenvalues (noise); NaN fails both comparisons.
-        if (!(shrinkage.isDouble() && shrinkage.toDouble() >= 0.001 && shrinkage.toDouble() <= 100))
-            throw Error(QStringLiteral("model spec %1: \"class_mean_shrinkage\" must be a number from 0.001 to 100").arg(where));
-        spec.classMeanShrinkage = shrinkage.toDouble();
-    }
+    spec.classMeanShrinkage = optionalShrinkage(embedding, QStringLiteral("class_mean_shrinkage"), where);
+    spec.discriminantShrinkage = optionalShrinkage(embedding, QStringLiteral("discriminant_shrinkage"), where);
 
     if (json.contains(QStringLiteral("logits"))) {
         const QJsonObject logits = requireObject(json, QStringLiteral("logits"), where);

@@ -58,6 +58,11 @@ struct ModelSpec {
     // 0 when not given: training's default (TrainingMethod.h). Not part of the preprocessing
     // either: it changes training, not an embedding.
     double classMeanShrinkage = 0;
+    // The within-class whitening's shrinkage (discriminant-centroid, auto's favourite), likewise:
+    // "discriminant_shrinkage" in the spec's embedding; 0.1 suits plain pooled embeddings, the
+    // bilinear pools want 0.02 (docs/accuracy.md, "Class means whitened within their class").
+    // 0 when not given: training's default.
+    double discriminantShrinkage = 0;
     QString logitsOutput;                  // optional
     int logitsClasses = 0;
     QString labelsPath;                    // optional, absolute

@@ -19,6 +19,12 @@ double classMeanShrinkageFor(const EmbeddingSet& pool, const TrainingOptions& op
     return pool.classMeanShrinkage > 0 ? pool.classMeanShrinkage : kDefaultClassMeanShrinkage;
 }
 
+double discriminantShrinkageFor(const EmbeddingSet& pool, const TrainingOptions& options)
+{
+    if (options.discriminantShrinkage > 0) return options.discriminantShrinkage;
+    return pool.discriminantShrinkage > 0 ? pool.discriminantShrinkage : kDefaultDiscriminantShrinkage;
+}
+
 namespace detail {
 
 QJsonArray toJsonArray(const std::vector<int>& values)

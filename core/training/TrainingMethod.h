@@ -18,10 +18,10 @@ class Feedback;
 // whitened-centroid's ε when neither the options nor the embeddings say (pooled embeddings'
 // best, docs/accuracy.md "Whitening shrinkage per method").
 constexpr double kDefaultClassMeanShrinkage = 0.3;
-// discriminant-centroid's ε (relative to the pool covariance's mean eigenvalue): the within-class
-// whitening is best with a small one, on flat plateau from 0.01 to 0.1 for every embedding measured
-// (docs/accuracy.md, "Class means whitened within their class").
-constexpr double kDefaultDiscriminantShrinkage = 0.02;
+// discriminant-centroid's ε (relative to the pool covariance's mean eigenvalue) when neither the
+// options nor the embeddings say: pooled embeddings' best (docs/accuracy.md, "Class means whitened
+// within their class"; the bilinear default's spec says 0.02).
+constexpr double kDefaultDiscriminantShrinkage = 0.1;
 
 struct TrainingOptions {
     QString method = QStringLiteral("auto");  // see defaultTrainingMethod() in TrainingMethods.h
@@ -41,7 +41,9 @@ struct TrainingOptions {
     // 0: the embeddings' own (EmbeddingSet::classMeanShrinkage, from the model spec: a flatter
     // spectrum wants a smaller ε), or kDefaultClassMeanShrinkage when they have none.
     double classMeanWhiteningShrinkage = 0;
-    double discriminantShrinkage = kDefaultDiscriminantShrinkage;  // discriminant-centroid's ε
+    // discriminant-centroid's ε; 0: the embeddings' own (EmbeddingSet::discriminantShrinkage), or
+    // kDefaultDiscriminantShrinkage when they have none.
+    double discriminantShrinkage = 0;
     // Background photos (raw embeddings, one per row): other things of the same kind as the classes
     // (other car models beside the user's car models), never a class. The whitened methods fit their
     // whitening on the pool and these together: the pool alone is too few photos to tell which
@@ -58,6 +60,8 @@ struct TrainingOptions {
 
 // The ε whitened-centroid uses on POOL with OPTIONS (see classMeanWhiteningShrinkage).
 double classMeanShrinkageFor(const EmbeddingSet& pool, const TrainingOptions& options);
+// The ε discriminant-centroid uses on POOL with OPTIONS (see discriminantShrinkage).
+double discriminantShrinkageFor(const EmbeddingSet& pool, const TrainingOptions& options);
 
 struct TrainingResult {
     ReferenceHead head;

@@ -38,7 +38,7 @@ TrainingResult trainWhitenedMeans(const EmbeddingSet& pool, const TrainingOption
 TrainingResult trainDiscriminantMeans(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback*,
                                       const OptimizerObserver&)
 {
-    return trainDiscriminantCentroids(pool, options.discriminantShrinkage);
+    return trainDiscriminantCentroids(pool, discriminantShrinkageFor(pool, options));
 }
 TrainingResult trainWhitenedLogistic(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
                                      const OptimizerObserver&)
