@@ -112,6 +112,30 @@ QByteArray bombClaiming(const QString& format, quint32 side)
         }
         return patched == 2 ? tiff : QByteArray();
     }
+    if (format == QLatin1String("TIFF, sizes stated twice")) {
+        // A classic TIFF built by hand whose width and height are each stated twice: SIDE first
+        // (what libtiff uses), then 8. A check that kept the last value let 900 million pixels
+        // be decoded (the hostile-input review of 2026-12-05).
+        QByteArray tiff("II*\0\x08\0\0\0", 8);
+        auto put = [&](quint64 value, int size) {
+            for (int i = 0; i < size; ++i) tiff += char((value >> (8 * i)) & 0xFF);
+        };
+        struct Entry { quint16 tag, type; quint32 value; };
+        const quint32 pixels = 8 + 2 + 11 * 12 + 4;  // header, count, entries, next-IFD offset
+        const Entry entries[] = {{256, 4, side}, {256, 4, 8},  {257, 4, side},   {257, 4, 8},
+                                 {258, 3, 8},    {259, 3, 1},  {262, 3, 1},      {273, 4, pixels},
+                                 {277, 3, 1},    {278, 4, 8},  {279, 4, 64}};
+        put(11, 2);
+        for (const Entry& e : entries) {
+            put(e.tag, 2);
+            put(e.type, 2);
+            put(1, 4);
+            put(e.value, 4);
+        }
+        put(0, 4);  // no next IFD
+        tiff += QByteArray(64, char(0x80));
+        return tiff;
+    }
     if (format == QLatin1String("BigTIFF")) {
         // OpenCV writes no BigTIFF, so one is built by hand: an 8×8 grey strip, uncompressed, with
         // width and height as LONG8 (the 8-byte type only BigTIFF has), patched to SIDE.
@@ -205,6 +229,7 @@ private Q_SLOTS:
     void appliesExifOrientation();
     void rejectsBadInputs_data();
     void rejectsBadInputs();
+    void decodesAnOrdinaryProgressiveJpeg();
     void refusesDecompressionBomb_data();
     void refusesDecompressionBomb();
     void supportedExtensions_data();
@@ -336,6 +361,16 @@ void TestImageDecoder::appliesExifOrientation()
         }
 }
 
+// The scan limit leaves real progressive photos alone (libjpeg's default script: 10 scans).
+void TestImageDecoder::decodesAnOrdinaryProgressiveJpeg()
+{
+    const QByteArray progressive = encode(gradientBgr(200, 150), ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+    QVERIFY(progressive.count("\xFF\xDA") > 1);
+    const DecodedPhoto photo = decodePhoto(progressive);
+    QVERIFY2(photo.ok(), qPrintable(photo.error));
+    QCOMPARE(photo.bgr.cols, 200);
+}
+
 void TestImageDecoder::rejectsBadInputs_data()
 {
     QTest::addColumn<QString>("name");
@@ -356,6 +391,13 @@ void TestImageDecoder::rejectsBadInputs_data()
     QTest::newRow("truncated JPEG (30%)") << "truncated.jpg" << jpeg.left(jpeg.size() * 3 / 10) << "not a readable image" << true;
     QTest::newRow("corrupt PNG (CRC)") << "corrupt.png" << png << "not a readable image" << false;
     QTest::newRow("random bytes") << "random.png" << random << "not a readable image" << false;
+    // A progressive JPEG whose last scan is repeated 400 times: each scan is a pass over the
+    // whole coefficient buffer, and libjpeg has no limit (2,000 scans once took a minute).
+    const QByteArray progressive = encode(gradientBgr(200, 150), ".jpg", {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+    const qsizetype lastScan = progressive.lastIndexOf("\xFF\xDA"), end = progressive.lastIndexOf("\xFF\xD9");
+    const QByteArray manyScans = progressive.left(end) + progressive.mid(lastScan, end - lastScan).repeated(400) +
+                                 progressive.mid(end);
+    QTest::newRow("progressive JPEG of 400+ scans") << "scans.jpg" << manyScans << "scans" << false;
     QTest::newRow("missing file") << "missing.jpg" << QByteArray() << "does not exist" << false;
     QTest::newRow("a directory") << "folder.jpg" << QByteArray() << "not a regular file" << false;
     // Read without blocking (a FIFO has no writer) and without end (/dev/zero): refused at once.
@@ -404,6 +446,7 @@ void TestImageDecoder::refusesDecompressionBomb_data()
     // Issue 13: a 9.6 KB BigTIFF claiming 30000² took 15 s and 2.8 GB before its refusal.
     QTest::newRow("BigTIFF 30000×30000, LONG8 sizes") << "BigTIFF" << 30000u;
     QTest::newRow("WebP 16384×16384 (the format's maximum)") << "WebP" << 16384u;
+    QTest::newRow("TIFF 30000×30000, then 8×8 (each size stated twice)") << "TIFF, sizes stated twice" << 30000u;
 }
 
 void TestImageDecoder::refusesDecompressionBomb()

@@ -80,9 +80,16 @@ std::pair<quint64, quint64> claimedSize(const QByteArray& d)
             const qsizetype entry = qsizetype(ifd) + countBytes + entryBytes * qsizetype(i);
             const quint64 type = get(entry + 2, 2);
             const qsizetype value = entry + 4 + (big ? 8 : 4);
-            const quint64 v = type == 3 ? get(value, 2) : type == 4 ? get(value, 4) : type == 16 ? get(value, 8) : 0;
-            if (get(entry, 2) == 256) width = v;
-            else if (get(entry, 2) == 257) height = v;
+            // SHORT, LONG, LONG8, and their signed twins (libtiff reads those too).
+            const quint64 v = (type == 3 || type == 8)   ? get(value, 2)
+                              : (type == 4 || type == 9) ? get(value, 4)
+                              : (type == 16 || type == 17) ? get(value, 8)
+                                                           : 0;
+            // A tag stated twice is read by libtiff from its first entry: the largest of them
+            // counts here, whatever the order (a 9 KB file claiming 30000 then 1 once decoded
+            // 900 million pixels before the check after decoding refused it).
+            if (get(entry, 2) == 256) width = std::max(width, v);
+            else if (get(entry, 2) == 257) height = std::max(height, v);
         }
         return {width, height};
     }
@@ -96,6 +103,20 @@ bool hasKnownHeader(const QByteArray& d)
     return d.startsWith("\x89PNG\r\n\x1a\n") || d.startsWith("BM") || (d.startsWith("RIFF") && d.mid(8, 4) == "WEBP") ||
            d.startsWith("\xFF\xD8") || isTiff(d);
 }
+
+// Start-of-scan markers in a JPEG. Each scan of a progressive JPEG is a full pass over the whole
+// coefficient buffer (whatever the decoding scale), and libjpeg sets no limit: a 32 KB file of 2,000
+// empty scans took a minute. Inside the entropy-coded data a 0xFF byte is always followed by 0x00
+// or a restart marker, so every 0xFF 0xDA pair is a real marker.
+int jpegScanCount(const QByteArray& d)
+{
+    int count = 0;
+    for (qsizetype pos = d.indexOf("\xFF\xDA"); pos >= 0; pos = d.indexOf("\xFF\xDA", pos + 2)) ++count;
+    return count;
+}
+// Encoders write 1 scan (baseline) or about 10 (progressive; libjpeg's default script has 10, and
+// the most elaborate ones some 60).
+constexpr int kMaxJpegScans = 200;
 
 QString tooLarge(quint64 width, quint64 height)
 {
@@ -167,6 +188,12 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
     if ((width == 0 || height == 0) && hasKnownHeader(data)) {
         result.error = QStringLiteral("not a readable image (its header states no image size)");
         return result;
+    }
+    if (data.startsWith("\xFF\xD8")) {
+        if (const int scans = jpegScanCount(data); scans > kMaxJpegScans) {
+            result.error = QStringLiteral("not a readable image (a JPEG of %1 scans; photos have at most a few dozen)").arg(scans);
+            return result;
+        }
     }
     try {
         const cv::Mat buffer(1, int(data.size()), CV_8UC1,
