@@ -2,6 +2,7 @@
 // symbolic links in a temporary dataset, never copied), real model, real files, real exit codes.
 #include "CliRunner.h"
 #include "InstalledModelPaths.h"
+#include "Error.h"
 #include "JsonLinesFile.h"
 #include "TestSupport.h"
 
@@ -373,6 +374,38 @@ private Q_SLOTS:
                                QStringLiteral("--resume"), out, QStringLiteral("--quiet")});
         QCOMPARE(again.exitCode, 0);
         QCOMPARE(jsonLines(readAll(out)), expected);
+    }
+
+    // Resuming cuts off an unfinished last line, but only one a killed writer of ours leaves (the
+    // start of a JSON object): a file of another kind without a final newline was once cut to
+    // nothing. Refused, and left byte for byte as it was.
+    void resumeNeverCutsAFileOfAnotherKind_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("text without a newline") << QByteArray("my essay, not yet finished") << false;
+        QTest::newRow("results, then text without a newline") << QByteArray("{\"file\": \"a.jpg\"}\nmy notes") << false;
+        QTest::newRow("binary without a newline") << QByteArray("\xFF\xD8\xFF\xE0\0\x10JFIF\0", 11) << false;
+        QTest::newRow("results, then half a record") << QByteArray("{\"file\": \"a.jpg\"}\n{\"file\": \"b.j") << true;
+    }
+    void resumeNeverCutsAFileOfAnotherKind()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(bool, accepted);
+        const QString path = work_.filePath(QStringLiteral("tail.jsonl"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(content);
+        file.close();
+        if (accepted) {
+            const exemplar::JsonLinesFile resumed(path);
+            QVERIFY(resumed.droppedPartialLine());
+            QCOMPARE(int(resumed.existing().size()), 1);
+            QCOMPARE(readAll(path), content.left(content.indexOf('\n') + 1));
+        } else {
+            QVERIFY_THROWS_EXCEPTION(exemplar::Error, exemplar::JsonLinesFile{path});
+            QCOMPARE(readAll(path), content);
+        }
     }
 
     void resumeRefusesAForeignFileAndASecondWriter()

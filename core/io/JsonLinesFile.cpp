@@ -19,6 +19,9 @@ namespace exemplar {
 
 namespace {
 
+// One record is one photo's result: a few kilobytes. A longer unterminated tail is not ours.
+constexpr qsizetype kMaxUnfinishedLineBytes = 1 << 20;
+
 QString systemError() { return QString::fromLocal8Bit(std::strerror(errno)); }
 
 // write(2) until done: a short write happens only when the disk fills up or a signal interrupts.
@@ -84,6 +87,14 @@ JsonLinesFile::JsonLinesFile(const QString& path) : path_(QDir::toNativeSeparato
         existing_.push_back(document.object());
     }
     if (complete < bytes.size()) {
+        // Only what a killed writer of ours leaves is cut off: the start of one record, a JSON
+        // object. A file that merely lacks a final newline (notes, a photo, any other file given
+        // by mistake) is refused whole instead of losing its end, or all of it.
+        const QByteArray tail = bytes.mid(complete);
+        if (!tail.trimmed().startsWith('{') || tail.size() > kMaxUnfinishedLineBytes || tail.contains('\0'))
+            fail(QStringLiteral("%1 ends in %2 bytes that are not the start of a line of results; not appending to "
+                                "a file of another kind")
+                     .arg(path_).arg(tail.size()));
         droppedPartialLine_ = true;
         if (::ftruncate(fd_, complete) != 0) fail(QStringLiteral("cannot truncate %1: %2").arg(path_, systemError()));
     }
