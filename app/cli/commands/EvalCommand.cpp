@@ -19,6 +19,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -195,14 +196,17 @@ int runEval(const QStringList& args)
                     "cross-validation favoured it)\n", printable(report.unlabeled).constData());
     if (report.backgroundPhotos > 0)
         std::printf("whitening fitted on each pool and %d background photos\n", report.backgroundPhotos);
-    std::printf("%-18s %18s %18s %12s %10s\n", "method", "accuracy", "weighted F1", "refs/class", "seconds");
+    // The first column fits the longest method name ("discriminant-centroid" is 21 characters).
+    int nameWidth = 18;
+    for (const MethodSummary& m : report.methods) nameWidth = std::max(nameWidth, int(printable(m.name).size()));
+    std::printf("%-*s %18s %18s %12s %10s\n", nameWidth, "method", "accuracy", "weighted F1", "refs/class", "seconds");
     for (const MethodSummary& m : report.methods)
-        std::printf("%-18s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", printable(m.name).constData(),
+        std::printf("%-*s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", nameWidth, printable(m.name).constData(),
                     100 * m.accuracyMean, 100 * m.accuracyStd, 100 * m.weightedF1Mean, 100 * m.weightedF1Std,
                     m.referencesPerClass, m.seconds);
     for (const MethodSummary& m : report.methods)
         if (m.selfTrainingUsed >= 0)
-            std::printf("%-18s self-training kept in %d of %d repetitions\n", printable(m.name).constData(), m.selfTrainingUsed,
+            std::printf("%-*s self-training kept in %d of %d repetitions\n", nameWidth, printable(m.name).constData(), m.selfTrainingUsed,
                         int(m.accuracies.size()));
     printLearningCurveCheck(report.learningCurve);
     if (report.unknown.measured()) printUnknown(report.unknown, foreignFolder);
