@@ -145,8 +145,19 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     rightLayout->addWidget(summary_);
     autoTable_ = new QTableWidget(0, 3, this);
     autoTable_->setObjectName(QStringLiteral("autoCandidates"));
-    autoTable_->setHorizontalHeaderLabels({tr("auto: candidate"), tr("CV accuracy"), tr("CV weighted F1")});
+    // Short headers: beside the plot the pane is narrow, and the names need the room.
+    autoTable_->setHorizontalHeaderLabels({tr("auto: candidate"), tr("CV acc."), tr("CV F1")});
+    autoTable_->horizontalHeaderItem(1)->setToolTip(tr("Cross-validated accuracy inside the training photos"));
+    autoTable_->horizontalHeaderItem(2)->setToolTip(tr("Cross-validated weighted F1 inside the training photos"));
+    // The figures take only their width, the names the rest ("★ discriminant-centroid (chosen)" is
+    // long beside the plot), wrapped at spaces and hyphens; a name still cut shows whole as a tooltip.
     autoTable_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    autoTable_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    autoTable_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    autoTable_->setWordWrap(true);
+    // Rows follow the names' column when the splitter or the window changes it.
+    connect(autoTable_->horizontalHeader(), &QHeaderView::sectionResized, autoTable_,
+            [this] { autoTable_->resizeRowsToContents(); });
     autoTable_->verticalHeader()->setVisible(false);
     autoTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     autoTable_->setToolTip(tr("The methods \"auto\" chose from, scored by cross-validation inside the training photos "
@@ -447,12 +458,14 @@ void OptimizationView::showAutoCandidates(const QJsonObject& details)
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (skipped) item->setToolTip(row.value(QStringLiteral("skipped")).toString());
+            else if (c == 0) item->setToolTip(cells[0]);
             QFont font = item->font();
             font.setBold(isChosen);
             item->setFont(font);
             autoTable_->setItem(i, c, item);
         }
     }
+    autoTable_->resizeRowsToContents();
 }
 
 } // namespace exemplar::ui
