@@ -69,6 +69,41 @@ quint32 getUInt(const QByteArray& bytes, qsizetype offset, int size, bool little
     return value;
 }
 
+// A TIFF built by hand (classic, or BigTIFF when BIG): an 8×8 grey strip, uncompressed, whose
+// first IFD holds SIZE_TAGS (width and height entries, as the case needs) and the rest of a
+// minimal grey image's tags.
+struct TiffEntry {
+    quint16 tag, type;
+    quint64 value;
+};
+QByteArray tiffByHand(bool big, std::vector<TiffEntry> sizeTags)
+{
+    const int word = big ? 8 : 4, countBytes = big ? 8 : 2, entryBytes = big ? 20 : 12;
+    QByteArray tiff = big ? QByteArray("II+\0\x08\0\0\0", 8) : QByteArray("II*\0\x08\0\0\0", 8);
+    auto put = [&](quint64 value, int size) {
+        for (int i = 0; i < size; ++i) tiff += char((value >> (8 * i)) & 0xFF);
+    };
+    if (big) put(16, 8);  // BigTIFF: the first IFD's offset follows the header's fixed part
+    const quint16 offsetType = big ? 16 : 4;
+    std::vector<TiffEntry> entries = std::move(sizeTags);
+    const size_t count = entries.size() + 7;
+    const quint64 pixels = quint64(tiff.size()) + quint64(countBytes) + count * quint64(entryBytes) + quint64(word);
+    for (const TiffEntry& e : std::initializer_list<TiffEntry>{{258, 3, 8},   {259, 3, 1},  {262, 3, 1},
+                                                               {273, offsetType, pixels},   {277, 3, 1},
+                                                               {278, 4, 8},   {279, offsetType, 64}})
+        entries.push_back(e);
+    put(count, countBytes);
+    for (const TiffEntry& e : entries) {
+        put(e.tag, 2);
+        put(e.type, 2);
+        put(1, word);
+        put(e.value, word);
+    }
+    put(0, word);  // no next IFD
+    tiff += QByteArray(64, char(0x80));
+    return tiff;
+}
+
 // A real, tiny image in FORMAT whose header is patched to claim SIDE×SIDE pixels (a
 // decompression bomb's header without its payload). Empty if the layout is not the expected one.
 QByteArray bombClaiming(const QString& format, quint32 side)
@@ -113,51 +148,13 @@ QByteArray bombClaiming(const QString& format, quint32 side)
         return patched == 2 ? tiff : QByteArray();
     }
     if (format == QLatin1String("TIFF, sizes stated twice")) {
-        // A classic TIFF built by hand whose width and height are each stated twice: SIDE first
-        // (what libtiff uses), then 8. A check that kept the last value let 900 million pixels
-        // be decoded (the hostile-input review of 2026-12-05).
-        QByteArray tiff("II*\0\x08\0\0\0", 8);
-        auto put = [&](quint64 value, int size) {
-            for (int i = 0; i < size; ++i) tiff += char((value >> (8 * i)) & 0xFF);
-        };
-        struct Entry { quint16 tag, type; quint32 value; };
-        const quint32 pixels = 8 + 2 + 11 * 12 + 4;  // header, count, entries, next-IFD offset
-        const Entry entries[] = {{256, 4, side}, {256, 4, 8},  {257, 4, side},   {257, 4, 8},
-                                 {258, 3, 8},    {259, 3, 1},  {262, 3, 1},      {273, 4, pixels},
-                                 {277, 3, 1},    {278, 4, 8},  {279, 4, 64}};
-        put(11, 2);
-        for (const Entry& e : entries) {
-            put(e.tag, 2);
-            put(e.type, 2);
-            put(1, 4);
-            put(e.value, 4);
-        }
-        put(0, 4);  // no next IFD
-        tiff += QByteArray(64, char(0x80));
-        return tiff;
+        // Width and height each stated twice: SIDE first (what libtiff uses), then 8. A check that
+        // kept the last value let 900 million pixels be decoded (hostile-input review, 2026-12-05).
+        return tiffByHand(false, {{256, 4, side}, {256, 4, 8}, {257, 4, side}, {257, 4, 8}});
     }
     if (format == QLatin1String("BigTIFF")) {
-        // OpenCV writes no BigTIFF, so one is built by hand: an 8×8 grey strip, uncompressed, with
-        // width and height as LONG8 (the 8-byte type only BigTIFF has), patched to SIDE.
-        QByteArray tiff("II+\0\x08\0\0\0", 8);
-        auto put = [&](quint64 value, int size) {
-            for (int i = 0; i < size; ++i) tiff += char((value >> (8 * i)) & 0xFF);
-        };
-        put(16, 8);  // first IFD right after the header
-        struct Entry { quint16 tag, type; quint64 value; };
-        const quint64 pixels = 16 + 8 + 9 * 20 + 8;  // header, count, entries, next-IFD offset
-        const Entry entries[] = {{256, 16, side}, {257, 16, side}, {258, 3, 8},   {259, 3, 1},  {262, 3, 1},
-                                 {273, 16, pixels}, {277, 3, 1},   {278, 4, 8},    {279, 16, 64}};
-        put(9, 8);
-        for (const Entry& e : entries) {
-            put(e.tag, 2);
-            put(e.type, 2);
-            put(1, 8);
-            put(e.value, 8);
-        }
-        put(0, 8);  // no next IFD
-        tiff += QByteArray(64, char(0x80));
-        return tiff;
+        // OpenCV writes no BigTIFF: width and height as LONG8, the 8-byte type only BigTIFF has.
+        return tiffByHand(true, {{256, 16, side}, {257, 16, side}});
     }
     if (format == QLatin1String("WebP")) {
         // Lossless (quality > 100): a VP8L chunk whose 14-bit fields hold width-1 and height-1.
