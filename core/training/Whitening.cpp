@@ -39,15 +39,16 @@ void symmetricEigen(Eigen::MatrixXd& S, Eigen::VectorXd& values)
 namespace {
 
 // The principal axes of the centered pool: eigenvalues (descending, the nonzero ones) and the
-// covariance's eigenvectors as the columns of BASIS (d×r), with each photo's coordinates on them
-// (N×r).
+// covariance's eigenvectors as the columns of BASIS (d×r); with WITH COORDINATES also each photo's
+// coordinates on them (N×r; with more photos than dimensions that is one more N×d×r product, which
+// only the within-class whitening needs).
 struct PrincipalAxes {
     Eigen::VectorXd eigenvalues;
     Eigen::MatrixXd basis;
     Eigen::MatrixXd coordinates;
 };
 
-PrincipalAxes principalAxes(const Eigen::MatrixXd& centered)
+PrincipalAxes principalAxes(const Eigen::MatrixXd& centered, bool withCoordinates)
 {
     // The covariance's eigenvectors come from the smaller of the two symmetric products of the
     // centered N×d pool: the d×d covariance itself, or, with fewer photos than dimensions, the
@@ -75,7 +76,7 @@ PrincipalAxes principalAxes(const Eigen::MatrixXd& centered)
         axes.basis = centered.transpose() * S.leftCols(rank) * scale.cwiseInverse().asDiagonal();
     } else {
         axes.basis = S.leftCols(rank);
-        axes.coordinates = centered * axes.basis;
+        if (withCoordinates) axes.coordinates = centered * axes.basis;
     }
     return axes;
 }
@@ -92,7 +93,7 @@ Whitening Whitening::fit(const Matrix& pool, const WhiteningOptions& options)
     if (pool.rows() < 2) throw Error(QStringLiteral("whitening needs at least two training photos"));
     Whitening w;
     w.center = pool.colwise().mean().transpose();
-    const PrincipalAxes axes = principalAxes(centeredOn(pool, w.center));
+    const PrincipalAxes axes = principalAxes(centeredOn(pool, w.center), false);
     const double epsilon = options.shrinkage * axes.eigenvalues.mean();
     Eigen::MatrixXd projection = axes.basis.transpose();  // r×d
     if (options.scale) projection = (axes.eigenvalues.array() + epsilon).rsqrt().matrix().asDiagonal() * projection;
@@ -108,7 +109,7 @@ Whitening Whitening::fitWithinClass(const Matrix& pool, const std::vector<int>& 
     if (!(shrinkage > 0)) throw Error(QStringLiteral("within-class whitening needs a positive shrinkage"));
     Whitening w;
     w.center = pool.colwise().mean().transpose();
-    const PrincipalAxes axes = principalAxes(centeredOn(pool, w.center));
+    const PrincipalAxes axes = principalAxes(centeredOn(pool, w.center), true);
 
     // Each photo's offset from its class mean, in the span's coordinates (a class of one photo
     // has no spread: its offset is zero).
