@@ -3,17 +3,16 @@
 #include "ModelSpec.h"
 
 #include "Error.h"
+#include "FuzzScratch.h"
 
-#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <cstdint>
 #include <cstdlib>
-#include <unistd.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    static const QString path = QDir::tempPath() + QStringLiteral("/exemplar-fuzz-%1-spec.json").arg(getpid());
+    static const QString path = fuzzScratchPath("spec.json");
     const QByteArray bytes(reinterpret_cast<const char*>(data), qsizetype(size));
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size()) std::abort();

@@ -6,22 +6,16 @@
 #include "ReferenceSetFile.h"
 
 #include "Error.h"
+#include "FuzzScratch.h"
 
 #include <QCryptographicHash>
-#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <cstdint>
 #include <cstdlib>
-#include <unistd.h>
 
 namespace {
-
-QString scratchPath(const char* suffix)
-{
-    return QDir::tempPath() + QStringLiteral("/exemplar-fuzz-%1-%2").arg(getpid()).arg(QLatin1String(suffix));
-}
 
 void writeAll(const QString& path, const QByteArray& bytes)
 {
@@ -54,7 +48,7 @@ void readAndUse(const QString& path)
         return;  // refused with a message: the expected outcome for almost every input
     }
     set.head.predict(exemplar::Vector::Ones(set.head.inputDim()));
-    const QString copy = scratchPath("copy.exref");
+    const QString copy = fuzzScratchPath("copy.exref");
     try {
         exemplar::writeReferenceSet(set, copy);
     } catch (const exemplar::Error&) {
@@ -67,7 +61,7 @@ void readAndUse(const QString& path)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    static const QString path = scratchPath("input.exref");
+    static const QString path = fuzzScratchPath("input.exref");
     const QByteArray bytes(reinterpret_cast<const char*>(data), qsizetype(size));
     writeAll(path, bytes);
     readAndUse(path);
