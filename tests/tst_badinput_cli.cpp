@@ -383,6 +383,42 @@ private Q_SLOTS:
         QVERIFY2(top.value(QStringLiteral("score")).toDouble() > 0.999, qPrintable(QString::fromUtf8(run.out)));
     }
 
+    // A name given in bytes that are not UTF-8 (here the corpus's "caf\xE9.jpg", as a shell passes
+    // it, or as a list holds it) reaches Exemplar with U+FFFD in place of the byte: the file is
+    // there but cannot be opened by that name, and the error says why instead of "does not exist".
+    void undecodableNamesGivenByHandAreExplained_data()
+    {
+        QTest::addColumn<QString>("how");
+        QTest::newRow("photo on the command line") << "argument";
+        QTest::newRow("photo in --files-from") << "list";
+        QTest::newRow("dataset folder") << "dataset";
+    }
+
+    void undecodableNamesGivenByHandAreExplained()
+    {
+        QFETCH(QString, how);
+        const QString photo = QFile::decodeName(QFile::encodeName(corpus_) + "/mixed/caf\xe9.jpg");
+        const QString folder = QFile::decodeName(QFile::encodeName(corpus_) + "/b\xff");
+        QVERIFY(photo.contains(QChar::ReplacementCharacter) && folder.contains(QChar::ReplacementCharacter));
+        Run run;
+        if (how == QLatin1String("dataset")) {
+            run = cli({QStringLiteral("embed"), folder});
+        } else {
+            EXEMPLAR_REQUIRE_MODEL();
+            const QString set = corpusSet();
+            QVERIFY2(!set.isEmpty(), corpusSetRun_.describe().constData());
+            if (how == QLatin1String("argument")) {
+                run = cli({QStringLiteral("classify"), set, photo});
+            } else {
+                const QString list = path(QStringLiteral("latin1-list.txt"));
+                writeFile(list, QFile::encodeName(corpus_) + "/mixed/caf\xe9.jpg\n");
+                run = cli({QStringLiteral("classify"), set, QStringLiteral("--files-from"), list});
+            }
+        }
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains("not UTF-8") && run.err.contains("rename it"), run.describe().constData());
+    }
+
     // --no-recursive: the dated subfolder is skipped and said so; the class keeps its own photo.
     void noRecursiveSkipsSubfolders()
     {

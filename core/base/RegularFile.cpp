@@ -69,7 +69,7 @@ int openCheckedRegularFile(const QString& path, qint64 maxBytes, qint64* size, Q
     // effect on regular files, the only kind read.
     Descriptor file{::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
     if (file.fd < 0) {
-        *error = errno == ENOENT ? QStringLiteral("file does not exist") : systemError(errno);
+        *error = errno == ENOENT ? missingFileReason(path) : systemError(errno);
         return -1;
     }
     struct stat st {};
@@ -107,6 +107,15 @@ qint64 readFully(int fd, char* out, qint64 bytes)
 }
 
 } // namespace
+
+QString undecodedNameHint(const QString& path)
+{
+    if (!path.contains(QChar::ReplacementCharacter)) return QString();
+    return QStringLiteral(" (its name holds bytes that are not UTF-8, shown as \uFFFD, and Exemplar reads names as "
+                          "UTF-8: rename it, e.g. with convmv)");
+}
+
+QString missingFileReason(const QString& path) { return QStringLiteral("file does not exist") + undecodedNameHint(path); }
 
 RegularFileReader::RegularFileReader(const QString& path, qint64 maxBytes)
 {

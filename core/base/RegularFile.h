@@ -24,6 +24,13 @@ struct FileRead {
     bool ok() const { return error.isEmpty(); }
 };
 
+// Why PATH, which does not exist, cannot be found: "file does not exist", with undecodedNameHint.
+QString missingFileReason(const QString& path);
+// Empty, or, when PATH holds U+FFFD, a hint that its name was probably given in bytes that are
+// not UTF-8: Qt decodes every name given on a command line, in a list or by a drop as UTF-8 and
+// turns such bytes into U+FFFD, so the file is there but cannot be opened by that name.
+QString undecodedNameHint(const QString& path);
+
 // PATH's whole content when it is a regular file (after symlinks) of at most MAX_BYTES. The file
 // is opened without blocking and checked through the opened descriptor, so a FIFO, a device or a
 // file swapped in after a check cannot block or flood the reader.

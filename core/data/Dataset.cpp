@@ -4,6 +4,7 @@
 
 #include "Error.h"
 #include "ImageDecoder.h"
+#include "RegularFile.h"
 #include "UndecodableNames.h"
 
 #include <QCollator>
@@ -35,7 +36,7 @@ void sortNaturally(QFileInfoList* entries)
 QString photoFileProblem(const QFileInfo& entry)
 {
     if (entry.isSymLink() && !entry.exists()) return QStringLiteral("broken symbolic link");
-    if (!entry.exists()) return QStringLiteral("file does not exist");
+    if (!entry.exists()) return missingFileReason(entry.filePath());
     if (entry.isDir()) return QStringLiteral("a folder, not a photo");
     if (!hasSupportedImageExtension(entry.fileName()))
         return QStringLiteral("not an image file type (supported: %1)")
@@ -141,7 +142,7 @@ std::vector<int> Dataset::photosPerClass() const
 Dataset Dataset::scan(const QString& root, const ScanOptions& options)
 {
     const QFileInfo info(root);
-    if (!info.exists()) throw Error(QStringLiteral("dataset folder %1 does not exist").arg(root));
+    if (!info.exists()) throw Error(QStringLiteral("dataset folder %1 does not exist%2").arg(root, undecodedNameHint(root)));
     if (!info.isDir()) throw Error(QStringLiteral("%1 is not a folder (expected one subfolder per class)").arg(root));
     if (!info.isReadable()) throw Error(QStringLiteral("dataset folder %1 is not readable").arg(root));
 

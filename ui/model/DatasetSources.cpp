@@ -1,6 +1,7 @@
 #include "model/DatasetSources.h"
 
 #include "ImageDecoder.h"
+#include "RegularFile.h"
 #include "UndecodableNames.h"
 
 #include <QCoreApplication>
@@ -35,7 +36,7 @@ QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFi
     for (const QString& path : paths) {
         const QFileInfo info(path);
         if (!info.exists()) {
-            rejected->push_back({path, tr("does not exist")});
+            rejected->push_back({path, tr("does not exist") + undecodedNameHint(path)});
             continue;
         }
         if (!info.isDir()) {
