@@ -7,8 +7,11 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <unistd.h>
 
 using namespace exemplar;
 
@@ -115,6 +118,42 @@ private Q_SLOTS:
             QCOMPARE(readFile(out + QStringLiteral("/daisy/a.jpg")), QByteArray("photo a"));
             QCOMPARE(readFile(out + QStringLiteral("/daisy/a (3).jpg")), QByteArray("another photo a"));
         }
+    }
+
+    // A copy is readable as the photo was (cp's rule), not only by its owner as the temporary
+    // file it was written through.
+    void copiesKeepThePhotosPermissions()
+    {
+        QTemporaryDir dir;
+        const QString photo = writeFile(dir.filePath(QStringLiteral("in/a.jpg")), "photo a");
+        const QFile::Permissions shared = QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther;
+        QVERIFY(QFile::setPermissions(photo, shared));
+        const QString out = dir.filePath(QStringLiteral("out"));
+        QCOMPARE(fileIntoClassFolders({{photo, QStringLiteral("daisy")}}, {QStringLiteral("daisy")}, out, FilingAction::Copy).filed, 1);
+        QCOMPARE(QFile::permissions(out + QStringLiteral("/daisy/a.jpg")) & ~(QFile::ReadUser | QFile::WriteUser), shared);
+    }
+
+    // A full disk: the photo that does not fit is reported as such (Qt alone says "Unknown
+    // error"), the photos before it stay filed, and no partial copy is left. On a real 64 KB
+    // tmpfs, which needs root; skipped otherwise.
+    void aFullDiskIsReportedAndLeavesNoPartialCopy()
+    {
+        QTemporaryDir dir;
+        const QString small = dir.filePath(QStringLiteral("small-disk"));
+        QVERIFY(QDir().mkpath(small));
+        if (::geteuid() != 0 || QProcess::execute(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                                                                    QStringLiteral("size=64k"), QStringLiteral("tmpfs"), small}) != 0)
+            QSKIP("mounting a small tmpfs needs root (and a system that allows it)");
+        const auto unmount = qScopeGuard([&] { QProcess::execute(QStringLiteral("umount"), {small}); });
+        const QString fits = writeFile(dir.filePath(QStringLiteral("in/fits.jpg")), QByteArray(20 << 10, 'a'));
+        const QString tooLarge = writeFile(dir.filePath(QStringLiteral("in/large.jpg")), QByteArray(200 << 10, 'b'));
+        const FilingOutcome outcome = fileIntoClassFolders({{fits, QStringLiteral("daisy")}, {tooLarge, QStringLiteral("daisy")}},
+                                                           {QStringLiteral("daisy")}, small + QStringLiteral("/out"), FilingAction::Copy);
+        QCOMPARE(outcome.filed, 1);
+        QCOMPARE(int(outcome.failed.size()), 1);
+        QVERIFY2(outcome.failed[0].reason.contains(QLatin1String("the disk is full")), qPrintable(outcome.failed[0].reason));
+        QCOMPARE(QDir(small + QStringLiteral("/out/daisy")).entryList(QDir::Files | QDir::Hidden | QDir::System),
+                 QStringList{QStringLiteral("fits.jpg")});
     }
 
     void outputThatIsNotAFolderIsRefused()

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QStorageInfo>
 #include <QTemporaryFile>
 
 namespace exemplar {
@@ -31,21 +32,34 @@ bool alreadyThere(const QString& photo, const QString& destination, FilingAction
     return !there.isSymLink() && there.isFile() && sameBytes(photo, destination);
 }
 
+// Why writing a copy into FOLDER failed. Qt reports a full disk found at flush as "Unknown
+// error", so the folder's free space is asked first: the commonest cause, and one the user can fix.
+QString writeFailure(const QFileDevice& part, const QString& destination, qint64 bytes)
+{
+    const QStorageInfo disk(QFileInfo(destination).absolutePath());
+    if (disk.isValid() && disk.bytesAvailable() < bytes)
+        return QStringLiteral("cannot write %1: the disk is full (%2 KB free, the photo needs %3 KB)")
+            .arg(destination).arg(disk.bytesAvailable() / 1024).arg((bytes + 1023) / 1024);
+    return QStringLiteral("cannot write %1: %2").arg(destination, part.errorString());
+}
+
 // Copies PHOTO to DESTINATION through a temporary file in the same folder, renamed into place
-// only when whole (and never over an existing file). Empty on success, else why not.
+// only when whole (and never over an existing file), with the photo's permissions as cp gives
+// them (a temporary file is readable by its owner only). Empty on success, else why not.
 QString copyWhole(const QString& photo, const QString& destination)
 {
     QFile source(photo);
     if (!source.open(QIODevice::ReadOnly)) return source.errorString();
     QTemporaryFile part(destination + QStringLiteral(".XXXXXX.part"));
-    if (!part.open()) return part.errorString();
+    if (!part.open()) return QStringLiteral("cannot create a file beside %1: %2").arg(destination, part.errorString());
     constexpr qint64 kChunk = 1 << 20;
     while (!source.atEnd()) {
         const QByteArray chunk = source.read(kChunk);
         if (chunk.isEmpty() && source.error() != QFileDevice::NoError) return source.errorString();
-        if (part.write(chunk) != chunk.size()) return part.errorString();
+        if (part.write(chunk) != chunk.size()) return writeFailure(part, destination, source.size());
     }
-    if (!part.flush()) return part.errorString();
+    if (!part.flush()) return writeFailure(part, destination, source.size());
+    part.setPermissions(source.permissions());
     // QFile::rename never replaces an existing file (one that appeared meanwhile stays).
     if (!part.rename(destination)) return QStringLiteral("cannot create %1: %2").arg(destination, part.errorString());
     part.setAutoRemove(false);
