@@ -323,6 +323,23 @@ private Q_SLOTS:
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     }
 
+    // An empty list (a search that found nothing) classifies nothing, and says so.
+    void anEmptyListIsSaidSo()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        const QString list = work_.filePath(QStringLiteral("empty-list.txt"));
+        QFile file(list);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("\n\r\n");
+        file.close();
+        const Run run = cli({QStringLiteral("classify"), set, QStringLiteral("--files-from"), list, QStringLiteral("--jsonl")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.isEmpty());
+        QVERIFY2(run.err.contains("names no files"), run.err.constData());
+    }
+
     void classifyKilledAndResumedEqualsOneRun()
     {
         EXEMPLAR_REQUIRE_MODEL();

@@ -154,6 +154,10 @@ QStringList filesFromList(const QCommandLineParser& parser)
         if (line.endsWith('\r')) line.chop(1);
         if (!line.isEmpty()) paths << QFile::decodeName(line);
     }
+    // Said whatever the command does next: an empty list is most often a search that found nothing.
+    if (paths.isEmpty())
+        std::fprintf(stderr, "exemplar-cli: the list %s names no files (it is empty or holds only empty lines)\n",
+                     printable(list == QLatin1String("-") ? QStringLiteral("on standard input") : list).constData());
     return paths;
 }
 
