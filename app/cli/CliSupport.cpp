@@ -45,9 +45,11 @@ std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
     try {
         return std::make_unique<Embedder>(ModelSpec::load(specPath));
     } catch (const Error& error) {
-        // Core says what is wrong; the CLI says what to do about it.
+        // Core says what is wrong; the CLI says what to do about it: a model the user named is
+        // theirs to fix, a missing default is installed by the set-up script.
         throw Error(error.message() +
-                    QStringLiteral(" (run scripts/setup.sh to obtain the default model, or pass --model SPEC.json)"));
+                    (common.modelNamed ? QStringLiteral(" (the model named by --model or $EXEMPLAR_MODEL)")
+                                       : QStringLiteral(" (run scripts/setup.sh to obtain the default model, or pass --model SPEC.json)")));
     }
 }
 

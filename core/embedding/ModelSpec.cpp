@@ -143,9 +143,13 @@ ModelSpec ModelSpec::load(const QString& specPath)
                                                                                : QString()));
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(file.bytes, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        throw Error(QStringLiteral("model spec %1 is not valid JSON (%2); pass the .json spec, not the .onnx")
-                        .arg(specPath, parseError.errorString()));
+    if (parseError.error != QJsonParseError::NoError) {
+        // Binary content is most likely the network itself given in place of its spec.
+        const bool binary = file.bytes.contains('\0') || !file.bytes.trimmed().startsWith('{');
+        throw Error(QStringLiteral("model spec %1 is not valid JSON (%2)%3")
+                        .arg(specPath, parseError.errorString(),
+                             binary ? QStringLiteral("; pass the .json spec, not the .onnx") : QString()));
+    }
     if (!document.isObject())
         throw Error(QStringLiteral("model spec %1 is not a JSON object ({…})").arg(specPath));
     return fromJson(document.object(), QFileInfo(specPath).absoluteFilePath());
