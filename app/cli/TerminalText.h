@@ -23,4 +23,10 @@ inline QByteArray printable(const QString& text)
     return out.toLocal8Bit();
 }
 
+// "1 photo", "2 photos": a count with its noun, for the human-readable lines.
+inline QByteArray counted(long long n, const char* singular, const char* plural)
+{
+    return QByteArray::number(n) + ' ' + (n == 1 ? singular : plural);
+}
+
 } // namespace exemplar::cli

@@ -71,10 +71,11 @@ int runEmbed(const QStringList& args)
                    {QStringLiteral("warnings"),
                     QJsonArray::fromStringList(data.dataset.warnings + data.report.warnings)}});
     } else {
-        std::printf("%s: %d classes, %d photos embedded with %s (%d computed, %d from cache), %d files skipped\n",
-                    printable(data.root).constData(), data.embeddings.classCount(), data.embeddings.size(),
+        std::printf("%s: %s, %s embedded with %s (%d computed, %d from cache), %s skipped\n", printable(data.root).constData(),
+                    counted(data.embeddings.classCount(), "class", "classes").constData(),
+                    counted(data.embeddings.size(), "photo", "photos").constData(),
                     printable(data.embedder->spec().name).constData(), data.report.computed, data.report.fromCache,
-                    int(data.allSkipped().size()));
+                    counted(data.allSkipped().size(), "file", "files").constData());
         for (int c = 0; c < data.embeddings.classCount(); ++c)
             std::printf("  %-32s %d\n", printable(data.embeddings.classNames[c]).constData(), counts[size_t(c)]);
         if (!out.isEmpty())

@@ -50,8 +50,8 @@ void printLearningCurveCheck(const LearningCurveCheck& check)
 
 void printUnknownRate(const char* what, const UnknownRate& rate)
 {
-    std::printf("  %-34s %6.1f%% (95%% interval %.1f%% to %.1f%%, %d photos)\n", what, 100 * rate.mean,
-                100 * rate.interval.low, 100 * rate.interval.high, rate.photos);
+    std::printf("  %-34s %6.1f%% (95%% interval %.1f%% to %.1f%%, %s)\n", what, 100 * rate.mean,
+                100 * rate.interval.low, 100 * rate.interval.high, counted(rate.photos, "photo", "photos").constData());
 }
 
 void printUnknown(const UnknownEvaluation& unknown, const QString& foreignFolder)
@@ -187,9 +187,10 @@ int runEval(const QStringList& args)
         printJson(json);
         return 0;
     }
-    std::printf("%s: %d classes, %d photos; pool %d per class, %d repetitions, %d test photos each\n",
-                printable(report.dataset).constData(), report.classes, report.photos, report.pool, report.repeats,
-                report.testPhotosPerRepeat);
+    std::printf("%s: %s, %s; pool %d per class, %s, %s each\n", printable(report.dataset).constData(),
+                counted(report.classes, "class", "classes").constData(), counted(report.photos, "photo", "photos").constData(),
+                report.pool, counted(report.repeats, "repetition", "repetitions").constData(),
+                counted(report.testPhotosPerRepeat, "test photo", "test photos").constData());
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(report.groupedPhotos, report.duplicateGroups)));
     if (!report.unlabeled.isEmpty())
         std::printf("self-training with unlabeled photos: %s (kept per repetition only when the pool's own "

@@ -103,9 +103,11 @@ int runTrain(const QStringList& args)
                    {QStringLiteral("background_photos"), set.extra.value(QStringLiteral("background_photos")).toInt()}});
         return 0;
     }
-    std::printf("Trained %s: method %s, %d classes, %d references (%s) from %d training photos\n",
-                printable(out).constData(), printable(set.method).constData(), int(set.head.classNames.size()), set.head.referenceCount(),
-                printable(countsSummary(set.head.referencesPerClass())).constData(), int(trained.poolPaths.size()));
+    std::printf("Trained %s: method %s, %s, %s (%s) from %s\n", printable(out).constData(), printable(set.method).constData(),
+                counted(set.head.classNames.size(), "class", "classes").constData(),
+                counted(set.head.referenceCount(), "reference", "references").constData(),
+                printable(countsSummary(set.head.referencesPerClass())).constData(),
+                counted(trained.poolPaths.size(), "training photo", "training photos").constData());
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(trained.duplicateGroups.groupedPhotos(),
                                                           trained.duplicateGroups.sharedGroups())));
     if (set.extra.contains(QStringLiteral("background_photos")))
