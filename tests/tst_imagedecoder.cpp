@@ -395,6 +395,16 @@ void TestImageDecoder::rejectsBadInputs_data()
     const QByteArray manyScans = progressive.left(end) + progressive.mid(lastScan, end - lastScan).repeated(400) +
                                  progressive.mid(end);
     QTest::newRow("progressive JPEG of 400+ scans") << "scans.jpg" << manyScans << "scans" << false;
+    // The same photo's header made to claim 14000×14000 (196 MP, under the pixel limit) in a few
+    // KB: no JPEG holds more than 512 pixels per byte, and libjpeg would allocate the full size.
+    QByteArray forged = progressive;
+    const qsizetype frame = forged.indexOf("\xFF\xC2");
+    QVERIFY(frame > 0);
+    for (const int offset : {5, 7}) {  // height, width: big-endian 16 bits after the length and precision
+        forged[frame + offset] = char(14000 >> 8);
+        forged[frame + offset + 1] = char(14000 & 0xFF);
+    }
+    QTest::newRow("JPEG claiming 196 MP in a few KB") << "forged.jpg" << forged << "truncated or damaged" << false;
     QTest::newRow("missing file") << "missing.jpg" << QByteArray() << "does not exist" << false;
     QTest::newRow("a directory") << "folder.jpg" << QByteArray() << "not a regular file" << false;
     // Read without blocking (a FIFO has no writer) and without end (/dev/zero): refused at once.

@@ -117,6 +117,12 @@ int jpegScanCount(const QByteArray& d)
 // Encoders write 1 scan (baseline) or about 10 (progressive; libjpeg's default script has 10, and
 // the most elaborate ones some 60).
 constexpr int kMaxJpegScans = 200;
+// Every 8×8 block of every component costs its JPEG at least one bit (its DC difference, Huffman
+// coded), so a whole JPEG holds at most 512 pixels per byte, and photos hold a few. A file that
+// claims far more is truncated or forged, and decoding it still allocates the full size (a 914-byte
+// file claiming 14000×14000 took 1.4 GB and 12 s to come out grey). The limit leaves 8× room for
+// arithmetic coding, which can spend less than a bit on a flat block.
+constexpr quint64 kMaxJpegPixelsPerByte = 4096;
 
 QString tooLarge(quint64 width, quint64 height)
 {
@@ -190,6 +196,11 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
         return result;
     }
     if (data.startsWith("\xFF\xD8")) {
+        if (width * height > kMaxJpegPixelsPerByte * quint64(data.size())) {
+            result.error = QStringLiteral("not a readable image (a JPEG claiming %1×%2 pixels in %3 bytes is truncated or damaged)")
+                               .arg(width).arg(height).arg(data.size());
+            return result;
+        }
         if (const int scans = jpegScanCount(data); scans > kMaxJpegScans) {
             result.error = QStringLiteral("not a readable image (a JPEG of %1 scans; photos have at most a few dozen)").arg(scans);
             return result;
