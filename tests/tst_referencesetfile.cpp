@@ -289,6 +289,10 @@ void TestReferenceSetFile::refusedFiles_data()
 
     const QString foreign = QStringLiteral("is not an Exemplar reference set");
     QTest::newRow("JSON list") << QByteArray("[1, 2, 3]") << file << foreign;
+    // Millions of small values would take ~9 bytes of memory per byte to parse: refused unparsed.
+    QTest::newRow("nine million small values")
+        << QByteArray("{\"format\": \"exemplar-reference-set\", \"x\": [") + QByteArray("0,").repeated(9'000'000) + "0]}" << file
+        << QStringLiteral("is not an Exemplar reference set (9 million JSON values");
     QTest::newRow("another format")
         << edited([](QJsonObject& root) { root["format"] = "exemplar-embedding-cache"; }) << file
         << foreign;

@@ -218,6 +218,19 @@ private:
     QString path_;
 };
 
+// QJsonDocument takes about 9 bytes of memory per byte of a file of small values ("[0,0,0,…": a
+// 200 MB one took 1.8 GB), while a reference set, up to 1 GB, holds its matrices as base64 text,
+// which parses at about its own size, and a few values per training photo. So a file of millions
+// of values is not a reference set, and is refused before parsing rather than after gigabytes.
+constexpr qsizetype kMaxReferenceSetJsonValues = 8'000'000;
+
+qsizetype jsonValueCount(const QByteArray& bytes)
+{
+    qsizetype count = 0;
+    for (const char c : bytes) count += c == ',' || c == '[' || c == '{';
+    return count;
+}
+
 } // namespace
 
 void writeReferenceSet(const ReferenceSet& set, const QString& path)
@@ -292,6 +305,9 @@ ReferenceSet readReferenceSet(const QString& path)
 
     const Reader in(path);
     if (bytes.isEmpty()) in.damaged(QStringLiteral("the file is empty"));
+    if (const qsizetype values = jsonValueCount(bytes); values > kMaxReferenceSetJsonValues)
+        throw Error(QStringLiteral("%1 is not an Exemplar reference set (%2 million JSON values; a reference set holds "
+                                   "a few per training photo)").arg(shown).arg(values / 1000000));
     QJsonParseError parseError;
     const QJsonDocument json = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError)
