@@ -68,7 +68,7 @@ private Q_SLOTS:
         QTest::newRow("missing reference set")
             << QStringList{"classify", "/nonexistent/set.exref", "/nonexistent/photo.jpg"} << 1 << "set.exref";
         QTest::newRow("missing model") << QStringList{"info", "--model", "/nonexistent/model.json"} << 1
-                                       << "setup.sh";
+                                       << "does not exist (the model named by --model";
     }
 
     void usageErrors()
