@@ -541,7 +541,9 @@ private Q_SLOTS:
         const QString folder = path(QStringLiteral("out-%1-%2").arg(command, kind));
         QVERIFY(QDir().mkpath(folder));
         const QString destination = folder + (train ? QStringLiteral("/corpus.exref") : QStringLiteral("/corpus.onnx"));
-        const QByteArray previous = "previous reference set, must survive\n";
+        // An earlier output of the same kind (a file of another kind is not replaced at all).
+        const QByteArray previous = train ? QByteArray("{\n    \"checksum\": \"previous reference set, must survive\"\n}\n")
+                                          : QByteArray("\x08\x07 previous ONNX model, must survive\n");
         writeFile(destination, previous);
 
         ChildLimits limits;
@@ -561,6 +563,40 @@ private Q_SLOTS:
         QCOMPARE(readFile(destination), previous);
         QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
                  QStringList{QFileInfo(destination).fileName()});
+    }
+
+    // An output path mistyped onto a photo, or onto the command's own input, is refused before
+    // any work and the file left byte for byte: before, train -o PHOTO and export-onnx SET SET
+    // replaced them.
+    void outputsNeverReplaceAnotherKindOfFile_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("victim");
+        QTest::newRow("train -o a photo") << "train" << "photo";
+        QTest::newRow("export-onnx onto a photo") << "export-onnx" << "photo";
+        QTest::newRow("export-onnx onto its own reference set") << "export-onnx" << "set";
+    }
+
+    void outputsNeverReplaceAnotherKindOfFile()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, victim);
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = command == QLatin1String("train") ? QString() : corpusSet();
+        QString target;
+        if (victim == QLatin1String("set")) {
+            target = path(QStringLiteral("own-input.exref"));
+            QVERIFY(QFile::copy(set, target));
+        } else {
+            target = path(QStringLiteral("victim-%1.jpg").arg(command));
+            writeFile(target, syntheticPhoto(60, ".jpg"));
+        }
+        const QByteArray before = readFile(target);
+        const Run run = command == QLatin1String("train")
+                            ? cli({QStringLiteral("train"), corpus_, QStringLiteral("--out"), target})
+                            : cli({QStringLiteral("export-onnx"), victim == QLatin1String("set") ? target : set, target});
+        QVERIFY2(run.failedWithOneLine("exists and is not"), run.describe().constData());
+        QCOMPARE(readFile(target), before);
     }
 
     // `embed --out FILE.npy` writes FILE.npy and FILE.csv (the rows' photos): a failure on either

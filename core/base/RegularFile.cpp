@@ -210,4 +210,16 @@ void prepareDestination(const QString& path)
         if (!openByAnyProcess(leftover)) QFile::remove(leftover);  // best effort: our leftover only
 }
 
+void refuseToReplaceAnotherKind(const QString& path, const QString& what, bool (*isOfKind)(const QByteArray& firstBytes))
+{
+    const QFileInfo existing(path);
+    if (!existing.exists() || !existing.isFile() || existing.size() == 0) return;
+    QFile file(path);
+    // Unreadable: the write will say why it cannot replace it either.
+    if (!file.open(QIODevice::ReadOnly)) return;
+    if (isOfKind(file.read(256))) return;
+    throw Error(QStringLiteral("%1 exists and is not %2 (a photo, or the input itself?); it is left as it is: choose "
+                               "another name, or remove it first").arg(QDir::toNativeSeparators(path), what));
+}
+
 } // namespace exemplar

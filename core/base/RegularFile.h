@@ -71,6 +71,12 @@ QByteArray readRegularFileOrThrow(const QString& path, qint64 maxBytes, const QS
 // (QSaveFile's "PATH.XXXXXX" that no process holds open). A missing PATH is fine.
 void prepareDestination(const QString& path);
 
+// Throws unless PATH is free, empty, or holds a file whose first bytes IS_OF_KIND accepts (an
+// earlier output of the same kind, which a new one may replace): an output path mistyped onto a
+// photo, or onto the command's own input, must not destroy it. WHAT names the kind ("a reference
+// set"). Paths that are not regular files are left to prepareDestination.
+void refuseToReplaceAnotherKind(const QString& path, const QString& what, bool (*isOfKind)(const QByteArray& firstBytes));
+
 // "a character device", "a FIFO", … for the file at PATH; empty when it is a regular file or
 // does not exist.
 QString nonRegularKind(const QString& path);

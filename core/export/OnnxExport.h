@@ -27,4 +27,8 @@ QByteArray classifierOnnx(const QByteArray& embedderOnnx, const ModelSpec& spec,
 // intact on failure). Throws ModelMismatch or Error as above.
 void exportClassifierOnnx(const ReferenceSet& set, const ModelSpec& spec, const QString& path);
 
+// Whether FIRST_BYTES begin an ONNX model: a ModelProto starts with its ir_version (field 1, a
+// varint: the byte 0x08). What an output path may be replaced with a new model.
+inline bool startsLikeOnnxModel(const QByteArray& firstBytes) { return firstBytes.startsWith('\x08'); }
+
 } // namespace exemplar

@@ -298,6 +298,13 @@ void writeReferenceSet(const ReferenceSet& set, const QString& path)
     writeFileAtomically(path, bytes);
 }
 
+bool startsLikeReferenceSet(const QByteArray& firstBytes)
+{
+    // QJsonObject keeps its keys sorted, and "checksum" sorts first.
+    const QByteArray text = firstBytes.trimmed();
+    return text.startsWith('{') && text.mid(1).trimmed().startsWith("\"checksum\"");
+}
+
 ReferenceSet readReferenceSet(const QString& path)
 {
     const QString shown = displayPath(path);

@@ -33,6 +33,10 @@ struct ReferenceSet {
 void writeReferenceSet(const ReferenceSet& set, const QString& path);
 // Throws Error for a missing, damaged, foreign or newer-version file.
 ReferenceSet readReferenceSet(const QString& path);
+
+// Whether FIRST_BYTES begin a reference set as writeReferenceSet writes them (a JSON object whose
+// first key is "checksum"): what an output path may be replaced with a new set.
+bool startsLikeReferenceSet(const QByteArray& firstBytes);
 // Throws ModelMismatch when SET was made with another model than LOADED.
 void requireSameModel(const ReferenceSet& set, const ModelIdentity& loaded);
 

@@ -7,6 +7,7 @@
 #include "Error.h"
 #include "OnnxExport.h"
 #include "ReferenceSetFile.h"
+#include "RegularFile.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -33,6 +34,7 @@ int runExportOnnx(const QStringList& args)
         throw UsageError{QStringLiteral("expected a reference set and an output file, got %1 arguments").arg(positional.size())};
     const QString out = positional.at(1);
 
+    refuseToReplaceAnotherKind(out, QStringLiteral("an ONNX model"), startsLikeOnnxModel);
     const ReferenceSet set = readReferenceSet(positional.at(0));
     const CommonOptions common = withModelOf(set, options);
     const ModelSpec spec = ModelSpec::load(common.modelSpec);

@@ -12,6 +12,7 @@
 #include "HonestEvaluation.h"
 #include "ImageDecoder.h"
 #include "ReferenceSetFile.h"
+#include "RegularFile.h"
 #include "TrainWorkflow.h"
 
 #include <QDir>
@@ -56,6 +57,7 @@ int runTrain(const QStringList& args)
     const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
     const QString out = parser.value(QStringLiteral("out"));
     if (out.isEmpty()) throw UsageError{QStringLiteral("--out FILE.exref is required")};
+    refuseToReplaceAnotherKind(out, QStringLiteral("a reference set"), startsLikeReferenceSet);  // before any work
     TrainingOptions options = trainingOptions(parser);
     options.method = parser.value(QStringLiteral("method"));
     if (!isTrainingMethod(options.method))
