@@ -492,6 +492,7 @@ private Q_SLOTS:
         QTest::newRow("empty data") << "empty data";
         QTest::newRow("foreign photos of another size") << "foreign size";
         QTest::newRow("foreign photos, unknown rate 0") << "unknown rate 0";
+        QTest::newRow("one photo per class: none left to test") << "nothing to test";
     }
     void invalidArguments()
     {
@@ -507,6 +508,10 @@ private Q_SLOTS:
         if (problem == QLatin1String("unknown rate 0")) {
             options.foreign = data.vectors.topRows(3);
             options.knownRejectRate = 0;
+        }
+        if (problem == QLatin1String("nothing to test")) {  // reported 0% for every method before
+            data = makeClusteredSet({1, 1, 1}, 32, 0.8f, 9);
+            options.pool = 1;
         }
         QVERIFY_THROWS_EXCEPTION(Error, evaluateHonestly(data, options));
     }

@@ -32,14 +32,25 @@ QString requireString(const QJsonObject& json, const QString& key, const QString
     return value.toString();
 }
 
-int requirePositiveInt(const QJsonObject& json, const QString& key, const QString& where, int max)
+int requireIntInRange(const QJsonObject& json, const QString& key, const QString& where, int min, int max,
+                      const QString& why = QString())
 {
     const QJsonValue value = json.value(key);
     const double number = value.toDouble(-1);
-    if (!value.isDouble() || number < 1 || number > max || number != double(int(number)))
-        throw Error(QStringLiteral("model spec %1: \"%2\" must be an integer in 1…%3").arg(where, key).arg(max));
+    if (!value.isDouble() || number < min || number > max || number != double(int(number)))
+        throw Error(QStringLiteral("model spec %1: \"%2\" must be an integer in %3…%4%5").arg(where, key).arg(min).arg(max).arg(why));
     return int(number);
 }
+
+int requirePositiveInt(const QJsonObject& json, const QString& key, const QString& where, int max)
+{
+    return requireIntInRange(json, key, where, 1, max);
+}
+
+// The network's input side: a CNN's feature map shrinks 32× and vanishes below that, and memory
+// grows with the area (a 4096×4096 input took 4.4 GB and 48 s per photo; 1536×1536 takes ~0.6 GB).
+constexpr int kMinInputSide = 16;
+constexpr int kMaxInputSide = 1536;
 
 std::array<double, 3> readTriple(const QJsonObject& json, const QString& key, double fallback,
                                  const QString& where)
@@ -169,8 +180,9 @@ ModelSpec ModelSpec::fromJson(const QJsonObject& json, const QString& specPath)
 
     const QJsonObject input = requireObject(json, QStringLiteral("input"), where);
     spec.inputName = input.value(QStringLiteral("name")).toString();
-    spec.inputWidth = requirePositiveInt(input, QStringLiteral("width"), where, 4096);
-    spec.inputHeight = requirePositiveInt(input, QStringLiteral("height"), where, 4096);
+    const QString sideLimit = QStringLiteral(" (the network's input size; larger ones take gigabytes per photo)");
+    spec.inputWidth = requireIntInRange(input, QStringLiteral("width"), where, kMinInputSide, kMaxInputSide, sideLimit);
+    spec.inputHeight = requireIntInRange(input, QStringLiteral("height"), where, kMinInputSide, kMaxInputSide, sideLimit);
     const QString order = input.value(QStringLiteral("color_order")).toString(QStringLiteral("RGB")).toUpper();
     if (order != QLatin1String("RGB") && order != QLatin1String("BGR"))
         throw Error(QStringLiteral("model spec %1: color_order must be RGB or BGR").arg(where));

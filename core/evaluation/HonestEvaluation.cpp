@@ -175,6 +175,11 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
         drawPoolSplit(data.labels, groups.groupOf, data.classCount(), options.pool, splitSeed(options.seed, r),
                       &poolRowsOf[size_t(r)], &testRowsOf[size_t(r)]);
     report.testPhotosPerRepeat = int(testRowsOf.back().size());
+    // Without test photos every method would score 0%, a figure that means nothing.
+    for (const std::vector<int>& test : testRowsOf)
+        if (test.empty())
+            throw Error(QStringLiteral("no photo is left to test: every photo is in the pool or a near-identical copy of "
+                                       "one in it; use a smaller pool or add photos"));
     // Repetition r's pool, with its duplicate groups: the methods' own cross-validation keeps them together too.
     const auto poolOf = [&](int r) {
         EmbeddingSet pool = data.subset(poolRowsOf[size_t(r)]);
