@@ -384,8 +384,9 @@ void TestImageDecoder::rejectsBadInputs_data()
 
     QTest::newRow("zero-byte file") << "empty.jpg" << QByteArray() << "empty file" << false;
     QTest::newRow("text renamed .jpg") << "notes.jpg" << QByteArray("shopping list: bread, milk\n") << "not a readable image" << false;
-    // libjpeg warns "Premature end of JPEG file" and fills the missing rows: OpenCV may decode it.
-    QTest::newRow("truncated JPEG (30%)") << "truncated.jpg" << jpeg.left(jpeg.size() * 3 / 10) << "not a readable image" << true;
+    // libjpeg would only warn ("Premature end of JPEG file") and fill the missing rows with grey.
+    QTest::newRow("truncated JPEG (30%)") << "truncated.jpg" << jpeg.left(jpeg.size() * 3 / 10) << "a truncated JPEG" << false;
+    QTest::newRow("truncated JPEG (all but its last 2 bytes)") << "cut.jpg" << jpeg.chopped(2) << "a truncated JPEG" << false;
     QTest::newRow("corrupt PNG (CRC)") << "corrupt.png" << png << "not a readable image" << false;
     QTest::newRow("random bytes") << "random.png" << random << "not a readable image" << false;
     // A progressive JPEG whose last scan is repeated 400 times: each scan is a pass over the

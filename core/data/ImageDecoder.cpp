@@ -124,6 +124,16 @@ constexpr int kMaxJpegScans = 200;
 // arithmetic coding, which can spend less than a bit on a flat block.
 constexpr quint64 kMaxJpegPixelsPerByte = 4096;
 
+// Whether a JPEG stops before its end-of-image marker after its last scan. libjpeg decodes a
+// truncated file with grey in place of the missing part and only warns, and OpenCV drops the
+// warning: half a photo would train and classify as if whole. Data after the marker (camera
+// trailers) is fine, and an embedded thumbnail's marker comes before the main image's scans.
+bool jpegEndIsMissing(const QByteArray& d)
+{
+    const qsizetype lastScan = d.lastIndexOf("\xFF\xDA");
+    return lastScan >= 0 && d.indexOf("\xFF\xD9", lastScan + 2) < 0;
+}
+
 QString tooLarge(quint64 width, quint64 height)
 {
     return QStringLiteral("image too large (%1×%2 pixels)").arg(width).arg(height);
@@ -199,6 +209,11 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
         if (width * height > kMaxJpegPixelsPerByte * quint64(data.size())) {
             result.error = QStringLiteral("not a readable image (a JPEG claiming %1×%2 pixels in %3 bytes is truncated or damaged)")
                                .arg(width).arg(height).arg(data.size());
+            return result;
+        }
+        if (jpegEndIsMissing(data)) {
+            result.error = QStringLiteral("not a readable image (a truncated JPEG: its end is missing, as after an "
+                                          "interrupted copy or download)");
             return result;
         }
         if (const int scans = jpegScanCount(data); scans > kMaxJpegScans) {
