@@ -450,6 +450,27 @@ private Q_SLOTS:
         QVERIFY2(warnings.filter(phrase).size() == 1, qPrintable(warnings.join(QLatin1Char('\n'))));
     }
 
+    // A class folder that cannot be read is skipped with the system's reason and left out: before,
+    // it was "a class with no photos", trained into a set that could never answer it.
+    void unreadableClassFoldersAreLeftOut()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        if (!permissionBitsApply()) QSKIP("running as root without an unprivileged account: every folder is readable");
+        const QString root = path(QStringLiteral("locked-classes"));
+        for (const char* name : {"rose", "tulip", "locked"}) {
+            QVERIFY(QDir().mkpath(root + QLatin1Char('/') + QLatin1String(name)));
+            for (int i = 0; i < 2; ++i)
+                writeFile(root + QStringLiteral("/%1/%2.jpg").arg(QLatin1String(name)).arg(i), syntheticPhoto(70 + i + 2 * int(qstrlen(name)), ".jpg"));
+        }
+        QVERIFY(QFile::setPermissions(root + QStringLiteral("/locked"), QFileDevice::Permissions()));
+        const Run run = cli({QStringLiteral("embed"), root, QStringLiteral("--json")}, {true, 0});
+        QFile::setPermissions(root + QStringLiteral("/locked"), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QVERIFY2(run.exitCode == 0, run.describe().constData());
+        QVERIFY2(reasonFor(run.json(), QStringLiteral("locked")).contains(QLatin1String("class folder cannot be read")),
+                 run.out.constData());
+        QCOMPARE(run.json().value(QStringLiteral("classes")).toArray().size(), 2);
+    }
+
     void badModelsAreRefused_data()
     {
         QTest::addColumn<QString>("kind");

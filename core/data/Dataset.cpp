@@ -12,8 +12,12 @@
 #include <QFileInfo>
 #include <QLocale>
 #include <QSet>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <numeric>
+#include <unistd.h>
 
 namespace exemplar {
 
@@ -67,13 +71,23 @@ void appendSkipped(Dataset* dataset, std::vector<SkippedFile> skipped)
     dataset->skipped.insert(dataset->skipped.end(), skipped.begin(), skipped.end());
 }
 
+// Why FOLDER cannot be listed, in the system's words ("Permission denied", "File name too long"),
+// or empty when it can: QFileInfo only says "not readable", which misleads when the name is the cause.
+QString folderAccessProblem(const QString& folder)
+{
+    if (::access(QFile::encodeName(folder).constData(), R_OK | X_OK) == 0) return {};
+    const int code = errno;
+    return code == EACCES ? QStringLiteral("not readable (permissions)") : QString::fromLocal8Bit(std::strerror(code));
+}
+
 // Why the subfolder ENTRY of a class is not scanned, or empty when it should be. SCANNED holds
 // the canonical paths of the class's folders read so far; CLASS FOLDER is canonical too.
 QString subfolderProblem(const QFileInfo& entry, const ScanOptions& options, const QString& classFolder,
                          const QSet<QString>& scanned)
 {
     if (!options.recursive) return QStringLiteral("subfolder inside a class folder (not scanned: subfolder scanning is off)");
-    if (!entry.isReadable() || !entry.isExecutable()) return QStringLiteral("subfolder is not readable (permissions)");
+    if (const QString problem = folderAccessProblem(entry.absoluteFilePath()); !problem.isEmpty())
+        return QStringLiteral("subfolder cannot be read: %1").arg(problem);
     // Only a symbolic link can lead to a folder above this one or to one already read.
     const QString target = entry.canonicalFilePath();
     if (isSameOrInside(classFolder, target))
@@ -172,6 +186,9 @@ Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions&
             dataset.skipped.push_back({folder, QStringLiteral("not a folder")});
         } else if (const QString problem = systemFolderProblem(info.canonicalFilePath()); !problem.isEmpty()) {
             dataset.skipped.push_back({folder, problem});
+        } else if (const QString problem = folderAccessProblem(folder); !problem.isEmpty()) {
+            // Left out rather than kept as a class of no photos, which training could never answer.
+            dataset.skipped.push_back({folder, QStringLiteral("class folder cannot be read: %1 (the class is left out)").arg(problem)});
         } else if (dataset.classNames.contains(name)) {
             dataset.skipped.push_back({folder, QStringLiteral("a class named \"%1\" already exists").arg(name)});
         } else {
