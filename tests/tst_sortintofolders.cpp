@@ -64,6 +64,37 @@ private Q_SLOTS:
         QCOMPARE(unknownFolderName({QStringLiteral("Unknown"), QStringLiteral("daisy")}), QStringLiteral("_unknown"));
     }
 
+    // Classes whose folders would meet get distinct ones: made-safe names, case, Unicode form.
+    void classFoldersNeverMerge_data()
+    {
+        QTest::addColumn<QStringList>("classes");
+        QTest::addColumn<QStringList>("folders");
+        QTest::newRow("distinct") << QStringList{"daisy", "tulip"} << QStringList{"daisy", "tulip"};
+        QTest::newRow("made safe alike") << QStringList{"a/b", "a_b"} << QStringList{"a_b", "a_b (2)"};
+        QTest::newRow("case only (USB drives, macOS)") << QStringList{"Daisy", "daisy"} << QStringList{"Daisy", "daisy (2)"};
+        QTest::newRow("NFC and NFD") << QStringList{QStringLiteral("caf\u00e9"), QStringLiteral("cafe\u0301")}
+                                     << QStringList{QStringLiteral("caf\u00e9"), QStringLiteral("cafe\u0301 (2)")};
+        QTest::newRow("a class named like the unknown folder") << QStringList{"unknown", "Unknown"}
+                                                              << QStringList{"unknown", "Unknown (2)"};
+    }
+
+    void classFoldersNeverMerge()
+    {
+        QFETCH(QStringList, classes);
+        QFETCH(QStringList, folders);
+        QCOMPARE(classFolderNames(classes), folders);
+        QVERIFY(!folders.contains(unknownFolderName(classes), Qt::CaseInsensitive));
+        // Through the filing itself: each class's photo in its own folder.
+        QTemporaryDir dir;
+        std::vector<PhotoToFile> photos;
+        for (int c = 0; c < classes.size(); ++c)
+            photos.push_back({writeFile(dir.filePath(QStringLiteral("in/%1.jpg").arg(c)), QByteArray::number(c)), classes[c]});
+        const QString out = dir.filePath(QStringLiteral("out"));
+        QCOMPARE(fileIntoClassFolders(photos, classes, out, FilingAction::Copy).filed, int(classes.size()));
+        for (int c = 0; c < classes.size(); ++c)
+            QCOMPARE(readFile(QStringLiteral("%1/%2/%3.jpg").arg(out, folders[c]).arg(c)), QByteArray::number(c));
+    }
+
     void filesCopiesAndLinks_data()
     {
         QTest::addColumn<bool>("link");

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <QStorageInfo>
 #include <QTemporaryFile>
 
@@ -86,6 +87,22 @@ QString unknownFolderName(const QStringList& classNames)
     return name;
 }
 
+QStringList classFolderNames(const QStringList& classNames)
+{
+    // The key a case-insensitive, normalizing file system compares names by.
+    const auto key = [](const QString& name) { return name.normalized(QString::NormalizationForm_C).toCaseFolded(); };
+    QSet<QString> taken{key(unknownFolderName(classNames))};
+    QStringList folders;
+    for (const QString& className : classNames) {
+        const QString base = classFolderName(className);
+        QString name = base;
+        for (int n = 2; taken.contains(key(name)); ++n) name = QStringLiteral("%1 (%2)").arg(base).arg(n);
+        taken.insert(key(name));
+        folders << name;
+    }
+    return folders;
+}
+
 void prepareFilingFolder(const QString& out)
 {
     const QFileInfo outInfo(out);
@@ -140,10 +157,13 @@ FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const
 {
     prepareFilingFolder(out);
     const QString unknown = unknownFolderName(classNames);
+    const QStringList folders = classFolderNames(classNames);
     std::vector<PhotoToPlace> placed;
     placed.reserve(photos.size());
-    for (const PhotoToFile& photo : photos)
-        placed.push_back({photo.path, QDir(out).filePath(photo.className.isEmpty() ? unknown : classFolderName(photo.className))});
+    for (const PhotoToFile& photo : photos) {
+        const qsizetype c = photo.className.isEmpty() ? -1 : classNames.indexOf(photo.className);
+        placed.push_back({photo.path, QDir(out).filePath(c < 0 ? unknown : folders[c])});
+    }
     return fileIntoFolders(placed, action, feedback);
 }
 

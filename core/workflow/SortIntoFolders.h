@@ -37,6 +37,10 @@ struct FilingOutcome {
 // separators, not "." or ".."), and for "unknown" a name no class can have taken.
 QString classFolderName(const QString& className);
 QString unknownFolderName(const QStringList& classNames);
+// Every class's folder, in CLASS NAMES' order, distinct even where made-safe names meet ("a/b" and
+// "a_b") and on file systems that ignore case or Unicode normalization (USB drives, macOS:
+// "Daisy" and "daisy"): a later class gets " (2)", so no two classes are ever merged in one folder.
+QStringList classFolderNames(const QStringList& classNames);
 
 // OUT made ready to file into (created if needed), so that a wrong OUT is refused before any
 // photo is classified. Throws Error if OUT exists and is not a folder, or cannot be created.
