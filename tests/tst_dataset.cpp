@@ -131,6 +131,7 @@ private Q_SLOTS:
     void reportsProblemEntries();
     void warnsAboutSmallClasses_data();
     void warnsAboutSmallClasses();
+    void warnsAboutLookAlikeClassNames();
     void unicodeAndSpacesInNames();
     void scansSubfoldersOfAClass_data();
     void scansSubfoldersOfAClass();
@@ -325,6 +326,22 @@ void TestDataset::warnsAboutSmallClasses()
         QVERIFY2(dataset.warnings.first().contains(phrase), qPrintable(dataset.warnings.first()));
         QVERIFY2(dataset.warnings.first().contains(QLatin1String("\"small class\"")), qPrintable(dataset.warnings.first()));
     }
+}
+
+// "Daisy" and "daisy", or "café" typed as é and as e + ◌́: two classes, as the folders say, but
+// most likely one split by accident (and one folder on a USB drive or a Mac): said once per pair.
+void TestDataset::warnsAboutLookAlikeClassNames()
+{
+    const QStringList names{QStringLiteral("Daisy"), QStringLiteral("daisy"), QStringLiteral("caf\u00e9"),
+                            QStringLiteral("cafe\u0301"), QStringLiteral("tulip")};
+    for (const QString& name : names)
+        for (int i = 0; i < 2; ++i) QVERIFY(writePhoto(path(QStringLiteral("root/%1/%2.jpg").arg(name).arg(i))));
+    const Dataset dataset = Dataset::scan(path(QStringLiteral("root")));
+    QCOMPARE(dataset.classNames.size(), 5);
+    QCOMPARE(dataset.warnings.size(), 2);
+    QVERIFY2(dataset.warnings.filter(QStringLiteral("\"Daisy\"")).filter(QStringLiteral("\"daisy\"")).size() == 1,
+             qPrintable(describe(dataset)));
+    QVERIFY2(dataset.warnings.filter(QStringLiteral("caf")).size() == 1, qPrintable(describe(dataset)));
 }
 
 void TestDataset::unicodeAndSpacesInNames()

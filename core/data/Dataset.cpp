@@ -144,6 +144,22 @@ void addClassFolder(Dataset* dataset, const QString& folder, const QString& clas
         dataset->warnings << QStringLiteral("class \"%1\" has only one photo").arg(className);
 }
 
+// Class names that differ only in letter case or Unicode form ("Daisy" and "daisy", "café" typed
+// two ways) are most likely one class split by accident, and would share one folder on a USB drive
+// or a Mac.
+void warnAboutLookAlikeClassNames(Dataset* dataset)
+{
+    QHash<QString, QString> firstWithKey;
+    for (const QString& name : std::as_const(dataset->classNames)) {
+        const QString key = name.normalized(QString::NormalizationForm_C).toCaseFolded();
+        const auto found = firstWithKey.constFind(key);
+        if (found == firstWithKey.constEnd()) firstWithKey.insert(key, name);
+        else
+            dataset->warnings << QStringLiteral("classes \"%1\" and \"%2\" differ only in letter case or Unicode form: "
+                                                "one class split in two?").arg(*found, name);
+    }
+}
+
 } // namespace
 
 std::vector<int> Dataset::photosPerClass() const
@@ -195,6 +211,7 @@ Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions&
             addClassFolder(&dataset, folder, name, options);
         }
     }
+    warnAboutLookAlikeClassNames(&dataset);
     return dataset;
 }
 
