@@ -1,11 +1,13 @@
 // RegularFileReader: sequential reads of a file that a hostile or unlucky disk may have replaced
 // with something else, for files too large to read whole (the project index).
 #include "BadInputCorpus.h"  // test::writeBytes
+#include "Error.h"
 #include "RegularFile.h"
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <functional>
 
 #include <sys/stat.h>
 
@@ -52,6 +54,34 @@ private Q_SLOTS:
         QVERIFY(reader.read(bytes, 4));
         QVERIFY(!reader.read(bytes, 1));  // beyond the size it had when opened
         QVERIFY(!reader.atEnd());
+    }
+
+    // Outputs: a missing folder is said before any work; a photo where a reference set goes is
+    // not replaced; an earlier output of the same kind, or an empty file, may be.
+    void destinationsAreCheckedBeforeWork()
+    {
+        QTemporaryDir dir;
+        const auto refusal = [](const std::function<void()>& check) {
+            try {
+                check();
+            } catch (const exemplar::Error& error) {
+                return error.message();
+            }
+            return QString();
+        };
+        QVERIFY(refusal([&] { refuseUnwritableDestination(dir.filePath(QStringLiteral("none/x.exref"))); }).contains(QLatin1String("does not exist")));
+        QVERIFY(refusal([&] { refuseUnwritableDestination(dir.filePath(QStringLiteral("x.exref"))); }).isEmpty());
+        const auto isJsonObject = [](const QByteArray& head) { return head.startsWith('{'); };
+        const QString photo = dir.filePath(QStringLiteral("photo.jpg"));
+        QVERIFY(test::writeBytes(photo, QByteArray("\xFF\xD8\xFF\xE0 a photo")));
+        QVERIFY(refusal([&] { refuseToReplaceAnotherKind(photo, QStringLiteral("a set"), isJsonObject); })
+                    .contains(QLatin1String("exists and is not a set")));
+        const QString earlier = dir.filePath(QStringLiteral("earlier.json"));
+        QVERIFY(test::writeBytes(earlier, QByteArray("{}")));
+        QVERIFY(refusal([&] { refuseToReplaceAnotherKind(earlier, QStringLiteral("a set"), isJsonObject); }).isEmpty());
+        const QString empty = dir.filePath(QStringLiteral("empty"));
+        QVERIFY(test::writeBytes(empty, QByteArray()));
+        QVERIFY(refusal([&] { refuseToReplaceAnotherKind(empty, QStringLiteral("a set"), isJsonObject); }).isEmpty());
     }
 
     void refusesWhatIsNotARegularFile_data()

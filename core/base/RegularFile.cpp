@@ -210,6 +210,16 @@ void prepareDestination(const QString& path)
         if (!openByAnyProcess(leftover)) QFile::remove(leftover);  // best effort: our leftover only
 }
 
+void refuseUnwritableDestination(const QString& path)
+{
+    const QString folder = QFileInfo(path).absolutePath();
+    QString problem;
+    if (!QFileInfo(folder).isDir()) problem = QStringLiteral("the folder %1 does not exist").arg(QDir::toNativeSeparators(folder));
+    else if (::access(QFile::encodeName(folder).constData(), W_OK | X_OK) != 0)
+        problem = QStringLiteral("cannot write in its folder (%1)").arg(systemError(errno));
+    if (!problem.isEmpty()) throw Error(QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(path), problem));
+}
+
 void refuseToReplaceAnotherKind(const QString& path, const QString& what, bool (*isOfKind)(const QByteArray& firstBytes))
 {
     const QFileInfo existing(path);

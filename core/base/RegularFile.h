@@ -75,6 +75,10 @@ void prepareDestination(const QString& path);
 // earlier output of the same kind, which a new one may replace): an output path mistyped onto a
 // photo, or onto the command's own input, must not destroy it. WHAT names the kind ("a reference
 // set"). Paths that are not regular files are left to prepareDestination.
+// Throws "cannot write PATH: …" when PATH's folder does not exist or cannot be written in: said
+// before a long run, not after it.
+void refuseUnwritableDestination(const QString& path);
+
 void refuseToReplaceAnotherKind(const QString& path, const QString& what, bool (*isOfKind)(const QByteArray& firstBytes));
 
 // "a character device", "a FIFO", … for the file at PATH; empty when it is a regular file or

@@ -35,6 +35,7 @@ int runExportOnnx(const QStringList& args)
     const QString out = positional.at(1);
 
     refuseToReplaceAnotherKind(out, QStringLiteral("an ONNX model"), startsLikeOnnxModel);
+    refuseUnwritableDestination(out);
     const ReferenceSet set = readReferenceSet(positional.at(0));
     const CommonOptions common = withModelOf(set, options);
     const ModelSpec spec = ModelSpec::load(common.modelSpec);

@@ -58,6 +58,7 @@ int runTrain(const QStringList& args)
     const QString out = parser.value(QStringLiteral("out"));
     if (out.isEmpty()) throw UsageError{QStringLiteral("--out FILE.exref is required")};
     refuseToReplaceAnotherKind(out, QStringLiteral("a reference set"), startsLikeReferenceSet);  // before any work
+    refuseUnwritableDestination(out);
     TrainingOptions options = trainingOptions(parser);
     options.method = parser.value(QStringLiteral("method"));
     if (!isTrainingMethod(options.method))
