@@ -388,6 +388,7 @@ void TestImageDecoder::rejectsBadInputs_data()
     QTest::newRow("truncated JPEG (30%)") << "truncated.jpg" << jpeg.left(jpeg.size() * 3 / 10) << "a truncated JPEG" << false;
     QTest::newRow("truncated JPEG (all but its last 2 bytes)") << "cut.jpg" << jpeg.chopped(2) << "a truncated JPEG" << false;
     QTest::newRow("corrupt PNG (CRC)") << "corrupt.png" << png << "not a readable image" << false;
+    QTest::newRow("truncated PNG (half)") << "half.png" << encode(gradientBgr(64, 64), ".png").left(300) << "a truncated PNG" << false;
     QTest::newRow("random bytes") << "random.png" << random << "not a readable image" << false;
     // A progressive JPEG whose last scan is repeated 400 times: each scan is a pass over the
     // whole coefficient buffer, and libjpeg has no limit (2,000 scans once took a minute).

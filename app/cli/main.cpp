@@ -3,6 +3,7 @@
 #include "CliOptions.h"
 #include "TerminalText.h"
 #include "Error.h"
+#include "ImageDecoder.h"
 #include "Feedback.h"
 
 #include <QCoreApplication>
@@ -36,6 +37,7 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("exemplar-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(EXEMPLAR_VERSION));
+    exemplar::quietDecoderWarnings();
 
     QStringList args = app.arguments().mid(1);
     if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {

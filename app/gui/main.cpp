@@ -1,5 +1,6 @@
 // `exemplar`: the desktop application. Arguments: an optional project file (.exemplar) to open,
 // or class folders to add; --unlabeled DIR adds a folder of photos without a class.
+#include "ImageDecoder.h"
 #include "controller/ProjectController.h"
 #include "window/AppTheme.h"
 #include "window/MainWindow.h"
@@ -15,6 +16,7 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("Exemplar"));
     QApplication::setApplicationName(QStringLiteral("Exemplar"));
     QApplication::setApplicationVersion(QStringLiteral(EXEMPLAR_VERSION));
+    exemplar::quietDecoderWarnings();
     QApplication::setApplicationDisplayName(QStringLiteral("Exemplar"));
 
     QCommandLineParser parser;

@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
@@ -141,6 +142,11 @@ QString tooLarge(quint64 width, quint64 height)
 
 } // namespace
 
+void quietDecoderWarnings()
+{
+    if (qEnvironmentVariableIsEmpty("OPENCV_LOG_LEVEL")) cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+}
+
 QStringList supportedImageExtensions()
 {
     return {QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("jpe"),
@@ -203,6 +209,12 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
     }
     if ((width == 0 || height == 0) && hasKnownHeader(data)) {
         result.error = QStringLiteral("not a readable image (its header states no image size)");
+        return result;
+    }
+    if (data.startsWith("\x89PNG\r\n\x1a\n") && !data.contains("IEND")) {
+        // libpng would print its own "PNG input buffer is incomplete" and fail anyway.
+        result.error = QStringLiteral("not a readable image (a truncated PNG: its end is missing, as after an "
+                                      "interrupted copy or download)");
         return result;
     }
     if (data.startsWith("\xFF\xD8")) {

@@ -40,6 +40,11 @@ DecodedPhoto decodePhoto(const QByteArray& data, const cv::Size& target);
 // The scale divisor decodePhoto(DATA, TARGET) uses: 1, 2, 4 or 8.
 int reducedDecodingFactor(const QByteArray& data, const cv::Size& target);
 
+// OpenCV's own warnings ("[ WARN:…] … Sorry, can not handle images with 32-bit samples") turned
+// off for the applications: every photo that cannot be read is reported once, with Exemplar's
+// reason, and the raw line only confused. OPENCV_LOG_LEVEL, when set, still decides.
+void quietDecoderWarnings();
+
 // True when the file name has an extension we try to decode (case-insensitive).
 bool hasSupportedImageExtension(const QString& fileName);
 QStringList supportedImageExtensions();
