@@ -52,9 +52,8 @@ ReferenceSet makeSet(int references, int dim, bool withCenter, unsigned seed = 7
     }
     head.bias = Vector(references);
     for (int r = 0; r < references; ++r) head.bias[r] = 0.1f * normal(rng);
-    // Values a decimal encoding could get wrong.
-    const float awkward[] = {-0.0f, std::numeric_limits<float>::denorm_min(),
-                             std::numeric_limits<float>::max(), 1.0f / 3};
+    // Values a decimal encoding could get wrong (the largest a set may hold: ±1e12).
+    const float awkward[] = {-0.0f, std::numeric_limits<float>::denorm_min(), -9.99e11f, 1.0f / 3};
     for (int r = 0; r < references && r < 4; ++r) head.bias[r] = awkward[r];
     if (references > 0 && dim > 1) head.references(0, 1) = -0.0f;
     if (withCenter) {
@@ -338,6 +337,10 @@ void TestReferenceSetFile::refusedFiles_data()
     QTest::newRow("embedding not base64")
         << edited(editFirstReference("embedding", QString(44, QLatin1Char('*')))) << file
         << QStringLiteral("is damaged (reference 1: embedding is not valid base64)");
+    // Finite but beyond any trained set: every score would overflow to NaN, and a class still answered.
+    QTest::newRow("bias of 3e38")
+        << edited(editFirstReference("bias", base64Floats({3e38f})))
+        << file << QStringLiteral("is damaged (a value beyond ±1e12");
     QTest::newRow("NaN bias")
         << edited(editFirstReference("bias", base64Floats({std::numeric_limits<float>::quiet_NaN()})))
         << file

@@ -65,6 +65,18 @@ bool allFinite(const float* values, Eigen::Index count)
     return true;
 }
 
+// No trained head comes near it (whitening scales by at most ~1e3), and below it no product of a
+// unit embedding through a projection and the references (up to 65,536 dimensions each) can
+// overflow a float: a forged 3e38 gave every photo a NaN score and still answered a class.
+constexpr float kMaxHeadMagnitude = 1e12f;
+
+bool allPlausible(const float* values, Eigen::Index count)
+{
+    for (Eigen::Index i = 0; i < count; ++i)
+        if (std::abs(values[i]) > kMaxHeadMagnitude) return false;
+    return true;
+}
+
 // Why a head could not classify anything (it would answer every photo alike, or not at all), or
 // an empty string when it can. Checked on writing and on reading: such a file is refused whole.
 QString uselessHeadProblem(const ReferenceHead& head)
@@ -80,6 +92,16 @@ QString uselessHeadProblem(const ReferenceHead& head)
 }
 
 // Why a head cannot be saved, or an empty string when it can.
+// A value no trained head holds (see kMaxHeadMagnitude), or an empty string. Checked on writing
+// and on reading, like uselessHeadProblem.
+QString implausibleValuesProblem(const ReferenceHead& head)
+{
+    if (!allPlausible(head.references.data(), head.references.size()) || !allPlausible(head.bias.data(), head.bias.size()) ||
+        !allPlausible(head.center.data(), head.center.size()) || !allPlausible(head.projection.data(), head.projection.size()))
+        return QStringLiteral("a value beyond ±1e12, too large for any trained set: its scores would overflow");
+    return {};
+}
+
 QString headProblem(const ReferenceHead& head)
 {
     if (const QString useless = uselessHeadProblem(head); !useless.isEmpty()) return useless;
@@ -122,7 +144,7 @@ QString headProblem(const ReferenceHead& head)
         !allFinite(head.center.data(), head.center.size()) ||
         !allFinite(head.projection.data(), head.projection.size()))
         return QStringLiteral("a value that is not a finite number");
-    return {};
+    return implausibleValuesProblem(head);
 }
 
 // Reads one file's JSON, throwing "<path> is damaged (<what>)" at the first problem.
@@ -437,6 +459,7 @@ ReferenceSet readReferenceSet(const QString& path)
     for (int r = 0; r < count; ++r)
         in.decodeInto(embeddings[size_t(r)], head.references.row(r).data(), d,
                       QStringLiteral("reference %1: embedding").arg(r + 1));
+    if (const QString implausible = implausibleValuesProblem(head); !implausible.isEmpty()) in.damaged(implausible);
     if (const QString useless = uselessHeadProblem(head); !useless.isEmpty())
         throw Error(QStringLiteral("%1 cannot classify anything: %2").arg(shown, useless));
     return set;
