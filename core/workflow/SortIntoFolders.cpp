@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QSet>
 #include <QStorageInfo>
 #include <QTemporaryFile>
@@ -158,12 +159,12 @@ FilingOutcome fileIntoClassFolders(const std::vector<PhotoToFile>& photos, const
     prepareFilingFolder(out);
     const QString unknown = unknownFolderName(classNames);
     const QStringList folders = classFolderNames(classNames);
+    QHash<QString, QString> folderOf;  // a lookup per photo, not a search of the class list
+    for (qsizetype c = 0; c < classNames.size(); ++c) folderOf.insert(classNames[c], folders[c]);
     std::vector<PhotoToPlace> placed;
     placed.reserve(photos.size());
-    for (const PhotoToFile& photo : photos) {
-        const qsizetype c = photo.className.isEmpty() ? -1 : classNames.indexOf(photo.className);
-        placed.push_back({photo.path, QDir(out).filePath(c < 0 ? unknown : folders[c])});
-    }
+    for (const PhotoToFile& photo : photos)
+        placed.push_back({photo.path, QDir(out).filePath(photo.className.isEmpty() ? unknown : folderOf.value(photo.className, unknown))});
     return fileIntoFolders(placed, action, feedback);
 }
 
