@@ -99,9 +99,11 @@ std::pair<quint64, quint64> claimedSize(const QByteArray& d)
 
 // Whether DATA starts like one of the formats claimedSize reads: for those, a header that states
 // no size is refused instead of handed to a decoder that would find out by allocating.
+bool isPng(const QByteArray& d) { return d.startsWith("\x89PNG\r\n\x1a\n"); }
+
 bool hasKnownHeader(const QByteArray& d)
 {
-    return d.startsWith("\x89PNG\r\n\x1a\n") || d.startsWith("BM") || (d.startsWith("RIFF") && d.mid(8, 4) == "WEBP") ||
+    return isPng(d) || d.startsWith("BM") || (d.startsWith("RIFF") && d.mid(8, 4) == "WEBP") ||
            d.startsWith("\xFF\xD8") || isTiff(d);
 }
 
@@ -211,7 +213,7 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
         result.error = QStringLiteral("not a readable image (its header states no image size)");
         return result;
     }
-    if (data.startsWith("\x89PNG\r\n\x1a\n") && !data.contains("IEND")) {
+    if (isPng(data) && !data.contains("IEND")) {
         // libpng would print its own "PNG input buffer is incomplete" and fail anyway.
         result.error = QStringLiteral("not a readable image (a truncated PNG: its end is missing, as after an "
                                       "interrupted copy or download)");
