@@ -12,7 +12,7 @@ namespace exemplar {
 
 // Size limits per kind of file: far above any real file of that kind, far below what would
 // exhaust memory. A file above its limit is refused before it is read.
-constexpr qint64 kMaxProjectFileBytes = 64ll << 20;     // JSON; 200 classes' settings are KB
+constexpr qint64 kMaxProjectFileBytes = 512ll << 20;    // JSON; 10,000 photos classified among 200 classes: ~32 MB
 constexpr qint64 kMaxModelSpecBytes = 1ll << 20;        // a few lines of JSON
 constexpr qint64 kMaxOnnxModelBytes = 2ll << 30;        // protobuf's own limit for one message
 constexpr qint64 kMaxReferenceSetBytes = 1ll << 30;     // 1,000 classes × 50 references is ~350 MB

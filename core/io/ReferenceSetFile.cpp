@@ -1,5 +1,7 @@
 #include "ReferenceSetFile.h"
 
+#include "JsonValueCount.h"
+
 #include "AtomicFile.h"
 #include "Error.h"
 #include "RegularFile.h"
@@ -240,18 +242,9 @@ private:
     QString path_;
 };
 
-// QJsonDocument takes about 9 bytes of memory per byte of a file of small values ("[0,0,0,…": a
-// 200 MB one took 1.8 GB), while a reference set, up to 1 GB, holds its matrices as base64 text,
-// which parses at about its own size, and a few values per training photo. So a file of millions
-// of values is not a reference set, and is refused before parsing rather than after gigabytes.
+// A reference set holds its matrices as base64 text and a few values per training photo
+// (JsonValueCount.h).
 constexpr qsizetype kMaxReferenceSetJsonValues = 8'000'000;
-
-qsizetype jsonValueCount(const QByteArray& bytes)
-{
-    qsizetype count = 0;
-    for (const char c : bytes) count += c == ',' || c == '[' || c == '{';
-    return count;
-}
 
 } // namespace
 

@@ -16,6 +16,7 @@
 #include "export/PlotExport.h"
 #include "export/ResultExport.h"
 #include "views/ClassListView.h"
+#include "views/ClassificationListModel.h"
 #include "views/ClassifyView.h"
 #include "views/ComparisonView.h"
 #include "views/EvaluationView.h"
@@ -48,7 +49,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QListWidget>
+#include <QListView>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -299,12 +300,12 @@ private Q_SLOTS:
     {
         QVERIFY(openFlowers());
         QVERIFY(trainFlowers());
-        QListWidget* area = window_->classifyView()->resultList();
+        QListView* area = window_->classifyView()->resultList();
         QVERIFY(dropPaths(area->viewport(), heldOutPhotos_));
         QVERIFY(waitIdle(60000));
         const auto& results = controller()->classifications();
         QCOMPARE(int(results.size()), heldOutPhotos_.size());
-        QCOMPARE(area->count(), heldOutPhotos_.size());
+        QCOMPARE(area->model()->rowCount(), heldOutPhotos_.size());
         const QStringList& names = controller()->activeReferenceSet()->head.classNames;
         int correct = 0;
         for (const ClassifiedPhoto& photo : results) {
@@ -368,7 +369,7 @@ private Q_SLOTS:
         // being classified (there are far more than half a second's worth).
         QTRY_VERIFY_WITH_TIMEOUT(!controller()->classifications().empty(), 60000);
         QVERIFY(controller()->isBusy());
-        QCOMPARE(window_->classifyView()->resultList()->count(), int(controller()->classifications().size()));
+        QCOMPARE(window_->classifyView()->resultList()->model()->rowCount(), int(controller()->classifications().size()));
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0 && progress.last().at(1).toLongLong() >= 3, 60000);
         controller()->cancel();
         QVERIFY(waitIdle(60000));
@@ -383,7 +384,7 @@ private Q_SLOTS:
         QVERIFY(!messages.isEmpty());
         QCOMPARE(messages.last().at(0).toString(), QStringLiteral("Classification stopped: the first %1 of %2 photos are "
                                                                    "classified and kept").arg(results.size()).arg(dropped.size()));
-        QCOMPARE(window_->classifyView()->resultList()->count(), int(results.size()));
+        QCOMPARE(window_->classifyView()->resultList()->model()->rowCount(), int(results.size()));
     }
 
     void labelNextFromDroppedUnlabeledFolder()
@@ -668,11 +669,14 @@ private Q_SLOTS:
         for (const ReferenceSet& set : {strict, strictFormatOne}) {
             const Prediction prediction = classifyWith(set, QStringLiteral("strict.exref"), heldOutPhotos_.first());
             QVERIFY(prediction.unknown);
-            const auto verdict = window_->classifyView()->resultList()->findChildren<QLabel*>(QStringLiteral("verdict"));
-            QVERIFY(!verdict.isEmpty());
-            QVERIFY2(verdict.first()->text().contains(QStringLiteral("unknown")) &&
-                         verdict.first()->text().contains(set.head.unknownReason(prediction).toHtmlEscaped()),
-                     qPrintable(verdict.first()->text()));
+            const QAbstractItemModel* results = window_->classifyView()->resultList()->model();
+            QCOMPARE(results->rowCount(), 1);
+            const QModelIndex card = results->index(0, 0);
+            const QString verdict = card.data(ClassificationListModel::VerdictRole).toString();
+            QVERIFY2(verdict.contains(QStringLiteral("unknown")) &&
+                         verdict.contains(set.head.unknownReason(prediction).toHtmlEscaped()),
+                     qPrintable(verdict));
+            QCOMPARE(card.data(ClassificationListModel::OutcomeRole).toInt(), int(ClassificationListModel::Unknown));
         }
         ReferenceSet never = trained;
         never.head.rejectBelow = -std::numeric_limits<float>::infinity();

@@ -47,8 +47,8 @@ int ProjectModel::rowOfPath(const QString& path) const { return rowOfPath_.value
 
 QString ProjectModel::pathOfContentHash(const QString& hash) const
 {
-    const int row = embeddings_->contentHashes.indexOf(hash);
-    return row >= 0 ? embeddings_->paths[row] : QString();
+    const int row = rowOfContentHash_.value(hash, -1);
+    return row >= 0 && row < embeddings_->paths.size() ? embeddings_->paths[row] : QString();
 }
 
 int ProjectModel::classSourceOfRow(int row) const
@@ -105,6 +105,11 @@ void ProjectModel::setEmbeddings(std::shared_ptr<const EmbeddingSet> set, QHash<
 {
     embeddings_ = std::move(set);
     rowOfPath_ = std::move(rowOfPath);
+    // Each classified photo's nearest references are looked up by content hash as the Classify
+    // tab paints them; the first photo of a hash answers, as a search of the list did.
+    rowOfContentHash_.clear();
+    for (int row = embeddings_ ? int(embeddings_->contentHashes.size()) - 1 : -1; row >= 0; --row)
+        if (!embeddings_->contentHashes[row].isEmpty()) rowOfContentHash_.insert(embeddings_->contentHashes[row], row);
     origin_ = std::move(origin);
     Q_EMIT embeddingsChanged();
 }

@@ -155,6 +155,7 @@ private:
     std::vector<Photo> excludedPhotos_;
     std::shared_ptr<const EmbeddingSet> embeddings_;
     QHash<QString, int> rowOfPath_;
+    QHash<QString, int> rowOfContentHash_;  // the first row of each content hash
     EmbeddingOrigin origin_;
     std::vector<SkippedFile> skipped_;
     QStringList warnings_;

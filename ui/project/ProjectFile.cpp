@@ -1,5 +1,8 @@
 #include "project/ProjectFile.h"
 
+#include "project/PackedRanking.h"
+#include "JsonValueCount.h"
+
 #include "Error.h"
 #include "RegularFile.h"
 
@@ -19,6 +22,8 @@ namespace exemplar::ui {
 namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("ProjectFile", text); }
+
+constexpr qsizetype kMaxProjectJsonValues = 16'000'000;  // some two million photos
 
 QJsonArray intArray(const std::vector<int>& values)
 {
@@ -105,15 +110,12 @@ std::vector<OptimizerStep> traceFromJson(const QJsonArray& array)
 
 QJsonObject classificationJson(const ClassifiedPhoto& photo)
 {
-    QJsonArray ranked;
-    for (const ClassScore& s : photo.prediction.ranked)
-        ranked.append(QJsonArray{s.classIndex, double(s.score), s.referenceIndex});
     return {{QStringLiteral("path"), photo.path},
             {QStringLiteral("error"), photo.error},
             {QStringLiteral("unknown"), photo.prediction.unknown},
             {QStringLiteral("unknown_score"), double(photo.prediction.unknownScore)},
             {QStringLiteral("margin"), double(photo.prediction.margin)},
-            {QStringLiteral("ranked"), ranked}};
+            {QStringLiteral("ranking"), packRanking(photo.prediction.ranked)}};
 }
 
 ClassifiedPhoto classificationFromJson(const QJsonObject& o)
@@ -125,9 +127,19 @@ ClassifiedPhoto classificationFromJson(const QJsonObject& o)
     // Projects saved before the score was recorded: not a number, so nothing wrong is shown.
     photo.prediction.unknownScore = float(o.value(QStringLiteral("unknown_score")).toDouble(std::nan("")));
     photo.prediction.margin = float(o.value(QStringLiteral("margin")).toDouble());
-    for (const QJsonValue& v : o.value(QStringLiteral("ranked")).toArray()) {
-        const QJsonArray a = v.toArray();
-        photo.prediction.ranked.push_back({a.at(0).toInt(), float(a.at(1).toDouble()), a.at(2).toInt()});
+    if (o.contains(QStringLiteral("ranking"))) {
+        const QJsonValue packed = o.value(QStringLiteral("ranking"));
+        const auto ranked = packed.isString() ? unpackRanking(packed.toString()) : std::nullopt;
+        if (ranked)
+            photo.prediction.ranked = *ranked;
+        else if (photo.error.isEmpty())
+            photo.error = QStringLiteral("its saved result is damaged in the project file; classify it again");
+    } else {
+        // Format 1 wrote each class as a JSON array [class, score, reference].
+        for (const QJsonValue& v : o.value(QStringLiteral("ranked")).toArray()) {
+            const QJsonArray a = v.toArray();
+            photo.prediction.ranked.push_back({a.at(0).toInt(), float(a.at(1).toDouble()), a.at(2).toInt()});
+        }
     }
     return photo;
 }
@@ -233,6 +245,11 @@ void writeProject(const ProjectDocument& document, const QString& path)
 ProjectDocument readProject(const QString& path)
 {
     const QByteArray bytes = readRegularFileOrThrow(path, kMaxProjectFileBytes, tr("the project"));
+    // A project holds about seven values per classified photo and fewer per class: millions more
+    // are not a project, and would take gigabytes to parse (JsonValueCount.h).
+    if (const qsizetype values = jsonValueCount(bytes); values > kMaxProjectJsonValues)
+        throw Error(tr("%1 is not an Exemplar project (%2 million JSON values; a project holds a few per photo)")
+                        .arg(path).arg(values / 1000000));
     QJsonParseError parseError;
     const QJsonDocument json = QJsonDocument::fromJson(bytes, &parseError);
     const QJsonObject root = json.object();

@@ -30,7 +30,8 @@ struct ProjectDocument {
 // says which, so that a hand-edited or damaged project opens with settings a run can use.
 QStringList repairSettings(ProjectSettings* settings);
 
-constexpr int kProjectFormatVersion = 1;
+// 2: each classified photo's ranking packed (PackedRanking.h); format 1's JSON arrays are still read.
+constexpr int kProjectFormatVersion = 2;
 
 QString referenceSetSidecarPath(const QString& projectPath);
 // Throws Error with a clear message; the destination is untouched on failure.

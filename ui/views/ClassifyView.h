@@ -6,12 +6,13 @@
 #include <QWidget>
 
 class QLabel;
-class QListWidget;
+class QListView;
 class QPushButton;
 class QSpinBox;
 
 namespace exemplar::ui {
 
+class ClassificationListModel;
 class ProjectController;
 
 class ClassifyView : public QWidget {
@@ -19,7 +20,8 @@ class ClassifyView : public QWidget {
 
 public:
     explicit ClassifyView(ProjectController* controller, QWidget* parent = nullptr);
-    QListWidget* resultList() const { return results_; }
+    QListView* resultList() const { return results_; }
+    ClassificationListModel* resultModel() const { return model_; }
 
     // Classifies what the clipboard holds: file URLs (photos or folders, as a drop would), or an
     // image (a screenshot, a photo copied from a browser), saved first to a file of its own under
@@ -34,14 +36,13 @@ Q_SIGNALS:
 
 private:
     void refresh();
-    void showAdded(int at, int count);  // COUNT new classifications from row AT, as cards
     void storeSettings();
-    QWidget* resultCard(int index);
 
     ProjectController* controller_;
     QLabel* setLabel_;
     QSpinBox* topK_;
-    QListWidget* results_;
+    ClassificationListModel* model_;
+    QListView* results_;
     QLabel* hint_;
 };
 

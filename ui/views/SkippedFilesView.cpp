@@ -13,7 +13,11 @@ SkippedFilesView::SkippedFilesView(ProjectController* controller, QWidget* paren
     setObjectName(QStringLiteral("skippedFiles"));
     setHeaderLabels({tr("Skipped file"), tr("Reason")});
     setRootIsDecorated(false);
-    setUniformRowHeights(true);
+    // Reasons are sentences ("a truncated JPEG: …", the system's own words for an unreadable
+    // folder): wrapped to the panel's width, not cut off at its edge.
+    setWordWrap(true);
+    setUniformRowHeights(false);
+    setTextElideMode(Qt::ElideMiddle);  // file names keep their start and their extension
     header()->setSectionResizeMode(0, QHeaderView::Interactive);
     header()->resizeSection(0, 160);
     connect(controller_, &ProjectController::datasetChanged, this, &SkippedFilesView::rebuild);

@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QStringListModel>
 #include <QKeyEvent>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -78,6 +79,7 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     hint_ = new QLabel(this);
     hint_->setObjectName(QStringLiteral("labelNextHint"));
     hint_->setWordWrap(true);
+    classChoices_ = new QStringListModel(this);
     list_ = new QTableWidget(0, ColumnCount, this);
     list_->setObjectName(QStringLiteral("labelNextList"));
     list_->setHorizontalHeaderLabels({tr("#"), tr("Photo"), tr("Suggested"), tr("Or"), tr("Class given")});
@@ -218,9 +220,12 @@ void UnlabeledView::rebuildList()
     list_->setRowCount(0);
     rowPaths_.clear();
     list_->setRowCount(shown);
+    // One list of class names for every row's "other class" box: 200 rows of 200 classes would
+    // otherwise be 40,000 combo-box items built again on every change.
     QStringList classChoices;
     for (const ClassSource& source : controller_->sources().classes)
         if (!source.excluded) classChoices << source.name;
+    classChoices_->setStringList(classChoices);
     for (int row = 0; row < shown; ++row) {
         const LabelingCandidate& c = labeling.candidates[size_t(row)];
         const QString path = photos.embeddings->paths.value(c.row);
@@ -261,7 +266,7 @@ void UnlabeledView::rebuildList()
         auto* other = new QComboBox(list_);
         other->setObjectName(QStringLiteral("classGiven"));
         other->setEditable(true);  // type to search among hundreds of classes
-        other->addItems(classChoices);
+        other->setModel(classChoices_);
         other->setCurrentIndex(-1);
         other->lineEdit()->setPlaceholderText(tr("Other class…"));
         other->setToolTip(tr("Any class: type to search"));

@@ -10,6 +10,7 @@
 
 class QLabel;
 class QPushButton;
+class QStringListModel;
 class QTableWidget;
 
 namespace exemplar::ui {
@@ -50,6 +51,7 @@ private:
     QPushButton* clearBackground_;
     QTableWidget* list_;
     QStringList rowPaths_;  // photo path per list row
+    QStringListModel* classChoices_;  // the classes a row can be given, shared by every row's box
 };
 
 } // namespace exemplar::ui

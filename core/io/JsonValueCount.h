@@ -1,0 +1,15 @@
+#pragma once
+// How many values a JSON text holds, counted before parsing it. QJsonDocument takes about 9 bytes
+// of memory per byte of a file of small values ("[0,0,0,…": a 200 MB one took 1.8 GB), while
+// Exemplar's own large files (reference sets, projects) hold their bulk as base64 text, which
+// parses at about its own size. A reader refuses a file of far more values than its kind holds
+// before parsing it, rather than after gigabytes.
+#include <QByteArray>
+
+namespace exemplar {
+
+// An upper bound on the values of the JSON text BYTES (every ',', '[' and '{' counted, also
+// inside strings: a bound, not a parse).
+qsizetype jsonValueCount(const QByteArray& bytes);
+
+} // namespace exemplar

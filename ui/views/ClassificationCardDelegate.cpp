@@ -1,0 +1,158 @@
+#include "views/ClassificationCardDelegate.h"
+
+#include "plots/PlotTheme.h"
+#include "thumbnails/ThumbnailCache.h"
+#include "views/ClassificationListModel.h"
+
+#include <QAbstractItemView>
+#include <QAbstractTextDocumentLayout>
+#include <QApplication>
+#include <QHelpEvent>
+#include <QPainter>
+#include <QTextDocument>
+#include <QToolTip>
+#include <QVariantMap>
+
+namespace exemplar::ui {
+
+namespace {
+// The verdict gets two lines of the larger font its class name is set in.
+int verdictHeight(int lineHeight) { return 2 * (lineHeight * 6 / 5) + 4; }
+int classRowHeight(int lineHeight)
+{
+    return std::max(ClassificationCardDelegate::kReferenceSize.height() + 4, lineHeight);
+}
+int listedClassesAt(const QModelIndex& index)
+{
+    return int(index.data(ClassificationListModel::RankedRole).toList().size());
+}
+}
+
+ClassificationCardDelegate::ClassificationCardDelegate(ThumbnailCache* thumbnails, QObject* parent)
+    : QStyledItemDelegate(parent), thumbnails_(thumbnails)
+{
+}
+
+int ClassificationCardDelegate::cardHeight(int listedClasses, int lineHeight)
+{
+    const int right = verdictHeight(lineHeight) + listedClasses * classRowHeight(lineHeight);
+    return 2 * kPadding + std::max(kPhotoSize.height(), right);
+}
+
+ClassificationCardDelegate::Layout ClassificationCardDelegate::layout(const QRect& card, int listedClasses, int lineHeight)
+{
+    Layout parts;
+    const QRect inner = card.adjusted(kPadding, kPadding, -kPadding, -kPadding);
+    parts.photo = QRect(inner.topLeft(), kPhotoSize);
+    const int left = parts.photo.right() + 1 + 2 * kPadding;
+    const int width = std::max(0, inner.right() + 1 - left);
+    parts.verdict = QRect(left, inner.top(), width, verdictHeight(lineHeight));
+    const int rowHeight = classRowHeight(lineHeight);
+    for (int i = 0; i < listedClasses; ++i) {
+        const QRect row(left, parts.verdict.bottom() + 1 + i * rowHeight, width, rowHeight);
+        parts.classRows << row;
+        parts.references << QRect(row.right() + 1 - kReferenceSize.width(),
+                                  row.top() + (rowHeight - kReferenceSize.height()) / 2, kReferenceSize.width(),
+                                  kReferenceSize.height());
+    }
+    return parts;
+}
+
+QSize ClassificationCardDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const
+{
+    const int width = option.rect.width() > 0 ? option.rect.width() : 480;
+    return QSize(width, cardHeight(listedClassesAt(index), option.fontMetrics.lineSpacing()));
+}
+
+void ClassificationCardDelegate::drawThumbnail(QPainter* painter, const QRect& box, const QString& path,
+                                               const QString& placeholder, const QStyleOptionViewItem& option) const
+{
+    // Asking paints nothing yet the first time: the cache decodes it off the GUI thread and says
+    // thumbnailReady, and the view repaints what it shows.
+    const QPixmap pixmap = path.isEmpty() ? QPixmap() : thumbnails_->thumbnail(path);
+    painter->save();
+    painter->setPen(option.palette.color(QPalette::Mid));
+    painter->drawRect(box.adjusted(0, 0, -1, -1));
+    if (!pixmap.isNull()) {
+        const QSize shown = pixmap.deviceIndependentSize().toSize().scaled(box.size() - QSize(2, 2), Qt::KeepAspectRatio);
+        painter->drawPixmap(QRect(QPoint(box.left() + (box.width() - shown.width()) / 2,
+                                         box.top() + (box.height() - shown.height()) / 2),
+                                  shown),
+                            pixmap);
+    } else {
+        painter->setPen(option.palette.color(QPalette::PlaceholderText));
+        painter->drawText(box.adjusted(2, 2, -2, -2), Qt::AlignCenter | Qt::TextWrapAnywhere, placeholder);
+    }
+    painter->restore();
+}
+
+void ClassificationCardDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const
+{
+    QStyleOptionViewItem panel = option;
+    initStyleOption(&panel, index);
+    panel.text.clear();
+    const QWidget* widget = option.widget;
+    QStyle* style = widget ? widget->style() : QApplication::style();
+    style->drawControl(QStyle::CE_ItemViewItem, &panel, painter, widget);
+
+    const QVariantList ranked = index.data(ClassificationListModel::RankedRole).toList();
+    const int lineHeight = option.fontMetrics.lineSpacing();
+    const Layout parts = layout(option.rect, int(ranked.size()), lineHeight);
+    drawThumbnail(painter, parts.photo, index.data(ClassificationListModel::PathRole).toString(), QStringLiteral("…"),
+                  option);
+
+    painter->save();
+    painter->setClipRect(parts.verdict);
+    QTextDocument verdict;
+    verdict.setDefaultFont(option.font);
+    verdict.setHtml(index.data(ClassificationListModel::VerdictRole).toString());
+    verdict.setTextWidth(parts.verdict.width());
+    painter->translate(parts.verdict.topLeft());
+    QAbstractTextDocumentLayout::PaintContext context;
+    context.palette = option.palette;
+    verdict.documentLayout()->draw(painter, context);
+    painter->restore();
+
+    painter->save();
+    painter->setPen(option.palette.color(QPalette::Text));
+    for (int i = 0; i < ranked.size(); ++i) {
+        const QVariantMap entry = ranked[i].toMap();
+        const QRect row = parts.classRows[i];
+        const QRect swatch(row.left(), row.center().y() - 5, 10, 10);
+        painter->fillRect(swatch, classColor(entry.value(QLatin1String(ClassificationListModel::kClassIndex)).toInt()));
+        const QRect score(parts.references[i].left() - kPadding - kScoreWidth, row.top(), kScoreWidth, row.height());
+        const QRect name(swatch.right() + 1 + kPadding, row.top(), std::max(0, score.left() - swatch.right() - 2 * kPadding),
+                         row.height());
+        const QString label = QStringLiteral("%1. %2").arg(i + 1).arg(entry.value(QLatin1String(ClassificationListModel::kName)).toString());
+        painter->drawText(name, Qt::AlignLeft | Qt::AlignVCenter, option.fontMetrics.elidedText(label, Qt::ElideMiddle, name.width()));
+        painter->drawText(score, Qt::AlignRight | Qt::AlignVCenter,
+                          QString::number(entry.value(QLatin1String(ClassificationListModel::kScore)).toDouble(), 'f', 3));
+        const QString referencePath = entry.value(QLatin1String(ClassificationListModel::kReferencePath)).toString();
+        drawThumbnail(painter, parts.references[i], referencePath,
+                      entry.value(QLatin1String(ClassificationListModel::kReferenceFile)).toString(), option);
+    }
+    painter->restore();
+}
+
+bool ClassificationCardDelegate::helpEvent(QHelpEvent* event, QAbstractItemView* view, const QStyleOptionViewItem& option,
+                                           const QModelIndex& index)
+{
+    if (!event || event->type() != QEvent::ToolTip || !index.isValid())
+        return QStyledItemDelegate::helpEvent(event, view, option, index);
+    const QVariantList ranked = index.data(ClassificationListModel::RankedRole).toList();
+    const Layout parts = layout(option.rect, int(ranked.size()), option.fontMetrics.lineSpacing());
+    QString tip = index.data(ClassificationListModel::PathRole).toString();
+    for (int i = 0; i < ranked.size(); ++i) {
+        const QVariantMap entry = ranked[i].toMap();
+        if (parts.references[i].contains(event->pos()))
+            tip = tr("Nearest reference of %1: %2")
+                      .arg(entry.value(QLatin1String(ClassificationListModel::kName)).toString(),
+                           entry.value(QLatin1String(ClassificationListModel::kReferenceFile)).toString());
+    }
+    if (parts.verdict.contains(event->pos()))
+        tip = index.data(Qt::DisplayRole).toString() + QLatin1Char('\n') + tip;
+    QToolTip::showText(event->globalPos(), tip, view);
+    return true;
+}
+
+} // namespace exemplar::ui

@@ -1,0 +1,44 @@
+#pragma once
+// Draws one classified photo of the Classify tab as a card: its thumbnail, the verdict (class and
+// margin, "unknown" and why, or why it could not be classified) and the top classes, each with
+// its colour, score and the nearest reference's thumbnail. Every part has a fixed box, so a row's
+// height is arithmetic (the list lays out thousands of rows without painting them) and tooltips
+// find the part under the mouse by the same layout.
+#include <QStyledItemDelegate>
+
+namespace exemplar::ui {
+
+class ThumbnailCache;
+
+class ClassificationCardDelegate : public QStyledItemDelegate {
+    Q_OBJECT
+
+public:
+    static constexpr int kPadding = 6;
+    static constexpr QSize kPhotoSize{160, 120};
+    static constexpr QSize kReferenceSize{64, 48};
+    static constexpr int kScoreWidth = 64;
+
+    struct Layout {
+        QRect photo;
+        QRect verdict;
+        QList<QRect> classRows;   // one per listed class
+        QList<QRect> references;  // the nearest reference's thumbnail in each class row
+    };
+    static Layout layout(const QRect& card, int listedClasses, int lineHeight);
+    static int cardHeight(int listedClasses, int lineHeight);
+
+    ClassificationCardDelegate(ThumbnailCache* thumbnails, QObject* parent = nullptr);
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+    bool helpEvent(QHelpEvent* event, QAbstractItemView* view, const QStyleOptionViewItem& option,
+                   const QModelIndex& index) override;
+
+private:
+    void drawThumbnail(QPainter* painter, const QRect& box, const QString& path, const QString& placeholder,
+                       const QStyleOptionViewItem& option) const;
+
+    ThumbnailCache* thumbnails_;
+};
+
+} // namespace exemplar::ui
