@@ -173,6 +173,8 @@ private Q_SLOTS:
     void damagedTrainingPhotos_data();
     void damagedTrainingPhotos();
     void formatOneKeepsItsRule();
+    void sealIsCheckedInEitherLayout_data();
+    void sealIsCheckedInEitherLayout();
 
 private:
     QString path(const QString& name) const { return dir_.filePath(name); }
@@ -749,6 +751,47 @@ void TestReferenceSetFile::formatOneKeepsItsRule()
             unknown += b.unknown;
         }
         QVERIFY(unknown > 0 && unknown < 40);
+    }
+}
+
+// Sets are written compact with the checksum first, so that a reader checks the seal on the bytes
+// (fast); files written indented, as before 2026-12-05, are checked by serializing them again.
+// Either way a change behind the seal is found, and the seal is the documented one, which an
+// older Exemplar checks.
+void TestReferenceSetFile::sealIsCheckedInEitherLayout_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<bool>("reads");
+    const QJsonObject root = QJsonDocument::fromJson(valid_).object();
+    const QByteArray indented = QJsonDocument(root).toJson(QJsonDocument::Indented);
+    // One base64 character of the first reference's embedding changed, in place.
+    const auto changed = [](QByteArray bytes) {
+        const qsizetype at = bytes.indexOf("\"embedding\":");
+        const qsizetype quote = bytes.indexOf('"', bytes.indexOf(':', at) + 1);
+        bytes[quote + 1] = bytes[quote + 1] == 'A' ? 'B' : 'A';
+        return bytes;
+    };
+    QTest::newRow("compact, as written") << valid_ << true;
+    QTest::newRow("indented, as before") << indented << true;
+    QTest::newRow("compact, a byte changed") << changed(valid_) << false;
+    QTest::newRow("indented, a byte changed") << changed(indented) << false;
+}
+
+void TestReferenceSetFile::sealIsCheckedInEitherLayout()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(bool, reads);
+    QVERIFY(valid_.startsWith("{\"checksum\":\""));
+    QCOMPARE(QJsonDocument::fromJson(sealed(QJsonDocument::fromJson(valid_).object())).object().value("checksum"),
+             QJsonDocument::fromJson(valid_).object().value("checksum"));
+    writeBytes(path("layout.exref"), bytes);
+    try {
+        const ReferenceSet set = readReferenceSet(path("layout.exref"));
+        QVERIFY2(reads, "a changed file was read");
+        QCOMPARE(set.head.references, readReferenceSet(path("valid.exref")).head.references);
+    } catch (const Error& error) {
+        QVERIFY2(!reads, qPrintable(error.message()));
+        QVERIFY2(error.message().contains(QLatin1String("checksum mismatch")), qPrintable(error.message()));
     }
 }
 

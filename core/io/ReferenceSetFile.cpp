@@ -29,27 +29,67 @@ QString displayPath(const QString& path) { return QDir::toNativeSeparators(path)
 
 // Floats travel as base64 of little-endian float32 rather than as JSON numbers: Qt writes −0.0
 // as 0 and NaN as null, so only raw bits make every reload bit-identical.
-QString encodeFloats(const float* values, Eigen::Index count)
+// The text goes into the JSON value as Latin-1 (base64 is ASCII), which Qt keeps as it is; a
+// QString would be widened to UTF-16 and narrowed again, hundreds of MB each way for a large set.
+QJsonValue base64Value(const QByteArray& bytes)
+{
+    const QByteArray text = bytes.toBase64();
+    return QJsonValue(QLatin1String(text.constData(), text.size()));
+}
+
+QJsonValue encodeFloats(const float* values, Eigen::Index count)
 {
     QByteArray bytes(qsizetype(count) * 4, Qt::Uninitialized);
     for (Eigen::Index i = 0; i < count; ++i) qToLittleEndian(values[i], bytes.data() + 4 * i);
-    return QString::fromLatin1(bytes.toBase64());
+    return base64Value(bytes);
 }
 
 // The training photos are many (a whole pool): half precision halves the file, and they are
 // rounded to it already in memory (familiarPhotos), so this loses nothing.
-QString encodeHalfFloats(const float* values, Eigen::Index count)
+QJsonValue encodeHalfFloats(const float* values, Eigen::Index count)
 {
     QByteArray bytes(qsizetype(count) * 2, Qt::Uninitialized);
     for (Eigen::Index i = 0; i < count; ++i) qToLittleEndian(qfloat16(values[i]), bytes.data() + 2 * i);
-    return QString::fromLatin1(bytes.toBase64());
+    return base64Value(bytes);
 }
 
 // Qt re-reads a double such as 2.5e18 as an integer and writes it back in another spelling, so
-// the writer seals the document in the form a reader will see after one parse.
-QJsonObject canonical(const QJsonObject& object)
+// the writer seals the document in the form a reader will see after one parse. Only numbers
+// change so, and the numbers are in the small members: those are put in their re-read form (a
+// cheap round trip), while the large base64 texts, stable as they are, are added afterwards
+// rather than serialized and parsed twice more (seconds for a set of hundreds of MB).
+QJsonObject reread(const QJsonObject& object)
 {
     return QJsonDocument::fromJson(QJsonDocument(object).toJson(QJsonDocument::Compact)).object();
+}
+
+// The file is the sealed (compact) text with the checksum as its first member (keys sort, and
+// "checksum" sorts first): {"checksum":"<64 hex>",…rest of the sealed text. A reader can then
+// check the seal on the bytes themselves instead of serializing the parsed document again.
+QByteArray sealedFileText(const QByteArray& sealed)
+{
+    const QByteArray checksum = QCryptographicHash::hash(sealed, QCryptographicHash::Sha256).toHex();
+    QByteArray text;
+    text.reserve(sealed.size() + checksum.size() + 16);
+    text.append("{\"checksum\":\"").append(checksum).append("\",");
+    text.append(QByteArrayView(sealed.constData() + 1, sealed.size() - 1));  // after its '{'
+    return text;
+}
+
+// True when BYTES are a sealedFileText whose checksum holds (the fast check); false when they are
+// not in that form (files of format versions written indented) or the checksum does not hold.
+bool sealHoldsOnBytes(const QByteArray& bytes)
+{
+    static const QByteArray kStart = "{\"checksum\":\"";
+    constexpr int kHex = 64;
+    if (!bytes.startsWith(kStart) || bytes.size() < kStart.size() + kHex + 3) return false;
+    const QByteArray checksum = bytes.mid(kStart.size(), kHex);
+    if (bytes.at(kStart.size() + kHex) != '"' || bytes.at(kStart.size() + kHex + 1) != ',') return false;
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(QByteArrayView("{"));
+    const qsizetype rest = kStart.size() + kHex + 2;
+    hash.addData(QByteArrayView(bytes.constData() + rest, bytes.size() - rest));
+    return hash.result().toHex() == checksum.toLower();
 }
 
 QByteArray checksumOf(const QJsonObject& objectWithoutChecksum)
@@ -271,7 +311,7 @@ void writeReferenceSet(const ReferenceSet& set, const QString& path)
     const QString createdAt = set.createdAt.isEmpty()
         ? QDateTime::currentDateTimeUtc().toString(Qt::ISODate)
         : set.createdAt;
-    QJsonObject document = canonical(QJsonObject{
+    QJsonObject document = reread(QJsonObject{
         {QStringLiteral("format"), kFormatName},
         {QStringLiteral("format_version"), kReferenceSetFormatVersion},
         {QStringLiteral("created_at"), createdAt},
@@ -286,31 +326,27 @@ void writeReferenceSet(const ReferenceSet& set, const QString& path)
         {QStringLiteral("extra"), set.extra},
         {QStringLiteral("dim"), int(d)},
         {QStringLiteral("input_dim"), head.inputDim()},
-        {QStringLiteral("transform"),
-         QJsonObject{{QStringLiteral("center"),
-                      head.center.size() ? QJsonValue(encodeFloats(head.center.data(), head.inputDim()))
-                                         : QJsonValue(QJsonValue::Null)},
-                     // Row-major dim × input_dim.
-                     {QStringLiteral("projection"),
-                      head.projection.size()
-                          ? QJsonValue(encodeFloats(head.projection.data(), head.projection.size()))
-                          : QJsonValue(QJsonValue::Null)}}},
-        {QStringLiteral("references"), references},
-        // Rows of input_dim half-precision floats; null: "unknown" by the best class score (format 1).
-        {QStringLiteral("training_photos"),
-         head.trainingPhotos.rows() > 0
-             ? QJsonValue(QJsonObject{
-                   {QStringLiteral("count"), int(head.trainingPhotos.rows())},
-                   {QStringLiteral("float16"), encodeHalfFloats(head.trainingPhotos.data(), head.trainingPhotos.size())}})
-             : QJsonValue(QJsonValue::Null)},
         // float → double is exact, so the threshold round-trips; null means "never unknown".
         {QStringLiteral("reject_below"), std::isfinite(head.rejectBelow) ? QJsonValue(double(head.rejectBelow))
                                                                         : QJsonValue(QJsonValue::Null)},
     });
-    document.insert(QStringLiteral("checksum"), QString::fromLatin1(checksumOf(document)));
-    const QByteArray bytes = QJsonDocument(document).toJson(QJsonDocument::Indented);
-
-    writeFileAtomically(path, bytes);
+    // The large members: base64 text, file names and small integers, which re-read unchanged.
+    document.insert(QStringLiteral("transform"),
+                    QJsonObject{{QStringLiteral("center"), head.center.size() ? encodeFloats(head.center.data(), head.inputDim())
+                                                                              : QJsonValue(QJsonValue::Null)},
+                                // Row-major dim × input_dim.
+                                {QStringLiteral("projection"), head.projection.size()
+                                                                   ? encodeFloats(head.projection.data(), head.projection.size())
+                                                                   : QJsonValue(QJsonValue::Null)}});
+    document.insert(QStringLiteral("references"), references);
+    // Rows of input_dim half-precision floats; null: "unknown" by the best class score (format 1).
+    document.insert(QStringLiteral("training_photos"),
+                    head.trainingPhotos.rows() > 0
+                        ? QJsonValue(QJsonObject{{QStringLiteral("count"), int(head.trainingPhotos.rows())},
+                                                 {QStringLiteral("float16"), encodeHalfFloats(head.trainingPhotos.data(),
+                                                                                              head.trainingPhotos.size())}})
+                        : QJsonValue(QJsonValue::Null));
+    writeFileAtomically(path, sealedFileText(QJsonDocument(document).toJson(QJsonDocument::Compact)));
 }
 
 bool startsLikeReferenceSet(const QByteArray& firstBytes)
@@ -355,7 +391,9 @@ ReferenceSet readReferenceSet(const QString& path)
 
     const QString checksum = in.string(root, QStringLiteral("checksum"));
     root.remove(QStringLiteral("checksum"));
-    if (checksum.compare(QString::fromLatin1(checksumOf(root)), Qt::CaseInsensitive) != 0)
+    // Files written indented (before 2026-12-05), or edited, are checked the slow way: the parsed
+    // document serialized again.
+    if (!sealHoldsOnBytes(bytes) && checksum.compare(QString::fromLatin1(checksumOf(root)), Qt::CaseInsensitive) != 0)
         in.damaged(QStringLiteral("checksum mismatch"));
 
     set.createdAt = root.value(QStringLiteral("created_at")).toString();

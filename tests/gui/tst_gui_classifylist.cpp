@@ -13,6 +13,7 @@
 #include "views/ClassificationListModel.h"
 #include "views/ClassifyView.h"
 
+#include <QFileInfo>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -191,6 +192,10 @@ private Q_SLOTS:
         }
         const QString path = dir.filePath(QStringLiteral("many.exemplar"));
         writeProject(document, path);
+        // Packed, far under the 64 MB a project could be before (the JSON arrays took 244 MB).
+        const qint64 bytes = QFileInfo(path).size();
+        qInfo("%d photos of %d classes: a project of %.1f MB", kMany, kClasses, bytes / 1048576.0);
+        QVERIFY2(bytes < (48ll << 20), qPrintable(QString::number(bytes)));
         const ProjectDocument reopened = readProject(path);
         QCOMPARE(int(reopened.classifications.size()), kMany);
         const ClassifiedPhoto& last = reopened.classifications.back();
