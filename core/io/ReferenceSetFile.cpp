@@ -349,6 +349,45 @@ void writeReferenceSet(const ReferenceSet& set, const QString& path)
     writeFileAtomically(path, sealedFileText(QJsonDocument(document).toJson(QJsonDocument::Compact)));
 }
 
+QByteArray referenceSetFingerprint(const ReferenceSet& set)
+{
+    // Not a seal, an identity inside one process: SHA-1 is fast and enough.
+    QCryptographicHash hash(QCryptographicHash::Sha1);
+    const auto text = [&](const QString& value) {
+        const QByteArray utf8 = value.toUtf8();
+        const qint64 size = utf8.size();
+        hash.addData(QByteArrayView(reinterpret_cast<const char*>(&size), sizeof size));
+        hash.addData(utf8);
+    };
+    const auto json = [&](const QJsonObject& object) { text(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact))); };
+    const auto bytes = [&](const void* data, qint64 size) {
+        hash.addData(QByteArrayView(reinterpret_cast<const char*>(&size), sizeof size));
+        hash.addData(QByteArrayView(static_cast<const char*>(data), size));
+    };
+    const auto matrix = [&](const Matrix& m) {
+        const qint64 shape[2] = {qint64(m.rows()), qint64(m.cols())};
+        bytes(shape, sizeof shape);
+        bytes(m.data(), qint64(m.size()) * qint64(sizeof(float)));
+    };
+    const ReferenceHead& head = set.head;
+    text(QString::number(set.formatVersion));
+    for (const QString& value : {set.createdAt, set.modelName, set.modelSha256, set.method}) text(value);
+    for (const QJsonObject* object : {&set.preprocessing, &set.selection, &set.evaluation, &set.extra}) json(*object);
+    text(head.classNames.join(QChar(0)));
+    bytes(head.center.data(), qint64(head.center.size()) * qint64(sizeof(float)));
+    matrix(head.projection);
+    matrix(head.references);
+    bytes(head.bias.data(), qint64(head.bias.size()) * qint64(sizeof(float)));
+    bytes(head.referenceClass.data(), qint64(head.referenceClass.size()) * qint64(sizeof(int)));
+    for (const ReferenceInfo& info : head.referenceInfo) {
+        text(info.file);
+        text(info.contentHash);
+    }
+    matrix(head.trainingPhotos);
+    bytes(&head.rejectBelow, sizeof head.rejectBelow);
+    return hash.result();
+}
+
 bool startsLikeReferenceSet(const QByteArray& firstBytes)
 {
     // QJsonObject keeps its keys sorted, and "checksum" sorts first.

@@ -8,6 +8,7 @@
 #include "LearningCurve.h"
 #include "TrainWorkflow.h"
 #include "controller/ProjectController.h"
+#include "ReferenceSetFile.h"
 #include "project/ProjectFile.h"
 
 #include <QDir>
@@ -120,6 +121,66 @@ private Q_SLOTS:
         QVERIFY(saved.training.has_value());
         QCOMPARE(saved.training->set.head.referenceCount(), references);
         QCOMPARE(saved.training->heldOutPaths.size(), readProject(first).training->heldOutPaths.size());
+    }
+
+    // Saving a set that a sidecar already holds keeps that file (the same project) or copies it
+    // (Save As), instead of serializing the set again; a sidecar changed meanwhile, or a new
+    // training, is written anew. Each way the project opens with the set it was saved with.
+    void savingAgainKeepsOrCopiesTheSidecar()
+    {
+        QTemporaryDir dir;
+        const QString project = dir.filePath(QStringLiteral("p.exemplar"));
+        const QString sidecar = referenceSetSidecarPath(project);
+        ProjectController controller;
+        loadAndTrain(&controller);
+        const QByteArray trained = referenceSetFingerprint(controller.training()->set);
+        QVERIFY(controller.saveProject(project));
+        struct stat first{};
+        QCOMPARE(::stat(QFile::encodeName(sidecar).constData(), &first), 0);
+
+        // Saved again: the very same file (a rewrite replaces it: a new inode).
+        QVERIFY(controller.saveProject(project));
+        struct stat again{};
+        QCOMPARE(::stat(QFile::encodeName(sidecar).constData(), &again), 0);
+        QCOMPARE(again.st_ino, first.st_ino);
+
+        // Save As: a byte-for-byte copy beside the new project.
+        const QString other = dir.filePath(QStringLiteral("other.exemplar"));
+        QVERIFY(controller.saveProject(other));
+        const auto bytes = [](const QString& path) {
+            QFile file(path);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        };
+        QVERIFY(!bytes(sidecar).isEmpty());
+        QCOMPARE(bytes(referenceSetSidecarPath(other)), bytes(sidecar));
+        QCOMPARE(referenceSetFingerprint(readProject(other).training->set), trained);
+
+        // The copy's sidecar replaced behind the window's back (another set's file): written anew.
+        ReferenceSet foreign = controller.training()->set;
+        foreign.method = QStringLiteral("whitened-centroid");
+        writeReferenceSet(foreign, referenceSetSidecarPath(other));
+        QVERIFY(controller.saveProject(other));
+        QCOMPARE(readProject(other).training->set.method, QStringLiteral("centroid"));
+        QCOMPARE(referenceSetFingerprint(readProject(other).training->set), trained);
+
+        // Reopened, then saved: the file it was read from is kept.
+        ProjectController reopened;
+        reopened.openProject(project);
+        QVERIFY(test::waitIdle(&reopened, 30000));
+        QVERIFY(reopened.training());
+        QVERIFY(reopened.saveProject(project));
+        struct stat reopenedSave{};
+        QCOMPARE(::stat(QFile::encodeName(sidecar).constData(), &reopenedSave), 0);
+        QCOMPARE(reopenedSave.st_ino, first.st_ino);
+
+        // Another training: written anew.
+        ProjectSettings settings = controller.settings();
+        settings.method = QStringLiteral("whitened-centroid");
+        controller.setSettings(settings);
+        controller.startTraining();
+        QVERIFY(test::waitIdle(&controller, 60000));
+        QVERIFY(controller.saveProject(project));
+        QCOMPARE(readProject(project).training->set.method, QStringLiteral("whitened-centroid"));
     }
 
     // Issue 13: a project whose sidecar reference set is missing (or damaged, or a FIFO) was

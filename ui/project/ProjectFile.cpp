@@ -1,6 +1,7 @@
 #include "project/ProjectFile.h"
 
 #include "project/PackedRanking.h"
+#include "AtomicFile.h"
 #include "JsonValueCount.h"
 
 #include "Error.h"
@@ -144,6 +145,22 @@ ClassifiedPhoto classificationFromJson(const QJsonObject& o)
     return photo;
 }
 
+// SET into the sidecar DESTINATION: nothing when HOLDING (a file holding exactly SET) is that very
+// file, a copy of HOLDING when it is another, and SET written when there is no such file or it
+// cannot be read.
+void placeSidecar(const ReferenceSet& set, const QString& holding, const QString& destination)
+{
+    if (!holding.isEmpty()) {
+        const QString from = QFileInfo(holding).canonicalFilePath();
+        if (!from.isEmpty() && from == QFileInfo(destination).canonicalFilePath()) return;
+        if (const FileRead copy = readRegularFile(holding, kMaxReferenceSetBytes); copy.ok() && startsLikeReferenceSet(copy.bytes)) {
+            writeFileAtomically(destination, copy.bytes);
+            return;
+        }
+    }
+    writeReferenceSet(set, destination);
+}
+
 } // namespace
 
 QString referenceSetSidecarPath(const QString& projectPath)
@@ -218,7 +235,7 @@ void writeProject(const ProjectDocument& document, const QString& path)
         const TrainedReferenceSet& t = *document.training;
         const QString sidecar = referenceSetSidecarPath(path);
         try {
-            writeReferenceSet(t.set, sidecar);
+            placeSidecar(t.set, document.trainingSidecar, sidecar);
         } catch (const Error& error) {
             throw Error(tr("cannot write the project %1: %2").arg(path, error.message()));
         }
@@ -295,6 +312,7 @@ ProjectDocument readProject(const QString& path)
         // or damaged sidecar costs the training only, and the user is told.
         try {
             t.set = readReferenceSet(sidecar);
+            document.trainingSidecar = sidecar;
             for (const QJsonValue& warning : t.set.extra.value(QStringLiteral("warnings")).toArray())
                 t.warnings << warning.toString();
             document.training = std::move(t);

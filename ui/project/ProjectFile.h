@@ -24,6 +24,11 @@ struct ProjectDocument {
     std::shared_ptr<const MethodComparison> comparison;
     std::shared_ptr<const LearningCurve> learningCurve;  // "how many more photos?", as measured
     QStringList warnings;                // what reading found wrong and replaced (e.g. a bad setting)
+    // Reading: the sidecar the training's set was read from. Writing: a file known to hold exactly
+    // the training's set (see ProjectPersistence), which is kept when it is the project's own
+    // sidecar and copied when it is another's, instead of written again: a set of hundreds of MB
+    // takes seconds to serialize. Empty: the set is written.
+    QString trainingSidecar;
 };
 
 // Replaces every setting out of its range (or NaN, or an unknown method) by its default, and

@@ -15,8 +15,24 @@ ProjectPersistence::ProjectPersistence(ProjectModel* model, ProjectTasks* tasks,
 {
 }
 
+void ProjectPersistence::rememberSidecar(const QString& path, const QByteArray& fingerprint)
+{
+    const QFileInfo file(path);
+    sidecar_ = file.isFile() ? KnownSidecar{file.absoluteFilePath(), fingerprint, file.size(), file.lastModified()}
+                             : KnownSidecar();
+}
+
+QString ProjectPersistence::sidecarHolding(const QByteArray& fingerprint) const
+{
+    if (sidecar_.path.isEmpty() || sidecar_.fingerprint != fingerprint) return {};
+    const QFileInfo file(sidecar_.path);
+    return file.isFile() && file.size() == sidecar_.size && file.lastModified() == sidecar_.modified ? sidecar_.path
+                                                                                                         : QString();
+}
+
 void ProjectPersistence::newProject()
 {
+    sidecar_ = KnownSidecar();
     model_->setSources(DatasetSources());
     model_->setUnlabeledSources({});
     model_->setUnlabeledPhotos({});
@@ -34,6 +50,7 @@ void ProjectPersistence::newProject()
 bool ProjectPersistence::saveProject(const QString& path)
 {
     ProjectDocument document;
+    QByteArray fingerprint;
     document.sources = model_->sources();
     document.unlabeled = model_->unlabeledSources();
     document.settings = model_->settings();
@@ -41,6 +58,8 @@ bool ProjectPersistence::saveProject(const QString& path)
         // Paths, not rows: a set restored from a file is saved whole even before (or without) its
         // photos being embedded again.
         document.training = static_cast<const TrainedReferenceSet&>(*training);
+        fingerprint = referenceSetFingerprint(training->set);
+        document.trainingSidecar = sidecarHolding(fingerprint);
     } else if (model_->activeReferenceSet() && QFileInfo(model_->activeReferenceSetSource()).isFile()) {
         document.importedReferenceSet = model_->activeReferenceSetSource();
     }
@@ -53,6 +72,7 @@ bool ProjectPersistence::saveProject(const QString& path)
         Q_EMIT errorOccurred(tr("Save project"), error.message());
         return false;
     }
+    if (document.training) rememberSidecar(referenceSetSidecarPath(path), fingerprint);
     model_->setProjectPath(QFileInfo(path).absoluteFilePath());
     model_->setModified(false);
     Q_EMIT statusMessage(tr("Project saved to %1").arg(path));
@@ -79,6 +99,7 @@ void ProjectPersistence::openProject(const QString& path)
     model_->setComparison(document.comparison);
     model_->setLearningCurve(document.learningCurve);
     if (document.training) {
+        rememberSidecar(document.trainingSidecar, referenceSetFingerprint(document.training->set));
         auto outcome = std::make_shared<TrainingOutcome>();
         static_cast<TrainedReferenceSet&>(*outcome) = *document.training;
         model_->setTraining(outcome);

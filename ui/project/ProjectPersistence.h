@@ -2,6 +2,8 @@
 // The project as files: new, open and save (.exemplar and its reference-set sidecar, see
 // ProjectFile.h), and the exports (reference set, predictions, metrics). Errors are signalled and
 // leave the destination as it was.
+#include <QByteArray>
+#include <QDateTime>
 #include <QObject>
 #include <QString>
 
@@ -32,8 +34,21 @@ Q_SIGNALS:
     void errorOccurred(const QString& title, const QString& message);
 
 private:
+    // The sidecar last read or written and the set it holds, so that saving the same set again
+    // keeps (or copies) that file instead of serializing hundreds of MB on every save. Trusted
+    // only while the file keeps the size and time it had then.
+    struct KnownSidecar {
+        QString path;
+        QByteArray fingerprint;  // referenceSetFingerprint of the set it holds
+        qint64 size = -1;
+        QDateTime modified;
+    };
+    void rememberSidecar(const QString& path, const QByteArray& fingerprint);
+    QString sidecarHolding(const QByteArray& fingerprint) const;  // KnownSidecar's path, or empty
+
     ProjectModel* model_;
     ProjectTasks* tasks_;
+    KnownSidecar sidecar_;
 };
 
 } // namespace exemplar::ui
