@@ -19,6 +19,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QListView>
+#include <QScrollBar>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -131,7 +132,11 @@ private Q_SLOTS:
             QCOMPARE(entry.value(QLatin1String(ClassificationListModel::kClassIndex)).toInt(), c);
             QCOMPARE(entry.value(QLatin1String(ClassificationListModel::kName)).toString(), set->head.classNames[c]);
         }
-        // Each card is as tall as what it lists.
+        // Each card is as wide as the list shows, no wider (no horizontal scrolling to see the
+        // nearest references at the right), and as tall as what it lists.
+        QVERIFY2(list->visualRect(answered).right() < list->viewport()->width(),
+                 qPrintable(QStringLiteral("%1 in %2").arg(list->visualRect(answered).right()).arg(list->viewport()->width())));
+        QVERIFY(!list->horizontalScrollBar()->isVisible());
         const int lineHeight = list->fontMetrics().lineSpacing();
         QCOMPARE(list->visualRect(answered).height(),
                  ClassificationCardDelegate::cardHeight(std::min(topK, classes), lineHeight));

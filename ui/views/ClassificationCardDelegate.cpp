@@ -24,7 +24,7 @@ int classRowHeight(int lineHeight)
 }
 int listedClassesAt(const QModelIndex& index)
 {
-    return int(index.data(ClassificationListModel::RankedRole).toList().size());
+    return index.data(ClassificationListModel::ListedClassesRole).toInt();
 }
 }
 
@@ -60,8 +60,11 @@ ClassificationCardDelegate::Layout ClassificationCardDelegate::layout(const QRec
 
 QSize ClassificationCardDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const
 {
-    const int width = option.rect.width() > 0 ? option.rect.width() : 480;
-    return QSize(width, cardHeight(listedClassesAt(index), option.fontMetrics.lineSpacing()));
+    // As wide as the list shows (the list lays its rows out again when it is resized): a card
+    // never runs under the vertical scroll bar or needs a horizontal one.
+    const auto* view = qobject_cast<const QAbstractItemView*>(option.widget);
+    const int width = view ? view->viewport()->width() : option.rect.width();
+    return QSize(std::max(width, kPhotoSize.width() + 4 * kPadding), cardHeight(listedClassesAt(index), option.fontMetrics.lineSpacing()));
 }
 
 void ClassificationCardDelegate::drawThumbnail(QPainter* painter, const QRect& box, const QString& path,

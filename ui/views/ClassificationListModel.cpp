@@ -101,6 +101,8 @@ QVariant ClassificationListModel::data(const QModelIndex& index, int role) const
         return !photo.error.isEmpty() ? Failed : photo.prediction.unknown ? Unknown : Classified;
     case RankedRole:
         return ranked(index.row());
+    case ListedClassesRole:
+        return listedClasses(index.row());
     default:
         return {};
     }

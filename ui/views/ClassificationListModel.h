@@ -20,6 +20,7 @@ public:
         VerdictRole,              // the verdict as rich text (Qt::DisplayRole has it plain)
         OutcomeRole,              // Outcome
         RankedRole,               // the top classes: QVariantList of RankedClass maps (keys below)
+        ListedClassesRole,        // how many RankedRole lists (cheap: what a row's height needs)
     };
     enum Outcome { Classified, Unknown, Failed };
     // Keys of one RankedRole entry.

@@ -61,6 +61,8 @@ ClassifyView::ClassifyView(ProjectController* controller, QWidget* parent) : QWi
     results_->setSelectionMode(QAbstractItemView::NoSelection);
     results_->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     results_->setAlternatingRowColors(true);
+    results_->setResizeMode(QListView::Adjust);  // cards follow the list's width
+    results_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     hint_ = new QLabel(tr("Drop photos (or a folder of photos) on the list below, paste them (Ctrl+V), or press "
                           "Classify Photos… to classify them."), this);
     hint_->setAlignment(Qt::AlignCenter);
