@@ -11,6 +11,8 @@
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QImage>
+#include <functional>
 #include <QMimeData>
 #include <QTest>
 #include <QUrl>
@@ -75,5 +77,18 @@ inline QStringList sharedPhotos(const QString& classFolder, int first, int count
         paths << source.absoluteFilePath(name);
     return paths;
 }
+
+// The pixels of IMAGE inside RECT for which WANTED holds (a painted thumbnail's, a colour's).
+inline int countPixels(const QImage& image, const QRect& rect, const std::function<bool(QColor)>& wanted)
+{
+    int n = 0;
+    const QRect inside = rect.intersected(image.rect());
+    for (int y = inside.top(); y <= inside.bottom(); ++y)
+        for (int x = inside.left(); x <= inside.right(); ++x) n += wanted(image.pixelColor(x, y));
+    return n;
+}
+
+// The pure red of the test photos that must stay inside their boxes.
+inline bool isRed(QColor c) { return c.red() > 200 && c.green() < 60 && c.blue() < 60; }
 
 } // namespace exemplar::test

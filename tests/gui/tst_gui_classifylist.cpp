@@ -27,6 +27,8 @@
 
 using namespace exemplar;
 using namespace exemplar::ui;
+using test::countPixels;
+using test::isRed;
 
 namespace {
 
@@ -53,17 +55,6 @@ std::vector<ClassifiedPhoto> syntheticClassifications(const QString& firstPhoto,
     }
     return photos;
 }
-
-int countPixels(const QImage& image, const QRect& rect, const std::function<bool(QColor)>& wanted)
-{
-    int n = 0;
-    const QRect inside = rect.intersected(image.rect());
-    for (int y = inside.top(); y <= inside.bottom(); ++y)
-        for (int x = inside.left(); x <= inside.right(); ++x) n += wanted(image.pixelColor(x, y));
-    return n;
-}
-
-bool isRed(QColor c) { return c.red() > 200 && c.green() < 60 && c.blue() < 60; }
 
 } // namespace
 

@@ -17,20 +17,8 @@
 using namespace exemplar;
 using namespace exemplar::ui;
 
-namespace {
-
-int countPixels(const QImage& image, const QRect& rect, const std::function<bool(QColor)>& wanted)
-{
-    int n = 0;
-    const QRect inside = rect.intersected(image.rect());
-    for (int y = inside.top(); y <= inside.bottom(); ++y)
-        for (int x = inside.left(); x <= inside.right(); ++x) n += wanted(image.pixelColor(x, y));
-    return n;
-}
-
-bool isRed(QColor c) { return c.red() > 200 && c.green() < 60 && c.blue() < 60; }
-
-} // namespace
+using test::countPixels;
+using test::isRed;
 
 class TestGuiPhotoGrid : public QObject {
     Q_OBJECT
