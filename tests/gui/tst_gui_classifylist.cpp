@@ -192,6 +192,9 @@ private Q_SLOTS:
         const qint64 bytes = QFileInfo(path).size();
         qInfo("%d photos of %d classes: a project of %.1f MB", kMany, kClasses, bytes / 1048576.0);
         QVERIFY2(bytes < (48ll << 20), qPrintable(QString::number(bytes)));
+        // The bound that refuses a project too large to open again holds, and is not far above.
+        const qint64 bound = classificationBytesBound(document);
+        QVERIFY2(bound >= bytes && bound < 2 * bytes, qPrintable(QStringLiteral("%1 for %2").arg(bound).arg(bytes)));
         const ProjectDocument reopened = readProject(path);
         QCOMPARE(int(reopened.classifications.size()), kMany);
         const ClassifiedPhoto& last = reopened.classifications.back();

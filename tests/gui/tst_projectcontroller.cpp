@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 using namespace exemplar;
@@ -161,6 +162,21 @@ private Q_SLOTS:
         writeReferenceSet(foreign, referenceSetSidecarPath(other));
         QVERIFY(controller.saveProject(other));
         QCOMPARE(readProject(other).training->set.method, QStringLiteral("centroid"));
+        QCOMPARE(referenceSetFingerprint(readProject(other).training->set), trained);
+
+        // Replaced by a set of the same size with its time put back (cp -p, rsync -t, a disk that
+        // keeps time to 2 s): its checksum differs, so it is written anew.
+        QVERIFY(controller.saveProject(other));
+        const QString otherSidecar = referenceSetSidecarPath(other);
+        struct stat kept{};
+        QCOMPARE(::stat(QFile::encodeName(otherSidecar).constData(), &kept), 0);
+        ReferenceSet sameSize = controller.training()->set;
+        sameSize.head.bias[0] += 1.0f;  // another set, the same number of bytes
+        writeReferenceSet(sameSize, otherSidecar);
+        const struct timespec times[2] = {kept.st_atim, kept.st_mtim};
+        QCOMPARE(::utimensat(AT_FDCWD, QFile::encodeName(otherSidecar).constData(), times, 0), 0);
+        QCOMPARE(QFileInfo(otherSidecar).size(), qint64(kept.st_size));
+        QVERIFY(controller.saveProject(other));
         QCOMPARE(referenceSetFingerprint(readProject(other).training->set), trained);
 
         // Reopened, then saved: the file it was read from is kept.

@@ -5,6 +5,8 @@
 #include <QEvent>
 #include <QFontMetrics>
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 
 namespace exemplar::ui {
 
@@ -103,9 +105,12 @@ void applyPlotTheme(QCustomPlot* plot)
 QColor classColor(int classIndex)
 {
     // Golden-ratio hue steps keep neighbouring classes apart for any number of classes.
-    const double hue = std::fmod(0.07 + 0.618033988749895 * classIndex, 1.0);
-    const int saturation = classIndex % 2 ? 170 : 220;
-    const int value = (classIndex / 2) % 2 ? 200 : 235;
+    // An index read from a damaged file may be negative: the hue wraps, the parities use |index|.
+    double hue = std::fmod(0.07 + 0.618033988749895 * classIndex, 1.0);
+    if (hue < 0) hue += 1.0;
+    const long long magnitude = std::llabs(static_cast<long long>(classIndex));
+    const int saturation = magnitude % 2 ? 170 : 220;
+    const int value = (magnitude / 2) % 2 ? 200 : 235;
     return QColor::fromHsv(int(hue * 359), saturation, value);
 }
 

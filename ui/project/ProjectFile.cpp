@@ -225,6 +225,11 @@ void writeProject(const ProjectDocument& document, const QString& path)
                                 {QStringLiteral("background_folders"),
                                  QJsonArray::fromStringList(document.unlabeled.backgroundFolders)}});
     }
+    if (const qint64 bound = classificationBytesBound(document); bound > kMaxProjectFileBytes * 9 / 10)
+        throw Error(tr("cannot save the project %1: its %2 classified photos would make it about %3 MB, more than a "
+                       "project may be to open again (%4 MB). Export the predictions (Classify ▸ Export results…), "
+                       "then clear them, and save again.")
+                        .arg(path).arg(document.classifications.size()).arg(bound >> 20).arg(kMaxProjectFileBytes >> 20));
     // The project is opened (as a temporary file beside it) before the sidecar is written, so that
     // an unwritable destination leaves both untouched; its error names the project.
     prepareDestination(path);
@@ -257,6 +262,14 @@ void writeProject(const ProjectDocument& document, const QString& path)
 
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit()) throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
+}
+
+qint64 classificationBytesBound(const ProjectDocument& document)
+{
+    qint64 bytes = 0;
+    for (const ClassifiedPhoto& photo : document.classifications)  // UTF-8 of a path: ≤ 3 bytes per UTF-16 unit, escapes ≤ 6
+        bytes += 300 + 6 * qint64(photo.path.size() + photo.error.size()) + 16 * qint64(photo.prediction.ranked.size());
+    return bytes;
 }
 
 ProjectDocument readProject(const QString& path)

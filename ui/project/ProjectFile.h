@@ -39,6 +39,11 @@ QStringList repairSettings(ProjectSettings* settings);
 constexpr int kProjectFormatVersion = 2;
 
 QString referenceSetSidecarPath(const QString& projectPath);
+// An upper bound on the bytes writeProject writes for DOCUMENT's classified photos, the bulk of a
+// large project: a project above kMaxProjectFileBytes could not be opened again, so it is refused
+// before anything is written.
+qint64 classificationBytesBound(const ProjectDocument& document);
+
 // Throws Error with a clear message; the destination is untouched on failure.
 void writeProject(const ProjectDocument& document, const QString& path);
 // Throws Error for a missing, damaged or newer-version file.

@@ -1,12 +1,14 @@
 #include "project/ProjectPersistence.h"
 
 #include "Error.h"
+#include "RegularFile.h"
 #include "export/ResultExport.h"
 #include "model/ProjectModel.h"
 #include "project/ProjectFile.h"
 #include "tasks/ProjectTasks.h"
 
 #include <QFileInfo>
+#include <algorithm>
 
 namespace exemplar::ui {
 
@@ -15,19 +17,34 @@ ProjectPersistence::ProjectPersistence(ProjectModel* model, ProjectTasks* tasks,
 {
 }
 
+namespace {
+// The first bytes of the reference set at PATH, its checksum among them (read without blocking on
+// a FIFO or a device put in its place); empty when it cannot be read.
+QByteArray headOf(const QString& path)
+{
+    RegularFileReader reader(path, kMaxReferenceSetBytes);
+    if (!reader.ok()) return {};
+    QByteArray head(qsizetype(std::min<qint64>(128, reader.size())), Qt::Uninitialized);
+    return reader.read(head.data(), head.size()) ? head : QByteArray();
+}
+}
+
 void ProjectPersistence::rememberSidecar(const QString& path, const QByteArray& fingerprint)
 {
     const QFileInfo file(path);
-    sidecar_ = file.isFile() ? KnownSidecar{file.absoluteFilePath(), fingerprint, file.size(), file.lastModified()}
-                             : KnownSidecar();
+    const QByteArray head = file.isFile() ? headOf(path) : QByteArray();
+    sidecar_ = !head.isEmpty()
+        ? KnownSidecar{file.absoluteFilePath(), fingerprint, file.size(), file.lastModified(), head}
+        : KnownSidecar();
 }
 
 QString ProjectPersistence::sidecarHolding(const QByteArray& fingerprint) const
 {
     if (sidecar_.path.isEmpty() || sidecar_.fingerprint != fingerprint) return {};
     const QFileInfo file(sidecar_.path);
-    return file.isFile() && file.size() == sidecar_.size && file.lastModified() == sidecar_.modified ? sidecar_.path
-                                                                                                         : QString();
+    const bool unchanged = file.isFile() && file.size() == sidecar_.size && file.lastModified() == sidecar_.modified &&
+                           headOf(sidecar_.path) == sidecar_.head;
+    return unchanged ? sidecar_.path : QString();
 }
 
 void ProjectPersistence::newProject()

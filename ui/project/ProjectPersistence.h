@@ -36,12 +36,15 @@ Q_SIGNALS:
 private:
     // The sidecar last read or written and the set it holds, so that saving the same set again
     // keeps (or copies) that file instead of serializing hundreds of MB on every save. Trusted
-    // only while the file keeps the size and time it had then.
+    // only while the file keeps the size, the time and the checksum (among its first bytes) it
+    // had then: a file copied over it with its time kept, or on a disk that keeps time to 2 s,
+    // still has another checksum.
     struct KnownSidecar {
         QString path;
         QByteArray fingerprint;  // referenceSetFingerprint of the set it holds
         qint64 size = -1;
         QDateTime modified;
+        QByteArray head;         // its first bytes, which hold the set's checksum
     };
     void rememberSidecar(const QString& path, const QByteArray& fingerprint);
     QString sidecarHolding(const QByteArray& fingerprint) const;  // KnownSidecar's path, or empty

@@ -64,7 +64,9 @@ QSize ClassificationCardDelegate::sizeHint(const QStyleOptionViewItem& option, c
     // never runs under the vertical scroll bar or needs a horizontal one.
     const auto* view = qobject_cast<const QAbstractItemView*>(option.widget);
     const int width = view ? view->viewport()->width() : option.rect.width();
-    return QSize(std::max(width, kPhotoSize.width() + 4 * kPadding), cardHeight(listedClassesAt(index), option.fontMetrics.lineSpacing()));
+    // At least room for the photo, a class name, its score and the nearest reference side by side.
+    const int narrowest = kPhotoSize.width() + kScoreWidth + kReferenceSize.width() + 120 + 8 * kPadding;
+    return QSize(std::max(width, narrowest), cardHeight(listedClassesAt(index), option.fontMetrics.lineSpacing()));
 }
 
 void ClassificationCardDelegate::drawThumbnail(QPainter* painter, const QRect& box, const QString& path,

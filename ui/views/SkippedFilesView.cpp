@@ -17,7 +17,9 @@ SkippedFilesView::SkippedFilesView(ProjectController* controller, QWidget* paren
     // folder): wrapped to the panel's width, not cut off at its edge.
     setWordWrap(true);
     setUniformRowHeights(false);
-    setTextElideMode(Qt::ElideMiddle);  // file names keep their start and their extension
+    setTextElideMode(Qt::ElideMiddle);
+    // Wrapped rows change height with the column's width: laid out again when it changes.
+    connect(header(), &QHeaderView::sectionResized, this, [this] { scheduleDelayedItemsLayout(); });
     header()->setSectionResizeMode(0, QHeaderView::Interactive);
     header()->resizeSection(0, 160);
     connect(controller_, &ProjectController::datasetChanged, this, &SkippedFilesView::rebuild);
