@@ -340,6 +340,29 @@ private Q_SLOTS:
         controller()->sortClassifiedPhotos(sorted, false);
         QVERIFY(waitIdle(30000));
         QCOMPARE(filesUnder(sorted), heldOutPhotos_.size());
+
+        // A folder of class folders is a folder of photos: its subfolders' photos are classified
+        // (a drop of it classified nothing, silently), and a folder without any says so.
+        const QString nested = work_.filePath(QStringLiteral("nested"));
+        const QStringList two = test::linkInto(heldOutPhotos_.mid(0, 2), nested + QStringLiteral("/a/b"));
+        QCOMPARE(two.size(), 2);
+        QVERIFY(QDir().mkpath(work_.filePath(QStringLiteral("no photos/sub"))));
+        controller()->clearClassifications();
+        QVERIFY(dropPaths(area->viewport(), {nested}));
+        QVERIFY(waitIdle(60000));
+        QStringList classified;
+        for (const ClassifiedPhoto& photo : controller()->classifications()) classified << QFileInfo(photo.path).fileName();
+        classified.sort();
+        QStringList expectedNames{QFileInfo(two[0]).fileName(), QFileInfo(two[1]).fileName()};
+        expectedNames.sort();
+        QCOMPARE(classified, expectedNames);
+        QSignalSpy errors(controller(), &ProjectController::errorOccurred);
+        QVERIFY(dropPaths(area->viewport(), {work_.filePath(QStringLiteral("no photos"))}));
+        QVERIFY(waitIdle(30000));
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(errors.first().at(1).toString().contains(QLatin1String("no photo in")),
+                 qPrintable(errors.first().at(1).toString()));
+        QCOMPARE(int(controller()->classifications().size()), 2);
     }
 
     // The Unlabeled tab as a user meets it: a folder of photos without a class dropped on the

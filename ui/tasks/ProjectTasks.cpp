@@ -59,20 +59,28 @@ namespace {
 
 constexpr qint64 kClassifiedPhotosDeliveryMs = 500;  // how often a classification shows its new answers
 
-// Image files directly inside dropped folders, so that a folder of photos can be classified at once.
-QStringList expandPhotoPaths(const QStringList& paths)
-{
+// What a drop (or a paste, or the file dialog) gives to classify: files as they are, and every
+// photo in a dropped folder and its subfolders, listed as a class folder is (files that are not
+// photos left out), as the CLI's `classify --unlabeled DIR` reads a folder. A folder of class
+// folders is a folder of photos too.
+struct DroppedPhotos {
     QStringList files;
+    QStringList foldersWithout;  // dropped folders with no photo in them
+};
+
+DroppedPhotos expandPhotoPaths(const QStringList& paths)
+{
+    DroppedPhotos dropped;
     for (const QString& path : paths) {
-        const QFileInfo info(path);
-        if (!info.isDir()) {
-            files << path;
+        if (!QFileInfo(path).isDir()) {
+            dropped.files << path;
             continue;
         }
-        for (const QFileInfo& entry : QDir(path).entryInfoList(QDir::Files, QDir::Name))
-            if (hasSupportedImageExtension(entry.fileName())) files << entry.absoluteFilePath();
+        const Dataset found = Dataset::fromClassFolders({path});
+        for (const Photo& photo : found.photos) dropped.files << photo.path;
+        if (found.photos.empty()) dropped.foldersWithout << QDir::toNativeSeparators(path);
     }
-    return files;
+    return dropped;
 }
 
 // Path → row of SET: built by the task that produced SET (50,000 paths take a while to hash).
@@ -442,8 +450,14 @@ void ProjectTasks::classify(const QStringList& paths)
                                                 "an .exref file."));
         return;
     }
-    const QStringList files = expandPhotoPaths(paths);
-    if (files.isEmpty()) return;
+    const DroppedPhotos dropped = expandPhotoPaths(paths);
+    if (dropped.files.isEmpty()) {
+        if (!dropped.foldersWithout.isEmpty())
+            Q_EMIT errorOccurred(tr("Classify"), tr("There is no photo in %1 or its subfolders.")
+                                                     .arg(dropped.foldersWithout.join(QStringLiteral(", "))));
+        return;
+    }
+    const QStringList files = dropped.files;
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->runStreaming(tr("Classifying"), [=](Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
