@@ -92,6 +92,7 @@ private Q_SLOTS:
     void streamsOutcomesInDatasetOrder();
     void cancelStopsAndThrows();
     void reopenTrustsTheProjectIndex();
+    void cachedPhotosReportAndStopPerPhoto();
     void shareOfTheCoresLimitsTheNetworks_data();
     void shareOfTheCoresLimitsTheNetworks();
 
@@ -268,6 +269,45 @@ void TestEmbeddingPipeline::reopenTrustsTheProjectIndex()
     QCOMPARE(report.hashed, 10);
     QCOMPARE(report.fromCache, 10);
     QVERIFY(fourth.vectors == third.vectors);
+}
+
+// Photos from the cache settle at once, and each outcome's handler may take a while (classifying
+// scores it against every training photo). Progress came only after the last of them (a drop of
+// 2,000 cached photos showed 0 until its end) and a cancel was seen only then: both are per photo.
+void TestEmbeddingPipeline::cachedPhotosReportAndStopPerPhoto()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const EmbeddingCache cache(embedder_->identity(), embedder_->dim(), dir.filePath(QStringLiteral("cache")));
+    EmbedReport report;
+    embedDataset(dataset_, *embedder_, &cache, nullptr, &report);
+    QCOMPARE(report.computed, 22);
+
+    EmbedOptions slow;
+    slow.useIndex = false;
+    slow.onPhoto = [](const EmbeddedPhoto&) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); };
+    Feedback feedback;
+    std::vector<qint64> reported;
+    feedback.setProgressHandler([&](qint64 done, qint64, const QString&) { reported.push_back(done); });
+    embedDataset(dataset_, *embedder_, &cache, &feedback, &report, slow);
+    QCOMPARE(report.fromCache, 22);
+    for (qint64 done = 1; done <= dataset_.photoCount(); ++done)
+        QVERIFY2(std::find(reported.begin(), reported.end(), done) != reported.end(), qPrintable(QString::number(done)));
+
+    // Canceled while the third outcome is handled: no further outcome is handled.
+    Feedback stopping;
+    int handled = 0;
+    slow.onPhoto = [&](const EmbeddedPhoto&) {
+        if (++handled == 3) stopping.cancel();
+    };
+    bool canceled = false;
+    try {
+        embedDataset(dataset_, *embedder_, &cache, &stopping, &report, slow);
+    } catch (const OperationCanceled&) {
+        canceled = true;
+    }
+    QVERIFY(canceled);
+    QCOMPARE(handled, 3);
 }
 
 void TestEmbeddingPipeline::shareOfTheCoresLimitsTheNetworks_data()

@@ -372,13 +372,16 @@ private:
                 settled = settledCount_;
             }
             throwIfCanceled(feedback);
-            const int before = delivered;
+            // Photos from the cache settle all at once, and each outcome's ONPHOTO may take a while
+            // (classifying scores it against every training photo): progress and cancel are
+            // checked per photo, or a drop of 2,000 cached photos showed 0 until its end and
+            // could not be stopped.
             while (delivered < total && isSettled(delivered)) {
                 if (options_.onPhoto) options_.onPhoto(slots_[size_t(delivered)].photo);
                 ++delivered;
-            }
-            if (delivered != before)
                 reportProgress(feedback, delivered, total, QFileInfo(dataset_.photos[size_t(delivered - 1)].path).fileName());
+                if (delivered < total) throwIfCanceled(feedback);
+            }
             if (delivered == total) return;
             maybeAddNetwork(settled);
         }

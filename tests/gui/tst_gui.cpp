@@ -51,6 +51,7 @@
 #include <QJsonObject>
 #include <QListView>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -394,6 +395,10 @@ private Q_SLOTS:
         QVERIFY(controller()->isBusy());
         QCOMPARE(window_->classifyView()->resultList()->model()->rowCount(), int(controller()->classifications().size()));
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0 && progress.last().at(1).toLongLong() >= 3, 60000);
+        // ... and the window's bar shows it (not only the first report).
+        auto* bar = window_->findChild<QProgressBar*>(QStringLiteral("taskProgress"));
+        QVERIFY(bar);
+        QTRY_VERIFY2_WITH_TIMEOUT(bar->value() > 0, qPrintable(bar->text()), 30000);
         controller()->cancel();
         QVERIFY(waitIdle(60000));
         qputenv("EXEMPLAR_CACHE_DIR", previous);
