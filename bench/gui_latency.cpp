@@ -3,8 +3,9 @@
 // between its ticks (an event-loop latency probe); every gap is charged to the stage that was
 // running, so a stage that blocks the GUI for longer than a frame or two stands out. Stages:
 // embedding real photos (optional), then on synthetic embeddings (no photos needed) the
-// similarity analysis and audit, the views redrawing, training with "unknown" calibration, and
-// browsing the tabs. See bench/README.md.
+// similarity analysis and audit, the views redrawing, training with "unknown" calibration,
+// browsing the tabs, and saving and opening the project; or opening and saving a project of the
+// user's (--project). See bench/README.md.
 #include "BenchSupport.h"
 #include "SyntheticEmbeddings.h"
 
@@ -17,6 +18,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QMap>
 #include <QTabWidget>
@@ -188,6 +190,45 @@ void report(const QString& heading, const LatencyProbe& probe)
     std::fflush(stdout);
 }
 
+// Saves the project into a new folder (its trained set written for the first time), then opens it
+// again in the same window.
+void saveAndOpen(ProjectController* controller, LatencyProbe* probe, const QString& prefix)
+{
+    QTemporaryDir work;
+    const QString path = work.filePath(QStringLiteral("project.exemplar"));
+    probe->setStage(prefix + QStringLiteral("save the project (GUI thread waits, window paints)"));
+    const bool saved = controller->saveProject(path);
+    settle(controller);
+    std::printf("  (saved: %s, reference set %.1f MB)\n", saved ? "yes" : "no",
+                double(QFileInfo(work.filePath(QStringLiteral("project.references.exref"))).size()) / 1e6);
+    probe->setStage(prefix + QStringLiteral("open the project"));
+    controller->openProject(path);
+    settle(controller);
+    probe->setStage(prefix + QStringLiteral("after opening"));
+    settle(controller);
+}
+
+// A saved project of the user's: opened, then saved as a copy.
+void runProject(const QString& path)
+{
+    ProjectController app;
+    MainWindow window(&app);
+    window.resize(1280, 800);
+    window.show();
+    wait(300);
+    ProjectController* controller = window.controller();
+    LatencyProbe probe;
+    const ProbeScope scope(&probe);
+    const QString prefix = QFileInfo(path).fileName() + QStringLiteral(": ");
+    followTasks(controller, &probe, prefix);
+    probe.start(prefix + QStringLiteral("open the project"));
+    controller->openProject(path);
+    settle(controller);
+    saveAndOpen(controller, &probe, prefix);
+    probe.stop();
+    report(QStringLiteral("the project %1").arg(path), probe);
+}
+
 EmbeddingSet syntheticProject(int n, int classes)
 {
     std::vector<int> counts(size_t(classes), n / classes);
@@ -232,6 +273,7 @@ void runSynthetic(int n, int classes, bool train, int budget)
         controller->startTraining();
         settle(controller);
         std::printf("  (trained: %s)\n", controller->training() ? "yes" : "no");
+        saveAndOpen(controller, &probe, prefix);
     }
     probe.stop();
     report(QStringLiteral("%1 synthetic photos, %2 classes (d = 1280)").arg(n).arg(classes), probe);
@@ -290,7 +332,10 @@ int main(int argc, char** argv)
                                    QStringLiteral("N"), QStringLiteral("18"));
     const QCommandLineOption data(QStringLiteral("data"), QStringLiteral("Folder holding flowers17."), QStringLiteral("DIR"),
                                   QStringLiteral(EXEMPLAR_BENCH_SHARED_DATA_DIR));
-    parser.addOptions({sizes, trainUpTo, budget, embed, data});
+    const QCommandLineOption project(QStringLiteral("project"),
+                                     QStringLiteral("A saved project to open and save a copy of (instead of the other stages)."),
+                                     QStringLiteral("FILE.exemplar"));
+    parser.addOptions({sizes, trainUpTo, budget, embed, data, project});
     parser.process(app);
 
     std::printf("GUI-thread latency probe: %d ms timer, gaps beyond its period; load %s\n", kTickMs,
@@ -306,6 +351,11 @@ int main(int argc, char** argv)
         wait(3000);
         probe.stop();
         report(QStringLiteral("baseline"), probe);
+    }
+    if (parser.isSet(project)) {
+        runProject(parser.value(project));
+        std::printf("\nload after: %s\n", qPrintable(bench::loadAverage()));
+        return 0;
     }
     if (parser.value(embed).toInt() > 0) runEmbedding(parser.value(data), parser.value(embed).toInt());
     for (const QString& size : parser.value(sizes).split(QLatin1Char(','), Qt::SkipEmptyParts)) {

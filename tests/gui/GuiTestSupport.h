@@ -43,6 +43,21 @@ inline bool dropPaths(QWidget* target, const QStringList& paths)
 }
 
 // Waits for CONTROLLER's worker to go idle (jobs queue further jobs, so idle must last a moment).
+// Opens PATH as the window's File > Open does (a task) and waits until the file has been read,
+// or refused: true when it is now the project.
+inline bool openProject(ui::ProjectController* controller, const QString& path, int timeoutMs = 60000)
+{
+    bool opened = false;
+    const auto connection = QObject::connect(controller, &ui::ProjectController::projectOpened,
+                                             [&opened](const QString&) { opened = true; });
+    controller->openProject(path);
+    QElapsedTimer timer;
+    timer.start();
+    while (controller->isOpening() && timer.elapsed() < timeoutMs) QTest::qWait(20);
+    QObject::disconnect(connection);
+    return opened;
+}
+
 inline bool waitIdle(const ui::ProjectController* controller, int timeoutMs)
 {
     QElapsedTimer timer;

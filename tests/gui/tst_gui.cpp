@@ -53,6 +53,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -781,7 +782,18 @@ private Q_SLOTS:
 
         test::AppWindow reopenedApp;
         MainWindow& reopened = reopenedApp.window;
+        // Read as a task: the window stays live but takes no edits or drops until the file is the
+        // project (they would be lost), then it is the first recent project.
         reopened.controller()->openProject(projectFile_);
+        QVERIFY(reopened.controller()->isOpening());
+        QVERIFY(!reopened.centralWidget()->isEnabled());
+        QVERIFY(!reopened.acceptDrops());
+        QTRY_VERIFY_WITH_TIMEOUT(!reopened.controller()->isOpening(), 60000);
+        QVERIFY(reopened.centralWidget()->isEnabled());
+        QVERIFY(reopened.acceptDrops());
+        QCOMPARE(reopened.controller()->projectPath(), QFileInfo(projectFile_).absoluteFilePath());
+        QCOMPARE(QSettings().value(QStringLiteral("recentProjects")).toStringList().value(0),
+                 QFileInfo(projectFile_).absoluteFilePath());
         QElapsedTimer timer;
         timer.start();
         // The trained set is the project's at once; its rows follow when the embeddings are back.

@@ -18,6 +18,7 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include <fcntl.h>
@@ -112,7 +113,7 @@ private Q_SLOTS:
         // Loaded embeddings name no real folder: on reopening, every photo is "gone", as when a
         // project's photos have moved.
         ProjectController reopened;
-        reopened.openProject(first);
+        QVERIFY(test::openProject(&reopened, first));
         QVERIFY(reopened.training());
         QVERIFY(reopened.saveProject(second));  // at once, while its (empty) rescan settles
         QVERIFY(test::waitIdle(&reopened, 30000));
@@ -122,6 +123,94 @@ private Q_SLOTS:
         QVERIFY(saved.training.has_value());
         QCOMPARE(saved.training->set.head.referenceCount(), references);
         QCOMPARE(saved.training->heldOutPaths.size(), readProject(first).training->heldOutPaths.size());
+    }
+
+    // Opening reads the file as a task (a reference set of hundreds of MB takes seconds): the call
+    // returns at once with the project unchanged; a canceled open, or a file that cannot be read,
+    // leaves it as it was, trained set and all.
+    void openingIsATaskThatLeavesTheProjectUntilRead_data()
+    {
+        QTest::addColumn<QString>("how");
+        QTest::newRow("read") << QStringLiteral("read");
+        QTest::newRow("canceled") << QStringLiteral("canceled");
+        QTest::newRow("not a project") << QStringLiteral("not a project");
+        QTest::newRow("missing") << QStringLiteral("missing");
+    }
+    void openingIsATaskThatLeavesTheProjectUntilRead()
+    {
+        QFETCH(QString, how);
+        QTemporaryDir dir;
+        const QString saved = dir.filePath(QStringLiteral("saved.exemplar"));
+        {
+            ProjectController other;
+            loadAndTrain(&other);
+            QVERIFY(other.saveProject(saved));
+        }
+        ProjectController controller;
+        loadAndTrain(&controller);
+        const QString current = QFileInfo(dir.filePath(QStringLiteral("current.exemplar"))).absoluteFilePath();
+        QVERIFY(controller.saveProject(current));
+        const TrainingOutcome* training = controller.training();
+
+        QString path = saved;
+        if (how == QLatin1String("not a project")) {
+            path = dir.filePath(QStringLiteral("damaged.exemplar"));
+            QFile damaged(path);
+            QVERIFY(damaged.open(QIODevice::WriteOnly) && damaged.write("{\"format\": \"exemplar-pro") > 0);
+        } else if (how == QLatin1String("missing")) {
+            path = dir.filePath(QStringLiteral("nowhere.exemplar"));
+        }
+        QSignalSpy opening(&controller, &ProjectController::openingChanged);
+        QSignalSpy opened(&controller, &ProjectController::projectOpened);
+        QSignalSpy errors(&controller, &ProjectController::errorOccurred);
+        controller.openProject(path);
+        QVERIFY(controller.isOpening());
+        QCOMPARE(controller.projectPath(), current);
+        QCOMPARE(controller.training(), training);
+        if (how == QLatin1String("canceled")) controller.cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.isOpening(), 60000);
+        QCOMPARE(opening.count(), 2);
+        QCOMPARE(opening.at(0).at(0).toBool(), true);
+        QCOMPARE(opening.at(1).at(0).toBool(), false);
+        if (how == QLatin1String("read")) {
+            QCOMPARE(opened.count(), 1);
+            QCOMPARE(controller.projectPath(), QFileInfo(saved).absoluteFilePath());
+            QVERIFY(controller.training());  // (the saved one may reuse the old one's address)
+            QVERIFY(errors.isEmpty());
+        } else {
+            QCOMPARE(opened.count(), 0);
+            QCOMPARE(controller.projectPath(), current);
+            QCOMPARE(controller.training(), training);
+            QVERIFY(!controller.isModified());
+            QCOMPARE(errors.count(), how == QLatin1String("canceled") ? 0 : 1);
+        }
+        QVERIFY(test::waitIdle(&controller, 30000));
+    }
+
+    // Saving writes off the GUI thread (a newly trained set of hundreds of MB takes seconds): the
+    // event loop runs meanwhile, so the window paints, yet the project is not changed under the
+    // save: a training that ends meanwhile is applied after it, and leaves the project modified.
+    void savingKeepsTheEventLoopRunningAndTheProjectStill()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("saved.exemplar"));
+        ProjectController controller;
+        loadAndTrain(&controller);
+        const QByteArray saved = referenceSetFingerprint(controller.training()->set);
+        bool ranDuringSave = false;
+        QTimer::singleShot(0, &controller, [&ranDuringSave] { ranDuringSave = true; });
+        ProjectSettings settings = controller.settings();
+        settings.method = QStringLiteral("whitened-centroid");
+        controller.setSettings(settings);
+        controller.startTraining();
+        QVERIFY(controller.saveProject(path));
+        QVERIFY2(ranDuringSave, "the event loop did not run while the project was written");
+        QVERIFY(test::waitIdle(&controller, 60000));
+        QCOMPARE(controller.training()->set.method, QStringLiteral("whitened-centroid"));
+        QVERIFY(controller.isModified());  // the new training is not what was saved
+        const ProjectDocument document = readProject(path);
+        QVERIFY(document.training);
+        QCOMPARE(referenceSetFingerprint(document.training->set), saved);
     }
 
     // Saving a set that a sidecar already holds keeps that file (the same project) or copies it
@@ -397,7 +486,7 @@ private Q_SLOTS:
 
         ProjectController controller;
         QSignalSpy errors(&controller, &ProjectController::errorOccurred);
-        controller.openProject(path);
+        QVERIFY(test::openProject(&controller, path));
         QCOMPARE(errors.count(), 1);
         const ProjectSettings defaults;
         const ProjectSettings& s = controller.settings();
@@ -491,7 +580,7 @@ private Q_SLOTS:
         QCOMPARE(projectJson(path).value(QStringLiteral("settings")).toObject().value(QStringLiteral("scan_subfolders")),
                  QJsonValue(false));
         ProjectController reopened;
-        reopened.openProject(path);
+        QVERIFY(test::openProject(&reopened, path));
         QVERIFY(!reopened.settings().scan.recursive);
         QCOMPARE(reopened.dataset().photoCount(), 2);
         QVERIFY(test::waitIdle(&reopened, 120000));

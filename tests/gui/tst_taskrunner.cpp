@@ -41,6 +41,47 @@ private Q_SLOTS:
         QCOMPARE(busy.last().at(0).toBool(), false);
     }
 
+    // Held results (a project being saved) wait, in order, and are applied when the last of the
+    // nested holds is released; the ends of tasks, failures among them, wait too.
+    void heldResultsWaitForTheLastRelease()
+    {
+        TaskRunner runner;
+        QSignalSpy finished(&runner, &TaskRunner::taskFinished);
+        QSignalSpy failed(&runner, &TaskRunner::taskFailed);
+        QSignalSpy ended(&runner, &TaskRunner::taskEnded);
+        QStringList applied;
+        std::atomic<int> returned{0};
+        runner.holdResults();
+        runner.holdResults();
+        runner.run(QStringLiteral("a"), [&](Feedback&) -> TaskRunner::Finisher {
+            ++returned;
+            return [&] { applied << QStringLiteral("a"); };
+        });
+        const TaskId failing = runner.run(QStringLiteral("b"), [&](Feedback&) -> TaskRunner::Finisher {
+            ++returned;
+            throw Error(QStringLiteral("no"));
+        });
+        runner.run(QStringLiteral("c"), [&](Feedback&) -> TaskRunner::Finisher {
+            ++returned;
+            return [&] { applied << QStringLiteral("c"); };
+        });
+        QTRY_COMPARE(returned.load(), 3);
+        QTest::qWait(100);  // their ends arrive, and wait
+        QVERIFY(applied.isEmpty());
+        QCOMPARE(finished.count() + failed.count(), 0);
+        QVERIFY(runner.isBusy());
+        runner.releaseResults();
+        QTest::qWait(50);
+        QVERIFY(applied.isEmpty());  // one hold is left
+        runner.releaseResults();
+        QTRY_COMPARE(ended.count(), 3);
+        QCOMPARE(applied, (QStringList{QStringLiteral("a"), QStringLiteral("c")}));
+        QCOMPARE(finished.count(), 2);
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(ended.at(1).at(0).value<TaskId>(), failing);
+        QVERIFY(!runner.isBusy());
+    }
+
     void cancelStopsTheRunningJobAndSkipsQueuedOnes()
     {
         // progress is emitted on the worker thread. A QSignalSpy on it would append on the worker

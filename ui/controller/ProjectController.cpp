@@ -64,6 +64,8 @@ ProjectController::ProjectController(QObject* parent)
     forwardMessages(tasks_);
     forwardMessages(editor_);
     forwardMessages(persistence_);
+    connect(persistence_, &ProjectPersistence::openingChanged, this, &ProjectController::openingChanged);
+    connect(persistence_, &ProjectPersistence::projectOpened, this, &ProjectController::projectOpened);
 
     model_->setSimilaritySpace(QSettings().value(kSpaceSetting).toString() == QLatin1String("trained")
                                    ? SimilaritySpace::Trained : SimilaritySpace::Raw);
@@ -198,5 +200,6 @@ void ProjectController::exportMetrics(const QString& path) { persistence_->expor
 void ProjectController::newProject() { persistence_->newProject(); }
 bool ProjectController::saveProject(const QString& path) { return persistence_->saveProject(path); }
 void ProjectController::openProject(const QString& path) { persistence_->openProject(path); }
+bool ProjectController::isOpening() const { return persistence_->isOpening(); }
 
 } // namespace exemplar::ui

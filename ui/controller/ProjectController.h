@@ -133,7 +133,9 @@ public Q_SLOTS:
     void exportMetrics(const QString& path);      // .csv or .json
     void newProject();
     bool saveProject(const QString& path);
+    // A task (see ProjectPersistence::openProject): projectOpened when the file is the project.
     void openProject(const QString& path);
+    bool isOpening() const;
 
 Q_SIGNALS:
     // The model's changes (see ProjectModel).
@@ -158,6 +160,8 @@ Q_SIGNALS:
     void classSelected(int sourceIndex);
     void photoSelected(const QString& path);
     void projectChanged();
+    void openingChanged(bool opening);        // a project file is being read
+    void projectOpened(const QString& path);  // read, and now the project
 
     // The tasks'.
     void trainingStarted();

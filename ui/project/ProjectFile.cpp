@@ -5,6 +5,7 @@
 #include "JsonValueCount.h"
 
 #include "Error.h"
+#include "Feedback.h"
 #include "RegularFile.h"
 
 #include <QCoreApplication>
@@ -272,8 +273,9 @@ qint64 classificationBytesBound(const ProjectDocument& document)
     return bytes;
 }
 
-ProjectDocument readProject(const QString& path)
+ProjectDocument readProject(const QString& path, const Feedback* feedback)
 {
+    reportProgress(feedback, 0, 2, QFileInfo(path).fileName());
     const QByteArray bytes = readRegularFileOrThrow(path, kMaxProjectFileBytes, tr("the project"));
     // A project holds about seven values per classified photo and fewer per class: millions more
     // are not a project, and would take gigabytes to parse (JsonValueCount.h).
@@ -323,6 +325,8 @@ ProjectDocument readProject(const QString& path)
         const QString sidecar = QFileInfo(path).absoluteDir().filePath(o.value(QStringLiteral("reference_set")).toString());
         // The project's classes, settings and results do not depend on its trained set: a missing
         // or damaged sidecar costs the training only, and the user is told.
+        throwIfCanceled(feedback);
+        reportProgress(feedback, 1, 2, QFileInfo(sidecar).fileName());
         try {
             t.set = readReferenceSet(sidecar);
             document.trainingSidecar = sidecar;

@@ -12,6 +12,10 @@
 #include <memory>
 #include <optional>
 
+namespace exemplar {
+class Feedback;
+}
+
 namespace exemplar::ui {
 
 struct ProjectDocument {
@@ -46,7 +50,9 @@ qint64 classificationBytesBound(const ProjectDocument& document);
 
 // Throws Error with a clear message; the destination is untouched on failure.
 void writeProject(const ProjectDocument& document, const QString& path);
-// Throws Error for a missing, damaged or newer-version file.
-ProjectDocument readProject(const QString& path);
+// Throws Error for a missing, damaged or newer-version file. FEEDBACK (optional) hears of the two
+// steps, the project file and its trained reference set (seconds for hundreds of MB), and may
+// cancel between them (OperationCanceled).
+ProjectDocument readProject(const QString& path, const Feedback* feedback = nullptr);
 
 } // namespace exemplar::ui

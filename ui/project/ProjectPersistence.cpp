@@ -1,23 +1,47 @@
 #include "project/ProjectPersistence.h"
 
 #include "Error.h"
+#include "Feedback.h"
 #include "RegularFile.h"
 #include "export/ResultExport.h"
 #include "model/ProjectModel.h"
 #include "project/ProjectFile.h"
 #include "tasks/ProjectTasks.h"
 
+#include <QEventLoop>
 #include <QFileInfo>
+#include <QScopedValueRollback>
+#include <QThread>
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 namespace exemplar::ui {
 
 ProjectPersistence::ProjectPersistence(ProjectModel* model, ProjectTasks* tasks, QObject* parent)
     : QObject(parent), model_(model), tasks_(tasks)
 {
+    connect(tasks_->runner(), &TaskRunner::taskEnded, this, [this](TaskId id) {
+        if (id != opening_) return;
+        opening_ = 0;
+        Q_EMIT openingChanged(false);
+    });
 }
 
 namespace {
+// Runs WORK on a thread of its own and returns when it is done. The GUI thread's event loop runs
+// meanwhile without user input: the window repaints and shows messages, and what the user does
+// waits until the work is done. For work whose outcome the caller needs before it goes on.
+void runOffTheGuiThread(std::function<void()> work)
+{
+    std::unique_ptr<QThread> thread(QThread::create(std::move(work)));
+    QEventLoop loop;
+    QObject::connect(thread.get(), &QThread::finished, &loop, &QEventLoop::quit);
+    thread->start();
+    loop.exec(QEventLoop::ExcludeUserInputEvents);
+    thread->wait();
+}
+
 // The first bytes of the reference set at PATH, its checksum among them (read without blocking on
 // a FIFO or a device put in its place); empty when it cannot be read.
 QByteArray headOf(const QString& path)
@@ -66,6 +90,11 @@ void ProjectPersistence::newProject()
 
 bool ProjectPersistence::saveProject(const QString& path)
 {
+    if (saving_) {  // asked again while the window waits for the save (a close from the desktop)
+        Q_EMIT errorOccurred(tr("Save project"), tr("The project is being saved: try again when that is done."));
+        return false;
+    }
+    const QScopedValueRollback<bool> saving(saving_, true);
     ProjectDocument document;
     QByteArray fingerprint;
     document.sources = model_->sources();
@@ -83,28 +112,61 @@ bool ProjectPersistence::saveProject(const QString& path)
     document.classifications = model_->classifications();
     document.comparison = model_->sharedComparison();
     document.learningCurve = model_->sharedLearningCurve();
-    try {
-        writeProject(document, path);
-    } catch (const Error& error) {
-        Q_EMIT errorOccurred(tr("Save project"), error.message());
-        return false;
+    // A newly trained set of hundreds of MB takes seconds to write: it is written on a thread of
+    // its own while the window keeps painting. The caller still gets the outcome (Save, then
+    // Close or Open): input waits meanwhile, and the tasks' results are held, so nothing changes
+    // the project under the save; they are applied after it, and mark it modified as usual.
+    Q_EMIT statusMessage(tr("Saving the project to %1…").arg(path));
+    QString failure;
+    tasks_->runner()->holdResults();
+    runOffTheGuiThread([&document, &path, &failure] {
+        try {
+            writeProject(document, path);
+        } catch (const Error& error) {
+            failure = error.message();
+        } catch (const std::exception& error) {  // an exhausted resource: still a message
+            failure = QString::fromLocal8Bit(error.what());
+        }
+    });
+    if (failure.isEmpty()) {
+        if (document.training) rememberSidecar(referenceSetSidecarPath(path), fingerprint);
+        model_->setProjectPath(QFileInfo(path).absoluteFilePath());
+        model_->setModified(false);
+        Q_EMIT statusMessage(tr("Project saved to %1").arg(path));
     }
-    if (document.training) rememberSidecar(referenceSetSidecarPath(path), fingerprint);
-    model_->setProjectPath(QFileInfo(path).absoluteFilePath());
-    model_->setModified(false);
-    Q_EMIT statusMessage(tr("Project saved to %1").arg(path));
-    return true;
+    tasks_->runner()->releaseResults();
+    if (!failure.isEmpty()) Q_EMIT errorOccurred(tr("Save project"), failure);
+    return failure.isEmpty();
 }
 
 void ProjectPersistence::openProject(const QString& path)
 {
-    ProjectDocument document;
-    try {
-        document = readProject(path);
-    } catch (const Error& error) {
-        Q_EMIT errorOccurred(tr("Open project"), error.message());
-        return;
-    }
+    TaskRunner* runner = tasks_->runner();
+    runner->cancelAll();
+    opening_ = runner->run(tr("Open project"), [this, path](Feedback& feedback) -> TaskRunner::Finisher {
+        // Worker thread: only the file is touched here, the model when the finisher runs.
+        auto document = std::make_shared<const ProjectDocument>(readProject(path, &feedback));
+        const QByteArray fingerprint = document->training ? referenceSetFingerprint(document->training->set) : QByteArray();
+        std::shared_ptr<const ReferenceSet> imported;
+        QString importError;
+        if (!document->importedReferenceSet.isEmpty()) {
+            try {
+                imported = std::make_shared<const ReferenceSet>(readReferenceSet(document->importedReferenceSet));
+            } catch (const Error& error) {
+                importError = error.message();
+            }
+        }
+        throwIfCanceled(&feedback);
+        return [this, path, document, fingerprint, imported, importError] {
+            applyOpened(path, *document, fingerprint, imported, importError);
+        };
+    });
+    Q_EMIT openingChanged(true);
+}
+
+void ProjectPersistence::applyOpened(const QString& path, const ProjectDocument& document, const QByteArray& trainingFingerprint,
+                                     std::shared_ptr<const ReferenceSet> imported, const QString& importError)
+{
     for (const QString& warning : document.warnings) Q_EMIT errorOccurred(tr("Open project"), warning);
     newProject();
     model_->setSources(document.sources);
@@ -116,20 +178,18 @@ void ProjectPersistence::openProject(const QString& path)
     model_->setComparison(document.comparison);
     model_->setLearningCurve(document.learningCurve);
     if (document.training) {
-        rememberSidecar(document.trainingSidecar, referenceSetFingerprint(document.training->set));
+        rememberSidecar(document.trainingSidecar, trainingFingerprint);
         auto outcome = std::make_shared<TrainingOutcome>();
         static_cast<TrainedReferenceSet&>(*outcome) = *document.training;
         model_->setTraining(outcome);
-    } else if (!document.importedReferenceSet.isEmpty()) {
-        try {
-            model_->setActiveReferenceSet(std::make_shared<const ReferenceSet>(readReferenceSet(document.importedReferenceSet)),
-                                          document.importedReferenceSet);
-        } catch (const Error& error) {
-            Q_EMIT errorOccurred(tr("Open project"), error.message());
-        }
+    } else if (imported) {
+        model_->setActiveReferenceSet(std::move(imported), document.importedReferenceSet);
+    } else if (!importError.isEmpty()) {
+        Q_EMIT errorOccurred(tr("Open project"), importError);
     }
     model_->setProjectPath(QFileInfo(path).absoluteFilePath());
     model_->setModified(false);
+    Q_EMIT projectOpened(model_->projectPath());
 }
 
 void ProjectPersistence::exportReferenceSet(const QString& path)

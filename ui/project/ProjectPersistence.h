@@ -6,9 +6,15 @@
 #include <QDateTime>
 #include <QObject>
 #include <QString>
+#include <memory>
+
+namespace exemplar {
+struct ReferenceSet;
+}
 
 namespace exemplar::ui {
 
+struct ProjectDocument;
 class ProjectModel;
 class ProjectTasks;
 
@@ -20,16 +26,22 @@ public:
 
     void newProject();
     bool saveProject(const QString& path);
-    // The saved results are the project's at once, whatever then happens to the re-embedding of
-    // its photos (canceled, failed, photos moved); they are re-attached to the rows when the
-    // embeddings are back.
+    // Reads PATH as a task (a large project's reference set takes seconds to read): the window
+    // stays live and the open can be canceled; the project's running tasks are canceled first,
+    // since the open would wait behind them and their results are about to be replaced. When the
+    // file is read, the saved results are the project's at once, whatever then happens to the
+    // re-embedding of its photos (canceled, failed, photos moved); they are re-attached to the
+    // rows when the embeddings are back. A file that cannot be read leaves the project as it was.
     void openProject(const QString& path);
+    bool isOpening() const { return opening_ != 0; }
 
     void exportReferenceSet(const QString& path);
     void exportPredictions(const QString& path);  // .csv or .json
     void exportMetrics(const QString& path);      // .csv or .json
 
 Q_SIGNALS:
+    void openingChanged(bool opening);         // a project file is being read (openProject)
+    void projectOpened(const QString& path);   // read and now the project
     void statusMessage(const QString& message);
     void errorOccurred(const QString& title, const QString& message);
 
@@ -46,12 +58,16 @@ private:
         QDateTime modified;
         QByteArray head;         // its first bytes, which hold the set's checksum
     };
+    void applyOpened(const QString& path, const ProjectDocument& document, const QByteArray& trainingFingerprint,
+                     std::shared_ptr<const ReferenceSet> imported, const QString& importError);
     void rememberSidecar(const QString& path, const QByteArray& fingerprint);
     QString sidecarHolding(const QByteArray& fingerprint) const;  // KnownSidecar's path, or empty
 
     ProjectModel* model_;
     ProjectTasks* tasks_;
     KnownSidecar sidecar_;
+    bool saving_ = false;
+    quint64 opening_ = 0;  // the open task's TaskId while a project file is read
 };
 
 } // namespace exemplar::ui

@@ -90,7 +90,10 @@ TaskId TaskRunner::runStreaming(const QString& title, StreamingJob job, OnCancel
     if (!wasBusy) Q_EMIT busyChanged(true);
 
     QMetaObject::invokeMethod(context_, [this, job = std::move(job), task]() {
-        auto post = [this](std::function<void()> f) { QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection); };
+        auto post = [this](std::function<void()> f) {
+            QMetaObject::invokeMethod(this, [this, f = std::move(f)]() mutable { applyOrHold(std::move(f)); },
+                                      Qt::QueuedConnection);
+        };
         const bool inputMissing = std::any_of(task->awaited.begin(), task->awaited.end(),
                                               [](const auto& dependency) { return !dependency->completed.load(); });
         if (task->feedback.isCanceled() || inputMissing) {
@@ -120,6 +123,26 @@ TaskId TaskRunner::runStreaming(const QString& title, StreamingJob job, OnCancel
         }
     }, Qt::QueuedConnection);
     return task->id;
+}
+
+void TaskRunner::applyOrHold(std::function<void()> arrival)
+{
+    if (holds_ > 0) {
+        held_.push_back(std::move(arrival));
+        return;
+    }
+    arrival();
+}
+
+void TaskRunner::releaseResults()
+{
+    if (holds_ > 0) --holds_;
+    // One at a time: an arrival may hold again (a finisher that saves), and the rest wait then.
+    while (holds_ == 0 && !held_.empty()) {
+        auto arrival = std::move(held_.front());
+        held_.pop_front();
+        arrival();
+    }
 }
 
 void TaskRunner::cancel(TaskId id)
@@ -174,6 +197,7 @@ void TaskRunner::end(const std::shared_ptr<Task>& task, Outcome outcome, const F
         Q_EMIT taskFailed(task->title, message);
         break;
     }
+    Q_EMIT taskEnded(task->id);
     if (active_.empty()) Q_EMIT busyChanged(false);
 }
 

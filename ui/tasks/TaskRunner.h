@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QString>
 #include <QThread>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -54,6 +55,11 @@ public:
     // been computed: what they were computed for has been replaced.
     void invalidate();
     bool isBusy() const { return !active_.empty(); }
+    // While held, the results that arrive (finishers, delivered parts, and the ends of tasks) wait,
+    // in order, and are applied when the last hold is released: a project being saved off the GUI
+    // thread is not changed under the save by a task that ends meanwhile. Holds nest.
+    void holdResults() { ++holds_; }
+    void releaseResults();
 
 Q_SIGNALS:
     void taskStarted(const QString& title);
@@ -61,19 +67,23 @@ Q_SIGNALS:
     void taskFinished(const QString& title);
     void taskFailed(const QString& title, const QString& message);
     void taskCanceled(const QString& title);
+    void taskEnded(exemplar::ui::TaskId id);  // after any of the three above (and the finisher)
     void busyChanged(bool busy);
 
 private:
     struct Task;
     enum class Outcome { Finished, Canceled, Failed };
     void end(const std::shared_ptr<Task>& task, Outcome outcome, const Finisher& finisher, const QString& message);
-    bool resultWanted(const Task& task) const;  // GUI thread: may TASK's result (or a part of it) be applied?
+    bool resultWanted(const Task& task) const;
+    void applyOrHold(std::function<void()> arrival);  // GUI thread  // GUI thread: may TASK's result (or a part of it) be applied?
 
     QThread thread_;
     QObject* context_ = nullptr;  // lives in thread_: queued calls to it run there
     std::vector<std::shared_ptr<Task>> active_;  // queued or running; GUI thread only
     TaskId nextId_ = 1;
     quint64 epoch_ = 0;  // bumped by invalidate()
+    int holds_ = 0;
+    std::deque<std::function<void()>> held_;  // arrivals while held, oldest first
 };
 
 } // namespace exemplar::ui

@@ -92,6 +92,15 @@ MainWindow::MainWindow(ProjectController* controller, QWidget* parent) : QMainWi
         statusBar()->showMessage(message, 8000);
     });
     connect(controller_, &ProjectController::projectChanged, this, &MainWindow::updateTitle);
+    connect(controller_, &ProjectController::projectOpened, this, &MainWindow::addRecentProject);
+    // While a project file is read the window stays live (progress and Cancel in the status bar)
+    // but the project shown takes no edits or drops: they would be lost when the file replaces
+    // it. The menus stay: New and Open replace the pending open, Stop / Cancel cancels it.
+    connect(controller_, &ProjectController::openingChanged, this, [this](bool opening) {
+        centralWidget()->setEnabled(!opening);
+        for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->setEnabled(!opening);
+        setAcceptDrops(!opening);
+    });
     restoreSettings();
     updateTitle();
 }
@@ -421,8 +430,7 @@ void MainWindow::addRecentProject(const QString& path)
 
 void MainWindow::openProjectFile(const QString& path)
 {
-    controller_->openProject(path);
-    if (controller_->projectPath() == QFileInfo(path).absoluteFilePath()) addRecentProject(controller_->projectPath());
+    controller_->openProject(path);  // projectOpened adds it to the recent projects
 }
 
 void MainWindow::addUnlabeledFolderDialog()
