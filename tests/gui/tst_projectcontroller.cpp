@@ -120,7 +120,7 @@ private Q_SLOTS:
         QVERIFY(reopened.training());
 
         const ProjectDocument saved = readProject(second);
-        QVERIFY(saved.training.has_value());
+        QVERIFY(saved.training != nullptr);
         QCOMPARE(saved.training->set.head.referenceCount(), references);
         QCOMPARE(saved.training->heldOutPaths.size(), readProject(first).training->heldOutPaths.size());
     }
@@ -309,7 +309,7 @@ private Q_SLOTS:
         TrainRequest request;
         request.training.method = QStringLiteral("centroid");
         request.model = kSyntheticModel;
-        document.training = trainReferenceSet(*syntheticPhotos(), request);
+        document.training = std::make_shared<const TrainedReferenceSet>(trainReferenceSet(*syntheticPhotos(), request));
         writeProject(document, path);
         const QString sidecar = referenceSetSidecarPath(path);
         QVERIFY(QFile::exists(sidecar));
@@ -323,7 +323,7 @@ private Q_SLOTS:
         }
 
         const ProjectDocument opened = readProject(path);
-        QVERIFY(!opened.training.has_value());
+        QVERIFY(!opened.training);
         QCOMPARE(opened.settings.budget, 17);
         QVERIFY2(opened.warnings.join(QLatin1Char('\n')).contains(QLatin1String("opens without it")),
                  qPrintable(opened.warnings.join(QLatin1Char('\n'))));
@@ -354,7 +354,7 @@ private Q_SLOTS:
         TrainRequest request;
         request.training.method = QStringLiteral("all");
         request.model = kSyntheticModel;
-        document.training = trainReferenceSet(photos, request);
+        document.training = std::make_shared<const TrainedReferenceSet>(trainReferenceSet(photos, request));
         EvaluationOptions evaluation;
         evaluation.pool = 3;
         evaluation.repeats = 2;

@@ -332,7 +332,7 @@ ProjectDocument readProject(const QString& path, const Feedback* feedback)
             document.trainingSidecar = sidecar;
             for (const QJsonValue& warning : t.set.extra.value(QStringLiteral("warnings")).toArray())
                 t.warnings << warning.toString();
-            document.training = std::move(t);
+            document.training = std::make_shared<const TrainedReferenceSet>(std::move(t));
         } catch (const Error& error) {
             document.warnings << tr("%1: the trained reference set could not be read, so the project opens without "
                                     "it (train again to restore it): %2")

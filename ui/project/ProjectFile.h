@@ -22,7 +22,9 @@ struct ProjectDocument {
     DatasetSources sources;
     UnlabeledSources unlabeled;
     ProjectSettings settings;
-    std::optional<TrainedReferenceSet> training;
+    // Shared, not copied: saving hands over the model's own set (hundreds of MB for a large
+    // project), which the save's thread reads while the window goes on.
+    std::shared_ptr<const TrainedReferenceSet> training;
     QString importedReferenceSet;        // path, when the active set was imported
     std::vector<ClassifiedPhoto> classifications;
     std::shared_ptr<const MethodComparison> comparison;

@@ -100,12 +100,10 @@ bool ProjectPersistence::saveProject(const QString& path)
     document.sources = model_->sources();
     document.unlabeled = model_->unlabeledSources();
     document.settings = model_->settings();
-    if (const TrainingOutcome* training = model_->training()) {
+    if (model_->training()) {
         // Paths, not rows: a set restored from a file is saved whole even before (or without) its
         // photos being embedded again.
-        document.training = static_cast<const TrainedReferenceSet&>(*training);
-        fingerprint = referenceSetFingerprint(training->set);
-        document.trainingSidecar = sidecarHolding(fingerprint);
+        document.training = model_->sharedTraining();
     } else if (model_->activeReferenceSet() && QFileInfo(model_->activeReferenceSetSource()).isFile()) {
         document.importedReferenceSet = model_->activeReferenceSetSource();
     }
@@ -119,8 +117,13 @@ bool ProjectPersistence::saveProject(const QString& path)
     Q_EMIT statusMessage(tr("Saving the project to %1…").arg(path));
     QString failure;
     tasks_->runner()->holdResults();
-    runOffTheGuiThread([&document, &path, &failure] {
+    runOffTheGuiThread([this, &document, &fingerprint, &path, &failure] {
         try {
+            // The sidecar's check reads the whole set (a fraction of a second per 100 MB): here too.
+            if (document.training) {
+                fingerprint = referenceSetFingerprint(document.training->set);
+                document.trainingSidecar = sidecarHolding(fingerprint);
+            }
             writeProject(document, path);
         } catch (const Error& error) {
             failure = error.message();
@@ -145,8 +148,17 @@ void ProjectPersistence::openProject(const QString& path)
     runner->cancelAll();
     opening_ = runner->run(tr("Open project"), [this, path](Feedback& feedback) -> TaskRunner::Finisher {
         // Worker thread: only the file is touched here, the model when the finisher runs.
-        auto document = std::make_shared<const ProjectDocument>(readProject(path, &feedback));
-        const QByteArray fingerprint = document->training ? referenceSetFingerprint(document->training->set) : QByteArray();
+        auto document = std::make_shared<ProjectDocument>(readProject(path, &feedback));
+        QByteArray fingerprint;
+        std::shared_ptr<TrainingOutcome> training;
+        if (document->training) {
+            fingerprint = referenceSetFingerprint(document->training->set);
+            // The model's form of it, made here: a copy of a set of hundreds of MB takes most of a
+            // second.
+            training = std::make_shared<TrainingOutcome>();
+            static_cast<TrainedReferenceSet&>(*training) = *document->training;
+            document->training.reset();
+        }
         std::shared_ptr<const ReferenceSet> imported;
         QString importError;
         if (!document->importedReferenceSet.isEmpty()) {
@@ -157,14 +169,14 @@ void ProjectPersistence::openProject(const QString& path)
             }
         }
         throwIfCanceled(&feedback);
-        return [this, path, document, fingerprint, imported, importError] {
-            applyOpened(path, *document, fingerprint, imported, importError);
+        return [this, path, document, fingerprint, training, imported, importError] {
+            applyOpened(path, *document, {training, fingerprint}, imported, importError);
         };
     });
     Q_EMIT openingChanged(true);
 }
 
-void ProjectPersistence::applyOpened(const QString& path, const ProjectDocument& document, const QByteArray& trainingFingerprint,
+void ProjectPersistence::applyOpened(const QString& path, const ProjectDocument& document, const OpenedTraining& training,
                                      std::shared_ptr<const ReferenceSet> imported, const QString& importError)
 {
     for (const QString& warning : document.warnings) Q_EMIT errorOccurred(tr("Open project"), warning);
@@ -177,11 +189,9 @@ void ProjectPersistence::applyOpened(const QString& path, const ProjectDocument&
     model_->setClassifications(document.classifications);
     model_->setComparison(document.comparison);
     model_->setLearningCurve(document.learningCurve);
-    if (document.training) {
-        rememberSidecar(document.trainingSidecar, trainingFingerprint);
-        auto outcome = std::make_shared<TrainingOutcome>();
-        static_cast<TrainedReferenceSet&>(*outcome) = *document.training;
-        model_->setTraining(outcome);
+    if (training.outcome) {
+        rememberSidecar(document.trainingSidecar, training.fingerprint);
+        model_->setTraining(training.outcome);
     } else if (imported) {
         model_->setActiveReferenceSet(std::move(imported), document.importedReferenceSet);
     } else if (!importError.isEmpty()) {

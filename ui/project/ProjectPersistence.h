@@ -15,6 +15,7 @@ struct ReferenceSet;
 namespace exemplar::ui {
 
 struct ProjectDocument;
+struct TrainingOutcome;
 class ProjectModel;
 class ProjectTasks;
 
@@ -58,7 +59,11 @@ private:
         QDateTime modified;
         QByteArray head;         // its first bytes, which hold the set's checksum
     };
-    void applyOpened(const QString& path, const ProjectDocument& document, const QByteArray& trainingFingerprint,
+    struct OpenedTraining {
+        std::shared_ptr<const TrainingOutcome> outcome;  // the document's trained set, if any
+        QByteArray fingerprint;                          // referenceSetFingerprint of its set
+    };
+    void applyOpened(const QString& path, const ProjectDocument& document, const OpenedTraining& training,
                      std::shared_ptr<const ReferenceSet> imported, const QString& importError);
     void rememberSidecar(const QString& path, const QByteArray& fingerprint);
     QString sidecarHolding(const QByteArray& fingerprint) const;  // KnownSidecar's path, or empty
