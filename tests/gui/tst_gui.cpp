@@ -54,6 +54,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QStatusBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -786,11 +787,15 @@ private Q_SLOTS:
         // project (they would be lost), then it is the first recent project.
         reopened.controller()->openProject(projectFile_);
         QVERIFY(reopened.controller()->isOpening());
+        QVERIFY2(reopened.statusBar()->currentMessage().startsWith(QStringLiteral("Opening flowers.exemplar")),
+                 qPrintable(reopened.statusBar()->currentMessage()));
         QVERIFY(!reopened.centralWidget()->isEnabled());
         QVERIFY(!reopened.acceptDrops());
         QTRY_VERIFY_WITH_TIMEOUT(!reopened.controller()->isOpening(), 60000);
         QVERIFY(reopened.centralWidget()->isEnabled());
         QVERIFY(reopened.acceptDrops());
+        QVERIFY2(!reopened.statusBar()->currentMessage().startsWith(QStringLiteral("Drop class folders")),
+                 "the empty window's hint stayed after the project opened");
         QCOMPARE(reopened.controller()->projectPath(), QFileInfo(projectFile_).absoluteFilePath());
         QCOMPARE(QSettings().value(QStringLiteral("recentProjects")).toStringList().value(0),
                  QFileInfo(projectFile_).absoluteFilePath());

@@ -174,6 +174,7 @@ void ProjectPersistence::openProject(const QString& path)
         };
     });
     Q_EMIT openingChanged(true);
+    Q_EMIT statusMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()));
 }
 
 void ProjectPersistence::applyOpened(const QString& path, const ProjectDocument& document, const OpenedTraining& training,

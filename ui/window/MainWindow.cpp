@@ -368,7 +368,12 @@ void MainWindow::createStatusBar()
                 }
                 taskLabel_->setText(what.isEmpty() ? title : QStringLiteral("%1: %2").arg(title, what.left(60)));
             });
-    statusBar()->showMessage(tr("Drop class folders on the window to begin."));
+    // The hint stays until the project has classes (dropped, added or opened), then goes.
+    const QString hint = tr("Drop class folders on the window to begin.");
+    statusBar()->showMessage(hint);
+    connect(controller_, &ProjectController::sourcesChanged, this, [this, hint] {
+        if (!controller_->sources().isEmpty() && statusBar()->currentMessage() == hint) statusBar()->clearMessage();
+    });
 }
 
 void MainWindow::restoreSettings()
