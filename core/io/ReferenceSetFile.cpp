@@ -1,6 +1,6 @@
 #include "ReferenceSetFile.h"
 
-#include "JsonValueCount.h"
+#include "JsonTextBounds.h"
 
 #include "AtomicFile.h"
 #include "Error.h"
@@ -283,7 +283,7 @@ private:
 };
 
 // A reference set holds its matrices as base64 text and a few values per training photo
-// (JsonValueCount.h).
+// (JsonTextBounds.h).
 constexpr qsizetype kMaxReferenceSetJsonValues = 8'000'000;
 
 } // namespace

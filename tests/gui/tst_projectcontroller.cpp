@@ -4,6 +4,7 @@
 #include "GuiTestSupport.h"
 #include "SyntheticEmbeddings.h"
 
+#include "Error.h"
 #include "HonestEvaluation.h"
 #include "LearningCurve.h"
 #include "TrainWorkflow.h"
@@ -286,6 +287,41 @@ private Q_SLOTS:
         QVERIFY(test::waitIdle(&controller, 60000));
         QVERIFY(controller.saveProject(project));
         QCOMPARE(readProject(project).training->set.method, QStringLiteral("whitened-centroid"));
+    }
+
+    // One text of the project far longer than any a project writes (a damaged or hostile file: a
+    // "ranking" of 65 MB) is refused before parsing, which would take gigabytes to read it; a
+    // long one within bounds only costs that photo its result.
+    void aProjectWithAnEndlessTextIsRefusedBeforeParsing_data()
+    {
+        QTest::addColumn<int>("megabytes");
+        QTest::addColumn<bool>("refused");
+        QTest::newRow("65 MB") << 65 << true;
+        QTest::newRow("17 MB, longer than any ranking") << 17 << false;
+        QTest::newRow("1 MB") << 1 << false;
+    }
+    void aProjectWithAnEndlessTextIsRefusedBeforeParsing()
+    {
+        QFETCH(int, megabytes);
+        QFETCH(bool, refused);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("endless.exemplar"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"format\": \"exemplar-project\", \"format_version\": 2, \"classifications\": [{\"path\": \"/a.jpg\", \"ranking\": \"");
+        file.write(QByteArray((megabytes << 20) + 1, 'A'));  // not whole records either
+        file.write("\"}]}");
+        file.close();
+        try {
+            const ProjectDocument document = readProject(path);
+            QVERIFY2(!refused, "read");
+            QCOMPARE(int(document.classifications.size()), 1);
+            QVERIFY(document.classifications.front().prediction.ranked.empty());
+            QVERIFY(document.classifications.front().error.contains(QStringLiteral("classify it again")));
+        } catch (const Error& error) {
+            QVERIFY2(refused, qPrintable(error.message()));
+            QVERIFY2(error.message().contains(QStringLiteral("a text of 65 MB")), qPrintable(error.message()));
+        }
     }
 
     // Issue 13: a project whose sidecar reference set is missing (or damaged, or a FIFO) was

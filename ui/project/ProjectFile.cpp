@@ -2,7 +2,7 @@
 
 #include "project/PackedRanking.h"
 #include "AtomicFile.h"
-#include "JsonValueCount.h"
+#include "JsonTextBounds.h"
 
 #include "Error.h"
 #include "Feedback.h"
@@ -26,6 +26,10 @@ namespace {
 QString tr(const char* text) { return QCoreApplication::translate("ProjectFile", text); }
 
 constexpr qsizetype kMaxProjectJsonValues = 16'000'000;  // some two million photos
+// The longest texts of a project are paths (a few KB, escaped) and packed rankings (16 characters
+// per class, at most a million classes: 16 MB). One of 500 MB (a damaged or hostile file) would
+// take gigabytes as it is read (JsonTextBounds.h).
+constexpr qsizetype kMaxProjectStringBytes = 32 << 20;
 
 QJsonArray intArray(const std::vector<int>& values)
 {
@@ -278,10 +282,13 @@ ProjectDocument readProject(const QString& path, const Feedback* feedback)
     reportProgress(feedback, 0, 2, QFileInfo(path).fileName());
     const QByteArray bytes = readRegularFileOrThrow(path, kMaxProjectFileBytes, tr("the project"));
     // A project holds about seven values per classified photo and fewer per class: millions more
-    // are not a project, and would take gigabytes to parse (JsonValueCount.h).
+    // are not a project, and would take gigabytes to parse (JsonTextBounds.h).
     if (const qsizetype values = jsonValueCount(bytes); values > kMaxProjectJsonValues)
         throw Error(tr("%1 is not an Exemplar project (%2 million JSON values; a project holds a few per photo)")
                         .arg(path).arg(values / 1000000));
+    if (const qsizetype longest = longestJsonString(bytes); longest > kMaxProjectStringBytes)
+        throw Error(tr("%1 is not an Exemplar project (it holds a text of %2 MB, longer than any a project holds)")
+                        .arg(path).arg(longest >> 20));
     QJsonParseError parseError;
     const QJsonDocument json = QJsonDocument::fromJson(bytes, &parseError);
     const QJsonObject root = json.object();
