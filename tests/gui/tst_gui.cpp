@@ -33,6 +33,9 @@
 #include "window/MainWindow.h"
 
 #include <QAction>
+#include <functional>
+#include <QTimer>
+#include <QMessageBox>
 #include <opencv2/dnn.hpp>
 #include <QApplication>
 #include <QClipboard>
@@ -810,6 +813,48 @@ private Q_SLOTS:
         QCOMPARE(reopened.controller()->classifications().size(), controller()->classifications().size());
         QVERIFY(reopened.controller()->activeReferenceSet());
         QVERIFY(!reopened.controller()->isModified());
+    }
+
+    // Closing a modified project and answering Save: the project is written (its own thread, with
+    // the save's event loop inside the question's) before the window closes; Cancel keeps it open.
+    void closingWithSaveWritesTheProjectFirst()
+    {
+        QTemporaryDir dir;
+        test::AppWindow app;
+        app.window.show();
+        app.controller.loadEmbeddings(std::make_shared<const EmbeddingSet>(test::makeClusteredSet({6, 6, 6}, 16, 0.4f, 3)),
+                                      ModelIdentity{QStringLiteral("synthetic-net"), QString(64, QLatin1Char('c')), 16});
+        QVERIFY(test::waitIdle(&app.controller, 60000));
+        const QString path = dir.filePath(QStringLiteral("closing.exemplar"));
+        QVERIFY(app.controller.saveProject(path));
+        ProjectSettings settings = app.controller.settings();
+        settings.budget = 37;
+        app.controller.setSettings(settings);
+        QVERIFY(app.controller.isModified());
+
+        // Answers the question box with BUTTON once it is up.
+        QStringList asked;
+        std::function<void(QMessageBox::StandardButton)> answer = [&](QMessageBox::StandardButton button) {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box) {
+                QTimer::singleShot(20, &app.window, [&answer, button] { answer(button); });
+                return;
+            }
+            asked << box->text();
+            box->button(button)->click();
+        };
+        QTimer::singleShot(0, &app.window, [&answer] { answer(QMessageBox::Cancel); });
+        QVERIFY(!app.window.close());
+        QCOMPARE(asked.size(), 1);
+        QVERIFY(app.window.isVisible());
+        QVERIFY(app.controller.isModified());
+
+        QTimer::singleShot(0, &app.window, [&answer] { answer(QMessageBox::Save); });
+        QVERIFY(app.window.close());
+        QCOMPARE(asked.size(), 2);
+        QVERIFY(!app.window.isVisible());
+        QVERIFY(!app.controller.isModified());
+        QCOMPARE(readProject(path).settings.budget, 37);
     }
 
     // The selector offers every core method, defaults to the article's, and "auto" shows the
