@@ -190,6 +190,19 @@ void report(const QString& heading, const LatencyProbe& probe)
     std::fflush(stdout);
 }
 
+// The application's window as a user has it, shown at a laptop's size, its first paint done (that
+// is the baseline's, not the first stage's).
+struct ShownWindow {
+    ProjectController app;
+    MainWindow window{&app};
+    ShownWindow()
+    {
+        window.resize(1280, 800);
+        window.show();
+        wait(300);
+    }
+};
+
 // Saves the project into a new folder (its trained set written for the first time), then opens it
 // again in the same window.
 void saveAndOpen(ProjectController* controller, LatencyProbe* probe, const QString& prefix)
@@ -211,11 +224,8 @@ void saveAndOpen(ProjectController* controller, LatencyProbe* probe, const QStri
 // A saved project of the user's: opened, then saved as a copy.
 void runProject(const QString& path)
 {
-    ProjectController app;
-    MainWindow window(&app);
-    window.resize(1280, 800);
-    window.show();
-    wait(300);
+    ShownWindow shown;
+    MainWindow& window = shown.window;
     ProjectController* controller = window.controller();
     LatencyProbe probe;
     const ProbeScope scope(&probe);
@@ -239,11 +249,8 @@ EmbeddingSet syntheticProject(int n, int classes)
 void runSynthetic(int n, int classes, bool train, int budget)
 {
     auto set = std::make_shared<const EmbeddingSet>(syntheticProject(n, classes));
-    ProjectController app;
-    MainWindow window(&app);
-    window.resize(1280, 800);
-    window.show();
-    wait(300);  // the window's first paint is the baseline's, not the first stage's
+    ShownWindow shown;
+    MainWindow& window = shown.window;
     ProjectController* controller = window.controller();
     LatencyProbe probe;
     const ProbeScope scope(&probe);
@@ -295,11 +302,8 @@ void runEmbedding(const QString& dataDir, int perClass)
         for (const QString& file : source.entryList(QDir::Files, QDir::Name).mid(0, perClass))
             photos += QFile::link(source.absoluteFilePath(file), work.filePath(name + QLatin1Char('/') + file));
     }
-    ProjectController app;
-    MainWindow window(&app);
-    window.resize(1280, 800);
-    window.show();
-    wait(300);
+    ShownWindow shown;
+    MainWindow& window = shown.window;
     ProjectController* controller = window.controller();
     LatencyProbe probe;
     const ProbeScope scope(&probe);
