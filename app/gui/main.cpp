@@ -41,14 +41,26 @@ int main(int argc, char** argv)
     exemplar::ui::MainWindow window(&controller);
     window.show();
 
-    const QStringList paths = parser.positionalArguments();
-    if (paths.size() == 1 && QFileInfo(paths.first()).suffix() == QLatin1String("exemplar"))
-        controller.openProject(paths.first());
-    else if (!paths.isEmpty())
-        controller.addFolders(paths);
     const QStringList unlabeled = parser.values(QStringLiteral("unlabeled"));
-    if (!unlabeled.isEmpty()) controller.addUnlabeledFolders(unlabeled);
     const QStringList background = parser.values(QStringLiteral("background"));
-    if (!background.isEmpty()) controller.addBackgroundFolders(background);
+    const auto addPhotoFolders = [&controller, unlabeled, background] {
+        if (!unlabeled.isEmpty()) controller.addUnlabeledFolders(unlabeled);
+        if (!background.isEmpty()) controller.addBackgroundFolders(background);
+    };
+    const QStringList paths = parser.positionalArguments();
+    if (paths.size() == 1 && QFileInfo(paths.first()).suffix() == QLatin1String("exemplar")) {
+        // The project is read as a task: these folders go into it once it is the project (or, if it
+        // cannot be read, into the empty one), not into the project it replaces. Connected after
+        // the call, which has already said the open began.
+        controller.openProject(paths.first());
+        QObject::connect(&controller, &exemplar::ui::ProjectController::openingChanged, &controller,
+                         [addPhotoFolders](bool opening) {
+                             if (!opening) addPhotoFolders();
+                         },
+                         Qt::SingleShotConnection);
+    } else {
+        if (!paths.isEmpty()) controller.addFolders(paths);
+        addPhotoFolders();
+    }
     return app.exec();
 }

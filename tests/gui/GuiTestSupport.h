@@ -42,7 +42,6 @@ inline bool dropPaths(QWidget* target, const QStringList& paths)
     return drop.isAccepted();
 }
 
-// Waits for CONTROLLER's worker to go idle (jobs queue further jobs, so idle must last a moment).
 // Opens PATH as the window's File > Open does (a task) and waits until the file has been read,
 // or refused: true when it is now the project.
 inline bool openProject(ui::ProjectController* controller, const QString& path, int timeoutMs = 60000)
@@ -58,6 +57,7 @@ inline bool openProject(ui::ProjectController* controller, const QString& path, 
     return opened;
 }
 
+// Waits for CONTROLLER's worker to go idle (jobs queue further jobs, so idle must last a moment).
 inline bool waitIdle(const ui::ProjectController* controller, int timeoutMs)
 {
     QElapsedTimer timer;

@@ -33,6 +33,7 @@
 #include "window/MainWindow.h"
 
 #include <QAction>
+#include <QMenuBar>
 #include <functional>
 #include <QTimer>
 #include <QMessageBox>
@@ -794,9 +795,23 @@ private Q_SLOTS:
                  qPrintable(reopened.statusBar()->currentMessage()));
         QVERIFY(!reopened.centralWidget()->isEnabled());
         QVERIFY(!reopened.acceptDrops());
+        // Nothing that changes the project either, but Stop (which cancels the open) and Open.
+        const auto action = [&reopened](const QString& text) {
+            for (QAction* a : reopened.menuBar()->findChildren<QAction*>())
+                if (a->text() == text) return a;
+            return static_cast<QAction*>(nullptr);
+        };
+        for (const QString& text : {QStringLiteral("&Train Reference Set"), QStringLiteral("&Add Class Folders…"),
+                                    QStringLiteral("Add &Unlabeled Folder…"), QStringLiteral("&Embed Photos Again")}) {
+            QVERIFY2(action(text), qPrintable(text));
+            QVERIFY2(!action(text)->isEnabled(), qPrintable(text));
+        }
+        QVERIFY(action(QStringLiteral("&Stop / Cancel"))->isEnabled());
+        QVERIFY(action(QStringLiteral("&Open Project…"))->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(!reopened.controller()->isOpening(), 60000);
         QVERIFY(reopened.centralWidget()->isEnabled());
         QVERIFY(reopened.acceptDrops());
+        QVERIFY(action(QStringLiteral("&Train Reference Set"))->isEnabled());
         QVERIFY2(!reopened.statusBar()->currentMessage().startsWith(QStringLiteral("Drop class folders")),
                  "the empty window's hint stayed after the project opened");
         QCOMPARE(reopened.controller()->projectPath(), QFileInfo(projectFile_).absoluteFilePath());

@@ -188,6 +188,45 @@ private Q_SLOTS:
         QVERIFY(test::waitIdle(&controller, 30000));
     }
 
+    // The file is read beside the project's own work, not after it: that work goes on, and when
+    // the file cannot be read its result is applied as if nothing had been asked (the defect: the
+    // open canceled it first, and a missing file left the project without it).
+    void aFailedOpenLeavesTheRunningWorkAlone()
+    {
+        QTemporaryDir dir;
+        ProjectController controller;
+        loadAndTrain(&controller);
+        QVERIFY(!controller.comparison());
+        controller.compareMethods();
+        QVERIFY(controller.isBusy());
+        QVERIFY(!test::openProject(&controller, dir.filePath(QStringLiteral("nowhere.exemplar"))));
+        QVERIFY(test::waitIdle(&controller, 120000));
+        QVERIFY2(controller.comparison(), "the comparison under way was dropped by the failed open");
+    }
+
+    // A change that comes in while the project is written (a drop: Qt does not count drops as user
+    // input, so the save's event loop delivers them) is not in the file: the project stays modified.
+    void aChangeDuringTheSaveLeavesTheProjectModified()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("saved.exemplar"));
+        ProjectController controller;
+        loadAndTrain(&controller);
+        const int budget = controller.settings().budget;
+        QTimer::singleShot(0, &controller, [&controller] {
+            ProjectSettings settings = controller.settings();
+            settings.budget += 3;
+            controller.setSettings(settings);
+        });
+        QVERIFY(controller.saveProject(path));
+        QCOMPARE(controller.settings().budget, budget + 3);
+        QVERIFY(controller.isModified());
+        QCOMPARE(readProject(path).settings.budget, budget);
+        QVERIFY(controller.saveProject(path));
+        QVERIFY(!controller.isModified());
+        QCOMPARE(readProject(path).settings.budget, budget + 3);
+    }
+
     // Saving writes off the GUI thread (a newly trained set of hundreds of MB takes seconds): the
     // event loop runs meanwhile, so the window paints, yet the project is not changed under the
     // save: a training that ends meanwhile is applied after it, and leaves the project modified.

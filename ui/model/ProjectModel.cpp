@@ -86,6 +86,7 @@ void ProjectModel::setProjectPath(const QString& path)
 
 void ProjectModel::setModified(bool modified)
 {
+    if (modified) ++revision_;
     if (modified_ == modified) return;
     modified_ = modified;
     Q_EMIT projectChanged();

@@ -35,6 +35,8 @@ public:
     const ProjectSettings& settings() const { return settings_; }
     QString projectPath() const { return projectPath_; }
     bool isModified() const { return modified_; }
+    // Counts the changes (each setModified(true)): a save compares it before and after writing.
+    quint64 revision() const { return revision_; }
     QString modelSpecPath() const;  // the chosen or the default spec
 
     // --- what was computed ---
@@ -151,6 +153,7 @@ private:
     ProjectSettings settings_;
     QString projectPath_;
     bool modified_ = false;
+    quint64 revision_ = 0;
     Dataset dataset_;
     std::vector<Photo> excludedPhotos_;
     std::shared_ptr<const EmbeddingSet> embeddings_;

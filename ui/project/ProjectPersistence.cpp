@@ -10,7 +10,6 @@
 
 #include <QEventLoop>
 #include <QFileInfo>
-#include <QScopedValueRollback>
 #include <QThread>
 #include <algorithm>
 #include <functional>
@@ -62,13 +61,13 @@ void ProjectPersistence::rememberSidecar(const QString& path, const QByteArray& 
         : KnownSidecar();
 }
 
-QString ProjectPersistence::sidecarHolding(const QByteArray& fingerprint) const
+QString ProjectPersistence::sidecarHolding(const KnownSidecar& known, const QByteArray& fingerprint)
 {
-    if (sidecar_.path.isEmpty() || sidecar_.fingerprint != fingerprint) return {};
-    const QFileInfo file(sidecar_.path);
-    const bool unchanged = file.isFile() && file.size() == sidecar_.size && file.lastModified() == sidecar_.modified &&
-                           headOf(sidecar_.path) == sidecar_.head;
-    return unchanged ? sidecar_.path : QString();
+    if (known.path.isEmpty() || known.fingerprint != fingerprint) return {};
+    const QFileInfo file(known.path);
+    const bool unchanged = file.isFile() && file.size() == known.size && file.lastModified() == known.modified &&
+                           headOf(known.path) == known.head;
+    return unchanged ? known.path : QString();
 }
 
 void ProjectPersistence::newProject()
@@ -90,11 +89,11 @@ void ProjectPersistence::newProject()
 
 bool ProjectPersistence::saveProject(const QString& path)
 {
-    if (saving_) {  // asked again while the window waits for the save (a close from the desktop)
+    if (saving_) {  // asked again from inside the save's own event loop
         Q_EMIT errorOccurred(tr("Save project"), tr("The project is being saved: try again when that is done."));
         return false;
     }
-    const QScopedValueRollback<bool> saving(saving_, true);
+    saving_ = true;
     ProjectDocument document;
     QByteArray fingerprint;
     document.sources = model_->sources();
@@ -114,15 +113,17 @@ bool ProjectPersistence::saveProject(const QString& path)
     // its own while the window keeps painting. The caller still gets the outcome (Save, then
     // Close or Open): input waits meanwhile, and the tasks' results are held, so nothing changes
     // the project under the save; they are applied after it, and mark it modified as usual.
+    const quint64 revision = model_->revision();
     Q_EMIT statusMessage(tr("Saving the project to %1…").arg(path));
     QString failure;
     tasks_->runner()->holdResults();
-    runOffTheGuiThread([this, &document, &fingerprint, &path, &failure] {
+    const KnownSidecar known = sidecar_;  // the save's thread reads its own copy
+    runOffTheGuiThread([&known, &document, &fingerprint, &path, &failure] {
         try {
             // The sidecar's check reads the whole set (a fraction of a second per 100 MB): here too.
             if (document.training) {
                 fingerprint = referenceSetFingerprint(document.training->set);
-                document.trainingSidecar = sidecarHolding(fingerprint);
+                document.trainingSidecar = sidecarHolding(known, fingerprint);
             }
             writeProject(document, path);
         } catch (const Error& error) {
@@ -134,9 +135,12 @@ bool ProjectPersistence::saveProject(const QString& path)
     if (failure.isEmpty()) {
         if (document.training) rememberSidecar(referenceSetSidecarPath(path), fingerprint);
         model_->setProjectPath(QFileInfo(path).absoluteFilePath());
-        model_->setModified(false);
+        // A change that came in meanwhile (a drop: Qt does not count it as user input) is not in
+        // the file, so the project stays modified.
+        if (model_->revision() == revision) model_->setModified(false);
         Q_EMIT statusMessage(tr("Project saved to %1").arg(path));
     }
+    saving_ = false;  // before the held results: one of them may save
     tasks_->runner()->releaseResults();
     if (!failure.isEmpty()) Q_EMIT errorOccurred(tr("Save project"), failure);
     return failure.isEmpty();
@@ -144,11 +148,12 @@ bool ProjectPersistence::saveProject(const QString& path)
 
 void ProjectPersistence::openProject(const QString& path)
 {
-    TaskRunner* runner = tasks_->runner();
-    runner->cancelAll();
-    opening_ = runner->run(tr("Open project"), [this, path](Feedback& feedback) -> TaskRunner::Finisher {
-        // Worker thread: only the file is touched here, the model when the finisher runs.
+    // Beside the project's own tasks, not after them: the current project goes on (its embedding,
+    // say) until the file has been read, and is left as it was when it cannot be.
+    opening_ = tasks_->runner()->runAlongside(tr("Open project"), [this, path](Feedback& feedback) -> TaskRunner::Finisher {
+        // Its own thread: only the file is touched here, the model when the finisher runs.
         auto document = std::make_shared<ProjectDocument>(readProject(path, &feedback));
+        throwIfCanceled(&feedback);
         QByteArray fingerprint;
         std::shared_ptr<TrainingOutcome> training;
         if (document->training) {

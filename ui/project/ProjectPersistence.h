@@ -66,7 +66,8 @@ private:
     void applyOpened(const QString& path, const ProjectDocument& document, const OpenedTraining& training,
                      std::shared_ptr<const ReferenceSet> imported, const QString& importError);
     void rememberSidecar(const QString& path, const QByteArray& fingerprint);
-    QString sidecarHolding(const QByteArray& fingerprint) const;  // KnownSidecar's path, or empty
+    // KNOWN's path when it still holds the set of FINGERPRINT, else empty (any thread).
+    static QString sidecarHolding(const KnownSidecar& known, const QByteArray& fingerprint);
 
     ProjectModel* model_;
     ProjectTasks* tasks_;

@@ -57,6 +57,7 @@ TaskRunner::~TaskRunner()
     cancelAll();
     thread_.quit();
     thread_.wait();
+    for (QThread* alongside : findChildren<QThread*>(Qt::FindDirectChildrenOnly)) alongside->wait();
 }
 
 TaskId TaskRunner::run(const QString& title, Job job, OnCancel onCancel, const std::vector<TaskId>& dependencies)
@@ -65,8 +66,8 @@ TaskId TaskRunner::run(const QString& title, Job job, OnCancel onCancel, const s
                         onCancel, dependencies);
 }
 
-TaskId TaskRunner::runStreaming(const QString& title, StreamingJob job, OnCancel onCancel,
-                                const std::vector<TaskId>& dependencies)
+std::shared_ptr<TaskRunner::Task> TaskRunner::enqueue(const QString& title, OnCancel onCancel,
+                                                     const std::vector<TaskId>& dependencies)
 {
     auto task = std::make_shared<Task>();
     task->id = nextId_++;
@@ -88,41 +89,62 @@ TaskId TaskRunner::runStreaming(const QString& title, StreamingJob job, OnCancel
     const bool wasBusy = isBusy();
     active_.push_back(task);
     if (!wasBusy) Q_EMIT busyChanged(true);
+    return task;
+}
 
-    QMetaObject::invokeMethod(context_, [this, job = std::move(job), task]() {
-        auto post = [this](std::function<void()> f) {
-            QMetaObject::invokeMethod(this, [this, f = std::move(f)]() mutable { applyOrHold(std::move(f)); },
-                                      Qt::QueuedConnection);
-        };
-        const bool inputMissing = std::any_of(task->awaited.begin(), task->awaited.end(),
-                                              [](const auto& dependency) { return !dependency->completed.load(); });
-        if (task->feedback.isCanceled() || inputMissing) {
-            post([this, task] { end(task, Outcome::Canceled, {}, {}); });
-            return;
-        }
-        Q_EMIT taskStarted(task->title);
-        // Queued like the final post below, so parts arrive in order and before the finisher.
-        const Deliver deliver = [this, task, post](Finisher part) {
-            post([this, task, part = std::move(part)] {
-                if (part && resultWanted(*task)) part();
-            });
-        };
-        try {
-            Finisher finisher = job(task->feedback, deliver);
-            task->completed = true;
-            post([this, task, finisher] { end(task, Outcome::Finished, finisher, {}); });
-        } catch (const OperationCanceled&) {
-            post([this, task] { end(task, Outcome::Canceled, {}, {}); });
-        } catch (const Error& error) {
-            const QString message = error.message();
-            post([this, task, message] { end(task, Outcome::Failed, {}, message); });
-        } catch (const std::exception& error) {
-            // Anything else is a bug or an exhausted resource; still a message, never a crash.
-            const QString message = QString::fromLocal8Bit(error.what());
-            post([this, task, message] { end(task, Outcome::Failed, {}, message); });
-        }
-    }, Qt::QueuedConnection);
+TaskId TaskRunner::runStreaming(const QString& title, StreamingJob job, OnCancel onCancel,
+                                const std::vector<TaskId>& dependencies)
+{
+    auto task = enqueue(title, onCancel, dependencies);
+    QMetaObject::invokeMethod(context_, [this, job = std::move(job), task]() { execute(task, job); }, Qt::QueuedConnection);
     return task->id;
+}
+
+TaskId TaskRunner::runAlongside(const QString& title, Job job)
+{
+    auto task = enqueue(title, OnCancel::DropResult, {});
+    const StreamingJob streaming = [job = std::move(job)](Feedback& feedback, const Deliver&) { return job(feedback); };
+    QThread* thread = QThread::create([this, task, streaming] { execute(task, streaming); });
+    thread->setObjectName(QStringLiteral("exemplar-alongside"));
+    thread->setParent(this);  // waited for by the destructor
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start(QThread::LowPriority);
+    return task->id;
+}
+
+void TaskRunner::execute(const std::shared_ptr<Task>& task, const StreamingJob& job)
+{
+    auto post = [this](std::function<void()> f) {
+        QMetaObject::invokeMethod(this, [this, f = std::move(f)]() mutable { applyOrHold(std::move(f)); },
+                                  Qt::QueuedConnection);
+    };
+    const bool inputMissing = std::any_of(task->awaited.begin(), task->awaited.end(),
+                                          [](const auto& dependency) { return !dependency->completed.load(); });
+    if (task->feedback.isCanceled() || inputMissing) {
+        post([this, task] { end(task, Outcome::Canceled, {}, {}); });
+        return;
+    }
+    Q_EMIT taskStarted(task->title);
+    // Queued like the final post below, so parts arrive in order and before the finisher.
+    const Deliver deliver = [this, task, post](Finisher part) {
+        post([this, task, part = std::move(part)] {
+            if (part && resultWanted(*task)) part();
+        });
+    };
+    try {
+        Finisher finisher = job(task->feedback, deliver);
+        task->completed = true;
+        post([this, task, finisher] { end(task, Outcome::Finished, finisher, {}); });
+    } catch (const OperationCanceled&) {
+        post([this, task] { end(task, Outcome::Canceled, {}, {}); });
+    } catch (const Error& error) {
+        const QString message = error.message();
+        post([this, task, message] { end(task, Outcome::Failed, {}, message); });
+    } catch (const std::exception& error) {
+        // Anything else is a bug or an exhausted resource; still a message, never a crash.
+        const QString message = QString::fromLocal8Bit(error.what());
+        post([this, task, message] { end(task, Outcome::Failed, {}, message); });
+    }
 }
 
 void TaskRunner::applyOrHold(std::function<void()> arrival)

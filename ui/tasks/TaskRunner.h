@@ -38,7 +38,7 @@ public:
     enum class OnCancel { DropResult, KeepResult };
 
     explicit TaskRunner(QObject* parent = nullptr);
-    ~TaskRunner() override;  // cancels everything and waits for the running task
+    ~TaskRunner() override;  // cancels everything and waits for the running tasks
 
     // Queues JOB after every task queued before it. Error and OperationCanceled thrown by the job
     // end it with taskFailed / taskCanceled; a finisher is never run for them. A task whose
@@ -48,6 +48,11 @@ public:
                const std::vector<TaskId>& dependencies = {});
     TaskId runStreaming(const QString& title, StreamingJob job, OnCancel onCancel = OnCancel::DropResult,
                         const std::vector<TaskId>& dependencies = {});
+    // Runs JOB at once on a thread of its own, beside the queue rather than after it, under the
+    // same rules otherwise (progress, cancel, invalidate, held results). For reading what is to
+    // replace the project (a project file): it need not wait for the current project's work,
+    // which goes on until the result is applied, and is left alone when the read fails.
+    TaskId runAlongside(const QString& title, Job job);
     // Cancels one task (and the tasks that depend on it); unrelated tasks go on.
     void cancel(TaskId id);
     void cancelAll();
@@ -74,8 +79,10 @@ private:
     struct Task;
     enum class Outcome { Finished, Canceled, Failed };
     void end(const std::shared_ptr<Task>& task, Outcome outcome, const Finisher& finisher, const QString& message);
-    bool resultWanted(const Task& task) const;
-    void applyOrHold(std::function<void()> arrival);  // GUI thread  // GUI thread: may TASK's result (or a part of it) be applied?
+    bool resultWanted(const Task& task) const;  // GUI thread: may TASK's result (or a part of it) be applied?
+    void applyOrHold(std::function<void()> arrival);  // GUI thread
+    std::shared_ptr<Task> enqueue(const QString& title, OnCancel onCancel, const std::vector<TaskId>& dependencies);
+    void execute(const std::shared_ptr<Task>& task, const StreamingJob& job);  // on the thread that runs it
 
     QThread thread_;
     QObject* context_ = nullptr;  // lives in thread_: queued calls to it run there

@@ -93,14 +93,7 @@ MainWindow::MainWindow(ProjectController* controller, QWidget* parent) : QMainWi
     });
     connect(controller_, &ProjectController::projectChanged, this, &MainWindow::updateTitle);
     connect(controller_, &ProjectController::projectOpened, this, &MainWindow::addRecentProject);
-    // While a project file is read the window stays live (progress and Cancel in the status bar)
-    // but the project shown takes no edits or drops: they would be lost when the file replaces
-    // it. The menus stay: New and Open replace the pending open, Stop / Cancel cancels it.
-    connect(controller_, &ProjectController::openingChanged, this, [this](bool opening) {
-        centralWidget()->setEnabled(!opening);
-        for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->setEnabled(!opening);
-        setAcceptDrops(!opening);
-    });
+    connect(controller_, &ProjectController::openingChanged, this, [this](bool opening) { setProjectEditable(!opening); });
     restoreSettings();
     updateTitle();
 }
@@ -196,14 +189,36 @@ void MainWindow::createViews()
     setCentralWidget(tabs_);
 }
 
+// While a project file is read the window stays live (progress and Cancel in the status bar) but
+// the project shown takes no edits, drops or runs: they would be lost when the file replaces it.
+void MainWindow::setProjectEditable(bool editable)
+{
+    centralWidget()->setEnabled(editable);
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->setEnabled(editable);
+    setAcceptDrops(editable);
+    if (!editable) {
+        for (const QPointer<QAction>& action : std::as_const(projectActions_))
+            if (action && action->isEnabled()) {
+                action->setEnabled(false);
+                frozenActions_ << action;
+            }
+    } else {
+        for (const QPointer<QAction>& action : std::as_const(frozenActions_))
+            if (action) action->setEnabled(true);
+        frozenActions_.clear();
+    }
+}
+
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&New Project"), QKeySequence::New, this, [this] {
+    QList<QAction*> keptWhileOpening;
+    keptWhileOpening << file->addAction(tr("&New Project"), QKeySequence::New, this, [this] {
         if (maybeSave()) controller_->newProject();
     });
-    file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::openProjectDialog);
+    keptWhileOpening << file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::openProjectDialog);
     recentMenu_ = file->addMenu(tr("Open &Recent"));
+    keptWhileOpening << recentMenu_->menuAction();
     connect(recentMenu_, &QMenu::aboutToShow, this, [this] {
         recentMenu_->clear();
         const QStringList recent = QSettings().value(QStringLiteral("recentProjects")).toStringList();
@@ -213,8 +228,8 @@ void MainWindow::createMenus()
             })->setToolTip(path);
         if (recent.isEmpty()) recentMenu_->addAction(tr("(none)"))->setEnabled(false);
     });
-    file->addAction(tr("&Save Project"), QKeySequence::Save, this, &MainWindow::saveProject);
-    file->addAction(tr("Save Project &As…"), QKeySequence::SaveAs, this, &MainWindow::saveProjectAs);
+    keptWhileOpening << file->addAction(tr("&Save Project"), QKeySequence::Save, this, &MainWindow::saveProject);
+    keptWhileOpening << file->addAction(tr("Save Project &As…"), QKeySequence::SaveAs, this, &MainWindow::saveProjectAs);
     file->addSeparator();
     file->addAction(tr("&Add Class Folders…"), QKeySequence(tr("Ctrl+Shift+O")), this, &MainWindow::addFoldersDialog);
     file->addAction(tr("Add &Unlabeled Folder…"), QKeySequence(tr("Ctrl+Shift+U")), this, &MainWindow::addUnlabeledFolderDialog);
@@ -247,7 +262,7 @@ void MainWindow::createMenus()
     exportMenu->addAction(tr("&Metrics (CSV/JSON)…"), this, &MainWindow::exportMetricsDialog);
     exportMenu->addAction(tr("P&redictions (CSV/JSON)…"), this, &MainWindow::exportPredictionsDialog);
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    keptWhileOpening << file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(tr("&Train Reference Set"), QKeySequence(Qt::Key_F5), this, [this] {
@@ -276,9 +291,15 @@ void MainWindow::createMenus()
         controller_->writeAssignedLabels();
     });
     run->addAction(tr("&Embed Photos Again"), QKeySequence(Qt::Key_F4), controller_, &ProjectController::embedPhotos);
-    run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), controller_, &ProjectController::cancel);
+    keptWhileOpening << run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), controller_, &ProjectController::cancel);
 
-    createModelMenu(menuBar()->addMenu(tr("&Model")));
+    QMenu* modelMenu = menuBar()->addMenu(tr("&Model"));
+    createModelMenu(modelMenu);
+    // What may change the project: every action of File, Run and Model but opening, saving and
+    // quitting, and Stop (which cancels the open too).
+    for (QMenu* menu : {file, run, modelMenu})
+        for (QAction* action : menu->actions())
+            if (!action->isSeparator() && !keptWhileOpening.contains(action)) projectActions_ << action;
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < tabs_->count(); ++i)  // Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth

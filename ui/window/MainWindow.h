@@ -101,6 +101,11 @@ private:
     ClassifyView* classify_ = nullptr;
     UnlabeledView* unlabeled_ = nullptr;
     QMenu* recentMenu_ = nullptr;
+    // While a project file is read: the actions that would change the project shown, disabled
+    // then (New, Open, Save, Quit and Stop stay), and enabled again when the read has ended.
+    QList<QPointer<QAction>> projectActions_;
+    QList<QPointer<QAction>> frozenActions_;
+    void setProjectEditable(bool editable);
     QLabel* taskLabel_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QToolButton* cancel_ = nullptr;
