@@ -4,6 +4,7 @@
 #include "tasks/TaskRunner.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QThread>
 #include <QtTest>
@@ -39,6 +40,33 @@ private Q_SLOTS:
         QCOMPARE(order, (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
         QVERIFY(!runner.isBusy());
         QCOMPARE(busy.last().at(0).toBool(), false);
+    }
+
+    // A task run alongside starts at once, beside a queued task that is still running (reading a
+    // project file while the current project embeds), and ends like any other.
+    void alongsideRunsWhileTheQueueIsBusy()
+    {
+        TaskRunner runner;
+        QSignalSpy finished(&runner, &TaskRunner::taskFinished);
+        std::atomic<bool> alongsideRan{false};
+        bool queuedSawIt = false;
+        QThread* alongsideThread = nullptr;
+        runner.run(QStringLiteral("queued"), [&](Feedback&) -> TaskRunner::Finisher {
+            QElapsedTimer waited;
+            waited.start();
+            while (!alongsideRan.load() && waited.elapsed() < 20000) QThread::msleep(5);
+            const bool saw = alongsideRan.load();
+            return [&queuedSawIt, saw] { queuedSawIt = saw; };
+        });
+        runner.runAlongside(QStringLiteral("alongside"), [&](Feedback&) -> TaskRunner::Finisher {
+            alongsideThread = QThread::currentThread();
+            alongsideRan = true;
+            return {};
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 30000);
+        QVERIFY2(queuedSawIt, "the task run alongside waited for the queue");
+        QVERIFY(alongsideThread != QCoreApplication::instance()->thread());
+        QVERIFY(!runner.isBusy());
     }
 
     // Held results (a project being saved) wait, in order, and are applied when the last of the
