@@ -204,6 +204,25 @@ private Q_SLOTS:
         QVERIFY2(controller.comparison(), "the comparison under way was dropped by the failed open");
     }
 
+    // The label-next list's message follows the unlabeled folders at once: "add a folder" stayed
+    // while a folder just added was being embedded.
+    void theLabelNextMessageFollowsTheFolders()
+    {
+        QTemporaryDir dir;
+        QImage photo(32, 24, QImage::Format_RGB32);
+        photo.fill(Qt::darkCyan);
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("pile"))));
+        QVERIFY(photo.save(dir.filePath(QStringLiteral("pile/a.png"))));
+        ProjectController controller;
+        loadAndTrain(&controller);
+        QVERIFY2(controller.labelingList().unavailable.contains(QStringLiteral("add a folder")),
+                 qPrintable(controller.labelingList().unavailable));
+        controller.addUnlabeledFolders({dir.filePath(QStringLiteral("pile"))});
+        QVERIFY2(controller.labelingList().unavailable.contains(QStringLiteral("embedded yet")),
+                 qPrintable(controller.labelingList().unavailable));
+        QVERIFY(test::waitIdle(&controller, 120000));
+    }
+
     // A change that comes in while the project is written (a drop: Qt does not count drops as user
     // input, so the save's event loop delivers them) is not in the file: the project stays modified.
     void aChangeDuringTheSaveLeavesTheProjectModified()

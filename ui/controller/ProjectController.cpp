@@ -77,6 +77,12 @@ ProjectController::ProjectController(QObject* parent)
     connect(model_, &ProjectModel::embeddingsChanged, this, [this] {
         if (model_->unlabeledPhotos().embeddings) tasks_->rankUnlabeled();
     });
+    // Its message follows the folders at once ("add a folder" would stay while a dropped one is
+    // being embedded); the list itself follows their embeddings.
+    connect(model_, &ProjectModel::unlabeledSourcesChanged, this, [this] {
+        const auto& unlabeled = model_->unlabeledPhotos().embeddings;
+        if (!unlabeled || unlabeled->size() == 0) tasks_->rankUnlabeled();
+    });
 }
 
 ProjectController::~ProjectController()
