@@ -60,10 +60,17 @@ TaskRunner::~TaskRunner()
     for (QThread* alongside : findChildren<QThread*>(Qt::FindDirectChildrenOnly)) alongside->wait();
 }
 
+namespace {
+// A job that delivers no parts, as the runner runs every job.
+TaskRunner::StreamingJob streamingOf(TaskRunner::Job job)
+{
+    return [job = std::move(job)](Feedback& feedback, const TaskRunner::Deliver&) { return job(feedback); };
+}
+}
+
 TaskId TaskRunner::run(const QString& title, Job job, OnCancel onCancel, const std::vector<TaskId>& dependencies)
 {
-    return runStreaming(title, [job = std::move(job)](Feedback& feedback, const Deliver&) { return job(feedback); },
-                        onCancel, dependencies);
+    return runStreaming(title, streamingOf(std::move(job)), onCancel, dependencies);
 }
 
 std::shared_ptr<TaskRunner::Task> TaskRunner::enqueue(const QString& title, OnCancel onCancel,
@@ -103,7 +110,7 @@ TaskId TaskRunner::runStreaming(const QString& title, StreamingJob job, OnCancel
 TaskId TaskRunner::runAlongside(const QString& title, Job job)
 {
     auto task = enqueue(title, OnCancel::DropResult, {});
-    const StreamingJob streaming = [job = std::move(job)](Feedback& feedback, const Deliver&) { return job(feedback); };
+    const StreamingJob streaming = streamingOf(std::move(job));
     QThread* thread = QThread::create([this, task, streaming] { execute(task, streaming); });
     thread->setObjectName(QStringLiteral("exemplar-alongside"));
     thread->setParent(this);  // waited for by the destructor
