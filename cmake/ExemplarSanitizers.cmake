@@ -12,7 +12,9 @@ if(EXEMPLAR_SANITIZE)
     message(FATAL_ERROR "EXEMPLAR_SANITIZE: thread and address sanitizers cannot be combined")
   endif()
   message(STATUS "Sanitizers: ${EXEMPLAR_SANITIZE}")
-  add_compile_options(-fsanitize=${EXEMPLAR_SANITIZE} -fno-omit-frame-pointer -g)
+  # -g1 (line tables) after the configuration's -g: a report's stack still names file and line,
+  # while full debug information made the instrumented build and its links about a third slower.
+  add_compile_options(-fsanitize=${EXEMPLAR_SANITIZE} -fno-omit-frame-pointer -g1)
   if(EXEMPLAR_SANITIZE MATCHES "undefined")
     add_compile_options(-fno-sanitize-recover=undefined)
   endif()
