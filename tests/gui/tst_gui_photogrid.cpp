@@ -57,7 +57,8 @@ private Q_SLOTS:
         app.window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&app.window));
         app.controller.addFolders({folder});
-        app.controller.cancel();  // the grid lists photos at once; embedding is not needed here
+        QTRY_COMPARE(app.controller.dataset().photoCount(), 2);  // listed by the task, before embedding
+        app.controller.cancel();  // embedding is not needed here
         QVERIFY(test::waitIdle(&app.controller, 60000));
         app.controller.selectClass(0);
         PhotoGridView* grid = app.window.photoGrid();

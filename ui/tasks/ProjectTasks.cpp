@@ -183,28 +183,34 @@ QString ProjectTasks::loadedEmbeddingsPrefix() { return QStringLiteral("embeddin
 void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
 {
     runner_->invalidate();  // results of the old dataset are worthless now
-    // Listing folders is quick, so the browser updates at once; reading and embedding is the task.
-    std::vector<Photo> excluded;
-    model_->setScan(assembleDataset(model_->sources(), model_->settings().scan, &excluded), std::move(excluded));
     // Results first: a view redrawing for the emptied embeddings must not find a training whose
-    // rows index the old ones.
+    // rows index the old ones. The old list of photos stays shown until the new one is made.
     model_->clearResults();
     model_->setEmbeddings(std::make_shared<const EmbeddingSet>(), {}, {});
-    for (const QString& warning : model_->dataset().warnings) Q_EMIT statusMessage(warning);
-    if (model_->dataset().photoCount() == 0) {
-        embedUnlabeled();  // invalidate() dropped any embedding of them under way
-        return;
-    }
 
-    const Dataset dataset = model_->dataset();
+    // The folders are listed on the worker as well: 2,000 photos take about half a second, and a
+    // slow or hung disk (a network mount) longer, none of which may stop the window. The list is
+    // shown as soon as it is made; reading and embedding the photos follow in the same task.
+    const DatasetSources sources = model_->sources();
+    const ScanOptions scan = model_->settings().scan;
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
-    runner_->run(tr("Embedding photos"), [this, dataset, specPath, network,
-                                          afterAnalysis](Feedback& feedback) -> TaskRunner::Finisher {
+    runner_->runStreaming(tr("Embedding photos"), [this, sources, scan, specPath, network, afterAnalysis](
+                                                      Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
+        feedback.report(0, 0, tr("listing the class folders"));
+        auto excluded = std::make_shared<std::vector<Photo>>();
+        auto listed = std::make_shared<const Dataset>(assembleDataset(sources, scan, excluded.get()));
+        deliver([this, listed, excluded] {
+            model_->setScan(*listed, std::move(*excluded));
+            for (const QString& warning : listed->warnings) Q_EMIT statusMessage(warning);
+        });
+        if (listed->photoCount() == 0) return {};
+        throwIfCanceled(&feedback);
+
         Embedder& embedder = network->load(specPath);
         const EmbeddingCache cache(embedder.identity(), embedder.dim());
         auto report = std::make_shared<EmbedReport>();
-        auto set = std::make_shared<const EmbeddingSet>(embedDataset(dataset, embedder, &cache, &feedback, report.get()));
+        auto set = std::make_shared<const EmbeddingSet>(embedDataset(*listed, embedder, &cache, &feedback, report.get()));
         auto rowOfPath = std::make_shared<QHash<QString, int>>(rowIndex(*set));
         const EmbeddingOrigin origin{embedder.modelIdentity(), embedder.spec().preprocessingJson()};
         return [this, set, rowOfPath, report, afterAnalysis, origin] {
@@ -596,14 +602,16 @@ void ProjectTasks::embedUnlabeled()
         return;
     }
     // Photos without a class, for label next and self-training, and the background photos: both
-    // embedded here, in one task (each list scanned only when it has folders).
-    const auto scan = [&](const QStringList& folders) {
-        return folders.isEmpty() ? Dataset() : Dataset::fromClassFolders(folders, model_->settings().scan);
-    };
-    const Dataset unlabeled = scan(sources.folders), background = scan(sources.backgroundFolders);
+    // listed (on the worker, like the class folders) and embedded here, in one task.
+    const ScanOptions scanOptions = model_->settings().scan;
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->run(tr("Embedding unlabeled photos"), [=](Feedback& feedback) -> TaskRunner::Finisher {
+        const auto scan = [&](const QStringList& folders) {
+            return folders.isEmpty() ? Dataset() : Dataset::fromClassFolders(folders, scanOptions);
+        };
+        const Dataset unlabeled = scan(sources.folders), background = scan(sources.backgroundFolders);
+        throwIfCanceled(&feedback);
         Embedder& embedder = network->load(specPath);
         const EmbeddingCache cache(embedder.identity(), embedder.dim());
         auto photos = std::make_shared<UnlabeledPhotos>();

@@ -33,9 +33,9 @@ public:
 
     TaskRunner* runner() const { return runner_; }
 
-    // Rescans the model's sources (quick, at once) and embeds the photos (a task, then the
-    // similarity analysis and the audit); AFTER_ANALYSIS runs when the analysis is in. Earlier
-    // tasks' results are dropped: they belong to the dataset as it was.
+    // Lists the model's sources and embeds the photos (one task: the list is shown as soon as it
+    // is made; then the similarity analysis and the audit); AFTER_ANALYSIS runs when the analysis
+    // is in. Earlier tasks' results are dropped: they belong to the dataset as it was.
     void rescanAndEmbed(std::function<void()> afterAnalysis = {});
     // Uses SET as the project's embeddings (no photo files): one class per class of SET.
     void loadEmbeddings(std::shared_ptr<const EmbeddingSet> set, ModelIdentity model);
