@@ -682,6 +682,27 @@ private Q_SLOTS:
         QVERIFY(test::waitIdle(&controller, 120000));
     }
 
+    // A class renamed before its photos were listed, or while they were embedded, keeps the new
+    // name in the list and the embeddings that arrive afterwards.
+    void aClassRenamedWhileListedKeepsItsNewName()
+    {
+        QTemporaryDir dir;
+        for (const char* name : {"cats/a.jpg", "cats/b.jpg", "dogs/c.jpg"}) {
+            QVERIFY(QDir().mkpath(QFileInfo(dir.filePath(QLatin1String(name))).absolutePath()));
+            QImage photo(64, 48, QImage::Format_RGB32);
+            photo.fill(Qt::darkMagenta);
+            QVERIFY(photo.save(dir.filePath(QLatin1String(name))));
+        }
+        ProjectController controller;
+        controller.addFolders({dir.path()});
+        controller.renameClass(0, QStringLiteral("felines"));  // before the event loop could show the list
+        QVERIFY(test::waitIdle(&controller, 120000));
+        QCOMPARE(controller.sources().classes[0].name, QStringLiteral("felines"));
+        QCOMPARE(controller.dataset().classNames, (QStringList{QStringLiteral("felines"), QStringLiteral("dogs")}));
+        if (controller.embeddings().size() > 0)  // with the model installed
+            QCOMPARE(controller.embeddings().classNames, controller.dataset().classNames);
+    }
+
     // Photos filed in subfolders of a class folder belong to the class unless the project says
     // otherwise; the choice is saved with the project (older projects, without it, read them).
     void subfolderScanningIsAProjectSetting()

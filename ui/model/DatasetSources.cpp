@@ -60,21 +60,25 @@ QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFi
     return folders;
 }
 
+bool nameClassesAsSources(const DatasetSources& sources, const QStringList& classFolders, QStringList* classNames)
+{
+    bool changed = false;
+    for (int c = 0; c < classFolders.size() && c < classNames->size(); ++c) {
+        const int i = sources.indexOfFolder(classFolders[c]);
+        if (i < 0 || (*classNames)[c] == sources.classes[size_t(i)].name) continue;
+        (*classNames)[c] = sources.classes[size_t(i)].name;
+        changed = true;
+    }
+    return changed;
+}
+
 Dataset assembleDataset(const DatasetSources& sources, const ScanOptions& scan, std::vector<Photo>* excluded)
 {
     QStringList folders;
-    QStringList names;
-    for (const ClassSource& source : sources.classes) {
-        if (source.excluded) continue;
-        folders << source.folder;
-        names << source.name;
-    }
+    for (const ClassSource& source : sources.classes)
+        if (!source.excluded) folders << source.folder;
     Dataset scanned = Dataset::fromClassFolders(folders, scan);
-    // Apply the user's names: the core names a class after its folder.
-    for (int c = 0; c < scanned.classCount(); ++c) {
-        const int i = folders.indexOf(scanned.classFolders[c]);
-        if (i >= 0) scanned.classNames[c] = names[i];
-    }
+    nameClassesAsSources(sources, scanned.classFolders, &scanned.classNames);  // the core names a class after its folder
     if (sources.excludedPhotos.isEmpty()) return scanned;
     std::vector<Photo> kept;
     for (const Photo& photo : scanned.photos) {

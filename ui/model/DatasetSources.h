@@ -33,4 +33,8 @@ QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFi
 // excluded photos (returned in EXCLUDED so that the browser can still show them).
 Dataset assembleDataset(const DatasetSources& sources, const ScanOptions& scan, std::vector<Photo>* excluded);
 
+// CLASS_NAMES (one per folder of CLASS_FOLDERS) as SOURCES names those folders now: a list made
+// on the worker may arrive after the user renamed a class. Returns whether any name changed.
+bool nameClassesAsSources(const DatasetSources& sources, const QStringList& classFolders, QStringList* classNames);
+
 } // namespace exemplar::ui

@@ -201,7 +201,9 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
         auto excluded = std::make_shared<std::vector<Photo>>();
         auto listed = std::make_shared<const Dataset>(assembleDataset(sources, scan, excluded.get()));
         deliver([this, listed, excluded] {
-            model_->setScan(*listed, std::move(*excluded));
+            Dataset scanned = *listed;
+            nameClassesAsSources(model_->sources(), scanned.classFolders, &scanned.classNames);  // renamed meanwhile
+            model_->setScan(std::move(scanned), std::move(*excluded));
             for (const QString& warning : listed->warnings) Q_EMIT statusMessage(warning);
         });
         if (listed->photoCount() == 0) return {};
@@ -213,8 +215,16 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
         auto set = std::make_shared<const EmbeddingSet>(embedDataset(*listed, embedder, &cache, &feedback, report.get()));
         auto rowOfPath = std::make_shared<QHash<QString, int>>(rowIndex(*set));
         const EmbeddingOrigin origin{embedder.modelIdentity(), embedder.spec().preprocessingJson()};
-        return [this, set, rowOfPath, report, afterAnalysis, origin] {
-            model_->setEmbeddings(set, std::move(*rowOfPath), origin);
+        return [this, set, listed, rowOfPath, report, afterAnalysis, origin] {
+            // A class renamed while its photos were embedded keeps its new name.
+            std::shared_ptr<const EmbeddingSet> named = set;
+            QStringList names = set->classNames;
+            if (nameClassesAsSources(model_->sources(), listed->classFolders, &names)) {
+                auto renamed = std::make_shared<EmbeddingSet>(*set);
+                renamed->classNames = names;
+                named = std::move(renamed);
+            }
+            model_->setEmbeddings(named, std::move(*rowOfPath), origin);
             model_->addEmbeddingReport(report->skipped, report->warnings);
             for (const QString& warning : report->warnings) Q_EMIT statusMessage(warning);
             Q_EMIT statusMessage(tr("%1 photos embedded (%2 computed, %3 from the cache), %4 files skipped")
