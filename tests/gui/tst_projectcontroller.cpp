@@ -50,6 +50,18 @@ void loadAndTrain(ProjectController* controller)
     QVERIFY(controller->training());
 }
 
+// Plain one-colour photos at the relative paths NAMES under ROOT (their folders made as needed).
+bool writePhotos(const QString& root, std::initializer_list<const char*> names, QSize size, Qt::GlobalColor colour)
+{
+    for (const char* name : names) {
+        const QString path = root + QLatin1Char('/') + QLatin1String(name);
+        QImage photo(size, QImage::Format_RGB32);
+        photo.fill(colour);
+        if (!QDir().mkpath(QFileInfo(path).absolutePath()) || !photo.save(path)) return false;
+    }
+    return true;
+}
+
 QJsonObject projectJson(const QString& path)
 {
     QFile file(path);
@@ -650,12 +662,7 @@ private Q_SLOTS:
     void classFoldersAreListedByTheTask()
     {
         QTemporaryDir dir;
-        for (const char* name : {"cats/a.jpg", "cats/b.jpg", "dogs/c.jpg"}) {
-            QVERIFY(QDir().mkpath(QFileInfo(dir.filePath(QLatin1String(name))).absolutePath()));
-            QImage photo(16, 12, QImage::Format_RGB32);
-            photo.fill(Qt::darkCyan);
-            QVERIFY(photo.save(dir.filePath(QLatin1String(name))));
-        }
+        QVERIFY(writePhotos(dir.path(), {"cats/a.jpg", "cats/b.jpg", "dogs/c.jpg"}, QSize(16, 12), Qt::darkCyan));
         ProjectController controller;
         std::vector<int> embeddedWhenListed;
         connect(&controller, &ProjectController::datasetChanged, this,
@@ -668,10 +675,7 @@ private Q_SLOTS:
         QCOMPARE(embeddedWhenListed, std::vector<int>{0});
         QVERIFY(test::waitIdle(&controller, 120000));
 
-        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("birds"))));
-        QImage photo(16, 12, QImage::Format_RGB32);
-        photo.fill(Qt::darkYellow);
-        QVERIFY(photo.save(dir.filePath(QStringLiteral("birds/d.jpg"))));
+        QVERIFY(writePhotos(dir.path(), {"birds/d.jpg"}, QSize(16, 12), Qt::darkYellow));
         controller.addFolders({dir.filePath(QStringLiteral("birds"))});
         controller.cancel();  // before the event loop could show the new list
         QVERIFY(test::waitIdle(&controller, 120000));
@@ -687,12 +691,7 @@ private Q_SLOTS:
     void aClassRenamedWhileListedKeepsItsNewName()
     {
         QTemporaryDir dir;
-        for (const char* name : {"cats/a.jpg", "cats/b.jpg", "dogs/c.jpg"}) {
-            QVERIFY(QDir().mkpath(QFileInfo(dir.filePath(QLatin1String(name))).absolutePath()));
-            QImage photo(64, 48, QImage::Format_RGB32);
-            photo.fill(Qt::darkMagenta);
-            QVERIFY(photo.save(dir.filePath(QLatin1String(name))));
-        }
+        QVERIFY(writePhotos(dir.path(), {"cats/a.jpg", "cats/b.jpg", "dogs/c.jpg"}, QSize(64, 48), Qt::darkMagenta));
         ProjectController controller;
         controller.addFolders({dir.path()});
         controller.renameClass(0, QStringLiteral("felines"));  // before the event loop could show the list
@@ -708,12 +707,8 @@ private Q_SLOTS:
     void subfolderScanningIsAProjectSetting()
     {
         QTemporaryDir dir;
-        for (const char* name : {"cats/a.jpg", "cats/b.jpg", "cats/2024/c.jpg", "cats/2024/phone/d.jpg"}) {
-            QVERIFY(QDir().mkpath(QFileInfo(dir.filePath(QLatin1String(name))).absolutePath()));
-            QImage photo(16, 12, QImage::Format_RGB32);
-            photo.fill(Qt::darkGreen);
-            QVERIFY(photo.save(dir.filePath(QLatin1String(name))));
-        }
+        QVERIFY(writePhotos(dir.path(), {"cats/a.jpg", "cats/b.jpg", "cats/2024/c.jpg", "cats/2024/phone/d.jpg"}, QSize(16, 12),
+                            Qt::darkGreen));
         ProjectController controller;
         QVERIFY(controller.settings().scan.recursive);  // the default
         controller.addFolders({dir.filePath(QStringLiteral("cats"))});
