@@ -21,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+#include <algorithm>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -656,9 +657,9 @@ private Q_SLOTS:
     }
 
     // The class folders are listed by the embedding task, not on the GUI thread (2,000 photos take
-    // half a second, a hung network mount forever): the folders are the project's at once, their
-    // photos arrive before the embeddings, and a task canceled before its list was shown leaves
-    // the list that was.
+    // a sixth of a second, a slow disk longer): the folders are the project's at once, their photos
+    // arrive before the embeddings, and a task stopped before its list was shown leaves no list
+    // (the old one would stand beside the new sources) and says how to list them.
     void classFoldersAreListedByTheTask()
     {
         QTemporaryDir dir;
@@ -677,10 +678,16 @@ private Q_SLOTS:
 
         QVERIFY(writePhotos(dir.path(), {"birds/d.jpg"}, QSize(16, 12), Qt::darkYellow));
         controller.addFolders({dir.filePath(QStringLiteral("birds"))});
+        QSignalSpy said(&controller, &ProjectController::statusMessage);
         controller.cancel();  // before the event loop could show the new list
         QVERIFY(test::waitIdle(&controller, 120000));
         QCOMPARE(int(controller.sources().classes.size()), 3);
-        QCOMPARE(controller.dataset().photoCount(), 3);  // the list as it was
+        QCOMPARE(controller.dataset().photoCount(), 0);
+        QCOMPARE(controller.dataset().warnings.size(), 1);
+        QVERIFY(controller.dataset().warnings.front().contains(QLatin1String("Embed Photos Again")));
+        QVERIFY(std::any_of(said.begin(), said.end(), [](const QList<QVariant>& message) {
+            return message.front().toString().contains(QLatin1String("were not listed"));
+        }));
         controller.embedPhotos();  // what the user does next: Run ▸ Embed Photos Again (F4) lists them
         QTRY_COMPARE(controller.dataset().photoCount(), 4);
         QVERIFY(test::waitIdle(&controller, 120000));
@@ -729,10 +736,13 @@ private Q_SLOTS:
         QCOMPARE(projectJson(path).value(QStringLiteral("settings")).toObject().value(QStringLiteral("scan_subfolders")),
                  QJsonValue(false));
         ProjectController reopened;
+        QSignalSpy ended(&reopened, &ProjectController::taskEnded);
         QVERIFY(test::openProject(&reopened, path));
         QVERIFY(!reopened.settings().scan.recursive);
         QTRY_COMPARE(reopened.dataset().photoCount(), 2);
         QVERIFY(test::waitIdle(&reopened, 120000));
+        for (const QList<QVariant>& end : ended)  // an open cancels nothing of its own making
+            QVERIFY2(end.at(1).toString() != QLatin1String("canceled"), qPrintable(end.at(0).toString()));
 
         // A project written before the setting existed.
         QVERIFY(editSetting(path, QStringLiteral("scan_subfolders"), QJsonValue(QJsonValue::Undefined)));

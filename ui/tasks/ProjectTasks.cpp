@@ -25,6 +25,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QMetaObject>
+#include <algorithm>
 
 namespace exemplar::ui {
 
@@ -170,6 +171,17 @@ ProjectTasks::ProjectTasks(ProjectModel* model, QObject* parent)
     : QObject(parent), model_(model), network_(std::make_shared<WorkerModel>()), runner_(new TaskRunner(this))
 {
     qRegisterMetaType<exemplar::OptimizerStep>();
+    // An embedding stopped (or failed) before its list of photos was shown: the old list would
+    // stand beside the new sources (a photo shown included that is excluded, a new class without
+    // photos), so none is shown, and the status says how to list them.
+    connect(runner_, &TaskRunner::taskEnded, this, [this](TaskId id) {
+        if (id == 0 || id != unlisted_) return;
+        unlisted_ = 0;
+        Dataset none;
+        none.warnings << tr("The class folders were not listed (the embedding stopped first): Run ▸ Embed Photos Again (F4) lists them.");
+        Q_EMIT statusMessage(none.warnings.front());
+        model_->setScan(std::move(none), {});
+    });
 }
 
 ProjectTasks::~ProjectTasks()
@@ -182,6 +194,7 @@ QString ProjectTasks::loadedEmbeddingsPrefix() { return QStringLiteral("embeddin
 
 void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
 {
+    unlisted_ = 0;  // first: the task that invalidate() cancels is replaced, not unlisted
     runner_->invalidate();  // results of the old dataset are worthless now
     // Results first: a view redrawing for the emptied embeddings must not find a training whose
     // rows index the old ones. The old list of photos stays shown until the new one is made.
@@ -192,15 +205,21 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
     // slow or hung disk (a network mount) longer, none of which may stop the window. The list is
     // shown as soon as it is made; reading and embedding the photos follow in the same task.
     const DatasetSources sources = model_->sources();
+    if (std::none_of(sources.classes.begin(), sources.classes.end(), [](const ClassSource& c) { return !c.excluded; })) {
+        model_->setScan(Dataset(), {});  // nothing to list: no task (a new or emptied project)
+        embedUnlabeled();
+        return;
+    }
     const ScanOptions scan = model_->settings().scan;
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
-    runner_->runStreaming(tr("Embedding photos"), [this, sources, scan, specPath, network, afterAnalysis](
+    unlisted_ = runner_->runStreaming(tr("Embedding photos"), [this, sources, scan, specPath, network, afterAnalysis](
                                                       Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
         feedback.report(0, 0, tr("listing the class folders"));
         auto excluded = std::make_shared<std::vector<Photo>>();
         auto listed = std::make_shared<const Dataset>(assembleDataset(sources, scan, excluded.get()));
         deliver([this, listed, excluded] {
+            unlisted_ = 0;
             Dataset scanned = *listed;
             nameClassesAsSources(model_->sources(), scanned.classFolders, &scanned.classNames);  // renamed meanwhile
             model_->setScan(std::move(scanned), std::move(*excluded));

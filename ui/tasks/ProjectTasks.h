@@ -84,6 +84,9 @@ private:
     ProjectModel* model_;
     std::shared_ptr<WorkerModel> network_;  // the Embedder; touched on the worker thread only
     TaskRunner* runner_;                     // destroyed first (see the destructor)
+    // The embedding task whose list of photos has not reached the model yet (0: none): when it
+    // ends without it (stopped, failed), the old list must not stay beside the new sources.
+    TaskId unlisted_ = 0;
     // The last trained-space request, so that a second one for the same inputs is not queued.
     std::weak_ptr<const ReferenceSet> trainedSpaceSource_;
     std::weak_ptr<const EmbeddingSet> trainedSpaceEmbeddings_;
