@@ -227,6 +227,7 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
         });
         if (listed->photoCount() == 0) return {};
         throwIfCanceled(&feedback);
+        feedback.report(0, listed->photoCount(), tr("loading the network"));  // the list is shown: say what comes
 
         Embedder& embedder = network->load(specPath);
         const EmbeddingCache cache(embedder.identity(), embedder.dim());
