@@ -201,7 +201,7 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
     model_->clearResults();
     model_->setEmbeddings(std::make_shared<const EmbeddingSet>(), {}, {});
 
-    // The folders are listed on the worker as well: 2,000 photos take about half a second, and a
+    // The folders are listed on the worker as well: 2,000 photos take a sixth of a second, and a
     // slow or hung disk (a network mount) longer, none of which may stop the window. The list is
     // shown as soon as it is made; reading and embedding the photos follow in the same task.
     const DatasetSources sources = model_->sources();
