@@ -1,5 +1,6 @@
 #include "Dataset.h"
 #include "Error.h"
+#include "Feedback.h"
 #include "UndecodableNames.h"
 
 #include <QDir>
@@ -142,6 +143,7 @@ private Q_SLOTS:
     void scanRejectsBadRoots_data();
     void scanRejectsBadRoots();
     void fromClassFoldersSkipsDuplicatesAndNonFolders();
+    void aListingSaysWhereItIsAndStopsWhenCanceled();
 
 private:
     std::unique_ptr<QTemporaryDir> dir_;  // fresh for every test function
@@ -538,6 +540,53 @@ void TestDataset::fromClassFoldersSkipsDuplicatesAndNonFolders()
     QCOMPARE(system.classNames, QStringList{"dogs"});
     QCOMPARE(int(system.skipped.size()), 1);
     QVERIFY2(system.skipped[0].reason.contains(QLatin1String("system folder")), qPrintable(describe(system)));
+}
+
+// A listing of a whole disk dropped by mistake runs on a worker: it says which class it reads and
+// how many photos it found so far, and Stop ends it between two entries.
+void TestDataset::aListingSaysWhereItIsAndStopsWhenCanceled()
+{
+    for (const char* name : {"alpha/a.jpg", "beta/b.jpg", "gamma/c.jpg"})
+        QVERIFY(writePhoto(path(QStringLiteral("root/") + QLatin1String(name))));
+    // Listing looks at names only: a thousand empty files deep in one class stand for a large tree.
+    QVERIFY(QDir().mkpath(path(QStringLiteral("root/beta/2024/march"))));
+    for (int i = 0; i < 1000; ++i)
+        QVERIFY(writeText(path(QStringLiteral("root/beta/2024/march/%1.jpg").arg(i))));
+
+    struct Report {
+        qint64 done, total;
+        QString what;
+    };
+    std::vector<Report> reports;
+    exemplar::Feedback feedback;
+    feedback.setProgressHandler([&](qint64 done, qint64 total, const QString& what) { reports.push_back({done, total, what}); });
+    const Dataset whole = Dataset::scan(path(QStringLiteral("root")), {}, &feedback);
+    QCOMPARE(whole.photoCount(), 1003);
+    QStringList said;
+    for (const Report& report : reports) {
+        QCOMPARE(report.total, qint64(3));  // the bar counts class folders
+        said << QStringLiteral("%1: %2").arg(report.done).arg(report.what);
+    }
+    QCOMPARE(said, (QStringList{"0: listing class \"alpha\" (0 photos listed)", "1: listing class \"beta\" (0 photos listed)",
+                                "1: listing class \"beta\" (1000 photos listed)", "2: listing class \"gamma\" (0 photos listed)"}));
+
+    // Canceled while the second class is read (from the handler, as a GUI's Stop would from its
+    // thread): no dataset, no third class read.
+    reports.clear();
+    exemplar::Feedback stopping;
+    stopping.setProgressHandler([&](qint64 done, qint64 total, const QString& what) {
+        reports.push_back({done, total, what});
+        if (done == 1) stopping.cancel();
+    });
+    QVERIFY_THROWS_EXCEPTION(exemplar::OperationCanceled, Dataset::scan(path(QStringLiteral("root")), {}, &stopping));
+    QCOMPARE(int(reports.size()), 2);
+    QVERIFY(reports.back().what.contains(QLatin1String("beta")));
+
+    // Canceled before it starts: nothing is read at all.
+    exemplar::Feedback canceled;
+    canceled.cancel();
+    QVERIFY_THROWS_EXCEPTION(exemplar::OperationCanceled,
+                             Dataset::fromClassFolders({path(QStringLiteral("root/alpha"))}, {}, &canceled));
 }
 
 QTEST_GUILESS_MAIN(TestDataset)

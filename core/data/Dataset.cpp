@@ -3,6 +3,7 @@
 #include <QJsonObject>
 
 #include "Error.h"
+#include "Feedback.h"
 #include "ImageDecoder.h"
 #include "RegularFile.h"
 #include "UndecodableNames.h"
@@ -98,11 +99,28 @@ QString subfolderProblem(const QFileInfo& entry, const ScanOptions& options, con
     return {};
 }
 
+// Where a listing is, for its Feedback: the class folder being read among how many.
+struct ListingProgress {
+    const Feedback* feedback = nullptr;
+    int classFolder = 0, classFolders = 0;
+    QString className;
+    qsizetype firstPhoto = 0;  // the class's first row in the dataset's photos
+
+    void reportPhotos(qsizetype photos) const
+    {
+        reportProgress(feedback, classFolder, classFolders,
+                       QStringLiteral("listing class \"%1\" (%2 photos listed)").arg(className).arg(photos));
+    }
+};
+
+constexpr int kListedPhotosPerReport = 1000;  // a class folder of a whole disk still shows it moves
+
 // Lists the photos of FOLDER into class CLASS INDEX, and of its subfolders when OPTIONS say so.
 // Returns how many were listed.
 int scanFolder(Dataset* dataset, const QString& folder, int classIndex, const ScanOptions& options,
-               const QString& classFolder, QSet<QString>* scanned)
+               const QString& classFolder, QSet<QString>* scanned, const ListingProgress& progress)
 {
+    throwIfCanceled(progress.feedback);
     // QDir::Hidden is left out on purpose: dot-files (.DS_Store, ._photo.jpg) are not photos.
     QFileInfoList entries = QDir(folder).entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot |
                                                        QDir::System);
@@ -110,6 +128,7 @@ int scanFolder(Dataset* dataset, const QString& folder, int classIndex, const Sc
     appendSkipped(dataset, entriesWithUndecodableNames(folder));  // QDir cannot list them
     int count = 0;
     for (const QFileInfo& entry : entries) {
+        throwIfCanceled(progress.feedback);  // each entry asks the disk about itself: a slow disk takes long
         const QString path = entry.absoluteFilePath();
         if (entry.isDir()) {
             const QString problem = subfolderProblem(entry, options, classFolder, *scanned);
@@ -118,26 +137,32 @@ int scanFolder(Dataset* dataset, const QString& folder, int classIndex, const Sc
                 continue;
             }
             scanned->insert(entry.canonicalFilePath());
-            count += scanFolder(dataset, path, classIndex, options, classFolder, scanned);
+            count += scanFolder(dataset, path, classIndex, options, classFolder, scanned, progress);
         } else if (const QString problem = photoFileProblem(entry); !problem.isEmpty()) {
             dataset->skipped.push_back({path, problem});
         } else {
             dataset->photos.push_back({path, classIndex});
             ++count;
+            const qsizetype listed = qsizetype(dataset->photos.size()) - progress.firstPhoto;  // subfolders' too
+            if (listed % kListedPhotosPerReport == 0) progress.reportPhotos(listed);
         }
     }
     return count;
 }
 
-void addClassFolder(Dataset* dataset, const QString& folder, const QString& className, const ScanOptions& options)
+void addClassFolder(Dataset* dataset, const QString& folder, const QString& className, const ScanOptions& options,
+                    ListingProgress progress)
 {
+    progress.className = className;
+    progress.firstPhoto = qsizetype(dataset->photos.size());
+    progress.reportPhotos(0);
     const int classIndex = dataset->classNames.size();
     dataset->classNames << className;
     dataset->classFolders << QFileInfo(folder).absoluteFilePath();
 
     const QString canonical = QFileInfo(folder).canonicalFilePath();
     QSet<QString> scanned{canonical};
-    const int count = scanFolder(dataset, folder, classIndex, options, canonical, &scanned);
+    const int count = scanFolder(dataset, folder, classIndex, options, canonical, &scanned, progress);
     if (count == 0)
         dataset->warnings << QStringLiteral("class \"%1\" has no photos").arg(className);
     else if (count == 1)
@@ -169,7 +194,7 @@ std::vector<int> Dataset::photosPerClass() const
     return counts;
 }
 
-Dataset Dataset::scan(const QString& root, const ScanOptions& options)
+Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Feedback* feedback)
 {
     const QFileInfo info(root);
     if (!info.exists()) throw Error(QStringLiteral("dataset folder %1 does not exist%2").arg(root, undecodedNameHint(root)));
@@ -183,7 +208,7 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options)
     if (folders.isEmpty())
         throw Error(QStringLiteral("%1 has no class folders (expected one subfolder per class)").arg(root));
 
-    Dataset dataset = fromClassFolders(folders, options);
+    Dataset dataset = fromClassFolders(folders, options, feedback);
     appendSkipped(&dataset, entriesWithUndecodableNames(root));  // class folders and files QDir cannot list
     // Loose files beside the class folders belong to no class: say so rather than ignore them.
     const QFileInfoList looseFiles = QDir(root).entryInfoList(QDir::Files);
@@ -192,10 +217,12 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options)
     return dataset;
 }
 
-Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions& options)
+Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions& options, const Feedback* feedback)
 {
     Dataset dataset;
+    ListingProgress progress{feedback, 0, int(folders.size()), {}};
     for (const QString& folder : folders) {
+        throwIfCanceled(feedback);
         const QFileInfo info(folder);
         const QString name = info.fileName();
         if (!info.isDir()) {
@@ -208,8 +235,9 @@ Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions&
         } else if (dataset.classNames.contains(name)) {
             dataset.skipped.push_back({folder, QStringLiteral("a class named \"%1\" already exists").arg(name)});
         } else {
-            addClassFolder(&dataset, folder, name, options);
+            addClassFolder(&dataset, folder, name, options, progress);
         }
+        ++progress.classFolder;
     }
     warnAboutLookAlikeClassNames(&dataset);
     return dataset;

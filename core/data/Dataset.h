@@ -8,6 +8,8 @@
 
 namespace exemplar {
 
+class Feedback;
+
 struct Photo {
     QString path;
     int classIndex = -1;
@@ -40,10 +42,13 @@ struct Dataset {
     std::vector<int> photosPerClass() const;
 
     // ROOT's immediate subfolders are the classes. Throws Error if ROOT is not a readable folder
-    // or has no class folders.
-    static Dataset scan(const QString& root, const ScanOptions& options = {});
+    // or has no class folders. FEEDBACK, when given, hears which class folder is being listed and
+    // may stop the listing (OperationCanceled) between any two entries: a folder of a whole disk
+    // takes minutes to list, and a window must be able to give up on it.
+    static Dataset scan(const QString& root, const ScanOptions& options = {}, const Feedback* feedback = nullptr);
     // Each folder is one class named after it (what the GUI gets when folders are dropped).
-    static Dataset fromClassFolders(const QStringList& folders, const ScanOptions& options = {});
+    static Dataset fromClassFolders(const QStringList& folders, const ScanOptions& options = {},
+                                    const Feedback* feedback = nullptr);
     // Listed photo files, each of the class named after its parent folder (a/rose/1.jpg and
     // b/rose/2.jpg are both "rose"): what `embed --files-from` reads. Classes in name order,
     // each class's photos in list order; missing, unreadable and repeated files are skipped.

@@ -72,12 +72,13 @@ bool nameClassesAsSources(const DatasetSources& sources, const QStringList& clas
     return changed;
 }
 
-Dataset assembleDataset(const DatasetSources& sources, const ScanOptions& scan, std::vector<Photo>* excluded)
+Dataset assembleDataset(const DatasetSources& sources, const ScanOptions& scan, std::vector<Photo>* excluded,
+                        const Feedback* feedback)
 {
     QStringList folders;
     for (const ClassSource& source : sources.classes)
         if (!source.excluded) folders << source.folder;
-    Dataset scanned = Dataset::fromClassFolders(folders, scan);
+    Dataset scanned = Dataset::fromClassFolders(folders, scan, feedback);
     nameClassesAsSources(sources, scanned.classFolders, &scanned.classNames);  // the core names a class after its folder
     if (sources.excludedPhotos.isEmpty()) return scanned;
     std::vector<Photo> kept;

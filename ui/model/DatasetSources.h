@@ -30,8 +30,10 @@ struct DatasetSources {
 QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected);
 
 // The dataset of the included classes, read as SCAN says, named as the user named them, without
-// excluded photos (returned in EXCLUDED so that the browser can still show them).
-Dataset assembleDataset(const DatasetSources& sources, const ScanOptions& scan, std::vector<Photo>* excluded);
+// excluded photos (returned in EXCLUDED so that the browser can still show them). FEEDBACK may
+// stop the listing (Dataset::fromClassFolders).
+Dataset assembleDataset(const DatasetSources& sources, const ScanOptions& scan, std::vector<Photo>* excluded,
+                        const Feedback* feedback = nullptr);
 
 // CLASS_NAMES (one per folder of CLASS_FOLDERS) as SOURCES names those folders now: a list made
 // on the worker may arrive after the user renamed a class. Returns whether any name changed.

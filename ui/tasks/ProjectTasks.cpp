@@ -69,7 +69,7 @@ struct DroppedPhotos {
     QStringList foldersWithout;  // dropped folders with no photo in them
 };
 
-DroppedPhotos expandPhotoPaths(const QStringList& paths)
+DroppedPhotos expandPhotoPaths(const QStringList& paths, const Feedback* feedback)
 {
     DroppedPhotos dropped;
     for (const QString& path : paths) {
@@ -77,7 +77,7 @@ DroppedPhotos expandPhotoPaths(const QStringList& paths)
             dropped.files << path;
             continue;
         }
-        const Dataset found = Dataset::fromClassFolders({path});
+        const Dataset found = Dataset::fromClassFolders({path}, ScanOptions{}, feedback);
         for (const Photo& photo : found.photos) dropped.files << photo.path;
         if (found.photos.empty()) dropped.foldersWithout << QDir::toNativeSeparators(path);
     }
@@ -217,7 +217,7 @@ void ProjectTasks::rescanAndEmbed(std::function<void()> afterAnalysis)
                                                       Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
         feedback.report(0, 0, tr("listing the class folders"));
         auto excluded = std::make_shared<std::vector<Photo>>();
-        auto listed = std::make_shared<const Dataset>(assembleDataset(sources, scan, excluded.get()));
+        auto listed = std::make_shared<const Dataset>(assembleDataset(sources, scan, excluded.get(), &feedback));
         deliver([this, listed, excluded] {
             unlisted_ = 0;
             Dataset scanned = *listed;
@@ -486,17 +486,17 @@ void ProjectTasks::classify(const QStringList& paths)
                                                 "an .exref file."));
         return;
     }
-    const DroppedPhotos dropped = expandPhotoPaths(paths);
-    if (dropped.files.isEmpty()) {
-        if (!dropped.foldersWithout.isEmpty())
-            Q_EMIT errorOccurred(tr("Classify"), tr("There is no photo in %1 or its subfolders.")
-                                                     .arg(dropped.foldersWithout.join(QStringLiteral(", "))));
-        return;
-    }
-    const QStringList files = dropped.files;
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->runStreaming(tr("Classifying"), [=](Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
+        // A dropped folder is listed here, not on the GUI thread: a whole disk dropped by mistake
+        // takes minutes to list, and Stop ends the listing as it ends the classifying.
+        feedback.report(0, 0, tr("listing the dropped folders"));
+        const DroppedPhotos dropped = expandPhotoPaths(paths, &feedback);
+        if (dropped.files.isEmpty() && dropped.foldersWithout.isEmpty()) return {};
+        if (dropped.files.isEmpty())
+            throw Error(tr("There is no photo in %1 or its subfolders.").arg(dropped.foldersWithout.join(QStringLiteral(", "))));
+        const QStringList files = dropped.files;
         Embedder& embedder = network->loadFor(*set, specPath);
         requireSameModel(*set, embedder.modelIdentity());
         const QString difference = preprocessingDifference(*set, embedder.spec());
@@ -638,7 +638,7 @@ void ProjectTasks::embedUnlabeled()
     auto network = network_;
     runner_->run(tr("Embedding unlabeled photos"), [=](Feedback& feedback) -> TaskRunner::Finisher {
         const auto scan = [&](const QStringList& folders) {
-            return folders.isEmpty() ? Dataset() : Dataset::fromClassFolders(folders, scanOptions);
+            return folders.isEmpty() ? Dataset() : Dataset::fromClassFolders(folders, scanOptions, &feedback);
         };
         const Dataset unlabeled = scan(sources.folders), background = scan(sources.backgroundFolders);
         throwIfCanceled(&feedback);
