@@ -4,7 +4,9 @@
 #include "Error.h"
 #include "Feedback.h"
 #include "HonestEvaluation.h"
+#include "Metrics.h"
 #include "SyntheticEmbeddings.h"
+#include "TrainingMethod.h"
 
 #include <QJsonArray>
 #include <QtTest>
@@ -12,6 +14,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <random>
 #include <set>
 
 using namespace exemplar;
@@ -319,6 +322,62 @@ private Q_SLOTS:
         QCOMPARE(report.methods[1].referencesPerClass, 5.0);  // "all" keeps the whole pool
         QCOMPARE(report.methods[2].referencesPerClass, 1.0);  // one centroid per class
         QVERIFY(report.methods[0].referencesPerClass >= 1 && report.methods[0].referencesPerClass <= 5);
+    }
+
+    // The 95% interval beside a mean accuracy must cover what the method really reaches at this
+    // pool size about 95% of the time. Measured the way it matters: a large population of photos
+    // (synthetic: six overlapping classes), its truth the method's accuracy averaged over many
+    // pools drawn from it and scored on the rest; then many small photo sets drawn from the same
+    // population, each evaluated as a user would, and how often the interval holds the truth.
+    void accuracyIntervalCoversTheTruthAtItsNominalRate()
+    {
+        constexpr int kClasses = 6, kPerClassInPopulation = 2000, kPerClassInASet = 30, kPool = 5, kSets = 200;
+        const EmbeddingSet population =
+            makeClusteredSet(std::vector<int>(kClasses, kPerClassInPopulation), 32, 1.5f, 21);
+        std::vector<std::vector<int>> rowsOfClass(kClasses);
+        for (int row = 0; row < population.size(); ++row) rowsOfClass[size_t(population.labels[size_t(row)])].push_back(row);
+        std::mt19937_64 generator(7);
+        const auto draw = [&](int perClass, std::vector<int>* rest) {
+            std::vector<int> rows;
+            for (std::vector<int> classRows : rowsOfClass) {
+                std::shuffle(classRows.begin(), classRows.end(), generator);
+                rows.insert(rows.end(), classRows.begin(), classRows.begin() + perClass);
+                if (rest) rest->insert(rest->end(), classRows.begin() + perClass, classRows.end());
+            }
+            return rows;
+        };
+        // The truth: centroid's accuracy with a pool of 5 per class, over 300 pools.
+        TrainingOptions centroid;
+        centroid.method = QStringLiteral("centroid");
+        double truth = 0;
+        constexpr int kTruthPools = 300;
+        for (int i = 0; i < kTruthPools; ++i) {
+            std::vector<int> rest;
+            const EmbeddingSet pool = population.subset(draw(kPool, &rest));
+            const EmbeddingSet test = population.subset(rest);
+            truth += Metrics::compute(test.labels, train(pool, centroid).head.predictClasses(test.vectors), kClasses).accuracy;
+        }
+        truth /= kTruthPools;
+        QVERIFY2(truth > 0.5 && truth < 0.85, qPrintable(QString::number(truth)));  // neither trivial nor hopeless
+
+        int covered = 0;
+        double width = 0;
+        for (int set = 0; set < kSets; ++set) {
+            const EmbeddingSet photos = population.subset(draw(kPerClassInASet, nullptr));
+            EvaluationOptions options = quickOptions(kPool, 5, quint64(set) + 1);
+            options.methods = QStringList{QStringLiteral("centroid")};
+            const EvaluationReport report = evaluateHonestly(photos, options);
+            const ProportionInterval interval = report.accuracyInterval(report.methods[0]);
+            QVERIFY(interval.low <= report.methods[0].accuracyMean && report.methods[0].accuracyMean <= interval.high);
+            covered += interval.low <= truth && truth <= interval.high;
+            width += interval.high - interval.low;
+        }
+        const double coverage = double(covered) / kSets;
+        qInfo("truth %.3f; the interval held it for %d of %d photo sets; mean width %.3f", truth, covered, kSets, width / kSets);
+        // 95% nominal: with 200 sets, 88% or less would be a too-narrow interval (p < 0.001).
+        QVERIFY2(coverage > 0.88, qPrintable(QString::number(coverage)));
+        // And not a uselessly wide one: 150 test photos give a Wilson width near 0.14.
+        QVERIFY2(width / kSets < 0.17, qPrintable(QString::number(width / kSets)));
     }
 
     void reportOnHardData()

@@ -108,6 +108,9 @@ private Q_SLOTS:
         const EvaluationReport plain = evaluateHonestly(data, options);
         QVERIFY(plain.unlabeled.isEmpty());
         QCOMPARE(plain.methods[0].selfTrainingUsed, -1);
+        QVERIFY(plain.methods[0].plainAccuracies.empty());  // nothing to stand beside
+        QVERIFY(!plain.toJson()[QStringLiteral("methods")][QStringLiteral("centroid")].toObject().contains(
+            QStringLiteral("accuracy_without_unlabeled")));
 
         options.transductive = true;
         const EvaluationReport transductive = evaluateHonestly(data, options);
@@ -120,11 +123,21 @@ private Q_SLOTS:
         for (size_t i = 0; i < transductive.methods.size(); ++i)
             if (transductive.methods[i].selfTrainingUsed == 0)
                 QCOMPARE(transductive.methods[i].accuracies, plain.methods[i].accuracies);
+        // Beside the figure with the unlabeled photos stands the plain one, on the same splits:
+        // exactly what the evaluation without them measured.
+        for (size_t i = 0; i < transductive.methods.size(); ++i) {
+            QCOMPARE(transductive.methods[i].plainAccuracies, plain.methods[i].accuracies);
+            QCOMPARE(transductive.methods[i].plainAccuracyMean, plain.methods[i].accuracyMean);
+        }
         const QJsonObject json = transductive.toJson();
         QCOMPARE(json.value(QStringLiteral("unlabeled")).toString(), QStringLiteral("transductive"));
+        const QJsonObject linearJson = json[QStringLiteral("methods")][QStringLiteral("linear")].toObject();
+        QCOMPARE(linearJson.value(QStringLiteral("accuracy_without_unlabeled")).toDouble(), plain.methods[1].accuracyMean);
         const EvaluationReport back = EvaluationReport::fromJson(json);
         QCOMPARE(back.unlabeled, QStringLiteral("transductive"));
         QCOMPARE(back.methods[1].selfTrainingUsed, transductive.methods[1].selfTrainingUsed);
+        QCOMPARE(back.methods[1].plainAccuracies, plain.methods[1].accuracies);
+        QVERIFY2(back.implausibility().isEmpty(), qPrintable(back.implausibility()));
     }
 };
 

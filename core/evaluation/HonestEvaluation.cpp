@@ -219,8 +219,10 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             timer.start();
             const Feedback nested(feedback);  // cancelable, but its own progress stays inside
             const bool selfTraining = options.transductive || options.unlabeled.rows() > 0;
+            ReferenceHead plainHead;
             const TrainingResult trained =
-                selfTraining ? trainWithUnlabeled(pool, options.transductive ? test.vectors : options.unlabeled, training, &nested)
+                selfTraining ? trainWithUnlabeled(pool, options.transductive ? test.vectors : options.unlabeled, training,
+                                                  &nested, &plainHead)
                              : train(pool, training, &nested);
             if (selfTraining)
                 summary.selfTrainingUsed = std::max(summary.selfTrainingUsed, 0) +
@@ -230,6 +232,9 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
 
             const Metrics metrics = Metrics::compute(test.labels, trained.head.predictClasses(test.vectors),
                                                      data.classCount());
+            if (selfTraining)
+                summary.plainAccuracies.push_back(
+                    Metrics::compute(test.labels, plainHead.predictClasses(test.vectors), data.classCount()).accuracy);
             summary.accuracies.push_back(metrics.accuracy);
             summary.weightedF1s.push_back(metrics.weightedF1);
             const std::vector<int> perClass = trained.head.referencesPerClass();
@@ -242,6 +247,8 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
         }
         summarize(summary.accuracies, &summary.accuracyMean, &summary.accuracyStd);
         summarize(summary.weightedF1s, &summary.weightedF1Mean, &summary.weightedF1Std);
+        if (!summary.plainAccuracies.empty())
+            summarize(summary.plainAccuracies, &summary.plainAccuracyMean, &summary.plainAccuracyStd);
         double unused = 0;
         summarize(referenceCounts, &summary.referencesPerClass, &unused);
         summarize(seconds, &summary.seconds, &unused);
@@ -364,7 +371,7 @@ int recommendedMethod(const std::vector<MethodSummary>& methods)
 
 QJsonObject MethodSummary::toJson() const
 {
-    return {{QStringLiteral("name"), name},
+    QJsonObject json{{QStringLiteral("name"), name},
             {QStringLiteral("accuracy"), accuracyMean},
             {QStringLiteral("accuracy_std"), accuracyStd},
             {QStringLiteral("weighted_f1"), weightedF1Mean},
@@ -374,6 +381,11 @@ QJsonObject MethodSummary::toJson() const
             {QStringLiteral("accuracy_per_repeat"), toJsonArray(accuracies)},
             {QStringLiteral("weighted_f1_per_repeat"), toJsonArray(weightedF1s)},
             {QStringLiteral("self_training_used"), selfTrainingUsed >= 0 ? QJsonValue(selfTrainingUsed) : QJsonValue()}};
+    if (plainAccuracies.empty()) return json;
+    json.insert(QStringLiteral("accuracy_without_unlabeled"), plainAccuracyMean);
+    json.insert(QStringLiteral("accuracy_without_unlabeled_std"), plainAccuracyStd);
+    json.insert(QStringLiteral("accuracy_without_unlabeled_per_repeat"), toJsonArray(plainAccuracies));
+    return json;
 }
 
 MethodSummary MethodSummary::fromJson(const QString& name, const QJsonObject& json)
@@ -399,6 +411,9 @@ MethodSummary MethodSummary::fromJson(const QString& name, const QJsonObject& js
     summary.accuracies = doubles("accuracy_per_repeat");
     summary.weightedF1s = doubles("weighted_f1_per_repeat");
     summary.selfTrainingUsed = json.value(QStringLiteral("self_training_used")).toInt(-1);
+    summary.plainAccuracies = doubles("accuracy_without_unlabeled_per_repeat");
+    summary.plainAccuracyMean = json.value(QStringLiteral("accuracy_without_unlabeled")).toDouble();
+    summary.plainAccuracyStd = json.value(QStringLiteral("accuracy_without_unlabeled_std")).toDouble();
     return summary;
 }
 
@@ -408,7 +423,10 @@ QJsonObject EvaluationReport::toJson() const
     QJsonObject methodsJson;
     QJsonArray order;
     for (const MethodSummary& m : methods) {
-        methodsJson.insert(m.name, m.toJson());
+        QJsonObject method = m.toJson();
+        const ProportionInterval interval = accuracyInterval(m);
+        method.insert(QStringLiteral("accuracy_interval_95"), QJsonArray{interval.low, interval.high});
+        methodsJson.insert(m.name, method);
         order.append(m.name);
     }
     QJsonObject json{
@@ -440,6 +458,12 @@ QJsonObject EvaluationReport::toJson() const
     return json;
 }
 
+ProportionInterval EvaluationReport::accuracyInterval(const MethodSummary& method) const
+{
+    const int trials = std::max(0, testPhotosPerRepeat);
+    return wilsonInterval(int(std::lround(method.accuracyMean * trials)), trials);
+}
+
 QString EvaluationReport::implausibility() const
 {
     // Far beyond any comparison Exemplar runs (eval --repeats takes at most 10,000), far below where
@@ -457,12 +481,14 @@ QString EvaluationReport::implausibility() const
     for (const MethodSummary& m : methods) {
         if (m.accuracies.size() > size_t(kMaxRepeats) || m.weightedF1s.size() > size_t(kMaxRepeats))
             return QStringLiteral("%1: %2 figures per repetition").arg(m.name).arg(m.accuracies.size());
-        for (const std::vector<double>* figures : {&m.accuracies, &m.weightedF1s})
+        if (m.plainAccuracies.size() > size_t(kMaxRepeats))
+            return QStringLiteral("%1: %2 figures per repetition").arg(m.name).arg(m.plainAccuracies.size());
+        for (const std::vector<double>* figures : {&m.accuracies, &m.weightedF1s, &m.plainAccuracies})
             for (double v : *figures)
                 if (!fraction(v)) return QStringLiteral("%1: an accuracy of %2").arg(m.name).arg(v);
-        for (double v : {m.accuracyMean, m.weightedF1Mean})
+        for (double v : {m.accuracyMean, m.weightedF1Mean, m.plainAccuracyMean})
             if (!fraction(v)) return QStringLiteral("%1: a mean accuracy of %2").arg(m.name).arg(v);
-        for (double v : {m.accuracyStd, m.weightedF1Std, m.referencesPerClass, m.seconds})
+        for (double v : {m.accuracyStd, m.weightedF1Std, m.plainAccuracyStd, m.referencesPerClass, m.seconds})
             if (!nonNegative(v)) return QStringLiteral("%1: a figure of %2").arg(m.name).arg(v);
         if (m.selfTrainingUsed < -1 || m.selfTrainingUsed > kMaxRepeats)
             return QStringLiteral("%1: self-training kept in %2 repetitions").arg(m.name).arg(m.selfTrainingUsed);

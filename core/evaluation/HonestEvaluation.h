@@ -63,6 +63,10 @@ struct MethodSummary {
     double referencesPerClass = 0;    // mean over repetitions and classes
     double seconds = 0;               // mean training time per repetition
     int selfTrainingUsed = -1;        // repetitions whose inner CV kept self-training; -1: no unlabeled photos
+    // With unlabeled photos: the same method trained on the same pools without them, so that the
+    // figure with self-training stands beside the plain one (empty without unlabeled photos).
+    std::vector<double> plainAccuracies;
+    double plainAccuracyMean = 0, plainAccuracyStd = 0;
 
     // The one serialization of a method's figures (CLI, project files, exports).
     QJsonObject toJson() const;
@@ -91,6 +95,11 @@ struct EvaluationReport {
     // reads what earlier versions wrote.
     QJsonObject toJson() const;
     static EvaluationReport fromJson(const QJsonObject& json);
+    // The 95% Wilson interval of METHOD's mean accuracy, counting each test photo once (one
+    // repetition's worth): the repetitions score overlapping test photos of one photo set, so
+    // pooling their answers as independent trials would overstate the certainty. It covers what
+    // the method reaches on such photos at this pool size (tst_honestevaluation measures how often).
+    ProportionInterval accuracyInterval(const MethodSummary& method) const;
     // Why a report read back from a file cannot be what evaluateHonestly made (counts out of range,
     // accuracies outside 0…1, non-finite numbers, more figures than repetitions); empty when plausible.
     // A damaged project then opens without it instead of showing, or looping over, such numbers.

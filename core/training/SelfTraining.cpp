@@ -46,10 +46,11 @@ EmbeddingSet withPseudoLabels(const EmbeddingSet& pool, const ReferenceHead& hea
 }
 
 TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabeled, const TrainingOptions& options,
-                                  const Feedback* feedback)
+                                  const Feedback* feedback, ReferenceHead* plainHead)
 {
     const Feedback first(feedback, 0.0, 0.2);
     TrainingResult plain = train(pool, options, &first);
+    if (plainHead) *plainHead = plain.head;
     if (unlabeled.rows() == 0 || plain.canceled) return plain;
 
     // The inner folds repeat the method as chosen on the whole pool ("auto": its choice), so

@@ -16,7 +16,9 @@ EmbeddingSet withPseudoLabels(const EmbeddingSet& pool, const ReferenceHead& hea
 
 // train(POOL, OPTIONS), then self-training with UNLABELED (raw embeddings, one per row) when the
 // inner cross-validation favours it. details["self_training"] says what was measured and decided.
+// PLAIN_HEAD, when given, receives the head trained on the pool alone: what the method gives
+// without the unlabeled photos, which an evaluation reports beside the figure with them.
 TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabeled, const TrainingOptions& options,
-                                  const Feedback* feedback = nullptr);
+                                  const Feedback* feedback = nullptr, ReferenceHead* plainHead = nullptr);
 
 } // namespace exemplar

@@ -200,11 +200,26 @@ int runEval(const QStringList& args)
     // The first column fits the longest method name ("discriminant-centroid" is 21 characters).
     int nameWidth = 18;
     for (const MethodSummary& m : report.methods) nameWidth = std::max(nameWidth, int(printable(m.name).size()));
-    std::printf("%-*s %18s %18s %12s %10s\n", nameWidth, "method", "accuracy", "weighted F1", "refs/class", "seconds");
-    for (const MethodSummary& m : report.methods)
-        std::printf("%-*s %10.1f%% ± %4.1f %10.1f%% ± %4.1f %12.1f %10.3f\n", nameWidth, printable(m.name).constData(),
-                    100 * m.accuracyMean, 100 * m.accuracyStd, 100 * m.weightedF1Mean, 100 * m.weightedF1Std,
-                    m.referencesPerClass, m.seconds);
+    // Accuracy: the mean over the repetitions ± their spread, then its 95% interval (each test photo
+    // counted once). With unlabeled photos, the same methods without them stand beside.
+    const bool withPlain = std::any_of(report.methods.begin(), report.methods.end(),
+                                       [](const MethodSummary& m) { return !m.plainAccuracies.empty(); });
+    std::printf("%-*s %18s %14s %18s %12s %10s", nameWidth, "method", "accuracy", "95% interval", "weighted F1",
+                "refs/class", "seconds");
+    if (withPlain) std::printf(" %25s", "without unlabeled photos");
+    std::printf("\n");
+    for (const MethodSummary& m : report.methods) {
+        const ProportionInterval interval = report.accuracyInterval(m);
+        const QByteArray range = QStringLiteral("%1–%2%").arg(100 * interval.low, 0, 'f', 1).arg(100 * interval.high, 0, 'f', 1).toUtf8();
+        std::printf("%-*s %10.1f%% ± %4.1f %*s %10.1f%% ± %4.1f %12.1f %10.3f", nameWidth, printable(m.name).constData(),
+                    100 * m.accuracyMean, 100 * m.accuracyStd, 14 + (range.size() - int(QString::fromUtf8(range).size())),
+                    range.constData(), 100 * m.weightedF1Mean, 100 * m.weightedF1Std, m.referencesPerClass, m.seconds);
+        if (!m.plainAccuracies.empty()) std::printf(" %17.1f%% ± %4.1f", 100 * m.plainAccuracyMean, 100 * m.plainAccuracyStd);
+        std::printf("\n");
+    }
+    if (report.recommended >= 0)
+        std::printf("recommended: %s (the best mean accuracy on the test photos)\n",
+                    printable(report.methods[size_t(report.recommended)].name).constData());
     for (const MethodSummary& m : report.methods)
         if (m.selfTrainingUsed >= 0)
             std::printf("%-*s self-training kept in %d of %d repetitions\n", nameWidth, printable(m.name).constData(), m.selfTrainingUsed,
