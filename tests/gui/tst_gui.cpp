@@ -1102,6 +1102,16 @@ private Q_SLOTS:
         QTableWidget* table = window_->comparisonView()->table();
         QCOMPARE(table->rowCount(), int(comparison->methods.size()));
         QVERIFY(table->item(comparison->recommended, 0)->text().contains(QStringLiteral("recommended")));
+        // Every accuracy stands with its 95% interval, which holds the mean; no unlabeled photos,
+        // so no column for the figure without them.
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const ProportionInterval interval = comparison->accuracyInterval(comparison->methods[size_t(row)]);
+            QVERIFY(interval.low <= comparison->methods[size_t(row)].accuracyMean &&
+                    comparison->methods[size_t(row)].accuracyMean <= interval.high);
+            QCOMPARE(table->item(row, 2)->text(), QStringLiteral("%1–%2").arg(100 * interval.low, 0, 'f', 1)
+                                                      .arg(100 * interval.high, 0, 'f', 1));
+        }
+        QVERIFY(table->isColumnHidden(table->columnCount() - 1));
 
         const QStringList names{QStringLiteral("photos"), QStringLiteral("similarity"), QStringLiteral("graph"),
                                 QStringLiteral("histograms"), QStringLiteral("optimize"), QStringLiteral("evaluation"),

@@ -13,9 +13,14 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace exemplar::ui {
 
 namespace {
+constexpr int kColumns = 7;
+constexpr int kWithoutUnlabeledColumn = 6;  // shown only when the comparison self-trained
+
 QString meanSd(double mean, double sd)
 {
     return QStringLiteral("%1 ± %2").arg(100 * mean, 0, 'f', 1).arg(100 * sd, 0, 'f', 1);
@@ -57,10 +62,17 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     bar->addWidget(methodsButton_);
     bar->addWidget(run_);
     bar->addStretch(1);
-    table_ = new QTableWidget(0, 5, this);
+    table_ = new QTableWidget(0, kColumns, this);
     table_->setObjectName(QStringLiteral("comparisonTable"));
-    table_->setHorizontalHeaderLabels({tr("Method"), tr("Accuracy (%)"), tr("Weighted F1 (%)"), tr("References / class"),
-                                       tr("Seconds / training")});
+    table_->setHorizontalHeaderLabels({tr("Method"), tr("Accuracy (%)"), tr("95% interval (%)"), tr("Weighted F1 (%)"),
+                                       tr("References / class"), tr("Seconds / training"),
+                                       tr("Without unlabeled photos (%)")});
+    table_->horizontalHeaderItem(1)->setToolTip(tr("Mean over the repetitions ± their standard deviation"));
+    table_->horizontalHeaderItem(2)->setToolTip(
+        tr("Where the method's accuracy on such photos lies, with 95% confidence (Wilson interval; each test photo "
+           "counted once, since the repetitions score photos of the same set)"));
+    table_->horizontalHeaderItem(kWithoutUnlabeledColumn)->setToolTip(
+        tr("The same method on the same splits without the unlabeled photos: what self-training changed"));
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -157,9 +169,13 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
     for (int i = 0; i < int(comparison->methods.size()); ++i) {
         const MethodSummary& m = comparison->methods[size_t(i)];
         const bool best = i == comparison->recommended;
+        const ProportionInterval interval = comparison->accuracyInterval(m);
         QStringList cells{best ? QStringLiteral("★ %1 (recommended)").arg(m.name) : m.name,
-                          meanSd(m.accuracyMean, m.accuracyStd), meanSd(m.weightedF1Mean, m.weightedF1Std),
-                          QString::number(m.referencesPerClass, 'f', 1), QString::number(m.seconds, 'f', 3)};
+                          meanSd(m.accuracyMean, m.accuracyStd),
+                          QStringLiteral("%1–%2").arg(100 * interval.low, 0, 'f', 1).arg(100 * interval.high, 0, 'f', 1),
+                          meanSd(m.weightedF1Mean, m.weightedF1Std), QString::number(m.referencesPerClass, 'f', 1),
+                          QString::number(m.seconds, 'f', 3),
+                          m.plainAccuracies.empty() ? QString() : meanSd(m.plainAccuracyMean, m.plainAccuracyStd)};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (best) {
@@ -170,6 +186,9 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
             table_->setItem(i, c, item);
         }
     }
+    table_->setColumnHidden(kWithoutUnlabeledColumn,
+                            std::none_of(comparison->methods.begin(), comparison->methods.end(),
+                                         [](const MethodSummary& m) { return !m.plainAccuracies.empty(); }));
     note_->setText((pending > 0 ? tr("%n more method(s) running; the best is marked when all are done. ", nullptr,
                                      pending)
                                 : QString()) +
