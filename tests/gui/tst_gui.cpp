@@ -462,6 +462,20 @@ private Q_SLOTS:
         const QJsonObject self = controller()->training()->set.selection.value(QStringLiteral("self_training")).toObject();
         QCOMPARE(self.value(QStringLiteral("unlabeled_photos")).toInt(), 12);
 
+        // Classify All: every photo of the unlabeled folder answered on the Classify tab (where Sort
+        // into Folders and Export file them), the damaged one with its error.
+        auto* classifyAll = view->findChild<QPushButton*>(QStringLiteral("classifyAllUnlabeled"));
+        QVERIFY(classifyAll && classifyAll->isEnabled());
+        controller()->clearClassifications();
+        QTest::mouseClick(classifyAll, Qt::LeftButton);
+        QVERIFY(waitIdle(60000));
+        QCOMPARE(window_->tabs()->currentWidget(), static_cast<QWidget*>(window_->classifyView()));
+        QCOMPARE(int(controller()->classifications().size()), 13);
+        int answered = 0;
+        for (const ClassifiedPhoto& photo : controller()->classifications()) answered += photo.error.isEmpty();
+        QCOMPARE(answered, 12);
+        window_->tabs()->setCurrentWidget(view);
+
         const auto pathOfRow = [&](int row) {
             return controller()->unlabeledPhotos().embeddings->paths[ranking.candidates[size_t(row)].row];
         };

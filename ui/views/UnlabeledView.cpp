@@ -53,10 +53,18 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     write_->setObjectName(QStringLiteral("writeLabels"));
     write_->setToolTip(tr("Copy every photo given a class here into that class's folder (Ctrl+Shift+W); they are "
                           "labeled photos from then on. Nothing is overwritten."));
+    // Sorting them (issue: "classify them all and export"): the Classify tab answers every photo of
+    // the unlabeled folders, and its Sort into Folders and Export CSV file the answers.
+    classifyAll_ = new QPushButton(tr("Classify All"), this);
+    classifyAll_->setObjectName(QStringLiteral("classifyAllUnlabeled"));
+    classifyAll_->setToolTip(tr("Classify every photo of the unlabeled folders with the reference set, on the Classify "
+                                "tab; there, Sort into Folders copies or links them into one folder per class plus "
+                                "unknown, and Export writes a CSV"));
     auto* bar = new QHBoxLayout;
     bar->addWidget(summary_, 1);
     bar->addWidget(add);
     bar->addWidget(clear_);
+    bar->addWidget(classifyAll_);
     bar->addWidget(write_);
     backgroundSummary_ = new QLabel(this);
     backgroundSummary_->setObjectName(QStringLiteral("backgroundSummary"));
@@ -112,6 +120,11 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     connect(addBackground, &QPushButton::clicked, this, &UnlabeledView::addBackgroundFolderRequested);
     connect(clearBackground_, &QPushButton::clicked, controller_, &ProjectController::clearBackgroundFolders);
     connect(write_, &QPushButton::clicked, controller_, &ProjectController::writeAssignedLabels);
+    connect(classifyAll_, &QPushButton::clicked, this, [this] {
+        Q_EMIT classifyAllRequested();
+        controller_->classifyPhotos(controller_->unlabeledSources().folders);
+    });
+    connect(controller_, &ProjectController::activeReferenceSetChanged, this, &UnlabeledView::refreshSummary);
     // The keyboard way through the list (keys handled in eventFilter).
     list_->installEventFilter(this);
 
@@ -186,6 +199,7 @@ void UnlabeledView::refreshSummary()
     summary_->setToolTip(folders.join(QLatin1Char('\n')) +
                          (skipped.isEmpty() ? QString() : tr("\n\nSkipped:\n") + skipped.join(QLatin1Char('\n'))));
     clear_->setEnabled(!sources.folders.isEmpty());
+    classifyAll_->setEnabled(!sources.folders.isEmpty() && controller_->activeReferenceSet());
     write_->setText(tr("Write %n Label(s) into Class Folders", nullptr, int(sources.assigned.size())));
     write_->setEnabled(!sources.assigned.isEmpty());
 

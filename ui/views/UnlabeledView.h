@@ -29,6 +29,7 @@ public:
 Q_SIGNALS:
     void addFolderRequested();            // the window asks which folder
     void addBackgroundFolderRequested();  // the same, for a background folder
+    void classifyAllRequested();          // the window shows the Classify tab, where the answers land
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -47,6 +48,7 @@ private:
     QLabel* hint_;
     QPushButton* write_;
     QPushButton* clear_;
+    QPushButton* classifyAll_;
     QLabel* backgroundSummary_;     // the background folders: photos for the whitening only
     QPushButton* clearBackground_;
     QTableWidget* list_;

@@ -172,6 +172,7 @@ void MainWindow::createViews()
     unlabeled_ = new UnlabeledView(controller_, this);
     connect(unlabeled_, &UnlabeledView::addFolderRequested, this, &MainWindow::addUnlabeledFolderDialog);
     connect(unlabeled_, &UnlabeledView::addBackgroundFolderRequested, this, &MainWindow::addBackgroundFolderDialog);
+    connect(unlabeled_, &UnlabeledView::classifyAllRequested, this, [this] { tabs_->setCurrentWidget(classify_); });
 
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("viewTabs"));
