@@ -567,8 +567,8 @@ void TestDataset::aListingSaysWhereItIsAndStopsWhenCanceled()
         QCOMPARE(report.total, qint64(3));  // the bar counts class folders
         said << QStringLiteral("%1: %2").arg(report.done).arg(report.what);
     }
-    QCOMPARE(said, (QStringList{"0: listing class \"alpha\" (0 photos listed)", "1: listing class \"beta\" (0 photos listed)",
-                                "1: listing class \"beta\" (1000 photos listed)", "2: listing class \"gamma\" (0 photos listed)"}));
+    QCOMPARE(said, (QStringList{"0: listing \"alpha\" (0 photos so far)", "1: listing \"beta\" (0 photos so far)",
+                                "1: listing \"beta\" (1000 photos so far)", "2: listing \"gamma\" (0 photos so far)"}));
 
     // Canceled while the second class is read (from the handler, as a GUI's Stop would from its
     // thread): no dataset, no third class read.

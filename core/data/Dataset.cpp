@@ -103,13 +103,13 @@ QString subfolderProblem(const QFileInfo& entry, const ScanOptions& options, con
 struct ListingProgress {
     const Feedback* feedback = nullptr;
     int classFolder = 0, classFolders = 0;
-    QString className;
+    QString className;  // the folder's name: a class's, or a folder of photos to classify
     qsizetype firstPhoto = 0;  // the class's first row in the dataset's photos
 
     void reportPhotos(qsizetype photos) const
     {
         reportProgress(feedback, classFolder, classFolders,
-                       QStringLiteral("listing class \"%1\" (%2 photos listed)").arg(className).arg(photos));
+                       QStringLiteral("listing \"%1\" (%2 photos so far)").arg(className).arg(photos));
     }
 };
 

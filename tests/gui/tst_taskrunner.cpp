@@ -143,6 +143,33 @@ private Q_SLOTS:
         QVERIFY(!runner.isBusy());
     }
 
+    // Progress is thinned to one report per 50 ms, but never the first report of a new step: a
+    // task that lists folders (total: the folders) and then embeds photos (total: the photos)
+    // must not go on naming its listing while the next step is silent (seen: "listing …" shown
+    // for the seconds the network took to load).
+    void aNewStepsFirstReportIsNeverThinnedOut()
+    {
+        QObject context;  // declared first: outlives the runner (see above)
+        QStringList seen;
+        TaskRunner runner;
+        QObject::connect(&runner, &TaskRunner::progress, &context,
+                         [&seen](const QString&, qint64 done, qint64 total, const QString& what) {
+                             seen << QStringLiteral("%1/%2 %3").arg(done).arg(total).arg(what);
+                         }, Qt::QueuedConnection);
+        runner.run(QStringLiteral("two steps"), [&](Feedback& feedback) -> TaskRunner::Finisher {
+            for (int i = 0; i < 3; ++i) feedback.report(i, 3, QStringLiteral("listing"));  // within 50 ms
+            feedback.report(0, 40, QStringLiteral("loading the network"));
+            feedback.report(1, 40, QStringLiteral("embedding"));  // same step, soon after: usually thinned
+            return {};
+        });
+        QTRY_VERIFY(!runner.isBusy());
+        QCoreApplication::processEvents();
+        // Not the whole list: a worker slowed past 50 ms (a sanitizer build) may forward more.
+        QVERIFY(!seen.isEmpty());
+        QCOMPARE(seen.first(), QStringLiteral("0/3 listing"));
+        QVERIFY2(seen.contains(QStringLiteral("0/40 loading the network")), qPrintable(seen.join(QLatin1String(", "))));
+    }
+
     // The defect: a cancel that arrived after the job had computed its result still applied it.
     void aResultCanceledAfterItsJobReturnedIsDropped()
     {

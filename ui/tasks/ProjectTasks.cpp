@@ -486,6 +486,7 @@ void ProjectTasks::classify(const QStringList& paths)
                                                 "an .exref file."));
         return;
     }
+    if (paths.isEmpty()) return;
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->runStreaming(tr("Classifying"), [=](Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {

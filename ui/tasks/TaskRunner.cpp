@@ -86,11 +86,15 @@ std::shared_ptr<TaskRunner::Task> TaskRunner::enqueue(const QString& title, OnCa
         if (std::find(dependencies.begin(), dependencies.end(), other->id) != dependencies.end())
             task->awaited.push_back(other);
     // Progress arrives on the worker thread, possibly thousands of times a second: forward at most
-    // every 50 ms (and always the last step) so that the GUI's event queue stays short.
+    // every 50 ms (and always the last step) so that the GUI's event queue stays short. A new total
+    // is a new step of the task (the folders listed, then the photos embedded): always forwarded,
+    // or the window would go on naming the step before for as long as the next one is silent.
     auto timer = std::make_shared<QElapsedTimer>();
-    task->feedback.setProgressHandler([this, title, timer](qint64 done, qint64 total, const QString& what) {
-        if (timer->isValid() && timer->elapsed() < 50 && done < total) return;
+    auto lastTotal = std::make_shared<qint64>(-1);
+    task->feedback.setProgressHandler([this, title, timer, lastTotal](qint64 done, qint64 total, const QString& what) {
+        if (timer->isValid() && timer->elapsed() < 50 && done < total && total == *lastTotal) return;
         timer->start();
+        *lastTotal = total;
         Q_EMIT progress(title, done, total, what);  // queued to GUI-thread receivers
     });
     const bool wasBusy = isBusy();

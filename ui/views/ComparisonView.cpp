@@ -161,6 +161,7 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
     table_->setRowCount(0);
     run_->setEnabled(!controller_->isBusy() && controller_->embeddings().size() > 0);
     if (!comparison) {
+        table_->setColumnHidden(kWithoutUnlabeledColumn, true);
         note_->setText(tr("Each method is trained on a few photos per class and scored on all the others, over "
                           "several random splits. Nothing here is measured on photos a method was trained on."));
         return;

@@ -387,6 +387,8 @@ void MainWindow::createStatusBar()
                     progress_->setRange(0, 1000);
                     progress_->setValue(int(1000 * done / total));
                     progress_->setFormat(QStringLiteral("%1 / %2").arg(done).arg(total));
+                } else {
+                    progress_->setRange(0, 0);  // a step of unknown length (loading the network)
                 }
                 taskLabel_->setText(what.isEmpty() ? title : QStringLiteral("%1: %2").arg(title, what.left(60)));
             });
