@@ -174,10 +174,13 @@ int main(int argc, char** argv)
         QString table;
         table += options.transductive ? QStringLiteral("# Method comparison (honest protocol), transductive self-training\n\n")
                                       : QStringLiteral("# Method comparison (honest protocol)\n\n");
-        table += QStringLiteral("Model %1; %2 repetitions per cell (seed 1); accuracy on the test photos, mean ± sd; "
+        table += QStringLiteral("Model %1; %2 repetitions per cell (seed 1); accuracy on the test photos, mean ± sd%5; "
                                 "seconds = mean training time per repetition. Generated %3 by `build/bench/accuracy%4`.\n\n")
                      .arg(embedder.spec().name).arg(options.repeats)
-                     .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate), shrinkageNote);
+                     .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate),
+                          shrinkageNote + (options.transductive ? QStringLiteral(" --transductive") : QString()),
+                          options.transductive ? QStringLiteral(", without → with self-training on the same splits")
+                                               : QString());
         table += QStringLiteral("| set | pool | ") + options.methods.join(QStringLiteral(" | ")) + QStringLiteral(" |\n|---|---|");
         for (int i = 0; i < options.methods.size(); ++i) table += QStringLiteral("---|");
         table += QLatin1Char('\n');
@@ -195,11 +198,18 @@ int main(int argc, char** argv)
                     grouping << QStringLiteral("%1: %2").arg(name, duplicateGroupsSummary(report.groupedPhotos,
                                                                                           report.duplicateGroups));
                 QString row = QStringLiteral("| %1 | %2 |").arg(name).arg(pool);
-                for (const MethodSummary& m : report.methods)
-                    row += QStringLiteral(" %1 ± %2 (%3 s) |")
+                for (const MethodSummary& m : report.methods) {
+                    // Transductive: the plain figure of the same splits first, "plain → with".
+                    const QString plain = m.plainAccuracies.empty()
+                                              ? QString()
+                                              : QStringLiteral("%1 ± %2 → ").arg(100 * m.plainAccuracyMean, 0, 'f', 1)
+                                                    .arg(100 * m.plainAccuracyStd, 0, 'f', 1);
+                    row += QStringLiteral(" %1%2 ± %3 (%4 s) |")
+                               .arg(plain)
                                .arg(100 * m.accuracyMean, 0, 'f', 1)
                                .arg(100 * m.accuracyStd, 0, 'f', 1)
                                .arg(m.seconds, 0, 'f', 2);
+                }
                 table += row + QLatin1Char('\n');
                 std::fprintf(stderr, "%s\n", qPrintable(row));
             }
