@@ -437,6 +437,11 @@ private Q_SLOTS:
         QVERIFY(bad.open(QIODevice::WriteOnly));
         bad.write("not a photo");
         bad.close();
+        // A subfolder the project does not read (subfolder scanning off): neither counted nor
+        // classified by Classify All, which lists as the tab does, not as a drop.
+        const QString older = pile + QStringLiteral("/older");
+        test::linkInto(test::sharedPhotos(test::sharedDataSet(QStringLiteral("flowers17")) + QStringLiteral("/daisy"), 30, 2), older);
+        controller()->setScanSubfolders(false);
         QVERIFY(dropPaths(window_->classList()->viewport(), {labeled}));
         QVERIFY(waitIdle(180000));
         QCOMPARE(controller()->embeddings().size(), 40);
@@ -447,7 +452,7 @@ private Q_SLOTS:
         QVERIFY(dropPaths(list->viewport(), {pile}));
         QVERIFY(waitIdle(120000));
         QCOMPARE(controller()->unlabeledPhotos().embeddings->size(), 12);
-        QCOMPARE(int(controller()->unlabeledPhotos().skipped.size()), 1);  // the damaged file, with its reason
+        QCOMPARE(int(controller()->unlabeledPhotos().skipped.size()), 2);  // the damaged file and the subfolder, with reasons
         QVERIFY(view->findChild<QLabel*>(QStringLiteral("unlabeledSummary"))->toolTip().contains(QStringLiteral("damaged.jpg")));
         QVERIFY(!controller()->labelingList().unavailable.isEmpty());      // nothing trained yet: it says so
         QCOMPARE(list->rowCount(), 0);
@@ -472,7 +477,10 @@ private Q_SLOTS:
         QCOMPARE(window_->tabs()->currentWidget(), static_cast<QWidget*>(window_->classifyView()));
         QCOMPARE(int(controller()->classifications().size()), 13);
         int answered = 0;
-        for (const ClassifiedPhoto& photo : controller()->classifications()) answered += photo.error.isEmpty();
+        for (const ClassifiedPhoto& photo : controller()->classifications()) {
+            answered += photo.error.isEmpty();
+            QVERIFY2(!photo.path.startsWith(QFileInfo(older).absoluteFilePath()), qPrintable(photo.path));
+        }
         QCOMPARE(answered, 12);
         window_->tabs()->setCurrentWidget(view);
 

@@ -188,6 +188,7 @@ QString ProjectController::learningCurveMethod() const
     return model_->settings().method;
 }
 void ProjectController::classifyPhotos(const QStringList& paths) { tasks_->classify(paths); }
+void ProjectController::classifyUnlabeledPhotos() { tasks_->classifyUnlabeled(); }
 void ProjectController::sortClassifiedPhotos(const QString& folder, bool link) { tasks_->sortClassifiedPhotos(folder, link); }
 void ProjectController::importReferenceSet(const QString& path) { tasks_->importReferenceSet(path); }
 void ProjectController::cancel() { tasks_->runner()->cancelAll(); }

@@ -116,6 +116,7 @@ public Q_SLOTS:
     // learningCurveChanged when done): "with 5 more photos per class expect about X%".
     void measureLearningCurve(const QString& method);
     void classifyPhotos(const QStringList& paths);
+    void classifyUnlabeledPhotos();  // every photo the Unlabeled tab counts, onto the Classify tab
     void sortClassifiedPhotos(const QString& folder, bool link);  // copies (or links) into FOLDER/CLASS/, FOLDER/unknown/
     void importReferenceSet(const QString& path);
     void cancel();

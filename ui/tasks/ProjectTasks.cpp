@@ -480,24 +480,50 @@ void ProjectTasks::measureLearningCurve(const QString& method)
 
 void ProjectTasks::classify(const QStringList& paths)
 {
+    if (paths.isEmpty()) return;
+    classifyListed([paths](Feedback& feedback) {
+        // A dropped folder is listed here, not on the GUI thread: a whole disk dropped by mistake
+        // takes minutes to list, and Stop ends the listing as it ends the classifying.
+        feedback.report(0, 0, tr("listing the dropped folders"));
+        const DroppedPhotos dropped = expandPhotoPaths(paths, &feedback);
+        if (dropped.files.isEmpty() && !dropped.foldersWithout.isEmpty())
+            throw Error(tr("There is no photo in %1 or its subfolders.").arg(dropped.foldersWithout.join(QStringLiteral(", "))));
+        return dropped.files;
+    });
+}
+
+void ProjectTasks::classifyUnlabeled()
+{
+    const QStringList folders = model_->unlabeledSources().folders;
+    if (folders.isEmpty()) return;
+    const ScanOptions scanOptions = model_->settings().scan;
+    classifyListed([folders, scanOptions](Feedback& feedback) {
+        // Listed as the Unlabeled tab lists them (the project's subfolder setting applies), not as
+        // a drop, which reads every subfolder. Unreadable files go too, so that the Classify tab
+        // says why each failed; a skipped subfolder does not.
+        const Dataset unlabeled = Dataset::fromClassFolders(folders, scanOptions, &feedback);
+        QStringList files;
+        for (const Photo& photo : unlabeled.photos) files << photo.path;
+        for (const SkippedFile& skipped : unlabeled.skipped)
+            if (!QFileInfo(skipped.path).isDir()) files << skipped.path;
+        if (files.isEmpty()) throw Error(tr("There is no photo in the unlabeled folders."));
+        return files;
+    });
+}
+
+void ProjectTasks::classifyListed(std::function<QStringList(Feedback&)> listPhotos)
+{
     auto set = model_->sharedActiveReferenceSet();
     if (!set) {
         Q_EMIT errorOccurred(tr("Classify"), tr("There is no reference set yet: train one (Optimize tab) or import "
                                                 "an .exref file."));
         return;
     }
-    if (paths.isEmpty()) return;
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->runStreaming(tr("Classifying"), [=](Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
-        // A dropped folder is listed here, not on the GUI thread: a whole disk dropped by mistake
-        // takes minutes to list, and Stop ends the listing as it ends the classifying.
-        feedback.report(0, 0, tr("listing the dropped folders"));
-        const DroppedPhotos dropped = expandPhotoPaths(paths, &feedback);
-        if (dropped.files.isEmpty() && dropped.foldersWithout.isEmpty()) return {};
-        if (dropped.files.isEmpty())
-            throw Error(tr("There is no photo in %1 or its subfolders.").arg(dropped.foldersWithout.join(QStringLiteral(", "))));
-        const QStringList files = dropped.files;
+        const QStringList files = listPhotos(feedback);
+        if (files.isEmpty()) return {};
         Embedder& embedder = network->loadFor(*set, specPath);
         requireSameModel(*set, embedder.modelIdentity());
         const QString difference = preprocessingDifference(*set, embedder.spec());

@@ -48,7 +48,8 @@ public:
     void compareMethods();
     void findConfusedPairs(const QString& method);
     void measureLearningCurve(const QString& method);
-    void classify(const QStringList& paths);
+    void classify(const QStringList& paths);  // photos and folders dropped or chosen (folders: every subfolder)
+    void classifyUnlabeled();                 // every photo the Unlabeled tab counts
     void sortClassifiedPhotos(const QString& folder, bool link);  // into FOLDER/CLASS/ and FOLDER/unknown/
     void importReferenceSet(const QString& path);
     // The active set and the network it was made with as one ONNX file at PATH (a task: it reads
@@ -80,6 +81,9 @@ private:
     void analyse(std::function<void()> afterAnalysis);
     void auditPhotos();
     bool requireEmbeddings(const QString& title);  // false, with a message, when there are none
+    // Classifies, with the active reference set, the photos LISTPHOTOS lists on the worker (a
+    // task; an empty list ends it quietly, a thrown Error fails it with its message).
+    void classifyListed(std::function<QStringList(Feedback&)> listPhotos);
 
     ProjectModel* model_;
     std::shared_ptr<WorkerModel> network_;  // the Embedder; touched on the worker thread only

@@ -122,7 +122,7 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     connect(write_, &QPushButton::clicked, controller_, &ProjectController::writeAssignedLabels);
     connect(classifyAll_, &QPushButton::clicked, this, [this] {
         Q_EMIT classifyAllRequested();
-        controller_->classifyPhotos(controller_->unlabeledSources().folders);
+        controller_->classifyUnlabeledPhotos();
     });
     connect(controller_, &ProjectController::activeReferenceSetChanged, this, &UnlabeledView::refreshSummary);
     // The keyboard way through the list (keys handled in eventFilter).
