@@ -4,6 +4,7 @@
 #include "InstalledModelPaths.h"
 #include "Error.h"
 #include "JsonLinesFile.h"
+#include "ReferenceSetFile.h"
 #include "TestSupport.h"
 
 #include <QDir>
@@ -697,6 +698,48 @@ private Q_SLOTS:
         const Run run = cli({QStringLiteral("info"), damaged});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains("damaged"), run.err.constData());
+    }
+
+    // A reference set edited by hand (and sealed again, so it reads): info prints the stored
+    // figures only where they are shares, and an interval only where it holds the accuracy.
+    void handEditedEvaluationIsNotPrintedAsAFigure_data()
+    {
+        QTest::addColumn<QJsonValue>("accuracy");
+        QTest::addColumn<QJsonValue>("weightedF1");
+        QTest::addColumn<QJsonArray>("interval");
+        QTest::addColumn<QStringList>("shown");
+        QTest::addColumn<QStringList>("notShown");
+        QTest::newRow("as written") << QJsonValue(0.875) << QJsonValue(0.5) << QJsonArray{0.8, 0.9}
+                                    << QStringList{"87.5% (95% interval 80.0% to 90.0%)", "F1 50.0%"} << QStringList{"not a valid"};
+        QTest::newRow("above one") << QJsonValue(7.5) << QJsonValue(-2) << QJsonArray{0.2, 9}
+                                   << QStringList{"accuracy (not a valid share in the file), weighted F1 (not a valid share"}
+                                   << QStringList{"750", "-200", "900", "interval"};
+        QTest::newRow("text") << QJsonValue(QStringLiteral("NaN")) << QJsonValue(QStringLiteral("1e999")) << QJsonArray{}
+                              << QStringList{"accuracy (not a valid share in the file)"} << QStringList{"nan", "inf"};
+        QTest::newRow("interval not around it") << QJsonValue(0.5) << QJsonValue(0.5) << QJsonArray{0.6, 0.7}
+                                                << QStringList{"accuracy 50.0%, weighted"} << QStringList{"interval"};
+    }
+
+    void handEditedEvaluationIsNotPrintedAsAFigure()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        QFETCH(QJsonValue, accuracy);
+        QFETCH(QJsonValue, weightedF1);
+        QFETCH(QJsonArray, interval);
+        QFETCH(QStringList, shown);
+        QFETCH(QStringList, notShown);
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        exemplar::ReferenceSet edited = exemplar::readReferenceSet(set);
+        edited.evaluation.insert(QStringLiteral("accuracy"), accuracy);
+        edited.evaluation.insert(QStringLiteral("weighted_f1"), weightedF1);
+        edited.evaluation.insert(QStringLiteral("accuracy_interval_95"), interval);
+        const QString path = work_.filePath(QStringLiteral("edited.exref"));
+        exemplar::writeReferenceSet(edited, path);
+        const Run run = cli({QStringLiteral("info"), path});
+        QCOMPARE(run.exitCode, 0);
+        for (const QString& text : shown) QVERIFY2(run.out.contains(text.toUtf8()), run.out.constData());
+        for (const QString& text : notShown) QVERIFY2(!run.out.toLower().contains(text.toUtf8()), run.out.constData());
     }
 };
 

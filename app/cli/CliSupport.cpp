@@ -30,13 +30,23 @@ void printJson(const QJsonObject& json)
 
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
 
+QString storedFraction(const QJsonValue& value)
+{
+    // A reference set is a file anyone can edit: a share it stores is printed only when it is one.
+    const double fraction = value.toDouble(-1.0);
+    if (!value.isDouble() || !(fraction >= 0.0 && fraction <= 1.0)) return QStringLiteral("(not a valid share in the file)");
+    return percent(fraction);
+}
+
 QString heldOutAccuracy(const QJsonObject& evaluation)
 {
-    const QString accuracy = percent(evaluation.value(QStringLiteral("accuracy")).toDouble());
+    const QJsonValue accuracyValue = evaluation.value(QStringLiteral("accuracy"));
+    const QString accuracy = storedFraction(accuracyValue);
     const QJsonArray interval = evaluation.value(QStringLiteral("accuracy_interval_95")).toArray();
     if (interval.size() != 2) return accuracy;
-    return QStringLiteral("%1 (95% interval %2 to %3)")
-        .arg(accuracy, percent(interval[0].toDouble()), percent(interval[1].toDouble()));
+    const double low = interval[0].toDouble(-1.0), high = interval[1].toDouble(-1.0), point = accuracyValue.toDouble(-1.0);
+    if (!(low >= 0.0 && low <= point && point <= high && high <= 1.0)) return accuracy;  // an interval that does not hold it
+    return QStringLiteral("%1 (95% interval %2 to %3)").arg(accuracy, percent(low), percent(high));
 }
 
 std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)

@@ -96,8 +96,8 @@ int runInfo(const QStringList& args)
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("  held-out accuracy %s, weighted F1 %s (%d photos)\n",
                     printable(heldOutAccuracy(set.evaluation)).constData(),
-                    qPrintable(percent(set.evaluation.value(QStringLiteral("weighted_f1")).toDouble())),
-                    set.evaluation.value(QStringLiteral("total")).toInt());
+                    qPrintable(storedFraction(set.evaluation.value(QStringLiteral("weighted_f1")))),
+                    std::max(0, set.evaluation.value(QStringLiteral("total")).toInt()));
     else
         std::printf("  %s\n", printable(set.evaluation.value(QStringLiteral("protocol")).toString()).constData());
     return 0;

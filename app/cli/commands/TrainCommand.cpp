@@ -127,7 +127,7 @@ int runTrain(const QStringList& args)
         std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
                     int(trained.heldOutPaths.size()),
                     printable(heldOutAccuracy(set.evaluation)).constData(),
-                    qPrintable(percent(set.evaluation.value(QStringLiteral("weighted_f1")).toDouble())));
+                    qPrintable(storedFraction(set.evaluation.value(QStringLiteral("weighted_f1")))));
     else
         std::printf("No photos held out: no honest accuracy figure (use 'exemplar-cli eval').\n");
     return 0;
