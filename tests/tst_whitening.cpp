@@ -176,6 +176,52 @@ private Q_SLOTS:
         QVERIFY2(within > 0.9 && within > pooled + 0.2, qPrintable(QStringLiteral("%1 vs %2").arg(within).arg(pooled)));
     }
 
+    // Background photos sorted by kind (other car models): with three photos per class the pool
+    // cannot tell which of many loud directions vary within a class, and its class means are
+    // mostly that noise; ten other kinds of forty photos show it, and the quiet difference wins.
+    // Without kinds the background adds no spread within a class and changes little.
+    void backgroundKindsTeachTheSpreadWithinAClass()
+    {
+        const int dim = 40, classes = 4, kinds = 10;
+        const auto photos = [&](int groups, int perGroup, bool ofTheClasses, quint64 seed, std::vector<int>* labels) {
+            Matrix X = test::gaussianMatrix(groups * perGroup, dim, seed);  // loud everywhere …
+            for (int i = 0; i < X.rows(); ++i) {
+                const int g = i % groups;
+                labels->push_back(g);
+                for (int j = 0; j < classes; ++j) X(i, j) = 0.05f * X(i, j);  // … but on the first four axes,
+                if (ofTheClasses) X(i, g) += 0.5f;  // where each class stands out on its own one
+            }
+            return X;
+        };
+        std::vector<int> trainLabels, testLabels, backgroundKinds;
+        const Matrix pool = photos(classes, 3, true, 41, &trainLabels), fresh = photos(classes, 50, true, 42, &testLabels);
+        const Matrix background = photos(kinds, 40, false, 43, &backgroundKinds);
+        const auto accuracy = [&](const Whitening& w) {
+            const Matrix A = w.apply(pool), B = w.apply(fresh);
+            Matrix means = Matrix::Zero(classes, A.cols());
+            for (int i = 0; i < A.rows(); ++i) means.row(trainLabels[size_t(i)]) += A.row(i);
+            int right = 0;
+            for (int i = 0; i < B.rows(); ++i) {
+                Eigen::Index best = 0;
+                (means * B.row(i).transpose()).maxCoeff(&best);
+                right += int(best) == testLabels[size_t(i)];
+            }
+            return double(right) / double(B.rows());
+        };
+        const double alone = accuracy(Whitening::fitWithinClass(pool, trainLabels, 0.02));
+        const double withKinds = accuracy(Whitening::fitWithinClass(pool, trainLabels, 0.02, &background, &backgroundKinds));
+        const std::vector<int> none(backgroundKinds.size(), -1);
+        const double withoutKinds = accuracy(Whitening::fitWithinClass(pool, trainLabels, 0.02, &background, &none));
+        QVERIFY2(withKinds > 0.9 && withKinds > alone + 0.3,
+                 qPrintable(QStringLiteral("with kinds %1, pool alone %2").arg(withKinds).arg(alone)));
+        QVERIFY2(withoutKinds < alone + 0.15, qPrintable(QStringLiteral("without kinds %1, pool alone %2").arg(withoutKinds).arg(alone)));
+        // Lengths must agree.
+        const std::vector<int> tooFew(3, 0);
+        QVERIFY_THROWS_EXCEPTION(Error, Whitening::fitWithinClass(pool, trainLabels, 0.02, &background, &tooFew));
+        const Matrix shorter = background.leftCols(dim - 1);
+        QVERIFY_THROWS_EXCEPTION(Error, Whitening::fitWithinClass(pool, trainLabels, 0.02, &shorter, &backgroundKinds));
+    }
+
     void withinClassNeedsOneClassPerPhoto()
     {
         const Matrix X = test::gaussianMatrix(10, 6, 4);

@@ -11,6 +11,7 @@
 #include "ImageDecoder.h"
 #include "ModelForReferenceSet.h"
 #include "ReferenceSetFile.h"
+#include "SubfolderKinds.h"
 #include "TrainWorkflow.h"
 
 #include <QDir>
@@ -101,15 +102,21 @@ QCommandLineOption backgroundOption()
     return {QStringLiteral("background"),
             QStringLiteral("A folder of photos of other things of the same kind as the classes (other models, other "
                            "machines; at any depth, never a class): the whitened methods learn from them which "
-                           "differences are ordinary. Not photos of the classes themselves: those make it worse."),
+                           "differences are ordinary. Sorted into one subfolder per kind (DIR/model-a/, "
+                           "DIR/model-b/, …), they also teach discriminant-centroid what varies within a class. "
+                           "Not photos of the classes themselves: those make it worse."),
             QStringLiteral("DIR")};
 }
 
-std::shared_ptr<const Matrix> backgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common)
+int addBackgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common, TrainingOptions* options)
 {
-    if (!parser.isSet(QStringLiteral("background"))) return nullptr;
-    return std::make_shared<const Matrix>(
-        embedPhotosWithoutClass(parser.value(QStringLiteral("background")), parser, common).embeddings.vectors);
+    if (!parser.isSet(QStringLiteral("background"))) return 0;
+    const QString folder = parser.value(QStringLiteral("background"));
+    const EmbeddedDataset background = embedPhotosWithoutClass(folder, parser, common);
+    options->whiteningBackground = std::make_shared<const Matrix>(background.embeddings.vectors);
+    SubfolderKinds kinds = subfolderKinds(background.embeddings.paths, {folder});
+    options->whiteningBackgroundKinds = std::make_shared<const std::vector<int>>(std::move(kinds.kinds));
+    return backgroundKindsWithSpread(options->whiteningBackgroundKinds.get());
 }
 
 std::unique_ptr<EmbeddingCache> openEmbeddingCache(const Embedder& embedder, const CommonOptions& common)

@@ -109,8 +109,10 @@ EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const QCommandLin
                                         const CommonOptions& common);
 // --background DIR (train and eval): photos of other things of the same kind as the classes.
 QCommandLineOption backgroundOption();
-// The embeddings of --background's photos for TrainingOptions::whiteningBackground; null when not given.
-std::shared_ptr<const Matrix> backgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common);
+// --background's photos into OPTIONS: their embeddings (TrainingOptions::whiteningBackground) and,
+// read from the subfolders they lie in, their kinds (whiteningBackgroundKinds). Nothing when not
+// given. Returns how many kinds with at least two photos there are.
+int addBackgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common, TrainingOptions* options);
 // --files-from LIST: photo paths, one per line, from a file or "-" (standard input), so that a
 // list of millions never meets the command line's length limit. Empty lines are ignored.
 void addFilesFromOption(QCommandLineParser* parser);

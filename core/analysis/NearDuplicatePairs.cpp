@@ -112,7 +112,7 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
     return result;
 }
 
-Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, int* leftOut)
+Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, int* leftOut, std::vector<int>* keptRows)
 {
     std::vector<Eigen::Index> kept;
     // In blocks of candidates, so that the product stays small however many photos there are.
@@ -128,6 +128,7 @@ Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, in
             if (cosines.row(i).maxCoeff() < kNearDuplicateCosine) kept.push_back(start + i);
     }
     if (leftOut) *leftOut = int(candidates.rows() - Eigen::Index(kept.size()));
+    if (keptRows) keptRows->assign(kept.begin(), kept.end());
     Matrix result(Eigen::Index(kept.size()), candidates.cols());
     for (size_t k = 0; k < kept.size(); ++k) result.row(Eigen::Index(k)) = candidates.row(kept[k]);
     return result;

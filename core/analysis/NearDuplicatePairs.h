@@ -45,7 +45,8 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
 // The rows of CANDIDATES (L2-normalized) near-identical to no row of OTHERS, in their order;
 // *LEFT_OUT, if given, is set to how many were dropped. Photos that only support training
 // (unlabeled, background) pass through this against the photos a figure is measured on, so that
-// no measured photo's pixels reach training.
-Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, int* leftOut = nullptr);
+// no measured photo's pixels reach training. *KEPT_ROWS, if given: the kept rows' indices.
+Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, int* leftOut = nullptr,
+                              std::vector<int>* keptRows = nullptr);
 
 } // namespace exemplar

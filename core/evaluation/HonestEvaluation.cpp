@@ -107,6 +107,20 @@ void drawHoldoutSplit(const std::vector<int>& labels, const std::vector<int>& gr
     }, poolRows, heldOutRows);
 }
 
+void leaveOutBackgroundNearIdenticalTo(TrainingOptions* options, const Matrix& photos, int* leftOut)
+{
+    if (leftOut) *leftOut = 0;
+    if (!options->whiteningBackground) return;
+    std::vector<int> kept;
+    options->whiteningBackground =
+        std::make_shared<const Matrix>(rowsNotNearIdenticalTo(*options->whiteningBackground, photos, leftOut, &kept));
+    if (!options->whiteningBackgroundKinds) return;
+    auto kinds = std::make_shared<std::vector<int>>();
+    kinds->reserve(kept.size());
+    for (int row : kept) kinds->push_back(options->whiteningBackgroundKinds->at(size_t(row)));
+    options->whiteningBackgroundKinds = std::move(kinds);
+}
+
 EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOptions& asked, Feedback* feedback,
                                   const MethodFinishedObserver& observer)
 {
@@ -114,9 +128,7 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     // to one of them are left out, so that no test photo's pixels reach a whitening.
     EvaluationOptions options = asked;
     int backgroundLikeDataset = 0;
-    if (asked.training.whiteningBackground)
-        options.training.whiteningBackground = std::make_shared<const Matrix>(
-            rowsNotNearIdenticalTo(*asked.training.whiteningBackground, data.vectors, &backgroundLikeDataset));
+    leaveOutBackgroundNearIdenticalTo(&options.training, data.vectors, &backgroundLikeDataset);
     if (options.pool < 1) throw Error(QStringLiteral("the pool must hold at least 1 photo per class"));
     if (options.repeats < 1) throw Error(QStringLiteral("at least 1 repetition is needed"));
     if (options.methods.isEmpty()) throw Error(QStringLiteral("no methods to evaluate"));

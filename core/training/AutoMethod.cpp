@@ -130,7 +130,10 @@ TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& option
     // within their class"), at the class mean's training time; with background photos
     // whitened-linear (its best C), the one that gains from them (class means whitened on a
     // background lost up to 2.8 points, docs/accuracy.md "Background photos").
-    const QString favourite = options.whiteningBackground && options.whiteningBackground->rows() > 0
+    // Background photos sorted by kind teach discriminant-centroid the spread within a class, and it
+    // is the favourite again (docs/accuracy.md, "Background photos sorted by kind").
+    const bool background = options.whiteningBackground && options.whiteningBackground->rows() > 0;
+    const QString favourite = background && backgroundKindsWithSpread(options.whiteningBackgroundKinds.get()) == 0
                                   ? QStringLiteral("whitened-linear")
                                   : QStringLiteral("discriminant-centroid");
     size_t preferred = candidates.size();

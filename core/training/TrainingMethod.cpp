@@ -8,7 +8,9 @@
 #include "TrainingSupport.h"
 
 #include <QFileInfo>
+#include <algorithm>
 #include <limits>
+#include <map>
 #include <numeric>
 
 namespace exemplar {
@@ -232,11 +234,25 @@ TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double sh
     return result;
 }
 
-TrainingResult trainDiscriminantCentroids(const EmbeddingSet& pool, double shrinkage)
+int backgroundKindsWithSpread(const std::vector<int>* kinds)
+{
+    if (!kinds) return 0;
+    std::map<int, int> counts;
+    for (int kind : *kinds)
+        if (kind >= 0) ++counts[kind];
+    return int(std::count_if(counts.begin(), counts.end(), [](const auto& count) { return count.second >= 2; }));
+}
+
+TrainingResult trainDiscriminantCentroids(const EmbeddingSet& pool, double shrinkage, const Matrix* background,
+                                          const std::vector<int>* kinds)
 {
     requireNonEmpty(pool);
     if (pool.size() < 2) return trainCentroids(pool);  // one photo has no spread to whiten
-    const Whitening whitening = Whitening::fitWithinClass(pool.vectors, pool.labels, shrinkage);
+    // Background photos without kinds would only widen the span, which measured nothing
+    // (docs/accuracy.md, "Background photos sorted by kind"): they are left out.
+    const int kindCount = background && background->rows() > 0 ? backgroundKindsWithSpread(kinds) : 0;
+    const Whitening whitening = kindCount > 0 ? Whitening::fitWithinClass(pool.vectors, pool.labels, shrinkage, background, kinds)
+                                              : Whitening::fitWithinClass(pool.vectors, pool.labels, shrinkage);
     FeatureSpace space;
     space.features = whitening.apply(pool.vectors);
     space.center = whitening.center;
@@ -247,6 +263,10 @@ TrainingResult trainDiscriminantCentroids(const EmbeddingSet& pool, double shrin
                        QStringLiteral("nearest class mean after whitening the photos' spread within their class "
                                       "(shrinkage LDA)")},
                       {QStringLiteral("whitening_shrinkage"), shrinkage}};
+    if (kindCount > 0) {
+        result.details.insert(QStringLiteral("background_kinds"), kindCount);
+        result.details.insert(QStringLiteral("background_photos"), int(background->rows()));
+    }
     return result;
 }
 

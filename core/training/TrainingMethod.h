@@ -50,6 +50,11 @@ struct TrainingOptions {
     // directions are the kind's ordinary variation (docs/accuracy.md, "Background photos"). Shared,
     // not copied, as options are copied into every fold and result.
     std::shared_ptr<const Matrix> whiteningBackground;
+    // Each background photo's kind (≥ 0: its subfolder of the background folder, e.g. one car model
+    // of many; −1: none), parallel to whiteningBackground's rows, or null: no kinds. With kinds,
+    // discriminant-centroid learns the spread within a class from the background's kinds as well
+    // (Whitening::fitWithinClass), and auto prefers it again.
+    std::shared_ptr<const std::vector<int>> whiteningBackgroundKinds;
     double linearC = 0;                          // > 0: fixed; 0: chosen from linearCGrid by CV
     std::vector<double> linearCGrid{10, 100, 1000};
     // Choosing C: stop the path at the first C whose cross-validated accuracy is no better than a
@@ -79,8 +84,12 @@ TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened = fals
 TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0,
                               const Matrix* background = nullptr);
 // The class means after whitening the photos' spread within their class (Whitening::fitWithinClass):
-// shrinkage LDA's nearest class mean. Fitted on the labeled pool only (background photos have no class).
-TrainingResult trainDiscriminantCentroids(const EmbeddingSet& pool, double shrinkage = kDefaultDiscriminantShrinkage);
+// shrinkage LDA's nearest class mean. BACKGROUND photos join the fit only with their KINDS (see
+// TrainingOptions::whiteningBackgroundKinds): without kinds they have no spread within a class.
+TrainingResult trainDiscriminantCentroids(const EmbeddingSet& pool, double shrinkage = kDefaultDiscriminantShrinkage,
+                                          const Matrix* background = nullptr, const std::vector<int>* kinds = nullptr);
+// How many kinds with at least two photos KINDS holds (what discriminant-centroid can learn from).
+int backgroundKindsWithSpread(const std::vector<int>* kinds);
 TrainingResult trainCentralitySelection(const EmbeddingSet& pool, const TrainingOptions& options,
                                         const Feedback* feedback = nullptr,
                                         const OptimizerObserver& observer = {});

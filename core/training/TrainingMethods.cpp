@@ -38,7 +38,8 @@ TrainingResult trainWhitenedMeans(const EmbeddingSet& pool, const TrainingOption
 TrainingResult trainDiscriminantMeans(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback*,
                                       const OptimizerObserver&)
 {
-    return trainDiscriminantCentroids(pool, discriminantShrinkageFor(pool, options));
+    return trainDiscriminantCentroids(pool, discriminantShrinkageFor(pool, options), options.whiteningBackground.get(),
+                                      options.whiteningBackgroundKinds.get());
 }
 TrainingResult trainWhitenedLogistic(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
                                      const OptimizerObserver&)

@@ -101,34 +101,60 @@ Whitening Whitening::fit(const Matrix& pool, const WhiteningOptions& options)
     return w;
 }
 
-Whitening Whitening::fitWithinClass(const Matrix& pool, const std::vector<int>& labels, double shrinkage)
+Whitening Whitening::fitWithinClass(const Matrix& pool, const std::vector<int>& labels, double shrinkage,
+                                     const Matrix* background, const std::vector<int>* backgroundKinds)
 {
     if (pool.rows() < 2) throw Error(QStringLiteral("whitening needs at least two training photos"));
     if (labels.size() != size_t(pool.rows()))
         throw Error(QStringLiteral("within-class whitening: %1 labels for %2 photos").arg(labels.size()).arg(pool.rows()));
     if (!(shrinkage > 0)) throw Error(QStringLiteral("within-class whitening needs a positive shrinkage"));
+    for (int label : labels)
+        if (label < 0) throw Error(QStringLiteral("within-class whitening: a photo without a class"));
+    const bool withBackground = background && background->rows() > 0;
+    if (withBackground && background->cols() != pool.cols())
+        throw Error(QStringLiteral("within-class whitening: background photos of another length"));
+    if (withBackground && backgroundKinds && backgroundKinds->size() != size_t(background->rows()))
+        throw Error(QStringLiteral("within-class whitening: %1 kinds for %2 background photos")
+                        .arg(backgroundKinds->size()).arg(background->rows()));
     Whitening w;
     w.center = pool.colwise().mean().transpose();
-    const PrincipalAxes axes = principalAxes(centeredOn(pool, w.center), true);
-
-    // Each photo's offset from its class mean, in the span's coordinates (a class of one photo
-    // has no spread: its offset is zero).
+    // The span of the pool and the background together; the rows' kinds as one list of groups,
+    // the background's numbered after the pool's classes (−1: a photo without a group).
     const int classCount = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
-    Eigen::MatrixXd means = Eigen::MatrixXd::Zero(classCount, axes.coordinates.cols());
-    Eigen::VectorXd counts = Eigen::VectorXd::Zero(classCount);
-    for (size_t i = 0; i < labels.size(); ++i) {
-        if (labels[i] < 0) throw Error(QStringLiteral("within-class whitening: a photo without a class"));
-        means.row(labels[i]) += axes.coordinates.row(Eigen::Index(i));
-        counts[labels[i]] += 1;
+    std::vector<int> groups = labels;
+    Matrix rows = pool;
+    if (withBackground) {
+        rows.resize(pool.rows() + background->rows(), pool.cols());
+        rows << pool, *background;
+        for (Eigen::Index i = 0; i < background->rows(); ++i) {
+            const int kind = backgroundKinds ? (*backgroundKinds)[size_t(i)] : -1;
+            groups.push_back(kind >= 0 ? classCount + kind : -1);
+        }
     }
-    for (int c = 0; c < classCount; ++c)
-        if (counts[c] > 0) means.row(c) /= counts[c];
-    Eigen::MatrixXd offsets = axes.coordinates;
-    for (size_t i = 0; i < labels.size(); ++i) offsets.row(Eigen::Index(i)) -= means.row(labels[i]);
+    const PrincipalAxes axes = principalAxes(centeredOn(rows, w.center), true);
 
+    // Each photo's offset from its group's mean, in the span's coordinates (a group of one photo
+    // has no spread: its offset is zero; a photo without a group adds nothing).
+    const int groupCount = groups.empty() ? 0 : std::max(0, *std::max_element(groups.begin(), groups.end()) + 1);
+    Eigen::MatrixXd means = Eigen::MatrixXd::Zero(groupCount, axes.coordinates.cols());
+    Eigen::VectorXd counts = Eigen::VectorXd::Zero(groupCount);
+    for (size_t i = 0; i < groups.size(); ++i) {
+        if (groups[i] < 0) continue;
+        means.row(groups[i]) += axes.coordinates.row(Eigen::Index(i));
+        counts[groups[i]] += 1;
+    }
+    for (int g = 0; g < groupCount; ++g)
+        if (counts[g] > 0) means.row(g) /= counts[g];
+    Eigen::MatrixXd offsets = axes.coordinates;
+    for (size_t i = 0; i < groups.size(); ++i) {
+        if (groups[i] >= 0) offsets.row(Eigen::Index(i)) -= means.row(groups[i]);
+        else offsets.row(Eigen::Index(i)).setZero();
+    }
+
+    const auto grouped = std::count_if(groups.begin(), groups.end(), [](int g) { return g >= 0; });
     Eigen::MatrixXd within = Eigen::MatrixXd::Zero(offsets.cols(), offsets.cols());
     cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, int(within.rows()), int(offsets.rows()),
-                1.0 / double(offsets.rows()), offsets.data(), int(offsets.rows()), 0.0, within.data(),
+                1.0 / double(grouped), offsets.data(), int(offsets.rows()), 0.0, within.data(),
                 int(within.rows()));
     Eigen::VectorXd variances;
     symmetricEigen(within, variances);  // within's columns: the within-class axes, in span coordinates

@@ -29,7 +29,15 @@ struct Whitening {
     // which the class means differ but a class's own photos hardly do get the largest weights;
     // fit() instead shrinks them, because the pool as a whole varies most along them. LABELS:
     // one class index (≥ 0) per row of POOL.
-    static Whitening fitWithinClass(const Matrix& pool, const std::vector<int>& labels, double shrinkage);
+    //
+    // BACKGROUND (optional, raw embeddings) with BACKGROUND_KINDS (one per row: the photo's kind, ≥ 0,
+    // or −1 for none): photos of other classes of the same kind of object (other car models). A
+    // background photo with a kind adds its offset from its kind's mean to the within-class
+    // scatter, and every background photo widens the span: what varies within a car model is
+    // learned from many models, not from the pool's ten photos each (docs/accuracy.md, "Background
+    // photos sorted by kind"). The center stays the pool's mean.
+    static Whitening fitWithinClass(const Matrix& pool, const std::vector<int>& labels, double shrinkage,
+                                    const Matrix* background = nullptr, const std::vector<int>* backgroundKinds = nullptr);
     // Rows of X transformed and L2-normalized: the same map ReferenceHead::transform applies.
     Matrix apply(const Matrix& X) const;
 };

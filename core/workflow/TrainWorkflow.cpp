@@ -123,9 +123,7 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     const Matrix heldOut = photos.subset(heldOutRows).vectors;
     int unlabeledLikeHeldOut = 0, backgroundLikeHeldOut = 0;
     const Matrix unlabeled = rowsNotNearIdenticalTo(request.unlabeled, heldOut, &unlabeledLikeHeldOut);
-    if (options.whiteningBackground)
-        options.whiteningBackground = std::make_shared<const Matrix>(
-            rowsNotNearIdenticalTo(*options.whiteningBackground, heldOut, &backgroundLikeHeldOut));
+    leaveOutBackgroundNearIdenticalTo(&options, heldOut, &backgroundLikeHeldOut);
     const TrainingResult trained = request.unlabeled.rows() > 0
                                        ? trainWithUnlabeled(pool, unlabeled, options, &training)
                                        : train(pool, options, &training, [&](const OptimizerStep& step) {

@@ -577,9 +577,16 @@ private Q_SLOTS:
         QCOMPARE(controller()->unlabeledPhotos().background->size(), 18);
         QVERIFY(!controller()->unlabeledPhotos().embeddings);  // no unlabeled folder: nothing to rank
         auto* summary = window_->unlabeledView()->findChild<QLabel*>(QStringLiteral("backgroundSummary"));
-        QVERIFY2(summary->text().startsWith(QStringLiteral("18 background photo(s) in 1 folder(s)")), qPrintable(summary->text()));
+        // One subfolder per species: three kinds, which discriminant-centroid learns from too.
+        QVERIFY2(summary->text().startsWith(QStringLiteral("18 background photo(s) of 3 kind(s)")), qPrintable(summary->text()));
 
         ProjectSettings settings = controller()->settings();
+        settings.method = QStringLiteral("discriminant-centroid");
+        controller()->setSettings(settings);
+        QVERIFY(trainFlowers());
+        QCOMPARE(controller()->training()->set.selection.value(QStringLiteral("background_kinds")).toInt(), 3);
+        QCOMPARE(controller()->training()->set.selection.value(QStringLiteral("background_photos")).toInt(), 18);
+
         settings.method = QStringLiteral("whitened-linear");
         controller()->setSettings(settings);
         QVERIFY(trainFlowers());

@@ -9,6 +9,7 @@
 #include "HonestEvaluation.h"
 #include "LearningCurve.h"
 #include "SortIntoFolders.h"
+#include "SubfolderKinds.h"
 #include "ClassifierSpace.h"
 #include "ImageDecoder.h"
 #include "ModelForReferenceSet.h"
@@ -145,9 +146,14 @@ TrainingOptions trainingOptionsOf(const ProjectModel& model)
 {
     const ProjectSettings& settings = model.settings();
     TrainingOptions options;
-    if (const auto background = usableWithLabeled(model.unlabeledPhotos().background, model))
-        options.whiteningBackground =
-            std::make_shared<const Matrix>(background->subset(rowsNotIn(*background, model.embeddings())).vectors);
+    if (const auto background = usableWithLabeled(model.unlabeledPhotos().background, model)) {
+        const EmbeddingSet kept = background->subset(rowsNotIn(*background, model.embeddings()));
+        options.whiteningBackground = std::make_shared<const Matrix>(kept.vectors);
+        // A background folder sorted into one subfolder per kind (other car models) teaches
+        // discriminant-centroid what varies within a class.
+        SubfolderKinds kinds = subfolderKinds(kept.paths, model.unlabeledSources().backgroundFolders);
+        options.whiteningBackgroundKinds = std::make_shared<const std::vector<int>>(std::move(kinds.kinds));
+    }
     options.method = settings.method;
     options.optimizer.strategy = settings.strategy;
     options.optimizer.budget = settings.budget;

@@ -1,6 +1,8 @@
 #include "views/UnlabeledView.h"
 
 #include "controller/ProjectController.h"
+#include "SubfolderKinds.h"
+#include "TrainingMethod.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "widgets/DropTarget.h"
 
@@ -206,12 +208,23 @@ void UnlabeledView::refreshSummary()
     const int background = photos.background ? photos.background->size() : 0;
     QStringList backgroundFolders;
     for (const QString& folder : sources.backgroundFolders) backgroundFolders << QDir::toNativeSeparators(folder);
+    // Sorted into one subfolder per kind (other car models), they teach discriminant-centroid too.
+    int kinds = 0;
+    if (photos.background) {
+        const SubfolderKinds sorted = subfolderKinds(photos.background->paths, sources.backgroundFolders);
+        kinds = backgroundKindsWithSpread(&sorted.kinds);
+    }
     backgroundSummary_->setText(
         sources.backgroundFolders.isEmpty()
             ? tr("No background photos (drop a folder of other things of the same kind here).")
+        : kinds > 0
+            ? tr("%n background photo(s) of %1 kind(s) (one per subfolder): the methods learn from them which differences "
+                 "are ordinary, and what varies within a class", nullptr, background).arg(kinds)
             : tr("%n background photo(s) in %1 folder(s): the whitened methods learn from them which differences are "
                  "ordinary", nullptr, background).arg(sources.backgroundFolders.size()));
-    backgroundSummary_->setToolTip(backgroundFolders.join(QLatin1Char('\n')));
+    backgroundSummary_->setToolTip(backgroundFolders.join(QLatin1Char('\n')) +
+                                   tr("\n\nSorted into one subfolder per kind (folder/model-a/, folder/model-b/, …), "
+                                      "background photos also teach discriminant-centroid what varies within a class."));
     clearBackground_->setEnabled(!sources.backgroundFolders.isEmpty());
 }
 

@@ -161,7 +161,7 @@ int runEval(const QStringList& args)
         for (const QString& hash : unlabeled.embeddings.contentHashes)
             if (data.embeddings.contentHashes.contains(hash)) ++unlabeledAlsoKnown;
     }
-    options.training.whiteningBackground = backgroundPhotos(parser, common);
+    const int backgroundKinds = addBackgroundPhotos(parser, common, &options.training);
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("evaluating"));
@@ -196,7 +196,11 @@ int runEval(const QStringList& args)
         std::printf("self-training with unlabeled photos: %s (kept per repetition only when the pool's own "
                     "cross-validation favoured it)\n", printable(report.unlabeled).constData());
     if (report.backgroundPhotos > 0)
-        std::printf("whitening fitted on each pool and %d background photos\n", report.backgroundPhotos);
+        std::printf("whitening fitted on each pool and %d background photos%s\n", report.backgroundPhotos,
+                    backgroundKinds > 0 ? qPrintable(QStringLiteral(" (%1 kinds by subfolder: discriminant-centroid "
+                                                                    "learns the spread within a class from them too)")
+                                                         .arg(backgroundKinds))
+                                        : "");
     // The first column fits the longest method name ("discriminant-centroid" is 21 characters).
     int nameWidth = 18;
     for (const MethodSummary& m : report.methods) nameWidth = std::max(nameWidth, int(printable(m.name).size()));

@@ -69,7 +69,7 @@ int runTrain(const QStringList& args)
     const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     TrainRequest request;
     request.training = options;
-    request.training.whiteningBackground = backgroundPhotos(parser, common);
+    addBackgroundPhotos(parser, common, &request.training);
     request.holdoutFraction = holdout;
     request.knownRejectRate = unknownRate;
     request.model = data.embedder->modelIdentity();
