@@ -86,6 +86,9 @@ int main(int argc, char** argv)
          QStringLiteral("Measure background photos instead: N random halvings of each set's classes, one half the "
                         "dataset and the other its background."),
          QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("background-kinds"),
+         QStringLiteral("With --background-halves: the background photos keep their classes as kinds, as a background "
+                        "folder sorted into one subfolder per kind does.")},
         {QStringLiteral("whitening-shrinkage"),
          QStringLiteral("Whitening ε for whitened-all and whitened-linear, relative to the mean eigenvalue "
                         "(default: the product's)."),
@@ -121,14 +124,17 @@ int main(int argc, char** argv)
         }
         const QList<int> pools = parseInts(parser.value(QStringLiteral("pools")));
         const int halvings = parser.value(QStringLiteral("background-halves")).toInt();
+        const bool backgroundKinds = parser.isSet(QStringLiteral("background-kinds"));
         if (halvings > 0) {
             QString table = QStringLiteral("# Background photos (honest protocol)\n\n");
             table += QStringLiteral("Model %1; per set, %2 random halvings of its classes (seeds 100…): one half is the "
-                                    "dataset, the photos of the other half its background. %3 repetitions per cell "
+                                    "dataset, the photos of the other half its background%5. %3 repetitions per cell "
                                     "(seed 7); accuracy on the test photos, mean ± sd, without → with the background. "
-                                    "Generated %4 by `build/bench/accuracy --background-halves %2`.\n\n")
+                                    "Generated %4 by `build/bench/accuracy --background-halves %2%6`.\n\n")
                          .arg(embedder.spec().name).arg(halvings).arg(options.repeats)
-                         .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+                         .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+                         .arg(backgroundKinds ? QStringLiteral(", sorted by kind (its classes)") : QString())
+                         .arg(backgroundKinds ? QStringLiteral(" --background-kinds") : QString());
             table += QStringLiteral("| set | halving | pool | ") + options.methods.join(QStringLiteral(" | ")) +
                      QStringLiteral(" |\n|---|---|---|");
             for (int i = 0; i < options.methods.size(); ++i) table += QStringLiteral("---|");
@@ -148,12 +154,16 @@ int main(int argc, char** argv)
                     std::sort(dataset.begin(), dataset.end());
                     std::sort(others.begin(), others.end());
                     const EmbeddingSet data = onlyClasses(all, dataset);
-                    const auto background = std::make_shared<const Matrix>(onlyClasses(all, others).vectors);
+                    const EmbeddingSet otherHalf = onlyClasses(all, others);
+                    const auto background = std::make_shared<const Matrix>(otherHalf.vectors);
+                    const auto kinds = backgroundKinds ? std::make_shared<const std::vector<int>>(otherHalf.labels) : nullptr;
                     for (int pool : pools) {
                         options.pool = pool;
                         options.training.whiteningBackground = nullptr;
+                        options.training.whiteningBackgroundKinds = nullptr;
                         const EvaluationReport plain = evaluateHonestly(data, options);
                         options.training.whiteningBackground = background;
+                        options.training.whiteningBackgroundKinds = kinds;
                         const EvaluationReport with = evaluateHonestly(data, options);
                         QString row = QStringLiteral("| %1 | %2 | %3 |").arg(name).arg(halving + 1).arg(pool);
                         for (size_t m = 0; m < plain.methods.size(); ++m)

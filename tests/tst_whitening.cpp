@@ -9,6 +9,26 @@
 
 using namespace exemplar;
 
+namespace {
+
+// The share of FRESH photos whose nearest class mean of POOL, both whitened by W, is their class.
+double nearestMeanAccuracy(const Whitening& w, const Matrix& pool, const std::vector<int>& poolLabels,
+                           const Matrix& fresh, const std::vector<int>& freshLabels, int classes)
+{
+    const Matrix A = w.apply(pool), B = w.apply(fresh);
+    Matrix means = Matrix::Zero(classes, A.cols());
+    for (int i = 0; i < A.rows(); ++i) means.row(poolLabels[size_t(i)]) += A.row(i);
+    int right = 0;
+    for (int i = 0; i < B.rows(); ++i) {
+        Eigen::Index best = 0;
+        (means * B.row(i).transpose()).maxCoeff(&best);
+        right += int(best) == freshLabels[size_t(i)];
+    }
+    return double(right) / double(B.rows());
+}
+
+} // namespace
+
 class TestWhitening : public QObject {
     Q_OBJECT
 
@@ -160,16 +180,7 @@ private Q_SLOTS:
         std::vector<int> trainLabels, testLabels;
         const Matrix pool = photos(8, 31, &trainLabels), fresh = photos(50, 32, &testLabels);
         const auto accuracy = [&](const Whitening& w) {
-            const Matrix A = w.apply(pool), B = w.apply(fresh);
-            Matrix means = Matrix::Zero(classes, A.cols());
-            for (int i = 0; i < A.rows(); ++i) means.row(trainLabels[size_t(i)]) += A.row(i);
-            int right = 0;
-            for (int i = 0; i < B.rows(); ++i) {
-                Eigen::Index best = 0;
-                (means * B.row(i).transpose()).maxCoeff(&best);
-                right += int(best) == testLabels[size_t(i)];
-            }
-            return double(right) / double(B.rows());
+            return nearestMeanAccuracy(w, pool, trainLabels, fresh, testLabels, classes);
         };
         const double pooled = accuracy(Whitening::fit(pool, WhiteningOptions{true, 0.3}));
         const double within = accuracy(Whitening::fitWithinClass(pool, trainLabels, 0.02));
@@ -197,16 +208,7 @@ private Q_SLOTS:
         const Matrix pool = photos(classes, 3, true, 41, &trainLabels), fresh = photos(classes, 50, true, 42, &testLabels);
         const Matrix background = photos(kinds, 40, false, 43, &backgroundKinds);
         const auto accuracy = [&](const Whitening& w) {
-            const Matrix A = w.apply(pool), B = w.apply(fresh);
-            Matrix means = Matrix::Zero(classes, A.cols());
-            for (int i = 0; i < A.rows(); ++i) means.row(trainLabels[size_t(i)]) += A.row(i);
-            int right = 0;
-            for (int i = 0; i < B.rows(); ++i) {
-                Eigen::Index best = 0;
-                (means * B.row(i).transpose()).maxCoeff(&best);
-                right += int(best) == testLabels[size_t(i)];
-            }
-            return double(right) / double(B.rows());
+            return nearestMeanAccuracy(w, pool, trainLabels, fresh, testLabels, classes);
         };
         const double alone = accuracy(Whitening::fitWithinClass(pool, trainLabels, 0.02));
         const double withKinds = accuracy(Whitening::fitWithinClass(pool, trainLabels, 0.02, &background, &backgroundKinds));
