@@ -127,15 +127,11 @@ TrainingResult trainAuto(const EmbeddingSet& pool, const TrainingOptions& option
     }
     // The favourite (CandidateChoice.h): discriminant-centroid, +2 to +5 points over whitened-centroid
     // on the fine-grained set and −0.4 to +0.5 on flowers17 (docs/accuracy.md, "Class means whitened
-    // within their class"), at the class mean's training time; with background photos
-    // whitened-linear (its best C), the one that gains from them (class means whitened on a
-    // background lost up to 2.8 points, docs/accuracy.md "Background photos").
-    // Background photos sorted by kind teach discriminant-centroid the spread within a class, and it
-    // is the favourite again (docs/accuracy.md, "Background photos sorted by kind").
-    const bool background = options.whiteningBackground && options.whiteningBackground->rows() > 0;
-    const QString favourite = background && backgroundKindsWithSpread(options.whiteningBackgroundKinds.get()) == 0
-                                  ? QStringLiteral("whitened-linear")
-                                  : QStringLiteral("discriminant-centroid");
+    // within their class"), at the class mean's training time. With background photos too: sorted
+    // by kind they teach it the spread within a class (+3 to +7 on car models); unsorted it leaves
+    // them out, and whitened-linear, which uses them, still scored below it (docs/accuracy.md,
+    // "Background photos sorted by kind").
+    const QString favourite = QStringLiteral("discriminant-centroid");
     size_t preferred = candidates.size();
     for (size_t i = 0; i < candidates.size(); ++i)
         if (candidates[i].options.method == favourite && !scores[i].skipped &&

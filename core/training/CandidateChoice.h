@@ -18,7 +18,7 @@
 namespace exemplar::detail {
 
 inline const QString kOneStandardErrorRule = QStringLiteral(
-    "the favourite (discriminant-centroid; whitened-linear with background photos not sorted by kind) unless the best candidate's "
+    "the favourite (discriminant-centroid) unless the best candidate's "
     "cross-validated accuracy is ahead of it by more than one standard error of their difference (photo by "
     "photo); then the best");
 
