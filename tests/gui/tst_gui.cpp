@@ -437,6 +437,10 @@ private Q_SLOTS:
         QVERIFY(bad.open(QIODevice::WriteOnly));
         bad.write("not a photo");
         bad.close();
+        QFile sidecar(pile + QStringLiteral("/notes.xmp"));  // skipped by the listing, never classified
+        QVERIFY(sidecar.open(QIODevice::WriteOnly));
+        sidecar.write("<x:xmpmeta/>");
+        sidecar.close();
         // A subfolder the project does not read (subfolder scanning off): neither counted nor
         // classified by Classify All, which lists as the tab does, not as a drop.
         const QString older = pile + QStringLiteral("/older");
@@ -452,7 +456,7 @@ private Q_SLOTS:
         QVERIFY(dropPaths(list->viewport(), {pile}));
         QVERIFY(waitIdle(120000));
         QCOMPARE(controller()->unlabeledPhotos().embeddings->size(), 12);
-        QCOMPARE(int(controller()->unlabeledPhotos().skipped.size()), 2);  // the damaged file and the subfolder, with reasons
+        QCOMPARE(int(controller()->unlabeledPhotos().skipped.size()), 3);  // the damaged file, the sidecar, the subfolder
         QVERIFY(view->findChild<QLabel*>(QStringLiteral("unlabeledSummary"))->toolTip().contains(QStringLiteral("damaged.jpg")));
         QVERIFY(!controller()->labelingList().unavailable.isEmpty());      // nothing trained yet: it says so
         QCOMPARE(list->rowCount(), 0);
@@ -480,6 +484,7 @@ private Q_SLOTS:
         for (const ClassifiedPhoto& photo : controller()->classifications()) {
             answered += photo.error.isEmpty();
             QVERIFY2(!photo.path.startsWith(QFileInfo(older).absoluteFilePath()), qPrintable(photo.path));
+            QVERIFY2(!photo.path.endsWith(QStringLiteral(".xmp")), qPrintable(photo.path));
         }
         QCOMPARE(answered, 12);
         window_->tabs()->setCurrentWidget(view);

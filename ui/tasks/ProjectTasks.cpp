@@ -505,13 +505,12 @@ void ProjectTasks::classifyUnlabeled()
     const ScanOptions scanOptions = model_->settings().scan;
     classifyListed([folders, scanOptions](Feedback& feedback) {
         // Listed as the Unlabeled tab lists them (the project's subfolder setting applies), not as
-        // a drop, which reads every subfolder. Unreadable files go too, so that the Classify tab
-        // says why each failed; a skipped subfolder does not.
+        // a drop, which reads every subfolder. Only photos go, as a drop sends them: a photo that
+        // cannot be decoded gets its error on the Classify tab; the listing's other skipped
+        // entries (sidecar files, subfolders, a folder gone) stay on the Unlabeled tab's list.
         const Dataset unlabeled = Dataset::fromClassFolders(folders, scanOptions, &feedback);
         QStringList files;
         for (const Photo& photo : unlabeled.photos) files << photo.path;
-        for (const SkippedFile& skipped : unlabeled.skipped)
-            if (!QFileInfo(skipped.path).isDir()) files << skipped.path;
         if (files.isEmpty()) throw Error(tr("There is no photo in the unlabeled folders."));
         return files;
     });

@@ -222,9 +222,11 @@ void UnlabeledView::refreshSummary()
                  "are ordinary, and what varies within a class", nullptr, background).arg(kinds)
             : tr("%n background photo(s) in %1 folder(s): the whitened methods learn from them which differences are "
                  "ordinary", nullptr, background).arg(sources.backgroundFolders.size()));
-    backgroundSummary_->setToolTip(backgroundFolders.join(QLatin1Char('\n')) +
-                                   tr("\n\nSorted into one subfolder per kind (folder/model-a/, folder/model-b/, …), "
-                                      "background photos also teach discriminant-centroid what varies within a class."));
+    const QString sortingHint = tr("Sorted into one subfolder per kind (folder/model-a/, folder/model-b/, …), background "
+                                   "photos also teach discriminant-centroid what varies within a class.");
+    backgroundSummary_->setToolTip(backgroundFolders.isEmpty()
+                                       ? sortingHint
+                                       : backgroundFolders.join(QLatin1Char('\n')) + QStringLiteral("\n\n") + sortingHint);
     clearBackground_->setEnabled(!sources.backgroundFolders.isEmpty());
 }
 
