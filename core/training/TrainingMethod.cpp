@@ -251,8 +251,8 @@ TrainingResult trainDiscriminantCentroids(const EmbeddingSet& pool, double shrin
     // Background photos without kinds would only widen the span, which measured nothing
     // (docs/accuracy.md, "Background photos sorted by kind"): they are left out.
     const int kindCount = background && background->rows() > 0 ? backgroundKindsWithSpread(kinds) : 0;
-    const Whitening whitening = kindCount > 0 ? Whitening::fitWithinClass(pool.vectors, pool.labels, shrinkage, background, kinds)
-                                              : Whitening::fitWithinClass(pool.vectors, pool.labels, shrinkage);
+    const Whitening whitening = Whitening::fitWithinClass(pool.vectors, pool.labels, shrinkage,
+                                                          kindCount > 0 ? background : nullptr, kinds);
     FeatureSpace space;
     space.features = whitening.apply(pool.vectors);
     space.center = whitening.center;

@@ -122,16 +122,16 @@ Whitening Whitening::fitWithinClass(const Matrix& pool, const std::vector<int>& 
     // the background's numbered after the pool's classes (−1: a photo without a group).
     const int classCount = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
     std::vector<int> groups = labels;
-    Matrix rows = pool;
+    Matrix stacked;  // pool and background, only when there is a background (the pool is not copied)
     if (withBackground) {
-        rows.resize(pool.rows() + background->rows(), pool.cols());
-        rows << pool, *background;
+        stacked.resize(pool.rows() + background->rows(), pool.cols());
+        stacked << pool, *background;
         for (Eigen::Index i = 0; i < background->rows(); ++i) {
             const int kind = backgroundKinds ? (*backgroundKinds)[size_t(i)] : -1;
             groups.push_back(kind >= 0 ? classCount + kind : -1);
         }
     }
-    const PrincipalAxes axes = principalAxes(centeredOn(rows, w.center), true);
+    const PrincipalAxes axes = principalAxes(centeredOn(withBackground ? stacked : pool, w.center), true);
 
     // Each photo's offset from its group's mean, in the span's coordinates (a group of one photo
     // has no spread: its offset is zero; a photo without a group adds nothing).
