@@ -147,12 +147,15 @@ TrainingOptions trainingOptionsOf(const ProjectModel& model)
     const ProjectSettings& settings = model.settings();
     TrainingOptions options;
     if (const auto background = usableWithLabeled(model.unlabeledPhotos().background, model)) {
-        const EmbeddingSet kept = background->subset(rowsNotIn(*background, model.embeddings()));
-        options.whiteningBackground = std::make_shared<const Matrix>(kept.vectors);
+        const std::vector<int> rows = rowsNotIn(*background, model.embeddings());
+        options.whiteningBackground = std::make_shared<const Matrix>(background->subset(rows).vectors);
         // A background folder sorted into one subfolder per kind (other car models) teaches
         // discriminant-centroid what varies within a class.
-        SubfolderKinds kinds = subfolderKinds(kept.paths, model.unlabeledSources().backgroundFolders);
-        options.whiteningBackgroundKinds = std::make_shared<const std::vector<int>>(std::move(kinds.kinds));
+        const std::vector<int>& allKinds = model.unlabeledPhotos().backgroundKinds;
+        auto kinds = std::make_shared<std::vector<int>>();
+        kinds->reserve(rows.size());
+        for (int row : rows) kinds->push_back(size_t(row) < allKinds.size() ? allKinds[size_t(row)] : -1);
+        options.whiteningBackgroundKinds = std::move(kinds);
     }
     options.method = settings.method;
     options.optimizer.strategy = settings.strategy;
@@ -687,7 +690,10 @@ void ProjectTasks::embedUnlabeled()
             return set;
         };
         if (!sources.folders.isEmpty()) photos->embeddings = embed(unlabeled, 0.0, split);
-        if (!sources.backgroundFolders.isEmpty()) photos->background = embed(background, split, 1.0);
+        if (!sources.backgroundFolders.isEmpty()) {
+            photos->background = embed(background, split, 1.0);
+            photos->backgroundKinds = subfolderKinds(photos->background->paths, sources.backgroundFolders).kinds;
+        }
         photos->model = embedder.modelIdentity();
         return [this, photos] {
             const int count = photos->embeddings ? photos->embeddings->size() : 0;

@@ -1,7 +1,6 @@
 #include "views/UnlabeledView.h"
 
 #include "controller/ProjectController.h"
-#include "SubfolderKinds.h"
 #include "TrainingMethod.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "widgets/DropTarget.h"
@@ -209,11 +208,7 @@ void UnlabeledView::refreshSummary()
     QStringList backgroundFolders;
     for (const QString& folder : sources.backgroundFolders) backgroundFolders << QDir::toNativeSeparators(folder);
     // Sorted into one subfolder per kind (other car models), they teach discriminant-centroid too.
-    int kinds = 0;
-    if (photos.background) {
-        const SubfolderKinds sorted = subfolderKinds(photos.background->paths, sources.backgroundFolders);
-        kinds = backgroundKindsWithSpread(&sorted.kinds);
-    }
+    const int kinds = backgroundKindsWithSpread(&photos.backgroundKinds);
     backgroundSummary_->setText(
         sources.backgroundFolders.isEmpty()
             ? tr("No background photos (drop a folder of other things of the same kind here).")
