@@ -215,9 +215,10 @@ int runEval(const QStringList& args)
     for (const MethodSummary& m : report.methods) {
         const ProportionInterval interval = report.accuracyInterval(m);
         const QByteArray range = QStringLiteral("%1–%2%").arg(100 * interval.low, 0, 'f', 1).arg(100 * interval.high, 0, 'f', 1).toUtf8();
+        // printf pads by bytes: widen the field by what the UTF-8 dash takes beyond one character.
+        const int rangeWidth = 14 + int(range.size() - QString::fromUtf8(range).size());
         std::printf("%-*s %10.1f%% ± %4.1f %*s %10.1f%% ± %4.1f %12.1f %10.3f", nameWidth, printable(m.name).constData(),
-                    100 * m.accuracyMean, 100 * m.accuracyStd, 14 + (range.size() - int(QString::fromUtf8(range).size())),
-                    range.constData(), 100 * m.weightedF1Mean, 100 * m.weightedF1Std, m.referencesPerClass, m.seconds);
+                    100 * m.accuracyMean, 100 * m.accuracyStd, rangeWidth, range.constData(), 100 * m.weightedF1Mean, 100 * m.weightedF1Std, m.referencesPerClass, m.seconds);
         if (!m.plainAccuracies.empty()) std::printf(" %17.1f%% ± %4.1f", 100 * m.plainAccuracyMean, 100 * m.plainAccuracyStd);
         std::printf("\n");
     }
