@@ -1,5 +1,6 @@
 #include "Whitening.h"
 
+#include "BackgroundSpread.h"
 #include "Error.h"
 
 #include <cblas-openblas.h>
@@ -86,6 +87,41 @@ Eigen::MatrixXd centeredOn(const Matrix& pool, const Vector& center)
     return (pool.rowwise() - center.transpose()).cast<double>();
 }
 
+// Each photo's offset from its class's mean (rows of COORDINATES, one class label per row).
+Eigen::MatrixXd classOffsets(const Eigen::MatrixXd& coordinates, const std::vector<int>& labels)
+{
+    const int classCount = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
+    Eigen::MatrixXd means = Eigen::MatrixXd::Zero(classCount, coordinates.cols());
+    Eigen::VectorXd counts = Eigen::VectorXd::Zero(classCount);
+    for (size_t i = 0; i < labels.size(); ++i) {
+        means.row(labels[i]) += coordinates.row(Eigen::Index(i));
+        counts[labels[i]] += 1;
+    }
+    for (int c = 0; c < classCount; ++c)
+        if (counts[c] > 0) means.row(c) /= counts[c];
+    Eigen::MatrixXd offsets = coordinates;
+    for (size_t i = 0; i < labels.size(); ++i) offsets.row(Eigen::Index(i)) -= means.row(labels[i]);
+    return offsets;
+}
+
+// The whitening of the scatter of OFFSETS (rows: offsets within a class, in the coordinates of the
+// span whose axes are BASIS's columns) over PHOTOS photos: each of its axes divided by
+// sqrt(variance + EPSILON).
+Whitening withinClassWhitening(Whitening w, const Eigen::MatrixXd& basis, const Eigen::MatrixXd& offsets, double photos,
+                               double epsilon)
+{
+    Eigen::MatrixXd within = Eigen::MatrixXd::Zero(offsets.cols(), offsets.cols());
+    cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, int(within.rows()), int(offsets.rows()), 1.0 / photos,
+                offsets.data(), int(offsets.rows()), 0.0, within.data(), int(within.rows()));
+    Eigen::VectorXd variances;
+    symmetricEigen(within, variances);  // within's columns: the within-class axes, in span coordinates
+    variances = variances.cwiseMax(0.0);
+    const Eigen::MatrixXd projection =
+        (variances.array() + epsilon).rsqrt().matrix().asDiagonal() * within.transpose() * basis.transpose();
+    w.projection = projection.cast<float>();
+    return w;
+}
+
 } // namespace
 
 Whitening Whitening::fit(const Matrix& pool, const WhiteningOptions& options)
@@ -118,52 +154,38 @@ Whitening Whitening::fitWithinClass(const Matrix& pool, const std::vector<int>& 
                         .arg(backgroundKinds->size()).arg(background->rows()));
     Whitening w;
     w.center = pool.colwise().mean().transpose();
-    // The span of the pool and the background together; the rows' kinds as one list of groups,
-    // the background's numbered after the pool's classes (−1: a photo without a group).
-    const int classCount = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
-    std::vector<int> groups = labels;
-    Matrix stacked;  // pool and background, only when there is a background (the pool is not copied)
-    if (withBackground) {
-        stacked.resize(pool.rows() + background->rows(), pool.cols());
-        stacked << pool, *background;
-        for (Eigen::Index i = 0; i < background->rows(); ++i) {
-            const int kind = backgroundKinds ? (*backgroundKinds)[size_t(i)] : -1;
-            groups.push_back(kind >= 0 ? classCount + kind : -1);
-        }
-    }
-    const PrincipalAxes axes = principalAxes(centeredOn(withBackground ? stacked : pool, w.center), true);
-
-    // Each photo's offset from its group's mean, in the span's coordinates (a group of one photo
-    // has no spread: its offset is zero; a photo without a group adds nothing).
-    const int groupCount = groups.empty() ? 0 : std::max(0, *std::max_element(groups.begin(), groups.end()) + 1);
-    Eigen::MatrixXd means = Eigen::MatrixXd::Zero(groupCount, axes.coordinates.cols());
-    Eigen::VectorXd counts = Eigen::VectorXd::Zero(groupCount);
-    for (size_t i = 0; i < groups.size(); ++i) {
-        if (groups[i] < 0) continue;
-        means.row(groups[i]) += axes.coordinates.row(Eigen::Index(i));
-        counts[groups[i]] += 1;
-    }
-    for (int g = 0; g < groupCount; ++g)
-        if (counts[g] > 0) means.row(g) /= counts[g];
-    Eigen::MatrixXd offsets = axes.coordinates;
-    for (size_t i = 0; i < groups.size(); ++i) {
-        if (groups[i] >= 0) offsets.row(Eigen::Index(i)) -= means.row(groups[i]);
-        else offsets.row(Eigen::Index(i)).setZero();
+    const Eigen::MatrixXd poolCentered = centeredOn(pool, w.center);
+    if (!withBackground) {
+        const PrincipalAxes axes = principalAxes(poolCentered, true);
+        return withinClassWhitening(w, axes.basis, classOffsets(axes.coordinates, labels), double(pool.rows()),
+                                    shrinkage * axes.eigenvalues.mean());
     }
 
-    const auto grouped = std::count_if(groups.begin(), groups.end(), [](int g) { return g >= 0; });
-    Eigen::MatrixXd within = Eigen::MatrixXd::Zero(offsets.cols(), offsets.cols());
-    cblas_dsyrk(CblasColMajor, CblasLower, CblasTrans, int(within.rows()), int(offsets.rows()),
-                1.0 / double(grouped), offsets.data(), int(offsets.rows()), 0.0, within.data(),
-                int(within.rows()));
-    Eigen::VectorXd variances;
-    symmetricEigen(within, variances);  // within's columns: the within-class axes, in span coordinates
-    variances = variances.cwiseMax(0.0);
-    const double epsilon = shrinkage * axes.eigenvalues.mean();
-    const Eigen::MatrixXd projection =
-        (variances.array() + epsilon).rsqrt().matrix().asDiagonal() * within.transpose() * axes.basis.transpose();
-    w.projection = projection.cast<float>();
-    return w;
+    // The span of the pool and the background (through its bounded summary: the kinds' places and
+    // the leading axes of the spread within them); the within-class scatter adds the background's
+    // spread within its kinds to the pool's within its classes.
+    const std::vector<int> noKinds(size_t(background->rows()), -1);
+    const std::shared_ptr<const BackgroundSpread> summary =
+        BackgroundSpread::reused(*background, backgroundKinds ? *backgroundKinds : noKinds);
+    const BackgroundSpread& spread = *summary;
+    const Eigen::Index poolRows = pool.rows(), positionRows = spread.positions.rows(),
+                       betweenRows = spread.betweenAxes.rows(), withinRows = spread.withinAxes.rows();
+    Eigen::MatrixXd stacked(poolRows + positionRows + betweenRows + withinRows, pool.cols());
+    stacked << poolCentered, centeredOn(spread.positions, w.center), spread.betweenAxes.cast<double>(),
+        spread.withinAxes.cast<double>();
+    const PrincipalAxes axes = principalAxes(stacked, true);
+    Eigen::MatrixXd offsets(poolRows + withinRows, axes.coordinates.cols());
+    offsets << classOffsets(axes.coordinates.topRows(poolRows), labels), axes.coordinates.bottomRows(withinRows);
+
+    // ε is relative to the mean eigenvalue of the covariance of all photos, pool and background,
+    // around the pool's mean: their total squared distance over the rank of that covariance.
+    const double photos = double(poolRows) + double(spread.photos);
+    const double sumOfSquares = poolCentered.squaredNorm() + spread.sumOfSquares
+        + double(spread.photos) * (spread.mean - w.center).cast<double>().squaredNorm();
+    const double rank = std::min(photos - 1.0, double(pool.cols()));
+    const double meanEigenvalue = sumOfSquares / photos / std::max(1.0, rank);
+    return withinClassWhitening(w, axes.basis, offsets, double(poolRows) + double(spread.photosWithKind),
+                                shrinkage * meanEigenvalue);
 }
 
 Matrix Whitening::apply(const Matrix& X) const

@@ -35,7 +35,9 @@ struct Whitening {
     // background photo with a kind adds its offset from its kind's mean to the within-class
     // scatter, and every background photo widens the span: what varies within a car model is
     // learned from many models, not from the pool's ten photos each (docs/accuracy.md, "Background
-    // photos sorted by kind"). The center stays the pool's mean.
+    // photos sorted by kind"). The center stays the pool's mean. The background is read through
+    // BackgroundSpread, which bounds what it adds to its kinds' means and 256 axes of the spread
+    // within them, however many photos it holds.
     static Whitening fitWithinClass(const Matrix& pool, const std::vector<int>& labels, double shrinkage,
                                     const Matrix* background = nullptr, const std::vector<int>* backgroundKinds = nullptr);
     // Rows of X transformed and L2-normalized: the same map ReferenceHead::transform applies.

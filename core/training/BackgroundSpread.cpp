@@ -1,0 +1,147 @@
+#include "BackgroundSpread.h"
+
+#include "Error.h"
+#include "Random.h"
+
+#include <QByteArrayView>
+#include <QHash>
+#include <QMutex>
+
+#include <Eigen/Eigenvalues>
+#include <Eigen/QR>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace exemplar {
+
+namespace {
+
+// An orthonormal basis of the columns of Y (thin Q of its QR decomposition).
+Eigen::MatrixXd orthonormalColumns(const Eigen::MatrixXd& Y)
+{
+    const Eigen::HouseholderQR<Eigen::MatrixXd> qr(Y);
+    return qr.householderQ() * Eigen::MatrixXd::Identity(Y.rows(), Y.cols());
+}
+
+} // namespace
+
+Matrix leadingAxes(const Matrix& X, int axes)
+{
+    const Eigen::Index n = X.rows(), d = X.cols();
+    if (n == 0 || d == 0 || axes <= 0) return Matrix(0, d);
+    // A sketch a little wider than the axes asked for catches them well; with as many columns as
+    // X has rows it holds X's whole column space, and the result is exact.
+    const Eigen::Index width = std::min<Eigen::Index>({n, d, Eigen::Index(axes) + 16});
+    Random random(0x5eed);  // fixed: the same background gives the same axes on every run
+    Eigen::MatrixXf sketch(d, width);
+    for (Eigen::Index j = 0; j < width; ++j)
+        for (Eigen::Index i = 0; i < d; ++i) sketch(i, j) = (random.next() & 1) ? 1.0f : -1.0f;
+    Eigen::MatrixXd Q = orthonormalColumns((X * sketch).cast<double>());
+    for (int iteration = 0; iteration < 2; ++iteration) {  // power iterations sharpen the leading axes
+        const Eigen::MatrixXd Z = orthonormalColumns((X.transpose() * Q.cast<float>()).cast<double>());
+        Q = orthonormalColumns((X * Z.cast<float>()).cast<double>());
+    }
+    // X ≈ Q·B with B = Qᵀ·X (width×d); B's right singular vectors scaled by its singular values
+    // are Uᵀ·B, where U holds the eigenvectors of B·Bᵀ.
+    const Eigen::MatrixXd B = (Q.cast<float>().transpose() * X).cast<double>();
+    const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(B * B.transpose());
+    if (eigen.info() != Eigen::Success) throw Error(QStringLiteral("background spread: the eigendecomposition failed"));
+    const Eigen::VectorXd values = eigen.eigenvalues();  // ascending
+    const double largest = values.size() ? values.maxCoeff() : 0.0;
+    Eigen::Index kept = 0;
+    while (kept < std::min<Eigen::Index>(axes, values.size()) && values[values.size() - 1 - kept] > 1e-12 * largest
+           && largest > 0)
+        ++kept;
+    Matrix result(kept, d);
+    for (Eigen::Index k = 0; k < kept; ++k)
+        result.row(k) = (eigen.eigenvectors().col(values.size() - 1 - k).transpose() * B).cast<float>();
+    return result;
+}
+
+BackgroundSpread BackgroundSpread::of(const Matrix& background, const std::vector<int>& kinds, int maxAxes)
+{
+    if (kinds.size() != size_t(background.rows()))
+        throw Error(QStringLiteral("background spread: %1 kinds for %2 background photos")
+                        .arg(kinds.size()).arg(background.rows()));
+    if (maxAxes < 1) throw Error(QStringLiteral("background spread: no axes to keep"));
+    BackgroundSpread spread;
+    const Eigen::Index n = background.rows(), d = background.cols();
+    spread.photos = int(n);
+    spread.mean = n > 0 ? Vector(background.colwise().mean().transpose()) : Vector::Zero(d);
+    spread.sumOfSquares = (background.rowwise() - spread.mean.transpose()).cast<double>().squaredNorm();
+
+    // Each photo's group: its kind, or a group of its own without one (its offset is then zero,
+    // but it still widens the span).
+    std::map<int, int> groupOfKind;
+    std::vector<int> groups(static_cast<size_t>(n));
+    int groupCount = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const int kind = kinds[size_t(i)];
+        if (kind >= 0) {
+            ++spread.photosWithKind;
+            const auto found = groupOfKind.emplace(kind, groupCount);
+            if (found.second) ++groupCount;
+            groups[size_t(i)] = found.first->second;
+        } else {
+            groups[size_t(i)] = groupCount++;
+        }
+    }
+    Matrix means = Matrix::Zero(groupCount, d);
+    Eigen::VectorXf counts = Eigen::VectorXf::Zero(groupCount);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        means.row(groups[size_t(i)]) += background.row(i);
+        counts[groups[size_t(i)]] += 1;
+    }
+    for (int g = 0; g < groupCount; ++g) means.row(g) /= counts[g];
+    Matrix offsets = background;
+    for (Eigen::Index i = 0; i < n; ++i) offsets.row(i) -= means.row(groups[size_t(i)]);
+    spread.withinAxes = leadingAxes(offsets, maxAxes);
+
+    if (groupCount <= maxAxes) {
+        spread.positions = std::move(means);
+    } else {
+        // More kinds than axes: the kinds' means around the mean, each weighted as its photos
+        // would weigh.
+        Matrix around = means.rowwise() - spread.mean.transpose();
+        for (int g = 0; g < groupCount; ++g) around.row(g) *= std::sqrt(counts[g]);
+        spread.positions = spread.mean.transpose();
+        spread.betweenAxes = leadingAxes(around, maxAxes);
+    }
+    return spread;
+}
+
+std::shared_ptr<const BackgroundSpread> BackgroundSpread::reused(const Matrix& background, const std::vector<int>& kinds,
+                                                                 int maxAxes)
+{
+    struct Key {
+        size_t photosHash = 0, kindsHash = 0;
+        Eigen::Index rows = -1, cols = -1;
+        int maxAxes = 0;
+        bool operator==(const Key& o) const
+        {
+            return photosHash == o.photosHash && kindsHash == o.kindsHash && rows == o.rows && cols == o.cols
+                && maxAxes == o.maxAxes;
+        }
+    };
+    const Key key{qHash(QByteArrayView(reinterpret_cast<const char*>(background.data()),
+                                       qsizetype(background.size() * qsizetype(sizeof(float))))),
+                  qHash(QByteArrayView(reinterpret_cast<const char*>(kinds.data()),
+                                       qsizetype(kinds.size() * sizeof(int)))),
+                  background.rows(), background.cols(), maxAxes};
+    static QMutex mutex;
+    static Key lastKey;
+    static std::shared_ptr<const BackgroundSpread> last;
+    {
+        const QMutexLocker lock(&mutex);
+        if (last && lastKey == key) return last;
+    }
+    auto spread = std::make_shared<const BackgroundSpread>(of(background, kinds, maxAxes));
+    const QMutexLocker lock(&mutex);
+    lastKey = key;
+    last = spread;
+    return spread;
+}
+
+} // namespace exemplar
