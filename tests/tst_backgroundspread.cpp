@@ -9,6 +9,8 @@
 
 #include <Eigen/SVD>
 
+#include <limits>
+
 using namespace exemplar;
 
 namespace {
@@ -97,6 +99,7 @@ private Q_SLOTS:
         QTest::newRow("photos without a kind") << 3 << 5 << 4 << 256;
         QTest::newRow("offsets compressed") << 4 << 30 << 0 << 8;
         QTest::newRow("more kinds than axes") << 20 << 3 << 2 << 8;
+        QTest::newRow("more photos without a kind than axes") << 3 << 4 << 12 << 8;
     }
     void summaryKeepsExactSums()
     {
@@ -117,13 +120,11 @@ private Q_SLOTS:
         QVERIFY(std::abs(spread.sumOfSquares - sumOfSquares) < 1e-6 * sumOfSquares);
         QVERIFY(spread.withinAxes.rows() <= maxAxes);
         QVERIFY(spread.betweenAxes.rows() <= maxAxes);
-        if (kinds + loose <= maxAxes) {
-            QCOMPARE(spread.positions.rows(), Eigen::Index(kinds + loose));
-            QCOMPARE(spread.betweenAxes.rows(), Eigen::Index(0));
-        } else {
-            QCOMPARE(spread.positions.rows(), Eigen::Index(1));
-            QVERIFY(spread.betweenAxes.rows() > 0);
-        }
+        const auto placesOf = [&](int rows) { return rows <= maxAxes ? rows : 1; };
+        QCOMPARE(spread.positions.rows(), Eigen::Index(placesOf(kinds) + (loose > 0 ? placesOf(loose) : 0)));
+        QCOMPARE(spread.betweenAxes.rows() > 0, kinds > maxAxes || loose > maxAxes);
+        QCOMPARE(spread.positions.cols(), Eigen::Index(d));
+        QCOMPARE(spread.betweenAxes.cols(), Eigen::Index(d));
         // The within axes lie in the span of the offsets from each kind's mean: nothing of the
         // between-kind direction a constant shift per kind would add.
         Matrix shifted = X;
@@ -138,6 +139,9 @@ private Q_SLOTS:
         const Matrix X = test::gaussianMatrix(5, 4, 2);
         QVERIFY_THROWS_EXCEPTION(Error, BackgroundSpread::of(X, std::vector<int>(4, 0)));
         QVERIFY_THROWS_EXCEPTION(Error, BackgroundSpread::of(X, std::vector<int>(5, 0), 0));
+        Matrix broken = X;
+        broken(2, 1) = std::numeric_limits<float>::quiet_NaN();
+        QVERIFY_THROWS_EXCEPTION(Error, BackgroundSpread::of(broken, std::vector<int>(5, 0)));
     }
 
     void reusedSpreadIsTheSameForTheSamePhotosOnly()

@@ -7,6 +7,9 @@
 
 #include <QtTest>
 
+#include <Eigen/Eigenvalues>
+#include <Eigen/SVD>
+
 using namespace exemplar;
 
 namespace {
@@ -222,6 +225,63 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, Whitening::fitWithinClass(pool, trainLabels, 0.02, &background, &tooFew));
         const Matrix shorter = background.leftCols(dim - 1);
         QVERIFY_THROWS_EXCEPTION(Error, Whitening::fitWithinClass(pool, trainLabels, 0.02, &shorter, &backgroundKinds));
+    }
+
+    // With a background small enough to keep whole (offsets of lower rank than the summary's 256
+    // axes, few kinds), the fit through BackgroundSpread is the within-class whitening of its
+    // definition, computed here directly: the span of pool and background around the pool's mean,
+    // the offsets from each class's and each kind's mean (a photo without a kind: none), ε relative
+    // to the mean nonzero eigenvalue of all rows. Compared as the metric PᵀP, which does not depend
+    // on the basis chosen for the span.
+    void backgroundFitIsTheDefinitionWhenItFitsWhole_data()
+    {
+        QTest::addColumn<int>("dim");
+        QTest::newRow("more dimensions than photos") << 60;
+        QTest::newRow("fewer dimensions than photos") << 24;
+    }
+    void backgroundFitIsTheDefinitionWhenItFitsWhole()
+    {
+        QFETCH(int, dim);
+        const Matrix pool = test::gaussianMatrix(16, dim, 51), background = test::gaussianMatrix(19, dim, 52);
+        std::vector<int> labels, kinds;
+        for (int i = 0; i < 16; ++i) labels.push_back(i % 4);
+        for (int i = 0; i < 19; ++i) kinds.push_back(i < 15 ? i % 3 : -1);
+        const double shrinkage = 0.05;
+        const Whitening w = Whitening::fitWithinClass(pool, labels, shrinkage, &background, &kinds);
+
+        const Eigen::RowVectorXd center = pool.cast<double>().colwise().mean();
+        Eigen::MatrixXd rows(35, dim);
+        rows << pool.cast<double>(), background.cast<double>();
+        rows.rowwise() -= center;
+        const Eigen::BDCSVD<Eigen::MatrixXd> svd(rows, Eigen::ComputeThinV);
+        const Eigen::VectorXd singular = svd.singularValues();
+        Eigen::Index rank = 0;
+        while (rank < singular.size() && singular[rank] > 1e-6 * singular[0]) ++rank;
+        const Eigen::MatrixXd basis = svd.matrixV().leftCols(rank);
+        const Eigen::MatrixXd Z = rows * basis;
+        std::vector<int> groups = labels;
+        for (int kind : kinds) groups.push_back(kind >= 0 ? 4 + kind : -1);
+        Eigen::MatrixXd offsets = Eigen::MatrixXd::Zero(35, rank);
+        int grouped = 0;
+        for (int i = 0; i < 35; ++i) {
+            if (groups[size_t(i)] < 0) continue;
+            ++grouped;
+            Eigen::RowVectorXd mean = Eigen::RowVectorXd::Zero(rank);
+            int count = 0;
+            for (int j = 0; j < 35; ++j)
+                if (groups[size_t(j)] == groups[size_t(i)]) mean += Z.row(j), ++count;
+            offsets.row(i) = Z.row(i) - mean / count;
+        }
+        const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> within(offsets.transpose() * offsets / grouped);
+        const double epsilon = shrinkage * singular.head(rank).squaredNorm() / 35.0 / double(rank);
+        const Eigen::MatrixXd projection =
+            (within.eigenvalues().array().max(0.0) + epsilon).rsqrt().matrix().asDiagonal()
+            * within.eigenvectors().transpose() * basis.transpose();
+        const Eigen::MatrixXd expected = projection.transpose() * projection;
+        const Eigen::MatrixXd actual = w.projection.cast<double>().transpose() * w.projection.cast<double>();
+        const double error = (actual - expected).cwiseAbs().maxCoeff() / expected.cwiseAbs().maxCoeff();
+        QVERIFY2(error < 1e-3, qPrintable(QStringLiteral("relative difference %1").arg(error)));
+        QVERIFY((w.center.cast<double>().transpose() - center).cwiseAbs().maxCoeff() < 1e-6);
     }
 
     void withinClassNeedsOneClassPerPhoto()

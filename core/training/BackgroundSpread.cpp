@@ -60,55 +60,82 @@ Matrix leadingAxes(const Matrix& X, int axes)
     return result;
 }
 
+namespace {
+
+// Adds PLACES (rows, each standing for WEIGHTS[i] photos) to the span of SPREAD: as they are when
+// there are at most MAX_AXES of them, else as their weighted mean (a place) and the leading axes of
+// the places around it (offsets).
+void addPlaces(const Matrix& places, const Eigen::VectorXf& weights, int maxAxes, BackgroundSpread& spread)
+{
+    if (places.rows() == 0) return;
+    const auto append = [](Matrix& to, const Matrix& rows) {
+        Matrix joined(to.rows() + rows.rows(), rows.cols());
+        if (to.rows() > 0) joined << to, rows;
+        else joined = rows;
+        to = std::move(joined);
+    };
+    if (places.rows() <= maxAxes) {
+        append(spread.positions, places);
+        return;
+    }
+    const RowVector mean = (weights.transpose() * places) / weights.sum();
+    Matrix around = places.rowwise() - mean;
+    for (Eigen::Index i = 0; i < around.rows(); ++i) around.row(i) *= std::sqrt(weights[i]);
+    append(spread.positions, mean);
+    append(spread.betweenAxes, leadingAxes(around, maxAxes));
+}
+
+} // namespace
+
 BackgroundSpread BackgroundSpread::of(const Matrix& background, const std::vector<int>& kinds, int maxAxes)
 {
     if (kinds.size() != size_t(background.rows()))
         throw Error(QStringLiteral("background spread: %1 kinds for %2 background photos")
                         .arg(kinds.size()).arg(background.rows()));
     if (maxAxes < 1) throw Error(QStringLiteral("background spread: no axes to keep"));
+    if (!background.allFinite()) throw Error(QStringLiteral("background spread: a background photo's embedding is not finite"));
     BackgroundSpread spread;
     const Eigen::Index n = background.rows(), d = background.cols();
     spread.photos = int(n);
     spread.mean = n > 0 ? Vector(background.colwise().mean().transpose()) : Vector::Zero(d);
     spread.sumOfSquares = (background.rowwise() - spread.mean.transpose()).cast<double>().squaredNorm();
 
-    // Each photo's group: its kind, or a group of its own without one (its offset is then zero,
-    // but it still widens the span).
-    std::map<int, int> groupOfKind;
-    std::vector<int> groups(static_cast<size_t>(n));
-    int groupCount = 0;
+    // The kinds, numbered in order of appearance; a photo without a kind (−1) has no spread within
+    // one but still widens the span.
+    std::map<int, int> indexOfKind;
+    std::vector<int> kindIndex(static_cast<size_t>(n), -1);
+    std::vector<Eigen::Index> kindless;
     for (Eigen::Index i = 0; i < n; ++i) {
         const int kind = kinds[size_t(i)];
-        if (kind >= 0) {
-            ++spread.photosWithKind;
-            const auto found = groupOfKind.emplace(kind, groupCount);
-            if (found.second) ++groupCount;
-            groups[size_t(i)] = found.first->second;
-        } else {
-            groups[size_t(i)] = groupCount++;
+        if (kind < 0) {
+            kindless.push_back(i);
+            continue;
         }
+        ++spread.photosWithKind;
+        kindIndex[size_t(i)] = indexOfKind.emplace(kind, int(indexOfKind.size())).first->second;
     }
-    Matrix means = Matrix::Zero(groupCount, d);
-    Eigen::VectorXf counts = Eigen::VectorXf::Zero(groupCount);
+    const int kindCount = int(indexOfKind.size());
+    Matrix means = Matrix::Zero(kindCount, d);
+    Eigen::VectorXf counts = Eigen::VectorXf::Zero(kindCount);
     for (Eigen::Index i = 0; i < n; ++i) {
-        means.row(groups[size_t(i)]) += background.row(i);
-        counts[groups[size_t(i)]] += 1;
+        if (kindIndex[size_t(i)] < 0) continue;
+        means.row(kindIndex[size_t(i)]) += background.row(i);
+        counts[kindIndex[size_t(i)]] += 1;
     }
-    for (int g = 0; g < groupCount; ++g) means.row(g) /= counts[g];
-    Matrix offsets = background;
-    for (Eigen::Index i = 0; i < n; ++i) offsets.row(i) -= means.row(groups[size_t(i)]);
+    for (int k = 0; k < kindCount; ++k) means.row(k) /= counts[k];
+    Matrix offsets(spread.photosWithKind, d);
+    for (Eigen::Index i = 0, row = 0; i < n; ++i)
+        if (kindIndex[size_t(i)] >= 0) offsets.row(row++) = background.row(i) - means.row(kindIndex[size_t(i)]);
     spread.withinAxes = leadingAxes(offsets, maxAxes);
 
-    if (groupCount <= maxAxes) {
-        spread.positions = std::move(means);
-    } else {
-        // More kinds than axes: the kinds' means around the mean, each weighted as its photos
-        // would weigh.
-        Matrix around = means.rowwise() - spread.mean.transpose();
-        for (int g = 0; g < groupCount; ++g) around.row(g) *= std::sqrt(counts[g]);
-        spread.positions = spread.mean.transpose();
-        spread.betweenAxes = leadingAxes(around, maxAxes);
-    }
+    // The kinds' means and the photos without a kind each within their own bound, so that unsorted
+    // photos never blur the kinds' places.
+    addPlaces(means, counts, maxAxes, spread);
+    Matrix loose(Eigen::Index(kindless.size()), d);
+    for (size_t j = 0; j < kindless.size(); ++j) loose.row(Eigen::Index(j)) = background.row(kindless[j]);
+    addPlaces(loose, Eigen::VectorXf::Ones(loose.rows()), maxAxes, spread);
+    if (spread.positions.rows() == 0) spread.positions.resize(0, d);
+    if (spread.betweenAxes.rows() == 0) spread.betweenAxes.resize(0, d);
     return spread;
 }
 

@@ -18,10 +18,10 @@
 namespace exemplar {
 
 struct BackgroundSpread {
-    // What the background adds to the span beyond its spread within a kind: POSITIONS are photos'
-    // places (centered on the pool's mean when fitted): the kinds' means, a photo without a kind
-    // being a kind of its own. With more kinds than MAX_AXES, POSITIONS holds only the mean of all
-    // photos and BETWEEN_AXES the leading axes of the kinds' means around it (offsets, not places).
+    // What the background adds to the span beyond its spread within a kind. POSITIONS are photos'
+    // places (centered on the pool's mean when fitted): the kinds' means, and the photos without a
+    // kind. Each of the two, when it has more than MAX_AXES rows, is replaced by its mean (a place)
+    // and the leading axes of its rows around it, which go to BETWEEN_AXES (offsets, not places).
     Matrix positions;
     Matrix betweenAxes;
     // The leading axes of the offsets within a kind, each scaled by its singular value, so that
@@ -44,7 +44,7 @@ struct BackgroundSpread {
 
 // The leading axes of the rows of X (n×d): at most AXES rows, each a right singular vector scaled
 // by its singular value, so that their Gram matrix approximates XᵀX. A randomized range finder
-// (Halko, Martinsson & Tropp 2011: a fixed-seed Gaussian sketch, two power iterations), so the
+// (Halko, Martinsson & Tropp 2011: a fixed-seed sketch of random signs, two power iterations), so the
 // cost is linear in n·d; exact when X has no more rows than AXES plus the sketch's margin.
 Matrix leadingAxes(const Matrix& X, int axes);
 
