@@ -284,6 +284,57 @@ private Q_SLOTS:
         QVERIFY((w.center.cast<double>().transpose() - center).cwiseAbs().maxCoeff() < 1e-6);
     }
 
+    // The plain whitening reads a background through its bounded summary (weighted places and
+    // axes). While the summary holds all of the background's spread, the fit must be the one on
+    // every photo together: the same center and the same PᵀP (the projection's rows may differ
+    // by a rotation).
+    void backgroundJoinsThePlainFitAsIfFittedTogether_data()
+    {
+        QTest::addColumn<int>("dim");
+        QTest::addColumn<int>("backgroundPhotos");
+        QTest::addColumn<int>("kindCount");  // 0: no kinds; kinds with −1 for every fifth photo
+        QTest::newRow("no kinds, more dimensions than photos") << 60 << 19 << 0;
+        QTest::newRow("kinds, more dimensions than photos") << 60 << 19 << 3;
+        QTest::newRow("kinds, fewer dimensions than photos") << 24 << 40 << 4;
+        QTest::newRow("more photos without a kind than axes kept") << 24 << 300 << 0;
+        QTest::newRow("more kinds than axes kept") << 24 << 300 << 280;
+    }
+    void backgroundJoinsThePlainFitAsIfFittedTogether()
+    {
+        QFETCH(int, dim);
+        QFETCH(int, backgroundPhotos);
+        QFETCH(int, kindCount);
+        const Matrix pool = test::gaussianMatrix(16, dim, 61);
+        Matrix background = test::gaussianMatrix(backgroundPhotos, dim, 62);
+        std::vector<int> kinds;
+        for (int i = 0; i < backgroundPhotos; ++i) {
+            kinds.push_back(kindCount > 0 && i % 5 != 4 ? i % kindCount : -1);
+            if (kinds.back() >= 0) background.row(i).array() += 0.5f * float(kinds.back() % 7);  // kinds apart
+        }
+        const WhiteningOptions options{true, 0.3};
+        const Whitening bounded = Whitening::fit(pool, options, &background, kindCount > 0 ? &kinds : nullptr);
+        Matrix together(pool.rows() + background.rows(), dim);
+        together << pool, background;
+        const Whitening expected = Whitening::fit(together, options);
+
+        const Eigen::MatrixXd expectedGram = expected.projection.cast<double>().transpose() * expected.projection.cast<double>();
+        const Eigen::MatrixXd actualGram = bounded.projection.cast<double>().transpose() * bounded.projection.cast<double>();
+        const double error = (actualGram - expectedGram).cwiseAbs().maxCoeff() / expectedGram.cwiseAbs().maxCoeff();
+        QVERIFY2(error < 1e-3, qPrintable(QStringLiteral("relative difference %1").arg(error)));
+        QVERIFY((bounded.center - expected.center).cwiseAbs().maxCoeff() < 1e-5f);
+        QVERIFY(bounded.projection.rows() <= expected.projection.rows());
+    }
+
+    // A background larger than the summary keeps: the projection no longer grows with it.
+    void aLargeBackgroundAddsABoundedNumberOfAxes()
+    {
+        const int dim = 400;
+        const Matrix pool = test::gaussianMatrix(20, dim, 71), background = test::gaussianMatrix(600, dim, 72);
+        const Whitening w = Whitening::fit(pool, WhiteningOptions{true, 1.0}, &background);
+        QVERIFY2(w.projection.rows() <= 20 + 1 + 256, qPrintable(QString::number(w.projection.rows())));
+        QVERIFY(w.projection.allFinite());
+    }
+
     void withinClassNeedsOneClassPerPhoto()
     {
         const Matrix X = test::gaussianMatrix(10, 6, 4);

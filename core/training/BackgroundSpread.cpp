@@ -69,19 +69,25 @@ void addPlaces(const Matrix& places, const Eigen::VectorXf& weights, int maxAxes
 {
     if (places.rows() == 0) return;
     const auto append = [](Matrix& to, const Matrix& rows) {
-        Matrix joined(to.rows() + rows.rows(), rows.cols());
-        if (to.rows() > 0) joined << to, rows;
-        else joined = rows;
-        to = std::move(joined);
+        const Eigen::Index before = to.rows();
+        to.conservativeResize(before + rows.rows(), rows.cols());
+        to.bottomRows(rows.rows()) = rows;
+    };
+    const auto appendWeights = [&spread](const Eigen::VectorXf& added) {
+        const Eigen::Index before = spread.positionWeights.size();
+        spread.positionWeights.conservativeResize(before + added.size());
+        spread.positionWeights.tail(added.size()) = added;
     };
     if (places.rows() <= maxAxes) {
         append(spread.positions, places);
+        appendWeights(weights);
         return;
     }
     const RowVector mean = (weights.transpose() * places) / weights.sum();
     Matrix around = places.rowwise() - mean;
     for (Eigen::Index i = 0; i < around.rows(); ++i) around.row(i) *= std::sqrt(weights[i]);
     append(spread.positions, mean);
+    appendWeights(Eigen::VectorXf::Constant(1, weights.sum()));
     append(spread.betweenAxes, leadingAxes(around, maxAxes));
 }
 
@@ -97,6 +103,8 @@ BackgroundSpread BackgroundSpread::of(const Matrix& background, const std::vecto
     BackgroundSpread spread;
     const Eigen::Index n = background.rows(), d = background.cols();
     spread.photos = int(n);
+    spread.positions.resize(0, d);
+    spread.betweenAxes.resize(0, d);
     spread.mean = n > 0 ? Vector(background.colwise().mean().transpose()) : Vector::Zero(d);
     spread.sumOfSquares = (background.rowwise() - spread.mean.transpose()).cast<double>().squaredNorm();
 
@@ -134,8 +142,6 @@ BackgroundSpread BackgroundSpread::of(const Matrix& background, const std::vecto
     Matrix loose(Eigen::Index(kindless.size()), d);
     for (size_t j = 0; j < kindless.size(); ++j) loose.row(Eigen::Index(j)) = background.row(kindless[j]);
     addPlaces(loose, Eigen::VectorXf::Ones(loose.rows()), maxAxes, spread);
-    if (spread.positions.rows() == 0) spread.positions.resize(0, d);
-    if (spread.betweenAxes.rows() == 0) spread.betweenAxes.resize(0, d);
     return spread;
 }
 

@@ -2,7 +2,8 @@
 // What the within-class whitening needs from background photos sorted by kind, in a size that
 // does not grow with the background: the kinds' means (the span they widen) and the leading axes
 // of the photos' offsets from their kind's mean (the spread within a kind), plus the exact sums the
-// shrinkage ε is relative to. Whitening::fitWithinClass reads a background through it.
+// shrinkage ε is relative to. Whitening::fit and Whitening::fitWithinClass read a background
+// through it.
 //
 // Why bounded: every axis the background adds becomes a row of the reference set's projection
 // (one row of the embedding's length, about 50 KB with the default model) and a dimension of every
@@ -23,6 +24,7 @@ struct BackgroundSpread {
     // kind. Each of the two, when it has more than MAX_AXES rows, is replaced by its mean (a place)
     // and the leading axes of its rows around it, which go to BETWEEN_AXES (offsets, not places).
     Matrix positions;
+    Eigen::VectorXf positionWeights;  // how many background photos each position stands for
     Matrix betweenAxes;
     // The leading axes of the offsets within a kind, each scaled by its singular value, so that
     // withinAxesᵀ·withinAxes ≈ the sum over photos of offsetᵀ·offset (exact with no more offsets' rank

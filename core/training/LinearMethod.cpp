@@ -22,7 +22,8 @@ namespace {
 class LinearProblem {
 public:
     LinearProblem(const EmbeddingSet& pool, bool whitened, const TrainingOptions& options)
-        : space_(FeatureSpace::of(pool, whitened, options.whiteningShrinkage, options.whiteningBackground.get()))
+        : space_(FeatureSpace::of(pool, whitened, options.whiteningShrinkage, options.whiteningBackground.get(),
+                                  options.whiteningBackgroundKinds.get()))
     {
         const Matrix& X = space_.features;
         if (X.rows() >= X.cols()) {

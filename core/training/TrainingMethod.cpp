@@ -42,7 +42,8 @@ void requireNonEmpty(const EmbeddingSet& pool)
     if (pool.classCount() == 0) throw Error(QStringLiteral("no classes to train on"));
 }
 
-FeatureSpace FeatureSpace::of(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background)
+FeatureSpace FeatureSpace::of(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background,
+                              const std::vector<int>* backgroundKinds)
 {
     FeatureSpace space;
     if (!whitened || pool.size() < 2) {
@@ -53,13 +54,8 @@ FeatureSpace FeatureSpace::of(const EmbeddingSet& pool, bool whitened, double sh
     if (withBackground && background->cols() != pool.vectors.cols())
         throw Error(QStringLiteral("the background photos were embedded by another model (%1 numbers per photo, the "
                                    "training photos have %2)").arg(background->cols()).arg(pool.vectors.cols()));
-    Matrix fitted;
-    if (withBackground) {
-        fitted.resize(pool.vectors.rows() + background->rows(), pool.vectors.cols());
-        fitted << pool.vectors, *background;
-    }
-    const Whitening whitening =
-        Whitening::fit(withBackground ? fitted : pool.vectors, WhiteningOptions{true, shrinkage});
+    const Whitening whitening = Whitening::fit(pool.vectors, WhiteningOptions{true, shrinkage},
+                                               withBackground ? background : nullptr, backgroundKinds);
     space.features = whitening.apply(pool.vectors);
     space.center = whitening.center;
     space.projection = whitening.projection;
@@ -171,13 +167,14 @@ std::vector<std::vector<int>> stratifiedFolds(const std::vector<int>& labels, co
     return result;
 }
 
-TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background)
+TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background,
+                                  const std::vector<int>* backgroundKinds)
 {
     requireNonEmpty(pool);
     std::vector<int> rows(static_cast<size_t>(pool.size()));
     std::iota(rows.begin(), rows.end(), 0);
     TrainingResult result;
-    result.head = headFromRows(pool, FeatureSpace::of(pool, whitened, shrinkage, background), rows);
+    result.head = headFromRows(pool, FeatureSpace::of(pool, whitened, shrinkage, background, backgroundKinds), rows);
     result.details = {{QStringLiteral("description"), whitened ? QStringLiteral("1-NN over every training photo, whitened")
                                                                : QStringLiteral("1-NN over every training photo")},
                       {QStringLiteral("counts_per_class"), toJsonArray(result.head.referencesPerClass())}};
@@ -209,12 +206,13 @@ ReferenceHead classMeansIn(const EmbeddingSet& pool, const FeatureSpace& space)
 
 } // namespace
 
-TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background)
+TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background,
+                              const std::vector<int>* backgroundKinds)
 {
     requireNonEmpty(pool);
     FeatureSpace space;
     if (whitened && pool.size() >= 2) {
-        space = FeatureSpace::of(pool, true, shrinkage, background);
+        space = FeatureSpace::of(pool, true, shrinkage, background, backgroundKinds);
     } else {
         // Subtracting the pool mean removes the direction every photo shares (the "photo-ness"
         // of the features), which makes class means far more distinct (the SimpleShot recipe).

@@ -78,11 +78,11 @@ struct TrainingResult {
     bool canceled = false;             // least-central only: optimizer stopped early, best so far kept
 };
 
-// BACKGROUND: see TrainingOptions::whiteningBackground (used only when WHITENED).
+// BACKGROUND and its KINDS: see TrainingOptions::whiteningBackground (used only when WHITENED).
 TrainingResult trainAllReferences(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0,
-                                  const Matrix* background = nullptr);
+                                  const Matrix* background = nullptr, const std::vector<int>* backgroundKinds = nullptr);
 TrainingResult trainCentroids(const EmbeddingSet& pool, bool whitened = false, double shrinkage = 1.0,
-                              const Matrix* background = nullptr);
+                              const Matrix* background = nullptr, const std::vector<int>* backgroundKinds = nullptr);
 // The class means after whitening the photos' spread within their class (Whitening::fitWithinClass):
 // shrinkage LDA's nearest class mean. BACKGROUND photos join the fit only with their KINDS (see
 // TrainingOptions::whiteningBackgroundKinds): without kinds they have no spread within a class.

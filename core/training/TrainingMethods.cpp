@@ -28,12 +28,14 @@ TrainingResult trainLogistic(const EmbeddingSet& pool, const TrainingOptions& op
 TrainingResult trainWhitenedAll(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback*,
                                 const OptimizerObserver&)
 {
-    return trainAllReferences(pool, true, options.whiteningShrinkage, options.whiteningBackground.get());
+    return trainAllReferences(pool, true, options.whiteningShrinkage, options.whiteningBackground.get(),
+                              options.whiteningBackgroundKinds.get());
 }
 TrainingResult trainWhitenedMeans(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback*,
                                   const OptimizerObserver&)
 {
-    return trainCentroids(pool, true, classMeanShrinkageFor(pool, options), options.whiteningBackground.get());
+    return trainCentroids(pool, true, classMeanShrinkageFor(pool, options), options.whiteningBackground.get(),
+                          options.whiteningBackgroundKinds.get());
 }
 TrainingResult trainDiscriminantMeans(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback*,
                                       const OptimizerObserver&)

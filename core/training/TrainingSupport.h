@@ -19,8 +19,10 @@ struct FeatureSpace {
     Matrix features;  // N×dim
     Vector center;
     Matrix projection;
-    // BACKGROUND (rows of raw embeddings, may be null): fitted into the whitening with the pool.
-    static FeatureSpace of(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background = nullptr);
+    // BACKGROUND (rows of raw embeddings, may be null) with its KINDS (may be null): fitted into the
+    // whitening with the pool (Whitening::fit).
+    static FeatureSpace of(const EmbeddingSet& pool, bool whitened, double shrinkage, const Matrix* background = nullptr,
+                           const std::vector<int>* backgroundKinds = nullptr);
     ReferenceHead emptyHead(const QStringList& classNames) const;
 };
 

@@ -42,23 +42,26 @@ namespace {
 // The principal axes of the centered pool: eigenvalues (descending, the nonzero ones) and the
 // covariance's eigenvectors as the columns of BASIS (d×r); with WITH COORDINATES also each photo's
 // coordinates on them (N×r; with more photos than dimensions that is one more N×d×r product, which
-// only the within-class whitening needs).
+// only the within-class whitening needs). PHOTOS (> 0): how many photos the rows stand for, when
+// some rows are summaries of many (a background's weighted places and axes); the covariance is
+// the rows' scatter over it. Otherwise one photo per row.
 struct PrincipalAxes {
     Eigen::VectorXd eigenvalues;
     Eigen::MatrixXd basis;
     Eigen::MatrixXd coordinates;
 };
 
-PrincipalAxes principalAxes(const Eigen::MatrixXd& centered, bool withCoordinates)
+PrincipalAxes principalAxes(const Eigen::MatrixXd& centered, bool withCoordinates, double photos = 0)
 {
     // The covariance's eigenvectors come from the smaller of the two symmetric products of the
     // centered N×d pool: the d×d covariance itself, or, with fewer photos than dimensions, the
     // N×N Gram matrix, whose eigenvectors map onto the covariance's through the pool.
     const Eigen::Index N = centered.rows(), d = centered.cols();
     const bool gram = N < d;
+    const double divisor = photos > 0 ? photos : double(N);
     Eigen::MatrixXd S = Eigen::MatrixXd::Zero(gram ? N : d, gram ? N : d);
     cblas_dsyrk(CblasColMajor, CblasLower, gram ? CblasNoTrans : CblasTrans, int(S.rows()), int(gram ? d : N),
-                1.0 / double(N), centered.data(), int(N), 0.0, S.data(), int(S.rows()));
+                1.0 / divisor, centered.data(), int(N), 0.0, S.data(), int(S.rows()));
     Eigen::VectorXd eigenvalues;
     symmetricEigen(S, eigenvalues);
     eigenvalues = eigenvalues.cwiseMax(0.0);
@@ -70,9 +73,9 @@ PrincipalAxes principalAxes(const Eigen::MatrixXd& centered, bool withCoordinate
     PrincipalAxes axes;
     axes.eigenvalues = eigenvalues.head(rank);
     if (gram) {
-        // Gram eigenvector u with eigenvalue λ: the photos' coordinates on the axis are u·sqrt(N·λ),
-        // and the axis itself is Aᵀu / sqrt(N·λ).
-        const Eigen::VectorXd scale = (axes.eigenvalues * double(N)).cwiseSqrt();
+        // Gram eigenvector u with eigenvalue λ (of AAᵀ/divisor): the photos' coordinates on the axis
+        // are u·sqrt(divisor·λ), and the axis itself is Aᵀu / sqrt(divisor·λ).
+        const Eigen::VectorXd scale = (axes.eigenvalues * divisor).cwiseSqrt();
         axes.coordinates = S.leftCols(rank) * scale.asDiagonal();
         axes.basis = centered.transpose() * S.leftCols(rank) * scale.cwiseInverse().asDiagonal();
     } else {
@@ -122,15 +125,74 @@ Whitening withinClassWhitening(Whitening w, const Eigen::MatrixXd& basis, const 
     return w;
 }
 
+void requireMatchingBackground(const Matrix& pool, const Matrix& background, const std::vector<int>* kinds,
+                               const QString& what)
+{
+    if (background.cols() != pool.cols())
+        throw Error(QStringLiteral("%1: background photos of another length").arg(what));
+    if (kinds && kinds->size() != size_t(background.rows()))
+        throw Error(QStringLiteral("%1: %2 kinds for %3 background photos").arg(what).arg(kinds->size()).arg(background.rows()));
+}
+
+// The background's bounded summary, computed once per background (BackgroundSpread::reused);
+// without KINDS every photo is one without a kind.
+std::shared_ptr<const BackgroundSpread> backgroundSummary(const Matrix& background, const std::vector<int>* kinds)
+{
+    if (kinds) return BackgroundSpread::reused(background, *kinds);
+    return BackgroundSpread::reused(background, std::vector<int>(size_t(background.rows()), -1));
+}
+
+// The mean eigenvalue of the covariance of the pool (POOL_CENTERED: its rows minus CENTER) and the
+// background together, around CENTER, from exact sums: their total squared distance to CENTER over
+// the number of photos, over the rank of that covariance (photos in general position). What ε is
+// relative to; the same as without a background, where it is the mean of the nonzero eigenvalues.
+double jointMeanEigenvalue(const Eigen::MatrixXd& poolCentered, const BackgroundSpread& spread, const Vector& center,
+                           Eigen::Index dim)
+{
+    const double photos = double(poolCentered.rows()) + double(spread.photos);
+    const double sumOfSquares = poolCentered.squaredNorm() + spread.sumOfSquares
+        + double(spread.photos) * (spread.mean - center).cast<double>().squaredNorm();
+    const double rank = std::min(photos - 1.0, double(dim));
+    return sumOfSquares / photos / std::max(1.0, rank);
+}
+
 } // namespace
 
-Whitening Whitening::fit(const Matrix& pool, const WhiteningOptions& options)
+Whitening Whitening::fit(const Matrix& pool, const WhiteningOptions& options, const Matrix* background,
+                         const std::vector<int>* backgroundKinds)
 {
     if (pool.rows() < 2) throw Error(QStringLiteral("whitening needs at least two training photos"));
+    const bool withBackground = background && background->rows() > 0;
+    if (withBackground) requireMatchingBackground(pool, *background, backgroundKinds, QStringLiteral("whitening"));
     Whitening w;
-    w.center = pool.colwise().mean().transpose();
-    const PrincipalAxes axes = principalAxes(centeredOn(pool, w.center), false);
-    const double epsilon = options.shrinkage * axes.eigenvalues.mean();
+    PrincipalAxes axes;
+    double epsilon = 0;
+    if (!withBackground) {
+        w.center = pool.colwise().mean().transpose();
+        axes = principalAxes(centeredOn(pool, w.center), false);
+        epsilon = options.shrinkage * axes.eigenvalues.mean();
+    } else {
+        // The covariance of the pool and the background together, around their joint mean, from the
+        // background's bounded summary: each place weighted by the photos it stands for, plus the
+        // leading axes of the spread around the places (within the kinds, and among the places when
+        // there were too many to keep). The same fit as on every background photo when the summary
+        // holds all of their spread, and measured as good when it does not (docs/accuracy.md, "A
+        // bounded background").
+        const std::shared_ptr<const BackgroundSpread> summary = backgroundSummary(*background, backgroundKinds);
+        const BackgroundSpread& spread = *summary;
+        const double photos = double(pool.rows()) + double(spread.photos);
+        w.center = ((pool.colwise().sum().transpose().cast<double>() + double(spread.photos) * spread.mean.cast<double>())
+                    / photos)
+                       .cast<float>();
+        const Eigen::MatrixXd poolCentered = centeredOn(pool, w.center);
+        Eigen::MatrixXd places = centeredOn(spread.positions, w.center);
+        places = spread.positionWeights.cast<double>().cwiseSqrt().asDiagonal() * places;
+        Eigen::MatrixXd stacked(poolCentered.rows() + places.rows() + spread.betweenAxes.rows() + spread.withinAxes.rows(),
+                                pool.cols());
+        stacked << poolCentered, places, spread.betweenAxes.cast<double>(), spread.withinAxes.cast<double>();
+        axes = principalAxes(stacked, false, photos);
+        epsilon = options.shrinkage * jointMeanEigenvalue(poolCentered, spread, w.center, pool.cols());
+    }
     Eigen::MatrixXd projection = axes.basis.transpose();  // r×d
     if (options.scale) projection = (axes.eigenvalues.array() + epsilon).rsqrt().matrix().asDiagonal() * projection;
     w.projection = projection.cast<float>();
@@ -147,11 +209,8 @@ Whitening Whitening::fitWithinClass(const Matrix& pool, const std::vector<int>& 
     for (int label : labels)
         if (label < 0) throw Error(QStringLiteral("within-class whitening: a photo without a class"));
     const bool withBackground = background && background->rows() > 0;
-    if (withBackground && background->cols() != pool.cols())
-        throw Error(QStringLiteral("within-class whitening: background photos of another length"));
-    if (withBackground && backgroundKinds && backgroundKinds->size() != size_t(background->rows()))
-        throw Error(QStringLiteral("within-class whitening: %1 kinds for %2 background photos")
-                        .arg(backgroundKinds->size()).arg(background->rows()));
+    if (withBackground)
+        requireMatchingBackground(pool, *background, backgroundKinds, QStringLiteral("within-class whitening"));
     Whitening w;
     w.center = pool.colwise().mean().transpose();
     const Eigen::MatrixXd poolCentered = centeredOn(pool, w.center);
@@ -164,9 +223,7 @@ Whitening Whitening::fitWithinClass(const Matrix& pool, const std::vector<int>& 
     // The span of the pool and the background (through its bounded summary: the kinds' places and
     // the leading axes of the spread within them); the within-class scatter adds the background's
     // spread within its kinds to the pool's within its classes.
-    const std::vector<int> noKinds(size_t(background->rows()), -1);
-    const std::shared_ptr<const BackgroundSpread> summary =
-        BackgroundSpread::reused(*background, backgroundKinds ? *backgroundKinds : noKinds);
+    const std::shared_ptr<const BackgroundSpread> summary = backgroundSummary(*background, backgroundKinds);
     const BackgroundSpread& spread = *summary;
     const Eigen::Index poolRows = pool.rows(), positionRows = spread.positions.rows(),
                        betweenRows = spread.betweenAxes.rows(), withinRows = spread.withinAxes.rows();
@@ -178,14 +235,9 @@ Whitening Whitening::fitWithinClass(const Matrix& pool, const std::vector<int>& 
     offsets << classOffsets(axes.coordinates.topRows(poolRows), labels), axes.coordinates.bottomRows(withinRows);
 
     // ε is relative to the mean eigenvalue of the covariance of all photos, pool and background,
-    // around the pool's mean: their total squared distance over the rank of that covariance.
-    const double photos = double(poolRows) + double(spread.photos);
-    const double sumOfSquares = poolCentered.squaredNorm() + spread.sumOfSquares
-        + double(spread.photos) * (spread.mean - w.center).cast<double>().squaredNorm();
-    const double rank = std::min(photos - 1.0, double(pool.cols()));
-    const double meanEigenvalue = sumOfSquares / photos / std::max(1.0, rank);
+    // around the pool's mean.
     return withinClassWhitening(w, axes.basis, offsets, double(poolRows) + double(spread.photosWithKind),
-                                shrinkage * meanEigenvalue);
+                                shrinkage * jointMeanEigenvalue(poolCentered, spread, w.center, pool.cols()));
 }
 
 Matrix Whitening::apply(const Matrix& X) const

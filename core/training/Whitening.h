@@ -22,7 +22,13 @@ struct Whitening {
     Vector center;       // d
     Matrix projection;   // r×d, r = rank of the centered pool (≤ N−1)
 
-    static Whitening fit(const Matrix& pool, const WhiteningOptions& options = {});
+    // BACKGROUND (optional, raw embeddings; BACKGROUND_KINDS optional, as in fitWithinClass): photos
+    // of other things of the same kind, fitted with the pool: center and axes are those of all of
+    // them together. Read through BackgroundSpread (weighted places and at most a few hundred axes),
+    // so the projection has at most about a thousand rows beyond the pool's however many photos the
+    // background holds; exactly the fit on every photo while the background is that small.
+    static Whitening fit(const Matrix& pool, const WhiteningOptions& options = {}, const Matrix* background = nullptr,
+                         const std::vector<int>* backgroundKinds = nullptr);
     // Whitens the spread of the photos *within their class* instead (shrinkage LDA): inside the
     // pool's span, each axis of the within-class scatter is divided by sqrt(its variance + ε), ε
     // relative to the mean eigenvalue of the pool's covariance, as in fit(). The directions in
