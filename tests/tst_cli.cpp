@@ -601,6 +601,12 @@ private Q_SLOTS:
                  info.out.constData());
         const Run centroid = cli(train + QStringList{QStringLiteral("centroid")});
         QVERIFY2(centroid.out.contains("unused: the method chosen does not whiten"), centroid.out.constData());
+        // discriminant-centroid whitens, but these photos lie in one folder, with no kinds to learn from.
+        const Run discriminant = cli(train + QStringList{QStringLiteral("discriminant-centroid")});
+        QVERIFY2(discriminant.out.contains("unused: discriminant-centroid learns only from background photos sorted"),
+                 discriminant.out.constData());
+        const Run discriminantInfo = cli({QStringLiteral("info"), set});
+        QVERIFY2(!discriminantInfo.out.contains("background photos"), discriminantInfo.out.constData());
         // A missing background folder is the user's error, named.
         const Run missing = cli({QStringLiteral("eval"), dataset_, QStringLiteral("--background"),
                                  work_.filePath(QStringLiteral("no-such-folder")), QStringLiteral("--quiet")});

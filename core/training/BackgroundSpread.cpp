@@ -163,18 +163,17 @@ std::shared_ptr<const BackgroundSpread> BackgroundSpread::reused(const Matrix& b
                   qHash(QByteArrayView(reinterpret_cast<const char*>(kinds.data()),
                                        qsizetype(kinds.size() * sizeof(int)))),
                   background.rows(), background.cols(), maxAxes};
+    // Held while computing: auto's parallel jobs all ask for the same background at once, and
+    // the second should wait for the first's summary rather than compute it again.
     static QMutex mutex;
     static Key lastKey;
     static std::shared_ptr<const BackgroundSpread> last;
-    {
-        const QMutexLocker lock(&mutex);
-        if (last && lastKey == key) return last;
-    }
-    auto spread = std::make_shared<const BackgroundSpread>(of(background, kinds, maxAxes));
     const QMutexLocker lock(&mutex);
+    if (last && lastKey == key) return last;
+    last.reset();  // frees the previous summary before the next is built
+    last = std::make_shared<const BackgroundSpread>(of(background, kinds, maxAxes));
     lastKey = key;
-    last = spread;
-    return spread;
+    return last;
 }
 
 } // namespace exemplar

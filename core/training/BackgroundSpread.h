@@ -1,6 +1,7 @@
 #pragma once
-// What the within-class whitening needs from background photos sorted by kind, in a size that
-// does not grow with the background: the kinds' means (the span they widen) and the leading axes
+// What the whitenings need from background photos (sorted by kind or not), in a size that does
+// not grow with the background: the kinds' means and the photos without a kind, each weighted by
+// the photos it stands for (the span they widen, and where the background lies), the leading axes
 // of the photos' offsets from their kind's mean (the spread within a kind), plus the exact sums the
 // shrinkage ε is relative to. Whitening::fit and Whitening::fitWithinClass read a background
 // through it.
@@ -20,8 +21,9 @@ namespace exemplar {
 
 struct BackgroundSpread {
     // What the background adds to the span beyond its spread within a kind. POSITIONS are photos'
-    // places (centered on the pool's mean when fitted): the kinds' means, and the photos without a
-    // kind. Each of the two, when it has more than MAX_AXES rows, is replaced by its mean (a place)
+    // places (centered when fitted: on the pool's mean within a class, on the joint mean of pool
+    // and background in the plain whitening, which also scales each by √ of its weight): the kinds'
+    // means, and the photos without a kind. Each of the two, when it has more than MAX_AXES rows, is replaced by its mean (a place)
     // and the leading axes of its rows around it, which go to BETWEEN_AXES (offsets, not places).
     Matrix positions;
     Eigen::VectorXf positionWeights;  // how many background photos each position stands for

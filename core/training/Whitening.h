@@ -25,13 +25,16 @@ struct Whitening {
     // BACKGROUND (optional, raw embeddings; BACKGROUND_KINDS optional, as in fitWithinClass): photos
     // of other things of the same kind, fitted with the pool: center and axes are those of all of
     // them together. Read through BackgroundSpread (weighted places and at most a few hundred axes),
-    // so the projection has at most about a thousand rows beyond the pool's however many photos the
-    // background holds; exactly the fit on every photo while the background is that small.
+    // so the projection has at most about 770 rows beyond the pool's however many photos the
+    // background holds; exactly the fit on every photo while the summary holds all of their spread
+    // (ε assumes the photos in general position: duplicates among them would lower the rank the
+    // fit on every photo divides by).
     static Whitening fit(const Matrix& pool, const WhiteningOptions& options = {}, const Matrix* background = nullptr,
                          const std::vector<int>* backgroundKinds = nullptr);
     // Whitens the spread of the photos *within their class* instead (shrinkage LDA): inside the
     // pool's span, each axis of the within-class scatter is divided by sqrt(its variance + ε), ε
-    // relative to the mean eigenvalue of the pool's covariance, as in fit(). The directions in
+    // relative to the mean eigenvalue of the pool's covariance (with a background, of the pool's
+    // and the background's together), as in fit(). The directions in
     // which the class means differ but a class's own photos hardly do get the largest weights;
     // fit() instead shrinks them, because the pool as a whole varies most along them. LABELS:
     // one class index (≥ 0) per row of POOL.

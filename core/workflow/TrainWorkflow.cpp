@@ -210,4 +210,17 @@ HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const Embedding
     return result;
 }
 
+QString unusedBackgroundReason(const ReferenceSet& set)
+{
+    if (!set.extra.contains(QStringLiteral("background_photos"))) return QString();
+    if (set.head.projection.size() == 0) return QStringLiteral("the method chosen does not whiten");
+    // auto records the method it trained; discriminant-centroid records the kinds it learned from.
+    const QString trained =
+        set.selection.value(QStringLiteral("auto")).toObject().value(QStringLiteral("chosen_method")).toString(set.method);
+    if (trained == QStringLiteral("discriminant-centroid") && !set.selection.contains(QStringLiteral("background_kinds")))
+        return QStringLiteral("discriminant-centroid learns only from background photos sorted into one subfolder per "
+                              "kind, two or more photos each");
+    return QString();
+}
+
 } // namespace exemplar

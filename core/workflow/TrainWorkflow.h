@@ -68,6 +68,11 @@ struct HeldOutResult {
 };
 HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const EmbeddingSet& photos);
 
+// Why SET's background photos (its extra "background_photos") did not reach its whitening: the
+// method trained does not whiten, or is discriminant-centroid, which learns only from a background
+// sorted by kind. Empty when they did, or when the set has none. Reads sets of earlier versions too.
+QString unusedBackgroundReason(const ReferenceSet& set);
+
 // Checks what a user or a file may set; throws Error naming the setting.
 void validateTrainRequest(const TrainRequest& request);
 

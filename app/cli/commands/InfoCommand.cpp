@@ -62,9 +62,9 @@ int runInfo(const QStringList& args)
 
     const ReferenceSet set = readReferenceSet(positional.first());
     const std::vector<int> counts = set.head.referencesPerClass();
-    // How many background photos the whitening was fitted with (0: none, or a method that does not whiten).
-    const int backgroundPhotos =
-        set.head.projection.size() ? std::max(0, set.extra.value(QStringLiteral("background_photos")).toInt()) : 0;
+    // How many background photos the whitening was fitted with (0: none, or a method that did not use them).
+    const int backgroundPhotos = unusedBackgroundReason(set).isEmpty()
+        ? std::max(0, set.extra.value(QStringLiteral("background_photos")).toInt()) : 0;
     if (common.json) {
         QJsonArray classes;
         for (int c = 0; c < set.head.classNames.size(); ++c)

@@ -113,10 +113,12 @@ int runTrain(const QStringList& args)
                 counted(trained.poolPaths.size(), "training photo", "training photos").constData());
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(trained.duplicateGroups.groupedPhotos(),
                                                           trained.duplicateGroups.sharedGroups())));
-    if (set.extra.contains(QStringLiteral("background_photos")))
+    if (set.extra.contains(QStringLiteral("background_photos"))) {
+        const QString unused = unusedBackgroundReason(set);
         std::printf("Background: %d photos%s\n", set.extra.value(QStringLiteral("background_photos")).toInt(),
-                    set.head.projection.size() ? " fitted into the whitening with the training photos"
-                                               : ", unused: the method chosen does not whiten");
+                    unused.isEmpty() ? " fitted into the whitening with the training photos"
+                                     : qPrintable(QStringLiteral(", unused: ") + unused));
+    }
     const QJsonObject self = set.selection.value(QStringLiteral("self_training")).toObject();
     if (!self.isEmpty())
         std::printf("Self-training with %d unlabeled photos: %s (cross-validation inside the training photos: %d of %d right "
