@@ -607,6 +607,20 @@ private Q_SLOTS:
                  discriminant.out.constData());
         const Run discriminantInfo = cli({QStringLiteral("info"), set});
         QVERIFY2(!discriminantInfo.out.contains("background photos"), discriminantInfo.out.constData());
+        // Sorted into one subfolder per species, the same photos teach it; --no-recursive is about
+        // class folders and leaves a background's subfolders (its kinds) alone.
+        const QString sorted = work_.filePath(QStringLiteral("sorted-flowers"));
+        for (const QString& name : {QStringLiteral("bluebell"), QStringLiteral("tigerlily"), QStringLiteral("windflower")}) {
+            QDir().mkpath(sorted + QLatin1Char('/') + name);
+            const QDir source(exemplar::test::sharedDataSet(QStringLiteral("flowers17/")) + name);
+            for (const QString& file : source.entryList(QDir::Files, QDir::Name).mid(0, 8))
+                QVERIFY(QFile::link(source.absoluteFilePath(file), sorted + QLatin1Char('/') + name + QLatin1Char('/') + file));
+        }
+        const Run sortedRun = cli({QStringLiteral("train"), dataset_, QStringLiteral("--out"), set, QStringLiteral("--background"),
+                                   sorted, QStringLiteral("--no-recursive"), QStringLiteral("--method"),
+                                   QStringLiteral("discriminant-centroid"), QStringLiteral("--quiet")});
+        QVERIFY2(sortedRun.exitCode == 0, sortedRun.err.constData());
+        QVERIFY2(sortedRun.out.contains("Background: 24 photos fitted into the whitening"), sortedRun.out.constData());
         // A missing background folder is the user's error, named.
         const Run missing = cli({QStringLiteral("eval"), dataset_, QStringLiteral("--background"),
                                  work_.filePath(QStringLiteral("no-such-folder")), QStringLiteral("--quiet")});

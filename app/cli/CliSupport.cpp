@@ -91,10 +91,9 @@ EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, co
     return embedListedDataset(Dataset::scan(root, scan), QFileInfo(root).absoluteFilePath(), common);
 }
 
-EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const QCommandLineParser& parser,
-                                        const CommonOptions& common)
+EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const CommonOptions& common)
 {
-    return embedListedDataset(Dataset::fromClassFolders({folder}, datasetScanOptions(parser)), folder, common);
+    return embedListedDataset(Dataset::fromClassFolders({folder}, ScanOptions{true}), folder, common);
 }
 
 QCommandLineOption backgroundOption()
@@ -112,7 +111,7 @@ int addBackgroundPhotos(const QCommandLineParser& parser, const CommonOptions& c
 {
     if (!parser.isSet(QStringLiteral("background"))) return 0;
     const QString folder = parser.value(QStringLiteral("background"));
-    const EmbeddedDataset background = embedPhotosWithoutClass(folder, parser, common);
+    const EmbeddedDataset background = embedPhotosWithoutClass(folder, common);
     options->whiteningBackground = std::make_shared<const Matrix>(background.embeddings.vectors);
     SubfolderKinds kinds = subfolderKinds(background.embeddings.paths, {folder});
     options->whiteningBackgroundKinds = std::make_shared<const std::vector<int>>(std::move(kinds.kinds));

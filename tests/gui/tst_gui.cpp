@@ -615,6 +615,19 @@ private Q_SLOTS:
         QVERIFY(waitIdle(60000));
         QVERIFY(!controller()->unlabeledPhotos().background);
         QVERIFY2(summary->text().startsWith(QStringLiteral("No background photos")), qPrintable(summary->text()));
+
+        // Reading class folders' subfolders off is about class folders: the background's
+        // subfolders are still its kinds.
+        controller()->setScanSubfolders(false);
+        QVERIFY(waitIdle(120000));
+        QVERIFY(dropPaths(area, {background}));
+        QVERIFY(waitIdle(120000));
+        QVERIFY(controller()->unlabeledPhotos().background);
+        QCOMPARE(controller()->unlabeledPhotos().background->size(), 18);
+        QVERIFY2(summary->text().startsWith(QStringLiteral("18 background photo(s) of 3 kind(s)")), qPrintable(summary->text()));
+        controller()->clearBackgroundFolders();
+        controller()->setScanSubfolders(true);
+        QVERIFY(waitIdle(120000));
     }
 
     void exportAndReimportReferenceSet()

@@ -667,8 +667,10 @@ void ProjectTasks::embedUnlabeled()
         return;
     }
     // Photos without a class, for label next and self-training, and the background photos: both
-    // listed (on the worker, like the class folders) and embedded here, in one task.
-    const ScanOptions scanOptions = model_->settings().scan;
+    // listed (on the worker, like the class folders) and embedded here, in one task. At any depth,
+    // whatever the project says of class folders' subfolders: a background's kinds are its
+    // subfolders, and an unlabeled folder is read as classify --unlabeled reads one.
+    const ScanOptions scanOptions{true};
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->run(tr("Embedding unlabeled photos"), [=](Feedback& feedback) -> TaskRunner::Finisher {

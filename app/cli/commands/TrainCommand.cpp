@@ -78,8 +78,7 @@ int runTrain(const QStringList& args)
     request.skipped = data.allSkipped();
     if (parser.isSet(QStringLiteral("unlabeled"))) {
         const QString folder = parser.value(QStringLiteral("unlabeled"));
-        const EmbeddedDataset unlabeled =
-            embedPhotosWithoutClass(folder, parser, common);
+        const EmbeddedDataset unlabeled = embedPhotosWithoutClass(folder, common);
         request.unlabeled = unlabeled.embeddings.vectors;
     }
 
