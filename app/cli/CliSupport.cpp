@@ -91,9 +91,9 @@ EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, co
     return embedListedDataset(Dataset::scan(root, scan), QFileInfo(root).absoluteFilePath(), common);
 }
 
-EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const CommonOptions& common)
+EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const CommonOptions& common, const ScanOptions& scan)
 {
-    return embedListedDataset(Dataset::fromClassFolders({folder}, ScanOptions{true}), folder, common);
+    return embedListedDataset(Dataset::fromClassFolders({folder}, scan), folder, common);
 }
 
 QCommandLineOption backgroundOption()
@@ -111,7 +111,9 @@ int addBackgroundPhotos(const QCommandLineParser& parser, const CommonOptions& c
 {
     if (!parser.isSet(QStringLiteral("background"))) return 0;
     const QString folder = parser.value(QStringLiteral("background"));
-    const EmbeddedDataset background = embedPhotosWithoutClass(folder, common);
+    // At any depth whatever --no-recursive says (it is about class folders): a sorted
+    // background's photos are all in subfolders, one per kind.
+    const EmbeddedDataset background = embedPhotosWithoutClass(folder, common, ScanOptions{true});
     options->whiteningBackground = std::make_shared<const Matrix>(background.embeddings.vectors);
     SubfolderKinds kinds = subfolderKinds(background.embeddings.paths, {folder});
     options->whiteningBackgroundKinds = std::make_shared<const std::vector<int>>(std::move(kinds.kinds));

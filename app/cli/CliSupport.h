@@ -103,10 +103,10 @@ void warnIfPreprocessingDiffers(const ReferenceSet& set, const ModelSpec& spec, 
 EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, const ScanOptions& scan);
 // The same for a dataset already listed (Dataset::fromFiles); WHERE names it in messages.
 EmbeddedDataset embedListedDataset(Dataset dataset, const QString& where, const CommonOptions& common);
-// FOLDER's photos at any depth, with no class (unlabeled, foreign and background photos), whatever
-// --no-recursive says: that option is about class folders, and a background's kinds are its
-// subfolders.
-EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const CommonOptions& common);
+// FOLDER's photos with no class (unlabeled, foreign and background photos), scanned as SCAN says:
+// the dataset options for unlabeled and foreign photos; at any depth for a background, whose kinds
+// are its subfolders.
+EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const CommonOptions& common, const ScanOptions& scan);
 // --background DIR (train and eval): photos of other things of the same kind as the classes.
 QCommandLineOption backgroundOption();
 // --background's photos into OPTIONS: their embeddings (TrainingOptions::whiteningBackground) and,

@@ -667,17 +667,17 @@ void ProjectTasks::embedUnlabeled()
         return;
     }
     // Photos without a class, for label next and self-training, and the background photos: both
-    // listed (on the worker, like the class folders) and embedded here, in one task. At any depth,
-    // whatever the project says of class folders' subfolders: a background's kinds are its
-    // subfolders, and an unlabeled folder is read as classify --unlabeled reads one.
-    const ScanOptions scanOptions{true};
+    // listed (on the worker, like the class folders) and embedded here, in one task. Unlabeled
+    // folders as the project reads class folders (Classify All lists them the same way); the
+    // background at any depth whatever it says, since a sorted background's kinds are its subfolders.
+    const ScanOptions scanOptions = model_->settings().scan;
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->run(tr("Embedding unlabeled photos"), [=](Feedback& feedback) -> TaskRunner::Finisher {
-        const auto scan = [&](const QStringList& folders) {
-            return folders.isEmpty() ? Dataset() : Dataset::fromClassFolders(folders, scanOptions, &feedback);
+        const auto scan = [&](const QStringList& folders, const ScanOptions& options) {
+            return folders.isEmpty() ? Dataset() : Dataset::fromClassFolders(folders, options, &feedback);
         };
-        const Dataset unlabeled = scan(sources.folders), background = scan(sources.backgroundFolders);
+        const Dataset unlabeled = scan(sources.folders, scanOptions), background = scan(sources.backgroundFolders, ScanOptions{true});
         throwIfCanceled(&feedback);
         Embedder& embedder = network->load(specPath);
         const EmbeddingCache cache(embedder.identity(), embedder.dim());

@@ -144,7 +144,7 @@ int runEval(const QStringList& args)
         if (options.knownRejectRate <= 0)
             throw UsageError{QStringLiteral("--unknown-rate must be above 0 to measure \"unknown\"")};
         foreignFolder = parser.value(QStringLiteral("foreign"));
-        const EmbeddedDataset foreign = embedPhotosWithoutClass(foreignFolder, common);
+        const EmbeddedDataset foreign = embedPhotosWithoutClass(foreignFolder, common, datasetScanOptions(parser));
         options.foreign = foreign.embeddings.vectors;
         // A foreign photo that is also a photo of the dataset would be counted as both.
         for (const QString& hash : foreign.embeddings.contentHashes)
@@ -153,7 +153,7 @@ int runEval(const QStringList& args)
     int unlabeledAlsoKnown = 0;
     if (parser.isSet(QStringLiteral("unlabeled"))) {
         const QString folder = parser.value(QStringLiteral("unlabeled"));
-        const EmbeddedDataset unlabeled = embedPhotosWithoutClass(folder, common);
+        const EmbeddedDataset unlabeled = embedPhotosWithoutClass(folder, common, datasetScanOptions(parser));
         options.unlabeled = unlabeled.embeddings.vectors;
         // An unlabeled photo that is also a photo of the dataset may be a test photo: its pixels
         // would then reach training, which the figure could not honestly call unseen.

@@ -78,7 +78,7 @@ int runTrain(const QStringList& args)
     request.skipped = data.allSkipped();
     if (parser.isSet(QStringLiteral("unlabeled"))) {
         const QString folder = parser.value(QStringLiteral("unlabeled"));
-        const EmbeddedDataset unlabeled = embedPhotosWithoutClass(folder, common);
+        const EmbeddedDataset unlabeled = embedPhotosWithoutClass(folder, common, datasetScanOptions(parser));
         request.unlabeled = unlabeled.embeddings.vectors;
     }
 
