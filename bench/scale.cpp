@@ -4,6 +4,7 @@
 #include "BenchSupport.h"
 #include "SyntheticEmbeddings.h"
 
+#include "BackgroundSpread.h"
 #include "Centrality.h"
 #include "EmbeddingIndex.h"
 #include "ReferenceHead.h"
@@ -82,6 +83,12 @@ void measure(int n, int dim, int optimizerBudget)
         const Stopwatch clock;
         const Prediction p = head.predict(set.vectors.row(n / 2).transpose());
         return QStringLiteral("predict alone %1 ms, class %2").arg(1000 * clock.wall(), 0, 'f', 2).arg(p.bestClass());
+    });
+    stage("background summary (12 kinds, 256 axes)", n, [&] {
+        // The whitenings read background photos through it; it grows linearly with the photos.
+        const BackgroundSpread spread = BackgroundSpread::of(set.vectors, set.labels);
+        return QStringLiteral("%1 places, %2 + %3 axes")
+            .arg(spread.positions.rows()).arg(spread.betweenAxes.rows()).arg(spread.withinAxes.rows());
     });
     QTemporaryDir dir;
     const QString indexPath = dir.filePath(QStringLiteral("project.idx"));

@@ -2,6 +2,7 @@
 // and leadingAxes, the randomized range finder behind it.
 #include "BackgroundSpread.h"
 #include "Error.h"
+#include "Feedback.h"
 #include "SyntheticEmbeddings.h"
 #include "Whitening.h"
 
@@ -156,6 +157,40 @@ private Q_SLOTS:
         std::vector<int> otherKinds = kinds;
         otherKinds[0] = 1;
         QVERIFY(BackgroundSpread::reused(changed, otherKinds).get() != BackgroundSpread::reused(changed, kinds).get());
+    }
+
+    // A summary can take long (linear in the photos), so it reports its steps and stops when
+    // canceled; a canceled one is not kept, and the next caller computes it whole.
+    void summaryReportsItsStepsAndStopsWhenCanceled()
+    {
+        const Matrix X = decayingSpread(20, 10, 5);
+        const std::vector<int> kinds{0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 2, 2, 2, 2, -1, -1, -1, -1, -1, -1};
+        Feedback watched;
+        QList<qint64> steps;
+        QString said;
+        watched.setProgressHandler([&](qint64 done, qint64 total, const QString& what) {
+            QCOMPARE(total, qint64(3));
+            steps << done;
+            said = what;
+        });
+        const BackgroundSpread whole = BackgroundSpread::of(X, kinds, 4, &watched);
+        QCOMPARE(steps, (QList<qint64>{0, 1, 2, 3}));
+        QVERIFY2(said.contains(QStringLiteral("20 background photos")), qPrintable(said));
+
+        Feedback canceled;
+        canceled.cancel();
+        QVERIFY_THROWS_EXCEPTION(OperationCanceled, BackgroundSpread::of(X, kinds, 4, &canceled));
+        QVERIFY_THROWS_EXCEPTION(OperationCanceled, leadingAxes(X, 4, &canceled));
+        // Canceled once the first step has begun: inside the range finder's products.
+        Feedback cancelingOnStart;
+        cancelingOnStart.setProgressHandler([&](qint64, qint64, const QString&) { cancelingOnStart.cancel(); });
+        QVERIFY_THROWS_EXCEPTION(OperationCanceled, BackgroundSpread::reused(X, kinds, 4, &cancelingOnStart));
+        const auto after = BackgroundSpread::reused(X, kinds, 4);
+        QVERIFY(after);
+        QCOMPARE(after->photos, 20);
+        QVERIFY((after->withinAxes - whole.withinAxes).norm() < 1e-5f);
+        QVERIFY((after->positions - whole.positions).norm() < 1e-5f);
+        QVERIFY((after->betweenAxes - whole.betweenAxes).norm() < 1e-5f);
     }
 
     // However many background photos, the whitening gains at most the summary's axes: the

@@ -363,6 +363,39 @@ private Q_SLOTS:
         else QVERIFY(sameHead(train(pool, options).head, without.head));
     }
 
+    // A method that reads the background summarizes it first, cancelably (it can take long); one
+    // that does not read it never waits for it: discriminant-centroid reads only a background
+    // sorted by kind. A feedback canceled from the start tells which trainings summarized.
+    void aCanceledTrainingStopsWhileSummarizingItsBackground_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<bool>("sorted");
+        QTest::addColumn<bool>("readsBackground");
+        QTest::newRow("whitened-all") << "whitened-all" << false << true;
+        QTest::newRow("whitened-centroid") << "whitened-centroid" << false << true;
+        QTest::newRow("whitened-centroid, sorted") << "whitened-centroid" << true << true;
+        QTest::newRow("discriminant-centroid, sorted") << "discriminant-centroid" << true << true;
+        QTest::newRow("discriminant-centroid, unsorted") << "discriminant-centroid" << false << false;
+        QTest::newRow("centroid") << "centroid" << true << false;
+        QTest::newRow("all") << "all" << true << false;
+    }
+    void aCanceledTrainingStopsWhileSummarizingItsBackground()
+    {
+        QFETCH(QString, method);
+        QFETCH(bool, sorted);
+        QFETCH(bool, readsBackground);
+        const EmbeddingSet pool = seedPool();
+        const EmbeddingSet others = makeClusteredSet({20, 20}, 32, 1.0f, 98);
+        TrainingOptions options;
+        options.method = method;
+        options.whiteningBackground = std::make_shared<const Matrix>(others.vectors);
+        if (sorted) options.whiteningBackgroundKinds = std::make_shared<const std::vector<int>>(others.labels);
+        Feedback canceled;
+        canceled.cancel();
+        if (readsBackground) QVERIFY_THROWS_EXCEPTION(OperationCanceled, train(pool, options, &canceled));
+        else QCOMPARE(train(pool, options, &canceled).head.classNames, pool.classNames);
+    }
+
     // Each whitened method whitens with its own ε: whitened-centroid with the class means' sharper
     // one, the others with the shared one; each setting moves only its own methods.
     void whiteningShrinkageIsPerMethod_data()

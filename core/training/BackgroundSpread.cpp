@@ -1,6 +1,7 @@
 #include "BackgroundSpread.h"
 
 #include "Error.h"
+#include "Feedback.h"
 #include "Random.h"
 
 #include <QByteArrayView>
@@ -27,7 +28,7 @@ Eigen::MatrixXd orthonormalColumns(const Eigen::MatrixXd& Y)
 
 } // namespace
 
-Matrix leadingAxes(const Matrix& X, int axes)
+Matrix leadingAxes(const Matrix& X, int axes, const Feedback* feedback)
 {
     const Eigen::Index n = X.rows(), d = X.cols();
     if (n == 0 || d == 0 || axes <= 0) return Matrix(0, d);
@@ -38,13 +39,17 @@ Matrix leadingAxes(const Matrix& X, int axes)
     Eigen::MatrixXf sketch(d, width);
     for (Eigen::Index j = 0; j < width; ++j)
         for (Eigen::Index i = 0; i < d; ++i) sketch(i, j) = (random.next() & 1) ? 1.0f : -1.0f;
+    throwIfCanceled(feedback);
     Eigen::MatrixXd Q = orthonormalColumns((X * sketch).cast<double>());
     for (int iteration = 0; iteration < 2; ++iteration) {  // power iterations sharpen the leading axes
+        throwIfCanceled(feedback);
         const Eigen::MatrixXd Z = orthonormalColumns((X.transpose() * Q.cast<float>()).cast<double>());
+        throwIfCanceled(feedback);
         Q = orthonormalColumns((X * Z.cast<float>()).cast<double>());
     }
     // X ≈ Q·B with B = Qᵀ·X (width×d); B's right singular vectors scaled by its singular values
     // are Uᵀ·B, where U holds the eigenvectors of B·Bᵀ.
+    throwIfCanceled(feedback);
     const Eigen::MatrixXd B = (Q.cast<float>().transpose() * X).cast<double>();
     const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(B * B.transpose());
     if (eigen.info() != Eigen::Success) throw Error(QStringLiteral("background spread: the eigendecomposition failed"));
@@ -65,7 +70,8 @@ namespace {
 // Adds PLACES (rows, each standing for WEIGHTS[i] photos) to the span of SPREAD: as they are when
 // there are at most MAX_AXES of them, else as their weighted mean (a place) and the leading axes of
 // the places around it (offsets).
-void addPlaces(const Matrix& places, const Eigen::VectorXf& weights, int maxAxes, BackgroundSpread& spread)
+void addPlaces(const Matrix& places, const Eigen::VectorXf& weights, int maxAxes, BackgroundSpread& spread,
+               const Feedback* feedback)
 {
     if (places.rows() == 0) return;
     const auto append = [](Matrix& to, const Matrix& rows) {
@@ -88,20 +94,26 @@ void addPlaces(const Matrix& places, const Eigen::VectorXf& weights, int maxAxes
     for (Eigen::Index i = 0; i < around.rows(); ++i) around.row(i) *= std::sqrt(weights[i]);
     append(spread.positions, mean);
     appendWeights(Eigen::VectorXf::Constant(1, weights.sum()));
-    append(spread.betweenAxes, leadingAxes(around, maxAxes));
+    append(spread.betweenAxes, leadingAxes(around, maxAxes, feedback));
 }
 
 } // namespace
 
-BackgroundSpread BackgroundSpread::of(const Matrix& background, const std::vector<int>& kinds, int maxAxes)
+BackgroundSpread BackgroundSpread::of(const Matrix& background, const std::vector<int>& kinds, int maxAxes,
+                                      const Feedback* feedback)
 {
     if (kinds.size() != size_t(background.rows()))
         throw Error(QStringLiteral("background spread: %1 kinds for %2 background photos")
                         .arg(kinds.size()).arg(background.rows()));
     if (maxAxes < 1) throw Error(QStringLiteral("background spread: no axes to keep"));
     if (!background.allFinite()) throw Error(QStringLiteral("background spread: a background photo's embedding is not finite"));
+    throwIfCanceled(feedback);  // e.g. a job that waited for another's summary, canceled meanwhile
     BackgroundSpread spread;
     const Eigen::Index n = background.rows(), d = background.cols();
+    // Three steps: the spread within kinds (n photos' offsets), the kinds' places, the places of
+    // the photos without a kind; each is long only when it holds many photos.
+    const QString what = QStringLiteral("summarizing %1 background photos").arg(n);
+    reportProgress(feedback, 0, 3, what);
     spread.photos = int(n);
     spread.positions.resize(0, d);
     spread.betweenAxes.resize(0, d);
@@ -134,19 +146,22 @@ BackgroundSpread BackgroundSpread::of(const Matrix& background, const std::vecto
     Matrix offsets(spread.photosWithKind, d);
     for (Eigen::Index i = 0, row = 0; i < n; ++i)
         if (kindIndex[size_t(i)] >= 0) offsets.row(row++) = background.row(i) - means.row(kindIndex[size_t(i)]);
-    spread.withinAxes = leadingAxes(offsets, maxAxes);
+    spread.withinAxes = leadingAxes(offsets, maxAxes, feedback);
+    reportProgress(feedback, 1, 3, what);
 
     // The kinds' means and the photos without a kind each within their own bound, so that unsorted
     // photos never blur the kinds' places.
-    addPlaces(means, counts, maxAxes, spread);
+    addPlaces(means, counts, maxAxes, spread, feedback);
+    reportProgress(feedback, 2, 3, what);
     Matrix loose(Eigen::Index(kindless.size()), d);
     for (size_t j = 0; j < kindless.size(); ++j) loose.row(Eigen::Index(j)) = background.row(kindless[j]);
-    addPlaces(loose, Eigen::VectorXf::Ones(loose.rows()), maxAxes, spread);
+    addPlaces(loose, Eigen::VectorXf::Ones(loose.rows()), maxAxes, spread, feedback);
+    reportProgress(feedback, 3, 3, what);
     return spread;
 }
 
 std::shared_ptr<const BackgroundSpread> BackgroundSpread::reused(const Matrix& background, const std::vector<int>& kinds,
-                                                                 int maxAxes)
+                                                                 int maxAxes, const Feedback* feedback)
 {
     struct Key {
         size_t photosHash = 0, kindsHash = 0;
@@ -171,7 +186,7 @@ std::shared_ptr<const BackgroundSpread> BackgroundSpread::reused(const Matrix& b
     const QMutexLocker lock(&mutex);
     if (last && lastKey == key) return last;
     last.reset();  // frees the previous summary before the next is built
-    last = std::make_shared<const BackgroundSpread>(of(background, kinds, maxAxes));
+    last = std::make_shared<const BackgroundSpread>(of(background, kinds, maxAxes, feedback));
     lastKey = key;
     return last;
 }

@@ -19,6 +19,11 @@
 
 namespace exemplar {
 
+class Feedback;
+
+// How many axes each part of a background's spread keeps (the measurement above).
+constexpr int kMaxBackgroundAxes = 256;
+
 struct BackgroundSpread {
     // What the background adds to the span beyond its spread within a kind. POSITIONS are photos'
     // places (centered when fitted: on the pool's mean within a class, on the joint mean of pool
@@ -38,18 +43,24 @@ struct BackgroundSpread {
     int photosWithKind = 0;       // those with a kind (kind ≥ 0): the photos the within spread counts
 
     // BACKGROUND: one raw embedding per row; KINDS: one per row (≥ 0: the photo's kind, −1: none).
-    static BackgroundSpread of(const Matrix& background, const std::vector<int>& kinds, int maxAxes = 256);
+    // Linear in the photos, and long for a large background (about 12 s for 5,000 photos of the
+    // default model's length on one core: bench/scale), so FEEDBACK may cancel it between its
+    // products (OperationCanceled) and hears how far it got.
+    static BackgroundSpread of(const Matrix& background, const std::vector<int>& kinds, int maxAxes = kMaxBackgroundAxes,
+                               const Feedback* feedback = nullptr);
     // The same, kept for the next call with the same photos and kinds (compared by their bytes'
     // hash and sizes): auto's inner folds and eval's repetitions fit on one background many times,
-    // and its spread costs more than the fit itself. Holds one background's spread; thread-safe.
+    // and its spread costs more than the fit itself. Holds one background's spread; thread-safe: a
+    // second caller waits for the first's summary, and a canceled one leaves nothing behind.
     static std::shared_ptr<const BackgroundSpread> reused(const Matrix& background, const std::vector<int>& kinds,
-                                                         int maxAxes = 256);
+                                                         int maxAxes = kMaxBackgroundAxes, const Feedback* feedback = nullptr);
 };
 
 // The leading axes of the rows of X (n×d): at most AXES rows, each a right singular vector scaled
 // by its singular value, so that their Gram matrix approximates XᵀX. A randomized range finder
 // (Halko, Martinsson & Tropp 2011: a fixed-seed sketch of random signs, two power iterations), so the
 // cost is linear in n·d; exact when X has no more rows than AXES plus the sketch's margin.
-Matrix leadingAxes(const Matrix& X, int axes);
+// FEEDBACK may cancel it before each of its six products with X (OperationCanceled).
+Matrix leadingAxes(const Matrix& X, int axes, const Feedback* feedback = nullptr);
 
 } // namespace exemplar

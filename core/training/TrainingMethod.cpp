@@ -6,6 +6,7 @@
 #include "Random.h"
 #include "TrainingMethods.h"
 #include "TrainingSupport.h"
+#include "Whitening.h"
 
 #include <QFileInfo>
 #include <algorithm>
@@ -277,6 +278,15 @@ TrainingResult train(const EmbeddingSet& pool, const TrainingOptions& options, c
                         .arg(options.method, trainingMethodNames().join(QStringLiteral(", "))));
     TrainingOptions canonical = options;
     canonical.method = method->id;  // an older name (e.g. "seed") trains and records as its current id
+    // A background is summarized here, once, where its long part can still be canceled and shown;
+    // the fits below (auto's parallel folds among them) find the summary ready.
+    const Matrix* background = options.whiteningBackground.get();
+    const bool readsBackground =
+        method->backgroundUse == BackgroundUse::Any
+        || (method->backgroundUse == BackgroundUse::SortedByKind
+            && backgroundKindsWithSpread(options.whiteningBackgroundKinds.get()) > 0);
+    if (background && background->rows() > 0 && readsBackground && background->cols() == pool.vectors.cols())
+        backgroundSummary(*background, options.whiteningBackgroundKinds.get(), feedback);
     TrainingResult result = method->trainer(pool, canonical, feedback, observer);
     if (method->id != QLatin1String("auto")) {
         result.effectiveOptions = canonical;

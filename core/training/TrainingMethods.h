@@ -13,12 +13,20 @@ namespace exemplar {
 using Trainer = TrainingResult (*)(const EmbeddingSet& pool, const TrainingOptions& options, const Feedback* feedback,
                                    const OptimizerObserver& observer);
 
+// Which background photos (TrainingOptions::whiteningBackground) a method reads.
+enum class BackgroundUse {
+    None,          // none: it does not whiten
+    Any,           // all of them, sorted by kind or not (the plain whitening)
+    SortedByKind,  // only those sorted by kind (discriminant-centroid: the spread within a kind)
+};
+
 struct TrainingMethodInfo {
     QString id;                // what files, projects and --method say
     QString label;             // a few words, for menus
     QString description;       // one line, for help texts and tooltips
     bool usesOptimizer;        // reads the optimizer settings (strategy, budget, centrality, pinned counts)
     bool comparedByDefault;    // in a method comparison when none are named
+    BackgroundUse backgroundUse;
     Trainer trainer;
 };
 

@@ -134,13 +134,6 @@ void requireMatchingBackground(const Matrix& pool, const Matrix& background, con
         throw Error(QStringLiteral("%1: %2 kinds for %3 background photos").arg(what).arg(kinds->size()).arg(background.rows()));
 }
 
-// The background's bounded summary, computed once per background (BackgroundSpread::reused);
-// without KINDS every photo is one without a kind.
-std::shared_ptr<const BackgroundSpread> backgroundSummary(const Matrix& background, const std::vector<int>* kinds)
-{
-    if (kinds) return BackgroundSpread::reused(background, *kinds);
-    return BackgroundSpread::reused(background, std::vector<int>(size_t(background.rows()), -1));
-}
 
 // The mean eigenvalue of the covariance of the pool (POOL_CENTERED: its rows minus CENTER) and the
 // background together, around CENTER, from exact sums: their total squared distance to CENTER over
@@ -157,6 +150,14 @@ double jointMeanEigenvalue(const Eigen::MatrixXd& poolCentered, const Background
 }
 
 } // namespace
+
+std::shared_ptr<const BackgroundSpread> backgroundSummary(const Matrix& background, const std::vector<int>* kinds,
+                                                         const Feedback* feedback)
+{
+    if (kinds) return BackgroundSpread::reused(background, *kinds, kMaxBackgroundAxes, feedback);
+    return BackgroundSpread::reused(background, std::vector<int>(size_t(background.rows()), -1), kMaxBackgroundAxes,
+                                    feedback);
+}
 
 Whitening Whitening::fit(const Matrix& pool, const WhiteningOptions& options, const Matrix* background,
                          const std::vector<int>* backgroundKinds)

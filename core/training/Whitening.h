@@ -9,9 +9,13 @@
 // 85 → 90% on flowers17. ε is relative to the mean eigenvalue; 1.0 was the best default.
 #include "Types.h"
 
+#include <memory>
 #include <vector>
 
 namespace exemplar {
+
+class Feedback;
+struct BackgroundSpread;
 
 struct WhiteningOptions {
     bool scale = true;          // false: rotation only (lossless for L2-regularized linear models)
@@ -52,5 +56,12 @@ struct Whitening {
     // Rows of X transformed and L2-normalized: the same map ReferenceHead::transform applies.
     Matrix apply(const Matrix& X) const;
 };
+
+// The summary through which Whitening::fit and fitWithinClass read BACKGROUND and its KINDS
+// (null: every photo without a kind), computed once per background and kept (BackgroundSpread::
+// reused). Asked for ahead of a training, with FEEDBACK, its long part can be canceled and shown;
+// the fits then find it ready.
+std::shared_ptr<const BackgroundSpread> backgroundSummary(const Matrix& background, const std::vector<int>* kinds,
+                                                         const Feedback* feedback = nullptr);
 
 } // namespace exemplar
