@@ -620,6 +620,81 @@ private Q_SLOTS:
         QCOMPARE(readFile(target), before);
     }
 
+    // export-onnx writes an ONNX model, and the network it reads is one too, so the kind check let
+    // `export-onnx SET MODEL.onnx` replace the installed network (every later command then failed
+    // with an OpenCV message). Refused now, through a symbolic link too, the network left as it was.
+    void exportNeverReplacesTheNetworkItReads_data()
+    {
+        QTest::addColumn<bool>("throughLink");
+        QTest::newRow("the network itself") << false;
+        QTest::newRow("a symbolic link to it") << true;
+    }
+    void exportNeverReplacesTheNetworkItReads()
+    {
+        QFETCH(bool, throughLink);
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = corpusSet();
+        QVERIFY2(!set.isEmpty(), corpusSetRun_.describe().constData());
+        // A copy of the model, so that a failure here cannot break the installed one.
+        const QString folder = path(QStringLiteral("own-network-%1").arg(throughLink));
+        QVERIFY(QDir().mkpath(folder));
+        QJsonObject json = QJsonDocument::fromJson(readFile(exemplar::test::defaultModelSpec())).object();
+        const QString onnx = folder + QStringLiteral("/network.onnx");
+        QVERIFY(QFile::copy(QFileInfo(exemplar::test::defaultModelSpec()).dir().filePath(
+                                json.value(QStringLiteral("onnx")).toString()),
+                            onnx));
+        json.insert(QStringLiteral("onnx"), onnx);
+        json.remove(QStringLiteral("labels"));
+        const QString spec = folder + QStringLiteral("/model.json");
+        writeFile(spec, QJsonDocument(json).toJson());
+        QString target = onnx;
+        if (throughLink) {
+            target = folder + QStringLiteral("/link.onnx");
+            QVERIFY(QFile::link(onnx, target));
+        }
+        const QByteArray before = readFile(onnx);
+        const Run run = cli({QStringLiteral("export-onnx"), set, target, QStringLiteral("--model"), spec});
+        QVERIFY2(run.failedWithOneLine("which this command reads"), run.describe().constData());
+        QCOMPARE(readFile(onnx), before);
+        // The same command onto a new name works: the copy is a valid model for the set.
+        const Run fine = cli({QStringLiteral("export-onnx"), set, folder + QStringLiteral("/out.onnx"),
+                              QStringLiteral("--model"), spec, QStringLiteral("--quiet")});
+        QVERIFY2(fine.exitCode == 0, fine.describe().constData());
+    }
+
+    // `embed --out` wrote the array over whatever the path held (a photo of the dataset, a reference
+    // set) and, for a path not ending in .npy, wrote it under that name with the CSV at NAME.csv.
+    // Refused before any work now, each file left byte for byte.
+    void embeddingOutputNeverReplacesAnotherKindOfFile_data()
+    {
+        QTest::addColumn<QString>("out");
+        QTest::addColumn<QString>("victim");  // the file that must survive, beside OUT
+        QTest::addColumn<QString>("phrase");
+        QTest::newRow("a photo") << "photo.jpg" << "photo.jpg" << "must end in .npy";
+        QTest::newRow("a CSV named as the array") << "table.csv" << "table.csv" << "must end in .npy";
+        QTest::newRow("a reference set named .npy") << "set.npy" << "set.npy" << "exists and is not a NumPy array";
+        QTest::newRow("the user's own CSV beside") << "fresh.npy" << "fresh.csv" << "exists and is not a CSV of embeddings";
+    }
+    void embeddingOutputNeverReplacesAnotherKindOfFile()
+    {
+        QFETCH(QString, out);
+        QFETCH(QString, victim);
+        QFETCH(QString, phrase);
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString folder = path(QStringLiteral("embed-out-%1").arg(QString::number(qHash(out))));
+        QVERIFY(QDir().mkpath(folder));
+        const QByteArray content = victim.endsWith(QLatin1String(".jpg")) ? syntheticPhoto(60, ".jpg")
+                                   : victim.endsWith(QLatin1String(".npy"))
+                                       ? QByteArray("{\"checksum\": \"00\", \"classes\": []}")
+                                       : QByteArray("name,score\nmine,1\n");
+        writeFile(folder + QLatin1Char('/') + victim, content);
+        const Run run = cli({QStringLiteral("embed"), corpus_, QStringLiteral("--out"), folder + QLatin1Char('/') + out,
+                             QStringLiteral("--quiet")});
+        QVERIFY2(run.failedWithOneLine(phrase.toUtf8()), run.describe().constData());
+        QCOMPARE(readFile(folder + QLatin1Char('/') + victim), content);
+        QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{victim});
+    }
+
     // `embed --out FILE.npy` writes FILE.npy and FILE.csv (the rows' photos): a failure on either
     // must leave both as they were. Before, the new .npy replaced the old one and then the .csv
     // failed, leaving an .npy whose rows the old .csv misnamed.
@@ -629,7 +704,7 @@ private Q_SLOTS:
         const QString folder = path(QStringLiteral("out-embed-pair"));
         QVERIFY(QDir().mkpath(folder + QStringLiteral("/e.csv")));  // the .csv cannot be written
         const QString npy = folder + QStringLiteral("/e.npy");
-        const QByteArray previous = "previous embeddings, must survive\n";
+        const QByteArray previous = "\x93NUMPY previous embeddings, must survive\n";
         writeFile(npy, previous);
         const Run run = cli({QStringLiteral("embed"), corpus_, QStringLiteral("--out"), npy, QStringLiteral("--quiet")});
         QVERIFY2(run.exitCode == 1 && run.err.contains("e.csv"), run.describe().constData());

@@ -405,6 +405,11 @@ private Q_SLOTS:
         QTest::newRow("results, then text without a newline") << QByteArray("{\"file\": \"a.jpg\"}\nmy notes") << false;
         QTest::newRow("binary without a newline") << QByteArray("\xFF\xD8\xFF\xE0\0\x10JFIF\0", 11) << false;
         QTest::newRow("results, then half a record") << QByteArray("{\"file\": \"a.jpg\"}\n{\"file\": \"b.j") << true;
+        // A whole JSON document without a final newline (a reference set, settings) is not what a
+        // kill leaves: a record and its newline go out in one write. It was once cut to nothing.
+        QTest::newRow("one JSON document without a newline") << QByteArray("{\"checksum\": \"9a\", \"classes\": [1, 2]}") << false;
+        QTest::newRow("results, then a whole record without its newline")
+            << QByteArray("{\"file\": \"a.jpg\"}\n{\"file\": \"b.jpg\"}") << false;
     }
     void resumeNeverCutsAFileOfAnotherKind()
     {
@@ -443,6 +448,25 @@ private Q_SLOTS:
         QCOMPARE(refused.exitCode, 1);
         QVERIFY2(refused.err.contains("line 2"), refused.err.constData());
         QCOMPARE(readAll(foreign), before);  // nothing lost
+
+        // Lines of JSON that are not classify's (no "file"), and a reference set itself (one JSON
+        // document without a newline, once wiped by --resume): refused, byte for byte as they were.
+        const QString otherLines = work_.filePath(QStringLiteral("other.jsonl"));
+        QFile other(otherLines);
+        QVERIFY(other.open(QIODevice::WriteOnly));
+        other.write("{\"event\": \"start\"}\n{\"event\": \"st");
+        other.close();
+        const QString setCopy = work_.filePath(QStringLiteral("copy-of-set.exref"));
+        QFile::remove(setCopy);
+        QVERIFY(QFile::copy(set, setCopy));
+        for (const QString& target : {otherLines, setCopy}) {
+            const QByteArray was = readAll(target);
+            const Run kept = cli({QStringLiteral("classify"), set, photo, QStringLiteral("--resume"), target,
+                                  QStringLiteral("--quiet")});
+            QCOMPARE(kept.exitCode, 1);
+            QVERIFY2(kept.err.contains("another kind"), kept.err.constData());
+            QCOMPARE(readAll(target), was);
+        }
 
         const QString out = work_.filePath(QStringLiteral("locked.jsonl"));
         {

@@ -232,4 +232,17 @@ void refuseToReplaceAnotherKind(const QString& path, const QString& what, bool (
                                "another name, or remove it first").arg(QDir::toNativeSeparators(path), what));
 }
 
+void refuseToReplaceAnInput(const QString& path, const QStringList& inputs)
+{
+    struct stat out {};
+    if (::stat(QFile::encodeName(path).constData(), &out) != 0) return;  // a new file replaces nothing
+    for (const QString& input : inputs) {
+        struct stat in {};
+        if (input.isEmpty() || ::stat(QFile::encodeName(input).constData(), &in) != 0) continue;
+        if (in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+            throw Error(QStringLiteral("%1 is %2, which this command reads; it is left as it is: choose another name")
+                            .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(input)));
+    }
+}
+
 } // namespace exemplar

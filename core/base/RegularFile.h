@@ -7,6 +7,7 @@
 // would silently replace it.
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace exemplar {
 
@@ -71,15 +72,20 @@ QByteArray readRegularFileOrThrow(const QString& path, qint64 maxBytes, const QS
 // (QSaveFile's "PATH.XXXXXX" that no process holds open). A missing PATH is fine.
 void prepareDestination(const QString& path);
 
-// Throws unless PATH is free, empty, or holds a file whose first bytes IS_OF_KIND accepts (an
-// earlier output of the same kind, which a new one may replace): an output path mistyped onto a
-// photo, or onto the command's own input, must not destroy it. WHAT names the kind ("a reference
-// set"). Paths that are not regular files are left to prepareDestination.
 // Throws "cannot write PATH: …" when PATH's folder does not exist or cannot be written in: said
 // before a long run, not after it.
 void refuseUnwritableDestination(const QString& path);
 
+// Throws unless PATH is free, empty, or holds a file whose first bytes IS_OF_KIND accepts (an
+// earlier output of the same kind, which a new one may replace): an output path mistyped onto a
+// photo, or onto the command's own input, must not destroy it. WHAT names the kind ("a reference
+// set"). Paths that are not regular files are left to prepareDestination.
 void refuseToReplaceAnotherKind(const QString& path, const QString& what, bool (*isOfKind)(const QByteArray& firstBytes));
+
+// Throws Error when PATH, an output, is the same file as one of INPUTS (by device and inode, so a
+// symbolic or hard link counts too): e.g. export-onnx onto the very network it reads, which is an
+// ONNX model like its output. Inputs that do not exist are ignored.
+void refuseToReplaceAnInput(const QString& path, const QStringList& inputs);
 
 // "a character device", "a FIFO", … for the file at PATH; empty when it is a regular file or
 // does not exist.

@@ -1,7 +1,11 @@
 #include "EmbeddingExport.h"
 
 #include "AtomicFile.h"
+#include "Error.h"
 #include "NpyFile.h"
+#include "RegularFile.h"
+
+#include <QDir>
 
 namespace exemplar {
 
@@ -16,17 +20,33 @@ QString csvField(const QString& text)
     return QLatin1Char('"') + QString(text).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
 }
 
+const char kCsvHeader[] = "row,file,class,sha256\n";
+
+bool startsLikeNpy(const QByteArray& firstBytes) { return firstBytes.startsWith("\x93NUMPY"); }
+bool startsLikeEmbeddingCsv(const QByteArray& firstBytes) { return firstBytes.startsWith(kCsvHeader); }
+
 } // namespace
+
+void refuseUnsuitableEmbeddingOutput(const QString& npyPath)
+{
+    if (!npyPath.endsWith(QLatin1String(".npy"), Qt::CaseInsensitive))
+        throw Error(QStringLiteral("the embeddings' file must end in .npy (got %1; the .csv is written beside it)")
+                        .arg(QDir::toNativeSeparators(npyPath)));
+    refuseToReplaceAnotherKind(npyPath, QStringLiteral("a NumPy array"), startsLikeNpy);
+    refuseToReplaceAnotherKind(embeddingCsvPath(npyPath), QStringLiteral("a CSV of embeddings"), startsLikeEmbeddingCsv);
+    refuseUnwritableDestination(npyPath);
+}
 
 QString embeddingCsvPath(const QString& npyPath)
 {
     return npyPath.endsWith(QLatin1String(".npy"), Qt::CaseInsensitive) ? npyPath.chopped(4) + QStringLiteral(".csv")
-                                                                         : npyPath + QStringLiteral(".csv");
+                                                                         : npyPath + QStringLiteral(".csv");  // refused above
 }
 
 void exportEmbeddings(const EmbeddingSet& set, const QString& npyPath)
 {
-    QString csv = QStringLiteral("row,file,class,sha256\n");
+    refuseUnsuitableEmbeddingOutput(npyPath);  // again: the files may have appeared since
+    QString csv = QString::fromLatin1(kCsvHeader);
     for (int i = 0; i < set.size(); ++i)
         csv += QStringLiteral("%1,%2,%3,%4\n")
                    .arg(i)

@@ -42,7 +42,7 @@ void writeJsonLine(int fd, const QJsonObject& record, const QString& what)
     writeAll(fd, QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n', what);
 }
 
-JsonLinesFile::JsonLinesFile(const QString& path) : path_(QDir::toNativeSeparators(path))
+JsonLinesFile::JsonLinesFile(const QString& path, RecordCheck check) : path_(QDir::toNativeSeparators(path))
 {
     // O_NONBLOCK: a FIFO given as OUT must not block the open; it is refused just below.
     fd_ = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
@@ -63,6 +63,12 @@ JsonLinesFile::JsonLinesFile(const QString& path) : path_(QDir::toNativeSeparato
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
         fail(errno == EWOULDBLOCK ? QStringLiteral("%1 is being written by another process").arg(path_)
                                   : QStringLiteral("cannot lock %1: %2").arg(path_, systemError()));
+    // Read whole into memory below: a size that no run of results reaches is refused first.
+    const auto tooLarge = [this] {
+        return QStringLiteral("%1 is larger than %2 GiB: too large to resume; start a new file")
+            .arg(path_).arg(kMaxBytes >> 30);
+    };
+    if (st.st_size > kMaxBytes) fail(tooLarge());
 
     QByteArray bytes;
     char buffer[1 << 16];
@@ -71,6 +77,7 @@ JsonLinesFile::JsonLinesFile(const QString& path) : path_(QDir::toNativeSeparato
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) fail(QStringLiteral("cannot read %1: %2").arg(path_, systemError()));
         if (n == 0) break;
+        if (bytes.size() + n > kMaxBytes) fail(tooLarge());  // grew while being read
         bytes.append(buffer, n);
     }
     const qsizetype complete = bytes.lastIndexOf('\n') + 1;  // 0 when no line is complete
@@ -84,6 +91,10 @@ JsonLinesFile::JsonLinesFile(const QString& path) : path_(QDir::toNativeSeparato
             fail(QStringLiteral("line %1 of %2 is not a JSON object (%3); not appending to a file of another kind")
                      .arg(lineNumber).arg(path_, error.error != QJsonParseError::NoError ? error.errorString()
                                                                                         : QStringLiteral("not an object")));
+        const QString problem = check ? check(document.object()) : QString();
+        if (!problem.isEmpty())
+            fail(QStringLiteral("line %1 of %2 is not a line of results (%3); not appending to a file of another kind")
+                     .arg(lineNumber).arg(path_, problem));
         existing_.push_back(document.object());
     }
     if (complete < bytes.size()) {
@@ -91,7 +102,10 @@ JsonLinesFile::JsonLinesFile(const QString& path) : path_(QDir::toNativeSeparato
         // object. A file that merely lacks a final newline (notes, a photo, any other file given
         // by mistake) is refused whole instead of losing its end, or all of it.
         const QByteArray tail = bytes.mid(complete);
-        if (!tail.trimmed().startsWith('{') || tail.size() > kMaxUnfinishedLineBytes || tail.contains('\0'))
+        QJsonParseError whole{};
+        QJsonDocument::fromJson(tail, &whole);
+        if (!tail.trimmed().startsWith('{') || tail.size() > kMaxUnfinishedLineBytes || tail.contains('\0')
+            || whole.error == QJsonParseError::NoError)
             fail(QStringLiteral("%1 ends in %2 bytes that are not the start of a line of results; not appending to "
                                 "a file of another kind")
                      .arg(path_).arg(tail.size()));

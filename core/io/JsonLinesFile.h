@@ -5,6 +5,7 @@
 // can leave; reopening the file for appending cuts it off first, so its record is simply redone.
 #include <QJsonObject>
 #include <QString>
+#include <functional>
 #include <vector>
 
 namespace exemplar {
@@ -15,11 +16,19 @@ void writeJsonLine(int fd, const QJsonObject& record, const QString& what);
 // A JSON Lines file opened for appending by one writer at a time.
 class JsonLinesFile {
 public:
+    // What is wrong with a record read back for its writer (e.g. "no \"file\""), or empty when it
+    // is one of that writer's.
+    using RecordCheck = std::function<QString(const QJsonObject&)>;
+
     // Opens PATH (created when missing) and takes an exclusive lock on it, so that two processes
     // can never interleave lines (throws Error when another holds it). Reads the complete lines
     // already there and cuts off an unterminated last line. Throws Error, leaving the file as it
-    // was, when a complete line is not a JSON object: then something else wrote the file.
-    explicit JsonLinesFile(const QString& path);
+    // was, when something else wrote the file: a complete line that is not a JSON object or fails
+    // CHECK, an unterminated last line that is not the start of one (a whole JSON document without
+    // a final newline is a file of another kind: a kill never leaves a whole record without its
+    // newline, since both go out in one write), or more than kMaxBytes.
+    explicit JsonLinesFile(const QString& path, RecordCheck check = {});
+    static constexpr qint64 kMaxBytes = qint64(1) << 30;
     ~JsonLinesFile();
     JsonLinesFile(const JsonLinesFile&) = delete;
     JsonLinesFile& operator=(const JsonLinesFile&) = delete;

@@ -187,7 +187,10 @@ int runClassify(const QStringList& args)
     std::unique_ptr<JsonLinesFile> out;
     QSet<QString> done;  // photos with a line already: skipped, which also classifies a repeat once
     if (resume) {
-        out = std::make_unique<JsonLinesFile>(parser.value(QStringLiteral("resume")));
+        // Every line classify writes names its photo: a file whose lines do not is another's.
+        out = std::make_unique<JsonLinesFile>(parser.value(QStringLiteral("resume")), [](const QJsonObject& record) {
+            return record.value(QStringLiteral("file")).isString() ? QString() : QStringLiteral("no \"file\"");
+        });
         for (const QJsonObject& record : out->existing()) done.insert(record.value(QStringLiteral("file")).toString());
         if (!common.quiet)
             std::fprintf(stderr, "exemplar-cli classify: %d photos already in %s%s\n", int(done.size()),

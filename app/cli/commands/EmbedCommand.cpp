@@ -46,11 +46,12 @@ int runEmbed(const QStringList& args)
     if (listed && !parser.positionalArguments().isEmpty())
         throw UsageError{QStringLiteral("give a DATASET folder or --files-from LIST, not both")};
 
+    const QString out = parser.value(QStringLiteral("out"));
+    if (!out.isEmpty()) refuseUnsuitableEmbeddingOutput(out);  // before the embedding, which takes long
     const EmbeddedDataset data =
         listed ? embedListedDataset(Dataset::fromFiles(filesFromList(parser)), parser.value(QStringLiteral("files-from")), common)
                : embedFolder(requireOnePositional(parser, QStringLiteral("DATASET folder")), common,
                              datasetScanOptions(parser));
-    const QString out = parser.value(QStringLiteral("out"));
     if (!out.isEmpty()) exportEmbeddings(data.embeddings, out);
     const std::vector<int> counts = data.embeddings.countsPerClass();
     if (common.json) {

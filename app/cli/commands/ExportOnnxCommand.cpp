@@ -39,6 +39,8 @@ int runExportOnnx(const QStringList& args)
     const ReferenceSet set = readReferenceSet(positional.at(0));
     const CommonOptions common = withModelOf(set, options);
     const ModelSpec spec = ModelSpec::load(common.modelSpec);
+    // The network is an ONNX model like the output, so the kind check above lets it through.
+    refuseToReplaceAnInput(out, {positional.at(0), spec.specPath, spec.onnxPath, spec.labelsPath});
     try {
         exportClassifierOnnx(set, spec, out);
     } catch (const ModelMismatch& error) {
