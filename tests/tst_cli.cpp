@@ -18,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <memory>
+#include <sys/stat.h>
 #include <vector>
 
 class TestCli : public QObject {
@@ -339,6 +340,43 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 0);
         QVERIFY(run.out.isEmpty());
         QVERIFY2(run.err.contains("names no files"), run.err.constData());
+    }
+
+    // A list through a pipe or FIFO (`--files-from <(find …)`) has no data when it is opened: it
+    // was once read as empty ("names no files", nothing classified). Now read to its end, however
+    // slowly it is written; a list without end (/dev/zero) is refused instead of filling memory.
+    void aListThroughAFifoIsReadToItsEnd()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        QStringList photos;
+        writePhotoList(1, &photos);
+        photos.removeAt(3);  // the broken one
+        const QString fifo = work_.filePath(QStringLiteral("list.fifo"));
+        QFile::remove(fifo);
+        QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+        QProcess process;
+        exemplar::test::startCli(&process, {QStringLiteral("classify"), set, QStringLiteral("--files-from"), fifo,
+                                            QStringLiteral("--jsonl"), QStringLiteral("--quiet")});
+        QFile writer(fifo);
+        QVERIFY(writer.open(QIODevice::WriteOnly | QIODevice::Unbuffered));  // waits for the reader
+        QTest::qWait(300);  // the reader finds nothing yet
+        for (const QString& photo : photos) {
+            writer.write(QFile::encodeName(photo) + '\n');
+            QTest::qWait(100);
+        }
+        writer.close();
+        QVERIFY(process.waitForFinished(120000));
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(process.exitCode() == 0, err.constData());
+        QStringList expected = photos;
+        expected.sort();
+        QCOMPARE(jsonLines(process.readAllStandardOutput()).keys(), expected);  // QMap: sorted keys
+
+        const Run endless = cli({QStringLiteral("classify"), set, QStringLiteral("--files-from"), QStringLiteral("/dev/zero")});
+        QCOMPARE(endless.exitCode, 1);
+        QVERIFY2(endless.err.contains("longer than"), endless.err.constData());
     }
 
     void classifyKilledAndResumedEqualsOneRun()

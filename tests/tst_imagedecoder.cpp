@@ -407,6 +407,18 @@ void TestImageDecoder::rejectsBadInputs_data()
         forged[frame + offset + 1] = char(14000 & 0xFF);
     }
     QTest::newRow("JPEG claiming 196 MP in a few KB") << "forged.jpg" << forged << "truncated or damaged" << false;
+    // Formats OpenCV decodes but we do not list state their size in text, unchecked: a 25 MB
+    // Radiance HDR claiming 20000×20000 (run-length coded) took 6 GB. Refused by their first bytes.
+    QByteArray hdrRow("\x02\x02\x4E\x20", 4);  // new-style RLE scanline header, width 20000
+    for (int x = 0; x < 20000; x += 127) hdrRow += QByteArray(1, char(128 + std::min(127, 20000 - x))) + '\x80';
+    hdrRow = hdrRow.left(4) + hdrRow.mid(4).repeated(4);
+    const QByteArray hdr = QByteArray("#?RADIANCE\nFORMAT=32-bit_rle_rgbe\n\n-Y 20000 +X 20000\n") + hdrRow.repeated(200);
+    QTest::newRow("Radiance HDR named .png (20000×20000)") << "bomb.png" << hdr << "a Radiance HDR image" << false;
+    QTest::newRow("PFM header claiming 30000×30000") << "pfm.jpg" << QByteArray("PF\n30000 30000\n-1.0\n") + QByteArray(64, '\0')
+                                                  << "a PFM image" << false;
+    QTest::newRow("PPM named .jpg") << "ppm.jpg" << QByteArray("P6\n2 2\n255\n") + QByteArray(12, '\x7f')
+                                    << "a netpbm" << false;
+    QTest::newRow("GIF named .jpg") << "gif.jpg" << QByteArray("GIF89a\x01\x00\x01\x00\x00\x00\x00;", 14) << "a GIF image" << false;
     QTest::newRow("missing file") << "missing.jpg" << QByteArray() << "does not exist" << false;
     QTest::newRow("a directory") << "folder.jpg" << QByteArray() << "not a regular file" << false;
     // Read without blocking (a FIFO has no writer) and without end (/dev/zero): refused at once.

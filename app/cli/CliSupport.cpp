@@ -165,12 +165,26 @@ QStringList filesFromList(const QCommandLineParser& parser)
     const bool opened = list == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
                                                    : (file.setFileName(list), file.open(QIODevice::ReadOnly));
     if (!opened) throw Error(QStringLiteral("cannot read the list %1: %2").arg(list, file.errorString()));
+    // Read to its end, whatever it is: a pipe or FIFO (`--files-from <(find …)`) has no data yet
+    // when opened, and atEnd() said so, so such a list once read as empty. Bounded, so that a
+    // device without end (/dev/zero) is refused instead of filling memory.
+    constexpr qint64 kMaxListBytes = qint64(256) << 20;
+    QByteArray bytes;
+    for (;;) {
+        const QByteArray chunk = file.read(1 << 16);  // blocks until data, or returns nothing at the end
+        if (chunk.isEmpty()) {
+            if (file.error() != QFileDevice::NoError)
+                throw Error(QStringLiteral("cannot read the list %1: %2").arg(list, file.errorString()));
+            break;
+        }
+        if (bytes.size() + chunk.size() > kMaxListBytes)
+            throw Error(QStringLiteral("the list %1 is longer than %2 MiB; split it").arg(list).arg(kMaxListBytes >> 20));
+        bytes += chunk;
+    }
     QStringList paths;
-    while (!file.atEnd()) {
+    for (QByteArray line : bytes.split('\n')) {
         // Only the line break is stripped: spaces can belong to a file name. A list written on
         // Windows ends its lines with CR LF.
-        QByteArray line = file.readLine();
-        if (line.endsWith('\n')) line.chop(1);
         if (line.endsWith('\r')) line.chop(1);
         if (!line.isEmpty()) paths << QFile::decodeName(line);
     }

@@ -107,6 +107,24 @@ bool hasKnownHeader(const QByteArray& d)
            d.startsWith("\xFF\xD8") || isTiff(d);
 }
 
+// What a file OpenCV might still decode, though not among the formats we list, is (Radiance HDR,
+// PFM and the netpbm family state their size in text, which no check here reads: a 25 MB HDR
+// claiming 20000×20000 took 6 GB before the size check after decoding refused it), or empty.
+QString unlistedFormat(const QByteArray& d)
+{
+    if (d.startsWith("#?RADIANCE") || d.startsWith("#?RGBE")) return QStringLiteral("a Radiance HDR image");
+    if (d.startsWith("PF\n") || d.startsWith("Pf\n") || d.startsWith("PF\r") || d.startsWith("Pf\r"))
+        return QStringLiteral("a PFM image");
+    if (d.size() >= 3 && d[0] == 'P' && d[1] >= '1' && d[1] <= '7' && QByteArray(" \t\r\n#").contains(d[2]))
+        return QStringLiteral("a netpbm (PBM/PGM/PPM/PAM) image");
+    if (d.startsWith("GIF8")) return QStringLiteral("a GIF image");
+    if (d.startsWith(QByteArray("\0\0\0\x0cjP  ", 8)) || d.startsWith("\xFF\x4F\xFF\x51"))
+        return QStringLiteral("a JPEG 2000 image");
+    if (d.startsWith("\x76\x2F\x31\x01")) return QStringLiteral("an OpenEXR image");
+    if (d.startsWith("\x59\xA6\x6A\x95")) return QStringLiteral("a Sun raster image");
+    return QString();
+}
+
 // Start-of-scan markers in a JPEG. Each scan of a progressive JPEG is a full pass over the whole
 // coefficient buffer (whatever the decoding scale), and libjpeg sets no limit: a 32 KB file of 2,000
 // empty scans took a minute. Inside the entropy-coded data a 0xFF byte is always followed by 0x00
@@ -202,6 +220,14 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
     DecodedPhoto result;
     if (data.isEmpty()) {
         result.error = QStringLiteral("empty file (0 bytes)");
+        return result;
+    }
+    // Only the formats we list reach a decoder: for each of them the header's size is checked
+    // first. OpenCV would sniff and decode others too (HDR, PFM, PNM, …) with no size check.
+    if (!hasKnownHeader(data)) {
+        const QString kind = unlistedFormat(data);
+        result.error = QStringLiteral("not a readable image (%1; read are JPEG, PNG, BMP, TIFF, WebP, HEIF and AVIF)")
+                           .arg(kind.isEmpty() ? QStringLiteral("unknown format") : kind);
         return result;
     }
     const auto [width, height] = claimedSize(data);
