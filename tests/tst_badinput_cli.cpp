@@ -838,6 +838,20 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(QStringLiteral("x.exref")));
     }
 
+    // Values that meant something else inside: --duplicate-cosine 0 stood for "the model's"
+    // (0.92) and grouped as if not given; --sort-into "" (an unset "$OUT") filed nothing, rc 0.
+    // Both are usage errors now, said before any work.
+    void optionValuesThatMeantSomethingElseAreRefused()
+    {
+        const Run zero = cli({QStringLiteral("audit"), corpus_, QStringLiteral("--duplicate-cosine"), QStringLiteral("0")});
+        QCOMPARE(zero.exitCode, 2);
+        QVERIFY2(zero.err.contains("--duplicate-cosine must be above 0"), zero.describe().constData());
+        const Run unset = cli({QStringLiteral("classify"), path(QStringLiteral("any.exref")), path(QStringLiteral("any.jpg")),
+                               QStringLiteral("--sort-into"), QString()});
+        QCOMPARE(unset.exitCode, 2);
+        QVERIFY2(unset.err.contains("--sort-into needs a folder"), unset.describe().constData());
+    }
+
     // Issue 13, defect 9: sets that cannot classify anything were accepted ("unknown (nearest
     // class  scores below -inf)", rc 0). Each is sealed with a valid checksum, so only the new
     // check can refuse it.

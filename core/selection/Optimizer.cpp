@@ -38,6 +38,10 @@ bool parseOptimizerStrategy(const QString& name, OptimizerStrategy* out)
 
 namespace {
 
+// At most this many evaluations inform the Bayesian surrogate (surrogatePoints): more than any
+// default budget (60), so searches of an ordinary size are exactly what they were.
+constexpr size_t kMaxSurrogatePoints = 200;
+
 using Point = std::vector<int>;
 
 // What every strategy shares: the budget, memoization (a point is never evaluated twice and a
@@ -208,6 +212,25 @@ void coordinateAscent(Search& search, Random& random)
     }
 }
 
+// The evaluations the surrogate is fitted on: all of them up to MAX, else the best half of MAX and
+// the most recent rest. A Gaussian process costs the cube of its points to fit and their square per
+// prediction, so a search over all evaluations slowed with every step (budget 300: 8 s; 1000: not
+// done after 5 minutes); bounded, each step costs the same, and the surrogate still knows the
+// best region and where the search went last.
+std::vector<size_t> surrogatePoints(const std::vector<OptimizerStep>& trace, size_t max)
+{
+    std::vector<size_t> chosen(trace.size());
+    std::iota(chosen.begin(), chosen.end(), size_t(0));
+    if (trace.size() <= max) return chosen;
+    std::stable_sort(chosen.begin(), chosen.end(), [&](size_t a, size_t b) { return trace[a].value > trace[b].value; });
+    chosen.resize(max / 2);
+    std::vector<bool> taken(trace.size(), false);
+    for (size_t i : chosen) taken[i] = true;
+    for (size_t i = trace.size(); i-- > 0 && chosen.size() < max;)
+        if (!taken[i]) chosen.push_back(i);
+    return chosen;
+}
+
 void bayesian(Search& search, Random& random, int initialPoints)
 {
     const IntegerBox& box = search.box();
@@ -231,11 +254,12 @@ void bayesian(Search& search, Random& random, int initialPoints)
     GaussianProcess surrogate;
     while (!search.finished()) {
         const std::vector<OptimizerStep>& trace = search.result().trace;
-        Eigen::MatrixXd X(Eigen::Index(trace.size()), Eigen::Index(free.size()));
-        Eigen::VectorXd y(Eigen::Index(trace.size()));
-        for (size_t s = 0; s < trace.size(); ++s) {
-            X.row(Eigen::Index(s)) = scaled(trace[s].point);
-            y[Eigen::Index(s)] = trace[s].value;
+        const std::vector<size_t> fitted = surrogatePoints(trace, kMaxSurrogatePoints);
+        Eigen::MatrixXd X(Eigen::Index(fitted.size()), Eigen::Index(free.size()));
+        Eigen::VectorXd y(Eigen::Index(fitted.size()));
+        for (size_t s = 0; s < fitted.size(); ++s) {
+            X.row(Eigen::Index(s)) = scaled(trace[fitted[s]].point);
+            y[Eigen::Index(s)] = trace[fitted[s]].value;
         }
         surrogate.fit(X, y);
 

@@ -74,8 +74,12 @@ int runAudit(const QStringList& args)
     const CommonOptions common = commonOptions(parser);
     const QString root = requireOnePositional(parser, QStringLiteral("DATASET folder"));
     AuditOptions options;
-    if (parser.isSet(QStringLiteral("duplicate-cosine")))
+    if (parser.isSet(QStringLiteral("duplicate-cosine"))) {
         options.duplicateCosine = doubleOption(parser, QStringLiteral("duplicate-cosine"), 0.0, 1.0);
+        // 0 stands for "the model's" inside (AuditOptions), so it was silently taken as 0.92.
+        if (!(options.duplicateCosine > 0))
+            throw UsageError{QStringLiteral("--duplicate-cosine must be above 0 (and at most 1)")};
+    }
 
     const QString confusedMethod = parser.value(QStringLiteral("confused-pairs"));
     if (parser.isSet(QStringLiteral("confused-pairs")) && !isTrainingMethod(confusedMethod))  // before any embedding

@@ -150,6 +150,9 @@ int runClassify(const QStringList& args)
     if (photos.isEmpty() && !parser.isSet(QStringLiteral("files-from")) && unlabeled.isEmpty())
         throw UsageError{QStringLiteral("expected at least one photo (or --files-from LIST, or --unlabeled DIR)")};
     const QString sortInto = parser.value(QStringLiteral("sort-into"));
+    // An empty OUT (an unset "$OUTDIR") would file nothing without a word.
+    if (parser.isSet(QStringLiteral("sort-into")) && sortInto.trimmed().isEmpty())
+        throw UsageError{QStringLiteral("--sort-into needs a folder (got an empty name)")};
     if (parser.isSet(QStringLiteral("link")) && sortInto.isEmpty()) throw UsageError{QStringLiteral("--link needs --sort-into OUT")};
     const int top = intOption(parser, QStringLiteral("top"), 1, 1000);
     const int labelNext = parser.isSet(QStringLiteral("label-next")) ? intOption(parser, QStringLiteral("label-next"), 1, 1000000) : 0;
