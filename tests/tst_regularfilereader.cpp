@@ -9,7 +9,11 @@
 #include <QtTest>
 #include <functional>
 
+#include <cstring>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace exemplar;
 
@@ -93,6 +97,10 @@ private Q_SLOTS:
         QTest::newRow("folder") << "folder" << "not a regular file (a folder)";
         QTest::newRow("missing") << "missing" << "file does not exist";
         QTest::newRow("larger than allowed") << "large" << "too large";
+        // Said as a folder scan says it, not as open(2) fails ("No such device or address", "Too
+        // many levels of symbolic links").
+        QTest::newRow("socket") << "socket" << "not a regular file (a socket)";
+        QTest::newRow("loop of symbolic links") << "loop" << "broken symbolic link (a loop of links)";
     }
 
     void refusesWhatIsNotARegularFile()
@@ -109,6 +117,20 @@ private Q_SLOTS:
             path = dir.path();
         } else if (kind == QLatin1String("large")) {
             QVERIFY(test::writeBytes(path, QByteArray(2048, 'x')));
+        } else if (kind == QLatin1String("socket")) {
+            const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+            QVERIFY(fd >= 0);
+            sockaddr_un address {};
+            address.sun_family = AF_UNIX;
+            const QByteArray encoded = QFile::encodeName(path);
+            QVERIFY(size_t(encoded.size()) < sizeof address.sun_path);
+            std::memcpy(address.sun_path, encoded.constData(), size_t(encoded.size()));
+            const int bound = ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+            ::close(fd);  // the socket file stays
+            QCOMPARE(bound, 0);
+        } else if (kind == QLatin1String("loop")) {
+            QVERIFY(QFile::link(dir.filePath(QStringLiteral("y")), path));
+            QVERIFY(QFile::link(path, dir.filePath(QStringLiteral("y"))));
         }
         RegularFileReader reader(path, 1024);
         QVERIFY(!reader.ok());

@@ -187,6 +187,33 @@ private Q_SLOTS:
                  QStringList{QStringLiteral("fits.jpg")});
     }
 
+    // Two photos of one name that fills the file system's limit (255 bytes): the second's " (2)"
+    // made its name too long, and it could never be filed. Its name is shortened instead, whole
+    // characters only (the name is of 2-byte characters here).
+    void aLongNameTakenIsShortenedToFit()
+    {
+        QTemporaryDir dir;
+        const QString longBase = QString(125, QChar(0x00E9)) + QStringLiteral("ab");  // 252 bytes; ".jpg" makes 256
+        const QString name = longBase.chopped(1) + QStringLiteral(".jpg");           // 255 bytes
+        QCOMPARE(QFile::encodeName(name).size(), 255);
+        const QString first = writeFile(dir.filePath(QStringLiteral("in/1/") + name), "first");
+        const QString second = writeFile(dir.filePath(QStringLiteral("in/2/") + name), "second");
+        QVERIFY(!first.isEmpty() && !second.isEmpty());
+        const FilingOutcome outcome = fileIntoClassFolders({{first, QStringLiteral("daisy")}, {second, QStringLiteral("daisy")}},
+                                                           {QStringLiteral("daisy")}, dir.filePath(QStringLiteral("out")),
+                                                           FilingAction::Copy);
+        QVERIFY2(outcome.failed.empty(), outcome.failed.empty() ? "" : qPrintable(outcome.failed[0].reason));
+        QCOMPARE(outcome.filed, 2);
+        const QStringList filed = QDir(dir.filePath(QStringLiteral("out/daisy"))).entryList(QDir::Files, QDir::Name);
+        QCOMPARE(filed.size(), 2);
+        QVERIFY(filed.contains(name));
+        const QString renamed = filed.at(filed.indexOf(name) == 0 ? 1 : 0);
+        QVERIFY2(renamed.endsWith(QLatin1String(" (2).jpg")), qPrintable(renamed));
+        QVERIFY(QFile::encodeName(renamed).size() <= 255);
+        QVERIFY(name.startsWith(renamed.chopped(8)));
+        QCOMPARE(readFile(dir.filePath(QStringLiteral("out/daisy/")) + renamed), QByteArray("second"));
+    }
+
     void outputThatIsNotAFolderIsRefused()
     {
         QTemporaryDir dir;

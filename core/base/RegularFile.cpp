@@ -69,7 +69,15 @@ int openCheckedRegularFile(const QString& path, qint64 maxBytes, qint64* size, Q
     // effect on regular files, the only kind read.
     Descriptor file{::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
     if (file.fd < 0) {
-        *error = errno == ENOENT ? missingFileReason(path) : systemError(errno);
+        const int openError = errno;
+        // Said as a folder scan says it: a socket cannot be opened at all ("No such device or
+        // address"), and a loop of links is a broken link ("Too many levels of symbolic links").
+        if (const QString kind = nonRegularKind(path); !kind.isEmpty())
+            *error = QStringLiteral("not a regular file (%1)").arg(kind);
+        else if (openError == ELOOP)
+            *error = QStringLiteral("broken symbolic link (a loop of links)");
+        else
+            *error = openError == ENOENT ? missingFileReason(path) : systemError(openError);
         return -1;
     }
     struct stat st {};

@@ -14,6 +14,19 @@ namespace exemplar {
 
 namespace {
 
+// BASE (n)SUFFIX, with BASE shortened as much as the file system's limit on a name's bytes needs:
+// a photo whose name already filled it (255 bytes) could not be filed beside another of that name.
+QString numberedName(QString base, int n, const QString& suffix)
+{
+    constexpr qsizetype kMaxNameBytes = 255;  // NAME_MAX on Linux file systems
+    const QString tail = QStringLiteral(" (%1)%2").arg(n).arg(suffix);
+    while (!base.isEmpty() && QFile::encodeName(base + tail).size() > kMaxNameBytes) {
+        base.chop(1);
+        if (!base.isEmpty() && base.back().isHighSurrogate()) base.chop(1);  // never half a character
+    }
+    return base + tail;
+}
+
 bool sameBytes(const QString& a, const QString& b)
 {
     QFile fa(a), fb(b);
@@ -139,7 +152,7 @@ FilingOutcome fileIntoFolders(const std::vector<PhotoToPlace>& photos, FilingAct
                 break;
             }
             if (n > 10000) break;
-            destination = QDir(folder).filePath(QStringLiteral("%1 (%2)%3").arg(base).arg(n).arg(suffix));
+            destination = QDir(folder).filePath(numberedName(base, n, suffix));
         }
         if (done) continue;
         const QString error = action == FilingAction::Link
