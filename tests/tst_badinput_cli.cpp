@@ -839,7 +839,8 @@ private Q_SLOTS:
     }
 
     // Values that meant something else inside: --duplicate-cosine 0 stood for "the model's"
-    // (0.92) and grouped as if not given; --sort-into "" (an unset "$OUT") filed nothing, rc 0.
+    // (0.92) and grouped as if not given; --sort-into "" (an unset "$OUT") filed nothing, rc 0;
+    // --cache-dir "" and --model "" quietly meant the defaults.
     // Both are usage errors now, said before any work.
     void optionValuesThatMeantSomethingElseAreRefused()
     {
@@ -850,6 +851,11 @@ private Q_SLOTS:
                                QStringLiteral("--sort-into"), QString()});
         QCOMPARE(unset.exitCode, 2);
         QVERIFY2(unset.err.contains("--sort-into needs a folder"), unset.describe().constData());
+        for (const QString& option : {QStringLiteral("--cache-dir"), QStringLiteral("--model")}) {
+            const Run empty = cli({QStringLiteral("embed"), corpus_, option, QString()});
+            QCOMPARE(empty.exitCode, 2);
+            QVERIFY2(empty.err.contains((option + QStringLiteral(" needs a value")).toUtf8()), empty.describe().constData());
+        }
     }
 
     // Issue 13, defect 9: sets that cannot classify anything were accepted ("unknown (nearest

@@ -32,6 +32,10 @@ void addCommonOptions(QCommandLineParser* parser)
 CommonOptions commonOptions(const QCommandLineParser& parser)
 {
     CommonOptions options;
+    // An empty value (an unset "$VAR") would quietly mean the default: said instead.
+    for (const char* name : {"model", "cache-dir"})
+        if (parser.isSet(QString::fromLatin1(name)) && parser.value(QString::fromLatin1(name)).trimmed().isEmpty())
+            throw UsageError{QStringLiteral("--%1 needs a value (got an empty one)").arg(QString::fromLatin1(name))};
     const QString model = parser.value(QStringLiteral("model"));
     options.modelSpec = model.isEmpty() ? defaultModelSpecPath() : resolveModelArgument(model);
     options.modelNamed = !model.isEmpty() || !qEnvironmentVariableIsEmpty("EXEMPLAR_MODEL");
