@@ -144,6 +144,7 @@ private Q_SLOTS:
     void scanRejectsBadRoots();
     void fromClassFoldersSkipsDuplicatesAndNonFolders();
     void aListingSaysWhereItIsAndStopsWhenCanceled();
+    void aChainOfFoldersIsReadOnlySoDeep();
 
 private:
     std::unique_ptr<QTemporaryDir> dir_;  // fresh for every test function
@@ -587,6 +588,26 @@ void TestDataset::aListingSaysWhereItIsAndStopsWhenCanceled()
     canceled.cancel();
     QVERIFY_THROWS_EXCEPTION(exemplar::OperationCanceled,
                              Dataset::fromClassFolders({path(QStringLiteral("root/alpha"))}, {}, &canceled));
+}
+
+// Photos filed by date and camera sit a few levels down and are read; a chain of folders 40
+// deep (a loop of copies, a hostile archive; 2,000 levels took a minute) is read to 32 levels, and
+// the folder beyond is reported, not silently lost.
+void TestDataset::aChainOfFoldersIsReadOnlySoDeep()
+{
+    QString deep = path(QStringLiteral("root/cars"));
+    QVERIFY(writePhoto(deep + QStringLiteral("/2024/05/17/canon/a.jpg")));
+    for (int level = 1; level <= 40; ++level) {
+        deep += QStringLiteral("/d");
+        if (level == 32 || level == 33) QVERIFY(writePhoto(deep + QStringLiteral("/level%1.jpg").arg(level)));
+    }
+    QVERIFY(QDir().mkpath(deep));
+    const Dataset dataset = Dataset::scan(path(QStringLiteral("root")));
+    QCOMPARE(photoNames(dataset), (QStringList{"cars/2024/05/17/canon/a.jpg",
+                                               QStringLiteral("cars/") + QStringLiteral("d/").repeated(32) + QStringLiteral("level32.jpg")}));
+    QCOMPARE(int(dataset.skipped.size()), 1);
+    QCOMPARE(dataset.skipped[0].path, path(QStringLiteral("root/cars/") + QStringLiteral("d/").repeated(32) + QStringLiteral("d")));
+    QVERIFY2(dataset.skipped[0].reason.contains(QLatin1String("more than 32 levels")), qPrintable(dataset.skipped[0].reason));
 }
 
 QTEST_GUILESS_MAIN(TestDataset)

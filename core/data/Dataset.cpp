@@ -114,11 +114,15 @@ struct ListingProgress {
 };
 
 constexpr int kListedPhotosPerReport = 1000;  // a class folder of a whole disk still shows it moves
+// Subfolders this deep inside a class folder are not read: photos filed by year, month, day and
+// camera sit a handful of levels down, while a chain a thousand levels deep (a loop of copies, a
+// hostile archive) took a minute to walk, each level's path longer than the last.
+constexpr int kMaxSubfolderDepth = 32;
 
 // Lists the photos of FOLDER into class CLASS INDEX, and of its subfolders when OPTIONS say so.
 // Returns how many were listed.
 int scanFolder(Dataset* dataset, const QString& folder, int classIndex, const ScanOptions& options,
-               const QString& classFolder, QSet<QString>* scanned, const ListingProgress& progress)
+               const QString& classFolder, QSet<QString>* scanned, const ListingProgress& progress, int depth = 0)
 {
     throwIfCanceled(progress.feedback);
     // QDir::Hidden is left out on purpose: dot-files (.DS_Store, ._photo.jpg) are not photos.
@@ -131,13 +135,16 @@ int scanFolder(Dataset* dataset, const QString& folder, int classIndex, const Sc
         throwIfCanceled(progress.feedback);  // each entry asks the disk about itself: a slow disk takes long
         const QString path = entry.absoluteFilePath();
         if (entry.isDir()) {
-            const QString problem = subfolderProblem(entry, options, classFolder, *scanned);
+            QString problem = subfolderProblem(entry, options, classFolder, *scanned);
+            if (problem.isEmpty() && depth + 1 > kMaxSubfolderDepth)
+                problem = QStringLiteral("subfolder more than %1 levels inside its class folder (not scanned)")
+                              .arg(kMaxSubfolderDepth);
             if (!problem.isEmpty()) {
                 dataset->skipped.push_back({path, problem});
                 continue;
             }
             scanned->insert(entry.canonicalFilePath());
-            count += scanFolder(dataset, path, classIndex, options, classFolder, scanned, progress);
+            count += scanFolder(dataset, path, classIndex, options, classFolder, scanned, progress, depth + 1);
         } else if (const QString problem = photoFileProblem(entry); !problem.isEmpty()) {
             dataset->skipped.push_back({path, problem});
         } else {
