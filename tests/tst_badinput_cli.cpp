@@ -57,7 +57,7 @@ struct Run {
 // How the CLI child process is started.
 struct ChildLimits {
     bool unprivileged = false;  // as "nobody" when the test runs as root
-    rlim_t maxFileBytes = 0;    // 0: no limit; otherwise writes past it fail like a full disk
+    rlim_t maxFileBytes = 0;    // 0: no limit; otherwise writes past it fail like a full disk (`ulimit -f`)
     rlim_t maxAddressSpace = 0; // 0: no limit; otherwise allocating past it fails (bounded memory)
     int timeoutSeconds = 600;   // then the child is killed and the run counts as hung (exit code -2)
 };
@@ -194,7 +194,8 @@ private:
                 setrlimit(RLIMIT_AS, &limit);
             }
             if (limits.maxFileBytes > 0) {
-                signal(SIGXFSZ, SIG_IGN);  // a failing write(), not a killed process
+                // SIGXFSZ is left as it is: the CLI itself must turn a write past the limit into a
+                // failing write() (as under a user's `ulimit -f`), not die of the signal.
                 const rlimit limit{limits.maxFileBytes, limits.maxFileBytes};
                 setrlimit(RLIMIT_FSIZE, &limit);
             }

@@ -9,6 +9,7 @@
 #include <QCoreApplication>
 #include <cstdio>
 #include <map>
+#include <csignal>
 
 namespace {
 
@@ -38,6 +39,9 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationName(QStringLiteral("exemplar-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(EXEMPLAR_VERSION));
     exemplar::quietDecoderWarnings();
+    // A write past the file-size limit (`ulimit -f`) fails with EFBIG and is reported like a full
+    // disk, the earlier file kept, instead of the signal killing the process with unsaved work.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     QStringList args = app.arguments().mid(1);
     if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {

@@ -9,6 +9,7 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QSettings>
+#include <csignal>
 
 int main(int argc, char** argv)
 {
@@ -17,6 +18,9 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("Exemplar"));
     QApplication::setApplicationVersion(QStringLiteral(EXEMPLAR_VERSION));
     exemplar::quietDecoderWarnings();
+    // A write past the file-size limit (`ulimit -f`) fails with EFBIG and is reported like a full
+    // disk, the earlier file kept, instead of the signal killing the process with unsaved work.
+    std::signal(SIGXFSZ, SIG_IGN);
     QApplication::setApplicationDisplayName(QStringLiteral("Exemplar"));
 
     QCommandLineParser parser;

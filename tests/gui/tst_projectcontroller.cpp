@@ -395,6 +395,55 @@ private Q_SLOTS:
         }
     }
 
+    // A name, path, method or message far longer than any a project writes was laid out in a
+    // widget on the GUI thread: a 10 MB class name froze the window 19 s per paint. Such a project
+    // is refused, whichever field holds the text; one at the limit opens.
+    void aProjectWithAnEndlessNameIsRefused_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<int>("length");
+        QTest::addColumn<bool>("refused");
+        QTest::newRow("class name, 1 MB") << "name" << (1 << 20) << true;
+        QTest::newRow("class folder, 20,000") << "folder" << 20000 << true;
+        QTest::newRow("method, 100,000") << "method" << 100000 << true;
+        QTest::newRow("classified photo's error, 1 MB") << "error" << (1 << 20) << true;
+        QTest::newRow("an assigned photo's path (a key), 20,000") << "assigned" << 20000 << true;
+        QTest::newRow("class name at the limit, 16,384") << "name" << 16384 << false;
+    }
+    void aProjectWithAnEndlessNameIsRefused()
+    {
+        QFETCH(QString, field);
+        QFETCH(int, length);
+        QFETCH(bool, refused);
+        const QString text(length, QLatin1Char('N'));
+        QJsonObject classEntry{{QStringLiteral("folder"), QStringLiteral("/nowhere/daisy")}, {QStringLiteral("name"), QStringLiteral("daisy")}};
+        QJsonObject root{{QStringLiteral("format"), QStringLiteral("exemplar-project")}, {QStringLiteral("format_version"), 2}};
+        if (field == QLatin1String("name") || field == QLatin1String("folder")) classEntry.insert(field, text);
+        root.insert(QStringLiteral("classes"), QJsonArray{classEntry});
+        if (field == QLatin1String("method"))
+            root.insert(QStringLiteral("settings"), QJsonObject{{QStringLiteral("method"), text}});
+        if (field == QLatin1String("error"))
+            root.insert(QStringLiteral("classifications"),
+                        QJsonArray{QJsonObject{{QStringLiteral("path"), QStringLiteral("/a.jpg")}, {QStringLiteral("error"), text}}});
+        if (field == QLatin1String("assigned"))
+            root.insert(QStringLiteral("unlabeled"),
+                        QJsonObject{{QStringLiteral("assigned"), QJsonObject{{text, QStringLiteral("daisy")}}}});
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("long.exemplar"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(root).toJson());
+        file.close();
+        try {
+            const ProjectDocument document = readProject(path);
+            QVERIFY2(!refused, "read");
+            QCOMPARE(document.sources.classes.front().name, text);
+        } catch (const Error& error) {
+            QVERIFY2(refused, qPrintable(error.message()));
+            QVERIFY2(error.message().contains(QStringLiteral("a text of %1 characters").arg(length)), qPrintable(error.message()));
+        }
+    }
+
     // Issue 13: a project whose sidecar reference set is missing (or damaged, or a FIFO) was
     // refused whole. It now opens with its classes, settings and comparison, without the set,
     // and says why.

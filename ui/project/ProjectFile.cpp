@@ -30,6 +30,28 @@ constexpr qsizetype kMaxProjectJsonValues = 16'000'000;  // some two million pho
 // per class, at most a million classes: 16 MB). One of 500 MB (a damaged or hostile file) would
 // take gigabytes as it is read (JsonTextBounds.h).
 constexpr qsizetype kMaxProjectStringBytes = 32 << 20;
+// Every other text (class names, paths, methods, messages) is a few KB at most: a path is at most
+// 4,096 bytes. A longer one is not a project's, and laid out in a widget on the GUI thread (the
+// class list, a warning) it froze the window for minutes: a 10 MB class name, 19 s per paint.
+constexpr qsizetype kMaxProjectTextChars = 16384;
+const QLatin1String kPackedRankingKey("ranking");
+
+// The longest text in VALUE (strings and object keys), packed rankings left out.
+qsizetype longestText(const QJsonValue& value)
+{
+    qsizetype longest = 0;
+    if (value.isString()) return value.toString().size();
+    if (value.isArray())
+        for (const QJsonValue& item : value.toArray()) longest = std::max(longest, longestText(item));
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            longest = std::max(longest, it.key().size());
+            if (it.key() != kPackedRankingKey) longest = std::max(longest, longestText(it.value()));
+        }
+    }
+    return longest;
+}
 
 QJsonArray intArray(const std::vector<int>& values)
 {
@@ -294,6 +316,10 @@ ProjectDocument readProject(const QString& path, const Feedback* feedback)
     const QJsonObject root = json.object();
     if (json.isNull() || root.value(QStringLiteral("format")).toString() != QLatin1String("exemplar-project"))
         throw Error(tr("%1 is not an Exemplar project (or it is damaged)").arg(path));
+    if (const qsizetype longest = longestText(root); longest > kMaxProjectTextChars)
+        throw Error(tr("%1 is not an Exemplar project (it holds a text of %2 characters where a name, path or message "
+                       "goes; those are at most %3)")
+                        .arg(path).arg(longest).arg(kMaxProjectTextChars));
     const int version = root.value(QStringLiteral("format_version")).toInt();
     if (version > kProjectFormatVersion)
         throw Error(tr("%1 was written by a newer Exemplar (project format %2; this version reads %3)")
