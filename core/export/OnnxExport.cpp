@@ -352,8 +352,10 @@ QByteArray classifierOnnx(const QByteArray& embedderOnnx, const ModelSpec& spec,
 
 void exportClassifierOnnx(const ReferenceSet& set, const ModelSpec& spec, const QString& path)
 {
-    // Checked before the work: the destination may be a device node the export must not replace.
+    // Checked before the work: the destination may be a device node the export must not replace,
+    // or a file of another kind (a photo, a reference set) mistyped in a save dialog.
     prepareDestination(path);
+    refuseToReplaceAnotherKind(path, QStringLiteral("an ONNX model"), startsLikeOnnxModel);
     const QByteArray onnx = readRegularFileOrThrow(spec.onnxPath, kMaxOnnxModelBytes, QStringLiteral("model"));
     writeFileAtomically(path, classifierOnnx(onnx, spec, set));
 }

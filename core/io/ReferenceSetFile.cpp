@@ -290,6 +290,9 @@ constexpr qsizetype kMaxReferenceSetJsonValues = 8'000'000;
 
 void writeReferenceSet(const ReferenceSet& set, const QString& path)
 {
+    // A mistyped name in a save dialog (a photo, a project) must not destroy that file: every
+    // writer of sets, the CLI's and the window's, refuses it.
+    refuseToReplaceAnotherKind(path, QStringLiteral("a reference set"), startsLikeReferenceSet);
     const ReferenceHead& head = set.head;
     if (const QString problem = headProblem(head); !problem.isEmpty())
         throw Error(QStringLiteral("cannot write %1: the reference set is inconsistent (%2)")

@@ -262,12 +262,49 @@ private Q_SLOTS:
 
     // A write that fails partway (a full disk, simulated by a file-size limit) leaves the file that
     // was there before as it was, and no temporary file beside it.
+    // Save Project As and Export Reference Set onto a photo (or the exported set): a mistyped name
+    // in a dialog replaced it, through a symbolic link too, where the CLI refused. Refused here as
+    // there, byte for byte as it was.
+    void savesNeverReplaceAnotherKindOfFile_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<QString>("victim");
+        QTest::newRow("project onto a photo") << "project" << "photo";
+        QTest::newRow("project onto a reference set") << "project" << "set";
+        QTest::newRow("reference set onto a photo") << "set" << "photo";
+        QTest::newRow("reference set onto a project") << "set" << "project";
+    }
+    void savesNeverReplaceAnotherKindOfFile()
+    {
+        QFETCH(QString, what);
+        QFETCH(QString, victim);
+        const QString folder = path(QStringLiteral("kinds-%1-%2").arg(what, victim));
+        QVERIFY(QDir().mkpath(folder));
+        const QString target = folder + QStringLiteral("/victim");
+        const QByteArray content = victim == QLatin1String("photo") ? QByteArray("\xFF\xD8\xFF\xE0 a photo", 14)
+                                   : victim == QLatin1String("set") ? QByteArray("{\"checksum\": \"00\", \"classes\": []}")
+                                                                    : QByteArray("{\"classes\": [], \"format\": \"exemplar-project\"}");
+        QVERIFY(test::writeBytes(target, content));
+        const QString link = folder + QStringLiteral("/link");
+        QVERIFY(QFile::link(target, link));
+        for (const QString& destination : {target, link}) {
+            const QString error = singleError([&] {
+                if (what == QLatin1String("project")) controller()->saveProject(destination);
+                else controller()->exportReferenceSet(destination);
+            });
+            QVERIFY2(error.contains(QStringLiteral("exists and is not")), qPrintable(error));
+            QFile file(target);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QCOMPARE(file.readAll(), content);
+        }
+    }
+
     void failedExportLeavesThePreviousFile()
     {
         const QString folder = path(QStringLiteral("full-disk"));
         QVERIFY(QDir().mkpath(folder));
         const QString target = folder + QStringLiteral("/set.exref");
-        const QByteArray previous = "previous reference set, must survive\n";
+        const QByteArray previous = "{\"checksum\": \"previous reference set, must survive\"}\n";
         QVERIFY(test::writeBytes(target, previous));
         rlimit old{};
         QVERIFY(getrlimit(RLIMIT_FSIZE, &old) == 0);

@@ -228,8 +228,16 @@ QStringList repairSettings(ProjectSettings* s)
     return problems;
 }
 
+// A project is a JSON document; a photo or a reference set (also JSON, "checksum" first) is not.
+static bool startsLikeProject(const QByteArray& firstBytes)
+{
+    return firstBytes.trimmed().startsWith('{') && !startsLikeReferenceSet(firstBytes);
+}
+
 void writeProject(const ProjectDocument& document, const QString& path)
 {
+    // A mistyped name in Save Project As (a photo of a class, the exported set) must not destroy it.
+    refuseToReplaceAnotherKind(path, tr("an Exemplar project"), startsLikeProject);
     QJsonArray classes;
     for (const ClassSource& source : document.sources.classes)
         classes.append(QJsonObject{{QStringLiteral("folder"), source.folder},
