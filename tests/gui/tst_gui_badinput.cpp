@@ -281,7 +281,7 @@ private Q_SLOTS:
         const QString folder = path(QStringLiteral("kinds-%1-%2").arg(what, victim));
         QVERIFY(QDir().mkpath(folder));
         const QString target = folder + QStringLiteral("/victim");
-        const QByteArray content = victim == QLatin1String("photo") ? QByteArray("\xFF\xD8\xFF\xE0 a photo", 14)
+        const QByteArray content = victim == QLatin1String("photo") ? QByteArray("\xFF\xD8\xFF\xE0") + " a photo"
                                    : victim == QLatin1String("set") ? QByteArray("{\"checksum\": \"00\", \"classes\": []}")
                                                                     : QByteArray("{\"classes\": [], \"format\": \"exemplar-project\"}");
         QVERIFY(test::writeBytes(target, content));
