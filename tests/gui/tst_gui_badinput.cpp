@@ -269,27 +269,36 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("what");
         QTest::addColumn<QString>("victim");
-        QTest::newRow("project onto a photo") << "project" << "photo";
-        QTest::newRow("project onto a reference set") << "project" << "set";
-        QTest::newRow("reference set onto a photo") << "set" << "photo";
-        QTest::newRow("reference set onto a project") << "set" << "project";
+        QTest::addColumn<QString>("name");
+        QTest::newRow("project onto a photo") << "project" << "photo" << "victim";
+        QTest::newRow("project onto a reference set") << "project" << "set" << "victim";
+        QTest::newRow("reference set onto a photo") << "set" << "photo" << "victim";
+        QTest::newRow("reference set onto a project") << "set" << "project" << "victim";
+        QTest::newRow("predictions (CSV) onto a photo") << "predictions" << "photo" << "victim.csv";
+        QTest::newRow("predictions (CSV) onto a project") << "predictions" << "project" << "victim.csv";
+        QTest::newRow("predictions (JSON) onto a project") << "predictions" << "project" << "victim.json";
+        QTest::newRow("metrics (JSON) onto a reference set") << "metrics" << "set" << "victim.json";
+        QTest::newRow("metrics (CSV) onto a photo") << "metrics" << "photo" << "victim.csv";
     }
     void savesNeverReplaceAnotherKindOfFile()
     {
         QFETCH(QString, what);
         QFETCH(QString, victim);
-        const QString folder = path(QStringLiteral("kinds-%1-%2").arg(what, victim));
+        QFETCH(QString, name);
+        const QString folder = path(QStringLiteral("kinds-%1-%2-%3").arg(what, victim, name));
         QVERIFY(QDir().mkpath(folder));
-        const QString target = folder + QStringLiteral("/victim");
+        const QString target = folder + QLatin1Char('/') + name;
         const QByteArray content = victim == QLatin1String("photo") ? QByteArray("\xFF\xD8\xFF\xE0") + " a photo"
                                    : victim == QLatin1String("set") ? QByteArray("{\"checksum\": \"00\", \"classes\": []}")
                                                                     : QByteArray("{\"classes\": [], \"format\": \"exemplar-project\"}");
         QVERIFY(test::writeBytes(target, content));
-        const QString link = folder + QStringLiteral("/link");
+        const QString link = folder + QStringLiteral("/link.") + QFileInfo(name).suffix();
         QVERIFY(QFile::link(target, link));
         for (const QString& destination : {target, link}) {
             const QString error = singleError([&] {
                 if (what == QLatin1String("project")) controller()->saveProject(destination);
+                else if (what == QLatin1String("predictions")) controller()->exportPredictions(destination);
+                else if (what == QLatin1String("metrics")) controller()->exportMetrics(destination);
                 else controller()->exportReferenceSet(destination);
             });
             QVERIFY2(error.contains(QStringLiteral("exists and is not")), qPrintable(error));
@@ -297,6 +306,37 @@ private Q_SLOTS:
             QVERIFY(file.open(QIODevice::ReadOnly));
             QCOMPARE(file.readAll(), content);
         }
+    }
+
+    // The kind checks above must not stop the common case: exporting again over the last export.
+    void exportsReplaceTheirEarlierSelves_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("predictions, CSV") << "predictions" << "p.csv";
+        QTest::newRow("predictions, JSON") << "predictions" << "p.json";
+        QTest::newRow("metrics, CSV") << "metrics" << "m.csv";
+        QTest::newRow("metrics, JSON") << "metrics" << "m.json";
+    }
+    void exportsReplaceTheirEarlierSelves()
+    {
+        QFETCH(QString, what);
+        QFETCH(QString, name);
+        const QString folder = path(QStringLiteral("again-") + name);
+        QVERIFY(QDir().mkpath(folder));
+        const QString target = folder + QLatin1Char('/') + name;
+        QByteArray exported[2];
+        for (QByteArray& bytes : exported) {
+            QSignalSpy errors(controller(), &ProjectController::errorOccurred);
+            if (what == QLatin1String("predictions")) controller()->exportPredictions(target);
+            else controller()->exportMetrics(target);
+            QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().at(1).toString()));
+            QFile file(target);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            bytes = file.readAll();
+        }
+        QVERIFY(!exported[0].isEmpty());
+        QCOMPARE(exported[1], exported[0]);
     }
 
     void failedExportLeavesThePreviousFile()

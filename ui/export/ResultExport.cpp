@@ -2,11 +2,13 @@
 
 #include "Error.h"
 #include "AtomicFile.h"
+#include "RegularFile.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringDecoder>
 
 namespace exemplar::ui {
 
@@ -28,10 +30,45 @@ QString csvLine(const QStringList& fields)
 
 bool isJson(const QString& path) { return QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0; }
 
+// Text: no NUL byte, and UTF-8 (a character cut at the end of the sample is no error).
+bool isText(const QByteArray& firstBytes)
+{
+    if (firstBytes.contains('\0')) return false;
+    QStringDecoder utf8(QStringDecoder::Utf8);
+    const QString decoded = utf8(firstBytes);  // decodes on conversion
+    Q_UNUSED(decoded);
+    return !utf8.hasError();
+}
+
+// A CSV never starts like JSON; projects, reference sets and model specs all do.
+bool startsLikeCsvText(const QByteArray& firstBytes)
+{
+    const QByteArray text = firstBytes.trimmed();
+    return isText(firstBytes) && !text.startsWith('{') && !text.startsWith('[');
+}
+
+// Only an earlier export: its first key (QJsonObject sorts them) is "held_out" or "predictions".
+bool startsLikeResultJson(const QByteArray& firstBytes)
+{
+    const QByteArray text = firstBytes.trimmed();
+    if (!isText(firstBytes) || !text.startsWith('{')) return false;
+    const QByteArray firstKey = text.mid(1).trimmed();
+    return firstKey.startsWith("\"held_out\"") || firstKey.startsWith("\"predictions\"");
+}
+
+// A name mistyped or clicked through in the export dialog must not destroy a photo, a project or
+// a reference set: a CSV replaces only a text file that is not JSON, a JSON only an earlier export.
+void refuseToReplaceAnotherKindOfFile(const QString& path)
+{
+    if (isJson(path)) refuseToReplaceAnotherKind(path, QObject::tr("an exported JSON of predictions or metrics"), startsLikeResultJson);
+    else refuseToReplaceAnotherKind(path, QObject::tr("a CSV table"), startsLikeCsvText);
+}
+
 } // namespace
 
 void exportPredictions(const std::vector<ClassifiedPhoto>& photos, const QStringList& classNames, const QString& path)
 {
+    refuseToReplaceAnotherKindOfFile(path);
     if (isJson(path)) {
         QJsonArray array;
         for (const ClassifiedPhoto& photo : photos) {
@@ -69,6 +106,7 @@ void exportPredictions(const std::vector<ClassifiedPhoto>& photos, const QString
 void exportMetrics(const TrainingOutcome& outcome, const QStringList& classNames, const MethodComparison* comparison,
                    const QString& path)
 {
+    refuseToReplaceAnotherKindOfFile(path);
     if (isJson(path)) {
         QJsonObject root{{QStringLiteral("method"), outcome.set.method},
                          {QStringLiteral("held_out"), outcome.metrics.toJson(classNames)},
