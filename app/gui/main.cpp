@@ -4,11 +4,14 @@
 #include "controller/ProjectController.h"
 #include "window/AppTheme.h"
 #include "window/MainWindow.h"
+#include "window/SettingsFiles.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QMessageBox>
 #include <QSettings>
+#include <QTemporaryDir>
 #include <csignal>
 
 int main(int argc, char** argv)
@@ -38,12 +41,26 @@ int main(int argc, char** argv)
                       QStringLiteral("DIR")});
     parser.process(app);
 
+    // Before the first QSettings: a settings file that is a FIFO would block the window forever.
+    const QString settingsProblem = exemplar::ui::unusableSettingsFile();
+    const QTemporaryDir sessionSettings;
+    if (!settingsProblem.isEmpty()) exemplar::ui::keepSettingsIn(sessionSettings.path());
     exemplar::ui::applyAppTheme(
         exemplar::ui::appThemeFromName(QSettings().value(QStringLiteral("ui/theme")).toString()));
     // The controller outlives the window that is handed it (declared first, destroyed last).
     exemplar::ui::ProjectController controller;
     exemplar::ui::MainWindow window(&controller);
     window.show();
+    if (!settingsProblem.isEmpty()) {
+        auto* box = new QMessageBox(QMessageBox::Warning, QObject::tr("Settings not remembered"),
+                                    QObject::tr("%1, not a regular file, so Exemplar cannot read its settings there. "
+                                                "This session's settings (window layout, folders, theme) will not be "
+                                                "remembered: remove or rename it to keep them.")
+                                        .arg(settingsProblem),
+                                    QMessageBox::Ok, &window);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
 
     const QStringList unlabeled = parser.values(QStringLiteral("unlabeled"));
     const QStringList background = parser.values(QStringLiteral("background"));
