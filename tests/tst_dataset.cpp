@@ -467,6 +467,20 @@ void TestDataset::reportsLooseFiles()
         const QString reason = reasonFor(dataset, path(QLatin1String(name)));
         QVERIFY2(reason.contains(QLatin1String("outside any class folder")), qPrintable(describe(dataset)));
     }
+
+    // A class folder that is a link leading nowhere was dropped without a word: named, with why.
+    QVERIFY(QFile::link(path(QStringLiteral("root/dogs")), path(QStringLiteral("root/dogs"))));
+    QVERIFY(QFile::link(path(QStringLiteral("moved-away")), path(QStringLiteral("root/birds"))));
+    const Dataset withLinks = Dataset::scan(path(QStringLiteral("root")));
+    QCOMPARE(withLinks.classNames, QStringList{"cats"});
+    QVERIFY2(reasonFor(withLinks, path(QStringLiteral("root/dogs"))).contains(QLatin1String("a loop of links")),
+             qPrintable(describe(withLinks)));
+    QVERIFY2(reasonFor(withLinks, path(QStringLiteral("root/birds"))).contains(path(QStringLiteral("moved-away"))),
+             qPrintable(describe(withLinks)));
+    // Dropped on the window as a class folder: the same reason, not "not a folder".
+    const Dataset dropped = Dataset::fromClassFolders({path(QStringLiteral("root/dogs"))});
+    QCOMPARE(int(dropped.skipped.size()), 1);
+    QVERIFY2(dropped.skipped[0].reason.contains(QLatin1String("a loop of links")), qPrintable(describe(dropped)));
 }
 
 void TestDataset::scanRejectsBadRoots_data()
@@ -478,6 +492,9 @@ void TestDataset::scanRejectsBadRoots_data()
     QTest::newRow("a file") << "file" << "is not a folder";
     QTest::newRow("no subfolders") << "flat" << "has no class folders";
     QTest::newRow("only hidden subfolders") << "hidden" << "has no class folders";
+    QTest::newRow("a loop of links") << "loop" << "broken symbolic link (a loop of links)";
+    QTest::newRow("a link to nothing") << "dangling" << "which does not exist";
+    QTest::newRow("only a broken link inside") << "brokenclass" << "broken symbolic link (a loop of links)";
 }
 
 void TestDataset::scanRejectsBadRoots()
@@ -493,6 +510,14 @@ void TestDataset::scanRejectsBadRoots()
         QVERIFY(writePhoto(root + QStringLiteral("/b.jpg")));
     } else if (kind == QLatin1String("hidden")) {
         QVERIFY(writePhoto(root + QStringLiteral("/.git/a.jpg")));
+    } else if (kind == QLatin1String("loop")) {
+        QVERIFY(QFile::link(root, path(QStringLiteral("other"))));
+        QVERIFY(QFile::link(path(QStringLiteral("other")), root));
+    } else if (kind == QLatin1String("dangling")) {
+        QVERIFY(QFile::link(path(QStringLiteral("gone")), root));
+    } else if (kind == QLatin1String("brokenclass")) {
+        QVERIFY(QDir().mkpath(root));
+        QVERIFY(QFile::link(root + QStringLiteral("/cats"), root + QStringLiteral("/cats")));  // a link to itself
     }
 
     try {

@@ -125,6 +125,15 @@ QString undecodedNameHint(const QString& path)
 
 QString missingFileReason(const QString& path) { return QStringLiteral("file does not exist") + undecodedNameHint(path); }
 
+QString brokenLinkReason(const QString& path)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0 && errno == ELOOP)
+        return QStringLiteral("broken symbolic link (a loop of links)");
+    return QStringLiteral("broken symbolic link (to %1, which does not exist)")
+        .arg(QDir::toNativeSeparators(QFileInfo(path).symLinkTarget()));
+}
+
 RegularFileReader::RegularFileReader(const QString& path, qint64 maxBytes)
 {
     fd_ = openCheckedRegularFile(path, maxBytes, &size_, &error_);

@@ -27,6 +27,9 @@ struct FileRead {
 
 // Why PATH, which does not exist, cannot be found: "file does not exist", with undecodedNameHint.
 QString missingFileReason(const QString& path);
+// Why PATH, a symbolic link that leads nowhere, cannot be read: "broken symbolic link (a loop of
+// links)" or "broken symbolic link (to TARGET, which does not exist)".
+QString brokenLinkReason(const QString& path);
 // Empty, or, when PATH holds U+FFFD, a hint that its name was probably given in bytes that are
 // not UTF-8: Qt decodes every name given on a command line, in a list or by a drop as UTF-8 and
 // turns such bytes into U+FFFD, so the file is there but cannot be opened by that name.

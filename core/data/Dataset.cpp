@@ -40,7 +40,7 @@ void sortNaturally(QFileInfoList* entries)
 // Why a listed file cannot be a photo of the dataset; empty when it can.
 QString photoFileProblem(const QFileInfo& entry)
 {
-    if (entry.isSymLink() && !entry.exists()) return QStringLiteral("broken symbolic link");
+    if (entry.isSymLink() && !entry.exists()) return brokenLinkReason(entry.filePath());
     if (!entry.exists()) return missingFileReason(entry.filePath());
     if (entry.isDir()) return QStringLiteral("a folder, not a photo");
     if (!hasSupportedImageExtension(entry.fileName()))
@@ -204,6 +204,8 @@ std::vector<int> Dataset::photosPerClass() const
 Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Feedback* feedback)
 {
     const QFileInfo info(root);
+    if (info.isSymLink() && !info.exists())
+        throw Error(QStringLiteral("dataset folder %1 is a %2").arg(root, brokenLinkReason(root)));
     if (!info.exists()) throw Error(QStringLiteral("dataset folder %1 does not exist%2").arg(root, undecodedNameHint(root)));
     if (!info.isDir()) throw Error(QStringLiteral("%1 is not a folder (expected one subfolder per class)").arg(root));
     if (!info.isReadable()) throw Error(QStringLiteral("dataset folder %1 is not readable").arg(root));
@@ -212,8 +214,17 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     sortNaturally(&entries);
     QStringList folders;
     for (const QFileInfo& entry : entries) folders << entry.absoluteFilePath();
-    if (folders.isEmpty())
-        throw Error(QStringLiteral("%1 has no class folders (expected one subfolder per class)").arg(root));
+    // Links that lead nowhere are neither folders nor files to QDir: named, not silently dropped.
+    std::vector<SkippedFile> brokenLinks;
+    for (const QFileInfo& entry : QDir(root).entryInfoList(QDir::System | QDir::Hidden | QDir::NoDotAndDotDot))
+        if (entry.isSymLink() && !entry.exists())
+            brokenLinks.push_back({entry.absoluteFilePath(), brokenLinkReason(entry.absoluteFilePath())});
+    if (folders.isEmpty()) {
+        QString why;
+        if (!brokenLinks.empty())
+            why = QStringLiteral("; %1 is a %2").arg(brokenLinks.front().path, brokenLinks.front().reason);
+        throw Error(QStringLiteral("%1 has no class folders (expected one subfolder per class)%2").arg(root, why));
+    }
 
     Dataset dataset = fromClassFolders(folders, options, feedback);
     appendSkipped(&dataset, entriesWithUndecodableNames(root));  // class folders and files QDir cannot list
@@ -221,6 +232,7 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     const QFileInfoList looseFiles = QDir(root).entryInfoList(QDir::Files);
     for (const QFileInfo& file : looseFiles)
         dataset.skipped.push_back({file.absoluteFilePath(), QStringLiteral("file outside any class folder")});
+    appendSkipped(&dataset, brokenLinks);
     return dataset;
 }
 
@@ -232,7 +244,9 @@ Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions&
         throwIfCanceled(feedback);
         const QFileInfo info(folder);
         const QString name = info.fileName();
-        if (!info.isDir()) {
+        if (info.isSymLink() && !info.exists()) {
+            dataset.skipped.push_back({folder, brokenLinkReason(folder)});
+        } else if (!info.isDir()) {
             dataset.skipped.push_back({folder, QStringLiteral("not a folder")});
         } else if (const QString problem = systemFolderProblem(info.canonicalFilePath()); !problem.isEmpty()) {
             dataset.skipped.push_back({folder, problem});
