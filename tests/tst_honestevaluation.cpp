@@ -434,6 +434,25 @@ private Q_SLOTS:
         QCOMPARE(plain.toJson().value(QStringLiteral("background_photos")).toInt(-1), 0);
     }
 
+    // Unlabeled photos near-identical to a dataset photo (at the embeddings' own threshold, below
+    // 0.92) are left out with a warning: a re-encoded copy of a test photo is not "unlabeled".
+    void unlabeledCopiesOfDatasetPhotosAreLeftOut()
+    {
+        EmbeddingSet data = hardData();
+        data.nearIdenticalCosine = 0.885;
+        const EmbeddingSet others = makeClusteredSet({10, 10}, 64, 3.0f, 41);
+        Matrix unlabeled(others.size() + 3, data.dim());
+        unlabeled << others.vectors, atCosine(data.vectors.row(0), 0.9, 1), atCosine(data.vectors.row(7), 0.9, 2),
+            atCosine(data.vectors.row(11), 0.9, 3);
+        EvaluationOptions options = quickOptions(5, 2);
+        options.methods = QStringList{"centroid"};
+        options.unlabeled = unlabeled;
+        const EvaluationReport report = evaluateHonestly(data, options);
+        QVERIFY2(report.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("3 unlabeled photo(s) were left out")),
+                 qPrintable(report.warnings.join(QLatin1Char('\n'))));
+        QCOMPARE(report.unlabeled, QStringLiteral("folder (%1 photos)").arg(others.size()));
+    }
+
     // A report read back from a file is checked before anything shows it; what evaluateHonestly
     // made passes, and each kind of damage is named.
     void implausibleReportsAreNamed_data()

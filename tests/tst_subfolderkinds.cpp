@@ -42,6 +42,34 @@ private Q_SLOTS:
         QCOMPARE(QList<int>(result.kinds.begin(), result.kinds.end()), kinds);
         QCOMPARE(result.names, names);
     }
+
+    // A background subfolder named as a class is that class's photos (copies or crops of test
+    // photos among them fed its label into training: eval 59% → 85% in a review); its photos are
+    // left out, the others and the unsorted ones kept, in order.
+    void kindsNamedAsClassesAreLeftOut_data()
+    {
+        QTest::addColumn<QStringList>("classes");
+        QTest::addColumn<QList<int>>("rows");
+        QTest::addColumn<QStringList>("leftOut");
+        QTest::newRow("no class name among the kinds") << QStringList{"f150", "ram"} << QList<int>{0, 1, 2, 3, 4}
+                                                       << QStringList{};
+        QTest::newRow("one kind named as a class") << QStringList{"tundra", "Sierra"} << QList<int>{0, 1, 4}
+                                                   << QStringList{"bg/sierra"};
+        QTest::newRow("every kind") << QStringList{"silverado", "sierra"} << QList<int>{4} << QStringList{"bg/silverado", "bg/sierra"};
+    }
+    void kindsNamedAsClassesAreLeftOut()
+    {
+        QFETCH(QStringList, classes);
+        QFETCH(QList<int>, rows);
+        QFETCH(QStringList, leftOut);
+        const SubfolderKinds kinds = subfolderKinds({"/d/bg/silverado/1.jpg", "/d/bg/silverado/2.jpg", "/d/bg/sierra/1.jpg",
+                                                     "/d/bg/sierra/deeper/2.jpg", "/d/bg/loose.jpg"},
+                                                    {"/d/bg"});
+        QStringList named;
+        const std::vector<int> kept = photosOfKindsNotNamedAsClasses(kinds, classes, &named);
+        QCOMPARE(QList<int>(kept.begin(), kept.end()), rows);
+        QCOMPARE(named, leftOut);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestSubfolderKinds)

@@ -103,20 +103,33 @@ QCommandLineOption backgroundOption()
                            "machines; at any depth, never a class): the whitened methods learn from them which "
                            "differences are ordinary. Sorted into one subfolder per kind (DIR/model-a/, "
                            "DIR/model-b/, …), they also teach discriminant-centroid what varies within a class. "
-                           "Not photos of the classes themselves: those make it worse."),
+                           "Not photos of the classes themselves: a subfolder named as a class is left out."),
             QStringLiteral("DIR")};
 }
 
-int addBackgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common, TrainingOptions* options)
+int addBackgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common, const QStringList& classNames,
+                        TrainingOptions* options, QStringList* warnings)
 {
     if (!parser.isSet(QStringLiteral("background"))) return 0;
     const QString folder = parser.value(QStringLiteral("background"));
     // At any depth whatever --no-recursive says (it is about class folders): a sorted
     // background's photos are all in subfolders, one per kind.
     const EmbeddedDataset background = embedPhotosWithoutClass(folder, common, ScanOptions{true});
-    options->whiteningBackground = std::make_shared<const Matrix>(background.embeddings.vectors);
-    SubfolderKinds kinds = subfolderKinds(background.embeddings.paths, {folder});
-    options->whiteningBackgroundKinds = std::make_shared<const std::vector<int>>(std::move(kinds.kinds));
+    const SubfolderKinds kinds = subfolderKinds(background.embeddings.paths, {folder});
+    QStringList namedAsClasses;
+    const std::vector<int> rows = photosOfKindsNotNamedAsClasses(kinds, classNames, &namedAsClasses);
+    if (!namedAsClasses.isEmpty())
+        *warnings << QStringLiteral("%1 of the background's subfolders named as classes (%2) were left out: a background "
+                                    "holds other things of the same kind, and photos of a class (a copy or crop of a test "
+                                    "photo among them) would inflate the figures")
+                         .arg(namedAsClasses.size())
+                         .arg(namedAsClasses.size() <= 3 ? namedAsClasses.join(QStringLiteral(", "))
+                                                         : namedAsClasses.mid(0, 3).join(QStringLiteral(", ")) +
+                                                               QStringLiteral(", …"));
+    options->whiteningBackground = std::make_shared<const Matrix>(background.embeddings.subset(rows).vectors);
+    auto keptKinds = std::make_shared<std::vector<int>>();
+    for (int row : rows) keptKinds->push_back(kinds.kinds[size_t(row)]);
+    options->whiteningBackgroundKinds = std::move(keptKinds);
     return backgroundKindsWithSpread(options->whiteningBackgroundKinds.get());
 }
 

@@ -111,8 +111,10 @@ EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const CommonOptio
 QCommandLineOption backgroundOption();
 // --background's photos into OPTIONS: their embeddings (TrainingOptions::whiteningBackground) and,
 // read from the subfolders they lie in, their kinds (whiteningBackgroundKinds). Nothing when not
-// given. Returns how many kinds with at least two photos there are.
-int addBackgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common, TrainingOptions* options);
+// given. Kinds named as one of CLASS_NAMES are left out, each with a line in *WARNINGS
+// (photosOfKindsNotNamedAsClasses). Returns how many kinds with at least two photos there are.
+int addBackgroundPhotos(const QCommandLineParser& parser, const CommonOptions& common, const QStringList& classNames,
+                        TrainingOptions* options, QStringList* warnings);
 // --files-from LIST: photo paths, one per line, from a file or "-" (standard input), so that a
 // list of millions never meets the command line's length limit. Empty lines are ignored.
 void addFilesFromOption(QCommandLineParser* parser);

@@ -112,7 +112,8 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
     return result;
 }
 
-Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, int* leftOut, std::vector<int>* keptRows)
+Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, double cosine, int* leftOut,
+                              std::vector<int>* keptRows)
 {
     std::vector<Eigen::Index> kept;
     // In blocks of candidates, so that the product stays small however many photos there are.
@@ -125,7 +126,7 @@ Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, in
         }
         const Matrix cosines = candidates.middleRows(start, rows) * others.transpose();
         for (Eigen::Index i = 0; i < rows; ++i)
-            if (cosines.row(i).maxCoeff() < kNearDuplicateCosine) kept.push_back(start + i);
+            if (cosines.row(i).maxCoeff() < cosine) kept.push_back(start + i);
     }
     if (leftOut) *leftOut = int(candidates.rows() - Eigen::Index(kept.size()));
     if (keptRows) keptRows->assign(kept.begin(), kept.end());

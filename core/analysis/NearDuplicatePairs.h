@@ -42,11 +42,12 @@ using NearPairVisitor = std::function<void(int i, int j, double cosine)>;
 NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDuplicateSearch& search,
                                                  const NearPairVisitor& visit, const Feedback* feedback = nullptr);
 
-// The rows of CANDIDATES (L2-normalized) near-identical to no row of OTHERS, in their order;
-// *LEFT_OUT, if given, is set to how many were dropped. Photos that only support training
+// The rows of CANDIDATES (L2-normalized) near-identical to no row of OTHERS (a cosine at or above
+// COSINE, the embeddings' own threshold: EmbeddingSet::nearIdenticalCosineOrDefault), in their
+// order; *LEFT_OUT, if given, is set to how many were dropped. Photos that only support training
 // (unlabeled, background) pass through this against the photos a figure is measured on, so that
 // no measured photo's pixels reach training. *KEPT_ROWS, if given: the kept rows' indices.
-Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, int* leftOut = nullptr,
+Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, double cosine, int* leftOut = nullptr,
                               std::vector<int>* keptRows = nullptr);
 
 } // namespace exemplar

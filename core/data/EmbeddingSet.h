@@ -22,6 +22,8 @@ struct EmbeddingSet {
     // (ModelSpec::nearIdenticalCosine, set by embedDataset); 0 when unknown, which means
     // kNearDuplicateCosine (analysis/NearDuplicatePairs.h).
     double nearIdenticalCosine = 0;
+    // The threshold in force: nearIdenticalCosine, or kNearDuplicateCosine's 0.92 when unknown.
+    double nearIdenticalCosineOrDefault() const { return nearIdenticalCosine > 0 ? nearIdenticalCosine : 0.92; }
     // The whitened class mean's shrinkage that suits these embeddings: the model's own
     // (ModelSpec::classMeanShrinkage, set by embedDataset); 0 when unknown, which means training's
     // default (TrainingOptions::classMeanWhiteningShrinkage).

@@ -40,4 +40,19 @@ SubfolderKinds subfolderKinds(const QStringList& paths, const QStringList& roots
     return result;
 }
 
+std::vector<int> photosOfKindsNotNamedAsClasses(const SubfolderKinds& kinds, const QStringList& classNames,
+                                                QStringList* leftOut)
+{
+    std::vector<bool> namedAsClass(size_t(kinds.names.size()), false);
+    for (int k = 0; k < kinds.names.size(); ++k) {
+        const QString subfolder = kinds.names[k].section(QLatin1Char('/'), -1);
+        namedAsClass[size_t(k)] = classNames.contains(subfolder, Qt::CaseInsensitive);
+        if (namedAsClass[size_t(k)] && leftOut) *leftOut << kinds.names[k];
+    }
+    std::vector<int> rows;
+    for (size_t i = 0; i < kinds.kinds.size(); ++i)
+        if (kinds.kinds[i] < 0 || !namedAsClass[size_t(kinds.kinds[i])]) rows.push_back(int(i));
+    return rows;
+}
+
 } // namespace exemplar

@@ -19,4 +19,12 @@ struct SubfolderKinds {
 // name under two roots is two kinds.
 SubfolderKinds subfolderKinds(const QStringList& paths, const QStringList& roots);
 
+// The photos (indices into KINDS.kinds) of every kind but those whose subfolder is named as one
+// of CLASS_NAMES (ignoring case): such a kind is a class's own photos, not other things of the
+// same kind, and copies or crops of a test photo among them would carry its class into training
+// past any near-identical check (a 75% crop is as far from its photo as another shot is).
+// *LEFT_OUT: those kinds' names.
+std::vector<int> photosOfKindsNotNamedAsClasses(const SubfolderKinds& kinds, const QStringList& classNames,
+                                                QStringList* leftOut);
+
 } // namespace exemplar

@@ -107,13 +107,13 @@ void drawHoldoutSplit(const std::vector<int>& labels, const std::vector<int>& gr
     }, poolRows, heldOutRows);
 }
 
-void leaveOutBackgroundNearIdenticalTo(TrainingOptions* options, const Matrix& photos, int* leftOut)
+void leaveOutBackgroundNearIdenticalTo(TrainingOptions* options, const Matrix& photos, double cosine, int* leftOut)
 {
     if (leftOut) *leftOut = 0;
     if (!options->whiteningBackground) return;
     std::vector<int> kept;
     options->whiteningBackground =
-        std::make_shared<const Matrix>(rowsNotNearIdenticalTo(*options->whiteningBackground, photos, leftOut, &kept));
+        std::make_shared<const Matrix>(rowsNotNearIdenticalTo(*options->whiteningBackground, photos, cosine, leftOut, &kept));
     if (!options->whiteningBackgroundKinds) return;
     auto kinds = std::make_shared<std::vector<int>>();
     kinds->reserve(kept.size());
@@ -127,8 +127,13 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     // Any photo of the dataset is a test photo in some repetition: background photos near-identical
     // to one of them are left out, so that no test photo's pixels reach a whitening.
     EvaluationOptions options = asked;
-    int backgroundLikeDataset = 0;
-    leaveOutBackgroundNearIdenticalTo(&options.training, data.vectors, &backgroundLikeDataset);
+    // Unlabeled photos likewise: a copy of a test photo among them is transductive learning, which
+    // --transductive asks for by name. Both at the model's own threshold, the one the splits use.
+    const double nearIdentical = data.nearIdenticalCosineOrDefault();
+    int backgroundLikeDataset = 0, unlabeledLikeDataset = 0;
+    leaveOutBackgroundNearIdenticalTo(&options.training, data.vectors, nearIdentical, &backgroundLikeDataset);
+    if (options.unlabeled.rows() > 0)
+        options.unlabeled = rowsNotNearIdenticalTo(options.unlabeled, data.vectors, nearIdentical, &unlabeledLikeDataset);
     if (options.pool < 1) throw Error(QStringLiteral("the pool must hold at least 1 photo per class"));
     if (options.repeats < 1) throw Error(QStringLiteral("at least 1 repetition is needed"));
     if (options.methods.isEmpty()) throw Error(QStringLiteral("no methods to evaluate"));
@@ -161,6 +166,9 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     if (backgroundLikeDataset > 0)
         report.warnings << QStringLiteral("%1 background photo(s) were left out: each is near-identical to a photo of the "
                                           "dataset, which may be a test photo").arg(backgroundLikeDataset);
+    if (unlabeledLikeDataset > 0)
+        report.warnings << QStringLiteral("%1 unlabeled photo(s) were left out: each is near-identical to a photo of the "
+                                          "dataset, which may be a test photo").arg(unlabeledLikeDataset);
     report.unknown.knownRejectRate = options.knownRejectRate;
     const std::vector<int> counts = data.countsPerClass();
     for (int c = 0; c < data.classCount(); ++c) {

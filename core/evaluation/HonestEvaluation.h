@@ -128,8 +128,10 @@ void drawHoldoutSplit(const std::vector<int>& labels, const std::vector<int>& gr
 using MethodFinishedObserver = std::function<void(const EvaluationReport& soFar)>;
 
 // Leaves out of OPTIONS' background photos (and their kinds) those near-identical to a row of
-// PHOTOS, the photos a figure is measured on; *LEFT_OUT: how many.
-void leaveOutBackgroundNearIdenticalTo(TrainingOptions* options, const Matrix& photos, int* leftOut = nullptr);
+// PHOTOS, the photos a figure is measured on (at COSINE, their embeddings' own threshold:
+// EmbeddingSet::nearIdenticalCosineOrDefault); *LEFT_OUT: how many.
+void leaveOutBackgroundNearIdenticalTo(TrainingOptions* options, const Matrix& photos, double cosine,
+                                       int* leftOut = nullptr);
 
 // Methods are evaluated one after another, each over every repetition's split (the splits depend
 // only on the seed and the repetition), so a caller can show each method as soon as it is done.

@@ -122,8 +122,9 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     // photo's pixels may reach training.
     const Matrix heldOut = photos.subset(heldOutRows).vectors;
     int unlabeledLikeHeldOut = 0, backgroundLikeHeldOut = 0;
-    const Matrix unlabeled = rowsNotNearIdenticalTo(request.unlabeled, heldOut, &unlabeledLikeHeldOut);
-    leaveOutBackgroundNearIdenticalTo(&options, heldOut, &backgroundLikeHeldOut);
+    const double nearIdentical = photos.nearIdenticalCosineOrDefault();  // the threshold the split used
+    const Matrix unlabeled = rowsNotNearIdenticalTo(request.unlabeled, heldOut, nearIdentical, &unlabeledLikeHeldOut);
+    leaveOutBackgroundNearIdenticalTo(&options, heldOut, nearIdentical, &backgroundLikeHeldOut);
     const TrainingResult trained = request.unlabeled.rows() > 0
                                        ? trainWithUnlabeled(pool, unlabeled, options, &training)
                                        : train(pool, options, &training, [&](const OptimizerStep& step) {

@@ -62,6 +62,7 @@ struct UnlabeledPhotos {
     std::shared_ptr<const EmbeddingSet> embeddings;  // of every readable photo under the folders
     std::shared_ptr<const EmbeddingSet> background;  // of every readable photo under the background folders
     std::vector<int> backgroundKinds;                // per row of background: its subfolder's kind, or −1 (SubfolderKinds.h)
+    QStringList backgroundKindNames;                 // per kind: "folder/subfolder"
     std::vector<SkippedFile> skipped;
     ModelIdentity model;  // the network that made them
 };

@@ -141,13 +141,20 @@ std::shared_ptr<const EmbeddingSet> unlabeledPhotosFor(const ProjectModel& model
 }
 
 // The project's settings as the training methods take them, with its background photos (those
-// that are not photos of a class; the work leaves out near-copies of the photos it measures on).
+// that are not photos of a class, nor of a kind named as one; each task leaves out near-copies of
+// the photos it measures on: leaveOutBackgroundNearIdenticalTo).
 TrainingOptions trainingOptionsOf(const ProjectModel& model)
 {
     const ProjectSettings& settings = model.settings();
     TrainingOptions options;
     if (const auto background = usableWithLabeled(model.unlabeledPhotos().background, model)) {
-        const std::vector<int> rows = rowsNotIn(*background, model.embeddings());
+        const UnlabeledPhotos& photos = model.unlabeledPhotos();
+        const std::vector<int> notNamedAsClasses = photosOfKindsNotNamedAsClasses(
+            {photos.backgroundKinds, photos.backgroundKindNames}, model.embeddings().classNames, nullptr);
+        const QSet<int> notNamed(notNamedAsClasses.begin(), notNamedAsClasses.end());
+        std::vector<int> rows;
+        for (int row : rowsNotIn(*background, model.embeddings()))
+            if (photos.backgroundKinds.empty() || notNamed.contains(row)) rows.push_back(row);
         options.whiteningBackground = std::make_shared<const Matrix>(background->subset(rows).vectors);
         // A background folder sorted into one subfolder per kind (other car models) teaches
         // discriminant-centroid what varies within a class.
@@ -453,6 +460,8 @@ void ProjectTasks::findConfusedPairs(const QString& method)
     auto audit = model_->sharedAudit();
     runner_->run(tr("Finding confused pairs"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
         options.groups = auditGroupsOf(audit, *data);
+        // Every photo is scored in some fold: no background photo may be a copy of one.
+        leaveOutBackgroundNearIdenticalTo(&options.training, data->vectors, data->nearIdenticalCosineOrDefault());
         auto report = std::make_shared<const ConfusedPairsReport>(exemplar::findConfusedPairs(*data, options, &feedback));
         return [this, report] { model_->setConfusedPairs(report); };
     });
@@ -475,6 +484,8 @@ void ProjectTasks::measureLearningCurve(const QString& method)
     runner_->run(tr("Measuring the learning curve"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
         EmbeddingSet photos = *data;
         photos.groups = auditGroupsOf(audit, photos);
+        // Every photo is scored in some sub-pool's test: no background photo may be a copy of one.
+        leaveOutBackgroundNearIdenticalTo(&options.training, photos.vectors, photos.nearIdenticalCosineOrDefault());
         // "auto" would run its whole cross-validation for every sub-pool: measure the method it
         // chooses on all the photos instead (a tenth of the bar).
         if (canonicalTrainingMethod(method) == QLatin1String("auto")) {
@@ -694,7 +705,9 @@ void ProjectTasks::embedUnlabeled()
         if (!sources.folders.isEmpty()) photos->embeddings = embed(unlabeled, 0.0, split);
         if (!sources.backgroundFolders.isEmpty()) {
             photos->background = embed(background, split, 1.0);
-            photos->backgroundKinds = subfolderKinds(photos->background->paths, sources.backgroundFolders).kinds;
+            SubfolderKinds kinds = subfolderKinds(photos->background->paths, sources.backgroundFolders);
+            photos->backgroundKinds = std::move(kinds.kinds);
+            photos->backgroundKindNames = std::move(kinds.names);
         }
         photos->model = embedder.modelIdentity();
         return [this, photos] {

@@ -1,6 +1,7 @@
 #include "views/UnlabeledView.h"
 
 #include "controller/ProjectController.h"
+#include "SubfolderKinds.h"
 #include "TrainingMethod.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "widgets/DropTarget.h"
@@ -209,14 +210,22 @@ void UnlabeledView::refreshSummary()
     for (const QString& folder : sources.backgroundFolders) backgroundFolders << QDir::toNativeSeparators(folder);
     // Sorted into one subfolder per kind (other car models), they teach discriminant-centroid too.
     const int kinds = backgroundKindsWithSpread(&photos.backgroundKinds);
+    QStringList namedAsClasses;
+    photosOfKindsNotNamedAsClasses({photos.backgroundKinds, photos.backgroundKindNames},
+                                   controller_->embeddings().classNames, &namedAsClasses);
+    const QString leftOut = namedAsClasses.isEmpty()
+                                ? QString()
+                                : tr(" — left out, named as a class: %1 (a background holds other things of the same "
+                                     "kind; photos of a class would inflate the figures)")
+                                      .arg(namedAsClasses.join(QStringLiteral(", ")));
     backgroundSummary_->setText(
-        sources.backgroundFolders.isEmpty()
+        (sources.backgroundFolders.isEmpty()
             ? tr("No background photos (drop a folder of other things of the same kind here).")
         : kinds > 0
             ? tr("%n background photo(s) of %1 kind(s) (one per subfolder): the methods learn from them which differences "
                  "are ordinary, and what varies within a class", nullptr, background).arg(kinds)
             : tr("%n background photo(s) in %1 folder(s): the whitened methods learn from them which differences are "
-                 "ordinary", nullptr, background).arg(sources.backgroundFolders.size()));
+                 "ordinary", nullptr, background).arg(sources.backgroundFolders.size())) + leftOut);
     const QString sortingHint = tr("Sorted into one subfolder per kind (folder/model-a/, folder/model-b/, …), background "
                                    "photos also teach discriminant-centroid what varies within a class.");
     backgroundSummary_->setToolTip(backgroundFolders.isEmpty()

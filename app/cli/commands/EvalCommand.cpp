@@ -160,13 +160,16 @@ int runEval(const QStringList& args)
         for (const QString& hash : unlabeled.embeddings.contentHashes)
             if (data.embeddings.contentHashes.contains(hash)) ++unlabeledAlsoKnown;
     }
-    const int backgroundKinds = addBackgroundPhotos(parser, common, &options.training);
+    QStringList backgroundWarnings;
+    const int backgroundKinds =
+        addBackgroundPhotos(parser, common, data.embeddings.classNames, &options.training, &backgroundWarnings);
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("evaluating"));
     EvaluationReport report = evaluateHonestly(data.embeddings, options, &feedback);
     progress.finish();
     report.dataset = data.root;
+    report.warnings << backgroundWarnings;
     if (unlabeledAlsoKnown > 0)
         report.warnings << QStringLiteral("%1 of the unlabeled photos are also photos of the dataset, so some test photos were "
                                           "seen unlabeled: read the figures as transductive").arg(unlabeledAlsoKnown);

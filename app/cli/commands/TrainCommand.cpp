@@ -69,7 +69,8 @@ int runTrain(const QStringList& args)
     const EmbeddedDataset data = embedFolder(root, common, datasetScanOptions(parser));
     TrainRequest request;
     request.training = options;
-    addBackgroundPhotos(parser, common, &request.training);
+    QStringList backgroundWarnings;
+    addBackgroundPhotos(parser, common, data.embeddings.classNames, &request.training, &backgroundWarnings);
     request.holdoutFraction = holdout;
     request.knownRejectRate = unknownRate;
     request.model = data.embedder->modelIdentity();
@@ -85,7 +86,8 @@ int runTrain(const QStringList& args)
     Feedback feedback;
     StderrProgress progress(!common.quiet);
     progress.attach(&feedback, QStringLiteral("training"));
-    const TrainedReferenceSet trained = trainReferenceSet(data.embeddings, request, &feedback);
+    TrainedReferenceSet trained = trainReferenceSet(data.embeddings, request, &feedback);
+    trained.warnings = backgroundWarnings + trained.warnings;
     progress.finish();
     const ReferenceSet& set = trained.set;
     writeReferenceSet(set, out);
