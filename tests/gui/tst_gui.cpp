@@ -543,6 +543,19 @@ private Q_SLOTS:
         QVERIFY(controller()->unlabeledSources().assigned.isEmpty());
         QVERIFY(!write->isEnabled());
         QCOMPARE(controller()->embeddings().size(), 42);
+        // The set trained before is still the project's (it was dropped without a word), and a
+        // save keeps it with the classifications made with it (they were saved without it).
+        QVERIFY(controller()->training());
+        QVERIFY(controller()->activeReferenceSet() == &controller()->training()->set ||
+                controller()->activeReferenceSet()->head.classNames == controller()->training()->set.head.classNames);
+        QCOMPARE(int(controller()->classifications().size()), 13);
+        QVERIFY(controller()->saveProject(project));
+        controller()->openProject(project);
+        QVERIFY(waitIdle(180000));
+        QVERIFY(controller()->activeReferenceSet());
+        QVERIFY(controller()->training());
+        QCOMPARE(int(controller()->classifications().size()), 13);
+        QCOMPARE(controller()->embeddings().size(), 42);
         QCOMPARE(int(controller()->labelingList().candidates.size()), 10);
         for (const LabelingCandidate& c : controller()->labelingList().candidates) {
             const QString path = controller()->unlabeledPhotos().embeddings->paths[c.row];

@@ -197,6 +197,7 @@ void ProjectModel::setTraining(std::shared_ptr<const TrainingOutcome> outcome)
     Q_EMIT trainingChanged();
     if (!training_) return;
     // The outcome's own set, shared rather than copied (its references can be megabytes).
+    activeTraining_ = training_;
     activeSet_ = std::shared_ptr<const ReferenceSet>(training_, &training_->set);
     activeSetSource_ = tr("trained in this project (%1)").arg(training_->set.method);
     Q_EMIT activeReferenceSetChanged();
@@ -207,6 +208,7 @@ void ProjectModel::setActiveReferenceSet(std::shared_ptr<const ReferenceSet> set
 {
     const bool shownBefore = showsTrainedSpace();
     activeSet_ = std::move(set);
+    activeTraining_.reset();
     activeSetSource_ = source;
     Q_EMIT activeReferenceSetChanged();
     if (shownBefore) Q_EMIT analysisChanged();  // the views go back to raw until the new space is in

@@ -63,6 +63,9 @@ public:
     const SuspectPhoto* suspectOfRow(int row) const;  // null: not suspect
     const TrainingOutcome* training() const { return training_.get(); }
     std::shared_ptr<const TrainingOutcome> sharedTraining() const { return training_; }
+    // The training whose set classifies, while it does: it outlives training() across a rescan
+    // (clearResults), so that a save keeps the set the classifications were made with.
+    std::shared_ptr<const TrainingOutcome> sharedTrainingBehindActiveSet() const { return activeTraining_; }
     const ReferenceSet* activeReferenceSet() const { return activeSet_.get(); }
     std::shared_ptr<const ReferenceSet> sharedActiveReferenceSet() const { return activeSet_; }
     QString activeReferenceSetSource() const { return activeSetSource_; }
@@ -169,6 +172,7 @@ private:
     QHash<int, int> suspectOfRow_;  // embedding row → index into audit_->suspects
     std::shared_ptr<const SimilarityBlock> similarityBlock_;
     std::shared_ptr<const TrainingOutcome> training_;
+    std::shared_ptr<const TrainingOutcome> activeTraining_;  // behind activeSet_, or null (imported)
     std::shared_ptr<const ReferenceSet> activeSet_;
     QString activeSetSource_;
     std::vector<ClassifiedPhoto> classifications_;

@@ -103,6 +103,10 @@ bool ProjectPersistence::saveProject(const QString& path)
         // Paths, not rows: a set restored from a file is saved whole even before (or without) its
         // photos being embedded again.
         document.training = model_->sharedTraining();
+    } else if (model_->sharedTrainingBehindActiveSet()) {
+        // Trained here, its photos rescanned since (labels written, a folder added): the set still
+        // classifies, and the saved classifications need it.
+        document.training = model_->sharedTrainingBehindActiveSet();
     } else if (model_->activeReferenceSet() && QFileInfo(model_->activeReferenceSetSource()).isFile()) {
         document.importedReferenceSet = model_->activeReferenceSetSource();
     }

@@ -797,14 +797,21 @@ void ProjectTasks::writeAssignedLabels()
             if (!outcome.failed.empty())
                 Q_EMIT errorOccurred(title, tr("%n photo(s) could not be copied and keep their class here:\n", nullptr,
                                                int(outcome.failed.size())) + listOfFailures(outcome.failed));
-            rescanAndEmbed();  // they are photos of their classes now
+            // They are photos of their classes now. The set trained before stays the project's (it
+            // was silently dropped, and a save then kept its classifications without it): written
+            // labels add photos, they change nothing it was trained or measured on.
+            const auto kept = model_->sharedTrainingBehindActiveSet();
+            rescanAndEmbed([this, kept] {
+                if (kept && model_->sharedTrainingBehindActiveSet() == kept && !model_->training())
+                    attachTrainingToRows(kept);
+            });
         };
     });
 }
 
-void ProjectTasks::attachTrainingToRows()
+void ProjectTasks::attachTrainingToRows(std::shared_ptr<const TrainingOutcome> trained)
 {
-    auto trained = model_->sharedTraining();
+    if (!trained) trained = model_->sharedTraining();
     if (!trained) return;
     auto data = model_->sharedEmbeddings();
     runner_->run(tr("Restoring results"), [this, trained, data](Feedback&) -> TaskRunner::Finisher {

@@ -23,6 +23,7 @@ namespace exemplar::ui {
 
 class ProjectModel;
 struct WorkerModel;
+struct TrainingOutcome;
 
 class ProjectTasks : public QObject {
     Q_OBJECT
@@ -64,7 +65,8 @@ public:
     // assignments that were written, and rescans: they are labeled photos from then on.
     void writeAssignedLabels();
     // Scores the trained set (restored from a project file) on the embeddings now present.
-    void attachTrainingToRows();
+    // TRAINED (default: the project's training) put onto the rows of the embeddings now shown.
+    void attachTrainingToRows(std::shared_ptr<const TrainingOutcome> trained = nullptr);
 
     static QString loadedEmbeddingsPrefix();  // the "folder" of a class of loaded embeddings
 
