@@ -1,4 +1,5 @@
 #include "EmbeddingCache.h"
+#include "EmbeddingIndex.h"
 
 #include "Dataset.h"
 #include "EmbedDataset.h"
@@ -99,6 +100,7 @@ private Q_SLOTS:
     void nonEmbeddingsAreNotStored_data();
     void nonEmbeddingsAreNotStored();
     void unwritableRootFailsQuietly();
+    void linkedFoldersInsideTheCacheAreNotWrittenThrough();
     void defaultRootDir();
     void secondEmbedDoesNoInference();
     void damagedEntryIsRecomputedAndReported();
@@ -305,6 +307,35 @@ void TestEmbeddingCache::unwritableRootFailsQuietly()
     QVERIFY(!stored);
     QVERIFY(!cache.find(contentHash("photo 1")).has_value());
     QCOMPARE(readFile(file), QByteArray("x"));
+}
+
+// A shared cache (the README suggests one) lets another user plant a link at a shard folder or
+// at projects/: entries landed wherever it pointed (/etc, in a review). Nothing is stored through
+// one; the cache's own root may still be a link (a cache moved to another disk).
+void TestEmbeddingCache::linkedFoldersInsideTheCacheAreNotWrittenThrough()
+{
+    const QString elsewhere = root_->filePath(QStringLiteral("elsewhere"));
+    QVERIFY(QDir().mkpath(elsewhere));
+    QVERIFY(QDir().mkpath(root_->filePath(QStringLiteral("real-root"))));
+    QVERIFY(QFile::link(root_->filePath(QStringLiteral("real-root")), root_->filePath(QStringLiteral("linked-root"))));
+    const EmbeddingCache cache(kIdentity, 8, root_->filePath(QStringLiteral("linked-root")));
+    const QByteArray hash = contentHash("photo 1");
+    const QString shard = QFileInfo(entryPath(cache, hash)).absolutePath();
+    QVERIFY(QDir().mkpath(QFileInfo(shard).absolutePath()));
+    QVERIFY(QFile::link(elsewhere, shard));
+    QVERIFY(!cache.store(hash, awkwardVector(8, 1.0f)));
+    QCOMPARE(QDir(elsewhere).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{});
+    // Another photo, in a shard of its own, is stored through the linked root as before.
+    QByteArray other;
+    for (int i = 0; other.isEmpty() || QFileInfo(entryPath(cache, other)).absolutePath() == shard; ++i)
+        other = contentHash("photo " + QByteArray::number(i + 2));
+    QVERIFY(cache.store(other, awkwardVector(8, 1.0f)));
+
+    // The project index's folder likewise.
+    QVERIFY(QFile::link(elsewhere, cache.directory() + QStringLiteral("/projects")));
+    exemplar::EmbeddingIndex index(cache, {root_->filePath(QStringLiteral("class"))});
+    QVERIFY(!index.save());
+    QCOMPARE(QDir(elsewhere).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{});
 }
 
 void TestEmbeddingCache::defaultRootDir()

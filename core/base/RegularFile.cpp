@@ -125,6 +125,17 @@ QString undecodedNameHint(const QString& path)
 
 QString missingFileReason(const QString& path) { return QStringLiteral("file does not exist") + undecodedNameHint(path); }
 
+bool linkBelow(const QString& root, const QString& folder)
+{
+    const QString top = QDir::cleanPath(root);
+    for (QString path = QDir::cleanPath(folder); path.size() > top.size() && path.startsWith(top + QLatin1Char('/'));
+         path = QFileInfo(path).path()) {
+        struct stat st {};
+        if (::lstat(QFile::encodeName(path).constData(), &st) == 0 && S_ISLNK(st.st_mode)) return true;
+    }
+    return false;
+}
+
 QString brokenLinkReason(const QString& path)
 {
     struct stat st {};

@@ -30,6 +30,10 @@ QString missingFileReason(const QString& path);
 // Why PATH, a symbolic link that leads nowhere, cannot be read: "broken symbolic link (a loop of
 // links)" or "broken symbolic link (to TARGET, which does not exist)".
 QString brokenLinkReason(const QString& path);
+// Whether a folder strictly below ROOT on the way to FOLDER (FOLDER included) is a symbolic link.
+// Folders an application owns (a cache's shards) are written only where none is: a link planted in
+// a shared cache would have the writes land wherever it points.
+bool linkBelow(const QString& root, const QString& folder);
 // Empty, or, when PATH holds U+FFFD, a hint that its name was probably given in bytes that are
 // not UTF-8: Qt decodes every name given on a command line, in a list or by a drop as UTF-8 and
 // turns such bytes into U+FFFD, so the file is there but cannot be opened by that name.

@@ -92,7 +92,8 @@ bool EmbeddingCache::store(const QByteArray& hash, const Vector& embedding) cons
 {
     if (hash.size() < 8 || embedding.size() != dim_ || !isUnitEmbedding(embedding)) return false;
     const QString path = entryPath(hash);
-    if (!QDir().mkpath(QFileInfo(path).absolutePath())) return false;
+    const QString folder = QFileInfo(path).absolutePath();
+    if (linkBelow(dir_, folder) || !QDir().mkpath(folder) || linkBelow(dir_, folder)) return false;
     QByteArray bytes;
     const qint32 dim = dim_;
     bytes.append(kMagic, sizeof kMagic);

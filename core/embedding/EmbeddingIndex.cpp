@@ -136,6 +136,7 @@ EmbeddingIndex::EmbeddingIndex(const EmbeddingCache& cache, const QStringList& c
     const QByteArray key = QCryptographicHash::hash(folders.join(QLatin1Char('\n')).toUtf8(),
                                                     QCryptographicHash::Sha256).toHex().left(16);
     path_ = cache.directory() + QStringLiteral("/projects/") + QString::fromLatin1(key) + QStringLiteral(".idx");
+    cacheFolder_ = cache.directory();
 }
 
 EmbeddingIndex::EmbeddingIndex(const QString& filePath, int dim) : path_(filePath), dim_(dim) {}
@@ -203,7 +204,9 @@ bool EmbeddingIndex::save() const
 {
     // Written and hashed in chunks of about 4 MB, never whole: at 100,000 photos the file is
     // about 1 GB, which a single buffer would add to the embeddings already in memory.
-    if (!QDir().mkpath(QFileInfo(path_).absolutePath())) return false;
+    const QString folder = QFileInfo(path_).absolutePath();
+    const auto linked = [&] { return !cacheFolder_.isEmpty() && linkBelow(cacheFolder_, folder); };
+    if (linked() || !QDir().mkpath(folder) || linked()) return false;
     if (!clearNonRegularEntry(path_)) return false;  // a link there is damage, never written through
     QSaveFile file(path_);  // not committed on any early return: the old index stays
     if (!file.open(QIODevice::WriteOnly)) return false;

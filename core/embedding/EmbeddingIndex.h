@@ -71,6 +71,7 @@ public:
 
 private:
     QString path_;
+    QString cacheFolder_;  // the cache's folder it lies in (no link below it is written through), or empty
     int dim_;
     QHash<QString, Entry> loaded_;
     QHash<QString, Entry> recorded_;
