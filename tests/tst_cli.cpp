@@ -342,6 +342,33 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains("names no files"), run.err.constData());
     }
 
+    // `find -print0` lists end each name with NUL: every photo is classified, one whose name holds
+    // a line break too. Read as lines, the first "name" swallowed the rest and exit was 0.
+    void aNulSeparatedListIsReadByName()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
+        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        QStringList photos;
+        writePhotoList(1, &photos);
+        photos.removeAt(3);  // the broken one
+        const QString oddName = work_.filePath(QStringLiteral("two\nlines.jpg"));
+        QFile::remove(oddName);
+        QVERIFY(QFile::copy(photos.first(), oddName));
+        photos << oddName;
+        const QString list = work_.filePath(QStringLiteral("print0-list"));
+        QFile file(list);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        for (const QString& photo : photos) file.write(QFile::encodeName(photo) + '\0');
+        file.close();
+        const Run run = cli({QStringLiteral("classify"), set, QStringLiteral("--files-from"), list, QStringLiteral("--jsonl"),
+                             QStringLiteral("--quiet")});
+        QCOMPARE(run.exitCode, 0);
+        const QMap<QString, QJsonObject> lines = jsonLines(run.out);
+        QCOMPARE(QStringList(lines.keys()), [&] { QStringList sorted = photos; sorted.sort(); return sorted; }());
+        for (const QJsonObject& line : lines) QVERIFY(line.value(QStringLiteral("error")).toString().isEmpty());
+    }
+
     // A list through a pipe or FIFO (`--files-from <(find …)`) has no data when it is opened: it
     // was once read as empty ("names no files", nothing classified). Now read to its end, however
     // slowly it is written; a list without end (/dev/zero) is refused instead of filling memory.

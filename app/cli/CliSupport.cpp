@@ -166,7 +166,7 @@ EmbeddedDataset embedListedDataset(Dataset dataset, const QString& where, const 
 void addFilesFromOption(QCommandLineParser* parser)
 {
     parser->addOption({QStringLiteral("files-from"),
-                       QStringLiteral("Read photo paths from LIST, one per line ('-': standard input)."),
+                       QStringLiteral("Read photo paths from LIST, one per line, or each ended by NUL as find -print0 writes them ('-': standard input)."),
                        QStringLiteral("LIST")});
 }
 
@@ -195,11 +195,18 @@ QStringList filesFromList(const QCommandLineParser& parser)
         bytes += chunk;
     }
     QStringList paths;
-    for (QByteArray line : bytes.split('\n')) {
-        // Only the line break is stripped: spaces can belong to a file name. A list written on
-        // Windows ends its lines with CR LF.
-        if (line.endsWith('\r')) line.chop(1);
-        if (!line.isEmpty()) paths << QFile::decodeName(line);
+    if (bytes.contains('\0')) {
+        // `find -print0` (or `-z` tools): names end with NUL, which no file name holds, and may
+        // hold line breaks. Read as lines, the first name swallowed the rest, unreported.
+        for (const QByteArray& name : bytes.split('\0'))
+            if (!name.isEmpty()) paths << QFile::decodeName(name);
+    } else {
+        for (QByteArray line : bytes.split('\n')) {
+            // Only the line break is stripped: spaces can belong to a file name. A list written on
+            // Windows ends its lines with CR LF.
+            if (line.endsWith('\r')) line.chop(1);
+            if (!line.isEmpty()) paths << QFile::decodeName(line);
+        }
     }
     // Said whatever the command does next: an empty list is most often a search that found nothing.
     if (paths.isEmpty())
