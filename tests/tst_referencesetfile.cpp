@@ -364,6 +364,13 @@ void TestReferenceSetFile::refusedFiles_data()
                root["classes"] = classes;
            })
         << file << QStringLiteral("cannot classify anything: it names the class");
+    QTest::newRow("a class without a name")
+        << edited([](QJsonObject& root) {
+               QJsonArray classes = root["classes"].toArray();
+               classes[0] = QString();
+               root["classes"] = classes;
+           })
+        << file << QStringLiteral("cannot classify anything: it has a class without a name");
     QTest::newRow("center of the wrong size")
         << edited([](QJsonObject& root) {
                root["transform"] = QJsonObject{{"center", base64Floats({1, 2})}};

@@ -127,6 +127,8 @@ QString uselessHeadProblem(const ReferenceHead& head)
     if (head.references.rows() == 0) return QStringLiteral("it has no references");
     QSet<QString> seen;
     for (const QString& name : head.classNames) {
+        // A class without a name could not be told from "unknown" (sorting filed it there).
+        if (name.isEmpty()) return QStringLiteral("it has a class without a name");
         if (seen.contains(name)) return QStringLiteral("it names the class \"%1\" twice").arg(name);
         seen.insert(name);
     }
