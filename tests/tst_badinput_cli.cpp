@@ -851,12 +851,35 @@ private Q_SLOTS:
         const Run unset = cli({QStringLiteral("classify"), path(QStringLiteral("any.exref")), path(QStringLiteral("any.jpg")),
                                QStringLiteral("--sort-into"), QString()});
         QCOMPARE(unset.exitCode, 2);
-        QVERIFY2(unset.err.contains("--sort-into needs a folder"), unset.describe().constData());
+        QVERIFY2(unset.err.contains("--sort-into needs a"), unset.describe().constData());
         for (const QString& option : {QStringLiteral("--cache-dir"), QStringLiteral("--model")}) {
             const Run empty = cli({QStringLiteral("embed"), corpus_, option, QString()});
             QCOMPARE(empty.exitCode, 2);
             QVERIFY2(empty.err.contains((option + QStringLiteral(" needs a value")).toUtf8()), empty.describe().constData());
         }
+        // Every other option's empty value (a review: --unlabeled "" classified nothing, rc 0;
+        // --out "" wrote nothing without a word; --resume "" failed to open "").
+        const QList<QStringList> empties{
+            {QStringLiteral("embed"), corpus_, QStringLiteral("--out"), QString()},
+            {QStringLiteral("embed"), QStringLiteral("--files-from"), QString()},
+            {QStringLiteral("classify"), path(QStringLiteral("any.exref")), QStringLiteral("--unlabeled"), QString()},
+            {QStringLiteral("classify"), path(QStringLiteral("any.exref")), path(QStringLiteral("any.jpg")),
+             QStringLiteral("--resume"), QString()},
+            {QStringLiteral("eval"), corpus_, QStringLiteral("--background"), QString()},
+            {QStringLiteral("eval"), corpus_, QStringLiteral("--methods"), QString()}};
+        for (const QStringList& args : empties) {
+            const Run empty = cli(args);
+            QCOMPARE(empty.exitCode, 2);
+            QVERIFY2(empty.err.contains((args[args.size() - 2] + QStringLiteral(" needs a value")).toUtf8()),
+                     empty.describe().constData());
+        }
+        // A mistyped --unlabeled folder: an error (it classified nothing and exited 0), and
+        // --sort-into's folder is not made.
+        const Run missing = cli({QStringLiteral("classify"), path(QStringLiteral("any.exref")), QStringLiteral("--unlabeled"),
+                                 path(QStringLiteral("no-such-folder")), QStringLiteral("--sort-into"), path(QStringLiteral("sorted"))});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains("no such folder"), missing.describe().constData());
+        QVERIFY(!QFileInfo::exists(path(QStringLiteral("sorted"))));
     }
 
     // Issue 13, defect 9: sets that cannot classify anything were accepted ("unknown (nearest

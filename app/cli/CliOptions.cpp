@@ -36,6 +36,13 @@ CommonOptions commonOptions(const QCommandLineParser& parser)
     for (const char* name : {"model", "cache-dir"})
         if (parser.isSet(QString::fromLatin1(name)) && parser.value(QString::fromLatin1(name)).trimmed().isEmpty())
             throw UsageError{QStringLiteral("--%1 needs a value (got an empty one)").arg(QString::fromLatin1(name))};
+    // Any other option's empty value too: --unlabeled "" read nothing and exited 0, --out "" wrote
+    // nothing without a word, --resume "" could not open "".
+    for (const QString& name : parser.optionNames())
+        for (const QString& value : parser.values(name))
+            if (value.isEmpty())
+                throw UsageError{QStringLiteral("%1%2 needs a value (got an empty one)")
+                                     .arg(name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--"), name)};
     const QString model = parser.value(QStringLiteral("model"));
     options.modelSpec = model.isEmpty() ? defaultModelSpecPath() : resolveModelArgument(model);
     options.modelNamed = !model.isEmpty() || !qEnvironmentVariableIsEmpty("EXEMPLAR_MODEL");

@@ -12,6 +12,7 @@
 #include "ClassifyPhotos.h"
 #include "HonestEvaluation.h"
 #include "JsonLinesFile.h"
+#include "RegularFile.h"
 #include "LabelNext.h"
 #include "ReferenceSetFile.h"
 #include "SortIntoFolders.h"
@@ -161,6 +162,15 @@ int runClassify(const QStringList& args)
     const bool lines = resume || parser.isSet(QStringLiteral("jsonl"));
     if (lines && options.json) throw UsageError{QStringLiteral("--json and --jsonl/--resume: choose one")};
 
+    for (const QString& folder : unlabeled) {
+        // A mistyped folder classified nothing and exited 0 (and --sort-into made its folder).
+        const QFileInfo info(folder);
+        if (!info.isDir())
+            throw Error(QStringLiteral("--unlabeled %1: %2")
+                            .arg(folder, info.isSymLink() && !info.exists() ? brokenLinkReason(folder)
+                                         : info.exists()                   ? QStringLiteral("not a folder")
+                                                                           : QStringLiteral("no such folder")));
+    }
     for (const QString& folder : unlabeled) {
         // The folder read as one "class" folder: the same listing (subfolders, bad files skipped
         // with their reason) as class folders get.
