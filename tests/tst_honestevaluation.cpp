@@ -453,6 +453,22 @@ private Q_SLOTS:
         QCOMPARE(report.unlabeled, QStringLiteral("folder (%1 photos)").arg(others.size()));
     }
 
+    // Classes no larger than the pool are said in one line however many they are (200 sentences
+    // filled the Methods tab at 200 classes of 6 photos); one such class is named alone.
+    void smallClassesAreSaidInOneLine()
+    {
+        EvaluationOptions options = quickOptions(5, 1);
+        options.methods = QStringList{"centroid"};
+        const EvaluationReport many = evaluateHonestly(makeClusteredSet({4, 4, 3, 4, 4, 9}, 32, 0.5f, 5), options);
+        QCOMPARE(many.warnings.filter(QStringLiteral("no more photos than the pool")).size(), 1);
+        QVERIFY2(many.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("5 classes have no more photos than the pool of 5")) &&
+                     many.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("the smallest has 3")),
+                 qPrintable(many.warnings.join(QLatin1Char('\n'))));
+        const EvaluationReport one = evaluateHonestly(makeClusteredSet({9, 3, 9}, 32, 0.5f, 6), options);
+        QVERIFY2(one.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("has 3 photos, not more than the pool of 5")),
+                 qPrintable(one.warnings.join(QLatin1Char('\n'))));
+    }
+
     // A report read back from a file is checked before anything shows it; what evaluateHonestly
     // made passes, and each kind of damage is named.
     void implausibleReportsAreNamed_data()

@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -171,13 +172,25 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
                                           "dataset, which may be a test photo").arg(unlabeledLikeDataset);
     report.unknown.knownRejectRate = options.knownRejectRate;
     const std::vector<int> counts = data.countsPerClass();
-    for (int c = 0; c < data.classCount(); ++c) {
-        if (counts[size_t(c)] <= options.pool)
-            report.warnings << QStringLiteral("class \"%1\" has %2 photos, not more than the pool of %3: "
-                                              "its pool is smaller so that at least one photo is tested")
-                                   .arg(data.classNames[c]).arg(counts[size_t(c)]).arg(options.pool);
-    }
-
+    QStringList smallClasses;
+    int fewest = std::numeric_limits<int>::max();
+    for (int c = 0; c < data.classCount(); ++c)
+        if (counts[size_t(c)] <= options.pool) {
+            smallClasses << data.classNames[c];
+            fewest = std::min(fewest, counts[size_t(c)]);
+        }
+    // One line for many: at 200 classes of 6 photos, 200 sentences filled the Methods tab.
+    if (smallClasses.size() == 1)
+        report.warnings << QStringLiteral("class \"%1\" has %2 photos, not more than the pool of %3: "
+                                          "its pool is smaller so that at least one photo is tested")
+                               .arg(smallClasses.first()).arg(fewest).arg(options.pool);
+    else if (!smallClasses.isEmpty())
+        report.warnings << QStringLiteral("%1 classes have no more photos than the pool of %2 (\"%3\"%4; the smallest "
+                                          "has %5): their pools are smaller so that at least one photo of each is tested")
+                               .arg(smallClasses.size()).arg(options.pool)
+                               .arg(smallClasses.mid(0, 3).join(QStringLiteral("\", \"")),
+                                    smallClasses.size() > 3 ? QStringLiteral(", …") : QString())
+                               .arg(fewest);
     const Feedback searching(feedback);  // cancelable; quick next to the training below
     const DuplicateGroups groups = findDuplicateGroups(data, {}, &searching);
     report.duplicateGroups = groups.sharedGroups();
