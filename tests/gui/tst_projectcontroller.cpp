@@ -217,6 +217,35 @@ private Q_SLOTS:
         QVERIFY2(controller.comparison(), "the comparison under way was dropped by the failed open");
     }
 
+    // Stop during a comparison keeps the methods already measured (a GUI review: minutes of work at
+    // 200 classes vanished), says it stopped, and recommends none from a part.
+    void aStoppedComparisonKeepsItsFinishedMethods()
+    {
+        ProjectController controller;
+        loadAndTrain(&controller);
+        ProjectSettings settings = controller.settings();
+        // The second is long (an optimization of 1,000 steps per repetition): Stop lands in it.
+        settings.comparisonMethods = QStringList{"all", "least-central", "linear", "whitened-linear"};
+        settings.comparisonRepeats = 3;
+        settings.budget = 1000;
+        controller.setSettings(settings);
+        bool stopped = false;
+        connect(&controller, &ProjectController::comparisonProgressed, this, [&] {
+            if (!stopped) controller.cancel();
+            stopped = true;
+        });
+        controller.compareMethods();
+        QVERIFY(test::waitIdle(&controller, 300000));
+        QVERIFY(stopped);
+        QVERIFY2(controller.comparison(), "the finished methods were dropped");
+        const int kept = int(controller.comparison()->methods.size());
+        QVERIFY2(kept >= 1 && kept < 4, qPrintable(QString::number(kept)));
+        QCOMPARE(controller.comparison()->methods.front().name, QStringLiteral("all"));
+        QCOMPARE(controller.comparison()->recommended, -1);
+        QVERIFY2(controller.comparison()->warnings.join(QLatin1Char(' ')).contains(QStringLiteral("Stopped after")),
+                 qPrintable(controller.comparison()->warnings.join(QLatin1Char(' '))));
+    }
+
     // The label-next list's message follows the unlabeled folders at once: "add a folder" stayed
     // while a folder just added was being embedded.
     void theLabelNextMessageFollowsTheFolders()

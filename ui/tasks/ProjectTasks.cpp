@@ -429,20 +429,32 @@ void ProjectTasks::compareMethods()
     auto unlabeled = unlabeledPhotosFor(*model_);
     runner_->run(tr("Comparing methods"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
         if (unlabeled) options.unlabeled = unlabeled->subset(rowsNotIn(*unlabeled, *data)).vectors;
-        const auto methodFinished = [this, data](const EvaluationReport& soFar) {
+        std::shared_ptr<const EvaluationReport> finished;  // the methods done so far, for a Stop
+        const auto methodFinished = [this, data, &finished](const EvaluationReport& soFar) {
             auto partial = std::make_shared<const EvaluationReport>(soFar);
+            finished = partial;
             QMetaObject::invokeMethod(this, [this, data, partial] {
                 // Rows of embeddings that have been replaced since are not shown.
                 if (model_->sharedEmbeddings() == data) Q_EMIT comparisonProgressed(partial);
             }, Qt::QueuedConnection);
         };
-        auto comparison =
-            std::make_shared<const MethodComparison>(evaluateHonestly(*data, options, &feedback, methodFinished));
+        std::shared_ptr<const MethodComparison> comparison;
+        try {
+            comparison = std::make_shared<const MethodComparison>(evaluateHonestly(*data, options, &feedback, methodFinished));
+        } catch (const OperationCanceled&) {
+            // Stop keeps the methods already measured (minutes of work at 200 classes), as Stop
+            // keeps an optimization's best so far; none is recommended from a part.
+            if (!finished || finished->methods.empty()) throw;
+            EvaluationReport part = *finished;
+            part.warnings << tr("Stopped after %1 of %2 methods: the others were not measured, and none is recommended.")
+                                 .arg(part.methods.size()).arg(options.methods.size());
+            comparison = std::make_shared<const MethodComparison>(std::move(part));
+        }
         return [this, comparison] {
             model_->setComparison(comparison);
             model_->setModified(true);
         };
-    });
+    }, TaskRunner::OnCancel::KeepResult);
 }
 
 void ProjectTasks::findConfusedPairs(const QString& method)

@@ -99,7 +99,7 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
             });
     connect(controller_, &ProjectController::busyChanged, this, [this](bool busy) {
         run_->setEnabled(!busy && controller_->embeddings().size() > 0);
-        if (!busy) refresh();  // a canceled comparison leaves the project's as it was
+        if (!busy) refresh();  // a stopped comparison keeps the methods it finished (or leaves the project's)
     });
     loadSettings();
     refresh();
