@@ -227,12 +227,14 @@ QString LearningCurve::summary() const
 {
     if (!fitted) return reason;
     const auto percent = [](double v) { return QString::number(100 * v, 'f', 0); };
-    return QStringLiteral("With %1 more photos per class (%2), expect about %3% (%4–%5%); today's %6 give about %7%.")
+    // Both figures with their ranges: "today's" is a fit too, not a measurement.
+    return QStringLiteral("With %1 more photos per class (%2), expect about %3% (%4–%5%); today's %6 give about %7% "
+                          "(%8–%9%).")
         .arg(extraPhotos)
         .arg(photosPerClass + extraPhotos)
         .arg(percent(expectedMore), percent(expectedMoreLow), percent(expectedMoreHigh))
         .arg(photosPerClass)
-        .arg(percent(expectedNow));
+        .arg(percent(expectedNow), percent(expectedNowLow), percent(expectedNowHigh));
 }
 
 QJsonObject LearningCurve::toJson() const

@@ -628,14 +628,25 @@ void MainWindow::exportAllPlotsDialog()
     }
 }
 
+// A CSV or JSON file name from a save dialog; a name typed without a suffix gets the chosen
+// type's (the export wrote "pred12", a CSV no program would open as one).
+static QString tableFileName(QWidget* parent, const QString& title)
+{
+    const QString csv = QObject::tr("CSV (*.csv)"), json = QObject::tr("JSON (*.json)");
+    QString chosen;
+    QString path = QFileDialog::getSaveFileName(parent, title, lastDir(), csv + QStringLiteral(";;") + json, &chosen);
+    if (!path.isEmpty() && QFileInfo(path).suffix().isEmpty())
+        path += chosen == json ? QStringLiteral(".json") : QStringLiteral(".csv");
+    return path;
+}
+
 void MainWindow::exportMetricsDialog()
 {
     if (!controller_->training()) {
         showError(tr("Export metrics"), tr("There are no metrics yet: train a reference set first."));
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export metrics"), lastDir(),
-                                                      tr("CSV (*.csv);;JSON (*.json)"));
+    const QString path = tableFileName(this, tr("Export metrics"));
     if (path.isEmpty()) return;
     rememberDir(path);
     controller_->exportMetrics(path);
@@ -647,8 +658,7 @@ void MainWindow::exportPredictionsDialog()
         showError(tr("Export predictions"), tr("There are no predictions yet: drop photos on the Classify tab."));
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export predictions"), lastDir(),
-                                                      tr("CSV (*.csv);;JSON (*.json)"));
+    const QString path = tableFileName(this, tr("Export predictions"));
     if (path.isEmpty()) return;
     rememberDir(path);
     controller_->exportPredictions(path);
