@@ -368,6 +368,22 @@ private Q_SLOTS:
         QVERIFY2(classes.contains(QStringLiteral("wild rosé 🌹 & co")), qPrintable(classes.join(QLatin1Char('|'))));
     }
 
+    // train says what it skipped in its JSON and under --quiet too (a review: --json had no list
+    // and "warnings": [], --quiet printed neither the skipped files nor "class has no photos").
+    void trainReportsSkippedFilesInJsonAndWhenQuiet()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        const QString set = path(QStringLiteral("skips.exref"));
+        const Run json = cli({QStringLiteral("train"), corpus_, QStringLiteral("--out"), set, QStringLiteral("--json"),
+                              QStringLiteral("--method"), QStringLiteral("centroid")});
+        QVERIFY2(json.exitCode == 0, json.describe().constData());
+        QVERIFY2(!reasonFor(json.json(), QStringLiteral("truncated.heic")).isEmpty(), json.out.constData());
+        const Run quiet = cli({QStringLiteral("train"), corpus_, QStringLiteral("--out"), set, QStringLiteral("--quiet"),
+                               QStringLiteral("--method"), QStringLiteral("centroid")});
+        QVERIFY2(quiet.exitCode == 0, quiet.describe().constData());
+        QVERIFY2(quiet.err.contains("skipped") && quiet.err.contains("truncated.heic"), quiet.err.constData());
+    }
+
     // The HEIC photo (in a dated subfolder, turned by its container) is in the trained set: as a
     // query it must find itself, so its decoding is the same in train and classify.
     void classifiesAHeicPhoto()

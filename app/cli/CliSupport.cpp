@@ -152,7 +152,9 @@ EmbeddedDataset embedListedDataset(Dataset dataset, const QString& where, const 
     progress.attach(&feedback, QStringLiteral("embedding"));
     result.embeddings = embedDataset(result.dataset, *result.embedder, cache.get(), &feedback, &result.report);
     progress.finish();
-    if (!common.quiet && !common.json) {
+    // Said under --quiet too (it silences progress only); in JSON each command puts them in its
+    // document ("skipped", "warnings").
+    if (!common.json) {
         for (const SkippedFile& file : result.allSkipped())
             std::fprintf(stderr, "skipped %s: %s\n", printable(file.path).constData(), printable(file.reason).constData());
         for (const QString& warning : result.dataset.warnings + result.report.warnings)

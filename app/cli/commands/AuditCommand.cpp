@@ -99,6 +99,7 @@ int runAudit(const QStringList& args)
         QJsonObject json = report.toJson(data.embeddings);
         json.insert(QStringLiteral("dataset"), data.root);
         json.insert(QStringLiteral("skipped"), skippedFilesJson(data.allSkipped()));
+        json.insert(QStringLiteral("dataset_warnings"), QJsonArray::fromStringList(data.dataset.warnings + data.report.warnings));
         if (confused) json.insert(QStringLiteral("confused_pairs"), confused->toJson());
         printJson(json);
         return 0;

@@ -102,7 +102,9 @@ int runTrain(const QStringList& args)
                    {QStringLiteral("evaluation"), set.evaluation},
                    {QStringLiteral("training_photos"), int(trained.poolPaths.size())},
                    {QStringLiteral("held_out_photos"), int(trained.heldOutPaths.size())},
-                   {QStringLiteral("warnings"), QJsonArray::fromStringList(trained.warnings)},
+                   {QStringLiteral("warnings"),
+                    QJsonArray::fromStringList(data.dataset.warnings + data.report.warnings + trained.warnings)},
+                   {QStringLiteral("skipped"), skippedFilesJson(data.allSkipped())},
                    {QStringLiteral("duplicate_groups"), trained.duplicateGroups.toJson()},
                    {QStringLiteral("background_photos"), set.extra.value(QStringLiteral("background_photos")).toInt()}});
         return 0;
