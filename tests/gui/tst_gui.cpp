@@ -556,6 +556,15 @@ private Q_SLOTS:
         QVERIFY(controller()->training());
         QCOMPARE(int(controller()->classifications().size()), 13);
         QCOMPARE(controller()->embeddings().size(), 42);
+        // Classify All leaves out the photos given a class (Sort into Folders filed them by a
+        // prediction that contradicted the label).
+        controller()->clearClassifications();
+        QTest::mouseClick(classifyAll, Qt::LeftButton);
+        QVERIFY(waitIdle(60000));
+        QCOMPARE(int(controller()->classifications().size()), 11);
+        for (const ClassifiedPhoto& photo : controller()->classifications())
+            QVERIFY2(QFileInfo(photo.path) != QFileInfo(first) && QFileInfo(photo.path) != QFileInfo(third), qPrintable(photo.path));
+        window_->tabs()->setCurrentWidget(view);
         QCOMPARE(int(controller()->labelingList().candidates.size()), 10);
         for (const LabelingCandidate& c : controller()->labelingList().candidates) {
             const QString path = controller()->unlabeledPhotos().embeddings->paths[c.row];
