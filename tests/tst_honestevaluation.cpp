@@ -291,6 +291,17 @@ private Q_SLOTS:
         QCOMPARE(grouping.value(QStringLiteral("groups")).toInt(), 32);
         QCOMPARE(grouping.value(QStringLiteral("photos")).toInt(), 320);
         QCOMPARE(EvaluationReport::fromJson(report.toJson()).groupedPhotos, 320);
+        // The 95% interval counts independent pictures, not copies (an audit: 280 test photos of
+        // 28 pictures made it about three times too narrow).
+        QCOMPARE(report.testPhotosPerRepeat, 280);
+        QCOMPARE(report.testGroupsPerRepeat, 28);
+        const MethodSummary& all = report.methods.front();
+        const ProportionInterval interval = report.accuracyInterval(all);
+        const ProportionInterval byPictures = wilsonInterval(int(std::lround(all.accuracyMean * 28)), 28);
+        QCOMPARE(interval.low, byPictures.low);
+        QCOMPARE(interval.high, byPictures.high);
+        QVERIFY(interval.high - interval.low > 0.25);
+        QCOMPARE(EvaluationReport::fromJson(report.toJson()).testGroupsPerRepeat, 28);
     }
 
     void reportOnEasyData()

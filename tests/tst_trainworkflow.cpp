@@ -136,6 +136,11 @@ private Q_SLOTS:
         QCOMPARE(grouping.value(QStringLiteral("groups")).toInt(), 30);
         QCOMPARE(grouping.value(QStringLiteral("photos")).toInt(), 300);
         QCOMPARE(trained.duplicateGroups.groupedPhotos(), 300);
+        // The 95% interval counts the 6 held-out pictures, not their 60 copies.
+        const QJsonArray interval = trained.set.evaluation.value(QStringLiteral("accuracy_interval_95")).toArray();
+        const ProportionInterval byPictures = wilsonInterval(int(std::lround(accuracy * 6)), 6);
+        QCOMPARE(interval.at(0).toDouble(), byPictures.low);
+        QCOMPARE(interval.at(1).toDouble(), byPictures.high);
     }
 
     // Unlabeled photos: every one that is a copy of a held-out photo is left out (with a warning),

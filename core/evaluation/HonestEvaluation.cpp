@@ -11,6 +11,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QSet>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -208,6 +209,11 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
         drawPoolSplit(data.labels, groups.groupOf, data.classCount(), options.pool, splitSeed(options.seed, r),
                       &poolRowsOf[size_t(r)], &testRowsOf[size_t(r)]);
     report.testPhotosPerRepeat = int(testRowsOf.back().size());
+    {
+        QSet<int> pictures;
+        for (int row : testRowsOf.back()) pictures.insert(groups.groupOf.empty() ? row : groups.groupOf[size_t(row)]);
+        report.testGroupsPerRepeat = int(pictures.size());
+    }
     // Without test photos every method would score 0%, a figure that means nothing.
     for (const std::vector<int>& test : testRowsOf)
         if (test.empty())
@@ -470,6 +476,7 @@ QJsonObject EvaluationReport::toJson() const
         {QStringLiteral("repeats"), repeats},
         {QStringLiteral("seed"), QString::number(seed)},
         {QStringLiteral("test_photos_per_repeat"), testPhotosPerRepeat},
+        {QStringLiteral("test_pictures_per_repeat"), testGroupsPerRepeat},
         {QStringLiteral("duplicate_groups"),
          QJsonObject{{QStringLiteral("groups"), duplicateGroups}, {QStringLiteral("photos"), groupedPhotos}}},
         {QStringLiteral("protocol"),
@@ -493,7 +500,8 @@ QJsonObject EvaluationReport::toJson() const
 
 ProportionInterval EvaluationReport::accuracyInterval(const MethodSummary& method) const
 {
-    const int trials = std::max(0, testPhotosPerRepeat);
+    const int trials = std::max(0, testGroupsPerRepeat > 0 ? std::min(testGroupsPerRepeat, testPhotosPerRepeat)
+                                                           : testPhotosPerRepeat);
     return wilsonInterval(int(std::lround(method.accuracyMean * trials)), trials);
 }
 
@@ -548,6 +556,7 @@ EvaluationReport EvaluationReport::fromJson(const QJsonObject& json)
     report.backgroundPhotos = std::max(0, json.value(QStringLiteral("background_photos")).toInt());
     report.seed = json.value(QStringLiteral("seed")).toString().toULongLong();
     report.testPhotosPerRepeat = json.value(QStringLiteral("test_photos_per_repeat")).toInt();
+    report.testGroupsPerRepeat = json.value(QStringLiteral("test_pictures_per_repeat")).toInt();  // absent before
     const QJsonObject grouping = json.value(QStringLiteral("duplicate_groups")).toObject();  // absent in older files
     report.duplicateGroups = grouping.value(QStringLiteral("groups")).toInt();
     report.groupedPhotos = grouping.value(QStringLiteral("photos")).toInt();

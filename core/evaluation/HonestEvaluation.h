@@ -81,6 +81,10 @@ struct EvaluationReport {
     int repeats = 0;
     quint64 seed = 0;
     int testPhotosPerRepeat = 0;     // of the last repetition (groups make it vary a little)
+    // Independent pictures among them: near-identical copies count once (0: as many as photos, in
+    // files written before it). The 95% interval counts these, not the photos: a copy's answer is
+    // its original's, not a second trial.
+    int testGroupsPerRepeat = 0;
     int duplicateGroups = 0;         // groups of near-identical photos, kept on one side of every split
     int groupedPhotos = 0;           // photos in them
     QString unlabeled;               // empty: none; "folder" (N photos) or "transductive": see EvaluationOptions

@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
+#include <QSet>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -201,7 +202,21 @@ HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const Embedding
                                               ? photoClassOf[size_t(predicted)] : -1);
         truth.push_back(label);
     }
-    if (!truth.empty()) result.metrics = Metrics::compute(truth, result.heldOutPredicted, photos.classCount());
+    if (!truth.empty()) {
+        result.metrics = Metrics::compute(truth, result.heldOutPredicted, photos.classCount());
+        // The 95% interval counts independent pictures: near-identical held-out photos (held out
+        // together) are answered alike, so they are one trial, not several (an audit).
+        const std::vector<int>& groupOf = trained.duplicateGroups.photos() == photos.size()
+                                              ? trained.duplicateGroups.groupOf : photos.groups;
+        if (groupOf.size() == size_t(photos.size())) {
+            QSet<int> pictures;
+            for (int row : result.heldOutRows) pictures.insert(groupOf[size_t(row)]);
+            const int trials = int(pictures.size());
+            if (trials > 0 && trials < result.metrics.total)
+                result.metrics.accuracyInterval =
+                    wilsonInterval(int(std::lround(result.metrics.accuracy * trials)), trials);
+        }
+    }
 
     QHash<QString, int> poolRowOfHash;
     for (int row : result.poolRows) poolRowOfHash.insert(photos.contentHashes.value(row), row);
