@@ -49,6 +49,9 @@ private Q_SLOTS:
         QTest::newRow("dot dot") << QStringLiteral("..") << QStringLiteral("_..");
         QTest::newRow("empty") << QString() << QStringLiteral("_");
         QTest::newRow("control character") << QStringLiteral("a\nb") << QStringLiteral("a_b");
+        QTest::newRow("longer than a folder's name may be") << QString(300, QLatin1Char('x')) << QString(255, QLatin1Char('x'));
+        QTest::newRow("long, with a 2-byte character at the cut") << QString(253, QLatin1Char('x')) + QStringLiteral("éé")
+                                                                  << QString(253, QLatin1Char('x')) + QStringLiteral("é");
     }
 
     void folderNames()
@@ -76,6 +79,9 @@ private Q_SLOTS:
                                      << QStringList{QStringLiteral("caf\u00e9"), QStringLiteral("cafe\u0301 (2)")};
         QTest::newRow("a class named like the unknown folder") << QStringList{"unknown", "Unknown"}
                                                               << QStringList{"unknown", "Unknown (2)"};
+        // Two 255-byte names that differ in case (legal on Linux): the second made room for " (2)".
+        QTest::newRow("255 bytes, case only") << QStringList{QString(255, QLatin1Char('a')), QString(255, QLatin1Char('A'))}
+                                              << QStringList{QString(255, QLatin1Char('a')), QString(251, QLatin1Char('A')) + " (2)"};
     }
 
     void classFoldersNeverMerge()

@@ -140,13 +140,24 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
     Matrix classSums = Matrix::Zero(classes, set.dim());
     for (int i = 0; i < n; ++i) classSums.row(set.labels[size_t(i)]) += centered.row(i);
     const Matrix toSums = centered * classSums.transpose();  // n × classes
+    // Outliers are judged in the raw embedding: centered, a photo of another kind altogether (a
+    // daisy among near-identical car models) scores about as low as an ordinary car, since what
+    // is left after the shared direction is mostly each photo's own detail (a review: robust z
+    // −1.8 centered, −15 raw).
+    Matrix rawClassSums = Matrix::Zero(classes, set.dim());
+    for (int i = 0; i < n; ++i) rawClassSums.row(set.labels[size_t(i)]) += set.vectors.row(i);
 
-    std::vector<double> ownSimilarity(size_t(n), 0), margin(size_t(n), 0);
+    std::vector<double> ownSimilarity(size_t(n), 0), rawOwnSimilarity(size_t(n), 0), margin(size_t(n), 0);
     std::vector<int> nearestOther(size_t(n), -1);
     for (int i = 0; i < n; ++i) {
         const int own = set.labels[size_t(i)];
         const double self = centered.row(i).squaredNorm();
         ownSimilarity[size_t(i)] = counts[size_t(own)] > 1 ? (toSums(i, own) - self) / (counts[size_t(own)] - 1) : 0;
+        rawOwnSimilarity[size_t(i)] =
+            counts[size_t(own)] > 1
+                ? (double(set.vectors.row(i).dot(rawClassSums.row(own))) - set.vectors.row(i).squaredNorm()) /
+                      (counts[size_t(own)] - 1)
+                : 0;
         double best = -1e30;
         for (int c = 0; c < classes; ++c) {
             if (c == own || counts[size_t(c)] == 0) continue;
@@ -159,7 +170,7 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
         margin[size_t(i)] = nearestOther[size_t(i)] >= 0 ? ownSimilarity[size_t(i)] - best : 1;
     }
     const double marginCutoff = lowCutoff(margin, options.robustZ);
-    const double outlierCutoff = lowCutoff(ownSimilarity, options.robustZ);
+    const double outlierCutoff = lowCutoff(rawOwnSimilarity, options.robustZ);
 
     // Neighbours and duplicates need photo-to-photo similarities, computed a block of rows at a
     // time so that large projects never hold N×N numbers. Votes matter only for the photos the
@@ -203,7 +214,7 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
         SuspectPhoto suspect;
         suspect.row = i;
         suspect.mislabelScore = margin[size_t(i)];
-        suspect.outlierScore = ownSimilarity[size_t(i)];
+        suspect.outlierScore = rawOwnSimilarity[size_t(i)];
         const QString own = set.classNames[set.labels[size_t(i)]];
         QStringList sentences;
         const int other = nearestOther[size_t(i)];
@@ -214,9 +225,9 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
                              .arg(set.classNames[other], own).arg(margin[size_t(i)], 0, 'f', 3)
                              .arg(votesOf[size_t(i)]).arg(k);
         }
-        if (counts[size_t(set.labels[size_t(i)])] > 2 && ownSimilarity[size_t(i)] < outlierCutoff) {
+        if (counts[size_t(set.labels[size_t(i)])] > 2 && rawOwnSimilarity[size_t(i)] < outlierCutoff) {
             suspect.reasons << QStringLiteral("outlier");
-            sentences << QStringLiteral("unusually unlike the rest of \"%1\" (similarity %2)").arg(own).arg(ownSimilarity[size_t(i)], 0, 'f', 3);
+            sentences << QStringLiteral("unusually unlike the rest of \"%1\" (similarity %2)").arg(own).arg(rawOwnSimilarity[size_t(i)], 0, 'f', 3);
         }
         if (duplicateOf[size_t(i)] >= 0) {
             suspect.reasons << QStringLiteral("cross-class duplicate");

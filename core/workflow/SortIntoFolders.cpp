@@ -89,6 +89,11 @@ QString classFolderName(const QString& className)
     for (QChar& c : name)
         if (c == QLatin1Char('/') || c == QLatin1Char('\\') || c.unicode() < 0x20) c = QLatin1Char('_');
     if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..")) name.prepend(QLatin1Char('_'));
+    // A name longer than a folder's name may be (255 bytes: an edited set) is shortened to fit.
+    while (QFile::encodeName(name).size() > 255) {
+        name.chop(1);
+        if (!name.isEmpty() && name.back().isHighSurrogate()) name.chop(1);
+    }
     return name;
 }
 
@@ -110,7 +115,9 @@ QStringList classFolderNames(const QStringList& classNames)
     for (const QString& className : classNames) {
         const QString base = classFolderName(className);
         QString name = base;
-        for (int n = 2; taken.contains(key(name)); ++n) name = QStringLiteral("%1 (%2)").arg(base).arg(n);
+        // Shortened to fit " (2)" when the name already fills 255 bytes (two such names that
+        // differ only in case could not both be filed).
+        for (int n = 2; taken.contains(key(name)); ++n) name = numberedName(base, n, QString());
         taken.insert(key(name));
         folders << name;
     }

@@ -195,6 +195,11 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
                                 : QString()) +
                    tr("%1 training photos per class, %2 repetitions, %3 test photos each. ")
                        .arg(comparison->pool).arg(comparison->repeats).arg(comparison->testPhotosPerRepeat) +
+                   // The ★ is the best of several on these same splits: its figure is a little high.
+                   (comparison->recommended >= 0 && comparison->methods.size() > 1
+                        ? tr("★ marks the best of %1 on these splits, so its own figure runs a little high; the 95% "
+                             "range counts each near-identical group once. ").arg(comparison->methods.size())
+                        : QString()) +
                    photosWithoutClassNote(*comparison) + comparison->warnings.join(QLatin1Char(' ')));
 }
 

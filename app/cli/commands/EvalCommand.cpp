@@ -225,7 +225,7 @@ int runEval(const QStringList& args)
         std::printf("\n");
     }
     if (report.recommended >= 0)
-        std::printf("recommended: %s (the best mean accuracy on the test photos)\n",
+        std::printf("recommended: %s (the best mean accuracy on the test photos; as the best of several, its figure runs a little high)\n",
                     printable(report.methods[size_t(report.recommended)].name).constData());
     for (const MethodSummary& m : report.methods)
         if (m.selfTrainingUsed >= 0)
