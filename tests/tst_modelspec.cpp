@@ -479,11 +479,15 @@ void TestModelSpec::defaultModelSpecPathHonoursEnvironment()
     const QByteArray saved = qgetenv("EXEMPLAR_MODEL");
     qputenv("EXEMPLAR_MODEL", "/somewhere/custom.json");
     const QString fromEnvironment = exemplar::defaultModelSpecPath();
+    // An installed model's name, as --model takes it (a review: "does not exist").
+    qputenv("EXEMPLAR_MODEL", "efficientnet-b0");
+    const QString byName = exemplar::defaultModelSpecPath();
     qunsetenv("EXEMPLAR_MODEL");
     const QString fallback = exemplar::defaultModelSpecPath();
     if (!saved.isEmpty()) qputenv("EXEMPLAR_MODEL", saved);
 
     QCOMPARE(fromEnvironment, QStringLiteral("/somewhere/custom.json"));
+    if (QFileInfo::exists(exemplar::fastModelSpecPath())) QCOMPARE(byName, exemplar::fastModelSpecPath());
     QVERIFY2(fallback.endsWith(QLatin1String("share/exemplar/models/efficientnet-b0-256x384.json")), qPrintable(fallback));
     QVERIFY2(exemplar::fastModelSpecPath().endsWith(QLatin1String("share/exemplar/models/efficientnet-b0.json")),
              qPrintable(exemplar::fastModelSpecPath()));

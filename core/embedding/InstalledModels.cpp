@@ -39,7 +39,8 @@ QString installedModelsDir()
 QString defaultModelSpecPath()
 {
     const QByteArray env = qgetenv("EXEMPLAR_MODEL");
-    if (!env.isEmpty()) return QString::fromLocal8Bit(env);
+    // An installed model's name works here as in --model (EXEMPLAR_MODEL=efficientnet-b0).
+    if (!env.isEmpty()) return resolveModelArgument(QString::fromLocal8Bit(env));
     return QDir(installedModelsDir()).filePath(specFileName(kDefaultModelStem));
 }
 
