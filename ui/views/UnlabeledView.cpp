@@ -6,6 +6,7 @@
 #include "thumbnails/ThumbnailCache.h"
 #include "widgets/DropTarget.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QCompleter>
 #include <QDir>
@@ -18,7 +19,9 @@
 #include <QStringListModel>
 #include <QKeyEvent>
 #include <QTableWidget>
+#include <QScreen>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace exemplar::ui {
 
@@ -259,6 +262,11 @@ void UnlabeledView::rebuildList()
     for (const ClassSource& source : controller_->sources().classes)
         if (!source.excluded) classChoices << source.name;
     classChoices_->setStringList(classChoices);
+    // The class lists open as wide as their longest name (up to half the screen): as narrow as
+    // the box, 200 fine-grained names all read "008_Aston…8_Vant_p1" (a GUI review).
+    int popupWidth = 0;
+    for (const QString& name : classChoices) popupWidth = std::max(popupWidth, list_->fontMetrics().horizontalAdvance(name));
+    popupWidth = std::min(popupWidth + 48, std::max(320, screen() ? screen()->availableGeometry().width() / 2 : 800));
     for (int row = 0; row < shown; ++row) {
         const LabelingCandidate& c = labeling.candidates[size_t(row)];
         const QString path = photos.embeddings->paths.value(c.row);
@@ -306,6 +314,9 @@ void UnlabeledView::rebuildList()
         other->completer()->setFilterMode(Qt::MatchContains);
         other->completer()->setCompletionMode(QCompleter::PopupCompletion);
         other->setInsertPolicy(QComboBox::NoInsert);
+        other->view()->setMinimumWidth(popupWidth);
+        other->setMaxVisibleItems(20);
+        other->completer()->popup()->setMinimumWidth(popupWidth);
         connect(other, &QComboBox::activated, this, [this, row, other](int index) {
             const QString name = other->itemText(index);
             const auto& classes = controller_->sources().classes;
