@@ -889,6 +889,11 @@ private Q_SLOTS:
             QVERIFY2(empty.err.contains((args[args.size() - 2] + QStringLiteral(" needs a value")).toUtf8()),
                      empty.describe().constData());
         }
+        const Run dash = cli({QStringLiteral("classify"), path(QStringLiteral("any.exref")), path(QStringLiteral("any.jpg")),
+                              QStringLiteral("--resume"), QStringLiteral("-")});
+        QCOMPARE(dash.exitCode, 2);
+        QVERIFY2(dash.err.contains("not \"-\""), dash.describe().constData());
+        QVERIFY(!QFileInfo::exists(QStringLiteral("-")));
         // A mistyped --unlabeled folder: an error (it classified nothing and exited 0), and
         // --sort-into's folder is not made.
         const Run missing = cli({QStringLiteral("classify"), path(QStringLiteral("any.exref")), QStringLiteral("--unlabeled"),

@@ -159,6 +159,10 @@ int runClassify(const QStringList& args)
     const int labelNext = parser.isSet(QStringLiteral("label-next")) ? intOption(parser, QStringLiteral("label-next"), 1, 1000000) : 0;
     if (labelNext > 0 && unlabeled.isEmpty()) throw UsageError{QStringLiteral("--label-next needs --unlabeled DIR")};
     const bool resume = parser.isSet(QStringLiteral("resume"));
+    // "-" means standard input to --files-from; here it made a file named "-".
+    if (resume && parser.value(QStringLiteral("resume")) == QLatin1String("-"))
+        throw UsageError{QStringLiteral("--resume needs a file to read and append to, not \"-\" (for standard "
+                                        "output use --jsonl)")};
     const bool lines = resume || parser.isSet(QStringLiteral("jsonl"));
     if (lines && options.json) throw UsageError{QStringLiteral("--json and --jsonl/--resume: choose one")};
 
