@@ -215,6 +215,10 @@ private Q_SLOTS:
         QVERIFY(filed.contains(name));
         const QString renamed = filed.at(filed.indexOf(name) == 0 ? 1 : 0);
         QVERIFY2(renamed.endsWith(QLatin1String(" (2).jpg")), qPrintable(renamed));
+        // The outcome says which photo went under which name (the window reports it).
+        QCOMPARE(int(outcome.renamed.size()), 1);
+        QCOMPARE(outcome.renamed[0].first, second);
+        QCOMPARE(QFileInfo(outcome.renamed[0].second).fileName(), renamed);
         QVERIFY(QFile::encodeName(renamed).size() <= 255);
         QVERIFY(name.startsWith(renamed.chopped(8)));
         QCOMPARE(readFile(dir.filePath(QStringLiteral("out/daisy/")) + renamed), QByteArray("second"));

@@ -166,8 +166,12 @@ FilingOutcome fileIntoFolders(const std::vector<PhotoToPlace>& photos, FilingAct
                                   ? (QFile::link(source.absoluteFilePath(), destination) ? QString()
                                                                                          : QStringLiteral("cannot link %1").arg(destination))
                                   : copyWhole(photo.path, destination);
-        if (error.isEmpty()) ++outcome.filed;
-        else outcome.failed.push_back({photo.path, error});
+        if (!error.isEmpty()) {
+            outcome.failed.push_back({photo.path, error});
+            continue;
+        }
+        ++outcome.filed;
+        if (QFileInfo(destination).fileName() != source.fileName()) outcome.renamed.emplace_back(photo.path, destination);
     }
     reportProgress(feedback, qint64(photos.size()), qint64(photos.size()), QString());
     return outcome;

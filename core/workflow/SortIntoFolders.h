@@ -11,6 +11,7 @@
 #include "Feedback.h"
 
 #include <QString>
+#include <utility>
 #include <vector>
 
 namespace exemplar {
@@ -31,6 +32,8 @@ struct FilingOutcome {
     int filed = 0;         // copied or linked now
     int alreadyFiled = 0;  // found in place from an earlier run
     std::vector<SkippedFile> failed;
+    // Filed under another name (" (2)", …) because a different file had its own: {photo, where}.
+    std::vector<std::pair<QString, QString>> renamed;
 };
 
 // The folder a class's photos go to: the class name made safe as one path component (no

@@ -830,6 +830,17 @@ void ProjectTasks::writeAssignedLabels()
             model_->setModified(true);
             Q_EMIT statusMessage(tr("Copied %1 labeled photo(s) into their class folders; %2 were there already")
                                      .arg(outcome.filed).arg(outcome.alreadyFiled));
+            if (!outcome.renamed.empty()) {
+                // Said in a dialog: a status line is replaced within a second by the rescan's.
+                QStringList lines;
+                for (size_t i = 0; i < outcome.renamed.size() && i < 10; ++i)
+                    lines << tr("%1 → %2").arg(QFileInfo(outcome.renamed[i].first).fileName(),
+                                                QDir::toNativeSeparators(outcome.renamed[i].second));
+                if (outcome.renamed.size() > 10) lines << tr("… and %1 more").arg(outcome.renamed.size() - 10);
+                Q_EMIT errorOccurred(title, tr("%n photo(s) were copied under another name, since a different file in "
+                                               "the class folder has theirs (nothing was replaced):\n", nullptr,
+                                               int(outcome.renamed.size())) + lines.join(QLatin1Char('\n')));
+            }
             if (!outcome.failed.empty())
                 Q_EMIT errorOccurred(title, tr("%n photo(s) could not be copied and keep their class here:\n", nullptr,
                                                int(outcome.failed.size())) + listOfFailures(outcome.failed));
