@@ -13,6 +13,7 @@
 #include "ReferenceSetFile.h"
 #include "SubfolderKinds.h"
 #include "TrainWorkflow.h"
+#include "TrainingBackground.h"
 
 #include <QDir>
 #include <QFile>
@@ -117,19 +118,8 @@ int addBackgroundPhotos(const QCommandLineParser& parser, const CommonOptions& c
     const EmbeddedDataset background = embedPhotosWithoutClass(folder, common, ScanOptions{true});
     const SubfolderKinds kinds = subfolderKinds(background.embeddings.paths, {folder});
     QStringList namedAsClasses;
-    const std::vector<int> rows = photosOfKindsNotNamedAsClasses(kinds, classNames, &namedAsClasses);
-    if (!namedAsClasses.isEmpty())
-        *warnings << QStringLiteral("%1 of the background's subfolders named as classes (%2) were left out: a background "
-                                    "holds other things of the same kind, and photos of a class (a copy or crop of a test "
-                                    "photo among them) would inflate the figures")
-                         .arg(namedAsClasses.size())
-                         .arg(namedAsClasses.size() <= 3 ? namedAsClasses.join(QStringLiteral(", "))
-                                                         : namedAsClasses.mid(0, 3).join(QStringLiteral(", ")) +
-                                                               QStringLiteral(", …"));
-    options->whiteningBackground = std::make_shared<const Matrix>(background.embeddings.subset(rows).vectors);
-    auto keptKinds = std::make_shared<std::vector<int>>();
-    for (int row : rows) keptKinds->push_back(kinds.kinds[size_t(row)]);
-    options->whiteningBackgroundKinds = std::move(keptKinds);
+    setTrainingBackground(options, background.embeddings, kinds, classNames, nullptr, &namedAsClasses);
+    if (!namedAsClasses.isEmpty()) *warnings << backgroundKindsNamedAsClassesWarning(namedAsClasses);
     return backgroundKindsWithSpread(options->whiteningBackgroundKinds.get());
 }
 

@@ -110,8 +110,7 @@ DuplicateGroups findDuplicateGroups(const EmbeddingSet& set, const NearDuplicate
     }
     DuplicateGroups groups;
     NearDuplicateSearch resolved = search;
-    if (!(resolved.cosine > 0))
-        resolved.cosine = set.nearIdenticalCosine > 0 ? set.nearIdenticalCosine : kNearDuplicateCosine;
+    if (!(resolved.cosine > 0)) resolved.cosine = set.nearIdenticalCosineOrDefault();
     groups.cosine = resolved.cosine;
     groups.search = findNearDuplicatePairs(set.vectors, resolved, [&](int i, int j, double cosine) {
         components.join(i, j);

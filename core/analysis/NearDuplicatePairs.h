@@ -2,6 +2,7 @@
 // Pairs of photos whose embeddings are nearly the same picture (cosine at or above a threshold).
 // The audit's duplicate checks and the duplicate groups every split respects both come from this
 // one search, so they agree on what a near-duplicate is.
+#include "NearDuplicateThreshold.h"
 #include "Types.h"
 
 #include <QtGlobal>
@@ -10,15 +11,6 @@
 namespace exemplar {
 
 class Feedback;
-
-// The cosine of raw embeddings at or above which two photos count as the same picture. Measured
-// with EfficientNet-B0 on 40 flowers17 and 40 cars24 photos (docs/accuracy.md, "Near-duplicates"):
-// re-encoded copies (JPEG quality 50/20) reach 0.91–1.00, centre crops to 95% / 90% of the side
-// 0.95–0.99 / 0.87–0.99; distinct photos of one class reach 0.92 in only 0.09% (flowers17) and
-// 0.03% (cars24) of pairs, and most such pairs were the same scene re-shot or re-cropped. A
-// missed copy inflates honest figures; a wrongly grouped pair only coarsens a split, so the
-// threshold errs low.
-constexpr double kNearDuplicateCosine = 0.92;
 
 struct NearDuplicateSearch {
     // 0: the embeddings' own threshold (findDuplicateGroups: EmbeddingSet::nearIdenticalCosine, the

@@ -2,6 +2,7 @@
 // Embedded photos with their labels and provenance: the input of every method. A plain value
 // type: how the vectors were made is the embedding stage's business (embedding/EmbedDataset.h).
 #include "Dataset.h"
+#include "NearDuplicateThreshold.h"
 #include "Types.h"
 
 #include <QStringList>
@@ -20,10 +21,13 @@ struct EmbeddingSet {
     std::vector<int> groups;
     // The cosine at or above which two of these embeddings are the same picture: the model's own
     // (ModelSpec::nearIdenticalCosine, set by embedDataset); 0 when unknown, which means
-    // kNearDuplicateCosine (analysis/NearDuplicatePairs.h).
+    // kNearDuplicateCosine (base/NearDuplicateThreshold.h).
     double nearIdenticalCosine = 0;
-    // The threshold in force: nearIdenticalCosine, or kNearDuplicateCosine's 0.92 when unknown.
-    double nearIdenticalCosineOrDefault() const { return nearIdenticalCosine > 0 ? nearIdenticalCosine : 0.92; }
+    // The threshold in force: nearIdenticalCosine, or kNearDuplicateCosine when unknown.
+    double nearIdenticalCosineOrDefault() const
+    {
+        return nearIdenticalCosine > 0 ? nearIdenticalCosine : kNearDuplicateCosine;
+    }
     // The whitened class mean's shrinkage that suits these embeddings: the model's own
     // (ModelSpec::classMeanShrinkage, set by embedDataset); 0 when unknown, which means training's
     // default (TrainingOptions::classMeanWhiteningShrinkage).

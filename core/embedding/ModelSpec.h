@@ -1,6 +1,8 @@
 #pragma once
 // The model spec: a small JSON file beside each ONNX model that says how to feed it and which
 // output is the embedding, so that any ONNX image model can be plugged in without code changes.
+#include "NearDuplicateThreshold.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -48,9 +50,10 @@ struct ModelSpec {
     int embeddingDim = 0;
     // The cosine of two embeddings at or above which they are the same picture (a re-encode, a
     // slight crop): "near_identical_cosine" in the spec's embedding. It depends on how alike the
-    // model makes distinct photos (docs/accuracy.md, "Near-identical photos"); 0.92 by default.
+    // model makes distinct photos (docs/accuracy.md, "Near-identical photos"); kNearDuplicateCosine by
+    // default.
     // Not part of the preprocessing: it does not change an embedding.
-    double nearIdenticalCosine = 0.92;
+    double nearIdenticalCosine = kNearDuplicateCosine;
     // The whitening shrinkage of the whitened class mean (whitened-centroid, auto's favourite), ε
     // relative to the mean eigenvalue: "class_mean_shrinkage" in the spec's embedding. It depends
     // on the embedding's spectrum: 0.3 suits plain pooled embeddings, a flatter one (the bilinear

@@ -23,6 +23,7 @@
 // photo) stay in the ranking: one may be a class's look not yet seen, or a foreign photo; the view
 // says which the head thinks.
 #include "Feedback.h"
+#include "NearDuplicateThreshold.h"
 #include "ReferenceHead.h"
 #include "Types.h"
 
@@ -42,7 +43,7 @@ struct LabelingCandidate {
 
 struct LabelNextOptions {
     int neighbours = 10;            // how many nearest unlabeled photos measure representativeness
-    double nearCopyCosine = 0.92;   // kNearDuplicateCosine: distinct photos of a class rarely reach it
+    double nearCopyCosine = kNearDuplicateCosine;  // distinct photos of a class rarely reach it
     // priority = unsure × representative^densityWeight × novel^noveltyWeight (percentiles; both
     // 0: by margin alone). Novelty counts only for heads that keep their training photos.
     double densityWeight = 0.5;

@@ -18,6 +18,7 @@
 #include "ReferenceSetFile.h"
 #include "SimilarityStatistics.h"
 #include "TrainWorkflow.h"
+#include "TrainingBackground.h"
 #include "LabelNext.h"
 #include "model/ProjectModel.h"
 
@@ -149,20 +150,11 @@ TrainingOptions trainingOptionsOf(const ProjectModel& model)
     TrainingOptions options;
     if (const auto background = usableWithLabeled(model.unlabeledPhotos().background, model)) {
         const UnlabeledPhotos& photos = model.unlabeledPhotos();
-        const std::vector<int> notNamedAsClasses = photosOfKindsNotNamedAsClasses(
-            {photos.backgroundKinds, photos.backgroundKindNames}, model.embeddings().classNames, nullptr);
-        const QSet<int> notNamed(notNamedAsClasses.begin(), notNamedAsClasses.end());
-        std::vector<int> rows;
-        for (int row : rowsNotIn(*background, model.embeddings()))
-            if (photos.backgroundKinds.empty() || notNamed.contains(row)) rows.push_back(row);
-        options.whiteningBackground = std::make_shared<const Matrix>(background->subset(rows).vectors);
-        // A background folder sorted into one subfolder per kind (other car models) teaches
+        // A background folder sorted into one subfolder per kind (other car models) also teaches
         // discriminant-centroid what varies within a class.
-        const std::vector<int>& allKinds = model.unlabeledPhotos().backgroundKinds;
-        auto kinds = std::make_shared<std::vector<int>>();
-        kinds->reserve(rows.size());
-        for (int row : rows) kinds->push_back(size_t(row) < allKinds.size() ? allKinds[size_t(row)] : -1);
-        options.whiteningBackgroundKinds = std::move(kinds);
+        const std::vector<int> candidates = rowsNotIn(*background, model.embeddings());
+        setTrainingBackground(&options, *background, {photos.backgroundKinds, photos.backgroundKindNames},
+                              model.embeddings().classNames, &candidates, nullptr);
     }
     options.method = settings.method;
     options.optimizer.strategy = settings.strategy;
