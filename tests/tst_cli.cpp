@@ -21,6 +21,13 @@
 #include <sys/stat.h>
 #include <vector>
 
+// Most classify tests use the reference set trainThenClassifyHeldOutPhotos leaves in the work
+// folder (training it again for each would cost minutes); without it they skip, saying so.
+#define REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set)                                  \
+    EXEMPLAR_REQUIRE_MODEL();                                                   \
+    const QString set = work_.filePath(QStringLiteral("flowers.exref"));        \
+    if (!QFile::exists(set)) QSKIP("needs the reference set trained above")
+
 class TestCli : public QObject {
     Q_OBJECT
 
@@ -190,9 +197,7 @@ private Q_SLOTS:
     // damaged one is reported, the name clash gets " (2)", and sorting again files nothing twice.
     void classifySortsUnlabeledPhotosIntoClassFolders()
     {
-        EXEMPLAR_REQUIRE_MODEL();
-        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
-        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         const QString pile = work_.filePath(QStringLiteral("pile"));
         const QString out = work_.filePath(QStringLiteral("sorted"));
         QVERIFY(QDir().mkpath(pile + QStringLiteral("/day two")));
@@ -244,6 +249,22 @@ private Q_SLOTS:
             ++sameName;
         }
         QCOMPARE(sameName, 2);
+        // A photo filed under another name is reported as such, where it went: exactly the " (2)"s.
+        const QJsonArray renamed =
+            run.json().value(QStringLiteral("sorted")).toObject().value(QStringLiteral("renamed")).toArray();
+        QDirIterator twins(out, {twin}, QDir::Files, QDirIterator::Subdirectories);
+        int twinCount = 0;
+        while (twins.hasNext()) {
+            twins.next();
+            ++twinCount;
+        }
+        QCOMPARE(renamed.size(), twinCount);
+        for (const QJsonValue& value : renamed) {
+            const QJsonObject entry = value.toObject();
+            QVERIFY(entry.value(QStringLiteral("file")).toString().startsWith(pile));
+            QCOMPARE(QFileInfo(entry.value(QStringLiteral("filed_as")).toString()).fileName(), twin);
+            QVERIFY(QFileInfo::exists(entry.value(QStringLiteral("filed_as")).toString()));
+        }
 
         // The photos most worth labeling: as many as asked, each a readable photo of the pile with
         // the set's suggestion, best first.
@@ -271,9 +292,7 @@ private Q_SLOTS:
 
     void classifyReportsBadPhotoAndGoesOn()
     {
-        EXEMPLAR_REQUIRE_MODEL();
-        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
-        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         const QString bad = work_.filePath(QStringLiteral("not-a-photo.jpg"));
         QFile file(bad);
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -328,9 +347,7 @@ private Q_SLOTS:
     // An empty list (a search that found nothing) classifies nothing, and says so.
     void anEmptyListIsSaidSo()
     {
-        EXEMPLAR_REQUIRE_MODEL();
-        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
-        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         const QString list = work_.filePath(QStringLiteral("empty-list.txt"));
         QFile file(list);
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -346,9 +363,7 @@ private Q_SLOTS:
     // a line break too. Read as lines, the first "name" swallowed the rest and exit was 0.
     void aNulSeparatedListIsReadByName()
     {
-        EXEMPLAR_REQUIRE_MODEL();
-        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
-        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         QStringList photos;
         writePhotoList(1, &photos);
         photos.removeAt(3);  // the broken one
@@ -374,9 +389,7 @@ private Q_SLOTS:
     // slowly it is written; a list without end (/dev/zero) is refused instead of filling memory.
     void aListThroughAFifoIsReadToItsEnd()
     {
-        EXEMPLAR_REQUIRE_MODEL();
-        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
-        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         QStringList photos;
         writePhotoList(1, &photos);
         photos.removeAt(3);  // the broken one
@@ -408,9 +421,7 @@ private Q_SLOTS:
 
     void classifyKilledAndResumedEqualsOneRun()
     {
-        EXEMPLAR_REQUIRE_MODEL();
-        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
-        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         QStringList photos;
         const QString list = writePhotoList(10, &photos);
         photos << photos.first();  // listed twice: classified once
@@ -498,9 +509,7 @@ private Q_SLOTS:
 
     void resumeRefusesAForeignFileAndASecondWriter()
     {
-        EXEMPLAR_REQUIRE_MODEL();
-        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
-        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         const QString photo = QDir(dataset_ + QStringLiteral("/iris")).entryInfoList(QDir::Files).first().absoluteFilePath();
 
         const QString foreign = work_.filePath(QStringLiteral("notes.jsonl"));
@@ -793,9 +802,7 @@ private Q_SLOTS:
 
     void damagedReferenceSetIsRefused()
     {
-        EXEMPLAR_REQUIRE_MODEL();
-        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
-        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         QFile file(set);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray bytes = file.readAll();
@@ -831,14 +838,12 @@ private Q_SLOTS:
 
     void handEditedEvaluationIsNotPrintedAsAFigure()
     {
-        EXEMPLAR_REQUIRE_MODEL();
         QFETCH(QJsonValue, accuracy);
         QFETCH(QJsonValue, weightedF1);
         QFETCH(QJsonArray, interval);
         QFETCH(QStringList, shown);
         QFETCH(QStringList, notShown);
-        const QString set = work_.filePath(QStringLiteral("flowers.exref"));
-        if (!QFile::exists(set)) QSKIP("needs the reference set trained above");
+        REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         exemplar::ReferenceSet edited = exemplar::readReferenceSet(set);
         edited.evaluation.insert(QStringLiteral("accuracy"), accuracy);
         edited.evaluation.insert(QStringLiteral("weighted_f1"), weightedF1);

@@ -50,6 +50,14 @@ QString photoFileProblem(const QFileInfo& entry)
     return QString();
 }
 
+// A hidden file that may be a photo: a photo's extension, and not a Mac's AppleDouble companion
+// ("._photo.jpg", a few kilobytes of metadata written beside every photo on a foreign disk).
+bool isHiddenPhoto(const QFileInfo& entry)
+{
+    const QString name = entry.fileName();
+    return !entry.isDir() && !name.startsWith(QLatin1String("._")) && hasSupportedImageExtension(name);
+}
+
 // Whether canonical PATH is FOLDER or lies inside it ("/" contains every path).
 bool isSameOrInside(const QString& path, const QString& folder)
 {
@@ -125,14 +133,21 @@ int scanFolder(Dataset* dataset, const QString& folder, int classIndex, const Sc
                const QString& classFolder, QSet<QString>* scanned, const ListingProgress& progress, int depth = 0)
 {
     throwIfCanceled(progress.feedback);
-    // QDir::Hidden is left out on purpose: dot-files (.DS_Store, ._photo.jpg) are not photos.
     QFileInfoList entries = QDir(folder).entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot |
-                                                       QDir::System);
+                                                       QDir::System | QDir::Hidden);
     sortNaturally(&entries);
     appendSkipped(dataset, entriesWithUndecodableNames(folder));  // QDir cannot list them
     int count = 0;
     for (const QFileInfo& entry : entries) {
         throwIfCanceled(progress.feedback);  // each entry asks the disk about itself: a slow disk takes long
+        // Dot-files (.DS_Store, a Mac's ._photo.jpg beside each photo, .thumbnails/) are a
+        // system's or a program's, not photos: passed over in silence. A hidden file with a photo's
+        // extension may be a photo someone hid, and is named, so that nothing goes unread unsaid.
+        if (entry.fileName().startsWith(QLatin1Char('.'))) {
+            if (isHiddenPhoto(entry))
+                dataset->skipped.push_back({entry.absoluteFilePath(), QStringLiteral("hidden (its name starts with a dot): not read")});
+            continue;
+        }
         const QString path = entry.absoluteFilePath();
         if (entry.isDir()) {
             QString problem = subfolderProblem(entry, options, classFolder, *scanned);

@@ -2,6 +2,7 @@
 
 #include "controller/ProjectController.h"
 #include "views/LearningCurveView.h"
+#include "widgets/CheckListMenu.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -41,7 +42,7 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     methodsButton_->setPopupMode(QToolButton::InstantPopup);
     methodsButton_->setToolTip(tr("The methods to compare (auto cross-validates every candidate in each repetition, "
                                   "so it takes longest)"));
-    auto* methodsMenu = new QMenu(methodsButton_);
+    auto* methodsMenu = new CheckListMenu(methodsButton_);  // stays open while methods are ticked
     for (const TrainingMethodInfo& method : trainingMethods()) {
         QAction* action = methodsMenu->addAction(method.id);
         action->setData(method.id);  // the text may gain a mnemonic '&'
@@ -69,11 +70,14 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
                                        tr("Without unlabeled photos (%)")});
     table_->horizontalHeaderItem(1)->setToolTip(tr("Mean over the repetitions ± their standard deviation"));
     table_->horizontalHeaderItem(2)->setToolTip(
-        tr("Where the method's accuracy on such photos lies, with 95% confidence (Wilson interval; each test photo "
-           "counted once, since the repetitions score photos of the same set)"));
+        tr("Where the method's accuracy on such photos lies, with 95% confidence (Wilson interval; each test picture "
+           "counted once: near-identical copies count as one picture, and the repetitions score pictures of the same "
+           "set)"));
     table_->horizontalHeaderItem(kWithoutUnlabeledColumn)->setToolTip(
         tr("The same method on the same splits without the unlabeled photos: what self-training changed"));
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    // The method's name whole (with its ★), however narrow the window: the figures share the rest.
+    table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     note_ = new QLabel(this);

@@ -312,13 +312,22 @@ int runClassify(const QStringList& args)
             std::fprintf(stderr, "exemplar-cli classify: error: cannot file %s: %s\n", printable(failed.path).constData(),
                          printable(failed.reason).constData());
         failures += int(filed.failed.size());
+        // Said under --quiet too (it silences progress only): the photo is not where its name says.
+        QJsonArray renamed;
+        for (const auto& [photo, where] : filed.renamed) {
+            if (!common.json)
+                std::fprintf(stderr, "exemplar-cli classify: %s was filed as %s (a different file had its name)\n",
+                             printable(photo).constData(), printable(where).constData());
+            renamed.append(QJsonObject{{QStringLiteral("file"), photo}, {QStringLiteral("filed_as"), where}});
+        }
         if (!common.quiet)
             std::fprintf(stderr, "exemplar-cli classify: filed %d photos into %s (%d were already there, %d could not be filed)\n",
                          filed.filed, printable(sortInto).constData(), filed.alreadyFiled, int(filed.failed.size()));
         sorted = QJsonObject{{QStringLiteral("folder"), QFileInfo(sortInto).absoluteFilePath()},
                              {QStringLiteral("filed"), filed.filed},
                              {QStringLiteral("already_filed"), filed.alreadyFiled},
-                             {QStringLiteral("failed"), skippedFilesJson(filed.failed)}};
+                             {QStringLiteral("failed"), skippedFilesJson(filed.failed)},
+                             {QStringLiteral("renamed"), renamed}};
     }
     QJsonArray toLabel;
     if (pile) toLabel = photosToLabelNext(set, *pile, labelNext, common);
