@@ -301,6 +301,18 @@ private Q_SLOTS:
         QVERIFY2(training->metrics.accuracy >= 0.75, qPrintable(QString::number(training->metrics.accuracy)));
         window_->evaluationView()->showCell(0, 0);
         QCOMPARE(window_->evaluationView()->listedPhotoCount(), training->metrics.confusion[0][0]);
+        // Each class's recall says, on hover, how many test photos stand behind it and its interval.
+        auto* perClass = window_->evaluationView()->findChild<QTableWidget*>(QStringLiteral("perClassTable"));
+        QVERIFY(perClass && perClass->rowCount() == int(training->metrics.perClass.size()));
+        for (int row = 0; row < perClass->rowCount(); ++row) {
+            const int c = int(controller()->embeddings().classNames.indexOf(perClass->item(row, 0)->text()));
+            QVERIFY(c >= 0);
+            const QString recallTip = perClass->item(row, 2)->toolTip();
+            const QString counts = QStringLiteral("%1 of %2 test photos").arg(training->metrics.confusion[size_t(c)][size_t(c)])
+                                       .arg(training->metrics.perClass[size_t(c)].support);
+            QVERIFY2(recallTip.startsWith(QStringLiteral("95% interval")) && recallTip.contains(counts),
+                     qPrintable(recallTip + QStringLiteral(" / ") + counts));
+        }
     }
 
     void classifyByDrop()
@@ -458,6 +470,13 @@ private Q_SLOTS:
         QCOMPARE(controller()->unlabeledPhotos().embeddings->size(), 12);
         QCOMPARE(int(controller()->unlabeledPhotos().skipped.size()), 3);  // the damaged file, the sidecar, the subfolder
         QVERIFY(view->findChild<QLabel*>(QStringLiteral("unlabeledSummary"))->toolTip().contains(QStringLiteral("damaged.jpg")));
+        // …and listed with the dataset's skipped files, said to be unlabeled photos.
+        auto* skippedList = window_->findChild<QTreeWidget*>(QStringLiteral("skippedFiles"));
+        QVERIFY(skippedList);
+        const QList<QTreeWidgetItem*> damagedRows = skippedList->findItems(QStringLiteral("damaged.jpg"), Qt::MatchExactly, 0);
+        QCOMPARE(damagedRows.size(), 1);
+        QVERIFY2(damagedRows[0]->text(1).startsWith(QStringLiteral("unlabeled or background photo")),
+                 qPrintable(damagedRows[0]->text(1)));
         QVERIFY(!controller()->labelingList().unavailable.isEmpty());      // nothing trained yet: it says so
         QCOMPARE(list->rowCount(), 0);
 

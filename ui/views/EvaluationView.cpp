@@ -30,6 +30,10 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     table_ = new QTableWidget(0, 5, this);
     table_->setObjectName(QStringLiteral("perClassTable"));
     table_->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
+    table_->horizontalHeaderItem(1)->setToolTip(tr("Of the held-out photos answered with this class, the share that "
+                                                   "are of it; hover a figure for its 95% interval"));
+    table_->horizontalHeaderItem(2)->setToolTip(tr("Of the class's held-out photos, the share answered with it; hover "
+                                                   "a figure for its 95% interval"));
     table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);  // sized to the names (refresh)
     table_->horizontalHeader()->setStretchLastSection(true);  // room to spare goes to the last column, not a gap
     table_->verticalHeader()->setVisible(false);
@@ -134,8 +138,24 @@ void EvaluationView::refresh()
         auto* name = new QTableWidgetItem(set.classNames.value(c));
         name->setToolTip(set.classNames.value(c));
         table_->setItem(c, 0, name);
-        table_->setItem(c, 1, number(k.precision, 3));
-        table_->setItem(c, 2, number(k.recall, 3));
+        // How sure each figure is, on hover: a class has a handful of test photos, so its
+        // precision and recall are rough (Wilson intervals of the counts behind them).
+        const int correct = m.confusion.size() > size_t(c) ? m.confusion[size_t(c)][size_t(c)] : 0;
+        int predicted = 0;
+        for (const std::vector<int>& row : m.confusion) predicted += row.size() > size_t(c) ? row[size_t(c)] : 0;
+        auto withInterval = [&](QTableWidgetItem* item, int trials, const QString& of) {
+            if (trials <= 0) return item;
+            const ProportionInterval interval = wilsonInterval(correct, trials);
+            item->setToolTip(tr("95% interval %1 to %2 (Wilson; %3 of %4 %5)")
+                                 .arg(interval.low, 0, 'f', 2)
+                                 .arg(interval.high, 0, 'f', 2)
+                                 .arg(correct)
+                                 .arg(trials)
+                                 .arg(of));
+            return item;
+        };
+        table_->setItem(c, 1, withInterval(number(k.precision, 3), predicted, tr("photos answered with this class")));
+        table_->setItem(c, 2, withInterval(number(k.recall, 3), k.support, tr("test photos of this class")));
         table_->setItem(c, 3, number(k.f1, 3));
         table_->setItem(c, 4, number(k.support, 0));
     }

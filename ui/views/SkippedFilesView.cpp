@@ -23,6 +23,7 @@ SkippedFilesView::SkippedFilesView(ProjectController* controller, QWidget* paren
     header()->setSectionResizeMode(0, QHeaderView::Interactive);
     header()->resizeSection(0, 160);
     connect(controller_, &ProjectController::datasetChanged, this, &SkippedFilesView::rebuild);
+    connect(controller_, &ProjectController::unlabeledPhotosChanged, this, &SkippedFilesView::rebuild);
 }
 
 void SkippedFilesView::rebuild()
@@ -37,6 +38,14 @@ void SkippedFilesView::rebuild()
         auto* item = new QTreeWidgetItem({QFileInfo(file.path).fileName(), file.reason});
         item->setToolTip(0, file.path);
         item->setToolTip(1, file.reason);
+        addTopLevelItem(item);
+    }
+    // The unlabeled and background photos' too, said as such: the Unlabeled tab shows only a count.
+    for (const SkippedFile& file : controller_->unlabeledPhotos().skipped) {
+        const QString reason = tr("unlabeled or background photo: %1").arg(file.reason);
+        auto* item = new QTreeWidgetItem({QFileInfo(file.path).fileName(), reason});
+        item->setToolTip(0, file.path);
+        item->setToolTip(1, reason);
         addTopLevelItem(item);
     }
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Every file that is not in the training data and why: unreadable, undecodable, not an image,
 // outside a class folder, duplicate class name; and the dataset's warnings (empty or one-photo
-// classes, a photo filed under two classes). Nothing is dropped silently.
+// classes, a photo filed under two classes), and the unlabeled and background photos' skipped
+// files. Nothing is dropped silently.
 #include <QTreeWidget>
 
 namespace exemplar::ui {

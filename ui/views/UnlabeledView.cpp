@@ -195,7 +195,8 @@ void UnlabeledView::refreshSummary()
     summary_->setText(sources.folders.isEmpty()
                           ? tr("No unlabeled photos.")
                           : tr("%n unlabeled photo(s) in %1 folder(s)", nullptr, count).arg(sources.folders.size()) +
-                                (photos.skipped.empty() ? QString() : tr("; %n file(s) skipped", nullptr, int(photos.skipped.size()))));
+                                (photos.skipped.empty() ? QString() : tr("; %n file(s) skipped (listed under Skipped files)", nullptr,
+                                                                 int(photos.skipped.size()))));
     // Which files were skipped and why, on hover (the first ten): none is dropped silently.
     QStringList skipped;
     for (size_t i = 0; i < photos.skipped.size() && i < 10; ++i)

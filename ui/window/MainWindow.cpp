@@ -105,11 +105,13 @@ void MainWindow::createViews()
     classList_ = new ClassListView(controller_, this);
     auto* skipped = new SkippedFilesView(controller_, this);
     auto* skippedLabel = new QLabel(tr("Skipped files"), this);
-    connect(controller_, &ProjectController::datasetChanged, skippedLabel, [this, skippedLabel] {
+    const auto countSkipped = [this, skippedLabel] {
         skippedLabel->setText(tr("Skipped files (%1) and warnings (%2)")
-                                  .arg(controller_->skippedFiles().size())
+                                  .arg(controller_->skippedFiles().size() + controller_->unlabeledPhotos().skipped.size())
                                   .arg(controller_->datasetWarnings().size()));
-    });
+    };
+    connect(controller_, &ProjectController::datasetChanged, skippedLabel, countSkipped);
+    connect(controller_, &ProjectController::unlabeledPhotosChanged, skippedLabel, countSkipped);
     suspects_ = new SuspectsView(controller_, this);
     auto* suspectsLabel = new QLabel(tr("Suspect photos"), this);
     suspectsLabel->setToolTip(suspects_->toolTip());
