@@ -475,7 +475,7 @@ private Q_SLOTS:
         QVERIFY(skippedList);
         const QList<QTreeWidgetItem*> damagedRows = skippedList->findItems(QStringLiteral("damaged.jpg"), Qt::MatchExactly, 0);
         QCOMPARE(damagedRows.size(), 1);
-        QVERIFY2(damagedRows[0]->text(1).startsWith(QStringLiteral("unlabeled or background photo")),
+        QVERIFY2(damagedRows[0]->text(1).endsWith(QStringLiteral("(an unlabeled or background photo)")),
                  qPrintable(damagedRows[0]->text(1)));
         QVERIFY(!controller()->labelingList().unavailable.isEmpty());      // nothing trained yet: it says so
         QCOMPARE(list->rowCount(), 0);

@@ -42,7 +42,7 @@ void SkippedFilesView::rebuild()
     }
     // The unlabeled and background photos' too, said as such: the Unlabeled tab shows only a count.
     for (const SkippedFile& file : controller_->unlabeledPhotos().skipped) {
-        const QString reason = tr("unlabeled or background photo: %1").arg(file.reason);
+        const QString reason = tr("%1 (an unlabeled or background photo)").arg(file.reason);
         auto* item = new QTreeWidgetItem({QFileInfo(file.path).fileName(), reason});
         item->setToolTip(0, file.path);
         item->setToolTip(1, reason);
