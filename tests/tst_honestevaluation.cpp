@@ -642,6 +642,27 @@ private Q_SLOTS:
         QCOMPARE(lastDone, lastTotal);
     }
 
+    // What happens inside a step (auto cross-validating its candidates) is said after the step's
+    // words, while the bar keeps counting steps: a long step at 200 classes shows it moves.
+    void workInsideAStepIsSaid()
+    {
+        Feedback feedback;
+        EvaluationOptions options = quickOptions(5, 2);
+        options.methods = QStringList{"auto"};
+        qint64 lastDone = -1;
+        QStringList inside;
+        feedback.setProgressHandler([&](qint64 done, qint64 total, const QString& what) {
+            QVERIFY(done >= lastDone && done <= total);
+            QCOMPARE(total, qint64(2));
+            lastDone = done;
+            if (what.contains(QStringLiteral(" — "))) inside << what;
+        });
+        evaluateHonestly(easyData(), options, &feedback);
+        QVERIFY2(!inside.isEmpty(), "nothing said from inside a step");
+        for (const QString& what : inside)
+            QVERIFY2(what.startsWith(QStringLiteral("auto: repetition ")), qPrintable(what));
+    }
+
     // Each method is reported as soon as all its repetitions are done, with the very figures the
     // final report gives it (the GUI shows these rows while the other methods run).
     void eachMethodIsReportedWhenDone()

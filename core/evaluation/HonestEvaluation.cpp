@@ -89,6 +89,18 @@ void splitPerClass(const std::vector<int>& labels, const std::vector<int>& group
     std::sort(testRows->begin(), testRows->end());
 }
 
+// What the work inside one step says (auto's candidates, "unknown"'s calibration, self-training's
+// folds) is told after the step's own words, at the step's place on the bar: a step of minutes (a
+// method at 200 classes) shows that it moves, while the bar still counts steps.
+void sayWithinStep(Feedback* nested, const Feedback* parent, qint64 step, qint64 steps, const QString& stepWhat)
+{
+    if (!parent) return;
+    nested->setProgressHandler([parent, step, steps, stepWhat](qint64 done, qint64 total, const QString& what) {
+        if (what.isEmpty() || total <= 0) return;
+        parent->report(step, steps, QStringLiteral("%1 — %2/%3 %4").arg(stepWhat).arg(done).arg(total).arg(what));
+    });
+}
+
 } // namespace
 
 void drawPoolSplit(const std::vector<int>& labels, const std::vector<int>& groups, int classCount, int poolPerClass,
@@ -247,8 +259,10 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
         std::vector<double> referenceCounts, seconds;
         for (int r = 0; r < options.repeats; ++r) {
             throwIfCanceled(feedback);
-            reportProgress(feedback, qint64(m) * options.repeats + r, steps,
-                           QStringLiteral("%1: repetition %2/%3").arg(options.methods[m]).arg(r + 1).arg(options.repeats));
+            const qint64 step = qint64(m) * options.repeats + r;
+            const QString stepWhat =
+                QStringLiteral("%1: repetition %2/%3").arg(options.methods[m]).arg(r + 1).arg(options.repeats);
+            reportProgress(feedback, step, steps, stepWhat);
             const EmbeddingSet pool = poolOf(r);
             const EmbeddingSet test = data.subset(testRowsOf[size_t(r)]);
             TrainingOptions training = options.training;
@@ -256,7 +270,8 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             training.optimizer.seed = options.training.optimizer.seed + quint64(r);
             QElapsedTimer timer;
             timer.start();
-            const Feedback nested(feedback);  // cancelable, but its own progress stays inside
+            Feedback nested(feedback);
+            sayWithinStep(&nested, feedback, step, steps, stepWhat);
             const bool selfTraining = options.transductive || options.unlabeled.rows() > 0;
             ReferenceHead plainHead;
             const TrainingResult trained =
@@ -301,15 +316,18 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
         report.learningCurve.extraPhotos = options.learningCurveExtra;
         for (int r = 0; r < options.repeats; ++r) {
             throwIfCanceled(feedback);
-            reportProgress(feedback, qint64(options.methods.size()) * options.repeats + r, steps,
-                           QStringLiteral("learning curve of %1: repetition %2/%3").arg(curveMethod).arg(r + 1).arg(options.repeats));
+            const qint64 step = qint64(options.methods.size()) * options.repeats + r;
+            const QString stepWhat =
+                QStringLiteral("learning curve of %1: repetition %2/%3").arg(curveMethod).arg(r + 1).arg(options.repeats);
+            reportProgress(feedback, step, steps, stepWhat);
             const EmbeddingSet pool = poolOf(r);
             if (curveAccuracyOf[size_t(r)] < 0) {  // not among the compared methods: trained for its figure
                 const EmbeddingSet test = data.subset(testRowsOf[size_t(r)]);
                 TrainingOptions training = options.training;
                 training.method = curveMethod;
                 training.optimizer.seed = options.training.optimizer.seed + quint64(r);
-                const Feedback nested(feedback);
+                Feedback nested(feedback);
+                sayWithinStep(&nested, feedback, step, steps, stepWhat);
                 const TrainingResult trained = train(pool, training, &nested);
                 curveTrainingOf[size_t(r)] = trained.effectiveOptions;
                 curveAccuracyOf[size_t(r)] = Metrics::compute(test.labels, trained.head.predictClasses(test.vectors),
@@ -319,7 +337,8 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             curveOptions.training = curveTrainingOf[size_t(r)];
             curveOptions.extraPhotos = options.learningCurveExtra;
             curveOptions.seed = splitSeed(options.seed, r) ^ 0xc0ffeeULL;
-            const Feedback nested(feedback);
+            Feedback nested(feedback);
+            sayWithinStep(&nested, feedback, step, steps, stepWhat);
             report.learningCurve.curves.push_back(measureLearningCurve(pool, curveOptions, &nested));
             report.learningCurve.actualAtPool.push_back(curveAccuracyOf[size_t(r)]);
         }
