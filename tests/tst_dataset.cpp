@@ -210,14 +210,17 @@ void TestDataset::hiddenFilesAreNotListedAndOnlyHiddenPhotosReported()
     QVERIFY(writeText(path(QStringLiteral("root/cats/.DS_Store"))));
     QVERIFY(writeText(path(QStringLiteral("root/.DS_Store"))));
     QVERIFY(writePhoto(path(QStringLiteral("root/.thumbnails/t.jpg"))));  // a hidden folder is no class
+    QVERIFY(writePhoto(path(QStringLiteral("root/.loose.jpg"))));         // beside the classes, hidden
 
     const Dataset dataset = Dataset::scan(path(QStringLiteral("root")));
     QCOMPARE(dataset.classNames, QStringList{"cats"});
     QCOMPARE(photoNames(dataset), (QStringList{"cats/a.jpg", "cats/b.jpg"}));
     // A hidden photo is named (someone may have hidden it); system litter is not.
-    QCOMPARE(int(dataset.skipped.size()), 1);
+    QCOMPARE(int(dataset.skipped.size()), 2);
     QCOMPARE(QFileInfo(dataset.skipped[0].path).fileName(), QStringLiteral(".hidden.jpg"));
     QVERIFY2(dataset.skipped[0].reason.contains(QStringLiteral("hidden")), qPrintable(describe(dataset)));
+    QCOMPARE(QFileInfo(dataset.skipped[1].path).fileName(), QStringLiteral(".loose.jpg"));
+    QVERIFY2(dataset.skipped[1].reason.contains(QStringLiteral("outside any class folder")), qPrintable(describe(dataset)));
     QVERIFY2(dataset.warnings.isEmpty(), qPrintable(describe(dataset)));
 }
 

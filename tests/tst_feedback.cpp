@@ -76,6 +76,27 @@ private Q_SLOTS:
         parent.cancel();
         QVERIFY(other.isCanceled());
     }
+    void shortenedTextKeepsBothEnds_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<int>("maxChars");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("short enough") << "auto: repetition 1/2" << 60 << "auto: repetition 1/2";
+        QTest::newRow("exactly") << "abcdef" << 6 << "abcdef";
+        QTest::newRow("the middle goes") << "learning curve of auto: repetition 1/2 — self-training: fold 3" << 21
+                                         << QStringLiteral("learning c\u2026ng: fold 3");
+        QTest::newRow("tiny limits cut plainly") << "abcdef" << 3 << "abc";
+        QTest::newRow("nothing room") << "abcdef" << 0 << "";
+    }
+    void shortenedTextKeepsBothEnds()
+    {
+        QFETCH(QString, what);
+        QFETCH(int, maxChars);
+        QFETCH(QString, expected);
+        const QString shortened = shortenedProgressText(what, maxChars);
+        QCOMPARE(shortened, expected);
+        QVERIFY(shortened.size() <= std::max(0, maxChars));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestFeedback)

@@ -661,6 +661,19 @@ private Q_SLOTS:
         QVERIFY2(!inside.isEmpty(), "nothing said from inside a step");
         for (const QString& what : inside)
             QVERIFY2(what.startsWith(QStringLiteral("auto: repetition ")), qPrintable(what));
+
+        // With self-training the inner work reports through slices (thousandths of its bar):
+        // those counts never reach the words, which say only what is done.
+        inside.clear();
+        lastDone = -1;
+        options.methods = QStringList{"centroid"};
+        options.transductive = true;
+        evaluateHonestly(easyData(), options, &feedback);
+        QVERIFY2(!inside.isEmpty(), "nothing said from inside a self-training step");
+        for (const QString& what : inside) {
+            QVERIFY2(what.startsWith(QStringLiteral("centroid: repetition ")), qPrintable(what));
+            QVERIFY2(!what.contains(QStringLiteral("/1000")), qPrintable(what));
+        }
     }
 
     // Each method is reported as soon as all its repetitions are done, with the very figures the

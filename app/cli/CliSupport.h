@@ -57,7 +57,7 @@ private:
     {
         if (total <= 0) return;
         if (tty_) {
-            std::fprintf(stderr, "\r\033[K%s %lld/%lld %s", qPrintable(label_), done, total, qPrintable(what.left(50)));
+            std::fprintf(stderr, "\r\033[K%s %lld/%lld %s", qPrintable(label_), done, total, qPrintable(shortenedProgressText(what, 60)));
             open_ = true;
         } else {
             const int tenth = int(10 * done / total);

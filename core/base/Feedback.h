@@ -64,4 +64,13 @@ inline void throwIfCanceled(const Feedback* feedback)
     if (isCanceled(feedback)) throw OperationCanceled();
 }
 
+// A progress message shortened to MAX_CHARS for a line: its start says which step, its end what
+// happens inside it ("auto: repetition 2/10 — self-training: fold 3"), so the middle is what goes.
+inline QString shortenedProgressText(const QString& what, int maxChars)
+{
+    if (what.size() <= maxChars || maxChars < 5) return what.left(maxChars < 0 ? 0 : maxChars);
+    const int head = (maxChars - 1) / 2;
+    return what.left(head) + QChar(0x2026) + what.right(maxChars - 1 - head);
+}
+
 } // namespace exemplar

@@ -244,9 +244,10 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     Dataset dataset = fromClassFolders(folders, options, feedback);
     appendSkipped(&dataset, entriesWithUndecodableNames(root));  // class folders and files QDir cannot list
     // Loose files beside the class folders belong to no class: say so rather than ignore them.
-    const QFileInfoList looseFiles = QDir(root).entryInfoList(QDir::Files);
+    const QFileInfoList looseFiles = QDir(root).entryInfoList(QDir::Files | QDir::Hidden);
     for (const QFileInfo& file : looseFiles)
-        dataset.skipped.push_back({file.absoluteFilePath(), QStringLiteral("file outside any class folder")});
+        if (!file.fileName().startsWith(QLatin1Char('.')) || isHiddenPhoto(file))  // as inside a class folder
+            dataset.skipped.push_back({file.absoluteFilePath(), QStringLiteral("file outside any class folder")});
     appendSkipped(&dataset, brokenLinks);
     return dataset;
 }

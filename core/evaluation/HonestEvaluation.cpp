@@ -91,13 +91,15 @@ void splitPerClass(const std::vector<int>& labels, const std::vector<int>& group
 
 // What the work inside one step says (auto's candidates, "unknown"'s calibration, self-training's
 // folds) is told after the step's own words, at the step's place on the bar: a step of minutes (a
-// method at 200 classes) shows that it moves, while the bar still counts steps.
+// method at 200 classes) shows that it moves, while the bar still counts steps. Only the inner
+// words: its counts may be a slice's thousandths, not steps a user counts. Displays shorten the
+// middle of a long message (shortenedProgressText), keeping both ends.
 void sayWithinStep(Feedback* nested, const Feedback* parent, qint64 step, qint64 steps, const QString& stepWhat)
 {
     if (!parent) return;
-    nested->setProgressHandler([parent, step, steps, stepWhat](qint64 done, qint64 total, const QString& what) {
+    nested->setProgressHandler([parent, step, steps, stepWhat](qint64, qint64 total, const QString& what) {
         if (what.isEmpty() || total <= 0) return;
-        parent->report(step, steps, QStringLiteral("%1 — %2/%3 %4").arg(stepWhat).arg(done).arg(total).arg(what));
+        parent->report(step, steps, QStringLiteral("%1 — %2").arg(stepWhat, what));
     });
 }
 

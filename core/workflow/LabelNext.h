@@ -43,7 +43,9 @@ struct LabelingCandidate {
 
 struct LabelNextOptions {
     int neighbours = 10;            // how many nearest unlabeled photos measure representativeness
-    double nearCopyCosine = kNearDuplicateCosine;  // distinct photos of a class rarely reach it
+    // Distinct photos of a class rarely reach it: callers pass the embeddings' own threshold
+    // (EmbeddingSet::nearIdenticalCosineOrDefault), the one the splits group copies at.
+    double nearCopyCosine = kNearDuplicateCosine;
     // priority = unsure × representative^densityWeight × novel^noveltyWeight (percentiles; both
     // 0: by margin alone). Novelty counts only for heads that keep their training photos.
     double densityWeight = 0.5;

@@ -778,7 +778,9 @@ void ProjectTasks::rankUnlabeled()
             return [this, list] { model_->setLabelingList(std::move(*list)); };
         }
         const std::vector<int> rows = rowsNotIn(*unlabeled, *labeled);
-        list->candidates = rankForLabeling(set->head, unlabeled->subset(rows).vectors, {}, &feedback);
+        LabelNextOptions options;
+        options.nearCopyCosine = unlabeled->nearIdenticalCosineOrDefault();  // the model's own, as the splits'
+        list->candidates = rankForLabeling(set->head, unlabeled->subset(rows).vectors, options, &feedback);
         for (LabelingCandidate& c : list->candidates) {
             c.row = rows[size_t(c.row)];
             if (c.copyOf >= 0) c.copyOf = rows[size_t(c.copyOf)];

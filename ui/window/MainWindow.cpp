@@ -1,5 +1,6 @@
 #include "window/MainWindow.h"
 
+#include "Feedback.h"
 #include "ImageDecoder.h"
 #include "InstalledModels.h"
 #include "ModelSpec.h"
@@ -392,7 +393,9 @@ void MainWindow::createStatusBar()
                 } else {
                     progress_->setRange(0, 0);  // a step of unknown length (loading the network)
                 }
-                taskLabel_->setText(what.isEmpty() ? title : QStringLiteral("%1: %2").arg(title, what.left(60)));
+                taskLabel_->setText(what.isEmpty() ? title
+                                                    : QStringLiteral("%1: %2").arg(title, shortenedProgressText(what, 80)));
+                taskLabel_->setToolTip(what);
             });
     // The hint stays until the project has classes (dropped, added or opened), then goes.
     const QString hint = tr("Drop class folders on the window to begin.");

@@ -78,7 +78,9 @@ void printResult(const QJsonObject& result, const ReferenceSet& set)
 // (core/workflow/LabelNext.h), printed unless --json, and returned as JSON.
 QJsonArray photosToLabelNext(const ReferenceSet& set, const EmbeddedDataset& pile, int count, const CommonOptions& common)
 {
-    const std::vector<LabelingCandidate> ranked = rankForLabeling(set.head, pile.embeddings.vectors);
+    LabelNextOptions options;
+    options.nearCopyCosine = pile.embeddings.nearIdenticalCosineOrDefault();  // the model's own, as the splits'
+    const std::vector<LabelingCandidate> ranked = rankForLabeling(set.head, pile.embeddings.vectors, options);
     QJsonArray list;
     const auto className = [&](const Prediction& p, int rank) {
         return rank < int(p.ranked.size()) ? set.head.classNames.value(p.ranked[size_t(rank)].classIndex) : QString();
