@@ -67,7 +67,7 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     table_->setObjectName(QStringLiteral("comparisonTable"));
     table_->setHorizontalHeaderLabels({tr("Method"), tr("Accuracy (%)"), tr("95% interval (%)"), tr("Weighted F1 (%)"),
                                        tr("References / class"), tr("Seconds / training"),
-                                       tr("Without unlabeled photos (%)")});
+                                       tr("Without unlabeled (%)")});
     table_->horizontalHeaderItem(1)->setToolTip(tr("Mean over the repetitions ± their standard deviation"));
     table_->horizontalHeaderItem(2)->setToolTip(
         tr("Where the method's accuracy on such photos lies, with 95% confidence (Wilson interval; each test picture "
@@ -75,9 +75,15 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
            "set)"));
     table_->horizontalHeaderItem(kWithoutUnlabeledColumn)->setToolTip(
         tr("The same method on the same splits without the unlabeled photos: what self-training changed"));
+    // The method's name whole (with its ★), however narrow the window; the figures share the rest,
+    // their headers wrapped onto two lines where a column is narrower than its header (a long
+    // header was cut to "out unlabeled photos", and columns as wide as their headers overflowed
+    // the tab beside a wide class list).
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    // The method's name whole (with its ★), however narrow the window: the figures share the rest.
     table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setDefaultAlignment(Qt::Alignment(Qt::AlignCenter | Qt::TextWordWrap));
+    // Room for two lines: a header does not grow by itself when its text wraps.
+    table_->horizontalHeader()->setMinimumHeight(2 * table_->horizontalHeader()->fontMetrics().lineSpacing() + 8);
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     note_ = new QLabel(this);
@@ -143,6 +149,21 @@ void ComparisonView::storeSettings()
     controller_->setSettings(s);
 }
 
+// The comparison's warnings as one paragraph: each is a sentence without its full stop (the CLI
+// prints one a line), so they ran together ("… a test photo Stopped after 3 of 9 methods").
+QString ComparisonView::asSentences(const QStringList& warnings)
+{
+    QStringList sentences;
+    for (const QString& warning : warnings) {
+        const QString sentence = warning.trimmed();
+        if (sentence.isEmpty()) continue;
+        const bool ended = sentence.endsWith(QLatin1Char('.')) || sentence.endsWith(QLatin1Char('!')) ||
+                           sentence.endsWith(QLatin1Char('?'));
+        sentences << (ended ? sentence : sentence + QLatin1Char('.'));
+    }
+    return sentences.join(QLatin1Char(' '));
+}
+
 QString ComparisonView::photosWithoutClassNote(const EvaluationReport& comparison)
 {
     const QString background =
@@ -204,7 +225,7 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
                         ? tr("★ marks the best of %1 on these splits, so its own figure runs a little high; the 95% "
                              "range counts each near-identical group once. ").arg(comparison->methods.size())
                         : QString()) +
-                   photosWithoutClassNote(*comparison) + comparison->warnings.join(QLatin1Char(' ')));
+                   photosWithoutClassNote(*comparison) + asSentences(comparison->warnings));
 }
 
 } // namespace exemplar::ui

@@ -30,6 +30,7 @@ private:
     // What the methods learned from photos without a class: self-training with unlabeled photos (how
     // often it was kept) and the background photos in the whitening; empty when neither.
     static QString photosWithoutClassNote(const exemplar::EvaluationReport& comparison);
+    static QString asSentences(const QStringList& warnings);
     // COMPARISON's rows; PENDING methods are still running (a comparison in progress).
     void showComparison(const MethodComparison* comparison, int pending);
     void storeSettings();
