@@ -34,8 +34,9 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
                                                    "are of it; hover a figure for its 95% interval"));
     table_->horizontalHeaderItem(2)->setToolTip(tr("Of the class's held-out photos, the share answered with it; hover "
                                                    "a figure for its 95% interval"));
-    table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);  // sized to the names (refresh)
-    table_->horizontalHeader()->setStretchLastSection(true);  // room to spare goes to the last column, not a gap
+    // Room to spare goes to the class names (shortened in the middle when there is none), not to a
+    // wide Support column beside names cut to "009_As…e_2012".
+    table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     table_->verticalHeader()->setVisible(false);
     // One line per class, long names shortened in the middle (fine-grained names often differ only
     // at their end), the full name on hover: wrapped names made 200 rows two lines high.
@@ -74,7 +75,9 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     auto* top = new QSplitter(this);
     top->addWidget(table_);
     top->addWidget(plot_);
-    top->setSizes({440, 560});
+    // Half each: in a window of 1280 beside the class list, 440 of 1000 cut the table's last column
+    // and pushed it into scrolling; the matrix keeps its zoom for the rest.
+    top->setSizes({500, 500});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(summary_);
     layout->addWidget(top, 1);
@@ -160,10 +163,6 @@ void EvaluationView::refresh()
         table_->setItem(c, 4, number(k.support, 0));
     }
     table_->setSortingEnabled(true);
-    // The names as wide as they are, up to about 18 characters, so that the figures beside them
-    // stay in view; longer ones are shortened in the middle rather than squeezed to "A…5".
-    table_->resizeColumnToContents(0);
-    table_->setColumnWidth(0, std::min(table_->columnWidth(0), 18 * table_->fontMetrics().averageCharWidth()));
 
     map_->data()->setSize(n, n);
     map_->data()->setRange(QCPRange(0, n - 1), QCPRange(0, n - 1));
