@@ -186,6 +186,27 @@ private Q_SLOTS:
         QCOMPARE(alone.forRows({3, 1}), (std::vector<int>{3, 1}));
     }
 
+    // An accuracy's trials are pictures: near-identical photos count once.
+    void picturesAmong_data()
+    {
+        QTest::addColumn<QList<int>>("rows");
+        QTest::addColumn<QList<int>>("groups");  // per photo; empty: every photo alone
+        QTest::addColumn<int>("pictures");
+        QTest::newRow("no groups: one picture a photo") << QList<int>{0, 2, 3} << QList<int>{} << 3;
+        QTest::newRow("two copies count once") << QList<int>{0, 1, 2} << QList<int>{0, 0, 1, 2} << 2;
+        QTest::newRow("only the rows asked about") << QList<int>{3} << QList<int>{0, 0, 1, 2} << 1;
+        QTest::newRow("no rows") << QList<int>{} << QList<int>{0, 1} << 0;
+    }
+    void picturesAmong()
+    {
+        QFETCH(QList<int>, rows);
+        QFETCH(QList<int>, groups);
+        QFETCH(int, pictures);
+        QCOMPARE(exemplar::picturesAmong(std::vector<int>(rows.begin(), rows.end()),
+                                         std::vector<int>(groups.begin(), groups.end())),
+                 pictures);
+    }
+
     void groupsPerClass_data()
     {
         QTest::addColumn<std::vector<int>>("labels");

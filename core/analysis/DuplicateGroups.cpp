@@ -3,6 +3,7 @@
 #include "EmbeddingSet.h"
 
 #include <QHash>
+#include <QSet>
 #include <algorithm>
 #include <numeric>
 
@@ -155,6 +156,14 @@ std::vector<std::vector<std::vector<int>>> groupsPerClass(const std::vector<int>
         result[size_t(owner)].push_back(std::move(rows));
     }
     return result;
+}
+
+int picturesAmong(const std::vector<int>& rows, const std::vector<int>& groups)
+{
+    if (groups.empty()) return int(rows.size());
+    QSet<int> pictures;
+    for (int row : rows) pictures.insert(groups[size_t(row)]);
+    return int(pictures.size());
 }
 
 } // namespace exemplar

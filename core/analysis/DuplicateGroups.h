@@ -47,4 +47,9 @@ DuplicateGroups findDuplicateGroups(const EmbeddingSet& set, const NearDuplicate
 std::vector<std::vector<std::vector<int>>> groupsPerClass(const std::vector<int>& labels, const std::vector<int>& groups,
                                                           int classCount);
 
+// How many distinct pictures ROWS hold: near-identical photos (one group in GROUPS) count once,
+// as they are answered alike and so are one trial of an accuracy, not several. GROUPS empty:
+// every photo is its own picture.
+int picturesAmong(const std::vector<int>& rows, const std::vector<int>& groups);
+
 } // namespace exemplar

@@ -11,7 +11,6 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
-#include <QSet>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -223,11 +222,7 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
         drawPoolSplit(data.labels, groups.groupOf, data.classCount(), options.pool, splitSeed(options.seed, r),
                       &poolRowsOf[size_t(r)], &testRowsOf[size_t(r)]);
     report.testPhotosPerRepeat = int(testRowsOf.back().size());
-    {
-        QSet<int> pictures;
-        for (int row : testRowsOf.back()) pictures.insert(groups.groupOf.empty() ? row : groups.groupOf[size_t(row)]);
-        report.testGroupsPerRepeat = int(pictures.size());
-    }
+    report.testGroupsPerRepeat = picturesAmong(testRowsOf.back(), groups.groupOf);
     // Without test photos every method would score 0%, a figure that means nothing.
     for (const std::vector<int>& test : testRowsOf)
         if (test.empty())

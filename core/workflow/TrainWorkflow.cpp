@@ -11,7 +11,6 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
-#include <QSet>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -209,9 +208,7 @@ HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const Embedding
         const std::vector<int>& groupOf = trained.duplicateGroups.photos() == photos.size()
                                               ? trained.duplicateGroups.groupOf : photos.groups;
         if (groupOf.size() == size_t(photos.size())) {
-            QSet<int> pictures;
-            for (int row : result.heldOutRows) pictures.insert(groupOf[size_t(row)]);
-            const int trials = int(pictures.size());
+            const int trials = picturesAmong(result.heldOutRows, groupOf);
             if (trials > 0 && trials < result.metrics.total)
                 result.metrics.accuracyInterval =
                     wilsonInterval(int(std::lround(result.metrics.accuracy * trials)), trials);

@@ -1,6 +1,5 @@
 #include "TrainingBackground.h"
 
-#include <QSet>
 #include <memory>
 
 namespace exemplar {
