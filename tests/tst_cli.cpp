@@ -828,23 +828,27 @@ private Q_SLOTS:
     }
 
     // A reference set edited by hand (and sealed again, so it reads): info prints the stored
-    // figures only where they are shares, and an interval only where it holds the accuracy.
+    // figures only where they are shares, and an interval only where it holds its figure.
     void handEditedEvaluationIsNotPrintedAsAFigure_data()
     {
         QTest::addColumn<QJsonValue>("accuracy");
         QTest::addColumn<QJsonValue>("weightedF1");
         QTest::addColumn<QJsonArray>("interval");
+        QTest::addColumn<QJsonArray>("weightedF1Interval");
         QTest::addColumn<QStringList>("shown");
         QTest::addColumn<QStringList>("notShown");
-        QTest::newRow("as written") << QJsonValue(0.875) << QJsonValue(0.5) << QJsonArray{0.8, 0.9}
-                                    << QStringList{"87.5% (95% interval 80.0% to 90.0%)", "F1 50.0%"} << QStringList{"not a valid"};
-        QTest::newRow("above one") << QJsonValue(7.5) << QJsonValue(-2) << QJsonArray{0.2, 9}
+        QTest::newRow("as written") << QJsonValue(0.875) << QJsonValue(0.5) << QJsonArray{0.8, 0.9} << QJsonArray{0.4, 0.6}
+                                    << QStringList{"87.5% (95% interval 80.0% to 90.0%)", "F1 50.0% (95% interval 40.0% to 60.0%)"}
+                                    << QStringList{"not a valid"};
+        QTest::newRow("above one") << QJsonValue(7.5) << QJsonValue(-2) << QJsonArray{0.2, 9} << QJsonArray{-3, 0.5}
                                    << QStringList{"accuracy (not a valid share in the file), weighted F1 (not a valid share"}
                                    << QStringList{"750", "-200", "900", "interval"};
         QTest::newRow("text") << QJsonValue(QStringLiteral("NaN")) << QJsonValue(QStringLiteral("1e999")) << QJsonArray{}
-                              << QStringList{"accuracy (not a valid share in the file)"} << QStringList{"nan", "inf"};
+                              << QJsonArray{QStringLiteral("0.1"), QStringLiteral("0.9")}
+                              << QStringList{"accuracy (not a valid share in the file)"} << QStringList{"nan", "inf", "interval"};
         QTest::newRow("interval not around it") << QJsonValue(0.5) << QJsonValue(0.5) << QJsonArray{0.6, 0.7}
-                                                << QStringList{"accuracy 50.0%, weighted"} << QStringList{"interval"};
+                                                << QJsonArray{0.1, 0.2, 0.3}
+                                                << QStringList{"accuracy 50.0%, weighted F1 50.0%"} << QStringList{"interval"};
     }
 
     void handEditedEvaluationIsNotPrintedAsAFigure()
@@ -852,6 +856,7 @@ private Q_SLOTS:
         QFETCH(QJsonValue, accuracy);
         QFETCH(QJsonValue, weightedF1);
         QFETCH(QJsonArray, interval);
+        QFETCH(QJsonArray, weightedF1Interval);
         QFETCH(QStringList, shown);
         QFETCH(QStringList, notShown);
         REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
@@ -859,6 +864,7 @@ private Q_SLOTS:
         edited.evaluation.insert(QStringLiteral("accuracy"), accuracy);
         edited.evaluation.insert(QStringLiteral("weighted_f1"), weightedF1);
         edited.evaluation.insert(QStringLiteral("accuracy_interval_95"), interval);
+        edited.evaluation.insert(QStringLiteral("weighted_f1_interval_95"), weightedF1Interval);
         const QString path = work_.filePath(QStringLiteral("edited.exref"));
         exemplar::writeReferenceSet(edited, path);
         const Run run = cli({QStringLiteral("info"), path});

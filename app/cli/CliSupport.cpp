@@ -40,15 +40,15 @@ QString storedFraction(const QJsonValue& value)
     return percent(fraction);
 }
 
-QString heldOutAccuracy(const QJsonObject& evaluation)
+QString heldOutFigure(const QJsonObject& evaluation, const QString& key)
 {
-    const QJsonValue accuracyValue = evaluation.value(QStringLiteral("accuracy"));
-    const QString accuracy = storedFraction(accuracyValue);
-    const QJsonArray interval = evaluation.value(QStringLiteral("accuracy_interval_95")).toArray();
-    if (interval.size() != 2) return accuracy;
-    const double low = interval[0].toDouble(-1.0), high = interval[1].toDouble(-1.0), point = accuracyValue.toDouble(-1.0);
-    if (!(low >= 0.0 && low <= point && point <= high && high <= 1.0)) return accuracy;  // an interval that does not hold it
-    return QStringLiteral("%1 (95% interval %2 to %3)").arg(accuracy, percent(low), percent(high));
+    const QJsonValue value = evaluation.value(key);
+    const QString figure = storedFraction(value);
+    const QJsonArray interval = evaluation.value(key + QStringLiteral("_interval_95")).toArray();
+    if (interval.size() != 2) return figure;
+    const double low = interval[0].toDouble(-1.0), high = interval[1].toDouble(-1.0), point = value.toDouble(-1.0);
+    if (!(low >= 0.0 && low <= point && point <= high && high <= 1.0)) return figure;  // an interval that does not hold it
+    return QStringLiteral("%1 (95% interval %2 to %3)").arg(figure, percent(low), percent(high));
 }
 
 std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)

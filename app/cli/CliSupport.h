@@ -28,10 +28,11 @@ void printJson(const QJsonObject& json);
 QString percent(double fraction);
 // A share (0 to 1) a reference-set file stores, as a percentage; says so when it is none.
 QString storedFraction(const QJsonValue& value);
-// A reference set's held-out accuracy with its 95% interval ("87.6% (95% interval 84.0% to
-// 90.6%)"); sets written before the interval was recorded give the accuracy alone, and so does
-// an interval that does not hold the accuracy (a hand-edited file).
-QString heldOutAccuracy(const QJsonObject& evaluation);
+// A reference set's held-out figure KEY ("accuracy", "weighted_f1") with its 95% interval, stored
+// as KEY_interval_95 ("87.6% (95% interval 84.0% to 90.6%)"); sets written before the interval
+// was recorded give the figure alone, and so does an interval that does not hold the figure (a
+// hand-edited file).
+QString heldOutFigure(const QJsonObject& evaluation, const QString& key);
 
 // Progress on stderr: an updating line on a terminal, a line per tenth of the work otherwise
 // (so that logs stay short).

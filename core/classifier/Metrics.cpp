@@ -11,7 +11,13 @@ namespace exemplar {
 ProportionInterval wilsonInterval(int successes, int trials, double z)
 {
     if (trials <= 0) return {};
-    const double n = trials, p = double(successes) / n, z2 = z * z;
+    return wilsonIntervalOfShare(double(successes) / trials, trials, z);
+}
+
+ProportionInterval wilsonIntervalOfShare(double share, double trials, double z)
+{
+    if (!(trials > 0)) return {};
+    const double n = trials, p = share, z2 = z * z;
     const double center = (p + z2 / (2 * n)) / (1 + z2 / n);
     const double half = z / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
     return {std::max(0.0, center - half), std::min(1.0, center + half)};
@@ -94,15 +100,21 @@ QJsonObject Metrics::toJson(const QStringList& classNames) const
         for (int v : row) r.append(v);
         confusionJson.append(r);
     }
-    return QJsonObject{{QStringLiteral("accuracy"), accuracy},
-                       {QStringLiteral("accuracy_interval_95"), QJsonArray{accuracyInterval.low, accuracyInterval.high}},
-                       {QStringLiteral("accuracy_interval_method"), QStringLiteral("Wilson score, 95%")},
-                       {QStringLiteral("weighted_f1"), weightedF1},
-                       {QStringLiteral("total"), total},
-                       {QStringLiteral("correct"), correct},
-                       {QStringLiteral("per_class"), perClassJson},
-                       {QStringLiteral("confusion"), confusionJson},
-                       {QStringLiteral("confusion_order"), order}};
+    QJsonObject json{{QStringLiteral("accuracy"), accuracy},
+                     {QStringLiteral("accuracy_interval_95"), QJsonArray{accuracyInterval.low, accuracyInterval.high}},
+                     {QStringLiteral("accuracy_interval_method"), QStringLiteral("Wilson score, 95%")},
+                     {QStringLiteral("weighted_f1"), weightedF1},
+                     {QStringLiteral("total"), total},
+                     {QStringLiteral("correct"), correct},
+                     {QStringLiteral("per_class"), perClassJson},
+                     {QStringLiteral("confusion"), confusionJson},
+                     {QStringLiteral("confusion_order"), order}};
+    if (weightedF1Interval) {
+        json.insert(QStringLiteral("weighted_f1_interval_95"), QJsonArray{weightedF1Interval->low, weightedF1Interval->high});
+        json.insert(QStringLiteral("weighted_f1_interval_method"),
+                    QStringLiteral("Wilson score at the bootstrap's effective number of pictures, 95%"));
+    }
+    return json;
 }
 
 } // namespace exemplar

@@ -4,6 +4,7 @@
 // weights each class's F1 by its support (number of true photos).
 #include <QJsonObject>
 #include <QStringList>
+#include <optional>
 #include <vector>
 
 namespace exemplar {
@@ -28,6 +29,8 @@ constexpr double kZ95 = 1.959963984540054;
 // inside [0, 1] and keeps close to its nominal coverage for small held-out sets and for accuracy
 // near 100% (where the plain interval collapses to a point). {0, 1} without trials.
 ProportionInterval wilsonInterval(int successes, int trials, double z = kZ95);
+// The same for a SHARE seen on TRIALS that need not be whole (an effective number of trials).
+ProportionInterval wilsonIntervalOfShare(double share, double trials, double z = kZ95);
 
 struct Metrics {
     int total = 0;
@@ -37,6 +40,9 @@ struct Metrics {
     // photos are kept together by the splits, so they do not inflate the count of one).
     ProportionInterval accuracyInterval;
     double weightedF1 = 0;
+    // Its 95% interval where one was computed (weightedF1Interval(), WeightedF1Interval.h): only
+    // for figures that are shown, since it costs a thousand resamples.
+    std::optional<ProportionInterval> weightedF1Interval;
     std::vector<ClassMetrics> perClass;
     std::vector<std::vector<int>> confusion;  // [true class][predicted class]
 

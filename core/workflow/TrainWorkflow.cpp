@@ -7,6 +7,7 @@
 #include "NearDuplicatePairs.h"
 #include "Rejection.h"
 #include "SelfTraining.h"
+#include "WeightedF1Interval.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -207,12 +208,16 @@ HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const Embedding
         // together) are answered alike, so they are one trial, not several (an audit).
         const std::vector<int>& groupOf = trained.duplicateGroups.photos() == photos.size()
                                               ? trained.duplicateGroups.groupOf : photos.groups;
+        std::vector<int> pictureOf;
         if (groupOf.size() == size_t(photos.size())) {
             const int trials = picturesAmong(result.heldOutRows, groupOf);
             if (trials > 0 && trials < result.metrics.total)
                 result.metrics.accuracyInterval =
                     wilsonInterval(int(std::lround(result.metrics.accuracy * trials)), trials);
+            for (int row : result.heldOutRows) pictureOf.push_back(groupOf[size_t(row)]);
         }
+        result.metrics.weightedF1Interval =
+            weightedF1Interval(truth, result.heldOutPredicted, photos.classCount(), pictureOf);
     }
 
     QHash<QString, int> poolRowOfHash;

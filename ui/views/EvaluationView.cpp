@@ -1,6 +1,7 @@
 #include "views/EvaluationView.h"
 
 #include "controller/ProjectController.h"
+#include "views/FigureText.h"
 #include "plots/MatrixPlotNavigation.h"
 #include "plots/PlotTheme.h"
 #include "thumbnails/ThumbnailCache.h"
@@ -16,10 +17,6 @@
 #include <cmath>
 
 namespace exemplar::ui {
-
-namespace {
-QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
-}
 
 EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
 {
@@ -124,11 +121,11 @@ void EvaluationView::refresh()
     const Metrics& m = training->metrics;
     summary_->setText(tr("<b>Held-out accuracy %1</b> (95% interval %6 to %7), weighted F1 %2 — on %3 photos that "
                          "played no part in choosing the references (%4 training photos, method %5).")
-                          .arg(percent(m.accuracy), percent(m.weightedF1))
+                          .arg(percentText(m.accuracy), percentWithInterval(m.weightedF1, m.weightedF1Interval))
                           .arg(m.total)
                           .arg(training->poolRows.size())
                           .arg(training->set.method)
-                          .arg(percent(m.accuracyInterval.low), percent(m.accuracyInterval.high)));
+                          .arg(percentText(m.accuracyInterval.low), percentText(m.accuracyInterval.high)));
     const int n = int(m.perClass.size());
     table_->setRowCount(n);
     auto number = [](double value, int decimals) {

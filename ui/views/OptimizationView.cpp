@@ -2,6 +2,7 @@
 
 #include "controller/ProjectController.h"
 #include "plots/PlotTheme.h"
+#include "views/FigureText.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -22,7 +23,6 @@ namespace {
 
 constexpr int kAutoTableHeightBesidePlot = 220;  // pixels: a few candidates beside the objective plot
 enum CountColumn { ClassColumn, AvailableColumn, PinColumn, BestColumn };
-QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%'); }
 // least-central is the one method with an optimizer trace to plot and a best-so-far that Stop keeps.
 bool optimizesSelection(const QString& method) { return canonicalTrainingMethod(method) == QLatin1String("least-central"); }
 
@@ -414,9 +414,10 @@ void OptimizationView::showOutcome()
     if (training->hasHeldOut())
         text += tr(" Honest held-out accuracy <b>%1</b> (95% interval %4 to %5), weighted F1 %2 on %3 photos never "
                    "used for choosing.")
-                    .arg(percent(training->metrics.accuracy), percent(training->metrics.weightedF1))
+                    .arg(percentText(training->metrics.accuracy),
+                         percentWithInterval(training->metrics.weightedF1, training->metrics.weightedF1Interval))
                     .arg(training->metrics.total)
-                    .arg(percent(training->metrics.accuracyInterval.low), percent(training->metrics.accuracyInterval.high));
+                    .arg(percentText(training->metrics.accuracyInterval.low), percentText(training->metrics.accuracyInterval.high));
     else
         text += tr(" No photos were held out, so there is no honest accuracy figure.");
     const QJsonObject choice = training->set.selection.value(QStringLiteral("auto")).toObject();
@@ -453,8 +454,8 @@ void OptimizationView::showAutoCandidates(const QJsonObject& details)
         // A linear candidate past the top of its regularization path was not fitted.
         const bool skipped = row.contains(QStringLiteral("skipped"));
         const QStringList cells{isChosen ? tr("★ %1 (chosen)").arg(method) : method,
-                                skipped ? tr("skipped") : percent(row.value(QStringLiteral("cv_accuracy")).toDouble()),
-                                skipped ? QString() : percent(row.value(QStringLiteral("cv_weighted_f1")).toDouble())};
+                                skipped ? tr("skipped") : percentText(row.value(QStringLiteral("cv_accuracy")).toDouble()),
+                                skipped ? QString() : percentText(row.value(QStringLiteral("cv_weighted_f1")).toDouble())};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (skipped) item->setToolTip(row.value(QStringLiteral("skipped")).toString());

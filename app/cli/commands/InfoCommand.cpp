@@ -95,8 +95,8 @@ int runInfo(const QStringList& args)
         std::printf("  whitening fitted on the training photos and %d background photos\n", backgroundPhotos);
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("  held-out accuracy %s, weighted F1 %s (%d photos)\n",
-                    printable(heldOutAccuracy(set.evaluation)).constData(),
-                    qPrintable(storedFraction(set.evaluation.value(QStringLiteral("weighted_f1")))),
+                    printable(heldOutFigure(set.evaluation, QStringLiteral("accuracy"))).constData(),
+                    printable(heldOutFigure(set.evaluation, QStringLiteral("weighted_f1"))).constData(),
                     std::max(0, set.evaluation.value(QStringLiteral("total")).toInt()));
     else
         std::printf("  %s\n", printable(set.evaluation.value(QStringLiteral("protocol")).toString()).constData());

@@ -131,8 +131,8 @@ int runTrain(const QStringList& args)
     if (set.evaluation.contains(QStringLiteral("accuracy")))
         std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
                     int(trained.heldOutPaths.size()),
-                    printable(heldOutAccuracy(set.evaluation)).constData(),
-                    qPrintable(storedFraction(set.evaluation.value(QStringLiteral("weighted_f1")))));
+                    printable(heldOutFigure(set.evaluation, QStringLiteral("accuracy"))).constData(),
+                    printable(heldOutFigure(set.evaluation, QStringLiteral("weighted_f1"))).constData());
     else
         std::printf("No photos held out: no honest accuracy figure (use 'exemplar-cli eval').\n");
     return 0;

@@ -1,0 +1,100 @@
+#include "WeightedF1Interval.h"
+
+#include "Error.h"
+#include "Random.h"
+
+#include <QHash>
+#include <algorithm>
+
+namespace exemplar {
+namespace {
+
+// Weighted F1 of the photos counted COUNT times each (a resample), without building a Metrics.
+class WeightedF1Counter {
+public:
+    WeightedF1Counter(const std::vector<int>& truth, const std::vector<int>& predicted, int classCount)
+        : truth_(truth), predicted_(predicted), support_(size_t(classCount)), predictedCount_(size_t(classCount)),
+          truePositives_(size_t(classCount))
+    {
+    }
+
+    double operator()(const std::vector<int>& count)
+    {
+        std::fill(support_.begin(), support_.end(), 0);
+        std::fill(predictedCount_.begin(), predictedCount_.end(), 0);
+        std::fill(truePositives_.begin(), truePositives_.end(), 0);
+        long total = 0;
+        for (size_t i = 0; i < truth_.size(); ++i) {
+            if (count[i] == 0) continue;
+            const int t = truth_[i], p = predicted_[i];
+            support_[size_t(t)] += count[i];
+            total += count[i];
+            if (p >= 0) predictedCount_[size_t(p)] += count[i];
+            if (p == t) truePositives_[size_t(t)] += count[i];
+        }
+        double weighted = 0;
+        for (size_t c = 0; c < support_.size(); ++c) {
+            // F1 = 2·TP / (true photos + predicted photos), the same as from precision and recall.
+            const long denominator = support_[c] + predictedCount_[c];
+            if (denominator > 0) weighted += support_[c] * (2.0 * truePositives_[c] / double(denominator));
+        }
+        return total > 0 ? weighted / double(total) : 0.0;
+    }
+
+private:
+    const std::vector<int>& truth_;
+    const std::vector<int>& predicted_;
+    std::vector<long> support_, predictedCount_, truePositives_;
+};
+
+} // namespace
+
+ProportionInterval weightedF1Interval(const std::vector<int>& truth, const std::vector<int>& predicted, int classCount,
+                                      const std::vector<int>& pictureOf, quint64 seed, int resamples)
+{
+    const Metrics metrics = Metrics::compute(truth, predicted, classCount);  // checks the labels
+    if (!pictureOf.empty() && pictureOf.size() != truth.size())
+        throw Error(QStringLiteral("cannot compute a weighted F1 interval: %1 photos but %2 picture numbers")
+                        .arg(truth.size())
+                        .arg(pictureOf.size()));
+    if (truth.empty() || resamples < 2) return {};
+
+    // The photos of each picture, pictures numbered 0…P−1 in order of first appearance.
+    std::vector<std::vector<int>> photosOfPicture;
+    QHash<int, int> pictureIndex;
+    for (size_t i = 0; i < truth.size(); ++i) {
+        const int key = pictureOf.empty() ? int(i) : pictureOf[i];
+        auto found = pictureIndex.find(key);
+        if (found == pictureIndex.end()) {
+            found = pictureIndex.insert(key, int(photosOfPicture.size()));
+            photosOfPicture.emplace_back();
+        }
+        photosOfPicture[size_t(*found)].push_back(int(i));
+    }
+    const size_t pictures = photosOfPicture.size();
+
+    Random random(seed);
+    WeightedF1Counter weightedF1(truth, predicted, classCount);
+    std::vector<int> count(truth.size());
+    double sum = 0, sumOfSquares = 0;
+    for (int r = 0; r < resamples; ++r) {
+        std::fill(count.begin(), count.end(), 0);
+        for (size_t k = 0; k < pictures; ++k)
+            for (int photo : photosOfPicture[random.below(pictures)]) ++count[size_t(photo)];
+        const double value = weightedF1(count);
+        sum += value;
+        sumOfSquares += value * value;
+    }
+    const double mean = sum / resamples;
+    const double variance = std::max(0.0, (sumOfSquares - resamples * mean * mean) / (resamples - 1));
+
+    // Wilson's interval at the number of independent pictures that would vary as much. Without
+    // any spread (every picture right, or every one wrong) that is the pictures themselves.
+    const double f = metrics.weightedF1;
+    const double spreadOfOne = f * (1 - f);
+    const double trials = variance > 0 && spreadOfOne > 0 ? spreadOfOne / variance : double(pictures);
+    const ProportionInterval interval = wilsonIntervalOfShare(f, trials);
+    return {std::min(f, interval.low), std::max(f, interval.high)};
+}
+
+} // namespace exemplar
