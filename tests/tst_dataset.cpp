@@ -211,16 +211,29 @@ void TestDataset::hiddenFilesAreNotListedAndOnlyHiddenPhotosReported()
     QVERIFY(writeText(path(QStringLiteral("root/.DS_Store"))));
     QVERIFY(writePhoto(path(QStringLiteral("root/.thumbnails/t.jpg"))));  // a hidden folder is no class
     QVERIFY(writePhoto(path(QStringLiteral("root/.loose.jpg"))));         // beside the classes, hidden
+    QVERIFY(writePhoto(path(QStringLiteral("root/cats/.picasaoriginals/a.jpg"))));  // originals, hidden
+    QVERIFY(makeRawEntry(path(QStringLiteral("root/cats")), ".caf\xe9.jpg", false));  // hidden, not UTF-8
+    QVERIFY(makeRawEntry(path(QStringLiteral("root/cats")), "._caf\xe9.jpg", false));
+    QVERIFY(makeRawEntry(path(QStringLiteral("root/cats")), ".\xe9t\xe9", true));       // a hidden folder, not UTF-8
 
     const Dataset dataset = Dataset::scan(path(QStringLiteral("root")));
     QCOMPARE(dataset.classNames, QStringList{"cats"});
     QCOMPARE(photoNames(dataset), (QStringList{"cats/a.jpg", "cats/b.jpg"}));
-    // A hidden photo is named (someone may have hidden it); system litter is not.
-    QCOMPARE(int(dataset.skipped.size()), 2);
-    QCOMPARE(QFileInfo(dataset.skipped[0].path).fileName(), QStringLiteral(".hidden.jpg"));
-    QVERIFY2(dataset.skipped[0].reason.contains(QStringLiteral("hidden")), qPrintable(describe(dataset)));
-    QCOMPARE(QFileInfo(dataset.skipped[1].path).fileName(), QStringLiteral(".loose.jpg"));
-    QVERIFY2(dataset.skipped[1].reason.contains(QStringLiteral("outside any class folder")), qPrintable(describe(dataset)));
+    // Hidden photos and folders are named (someone may have hidden them), never read; system
+    // litter is not named.
+    const struct {
+        const char* path;
+        const char* phrase;
+    } expected[] = {{"root/cats/.hidden.jpg", "hidden (its name starts with a dot): not read"},
+                    {"root/cats/.picasaoriginals", "hidden folder (its name starts with a dot): not read"},
+                    {"root/cats/.caf\\xE9.jpg", "hidden (its name starts with a dot): not read"},
+                    {"root/cats/.\\xE9t\\xE9", "hidden folder (its name starts with a dot): not read"},
+                    {"root/.thumbnails", "hidden folder (its name starts with a dot): not read"},
+                    {"root/.loose.jpg", "outside any class folder"}};
+    for (const auto& entry : expected)
+        QVERIFY2(reasonFor(dataset, path(QLatin1String(entry.path))).contains(QLatin1String(entry.phrase)),
+                 qPrintable(QLatin1String(entry.path) + QStringLiteral(": ") + describe(dataset)));
+    QCOMPARE(int(dataset.skipped.size()), int(std::size(expected)));
     QVERIFY2(dataset.warnings.isEmpty(), qPrintable(describe(dataset)));
 }
 

@@ -4,6 +4,7 @@
 
 #include "Error.h"
 #include "Feedback.h"
+#include "HiddenEntries.h"
 #include "ImageDecoder.h"
 #include "RegularFile.h"
 #include "UndecodableNames.h"
@@ -48,14 +49,6 @@ QString photoFileProblem(const QFileInfo& entry)
             .arg(supportedImageExtensions().join(QStringLiteral(", ")));
     if (!entry.isReadable()) return QStringLiteral("file is not readable (permissions)");
     return QString();
-}
-
-// A hidden file that may be a photo: a photo's extension, and not a Mac's AppleDouble companion
-// ("._photo.jpg", a few kilobytes of metadata written beside every photo on a foreign disk).
-bool isHiddenPhoto(const QFileInfo& entry)
-{
-    const QString name = entry.fileName();
-    return !entry.isDir() && !name.startsWith(QLatin1String("._")) && hasSupportedImageExtension(name);
 }
 
 // Whether canonical PATH is FOLDER or lies inside it ("/" contains every path).
@@ -140,12 +133,9 @@ int scanFolder(Dataset* dataset, const QString& folder, int classIndex, const Sc
     int count = 0;
     for (const QFileInfo& entry : entries) {
         throwIfCanceled(progress.feedback);  // each entry asks the disk about itself: a slow disk takes long
-        // Dot-files (.DS_Store, a Mac's ._photo.jpg beside each photo, .thumbnails/) are a
-        // system's or a program's, not photos: passed over in silence. A hidden file with a photo's
-        // extension may be a photo someone hid, and is named, so that nothing goes unread unsaid.
-        if (entry.fileName().startsWith(QLatin1Char('.'))) {
-            if (isHiddenPhoto(entry))
-                dataset->skipped.push_back({entry.absoluteFilePath(), QStringLiteral("hidden (its name starts with a dot): not read")});
+        if (isHiddenName(entry.fileName())) {  // never read; named where it may hold photos
+            if (const QString reason = hiddenEntrySkipReason(entry.fileName(), entry.isDir()); !reason.isEmpty())
+                dataset->skipped.push_back({entry.absoluteFilePath(), reason});
             continue;
         }
         const QString path = entry.absoluteFilePath();
@@ -229,11 +219,15 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     sortNaturally(&entries);
     QStringList folders;
     for (const QFileInfo& entry : entries) folders << entry.absoluteFilePath();
-    // Links that lead nowhere are neither folders nor files to QDir: named, not silently dropped.
-    std::vector<SkippedFile> brokenLinks;
-    for (const QFileInfo& entry : QDir(root).entryInfoList(QDir::System | QDir::Hidden | QDir::NoDotAndDotDot))
+    // Links that lead nowhere are neither folders nor files to QDir: named, not silently dropped;
+    // and so are hidden folders, which are not class folders but may hold photos.
+    std::vector<SkippedFile> brokenLinks, hiddenFolders;
+    for (const QFileInfo& entry : QDir(root).entryInfoList(QDir::Dirs | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot)) {
         if (entry.isSymLink() && !entry.exists())
             brokenLinks.push_back({entry.absoluteFilePath(), brokenLinkReason(entry.absoluteFilePath())});
+        else if (entry.isDir() && isHiddenName(entry.fileName()))
+            hiddenFolders.push_back({entry.absoluteFilePath(), hiddenEntrySkipReason(entry.fileName(), true)});
+    }
     if (folders.isEmpty()) {
         QString why;
         if (!brokenLinks.empty())
@@ -246,9 +240,10 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     // Loose files beside the class folders belong to no class: say so rather than ignore them.
     const QFileInfoList looseFiles = QDir(root).entryInfoList(QDir::Files | QDir::Hidden);
     for (const QFileInfo& file : looseFiles)
-        if (!file.fileName().startsWith(QLatin1Char('.')) || isHiddenPhoto(file))  // as inside a class folder
+        if (!isHiddenName(file.fileName()) || !hiddenEntrySkipReason(file.fileName(), false).isEmpty())  // as inside a class folder
             dataset.skipped.push_back({file.absoluteFilePath(), QStringLiteral("file outside any class folder")});
     appendSkipped(&dataset, brokenLinks);
+    appendSkipped(&dataset, hiddenFolders);
     return dataset;
 }
 

@@ -1,5 +1,7 @@
 #include "UndecodableNames.h"
 
+#include "HiddenEntries.h"
+
 #include <QFile>
 
 #include <dirent.h>
@@ -40,10 +42,14 @@ std::vector<SkippedFile> entriesWithUndecodableNames(const QString& folder)
     if (!dir) return found;  // an unreadable folder is reported by whoever lists it
     while (const dirent* entry = readdir(dir.get())) {
         const QByteArray name(entry->d_name);
-        if (name.startsWith('.')) continue;
         if (QFile::encodeName(QFile::decodeName(name)) == name) continue;  // Qt lists and opens it
         struct stat status {};
         const bool isFolder = fstatat(dirfd(dir.get()), entry->d_name, &status, 0) == 0 && S_ISDIR(status.st_mode);
+        if (name.startsWith('.')) {  // hidden: never read, named as every listing names it (HiddenEntries.h)
+            const QString reason = hiddenEntrySkipReason(QFile::decodeName(name), isFolder);
+            if (!reason.isEmpty()) found.push_back({folder + QLatin1Char('/') + escapedFileName(name), reason});
+            continue;
+        }
         found.push_back({folder + QLatin1Char('/') + escapedFileName(name),
                          isFolder ? QStringLiteral("folder name is not valid UTF-8, so its photos cannot be read "
                                                    "(rename the folder)")

@@ -16,8 +16,8 @@ namespace exemplar {
 // report names the file exactly as a shell would escape it ("caf\xE9.jpg").
 QString escapedFileName(const QByteArray& raw);
 
-// The entries directly inside FOLDER whose names are not valid UTF-8 (dot-files left out, as in
-// every listing), as FOLDER/escaped-name with the reason they cannot be read.
+// The entries directly inside FOLDER whose names are not valid UTF-8, as FOLDER/escaped-name with
+// the reason they cannot be read; hidden ones only where every listing names them (HiddenEntries.h).
 std::vector<SkippedFile> entriesWithUndecodableNames(const QString& folder);
 
 } // namespace exemplar
