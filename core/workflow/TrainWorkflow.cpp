@@ -216,6 +216,17 @@ HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const Embedding
                     wilsonInterval(int(std::lround(result.metrics.accuracy * trials)), trials);
             for (int row : result.heldOutRows) pictureOf.push_back(groupOf[size_t(row)]);
         }
+        std::vector<std::vector<int>> testRowsOfClass(size_t(photos.classCount())), answeredRowsOfClass(testRowsOfClass.size());
+        for (size_t i = 0; i < truth.size(); ++i) {
+            testRowsOfClass[size_t(truth[i])].push_back(result.heldOutRows[i]);
+            if (result.heldOutPredicted[i] >= 0) answeredRowsOfClass[size_t(result.heldOutPredicted[i])].push_back(result.heldOutRows[i]);
+        }
+        const std::vector<int> noGroups;
+        const std::vector<int>& groupOfRow = groupOf.size() == size_t(photos.size()) ? groupOf : noGroups;
+        for (size_t c = 0; c < testRowsOfClass.size(); ++c) {
+            result.testPicturesOfClass.push_back(picturesAmong(testRowsOfClass[c], groupOfRow));
+            result.picturesAnsweredAsClass.push_back(picturesAmong(answeredRowsOfClass[c], groupOfRow));
+        }
         result.metrics.weightedF1Interval =
             weightedF1Interval(truth, result.heldOutPredicted, photos.classCount(), pictureOf);
     }

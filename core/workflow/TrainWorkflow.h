@@ -64,6 +64,9 @@ struct HeldOutResult {
     std::vector<int> heldOutPredicted;  // class of PHOTOS per held-out row (-1: a class PHOTOS lacks)
     std::vector<int> keptRows;          // pool rows kept as references (none for class means)
     Metrics metrics;
+    // Per class of PHOTOS: its held-out pictures, and the pictures answered with it (near-identical
+    // photos held out together are one picture: one trial of its recall or precision, not several).
+    std::vector<int> testPicturesOfClass, picturesAnsweredAsClass;
     bool hasHeldOut() const { return !heldOutRows.empty(); }
 };
 HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const EmbeddingSet& photos);

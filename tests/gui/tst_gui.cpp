@@ -301,18 +301,30 @@ private Q_SLOTS:
         QVERIFY2(training->metrics.accuracy >= 0.75, qPrintable(QString::number(training->metrics.accuracy)));
         window_->evaluationView()->showCell(0, 0);
         QCOMPARE(window_->evaluationView()->listedPhotoCount(), training->metrics.confusion[0][0]);
-        // Each class's recall says, on hover, how many test photos stand behind it and its interval.
+        // Each class's recall says, on hover, how many test photos stand behind it and its interval;
+        // near-identical photos held out together count as one picture.
         auto* perClass = window_->evaluationView()->findChild<QTableWidget*>(QStringLiteral("perClassTable"));
         QVERIFY(perClass && perClass->rowCount() == int(training->metrics.perClass.size()));
+        QCOMPARE(training->testPicturesOfClass.size(), training->metrics.perClass.size());
         for (int row = 0; row < perClass->rowCount(); ++row) {
             const int c = int(controller()->embeddings().classNames.indexOf(perClass->item(row, 0)->text()));
             QVERIFY(c >= 0);
             const QString recallTip = perClass->item(row, 2)->toolTip();
-            const QString counts = QStringLiteral("%1 of %2 test photos").arg(training->metrics.confusion[size_t(c)][size_t(c)])
-                                       .arg(training->metrics.perClass[size_t(c)].support);
+            const ClassMetrics& k = training->metrics.perClass[size_t(c)];
+            const int pictures = training->testPicturesOfClass[size_t(c)];
+            QVERIFY(pictures > 0 && pictures <= k.support);
+            const QString counts =
+                pictures < k.support
+                    ? QStringLiteral("%1 of %2 distinct test pictures of this class, %3 photos")
+                          .arg(std::lround(k.recall * pictures)).arg(pictures).arg(k.support)
+                    : QStringLiteral("%1 of %2 test photos").arg(training->metrics.confusion[size_t(c)][size_t(c)]).arg(k.support);
             QVERIFY2(recallTip.startsWith(QStringLiteral("95% interval")) && recallTip.contains(counts),
                      qPrintable(recallTip + QStringLiteral(" / ") + counts));
         }
+        // The weighted F1 stands with its interval too.
+        QVERIFY(training->metrics.weightedF1Interval.has_value());
+        const QString summary = window_->evaluationView()->findChild<QLabel*>(QStringLiteral("evaluationSummary"))->text();
+        QVERIFY2(summary.count(QStringLiteral("95% interval")) == 2, qPrintable(summary));
     }
 
     void classifyByDrop()

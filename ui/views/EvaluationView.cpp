@@ -139,23 +139,32 @@ void EvaluationView::refresh()
         name->setToolTip(set.classNames.value(c));
         table_->setItem(c, 0, name);
         // How sure each figure is, on hover: a class has a handful of test photos, so its
-        // precision and recall are rough (Wilson intervals of the counts behind them).
+        // precision and recall are rough (Wilson intervals of the counts behind them). Near-identical
+        // photos are one picture, one trial, as for the accuracy.
         const int correct = m.confusion.size() > size_t(c) ? m.confusion[size_t(c)][size_t(c)] : 0;
         int predicted = 0;
         for (const std::vector<int>& row : m.confusion) predicted += row.size() > size_t(c) ? row[size_t(c)] : 0;
-        auto withInterval = [&](QTableWidgetItem* item, int trials, const QString& of) {
-            if (trials <= 0) return item;
-            const ProportionInterval interval = wilsonInterval(correct, trials);
+        auto withInterval = [&](QTableWidgetItem* item, double share, int photos, const std::vector<int>& picturesOf,
+                                const QString& ofPhotos, const QString& ofPictures) {
+            const int pictures = picturesOf.size() > size_t(c) ? picturesOf[size_t(c)] : photos;
+            if (pictures <= 0) return item;
+            const bool grouped = pictures < photos;
+            const int right = grouped ? int(std::lround(share * pictures)) : correct;
+            const ProportionInterval interval = wilsonInterval(right, pictures);
             item->setToolTip(tr("95% interval %1 to %2 (Wilson; %3 of %4 %5)")
                                  .arg(interval.low, 0, 'f', 2)
                                  .arg(interval.high, 0, 'f', 2)
-                                 .arg(correct)
-                                 .arg(trials)
-                                 .arg(of));
+                                 .arg(right)
+                                 .arg(pictures)
+                                 .arg(grouped ? ofPictures.arg(photos) : ofPhotos));
             return item;
         };
-        table_->setItem(c, 1, withInterval(number(k.precision, 3), predicted, tr("photos answered with this class")));
-        table_->setItem(c, 2, withInterval(number(k.recall, 3), k.support, tr("test photos of this class")));
+        table_->setItem(c, 1, withInterval(number(k.precision, 3), k.precision, predicted, training->picturesAnsweredAsClass,
+                                           tr("photos answered with this class"),
+                                           tr("distinct pictures answered with this class, %1 photos")));
+        table_->setItem(c, 2, withInterval(number(k.recall, 3), k.recall, k.support, training->testPicturesOfClass,
+                                           tr("test photos of this class"),
+                                           tr("distinct test pictures of this class, %1 photos")));
         table_->setItem(c, 3, number(k.f1, 3));
         table_->setItem(c, 4, number(k.support, 0));
     }
