@@ -224,11 +224,13 @@ void TestLearningCurve::jsonRoundTrip()
     LearningCurveOptions options;
     options.training.method = QStringLiteral("centroid");
     options.trialsPerSize = 3;
-    const LearningCurve curve = measureLearningCurve(set, options);
+    LearningCurve curve = measureLearningCurve(set, options);
     QVERIFY(curve.fitted);
+    curve.chosenBy = QStringLiteral("auto");  // a curve of the method auto chose: said again when read back
     const QJsonObject json = curve.toJson();
     const LearningCurve back = LearningCurve::fromJson(QJsonDocument::fromJson(QJsonDocument(json).toJson()).object());
     QCOMPARE(back.toJson(), json);
+    QCOMPARE(back.chosenBy, QStringLiteral("auto"));
     QCOMPARE(back.summary(), curve.summary());
     // What a measurement makes is plausible, fitted or not; what none makes is not.
     QCOMPARE(curve.implausibility(), QString());
@@ -242,6 +244,12 @@ void TestLearningCurve::jsonRoundTrip()
     wrong = back;
     wrong.law.slope = std::numeric_limits<double>::infinity();
     QVERIFY(wrong.implausibility().contains(QStringLiteral("law coefficient")));
+    wrong = back;
+    wrong.method = QStringLiteral("<img src=x>");  // a file's markup is never printed as a method
+    QVERIFY(wrong.implausibility().contains(QStringLiteral("unknown method")));
+    wrong = back;
+    wrong.chosenBy = QStringLiteral("<b>me</b>");
+    QVERIFY(wrong.implausibility().contains(QStringLiteral("chosen by an unknown method")));
 }
 
 void TestLearningCurve::cancelStops()

@@ -254,6 +254,7 @@ QJsonObject LearningCurve::toJson() const
                      {QStringLiteral("measured"), measured},
                      {QStringLiteral("fitted"), fitted},
                      {QStringLiteral("summary"), summary()}};
+    if (!chosenBy.isEmpty()) json.insert(QStringLiteral("chosen_by"), chosenBy);
     if (fitted) {
         const QJsonObject lawJson = law.toJson();
         for (auto it = lawJson.begin(); it != lawJson.end(); ++it) json.insert(it.key(), it.value());
@@ -271,6 +272,7 @@ LearningCurve LearningCurve::fromJson(const QJsonObject& json)
 {
     LearningCurve curve;
     curve.method = json.value(QStringLiteral("method")).toString();
+    curve.chosenBy = json.value(QStringLiteral("chosen_by")).toString();
     curve.photosPerClass = json.value(QStringLiteral("photos_per_class")).toInt();
     curve.extraPhotos = json.value(QStringLiteral("extra_photos")).toInt();
     for (const QJsonValue& v : json.value(QStringLiteral("measured")).toArray()) {
@@ -302,6 +304,9 @@ QString LearningCurve::implausibility() const
     constexpr int kMaxPhotosPerClass = 100000;
     constexpr size_t kMaxPoints = 1000, kMaxTrials = 10000;
     const auto fraction = [](double v) { return std::isfinite(v) && v >= 0 && v <= 1; };
+    // Names that views print: only the methods there are (a file's text could be markup).
+    if (!isTrainingMethod(method)) return QStringLiteral("an unknown method");
+    if (!chosenBy.isEmpty() && !isTrainingMethod(chosenBy)) return QStringLiteral("chosen by an unknown method");
     if (photosPerClass < 0 || photosPerClass > kMaxPhotosPerClass)
         return QStringLiteral("photos per class %1 is out of range").arg(photosPerClass);
     if (extraPhotos < 0 || extraPhotos > kMaxPhotosPerClass)

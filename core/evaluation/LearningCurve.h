@@ -54,6 +54,9 @@ struct LearningCurvePoint {
 
 struct LearningCurve {
     QString method;          // what was measured (canonical id)
+    // The method that chose METHOD by looking at these same photos ("auto"), empty when METHOD was
+    // asked for: such a choice favours these photos a little, so its curve runs a little high.
+    QString chosenBy;
     int photosPerClass = 0;  // today's photos per class (median over classes)
     int extraPhotos = 0;
     std::vector<LearningCurvePoint> points;

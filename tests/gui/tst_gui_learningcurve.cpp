@@ -89,10 +89,16 @@ void TestGuiLearningCurve::curveOfTheChosenMethod()
     const LearningCurve* curve = controller.learningCurve();
     QVERIFY(curve);
     QVERIFY2(curve->fitted, qPrintable(curve->reason));
-    if (projectMethod == QLatin1String("auto"))
+    if (projectMethod == QLatin1String("auto")) {
         QVERIFY2(curve->method != QLatin1String("auto"), qPrintable(curve->method));  // what auto chose
-    else
+        // auto chose it on these photos: the summary says so, and that the curve may run high.
+        QCOMPARE(curve->chosenBy, QStringLiteral("auto"));
+        QVERIFY2(summary->text().contains(QStringLiteral("which auto chose on these same photos")), qPrintable(summary->text()));
+    } else {
         QCOMPARE(curve->method, expectedMethod);
+        QVERIFY(curve->chosenBy.isEmpty());
+        QVERIFY2(!summary->text().contains(QStringLiteral("chose")), qPrintable(summary->text()));
+    }
     QCOMPARE(curve->photosPerClass, kPerClass);
     QVERIFY(summary->text().contains(QStringLiteral("With 5 more photos per class (17)")));
     QVERIFY(summary->text().contains(curve->method));

@@ -496,8 +496,11 @@ void ProjectTasks::measureLearningCurve(const QString& method)
             const Feedback choosing(&feedback, 0.0, 0.1);
             options.training = exemplar::train(photos, options.training, &choosing).effectiveOptions;
         }
-        const Feedback measuring(&feedback, options.training.method == method ? 0.0 : 0.1, 1.0);
-        auto curve = std::make_shared<const LearningCurve>(exemplar::measureLearningCurve(photos, options, &measuring));
+        const bool chosen = options.training.method != method;
+        const Feedback measuring(&feedback, chosen ? 0.1 : 0.0, 1.0);
+        LearningCurve measured = exemplar::measureLearningCurve(photos, options, &measuring);
+        if (chosen) measured.chosenBy = canonicalTrainingMethod(method);
+        auto curve = std::make_shared<const LearningCurve>(std::move(measured));
         return [this, curve] { model_->setLearningCurve(curve); };
     });
 }

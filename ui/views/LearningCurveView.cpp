@@ -139,7 +139,11 @@ void LearningCurveView::refresh()
                        {100 * (curve->expectedNowHigh - curve->expectedNow), 100 * (curve->expectedMoreHigh - curve->expectedMore)});
     }
     plot_->graph(Fitted)->setName(curve->fitted ? tr("fitted: %1").arg(curve->law.formula()) : tr("fitted"));
-    summary_->setText(curve->fitted ? tr("%1 (method: %2)").arg(curve->summary(), curve->method) : curve->summary());
+    const QString method = curve->chosenBy.isEmpty()
+                               ? curve->method
+                               : tr("%1, which %2 chose on these same photos, so the curve may run a little high")
+                                     .arg(curve->method, curve->chosenBy);
+    summary_->setText(curve->fitted ? tr("%1 (method: %2)").arg(curve->summary(), method) : curve->summary());
     plot_->xAxis->setRange(0.5, right + 0.5);
     double low = 100, high = 0;
     for (int i = 0; i < y.size(); ++i) {
