@@ -871,7 +871,18 @@ private Q_SLOTS:
                  controller()->training()->metrics.accuracy);
         QFile metricsCsv(dir.filePath(QStringLiteral("m.csv")));
         QVERIFY(metricsCsv.open(QIODevice::ReadOnly));
-        QCOMPARE(int(metricsCsv.readAll().count('\n')), 1 + 4 + 2);  // header, classes, two totals
+        const QList<QByteArray> metricLines = metricsCsv.readAll().trimmed().split('\n');
+        QCOMPARE(int(metricLines.size()), 1 + 4 + 2);  // header, classes, two totals
+        // The totals stand with their intervals, which hold them.
+        const Metrics& held = controller()->training()->metrics;
+        QVERIFY(held.weightedF1Interval.has_value());
+        for (const QByteArray& line : {metricLines[5], metricLines[6]}) {
+            const QList<QByteArray> fields = line.split(',');
+            QCOMPARE(int(fields.size()), 7);
+            const double value = fields[3].toDouble(), low = fields[5].toDouble(), high = fields[6].toDouble();
+            QVERIFY2(!fields[5].isEmpty() && low <= value + 1e-4 && value <= high + 1e-4, line.constData());
+        }
+        QCOMPARE(metricLines[6].split(',')[5].toDouble(), std::round(held.weightedF1Interval->low * 1e4) / 1e4);
     }
 
     void saveAndReopenProject()

@@ -115,17 +115,21 @@ void exportMetrics(const TrainingOutcome& outcome, const QStringList& classNames
         writeFileAtomically(path, QJsonDocument(root).toJson());
         return;
     }
+    // The totals carry their 95% intervals in two more columns (the same as the JSON's).
     QString csv = csvLine({QStringLiteral("class"), QStringLiteral("precision"), QStringLiteral("recall"),
-                           QStringLiteral("f1"), QStringLiteral("support")});
+                           QStringLiteral("f1"), QStringLiteral("support"), QStringLiteral("low_95"), QStringLiteral("high_95")});
     const Metrics& m = outcome.metrics;
     for (size_t c = 0; c < m.perClass.size(); ++c)
         csv += csvLine({classNames.value(int(c)), QString::number(m.perClass[c].precision, 'f', 4),
                         QString::number(m.perClass[c].recall, 'f', 4), QString::number(m.perClass[c].f1, 'f', 4),
-                        QString::number(m.perClass[c].support)});
-    csv += csvLine({QStringLiteral("(accuracy)"), QString(), QString(), QString::number(m.accuracy, 'f', 4),
-                    QString::number(m.total)});
-    csv += csvLine({QStringLiteral("(weighted F1)"), QString(), QString(), QString::number(m.weightedF1, 'f', 4),
-                    QString::number(m.total)});
+                        QString::number(m.perClass[c].support), QString(), QString()});
+    const auto total = [&](const QString& what, double value, const std::optional<ProportionInterval>& interval) {
+        return csvLine({what, QString(), QString(), QString::number(value, 'f', 4), QString::number(m.total),
+                        interval ? QString::number(interval->low, 'f', 4) : QString(),
+                        interval ? QString::number(interval->high, 'f', 4) : QString()});
+    };
+    csv += total(QStringLiteral("(accuracy)"), m.accuracy, m.accuracyInterval);
+    csv += total(QStringLiteral("(weighted F1)"), m.weightedF1, m.weightedF1Interval);
     writeFileAtomically(path, csv.toUtf8());
 }
 

@@ -124,7 +124,7 @@ void EvaluationView::refresh()
                           .arg(percentText(m.accuracy), percentWithInterval(m.weightedF1, m.weightedF1Interval))
                           .arg(m.total)
                           .arg(training->poolRows.size())
-                          .arg(training->set.method)
+                          .arg(training->set.method.toHtmlEscaped())  // a file's text, shown as rich text
                           .arg(percentText(m.accuracyInterval.low), percentText(m.accuracyInterval.high)));
     const int n = int(m.perClass.size());
     table_->setRowCount(n);

@@ -407,7 +407,7 @@ void OptimizationView::showOutcome()
     }
     rebuildCounts();
     QString text = tr("<b>%1</b>: %2 references from %3 training photos%4.")
-                       .arg(training->set.method)
+                       .arg(training->set.method.toHtmlEscaped())  // a file's text, shown as rich text
                        .arg(training->set.head.referenceCount())
                        .arg(training->poolPaths.size())
                        .arg(training->canceled ? tr(" (stopped early: best selection so far)") : QString());
