@@ -847,7 +847,7 @@ private Q_SLOTS:
                               << QJsonArray{QStringLiteral("0.1"), QStringLiteral("0.9")}
                               << QStringList{"accuracy (not a valid share in the file)"} << QStringList{"nan", "inf", "interval"};
         QTest::newRow("interval not around it") << QJsonValue(0.5) << QJsonValue(0.5) << QJsonArray{0.6, 0.7}
-                                                << QJsonArray{0.1, 0.2, 0.3}
+                                                << QJsonArray{0.1, 0.2}
                                                 << QStringList{"accuracy 50.0%, weighted F1 50.0%"} << QStringList{"interval"};
     }
 

@@ -209,7 +209,10 @@ void TestDataset::hiddenFilesAreNotListedAndOnlyHiddenPhotosReported()
     QVERIFY(writePhoto(path(QStringLiteral("root/cats/._a.jpg"))));  // macOS resource fork
     QVERIFY(writeText(path(QStringLiteral("root/cats/.DS_Store"))));
     QVERIFY(writeText(path(QStringLiteral("root/.DS_Store"))));
-    QVERIFY(writePhoto(path(QStringLiteral("root/.thumbnails/t.jpg"))));  // a hidden folder is no class
+    QVERIFY(writePhoto(path(QStringLiteral("root/.thumbnails/t.jpg"))));  // a system's: passed over
+    QVERIFY(writePhoto(path(QStringLiteral("root/.old/t.jpg"))));         // a hidden folder is no class
+    QVERIFY(writePhoto(path(QStringLiteral("root/cats/.AppleDouble/a.jpg"))));  // a file server's, in every folder
+    QVERIFY(writePhoto(path(QStringLiteral("root/cats/.Trash-1000/files/x.jpg"))));
     QVERIFY(writePhoto(path(QStringLiteral("root/.loose.jpg"))));         // beside the classes, hidden
     QVERIFY(writePhoto(path(QStringLiteral("root/cats/.picasaoriginals/a.jpg"))));  // originals, hidden
     QVERIFY(makeRawEntry(path(QStringLiteral("root/cats")), ".caf\xe9.jpg", false));  // hidden, not UTF-8
@@ -228,12 +231,12 @@ void TestDataset::hiddenFilesAreNotListedAndOnlyHiddenPhotosReported()
                     {"root/cats/.picasaoriginals", "hidden folder (its name starts with a dot): not read"},
                     {"root/cats/.caf\\xE9.jpg", "hidden (its name starts with a dot): not read"},
                     {"root/cats/.\\xE9t\\xE9", "hidden folder (its name starts with a dot): not read"},
-                    {"root/.thumbnails", "hidden folder (its name starts with a dot): not read"},
+                    {"root/.old", "hidden folder (its name starts with a dot): not read"},
                     {"root/.loose.jpg", "outside any class folder"}};
     for (const auto& entry : expected)
         QVERIFY2(reasonFor(dataset, path(QLatin1String(entry.path))).contains(QLatin1String(entry.phrase)),
                  qPrintable(QLatin1String(entry.path) + QStringLiteral(": ") + describe(dataset)));
-    QCOMPARE(int(dataset.skipped.size()), int(std::size(expected)));
+    QVERIFY2(dataset.skipped.size() == std::size(expected), qPrintable(describe(dataset)));
     QVERIFY2(dataset.warnings.isEmpty(), qPrintable(describe(dataset)));
 }
 
@@ -511,6 +514,7 @@ void TestDataset::scanRejectsBadRoots_data()
     QTest::newRow("a file") << "file" << "is not a folder";
     QTest::newRow("no subfolders") << "flat" << "has no class folders";
     QTest::newRow("only hidden subfolders") << "hidden" << "has no class folders";
+    QTest::newRow("only a hidden folder of photos") << "hiddenphotos" << "is a hidden folder (its name starts with a dot): not read";
     QTest::newRow("a loop of links") << "loop" << "broken symbolic link (a loop of links)";
     QTest::newRow("a link to nothing") << "dangling" << "which does not exist";
     QTest::newRow("only a broken link inside") << "brokenclass" << "broken symbolic link (a loop of links)";
@@ -529,6 +533,8 @@ void TestDataset::scanRejectsBadRoots()
         QVERIFY(writePhoto(root + QStringLiteral("/b.jpg")));
     } else if (kind == QLatin1String("hidden")) {
         QVERIFY(writePhoto(root + QStringLiteral("/.git/a.jpg")));
+    } else if (kind == QLatin1String("hiddenphotos")) {
+        QVERIFY(writePhoto(root + QStringLiteral("/.cats/a.jpg")));
     } else if (kind == QLatin1String("loop")) {
         QVERIFY(QFile::link(root, path(QStringLiteral("other"))));
         QVERIFY(QFile::link(path(QStringLiteral("other")), root));

@@ -58,13 +58,20 @@ private Q_SLOTS:
         QTest::addColumn<int>("classes");
         QTest::addColumn<int>("photosPerClass");
         QTest::addColumn<double>("accuracy");
-        // Held-out sets of the sizes the product sees. The last two are where a plain percentile
+        QTest::addColumn<double>("lowest");  // the coverage it must reach
+        // Held-out sets of the sizes the product sees. The 95% rows are where a plain percentile
         // bootstrap covers about 82% (its resamples cannot rise above an all-but-perfect figure).
-        QTest::newRow("12 classes × 5, 57%") << 12 << 5 << 0.57;
-        QTest::newRow("24 classes × 10, 60%") << 24 << 10 << 0.60;
-        QTest::newRow("17 classes × 5, 90%") << 17 << 5 << 0.90;
-        QTest::newRow("5 classes × 8, 95%") << 5 << 8 << 0.95;
-        QTest::newRow("5 classes × 5, 92%") << 5 << 5 << 0.92;
+        QTest::newRow("12 classes × 5, 57%") << 12 << 5 << 0.57 << 0.92;
+        QTest::newRow("24 classes × 10, 60%") << 24 << 10 << 0.60 << 0.92;
+        QTest::newRow("17 classes × 5, 90%") << 17 << 5 << 0.90 << 0.92;
+        QTest::newRow("5 classes × 8, 95%") << 5 << 8 << 0.95 << 0.92;
+        QTest::newRow("5 classes × 5, 92%") << 5 << 5 << 0.92 << 0.92;
+        QTest::newRow("50 classes × 4, 70%") << 50 << 4 << 0.70 << 0.92;
+        // The known shortfall (WeightedF1Interval.h): two or three held-out photos per class of
+        // many classes, where the measured figure itself runs low. Held here so that it cannot
+        // grow unnoticed.
+        QTest::newRow("200 classes × 2, 80%") << 200 << 2 << 0.80 << 0.84;
+        QTest::newRow("200 classes × 3, 60%") << 200 << 3 << 0.60 << 0.84;
     }
 
     // Repeated held-out sets from one classifier; the truth is its weighted F1 on 600,000 photos.
@@ -73,6 +80,7 @@ private Q_SLOTS:
         QFETCH(int, classes);
         QFETCH(int, photosPerClass);
         QFETCH(double, accuracy);
+        QFETCH(double, lowest);
         std::vector<int> truth, predicted;
         SimulatedClassifier population(classes, accuracy, 1);
         draw(population, classes, 600000 / classes, &truth, &predicted);
@@ -88,7 +96,7 @@ private Q_SLOTS:
         }
         const double coverage = double(covered) / draws;
         qInfo("coverage %.3f of the true weighted F1 %.3f", coverage, trueWeightedF1);
-        QVERIFY2(coverage >= 0.92 && coverage <= 0.98,
+        QVERIFY2(coverage >= lowest && coverage <= 0.98,
                  qPrintable(QStringLiteral("coverage %1 of the true weighted F1 %2").arg(coverage).arg(trueWeightedF1)));
     }
 
@@ -141,6 +149,18 @@ private Q_SLOTS:
         QCOMPARE(interval.low, low);
         QCOMPARE(interval.high, high);
         QVERIFY(interval.low < interval.high);
+    }
+
+    // One picture of two photos of two classes, one answered wrong: every resample is that same
+    // picture, so there is no spread to measure, and the interval is Wilson's at one picture,
+    // not a point (a one-pass variance left a rounding residue here).
+    void onePictureIsNoPoint()
+    {
+        const ProportionInterval interval = weightedF1Interval({0, 1}, {0, 0}, 2, {4, 4});
+        const double point = Metrics::compute({0, 1}, {0, 0}, 2).weightedF1;
+        QVERIFY2(interval.high - interval.low > 0.5,
+                 qPrintable(QStringLiteral("%1 to %2 around %3").arg(interval.low).arg(interval.high).arg(point)));
+        QVERIFY(interval.low <= point && point <= interval.high);
     }
 
     void sameAnswersSameInterval()

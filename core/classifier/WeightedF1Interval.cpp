@@ -76,23 +76,29 @@ ProportionInterval weightedF1Interval(const std::vector<int>& truth, const std::
     Random random(seed);
     WeightedF1Counter weightedF1(truth, predicted, classCount);
     std::vector<int> count(truth.size());
-    double sum = 0, sumOfSquares = 0;
+    std::vector<double> values;
+    values.reserve(size_t(resamples));
     for (int r = 0; r < resamples; ++r) {
         std::fill(count.begin(), count.end(), 0);
         for (size_t k = 0; k < pictures; ++k)
             for (int photo : photosOfPicture[random.below(pictures)]) ++count[size_t(photo)];
-        const double value = weightedF1(count);
-        sum += value;
-        sumOfSquares += value * value;
+        values.push_back(weightedF1(count));
     }
-    const double mean = sum / resamples;
-    const double variance = std::max(0.0, (sumOfSquares - resamples * mean * mean) / (resamples - 1));
+    // Two passes: the one-pass sum of squares leaves a rounding residue where every resample is
+    // alike, and a residue taken for a spread would make the interval a point.
+    double mean = 0, variance = 0;
+    for (double v : values) mean += v;
+    mean /= double(values.size());
+    for (double v : values) variance += (v - mean) * (v - mean);
+    variance /= double(values.size() - 1);
 
     // Wilson's interval at the number of independent pictures that would vary as much. Without
-    // any spread (every picture right, or every one wrong) that is the pictures themselves.
+    // any spread (every picture right, or every one wrong, or one picture) that is the pictures
+    // themselves.
     const double f = metrics.weightedF1;
     const double spreadOfOne = f * (1 - f);
-    const double trials = variance > 0 && spreadOfOne > 0 ? spreadOfOne / variance : double(pictures);
+    const bool spread = variance > 1e-12 * spreadOfOne;
+    const double trials = spread && spreadOfOne > 0 ? std::min(spreadOfOne / variance, 1e9) : double(pictures);
     const ProportionInterval interval = wilsonIntervalOfShare(f, trials);
     return {std::min(f, interval.low), std::max(f, interval.high)};
 }

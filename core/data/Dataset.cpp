@@ -225,13 +225,15 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     for (const QFileInfo& entry : QDir(root).entryInfoList(QDir::Dirs | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot)) {
         if (entry.isSymLink() && !entry.exists())
             brokenLinks.push_back({entry.absoluteFilePath(), brokenLinkReason(entry.absoluteFilePath())});
-        else if (entry.isDir() && isHiddenName(entry.fileName()))
+        else if (entry.isDir() && !hiddenEntrySkipReason(entry.fileName(), true).isEmpty())
             hiddenFolders.push_back({entry.absoluteFilePath(), hiddenEntrySkipReason(entry.fileName(), true)});
     }
     if (folders.isEmpty()) {
         QString why;
         if (!brokenLinks.empty())
             why = QStringLiteral("; %1 is a %2").arg(brokenLinks.front().path, brokenLinks.front().reason);
+        else if (!hiddenFolders.empty())
+            why = QStringLiteral("; %1 is a %2").arg(hiddenFolders.front().path, hiddenFolders.front().reason);
         throw Error(QStringLiteral("%1 has no class folders (expected one subfolder per class)%2").arg(root, why));
     }
 

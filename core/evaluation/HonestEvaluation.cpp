@@ -337,6 +337,8 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             Feedback nested(feedback);
             sayWithinStep(&nested, feedback, step, steps, stepWhat);
             report.learningCurve.curves.push_back(measureLearningCurve(pool, curveOptions, &nested));
+            if (curveMethod == QLatin1String("auto"))  // the method auto chose on this pool, as the GUI says
+                report.learningCurve.curves.back().chosenBy = QStringLiteral("auto");
             report.learningCurve.actualAtPool.push_back(curveAccuracyOf[size_t(r)]);
         }
     }

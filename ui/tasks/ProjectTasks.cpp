@@ -492,11 +492,11 @@ void ProjectTasks::measureLearningCurve(const QString& method)
         leaveOutBackgroundNearIdenticalTo(&options.training, photos.vectors, photos.nearIdenticalCosineOrDefault());
         // "auto" would run its whole cross-validation for every sub-pool: measure the method it
         // chooses on all the photos instead (a tenth of the bar).
-        if (canonicalTrainingMethod(method) == QLatin1String("auto")) {
+        const bool chosen = canonicalTrainingMethod(method) == QLatin1String("auto");
+        if (chosen) {
             const Feedback choosing(&feedback, 0.0, 0.1);
             options.training = exemplar::train(photos, options.training, &choosing).effectiveOptions;
         }
-        const bool chosen = options.training.method != method;
         const Feedback measuring(&feedback, chosen ? 0.1 : 0.0, 1.0);
         LearningCurve measured = exemplar::measureLearningCurve(photos, options, &measuring);
         if (chosen) measured.chosenBy = canonicalTrainingMethod(method);

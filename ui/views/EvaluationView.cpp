@@ -121,11 +121,11 @@ void EvaluationView::refresh()
     const Metrics& m = training->metrics;
     summary_->setText(tr("<b>Held-out accuracy %1</b> (95% interval %6 to %7), weighted F1 %2 — on %3 photos that "
                          "played no part in choosing the references (%4 training photos, method %5).")
-                          .arg(percentText(m.accuracy), percentWithInterval(m.weightedF1, m.weightedF1Interval))
-                          .arg(m.total)
-                          .arg(training->poolRows.size())
-                          .arg(training->set.method.toHtmlEscaped())  // a file's text, shown as rich text
-                          .arg(percentText(m.accuracyInterval.low), percentText(m.accuracyInterval.high)));
+                          // One call: the method is a file's text, and a "%2" in it must stay text.
+                          .arg(percentText(m.accuracy), percentWithInterval(m.weightedF1, m.weightedF1Interval),
+                               QString::number(m.total), QString::number(training->poolRows.size()),
+                               training->set.method.toHtmlEscaped(), percentText(m.accuracyInterval.low),
+                               percentText(m.accuracyInterval.high)));
     const int n = int(m.perClass.size());
     table_->setRowCount(n);
     auto number = [](double value, int decimals) {

@@ -35,6 +35,7 @@ LearningCurveView::LearningCurveView(ProjectController* controller, QWidget* par
     summary_ = new QLabel(this);
     summary_->setObjectName(QStringLiteral("learningCurveSummary"));
     summary_->setWordWrap(true);
+    summary_->setTextFormat(Qt::PlainText);  // a curve read from a project says why it is not fitted: text, never markup
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     plot_ = createPlot(this);

@@ -407,10 +407,11 @@ void OptimizationView::showOutcome()
     }
     rebuildCounts();
     QString text = tr("<b>%1</b>: %2 references from %3 training photos%4.")
-                       .arg(training->set.method.toHtmlEscaped())  // a file's text, shown as rich text
-                       .arg(training->set.head.referenceCount())
-                       .arg(training->poolPaths.size())
-                       .arg(training->canceled ? tr(" (stopped early: best selection so far)") : QString());
+                       // One call: the method is a file's text (escaped: this is rich text), and a
+                       // "%2" in it must stay text.
+                       .arg(training->set.method.toHtmlEscaped(), QString::number(training->set.head.referenceCount()),
+                            QString::number(training->poolPaths.size()),
+                            training->canceled ? tr(" (stopped early: best selection so far)") : QString());
     if (training->hasHeldOut())
         text += tr(" Honest held-out accuracy <b>%1</b> (95% interval %4 to %5), weighted F1 %2 on %3 photos never "
                    "used for choosing.")
