@@ -6,6 +6,7 @@
 #include "Error.h"
 #include "Feedback.h"
 #include "TrainWorkflow.h"
+#include "WeightedF1Interval.h"
 
 #include <QJsonArray>
 #include <QSet>
@@ -141,6 +142,24 @@ private Q_SLOTS:
         const ProportionInterval byPictures = wilsonInterval(int(std::lround(accuracy * 6)), 6);
         QCOMPARE(interval.at(0).toDouble(), byPictures.low);
         QCOMPARE(interval.at(1).toDouble(), byPictures.high);
+
+        // So do each class's counts (2 held-out pictures of 20 photos per class) and the weighted
+        // F1's interval, which is wider than if the 60 copies were 60 pictures.
+        const HeldOutResult scored = scoreOnHeldOut(trained, photos);
+        QCOMPARE(scored.testPicturesOfClass, (std::vector<int>{2, 2, 2}));
+        int answered = 0;
+        for (int pictures : scored.picturesAnsweredAsClass) answered += pictures;
+        QVERIFY2(answered >= 1 && answered <= 6, qPrintable(QString::number(answered)));
+        QVERIFY(scored.metrics.weightedF1Interval.has_value());
+        const ProportionInterval grouped = *scored.metrics.weightedF1Interval;
+        std::vector<int> truth;
+        for (int row : scored.heldOutRows) truth.push_back(photos.labels[size_t(row)]);
+        const ProportionInterval asPhotos = weightedF1Interval(truth, scored.heldOutPredicted, photos.classCount());
+        QVERIFY2(grouped.high - grouped.low > 1.5 * (asPhotos.high - asPhotos.low),
+                 qPrintable(QStringLiteral("%1 against %2").arg(grouped.high - grouped.low).arg(asPhotos.high - asPhotos.low)));
+        const QJsonArray stored = trained.set.evaluation.value(QStringLiteral("weighted_f1_interval_95")).toArray();
+        QCOMPARE(stored.at(0).toDouble(), grouped.low);
+        QCOMPARE(stored.at(1).toDouble(), grouped.high);
     }
 
     // Unlabeled photos: every one that is a copy of a held-out photo is left out (with a warning),
