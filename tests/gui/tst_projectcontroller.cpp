@@ -734,6 +734,27 @@ private Q_SLOTS:
         QCOMPARE(opened.unlabeled.backgroundFolders, background);
     }
 
+    // A dropped parent's hidden subfolder is no class: it is said in the status bar, without a
+    // warning box; a system's (.git) is not mentioned.
+    void aParentsHiddenFolderIsMentionedNotAdded()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writePhotos(dir.path(), {"cats/a.jpg", "dogs/c.jpg", ".old/d.jpg", ".git/e.jpg"}, QSize(16, 12),
+                            Qt::darkCyan));
+        ProjectController controller;
+        QSignalSpy said(&controller, &ProjectController::statusMessage);
+        QSignalSpy errors(&controller, &ProjectController::errorOccurred);
+        controller.addFolders({dir.path()});
+        QCOMPARE(int(controller.sources().classes.size()), 2);
+        QCOMPARE(errors.count(), 0);
+        QVERIFY(std::any_of(said.begin(), said.end(), [](const QList<QVariant>& message) {
+            const QString text = message.front().toString();
+            return text.contains(QLatin1String("class folder(s); not read, being hidden: .old")) &&
+                   !text.contains(QLatin1String(".git"));
+        }));
+        QVERIFY(test::waitIdle(&controller, 120000));
+    }
+
     // The class folders are listed by the embedding task, not on the GUI thread (2,000 photos take
     // a sixth of a second, a slow disk longer): the folders are the project's at once, their photos
     // arrive before the embeddings, and a task stopped before its list was shown leaves no list

@@ -27,8 +27,8 @@ void DatasetEditor::sourcesEdited()
 
 void DatasetEditor::addFolders(const QStringList& paths)
 {
-    std::vector<SkippedFile> rejected;
-    const QStringList folders = expandToClassFolders(paths, &rejected);
+    std::vector<SkippedFile> rejected, hidden;
+    const QStringList folders = expandToClassFolders(paths, &rejected, &hidden);
     DatasetSources sources = model_->sources();
     // Loaded embeddings have no folders to rescan: photo folders start a project of their own.
     if (!sources.classes.empty() && sources.classes.front().folder.startsWith(ProjectTasks::loadedEmbeddingsPrefix()) &&
@@ -46,7 +46,11 @@ void DatasetEditor::addFolders(const QStringList& paths)
         if (rejected.empty()) Q_EMIT statusMessage(tr("Those class folders are already in the project"));
         return;
     }
-    Q_EMIT statusMessage(tr("Added %n class folder(s)", nullptr, added));
+    QString hiddenNote;  // a hidden folder beside the classes is no class, and not worth a warning box
+    if (!hidden.empty())
+        hiddenNote = tr("; not read, being hidden: %1").arg(QFileInfo(hidden.front().path).fileName()) +
+                     (hidden.size() > 1 ? tr(" and %n more", nullptr, int(hidden.size() - 1)) : QString());
+    Q_EMIT statusMessage(tr("Added %n class folder(s)", nullptr, added) + hiddenNote);
     model_->setSources(std::move(sources));
     sourcesEdited();
 }

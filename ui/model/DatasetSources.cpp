@@ -1,5 +1,6 @@
 #include "model/DatasetSources.h"
 
+#include "HiddenEntries.h"
 #include "ImageDecoder.h"
 #include "RegularFile.h"
 #include "UndecodableNames.h"
@@ -30,7 +31,8 @@ int DatasetSources::indexOfFolder(const QString& folder) const
     return -1;
 }
 
-QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected)
+QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected,
+                                 std::vector<SkippedFile>* hidden)
 {
     QStringList folders;
     for (const QString& path : paths) {
@@ -51,6 +53,10 @@ QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFi
         const QFileInfoList subfolders = dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
         const std::vector<SkippedFile> undecodable = entriesWithUndecodableNames(dir.absolutePath());  // QDir omits them
         rejected->insert(rejected->end(), undecodable.begin(), undecodable.end());
+        if (hidden)
+            for (const QFileInfo& entry : dir.entryInfoList(QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name))
+                if (const QString reason = hiddenEntrySkipReason(entry.fileName(), true); !reason.isEmpty())
+                    hidden->push_back({entry.absoluteFilePath(), reason});
         if (subfolders.isEmpty()) {
             rejected->push_back({path, tr("folder has no photos and no class subfolders")});
             continue;

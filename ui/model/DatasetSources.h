@@ -26,8 +26,10 @@ struct DatasetSources {
 
 // Dropped or chosen folders → class folders. A folder with photos directly inside is one class; a
 // folder with only subfolders is a parent whose subfolders are the classes. Anything else is
-// returned in REJECTED with the reason (never silently dropped).
-QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected);
+// returned in REJECTED with the reason (never silently dropped). A parent's hidden subfolders are
+// no classes but may hold photos: they go to HIDDEN, when given, to be mentioned without alarm.
+QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected,
+                                 std::vector<SkippedFile>* hidden = nullptr);
 
 // The dataset of the included classes, read as SCAN says, named as the user named them, without
 // excluded photos (returned in EXCLUDED so that the browser can still show them). FEEDBACK may
