@@ -225,8 +225,9 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     for (const QFileInfo& entry : QDir(root).entryInfoList(QDir::Dirs | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot)) {
         if (entry.isSymLink() && !entry.exists())
             brokenLinks.push_back({entry.absoluteFilePath(), brokenLinkReason(entry.absoluteFilePath())});
-        else if (entry.isDir() && !hiddenEntrySkipReason(entry.fileName(), true).isEmpty())
-            hiddenFolders.push_back({entry.absoluteFilePath(), hiddenEntrySkipReason(entry.fileName(), true)});
+        else if (const QString hidden = entry.isDir() ? hiddenEntrySkipReason(entry.fileName(), true) : QString();
+                 !hidden.isEmpty())
+            hiddenFolders.push_back({entry.absoluteFilePath(), hidden});
     }
     if (folders.isEmpty()) {
         QString why;

@@ -1,10 +1,9 @@
 #pragma once
 // Hidden entries: names that start with a dot. Most are a system's or a program's (.DS_Store, a
 // Mac's "._photo.jpg" beside every photo on a foreign disk, .Trashes, .git) and are passed over
-// in silence. But a
-// hidden file with a photo's extension may be a photo someone hid, and a hidden folder may hold
-// photos (Picasa's .picasaoriginals keeps the originals there): those are never read, and named,
-// so that nothing goes unread unsaid.
+// in silence. But a hidden file with a photo's extension may be a photo someone hid, and a hidden
+// folder may hold photos (Picasa's .picasaoriginals keeps the originals there): those are never
+// read, and named, so that nothing goes unread unsaid.
 #include <QString>
 
 namespace exemplar {
