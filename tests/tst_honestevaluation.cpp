@@ -360,35 +360,51 @@ private Q_SLOTS:
         // The truth: centroid's accuracy with a pool of 5 per class, over 300 pools.
         TrainingOptions centroid;
         centroid.method = QStringLiteral("centroid");
-        double truth = 0;
+        // Its weighted F1's truth likewise, on test photos as many per class as a set's (a class's
+        // F1 from few photos runs a little low, and the sets' figures are measured on few).
+        double truth = 0, truthF1 = 0;
         constexpr int kTruthPools = 300;
         for (int i = 0; i < kTruthPools; ++i) {
             std::vector<int> rest;
             const EmbeddingSet pool = population.subset(draw(kPool, &rest));
             const EmbeddingSet test = population.subset(rest);
-            truth += Metrics::compute(test.labels, train(pool, centroid).head.predictClasses(test.vectors), kClasses).accuracy;
+            const Metrics metrics =
+                Metrics::compute(test.labels, train(pool, centroid).head.predictClasses(test.vectors), kClasses);
+            truth += metrics.accuracy;
+            truthF1 += metrics.weightedF1;
         }
         truth /= kTruthPools;
+        truthF1 /= kTruthPools;
         QVERIFY2(truth > 0.5 && truth < 0.85, qPrintable(QString::number(truth)));  // neither trivial nor hopeless
 
-        int covered = 0;
-        double width = 0;
+        int covered = 0, coveredF1 = 0;
+        double width = 0, widthF1 = 0;
         for (int set = 0; set < kSets; ++set) {
             const EmbeddingSet photos = population.subset(draw(kPerClassInASet, nullptr));
             EvaluationOptions options = quickOptions(kPool, 5, quint64(set) + 1);
             options.methods = QStringList{QStringLiteral("centroid")};
             const EvaluationReport report = evaluateHonestly(photos, options);
-            const ProportionInterval interval = report.accuracyInterval(report.methods[0]);
-            QVERIFY(interval.low <= report.methods[0].accuracyMean && report.methods[0].accuracyMean <= interval.high);
+            const MethodSummary& method = report.methods[0];
+            const ProportionInterval interval = report.accuracyInterval(method);
+            QVERIFY(interval.low <= method.accuracyMean && method.accuracyMean <= interval.high);
             covered += interval.low <= truth && truth <= interval.high;
             width += interval.high - interval.low;
+            const std::optional<ProportionInterval> f1 = report.weightedF1Interval(method);
+            QVERIFY(f1.has_value());
+            QVERIFY(f1->low <= method.weightedF1Mean && method.weightedF1Mean <= f1->high);
+            coveredF1 += f1->low <= truthF1 && truthF1 <= f1->high;
+            widthF1 += f1->high - f1->low;
         }
-        const double coverage = double(covered) / kSets;
+        const double coverage = double(covered) / kSets, coverageF1 = double(coveredF1) / kSets;
         qInfo("truth %.3f; the interval held it for %d of %d photo sets; mean width %.3f", truth, covered, kSets, width / kSets);
+        qInfo("weighted F1's truth %.3f; its interval held it for %d of %d photo sets; mean width %.3f", truthF1,
+              coveredF1, kSets, widthF1 / kSets);
         // 95% nominal: with 200 sets, 88% or less would be a too-narrow interval (p < 0.001).
         QVERIFY2(coverage > 0.88, qPrintable(QString::number(coverage)));
+        QVERIFY2(coverageF1 > 0.88, qPrintable(QString::number(coverageF1)));
         // And not a uselessly wide one: 150 test photos give a Wilson width near 0.14.
         QVERIFY2(width / kSets < 0.17, qPrintable(QString::number(width / kSets)));
+        QVERIFY2(widthF1 / kSets < 0.19, qPrintable(QString::number(widthF1 / kSets)));
     }
 
     void reportOnHardData()

@@ -49,15 +49,16 @@ private:
 
 } // namespace
 
-ProportionInterval weightedF1Interval(const std::vector<int>& truth, const std::vector<int>& predicted, int classCount,
-                                      const std::vector<int>& pictureOf, quint64 seed, int resamples)
+double weightedF1EffectivePictures(const std::vector<int>& truth, const std::vector<int>& predicted, int classCount,
+                                   const std::vector<int>& pictureOf, quint64 seed, int resamples)
 {
     const Metrics metrics = Metrics::compute(truth, predicted, classCount);  // checks the labels
     if (!pictureOf.empty() && pictureOf.size() != truth.size())
         throw Error(QStringLiteral("cannot compute a weighted F1 interval: %1 photos but %2 picture numbers")
                         .arg(truth.size())
                         .arg(pictureOf.size()));
-    if (truth.empty() || resamples < 2) return {};
+    if (truth.empty()) return 0;
+    if (resamples < 2) throw Error(QStringLiteral("a weighted F1 interval needs at least two resamples"));
 
     // The photos of each picture, pictures numbered 0…P−1 in order of first appearance.
     std::vector<std::vector<int>> photosOfPicture;
@@ -92,15 +93,26 @@ ProportionInterval weightedF1Interval(const std::vector<int>& truth, const std::
     for (double v : values) variance += (v - mean) * (v - mean);
     variance /= double(values.size() - 1);
 
-    // Wilson's interval at the number of independent pictures that would vary as much. Without
-    // any spread (every picture right, or every one wrong, or one picture) that is the pictures
-    // themselves.
+    // The number of independent pictures that would vary as much. Without any spread (every
+    // picture right, or every one wrong, or one picture) that is the pictures themselves.
     const double f = metrics.weightedF1;
     const double spreadOfOne = f * (1 - f);
     const bool spread = variance > 1e-12 * spreadOfOne;
-    const double trials = spread && spreadOfOne > 0 ? std::min(spreadOfOne / variance, 1e9) : double(pictures);
-    const ProportionInterval interval = wilsonIntervalOfShare(f, trials);
-    return {std::min(f, interval.low), std::max(f, interval.high)};
+    return spread && spreadOfOne > 0 ? std::min(spreadOfOne / variance, 1e9) : double(pictures);
+}
+
+ProportionInterval weightedF1IntervalAt(double weightedF1, double effectivePictures)
+{
+    const ProportionInterval interval = wilsonIntervalOfShare(weightedF1, effectivePictures);
+    return {std::min(weightedF1, interval.low), std::max(weightedF1, interval.high)};
+}
+
+ProportionInterval weightedF1Interval(const std::vector<int>& truth, const std::vector<int>& predicted, int classCount,
+                                      const std::vector<int>& pictureOf, quint64 seed, int resamples)
+{
+    const double f = Metrics::compute(truth, predicted, classCount).weightedF1;  // checks the labels
+    if (truth.empty() || resamples < 2) return {};
+    return weightedF1IntervalAt(f, weightedF1EffectivePictures(truth, predicted, classCount, pictureOf, seed, resamples));
 }
 
 } // namespace exemplar

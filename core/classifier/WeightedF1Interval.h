@@ -26,4 +26,16 @@ ProportionInterval weightedF1Interval(const std::vector<int>& truth, const std::
                                       const std::vector<int>& pictureOf = {}, quint64 seed = 20261206,
                                       int resamples = 1000);
 
+// The number of independent pictures whose share would vary as much as this weighted F1 does
+// from one draw of test pictures to the next (F(1 − F) / its bootstrap variance; the pictures
+// themselves where it does not vary): what weightedF1Interval takes Wilson's interval at. A
+// comparison over repeated splits averages it over its repetitions (HonestEvaluation.h). 0
+// without photos.
+double weightedF1EffectivePictures(const std::vector<int>& truth, const std::vector<int>& predicted, int classCount,
+                                   const std::vector<int>& pictureOf = {}, quint64 seed = 20261206,
+                                   int resamples = 1000);
+
+// Wilson's interval at EFFECTIVE_PICTURES for the weighted F1 WEIGHTED_F1, widened to hold it.
+ProportionInterval weightedF1IntervalAt(double weightedF1, double effectivePictures);
+
 } // namespace exemplar

@@ -8,6 +8,7 @@
 #include "NearDuplicatePairs.h"
 #include "Random.h"
 #include "SelfTraining.h"
+#include "WeightedF1Interval.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -184,6 +185,10 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     if (unlabeledLikeDataset > 0)
         report.warnings << QStringLiteral("%1 unlabeled photo(s) were left out: each is near-identical to a photo of the "
                                           "dataset, which may be a test photo").arg(unlabeledLikeDataset);
+    if (data.classCount() == 1)
+        report.warnings << QStringLiteral("there is only one class (\"%1\"), so every method answers every photo with it: "
+                                          "the figures mean nothing until a second class is added")
+                               .arg(data.classNames.value(0));
     report.unknown.knownRejectRate = options.knownRejectRate;
     const std::vector<int> counts = data.countsPerClass();
     QStringList smallClasses;
@@ -253,7 +258,7 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     for (int m = 0; m < options.methods.size(); ++m) {
         MethodSummary summary;
         summary.name = canonicalTrainingMethod(options.methods[m]);
-        std::vector<double> referenceCounts, seconds;
+        std::vector<double> referenceCounts, seconds, pictures;
         for (int r = 0; r < options.repeats; ++r) {
             throwIfCanceled(feedback);
             const qint64 step = qint64(m) * options.repeats + r;
@@ -281,8 +286,10 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             seconds.push_back(timer.nsecsElapsed() / 1e9);
             throwIfCanceled(feedback);
 
-            const Metrics metrics = Metrics::compute(test.labels, trained.head.predictClasses(test.vectors),
-                                                     data.classCount());
+            const std::vector<int> predicted = trained.head.predictClasses(test.vectors);
+            const Metrics metrics = Metrics::compute(test.labels, predicted, data.classCount());
+            pictures.push_back(weightedF1EffectivePictures(test.labels, predicted, data.classCount(),
+                                                           groups.forRows(testRowsOf[size_t(r)])));
             if (selfTraining)
                 summary.plainAccuracies.push_back(
                     Metrics::compute(test.labels, plainHead.predictClasses(test.vectors), data.classCount()).accuracy);
@@ -303,6 +310,7 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
         double unused = 0;
         summarize(referenceCounts, &summary.referencesPerClass, &unused);
         summarize(seconds, &summary.seconds, &unused);
+        summarize(pictures, &summary.weightedF1Pictures, &unused);
         report.methods.push_back(std::move(summary));
         if (observer && m + 1 < options.methods.size()) observer(report);
     }
@@ -433,6 +441,7 @@ QJsonObject MethodSummary::toJson() const
             {QStringLiteral("accuracy_std"), accuracyStd},
             {QStringLiteral("weighted_f1"), weightedF1Mean},
             {QStringLiteral("weighted_f1_std"), weightedF1Std},
+            {QStringLiteral("weighted_f1_effective_pictures"), weightedF1Pictures},
             {QStringLiteral("references_per_class"), referencesPerClass},
             {QStringLiteral("seconds"), seconds},
             {QStringLiteral("accuracy_per_repeat"), toJsonArray(accuracies)},
@@ -463,6 +472,7 @@ MethodSummary MethodSummary::fromJson(const QString& name, const QJsonObject& js
     summary.accuracyStd = json.value(QStringLiteral("accuracy_std")).toDouble();
     summary.weightedF1Mean = mean("weighted_f1", "weighted_f1_mean");
     summary.weightedF1Std = json.value(QStringLiteral("weighted_f1_std")).toDouble();
+    summary.weightedF1Pictures = json.value(QStringLiteral("weighted_f1_effective_pictures")).toDouble();
     summary.referencesPerClass = json.value(QStringLiteral("references_per_class")).toDouble();
     summary.seconds = json.value(QStringLiteral("seconds")).toDouble();
     summary.accuracies = doubles("accuracy_per_repeat");
@@ -483,6 +493,8 @@ QJsonObject EvaluationReport::toJson() const
         QJsonObject method = m.toJson();
         const ProportionInterval interval = accuracyInterval(m);
         method.insert(QStringLiteral("accuracy_interval_95"), QJsonArray{interval.low, interval.high});
+        if (const auto f1 = weightedF1Interval(m))
+            method.insert(QStringLiteral("weighted_f1_interval_95"), QJsonArray{f1->low, f1->high});
         methodsJson.insert(m.name, method);
         order.append(m.name);
     }
@@ -523,6 +535,12 @@ ProportionInterval EvaluationReport::accuracyInterval(const MethodSummary& metho
     return wilsonInterval(int(std::lround(method.accuracyMean * trials)), trials);
 }
 
+std::optional<ProportionInterval> EvaluationReport::weightedF1Interval(const MethodSummary& method) const
+{
+    if (!(method.weightedF1Pictures > 0)) return std::nullopt;
+    return weightedF1IntervalAt(method.weightedF1Mean, method.weightedF1Pictures);
+}
+
 QString EvaluationReport::implausibility() const
 {
     // Far beyond any comparison Exemplar runs (eval --repeats takes at most 10,000), far below where
@@ -547,7 +565,8 @@ QString EvaluationReport::implausibility() const
                 if (!fraction(v)) return QStringLiteral("%1: an accuracy of %2").arg(m.name).arg(v);
         for (double v : {m.accuracyMean, m.weightedF1Mean, m.plainAccuracyMean})
             if (!fraction(v)) return QStringLiteral("%1: a mean accuracy of %2").arg(m.name).arg(v);
-        for (double v : {m.accuracyStd, m.weightedF1Std, m.plainAccuracyStd, m.referencesPerClass, m.seconds})
+        for (double v : {m.accuracyStd, m.weightedF1Std, m.plainAccuracyStd, m.referencesPerClass, m.seconds,
+                         m.weightedF1Pictures})
             if (!nonNegative(v)) return QStringLiteral("%1: a figure of %2").arg(m.name).arg(v);
         if (m.selfTrainingUsed < -1 || m.selfTrainingUsed > kMaxRepeats)
             return QStringLiteral("%1: self-training kept in %2 repetitions").arg(m.name).arg(m.selfTrainingUsed);

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QStringList>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace exemplar {
@@ -60,6 +61,9 @@ struct MethodSummary {
     std::vector<double> weightedF1s;
     double accuracyMean = 0, accuracyStd = 0;
     double weightedF1Mean = 0, weightedF1Std = 0;
+    // How many independent test pictures the weighted F1 varies as much as, averaged over the
+    // repetitions (WeightedF1Interval.h); 0: not known (files written before it).
+    double weightedF1Pictures = 0;
     double referencesPerClass = 0;    // mean over repetitions and classes
     double seconds = 0;               // mean training time per repetition
     int selfTrainingUsed = -1;        // repetitions whose inner CV kept self-training; -1: no unlabeled photos
@@ -104,6 +108,10 @@ struct EvaluationReport {
     // pooling their answers as independent trials would overstate the certainty. It covers what
     // the method reaches on such photos at this pool size (tst_honestevaluation measures how often).
     ProportionInterval accuracyInterval(const MethodSummary& method) const;
+    // The same for METHOD's mean weighted F1: Wilson's interval at the pictures it varies as much
+    // as within one repetition (a bootstrap of each repetition's test pictures), so again one
+    // repetition's worth. None for a report read from a file written before it.
+    std::optional<ProportionInterval> weightedF1Interval(const MethodSummary& method) const;
     // Why a report read back from a file cannot be what evaluateHonestly made (counts out of range,
     // accuracies outside 0…1, non-finite numbers, more figures than repetitions); empty when plausible.
     // A damaged project then opens without it instead of showing, or looping over, such numbers.

@@ -1216,14 +1216,21 @@ private Q_SLOTS:
         QTableWidget* table = window_->comparisonView()->table();
         QCOMPARE(table->rowCount(), int(comparison->methods.size()));
         QVERIFY(table->item(comparison->recommended, 0)->text().contains(QStringLiteral("recommended")));
-        // Every accuracy stands with its 95% interval, which holds the mean; no unlabeled photos,
-        // so no column for the figure without them.
+        // Every accuracy and weighted F1 stands with its 95% interval, which holds the mean; no
+        // unlabeled photos, so no column for the figure without them.
+        const auto range = [](const ProportionInterval& interval) {
+            return QStringLiteral("%1–%2").arg(100 * interval.low, 0, 'f', 1).arg(100 * interval.high, 0, 'f', 1);
+        };
         for (int row = 0; row < table->rowCount(); ++row) {
-            const ProportionInterval interval = comparison->accuracyInterval(comparison->methods[size_t(row)]);
-            QVERIFY(interval.low <= comparison->methods[size_t(row)].accuracyMean &&
-                    comparison->methods[size_t(row)].accuracyMean <= interval.high);
-            QCOMPARE(table->item(row, 2)->text(), QStringLiteral("%1–%2").arg(100 * interval.low, 0, 'f', 1)
-                                                      .arg(100 * interval.high, 0, 'f', 1));
+            const MethodSummary& method = comparison->methods[size_t(row)];
+            const ProportionInterval interval = comparison->accuracyInterval(method);
+            QVERIFY(interval.low <= method.accuracyMean && method.accuracyMean <= interval.high);
+            QCOMPARE(table->item(row, 2)->text(), range(interval));
+            const std::optional<ProportionInterval> f1 = comparison->weightedF1Interval(method);
+            QVERIFY(f1.has_value());
+            QVERIFY(f1->low <= method.weightedF1Mean && method.weightedF1Mean <= f1->high);
+            QVERIFY(f1->high - f1->low > 0.001);  // test photos that vary
+            QCOMPARE(table->item(row, 4)->text(), range(*f1));
         }
         QVERIFY(table->isColumnHidden(table->columnCount() - 1));
 

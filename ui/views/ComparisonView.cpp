@@ -19,12 +19,17 @@
 namespace exemplar::ui {
 
 namespace {
-constexpr int kColumns = 7;
-constexpr int kWithoutUnlabeledColumn = 6;  // shown only when the comparison self-trained
+constexpr int kColumns = 8;
+constexpr int kWithoutUnlabeledColumn = 7;  // shown only when the comparison self-trained
 
 QString meanSd(double mean, double sd)
 {
     return QStringLiteral("%1 ± %2").arg(100 * mean, 0, 'f', 1).arg(100 * sd, 0, 'f', 1);
+}
+
+QString range(const ProportionInterval& interval)
+{
+    return QStringLiteral("%1–%2").arg(100 * interval.low, 0, 'f', 1).arg(100 * interval.high, 0, 'f', 1);
 }
 }
 
@@ -66,13 +71,18 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     table_ = new QTableWidget(0, kColumns, this);
     table_->setObjectName(QStringLiteral("comparisonTable"));
     table_->setHorizontalHeaderLabels({tr("Method"), tr("Accuracy (%)"), tr("95% interval (%)"), tr("Weighted F1 (%)"),
-                                       tr("References / class"), tr("Seconds / training"),
+                                       tr("F1 95% interval (%)"), tr("References / class"), tr("Seconds / training"),
                                        tr("Without unlabeled (%)")});
     table_->horizontalHeaderItem(1)->setToolTip(tr("Mean over the repetitions ± their standard deviation"));
     table_->horizontalHeaderItem(2)->setToolTip(
         tr("Where the method's accuracy on such photos lies, with 95% confidence (Wilson interval; each test picture "
            "counted once: near-identical copies count as one picture, and the repetitions score pictures of the same "
            "set)"));
+    table_->horizontalHeaderItem(3)->setToolTip(tr("Mean over the repetitions ± their standard deviation"));
+    table_->horizontalHeaderItem(4)->setToolTip(
+        tr("Where the method's weighted F1 on such photos lies, with 95% confidence (Wilson interval at the number of "
+           "test pictures whose share would vary as much as the weighted F1 does when a repetition's test pictures are "
+           "resampled; again one repetition's worth)"));
     table_->horizontalHeaderItem(kWithoutUnlabeledColumn)->setToolTip(
         tr("The same method on the same splits without the unlabeled photos: what self-training changed"));
     // The method's name whole (with its ★), however narrow the window; the figures share the rest,
@@ -195,11 +205,12 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
     for (int i = 0; i < int(comparison->methods.size()); ++i) {
         const MethodSummary& m = comparison->methods[size_t(i)];
         const bool best = i == comparison->recommended;
-        const ProportionInterval interval = comparison->accuracyInterval(m);
+        const std::optional<ProportionInterval> f1Interval = comparison->weightedF1Interval(m);
         QStringList cells{best ? QStringLiteral("★ %1 (recommended)").arg(m.name) : m.name,
-                          meanSd(m.accuracyMean, m.accuracyStd),
-                          QStringLiteral("%1–%2").arg(100 * interval.low, 0, 'f', 1).arg(100 * interval.high, 0, 'f', 1),
-                          meanSd(m.weightedF1Mean, m.weightedF1Std), QString::number(m.referencesPerClass, 'f', 1),
+                          meanSd(m.accuracyMean, m.accuracyStd), range(comparison->accuracyInterval(m)),
+                          meanSd(m.weightedF1Mean, m.weightedF1Std),
+                          f1Interval ? range(*f1Interval) : QStringLiteral("–"),  // a file written before it
+                          QString::number(m.referencesPerClass, 'f', 1),
                           QString::number(m.seconds, 'f', 3),
                           m.plainAccuracies.empty() ? QString() : meanSd(m.plainAccuracyMean, m.plainAccuracyStd)};
         for (int c = 0; c < cells.size(); ++c) {
