@@ -996,6 +996,25 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains("warning: there is only one class (\"cats\")"), run.describe().constData());
         const exemplar::ReferenceSet set = exemplar::readReferenceSet(root + QStringLiteral("/set.exref"));
         QVERIFY(set.extra.value(QStringLiteral("warnings")).toArray().first().toString().contains(QLatin1String("one class")));
+        // eval printed 100% for every method without a word.
+        const Run eval = cli({QStringLiteral("eval"), root, QStringLiteral("--pool"), QStringLiteral("2"),
+                              QStringLiteral("--repeats"), QStringLiteral("1"), QStringLiteral("--methods"),
+                              QStringLiteral("centroid"), QStringLiteral("--quiet")});
+        QCOMPARE(eval.exitCode, 0);
+        QVERIFY2(eval.out.contains("warning: there is only one class (\"cats\")"), eval.describe().constData());
+    }
+
+    // A list of file names whose "line" is longer than any path is not a list: once echoed whole
+    // into every message (and each photo's error line), 1.7 GB for a 200 MB line.
+    void aListLineLongerThanAnyPathIsRefused()
+    {
+        const QString list = path(QStringLiteral("one-long-line.txt"));
+        writeFile(list, QByteArray(8 << 20, 'x'));
+        ChildLimits limits;
+        limits.timeoutSeconds = 60;
+        const Run run = cli({QStringLiteral("embed"), QStringLiteral("--files-from"), list, QStringLiteral("--quiet")}, limits);
+        QVERIFY2(run.failedWithOneLine("line 1 is 8388608 bytes long, longer than any path"), run.describe().constData());
+        QVERIFY2(run.err.size() < 1000, run.describe().constData());
     }
 
     // The same corpus does train when the destination is fine: the failures above are the

@@ -69,6 +69,9 @@ private Q_SLOTS:
             << QStringList{"classify", "/nonexistent/set.exref", "/nonexistent/photo.jpg", "--label-next", "5"} << 2 << "--unlabeled";
         QTest::newRow("--label-next zero")
             << QStringList{"classify", "/nonexistent/set.exref", "--unlabeled", "/tmp", "--label-next", "0"} << 2 << "label-next";
+        QTest::newRow("--label-next with --jsonl")  // the list would break the lines of results
+            << QStringList{"classify", "/nonexistent/set.exref", "--unlabeled", "/tmp", "--label-next", "3", "--jsonl"} << 2
+            << "--label-next and --jsonl";
         QTest::newRow("--link without --sort-into")
             << QStringList{"classify", "/nonexistent/set.exref", "--unlabeled", "/tmp", "--link"} << 2 << "--sort-into";
         QTest::newRow("sorting into a device")  // refused before the set is even read
@@ -299,6 +302,42 @@ private Q_SLOTS:
         QCOMPARE(sortedAgain.value(QStringLiteral("already_filed")).toInt(), 7);
 
         QCOMPARE(cli({QStringLiteral("classify"), set, QStringLiteral("--unlabeled"), pile, QStringLiteral("--link")}).exitCode, 2);
+
+        // Resumed, then sorted: the photos the lines already hold are filed as their lines say
+        // (they were once skipped and never filed), and a line naming a class the set lacks is an
+        // error, not a photo filed as unknown.
+        const QString lines = work_.filePath(QStringLiteral("pile.jsonl"));
+        const QString resortedOut = work_.filePath(QStringLiteral("resorted"));
+        QCOMPARE(cli({QStringLiteral("classify"), set, QStringLiteral("--unlabeled"), pile, QStringLiteral("--resume"), lines,
+                      QStringLiteral("--quiet")}).exitCode, 1);  // the damaged photo
+        QCOMPARE(readAll(lines).count('\n'), 8);
+        const Run resorted = cli({QStringLiteral("classify"), set, QStringLiteral("--unlabeled"), pile, QStringLiteral("--resume"),
+                                  lines, QStringLiteral("--sort-into"), resortedOut});
+        QCOMPARE(resorted.exitCode, 0);  // the damaged photo's line is there: not tried again
+        QCOMPARE(readAll(lines).count('\n'), 8);
+        for (auto at = perFolder.begin(); at != perFolder.end(); ++at)
+            QCOMPARE(int(QDir(resortedOut + QLatin1Char('/') + at.key()).entryList(QDir::Files).size()), at.value());
+        QFile edited(lines);
+        QVERIFY(edited.open(QIODevice::Append));
+        edited.write(QJsonDocument(QJsonObject{{QStringLiteral("file"), sunflower[2].absoluteFilePath()},
+                                               {QStringLiteral("class"), QStringLiteral("orchid")},
+                                               {QStringLiteral("nearest_class"), QStringLiteral("orchid")},
+                                               {QStringLiteral("unknown"), false}})
+                         .toJson(QJsonDocument::Compact) + '\n');
+        edited.close();
+        const Run foreignLine = cli({QStringLiteral("classify"), set, sunflower[2].absoluteFilePath(), QStringLiteral("--resume"),
+                                     lines, QStringLiteral("--sort-into"), resortedOut});
+        QCOMPARE(foreignLine.exitCode, 1);
+        QVERIFY2(foreignLine.err.contains("names class \"orchid\""), foreignLine.err.constData());
+        QVERIFY(!QFileInfo::exists(resortedOut + QStringLiteral("/unknown/") + sunflower[2].fileName()));
+
+        // One photo however its path is written is classified once, in every output.
+        const QString photo = iris[0].absoluteFilePath();
+        const QString relative = QDir::current().relativeFilePath(photo);
+        const Run spelled = cli({QStringLiteral("classify"), set, photo, relative, QStringLiteral("./") + relative,
+                                 QFileInfo(photo).absolutePath() + QStringLiteral("//") + iris[0].fileName(),
+                                 QStringLiteral("--json"), QStringLiteral("--quiet")});
+        QCOMPARE(spelled.json().value(QStringLiteral("results")).toArray().size(), 1);
     }
 
     void classifyReportsBadPhotoAndGoesOn()

@@ -503,6 +503,21 @@ void TestDataset::reportsLooseFiles()
     const Dataset dropped = Dataset::fromClassFolders({path(QStringLiteral("root/dogs"))});
     QCOMPARE(int(dropped.skipped.size()), 1);
     QVERIFY2(dropped.skipped[0].reason.contains(QLatin1String("a loop of links")), qPrintable(describe(dropped)));
+
+    // A class folder that leads back to the dataset folder, or above it (to "/": a whole disk,
+    // listed for minutes), was read as a class of every photo: named, not read.
+    QVERIFY(QFile::link(QStringLiteral("."), path(QStringLiteral("root/everything"))));
+    QVERIFY(QFile::link(path(QString()), path(QStringLiteral("root/above"))));
+    QVERIFY(QFile::link(QStringLiteral("/"), path(QStringLiteral("root/disk"))));
+    QElapsedTimer timer;
+    timer.start();
+    const Dataset withLoops = Dataset::scan(path(QStringLiteral("root")));
+    QVERIFY2(timer.elapsed() < 10000, "the disk was listed");
+    QCOMPARE(withLoops.classNames, QStringList{"cats"});
+    QCOMPARE(withLoops.photoCount(), 2);
+    for (const char* name : {"root/everything", "root/above", "root/disk"})
+        QVERIFY2(reasonFor(withLoops, path(QLatin1String(name))).contains(QLatin1String("back to the dataset folder")),
+                 qPrintable(describe(withLoops)));
 }
 
 void TestDataset::scanRejectsBadRoots_data()

@@ -387,7 +387,7 @@ void TestImageDecoder::rejectsBadInputs_data()
     // libjpeg would only warn ("Premature end of JPEG file") and fill the missing rows with grey.
     QTest::newRow("truncated JPEG (30%)") << "truncated.jpg" << jpeg.left(jpeg.size() * 3 / 10) << "a truncated JPEG" << false;
     QTest::newRow("truncated JPEG (all but its last 2 bytes)") << "cut.jpg" << jpeg.chopped(2) << "a truncated JPEG" << false;
-    QTest::newRow("corrupt PNG (CRC)") << "corrupt.png" << png << "not a readable image" << false;
+    QTest::newRow("corrupt PNG (CRC)") << "corrupt.png" << png << "not a readable image (a PNG image that could not be decoded" << false;
     QTest::newRow("truncated PNG (half)") << "half.png" << encode(gradientBgr(64, 64), ".png").left(300) << "a truncated PNG" << false;
     QTest::newRow("random bytes") << "random.png" << random << "not a readable image" << false;
     // A progressive JPEG whose last scan is repeated 400 times: each scan is a pass over the

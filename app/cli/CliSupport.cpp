@@ -187,17 +187,27 @@ QStringList filesFromList(const QCommandLineParser& parser)
         bytes += chunk;
     }
     QStringList paths;
+    // No path is longer than PATH_MAX: a longer entry means the file is no list of names (and
+    // echoing a name of hundreds of MB in every message, as each photo's error, filled memory).
+    constexpr qsizetype kMaxPathBytes = 4096;
+    const auto add = [&](const QByteArray& name, int number, const char* what) {
+        if (name.size() > kMaxPathBytes)
+            throw Error(QStringLiteral("the list %1: %2 %3 is %4 bytes long, longer than any path (%5 bytes): not a "
+                                       "list of file names")
+                            .arg(list, QLatin1String(what)).arg(number).arg(name.size()).arg(kMaxPathBytes));
+        if (!name.isEmpty()) paths << QFile::decodeName(name);
+    };
+    int number = 0;
     if (bytes.contains('\0')) {
         // `find -print0` (or `-z` tools): names end with NUL, which no file name holds, and may
         // hold line breaks. Read as lines, the first name swallowed the rest, unreported.
-        for (const QByteArray& name : bytes.split('\0'))
-            if (!name.isEmpty()) paths << QFile::decodeName(name);
+        for (const QByteArray& name : bytes.split('\0')) add(name, ++number, "name");
     } else {
         for (QByteArray line : bytes.split('\n')) {
             // Only the line break is stripped: spaces can belong to a file name. A list written on
             // Windows ends its lines with CR LF.
             if (line.endsWith('\r')) line.chop(1);
-            if (!line.isEmpty()) paths << QFile::decodeName(line);
+            add(line, ++number, "line");
         }
     }
     // Said whatever the command does next: an empty list is most often a search that found nothing.

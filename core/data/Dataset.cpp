@@ -217,8 +217,22 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
 
     QFileInfoList entries = QDir(root).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot);
     sortNaturally(&entries);
+    // A class folder that leads back to the dataset folder or to one above it (a link to "." or
+    // to "/") would be a class of every other class's photos, or of a whole disk: named, not read.
+    const QString canonicalRoot = info.canonicalFilePath();
+    const auto holdsRoot = [&](const QString& folder) {
+        return folder == canonicalRoot || canonicalRoot.startsWith(folder.endsWith(u'/') ? folder : folder + u'/');
+    };
     QStringList folders;
-    for (const QFileInfo& entry : entries) folders << entry.absoluteFilePath();
+    std::vector<SkippedFile> loops;
+    for (const QFileInfo& entry : entries) {
+        if (holdsRoot(entry.canonicalFilePath()))
+            loops.push_back({entry.absoluteFilePath(),
+                             QStringLiteral("class folder is a symbolic link back to the dataset folder or a folder that "
+                                            "contains it (a loop; not scanned)")});
+        else
+            folders << entry.absoluteFilePath();
+    }
     // Links that lead nowhere are neither folders nor files to QDir: named, not silently dropped;
     // and so are hidden folders, which are not class folders but may hold photos.
     std::vector<SkippedFile> brokenLinks, hiddenFolders;
@@ -231,7 +245,9 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     }
     if (folders.isEmpty()) {
         QString why;
-        if (!brokenLinks.empty())
+        if (!loops.empty())
+            why = QStringLiteral("; %1: %2").arg(loops.front().path, loops.front().reason);
+        else if (!brokenLinks.empty())
             why = QStringLiteral("; %1 is a %2").arg(brokenLinks.front().path, brokenLinks.front().reason);
         else if (!hiddenFolders.empty())
             why = QStringLiteral("; %1 is a %2").arg(hiddenFolders.front().path, hiddenFolders.front().reason);
@@ -245,6 +261,7 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     for (const QFileInfo& file : looseFiles)
         if (!isHiddenName(file.fileName()) || !hiddenEntrySkipReason(file.fileName(), false).isEmpty())  // as inside a class folder
             dataset.skipped.push_back({file.absoluteFilePath(), QStringLiteral("file outside any class folder")});
+    appendSkipped(&dataset, loops);
     appendSkipped(&dataset, brokenLinks);
     appendSkipped(&dataset, hiddenFolders);
     return dataset;

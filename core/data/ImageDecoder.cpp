@@ -107,6 +107,19 @@ bool hasKnownHeader(const QByteArray& d)
            d.startsWith("\xFF\xD8") || isTiff(d);
 }
 
+// Which of those formats DATA starts like ("a TIFF image"), or empty: a file that starts like one
+// and still cannot be decoded is damaged or a variant the decoder does not read (a TIFF of
+// floating-point samples), not a file of unknown format.
+QString knownFormatName(const QByteArray& d)
+{
+    if (isPng(d)) return QStringLiteral("a PNG image");
+    if (d.startsWith("BM")) return QStringLiteral("a BMP image");
+    if (d.startsWith("RIFF") && d.mid(8, 4) == "WEBP") return QStringLiteral("a WebP image");
+    if (d.startsWith("\xFF\xD8")) return QStringLiteral("a JPEG image");
+    if (isTiff(d)) return QStringLiteral("a TIFF image");
+    return QString();
+}
+
 // What a file OpenCV might still decode, though not among the formats we list, is (Radiance HDR,
 // PFM and the netpbm family state their size in text, which no check here reads: a 25 MB HDR
 // claiming 20000×20000 took 6 GB before the size check after decoding refused it), or empty.
@@ -272,7 +285,11 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
         return result;
     }
     if (result.bgr.empty()) {
-        result.error = QStringLiteral("not a readable image (unknown format or corrupt data)");
+        const QString format = knownFormatName(data);
+        result.error = format.isEmpty()
+                           ? QStringLiteral("not a readable image (unknown format or corrupt data)")
+                           : QStringLiteral("not a readable image (%1 that could not be decoded: damaged, or in a variant "
+                                            "the decoder does not read, such as floating-point samples)").arg(format);
         return result;
     }
     // A reduced decode (FACTOR > 1) happens only when the header's size was read, and that size

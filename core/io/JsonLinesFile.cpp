@@ -104,8 +104,15 @@ JsonLinesFile::JsonLinesFile(const QString& path, RecordCheck check) : path_(QDi
         const QByteArray tail = bytes.mid(complete);
         QJsonParseError whole{};
         QJsonDocument::fromJson(tail, &whole);
-        if (!tail.trimmed().startsWith('{') || tail.size() > kMaxUnfinishedLineBytes || tail.contains('\0')
-            || whole.error == QJsonParseError::NoError)
+        // A whole JSON document at the end is not what a kill leaves either (a record and its
+        // line break go out in one write): said as such, since it may be a line of results whose
+        // line break an editor took away.
+        if (whole.error == QJsonParseError::NoError)
+            fail(QStringLiteral("%1 ends in a whole JSON document without a line break after it, which no interrupted "
+                                "run leaves; not appending to what may be a file of another kind (if it is a line of "
+                                "results, end it with a line break)")
+                     .arg(path_));
+        if (!tail.trimmed().startsWith('{') || tail.size() > kMaxUnfinishedLineBytes || tail.contains('\0'))
             fail(QStringLiteral("%1 ends in %2 bytes that are not the start of a line of results; not appending to "
                                 "a file of another kind")
                      .arg(path_).arg(tail.size()));

@@ -53,6 +53,23 @@ QJsonObject resultJson(const QString& path, const ReferenceSet& set, const Predi
                        {QStringLiteral("top"), ranked}};
 }
 
+// The same photo however its path is written (./a.jpg, a.jpg, dir//a.jpg, /abs/a.jpg): the path
+// made absolute and clean. Links are not followed: two links to one photo are two entries.
+QString photoKey(const QString& path) { return QDir::cleanPath(QFileInfo(path).absoluteFilePath()); }
+
+// PATHS without the repeats of a photo (by photoKey), in the order first given.
+QStringList withoutRepeats(const QStringList& paths)
+{
+    QStringList kept;
+    QSet<QString> seen;
+    for (const QString& path : paths)
+        if (!seen.contains(photoKey(path))) {
+            seen.insert(photoKey(path));
+            kept << path;
+        }
+    return kept;
+}
+
 void printResult(const QJsonObject& result, const ReferenceSet& set)
 {
     const QString path = result.value(QStringLiteral("file")).toString();
@@ -118,13 +135,15 @@ int runClassify(const QStringList& args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Classify photos with a trained reference set.\n"
+        "A photo listed twice (however its path is written: ./a.jpg, a.jpg, /abs/a.jpg) is classified once. "
         "With --jsonl or --resume, each photo gives one line (its result, or its \"error\"), written whole as soon "
-        "as it is known, and a photo listed twice is classified once. --resume OUT.jsonl appends to OUT the photos "
+        "as it is known. --resume OUT.jsonl appends to OUT the photos "
         "it does not hold yet (it drops an unfinished last line, which a killed run can leave): a run resumed after "
         "a kill ends with exactly the lines of one uninterrupted run.\n"
         "--unlabeled DIR classifies every photo under DIR; --sort-into OUT then files the photos into OUT/CLASS/ "
         "and OUT/unknown/ (copies, or links with --link). Nothing is overwritten: a name taken by another file gets "
-        "\" (2)\", and photos filed by an earlier run are left alone, so sorting again files only new photos."));
+        "\" (2)\", and photos filed by an earlier run are left alone, so sorting again files only new photos; with "
+        "--resume, the photos OUT.jsonl already holds are filed as their lines say."));
     parser.addPositionalArgument(QStringLiteral("SET"), QStringLiteral("Reference-set file (.exref)."));
     parser.addPositionalArgument(QStringLiteral("PHOTO"), QStringLiteral("Photos to classify."), QStringLiteral("[PHOTO...]"));
     addCommonOptions(&parser);
@@ -160,6 +179,10 @@ int runClassify(const QStringList& args)
     const int top = intOption(parser, QStringLiteral("top"), 1, 1000);
     const int labelNext = parser.isSet(QStringLiteral("label-next")) ? intOption(parser, QStringLiteral("label-next"), 1, 1000000) : 0;
     if (labelNext > 0 && unlabeled.isEmpty()) throw UsageError{QStringLiteral("--label-next needs --unlabeled DIR")};
+    // Standard output is then one result per line, which the list would break.
+    if (labelNext > 0 && parser.isSet(QStringLiteral("jsonl")))
+        throw UsageError{QStringLiteral("--label-next and --jsonl: the list would break the lines of results; use --json "
+                                        "(the list under \"label_next\"), or --resume OUT.jsonl (the list on standard output)")};
     const bool resume = parser.isSet(QStringLiteral("resume"));
     // "-" means standard input to --files-from; here it made a file named "-".
     if (resume && parser.value(QStringLiteral("resume")) == QLatin1String("-"))
@@ -177,11 +200,12 @@ int runClassify(const QStringList& args)
                                          : info.exists()                   ? QStringLiteral("not a folder")
                                                                            : QStringLiteral("no such folder")));
     }
+    QStringList unlabeledPhotos;
     for (const QString& folder : unlabeled) {
         // The folder read as one "class" folder: the same listing (subfolders, bad files skipped
         // with their reason) as class folders get.
         const Dataset found = Dataset::fromClassFolders({folder});
-        for (const Photo& photo : found.photos) photos << photo.path;
+        for (const Photo& photo : found.photos) unlabeledPhotos << photo.path;
         for (const SkippedFile& skipped : found.skipped)
             std::fprintf(stderr, "exemplar-cli classify: skipped %s: %s\n", printable(skipped.path).constData(),
                          printable(skipped.reason).constData());
@@ -189,6 +213,7 @@ int runClassify(const QStringList& args)
             std::fprintf(stderr, "exemplar-cli classify: no photos in %s\n", printable(folder).constData());
     }
 
+    photos = withoutRepeats(photos + unlabeledPhotos);
     if (!sortInto.isEmpty()) prepareFilingFolder(sortInto);  // a wrong OUT is refused before any work
     const ReferenceSet set = readReferenceSet(positional.first());
     const CommonOptions common = withModelOf(set, options);
@@ -204,13 +229,16 @@ int runClassify(const QStringList& args)
     // With --resume the output is opened (and locked) before any work, so that a wrong path or a
     // second writer is refused at once.
     std::unique_ptr<JsonLinesFile> out;
-    QSet<QString> done;  // photos with a line already: skipped, which also classifies a repeat once
+    // --resume: each photo with a line already (by photoKey), skipped; with --sort-into, its line
+    // is what files it, as a photo classified now would be.
+    QHash<QString, QJsonObject> done;
     if (resume) {
         // Every line classify writes names its photo: a file whose lines do not is another's.
         out = std::make_unique<JsonLinesFile>(parser.value(QStringLiteral("resume")), [](const QJsonObject& record) {
             return record.value(QStringLiteral("file")).isString() ? QString() : QStringLiteral("no \"file\"");
         });
-        for (const QJsonObject& record : out->existing()) done.insert(record.value(QStringLiteral("file")).toString());
+        for (const QJsonObject& record : out->existing())
+            done.insert(photoKey(record.value(QStringLiteral("file")).toString()), record);
         if (!common.quiet)
             std::fprintf(stderr, "exemplar-cli classify: %d photos already in %s%s\n", int(done.size()),
                          printable(parser.value(QStringLiteral("resume"))).constData(),
@@ -220,11 +248,16 @@ int runClassify(const QStringList& args)
     // Label next needs every unlabeled photo's embedding at once: the pipeline (threads, cache)
     // makes them, and the classification of those photos reads them instead of embedding again.
     std::unique_ptr<EmbeddedDataset> pile;
-    QHash<QString, int> pileRow;
+    QHash<QString, int> pileRow;  // by photoKey
     if (labelNext > 0) {
+        // The unlabeled photos as listed above (their skipped files said there); grouped by
+        // folder name, which label next does not read, so no class-size warning is said.
+        Dataset listed = Dataset::fromFiles(withoutRepeats(unlabeledPhotos));
+        listed.skipped.clear();
+        listed.warnings.clear();
         pile = std::make_unique<EmbeddedDataset>(
-            embedListedDataset(Dataset::fromClassFolders(unlabeled), unlabeled.join(QStringLiteral(", ")), common));
-        for (int row = 0; row < pile->embeddings.size(); ++row) pileRow.insert(pile->embeddings.paths[row], row);
+            embedListedDataset(std::move(listed), unlabeled.join(QStringLiteral(", ")), common));
+        for (int row = 0; row < pile->embeddings.size(); ++row) pileRow.insert(photoKey(pile->embeddings.paths[row]), row);
     }
 
     QJsonArray results;
@@ -246,10 +279,23 @@ int runClassify(const QStringList& args)
         } else if (!result.contains(QStringLiteral("error"))) {
             printResult(result, set);
         }
-        done.insert(path);
         if (!result.contains(QStringLiteral("error")))
             toFile.push_back({path, result.value(QStringLiteral("unknown")).toBool()
                                         ? QString() : result.value(QStringLiteral("nearest_class")).toString()});
+    };
+    // A photo's line from an earlier run (--resume), filed with the rest (--sort-into) as it says.
+    const auto fileAsResumed = [&](const QString& path, const QJsonObject& line) {
+        if (sortInto.isEmpty() || line.contains(QStringLiteral("error"))) return;  // an error line is no answer
+        const bool unknown = line.value(QStringLiteral("unknown")).toBool();
+        const QString className = line.value(QStringLiteral("nearest_class")).toString();
+        if (!unknown && !set.head.classNames.contains(className)) {
+            ++failures;
+            std::fprintf(stderr, "exemplar-cli classify: error: cannot file %s: its line in %s names class \"%s\", "
+                                 "which this reference set does not have\n", printable(path).constData(),
+                         printable(parser.value(QStringLiteral("resume"))).constData(), printable(className).constData());
+            return;
+        }
+        toFile.push_back({path, unknown ? QString() : className});
     };
 
     // The photos go through the embedding pipeline (classifyPhotoFiles) a chunk at a time: about twice as fast as one photo after
@@ -267,14 +313,15 @@ int runClassify(const QStringList& args)
         QStringList chunk;
         std::vector<Position> positions;
         std::vector<size_t> positionOfPhoto;  // chunk photo → index into positions
-        QSet<QString> queued;
         int end = first;
         for (; end < photos.size() && chunk.size() < kChunkPhotos; ++end) {
             const QString& path = photos[end];
+            const QString key = photoKey(path);
             Position position;
-            const auto row = pileRow.constFind(path);
-            if (lines && (done.contains(path) || queued.contains(path))) {
+            const auto row = pileRow.constFind(key);
+            if (const auto earlier = done.constFind(key); earlier != done.constEnd()) {
                 position.skipped = true;
+                fileAsResumed(path, *earlier);
             } else if (row != pileRow.constEnd()) {
                 position.known = true;  // embedded for label next already
                 position.result = resultJson(path, set, set.head.predict(pile->embeddings.vectors.row(*row).transpose()), top);
@@ -282,7 +329,6 @@ int runClassify(const QStringList& args)
                 positionOfPhoto.push_back(positions.size());
                 chunk << path;
             }
-            queued.insert(path);
             positions.push_back(std::move(position));
         }
         size_t reported = 0;
