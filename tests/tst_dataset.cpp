@@ -588,7 +588,8 @@ void TestDataset::fromClassFoldersSkipsDuplicatesAndNonFolders()
                  dataset.skipped[0].reason.contains(QLatin1String("a class named \"cats\" already exists")),
              qPrintable(describe(dataset)));
     QVERIFY2(dataset.skipped[1].reason.contains(QLatin1String("not a folder")), qPrintable(describe(dataset)));
-    QVERIFY2(dataset.skipped[2].reason.contains(QLatin1String("not a folder")), qPrintable(describe(dataset)));
+    QVERIFY2(dataset.skipped[2].reason.contains(QLatin1String("class folder does not exist (moved, renamed or deleted?)")),
+             qPrintable(describe(dataset)));
 
     // Nothing at all usable: an empty dataset, not an exception (the caller decides).
     const Dataset none = Dataset::fromClassFolders({path(QStringLiteral("missing"))});

@@ -4,6 +4,7 @@
 #include "HonestEvaluation.h"
 #include "SelfTraining.h"
 #include "SyntheticEmbeddings.h"
+#include "Feedback.h"
 #include "TrainingMethod.h"
 
 #include <QJsonObject>
@@ -96,6 +97,33 @@ private Q_SLOTS:
         const TrainingResult none = trainWithUnlabeled(pool, Matrix(0, pool.dim()), options);
         QVERIFY(!none.details.contains(QStringLiteral("self_training")));
         QCOMPARE(none.head.predictClasses(unlabeled), a);
+    }
+
+    // Stop while the inner cross-validation runs: the first training (on the pool alone) comes
+    // back, marked canceled, as Stop promises the best so far; it once threw it away. Its
+    // optimizer steps reach the observer (the window's plot stayed empty for minutes).
+    void aStopDuringTheCheckKeepsTheFirstTraining()
+    {
+        const auto [pool, unlabeled] = labeledAndUnlabeled(4, 6, 10, 0.8f, 5);
+        TrainingOptions options;
+        options.method = QStringLiteral("least-central");
+        options.optimizer.budget = 12;
+        Feedback feedback;
+        feedback.setProgressHandler([&](qint64, qint64, const QString& what) {
+            if (what.startsWith(QLatin1String("self-training: fold 2"))) feedback.cancel();
+        });
+        int steps = 0;
+        const TrainingResult stopped =
+            trainWithUnlabeled(pool, unlabeled, options, &feedback, nullptr, [&](const OptimizerStep&) { ++steps; });
+        QVERIFY(feedback.isCanceled());
+        QVERIFY(stopped.canceled);
+        QVERIFY(steps > 0);
+        const QJsonObject self = stopped.details.value(QStringLiteral("self_training")).toObject();
+        QVERIFY(self.value(QStringLiteral("stopped")).toBool());
+        QVERIFY(!self.value(QStringLiteral("used")).toBool());
+        QCOMPARE(self.value(QStringLiteral("unlabeled_photos")).toInt(), int(unlabeled.rows()));
+        const TrainingResult plain = train(pool, options);
+        QCOMPARE(stopped.head.predictClasses(unlabeled), plain.head.predictClasses(unlabeled));  // the first training
     }
 
     void evalSaysWhichUnlabeledPhotosItUsed()

@@ -283,11 +283,13 @@ private Q_SLOTS:
         const TrainedReferenceSet trained = trainReferenceSet(photos, quickRequest(QStringLiteral("all")));
         const HeldOutResult before = scoreOnHeldOut(trained, photos);
         QCOMPARE(int(before.heldOutRows.size()), 7);
+        QCOMPARE(before.missingHeldOut, 0);
 
         const EmbeddingSet after = withoutClass(photos, 1);
         const HeldOutResult result = scoreOnHeldOut(trained, after);
         QCOMPARE(int(result.heldOutRows.size()), 7 - 2);  // class b's two held-out photos are gone
         QCOMPARE(result.metrics.total, 5);
+        QCOMPARE(result.missingHeldOut, 2);  // and said: the figures are on the other five
         for (size_t i = 0; i < result.heldOutRows.size(); ++i) {
             const int predicted = result.heldOutPredicted[i];
             QVERIFY(predicted >= -1 && predicted < after.classCount());

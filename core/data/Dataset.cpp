@@ -277,6 +277,10 @@ Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions&
         const QString name = info.fileName();
         if (info.isSymLink() && !info.exists()) {
             dataset.skipped.push_back({folder, brokenLinkReason(folder)});
+        } else if (!info.exists()) {
+            // A project's class folder moved or deleted since: said as such, not "not a folder".
+            dataset.skipped.push_back({folder, QStringLiteral("class folder does not exist (moved, renamed or deleted?): the "
+                                                              "class is left out")});
         } else if (!info.isDir()) {
             dataset.skipped.push_back({folder, QStringLiteral("not a folder")});
         } else if (const QString problem = systemFolderProblem(info.canonicalFilePath()); !problem.isEmpty()) {

@@ -46,12 +46,20 @@ EmbeddingSet withPseudoLabels(const EmbeddingSet& pool, const ReferenceHead& hea
 }
 
 TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabeled, const TrainingOptions& options,
-                                  const Feedback* feedback, ReferenceHead* plainHead)
+                                  const Feedback* feedback, ReferenceHead* plainHead, const OptimizerObserver& observer)
 {
     const Feedback first(feedback, 0.0, 0.2);
-    TrainingResult plain = train(pool, options, &first);
+    TrainingResult plain = train(pool, options, &first, observer);
     if (plainHead) *plainHead = plain.head;
     if (unlabeled.rows() == 0 || plain.canceled) return plain;
+    const auto stoppedDuringTheCheck = [&] {
+        plain.canceled = true;
+        plain.details.insert(QStringLiteral("self_training"),
+                             QJsonObject{{QStringLiteral("unlabeled_photos"), int(unlabeled.rows())},
+                                         {QStringLiteral("used"), false},
+                                         {QStringLiteral("stopped"), true}});
+        return plain;
+    };
 
     // The inner folds repeat the method as chosen on the whole pool ("auto": its choice), so
     // that both sides of the comparison differ only by the pseudo-labels.
@@ -61,7 +69,7 @@ TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabe
                         options.optimizer.seed ^ 0x5e1f7ULL);
     int correctWithout = 0, correctWith = 0, scored = 0;
     for (size_t f = 0; f < folds.size(); ++f) {
-        throwIfCanceled(feedback);
+        if (isCanceled(feedback)) return stoppedDuringTheCheck();
         reportProgress(feedback, qint64(200 + 700 * f / folds.size()), 1000, QStringLiteral("self-training: fold %1").arg(f + 1));
         std::vector<bool> held(size_t(pool.size()), false);
         for (int row : folds[f]) held[size_t(row)] = true;
@@ -81,6 +89,7 @@ TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabe
         }
         scored += int(test.labels.size());
     }
+    if (isCanceled(feedback)) return stoppedDuringTheCheck();  // the last fold's trainings were cut short
     const bool helps = correctWith > correctWithout;
     TrainingResult result = plain;
     EmbeddingSet extended;

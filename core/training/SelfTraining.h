@@ -18,7 +18,11 @@ EmbeddingSet withPseudoLabels(const EmbeddingSet& pool, const ReferenceHead& hea
 // inner cross-validation favours it. details["self_training"] says what was measured and decided.
 // PLAIN_HEAD, when given, receives the head trained on the pool alone: what the method gives
 // without the unlabeled photos, which an evaluation reports beside the figure with them.
+// OBSERVER sees the optimizer's steps of that first training (the window's plot). A cancel
+// during the inner cross-validation returns the first training, marked canceled (the best found
+// so far, as Stop promises), instead of nothing.
 TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabeled, const TrainingOptions& options,
-                                  const Feedback* feedback = nullptr, ReferenceHead* plainHead = nullptr);
+                                  const Feedback* feedback = nullptr, ReferenceHead* plainHead = nullptr,
+                                  const OptimizerObserver& observer = {});
 
 } // namespace exemplar

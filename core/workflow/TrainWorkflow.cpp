@@ -126,13 +126,17 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     const double nearIdentical = photos.nearIdenticalCosineOrDefault();  // the threshold the split used
     const Matrix unlabeled = rowsNotNearIdenticalTo(request.unlabeled, heldOut, nearIdentical, &unlabeledLikeHeldOut);
     leaveOutBackgroundNearIdenticalTo(&options, heldOut, nearIdentical, &backgroundLikeHeldOut);
-    const TrainingResult trained = request.unlabeled.rows() > 0
-                                       ? trainWithUnlabeled(pool, unlabeled, options, &training)
-                                       : train(pool, options, &training, [&](const OptimizerStep& step) {
-                                             training.report(step.evaluation, options.optimizer.budget,
-                                                             QStringLiteral("best objective %1").arg(step.bestValue, 0, 'f', 4));
-                                             if (observer) observer(step);
-                                         });
+    // With unlabeled photos the optimizer's steps are those of the first training (on the pool
+    // alone): shown too, or the window's plot stayed empty for minutes (a review).
+    const bool selfTraining = request.unlabeled.rows() > 0;
+    const OptimizerObserver stepped = [&](const OptimizerStep& step) {
+        if (!selfTraining)  // else the nested feedback reports the first training's share
+            training.report(step.evaluation, options.optimizer.budget,
+                            QStringLiteral("best objective %1").arg(step.bestValue, 0, 'f', 4));
+        if (observer) observer(step);
+    };
+    const TrainingResult trained = selfTraining ? trainWithUnlabeled(pool, unlabeled, options, &training, nullptr, stepped)
+                                                : train(pool, options, &training, stepped);
 
     TrainedReferenceSet result;
     for (int row : poolRows) result.poolPaths << photos.paths.value(row);
@@ -193,7 +197,9 @@ HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const Embedding
     for (int c = 0; c < head.classNames.size(); ++c) photoClassOf[size_t(c)] = photos.classNames.indexOf(head.classNames[c]);
 
     std::vector<int> truth;
-    for (int row : rowsOfPaths(rowOfPath, trained.heldOutPaths)) {
+    const std::vector<int> heldOutHere = rowsOfPaths(rowOfPath, trained.heldOutPaths);
+    result.missingHeldOut = int(trained.heldOutPaths.size() - heldOutHere.size());
+    for (int row : heldOutHere) {
         const int label = photos.labels[size_t(row)];
         if (!head.classNames.contains(photos.classNames.value(label))) continue;  // a class added since
         const int predicted = head.predictClasses(photos.vectors.row(row)).front();

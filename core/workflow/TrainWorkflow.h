@@ -67,6 +67,9 @@ struct HeldOutResult {
     // Per class of PHOTOS: its held-out pictures, and the pictures answered with it (near-identical
     // photos held out together are one picture: one trial of its recall or precision, not several).
     std::vector<int> testPicturesOfClass, picturesAnsweredAsClass;
+    // Held-out photos of the set that PHOTOS no longer holds (a class folder moved or deleted, a
+    // photo removed since training): the figures are on the rest, which a view must say.
+    int missingHeldOut = 0;
     bool hasHeldOut() const { return !heldOutRows.empty(); }
 };
 HeldOutResult scoreOnHeldOut(const TrainedReferenceSet& trained, const EmbeddingSet& photos);

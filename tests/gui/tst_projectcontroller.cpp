@@ -755,6 +755,38 @@ private Q_SLOTS:
         QVERIFY(test::waitIdle(&controller, 120000));
     }
 
+    // A dropped folder holding only an empty subfolder (and a note) became a class of no photos,
+    // and the project's trained set and figures were thrown away for it: refused, nothing added.
+    // A class keeping its photos in dated subfolders is still a class.
+    void aDroppedFolderWithoutPhotosAddsNoClass()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("empty/sub"))));
+        QFile note(dir.filePath(QStringLiteral("empty/readme.txt")));
+        QVERIFY(note.open(QIODevice::WriteOnly));
+        note.write("nothing here yet\n");
+        note.close();
+        ProjectController controller;
+        QSignalSpy errors(&controller, &ProjectController::errorOccurred);
+        QSignalSpy sourcesChanged(&controller, &ProjectController::sourcesChanged);
+        controller.addFolders({dir.filePath(QStringLiteral("empty"))});
+        QCOMPARE(int(controller.sources().classes.size()), 0);
+        QCOMPARE(sourcesChanged.count(), 0);
+        QCOMPARE(errors.count(), 1);
+        QVERIFY2(errors.front().at(1).toString().contains(QLatin1String("sub: folder has no photos")),
+                 qPrintable(errors.front().at(1).toString()));
+        QVERIFY(!controller.isBusy());
+
+        QVERIFY(writePhotos(dir.filePath(QStringLiteral("parent")), {"cats/2024/a.jpg", "dogs/c.jpg"}, QSize(16, 12),
+                            Qt::darkCyan));
+        QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("parent/birds"))));
+        controller.addFolders({dir.filePath(QStringLiteral("parent"))});
+        QCOMPARE(int(controller.sources().classes.size()), 2);
+        QCOMPARE(controller.sources().classes[0].name, QStringLiteral("cats"));
+        QCOMPARE(errors.count(), 2);  // birds
+        QVERIFY(test::waitIdle(&controller, 120000));
+    }
+
     // The class folders are listed by the embedding task, not on the GUI thread (2,000 photos take
     // a sixth of a second, a slow disk longer): the folders are the project's at once, their photos
     // arrive before the embeddings, and a task stopped before its list was shown leaves no list

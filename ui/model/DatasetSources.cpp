@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 
 namespace exemplar::ui {
@@ -20,6 +21,18 @@ bool hasPhotos(const QDir& dir)
     for (const QString& name : dir.entryList(QDir::Files))
         if (hasSupportedImageExtension(name)) return true;
     return false;
+}
+
+// Whether a photo lies anywhere under FOLDER (class folders may keep theirs in dated subfolders).
+// Bounded: after many entries without one the folder is given the benefit of the doubt, so that
+// a huge tree or a loop of links is not walked to its end on the GUI thread.
+bool holdsPhotos(const QString& folder)
+{
+    constexpr int kMaxEntries = 20000;
+    QDirIterator it(folder, QDir::Files, QDirIterator::Subdirectories | QDirIterator::FollowSymlinks);
+    for (int seen = 0; it.hasNext() && seen < kMaxEntries; ++seen)
+        if (hasSupportedImageExtension(it.next())) return true;
+    return it.hasNext();
 }
 
 } // namespace
@@ -61,7 +74,14 @@ QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFi
             rejected->push_back({path, tr("folder has no photos and no class subfolders")});
             continue;
         }
-        for (const QFileInfo& sub : subfolders) folders << sub.absoluteFilePath();
+        // An empty subfolder is no class: added, it showed as a class of no photos and threw the
+        // trained set away for nothing.
+        for (const QFileInfo& sub : subfolders) {
+            if (holdsPhotos(sub.absoluteFilePath()))
+                folders << sub.absoluteFilePath();
+            else
+                rejected->push_back({sub.absoluteFilePath(), tr("folder has no photos: not added as a class")});
+        }
     }
     return folders;
 }

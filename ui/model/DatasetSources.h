@@ -25,7 +25,8 @@ struct DatasetSources {
 };
 
 // Dropped or chosen folders → class folders. A folder with photos directly inside is one class; a
-// folder with only subfolders is a parent whose subfolders are the classes. Anything else is
+// folder with only subfolders is a parent whose subfolders holding photos (at any depth) are the
+// classes. Anything else, empty subfolders too, is
 // returned in REJECTED with the reason (never silently dropped). A parent's hidden subfolders are
 // no classes but may hold photos: they go to HIDDEN, when given, to be mentioned without alarm.
 QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected,

@@ -569,6 +569,9 @@ void ProjectTasks::classifyListed(std::function<QStringList(Feedback&)> listPhot
                                                 "an .exref file."));
         return;
     }
+    // Said, or a click on Classify All behind a long comparison showed an empty tab for minutes.
+    if (runner_->isBusy())
+        Q_EMIT statusMessage(tr("Classifying waits for \"%1\" to finish (Esc would stop both)").arg(runner_->firstTitle()));
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     runner_->runStreaming(tr("Classifying"), [=](Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {

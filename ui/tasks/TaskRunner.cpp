@@ -103,6 +103,8 @@ std::shared_ptr<TaskRunner::Task> TaskRunner::enqueue(const QString& title, OnCa
     return task;
 }
 
+QString TaskRunner::firstTitle() const { return active_.empty() ? QString() : active_.front()->title; }
+
 TaskId TaskRunner::runStreaming(const QString& title, StreamingJob job, OnCancel onCancel,
                                 const std::vector<TaskId>& dependencies)
 {

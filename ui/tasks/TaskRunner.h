@@ -60,6 +60,8 @@ public:
     // been computed: what they were computed for has been replaced.
     void invalidate();
     bool isBusy() const { return !active_.empty(); }
+    // The title of the task queued or running first (what a new task waits for); empty when idle.
+    QString firstTitle() const;
     // While held, the results that arrive (finishers, delivered parts, and the ends of tasks) wait,
     // in order, and are applied when the last hold is released: a project being saved off the GUI
     // thread is not changed under the save by a task that ends meanwhile. Holds nest.

@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QHelpEvent>
 #include <QPainter>
+#include <QTextOption>
 #include <QTextDocument>
 #include <QToolTip>
 #include <QVariantMap>
@@ -86,7 +87,11 @@ void ClassificationCardDelegate::drawThumbnail(QPainter* painter, const QRect& b
                             pixmap);
     } else {
         painter->setPen(option.palette.color(QPalette::PlaceholderText));
-        painter->drawText(box.adjusted(2, 2, -2, -2), Qt::AlignCenter | Qt::TextWrapAnywhere, placeholder);
+        // Broken between words where they fit ("(unlabeled photo 101)" read "(unlabele d photo 1 01)"),
+        // anywhere only within a name too long for the box.
+        QTextOption wrapping(Qt::AlignCenter);
+        wrapping.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+        painter->drawText(QRectF(box.adjusted(2, 2, -2, -2)), placeholder, wrapping);
     }
     painter->restore();
 }

@@ -67,7 +67,6 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     photos_->setIconSize(QSize(96, 72));
     photos_->setResizeMode(QListView::Adjust);
     photos_->setMovement(QListView::Static);
-    photos_->setMaximumHeight(150);
 
     auto* top = new QSplitter(this);
     top->addWidget(table_);
@@ -75,11 +74,23 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     // Half each: in a window of 1280 beside the class list, 440 of 1000 cut the table's last column
     // and pushed it into scrolling; the matrix keeps its zoom for the rest.
     top->setSizes({500, 500});
+    // The cell's photos below, in a splitter that gives the matrix what the window gains or loses:
+    // at 1020×570 a fixed list took more room than a matrix squashed to 165×105 pixels (a review).
+    auto* cell = new QWidget(this);
+    auto* cellLayout = new QVBoxLayout(cell);
+    cellLayout->setContentsMargins(0, 0, 0, 0);
+    cellLayout->addWidget(cellTitle_);
+    cellLayout->addWidget(photos_, 1);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(top);
+    split->addWidget(cell);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 0);
+    split->setCollapsible(0, false);
+    split->setSizes({600, 130});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(summary_);
-    layout->addWidget(top, 1);
-    layout->addWidget(cellTitle_);
-    layout->addWidget(photos_);
+    layout->addWidget(split, 1);
 
     connect(navigation_, &MatrixPlotNavigation::cellClicked, this, &EvaluationView::onClick);
     connect(plot_, &QCustomPlot::beforeReplot, this, &EvaluationView::showCountsThatFit);
@@ -112,9 +123,13 @@ void EvaluationView::refresh()
     const TrainingOutcome* training = controller_->training();
     const EmbeddingSet& set = controller_->embeddings();
     if (!training || !training->hasHeldOut()) {
-        summary_->setText(training ? tr("No photos were held out (held out = 0 %), so there is no honest figure. "
-                                        "Use the Methods tab for a cross-validated estimate.")
-                                   : tr("Train a reference set (Optimize tab) to see its honest held-out evaluation."));
+        summary_->setText(!training ? tr("Train a reference set (Optimize tab) to see its honest held-out evaluation.")
+                          : training->missingHeldOut > 0
+                              ? tr("None of the %1 held-out photos is among the project's photos any more (a class "
+                                   "folder moved or deleted, or photos excluded since training): train again for an "
+                                   "honest figure.").arg(training->missingHeldOut)
+                              : tr("No photos were held out (held out = 0 %), so there is no honest figure. "
+                                   "Use the Methods tab for a cross-validated estimate."));
         plot_->replot();
         return;
     }
@@ -125,7 +140,8 @@ void EvaluationView::refresh()
                           .arg(percentText(m.accuracy), percentWithInterval(m.weightedF1, m.weightedF1Interval),
                                QString::number(m.total), QString::number(training->poolRows.size()),
                                training->set.method.toHtmlEscaped(), percentText(m.accuracyInterval.low),
-                               percentText(m.accuracyInterval.high)));
+                               percentText(m.accuracyInterval.high)) +
+                      missingHeldOutNote(training->missingHeldOut, m.total).toHtmlEscaped());
     const int n = int(m.perClass.size());
     table_->setRowCount(n);
     auto number = [](double value, int decimals) {

@@ -14,4 +14,15 @@ QString percentWithInterval(double fraction, const std::optional<ProportionInter
         .arg(percentText(fraction), percentText(interval->low), percentText(interval->high));
 }
 
+QString missingHeldOutNote(int missing, int scored)
+{
+    if (missing <= 0) return QString();
+    return QCoreApplication::translate("FigureText",
+                                       " %n of the held-out photos are no longer among the project's photos (a class "
+                                       "folder moved or deleted, or photos excluded since training), so the figures "
+                                       "are on the other %1; train again for figures on today's photos.",
+                                       nullptr, missing)
+        .arg(scored);
+}
+
 } // namespace exemplar::ui

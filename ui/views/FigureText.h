@@ -11,5 +11,8 @@ namespace exemplar::ui {
 
 QString percentText(double fraction);
 QString percentWithInterval(double fraction, const std::optional<ProportionInterval>& interval);
+// What a held-out figure rests on when MISSING of the set's held-out photos are no longer among
+// the project's photos (its figures are then on the SCORED others); empty when none is missing.
+QString missingHeldOutNote(int missing, int scored);
 
 } // namespace exemplar::ui

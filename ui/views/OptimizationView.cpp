@@ -412,13 +412,31 @@ void OptimizationView::showOutcome()
                        .arg(training->set.method.toHtmlEscaped(), QString::number(training->set.head.referenceCount()),
                             QString::number(training->poolPaths.size()),
                             training->canceled ? tr(" (stopped early: best selection so far)") : QString());
+    // Self-trained references include unlabeled photos: said, or "1101 references from 993 training
+    // photos" read as a miscount (a review).
+    const QJsonObject selfTraining = training->set.selection.value(QStringLiteral("self_training")).toObject();
+    if (selfTraining.value(QStringLiteral("used")).toBool())
+        text += tr(" Self-training added %1 unlabeled photos with the class the set predicted (in cross-validation "
+                   "inside the training photos, %2 of %3 right with them, %4 without).")
+                    .arg(selfTraining.value(QStringLiteral("pseudo_labeled")).toInt())
+                    .arg(selfTraining.value(QStringLiteral("cv_correct_with")).toInt())
+                    .arg(selfTraining.value(QStringLiteral("cv_photos")).toInt())
+                    .arg(selfTraining.value(QStringLiteral("cv_correct_without")).toInt());
+    else if (selfTraining.value(QStringLiteral("stopped")).toBool())
+        text += tr(" Stopped while checking whether the %1 unlabeled photos help: the set is trained without them.")
+                    .arg(selfTraining.value(QStringLiteral("unlabeled_photos")).toInt());
+    else if (selfTraining.value(QStringLiteral("unlabeled_photos")).toInt() > 0)
+        text += tr(" Self-training with the %1 unlabeled photos was tried and not kept: in cross-validation inside the "
+                   "training photos it did not help.")
+                    .arg(selfTraining.value(QStringLiteral("unlabeled_photos")).toInt());
     if (training->hasHeldOut())
         text += tr(" Honest held-out accuracy <b>%1</b> (95% interval %4 to %5), weighted F1 %2 on %3 photos never "
                    "used for choosing.")
                     .arg(percentText(training->metrics.accuracy),
                          percentWithInterval(training->metrics.weightedF1, training->metrics.weightedF1Interval))
                     .arg(training->metrics.total)
-                    .arg(percentText(training->metrics.accuracyInterval.low), percentText(training->metrics.accuracyInterval.high));
+                    .arg(percentText(training->metrics.accuracyInterval.low), percentText(training->metrics.accuracyInterval.high)) +
+                missingHeldOutNote(training->missingHeldOut, training->metrics.total).toHtmlEscaped();
     else
         text += tr(" No photos were held out, so there is no honest accuracy figure.");
     const QJsonObject choice = training->set.selection.value(QStringLiteral("auto")).toObject();

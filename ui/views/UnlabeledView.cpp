@@ -268,6 +268,11 @@ void UnlabeledView::rebuildList()
     int popupWidth = 0;
     for (const QString& name : classChoices) popupWidth = std::max(popupWidth, list_->fontMetrics().horizontalAdvance(name));
     popupWidth = std::min(popupWidth + 48, std::max(320, screen() ? screen()->availableGeometry().width() / 2 : 800));
+    // The suggestion and runner-up as wide as their names, up to a third each of the room beside the
+    // photo: a fixed 190 pixels read "009_Aston…oupe_2012" at 1440 wide while "Class given" stood
+    // half empty (a review), and Coupe and Convertible differ at the end.
+    const int room = (list_->viewport()->width() - list_->columnWidth(RankColumn) - list_->columnWidth(PhotoColumn)) / 3;
+    const int classWidth = std::clamp(popupWidth, kClassColumnWidth, std::max(kClassColumnWidth, room));
     for (int row = 0; row < shown; ++row) {
         const LabelingCandidate& c = labeling.candidates[size_t(row)];
         const QString path = photos.embeddings->paths.value(c.row);
@@ -292,9 +297,10 @@ void UnlabeledView::rebuildList()
             // Fine-grained class names differ in their middles and ends: elided in the middle.
             const QString mark = rank == 0 ? (c.prediction.unknown ? QStringLiteral("? ") : QStringLiteral("✓ ")) : QString();
             auto* button = new QPushButton(list_);
-            button->setText(mark + button->fontMetrics().elidedText(name, Qt::ElideMiddle, kClassColumnWidth - 36));
+            button->setText(mark + button->fontMetrics().elidedText(name, Qt::ElideMiddle, classWidth - 36));
             button->setObjectName(rank == 0 ? QStringLiteral("acceptSuggestion") : QStringLiteral("acceptRunnerUp"));
-            button->setFlat(rank == 1);
+            // Both look like the buttons they are (a flat runner-up read as plain text); the
+            // suggestion carries the mark.
             const bool known = classSourceOfSetClass(classIndex) >= 0;
             button->setEnabled(known);
             button->setToolTip(!known ? tr("This project has no class folder named %1").arg(name)
@@ -328,7 +334,7 @@ void UnlabeledView::rebuildList()
         list_->setCellWidget(row, ClassColumn, centredInCell(other, list_));
     }
     list_->resizeColumnToContents(RankColumn);
-    for (int column : {SuggestedColumn, RunnerUpColumn}) list_->setColumnWidth(column, kClassColumnWidth);
+    for (int column : {SuggestedColumn, RunnerUpColumn}) list_->setColumnWidth(column, classWidth);
     refreshAssignments();
 }
 

@@ -42,6 +42,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -295,7 +296,7 @@ void MainWindow::createMenus()
         controller_->writeAssignedLabels();
     });
     run->addAction(tr("&Embed Photos Again"), QKeySequence(Qt::Key_F4), controller_, &ProjectController::embedPhotos);
-    keptWhileOpening << run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), controller_, &ProjectController::cancel);
+    keptWhileOpening << run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), this, &MainWindow::cancelTasks);
 
     QMenu* modelMenu = menuBar()->addMenu(tr("&Model"));
     createModelMenu(modelMenu);
@@ -375,12 +376,14 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancel_);
     for (QWidget* w : std::initializer_list<QWidget*>{taskLabel_, progress_, cancel_}) w->setVisible(false);
-    connect(cancel_, &QToolButton::clicked, controller_, &ProjectController::cancel);
+    connect(cancel_, &QToolButton::clicked, this, &MainWindow::cancelTasks);
     connect(controller_, &ProjectController::busyChanged, this, [this](bool busy) {
         for (QWidget* w : std::initializer_list<QWidget*>{taskLabel_, progress_, cancel_}) w->setVisible(busy);
+        cancel_->setEnabled(true);
         if (busy) progress_->setRange(0, 0);  // indeterminate until the first report
     });
     connect(controller_, &ProjectController::taskStarted, this, [this](const QString& title) {
+        cancel_->setEnabled(true);
         taskLabel_->setText(title + QStringLiteral("…"));
         progress_->setRange(0, 0);
     });
@@ -393,6 +396,7 @@ void MainWindow::createStatusBar()
                 } else {
                     progress_->setRange(0, 0);  // a step of unknown length (loading the network)
                 }
+                if (!cancel_->isEnabled()) return;  // stopping: that stays said
                 taskLabel_->setText(what.isEmpty() ? title
                                                     : QStringLiteral("%1: %2").arg(title, shortenedProgressText(what, 80)));
                 taskLabel_->setToolTip(what);
@@ -405,10 +409,30 @@ void MainWindow::createStatusBar()
     });
 }
 
+void MainWindow::cancelTasks()
+{
+    if (!controller_->isBusy()) return;
+    controller_->cancel();
+    cancel_->setEnabled(false);
+    taskLabel_->setText(tr("Stopping at the next step…"));
+    taskLabel_->setToolTip(tr("Canceled: the task stops at its next step (seconds for a large one)"));
+}
+
 void MainWindow::restoreSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1280, 800);
+    // A size remembered on a larger screen (or the default on a small one) put the status bar, its
+    // Cancel button and half the tabs off screen: fitted to the screen the window opens on.
+    if (const QScreen* shown = screen(); shown && !isMaximized() && !isFullScreen()) {
+        const QRect available = shown->availableGeometry();
+        const QSize frame = frameGeometry().size() - geometry().size();  // title bar and borders, once shown
+        const QSize room = available.size() - frame;
+        if (width() > room.width() || height() > room.height()) {
+            resize(size().boundedTo(room));
+            move(available.topLeft());
+        }
+    }
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
 }
@@ -683,7 +707,14 @@ void MainWindow::sortIntoFoldersDialog()
                     tr("File %n classified photo(s) into one folder per class (and \"unknown\") in %1?", nullptr,
                        int(controller_->classifications().size())).arg(QDir::toNativeSeparators(folder)),
                     QMessageBox::Cancel, this);
-    ask.setInformativeText(tr("Copies leave the photos where they are. Links take no space but break if the photos move."));
+    QString informative = tr("Copies leave the photos where they are. Links take no space but break if the photos move.");
+    // Photos given a class by hand are not classified, so they are not among these (a review
+    // found them in neither their class's folder nor "unknown", unsaid).
+    if (const qsizetype given = controller_->unlabeledSources().assigned.size(); given > 0)
+        informative += QStringLiteral("\n\n") +
+                       tr("The %n photo(s) you gave a class are not among them: \"Write Labels into Class Folders\" "
+                          "on the Unlabeled tab copies those into the project's class folders.", nullptr, int(given));
+    ask.setInformativeText(informative);
     QPushButton* copy = ask.addButton(tr("Copy"), QMessageBox::AcceptRole);
     QPushButton* link = ask.addButton(tr("Link"), QMessageBox::AcceptRole);
     ask.setDefaultButton(copy);

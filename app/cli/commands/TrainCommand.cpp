@@ -123,7 +123,10 @@ int runTrain(const QStringList& args)
                                      : qPrintable(QStringLiteral(", unused: ") + unused));
     }
     const QJsonObject self = set.selection.value(QStringLiteral("self_training")).toObject();
-    if (!self.isEmpty())
+    if (self.value(QStringLiteral("stopped")).toBool())
+        std::printf("Self-training with %d unlabeled photos: stopped before its check ended (the set is trained without "
+                    "them)\n", self.value(QStringLiteral("unlabeled_photos")).toInt());
+    else if (!self.isEmpty())
         std::printf("Self-training with %d unlabeled photos: %s (cross-validation inside the training photos: %d of %d right "
                     "with, %d without)\n", self.value(QStringLiteral("unlabeled_photos")).toInt(),
                     self.value(QStringLiteral("used")).toBool() ? "kept" : "not kept", self.value(QStringLiteral("cv_correct_with")).toInt(),
