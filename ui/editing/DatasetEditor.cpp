@@ -27,8 +27,8 @@ void DatasetEditor::sourcesEdited()
 
 void DatasetEditor::addFolders(const QStringList& paths)
 {
-    std::vector<SkippedFile> rejected, hidden;
-    const QStringList folders = expandToClassFolders(paths, &rejected, &hidden);
+    std::vector<SkippedFile> rejected, hidden, empty;
+    const QStringList folders = expandToClassFolders(paths, &rejected, &hidden, &empty);
     DatasetSources sources = model_->sources();
     // Loaded embeddings have no folders to rescan: photo folders start a project of their own.
     if (!sources.classes.empty() && sources.classes.front().folder.startsWith(ProjectTasks::loadedEmbeddingsPrefix()) &&
@@ -42,15 +42,23 @@ void DatasetEditor::addFolders(const QStringList& paths)
     }
     for (const SkippedFile& file : rejected)
         Q_EMIT errorOccurred(tr("Add class folders"), QStringLiteral("%1: %2").arg(file.path, file.reason));
+    // "sub" or "sub and 3 more": the folders of a kind named without a box each.
+    const auto named = [](const std::vector<SkippedFile>& folders) {
+        return QFileInfo(folders.front().path).fileName() +
+               (folders.size() > 1 ? tr(" and %n more", nullptr, int(folders.size() - 1)) : QString());
+    };
     if (added == 0) {
-        if (rejected.empty()) Q_EMIT statusMessage(tr("Those class folders are already in the project"));
+        if (!empty.empty())  // nothing else to add: why not, in a box
+            Q_EMIT errorOccurred(tr("Add class folders"), tr("No class folder added: %1 has no photos.").arg(named(empty)));
+        else if (rejected.empty())
+            Q_EMIT statusMessage(tr("Those class folders are already in the project"));
         return;
     }
-    QString hiddenNote;  // a hidden folder beside the classes is no class, and not worth a warning box
-    if (!hidden.empty())
-        hiddenNote = tr("; not read, being hidden: %1").arg(QFileInfo(hidden.front().path).fileName()) +
-                     (hidden.size() > 1 ? tr(" and %n more", nullptr, int(hidden.size() - 1)) : QString());
-    Q_EMIT statusMessage(tr("Added %n class folder(s)", nullptr, added) + hiddenNote);
+    // A hidden or empty folder beside the classes is no class, and not worth a warning box.
+    QString notes;
+    if (!hidden.empty()) notes += tr("; not read, being hidden: %1").arg(named(hidden));
+    if (!empty.empty()) notes += tr("; not added, having no photos: %1").arg(named(empty));
+    Q_EMIT statusMessage(tr("Added %n class folder(s)", nullptr, added) + notes);
     model_->setSources(std::move(sources));
     sourcesEdited();
 }

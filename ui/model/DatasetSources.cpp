@@ -45,7 +45,7 @@ int DatasetSources::indexOfFolder(const QString& folder) const
 }
 
 QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected,
-                                 std::vector<SkippedFile>* hidden)
+                                 std::vector<SkippedFile>* hidden, std::vector<SkippedFile>* empty)
 {
     QStringList folders;
     for (const QString& path : paths) {
@@ -80,7 +80,7 @@ QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFi
             if (holdsPhotos(sub.absoluteFilePath()))
                 folders << sub.absoluteFilePath();
             else
-                rejected->push_back({sub.absoluteFilePath(), tr("folder has no photos: not added as a class")});
+                (empty ? empty : rejected)->push_back({sub.absoluteFilePath(), tr("folder has no photos: not added as a class")});
         }
     }
     return folders;

@@ -26,11 +26,12 @@ struct DatasetSources {
 
 // Dropped or chosen folders → class folders. A folder with photos directly inside is one class; a
 // folder with only subfolders is a parent whose subfolders holding photos (at any depth) are the
-// classes. Anything else, empty subfolders too, is
-// returned in REJECTED with the reason (never silently dropped). A parent's hidden subfolders are
-// no classes but may hold photos: they go to HIDDEN, when given, to be mentioned without alarm.
+// classes. Anything else is returned in REJECTED with the reason (never silently dropped). A
+// parent's hidden subfolders are no classes but may hold photos: they go to HIDDEN, when given,
+// to be mentioned without alarm; its subfolders without photos (no class: an empty class threw
+// the trained set away for nothing) go to EMPTY, when given, else to REJECTED.
 QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFile>* rejected,
-                                 std::vector<SkippedFile>* hidden = nullptr);
+                                 std::vector<SkippedFile>* hidden = nullptr, std::vector<SkippedFile>* empty = nullptr);
 
 // The dataset of the included classes, read as SCAN says, named as the user named them, without
 // excluded photos (returned in EXCLUDED so that the browser can still show them). FEEDBACK may
