@@ -29,7 +29,34 @@ namespace {
 // The class column's list shows the class given (any class can be chosen there too).
 enum Column { RankColumn, PhotoColumn, SuggestedColumn, RunnerUpColumn, ClassColumn, ColumnCount };
 constexpr int kThumbnailEdge = 96;
-constexpr int kClassColumnWidth = 190;
+
+// A class's button, its name elided in the middle to whatever width the column gives it
+// (fine-grained names differ in their middles and ends: "009_Aston…Coupe_2012"); a fixed
+// elision kept names short in a wide window (a review).
+class ClassNameButton : public QPushButton {
+public:
+    ClassNameButton(const QString& mark, const QString& name, QWidget* parent)
+        : QPushButton(mark + name, parent), mark_(mark), name_(name)
+    {
+    }
+    QSize sizeHint() const override
+    {
+        return {fontMetrics().horizontalAdvance(mark_ + name_) + 2 * kTextMargin, QPushButton::sizeHint().height()};
+    }
+    QSize minimumSizeHint() const override { return {4 * kTextMargin, QPushButton::minimumSizeHint().height()}; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override
+    {
+        QPushButton::resizeEvent(event);
+        setText(mark_ + fontMetrics().elidedText(name_, Qt::ElideMiddle,
+                                                 width() - 2 * kTextMargin - fontMetrics().horizontalAdvance(mark_)));
+    }
+
+private:
+    static constexpr int kTextMargin = 14;  // the button's frame and padding, each side
+    QString mark_, name_;
+};
 
 // WIDGET centred vertically in a row as tall as a thumbnail (a bare cell widget fills the row).
 QWidget* centredInCell(QWidget* widget, QWidget* parent)
@@ -107,7 +134,11 @@ UnlabeledView::UnlabeledView(ProjectController* controller, QWidget* parent) : Q
     list_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     list_->setIconSize(QSize(kThumbnailEdge, kThumbnailEdge * 3 / 4));
     list_->setColumnWidth(PhotoColumn, kThumbnailEdge + 130);  // the thumbnail and the file's name
-    list_->horizontalHeader()->setStretchLastSection(true);
+    // The three class columns share what the photo leaves, so a wide window widens the names that
+    // tell classes apart: fixed at 190 pixels, the suggestion and the runner-up read
+    // "009_Aston…oupe_2012" at 1440 wide while "Class given" stood half empty (a review).
+    for (int column : {SuggestedColumn, RunnerUpColumn, ClassColumn})
+        list_->horizontalHeader()->setSectionResizeMode(column, QHeaderView::Stretch);
     list_->setWordWrap(false);
     list_->setTextElideMode(Qt::ElideMiddle);
     auto* layout = new QVBoxLayout(this);
@@ -268,11 +299,6 @@ void UnlabeledView::rebuildList()
     int popupWidth = 0;
     for (const QString& name : classChoices) popupWidth = std::max(popupWidth, list_->fontMetrics().horizontalAdvance(name));
     popupWidth = std::min(popupWidth + 48, std::max(320, screen() ? screen()->availableGeometry().width() / 2 : 800));
-    // The suggestion and runner-up as wide as their names, up to a third each of the room beside the
-    // photo: a fixed 190 pixels read "009_Aston…oupe_2012" at 1440 wide while "Class given" stood
-    // half empty (a review), and Coupe and Convertible differ at the end.
-    const int room = (list_->viewport()->width() - list_->columnWidth(RankColumn) - list_->columnWidth(PhotoColumn)) / 3;
-    const int classWidth = std::clamp(popupWidth, kClassColumnWidth, std::max(kClassColumnWidth, room));
     for (int row = 0; row < shown; ++row) {
         const LabelingCandidate& c = labeling.candidates[size_t(row)];
         const QString path = photos.embeddings->paths.value(c.row);
@@ -296,8 +322,7 @@ void UnlabeledView::rebuildList()
             const QString name = labeling.classNames.value(classIndex);
             // Fine-grained class names differ in their middles and ends: elided in the middle.
             const QString mark = rank == 0 ? (c.prediction.unknown ? QStringLiteral("? ") : QStringLiteral("✓ ")) : QString();
-            auto* button = new QPushButton(list_);
-            button->setText(mark + button->fontMetrics().elidedText(name, Qt::ElideMiddle, classWidth - 36));
+            auto* button = new ClassNameButton(mark, name, list_);
             button->setObjectName(rank == 0 ? QStringLiteral("acceptSuggestion") : QStringLiteral("acceptRunnerUp"));
             // Both look like the buttons they are (a flat runner-up read as plain text); the
             // suggestion carries the mark.
@@ -334,7 +359,6 @@ void UnlabeledView::rebuildList()
         list_->setCellWidget(row, ClassColumn, centredInCell(other, list_));
     }
     list_->resizeColumnToContents(RankColumn);
-    for (int column : {SuggestedColumn, RunnerUpColumn}) list_->setColumnWidth(column, classWidth);
     refreshAssignments();
 }
 
