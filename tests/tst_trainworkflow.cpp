@@ -220,6 +220,15 @@ private Q_SLOTS:
         Matrix both(pool.size() + others.size(), photos.dim());
         both << pool.vectors, others.vectors;
         QVERIFY((trained.set.head.center - Vector(both.colwise().mean().transpose())).norm() < 1e-5f);
+        QVERIFY2(!warning.contains(QLatin1String("are training photos")), qPrintable(warning));
+
+        // Background photos that are the training photos themselves (--background at a class
+        // folder) are no background: kept, and said.
+        request.training.whiteningBackground = std::make_shared<const Matrix>(pool.vectors.topRows(5));
+        const TrainedReferenceSet own = trainReferenceSet(photos, request);
+        const QString ownWarning = own.warnings.join(QLatin1Char('\n'));
+        QVERIFY2(ownWarning.contains(QLatin1String("5 of the background photos are training photos of the dataset")),
+                 qPrintable(ownWarning));
     }
 
     void nothingHeldOutMeansNoFigure()

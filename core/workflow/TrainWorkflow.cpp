@@ -126,6 +126,12 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     const double nearIdentical = photos.nearIdenticalCosineOrDefault();  // the threshold the split used
     const Matrix unlabeled = rowsNotNearIdenticalTo(request.unlabeled, heldOut, nearIdentical, &unlabeledLikeHeldOut);
     leaveOutBackgroundNearIdenticalTo(&options, heldOut, nearIdentical, &backgroundLikeHeldOut);
+    // Background photos that are the training photos themselves (--background pointed at a class
+    // folder, or at the dataset): not dishonest, but no background, and once unsaid (a review).
+    int backgroundLikePool = 0;
+    if (options.whiteningBackground && options.whiteningBackground->rows() > 0)
+        rowsNotNearIdenticalTo(*options.whiteningBackground, photos.subset(poolRows).vectors, nearIdentical,
+                               &backgroundLikePool);
     // With unlabeled photos the optimizer's steps are those of the first training (on the pool
     // alone): shown too, or the window's plot stayed empty for minutes (a review).
     const bool selfTraining = request.unlabeled.rows() > 0;
@@ -170,6 +176,10 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     if (backgroundLikeHeldOut > 0)
         result.warnings << QStringLiteral("%1 background photo(s) were left out: each is near-identical to a held-out photo, "
                                           "whose pixels must not reach training").arg(backgroundLikeHeldOut);
+    if (backgroundLikePool > 0)
+        result.warnings << QStringLiteral("%1 of the background photos are training photos of the dataset (or "
+                                          "near-identical to one): a background is photos of other things of the "
+                                          "same kind, not of the classes").arg(backgroundLikePool);
     if (options.whiteningBackground)
         set.extra.insert(QStringLiteral("background_photos"), int(options.whiteningBackground->rows()));
     if (!result.warnings.isEmpty())
