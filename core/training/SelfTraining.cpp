@@ -68,35 +68,42 @@ TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabe
         stratifiedFolds(pool.labels, pool.groups, pool.classCount(), std::max(2, options.crossValidationFolds),
                         options.optimizer.seed ^ 0x5e1f7ULL);
     int correctWithout = 0, correctWith = 0, scored = 0;
-    for (size_t f = 0; f < folds.size(); ++f) {
-        if (isCanceled(feedback)) return stoppedDuringTheCheck();
-        reportProgress(feedback, qint64(200 + 700 * f / folds.size()), 1000, QStringLiteral("self-training: fold %1").arg(f + 1));
-        std::vector<bool> held(size_t(pool.size()), false);
-        for (int row : folds[f]) held[size_t(row)] = true;
-        std::vector<int> rest;
-        for (int row = 0; row < pool.size(); ++row)
-            if (!held[size_t(row)]) rest.push_back(row);
-        if (folds[f].empty() || rest.empty()) continue;
-        const EmbeddingSet part = pool.subset(rest);
-        const EmbeddingSet test = pool.subset(folds[f]);
-        const Feedback nested(feedback);
-        const TrainingResult without = train(part, inner, &nested);
-        const TrainingResult with = train(withPseudoLabels(part, without.head, unlabeled), inner, &nested);
-        const std::vector<int> a = without.head.predictClasses(test.vectors), b = with.head.predictClasses(test.vectors);
-        for (size_t i = 0; i < test.labels.size(); ++i) {
-            correctWithout += a[i] == test.labels[i];
-            correctWith += b[i] == test.labels[i];
-        }
-        scored += int(test.labels.size());
-    }
-    if (isCanceled(feedback)) return stoppedDuringTheCheck();  // the last fold's trainings were cut short
-    const bool helps = correctWith > correctWithout;
+    bool helps = false;
     TrainingResult result = plain;
     EmbeddingSet extended;
-    if (helps) {
-        extended = withPseudoLabels(pool, plain.head, unlabeled);
-        const Feedback last(feedback, 0.9, 1.0);
-        result = train(extended, inner, &last);
+    try {
+        for (size_t f = 0; f < folds.size(); ++f) {
+            if (isCanceled(feedback)) return stoppedDuringTheCheck();
+            reportProgress(feedback, qint64(200 + 700 * f / folds.size()), 1000,
+                           QStringLiteral("self-training: fold %1").arg(f + 1));
+            std::vector<bool> held(size_t(pool.size()), false);
+            for (int row : folds[f]) held[size_t(row)] = true;
+            std::vector<int> rest;
+            for (int row = 0; row < pool.size(); ++row)
+                if (!held[size_t(row)]) rest.push_back(row);
+            if (folds[f].empty() || rest.empty()) continue;
+            const EmbeddingSet part = pool.subset(rest);
+            const EmbeddingSet test = pool.subset(folds[f]);
+            const Feedback nested(feedback);
+            const TrainingResult without = train(part, inner, &nested);
+            const TrainingResult with = train(withPseudoLabels(part, without.head, unlabeled), inner, &nested);
+            const std::vector<int> a = without.head.predictClasses(test.vectors), b = with.head.predictClasses(test.vectors);
+            for (size_t i = 0; i < test.labels.size(); ++i) {
+                correctWithout += a[i] == test.labels[i];
+                correctWith += b[i] == test.labels[i];
+            }
+            scored += int(test.labels.size());
+        }
+        if (isCanceled(feedback)) return stoppedDuringTheCheck();  // the last fold's trainings were cut short
+        helps = correctWith > correctWithout;
+        if (helps) {
+            extended = withPseudoLabels(pool, plain.head, unlabeled);
+            const Feedback last(feedback, 0.9, 1.0);
+            result = train(extended, inner, &last);
+        }
+    } catch (const OperationCanceled&) {
+        // The linear methods throw when stopped, where least-central returns its best so far.
+        return stoppedDuringTheCheck();
     }
     result.details.insert(QStringLiteral("self_training"),
                           QJsonObject{{QStringLiteral("unlabeled_photos"), int(unlabeled.rows())},

@@ -30,6 +30,10 @@ namespace exemplar::cli {
 
 namespace {
 
+// The same photo however its path is written (./a.jpg, a.jpg, dir//a.jpg, /abs/a.jpg): the path
+// made absolute and clean. Links are not followed: two links to one photo are two entries.
+QString photoKey(const QString& path) { return QDir::cleanPath(QFileInfo(path).absoluteFilePath()); }
+
 // One photo's result, as --json lists it and --jsonl writes it: PREDICTION of the photo at PATH and
 // its TOP classes (a photo that could not be classified gets {"file", "error"} instead).
 QJsonObject resultJson(const QString& path, const ReferenceSet& set, const Prediction& prediction, int top)
@@ -43,6 +47,9 @@ QJsonObject resultJson(const QString& path, const ReferenceSet& set, const Predi
     }
     const QString nearest = set.head.classNames.value(prediction.bestClass());
     return QJsonObject{{QStringLiteral("file"), path},
+                       // The photo whatever the folder the command ran in: what --resume matches,
+                       // and files by, when "file" is relative.
+                       {QStringLiteral("path"), photoKey(path)},
                        {QStringLiteral("class"), prediction.unknown ? QStringLiteral("unknown") : nearest},
                        {QStringLiteral("unknown"), prediction.unknown},
                        {QStringLiteral("nearest_class"), nearest},
@@ -52,10 +59,6 @@ QJsonObject resultJson(const QString& path, const ReferenceSet& set, const Predi
                        {QStringLiteral("margin"), double(prediction.margin)},
                        {QStringLiteral("top"), ranked}};
 }
-
-// The same photo however its path is written (./a.jpg, a.jpg, dir//a.jpg, /abs/a.jpg): the path
-// made absolute and clean. Links are not followed: two links to one photo are two entries.
-QString photoKey(const QString& path) { return QDir::cleanPath(QFileInfo(path).absoluteFilePath()); }
 
 // PATHS without the repeats of a photo (by photoKey), in the order first given.
 QStringList withoutRepeats(const QStringList& paths)
@@ -237,8 +240,12 @@ int runClassify(const QStringList& args)
         out = std::make_unique<JsonLinesFile>(parser.value(QStringLiteral("resume")), [](const QJsonObject& record) {
             return record.value(QStringLiteral("file")).isString() ? QString() : QStringLiteral("no \"file\"");
         });
-        for (const QJsonObject& record : out->existing())
-            done.insert(photoKey(record.value(QStringLiteral("file")).toString()), record);
+        for (const QJsonObject& record : out->existing()) {
+            // A line's "path" names its photo wherever the run was; a line written before it had
+            // "path" names it by "file" alone, resolved here (relative: from this folder).
+            const QString path = record.value(QStringLiteral("path")).toString();
+            done.insert(QDir::isAbsolutePath(path) ? path : photoKey(record.value(QStringLiteral("file")).toString()), record);
+        }
         if (!common.quiet)
             std::fprintf(stderr, "exemplar-cli classify: %d photos already in %s%s\n", int(done.size()),
                          printable(parser.value(QStringLiteral("resume"))).constData(),
@@ -284,8 +291,16 @@ int runClassify(const QStringList& args)
                                         ? QString() : result.value(QStringLiteral("nearest_class")).toString()});
     };
     // A photo's line from an earlier run (--resume), filed with the rest (--sort-into) as it says.
+    int notFiledRelative = 0;
     const auto fileAsResumed = [&](const QString& path, const QJsonObject& line) {
         if (sortInto.isEmpty() || line.contains(QStringLiteral("error"))) return;  // an error line is no answer
+        // A relative name without "path" may have been written in another folder, where it named
+        // another photo: filed only when the line says which photo it was.
+        if (!QDir::isAbsolutePath(line.value(QStringLiteral("path")).toString()) &&
+            !QDir::isAbsolutePath(line.value(QStringLiteral("file")).toString())) {
+            ++notFiledRelative;
+            return;
+        }
         const bool unknown = line.value(QStringLiteral("unknown")).toBool();
         const QString className = line.value(QStringLiteral("nearest_class")).toString();
         if (!unknown && !set.head.classNames.contains(className)) {
@@ -345,13 +360,20 @@ int runClassify(const QStringList& args)
         classifyPhotoFiles(chunk, set.head, *embedder, cache.get(), nullptr, [&](int i, const PhotoVerdict& verdict) {
             Position& position = positions[positionOfPhoto[size_t(i)]];
             position.result = verdict.ok() ? resultJson(chunk[i], set, verdict.prediction, top)
-                                           : QJsonObject{{QStringLiteral("file"), chunk[i]}, {QStringLiteral("error"), verdict.error}};
+                                           : QJsonObject{{QStringLiteral("file"), chunk[i]},
+                                                         {QStringLiteral("path"), photoKey(chunk[i])},
+                                                         {QStringLiteral("error"), verdict.error}};
             position.known = true;
             reportKnown();
         });
         reportKnown();
         first = end;
     }
+    if (notFiledRelative > 0)
+        std::fprintf(stderr, "exemplar-cli classify: %d photos already in %s are named there by relative paths, from a "
+                             "version that did not record which photo each was: not filed (classify them again into a "
+                             "new file to file them)\n",
+                     notFiledRelative, printable(parser.value(QStringLiteral("resume"))).constData());
     QJsonObject sorted;
     if (!sortInto.isEmpty()) {
         const FilingOutcome filed = fileIntoClassFolders(toFile, set.head.classNames, sortInto,
