@@ -69,6 +69,10 @@ private Q_SLOTS:
             << QStringList{"classify", "/nonexistent/set.exref", "/nonexistent/photo.jpg", "--label-next", "5"} << 2 << "--unlabeled";
         QTest::newRow("--label-next zero")
             << QStringList{"classify", "/nonexistent/set.exref", "--unlabeled", "/tmp", "--label-next", "0"} << 2 << "label-next";
+        QTest::newRow("--unknown-rate without --foreign")  // it measured nothing, unsaid
+            << QStringList{"eval", "/nonexistent/photos", "--unknown-rate", "0.2"} << 2 << "--unknown-rate needs --foreign";
+        QTest::newRow("--extra-photos without --learning-curve")
+            << QStringList{"eval", "/nonexistent/photos", "--extra-photos", "5"} << 2 << "--extra-photos needs --learning-curve";
         QTest::newRow("--label-next with --jsonl")  // the list would break the lines of results
             << QStringList{"classify", "/nonexistent/set.exref", "--unlabeled", "/tmp", "--label-next", "3", "--jsonl"} << 2
             << "--label-next and --jsonl";
@@ -663,6 +667,16 @@ private Q_SLOTS:
             QVERIFY(method.value(QStringLiteral("accuracy")).toDouble() > 0.7);
         }
         QVERIFY2(run.err.contains("evaluating"), "progress goes to stderr");
+
+        // A method named twice, or by its older name too, is compared once (the text printed it
+        // twice while the JSON, keyed by name, held it once).
+        const Run twice = cli({QStringLiteral("eval"), dataset_, QStringLiteral("--pool"), QStringLiteral("5"),
+                               QStringLiteral("--repeats"), QStringLiteral("1"), QStringLiteral("--methods"),
+                               QStringLiteral("centroid,seed,centroid,least-central"), QStringLiteral("--json"),
+                               QStringLiteral("--quiet")});
+        QVERIFY2(twice.exitCode == 0, twice.err.constData());
+        QCOMPARE(twice.json().value(QStringLiteral("method_order")).toArray(),
+                 (QJsonArray{QStringLiteral("centroid"), QStringLiteral("least-central")}));
     }
 
     // eval --foreign: "unknown" calibrated inside each pool, then measured on the test photos and

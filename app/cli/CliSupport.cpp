@@ -51,6 +51,14 @@ QString heldOutFigure(const QJsonObject& evaluation, const QString& key)
     return QStringLiteral("%1 (95% interval %2 to %3)").arg(figure, percent(low), percent(high));
 }
 
+QString answeredUnknownNote(const QJsonObject& evaluation)
+{
+    const double share = evaluation.value(QStringLiteral("held_out_answered_unknown")).toDouble(-1.0);
+    if (!(share > 0.0 && share <= 1.0)) return QString();  // none, absent, or not a share
+    return QStringLiteral("; the accuracy scores each photo's nearest class, and the set's threshold answers "
+                          "\"unknown\" to %1 of these photos of known classes").arg(percent(share));
+}
+
 std::unique_ptr<Embedder> loadEmbedder(const CommonOptions& common)
 {
     const QString& specPath = common.modelSpec;

@@ -33,6 +33,9 @@ QString storedFraction(const QJsonValue& value);
 // was recorded give the figure alone, and so does an interval that does not hold the figure (a
 // hand-edited file).
 QString heldOutFigure(const QJsonObject& evaluation, const QString& key);
+// "; … answers "unknown" to 58.3% of these photos …": what the held-out accuracy leaves out (it
+// scores the nearest class), said when the set's threshold rejects any held-out photo; else empty.
+QString answeredUnknownNote(const QJsonObject& evaluation);
 
 // Progress on stderr: an updating line on a terminal, a line per tenth of the work otherwise
 // (so that logs stay short).

@@ -136,6 +136,13 @@ bool linkBelow(const QString& root, const QString& folder)
     return false;
 }
 
+bool leadsBackToOrAbove(const QString& folder, const QString& place)
+{
+    const QString target = QFileInfo(folder).canonicalFilePath(), here = QFileInfo(place).canonicalFilePath();
+    if (target.isEmpty() || here.isEmpty()) return false;
+    return here == target || here.startsWith(target.endsWith(QLatin1Char('/')) ? target : target + QLatin1Char('/'));
+}
+
 QString brokenLinkReason(const QString& path)
 {
     struct stat st {};

@@ -34,6 +34,9 @@ QString brokenLinkReason(const QString& path);
 // Folders an application owns (a cache's shards) are written only where none is: a link planted in
 // a shared cache would have the writes land wherever it points.
 bool linkBelow(const QString& root, const QString& folder);
+// Whether the folder FOLDER leads to (links followed) is PLACE's or one above it: a class folder
+// that is a link to "." or "/" inside the folder whose classes it would be is a loop.
+bool leadsBackToOrAbove(const QString& folder, const QString& place);
 // Empty, or, when PATH holds U+FFFD, a hint that its name was probably given in bytes that are
 // not UTF-8: Qt decodes every name given on a command line, in a list or by a drop as UTF-8 and
 // turns such bytes into U+FFFD, so the file is there but cannot be opened by that name.

@@ -219,14 +219,10 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     sortNaturally(&entries);
     // A class folder that leads back to the dataset folder or to one above it (a link to "." or
     // to "/") would be a class of every other class's photos, or of a whole disk: named, not read.
-    const QString canonicalRoot = info.canonicalFilePath();
-    const auto holdsRoot = [&](const QString& folder) {
-        return folder == canonicalRoot || canonicalRoot.startsWith(folder.endsWith(u'/') ? folder : folder + u'/');
-    };
     QStringList folders;
     std::vector<SkippedFile> loops;
     for (const QFileInfo& entry : entries) {
-        if (holdsRoot(entry.canonicalFilePath()))
+        if (leadsBackToOrAbove(entry.absoluteFilePath(), root))
             loops.push_back({entry.absoluteFilePath(),
                              QStringLiteral("class folder is a symbolic link back to the dataset folder or a folder that "
                                             "contains it (a loop; not scanned)")});

@@ -12,6 +12,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QSet>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -215,11 +216,27 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     report.duplicateGroups = groups.sharedGroups();
     report.groupedPhotos = groups.groupedPhotos();
     const auto classGroups = groupsPerClass(data.labels, groups.groupOf, data.classCount());
+    // A class left with one group: its photos are copies of one picture, or some of them are
+    // copies of another class's photos (a photo filed under two classes) and go where those go.
+    std::vector<QSet<int>> picturesOfClass(size_t(data.classCount()));
+    std::vector<int> sharedWithOthers(size_t(data.classCount()), 0);
+    for (int row = 0; row < data.size(); ++row) picturesOfClass[size_t(data.labels[size_t(row)])].insert(groups.groupOf[size_t(row)]);
     for (int c = 0; c < data.classCount(); ++c)
-        if (counts[size_t(c)] > 1 && classGroups[size_t(c)].size() == 1)
+        for (const std::vector<int>& group : classGroups[size_t(c)])
+            for (int row : group)
+                if (data.labels[size_t(row)] != c) ++sharedWithOthers[size_t(data.labels[size_t(row)])];
+    for (int c = 0; c < data.classCount(); ++c) {
+        if (counts[size_t(c)] <= 1 || classGroups[size_t(c)].size() > 1) continue;
+        if (picturesOfClass[size_t(c)].size() == 1)
             report.warnings << QStringLiteral("class \"%1\": its %2 photos are near-identical copies of one picture, "
                                               "so none of them can be tested on photos unlike the pool")
                                    .arg(data.classNames[c]).arg(counts[size_t(c)]);
+        else if (sharedWithOthers[size_t(c)] > 0)
+            report.warnings << QStringLiteral("class \"%1\": %2 of its %3 photos are near-identical to photos of another "
+                                              "class (a photo filed under two classes?) and are split with those, so too "
+                                              "few of its own are left to test it")
+                                   .arg(data.classNames[c]).arg(sharedWithOthers[size_t(c)]).arg(counts[size_t(c)]);
+    }
 
     // Every repetition's split, drawn once (row lists: the subsets themselves are made per use).
     std::vector<std::vector<int>> poolRowsOf(size_t(options.repeats)), testRowsOf(size_t(options.repeats));

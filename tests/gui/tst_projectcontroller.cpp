@@ -781,11 +781,15 @@ private Q_SLOTS:
         QVERIFY(writePhotos(dir.filePath(QStringLiteral("parent")), {"cats/2024/a.jpg", "dogs/c.jpg"}, QSize(16, 12),
                             Qt::darkCyan));
         QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("parent/birds"))));
+        // A link back to the parent is a loop, not a class of every photo.
+        QVERIFY(QFile::link(QStringLiteral("."), dir.filePath(QStringLiteral("parent/everything"))));
         QSignalSpy said(&controller, &ProjectController::statusMessage);
         controller.addFolders({dir.filePath(QStringLiteral("parent"))});
         QCOMPARE(int(controller.sources().classes.size()), 2);
         QCOMPARE(controller.sources().classes[0].name, QStringLiteral("cats"));
-        QCOMPARE(errors.count(), 1);
+        QCOMPARE(errors.count(), 2);
+        QVERIFY2(errors.back().at(1).toString().contains(QLatin1String("everything: class folder is a symbolic link back")),
+                 qPrintable(errors.back().at(1).toString()));
         QVERIFY(std::any_of(said.begin(), said.end(), [](const QList<QVariant>& message) {
             return message.front().toString().contains(QLatin1String("Added 2 class folder(s); not added, having no photos: birds"));
         }));

@@ -191,7 +191,12 @@ void ProjectController::classifyPhotos(const QStringList& paths) { tasks_->class
 void ProjectController::classifyUnlabeledPhotos() { tasks_->classifyUnlabeled(); }
 void ProjectController::sortClassifiedPhotos(const QString& folder, bool link) { tasks_->sortClassifiedPhotos(folder, link); }
 void ProjectController::importReferenceSet(const QString& path) { tasks_->importReferenceSet(path); }
-void ProjectController::cancel() { tasks_->runner()->cancelAll(); }
+void ProjectController::cancel()
+{
+    const bool busy = isBusy();
+    tasks_->runner()->cancelAll();
+    if (busy) Q_EMIT cancelRequested();
+}
 
 void ProjectController::setSettings(const ProjectSettings& settings)
 {

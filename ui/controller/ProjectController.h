@@ -173,6 +173,8 @@ Q_SIGNALS:
     void taskProgress(const QString& title, qint64 done, qint64 total, const QString& what);
     void taskEnded(const QString& title, const QString& outcome);  // outcome: finished/canceled/failed
     void busyChanged(bool busy);
+    // cancel() was asked while work runs: it stops at its next step (the window says so until then).
+    void cancelRequested();
 
     // Everyone's.
     void errorOccurred(const QString& title, const QString& message);

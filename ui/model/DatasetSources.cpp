@@ -77,7 +77,12 @@ QStringList expandToClassFolders(const QStringList& paths, std::vector<SkippedFi
         // An empty subfolder is no class: added, it showed as a class of no photos and threw the
         // trained set away for nothing.
         for (const QFileInfo& sub : subfolders) {
-            if (holdsPhotos(sub.absoluteFilePath()))
+            // As a scanned dataset's: a link back to the parent or above it is a loop, no class
+            // (a class of every photo, or of a whole disk, once).
+            if (leadsBackToOrAbove(sub.absoluteFilePath(), dir.absolutePath()))
+                rejected->push_back({sub.absoluteFilePath(), tr("class folder is a symbolic link back to the folder "
+                                                                 "it is in or above it (a loop; not read)")});
+            else if (holdsPhotos(sub.absoluteFilePath()))
                 folders << sub.absoluteFilePath();
             else
                 (empty ? empty : rejected)->push_back({sub.absoluteFilePath(), tr("folder has no photos: not added as a class")});

@@ -641,10 +641,24 @@ void ProjectTasks::sortClassifiedPhotos(const QString& folder, bool link)
 {
     const QString title = tr("Sort into folders");
     auto set = model_->sharedActiveReferenceSet();
+    // A photo given a class by hand is not filed by the set's answer, which may contradict it:
+    // Write Labels into Class Folders files it by the class given.
+    QSet<QString> given;
+    for (auto it = model_->unlabeledSources().assigned.cbegin(); it != model_->unlabeledSources().assigned.cend(); ++it)
+        given.insert(QFileInfo(it.key()).absoluteFilePath());
     std::vector<PhotoToFile> photos;
-    for (const ClassifiedPhoto& photo : model_->classifications())
-        if (photo.error.isEmpty() && set)
-            photos.push_back({photo.path, photo.prediction.unknown ? QString() : set->head.classNames.value(photo.prediction.bestClass())});
+    int leftToTheirLabel = 0;
+    for (const ClassifiedPhoto& photo : model_->classifications()) {
+        if (!photo.error.isEmpty() || !set) continue;
+        if (given.contains(QFileInfo(photo.path).absoluteFilePath())) {
+            ++leftToTheirLabel;
+            continue;
+        }
+        photos.push_back({photo.path, photo.prediction.unknown ? QString() : set->head.classNames.value(photo.prediction.bestClass())});
+    }
+    if (leftToTheirLabel > 0)
+        Q_EMIT statusMessage(tr("%n photo(s) you gave a class are not filed by the set's answer: \"Write Labels into Class "
+                                "Folders\" files them by yours", nullptr, leftToTheirLabel));
     if (photos.empty()) {
         Q_EMIT errorOccurred(title, tr("There are no classified photos yet: classify some first."));
         return;

@@ -123,7 +123,7 @@ void HistogramView::refresh()
         addDensity(similarityPlot_, *kept, tr("kept references"), QColor(230, 110, 40));
         text += tr(", kept references %1. Lower is better: the article keeps the least central photos so that "
                    "references of different classes look less alike.").arg(mean(*kept), 0, 'f', 3);
-    } else if (const TrainingOutcome* trained = controller_->training(); trained && !trained->set.method.isEmpty()) {
+    } else if (const TrainingOutcome* trained = controller_->training(); trained && trained->keptRows.empty()) {
         // A method whose references are class means or weights keeps no photo (a review read
         // "train a reference set" beside a trained one).
         text += tr(". The trained set (%1) keeps no photos as references: its references are computed from all its "

@@ -437,6 +437,10 @@ void OptimizationView::showOutcome()
                     .arg(training->metrics.total)
                     .arg(percentText(training->metrics.accuracyInterval.low), percentText(training->metrics.accuracyInterval.high)) +
                 missingHeldOutNote(training->missingHeldOut, training->metrics.total).toHtmlEscaped();
+    else if (training->missingHeldOut > 0)
+        text += tr(" None of its %1 held-out photos is among the project's photos any more (a class folder moved or "
+                   "deleted, or photos excluded since training): train again for an honest figure.")
+                    .arg(training->missingHeldOut);
     else
         text += tr(" No photos were held out, so there is no honest accuracy figure.");
     const QJsonObject choice = training->set.selection.value(QStringLiteral("auto")).toObject();

@@ -44,6 +44,7 @@
 #include <QProgressBar>
 #include <QScreen>
 #include <QSettings>
+#include <QStyle>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -296,7 +297,7 @@ void MainWindow::createMenus()
         controller_->writeAssignedLabels();
     });
     run->addAction(tr("&Embed Photos Again"), QKeySequence(Qt::Key_F4), controller_, &ProjectController::embedPhotos);
-    keptWhileOpening << run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), this, &MainWindow::cancelTasks);
+    keptWhileOpening << run->addAction(tr("&Stop / Cancel"), QKeySequence(Qt::Key_Escape), controller_, &ProjectController::cancel);
 
     QMenu* modelMenu = menuBar()->addMenu(tr("&Model"));
     createModelMenu(modelMenu);
@@ -376,7 +377,9 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancel_);
     for (QWidget* w : std::initializer_list<QWidget*>{taskLabel_, progress_, cancel_}) w->setVisible(false);
-    connect(cancel_, &QToolButton::clicked, this, &MainWindow::cancelTasks);
+    connect(cancel_, &QToolButton::clicked, controller_, &ProjectController::cancel);
+    // Whoever asked (this button, Esc, the Optimize tab's Stop): said at once.
+    connect(controller_, &ProjectController::cancelRequested, this, &MainWindow::showStopping);
     connect(controller_, &ProjectController::busyChanged, this, [this](bool busy) {
         for (QWidget* w : std::initializer_list<QWidget*>{taskLabel_, progress_, cancel_}) w->setVisible(busy);
         cancel_->setEnabled(true);
@@ -409,10 +412,8 @@ void MainWindow::createStatusBar()
     });
 }
 
-void MainWindow::cancelTasks()
+void MainWindow::showStopping()
 {
-    if (!controller_->isBusy()) return;
-    controller_->cancel();
     cancel_->setEnabled(false);
     taskLabel_->setText(tr("Stopping at the next step…"));
     taskLabel_->setToolTip(tr("Canceled: the task stops at its next step (seconds for a large one)"));
@@ -426,7 +427,12 @@ void MainWindow::restoreSettings()
     // Cancel button and half the tabs off screen: fitted to the screen the window opens on.
     if (const QScreen* shown = screen(); shown && !isMaximized() && !isFullScreen()) {
         const QRect available = shown->availableGeometry();
-        const QSize frame = frameGeometry().size() - geometry().size();  // title bar and borders, once shown
+        // Title bar and borders: known once shown; before, as the style draws them.
+        QSize frame = frameGeometry().size() - geometry().size();
+        if (frame.isEmpty()) {
+            const int border = style()->pixelMetric(QStyle::PM_MdiSubWindowFrameWidth, nullptr, this);
+            frame = QSize(2 * border, style()->pixelMetric(QStyle::PM_TitleBarHeight, nullptr, this) + 2 * border);
+        }
         const QSize room = available.size() - frame;
         if (width() > room.width() || height() > room.height()) {
             resize(size().boundedTo(room));
@@ -708,12 +714,13 @@ void MainWindow::sortIntoFoldersDialog()
                        int(controller_->classifications().size())).arg(QDir::toNativeSeparators(folder)),
                     QMessageBox::Cancel, this);
     QString informative = tr("Copies leave the photos where they are. Links take no space but break if the photos move.");
-    // Photos given a class by hand are not classified, so they are not among these (a review
-    // found them in neither their class's folder nor "unknown", unsaid).
+    // Photos given a class by hand are not filed by the set's answer (a review found them in
+    // neither their class's folder nor "unknown", unsaid).
     if (const qsizetype given = controller_->unlabeledSources().assigned.size(); given > 0)
         informative += QStringLiteral("\n\n") +
-                       tr("The %n photo(s) you gave a class are not among them: \"Write Labels into Class Folders\" "
-                          "on the Unlabeled tab copies those into the project's class folders.", nullptr, int(given));
+                       tr("The %n photo(s) you gave a class are not filed here by the set's answer: \"Write Labels "
+                          "into Class Folders\" on the Unlabeled tab copies them into the class you gave.", nullptr,
+                          int(given));
     ask.setInformativeText(informative);
     QPushButton* copy = ask.addButton(tr("Copy"), QMessageBox::AcceptRole);
     QPushButton* link = ask.addButton(tr("Link"), QMessageBox::AcceptRole);

@@ -59,9 +59,9 @@ private:
     void createViews();
     void createMenus();
     void createStatusBar();
-    // Cancel (the button or Esc): said at once ("Stopping…", the button off until the task has
-    // stopped), since a task stops only at its next step, seconds later for a large one.
-    void cancelTasks();
+    // A cancel asked (the button, Esc, a view's Stop): said at once ("Stopping…", the button off
+    // until the task has stopped), since a task stops only at its next step, seconds later.
+    void showStopping();
     void restoreSettings();
     void updateTitle();
     void showError(const QString& title, const QString& message);

@@ -136,6 +136,20 @@ int runEval(const QStringList& args)
         if (!isTrainingMethod(method))
             throw UsageError{QStringLiteral("unknown method \"%1\" (known: %2)")
                                  .arg(method, trainingMethodNames().join(QStringLiteral(", ")))};
+    // A method named twice (or by its older name too) is compared once: its rows were printed twice
+    // and the JSON, keyed by name, held one.
+    QStringList distinct;
+    for (const QString& method : std::as_const(options.methods))
+        if (std::none_of(distinct.begin(), distinct.end(),
+                         [&](const QString& d) { return canonicalTrainingMethod(d) == canonicalTrainingMethod(method); }))
+            distinct << method;
+    options.methods = distinct;
+    // Options that mean something only beside another: said, not silently ignored.
+    if (parser.isSet(QStringLiteral("extra-photos")) && !parser.isSet(QStringLiteral("learning-curve")))
+        throw UsageError{QStringLiteral("--extra-photos needs --learning-curve METHOD")};
+    if (parser.isSet(QStringLiteral("unknown-rate")) && !parser.isSet(QStringLiteral("foreign")))
+        throw UsageError{QStringLiteral("--unknown-rate needs --foreign DIR (the photos of none of the classes it is "
+                                        "measured on)")};
 
     if (parser.isSet(QStringLiteral("learning-curve"))) {
         options.learningCurveMethod = parser.value(QStringLiteral("learning-curve")).trimmed();

@@ -94,10 +94,11 @@ int runInfo(const QStringList& args)
     if (backgroundPhotos > 0)
         std::printf("  whitening fitted on the training photos and %d background photos\n", backgroundPhotos);
     if (set.evaluation.contains(QStringLiteral("accuracy")))
-        std::printf("  held-out accuracy %s, weighted F1 %s (%d photos)\n",
+        std::printf("  held-out accuracy %s, weighted F1 %s (%d photos)%s\n",
                     printable(heldOutFigure(set.evaluation, QStringLiteral("accuracy"))).constData(),
                     printable(heldOutFigure(set.evaluation, QStringLiteral("weighted_f1"))).constData(),
-                    std::max(0, set.evaluation.value(QStringLiteral("total")).toInt()));
+                    std::max(0, set.evaluation.value(QStringLiteral("total")).toInt()),
+                    printable(answeredUnknownNote(set.evaluation)).constData());
     else
         std::printf("  %s\n", printable(set.evaluation.value(QStringLiteral("protocol")).toString()).constData());
     return 0;

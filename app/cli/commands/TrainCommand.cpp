@@ -132,10 +132,11 @@ int runTrain(const QStringList& args)
                     self.value(QStringLiteral("used")).toBool() ? "kept" : "not kept", self.value(QStringLiteral("cv_correct_with")).toInt(),
                     self.value(QStringLiteral("cv_photos")).toInt(), self.value(QStringLiteral("cv_correct_without")).toInt());
     if (set.evaluation.contains(QStringLiteral("accuracy")))
-        std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s\n",
+        std::printf("Held-out photos (%d, never used for training): accuracy %s, weighted F1 %s%s\n",
                     int(trained.heldOutPaths.size()),
                     printable(heldOutFigure(set.evaluation, QStringLiteral("accuracy"))).constData(),
-                    printable(heldOutFigure(set.evaluation, QStringLiteral("weighted_f1"))).constData());
+                    printable(heldOutFigure(set.evaluation, QStringLiteral("weighted_f1"))).constData(),
+                    printable(answeredUnknownNote(set.evaluation)).constData());
     else
         std::printf("No photos held out: no honest accuracy figure (use 'exemplar-cli eval').\n");
     return 0;
