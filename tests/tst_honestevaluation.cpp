@@ -633,6 +633,12 @@ private Q_SLOTS:
         if (problem == QLatin1String("nothing to test")) {  // reported 0% for every method before
             data = makeClusteredSet({1, 1, 1}, 32, 0.8f, 9);
             options.pool = 1;
+            try {
+                evaluateHonestly(data, options);
+                QFAIL("no error");
+            } catch (const Error& error) {  // said as what it is, not "use a smaller pool"
+                QVERIFY2(error.message().contains(QLatin1String("every class has a single photo")), qPrintable(error.message()));
+            }
         }
         QVERIFY_THROWS_EXCEPTION(Error, evaluateHonestly(data, options));
     }

@@ -10,6 +10,7 @@
 #include "HonestEvaluation.h"
 #include "ImageDecoder.h"
 #include "ModelForReferenceSet.h"
+#include "RegularFile.h"
 #include "ReferenceSetFile.h"
 #include "SubfolderKinds.h"
 #include "TrainWorkflow.h"
@@ -102,6 +103,13 @@ EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, co
 
 EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const CommonOptions& common, const ScanOptions& scan)
 {
+    // Read as one class folder, whose reasons ("the class is left out") would not fit: a folder
+    // that is not one is said as such.
+    const QFileInfo info(folder);
+    if (!info.isDir())
+        throw Error(QStringLiteral("%1: %2").arg(folder, info.isSymLink() && !info.exists() ? brokenLinkReason(folder)
+                                                         : info.exists() ? QStringLiteral("not a folder")
+                                                                         : QStringLiteral("no such folder")));
     return embedListedDataset(Dataset::fromClassFolders({folder}, scan), folder, common);
 }
 

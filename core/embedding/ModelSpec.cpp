@@ -152,6 +152,7 @@ ModelSpec ModelSpec::load(const QString& specPath)
                         .arg(specPath, file.error,
                              file.error.startsWith(QLatin1String("too large")) ? QStringLiteral(" (is it the .onnx file?)")
                                                                                : QString()));
+    if (file.bytes.trimmed().isEmpty()) throw Error(QStringLiteral("model spec %1 is empty").arg(specPath));
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(file.bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError) {

@@ -248,8 +248,11 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     // Without test photos every method would score 0%, a figure that means nothing.
     for (const std::vector<int>& test : testRowsOf)
         if (test.empty())
-            throw Error(QStringLiteral("no photo is left to test: every photo is in the pool or a near-identical copy of "
-                                       "one in it; use a smaller pool or add photos"));
+            throw Error(*std::max_element(counts.begin(), counts.end()) <= 1
+                            ? QStringLiteral("no photo is left to test: every class has a single photo, which is its "
+                                             "pool; add photos (at least two per class)")
+                            : QStringLiteral("no photo is left to test: every photo is in the pool or a near-identical "
+                                             "copy of one in it; use a smaller pool or add photos"));
     // Repetition r's pool, with its duplicate groups: the methods' own cross-validation keeps them together too.
     const auto poolOf = [&](int r) {
         EmbeddingSet pool = data.subset(poolRowsOf[size_t(r)]);
