@@ -167,6 +167,12 @@ private Q_SLOTS:
         }
         QCOMPARE(QJsonDocument::fromJson(metadata(exported).value(kOnnxClassesKey).toUtf8()).array().toVariantList(),
                  QVariant(head.classNames).toList());
+        // The set's "unknown" rule needs its training photos, which the graph does not hold: the
+        // metadata says so (an export once dropped it without a word).
+        const QJsonObject classifier =
+            QJsonDocument::fromJson(metadata(exported).value(QStringLiteral("exemplar.classifier")).toUtf8()).object();
+        QCOMPARE(classifier.value(QStringLiteral("unknown_in_graph")), QJsonValue(false));
+        QCOMPARE(classifier.value(QStringLiteral("unknown_rule")).toString(), head.unknownRule());
     }
 
     void refusesASetOfAnotherModel()

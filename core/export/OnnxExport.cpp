@@ -298,7 +298,11 @@ QJsonObject metadataJson(const ModelSpec& spec, const ReferenceSet& set)
             {QStringLiteral("method"), set.method},
             {QStringLiteral("input"), spec.inputName},
             {QStringLiteral("output"), kOnnxScoresOutput},
-            {QStringLiteral("preprocessing"), spec.preprocessingJson()}};
+            {QStringLiteral("preprocessing"), spec.preprocessingJson()},
+            // The graph gives class scores only: the set's "unknown" rule needs its training photos,
+            // which it does not hold. Said here, so that a user of the file knows what is not in it.
+            {QStringLiteral("unknown_rule"), set.head.unknownRule()},
+            {QStringLiteral("unknown_in_graph"), false}};
 }
 
 } // namespace

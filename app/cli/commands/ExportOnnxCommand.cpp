@@ -10,6 +10,7 @@
 #include "RegularFile.h"
 
 #include <QFileInfo>
+#include <cmath>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <cstdio>
@@ -50,6 +51,7 @@ int runExportOnnx(const QStringList& args)
     warnIfPreprocessingDiffers(set, spec, common, "export-onnx");
 
     const QJsonObject result{{QStringLiteral("out"), QFileInfo(out).absoluteFilePath()},
+                             {QStringLiteral("unknown_in_graph"), false},
                              {QStringLiteral("classes"), set.head.classNames.size()},
                              {QStringLiteral("references"), set.head.referenceCount()},
                              {QStringLiteral("input"), spec.inputName},
@@ -62,6 +64,10 @@ int runExportOnnx(const QStringList& args)
                     "\"%s\")\n",
                     printable(out).constData(), printable(spec.inputName).constData(), spec.inputHeight, spec.inputWidth,
                     printable(kOnnxScoresOutput).constData(), int(set.head.classNames.size()), printable(kOnnxClassesKey).constData());
+        if (std::isfinite(set.head.rejectBelow))
+            std::printf("Note: the graph gives a class for every photo; the set's rule for \"unknown\" needs its "
+                        "training photos and is not in it (metadata \"exemplar.classifier\" states it): %s\n",
+                        printable(set.head.unknownRule()).constData());
     }
     return 0;
 }
