@@ -295,7 +295,7 @@ void TestModelSpec::loadRejectsBadFiles_data()
     QTest::newRow("the .onnx instead of the spec") << "model.onnx" << onnx << "is not valid JSON";
     QTest::newRow("truncated JSON") << "cut.json" << QByteArray(R"({"name": "x", "onnx": )") << "is not valid JSON";
     QTest::newRow("JSON array, not an object") << "array.json" << QByteArray("[1, 2, 3]") << "not a JSON object";
-    QTest::newRow("empty file") << "empty.json" << QByteArray("") << "is not valid JSON";
+    QTest::newRow("empty file") << "empty.json" << QByteArray("") << "is empty";
     QTest::newRow("oversized (2 MiB)") << "huge.json" << QByteArray(2 * 1024 * 1024, ' ') << "too large (2.0 MB; at most 1.0 MB for this kind of file) (is it the .onnx file?)";
     QTest::newRow("valid JSON, invalid spec") << "bad.json" << QByteArray(R"({"name": "x"})") << "\"onnx\" is missing";
 }
