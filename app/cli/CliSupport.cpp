@@ -101,15 +101,21 @@ EmbeddedDataset embedFolder(const QString& root, const CommonOptions& common, co
     return embedListedDataset(Dataset::scan(root, scan), QFileInfo(root).absoluteFilePath(), common);
 }
 
+QString notAFolderReason(const QString& folder)
+{
+    const QFileInfo info(folder);
+    if (info.isDir()) return QString();
+    return info.isSymLink() && !info.exists() ? brokenLinkReason(folder)
+           : info.exists()                   ? QStringLiteral("not a folder")
+                                             : QStringLiteral("no such folder");
+}
+
 EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const CommonOptions& common, const ScanOptions& scan)
 {
     // Read as one class folder, whose reasons ("the class is left out") would not fit: a folder
     // that is not one is said as such.
-    const QFileInfo info(folder);
-    if (!info.isDir())
-        throw Error(QStringLiteral("%1: %2").arg(folder, info.isSymLink() && !info.exists() ? brokenLinkReason(folder)
-                                                         : info.exists() ? QStringLiteral("not a folder")
-                                                                         : QStringLiteral("no such folder")));
+    if (const QString reason = notAFolderReason(folder); !reason.isEmpty())
+        throw Error(QStringLiteral("%1: %2").arg(folder, reason));
     return embedListedDataset(Dataset::fromClassFolders({folder}, scan), folder, common);
 }
 

@@ -111,6 +111,9 @@ EmbeddedDataset embedListedDataset(Dataset dataset, const QString& where, const 
 // the dataset options for unlabeled and foreign photos; at any depth for a background, whose kinds
 // are its subfolders.
 EmbeddedDataset embedPhotosWithoutClass(const QString& folder, const CommonOptions& common, const ScanOptions& scan);
+// Why FOLDER, given as a folder of photos (--unlabeled, --foreign, --background), is none: "no such
+// folder", "not a folder" or a broken link's reason; empty when it is one.
+QString notAFolderReason(const QString& folder);
 // --background DIR (train and eval): photos of other things of the same kind as the classes.
 QCommandLineOption backgroundOption();
 // --background's photos into OPTIONS: their embeddings (TrainingOptions::whiteningBackground) and,

@@ -119,6 +119,17 @@ QString canonicalTrainingMethod(const QString& idOrAlias)
     return method ? method->id : idOrAlias;
 }
 
+QStringList distinctTrainingMethods(const QStringList& idsOrAliases)
+{
+    QStringList kept, seen;
+    for (const QString& method : idsOrAliases)
+        if (!seen.contains(canonicalTrainingMethod(method))) {
+            seen << canonicalTrainingMethod(method);
+            kept << method;
+        }
+    return kept;
+}
+
 QStringList defaultComparedMethods()
 {
     QStringList names;

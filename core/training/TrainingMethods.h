@@ -39,6 +39,9 @@ QStringList trainingMethodNames();
 bool isTrainingMethod(const QString& idOrAlias);
 // The current id of ID_OR_ALIAS; ID_OR_ALIAS itself when it names no method.
 QString canonicalTrainingMethod(const QString& idOrAlias);
+// IDS_OR_ALIASES without a method named again (by its id or an older name), the first kept: a
+// comparison trains and reports each method once.
+QStringList distinctTrainingMethods(const QStringList& idsOrAliases);
 // The ids compared when the user names none.
 QStringList defaultComparedMethods();
 

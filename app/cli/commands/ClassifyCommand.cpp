@@ -12,7 +12,6 @@
 #include "ClassifyPhotos.h"
 #include "HonestEvaluation.h"
 #include "JsonLinesFile.h"
-#include "RegularFile.h"
 #include "LabelNext.h"
 #include "ReferenceSetFile.h"
 #include "SortIntoFolders.h"
@@ -196,12 +195,8 @@ int runClassify(const QStringList& args)
 
     for (const QString& folder : unlabeled) {
         // A mistyped folder classified nothing and exited 0 (and --sort-into made its folder).
-        const QFileInfo info(folder);
-        if (!info.isDir())
-            throw Error(QStringLiteral("--unlabeled %1: %2")
-                            .arg(folder, info.isSymLink() && !info.exists() ? brokenLinkReason(folder)
-                                         : info.exists()                   ? QStringLiteral("not a folder")
-                                                                           : QStringLiteral("no such folder")));
+        if (const QString reason = notAFolderReason(folder); !reason.isEmpty())
+            throw Error(QStringLiteral("--unlabeled %1: %2").arg(folder, reason));
     }
     QStringList unlabeledPhotos;
     for (const QString& folder : unlabeled) {

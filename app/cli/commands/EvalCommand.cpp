@@ -138,12 +138,7 @@ int runEval(const QStringList& args)
                                  .arg(method, trainingMethodNames().join(QStringLiteral(", ")))};
     // A method named twice (or by its older name too) is compared once: its rows were printed twice
     // and the JSON, keyed by name, held one.
-    QStringList distinct;
-    for (const QString& method : std::as_const(options.methods))
-        if (std::none_of(distinct.begin(), distinct.end(),
-                         [&](const QString& d) { return canonicalTrainingMethod(d) == canonicalTrainingMethod(method); }))
-            distinct << method;
-    options.methods = distinct;
+    options.methods = distinctTrainingMethods(options.methods);
     // Options that mean something only beside another: said, not silently ignored.
     if (parser.isSet(QStringLiteral("extra-photos")) && !parser.isSet(QStringLiteral("learning-curve")))
         throw UsageError{QStringLiteral("--extra-photos needs --learning-curve METHOD")};
