@@ -95,6 +95,52 @@ private Q_SLOTS:
         QCOMPARE(json.value(QStringLiteral("photos")).toInt(), grouped);
     }
 
+    // A copy at another size whose embedding drifted under the threshold is still one picture when
+    // the fingerprints say so (PictureFingerprint.h); close but not close enough stays apart.
+    void samePictureByFingerprint_data()
+    {
+        QTest::addColumn<int>("bitsFlipped");   // between the two hashes
+        QTest::addColumn<float>("copyAspect");  // the original's is 1.5
+        QTest::addColumn<bool>("copyKnown");
+        QTest::addColumn<bool>("withFingerprints");  // false: the set has none (read from a file)
+        QTest::addColumn<bool>("grouped");
+        QTest::newRow("the same hash and shape") << 0 << 1.5f << true << true << true;
+        QTest::newRow("hash bits apart at the limit") << kSamePictureHashBits << 1.5f << true << true << true;
+        QTest::newRow("one bit past the limit") << kSamePictureHashBits + 1 << 1.5f << true << true << false;
+        QTest::newRow("shape within 2%") << 2 << 1.5f * 1.019f << true << true << true;
+        QTest::newRow("another shape") << 0 << 1.5f * 1.03f << true << true << false;
+        QTest::newRow("the copy's fingerprint unknown") << 0 << 0.0f << false << true << false;
+        QTest::newRow("a set without fingerprints") << 0 << 1.5f << true << false << false;
+    }
+    void samePictureByFingerprint()
+    {
+        QFETCH(int, bitsFlipped);
+        QFETCH(float, copyAspect);
+        QFETCH(bool, copyKnown);
+        QFETCH(bool, withFingerprints);
+        QFETCH(bool, grouped);
+        EmbeddingSet set = makeClusteredSet({{10, 10, 10}, 64, 0.8f, 1.0f, 3});
+        set.vectors.row(25) = atCosine(set.vectors.row(4), 0.75, 25);  // another class, far under the threshold
+        if (withFingerprints) {
+            // Every photo its own picture: hashes far apart (a different byte pattern each) and one
+            // shape for all, so that the search compares every pair.
+            for (int row = 0; row < set.size(); ++row)
+                set.fingerprints.push_back({0x9E3779B97F4A7C15ull * quint64(row + 1), 1.5f});
+            set.fingerprints[25].hash = set.fingerprints[4].hash ^ ((bitsFlipped >= 64 ? ~0ull : (1ull << bitsFlipped) - 1));
+            set.fingerprints[25].aspect = copyKnown ? copyAspect : 0.0f;
+        }
+        std::vector<std::pair<int, int>> visited;
+        const DuplicateGroups groups = findDuplicateGroups(set, {}, nullptr, [&](int i, int j, double cosine) {
+            visited.emplace_back(i, j);
+            QVERIFY(std::abs(cosine - 0.75) < 1e-4);  // the pair's own cosine, for the audit
+        });
+        const std::set<std::set<int>> expected = grouped ? std::set<std::set<int>>{{4, 25}} : std::set<std::set<int>>();
+        QCOMPARE(sharedGroups(groups), expected);
+        QCOMPARE(visited.size(), size_t(grouped ? 1 : 0));
+        if (grouped) QVERIFY(visited.front() == std::make_pair(4, 25));
+        QCOMPARE(set.subset({25, 4}).fingerprints.size(), size_t(withFingerprints ? 2 : 0));  // subsets keep them
+    }
+
     // The threshold is the embeddings' own (the model's, from its spec) unless a search names one.
     void theModelsThresholdIsUsed_data()
     {

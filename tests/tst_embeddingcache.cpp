@@ -102,7 +102,9 @@ private Q_SLOTS:
     void unwritableRootFailsQuietly();
     void linkedFoldersInsideTheCacheAreNotWrittenThrough();
     void defaultRootDir();
+    void fingerprintsAreKeptBesideEmbeddings();
     void secondEmbedDoesNoInference();
+    void cachedPhotosWithoutFingerprintsAreMeasured();
     void damagedEntryIsRecomputedAndReported();
 
 private:
@@ -356,6 +358,42 @@ void TestEmbeddingCache::defaultRootDir()
              qPrintable(fallback + QStringLiteral(" is inside ") + sourceTree));
 }
 
+// A picture's fingerprint (PictureFingerprint.h) lives beside the embedding, under the same checks.
+void TestEmbeddingCache::fingerprintsAreKeptBesideEmbeddings()
+{
+    const EmbeddingCache cache(kIdentity, 16, root_->path());
+    const QByteArray hash = contentHash("photo 1");
+    QVERIFY(!cache.findFingerprint(hash).has_value());
+    const exemplar::PictureFingerprint stored{0xF00DFACE12345678ull, 1.3333f};
+    QVERIFY(cache.storeFingerprint(hash, stored));
+    const std::optional<exemplar::PictureFingerprint> found = cache.findFingerprint(hash);
+    QVERIFY(found.has_value());
+    QCOMPARE(found->hash, stored.hash);
+    QCOMPARE(found->aspect, stored.aspect);
+    QVERIFY(!cache.find(hash).has_value());  // no embedding was stored: a fingerprint is not one
+
+    // Another photo's name, a flipped bit, a truncation: not found (the caller measures again).
+    const QString entry = cache.directory() + QLatin1Char('/') + QString::fromLatin1(hash.left(2)) + QLatin1Char('/') +
+                          QString::fromLatin1(hash) + QStringLiteral(".pic");
+    const QByteArray intact = readFile(entry);
+    const QByteArray other = contentHash("photo 2");
+    QVERIFY(QDir().mkpath(QFileInfo(entryPath(cache, other)).absolutePath()));
+    QVERIFY(writeFile(QString(entry).replace(QString::fromLatin1(hash), QString::fromLatin1(other)), intact));
+    QVERIFY(!cache.findFingerprint(other).has_value());
+    QByteArray flipped = intact;
+    flipped[9] = char(flipped[9] ^ 0x10);
+    QVERIFY(writeFile(entry, flipped));
+    QVERIFY(!cache.findFingerprint(hash).has_value());
+    QVERIFY(writeFile(entry, intact.left(intact.size() - 1)));
+    QVERIFY(!cache.findFingerprint(hash).has_value());
+
+    // Unknown or impossible fingerprints are not stored.
+    QVERIFY(!cache.storeFingerprint(hash, exemplar::PictureFingerprint{}));
+    QVERIFY(!cache.storeFingerprint(hash, {1, std::numeric_limits<float>::quiet_NaN()}));
+    QVERIFY(!cache.storeFingerprint(hash, {1, std::numeric_limits<float>::infinity()}));
+    QVERIFY(!cache.storeFingerprint(QByteArray("ab"), stored));
+}
+
 void TestEmbeddingCache::secondEmbedDoesNoInference()
 {
     EXEMPLAR_REQUIRE_MODEL();
@@ -386,6 +424,11 @@ void TestEmbeddingCache::secondEmbedDoesNoInference()
     QCOMPARE(report.fromCache, 4);
     QCOMPARE(second.contentHashes, first.contentHashes);
     QVERIFY(second.vectors == first.vectors);  // exact: the cache stores the float32 values
+    QCOMPARE(second.fingerprints.size(), size_t(4));
+    for (int row = 0; row < 4; ++row) {
+        QVERIFY(first.fingerprints[size_t(row)].known());
+        QCOMPARE(second.fingerprints[size_t(row)].hash, first.fingerprints[size_t(row)].hash);
+    }
 
     // A changed photo has another content hash: only it is recomputed.
     QVERIFY(writePhoto(photos.filePath(QStringLiteral("dogs/1.jpg")), 5));
@@ -395,6 +438,35 @@ void TestEmbeddingCache::secondEmbedDoesNoInference()
     QVERIFY(third.contentHashes[2] != first.contentHashes[2]);
     for (int row : {0, 1, 3}) QVERIFY(third.vectors.row(row) == first.vectors.row(row));
     QVERIFY(third.vectors.row(2) != first.vectors.row(2));
+}
+
+// A cache (and project index) filled before fingerprints were kept: each photo is decoded once
+// for its fingerprint, not run through the network, and the fingerprint is kept for next time.
+void TestEmbeddingCache::cachedPhotosWithoutFingerprintsAreMeasured()
+{
+    EXEMPLAR_REQUIRE_MODEL();
+    const exemplar::ModelSpec spec = exemplar::ModelSpec::load(exemplar::test::defaultModelSpec());
+    exemplar::Embedder embedder(spec);
+    const EmbeddingCache cache = cacheFor(embedder);
+    QTemporaryDir photos;
+    QVERIFY(photos.isValid());
+    for (int i = 1; i <= 3; ++i) QVERIFY(writePhoto(photos.filePath(QStringLiteral("cats/%1.jpg").arg(i)), i + 10));
+    const exemplar::Dataset dataset = exemplar::Dataset::scan(photos.path());
+    exemplar::EmbedReport report;
+    const exemplar::EmbeddingSet first = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report);
+    QCOMPARE(report.computed, 3);
+    for (const QString& hash : first.contentHashes) {
+        const QString entry = QString(entryPath(cache, hash.toLatin1())).replace(QStringLiteral(".emb"), QStringLiteral(".pic"));
+        QVERIFY2(QFile::remove(entry), qPrintable(entry));
+    }
+    const exemplar::EmbeddingSet second = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report);
+    QCOMPARE(report.computed, 0);
+    QCOMPARE(report.fromCache, 3);
+    QVERIFY(second.vectors == first.vectors);
+    for (int row = 0; row < 3; ++row) {
+        QVERIFY(samePicture(second.fingerprints[size_t(row)], first.fingerprints[size_t(row)]));
+        QVERIFY(cache.findFingerprint(first.contentHashes[row].toLatin1()).has_value());
+    }
 }
 
 void TestEmbeddingCache::damagedEntryIsRecomputedAndReported()

@@ -233,7 +233,10 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
             suspect.reasons << QStringLiteral("cross-class duplicate");
             suspect.duplicateOf = duplicateOf[size_t(i)];
             suspect.duplicateCosine = duplicateCosine[size_t(i)];
-            sentences << QStringLiteral("nearly identical (cosine %1) to %2 in \"%3\"")
+            // Below the threshold, the pair was joined by its fingerprints: a copy at another size.
+            const bool resized = duplicateCosine[size_t(i)] < report.groups.cosine;
+            sentences << (resized ? QStringLiteral("the same picture at another size (cosine %1) as %2 in \"%3\"")
+                                  : QStringLiteral("nearly identical (cosine %1) to %2 in \"%3\""))
                              .arg(duplicateCosine[size_t(i)], 0, 'f', 3)
                              .arg(set.paths.value(duplicateOf[size_t(i)]))
                              .arg(set.classNames[set.labels[size_t(duplicateOf[size_t(i)])]]);

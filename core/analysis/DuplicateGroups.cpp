@@ -1,6 +1,7 @@
 #include "DuplicateGroups.h"
 
 #include "EmbeddingSet.h"
+#include "Feedback.h"
 
 #include <QHash>
 #include <QSet>
@@ -30,6 +31,32 @@ public:
 private:
     std::vector<int> parent_;
 };
+
+// Joins the photos whose fingerprints show the same picture (PictureFingerprint.h), and shows VISIT
+// each such pair with its cosine. Rows sorted by shape: each is compared only with the next ones
+// within kSamePictureAspectRatio, which is all pairs only when every photo has one shape.
+void joinSamePictures(const EmbeddingSet& set, Components& components, const NearPairVisitor& visit,
+                      const Feedback* feedback)
+{
+    const std::vector<PictureFingerprint>& fingerprints = set.fingerprints;
+    if (fingerprints.size() != size_t(set.size())) return;
+    std::vector<int> rows;
+    for (int row = 0; row < set.size(); ++row)
+        if (fingerprints[size_t(row)].known()) rows.push_back(row);
+    std::sort(rows.begin(), rows.end(), [&](int a, int b) { return fingerprints[size_t(a)].aspect < fingerprints[size_t(b)].aspect; });
+    for (size_t a = 0; a < rows.size(); ++a) {
+        if (a % 256 == 0) throwIfCanceled(feedback);
+        const PictureFingerprint& first = fingerprints[size_t(rows[a])];
+        for (size_t b = a + 1; b < rows.size(); ++b) {
+            const PictureFingerprint& second = fingerprints[size_t(rows[b])];
+            if (double(second.aspect) > double(first.aspect) * kSamePictureAspectRatio) break;
+            if (!samePicture(first, second)) continue;
+            const int i = std::min(rows[a], rows[b]), j = std::max(rows[a], rows[b]);
+            components.join(i, j);
+            if (visit) visit(i, j, double(set.vectors.row(i).dot(set.vectors.row(j))));
+        }
+    }
+}
 
 } // namespace
 
@@ -82,8 +109,9 @@ QJsonObject DuplicateGroups::toJson() const
     QJsonObject json{{QStringLiteral("groups"), sharedGroups()},
                      {QStringLiteral("photos"), groupedPhotos()},
                      {QStringLiteral("cosine"), cosine},
-                     {QStringLiteral("rule"), QStringLiteral("same file content, or embedding cosine at or above the "
-                                                             "threshold (connected, across classes)")}};
+                     {QStringLiteral("rule"), QStringLiteral("same file content, embedding cosine at or above the "
+                                                             "threshold, or the same picture at another size "
+                                                             "(perceptual hash and shape; connected, across classes)")}};
     if (search.hashed) json.insert(QStringLiteral("expected_pair_recall"), search.recall);
     return json;
 }
@@ -117,6 +145,7 @@ DuplicateGroups findDuplicateGroups(const EmbeddingSet& set, const NearDuplicate
         components.join(i, j);
         if (visit) visit(i, j, cosine);
     }, feedback);
+    joinSamePictures(set, components, visit, feedback);
 
     // Number the groups in order of their first photo (roots are the lowest row of each group).
     groups.groupOf.assign(size_t(n), -1);

@@ -2,7 +2,8 @@
 // Near-identical photos grouped, so that every split (held-out, pool/test, cross-validation
 // folds) can keep a group on one side: a test photo whose re-encoded or re-cropped copy trained
 // the method measures memory, not accuracy. A group is a connected component of "same file
-// content (SHA-256) or embedding cosine ≥ kNearDuplicateCosine" over all photos, across classes
+// content (SHA-256), embedding cosine ≥ kNearDuplicateCosine, or the same picture at another size
+// (PictureFingerprint.h, when the set has fingerprints)" over all photos, across classes
 // too: a picture filed under two classes is still one picture, and splitting it would score a
 // test photo against its own copy (the audit flags it as a cross-class duplicate besides).
 #include "NearDuplicatePairs.h"

@@ -24,6 +24,7 @@ EmbeddingSet EmbeddingSet::subset(const std::vector<int>& rows) const
         result.labels.push_back(labels[size_t(row)]);
         if (!paths.isEmpty()) result.paths << paths[row];
         if (!contentHashes.isEmpty()) result.contentHashes << contentHashes[row];
+        if (!fingerprints.empty()) result.fingerprints.push_back(fingerprints[size_t(row)]);
         if (!groups.empty()) result.groups.push_back(groups[size_t(row)]);
     }
     return result;

@@ -3,6 +3,7 @@
 // type: how the vectors were made is the embedding stage's business (embedding/EmbedDataset.h).
 #include "Dataset.h"
 #include "NearDuplicateThreshold.h"
+#include "PictureFingerprint.h"
 #include "Types.h"
 
 #include <QStringList>
@@ -16,6 +17,9 @@ struct EmbeddingSet {
     std::vector<int> labels;        // N
     QStringList paths;              // N
     QStringList contentHashes;      // N, SHA-256 hex of the file bytes
+    // N, or empty: what each photo shows, whatever its size (unknown ones when not measured, e.g.
+    // a set read back from a file); duplicate groups join same pictures by it.
+    std::vector<PictureFingerprint> fingerprints;
     // N, or empty (every photo alone): photos with the same number are near-identical copies,
     // which every split keeps on one side (analysis/DuplicateGroups.h fills it).
     std::vector<int> groups;

@@ -3,6 +3,7 @@
 // EmbeddingSet, through the project index, the cache and the network (EmbeddingPipeline.h says how).
 #include "Dataset.h"
 #include "EmbeddingSet.h"
+#include "PictureFingerprint.h"
 #include "Types.h"
 
 #include <QByteArray>
@@ -32,6 +33,7 @@ struct EmbeddedPhoto {
     bool fromCache = false;
     Vector embedding;        // L2-normalized when ok
     QByteArray sha256Hex;    // content hash when ok
+    PictureFingerprint fingerprint;  // what it shows (unknown when it could not be measured)
     QString skipReason;
 };
 

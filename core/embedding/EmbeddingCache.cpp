@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <cmath>
 #include <cstring>
 
 namespace exemplar {
@@ -19,6 +20,10 @@ constexpr char kMagic[8] = {'E', 'X', 'E', 'M', 'B', '0', '2', '\n'};
 // Format 01 had no checksum: its entries are recomputed once, silently (they are not damaged).
 constexpr char kOldMagic[8] = {'E', 'X', 'E', 'M', 'B', '0', '1', '\n'};
 constexpr int kChecksumBytes = 32;
+// A fingerprint entry (".pic" beside the ".emb"): magic, hash (uint64), aspect (float32), checksum
+// as above.
+constexpr char kFingerprintMagic[8] = {'E', 'X', 'P', 'I', 'C', '0', '1', '\n'};
+constexpr qsizetype kFingerprintBodySize = qsizetype(sizeof kFingerprintMagic + sizeof(quint64) + sizeof(float));
 
 QByteArray checksum(const QByteArray& key, const char* body, qsizetype size)
 {
@@ -43,11 +48,11 @@ QString EmbeddingCache::defaultRootDir()
            QStringLiteral("/exemplar/embeddings");
 }
 
-QString EmbeddingCache::entryPath(const QByteArray& hash) const
+QString EmbeddingCache::entryPath(const QByteArray& hash, const char* suffix) const
 {
     // Two-character fan-out keeps directories small for large projects.
     const QString name = QString::fromLatin1(hash);
-    return dir_ + QLatin1Char('/') + name.left(2) + QLatin1Char('/') + name + QStringLiteral(".emb");
+    return dir_ + QLatin1Char('/') + name.left(2) + QLatin1Char('/') + name + QLatin1String(suffix);
 }
 
 EmbeddingCache::Lookup EmbeddingCache::lookup(const QByteArray& hash) const
@@ -91,20 +96,50 @@ std::optional<Vector> EmbeddingCache::find(const QByteArray& hash) const
 bool EmbeddingCache::store(const QByteArray& hash, const Vector& embedding) const
 {
     if (hash.size() < 8 || embedding.size() != dim_ || !isUnitEmbedding(embedding)) return false;
-    const QString path = entryPath(hash);
-    const QString folder = QFileInfo(path).absolutePath();
-    if (linkBelow(dir_, folder) || !QDir().mkpath(folder) || linkBelow(dir_, folder)) return false;
     QByteArray bytes;
     const qint32 dim = dim_;
     bytes.append(kMagic, sizeof kMagic);
     bytes.append(reinterpret_cast<const char*>(&dim), sizeof dim);
     bytes.append(reinterpret_cast<const char*>(embedding.data()), qsizetype(sizeof(float) * size_t(dim_)));
-    bytes.append(checksum(hash, bytes.constData(), bytes.size()));
+    return writeEntry(entryPath(hash), hash, std::move(bytes));
+}
+
+std::optional<PictureFingerprint> EmbeddingCache::findFingerprint(const QByteArray& hash) const
+{
+    if (hash.size() < 8) return std::nullopt;
+    const FileRead file = readRegularFile(entryPath(hash, ".pic"), kFingerprintBodySize + kChecksumBytes);
+    const QByteArray& bytes = file.bytes;
+    if (!file.ok() || bytes.size() != kFingerprintBodySize + kChecksumBytes ||
+        std::memcmp(bytes.constData(), kFingerprintMagic, sizeof kFingerprintMagic) != 0 ||
+        checksum(hash, bytes.constData(), kFingerprintBodySize) != bytes.right(kChecksumBytes))
+        return std::nullopt;
+    PictureFingerprint fingerprint;
+    std::memcpy(&fingerprint.hash, bytes.constData() + sizeof kFingerprintMagic, sizeof fingerprint.hash);
+    std::memcpy(&fingerprint.aspect, bytes.constData() + sizeof kFingerprintMagic + sizeof fingerprint.hash,
+                sizeof fingerprint.aspect);
+    if (!std::isfinite(fingerprint.aspect) || !fingerprint.known()) return std::nullopt;
+    return fingerprint;
+}
+
+bool EmbeddingCache::storeFingerprint(const QByteArray& hash, const PictureFingerprint& fingerprint) const
+{
+    if (hash.size() < 8 || !fingerprint.known() || !std::isfinite(fingerprint.aspect)) return false;
+    QByteArray bytes(kFingerprintMagic, sizeof kFingerprintMagic);
+    bytes.append(reinterpret_cast<const char*>(&fingerprint.hash), sizeof fingerprint.hash);
+    bytes.append(reinterpret_cast<const char*>(&fingerprint.aspect), sizeof fingerprint.aspect);
+    return writeEntry(entryPath(hash, ".pic"), hash, std::move(bytes));
+}
+
+bool EmbeddingCache::writeEntry(const QString& path, const QByteArray& hash, QByteArray body) const
+{
+    const QString folder = QFileInfo(path).absolutePath();
+    if (linkBelow(dir_, folder) || !QDir().mkpath(folder) || linkBelow(dir_, folder)) return false;
+    body.append(checksum(hash, body.constData(), body.size()));
     // The cache folder is ours: a link, FIFO or device at an entry's name is damage and goes first.
     if (!clearNonRegularEntry(path)) return false;
     // QSaveFile: concurrent writers of one entry each rename a complete file into place.
     QSaveFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit();
+    return file.open(QIODevice::WriteOnly) && file.write(body) == body.size() && file.commit();
 }
 
 } // namespace exemplar

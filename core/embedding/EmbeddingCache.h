@@ -5,6 +5,7 @@
 // never found. Every entry carries a checksum over its key and content: a damaged entry (a
 // flipped bit, a truncation, a file copied under another photo's name) is reported as damaged,
 // recomputed by the caller and replaced, never used.
+#include "PictureFingerprint.h"
 #include "Types.h"
 
 #include <QByteArray>
@@ -37,8 +38,15 @@ public:
     // cache that cannot be written is not an error for the user's work; the caller may say so.
     bool store(const QByteArray& contentSha256Hex, const Vector& embedding) const;
 
+    // The photo's picture fingerprint (PictureFingerprint.h), kept beside its embedding so that a
+    // photo found here need not be decoded again; nothing when missing or damaged (the caller
+    // measures it again and stores it). Stored likewise, best effort; an unknown one is refused.
+    std::optional<PictureFingerprint> findFingerprint(const QByteArray& contentSha256Hex) const;
+    bool storeFingerprint(const QByteArray& contentSha256Hex, const PictureFingerprint& fingerprint) const;
+
 private:
-    QString entryPath(const QByteArray& contentSha256Hex) const;
+    QString entryPath(const QByteArray& contentSha256Hex, const char* suffix = ".emb") const;
+    bool writeEntry(const QString& path, const QByteArray& contentSha256Hex, QByteArray body) const;
     QString dir_;
     int dim_;
 };

@@ -36,6 +36,9 @@ using namespace std::chrono_literals;
 constexpr auto kCoordinatorTick = 40ms;
 // Another network costs about 0.2 s of CPU and 50 MB to load: only worth it with a backlog.
 constexpr int kMinBacklogForAnotherNetwork = 8;
+// A photo found in the cache is decoded only for its fingerprint: at a reduced scale that still
+// keeps 256 pixels on its shorter side, so that its shape is measured to within 0.4%.
+const cv::Size kFingerprintDecodingTarget(128, 128);
 
 // Networks beyond the caller's, kept between runs and keyed by model; loaded on a thread of their
 // own so that nobody waits for a load (a cancel would otherwise wait up to a load's 0.2–0.4 s).
@@ -229,6 +232,7 @@ public:
             set.labels.push_back(photo.classIndex);
             set.paths << photo.path;
             set.contentHashes << QString::fromLatin1(slot.photo.sha256Hex);
+            set.fingerprints.push_back(slot.photo.fingerprint);
             if (index_ && slot.stamp.valid())
                 index_->record(photo.path, {slot.stamp, slot.photo.sha256Hex, slot.photo.embedding});
         }
@@ -287,7 +291,8 @@ private:
             slot.stamp = entry->stamp;
             photo.sha256Hex = entry->sha256Hex;
             photo.embedding = entry->embedding;
-            return settle(i, true, &fromCache_);
+            if (fingerprintFromCache(photo)) return settle(i, true, &fromCache_);
+            // Trusted from before fingerprints were kept: its bytes are read once more, below.
         }
         PhotoBytes bytes = readPhotoBytes(path);
         ++hashed_;
@@ -298,6 +303,8 @@ private:
             EmbeddingCache::Lookup cached = cache_->lookup(bytes.sha256Hex);
             if (cached.status == EmbeddingCache::Lookup::Status::Found) {
                 photo.embedding = std::move(cached.embedding);
+                if (!fingerprintFromCache(photo))
+                    measureFingerprint(photo, decodePhoto(bytes.data, kFingerprintDecodingTarget).bgr);
                 return settle(i, true, &fromCache_);
             }
             if (cached.status == EmbeddingCache::Lookup::Status::Damaged) ++damagedCacheEntries_;
@@ -305,7 +312,23 @@ private:
         const DecodedPhoto decoded = options_.reducedDecoding ? decodePhoto(bytes.data, target_) : decodePhoto(bytes.data);
         bytes.data.clear();
         if (!decoded.ok()) return skip(i, decoded.error);
+        measureFingerprint(photo, decoded.bgr);
         queue_.push({i, decoded.bgr});
+    }
+
+    bool fingerprintFromCache(EmbeddedPhoto& photo) const
+    {
+        const std::optional<PictureFingerprint> found = cache_ ? cache_->findFingerprint(photo.sha256Hex) : std::nullopt;
+        if (found) photo.fingerprint = *found;
+        return found.has_value();
+    }
+
+    // An undecodable BGR (a photo whose embedding was cached but which no longer decodes) leaves
+    // the fingerprint unknown: such a photo is then grouped by its embedding alone.
+    void measureFingerprint(EmbeddedPhoto& photo, const cv::Mat& bgr) const
+    {
+        photo.fingerprint = pictureFingerprint(bgr);
+        if (cache_) cache_->storeFingerprint(photo.sha256Hex, photo.fingerprint);
     }
 
     void inferPhotos(Embedder* embedder)

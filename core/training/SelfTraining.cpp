@@ -40,6 +40,7 @@ EmbeddingSet withPseudoLabels(const EmbeddingSet& pool, const ReferenceHead& hea
         extended.labels.push_back(added[k].second);
         if (!extended.paths.isEmpty()) extended.paths << QStringLiteral("(unlabeled photo %1)").arg(added[k].first + 1);
         if (!extended.contentHashes.isEmpty()) extended.contentHashes << QString();
+        if (!extended.fingerprints.empty()) extended.fingerprints.emplace_back();
         extended.groups.push_back(group++);
     }
     return extended;
