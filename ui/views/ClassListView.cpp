@@ -98,9 +98,16 @@ void ClassListView::rebuild()
                                     : c >= 0 ? QString::number(std::count_if(dataset.photos.begin(), dataset.photos.end(),
                                                                              [c](const Photo& p) { return p.classIndex == c; }))
                                              : QStringLiteral("–"));
-        item->setText(KeptColumn, training && hasEmbeddings && !training->keptRows.empty() ? QString::number(kept[size_t(c)])
-                                                                                           : QString());
-        item->setToolTip(NameColumn, source.folder);
+        // A method that keeps class means or a linear head keeps no photos: "–", said on hover,
+        // rather than a column left empty after training (a review).
+        const bool keepsPhotos = training && !training->keptRows.empty();
+        item->setText(KeptColumn, !training || !hasEmbeddings ? QString()
+                                  : keepsPhotos ? QString::number(kept[size_t(c)])
+                                                : QStringLiteral("–"));
+        item->setToolTip(KeptColumn, training && hasEmbeddings && !keepsPhotos
+                                         ? tr("The trained method keeps no photos as references: its references are "
+                                              "class means or a linear head's weights")
+                                         : QString());
         // Only excluded classes get a colour of their own; the others follow the palette.
         item->setData(NameColumn, Qt::ForegroundRole,
                       source.excluded ? QVariant(palette().brush(QPalette::Disabled, QPalette::Text)) : QVariant());

@@ -89,11 +89,19 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     // their headers wrapped onto two lines where a column is narrower than its header (a long
     // header was cut to "out unlabeled photos", and columns as wide as their headers overflowed
     // the tab beside a wide class list).
+    // Below the width of its widest figure a column stops shrinking and the table scrolls sideways:
+    // on a 1024-wide screen the figures wrapped onto two lines ("79.2 ±" / "5.9") and the headers
+    // were cut.
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setMinimumSectionSize(
+        table_->fontMetrics().horizontalAdvance(QStringLiteral("100.0% ± 10.0")) + 16);
+    table_->setWordWrap(false);
+    table_->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
     table_->horizontalHeader()->setDefaultAlignment(Qt::Alignment(Qt::AlignCenter | Qt::TextWordWrap));
-    // Room for two lines: a header does not grow by itself when its text wraps.
-    table_->horizontalHeader()->setMinimumHeight(2 * table_->horizontalHeader()->fontMetrics().lineSpacing() + 8);
+    // Room for three lines: a header does not grow by itself when its text wraps, and at the
+    // narrowest "Without unlabeled (%)" takes three.
+    table_->horizontalHeader()->setMinimumHeight(3 * table_->horizontalHeader()->fontMetrics().lineSpacing() + 8);
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     note_ = new QLabel(this);
