@@ -988,8 +988,12 @@ private Q_SLOTS:
         EXEMPLAR_REQUIRE_MODEL();
         const QString root = path(QStringLiteral("one-class"));
         QVERIFY(QDir().mkpath(root + QStringLiteral("/cats")));
+        // Four pictures, not one: these synthetic photos are a flat colour, a circle and a block, so
+        // neighbouring seeds (a circle moved a little) are one picture to the fingerprint
+        // (PictureFingerprint.h); these four are 10 to 23 hash bits apart.
+        const int seeds[] = {1, 3, 20, 50};
         for (int i = 0; i < 4; ++i)
-            writeFile(root + QStringLiteral("/cats/%1.jpg").arg(i), syntheticPhoto(60 + i, ".jpg"));
+            writeFile(root + QStringLiteral("/cats/%1.jpg").arg(i), syntheticPhoto(seeds[i], ".jpg"));
         const Run run = cli({QStringLiteral("train"), root, QStringLiteral("--out"), root + QStringLiteral("/set.exref"),
                              QStringLiteral("--quiet")});
         QCOMPARE(run.exitCode, 0);
