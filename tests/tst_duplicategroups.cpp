@@ -222,6 +222,42 @@ private Q_SLOTS:
         QCOMPARE(dropped, 0);
     }
 
+    // A copy of a measured photo at another size, its embedding drifted, is left out by its
+    // fingerprint; without fingerprints for both sides only the cosine decides.
+    void rowsNotNearIdenticalToByFingerprint_data()
+    {
+        QTest::addColumn<bool>("candidateFingerprints");
+        QTest::addColumn<bool>("otherFingerprints");
+        QTest::addColumn<bool>("leftOut");
+        QTest::newRow("both fingerprinted") << true << true << true;
+        QTest::newRow("the candidates without") << false << true << false;
+        QTest::newRow("the measured photos without") << true << false << false;
+    }
+    void rowsNotNearIdenticalToByFingerprint()
+    {
+        QFETCH(bool, candidateFingerprints);
+        QFETCH(bool, otherFingerprints);
+        QFETCH(bool, leftOut);
+        const EmbeddingSet measured = makeClusteredSet({{5, 5}, 64, 0.8f, 1.0f, 8});
+        const EmbeddingSet candidates = makeClusteredSet({{300, 300}, 64, 0.8f, 1.0f, 9});
+        Matrix rows = candidates.vectors;
+        rows.row(550) = atCosine(measured.vectors.row(3), 0.75, 2);  // far under any threshold
+        std::vector<PictureFingerprint> measuredPictures, candidatePictures;
+        for (int row = 0; row < measured.size(); ++row)
+            measuredPictures.push_back({0x9E3779B97F4A7C15ull * quint64(row + 1), 1.5f});
+        for (int row = 0; row < candidates.size(); ++row)
+            candidatePictures.push_back({0xC2B2AE3D27D4EB4Full * quint64(row + 1), 1.5f});
+        candidatePictures[550] = {measuredPictures[3].hash ^ 0x5ull, 1.51f};  // 2 bits and 0.7% apart
+        const std::vector<PictureFingerprint> none;
+        int dropped = -1;
+        std::vector<int> kept;
+        exemplar::rowsNotNearIdenticalTo(rows, measured.vectors, kModelThreshold, &dropped, &kept,
+                                         {candidateFingerprints ? &candidatePictures : &none,
+                                          otherFingerprints ? &measuredPictures : nullptr});
+        QCOMPARE(dropped, leftOut ? 1 : 0);
+        QCOMPARE(std::find(kept.begin(), kept.end(), 550) == kept.end(), leftOut);
+    }
+
     void summarySaysHowMany()
     {
         QCOMPARE(duplicateGroupsSummary(20, 2),

@@ -112,8 +112,22 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
     return result;
 }
 
+namespace {
+// Whether candidate ROW shows the same picture as any of OTHERS (both fingerprinted, one per row).
+bool samePictureAsAny(const RowFingerprints& fingerprints, Eigen::Index row, Eigen::Index candidateRows,
+                      Eigen::Index otherRows)
+{
+    if (!fingerprints.candidates || !fingerprints.others || fingerprints.candidates->size() != size_t(candidateRows) ||
+        fingerprints.others->size() != size_t(otherRows))
+        return false;
+    const PictureFingerprint& candidate = (*fingerprints.candidates)[size_t(row)];
+    return std::any_of(fingerprints.others->begin(), fingerprints.others->end(),
+                       [&](const PictureFingerprint& other) { return samePicture(candidate, other); });
+}
+} // namespace
+
 Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, double cosine, int* leftOut,
-                              std::vector<int>* keptRows)
+                              std::vector<int>* keptRows, const RowFingerprints& fingerprints)
 {
     std::vector<Eigen::Index> kept;
     // In blocks of candidates, so that the product stays small however many photos there are.
@@ -126,7 +140,9 @@ Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, do
         }
         const Matrix cosines = candidates.middleRows(start, rows) * others.transpose();
         for (Eigen::Index i = 0; i < rows; ++i)
-            if (cosines.row(i).maxCoeff() < cosine) kept.push_back(start + i);
+            if (cosines.row(i).maxCoeff() < cosine &&
+                !samePictureAsAny(fingerprints, start + i, candidates.rows(), others.rows()))
+                kept.push_back(start + i);
     }
     if (leftOut) *leftOut = int(candidates.rows() - Eigen::Index(kept.size()));
     if (keptRows) keptRows->assign(kept.begin(), kept.end());

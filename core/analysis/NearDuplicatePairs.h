@@ -3,10 +3,12 @@
 // The audit's duplicate checks and the duplicate groups every split respects both come from this
 // one search, so they agree on what a near-duplicate is.
 #include "NearDuplicateThreshold.h"
+#include "PictureFingerprint.h"
 #include "Types.h"
 
 #include <QtGlobal>
 #include <functional>
+#include <vector>
 
 namespace exemplar {
 
@@ -39,7 +41,13 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
 // order; *LEFT_OUT, if given, is set to how many were dropped. Photos that only support training
 // (unlabeled, background) pass through this against the photos a figure is measured on, so that
 // no measured photo's pixels reach training. *KEPT_ROWS, if given: the kept rows' indices.
+// FINGERPRINTS, when given for both (one per row), also drops a candidate that shows the same
+// picture as a row of OTHERS at another size (PictureFingerprint.h), as the duplicate groups do.
+struct RowFingerprints {
+    const std::vector<PictureFingerprint>* candidates = nullptr;
+    const std::vector<PictureFingerprint>* others = nullptr;
+};
 Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, double cosine, int* leftOut = nullptr,
-                              std::vector<int>* keptRows = nullptr);
+                              std::vector<int>* keptRows = nullptr, const RowFingerprints& fingerprints = {});
 
 } // namespace exemplar

@@ -150,7 +150,8 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     int backgroundLikeDataset = 0, unlabeledLikeDataset = 0;
     leaveOutBackgroundNearIdenticalTo(&options.training, data.vectors, nearIdentical, &backgroundLikeDataset);
     if (options.unlabeled.rows() > 0)
-        options.unlabeled = rowsNotNearIdenticalTo(options.unlabeled, data.vectors, nearIdentical, &unlabeledLikeDataset);
+        options.unlabeled = rowsNotNearIdenticalTo(options.unlabeled, data.vectors, nearIdentical, &unlabeledLikeDataset,
+                                                   nullptr, {&options.unlabeledFingerprints, &data.fingerprints});
     if (options.pool < 1) throw Error(QStringLiteral("the pool must hold at least 1 photo per class"));
     if (options.repeats < 1) throw Error(QStringLiteral("at least 1 repetition is needed"));
     if (options.methods.isEmpty()) throw Error(QStringLiteral("no methods to evaluate"));

@@ -38,6 +38,9 @@ struct EvaluationOptions {
     // row, e.g. a folder without labels) or, TRANSDUCTIVE, each repetition's test photos, whose
     // pixels the methods then see but never their labels.
     Matrix unlabeled;
+    // UNLABELED's picture fingerprints, one per row, or empty: a copy of a dataset photo at another
+    // size is left out like a near-identical one (PictureFingerprint.h).
+    std::vector<PictureFingerprint> unlabeledFingerprints;
     bool transductive = false;
 };
 

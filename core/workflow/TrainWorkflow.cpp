@@ -121,10 +121,12 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     pool.groups = groups.forRows(poolRows);  // the method's own cross-validation keeps them together too
     // Unlabeled and background photos near-identical to a held-out photo are left out: no held-out
     // photo's pixels may reach training.
-    const Matrix heldOut = photos.subset(heldOutRows).vectors;
+    const EmbeddingSet heldOutPhotos = photos.subset(heldOutRows);
+    const Matrix& heldOut = heldOutPhotos.vectors;
     int unlabeledLikeHeldOut = 0, backgroundLikeHeldOut = 0;
     const double nearIdentical = photos.nearIdenticalCosineOrDefault();  // the threshold the split used
-    const Matrix unlabeled = rowsNotNearIdenticalTo(request.unlabeled, heldOut, nearIdentical, &unlabeledLikeHeldOut);
+    const Matrix unlabeled = rowsNotNearIdenticalTo(request.unlabeled, heldOut, nearIdentical, &unlabeledLikeHeldOut,
+                                                    nullptr, {&request.unlabeledFingerprints, &heldOutPhotos.fingerprints});
     leaveOutBackgroundNearIdenticalTo(&options, heldOut, nearIdentical, &backgroundLikeHeldOut);
     // Background photos that are the training photos themselves (--background pointed at a class
     // folder, or at the dataset): not dishonest, but no background, and once unsaid (a review).

@@ -34,6 +34,9 @@ struct TrainRequest {
     // cross-validation inside the pool favours it (SelfTraining.h). Those near-identical to a
     // held-out photo are left out, so that no held-out photo's pixels reach training.
     Matrix unlabeled;
+    // Their picture fingerprints, one per row, or empty: a copy of a held-out photo at another
+    // size is left out too (PictureFingerprint.h).
+    std::vector<PictureFingerprint> unlabeledFingerprints;
     // training.whiteningBackground, the background photos (other things of the same kind as the
     // classes): those near-identical to a held-out photo are left out in the same way.
 };

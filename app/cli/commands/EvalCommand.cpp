@@ -176,7 +176,9 @@ int runEval(const QStringList& args)
         // An unlabeled photo near-identical to a photo of the dataset (a copy, too) may be a test
         // photo: evaluateHonestly leaves it out and says so.
         const QString folder = parser.value(QStringLiteral("unlabeled"));
-        options.unlabeled = embedPhotosWithoutClass(folder, common, datasetScanOptions(parser)).embeddings.vectors;
+        const EmbeddedDataset unlabeled = embedPhotosWithoutClass(folder, common, datasetScanOptions(parser));
+        options.unlabeled = unlabeled.embeddings.vectors;
+        options.unlabeledFingerprints = unlabeled.embeddings.fingerprints;
     }
     QStringList backgroundWarnings;
     const int backgroundKinds =

@@ -81,6 +81,7 @@ int runTrain(const QStringList& args)
         const QString folder = parser.value(QStringLiteral("unlabeled"));
         const EmbeddedDataset unlabeled = embedPhotosWithoutClass(folder, common, datasetScanOptions(parser));
         request.unlabeled = unlabeled.embeddings.vectors;
+        request.unlabeledFingerprints = unlabeled.embeddings.fingerprints;
     }
 
     Feedback feedback;
