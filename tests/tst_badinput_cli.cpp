@@ -527,7 +527,7 @@ private Q_SLOTS:
     void badReferenceSetsAreRefused_data()
     {
         addBadReferenceSetRows();
-        QTest::newRow("a photo renamed .exref") << "photo" << "is damaged (not valid JSON";
+        QTest::newRow("a photo renamed .exref") << "photo" << "is not an Exemplar reference set (not JSON";
     }
 
     void badReferenceSetsAreRefused()

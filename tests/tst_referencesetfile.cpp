@@ -272,7 +272,7 @@ void TestReferenceSetFile::writingIsDeterministic()
 void TestReferenceSetFile::refusedFiles_data()
 {
     QTest::addColumn<QByteArray>("content");
-    QTest::addColumn<QString>("setup");  // "file" holds CONTENT; "none" and "folder" do not
+    QTest::addColumn<QString>("setup");  // "file" (and "onnx", named model.onnx) holds CONTENT; "none" and "folder" do not
     QTest::addColumn<QString>("expected");
 
     const QString file = QStringLiteral("file");
@@ -286,7 +286,11 @@ void TestReferenceSetFile::refusedFiles_data()
     QByteArray garbage(3000, Qt::Uninitialized);
     std::mt19937 rng(5);
     for (char& c : garbage) c = char(rng());
-    QTest::newRow("garbage bytes") << garbage << file << notJson;
+    // Not JSON at all is another kind of file, not a damaged set.
+    QTest::newRow("garbage bytes") << garbage << file << QStringLiteral("is not an Exemplar reference set (not JSON");
+    // What export-onnx writes (a protobuf: ir_version 7, then the producer's name).
+    QTest::newRow("an ONNX model") << QByteArray("\x08\x07\x12\x08exemplar", 12) << QStringLiteral("onnx")
+                                   << QStringLiteral("is not an Exemplar reference set (an ONNX model");
 
     const QString foreign = QStringLiteral("is not an Exemplar reference set");
     QTest::newRow("JSON list") << QByteArray("[1, 2, 3]") << file << foreign;
@@ -384,9 +388,9 @@ void TestReferenceSetFile::refusedFiles()
     QFETCH(QString, setup);
     QFETCH(QString, expected);
 
-    const QString file = path(setup + ".exref");
+    const QString file = path(setup == "onnx" ? QStringLiteral("model.onnx") : setup + ".exref");
     QFile::remove(file);
-    if (setup == "file") writeBytes(file, content);
+    if (setup == "file" || setup == "onnx") writeBytes(file, content);
     if (setup == "folder") QVERIFY(QDir().mkpath(file));
     try {
         readReferenceSet(file);

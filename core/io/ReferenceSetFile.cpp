@@ -410,6 +410,15 @@ ReferenceSet readReferenceSet(const QString& path)
     if (const qsizetype values = jsonValueCount(bytes); values > kMaxReferenceSetJsonValues)
         throw Error(QStringLiteral("%1 is not an Exemplar reference set (%2 million JSON values; a reference set holds "
                                    "a few per training photo)").arg(shown).arg(values / 1000000));
+    // Not JSON at all is another kind of file, not a damaged set: an ONNX model from export-onnx,
+    // a photo, a project file's neighbour (a review found an ONNX file called "damaged").
+    if (!bytes.trimmed().startsWith('{')) {
+        const bool onnx = path.endsWith(QLatin1String(".onnx"), Qt::CaseInsensitive);
+        throw Error(QStringLiteral("%1 is not an Exemplar reference set (%2)")
+                        .arg(shown, onnx ? QStringLiteral("an ONNX model, as export-onnx writes: run it with an ONNX "
+                                                          "runtime; a reference set is the .exref file it came from")
+                                         : QStringLiteral("not JSON; a reference set is the .exref file train writes")));
+    }
     QJsonParseError parseError;
     const QJsonDocument json = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError)
