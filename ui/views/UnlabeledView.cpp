@@ -5,6 +5,7 @@
 #include "TrainingMethod.h"
 #include "thumbnails/ThumbnailCache.h"
 #include "widgets/DropTarget.h"
+#include "widgets/MiddleElidedEdit.h"
 
 #include <QAbstractItemView>
 #include <QComboBox>
@@ -376,7 +377,7 @@ void UnlabeledView::refreshAssignments()
         const QSignalBlocker blocker(given);  // showing the class is not choosing it
         given->setCurrentIndex(folder.isEmpty() ? -1 : given->findText(name));
         if (given->currentIndex() < 0) given->setEditText(QString());
-        given->lineEdit()->setCursorPosition(0);  // a long name shows its start
+        MiddleElidedEdit::setWholeText(given->lineEdit(), given->currentIndex() < 0 ? QString() : name);
         QFont font = given->font();
         font.setBold(!folder.isEmpty());
         given->setFont(font);
