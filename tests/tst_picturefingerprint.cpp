@@ -94,6 +94,8 @@ private Q_SLOTS:
     {
         QVERIFY(!pictureFingerprint(cv::Mat()).known());
         QVERIFY(!pictureFingerprint(cv::Mat(10, 10, CV_32FC3, cv::Scalar(0.5))).known());
+        QVERIFY(!pictureFingerprint(cv::Mat(40, 60, CV_8UC2, cv::Scalar(9, 90))).known());  // refused by pHash
+        QVERIFY(pictureFingerprint(cv::Mat(40, 60, CV_8UC4, cv::Scalar(9, 90, 200, 255))).known());
         const PictureFingerprint unknown, known = pictureFingerprint(scene(1));
         QVERIFY(!samePicture(unknown, unknown));  // two unknowns are not one picture
         QVERIFY(!samePicture(known, unknown));

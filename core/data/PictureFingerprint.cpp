@@ -3,7 +3,6 @@
 #include <opencv2/img_hash.hpp>
 
 #include <bitset>
-#include <cmath>
 
 namespace exemplar {
 
@@ -12,8 +11,12 @@ PictureFingerprint pictureFingerprint(const cv::Mat& bgr)
     PictureFingerprint fingerprint;
     if (bgr.empty() || bgr.depth() != CV_8U || bgr.rows <= 0 || bgr.cols <= 0) return fingerprint;
     cv::Mat bits;
-    cv::img_hash::pHash(bgr, bits);  // 1×8 bytes
-    if (bits.total() != sizeof fingerprint.hash) return fingerprint;
+    try {
+        cv::img_hash::pHash(bgr, bits);  // 1×8 bytes
+    } catch (const cv::Exception&) {
+        return fingerprint;  // a layout it refuses (two channels, say): unknown, never a failed run
+    }
+    if (bits.total() != sizeof fingerprint.hash || bits.type() != CV_8U) return fingerprint;
     for (int i = 0; i < 8; ++i) fingerprint.hash = (fingerprint.hash << 8) | bits.at<uchar>(0, i);
     fingerprint.aspect = float(bgr.cols) / float(bgr.rows);
     return fingerprint;
