@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QDateTime>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -450,11 +451,21 @@ void TestEmbeddingCache::cachedPhotosWithoutFingerprintsAreMeasured()
     const EmbeddingCache cache = cacheFor(embedder);
     QTemporaryDir photos;
     QVERIFY(photos.isValid());
-    for (int i = 1; i <= 3; ++i) QVERIFY(writePhoto(photos.filePath(QStringLiteral("cats/%1.jpg").arg(i)), i + 10));
+    for (int i = 1; i <= 3; ++i) {
+        const QString photo = photos.filePath(QStringLiteral("cats/%1.jpg").arg(i));
+        QVERIFY(writePhoto(photo, i + 10));
+        // Written a while ago, so that the project index trusts them (it distrusts a file written
+        // within the last seconds, which may still change).
+        QFile file(photo);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(QDateTime::currentDateTime().addSecs(-60), QFileDevice::FileModificationTime));
+    }
     const exemplar::Dataset dataset = exemplar::Dataset::scan(photos.path());
     exemplar::EmbedReport report;
     const exemplar::EmbeddingSet first = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report);
     QCOMPARE(report.computed, 3);
+    exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report);
+    QCOMPARE(report.hashed, 0);  // all trusted from the index, fingerprints from the cache
     for (const QString& hash : first.contentHashes) {
         const QString entry = QString(entryPath(cache, hash.toLatin1())).replace(QStringLiteral(".emb"), QStringLiteral(".pic"));
         QVERIFY2(QFile::remove(entry), qPrintable(entry));
@@ -462,11 +473,15 @@ void TestEmbeddingCache::cachedPhotosWithoutFingerprintsAreMeasured()
     const exemplar::EmbeddingSet second = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report);
     QCOMPARE(report.computed, 0);
     QCOMPARE(report.fromCache, 3);
+    QCOMPARE(report.hashed, 3);  // the index trusted them, but each was read once more for its fingerprint
     QVERIFY(second.vectors == first.vectors);
     for (int row = 0; row < 3; ++row) {
         QVERIFY(samePicture(second.fingerprints[size_t(row)], first.fingerprints[size_t(row)]));
         QVERIFY(cache.findFingerprint(first.contentHashes[row].toLatin1()).has_value());
     }
+    const exemplar::EmbeddingSet third = exemplar::embedDataset(dataset, embedder, &cache, nullptr, &report);
+    QCOMPARE(report.hashed, 0);  // kept: not read again
+    for (int row = 0; row < 3; ++row) QCOMPARE(third.fingerprints[size_t(row)].hash, second.fingerprints[size_t(row)].hash);
 }
 
 void TestEmbeddingCache::damagedEntryIsRecomputedAndReported()

@@ -233,9 +233,9 @@ AuditReport auditPhotos(const EmbeddingSet& set, const AuditOptions& options, co
             suspect.reasons << QStringLiteral("cross-class duplicate");
             suspect.duplicateOf = duplicateOf[size_t(i)];
             suspect.duplicateCosine = duplicateCosine[size_t(i)];
-            // Below the threshold, the pair was joined by its fingerprints: a copy at another size.
+            // Below the threshold, the pair was joined by its fingerprints: a copy resized or re-encoded.
             const bool resized = duplicateCosine[size_t(i)] < report.groups.cosine;
-            sentences << (resized ? QStringLiteral("the same picture at another size (cosine %1) as %2 in \"%3\"")
+            sentences << (resized ? QStringLiteral("the same picture, resized or re-encoded (cosine %1), as %2 in \"%3\"")
                                   : QStringLiteral("nearly identical (cosine %1) to %2 in \"%3\""))
                              .arg(duplicateCosine[size_t(i)], 0, 'f', 3)
                              .arg(set.paths.value(duplicateOf[size_t(i)]))

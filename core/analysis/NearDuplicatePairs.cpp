@@ -113,16 +113,19 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
 }
 
 namespace {
-// Whether candidate ROW shows the same picture as any of OTHERS (both fingerprinted, one per row).
+// Whether candidate ROW shows the same picture as one of OTHERS (both fingerprinted, one per row)
+// whose embedding is at least kSamePictureMinCosine alike (COSINES: the candidate's row of them).
 bool samePictureAsAny(const RowFingerprints& fingerprints, Eigen::Index row, Eigen::Index candidateRows,
-                      Eigen::Index otherRows)
+                      const Eigen::Ref<const RowVector>& cosines)
 {
     if (!fingerprints.candidates || !fingerprints.others || fingerprints.candidates->size() != size_t(candidateRows) ||
-        fingerprints.others->size() != size_t(otherRows))
+        fingerprints.others->size() != size_t(cosines.size()))
         return false;
     const PictureFingerprint& candidate = (*fingerprints.candidates)[size_t(row)];
-    return std::any_of(fingerprints.others->begin(), fingerprints.others->end(),
-                       [&](const PictureFingerprint& other) { return samePicture(candidate, other); });
+    for (size_t other = 0; other < fingerprints.others->size(); ++other)
+        if (cosines[Eigen::Index(other)] >= kSamePictureMinCosine && samePicture(candidate, (*fingerprints.others)[other]))
+            return true;
+    return false;
 }
 } // namespace
 
@@ -141,7 +144,7 @@ Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, do
         const Matrix cosines = candidates.middleRows(start, rows) * others.transpose();
         for (Eigen::Index i = 0; i < rows; ++i)
             if (cosines.row(i).maxCoeff() < cosine &&
-                !samePictureAsAny(fingerprints, start + i, candidates.rows(), others.rows()))
+                !samePictureAsAny(fingerprints, start + i, candidates.rows(), cosines.row(i)))
                 kept.push_back(start + i);
     }
     if (leftOut) *leftOut = int(candidates.rows() - Eigen::Index(kept.size()));

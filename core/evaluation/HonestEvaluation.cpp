@@ -149,9 +149,16 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     const double nearIdentical = data.nearIdenticalCosineOrDefault();
     int backgroundLikeDataset = 0, unlabeledLikeDataset = 0;
     leaveOutBackgroundNearIdenticalTo(&options.training, data.vectors, nearIdentical, &backgroundLikeDataset);
-    if (options.unlabeled.rows() > 0)
+    if (options.unlabeled.rows() > 0) {
+        std::vector<int> kept;
         options.unlabeled = rowsNotNearIdenticalTo(options.unlabeled, data.vectors, nearIdentical, &unlabeledLikeDataset,
-                                                   nullptr, {&options.unlabeledFingerprints, &data.fingerprints});
+                                                   &kept, {&options.unlabeledFingerprints, &data.fingerprints});
+        if (!options.unlabeledFingerprints.empty()) {  // kept in step with the rows left
+            std::vector<PictureFingerprint> keptFingerprints;
+            for (int row : kept) keptFingerprints.push_back(options.unlabeledFingerprints[size_t(row)]);
+            options.unlabeledFingerprints = std::move(keptFingerprints);
+        }
+    }
     if (options.pool < 1) throw Error(QStringLiteral("the pool must hold at least 1 photo per class"));
     if (options.repeats < 1) throw Error(QStringLiteral("at least 1 repetition is needed"));
     if (options.methods.isEmpty()) throw Error(QStringLiteral("no methods to evaluate"));

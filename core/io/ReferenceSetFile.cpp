@@ -412,7 +412,9 @@ ReferenceSet readReferenceSet(const QString& path)
                                    "a few per training photo)").arg(shown).arg(values / 1000000));
     // Not JSON at all is another kind of file, not a damaged set: an ONNX model from export-onnx,
     // a photo, a project file's neighbour (a review found an ONNX file called "damaged").
-    if (!bytes.trimmed().startsWith('{')) {
+    QByteArray start = bytes.left(64).trimmed();
+    if (start.startsWith("\xEF\xBB\xBF")) start = start.mid(3).trimmed();  // a UTF-8 byte-order mark
+    if (!start.startsWith('{') && !start.startsWith('[')) {
         const bool onnx = path.endsWith(QLatin1String(".onnx"), Qt::CaseInsensitive);
         throw Error(QStringLiteral("%1 is not an Exemplar reference set (%2)")
                         .arg(shown, onnx ? QStringLiteral("an ONNX model, as export-onnx writes: run it with an ONNX "

@@ -58,6 +58,43 @@ private Q_SLOTS:
         QApplication::processEvents();
         QTRY_COMPARE(box->lineEdit()->text(), name);
     }
+
+    // What the user types is never replaced: not on a resize while typing, not when the class
+    // list refreshes with the same class, not when the focus leaves (the combo box commits it then).
+    void typedTextIsKept()
+    {
+        QWidget window;
+        auto* focusElsewhere = new QLineEdit(&window);
+        auto* box = new QComboBox(&window);
+        box->setEditable(true);
+        box->setInsertPolicy(QComboBox::NoInsert);
+        const QString longName = QStringLiteral("010_Aston_Martin_Virage_Convertible_2012");
+        box->addItems({QStringLiteral("daisy"), longName});
+        box->setGeometry(0, 40, 150, 28);
+        window.resize(200, 100);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        MiddleElidedEdit::setWholeText(box->lineEdit(), longName);
+        box->setFocus();
+        QTRY_COMPARE(box->lineEdit()->text(), longName);
+        // A name of no class (the box's inline completion would finish a class's name).
+        box->lineEdit()->selectAll();
+        QTest::keyClicks(box->lineEdit(), QStringLiteral("ros"));
+        box->resize(140, 28);
+        QApplication::processEvents();
+        QCOMPARE(box->lineEdit()->text(), QStringLiteral("ros"));
+        MiddleElidedEdit::setWholeText(box->lineEdit(), longName);  // the list refreshed, nothing chosen
+        QCOMPARE(box->lineEdit()->text(), QStringLiteral("ros"));
+        QTest::keyClicks(box->lineEdit(), QStringLiteral("e"));
+        focusElsewhere->setFocus();
+        QApplication::processEvents();
+        QTest::qWait(20);
+        QCOMPARE(box->lineEdit()->text(), QStringLiteral("rose"));
+        // A class chosen meanwhile (the list gives the box a new whole text): shown, elided.
+        MiddleElidedEdit::setWholeText(box->lineEdit(), QStringLiteral("daisy"));
+        QCOMPARE(box->lineEdit()->text(), QStringLiteral("daisy"));
+    }
 };
 
 QTEST_MAIN(TestMiddleElidedEdit)

@@ -2,7 +2,8 @@
 // Shows a line edit's text elided in the middle while nobody is typing in it. An editable combo box
 // (label next's "Class given") cut a long class name at its end, "010_Aston_Martin_\", so that the
 // V8 Vantage and the Virage looked alike (a review); the class buttons beside it elide in the
-// middle. The whole text comes back when the edit takes the focus.
+// middle. The whole text comes back when the edit takes the focus, and what the user types is
+// never replaced.
 #include <QObject>
 #include <QString>
 
@@ -23,11 +24,14 @@ protected:
 
 private:
     explicit MiddleElidedEdit(QLineEdit* edit);
-    void show();
+    bool focused() const;
+    void showWhole();
+    void elide();
 
     QLineEdit* edit_;
     QWidget* focusOwner_;  // the edit, or the combo box it belongs to
     QString whole_;
+    QString shown_;  // the text this filter last put in the edit
 };
 
 } // namespace exemplar::ui
