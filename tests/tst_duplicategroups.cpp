@@ -141,6 +141,20 @@ private Q_SLOTS:
         QCOMPARE(set.subset({25, 4}).fingerprints.size(), size_t(withFingerprints ? 2 : 0));  // subsets keep them
     }
 
+    // One hash and one shape, but embeddings of unrelated things (under kSamePictureMinCosine):
+    // two simple pictures, not one picture.
+    void unrelatedPicturesWithOneHashStayApart()
+    {
+        EmbeddingSet set = makeClusteredSet({{10, 10, 10}, 64, 0.8f, 1.0f, 3});
+        set.vectors.row(25) = atCosine(set.vectors.row(4), kSamePictureMinCosine - 0.05, 25);
+        for (int row = 0; row < set.size(); ++row)
+            set.fingerprints.push_back({0x9E3779B97F4A7C15ull * quint64(row + 1), 1.5f});
+        set.fingerprints[25] = set.fingerprints[4];
+        QCOMPARE(findDuplicateGroups(set).groupedPhotos(), 0);
+        set.vectors.row(25) = atCosine(set.vectors.row(4), kSamePictureMinCosine + 0.05, 25);
+        QCOMPARE(findDuplicateGroups(set).groupedPhotos(), 2);
+    }
+
     // The threshold is the embeddings' own (the model's, from its spec) unless a search names one.
     void theModelsThresholdIsUsed_data()
     {
