@@ -84,6 +84,17 @@ inline EmbeddingSet makeClusteredSet(std::vector<int> counts, int dim, float noi
     return makeClusteredSet(spec);
 }
 
+// Photos of no class, as a folder without labels is read: VECTORS, one photo per row (labels 0,
+// no provenance, no fingerprints).
+inline EmbeddingSet photosWithoutClass(const Matrix& vectors)
+{
+    EmbeddingSet set;
+    set.classNames << QStringLiteral("unlabeled");
+    set.vectors = vectors;
+    set.labels.assign(size_t(vectors.rows()), 0);
+    return set;
+}
+
 // Every photo of SET COPIES times, byte-identical (same vector and content hash, a path of its
 // own), as a folder of duplicated files is; each photo's copies follow it.
 inline EmbeddingSet withIdenticalCopies(const EmbeddingSet& set, int copies)

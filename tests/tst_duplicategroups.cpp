@@ -237,8 +237,9 @@ private Q_SLOTS:
     }
 
     // A copy of a measured photo at another size, its embedding drifted, is left out by its
-    // fingerprint; without fingerprints for both sides only the cosine decides.
-    void rowsNotNearIdenticalToByFingerprint_data()
+    // fingerprint; without fingerprints for both sides only the cosine decides. The photos kept
+    // keep their paths and fingerprints.
+    void photosNotNearIdenticalToByFingerprint_data()
     {
         QTest::addColumn<bool>("candidateFingerprints");
         QTest::addColumn<bool>("otherFingerprints");
@@ -247,29 +248,34 @@ private Q_SLOTS:
         QTest::newRow("the candidates without") << false << true << false;
         QTest::newRow("the measured photos without") << true << false << false;
     }
-    void rowsNotNearIdenticalToByFingerprint()
+    void photosNotNearIdenticalToByFingerprint()
     {
         QFETCH(bool, candidateFingerprints);
         QFETCH(bool, otherFingerprints);
         QFETCH(bool, leftOut);
-        const EmbeddingSet measured = makeClusteredSet({{5, 5}, 64, 0.8f, 1.0f, 8});
-        const EmbeddingSet candidates = makeClusteredSet({{300, 300}, 64, 0.8f, 1.0f, 9});
-        Matrix rows = candidates.vectors;
-        rows.row(550) = atCosine(measured.vectors.row(3), 0.75, 2);  // far under any threshold
-        std::vector<PictureFingerprint> measuredPictures, candidatePictures;
-        for (int row = 0; row < measured.size(); ++row)
-            measuredPictures.push_back({0x9E3779B97F4A7C15ull * quint64(row + 1), 1.5f});
-        for (int row = 0; row < candidates.size(); ++row)
-            candidatePictures.push_back({0xC2B2AE3D27D4EB4Full * quint64(row + 1), 1.5f});
-        candidatePictures[550] = {measuredPictures[3].hash ^ 0x5ull, 1.51f};  // 2 bits and 0.7% apart
-        const std::vector<PictureFingerprint> none;
+        EmbeddingSet measured = makeClusteredSet({{5, 5}, 64, 0.8f, 1.0f, 8});
+        EmbeddingSet candidates = makeClusteredSet({{300, 300}, 64, 0.8f, 1.0f, 9});
+        candidates.vectors.row(550) = atCosine(measured.vectors.row(3), 0.75, 2);  // far under any threshold
+        if (otherFingerprints)
+            for (int row = 0; row < measured.size(); ++row)
+                measured.fingerprints.push_back({0x9E3779B97F4A7C15ull * quint64(row + 1), 1.5f});
+        if (candidateFingerprints) {
+            for (int row = 0; row < candidates.size(); ++row)
+                candidates.fingerprints.push_back({0xC2B2AE3D27D4EB4Full * quint64(row + 1), 1.5f});
+            // 2 bits and 0.7% from measured photo 3
+            candidates.fingerprints[550] = {0x9E3779B97F4A7C15ull * 4 ^ 0x5ull, 1.51f};
+        }
         int dropped = -1;
-        std::vector<int> kept;
-        exemplar::rowsNotNearIdenticalTo(rows, measured.vectors, kModelThreshold, &dropped, &kept,
-                                         {candidateFingerprints ? &candidatePictures : &none,
-                                          otherFingerprints ? &measuredPictures : nullptr});
+        const EmbeddingSet kept = photosNotNearIdenticalTo(candidates, measured, kModelThreshold, &dropped);
         QCOMPARE(dropped, leftOut ? 1 : 0);
-        QCOMPARE(std::find(kept.begin(), kept.end(), 550) == kept.end(), leftOut);
+        QCOMPARE(kept.size(), candidates.size() - dropped);
+        QCOMPARE(kept.paths.contains(candidates.paths[550]), !leftOut);
+        QCOMPARE(kept.fingerprints.size(), candidateFingerprints ? size_t(kept.size()) : size_t(0));
+        if (candidateFingerprints) {  // each kept photo's fingerprint is its own
+            const int last = kept.size() - 1;
+            QCOMPARE(kept.fingerprints[size_t(last)].hash, candidates.fingerprints[size_t(candidates.size() - 1)].hash);
+            QCOMPARE(kept.paths[last], candidates.paths.last());
+        }
     }
 
     void summarySaysHowMany()

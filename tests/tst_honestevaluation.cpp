@@ -473,7 +473,7 @@ private Q_SLOTS:
             atCosine(data.vectors.row(11), 0.9, 3);
         EvaluationOptions options = quickOptions(5, 2);
         options.methods = QStringList{"centroid"};
-        options.unlabeled = unlabeled;
+        options.unlabeled = photosWithoutClass(unlabeled);
         const EvaluationReport report = evaluateHonestly(data, options);
         QVERIFY2(report.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("3 unlabeled photo(s) were left out")),
                  qPrintable(report.warnings.join(QLatin1Char('\n'))));

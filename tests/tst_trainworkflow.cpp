@@ -176,8 +176,9 @@ private Q_SLOTS:
         for (int row = 0; row < photos.size(); ++row)
             if (split.heldOutPaths.contains(photos.paths[row])) heldOutRows.push_back(row);
         const Matrix copies = photos.subset(heldOutRows).vectors;
-        request.unlabeled.resize(copies.rows() + others.vectors.rows(), photos.dim());
-        request.unlabeled << copies, others.vectors;
+        Matrix unlabeled(copies.rows() + others.vectors.rows(), photos.dim());
+        unlabeled << copies, others.vectors;
+        request.unlabeled = photosWithoutClass(unlabeled);
 
         const TrainedReferenceSet trained = trainReferenceSet(photos, request);
         QCOMPARE(trained.heldOutPaths, split.heldOutPaths);

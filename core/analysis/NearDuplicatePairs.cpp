@@ -113,6 +113,12 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
 }
 
 namespace {
+// One fingerprint per row of the candidates and of the others, or none (cosines alone decide).
+struct RowFingerprints {
+    const std::vector<PictureFingerprint>* candidates = nullptr;
+    const std::vector<PictureFingerprint>* others = nullptr;
+};
+
 // Whether candidate ROW shows the same picture as one of OTHERS (both fingerprinted, one per row)
 // whose embedding is at least kSamePictureMinCosine alike (COSINES: the candidate's row of them).
 bool samePictureAsAny(const RowFingerprints& fingerprints, Eigen::Index row, Eigen::Index candidateRows,
@@ -127,31 +133,48 @@ bool samePictureAsAny(const RowFingerprints& fingerprints, Eigen::Index row, Eig
             return true;
     return false;
 }
-} // namespace
 
-Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, double cosine, int* leftOut,
-                              std::vector<int>* keptRows, const RowFingerprints& fingerprints)
+// The rows of CANDIDATES to keep, in their order.
+std::vector<int> rowsToKeep(const Matrix& candidates, const Matrix& others, double cosine,
+                            const RowFingerprints& fingerprints)
 {
-    std::vector<Eigen::Index> kept;
+    std::vector<int> kept;
     // In blocks of candidates, so that the product stays small however many photos there are.
     constexpr Eigen::Index kBlock = 512;
     for (Eigen::Index start = 0; start < candidates.rows(); start += kBlock) {
         const Eigen::Index rows = std::min(kBlock, candidates.rows() - start);
         if (others.rows() == 0) {
-            for (Eigen::Index i = 0; i < rows; ++i) kept.push_back(start + i);
+            for (Eigen::Index i = 0; i < rows; ++i) kept.push_back(int(start + i));
             continue;
         }
         const Matrix cosines = candidates.middleRows(start, rows) * others.transpose();
         for (Eigen::Index i = 0; i < rows; ++i)
             if (cosines.row(i).maxCoeff() < cosine &&
                 !samePictureAsAny(fingerprints, start + i, candidates.rows(), cosines.row(i)))
-                kept.push_back(start + i);
+                kept.push_back(int(start + i));
     }
+    return kept;
+}
+} // namespace
+
+Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, double cosine, int* leftOut,
+                              std::vector<int>* keptRows)
+{
+    const std::vector<int> kept = rowsToKeep(candidates, others, cosine, {});
     if (leftOut) *leftOut = int(candidates.rows() - Eigen::Index(kept.size()));
-    if (keptRows) keptRows->assign(kept.begin(), kept.end());
+    if (keptRows) *keptRows = kept;
     Matrix result(Eigen::Index(kept.size()), candidates.cols());
     for (size_t k = 0; k < kept.size(); ++k) result.row(Eigen::Index(k)) = candidates.row(kept[k]);
     return result;
+}
+
+EmbeddingSet photosNotNearIdenticalTo(const EmbeddingSet& candidates, const EmbeddingSet& others, double cosine,
+                                      int* leftOut)
+{
+    const std::vector<int> kept =
+        rowsToKeep(candidates.vectors, others.vectors, cosine, {&candidates.fingerprints, &others.fingerprints});
+    if (leftOut) *leftOut = int(candidates.vectors.rows() - Eigen::Index(kept.size()));
+    return candidates.subset(kept);
 }
 
 } // namespace exemplar

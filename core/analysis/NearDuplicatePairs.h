@@ -2,6 +2,7 @@
 // Pairs of photos whose embeddings are nearly the same picture (cosine at or above a threshold).
 // The audit's duplicate checks and the duplicate groups every split respects both come from this
 // one search, so they agree on what a near-duplicate is.
+#include "EmbeddingSet.h"
 #include "NearDuplicateThreshold.h"
 #include "PictureFingerprint.h"
 #include "Types.h"
@@ -41,13 +42,14 @@ NearDuplicateSearchResult findNearDuplicatePairs(const Matrix& A, const NearDupl
 // order; *LEFT_OUT, if given, is set to how many were dropped. Photos that only support training
 // (unlabeled, background) pass through this against the photos a figure is measured on, so that
 // no measured photo's pixels reach training. *KEPT_ROWS, if given: the kept rows' indices.
-// FINGERPRINTS, when given for both (one per row), also drops a candidate that shows the same
-// picture as a row of OTHERS at another size (PictureFingerprint.h), as the duplicate groups do.
-struct RowFingerprints {
-    const std::vector<PictureFingerprint>* candidates = nullptr;
-    const std::vector<PictureFingerprint>* others = nullptr;
-};
 Matrix rowsNotNearIdenticalTo(const Matrix& candidates, const Matrix& others, double cosine, int* leftOut = nullptr,
-                              std::vector<int>* keptRows = nullptr, const RowFingerprints& fingerprints = {});
+                              std::vector<int>* keptRows = nullptr);
+
+// The same for photos: the subset of CANDIDATES near-identical to none of OTHERS, their paths and
+// fingerprints kept with their rows. Where both sets carry fingerprints, a candidate showing the
+// same picture as one of OTHERS at another size is dropped too (PictureFingerprint.h), as the
+// duplicate groups do.
+EmbeddingSet photosNotNearIdenticalTo(const EmbeddingSet& candidates, const EmbeddingSet& others, double cosine,
+                                      int* leftOut = nullptr);
 
 } // namespace exemplar

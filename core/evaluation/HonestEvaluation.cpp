@@ -149,16 +149,7 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     const double nearIdentical = data.nearIdenticalCosineOrDefault();
     int backgroundLikeDataset = 0, unlabeledLikeDataset = 0;
     leaveOutBackgroundNearIdenticalTo(&options.training, data.vectors, nearIdentical, &backgroundLikeDataset);
-    if (options.unlabeled.rows() > 0) {
-        std::vector<int> kept;
-        options.unlabeled = rowsNotNearIdenticalTo(options.unlabeled, data.vectors, nearIdentical, &unlabeledLikeDataset,
-                                                   &kept, {&options.unlabeledFingerprints, &data.fingerprints});
-        if (!options.unlabeledFingerprints.empty()) {  // kept in step with the rows left
-            std::vector<PictureFingerprint> keptFingerprints;
-            for (int row : kept) keptFingerprints.push_back(options.unlabeledFingerprints[size_t(row)]);
-            options.unlabeledFingerprints = std::move(keptFingerprints);
-        }
-    }
+    options.unlabeled = photosNotNearIdenticalTo(options.unlabeled, data, nearIdentical, &unlabeledLikeDataset);
     if (options.pool < 1) throw Error(QStringLiteral("the pool must hold at least 1 photo per class"));
     if (options.repeats < 1) throw Error(QStringLiteral("at least 1 repetition is needed"));
     if (options.methods.isEmpty()) throw Error(QStringLiteral("no methods to evaluate"));
@@ -185,7 +176,8 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     report.pool = options.pool;
     report.repeats = options.repeats;
     if (options.transductive) report.unlabeled = QStringLiteral("transductive");
-    else if (options.unlabeled.rows() > 0) report.unlabeled = QStringLiteral("folder (%1 photos)").arg(options.unlabeled.rows());
+    else if (options.unlabeled.vectors.rows() > 0)
+        report.unlabeled = QStringLiteral("folder (%1 photos)").arg(options.unlabeled.vectors.rows());
     report.seed = options.seed;
     if (options.training.whiteningBackground) report.backgroundPhotos = int(options.training.whiteningBackground->rows());
     if (backgroundLikeDataset > 0)
@@ -302,10 +294,10 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             timer.start();
             Feedback nested(feedback);
             sayWithinStep(&nested, feedback, step, steps, stepWhat);
-            const bool selfTraining = options.transductive || options.unlabeled.rows() > 0;
+            const bool selfTraining = options.transductive || options.unlabeled.vectors.rows() > 0;
             ReferenceHead plainHead;
             const TrainingResult trained =
-                selfTraining ? trainWithUnlabeled(pool, options.transductive ? test.vectors : options.unlabeled, training,
+                selfTraining ? trainWithUnlabeled(pool, options.transductive ? test.vectors : options.unlabeled.vectors, training,
                                                   &nested, &plainHead)
                              : train(pool, training, &nested);
             if (selfTraining)

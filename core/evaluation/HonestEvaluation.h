@@ -34,13 +34,11 @@ struct EvaluationOptions {
     // hold its prediction for the pool size against the method's held-out accuracy.
     QString learningCurveMethod;
     int learningCurveExtra = 5;
-    // Self-training (SelfTraining.h) with unlabeled photos: UNLABELED (raw embeddings, one per
-    // row, e.g. a folder without labels) or, TRANSDUCTIVE, each repetition's test photos, whose
-    // pixels the methods then see but never their labels.
-    Matrix unlabeled;
-    // UNLABELED's picture fingerprints, one per row, or empty: a copy of a dataset photo at another
-    // size is left out like a near-identical one (PictureFingerprint.h).
-    std::vector<PictureFingerprint> unlabeledFingerprints;
+    // Self-training (SelfTraining.h) with unlabeled photos: UNLABELED (e.g. a folder without
+    // labels; their labels are not read) or, TRANSDUCTIVE, each repetition's test photos, whose
+    // pixels the methods then see but never their labels. Unlabeled photos near-identical to a
+    // photo of the dataset, or the same picture at another size, are left out.
+    EmbeddingSet unlabeled;
     bool transductive = false;
 };
 

@@ -125,8 +125,8 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
     const Matrix& heldOut = heldOutPhotos.vectors;
     int unlabeledLikeHeldOut = 0, backgroundLikeHeldOut = 0;
     const double nearIdentical = photos.nearIdenticalCosineOrDefault();  // the threshold the split used
-    const Matrix unlabeled = rowsNotNearIdenticalTo(request.unlabeled, heldOut, nearIdentical, &unlabeledLikeHeldOut,
-                                                    nullptr, {&request.unlabeledFingerprints, &heldOutPhotos.fingerprints});
+    const Matrix unlabeled =
+        photosNotNearIdenticalTo(request.unlabeled, heldOutPhotos, nearIdentical, &unlabeledLikeHeldOut).vectors;
     leaveOutBackgroundNearIdenticalTo(&options, heldOut, nearIdentical, &backgroundLikeHeldOut);
     // Background photos that are the training photos themselves (--background pointed at a class
     // folder, or at the dataset): not dishonest, but no background, and once unsaid (a review).
@@ -136,7 +136,7 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
                                &backgroundLikePool);
     // With unlabeled photos the optimizer's steps are those of the first training (on the pool
     // alone): shown too, or the window's plot stayed empty for minutes (a review).
-    const bool selfTraining = request.unlabeled.rows() > 0;
+    const bool selfTraining = request.unlabeled.vectors.rows() > 0;
     const OptimizerObserver stepped = [&](const OptimizerStep& step) {
         // With self-training, that first training is the first fifth of the work (SelfTraining.cpp).
         training.report(step.evaluation, qint64(options.optimizer.budget) * (selfTraining ? 5 : 1),

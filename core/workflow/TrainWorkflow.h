@@ -30,13 +30,11 @@ struct TrainRequest {
     QStringList classFolders;                              // where the classes came from (recorded)
     std::vector<SkippedFile> skipped;                      // unreadable files (recorded)
     const AuditReport* audit = nullptr;                    // the photos' audit if the caller has it
-    // Photos without labels (raw embeddings, one per row): the method self-trains with them when
+    // Photos without labels (their labels are not read): the method self-trains with them when
     // cross-validation inside the pool favours it (SelfTraining.h). Those near-identical to a
-    // held-out photo are left out, so that no held-out photo's pixels reach training.
-    Matrix unlabeled;
-    // Their picture fingerprints, one per row, or empty: a copy of a held-out photo at another
-    // size is left out too (PictureFingerprint.h).
-    std::vector<PictureFingerprint> unlabeledFingerprints;
+    // held-out photo, or the same picture at another size, are left out, so that no held-out
+    // photo's pixels reach training.
+    EmbeddingSet unlabeled;
     // training.whiteningBackground, the background photos (other things of the same kind as the
     // classes): those near-identical to a held-out photo are left out in the same way.
 };

@@ -390,11 +390,7 @@ void ProjectTasks::train()
     Q_EMIT trainingStarted();
     runner_->run(tr("Training"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
         request.audit = audit.get();
-        if (unlabeled) {
-            const EmbeddingSet notInData = unlabeled->subset(rowsNotIn(*unlabeled, *data));
-            request.unlabeled = notInData.vectors;
-            request.unlabeledFingerprints = notInData.fingerprints;
-        }
+        if (unlabeled) request.unlabeled = unlabeled->subset(rowsNotIn(*unlabeled, *data));
         const TrainedReferenceSet trained = trainReferenceSet(*data, request, &feedback, [&](const OptimizerStep& step) {
             QMetaObject::invokeMethod(this, [this, step] { Q_EMIT optimizerStepped(step); }, Qt::QueuedConnection);
         });
@@ -424,11 +420,7 @@ void ProjectTasks::compareMethods()
     // dataset are left out, so a test photo is never seen unlabeled.
     auto unlabeled = unlabeledPhotosFor(*model_);
     runner_->run(tr("Comparing methods"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
-        if (unlabeled) {
-            const EmbeddingSet notInData = unlabeled->subset(rowsNotIn(*unlabeled, *data));
-            options.unlabeled = notInData.vectors;
-            options.unlabeledFingerprints = notInData.fingerprints;
-        }
+        if (unlabeled) options.unlabeled = unlabeled->subset(rowsNotIn(*unlabeled, *data));
         std::shared_ptr<const EvaluationReport> finished;  // the methods done so far, for a Stop
         const auto methodFinished = [this, data, &finished](const EvaluationReport& soFar) {
             auto partial = std::make_shared<const EvaluationReport>(soFar);

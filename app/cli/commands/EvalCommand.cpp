@@ -177,8 +177,7 @@ int runEval(const QStringList& args)
         // photo: evaluateHonestly leaves it out and says so.
         const QString folder = parser.value(QStringLiteral("unlabeled"));
         const EmbeddedDataset unlabeled = embedPhotosWithoutClass(folder, common, datasetScanOptions(parser));
-        options.unlabeled = unlabeled.embeddings.vectors;
-        options.unlabeledFingerprints = unlabeled.embeddings.fingerprints;
+        options.unlabeled = unlabeled.embeddings;
     }
     QStringList backgroundWarnings;
     const int backgroundKinds =

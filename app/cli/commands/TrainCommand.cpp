@@ -80,8 +80,7 @@ int runTrain(const QStringList& args)
     if (parser.isSet(QStringLiteral("unlabeled"))) {
         const QString folder = parser.value(QStringLiteral("unlabeled"));
         const EmbeddedDataset unlabeled = embedPhotosWithoutClass(folder, common, datasetScanOptions(parser));
-        request.unlabeled = unlabeled.embeddings.vectors;
-        request.unlabeledFingerprints = unlabeled.embeddings.fingerprints;
+        request.unlabeled = unlabeled.embeddings;
     }
 
     Feedback feedback;
