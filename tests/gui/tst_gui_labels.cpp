@@ -401,6 +401,12 @@ private Q_SLOTS:
         window->tabs()->setCurrentWidget(window->evaluationView());
         settle();
         auto* matrix = window->evaluationView()->findChild<QCustomPlot*>(QStringLiteral("confusionPlot"));
+        // The names leave the matrix most of its plot, however many and long they are (at 1024×600
+        // long names once left a 145×95-pixel matrix in a 370×300 plot).
+        const QRect cells = matrix->axisRect()->rect();
+        QVERIFY2(cells.width() >= matrix->width() / 2 && cells.height() >= matrix->height() / 2,
+                 qPrintable(QStringLiteral("a %1×%2 matrix in a %3×%4 plot").arg(cells.width()).arg(cells.height())
+                                .arg(matrix->width()).arg(matrix->height())));
         const auto& confusion = controller->training()->metrics.confusion;
         bool clickedBeside = false;
         for (int t = 0; t < int(confusion.size()) && !clickedBeside; ++t)

@@ -12,6 +12,7 @@ namespace exemplar::ui {
 namespace {
 
 constexpr double kLabelGap = 3;  // pixels between neighbouring labels, so they read as separate
+constexpr double kShortestName = 16;  // average characters a name keeps however small the plot
 // Replots in a row, at one plot size, asked for by a changed axis length: the bound stops margins
 // and names that would keep trading places (a plot squeezed to a few dozen pixels does).
 constexpr int kMaxPassesInARow = 4;
@@ -58,6 +59,37 @@ std::pair<double, double> alongAxisExtent(const QCPAxis* axis, const QSizeF& tex
 ClassAxisTicker::ClassAxisTicker(QCPAxis* axis, double preferredRotation)
     : axis_(axis), preferredRotation_(preferredRotation)
 {
+}
+
+void ClassAxisTicker::setClassNames(const QVector<double>& positions, const QStringList& names)
+{
+    clear();
+    fullNames_.clear();
+    for (int i = 0; i < positions.size() && i < names.size(); ++i) {
+        fullNames_.insert(positions[i], names[i]);
+        addTick(positions[i], names[i]);
+    }
+}
+
+void ClassAxisTicker::fitNamesToPlot()
+{
+    if (!axis_ || fullNames_.isEmpty()) return;
+    // Across a horizontal axis a name reaches |sin α| of its width (α: its rotation); across a
+    // vertical one, where names run sideways, all of it.
+    const QSize plot = axis_->parentPlot()->viewport().size();
+    const bool horizontal = axis_->orientation() == Qt::Horizontal;
+    const double across = horizontal ? std::abs(std::sin(qDegreesToRadians(axis_->tickLabelRotation()))) : 1.0;
+    if (across < 0.2) {  // names along the axis: thinning alone keeps them apart
+        for (auto it = fullNames_.constBegin(); it != fullNames_.constEnd(); ++it) mTicks[it.key()] = it.value();
+        return;
+    }
+    const QFontMetricsF metrics(measuredFont(axis_));
+    // Never below about 16 average characters, which still tell "Painted_Bunting 136" from
+    // "Red_winged…bird 041": shorter names say nothing, whatever room they save.
+    const double budget = std::max(kNameShareOfPlot * (horizontal ? plot.height() : plot.width()) / across,
+                                   kShortestName * metrics.averageCharWidth());
+    for (auto it = fullNames_.constBegin(); it != fullNames_.constEnd(); ++it)
+        mTicks[it.key()] = metrics.elidedText(it.value(), Qt::ElideMiddle, budget);
 }
 
 int ClassAxisTicker::classesIn(const QCPRange& range) const
@@ -145,12 +177,18 @@ QVector<double> ClassAxisTicker::createTickVector(double tickStep, const QCPRang
     // wantsAnotherPass asks for the replot that names what fits.
     if (thinnedAtLength_ <= 0) return {};
     axis_->setTickLabelRotation(preferredRotation_);
+    fitNamesToPlot();
     QVector<double> ticks = thinned(range);
     if (axis_->orientation() == Qt::Horizontal && ticks.size() < classesIn(range) && !qFuzzyCompare(preferredRotation_, -90.0)) {
         axis_->setTickLabelRotation(-90);
+        fitNamesToPlot();
         const QVector<double> upright = thinned(range);
-        if (upright.size() > ticks.size()) ticks = upright;
-        else axis_->setTickLabelRotation(preferredRotation_);
+        if (upright.size() > ticks.size()) {
+            ticks = upright;
+        } else {
+            axis_->setTickLabelRotation(preferredRotation_);
+            fitNamesToPlot();
+        }
     }
     reserveMargins(ticks);
     return ticks;

@@ -3,7 +3,9 @@
 // k-th name is drawn, k chosen from the axis' current pixel length, the tick label font and the
 // label rotation so that no two drawn labels overlap. Zooming re-thins (the ticker runs on every
 // replot), and the axis rect keeps enough margin that the outermost label is never cut at the
-// widget's edge (QCustomPlot silently drops a label that would be).
+// widget's edge (QCustomPlot silently drops a label that would be). Names lose their middle to
+// stay within a share of the plot (kNameShareOfPlot), so that a small plot is not all names: at
+// 1024×600 with 200 classes long names left the confusion matrix 145×95 pixels.
 #include "plots/QCustomPlotInclude.h"
 
 #include <QPointer>
@@ -16,7 +18,12 @@ public:
     // axis turns its names upright (−90°), where they need the least room, if that shows more.
     ClassAxisTicker(QCPAxis* axis, double preferredRotation);
 
-    // The ticks of every class, before thinning (position → name).
+    // The share of the plot's extent across the axis that the names may take at most.
+    static constexpr double kNameShareOfPlot = 0.3;
+
+    // One tick per class at POSITIONS, named NAMES (in full: elided as the plot's size asks).
+    void setClassNames(const QVector<double>& positions, const QStringList& names);
+    // The ticks of every class, before thinning (position → name as drawn).
     const QMap<double, QString>& allTicks() const { return mTicks; }
     // The pixel spacing two neighbouring labels need along the axis.
     double requiredSpacing(const QString& a, const QString& b) const;
@@ -32,9 +39,11 @@ private:
     QVector<double> thinned(const QCPRange& range) const;
     int classesIn(const QCPRange& range) const;
     void reserveMargins(const QVector<double>& ticks) const;
+    void fitNamesToPlot();
     double axisLength() const;
 
     QPointer<QCPAxis> axis_;
+    QMap<double, QString> fullNames_;
     double preferredRotation_ = 0;
     double thinnedAtLength_ = -1;
     int passesInARow_ = 0;

@@ -130,13 +130,15 @@ QCPColorGradient similarityGradient()
 void setClassTicks(QCPAxis* axis, const QVector<double>& positions, const QStringList& names, double rotation)
 {
     QSharedPointer<ClassAxisTicker> ticker(new ClassAxisTicker(axis, rotation));
-    for (int i = 0; i < positions.size() && i < names.size(); ++i) {
-        QString name = names[i];
+    QStringList shortened;
+    for (QString name : names) {
         // Long names lose their middle: fine-grained classes often share a start and differ at the
-        // end ("Black_footed_Albatross 001" and "… 008"), which end elision would hide.
+        // end ("Black_footed_Albatross 001" and "… 008"), which end elision would hide. The ticker
+        // shortens them further where the plot is small.
         if (name.size() > 24) name = name.left(11) + QStringLiteral("…") + name.right(12);
-        ticker->addTick(positions[i], name);
+        shortened << name;
     }
+    ticker->setClassNames(positions, shortened);
     axis->setTicker(ticker);
     axis->setTickLabelRotation(rotation);
     axis->setSubTicks(false);
