@@ -617,6 +617,30 @@ private Q_SLOTS:
         QVERIFY(note && note->text().contains(QStringLiteral("Unlabeled photos: folder (10 photos)")));
     }
 
+    // Photos copied into or deleted from an unlabeled folder while the project is open are read
+    // again on their own: the Unlabeled tab described the old photos until the project was
+    // reopened (a GUI review).
+    void unlabeledFolderChangedOnDiskIsReadAgain()
+    {
+        QVERIFY(openFlowers());
+        const QString pile = work_.filePath(QStringLiteral("changing-pile"));
+        const QString daisy = test::sharedDataSet(QStringLiteral("flowers17")) + QStringLiteral("/daisy");
+        test::linkInto(test::sharedPhotos(daisy, 40, 3), pile);
+        QVERIFY(dropPaths(window_->unlabeledView()->labelNextList()->viewport(), {pile}));
+        QVERIFY(waitIdle(120000));
+        QCOMPARE(controller()->unlabeledPhotos().embeddings->size(), 3);
+        const auto unlabeledCount = [this] {
+            const auto& photos = controller()->unlabeledPhotos().embeddings;
+            return photos ? photos->size() : -1;
+        };
+        test::linkInto(test::sharedPhotos(daisy, 43, 2), pile);
+        QTRY_COMPARE_WITH_TIMEOUT(unlabeledCount(), 5, 60000);
+        const QStringList files = QDir(pile).entryList(QDir::Files, QDir::Name);
+        QVERIFY(QFile::remove(pile + QLatin1Char('/') + files.first()));
+        QTRY_COMPARE_WITH_TIMEOUT(unlabeledCount(), 4, 60000);
+        QVERIFY(waitIdle(60000));
+    }
+
     // Background photos (other flowers) dropped on the Unlabeled tab's background line: the tab
     // counts them, training with a whitened method fits its whitening on them too (recorded in the
     // set), the Methods tab says so, and the project keeps the folder.

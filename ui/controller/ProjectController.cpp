@@ -1,6 +1,7 @@
 #include "controller/ProjectController.h"
 
 #include "editing/DatasetEditor.h"
+#include "project/FolderWatch.h"
 #include "project/ProjectPersistence.h"
 #include "tasks/ProjectTasks.h"
 #include "thumbnails/ThumbnailCache.h"
@@ -20,7 +21,8 @@ ProjectController::ProjectController(QObject* parent)
       thumbnails_(new ThumbnailCache(this)),
       tasks_(new ProjectTasks(model_, this)),
       editor_(new DatasetEditor(model_, tasks_, this)),
-      persistence_(new ProjectPersistence(model_, tasks_, this))
+      persistence_(new ProjectPersistence(model_, tasks_, this)),
+      unlabeledWatch_(new FolderWatch(this))
 {
     // The model's change signals are the controller's: views connect to one object.
     connect(model_, &ProjectModel::sourcesChanged, this, &ProjectController::sourcesChanged);
@@ -82,6 +84,13 @@ ProjectController::ProjectController(QObject* parent)
     connect(model_, &ProjectModel::unlabeledSourcesChanged, this, [this] {
         const auto& unlabeled = model_->unlabeledPhotos().embeddings;
         if (!unlabeled || unlabeled->size() == 0) tasks_->rankUnlabeled();
+        unlabeledWatch_->setFolders(model_->unlabeledSources().folders + model_->unlabeledSources().backgroundFolders);
+    });
+    // Photos added to or taken from those folders on disk are read again (the cache makes it
+    // quick), so that the Unlabeled tab and training see what is there now.
+    connect(unlabeledWatch_, &FolderWatch::foldersChanged, this, [this] {
+        Q_EMIT statusMessage(tr("The unlabeled or background folders changed on disk: reading them again"));
+        tasks_->embedUnlabeled();
     });
 }
 

@@ -12,6 +12,7 @@
 namespace exemplar::ui {
 
 class DatasetEditor;
+class FolderWatch;
 class ProjectPersistence;
 class ProjectTasks;
 class ThumbnailCache;
@@ -190,6 +191,7 @@ private:
     ProjectTasks* tasks_;
     DatasetEditor* editor_;
     ProjectPersistence* persistence_;
+    FolderWatch* unlabeledWatch_;  // the unlabeled and background folders on disk
 };
 
 } // namespace exemplar::ui
