@@ -7,7 +7,8 @@
 //
 // Only the folders themselves are watched, not their subfolders: a subfolder's change is noticed
 // when the folder is read again for another reason. Class folders are not watched: reading them
-// again would throw away every result of the old photos, which the user starts with Run ▸ Embed Photos Again (F4).
+// again throws away every result of the old photos, so the user asks for it (Run ▸ Embed Photos
+// Again, F4).
 #include <QObject>
 #include <QStringList>
 
