@@ -64,11 +64,12 @@ QStringList withoutRepeats(const QStringList& paths)
 {
     QStringList kept;
     QSet<QString> seen;
-    for (const QString& path : paths)
-        if (!seen.contains(photoKey(path))) {
-            seen.insert(photoKey(path));
-            kept << path;
-        }
+    for (const QString& path : paths) {
+        const QString key = photoKey(path);
+        if (seen.contains(key)) continue;
+        seen.insert(key);
+        kept << path;
+    }
     return kept;
 }
 
