@@ -95,6 +95,58 @@ private Q_SLOTS:
             }
         }
     }
+
+    // A class folder deleted while the project is open: its photos say they are no longer on disk
+    // (a GUI review saw grey boxes that never filled), and show again once the folder is back and
+    // read again.
+    void photosGoneFromDiskSaySo()
+    {
+        QTemporaryDir dir;
+        // Two classes: the first is shown (and its thumbnails loaded) when the folders are added;
+        // the second is deleted before it is ever shown.
+        QImage green(QSize(400, 300), QImage::Format_RGB32);
+        green.fill(Qt::green);
+        const auto fill = [&](const QString& folder) {
+            return QDir().mkpath(folder) && green.save(folder + QStringLiteral("/a.png")) &&
+                   green.save(folder + QStringLiteral("/b.png"));
+        };
+        const QString shown = dir.filePath(QStringLiteral("a-shown")), gone = dir.filePath(QStringLiteral("b-gone"));
+        QVERIFY(fill(shown) && fill(gone));
+
+        test::AppWindow app;
+        app.window.resize(1280, 800);
+        app.window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&app.window));
+        app.controller.addFolders({shown, gone});
+        QTRY_COMPARE(app.controller.dataset().photoCount(), 4);
+        app.controller.cancel();  // embedding is not needed here
+        QVERIFY(test::waitIdle(&app.controller, 60000));
+        QVERIFY(QDir(gone).removeRecursively());
+        const int goneClass = app.controller.sources().indexOfFolder(QFileInfo(gone).absoluteFilePath());
+        QVERIFY(goneClass >= 0);
+        app.controller.selectClass(goneClass);
+        PhotoGridView* grid = app.window.photoGrid();
+        QCOMPARE(grid->photoCount(), 2);
+        QTRY_COMPARE(grid->model()->rowCount(), 2);  // fetched by the view as it paints
+        const auto text = [&](int row) { return grid->model()->data(grid->model()->index(row, 0), Qt::DisplayRole).toString(); };
+        for (int row = 0; row < 2; ++row)
+            QTRY_VERIFY2_WITH_TIMEOUT(text(row).contains(QStringLiteral("no longer on disk")), qPrintable(text(row)), 20000);
+        QVERIFY(grid->model()->data(grid->model()->index(0, 0), Qt::ToolTipRole).toString().contains(QStringLiteral("F4")));
+
+        // Put back and read again: the thumbnails are tried again, and shown.
+        QVERIFY(fill(gone));
+        QSignalSpy listed(&app.controller, &ProjectController::datasetChanged);
+        app.controller.embedPhotos();
+        QTRY_VERIFY(!listed.isEmpty());  // the folders listed anew (the old list stays until then)
+        QCOMPARE(app.controller.dataset().photoCount(), 4);
+        app.controller.cancel();
+        QVERIFY(test::waitIdle(&app.controller, 60000));
+        app.controller.selectClass(goneClass);
+        QTRY_VERIFY_WITH_TIMEOUT(!app.controller.thumbnails()->thumbnail(QFileInfo(gone + QStringLiteral("/a.png")).absoluteFilePath()).isNull(), 20000);
+        QTRY_COMPARE(grid->photoCount(), 2);
+        QTRY_COMPARE(grid->model()->rowCount(), 2);
+        for (int row = 0; row < 2; ++row) QVERIFY2(!text(row).contains(QStringLiteral("no longer")), qPrintable(text(row)));
+    }
 };
 
 QTEST_MAIN(TestGuiPhotoGrid)

@@ -27,6 +27,8 @@ ProjectController::ProjectController(QObject* parent)
     // The model's change signals are the controller's: views connect to one object.
     connect(model_, &ProjectModel::sourcesChanged, this, &ProjectController::sourcesChanged);
     connect(model_, &ProjectModel::datasetChanged, this, &ProjectController::datasetChanged);
+    // The folders were read again: a photo whose thumbnail failed may be back.
+    connect(model_, &ProjectModel::datasetChanged, thumbnails_, &ThumbnailCache::retryFailed);
     connect(model_, &ProjectModel::embeddingsChanged, this, &ProjectController::embeddingsChanged);
     connect(model_, &ProjectModel::analysisChanged, this, &ProjectController::analysisChanged);
     connect(model_, &ProjectModel::similaritySpaceChanged, this, &ProjectController::similaritySpaceChanged);

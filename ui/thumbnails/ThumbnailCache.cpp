@@ -60,6 +60,7 @@ QPixmap ThumbnailCache::thumbnail(const QString& path)
             self->pending_.remove(path);
             if (image.isNull()) {
                 self->failed_.insert(path);
+                Q_EMIT self->thumbnailFailed(path);
                 return;
             }
             QPixmap pixmap = QPixmap::fromImage(image);

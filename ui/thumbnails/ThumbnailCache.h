@@ -24,9 +24,15 @@ public:
     // Any thread: the photo scaled to fit EDGE (EXIF orientation applied); null if unreadable.
     static QImage loadScaled(const QString& path, int edge);
     void waitForIdle();  // for tests and screenshots
+    // Whether the photo at PATH could not be read for its thumbnail (gone, or not a photo any more).
+    bool hasFailed(const QString& path) const { return failed_.contains(path); }
+    // Tries the photos that failed again on the next request: the folders have been read again,
+    // and a photo put back is shown.
+    void retryFailed() { failed_.clear(); }
 
 Q_SIGNALS:
     void thumbnailReady(const QString& path);
+    void thumbnailFailed(const QString& path);
 
 private:
     QCache<QString, QPixmap> cache_;

@@ -70,6 +70,9 @@ PhotoGridModel::PhotoGridModel(ProjectController* controller, QObject* parent)
 {
     setPalette(QApplication::palette());
     connect(controller_->thumbnails(), &ThumbnailCache::thumbnailReady, this, &PhotoGridModel::thumbnailReady);
+    // A photo deleted or moved since its folder was read: shown as such, not as a thumbnail that
+    // never comes (a GUI review: a class folder deleted while open left grey boxes).
+    connect(controller_->thumbnails(), &ThumbnailCache::thumbnailFailed, this, &PhotoGridModel::thumbnailReady);
 }
 
 void PhotoGridModel::setPalette(const QPalette& palette)
@@ -119,6 +122,7 @@ QString PhotoGridModel::text(int index) const
     QStringList lines{QFileInfo(p.path).fileName()};
     if (p.state != PhotoState::Training) lines << stateText(p.state);
     if (p.suspect) lines << suspectText(p);
+    if (const QString unreadable = unreadableText(p); !unreadable.isEmpty()) lines << unreadable;
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -126,8 +130,16 @@ QString PhotoGridModel::toolTip(int index) const
 {
     const GridPhoto& p = photos_[size_t(index)];
     QString tip = p.path + QLatin1Char('\n') + (p.reason.isEmpty() ? stateText(p.state) : p.reason);
+    if (const QString unreadable = unreadableText(p); !unreadable.isEmpty())
+        tip += QLatin1Char('\n') + unreadable + tr(": Run ▸ Embed Photos Again (F4) reads the folders again");
     if (p.suspect) tip += QLatin1Char('\n') + suspectText(p) + QLatin1Char('\n') + p.suspectExplanation;
     return tip.trimmed();
+}
+
+QString PhotoGridModel::unreadableText(const GridPhoto& photo) const
+{
+    if (photo.state == PhotoState::Skipped || !controller_->thumbnails()->hasFailed(photo.path)) return {};
+    return QFileInfo::exists(photo.path) ? tr("cannot be read now") : tr("no longer on disk");
 }
 
 QIcon PhotoGridModel::icon(int index) const
@@ -135,7 +147,7 @@ QIcon PhotoGridModel::icon(int index) const
     const auto cached = icons_.constFind(index);
     if (cached != icons_.cend()) return *cached;
     const GridPhoto& p = photos_[size_t(index)];
-    if (p.state == PhotoState::Skipped) return broken_;
+    if (p.state == PhotoState::Skipped || controller_->thumbnails()->hasFailed(p.path)) return broken_;
     // Asked only for rows being painted: the thumbnail loader starts with what is on screen.
     const QPixmap thumbnail = controller_->thumbnails()->thumbnail(p.path);
     if (thumbnail.isNull()) return placeholder_;
@@ -171,7 +183,7 @@ void PhotoGridModel::thumbnailReady(const QString& path)
     if (i < 0 || i >= fetched_) return;
     icons_.remove(i);
     const QModelIndex changed = index(i);
-    Q_EMIT dataChanged(changed, changed, {Qt::DecorationRole});
+    Q_EMIT dataChanged(changed, changed, {Qt::DecorationRole, Qt::DisplayRole, Qt::ToolTipRole});
 }
 
 } // namespace exemplar::ui

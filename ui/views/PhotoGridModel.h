@@ -51,8 +51,11 @@ public:
     void fetchMore(const QModelIndex& parent) override;
 
 private:
-    void thumbnailReady(const QString& path);
+    void thumbnailReady(const QString& path);  // or failed: either way the row is drawn anew
     QIcon icon(int index) const;
+    // Why PHOTO's thumbnail cannot be shown (deleted since its folder was read, or unreadable
+    // now), or empty.
+    QString unreadableText(const GridPhoto& photo) const;
 
     ProjectController* controller_;
     std::vector<GridPhoto> photos_;
