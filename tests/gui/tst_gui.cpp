@@ -3,6 +3,7 @@
 // pipeline run to a trained set, photos dropped to classify, the set exported and re-imported,
 // the project saved and reopened, embedding canceled midway, and every view grabbed to PNG.
 #include "GuiTestSupport.h"
+#include "project/FolderWatch.h"
 #include "SyntheticEmbeddings.h"
 #include "TestSupport.h"
 
@@ -633,11 +634,27 @@ private Q_SLOTS:
             const auto& photos = controller()->unlabeledPhotos().embeddings;
             return photos ? photos->size() : -1;
         };
+        QSignalSpy messages(controller(), &ProjectController::statusMessage);
         test::linkInto(test::sharedPhotos(daisy, 43, 2), pile);
         QTRY_COMPARE_WITH_TIMEOUT(unlabeledCount(), 5, 60000);
+        // Said with the outcome (a message before the work was replaced by the work's at once).
+        QVERIFY(!messages.isEmpty());
+        QCOMPARE(messages.last().at(0).toString(), QStringLiteral("The unlabeled or background folders changed on disk: "
+                                                                  "5 unlabeled photo(s) embedded, 0 file(s) skipped"));
         const QStringList files = QDir(pile).entryList(QDir::Files, QDir::Name);
         QVERIFY(QFile::remove(pile + QLatin1Char('/') + files.first()));
         QTRY_COMPARE_WITH_TIMEOUT(unlabeledCount(), 4, 60000);
+        // The folder deleted, made again later, renamed away: each is noticed (a GUI review found
+        // the watch gone for good after the first).
+        QVERIFY(QDir(pile).removeRecursively());
+        QTRY_COMPARE_WITH_TIMEOUT(unlabeledCount(), 0, 60000);
+        QTest::qWait(2 * FolderWatch::kQuietMilliseconds);
+        test::linkInto(test::sharedPhotos(daisy, 45, 2), pile);
+        QTRY_COMPARE_WITH_TIMEOUT(unlabeledCount(), 2, 60000);
+        QVERIFY(QDir().rename(pile, pile + QStringLiteral("-moved")));
+        QTRY_COMPARE_WITH_TIMEOUT(unlabeledCount(), 0, 60000);
+        QVERIFY(QDir().rename(pile + QStringLiteral("-moved"), pile));
+        QTRY_COMPARE_WITH_TIMEOUT(unlabeledCount(), 2, 60000);
         QVERIFY(waitIdle(60000));
     }
 

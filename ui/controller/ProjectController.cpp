@@ -91,8 +91,8 @@ ProjectController::ProjectController(QObject* parent)
     // Photos added to or taken from those folders on disk are read again (the cache makes it
     // quick), so that the Unlabeled tab and training see what is there now.
     connect(unlabeledWatch_, &FolderWatch::foldersChanged, this, [this] {
-        Q_EMIT statusMessage(tr("The unlabeled or background folders changed on disk: reading them again"));
-        tasks_->embedUnlabeled();
+        // Said with the outcome: a message before the work is replaced by the work's at once.
+        tasks_->embedUnlabeled(tr("The unlabeled or background folders changed on disk"));
     });
 }
 

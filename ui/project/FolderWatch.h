@@ -1,14 +1,18 @@
 #pragma once
 // Notices when photos are added to, removed from or replaced in a set of folders on disk while
-// the project is open, and says so once the folders have been quiet for a moment (a copy of 500
-// photos is one change, not 500). The project's unlabeled and background folders are read again
-// then: without it the Unlabeled tab kept describing photos that were no longer there until the
-// project was reopened (a GUI review).
+// the project is open, and when a folder itself is deleted, made again or renamed, and says so
+// once the folders have been quiet for a moment (a copy of 500 photos is one change, not 500).
+// The project's unlabeled and background folders are read again then: without it the Unlabeled
+// tab kept describing photos that were no longer there until the project was reopened (a GUI
+// review).
 //
-// Only the folders themselves are watched, not their subfolders: a subfolder's change is noticed
-// when the folder is read again for another reason. Class folders are not watched: reading them
-// again throws away every result of the old photos, so the user asks for it (Run ▸ Embed Photos
-// Again, F4).
+// The folders are watched, and their parent folders for the folders' own coming and going (a
+// watch on a deleted or renamed folder ends, or follows it to its new name); a change in a parent
+// counts only when one of the folders appeared, disappeared or was replaced by another.
+// Subfolders are not watched: their changes are noticed when the folder is read again for another
+// reason. Class folders are not watched: reading them again throws away every result of the old
+// photos, so the user asks for it (Run ▸ Embed Photos Again, F4).
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 
@@ -34,9 +38,23 @@ Q_SIGNALS:
     void foldersChanged();
 
 private:
+    // What a folder is on disk: none, or one directory (device and inode).
+    struct Identity {
+        bool exists = false;
+        quint64 device = 0, inode = 0;
+        bool operator==(const Identity& other) const
+        {
+            return exists == other.exists && device == other.device && inode == other.inode;
+        }
+    };
+    static Identity identityOf(const QString& folder);
+    void changed(const QString& path);
+    void rewatch();  // fresh watches on what is there now, and the folders' identities
+
     QFileSystemWatcher* watcher_;
     QTimer* quiet_;
     QStringList folders_;
+    QHash<QString, Identity> identities_;
 };
 
 } // namespace exemplar::ui

@@ -717,7 +717,7 @@ void ProjectTasks::importReferenceSet(const QString& path)
     });
 }
 
-void ProjectTasks::embedUnlabeled()
+void ProjectTasks::embedUnlabeled(const QString& why)
 {
     const UnlabeledSources& sources = model_->unlabeledSources();
     if (sources.folders.isEmpty() && sources.backgroundFolders.isEmpty()) {
@@ -758,14 +758,15 @@ void ProjectTasks::embedUnlabeled()
             photos->backgroundKindNames = std::move(kinds.names);
         }
         photos->model = embedder.modelIdentity();
-        return [this, photos] {
+        return [this, photos, why] {
             const int count = photos->embeddings ? photos->embeddings->size() : 0;
             const int backgroundCount = photos->background ? photos->background->size() : 0;
-            Q_EMIT statusMessage(
+            const QString embedded =
                 (backgroundCount ? tr("%n unlabeled and %1 background photo(s) embedded, %2 file(s) skipped", nullptr, count)
                                        .arg(backgroundCount)
                                  : tr("%n unlabeled photo(s) embedded, %1 file(s) skipped", nullptr, count))
-                    .arg(photos->skipped.size()));
+                    .arg(photos->skipped.size());
+            Q_EMIT statusMessage(why.isEmpty() ? embedded : why + QStringLiteral(": ") + embedded);
             model_->setUnlabeledPhotos(std::move(*photos));
             rankUnlabeled();
         };

@@ -58,7 +58,8 @@ public:
     void exportClassifierOnnx(const QString& path);
     // --- photos without a class (model().unlabeledSources()) ---
     // Embeds every photo under the unlabeled folders (a task), then ranks them.
-    void embedUnlabeled();
+    // WHY, when given, starts the status message said when they are embedded (why they were read).
+    void embedUnlabeled(const QString& why = QString());
     // The label-next list for the active reference set (a task); says why when there can be none.
     void rankUnlabeled();
     // Copies every photo the user assigned a class into that class's folder (a task), forgets the
