@@ -658,6 +658,44 @@ private Q_SLOTS:
         QVERIFY(waitIdle(60000));
     }
 
+    // A photo given a class and deleted before the labels are written: its class is forgotten with
+    // a word, and the others are written (every later Write failed on it again, a GUI review).
+    void labelOfAPhotoDeletedSinceIsForgotten()
+    {
+        const QString classes = work_.filePath(QStringLiteral("forgotten/classes"));
+        const QString pile = work_.filePath(QStringLiteral("forgotten/pile"));
+        const QString flowers = test::sharedDataSet(QStringLiteral("flowers17"));
+        for (const QString& name : {QStringLiteral("daisy"), QStringLiteral("tigerlily")})
+            test::linkInto(test::sharedPhotos(flowers + QLatin1Char('/') + name, 0, 4), classes + QLatin1Char('/') + name);
+        // Copies, not links: one of them is deleted below, and a link's canonical path is the
+        // shared photo itself.
+        QVERIFY(QDir().mkpath(pile));
+        QStringList photos;
+        for (const QString& photo : test::sharedPhotos(flowers + QStringLiteral("/daisy"), 50, 2)) {
+            photos << pile + QLatin1Char('/') + QFileInfo(photo).fileName();
+            QVERIFY(QFile::copy(photo, photos.last()));
+        }
+        QVERIFY(dropPaths(window_->classList()->viewport(), {classes}));
+        QVERIFY(waitIdle(120000));
+        controller()->addUnlabeledFolders({pile});
+        QVERIFY(waitIdle(120000));
+        const int daisy = controller()->sources().indexOfFolder(QFileInfo(classes + QStringLiteral("/daisy")).canonicalFilePath());
+        QVERIFY(daisy >= 0);
+        const QString kept = QFileInfo(photos[0]).canonicalFilePath(), deleted = QFileInfo(photos[1]).canonicalFilePath();
+        controller()->assignClass(kept, daisy);
+        controller()->assignClass(deleted, daisy);
+        QCOMPARE(controller()->unlabeledSources().assigned.size(), 2);
+        QVERIFY(deleted.startsWith(QFileInfo(pile).canonicalFilePath()));  // never a shared photo
+        QVERIFY(QFile::remove(deleted));
+        QSignalSpy errors(controller(), &ProjectController::errorOccurred);
+        controller()->writeAssignedLabels();
+        QVERIFY(waitIdle(120000));
+        QVERIFY(controller()->unlabeledSources().assigned.isEmpty());
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors[0].at(1).toString(), QStringLiteral("1 photo(s) given a class are no longer on disk: their classes are forgotten"));
+        QVERIFY(QFileInfo::exists(classes + QStringLiteral("/daisy/") + QFileInfo(kept).fileName()));
+    }
+
     // Background photos (other flowers) dropped on the Unlabeled tab's background line: the tab
     // counts them, training with a whitened method fits its whitening on them too (recorded in the
     // set), the Methods tab says so, and the project keeps the folder.

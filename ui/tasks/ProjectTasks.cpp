@@ -839,8 +839,14 @@ void ProjectTasks::writeAssignedLabels()
             QSet<QString> failed;
             for (const SkippedFile& f : outcome.failed) failed.insert(f.path);
             UnlabeledSources sources = model_->unlabeledSources();
+            // A photo deleted since it was given its class has nothing left to write: its class is
+            // forgotten too, or every later Write failed on it again (a GUI review).
+            std::vector<SkippedFile> keptFailed;  // failures other than that
+            for (const SkippedFile& f : outcome.failed)
+                if (QFileInfo::exists(f.path)) keptFailed.push_back(f);
+            const int gone = int(outcome.failed.size() - keptFailed.size());
             for (const PhotoToPlace& photo : photos)
-                if (!failed.contains(photo.path)) sources.assigned.remove(photo.path);
+                if (!failed.contains(photo.path) || !QFileInfo::exists(photo.path)) sources.assigned.remove(photo.path);
             model_->setUnlabeledSources(std::move(sources));
             model_->setModified(true);
             Q_EMIT statusMessage(tr("Copied %1 labeled photo(s) into their class folders; %2 were there already")
@@ -856,9 +862,12 @@ void ProjectTasks::writeAssignedLabels()
                                                "the class folder has theirs (nothing was replaced):\n", nullptr,
                                                int(outcome.renamed.size())) + lines.join(QLatin1Char('\n')));
             }
-            if (!outcome.failed.empty())
+            if (!keptFailed.empty())
                 Q_EMIT errorOccurred(title, tr("%n photo(s) could not be copied and keep their class here:\n", nullptr,
-                                               int(outcome.failed.size())) + listOfFailures(outcome.failed));
+                                               int(keptFailed.size())) + listOfFailures(keptFailed));
+            if (gone > 0)
+                Q_EMIT errorOccurred(title, tr("%n photo(s) given a class are no longer on disk: their classes are "
+                                               "forgotten", nullptr, gone));
             // They are photos of their classes now. The set trained before stays the project's (it
             // was silently dropped, and a save then kept its classifications without it): written
             // labels add photos, they change nothing it was trained or measured on.
