@@ -11,8 +11,8 @@ namespace exemplar::ui {
 
 namespace {
 
-constexpr double kLabelGap = 3;  // pixels between neighbouring labels, so they read as separate
-constexpr double kShortestName = 16;  // average characters a name keeps however small the plot
+constexpr double kLabelGap = 1;  // pixels between neighbouring labels: as between lines of text
+constexpr double kShortestName = 18;  // average characters a name keeps however small the plot
 // Replots in a row, at one plot size, asked for by a changed axis length: the bound stops margins
 // and names that would keep trading places (a plot squeezed to a few dozen pixels does).
 constexpr int kMaxPassesInARow = 4;
@@ -84,7 +84,7 @@ void ClassAxisTicker::fitNamesToPlot()
         return;
     }
     const QFontMetricsF metrics(measuredFont(axis_));
-    // Never below about 16 average characters, which still tell "Painted_Bunting 136" from
+    // Never below about 18 average characters, which still tell "Painted_Bunting 136" from
     // "Red_winged…bird 041": shorter names say nothing, whatever room they save.
     const double budget = std::max(kNameShareOfPlot * (horizontal ? plot.height() : plot.width()) / across,
                                    kShortestName * metrics.averageCharWidth());
