@@ -296,10 +296,9 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
             sayWithinStep(&nested, feedback, step, steps, stepWhat);
             const bool selfTraining = options.transductive || options.unlabeled.vectors.rows() > 0;
             ReferenceHead plainHead;
-            const TrainingResult trained =
-                selfTraining ? trainWithUnlabeled(pool, options.transductive ? test.vectors : options.unlabeled.vectors, training,
-                                                  &nested, &plainHead)
-                             : train(pool, training, &nested);
+            const Matrix& unlabeled = options.transductive ? test.vectors : options.unlabeled.vectors;
+            const TrainingResult trained = selfTraining ? trainWithUnlabeled(pool, unlabeled, training, &nested, &plainHead)
+                                                        : train(pool, training, &nested);
             if (selfTraining)
                 summary.selfTrainingUsed = std::max(summary.selfTrainingUsed, 0) +
                                            trained.details.value(QStringLiteral("self_training")).toObject().value(QStringLiteral("used")).toBool();

@@ -1,6 +1,6 @@
 #include "project/FolderWatch.h"
 
-#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
 #include <QSet>
