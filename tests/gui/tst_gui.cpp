@@ -847,6 +847,34 @@ private Q_SLOTS:
         QCOMPARE(int(controller()->classifications().size()), 3);
     }
 
+    // Photos on the Classify tab are answered again when a new set is trained: shown beside the new
+    // set, the old answers' class and reference numbers pointed at its classes and references (a
+    // GUI review saw blank reference boxes).
+    void classificationsFollowANewlyTrainedSet()
+    {
+        QVERIFY(openFlowers());
+        ProjectSettings settings = controller()->settings();
+        settings.method = QStringLiteral("all");  // every pool photo a reference
+        controller()->setSettings(settings);
+        QVERIFY(trainFlowers());
+        QVERIFY(classifyHeldOut());
+        settings.method = QStringLiteral("centroid");  // one reference per class
+        controller()->setSettings(settings);
+        QVERIFY(trainFlowers());
+        QVERIFY(waitIdle(60000));
+        const ReferenceSet* set = controller()->activeReferenceSet();
+        QVERIFY(set);
+        QCOMPARE(set->head.referenceCount(), 4);
+        QCOMPARE(int(controller()->classifications().size()), heldOutPhotos_.size());
+        for (const ClassifiedPhoto& photo : controller()->classifications()) {
+            QVERIFY2(photo.error.isEmpty(), qPrintable(photo.error));
+            for (const ClassScore& score : photo.prediction.ranked) {
+                QVERIFY(score.referenceIndex >= 0 && score.referenceIndex < set->head.referenceCount());
+                QCOMPARE(set->head.referenceClass[size_t(score.referenceIndex)], score.classIndex);
+            }
+        }
+    }
+
     // "Unknown" is the reference set's own calibrated threshold, kept in its file: an imported set
     // answers with the threshold it was trained with, not with a setting of this project.
     void unknownComesFromTheReferenceSet()

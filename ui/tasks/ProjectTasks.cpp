@@ -396,10 +396,19 @@ void ProjectTasks::train()
         });
         auto outcome = outcomeOn(trained, *data);
         return [this, outcome] {
+            // The Classify tab's photos were answered by the set before, whose class and reference
+            // numbers the new set does not share: they are answered again by the new one (a GUI
+            // review saw blank reference boxes, and a reference of another class was possible).
+            QStringList answered;
+            for (const ClassifiedPhoto& photo : model_->classifications()) answered << photo.path;
             model_->setTraining(outcome);
             model_->setModified(true);
             Q_EMIT statusMessage(outcome->canceled ? tr("Optimization stopped: the best selection so far is kept")
                                                    : tr("Training finished"));
+            if (!answered.isEmpty()) {
+                model_->setClassifications({});
+                classifyListed([answered](Feedback&) { return answered; });
+            }
         };
     }, TaskRunner::OnCancel::KeepResult);  // Stop keeps the best selection so far
 }
