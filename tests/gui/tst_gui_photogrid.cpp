@@ -121,9 +121,9 @@ private Q_SLOTS:
         QTRY_COMPARE(app.controller.dataset().photoCount(), 4);
         app.controller.cancel();  // embedding is not needed here
         QVERIFY(test::waitIdle(&app.controller, 60000));
-        QVERIFY(QDir(gone).removeRecursively());
-        const int goneClass = app.controller.sources().indexOfFolder(QFileInfo(gone).absoluteFilePath());
+        const int goneClass = app.controller.sources().indexOfFolder(QFileInfo(gone).canonicalFilePath());
         QVERIFY(goneClass >= 0);
+        QVERIFY(QDir(gone).removeRecursively());
         app.controller.selectClass(goneClass);
         PhotoGridView* grid = app.window.photoGrid();
         QCOMPARE(grid->photoCount(), 2);

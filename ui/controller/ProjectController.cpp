@@ -29,6 +29,7 @@ ProjectController::ProjectController(QObject* parent)
     connect(model_, &ProjectModel::datasetChanged, this, &ProjectController::datasetChanged);
     // The folders were read again: a photo whose thumbnail failed may be back.
     connect(model_, &ProjectModel::datasetChanged, thumbnails_, &ThumbnailCache::retryFailed);
+    connect(model_, &ProjectModel::unlabeledPhotosChanged, thumbnails_, &ThumbnailCache::retryFailed);
     connect(model_, &ProjectModel::embeddingsChanged, this, &ProjectController::embeddingsChanged);
     connect(model_, &ProjectModel::analysisChanged, this, &ProjectController::analysisChanged);
     connect(model_, &ProjectModel::similaritySpaceChanged, this, &ProjectController::similaritySpaceChanged);

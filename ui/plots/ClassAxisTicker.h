@@ -18,7 +18,8 @@ public:
     // axis turns its names upright (−90°), where they need the least room, if that shows more.
     ClassAxisTicker(QCPAxis* axis, double preferredRotation);
 
-    // The share of the plot's extent across the axis that the names may take at most.
+    // The share of the plot's extent across the axis that the names may take at most, unless that
+    // leaves fewer than about 18 average characters (ClassAxisTicker.cpp, kShortestName).
     static constexpr double kNameShareOfPlot = 0.3;
 
     // One tick per class at POSITIONS, named NAMES (in full: elided as the plot's size asks).

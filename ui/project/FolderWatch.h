@@ -8,9 +8,12 @@
 //
 // The folders are watched, and their parent folders for the folders' own coming and going (a
 // watch on a deleted or renamed folder ends, or follows it to its new name); a change in a parent
-// counts only when one of the folders appeared, disappeared or was replaced by another.
-// Subfolders are not watched: their changes are noticed when the folder is read again for another
-// reason. Class folders are not watched: reading them again throws away every result of the old
+// counts only when one of the folders appeared, disappeared or was replaced by another; a folder
+// whose parent went too (a drive unplugged) is noticed again only when the folders are set again
+// (the project reopened). The kernel reports changes made on this machine: a network share
+// changed by another machine is not noticed. Subfolders are not watched (a background sorted into
+// kinds lives in them): their changes are noticed when the folder is read again for another
+// reason. Re-reads that overlap are not merged: each is quick, its photos coming from the cache. Class folders are not watched: reading them again throws away every result of the old
 // photos, so the user asks for it (Run ▸ Embed Photos Again, F4).
 #include <QHash>
 #include <QObject>

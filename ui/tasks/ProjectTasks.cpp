@@ -583,6 +583,7 @@ void ProjectTasks::classifyListed(std::function<QStringList(Feedback&)> listPhot
         Q_EMIT statusMessage(tr("Classifying waits for \"%1\" to finish (Esc would stop both)").arg(runner_->firstTitle()));
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
+    auto unanswered = std::make_shared<QStringList>();  // read and written on the GUI thread only
     runner_->runStreaming(tr("Classifying"), [=](Feedback& feedback, const TaskRunner::Deliver& deliver) -> TaskRunner::Finisher {
         const QStringList files = listPhotos(feedback);
         if (files.isEmpty()) return {};
@@ -599,7 +600,14 @@ void ProjectTasks::classifyListed(std::function<QStringList(Feedback&)> listPhot
         const auto deliverBatch = [&] {
             if (batch.empty()) return;
             const qsizetype at = classified - qsizetype(batch.size());  // after this drop's earlier batches
-            deliver([this, at, photos = std::move(batch)] {
+            deliver([this, at, set, unanswered, photos = std::move(batch)] {
+                // Answers of a set that is no longer the active one (a set trained or imported while
+                // this waited or ran) would be shown beside the new set, whose numbers they do not
+                // share: the photos are answered again by the set now active (a review).
+                if (model_->sharedActiveReferenceSet() != set) {
+                    for (const ClassifiedPhoto& photo : photos) *unanswered << photo.path;
+                    return;
+                }
                 model_->addClassifications(photos, at);
                 model_->setModified(true);
             });
@@ -635,7 +643,12 @@ void ProjectTasks::classifyListed(std::function<QStringList(Feedback&)> listPhot
         deliverBatch();
         if (!stopped) feedback.report(files.size(), files.size(), QString());
         const qsizetype total = files.size();
-        return [this, difference, stopped, classified, total] {
+        return [this, difference, stopped, classified, total, unanswered] {
+            if (!unanswered->isEmpty() && model_->sharedActiveReferenceSet()) {
+                const QStringList again = *unanswered;
+                classifyListed([again](Feedback&) { return again; });
+                return;
+            }
             if (stopped)
                 Q_EMIT statusMessage(tr("Classification stopped: the first %1 of %2 photos are classified and kept")
                                          .arg(classified).arg(total));
@@ -850,12 +863,16 @@ void ProjectTasks::writeAssignedLabels()
             UnlabeledSources sources = model_->unlabeledSources();
             // A photo deleted since it was given its class has nothing left to write: its class is
             // forgotten too, or every later Write failed on it again (a GUI review).
+            // Only when its folder is there: a photo on a drive unplugged or a share offline keeps its class.
+            const auto deleted = [](const QString& path) {
+                return !QFileInfo::exists(path) && QFileInfo(QFileInfo(path).absolutePath()).isDir();
+            };
             std::vector<SkippedFile> keptFailed;  // failures other than that
             for (const SkippedFile& f : outcome.failed)
-                if (QFileInfo::exists(f.path)) keptFailed.push_back(f);
+                if (!deleted(f.path)) keptFailed.push_back(f);
             const int gone = int(outcome.failed.size() - keptFailed.size());
             for (const PhotoToPlace& photo : photos)
-                if (!failed.contains(photo.path) || !QFileInfo::exists(photo.path)) sources.assigned.remove(photo.path);
+                if (!failed.contains(photo.path) || deleted(photo.path)) sources.assigned.remove(photo.path);
             model_->setUnlabeledSources(std::move(sources));
             model_->setModified(true);
             Q_EMIT statusMessage(tr("Copied %1 labeled photo(s) into their class folders; %2 were there already")

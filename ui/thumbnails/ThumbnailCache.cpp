@@ -2,6 +2,7 @@
 
 #include "ImageDecoder.h"
 
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QImageReader>
 #include <QMetaObject>
@@ -54,12 +55,13 @@ QPixmap ThumbnailCache::thumbnail(const QString& path)
     QPointer<ThumbnailCache> self(this);
     pool_.start([self, path, ratio] {
         const QImage image = loadScaled(path, int(kEdge * ratio));
+        const bool gone = image.isNull() && !QFileInfo::exists(path);
         if (!self) return;
-        QMetaObject::invokeMethod(self, [self, path, image, ratio] {
+        QMetaObject::invokeMethod(self, [self, path, image, ratio, gone] {
             if (!self) return;
             self->pending_.remove(path);
             if (image.isNull()) {
-                self->failed_.insert(path);
+                self->failed_.insert(path, gone);
                 Q_EMIT self->thumbnailFailed(path);
                 return;
             }

@@ -3,6 +3,7 @@
 // and kept in a bounded in-memory cache. Views ask for a pixmap; when it is not ready yet they get
 // a null pixmap and a thumbnailReady signal later.
 #include <QCache>
+#include <QHash>
 #include <QImage>
 #include <QObject>
 #include <QPixmap>
@@ -26,7 +27,10 @@ public:
     void waitForIdle();  // for tests and screenshots
     // Whether the photo at PATH could not be read for its thumbnail (gone, or not a photo any more).
     bool hasFailed(const QString& path) const { return failed_.contains(path); }
-    // Tries the photos that failed again on the next request: the folders have been read again,
+    // Whether it failed because it was no longer there (looked at on the loading thread, so that a
+    // hung network mount never stops the window).
+    bool wasGone(const QString& path) const { return failed_.value(path, false); }
+    // Tries the photos that failed again on the next request: their folders have been read again,
     // and a photo put back is shown.
     void retryFailed() { failed_.clear(); }
 
@@ -37,7 +41,7 @@ Q_SIGNALS:
 private:
     QCache<QString, QPixmap> cache_;
     QSet<QString> pending_;
-    QSet<QString> failed_;
+    QHash<QString, bool> failed_;  // path → gone from disk when it failed
     QThreadPool pool_;
 };
 

@@ -139,7 +139,7 @@ QString PhotoGridModel::toolTip(int index) const
 QString PhotoGridModel::unreadableText(const GridPhoto& photo) const
 {
     if (photo.state == PhotoState::Skipped || !controller_->thumbnails()->hasFailed(photo.path)) return {};
-    return QFileInfo::exists(photo.path) ? tr("cannot be read now") : tr("no longer on disk");
+    return controller_->thumbnails()->wasGone(photo.path) ? tr("no longer on disk") : tr("cannot be read now");
 }
 
 QIcon PhotoGridModel::icon(int index) const
