@@ -407,7 +407,7 @@ void ProjectTasks::train()
                                                    : tr("Training finished"));
             if (!answered.isEmpty()) {
                 model_->setClassifications({});
-                classifyListed([answered](Feedback&) { return answered; });
+                classifyAgain(answered);
             }
         };
     }, TaskRunner::OnCancel::KeepResult);  // Stop keeps the best selection so far
@@ -645,8 +645,7 @@ void ProjectTasks::classifyListed(std::function<QStringList(Feedback&)> listPhot
         const qsizetype total = files.size();
         return [this, difference, stopped, classified, total, unanswered] {
             if (!unanswered->isEmpty() && model_->sharedActiveReferenceSet()) {
-                const QStringList again = *unanswered;
-                classifyListed([again](Feedback&) { return again; });
+                classifyAgain(*unanswered);
                 return;
             }
             if (stopped)
@@ -657,6 +656,14 @@ void ProjectTasks::classifyListed(std::function<QStringList(Feedback&)> listPhot
                                         "answers may differ a little from its own model's").arg(difference));
         };
     }, TaskRunner::OnCancel::KeepResult);
+}
+
+void ProjectTasks::classifyAgain(const QStringList& paths)
+{
+    // Answers belong to the set that made them: its class and reference numbers are not another
+    // set's. Photos answered by a set no longer active are asked again of the one that is.
+    if (paths.isEmpty()) return;
+    classifyListed([paths](Feedback&) { return paths; });
 }
 
 void ProjectTasks::sortClassifiedPhotos(const QString& folder, bool link)
@@ -857,22 +864,25 @@ void ProjectTasks::writeAssignedLabels()
     }
     runner_->run(tr("Writing labels into class folders"), [=](Feedback& feedback) -> TaskRunner::Finisher {
         const FilingOutcome outcome = fileIntoFolders(photos, FilingAction::Copy, &feedback);
-        return [this, outcome, photos, title] {
+        // A photo deleted since it was given its class has nothing left to write: its class is
+        // forgotten too, or every later Write failed on it again (a GUI review). Only when its
+        // folder is there: a photo on a drive unplugged or a share offline keeps its class.
+        // Looked at here, once per failure, not on the GUI thread: a hung share would freeze it.
+        QSet<QString> deleted;
+        std::vector<SkippedFile> keptFailed;  // failures other than that
+        for (const SkippedFile& f : outcome.failed) {
+            if (!QFileInfo::exists(f.path) && QFileInfo(QFileInfo(f.path).absolutePath()).isDir())
+                deleted.insert(f.path);
+            else
+                keptFailed.push_back(f);
+        }
+        return [this, outcome, photos, title, deleted, keptFailed] {
             QSet<QString> failed;
             for (const SkippedFile& f : outcome.failed) failed.insert(f.path);
             UnlabeledSources sources = model_->unlabeledSources();
-            // A photo deleted since it was given its class has nothing left to write: its class is
-            // forgotten too, or every later Write failed on it again (a GUI review).
-            // Only when its folder is there: a photo on a drive unplugged or a share offline keeps its class.
-            const auto deleted = [](const QString& path) {
-                return !QFileInfo::exists(path) && QFileInfo(QFileInfo(path).absolutePath()).isDir();
-            };
-            std::vector<SkippedFile> keptFailed;  // failures other than that
-            for (const SkippedFile& f : outcome.failed)
-                if (!deleted(f.path)) keptFailed.push_back(f);
-            const int gone = int(outcome.failed.size() - keptFailed.size());
+            const int gone = int(deleted.size());
             for (const PhotoToPlace& photo : photos)
-                if (!failed.contains(photo.path) || deleted(photo.path)) sources.assigned.remove(photo.path);
+                if (!failed.contains(photo.path) || deleted.contains(photo.path)) sources.assigned.remove(photo.path);
             model_->setUnlabeledSources(std::move(sources));
             model_->setModified(true);
             Q_EMIT statusMessage(tr("Copied %1 labeled photo(s) into their class folders; %2 were there already")

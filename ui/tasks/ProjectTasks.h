@@ -87,6 +87,8 @@ private:
     // Classifies, with the active reference set, the photos LISTPHOTOS lists on the worker (a
     // task; an empty list ends it quietly, a thrown Error fails it with its message).
     void classifyListed(std::function<QStringList(Feedback&)> listPhotos);
+    // Asks the active set again about photos another set answered.
+    void classifyAgain(const QStringList& paths);
 
     ProjectModel* model_;
     std::shared_ptr<WorkerModel> network_;  // the Embedder; touched on the worker thread only
