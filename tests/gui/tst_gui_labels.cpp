@@ -23,6 +23,7 @@
 #include <QFontMetrics>
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPainterPath>
 #include <QStandardPaths>
@@ -477,6 +478,66 @@ private Q_SLOTS:
         QTest::mouseMove(plot, QPoint(int(plot->xAxis->coordToPixel(137)), plot->axisRect()->center().y()));
         QTRY_VERIFY(QToolTip::isVisible());
         QVERIFY2(QToolTip::text().startsWith(name + QLatin1Char(':')), qPrintable(QToolTip::text()));
+    }
+
+    // The tallest bar of the similarity histogram stays under the axis maximum, with room for its
+    // 2-pixel line (a GUI review saw it drawn above the last tick).
+    void histogramBarsStayUnderTheAxisMaximum()
+    {
+        MainWindow* window = open(12, [](MainWindow* w) -> QWidget* { return w->histogramView(); });
+        QVERIFY(window);
+        auto* plot = window->histogramView()->findChild<QCustomPlot*>(QStringLiteral("crossClassPlot"));
+        QVERIFY(plot);
+        settle();
+        QVERIFY(plot->graphCount() > 0);
+        double tallest = 0;
+        for (int g = 0; g < plot->graphCount(); ++g)
+            for (auto it = plot->graph(g)->data()->constBegin(); it != plot->graph(g)->data()->constEnd(); ++it)
+                tallest = std::max(tallest, it->value);
+        QVERIFY(tallest > 0);
+        const double top = plot->yAxis->range().upper;
+        QVERIFY2(plot->yAxis->coordToPixel(tallest) - plot->yAxis->coordToPixel(top) >= 4,
+                 qPrintable(QStringLiteral("tallest bar %1 against an axis maximum of %2").arg(tallest).arg(top)));
+    }
+
+    // A class node's card stays whole inside the canvas wherever the node is, at 1024x600 (a GUI
+    // review: a card flipped left of a node near the left edge was cut there), and the canvas's
+    // help tooltip waits while it is up (the two covered each other).
+    void hoveringAGraphNodeShowsItsCardWhole()
+    {
+        MainWindow* window = open(200, [](MainWindow* w) -> QWidget* { return w->graphView(); });
+        QVERIFY(window);
+        window->resize(1024, 600);
+        GraphView* graph = window->graphView();
+        graph->setMode(GraphView::Mode::Classes);
+        settle();
+        auto* canvas = graph->findChild<QGraphicsView*>(QStringLiteral("graphCanvas"));
+        QVERIFY(canvas);
+        auto* card = canvas->viewport()->findChild<QLabel*>(QStringLiteral("nodeCard"));
+        QVERIFY(card);
+        const QRect room = canvas->viewport()->rect();
+        // The longest name, so the card is as wide as cards get.
+        const QStringList names = window->controller()->embeddings().classNames;
+        int widest = 0;
+        for (int c = 1; c < names.size(); ++c)
+            if (names[c].size() > names[widest].size()) widest = c;
+        for (const QPoint at : {QPoint(room.width() / 3, 5), QPoint(1, 1), QPoint(room.width() - 2, room.height() - 2),
+                                QPoint(room.width() / 2, room.height() / 2)}) {
+            graph->hoverClass(widest, at);
+            QVERIFY(card->isVisible());
+            QVERIFY2(room.contains(card->geometry()),
+                     qPrintable(QStringLiteral("card at (%1, %2) %3x%4 in a %5x%6 canvas, hovered at (%7, %8)")
+                                    .arg(card->x()).arg(card->y()).arg(card->width()).arg(card->height())
+                                    .arg(room.width()).arg(room.height()).arg(at.x()).arg(at.y())));
+        }
+        QToolTip::hideText();
+        QHelpEvent help(QEvent::ToolTip, QPoint(10, 10), canvas->mapToGlobal(QPoint(10, 10)));
+        QApplication::sendEvent(canvas, &help);
+        QVERIFY(!QToolTip::isVisible());
+        graph->leaveNode();
+        QApplication::sendEvent(canvas, &help);
+        QTRY_VERIFY(QToolTip::isVisible());  // the help comes back with the card gone
+        QToolTip::hideText();
     }
 
     // The class order: by name sorts the axis, the choice outlives the window, and hovering and

@@ -236,10 +236,14 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
     layout->addLayout(body, 1);
 
     preview_ = new QLabel(view_->viewport());
+    preview_->setObjectName(QStringLiteral("nodeCard"));
     preview_->setFrameShape(QFrame::Box);
     preview_->setAutoFillBackground(true);
     preview_->setAttribute(Qt::WA_TransparentForMouseEvents);
+    preview_->setWordWrap(true);
     preview_->hide();
+    // The view's help tooltip waits while a node's card is up: both at once covered each other.
+    view_->installEventFilter(this);
 
     connect(slider_, &QSlider::valueChanged, this, &GraphView::updateEdges);
     connect(fit, &QPushButton::clicked, view_, &ZoomableGraphicsView::fitAll);
@@ -775,10 +779,28 @@ void GraphView::hoverNode(int row, const QPoint& viewportPos)
         painter.end();
         preview_->setPixmap(card);
     }
+    showPreviewAt(viewportPos);
+}
+
+bool GraphView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == view_ && event->type() == QEvent::ToolTip && preview_->isVisible()) return true;
+    return QWidget::eventFilter(watched, event);
+}
+
+void GraphView::showPreviewAt(const QPoint& viewportPos)
+{
+    // Beside the pointer, on its other side near the right or bottom edge, and whole inside the
+    // view: a wide card flipped left of a node near the left edge was cut there (a GUI review at
+    // 200 classes and 1024x600). Long class names wrap rather than widen it past the view.
+    const QSize room = view_->viewport()->size();
+    preview_->setMaximumWidth(std::max(80, room.width() - 8));
     preview_->adjustSize();
     QPoint at = viewportPos + QPoint(14, 14);
-    if (at.x() + preview_->width() > view_->viewport()->width()) at.rx() -= preview_->width() + 28;
-    if (at.y() + preview_->height() > view_->viewport()->height()) at.ry() -= preview_->height() + 28;
+    if (at.x() + preview_->width() > room.width()) at.rx() -= preview_->width() + 28;
+    if (at.y() + preview_->height() > room.height()) at.ry() -= preview_->height() + 28;
+    at.setX(std::clamp(at.x(), 0, std::max(0, room.width() - preview_->width())));
+    at.setY(std::clamp(at.y(), 0, std::max(0, room.height() - preview_->height())));
     preview_->move(at);
     preview_->show();
     preview_->raise();
@@ -796,13 +818,7 @@ void GraphView::hoverClass(int classIndex, const QPoint& viewportPos)
     preview_->setText(tr("<b>%1</b><br>%n photo(s)<br>most similar: %2<br><i>click: focus, double-click: photos</i>",
                          nullptr, set.countsPerClass()[size_t(classIndex)])
                           .arg(set.classNames[classIndex].toHtmlEscaped(), nearest.join(QStringLiteral(", "))));
-    preview_->adjustSize();
-    QPoint at = viewportPos + QPoint(14, 14);
-    if (at.x() + preview_->width() > view_->viewport()->width()) at.rx() -= preview_->width() + 28;
-    if (at.y() + preview_->height() > view_->viewport()->height()) at.ry() -= preview_->height() + 28;
-    preview_->move(at);
-    preview_->show();
-    preview_->raise();
+    showPreviewAt(viewportPos);
 }
 
 void GraphView::clickClass(int classIndex) { setFocusedClass(classIndex); }

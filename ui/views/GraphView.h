@@ -71,6 +71,7 @@ public:
 
 protected:
     void changeEvent(QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     QString withSpace(const QString& text) const;  // TEXT after the space the graph is drawn in
@@ -94,6 +95,7 @@ private:
     void filterLegend(const QString& text);      // shows the matching classes and focuses the first
     int showMatchingLegend(const QString& text);  // shows them only; returns the first (-1: none or no text)
     void fillLegend();
+    void showPreviewAt(const QPoint& viewportPos);  // the hovered node's card, beside the pointer
 
     ProjectController* controller_;
     ZoomableGraphicsView* view_;

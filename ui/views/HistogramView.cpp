@@ -133,7 +133,9 @@ void HistogramView::refresh()
     }
     summary_->setText(text);
     similarityPlot_->rescaleAxes();
-    similarityPlot_->yAxis->setRangeLower(0);
+    // Headroom above the tallest bar: at the axis maximum its 2-pixel line was drawn above the
+    // last tick, outside the axis (a GUI review).
+    similarityPlot_->yAxis->setRange(0, similarityPlot_->yAxis->range().upper * 1.08);
     // The bins span every possible cosine; show the part that has pairs.
     int first = analysis->crossClass.bins(), last = 0;
     for (int b = 0; b < analysis->crossClass.bins(); ++b)
