@@ -8,6 +8,7 @@
 
 #include <QLabel>
 #include <QScrollBar>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -98,6 +99,50 @@ private Q_SLOTS:
         if (columnsWidth > table->viewport()->width()) QVERIFY(table->horizontalScrollBar()->maximum() > 0);
         if (!qEnvironmentVariableIsEmpty("EXEMPLAR_SCREENSHOT_DIR"))
             window.grab().save(qEnvironmentVariable("EXEMPLAR_SCREENSHOT_DIR") + QStringLiteral("/methods-1024x600.png"));
+    }
+
+    // The Methods tab says before a comparison runs which classes have too few photos for the pool
+    // asked for (a GUI review: 200 classes of 6 photos under the default pool of 10).
+    void poolHintNamesClassesWithTooFewPhotos_data()
+    {
+        QTest::addColumn<int>("pool");
+        QTest::addColumn<QString>("hint");  // empty: hidden
+        QTest::newRow("every class has more") << 3 << QString();
+        QTest::newRow("the smallest class only") << 5 << QStringLiteral("1 of 12 classes have no more than 5 photos (the smallest: 4)");
+        QTest::newRow("two classes") << 6 << QStringLiteral("2 of 12 classes have no more than 6 photos (the smallest: 4)");
+        QTest::newRow("every class") << 20 << QStringLiteral("12 of 12 classes have no more than 20 photos (the smallest: 4)");
+    }
+
+    void poolHintNamesClassesWithTooFewPhotos()
+    {
+        QFETCH(int, pool);
+        QFETCH(QString, hint);
+        test::AppWindow app;
+        MainWindow& window = app.window;
+        ProjectController& controller = app.controller;
+        window.show();
+        std::vector<int> counts(12, 20);
+        counts[3] = 6;
+        counts[7] = 4;
+        controller.loadEmbeddings(std::make_shared<const EmbeddingSet>(test::makeClusteredSet(counts, 64, 1.2f, 3)),
+                                  kSyntheticModel);
+        QVERIFY(test::waitIdle(&controller, 120000));
+        window.tabs()->setCurrentWidget(window.comparisonView());
+        ProjectSettings settings = controller.settings();
+        settings.comparisonPool = pool;
+        controller.setSettings(settings);  // as a project's saved settings arrive
+        auto* label = window.comparisonView()->findChild<QLabel*>(QStringLiteral("poolHint"));
+        QVERIFY(label);
+        QCOMPARE(label->isVisible(), !hint.isEmpty());
+        if (!hint.isEmpty()) QVERIFY2(label->text().startsWith(hint), qPrintable(label->text()));
+
+        // Typed into the spin box: follows at once.
+        auto* spin = window.comparisonView()->findChild<QSpinBox*>(QStringLiteral("comparisonPool"));
+        QVERIFY(spin);
+        spin->setValue(3);
+        QVERIFY(!label->isVisible());
+        spin->setValue(pool);
+        QCOMPARE(label->isVisible(), !hint.isEmpty());
     }
 };
 

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <limits>
 
 namespace exemplar::ui {
 
@@ -37,6 +38,7 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
 {
     setObjectName(QStringLiteral("comparisonView"));
     pool_ = new QSpinBox(this);
+    pool_->setObjectName(QStringLiteral("comparisonPool"));
     pool_->setRange(1, 1000);
     pool_->setToolTip(tr("Training photos per class in each repetition; every other photo is a test photo"));
     repeats_ = new QSpinBox(this);
@@ -107,14 +109,21 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     note_ = new QLabel(this);
     note_->setObjectName(QStringLiteral("comparisonNote"));
     note_->setWordWrap(true);
+    poolHint_ = new QLabel(this);
+    poolHint_->setObjectName(QStringLiteral("poolHint"));
+    poolHint_->setWordWrap(true);
+    poolHint_->hide();
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
+    layout->addWidget(poolHint_);
     layout->addWidget(table_, 1);
     layout->addWidget(note_);
     layout->addWidget(new LearningCurveView(controller_, this), 1);
 
     connect(run_, &QPushButton::clicked, controller_, &ProjectController::compareMethods);
     connect(pool_, &QSpinBox::valueChanged, this, &ComparisonView::storeSettings);
+    connect(pool_, &QSpinBox::valueChanged, this, &ComparisonView::updatePoolHint);
+    connect(controller_, &ProjectController::embeddingsChanged, this, &ComparisonView::updatePoolHint);
     connect(repeats_, &QSpinBox::valueChanged, this, &ComparisonView::storeSettings);
     connect(controller_, &ProjectController::settingsChanged, this, &ComparisonView::loadSettings);
     connect(controller_, &ProjectController::comparisonChanged, this, &ComparisonView::refresh);
@@ -133,12 +142,32 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     refresh();
 }
 
+void ComparisonView::updatePoolHint()
+{
+    // Said before the comparison runs, not only among its warnings after it: at 200 classes of
+    // 6 photos the default pool of 10 asked for more photos than any class has (a GUI review).
+    const std::vector<int> counts = controller_->embeddings().countsPerClass();
+    const int pool = pool_->value();
+    int short_ = 0, fewest = std::numeric_limits<int>::max();
+    for (int count : counts)
+        if (count <= pool) {
+            ++short_;
+            fewest = std::min(fewest, count);
+        }
+    poolHint_->setVisible(short_ > 0);
+    if (short_ == 0) return;
+    poolHint_->setText(tr("%1 of %2 classes have no more than %3 photos (the smallest: %4): each trains on fewer, so "
+                          "that at least one of its photos is tested.")
+                           .arg(short_).arg(counts.size()).arg(pool).arg(fewest));
+}
+
 void ComparisonView::loadSettings()
 {
     const QSignalBlocker a(pool_), b(repeats_);  // showing the settings is not changing them
     const ProjectSettings& s = controller_->settings();
     pool_->setValue(s.comparisonPool);
     repeats_->setValue(s.comparisonRepeats);
+    updatePoolHint();
     int checked = 0;
     for (QAction* action : methodsButton_->menu()->actions()) {
         const QSignalBlocker c(action);

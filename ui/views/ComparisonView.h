@@ -35,6 +35,7 @@ private:
     void showComparison(const MethodComparison* comparison, int pending);
     void storeSettings();
     void loadSettings();
+    void updatePoolHint();  // which classes have too few photos for the pool asked for
 
     ProjectController* controller_;
     QSpinBox* pool_;
@@ -43,6 +44,7 @@ private:
     QToolButton* methodsButton_;
     QTableWidget* table_;
     QLabel* note_;
+    QLabel* poolHint_;
 };
 
 } // namespace exemplar::ui
