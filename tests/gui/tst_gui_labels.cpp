@@ -28,6 +28,7 @@
 #include <QPainterPath>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QToolTip>
 #include <QTransform>
 #include <QtTest>
@@ -408,6 +409,21 @@ private Q_SLOTS:
         QVERIFY2(cells.width() >= matrix->width() / 2 && cells.height() >= matrix->height() / 2,
                  qPrintable(QStringLiteral("a %1×%2 matrix in a %3×%4 plot").arg(cells.width()).arg(cells.height())
                                 .arg(matrix->width()).arg(matrix->height())));
+        // The per-class table: rows one line high (the style's 30 pixels showed 14 of 200 classes)
+        // and, when the names need it, more than half of the width beside the matrix (names were
+        // cut to "Black_…ss 001" while the matrix had room to spare).
+        auto* perClass = window->evaluationView()->findChild<QTableWidget*>(QStringLiteral("perClassTable"));
+        QVERIFY(perClass);
+        QVERIFY2(perClass->rowHeight(0) <= perClass->fontMetrics().height() + 8,
+                 qPrintable(QStringLiteral("rows %1 pixels high").arg(perClass->rowHeight(0))));
+        if (classes >= 12) {
+            QVERIFY2(perClass->width() > matrix->width(),
+                     qPrintable(QStringLiteral("table %1, matrix %2 pixels wide").arg(perClass->width()).arg(matrix->width())));
+            const int nameColumn = perClass->columnWidth(0);
+            // At least as much as an axis gives a name (ClassAxisTicker: 18 average characters).
+            QVERIFY2(nameColumn >= 18 * perClass->fontMetrics().averageCharWidth(),
+                     qPrintable(QStringLiteral("class names get %1 pixels").arg(nameColumn)));
+        }
         const auto& confusion = controller->training()->metrics.confusion;
         bool clickedBeside = false;
         for (int t = 0; t < int(confusion.size()) && !clickedBeside; ++t)

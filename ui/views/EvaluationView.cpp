@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QSplitter>
+#include <QScrollBar>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -35,6 +36,9 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     // wide Support column beside names cut to "009_As…e_2012".
     table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     table_->verticalHeader()->setVisible(false);
+    // Rows one line of text high, as in the class list: the style's default (30 pixels) showed 14
+    // of 200 classes at a time.
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     // One line per class, long names shortened in the middle (fine-grained names often differ only
     // at their end), the full name on hover: wrapped names made 200 rows two lines high.
     table_->setWordWrap(false);
@@ -69,10 +73,12 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     photos_->setMovement(QListView::Static);
 
     auto* top = new QSplitter(this);
+    tableAndMatrix_ = top;
     top->addWidget(table_);
     top->addWidget(plot_);
     // Half each: in a window of 1280 beside the class list, 440 of 1000 cut the table's last column
-    // and pushed it into scrolling; the matrix keeps its zoom for the rest.
+    // and pushed it into scrolling; the matrix keeps its zoom for the rest. The first figures may
+    // widen the table for long class names (widenTableForNames).
     top->setSizes({500, 500});
     // The cell's photos below, in a splitter that gives the matrix what the window gains or loses:
     // at 1020×570 a fixed list took more room than a matrix squashed to 165×105 pixels (a review).
@@ -106,6 +112,42 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     connect(controller_, &ProjectController::trainingChanged, this, &EvaluationView::refresh);
     connect(controller_, &ProjectController::analysisChanged, this, &EvaluationView::refresh);
     refresh();
+}
+
+void EvaluationView::widenTableForNames()
+{
+    // Once per view, when figures first fill the table: half the width cut names such as
+    // "Black_footed_Albatross 001" to "Black_…ss 001" at 1100 pixels while the matrix beside it
+    // had room to spare (a GUI review at 1024). The table gets what its numbers and names of up to
+    // 28 average characters need; the matrix keeps at least 45%, and the user's own dragging of
+    // the splitter afterwards stands.
+    if (widenedForNames_ || table_->rowCount() == 0 || !tableAndMatrix_->isVisible()) return;
+    widenedForNames_ = true;
+    const QList<int> sizes = tableAndMatrix_->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (total <= 0) return;
+    // Widths as ResizeToContents gives them once laid out (not yet, when the figures just came).
+    const auto widest = [this](int column) {
+        int width = 0;
+        for (int r = 0; r < table_->rowCount(); ++r)
+            if (const QTableWidgetItem* item = table_->item(r, column))
+                width = std::max(width, table_->fontMetrics().horizontalAdvance(item->text()));
+        return width;
+    };
+    int numbers = 0;
+    for (int c = 1; c < table_->columnCount(); ++c)
+        numbers += std::max(table_->horizontalHeader()->sectionSizeHint(c), widest(c) + 12);
+    const int longest = widest(0);
+    const int nameRoom = std::min(longest, 28 * table_->fontMetrics().averageCharWidth()) + 16;
+    const int wanted = numbers + nameRoom + table_->verticalScrollBar()->sizeHint().width() + 2 * table_->frameWidth();
+    const int table = std::clamp(wanted, sizes.value(0), int(0.55 * total));
+    if (table != sizes.value(0)) tableAndMatrix_->setSizes({table, total - table});
+}
+
+void EvaluationView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    widenTableForNames();  // trained while the tab was hidden
 }
 
 QList<PlotHandle> EvaluationView::plots() const { return {plotHandle(plot_, QStringLiteral("confusion-matrix"))}; }
@@ -185,6 +227,7 @@ void EvaluationView::refresh()
         table_->setItem(c, 4, number(k.support, 0));
     }
     table_->setSortingEnabled(true);
+    widenTableForNames();
 
     map_->data()->setSize(n, n);
     map_->data()->setRange(QCPRange(0, n - 1), QCPRange(0, n - 1));

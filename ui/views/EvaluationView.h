@@ -12,8 +12,10 @@ class QCPColorMap;
 class QCPItemText;
 class QLabel;
 class QListWidget;
+class QSplitter;
 class QTableWidget;
 class QMouseEvent;
+class QShowEvent;
 
 namespace exemplar::ui {
 
@@ -30,14 +32,20 @@ public:
     void showCell(int truth, int predicted);
     int listedPhotoCount() const;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void refresh();
     void onClick(QMouseEvent* event);
     void showCountsThatFit();
+    void widenTableForNames();  // once: room in the table for the class names, up to a point
 
     ProjectController* controller_;
     QLabel* summary_;
     QTableWidget* table_;
+    QSplitter* tableAndMatrix_;
+    bool widenedForNames_ = false;
     QCustomPlot* plot_;
     QCPColorMap* map_;
     MatrixPlotNavigation* navigation_;
