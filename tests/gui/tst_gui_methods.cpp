@@ -108,9 +108,9 @@ private Q_SLOTS:
         QTest::addColumn<int>("pool");
         QTest::addColumn<QString>("hint");  // empty: hidden
         QTest::newRow("every class has more") << 3 << QString();
-        QTest::newRow("the smallest class only") << 5 << QStringLiteral("1 of 12 classes have no more than 5 photos (the smallest: 4)");
-        QTest::newRow("two classes") << 6 << QStringLiteral("2 of 12 classes have no more than 6 photos (the smallest: 4)");
-        QTest::newRow("every class") << 20 << QStringLiteral("12 of 12 classes have no more than 20 photos (the smallest: 4)");
+        QTest::newRow("the smallest class only") << 5 << QStringLiteral("1 of 12 class(es) have no more than 5 photos (the smallest: 4)");
+        QTest::newRow("two classes") << 6 << QStringLiteral("2 of 12 class(es) have no more than 6 photos (the smallest: 4)");
+        QTest::newRow("every class") << 20 << QStringLiteral("12 of 12 class(es) have no more than 20 photos (the smallest: 4)");
     }
 
     void poolHintNamesClassesWithTooFewPhotos()
@@ -139,10 +139,20 @@ private Q_SLOTS:
         // Typed into the spin box: follows at once.
         auto* spin = window.comparisonView()->findChild<QSpinBox*>(QStringLiteral("comparisonPool"));
         QVERIFY(spin);
-        spin->setValue(3);
-        QVERIFY(!label->isVisible());
+        spin->setValue(pool == 3 ? 4 : 3);
+        QCOMPARE(label->isVisible(), pool == 3);  // 4 leaves the class of 4 photos short
         spin->setValue(pool);
         QCOMPARE(label->isVisible(), !hint.isEmpty());
+
+        // Other photos under the same settings: the hint follows them (every class of 2 photos).
+        controller.loadEmbeddings(std::make_shared<const EmbeddingSet>(
+                                      test::makeClusteredSet(std::vector<int>(12, 2), 64, 1.2f, 3)),
+                                  kSyntheticModel);
+        QVERIFY(test::waitIdle(&controller, 120000));
+        QCOMPARE(controller.settings().comparisonPool, pool);
+        QVERIFY(label->isVisible());
+        QVERIFY2(label->text().startsWith(QStringLiteral("12 of 12 class(es) have no more than %1 photos (the smallest: 2)").arg(pool)),
+                 qPrintable(label->text()));
     }
 };
 

@@ -156,9 +156,9 @@ void ComparisonView::updatePoolHint()
         }
     poolHint_->setVisible(short_ > 0);
     if (short_ == 0) return;
-    poolHint_->setText(tr("%1 of %2 classes have no more than %3 photos (the smallest: %4): each trains on fewer, so "
-                          "that at least one of its photos is tested.")
-                           .arg(short_).arg(counts.size()).arg(pool).arg(fewest));
+    poolHint_->setText(tr("%n of %1 class(es) have no more than %2 photos (the smallest: %3): each trains on fewer, "
+                          "to leave photos to test.", nullptr, short_)
+                           .arg(counts.size()).arg(pool).arg(fewest));
 }
 
 void ComparisonView::loadSettings()

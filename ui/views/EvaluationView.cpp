@@ -122,10 +122,13 @@ void EvaluationView::widenTableForNames()
     // 28 average characters need; the matrix keeps at least 45%, and the user's own dragging of
     // the splitter afterwards stands.
     if (widenedForNames_ || table_->rowCount() == 0 || !tableAndMatrix_->isVisible()) return;
-    widenedForNames_ = true;
     const QList<int> sizes = tableAndMatrix_->sizes();
     const int total = sizes.value(0) + sizes.value(1);
-    if (total <= 0) return;
+    if (total <= 0) return;  // not laid out yet: the next figures or showing try again
+    widenedForNames_ = true;
+    // Only ever wider, and never a table the user collapsed or dragged wider already (a review).
+    const int cap = int(0.55 * total);
+    if (sizes.value(0) == 0 || sizes.value(0) >= cap) return;
     // Widths as ResizeToContents gives them once laid out (not yet, when the figures just came).
     const auto widest = [this](int column) {
         int width = 0;
@@ -140,7 +143,7 @@ void EvaluationView::widenTableForNames()
     const int longest = widest(0);
     const int nameRoom = std::min(longest, 28 * table_->fontMetrics().averageCharWidth()) + 16;
     const int wanted = numbers + nameRoom + table_->verticalScrollBar()->sizeHint().width() + 2 * table_->frameWidth();
-    const int table = std::clamp(wanted, sizes.value(0), int(0.55 * total));
+    const int table = std::clamp(wanted, sizes.value(0), cap);
     if (table != sizes.value(0)) tableAndMatrix_->setSizes({table, total - table});
 }
 

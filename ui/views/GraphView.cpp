@@ -240,7 +240,6 @@ GraphView::GraphView(ProjectController* controller, QWidget* parent) : QWidget(p
     preview_->setFrameShape(QFrame::Box);
     preview_->setAutoFillBackground(true);
     preview_->setAttribute(Qt::WA_TransparentForMouseEvents);
-    preview_->setWordWrap(true);
     preview_->hide();
     // The view's help tooltip waits while a node's card is up: both at once covered each other.
     view_->installEventFilter(this);
@@ -794,8 +793,15 @@ void GraphView::showPreviewAt(const QPoint& viewportPos)
     // view: a wide card flipped left of a node near the left edge was cut there (a GUI review at
     // 200 classes and 1024x600). Long class names wrap rather than widen it past the view.
     const QSize room = view_->viewport()->size();
-    preview_->setMaximumWidth(std::max(80, room.width() - 8));
+    // On one line where it fits (a wrapped rich-text label picks its own narrow shape), wrapped
+    // to the view's width where it does not (a review).
+    const int widest = std::max(80, room.width() - 8);
+    preview_->setWordWrap(false);
     preview_->adjustSize();
+    if (preview_->width() > widest) {
+        preview_->setWordWrap(true);
+        preview_->resize(widest, preview_->heightForWidth(widest));
+    }
     QPoint at = viewportPos + QPoint(14, 14);
     if (at.x() + preview_->width() > room.width()) at.rx() -= preview_->width() + 28;
     if (at.y() + preview_->height() > room.height()) at.ry() -= preview_->height() + 28;

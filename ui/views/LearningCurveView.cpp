@@ -46,7 +46,7 @@ LearningCurveView::LearningCurveView(ProjectController* controller, QWidget* par
     wholePhotos->setTickStep(1.0);
     wholePhotos->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     plot_->xAxis->setTicker(wholePhotos);
-    plot_->yAxis->setLabel(tr("accuracy on left-out photos (%)"));
+    plot_->yAxis->setLabel(tr("left-out accuracy (%)"));  // the longer title was cut at 1100x700
     plot_->legend->setVisible(true);
     plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     QCPGraph* measured = plot_->addGraph();
