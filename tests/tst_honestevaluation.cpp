@@ -134,6 +134,32 @@ class TestHonestEvaluation : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // The classes whose pools drawPoolSplit makes smaller, as the Methods tab names them before
+    // a comparison and the comparison's warning after it.
+    void classesShortOfPool_data()
+    {
+        QTest::addColumn<std::vector<int>>("counts");
+        QTest::addColumn<int>("pool");
+        QTest::addColumn<std::vector<int>>("expected");
+        QTest::addColumn<int>("fewest");
+        QTest::newRow("none short") << std::vector<int>{12, 11, 30} << 10 << std::vector<int>{} << 0;
+        QTest::newRow("equal to the pool is short") << std::vector<int>{10, 11} << 10 << std::vector<int>{0} << 10;
+        QTest::newRow("several, fewest among them") << std::vector<int>{6, 40, 4, 9} << 10 << std::vector<int>{0, 2, 3} << 4;
+        QTest::newRow("empty and one-photo classes") << std::vector<int>{0, 1, 20} << 5 << std::vector<int>{0, 1} << 0;
+        QTest::newRow("no classes") << std::vector<int>{} << 5 << std::vector<int>{} << 0;
+    }
+
+    void classesShortOfPool()
+    {
+        QFETCH(std::vector<int>, counts);
+        QFETCH(int, pool);
+        QFETCH(std::vector<int>, expected);
+        QFETCH(int, fewest);
+        const ClassesShortOfPool found = exemplar::classesShortOfPool(counts, pool);
+        QCOMPARE(found.classes, expected);
+        QCOMPARE(found.fewest, fewest);
+    }
+
     void poolSplit_data()
     {
         QTest::addColumn<std::vector<int>>("counts");

@@ -106,6 +106,17 @@ void sayWithinStep(Feedback* nested, const Feedback* parent, qint64 step, qint64
 
 } // namespace
 
+ClassesShortOfPool classesShortOfPool(const std::vector<int>& counts, int poolPerClass)
+{
+    ClassesShortOfPool short_;
+    for (size_t c = 0; c < counts.size(); ++c)
+        if (counts[c] <= poolPerClass) {
+            short_.fewest = short_.classes.empty() ? counts[c] : std::min(short_.fewest, counts[c]);
+            short_.classes.push_back(int(c));
+        }
+    return short_;
+}
+
 void drawPoolSplit(const std::vector<int>& labels, const std::vector<int>& groups, int classCount, int poolPerClass,
                    quint64 seed, std::vector<int>* poolRows, std::vector<int>* testRows)
 {
@@ -192,13 +203,10 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
                                .arg(data.classNames.value(0));
     report.unknown.knownRejectRate = options.knownRejectRate;
     const std::vector<int> counts = data.countsPerClass();
+    const ClassesShortOfPool short_ = classesShortOfPool(counts, options.pool);
     QStringList smallClasses;
-    int fewest = std::numeric_limits<int>::max();
-    for (int c = 0; c < data.classCount(); ++c)
-        if (counts[size_t(c)] <= options.pool) {
-            smallClasses << data.classNames[c];
-            fewest = std::min(fewest, counts[size_t(c)]);
-        }
+    for (int c : short_.classes) smallClasses << data.classNames.value(c);
+    const int fewest = short_.fewest;
     // One line for many: at 200 classes of 6 photos, 200 sentences filled the Methods tab.
     if (smallClasses.size() == 1)
         report.warnings << QStringLiteral("class \"%1\" has %2 photos, not more than the pool of %3: "

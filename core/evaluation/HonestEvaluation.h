@@ -126,6 +126,14 @@ int recommendedMethod(const std::vector<MethodSummary>& methods);
 // is alone), stratified by class, each class's side as close to the asked size as its groups
 // allow; a class of two or more groups keeps at least one group on each side.
 
+// The classes that have no more photos than POOLPERCLASS (COUNTS: photos per class), whose pools
+// drawPoolSplit makes smaller so that photos are left to test; FEWEST: the smallest of them.
+struct ClassesShortOfPool {
+    std::vector<int> classes;
+    int fewest = 0;
+};
+ClassesShortOfPool classesShortOfPool(const std::vector<int>& counts, int poolPerClass);
+
 // Splits for one repetition: pool and test row indices (disjoint, stratified by class): POOLPERCLASS
 // photos of each class in the pool, fewer when the class has no more (one is always tested).
 void drawPoolSplit(const std::vector<int>& labels, const std::vector<int>& groups, int classCount, int poolPerClass,

@@ -15,7 +15,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <limits>
 
 namespace exemplar::ui {
 
@@ -148,17 +147,12 @@ void ComparisonView::updatePoolHint()
     // 6 photos the default pool of 10 asked for more photos than any class has (a GUI review).
     const std::vector<int> counts = controller_->embeddings().countsPerClass();
     const int pool = pool_->value();
-    int short_ = 0, fewest = std::numeric_limits<int>::max();
-    for (int count : counts)
-        if (count <= pool) {
-            ++short_;
-            fewest = std::min(fewest, count);
-        }
-    poolHint_->setVisible(short_ > 0);
-    if (short_ == 0) return;
+    const ClassesShortOfPool short_ = classesShortOfPool(counts, pool);  // as the comparison will find them
+    poolHint_->setVisible(!short_.classes.empty());
+    if (short_.classes.empty()) return;
     poolHint_->setText(tr("%n of %1 class(es) have no more than %2 photos (the smallest: %3): each trains on fewer, "
-                          "to leave photos to test.", nullptr, short_)
-                           .arg(counts.size()).arg(pool).arg(fewest));
+                          "to leave photos to test.", nullptr, int(short_.classes.size()))
+                           .arg(counts.size()).arg(pool).arg(short_.fewest));
 }
 
 void ComparisonView::loadSettings()
