@@ -520,6 +520,13 @@ private Q_SLOTS:
         const EvaluationReport one = evaluateHonestly(makeClusteredSet({9, 3, 9}, 32, 0.5f, 6), options);
         QVERIFY2(one.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("has 3 photos, not more than the pool of 5")),
                  qPrintable(one.warnings.join(QLatin1Char('\n'))));
+        // A class of one photo trains and is not tested: said so, not "at least one photo is tested".
+        const EvaluationReport single = evaluateHonestly(makeClusteredSet({9, 1, 9}, 32, 0.5f, 7), options);
+        QVERIFY2(single.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("has 1 photo(s), not more than the pool of 5: it trains on them and is not tested")),
+                 qPrintable(single.warnings.join(QLatin1Char('\n'))));
+        const EvaluationReport mixed = evaluateHonestly(makeClusteredSet({9, 1, 3, 9}, 32, 0.5f, 8), options);
+        QVERIFY2(mixed.warnings.join(QLatin1Char('\n')).contains(QStringLiteral("a class of one photo trains on it and is not tested")),
+                 qPrintable(mixed.warnings.join(QLatin1Char('\n'))));
     }
 
     // A report read back from a file is checked before anything shows it; what evaluateHonestly

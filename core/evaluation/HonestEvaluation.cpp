@@ -208,17 +208,23 @@ EvaluationReport evaluateHonestly(const EmbeddingSet& data, const EvaluationOpti
     for (int c : short_.classes) smallClasses << data.classNames.value(c);
     const int fewest = short_.fewest;
     // One line for many: at 200 classes of 6 photos, 200 sentences filled the Methods tab.
+    // A class of one photo (or none) has nothing to spare: it trains and is never tested (a review
+    // read "so that at least one photo is tested" for it).
+    const QString untested = fewest <= 1 ? QStringLiteral("; a class of one photo trains on it and is not tested") : QString();
     if (smallClasses.size() == 1)
-        report.warnings << QStringLiteral("class \"%1\" has %2 photos, not more than the pool of %3: "
-                                          "its pool is smaller so that at least one photo is tested")
-                               .arg(smallClasses.first()).arg(fewest).arg(options.pool);
+        report.warnings << (fewest <= 1 ? QStringLiteral("class \"%1\" has %2 photo(s), not more than the pool of %3: it "
+                                                         "trains on them and is not tested")
+                                        : QStringLiteral("class \"%1\" has %2 photos, not more than the pool of %3: "
+                                                         "its pool is smaller so that at least one photo is tested"))
+                               .arg(smallClasses.first(), QString::number(fewest), QString::number(options.pool));
     else if (!smallClasses.isEmpty())
         report.warnings << QStringLiteral("%1 classes have no more photos than the pool of %2 (\"%3\"%4; the smallest "
-                                          "has %5): their pools are smaller so that at least one photo of each is tested")
-                               .arg(smallClasses.size()).arg(options.pool)
-                               .arg(smallClasses.mid(0, 3).join(QStringLiteral("\", \"")),
-                                    smallClasses.size() > 3 ? QStringLiteral(", …") : QString())
-                               .arg(fewest);
+                                          "has %5): their pools are smaller so that photos are left to test%6")
+                               // At once: a class name holding "%5" is not filled in by a later arg().
+                               .arg(QString::number(smallClasses.size()), QString::number(options.pool),
+                                    smallClasses.mid(0, 3).join(QStringLiteral("\", \"")),
+                                    smallClasses.size() > 3 ? QStringLiteral(", …") : QString(), QString::number(fewest),
+                                    untested);
     const Feedback searching(feedback);  // cancelable; quick next to the training below
     const DuplicateGroups groups = findDuplicateGroups(data, {}, &searching);
     report.duplicateGroups = groups.sharedGroups();

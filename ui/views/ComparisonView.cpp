@@ -150,9 +150,11 @@ void ComparisonView::updatePoolHint()
     const ClassesShortOfPool short_ = classesShortOfPool(counts, pool);  // as the comparison will find them
     poolHint_->setVisible(!short_.classes.empty());
     if (short_.classes.empty()) return;
-    poolHint_->setText(tr("%n of %1 class(es) have no more than %2 photos (the smallest: %3): each trains on fewer, "
-                          "to leave photos to test.", nullptr, int(short_.classes.size()))
-                           .arg(counts.size()).arg(pool).arg(short_.fewest));
+    QString text = tr("%n of %1 class(es) have no more than %2 photos (the smallest: %3): each trains on fewer, "
+                      "to leave photos to test.", nullptr, int(short_.classes.size()))
+                       .arg(counts.size()).arg(pool).arg(short_.fewest);
+    if (short_.fewest <= 1) text += tr(" A class of one photo trains on it and is not tested.");
+    poolHint_->setText(text);
 }
 
 void ComparisonView::loadSettings()
