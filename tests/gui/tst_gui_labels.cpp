@@ -423,6 +423,16 @@ private Q_SLOTS:
         QVERIFY(perClass);
         QVERIFY2(perClass->rowHeight(0) <= perClass->fontMetrics().height() + 8,
                  qPrintable(QStringLiteral("rows %1 pixels high").arg(perClass->rowHeight(0))));
+        {  // and a larger font keeps them whole
+            const QFont before = window->evaluationView()->font();
+            QFont larger = before;
+            larger.setPointSizeF(larger.pointSizeF() * 1.5);
+            window->evaluationView()->setFont(larger);
+            QVERIFY2(perClass->rowHeight(0) >= QFontMetrics(larger).height(),
+                     qPrintable(QStringLiteral("rows %1 pixels high for a font %2 high").arg(perClass->rowHeight(0))
+                                    .arg(QFontMetrics(larger).height())));
+            window->evaluationView()->setFont(before);
+        }
         if (classes >= 12) {
             const int nameColumn = perClass->columnWidth(0);
             // At least as much as an axis gives a name (ClassAxisTicker: 18 average characters).

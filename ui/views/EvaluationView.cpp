@@ -38,7 +38,7 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     table_->verticalHeader()->setVisible(false);
     // Rows one line of text high, as in the class list: the style's default (30 pixels) showed 14
     // of 200 classes at a time.
-    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    fitRowsToFont();
     // One line per class, long names shortened in the middle (fine-grained names often differ only
     // at their end), the full name on hover: wrapped names made 200 rows two lines high.
     table_->setWordWrap(false);
@@ -145,6 +145,14 @@ void EvaluationView::widenTableForNames()
     const int wanted = numbers + nameRoom + table_->verticalScrollBar()->sizeHint().width() + 2 * table_->frameWidth();
     const int table = std::clamp(wanted, sizes.value(0), cap);
     if (table != sizes.value(0)) tableAndMatrix_->setSizes({table, total - table});
+}
+
+void EvaluationView::fitRowsToFont() { table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6); }
+
+void EvaluationView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) fitRowsToFont();  // a larger font keeps its rows whole
 }
 
 void EvaluationView::showEvent(QShowEvent* event)

@@ -16,6 +16,7 @@ class QSplitter;
 class QTableWidget;
 class QMouseEvent;
 class QShowEvent;
+class QEvent;
 
 namespace exemplar::ui {
 
@@ -34,12 +35,14 @@ public:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    void changeEvent(QEvent* event) override;
 
 private:
     void refresh();
     void onClick(QMouseEvent* event);
     void showCountsThatFit();
-    void widenTableForNames();  // once: room in the table for the class names, up to a point
+    void widenTableForNames();
+    void fitRowsToFont();  // rows one line of text high  // once: room in the table for the class names, up to a point
 
     ProjectController* controller_;
     QLabel* summary_;
