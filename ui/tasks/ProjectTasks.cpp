@@ -868,21 +868,21 @@ void ProjectTasks::writeAssignedLabels()
         // forgotten too, or every later Write failed on it again (a GUI review). Only when its
         // folder is there: a photo on a drive unplugged or a share offline keeps its class.
         // Looked at here, once per failure, not on the GUI thread: a hung share would freeze it.
-        QSet<QString> deleted;
-        std::vector<SkippedFile> keptFailed;  // failures other than that
+        int gone = 0;
+        std::vector<SkippedFile> keptFailed;  // failures other than that: these keep their class
+        QSet<QString> keptClass;
         for (const SkippedFile& f : outcome.failed) {
-            if (!QFileInfo::exists(f.path) && QFileInfo(QFileInfo(f.path).absolutePath()).isDir())
-                deleted.insert(f.path);
-            else
+            if (!QFileInfo::exists(f.path) && QFileInfo(QFileInfo(f.path).absolutePath()).isDir()) {
+                ++gone;
+            } else {
                 keptFailed.push_back(f);
+                keptClass.insert(f.path);
+            }
         }
-        return [this, outcome, photos, title, deleted, keptFailed] {
-            QSet<QString> failed;
-            for (const SkippedFile& f : outcome.failed) failed.insert(f.path);
+        return [this, outcome, photos, title, gone, keptFailed, keptClass] {
             UnlabeledSources sources = model_->unlabeledSources();
-            const int gone = int(deleted.size());
             for (const PhotoToPlace& photo : photos)
-                if (!failed.contains(photo.path) || deleted.contains(photo.path)) sources.assigned.remove(photo.path);
+                if (!keptClass.contains(photo.path)) sources.assigned.remove(photo.path);
             model_->setUnlabeledSources(std::move(sources));
             model_->setModified(true);
             Q_EMIT statusMessage(tr("Copied %1 labeled photo(s) into their class folders; %2 were there already")

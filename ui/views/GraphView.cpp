@@ -791,10 +791,9 @@ void GraphView::showPreviewAt(const QPoint& viewportPos)
 {
     // Beside the pointer, on its other side near the right or bottom edge, and whole inside the
     // view: a wide card flipped left of a node near the left edge was cut there (a GUI review at
-    // 200 classes and 1024x600). Long class names wrap rather than widen it past the view.
+    // 200 classes and 1024x600). On one line where it fits (a wrapped rich-text label picks its
+    // own narrow shape), wrapped to the view's width where it does not.
     const QSize room = view_->viewport()->size();
-    // On one line where it fits (a wrapped rich-text label picks its own narrow shape), wrapped
-    // to the view's width where it does not (a review).
     const int widest = std::max(80, room.width() - 8);
     preview_->setWordWrap(false);
     preview_->adjustSize();
