@@ -5,8 +5,10 @@
 #include "SyntheticEmbeddings.h"
 
 #include "views/ComparisonView.h"
+#include "views/OptimizationView.h"
 
 #include <QLabel>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -99,6 +101,68 @@ private Q_SLOTS:
         if (columnsWidth > table->viewport()->width()) QVERIFY(table->horizontalScrollBar()->maximum() > 0);
         if (!qEnvironmentVariableIsEmpty("EXEMPLAR_SCREENSHOT_DIR"))
             window.grab().save(qEnvironmentVariable("EXEMPLAR_SCREENSHOT_DIR") + QStringLiteral("/methods-1024x600.png"));
+    }
+
+    // The ★ method is one click from being trained: "Train With …" makes the recommended method
+    // (or the selected row's) the project's and shows the Optimize tab; a double-click does the
+    // same (a GUI review: the default, the article's method, measured worst, and nothing in the
+    // Methods tab acted on the recommendation).
+    void theRecommendedMethodIsOneClickFromTraining()
+    {
+        test::AppWindow app;
+        MainWindow& window = app.window;
+        ProjectController& controller = app.controller;
+        window.resize(1024, 600);
+        window.show();
+        controller.loadEmbeddings(std::make_shared<const EmbeddingSet>(test::makeClusteredSet(
+                                      std::vector<int>(6, 14), 64, 1.2f, 5)),
+                                  kSyntheticModel);
+        QVERIFY(test::waitIdle(&controller, 120000));
+        ComparisonView* methods = window.comparisonView();
+        window.tabs()->setCurrentWidget(methods);
+        auto* trainWith = methods->findChild<QPushButton*>(QStringLiteral("trainWithComparedMethod"));
+        QVERIFY(trainWith);
+        QVERIFY(!trainWith->isEnabled());  // nothing compared yet
+        ProjectSettings settings = controller.settings();
+        settings.method = QStringLiteral("least-central");
+        settings.comparisonMethods = QStringList{"least-central", "centroid", "whitened-centroid"};
+        settings.comparisonRepeats = 2;
+        settings.comparisonPool = 5;
+        controller.setSettings(settings);
+        controller.compareMethods();
+        QVERIFY(test::waitIdle(&controller, 300000));
+        const EvaluationReport* comparison = controller.comparison();
+        QVERIFY(comparison && comparison->recommended >= 0);
+        const QString best = comparison->methods[size_t(comparison->recommended)].name;
+
+        if (best == QLatin1String("least-central")) {
+            QVERIFY(!trainWith->isEnabled());  // already the project's
+        } else {
+            QVERIFY(trainWith->isEnabled());
+            QCOMPARE(trainWith->text(), QStringLiteral("Train With %1").arg(best));
+            trainWith->click();
+            QCOMPARE(controller.settings().method, best);
+            QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(window.optimizationView()));
+            QVERIFY(!trainWith->isEnabled());  // it is the project's method now
+        }
+        // Another row, selected or double-clicked, is trained instead.
+        window.tabs()->setCurrentWidget(methods);
+        QTableWidget* table = methods->table();
+        int other = -1;
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (comparison->methods[size_t(r)].name != controller.settings().method) other = r;
+        QVERIFY(other >= 0);
+        const QString otherMethod = comparison->methods[size_t(other)].name;
+        QTest::qWait(50);  // laid out again, now that the tab shows
+        table->selectRow(other);
+        QCOMPARE(trainWith->text(), QStringLiteral("Train With %1").arg(otherMethod));
+        QVERIFY(trainWith->isEnabled());
+        const QRect cell = table->visualRect(table->model()->index(other, 0));
+        // A double-click as a hand makes it: a press (the view remembers the row pressed) first.
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+        QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+        QCOMPARE(controller.settings().method, otherMethod);
+        QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(window.optimizationView()));
     }
 
     // The Methods tab says before a comparison runs which classes have too few photos for the pool

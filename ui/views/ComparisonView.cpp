@@ -61,6 +61,12 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     run_ = new QPushButton(tr("Compare methods"), this);
     run_->setObjectName(QStringLiteral("compareMethods"));
     run_->setToolTip(tr("Train every method on each split's training photos and score it on the test photos (F6)"));
+    // The Optimize tab starts with the article's method, which a comparison often ranks low: the
+    // recommendation is one click from being trained (a GUI review found no way to act on it).
+    trainWith_ = new QPushButton(tr("Train With It"), this);
+    trainWith_->setObjectName(QStringLiteral("trainWithComparedMethod"));
+    trainWith_->setToolTip(tr("Make the selected method (the ★ recommended one when no row is selected) the one the "
+                              "Optimize tab trains; double-clicking a row does the same"));
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Training photos per class:"), this));
     bar->addWidget(pool_);
@@ -68,6 +74,7 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     bar->addWidget(repeats_);
     bar->addWidget(methodsButton_);
     bar->addWidget(run_);
+    bar->addWidget(trainWith_);
     bar->addStretch(1);
     table_ = new QTableWidget(0, kColumns, this);
     table_->setObjectName(QStringLiteral("comparisonTable"));
@@ -120,6 +127,10 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     layout->addWidget(new LearningCurveView(controller_, this), 1);
 
     connect(run_, &QPushButton::clicked, controller_, &ProjectController::compareMethods);
+    connect(trainWith_, &QPushButton::clicked, this, [this] { trainWith(chosenRow()); });
+    connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) { trainWith(row); });
+    connect(table_, &QTableWidget::itemSelectionChanged, this, &ComparisonView::updateTrainWith);
+    connect(controller_, &ProjectController::settingsChanged, this, &ComparisonView::updateTrainWith);
     connect(pool_, &QSpinBox::valueChanged, this, &ComparisonView::storeSettings);
     connect(pool_, &QSpinBox::valueChanged, this, &ComparisonView::updatePoolHint);
     connect(controller_, &ProjectController::embeddingsChanged, this, &ComparisonView::updatePoolHint);
@@ -155,6 +166,38 @@ void ComparisonView::updatePoolHint()
                        .arg(counts.size()).arg(pool).arg(short_.fewest);
     if (short_.fewest <= 1) text += tr(" A class of one photo trains on it and is not tested.");
     poolHint_->setText(text);
+}
+
+int ComparisonView::chosenRow() const
+{
+    const MethodComparison* comparison = controller_->comparison();
+    if (!comparison || table_->rowCount() != int(comparison->methods.size())) return -1;  // none, or one running
+    const QList<QTableWidgetItem*> selected = table_->selectedItems();
+    return selected.isEmpty() ? comparison->recommended : selected.front()->row();
+}
+
+void ComparisonView::updateTrainWith()
+{
+    const int row = chosenRow();
+    const MethodComparison* comparison = controller_->comparison();
+    const bool usable = row >= 0 && comparison && isTrainingMethod(comparison->methods[size_t(row)].name);
+    const bool already = usable && canonicalTrainingMethod(controller_->settings().method) ==
+                                       canonicalTrainingMethod(comparison->methods[size_t(row)].name);
+    trainWith_->setEnabled(usable && !already);
+    trainWith_->setText(usable ? tr("Train With %1").arg(comparison->methods[size_t(row)].name) : tr("Train With It"));
+}
+
+void ComparisonView::trainWith(int row)
+{
+    const MethodComparison* comparison = controller_->comparison();
+    if (!comparison || row < 0 || row >= int(comparison->methods.size()) || table_->rowCount() != int(comparison->methods.size()))
+        return;
+    const QString method = comparison->methods[size_t(row)].name;
+    if (!isTrainingMethod(method)) return;
+    ProjectSettings s = controller_->settings();
+    s.method = method;
+    controller_->setSettings(s);
+    Q_EMIT methodChosenForTraining();
 }
 
 void ComparisonView::loadSettings()
@@ -232,6 +275,7 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
         table_->setColumnHidden(kWithoutUnlabeledColumn, true);
         note_->setText(tr("Each method is trained on a few photos per class and scored on all the others, over "
                           "several random splits. Nothing here is measured on photos a method was trained on."));
+        updateTrainWith();
         return;
     }
     table_->setRowCount(int(comparison->methods.size()));
@@ -270,6 +314,7 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
                              "range counts each near-identical group once. ").arg(comparison->methods.size())
                         : QString()) +
                    photosWithoutClassNote(*comparison) + asSentences(comparison->warnings));
+    updateTrainWith();
 }
 
 } // namespace exemplar::ui

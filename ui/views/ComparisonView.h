@@ -25,7 +25,16 @@ public:
     explicit ComparisonView(ProjectController* controller, QWidget* parent = nullptr);
     QTableWidget* table() const { return table_; }
 
+Q_SIGNALS:
+    // The user chose a compared method as the one to train with (the project's method is set):
+    // the window shows the Optimize tab, where Start trains it.
+    void methodChosenForTraining();
+
 private:
+    // The compared method of ROW becomes the project's training method.
+    void trainWith(int row);
+    int chosenRow() const;  // the selected row, else the ★ one; −1 when none
+    void updateTrainWith();
     void refresh();
     // What the methods learned from photos without a class: self-training with unlabeled photos (how
     // often it was kept) and the background photos in the whitening; empty when neither.
@@ -41,6 +50,7 @@ private:
     QSpinBox* pool_;
     QSpinBox* repeats_;
     QPushButton* run_;
+    QPushButton* trainWith_;
     QToolButton* methodsButton_;
     QTableWidget* table_;
     QLabel* note_;

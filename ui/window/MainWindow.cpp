@@ -168,6 +168,7 @@ void MainWindow::createViews()
     optimization_ = new OptimizationView(controller_, this);
     evaluation_ = new EvaluationView(controller_, this);
     comparison_ = new ComparisonView(controller_, this);
+    connect(comparison_, &ComparisonView::methodChosenForTraining, this, [this] { tabs_->setCurrentWidget(optimization_); });
     confusedPairs_ = new ConfusedPairsView(controller_, this);
     classify_ = new ClassifyView(controller_, this);
     connect(classify_, &ClassifyView::classifyRequested, this, &MainWindow::classifyPhotosDialog);
