@@ -69,6 +69,7 @@
 #include <QComboBox>
 #include <QJsonArray>
 #include <QLabel>
+#include <QListWidget>
 #include <QtTest>
 #include <cmath>
 #include <memory>
@@ -302,6 +303,25 @@ private Q_SLOTS:
         QVERIFY2(training->metrics.accuracy >= 0.75, qPrintable(QString::number(training->metrics.accuracy)));
         window_->evaluationView()->showCell(0, 0);
         QCOMPARE(window_->evaluationView()->listedPhotoCount(), training->metrics.confusion[0][0]);
+        {
+            // Each photo in a cell of its own, its name below it: thumbnails of other proportions
+            // were laid over each other and over the names (a GUI review).
+            auto* cellPhotos = window_->evaluationView()->findChild<QListWidget*>(QStringLiteral("confusionPhotos"));
+            QVERIFY(cellPhotos && cellPhotos->count() >= 2);
+            // A grid, not each item's own size: a thumbnail that arrives after the list is laid
+            // out (not cached yet) does not make the list lay itself out again.
+            const QSize grid = cellPhotos->gridSize();
+            QVERIFY(grid.height() >= cellPhotos->iconSize().height() + cellPhotos->fontMetrics().height());
+            QVERIFY(grid.width() >= cellPhotos->iconSize().width());
+            QTest::qWait(50);
+            std::vector<QRect> cells;
+            for (int i = 0; i < cellPhotos->count(); ++i) cells.push_back(cellPhotos->visualItemRect(cellPhotos->item(i)));
+            for (size_t a = 0; a < cells.size(); ++a) {
+                QVERIFY(cells[a].height() >= cellPhotos->iconSize().height() + cellPhotos->fontMetrics().height());
+                for (size_t b = a + 1; b < cells.size(); ++b)
+                    QVERIFY2(!cells[a].intersects(cells[b]), qPrintable(QStringLiteral("photos %1 and %2 overlap").arg(a).arg(b)));
+            }
+        }
         // Each class's recall says, on hover, how many test photos stand behind it and its interval;
         // near-identical photos held out together count as one picture.
         auto* perClass = window_->evaluationView()->findChild<QTableWidget*>(QStringLiteral("perClassTable"));

@@ -71,6 +71,12 @@ EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) :
     photos_->setIconSize(QSize(96, 72));
     photos_->setResizeMode(QListView::Adjust);
     photos_->setMovement(QListView::Static);
+    // One cell per photo, whatever its shape: without a grid, photos of other proportions and
+    // thumbnails that arrive later were laid over each other and over their names (a GUI review).
+    photos_->setUniformItemSizes(true);
+    photos_->setWordWrap(false);
+    photos_->setTextElideMode(Qt::ElideMiddle);
+    fitPhotoGridToFont();
 
     auto* top = new QSplitter(this);
     tableAndMatrix_ = top;
@@ -149,10 +155,22 @@ void EvaluationView::widenTableForNames()
 
 void EvaluationView::fitRowsToFont() { table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6); }
 
+void EvaluationView::fitPhotoGridToFont()
+{
+    // The thumbnail and one line of its name (about 14 characters; longer ones elided in the middle).
+    const QFontMetrics metrics = photos_->fontMetrics();
+    const QSize icon = photos_->iconSize();
+    photos_->setGridSize(QSize(std::max(icon.width(), 14 * metrics.averageCharWidth()) + 12,
+                               icon.height() + metrics.lineSpacing() + 12));
+}
+
 void EvaluationView::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange) fitRowsToFont();  // a larger font keeps its rows whole
+    if (event->type() == QEvent::FontChange) {  // a larger font keeps its rows and names whole
+        fitRowsToFont();
+        fitPhotoGridToFont();
+    }
 }
 
 void EvaluationView::showEvent(QShowEvent* event)

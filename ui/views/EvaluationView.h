@@ -41,8 +41,9 @@ private:
     void refresh();
     void onClick(QMouseEvent* event);
     void showCountsThatFit();
-    void widenTableForNames();
-    void fitRowsToFont();  // rows one line of text high  // once: room in the table for the class names, up to a point
+    void widenTableForNames();  // once: room in the table for the class names, up to a point
+    void fitRowsToFont();       // rows one line of text high
+    void fitPhotoGridToFont();  // the cell's photos: one grid cell each, the name on one line
 
     ProjectController* controller_;
     QLabel* summary_;
