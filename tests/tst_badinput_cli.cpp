@@ -60,6 +60,7 @@ struct ChildLimits {
     rlim_t maxFileBytes = 0;    // 0: no limit; otherwise writes past it fail like a full disk (`ulimit -f`)
     rlim_t maxAddressSpace = 0; // 0: no limit; otherwise allocating past it fails (bounded memory)
     int timeoutSeconds = 600;   // then the child is killed and the run counts as hung (exit code -2)
+    QString standardOutput;     // a file standard output goes to instead of the test (e.g. /dev/full)
 };
 
 // The account root's children drop to, looked up in the parent (getpwnam is not safe between
@@ -201,6 +202,7 @@ private:
             }
             if (uid != 0 && (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0)) _exit(125);
         });
+        if (!limits.standardOutput.isEmpty()) process.setStandardOutputFile(limits.standardOutput);
         // --no-cache: the cache is not under test here, and "nobody" could not write the suite's.
         process.start(QStringLiteral(EXEMPLAR_CLI_PATH), args + QStringList{QStringLiteral("--no-cache")});
         if (!process.waitForFinished(limits.timeoutSeconds * 1000)) {
@@ -555,6 +557,28 @@ private Q_SLOTS:
         const Run run = cli({QStringLiteral("classify"), set, goodPhoto_});
         QVERIFY2(run.failedWithOneLine(phrase.toUtf8()), run.describe().constData());
         QVERIFY2(run.out.isEmpty(), "no classification may be printed from a refused set");
+    }
+
+    // What cannot reach standard output (a full disk, here /dev/full) fails the command, said on
+    // stderr: the exit status was 0 with JSON cut off in the middle (a bad-input hunt).
+    void unwritableStandardOutputFails_data()
+    {
+        QTest::addColumn<QStringList>("options");
+        QTest::newRow("info --json") << QStringList{QStringLiteral("--json")};
+        QTest::newRow("info as text") << QStringList{};
+    }
+
+    void unwritableStandardOutputFails()
+    {
+        QFETCH(QStringList, options);
+        if (!QFileInfo(QStringLiteral("/dev/full")).exists()) QSKIP("this system has no /dev/full");
+        const QString valid = path(QStringLiteral("valid-other-model.exref"));
+        if (!QFile::exists(valid)) exemplar::writeReferenceSet(referenceSetFromAnotherModel(1280), valid);
+        ChildLimits toFullDisk;
+        toFullDisk.standardOutput = QStringLiteral("/dev/full");
+        const Run run = cli(QStringList{QStringLiteral("info"), valid} + options, toFullDisk);
+        QVERIFY2(run.failedWithOneLine("exemplar-cli info: error: cannot write standard output: No space left on device"),
+                 run.describe().constData());
     }
 
     void unwritableDestinationsLeaveNoTrace_data()

@@ -7,7 +7,9 @@
 #include "Feedback.h"
 
 #include <QCoreApplication>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <csignal>
 
@@ -29,9 +31,24 @@ const char* const kUsage =
     "\n"
     "Run 'exemplar-cli COMMAND --help' for a command's options.\n";
 
-} // namespace
-
 using exemplar::cli::printable;
+
+// What the command printed must have reached standard output: a full disk or /dev/full cut JSON
+// off in the middle, and the exit status 0 told a script it had a result (a bad-input hunt).
+// STATUS stands when the command failed already (it has said why).
+int checkedStandardOutput(const QString& command, int status)
+{
+    errno = 0;
+    const bool flushed = std::fflush(stdout) == 0;
+    const int flushError = errno;
+    if (flushed && !std::ferror(stdout)) return status;
+    if (status != 0) return status;
+    std::fprintf(stderr, "exemplar-cli %s: error: cannot write standard output%s%s\n", printable(command).constData(),
+                 flushError != 0 ? ": " : "", flushError != 0 ? std::strerror(flushError) : "");
+    return 1;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -68,7 +85,7 @@ int main(int argc, char** argv)
         return 2;
     }
     try {
-        return found->second(args);
+        return checkedStandardOutput(command, found->second(args));
     } catch (const exemplar::cli::UsageError& e) {
         std::fprintf(stderr, "exemplar-cli %s: error: %s (try 'exemplar-cli %s --help')\n",
                      printable(command).constData(), printable(e.message).constData(), printable(command).constData());
