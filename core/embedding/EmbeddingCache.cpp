@@ -138,8 +138,10 @@ bool EmbeddingCache::writeEntry(const QString& path, const QByteArray& hash, QBy
     // The cache folder is ours: a link, FIFO or device at an entry's name is damage and goes first.
     if (!clearNonRegularEntry(path)) return false;
     // QSaveFile: concurrent writers of one entry each rename a complete file into place.
+    // Unbuffered: a buffered write that fails only when flushed (a full disk) was not seen by
+    // commit(), which renamed an empty file into place (a bad-input hunt).
     QSaveFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(body) == body.size() && file.commit();
+    return file.open(QIODevice::WriteOnly | QIODevice::Unbuffered) && file.write(body) == body.size() && file.commit();
 }
 
 } // namespace exemplar

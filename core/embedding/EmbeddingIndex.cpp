@@ -209,7 +209,9 @@ bool EmbeddingIndex::save() const
     if (linked() || !QDir().mkpath(folder) || linked()) return false;
     if (!clearNonRegularEntry(path_)) return false;  // a link there is damage, never written through
     QSaveFile file(path_);  // not committed on any early return: the old index stays
-    if (!file.open(QIODevice::WriteOnly)) return false;
+    // Unbuffered (the chunks are large): a write that fails only when a buffer is flushed, a full
+    // disk, is not seen by commit(), which would rename a cut-off file into place.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) return false;
     QCryptographicHash checksum(QCryptographicHash::Sha256);
     QByteArray chunk;
     chunk.reserve(kChunkBytes + kMaxPathBytes + 6 * 8 + kHashBytes + qsizetype(sizeof(float)) * dim_ + 64);

@@ -4,6 +4,7 @@
 #include "RegularFile.h"
 #include "plots/QCustomPlotInclude.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QGraphicsView>
@@ -53,22 +54,28 @@ void exportPlot(const PlotHandle& plot, const QString& path)
     const QSize size = plot.size().expandedTo(QSize(320, 240));
     prepareDestination(path);
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) throw Error(tr("cannot write %1: %2").arg(path, file.errorString()));
+    // Drawn into memory, then written in one unbuffered write: the encoders write in small pieces,
+    // and a buffered piece that fails only when flushed (a full disk) is not seen by commit(),
+    // which would rename a cut-off file into place.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
+        throw Error(tr("cannot write %1: %2").arg(path, file.errorString()));
+    QBuffer drawn;
+    drawn.open(QIODevice::WriteOnly);
     if (suffix == QLatin1String("png")) {
         QImage image(size * 2, QImage::Format_ARGB32_Premultiplied);
         image.setDevicePixelRatio(2);
         image.fill(Qt::white);
         plot.render(&image, size);
-        if (!image.save(&file, "PNG")) throw Error(tr("cannot encode %1 as PNG").arg(path));
+        if (!image.save(&drawn, "PNG")) throw Error(tr("cannot encode %1 as PNG").arg(path));
     } else if (suffix == QLatin1String("svg")) {
         QSvgGenerator svg;
-        svg.setOutputDevice(&file);
+        svg.setOutputDevice(&drawn);
         svg.setSize(size);
         svg.setViewBox(QRect(QPoint(0, 0), size));
         svg.setTitle(plot.name);
         plot.render(&svg, size);
     } else if (suffix == QLatin1String("pdf")) {
-        QPdfWriter pdf(&file);
+        QPdfWriter pdf(&drawn);
         pdf.setResolution(96);  // one device unit per logical pixel, as on screen
         pdf.setPageSize(QPageSize(QSizeF(size.width() / 96.0, size.height() / 96.0), QPageSize::Inch));
         pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
@@ -78,7 +85,8 @@ void exportPlot(const PlotHandle& plot, const QString& path)
         file.cancelWriting();
         throw Error(tr("unknown plot format \"%1\": use .png, .svg or .pdf").arg(suffix));
     }
-    if (!file.commit()) throw Error(tr("cannot write %1: %2").arg(path, file.errorString()));
+    if (file.write(drawn.data()) != drawn.data().size() || !file.commit())
+        throw Error(tr("cannot write %1: %2").arg(path, file.errorString()));
 }
 
 } // namespace exemplar::ui

@@ -269,7 +269,9 @@ void writeProject(const ProjectDocument& document, const QString& path)
     // an unwritable destination leaves both untouched; its error names the project.
     prepareDestination(path);
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
+    // Unbuffered: a buffered write that fails only when flushed (a full disk) is not seen by
+    // commit(), which would rename a cut-off project over the good one.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
         throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
     if (document.training) {
         const TrainedReferenceSet& t = *document.training;
