@@ -1,20 +1,38 @@
 #include "SelfTraining.h"
 
 #include "EmbeddingSet.h"
+#include "Familiarity.h"
 #include "Feedback.h"
+#include "Rejection.h"
 
 #include <QJsonObject>
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace exemplar {
 
-EmbeddingSet withPseudoLabels(const EmbeddingSet& pool, const ReferenceHead& head, const Matrix& unlabeled)
+std::vector<bool> photosLikeThePool(const EmbeddingSet& pool, const Matrix& unlabeled, int folds, quint64 seed)
+{
+    std::vector<bool> like(size_t(unlabeled.rows()), true);
+    if (unlabeled.rows() == 0 || pool.size() == 0) return like;
+    const Matrix photos = familiarPhotos(pool.vectors);
+    const RejectionCalibration calibration =
+        calibrateRejection(pool, photos, std::max(2, folds), seed, kPseudoLabelKnownRejectRate);
+    if (!std::isfinite(calibration.threshold)) return like;  // a pool too small to tell: all of them
+    const Vector cosines = nearestPhotoCosines(photos, unlabeled);
+    for (Eigen::Index i = 0; i < unlabeled.rows(); ++i) like[size_t(i)] = cosines(i) >= calibration.threshold;
+    return like;
+}
+
+EmbeddingSet withPseudoLabels(const EmbeddingSet& pool, const ReferenceHead& head, const Matrix& unlabeled,
+                              const std::vector<bool>& eligible)
 {
     // Per predicted class, the unlabeled photos by margin; the upper half (rounded up) is kept,
     // so that a class the method predicts rarely still gets its share and no class is flooded.
     std::vector<std::vector<std::pair<float, int>>> byClass(size_t(pool.classCount()));
     for (Eigen::Index i = 0; i < unlabeled.rows(); ++i) {
+        if (!eligible.empty() && !eligible[size_t(i)]) continue;
         const Prediction prediction = head.predict(unlabeled.row(i).transpose());
         const int c = prediction.bestClass();
         if (c >= 0 && c < pool.classCount()) byClass[size_t(c)].push_back({prediction.margin, int(i)});
@@ -68,6 +86,9 @@ TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabe
     const std::vector<std::vector<int>> folds =
         stratifiedFolds(pool.labels, pool.groups, pool.classCount(), std::max(2, options.crossValidationFolds),
                         options.optimizer.seed ^ 0x5e1f7ULL);
+    const quint64 foldSeed = options.optimizer.seed ^ 0xfa111ULL;  // the familiarity check's own folds
+    const std::vector<bool> likeThePool = photosLikeThePool(pool, unlabeled, options.crossValidationFolds, foldSeed);
+    const int unlikeThePool = int(std::count(likeThePool.begin(), likeThePool.end(), false));
     int correctWithout = 0, correctWith = 0, scored = 0;
     bool helps = false;
     TrainingResult result = plain;
@@ -87,7 +108,8 @@ TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabe
             const EmbeddingSet test = pool.subset(folds[f]);
             const Feedback nested(feedback);
             const TrainingResult without = train(part, inner, &nested);
-            const TrainingResult with = train(withPseudoLabels(part, without.head, unlabeled), inner, &nested);
+            const std::vector<bool> eligible = photosLikeThePool(part, unlabeled, options.crossValidationFolds, foldSeed);
+            const TrainingResult with = train(withPseudoLabels(part, without.head, unlabeled, eligible), inner, &nested);
             const std::vector<int> a = without.head.predictClasses(test.vectors), b = with.head.predictClasses(test.vectors);
             for (size_t i = 0; i < test.labels.size(); ++i) {
                 correctWithout += a[i] == test.labels[i];
@@ -98,7 +120,7 @@ TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabe
         if (isCanceled(feedback)) return stoppedDuringTheCheck();  // the last fold's trainings were cut short
         helps = correctWith > correctWithout;
         if (helps) {
-            extended = withPseudoLabels(pool, plain.head, unlabeled);
+            extended = withPseudoLabels(pool, plain.head, unlabeled, likeThePool);
             const Feedback last(feedback, 0.9, 1.0);
             result = train(extended, inner, &last);
         }
@@ -111,6 +133,7 @@ TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabe
                                       {QStringLiteral("cv_photos"), scored},
                                       {QStringLiteral("cv_correct_without"), correctWithout},
                                       {QStringLiteral("cv_correct_with"), correctWith},
+                                      {QStringLiteral("unlike_the_training_photos"), unlikeThePool},
                                       {QStringLiteral("used"), helps},
                                       {QStringLiteral("pseudo_labeled"), helps ? extended.size() - pool.size() : 0}});
     reportProgress(feedback, 1000, 1000, QString());

@@ -434,6 +434,10 @@ void OptimizationView::showOutcome()
         text += tr(" Self-training with the %1 unlabeled photos was tried and not kept: in cross-validation inside the "
                    "training photos it did not help.")
                     .arg(selfTraining.value(QStringLiteral("unlabeled_photos")).toInt());
+    // Said whether or not self-training was kept: these were never candidates (SelfTraining.h).
+    if (const int unlike = selfTraining.value(QStringLiteral("unlike_the_training_photos")).toInt(); unlike > 0)
+        text += tr(" %n unlabeled photo(s) unlike every training photo (as \"unknown\" judges it) were given no class.",
+                   nullptr, unlike);
     if (training->hasHeldOut())
         text += tr(" Honest held-out accuracy <b>%1</b> (95% interval %4 to %5), weighted F1 %2 on %3 photos never "
                    "used for choosing.")
