@@ -533,6 +533,8 @@ void TestDataset::scanRejectsBadRoots_data()
     QTest::newRow("a loop of links") << "loop" << "broken symbolic link (a loop of links)";
     QTest::newRow("a link to nothing") << "dangling" << "which does not exist";
     QTest::newRow("only a broken link inside") << "brokenclass" << "broken symbolic link (a loop of links)";
+    // Its links were taken for class folders, and "cwd" led to the folder the program ran in.
+    QTest::newRow("a link to /proc/self") << "procself" << "is a system folder";
 }
 
 void TestDataset::scanRejectsBadRoots()
@@ -558,6 +560,9 @@ void TestDataset::scanRejectsBadRoots()
     } else if (kind == QLatin1String("brokenclass")) {
         QVERIFY(QDir().mkpath(root));
         QVERIFY(QFile::link(root + QStringLiteral("/cats"), root + QStringLiteral("/cats")));  // a link to itself
+    } else if (kind == QLatin1String("procself")) {
+        if (!QFileInfo(QStringLiteral("/proc/self/cwd")).isDir()) QSKIP("this system has no /proc/self");
+        QVERIFY(QFile::link(QStringLiteral("/proc/self"), root));
     }
 
     try {

@@ -214,6 +214,10 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     if (!info.exists()) throw Error(QStringLiteral("dataset folder %1 does not exist%2").arg(root, undecodedNameHint(root)));
     if (!info.isDir()) throw Error(QStringLiteral("%1 is not a folder (expected one subfolder per class)").arg(root));
     if (!info.isReadable()) throw Error(QStringLiteral("dataset folder %1 is not readable").arg(root));
+    // As for a class folder: /proc/self's class folders were its links, and "cwd" led to whatever
+    // folder the program ran in, scanned as a class (a bad-input hunt).
+    if (const QString problem = systemFolderProblem(info.canonicalFilePath()); !problem.isEmpty())
+        throw Error(QStringLiteral("dataset folder %1 is %2").arg(root, problem));
 
     QFileInfoList entries = QDir(root).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot);
     sortNaturally(&entries);
