@@ -573,6 +573,7 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("options");
         QTest::newRow("info --json") << QStringList{QStringLiteral("--json")};
         QTest::newRow("info as text") << QStringList{};
+        QTest::newRow("info --help") << QStringList{QStringLiteral("--help")};
     }
 
     void unwritableStandardOutputFails()

@@ -1,9 +1,12 @@
 #include "CliOptions.h"
 
 #include "InstalledModels.h"
+#include "TerminalText.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace exemplar::cli {
 
@@ -73,8 +76,21 @@ void parseOrThrow(QCommandLineParser* parser, const QString& command, const QStr
         throw UsageError{parser->errorText()};
     if (parser->isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(parser->helpText()), stdout);
-        std::exit(0);
+        std::exit(checkedStandardOutput(command, 0));
     }
+}
+
+int checkedStandardOutput(const QString& command, int status)
+{
+    errno = 0;
+    const bool flushed = std::fflush(stdout) == 0;
+    const int flushError = errno;
+    if (flushed && !std::ferror(stdout)) return status;
+    if (status != 0) return status;
+    const QByteArray who = command.isEmpty() ? QByteArray() : " " + printable(command);
+    std::fprintf(stderr, "exemplar-cli%s: error: cannot write standard output%s%s\n", who.constData(),
+                 flushError != 0 ? ": " : "", flushError != 0 ? std::strerror(flushError) : "");
+    return 1;
 }
 
 namespace {

@@ -34,6 +34,12 @@ ScanOptions datasetScanOptions(const QCommandLineParser& parser);
 // Parses ARGS (the command's own arguments) or throws UsageError. Handles --help itself.
 void parseOrThrow(QCommandLineParser* parser, const QString& command, const QStringList& args);
 
+// STATUS, unless what was printed did not reach standard output: then 1, said on stderr ("cannot
+// write standard output: reason"). A full disk or /dev/full cut JSON off in the middle, and the
+// exit status 0 told a script it had a result (a bad-input hunt). A failed STATUS stands (the
+// command has said why). COMMAND names the command in the message (empty: none).
+int checkedStandardOutput(const QString& command, int status);
+
 int intOption(const QCommandLineParser& parser, const QString& name, int min, int max);
 double doubleOption(const QCommandLineParser& parser, const QString& name, double min, double max);
 quint64 seedOption(const QCommandLineParser& parser);

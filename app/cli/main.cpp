@@ -7,9 +7,7 @@
 #include "Feedback.h"
 
 #include <QCoreApplication>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <map>
 #include <csignal>
 
@@ -31,24 +29,10 @@ const char* const kUsage =
     "\n"
     "Run 'exemplar-cli COMMAND --help' for a command's options.\n";
 
-using exemplar::cli::printable;
-
-// What the command printed must have reached standard output: a full disk or /dev/full cut JSON
-// off in the middle, and the exit status 0 told a script it had a result (a bad-input hunt).
-// STATUS stands when the command failed already (it has said why).
-int checkedStandardOutput(const QString& command, int status)
-{
-    errno = 0;
-    const bool flushed = std::fflush(stdout) == 0;
-    const int flushError = errno;
-    if (flushed && !std::ferror(stdout)) return status;
-    if (status != 0) return status;
-    std::fprintf(stderr, "exemplar-cli %s: error: cannot write standard output%s%s\n", printable(command).constData(),
-                 flushError != 0 ? ": " : "", flushError != 0 ? std::strerror(flushError) : "");
-    return 1;
-}
-
 } // namespace
+
+using exemplar::cli::checkedStandardOutput;
+using exemplar::cli::printable;
 
 int main(int argc, char** argv)
 {
@@ -63,11 +47,11 @@ int main(int argc, char** argv)
     QStringList args = app.arguments().mid(1);
     if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
         std::fputs(kUsage, args.isEmpty() ? stderr : stdout);
-        return args.isEmpty() ? 2 : 0;
+        return args.isEmpty() ? 2 : checkedStandardOutput(QString(), 0);
     }
     if (args.first() == QLatin1String("--version")) {
         std::printf("exemplar-cli %s\n", EXEMPLAR_VERSION);
-        return 0;
+        return checkedStandardOutput(QString(), 0);
     }
     const std::map<QString, int (*)(const QStringList&)> commands{
         {QStringLiteral("embed"), exemplar::cli::runEmbed},

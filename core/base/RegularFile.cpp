@@ -280,4 +280,15 @@ void refuseToReplaceAnInput(const QString& path, const QStringList& inputs)
     }
 }
 
+bool writeAll(QFileDevice& file, const QByteArray& bytes)
+{
+    // Qt records no error for a short write: only the next attempt yields the OS's reason.
+    for (qint64 written = 0; written < bytes.size();) {
+        const qint64 n = file.write(bytes.constData() + written, bytes.size() - written);
+        if (n <= 0) return false;
+        written += n;
+    }
+    return true;
+}
+
 } // namespace exemplar

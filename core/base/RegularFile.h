@@ -6,6 +6,7 @@
 // writes whole checks its destination first: renaming a new file over a device node or a FIFO
 // would silently replace it.
 #include <QByteArray>
+#include <QFileDevice>
 #include <QString>
 #include <QStringList>
 
@@ -107,5 +108,11 @@ QString nonRegularKind(const QString& path);
 // (QSaveFile follows links: a damaged cache once had its entry's link replace /dev/zero). False when
 // something is left there that is not a regular file (a folder, or the removal failed).
 bool clearNonRegularEntry(const QString& path);
+
+// Writes all of BYTES to FILE (open; unbuffered for a QSaveFile, whose commit() does not see a
+// buffered write that fails only when flushed): a write that stops short, the disk filling up
+// midway, is tried again until done or failed, so that the OS's reason ends up in
+// FILE.errorString() and a QSaveFile's commit() refuses. False on failure.
+bool writeAll(QFileDevice& file, const QByteArray& bytes);
 
 } // namespace exemplar

@@ -62,6 +62,8 @@ bool isSameOrInside(const QString& path, const QString& folder)
 // "/" again, for every process): a folder there, reached through a symbolic link, is not scanned.
 QString systemFolderProblem(const QString& canonicalPath)
 {
+    // /dev/shm is a RAM disk, where a dataset may well be put.
+    if (isSameOrInside(canonicalPath, QStringLiteral("/dev/shm"))) return {};
     for (const char* system : {"/proc", "/sys", "/dev"})
         if (isSameOrInside(canonicalPath, QLatin1String(system)))
             return QStringLiteral("a system folder (%1), not photos: not scanned").arg(canonicalPath);

@@ -139,9 +139,9 @@ bool EmbeddingCache::writeEntry(const QString& path, const QByteArray& hash, QBy
     if (!clearNonRegularEntry(path)) return false;
     // QSaveFile: concurrent writers of one entry each rename a complete file into place.
     // Unbuffered: a buffered write that fails only when flushed (a full disk) was not seen by
-    // commit(), which renamed an empty file into place (a bad-input hunt).
+    // commit(), which renamed empty or cut-off entries into place (a bad-input hunt).
     QSaveFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Unbuffered) && file.write(body) == body.size() && file.commit();
+    return file.open(QIODevice::WriteOnly | QIODevice::Unbuffered) && writeAll(file, body) && file.commit();
 }
 
 } // namespace exemplar

@@ -217,7 +217,7 @@ bool EmbeddingIndex::save() const
     chunk.reserve(kChunkBytes + kMaxPathBytes + 6 * 8 + kHashBytes + qsizetype(sizeof(float)) * dim_ + 64);
     const auto flush = [&] {
         checksum.addData(chunk);
-        const bool written = file.write(chunk) == chunk.size();
+        const bool written = writeAll(file, chunk);
         chunk.resize(0);  // keeps its capacity (clear() would free it, and every chunk would fault in anew)
         return written;
     };
@@ -240,7 +240,7 @@ bool EmbeddingIndex::save() const
     }
     if (!flush()) return false;
     const QByteArray sum = checksum.result();
-    return file.write(sum) == sum.size() && file.commit();
+    return writeAll(file, sum) && file.commit();
 }
 
 } // namespace exemplar

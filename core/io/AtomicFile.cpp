@@ -19,14 +19,7 @@ namespace {
 // Opens FILE and writes BYTES to its temporary file (not yet renamed over the path).
 void writeUncommitted(QSaveFile& file, const QString& path, const QByteArray& bytes)
 {
-    // Unbuffered, and written until done: Qt reports a short write (the disk filling up midway)
-    // without a reason, and only the next attempt yields the OS's "No space left on device".
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)) failWriting(path, file);
-    for (qint64 written = 0; written < bytes.size();) {
-        const qint64 n = file.write(bytes.constData() + written, bytes.size() - written);
-        if (n <= 0) failWriting(path, file);
-        written += n;
-    }
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered) || !writeAll(file, bytes)) failWriting(path, file);
 }
 
 } // namespace

@@ -71,10 +71,14 @@ TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabe
     TrainingResult plain = train(pool, options, &first, observer);
     if (plainHead) *plainHead = plain.head;
     if (unlabeled.rows() == 0 || plain.canceled) return plain;
+    const quint64 foldSeed = options.optimizer.seed ^ 0xfa111ULL;  // the familiarity check's own folds
+    const std::vector<bool> likeThePool = photosLikeThePool(pool, unlabeled, options.crossValidationFolds, foldSeed);
+    const int unlikeThePool = int(std::count(likeThePool.begin(), likeThePool.end(), false));
     const auto stoppedDuringTheCheck = [&] {
         plain.canceled = true;
         plain.details.insert(QStringLiteral("self_training"),
                              QJsonObject{{QStringLiteral("unlabeled_photos"), int(unlabeled.rows())},
+                                         {QStringLiteral("unlike_the_training_photos"), unlikeThePool},
                                          {QStringLiteral("used"), false},
                                          {QStringLiteral("stopped"), true}});
         return plain;
@@ -86,9 +90,6 @@ TrainingResult trainWithUnlabeled(const EmbeddingSet& pool, const Matrix& unlabe
     const std::vector<std::vector<int>> folds =
         stratifiedFolds(pool.labels, pool.groups, pool.classCount(), std::max(2, options.crossValidationFolds),
                         options.optimizer.seed ^ 0x5e1f7ULL);
-    const quint64 foldSeed = options.optimizer.seed ^ 0xfa111ULL;  // the familiarity check's own folds
-    const std::vector<bool> likeThePool = photosLikeThePool(pool, unlabeled, options.crossValidationFolds, foldSeed);
-    const int unlikeThePool = int(std::count(likeThePool.begin(), likeThePool.end(), false));
     int correctWithout = 0, correctWith = 0, scored = 0;
     bool helps = false;
     TrainingResult result = plain;

@@ -9,6 +9,9 @@
 #include "thumbnails/ThumbnailCache.h"
 
 #include <QImage>
+#include <QListView>
+#include <QPainter>
+#include <QStandardItemModel>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -94,6 +97,38 @@ private Q_SLOTS:
                          qPrintable(QStringLiteral("line %1 of row %2 is empty").arg(k + 1).arg(row)));
             }
         }
+    }
+
+    // A selected cell is the selection's colour as a whole, so that its (highlighted) text stays
+    // readable on a kept photo's green: the style highlighted only an icon-mode item's text
+    // rectangle, empty here, and the white text stood on pale green (a GUI review).
+    void aSelectedKeptPhotoIsHighlightedWhole()
+    {
+        QStandardItemModel model;
+        auto* item = new QStandardItem(QStringLiteral("04883.jpg\n★ kept reference\n⚑ suspect: likely mislabeled"));
+        item->setData(QBrush(QColor(80, 170, 90, 70)), Qt::BackgroundRole);  // as PhotoGridModel paints a kept photo
+        model.appendRow(item);
+        QListView view;
+        view.setModel(&model);
+        PhotoGridDelegate delegate;
+        QStyleOptionViewItem option;
+        option.initFrom(&view);
+        option.widget = &view;
+        option.rect = QRect(0, 0, 160, 150);
+        option.decorationSize = QSize(128, 96);
+        option.state |= QStyle::State_Selected | QStyle::State_Enabled | QStyle::State_Active;
+        QImage painted(option.rect.size(), QImage::Format_ARGB32);
+        painted.fill(Qt::white);
+        {
+            QPainter painter(&painted);
+            delegate.paint(&painter, option, model.index(0, 0));
+        }
+        // A corner of the cell, away from the thumbnail and the text: the selection's colour.
+        const QColor highlight = option.palette.color(QPalette::Active, QPalette::Highlight);
+        const QColor corner = painted.pixelColor(3, option.rect.height() - 3);
+        QVERIFY2(std::abs(corner.red() - highlight.red()) + std::abs(corner.green() - highlight.green()) +
+                         std::abs(corner.blue() - highlight.blue()) < 40,
+                 qPrintable(QStringLiteral("corner %1, highlight %2").arg(corner.name(), highlight.name())));
     }
 
     // A class folder deleted while the project is open: its photos say they are no longer on disk

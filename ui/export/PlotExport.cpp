@@ -85,7 +85,7 @@ void exportPlot(const PlotHandle& plot, const QString& path)
         file.cancelWriting();
         throw Error(tr("unknown plot format \"%1\": use .png, .svg or .pdf").arg(suffix));
     }
-    if (file.write(drawn.data()) != drawn.data().size() || !file.commit())
+    if (!writeAll(file, drawn.data()) || !file.commit())
         throw Error(tr("cannot write %1: %2").arg(path, file.errorString()));
 }
 

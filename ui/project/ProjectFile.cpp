@@ -297,8 +297,8 @@ void writeProject(const ProjectDocument& document, const QString& path)
     if (document.comparison) root.insert(QStringLiteral("method_comparison"), document.comparison->toJson());
     if (document.learningCurve) root.insert(QStringLiteral("learning_curve"), document.learningCurve->toJson());
 
-    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
-    if (!file.commit()) throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
+    if (!writeAll(file, QJsonDocument(root).toJson(QJsonDocument::Indented)) || !file.commit())
+        throw Error(tr("cannot write the project %1: %2").arg(path, file.errorString()));
 }
 
 qint64 classificationBytesBound(const ProjectDocument& document)

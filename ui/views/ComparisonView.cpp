@@ -20,6 +20,8 @@ namespace exemplar::ui {
 
 namespace {
 constexpr int kColumns = 8;
+constexpr int kMethodRole = Qt::UserRole;           // column 0: the method's name
+constexpr int kRecommendedRole = Qt::UserRole + 1;  // column 0: whether it is the ★ one
 constexpr int kWithoutUnlabeledColumn = 7;  // shown only when the comparison self-trained
 
 QString meanSd(double mean, double sd)
@@ -170,33 +172,40 @@ void ComparisonView::updatePoolHint()
 
 int ComparisonView::chosenRow() const
 {
-    const MethodComparison* comparison = controller_->comparison();
-    if (!comparison || table_->rowCount() != int(comparison->methods.size())) return -1;  // none, or one running
+    // Only a finished comparison's rows: while one runs, its partial rows are shown and no ★ yet.
+    if (!finishedShown_) return -1;
     const QList<QTableWidgetItem*> selected = table_->selectedItems();
-    return selected.isEmpty() ? comparison->recommended : selected.front()->row();
+    if (!selected.isEmpty()) return selected.front()->row();
+    for (int row = 0; row < table_->rowCount(); ++row)
+        if (table_->item(row, 0) && table_->item(row, 0)->data(kRecommendedRole).toBool()) return row;
+    return -1;
+}
+
+QString ComparisonView::methodOfRow(int row) const
+{
+    const QTableWidgetItem* item = row >= 0 ? table_->item(row, 0) : nullptr;
+    return item ? item->data(kMethodRole).toString() : QString();
 }
 
 void ComparisonView::updateTrainWith()
 {
-    const int row = chosenRow();
-    const MethodComparison* comparison = controller_->comparison();
-    const bool usable = row >= 0 && comparison && isTrainingMethod(comparison->methods[size_t(row)].name);
-    const bool already = usable && canonicalTrainingMethod(controller_->settings().method) ==
-                                       canonicalTrainingMethod(comparison->methods[size_t(row)].name);
+    const QString method = methodOfRow(chosenRow());
+    const bool usable = !method.isEmpty() && isTrainingMethod(method);
+    const bool already = usable && canonicalTrainingMethod(controller_->settings().method) == canonicalTrainingMethod(method);
     trainWith_->setEnabled(usable && !already);
-    trainWith_->setText(usable ? tr("Train With %1").arg(comparison->methods[size_t(row)].name) : tr("Train With It"));
+    trainWith_->setText(usable ? tr("Train With %1").arg(method) : tr("Train With It"));
 }
 
 void ComparisonView::trainWith(int row)
 {
-    const MethodComparison* comparison = controller_->comparison();
-    if (!comparison || row < 0 || row >= int(comparison->methods.size()) || table_->rowCount() != int(comparison->methods.size()))
-        return;
-    const QString method = comparison->methods[size_t(row)].name;
-    if (!isTrainingMethod(method)) return;
-    ProjectSettings s = controller_->settings();
-    s.method = method;
-    controller_->setSettings(s);
+    // The method is read from the row as shown (the comparison it came from may be replaced).
+    const QString method = finishedShown_ ? methodOfRow(row) : QString();
+    if (method.isEmpty() || !isTrainingMethod(method)) return;
+    if (canonicalTrainingMethod(controller_->settings().method) != canonicalTrainingMethod(method)) {
+        ProjectSettings s = controller_->settings();
+        s.method = method;
+        controller_->setSettings(s);
+    }
     Q_EMIT methodChosenForTraining();
 }
 
@@ -273,12 +282,14 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
     run_->setEnabled(!controller_->isBusy() && controller_->embeddings().size() > 0);
     if (!comparison) {
         table_->setColumnHidden(kWithoutUnlabeledColumn, true);
+        finishedShown_ = false;
         note_->setText(tr("Each method is trained on a few photos per class and scored on all the others, over "
                           "several random splits. Nothing here is measured on photos a method was trained on."));
         updateTrainWith();
         return;
     }
     table_->setRowCount(int(comparison->methods.size()));
+    finishedShown_ = pending == 0;
     for (int i = 0; i < int(comparison->methods.size()); ++i) {
         const MethodSummary& m = comparison->methods[size_t(i)];
         const bool best = i == comparison->recommended;
@@ -292,6 +303,10 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
                           m.plainAccuracies.empty() ? QString() : meanSd(m.plainAccuracyMean, m.plainAccuracyStd)};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
+            if (c == 0) {  // what Train With reads: the method of the row as shown
+                item->setData(kMethodRole, m.name);
+                item->setData(kRecommendedRole, best);
+            }
             if (best) {
                 QFont f = item->font();
                 f.setBold(true);

@@ -33,7 +33,8 @@ Q_SIGNALS:
 private:
     // The compared method of ROW becomes the project's training method.
     void trainWith(int row);
-    int chosenRow() const;  // the selected row, else the ★ one; −1 when none
+    int chosenRow() const;  // the selected row, else the ★ one; −1 when none or still running
+    QString methodOfRow(int row) const;
     void updateTrainWith();
     void refresh();
     // What the methods learned from photos without a class: self-training with unlabeled photos (how
@@ -51,6 +52,7 @@ private:
     QSpinBox* repeats_;
     QPushButton* run_;
     QPushButton* trainWith_;
+    bool finishedShown_ = false;  // the table shows a whole comparison (not one still running)
     QToolButton* methodsButton_;
     QTableWidget* table_;
     QLabel* note_;

@@ -341,6 +341,8 @@ void EvaluationView::showCell(int truth, int predicted)
     const TrainingOutcome* training = controller_->training();
     if (!training) return;
     const EmbeddingSet& set = controller_->embeddings();
+    QPixmap blankThumbnail(photos_->iconSize());
+    blankThumbnail.fill(Qt::transparent);
     for (size_t i = 0; i < training->heldOutRows.size(); ++i) {
         const int row = training->heldOutRows[i];
         if (set.labels[size_t(row)] != truth || training->heldOutPredicted[i] != predicted) continue;
@@ -348,8 +350,10 @@ void EvaluationView::showCell(int truth, int predicted)
         auto* item = new QListWidgetItem(QFileInfo(path).fileName());
         item->setData(Qt::UserRole, path);
         item->setToolTip(path);
+        // A blank of the thumbnail's size until it is made: items are laid out (uniformly) from
+        // their first icon, and one without left no room for the picture that came later.
         const QPixmap thumb = controller_->thumbnails()->thumbnail(path);
-        if (!thumb.isNull()) item->setIcon(QIcon(thumb));
+        item->setIcon(QIcon(thumb.isNull() ? blankThumbnail : thumb));
         photos_->addItem(item);
     }
     cellTitle_->setText(tr("%n held-out photo(s) of <b>%1</b> classified as <b>%2</b>:", nullptr, photos_->count())

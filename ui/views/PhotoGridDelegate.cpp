@@ -37,6 +37,10 @@ void PhotoGridDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
     opt.text.clear();
     opt.icon = QIcon();
     opt.features &= ~QStyleOptionViewItem::HasDecoration;
+    // The whole cell shows the selection: the style highlights only the text's rectangle of an
+    // icon-mode item, empty here, so a selected kept photo kept its pale green under the selected
+    // (white) text, unreadable (a GUI review).
+    opt.showDecorationSelected = true;
     const QWidget* widget = opt.widget;
     QStyle* style = widget ? widget->style() : QApplication::style();
     style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);

@@ -366,6 +366,9 @@ void MainWindow::createModelMenu(QMenu* model)
 void MainWindow::createStatusBar()
 {
     taskLabel_ = new QLabel(this);
+    // A gap before the running task's name: a long status message cut off at its left edge read as
+    // one sentence with it ("…0 file(s) skLooking for suspect photos…", a GUI review).
+    taskLabel_->setContentsMargins(16, 0, 0, 0);
     progress_ = new QProgressBar(this);
     progress_->setObjectName(QStringLiteral("taskProgress"));
     progress_->setMaximumWidth(240);
