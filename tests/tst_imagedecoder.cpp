@@ -229,6 +229,8 @@ private Q_SLOTS:
     void decodesAnOrdinaryProgressiveJpeg();
     void refusesDecompressionBomb_data();
     void refusesDecompressionBomb();
+    void refusesFlatGiantImages_data();
+    void refusesFlatGiantImages();
     void supportedExtensions_data();
     void supportedExtensions();
     void reducedDecodingFactor_data();
@@ -502,6 +504,46 @@ void TestImageDecoder::refusesDecompressionBomb()
     const DecodedPhoto honest = decodePhoto(bombClaiming(format, 8));
     QVERIFY2(honest.ok(), qPrintable(honest.error));
     QCOMPARE(honest.bgr.cols, 8);
+}
+
+void TestImageDecoder::refusesFlatGiantImages_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<quint32>("side");
+    QTest::addColumn<bool>("refusedAsFlat");
+
+    // Under the 200-megapixel limit, but held in a few hundred bytes: a hunt found a 600 KB PNG,
+    // a 4.7 KB WebP and a 1 KB RLE BMP of 14000×14000 each taking 1.0–2.0 GB to decode.
+    QTest::newRow("PNG 14000×14000") << "PNG" << 14000u << true;
+    QTest::newRow("BMP 14000×14000") << "BMP" << 14000u << true;
+    QTest::newRow("TIFF 14000×14000") << "TIFF" << 14000u << true;
+    QTest::newRow("WebP 14000×14000") << "WebP" << 14000u << true;
+    // Up to 40 megapixels the file's size is not asked about (a PNG screenshot may be that flat).
+    QTest::newRow("PNG 6000×6000 (36 MP)") << "PNG" << 6000u << false;
+}
+
+void TestImageDecoder::refusesFlatGiantImages()
+{
+    QFETCH(QString, format);
+    QFETCH(quint32, side);
+    QFETCH(bool, refusedAsFlat);
+
+    const QByteArray claim = bombClaiming(format, side);
+    QVERIFY2(!claim.isEmpty(), "OpenCV's encoder output does not have the expected layout");
+    const bool canResetResident = resetPeakResident();
+    const qint64 residentBefore = processMemoryKiB("VmHWM");
+    const DecodedPhoto photo = decodePhoto(claim);
+    const qint64 residentGrowth = processMemoryKiB("VmHWM") - residentBefore;
+
+    // Either way the patched file cannot decode (its pixels are an 8×8 image's); what differs is
+    // whether it is refused from its header, before any decoding.
+    QVERIFY(!photo.ok());
+    QCOMPARE(photo.error.contains(QStringLiteral("too flat to be a photo")), refusedAsFlat);
+    if (refusedAsFlat) {
+        QVERIFY2(photo.error.contains(QStringLiteral("%1×%1 pixels in only").arg(side)), qPrintable(photo.error));
+        if (canResetResident && residentBefore > 0)
+            QVERIFY2(residentGrowth < 64 * 1024, qPrintable(QStringLiteral("peak resident memory grew by %1 MiB").arg(residentGrowth / 1024)));
+    }
 }
 
 void TestImageDecoder::supportedExtensions_data()

@@ -100,6 +100,7 @@ std::pair<quint64, quint64> claimedSize(const QByteArray& d)
 // Whether DATA starts like one of the formats claimedSize reads: for those, a header that states
 // no size is refused instead of handed to a decoder that would find out by allocating.
 bool isPng(const QByteArray& d) { return d.startsWith("\x89PNG\r\n\x1a\n"); }
+bool isJpeg(const QByteArray& d) { return d.startsWith("\xFF\xD8"); }
 
 bool hasKnownHeader(const QByteArray& d)
 {
@@ -168,6 +169,22 @@ bool jpegEndIsMissing(const QByteArray& d)
     return lastScan >= 0 && d.indexOf("\xFF\xD9", lastScan + 2) < 0;
 }
 
+// PNG, TIFF, WebP and BMP decode in full (only libjpeg scales while decoding), and their
+// compression can shrink a flat image almost without limit: a 600 KB PNG, a 4.7 KB WebP and a 1 KB
+// RLE BMP of 14000×14000 each took 1.0–2.0 GB to decode, as much as a real image of that size. A
+// photo of that size is not flat: PNG and TIFF photos hold about a byte per pixel, and a lossy WebP
+// about one per 10–20. So above 40 megapixels (beyond every camera's PNG and TIFF output), a file
+// holding fewer than one byte per 64 pixels is refused before decoding.
+constexpr quint64 kLargeImagePixels = 40ull * 1000 * 1000;
+constexpr quint64 kMaxLargeImagePixelsPerByte = 64;
+
+QString sizeInText(qint64 bytes)
+{
+    if (bytes < 10 * 1024) return QStringLiteral("%1 bytes").arg(bytes);
+    if (bytes < 10 * 1024 * 1024) return QStringLiteral("%1 KB").arg(bytes / 1024);
+    return QStringLiteral("%1 MB").arg(bytes / (1024 * 1024));
+}
+
 QString tooLarge(quint64 width, quint64 height)
 {
     return QStringLiteral("image too large (%1×%2 pixels)").arg(width).arg(height);
@@ -214,8 +231,6 @@ PhotoBytes readPhotoBytes(const QString& path)
 
 namespace {
 
-bool isJpeg(const QByteArray& data) { return data.startsWith("\xFF\xD8"); }
-
 // IMREAD_COLOR at 1/FACTOR scale. The reduced flags keep IMREAD_COLOR's meaning (8-bit BGR, EXIF
 // orientation applied, since IMREAD_IGNORE_ORIENTATION is not among them).
 int imreadFlags(int factor)
@@ -250,6 +265,13 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
     }
     if ((width == 0 || height == 0) && hasKnownHeader(data)) {
         result.error = QStringLiteral("not a readable image (its header states no image size)");
+        return result;
+    }
+    if (!isJpeg(data) && width * height > kLargeImagePixels &&
+        width * height > kMaxLargeImagePixelsPerByte * quint64(data.size())) {
+        result.error = QStringLiteral("not a readable image (%1 of %2×%3 pixels in only %4: too flat to be a "
+                                      "photo, and too costly to decode)")
+                           .arg(knownFormatName(data)).arg(width).arg(height).arg(sizeInText(data.size()));
         return result;
     }
     if (isPng(data) && !data.contains("IEND")) {
