@@ -15,6 +15,7 @@ PACKAGES=(
   libopencv-dev libeigen3-dev liblbfgs-dev
   libopenblas-pthread-dev        # sgemm for the network's 1×1 convolutions (core/ConvolutionKernels)
   libheif-dev                    # HEIC/AVIF photos (core/data/HeifDecoder; HEVC and AV1 decoders built in)
+  libjpeg-dev                    # libjpeg's own warnings on damaged JPEG data (core/data/JpegDamage)
   python3 python3-onnx python3-numpy
   python3-dask python3-distributed  # tools/cluster/exemplar-dask: classify an archive on a Dask cluster
   xvfb xauth imagemagick

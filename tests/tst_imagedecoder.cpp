@@ -389,6 +389,14 @@ void TestImageDecoder::rejectsBadInputs_data()
     // libjpeg would only warn ("Premature end of JPEG file") and fill the missing rows with grey.
     QTest::newRow("truncated JPEG (30%)") << "truncated.jpg" << jpeg.left(jpeg.size() * 3 / 10) << "a truncated JPEG" << false;
     QTest::newRow("truncated JPEG (all but its last 2 bytes)") << "cut.jpg" << jpeg.chopped(2) << "a truncated JPEG" << false;
+    // Damaged inside its scan data, with its end intact: libjpeg warns ("Corrupt JPEG data:
+    // premature end of data segment"), OpenCV drops the warning, and the photo came out smeared.
+    const qsizetype scanData = jpeg.lastIndexOf("\xFF\xDA") + 20, middle = (scanData + jpeg.size()) / 2;
+    QByteArray damaged = jpeg;
+    for (qsizetype i = middle; i < middle + 64; ++i) damaged[i] = char(0xFF);
+    QTest::newRow("JPEG damaged inside its data") << "damaged.jpg" << damaged << "a JPEG damaged inside: premature end of data segment" << false;
+    const QByteArray cutWithEnd = jpeg.left(middle) + QByteArray("\xFF\xD9", 2);
+    QTest::newRow("JPEG cut mid-scan, its end marker put back") << "cutend.jpg" << cutWithEnd << "a JPEG damaged inside" << false;
     QTest::newRow("corrupt PNG (CRC)") << "corrupt.png" << png << "not a readable image (a PNG image that could not be decoded" << false;
     QTest::newRow("truncated PNG (half)") << "half.png" << encode(gradientBgr(64, 64), ".png").left(300) << "a truncated PNG" << false;
     QTest::newRow("random bytes") << "random.png" << random << "not a readable image" << false;

@@ -1,6 +1,7 @@
 #include "ImageDecoder.h"
 
 #include "HeifDecoder.h"
+#include "JpegDamage.h"
 #include "RegularFile.h"
 
 #include <QCryptographicHash>
@@ -293,6 +294,11 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
         }
         if (const int scans = jpegScanCount(data); scans > kMaxJpegScans) {
             result.error = QStringLiteral("not a readable image (a JPEG of %1 scans; photos have at most a few dozen)").arg(scans);
+            return result;
+        }
+        if (const QString damage = jpegDataDamage(data); !damage.isEmpty()) {
+            result.error = QStringLiteral("not a readable image (a JPEG damaged inside: %1; part of the picture "
+                                          "would be grey or smeared)").arg(damage);
             return result;
         }
     }
