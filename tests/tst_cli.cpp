@@ -398,14 +398,15 @@ private Q_SLOTS:
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
     }
 
-    // An empty list (a search that found nothing) classifies nothing, and says so.
+    // An empty list (a search that found nothing) classifies nothing, and says so; so does a list
+    // of blank lines (one was taken as a file named " \t ").
     void anEmptyListIsSaidSo()
     {
         REQUIRE_FLOWERS_SET_TRAINED_ABOVE(set);
         const QString list = work_.filePath(QStringLiteral("empty-list.txt"));
         QFile file(list);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("\n\r\n");
+        file.write("\n\r\n \t \n");  // a line of blanks names no file either
         file.close();
         const Run run = cli({QStringLiteral("classify"), set, QStringLiteral("--files-from"), list, QStringLiteral("--jsonl")});
         QCOMPARE(run.exitCode, 0);
@@ -862,6 +863,51 @@ private Q_SLOTS:
         const QJsonObject alike = bySimilarity.first().toObject();
         QCOMPARE(QSet<QString>({alike.value(QStringLiteral("a")).toString(), alike.value(QStringLiteral("b")).toString()}),
                  QSet<QString>({QStringLiteral("daffodil"), QStringLiteral("tulip")}));
+    }
+
+    // One class leaves no pair to confuse: said so, not "0 held-out photos, 0.0% right".
+    void auditOfOneClassSaysThereIsNothingToConfuse()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        const QString root = work_.filePath(QStringLiteral("one-class"));
+        const QDir source(exemplar::test::sharedDataSet(QStringLiteral("flowers17/daisy")));
+        QDir().mkpath(root + QStringLiteral("/daisy"));
+        for (const QString& file : source.entryList(QDir::Files, QDir::Name).mid(0, 8))
+            QVERIFY(QFile::link(source.absoluteFilePath(file), root + QStringLiteral("/daisy/") + file));
+        const Run run = cli({QStringLiteral("audit"), root, QStringLiteral("--quiet"), QStringLiteral("--confused-pairs"),
+                             QStringLiteral("centroid")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY2(run.out.contains("most confused pairs: none to rank") && !run.out.contains("0 held-out photos"),
+                 run.out.constData());
+    }
+
+    // A class may be named "unknown": its answers read as the class, not as the verdict.
+    void aClassNamedUnknownIsToldFromTheVerdict()
+    {
+        EXEMPLAR_REQUIRE_MODEL();
+        EXEMPLAR_REQUIRE_DATA(QStringLiteral("flowers17"));
+        const QString root = work_.filePath(QStringLiteral("named-unknown"));
+        QStringList heldOut;
+        for (const auto& [from, as] : {std::pair{QStringLiteral("daisy"), QStringLiteral("unknown")},
+                                       std::pair{QStringLiteral("sunflower"), QStringLiteral("sunflower")}}) {
+            const QDir source(exemplar::test::sharedDataSet(QStringLiteral("flowers17/")) + from);
+            const QStringList files = source.entryList(QDir::Files, QDir::Name);
+            QDir().mkpath(root + QLatin1Char('/') + as);
+            for (const QString& file : files.mid(0, 12))
+                QVERIFY(QFile::link(source.absoluteFilePath(file), root + QLatin1Char('/') + as + QLatin1Char('/') + file));
+            heldOut << source.absoluteFilePath(files.value(40));
+        }
+        const QString set = work_.filePath(QStringLiteral("named-unknown.exref"));
+        const Run trained = cli({QStringLiteral("train"), root, QStringLiteral("--quiet"), QStringLiteral("--method"),
+                                 QStringLiteral("centroid"), QStringLiteral("--out"), set});
+        QVERIFY2(trained.exitCode == 0, trained.err.constData());
+        const Run run = cli({QStringLiteral("classify"), set, heldOut[0], heldOut[1], QStringLiteral("--quiet")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QList<QByteArray> lines = run.out.split('\n');
+        const QByteArray daisy = lines.value(0);
+        QVERIFY2(daisy.contains(": unknown (the class of that name, not the verdict; margin"), run.out.constData());
+        QVERIFY2(!run.out.contains("sunflower (the class of that name"), run.out.constData());
     }
 
     void damagedReferenceSetIsRefused()

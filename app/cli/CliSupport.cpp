@@ -217,7 +217,9 @@ QStringList filesFromList(const QCommandLineParser& parser)
             throw Error(QStringLiteral("the list %1: %2 %3 is %4 bytes long, longer than any path (%5 bytes): not a "
                                        "list of file names")
                             .arg(list, QLatin1String(what)).arg(number).arg(name.size()).arg(kMaxPathBytes));
-        if (!name.isEmpty()) paths << QFile::decodeName(name);
+        // A line of only blanks names no file (a list edited by hand, or `echo " "`); reported
+        // as "  : does not exist" it read as a failure of the tool.
+        if (!name.trimmed().isEmpty()) paths << QFile::decodeName(name);
     };
     int number = 0;
     if (bytes.contains('\0')) {
@@ -234,7 +236,7 @@ QStringList filesFromList(const QCommandLineParser& parser)
     }
     // Said whatever the command does next: an empty list is most often a search that found nothing.
     if (paths.isEmpty())
-        std::fprintf(stderr, "exemplar-cli: the list %s names no files (it is empty or holds only empty lines)\n",
+        std::fprintf(stderr, "exemplar-cli: the list %s names no files (it is empty or holds only blank lines)\n",
                      printable(list == QLatin1String("-") ? QStringLiteral("on standard input") : list).constData());
     return paths;
 }

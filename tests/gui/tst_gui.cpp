@@ -562,9 +562,19 @@ private Q_SLOTS:
         QCOMPARE(controller()->model().assignedClassFolder(second),
                  folderOfClass(names[ranking.candidates[1].prediction.ranked[1].classIndex]));
         QCOMPARE(list->currentRow(), 2);
+        // The ✓ moves from the suggestion to the class given, which shows pressed (it stayed on
+        // the suggestion, which read as chosen: a review).
+        auto* suggested = list->cellWidget(1, 2)->findChild<QPushButton*>();
+        auto* runnerUp = list->cellWidget(1, 3)->findChild<QPushButton*>();
+        QVERIFY(suggested && runnerUp);
+        QVERIFY2(runnerUp->text().startsWith(QStringLiteral("✓")) && runnerUp->isChecked(), qPrintable(runnerUp->text()));
+        QVERIFY2(!suggested->text().contains(QStringLiteral("✓")) && !suggested->isChecked(), qPrintable(suggested->text()));
+        QVERIFY(accept->isChecked() && accept->text().startsWith(QStringLiteral("✓")));
         list->setCurrentCell(1, 0);
         QTest::keyClick(list, Qt::Key_Delete);
         QVERIFY(controller()->model().assignedClassFolder(second).isEmpty());
+        QVERIFY(!runnerUp->isChecked() && !runnerUp->text().contains(QStringLiteral("✓")));
+        QVERIFY(suggested->text().startsWith(QStringLiteral("✓")) || suggested->text().startsWith(QStringLiteral("?")));
         // Any class from the searchable list.
         auto* other = list->cellWidget(2, 4)->findChild<QComboBox*>();
         QVERIFY(other);
@@ -954,6 +964,9 @@ private Q_SLOTS:
                          verdict.contains(set.head.unknownReason(prediction).toHtmlEscaped()),
                      qPrintable(verdict));
             QCOMPARE(card.data(ClassificationListModel::OutcomeRole).toInt(), int(ClassificationListModel::Unknown));
+            // Class scores are listed under the verdict: when another measure decides "unknown",
+            // the verdict says they do not (a review compared a class score with the threshold).
+            QCOMPARE(verdict.contains(QStringLiteral("only rank the classes")), set.head.judgesUnknownByTrainingPhotos());
         }
         ReferenceSet never = trained;
         never.head.rejectBelow = -std::numeric_limits<float>::infinity();

@@ -59,6 +59,12 @@ ClassificationCardDelegate::Layout ClassificationCardDelegate::layout(const QRec
     return parts;
 }
 
+QRect ClassificationCardDelegate::scoreBox(const Layout& parts, int rank)
+{
+    const QRect& row = parts.classRows[rank];
+    return QRect(parts.references[rank].left() - kPadding - kScoreWidth, row.top(), kScoreWidth, row.height());
+}
+
 QSize ClassificationCardDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const
 {
     // As wide as the list shows (the list lays its rows out again when it is resized): a card
@@ -130,7 +136,7 @@ void ClassificationCardDelegate::paint(QPainter* painter, const QStyleOptionView
         const QRect row = parts.classRows[i];
         const QRect swatch(row.left(), row.center().y() - 5, 10, 10);
         painter->fillRect(swatch, classColor(entry.value(QLatin1String(ClassificationListModel::kClassIndex)).toInt()));
-        const QRect score(parts.references[i].left() - kPadding - kScoreWidth, row.top(), kScoreWidth, row.height());
+        const QRect score = scoreBox(parts, i);
         const QRect name(swatch.right() + 1 + kPadding, row.top(), std::max(0, score.left() - swatch.right() - 2 * kPadding),
                          row.height());
         const QString label = QStringLiteral("%1. %2").arg(i + 1).arg(entry.value(QLatin1String(ClassificationListModel::kName)).toString());
@@ -154,10 +160,14 @@ bool ClassificationCardDelegate::helpEvent(QHelpEvent* event, QAbstractItemView*
     QString tip = index.data(ClassificationListModel::PathRole).toString();
     for (int i = 0; i < ranked.size(); ++i) {
         const QVariantMap entry = ranked[i].toMap();
+        const QString name = entry.value(QLatin1String(ClassificationListModel::kName)).toString();
         if (parts.references[i].contains(event->pos()))
             tip = tr("Nearest reference of %1: %2")
-                      .arg(entry.value(QLatin1String(ClassificationListModel::kName)).toString(),
-                           entry.value(QLatin1String(ClassificationListModel::kReferenceFile)).toString());
+                      .arg(name, entry.value(QLatin1String(ClassificationListModel::kReferenceFile)).toString());
+        else if (scoreBox(parts, i).contains(event->pos()))
+            tip = tr("Class score of %1: how strongly the photo matches this class, by the set's method. The highest "
+                     "decides the class; whether the photo is \"unknown\" is decided by the measure the verdict names.")
+                      .arg(name);
     }
     if (parts.verdict.contains(event->pos()))
         tip = index.data(Qt::DisplayRole).toString() + QLatin1Char('\n') + tip;

@@ -27,6 +27,8 @@ public:
     };
     static Layout layout(const QRect& card, int listedClasses, int lineHeight);
     static int cardHeight(int listedClasses, int lineHeight);
+    // Where the class score of the RANK-th listed class is drawn.
+    static QRect scoreBox(const Layout& parts, int rank);
 
     ClassificationCardDelegate(ThumbnailCache* thumbnails, QObject* parent = nullptr);
     void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;

@@ -56,10 +56,15 @@ QString ClassificationListModel::verdict(int row, bool rich) const
     if (!photo.error.isEmpty())
         return (rich ? tr("<b>%1</b>: could not be classified — %2") : tr("%1: could not be classified — %2"))
             .arg(file, escaped(photo.error));
-    if (photo.prediction.unknown)
-        return (rich ? tr("<b>%1</b> → <b>unknown</b>: none of the classes (%2)")
-                     : tr("%1 → unknown: none of the classes (%2)"))
-            .arg(file, set ? escaped(set->head.unknownReason(photo.prediction)) : QString());
+    if (photo.prediction.unknown) {
+        // A review read a class score below (0.7396) against this threshold (0.738): when the
+        // familiarity is another quantity, the verdict says the scores listed do not decide it.
+        const bool otherQuantity = set && set->head.judgesUnknownByTrainingPhotos() && listedClasses(row) > 0;
+        return (rich ? tr("<b>%1</b> → <b>unknown</b>: none of the classes (%2)%3")
+                     : tr("%1 → unknown: none of the classes (%2)%3"))
+            .arg(file, set ? escaped(set->head.unknownReason(photo.prediction)) : QString(),
+                 otherQuantity ? tr(". The class scores below only rank the classes") : QString());
+    }
     const QString name = set ? escaped(set->head.classNames.value(photo.prediction.bestClass())) : QString();
     return (rich ? tr("<b>%1</b> → <b style='font-size:large'>%2</b> &nbsp; margin %3") : tr("%1 → %2   margin %3"))
         .arg(file, name)

@@ -39,6 +39,14 @@ public:
     ClassNameButton(const QString& mark, const QString& name, QWidget* parent)
         : QPushButton(mark + name, parent), mark_(mark), name_(name)
     {
+        setCheckable(true);  // checked: the class this photo was given (clicking gives it, never takes it back)
+    }
+    const QString& name() const { return name_; }
+    void setMark(const QString& mark)
+    {
+        mark_ = mark;
+        resizeEvent(nullptr);
+        updateGeometry();
     }
     QSize sizeHint() const override
     {
@@ -49,7 +57,7 @@ public:
 protected:
     void resizeEvent(QResizeEvent* event) override
     {
-        QPushButton::resizeEvent(event);
+        if (event) QPushButton::resizeEvent(event);
         setText(mark_ + fontMetrics().elidedText(name_, Qt::ElideMiddle,
                                                  width() - 2 * kTextMargin - fontMetrics().horizontalAdvance(mark_)));
     }
@@ -322,8 +330,7 @@ void UnlabeledView::rebuildList()
             const int classIndex = c.prediction.ranked[size_t(rank)].classIndex;
             const QString name = labeling.classNames.value(classIndex);
             // Fine-grained class names differ in their middles and ends: elided in the middle.
-            const QString mark = rank == 0 ? (c.prediction.unknown ? QStringLiteral("? ") : QStringLiteral("✓ ")) : QString();
-            auto* button = new ClassNameButton(mark, name, list_);
+            auto* button = new ClassNameButton(QString(), name, list_);  // its mark: refreshAssignments
             button->setObjectName(rank == 0 ? QStringLiteral("acceptSuggestion") : QStringLiteral("acceptRunnerUp"));
             // Both look like the buttons they are (a flat runner-up read as plain text); the
             // suggestion carries the mark.
@@ -334,7 +341,12 @@ void UnlabeledView::rebuildList()
                                    ? tr("Give this photo the class %1 (the nearest, but the set answers \"unknown\": unlike "
                                         "every training photo)").arg(name)
                                    : tr("Give this photo the class %1").arg(name));
-            connect(button, &QPushButton::clicked, this, [this, row, classIndex] { assignRow(row, classIndex); });
+            // Shown as the given class by refreshAssignments, whatever the click did (an unknown
+            // folder gives nothing).
+            connect(button, &QPushButton::clicked, this, [this, row, classIndex] {
+                assignRow(row, classIndex);
+                refreshAssignments();
+            });
             list_->setCellWidget(row, rank == 0 ? SuggestedColumn : RunnerUpColumn, centredInCell(button, list_));
         }
         auto* other = new QComboBox(list_);
@@ -366,6 +378,7 @@ void UnlabeledView::rebuildList()
 void UnlabeledView::refreshAssignments()
 {
     const auto& classes = controller_->sources().classes;
+    const LabelingList& labeling = controller_->labelingList();
     for (int row = 0; row < rowPaths_.size(); ++row) {
         QWidget* cell = list_->cellWidget(row, ClassColumn);
         auto* given = cell ? cell->findChild<QComboBox*>() : nullptr;
@@ -374,6 +387,18 @@ void UnlabeledView::refreshAssignments()
         QString name;
         for (const ClassSource& source : classes)
             if (source.folder == folder) name = source.name;
+        // The ✓ marks the suggestion until the photo is given a class, then the class given: after
+        // the runner-up was picked it stayed on the suggestion, which read as chosen (a review).
+        for (const int column : {int(SuggestedColumn), int(RunnerUpColumn)}) {
+            auto* button = list_->cellWidget(row, column) ? list_->cellWidget(row, column)->findChild<ClassNameButton*>() : nullptr;
+            if (!button) continue;
+            const bool isGiven = !folder.isEmpty() && button->name() == name;
+            const bool suggested = folder.isEmpty() && column == SuggestedColumn;
+            // "?": the set answers "unknown" to it, and its nearest class is only that.
+            const bool unsure = row < int(labeling.candidates.size()) && labeling.candidates[size_t(row)].prediction.unknown;
+            button->setChecked(isGiven);
+            button->setMark(isGiven ? QStringLiteral("✓ ") : !suggested ? QString() : unsure ? QStringLiteral("? ") : QStringLiteral("✓ "));
+        }
         const QSignalBlocker blocker(given);  // showing the class is not choosing it
         given->setCurrentIndex(folder.isEmpty() ? -1 : given->findText(name));
         if (given->currentIndex() < 0) given->setEditText(QString());

@@ -30,8 +30,13 @@ namespace {
 // The ten most confused pairs, then the ten most alike ones.
 void printConfusedPairs(const ConfusedPairsReport& report)
 {
-    std::printf("most confused pairs (%d-fold cross-validation of %s, %d held-out photos, %.1f%% right):\n", report.folds,
-                printable(report.method).constData(), report.heldOut, 100 * report.accuracy);
+    // One class (or too few photos to hold any out) leaves nothing to confuse: "0 held-out
+    // photos, 0.0% right" read as a failed run.
+    if (report.heldOut == 0)
+        std::printf("most confused pairs: none to rank (cross-validation needs two classes or more, with photos to hold out)\n");
+    else
+        std::printf("most confused pairs (%d-fold cross-validation of %s, %d held-out photos, %.1f%% right):\n", report.folds,
+                    printable(report.method).constData(), report.heldOut, 100 * report.accuracy);
     const std::vector<int> byConfusion = report.byConfusion();
     for (size_t i = 0; i < byConfusion.size() && i < 10; ++i) {
         const ConfusedPair& pair = report.pairs[size_t(byConfusion[i])];
@@ -39,7 +44,7 @@ void printConfusedPairs(const ConfusedPairsReport& report)
                     printable(report.classNames[pair.a]).constData(), printable(report.classNames[pair.b]).constData(),
                     pair.errors(), pair.aAsB, pair.bAsA, 100 * pair.errorRate(), pair.centroidCosine);
     }
-    if (byConfusion.empty()) std::printf("  (none)\n");
+    if (byConfusion.empty() && report.heldOut > 0) std::printf("  (none)\n");
     std::printf("most similar pairs before training:\n");
     const std::vector<int> bySimilarity = report.bySimilarity();
     for (size_t i = 0; i < bySimilarity.size() && i < 10; ++i) {

@@ -83,7 +83,10 @@ void printResult(const QJsonObject& result, const ReferenceSet& set)
         std::printf("%s: unknown (nearest class %s; %s)\n", printable(path).constData(), printable(nearest).constData(),
                     printable(set.head.unknownReason(prediction)).constData());
     } else {
-        std::printf("%s: %s (margin %.3f)\n", printable(path).constData(), printable(nearest).constData(),
+        // A class may be named "unknown" too: then its answers say they are the class.
+        const bool looksLikeTheVerdict = nearest.compare(QLatin1String("unknown"), Qt::CaseInsensitive) == 0;
+        std::printf("%s: %s (%smargin %.3f)\n", printable(path).constData(), printable(nearest).constData(),
+                    looksLikeTheVerdict ? "the class of that name, not the verdict; " : "",
                     result.value(QStringLiteral("margin")).toDouble());
     }
     const QJsonArray ranked = result.value(QStringLiteral("top")).toArray();
