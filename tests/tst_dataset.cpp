@@ -128,6 +128,7 @@ private Q_SLOTS:
     void classesAreSubfoldersInNaturalOrder();
     void photosAreOrderedNaturally();
     void hiddenFilesAreNotListedAndOnlyHiddenPhotosReported();
+    void aDeviceBesideTheClassesIsReportedOnce();
     void reportsProblemEntries_data();
     void reportsProblemEntries();
     void warnsAboutSmallClasses_data();
@@ -238,6 +239,19 @@ void TestDataset::hiddenFilesAreNotListedAndOnlyHiddenPhotosReported()
                  qPrintable(QLatin1String(entry.path) + QStringLiteral(": ") + describe(dataset)));
     QVERIFY2(dataset.skipped.size() == std::size(expected), qPrintable(describe(dataset)));
     QVERIFY2(dataset.warnings.isEmpty(), qPrintable(describe(dataset)));
+}
+
+void TestDataset::aDeviceBesideTheClassesIsReportedOnce()
+{
+    // A link to /dev/null among the class folders: QDir lists it as a folder and as a file, and it
+    // was reported twice ("not a folder", then "file outside any class folder").
+    QVERIFY(writePhoto(path(QStringLiteral("devroot/cats/a.jpg"))));
+    QVERIFY(QFile::link(QStringLiteral("/dev/null"), path(QStringLiteral("devroot/null"))));
+    const Dataset dataset = Dataset::scan(path(QStringLiteral("devroot")));
+    QCOMPARE(dataset.classNames, QStringList{"cats"});
+    QVERIFY2(dataset.skipped.size() == 1, qPrintable(describe(dataset)));
+    QCOMPARE(dataset.skipped.front().path, path(QStringLiteral("devroot/null")));
+    QVERIFY2(dataset.skipped.front().reason.contains(QLatin1String("not a folder (a character device)")), qPrintable(describe(dataset)));
 }
 
 void TestDataset::reportsProblemEntries_data()

@@ -261,7 +261,9 @@ Dataset Dataset::scan(const QString& root, const ScanOptions& options, const Fee
     // Loose files beside the class folders belong to no class: say so rather than ignore them.
     const QFileInfoList looseFiles = QDir(root).entryInfoList(QDir::Files | QDir::Hidden);
     for (const QFileInfo& file : looseFiles)
-        if (!isHiddenName(file.fileName()) || !hiddenEntrySkipReason(file.fileName(), false).isEmpty())  // as inside a class folder
+        // A link to a device is listed both as a folder and as a file: said once, as a class folder.
+        if (!folders.contains(file.absoluteFilePath()) &&
+            (!isHiddenName(file.fileName()) || !hiddenEntrySkipReason(file.fileName(), false).isEmpty()))  // as inside a class folder
             dataset.skipped.push_back({file.absoluteFilePath(), QStringLiteral("file outside any class folder")});
     appendSkipped(&dataset, loops);
     appendSkipped(&dataset, brokenLinks);
@@ -284,7 +286,8 @@ Dataset Dataset::fromClassFolders(const QStringList& folders, const ScanOptions&
             dataset.skipped.push_back({folder, QStringLiteral("class folder does not exist (moved, renamed or deleted?): the "
                                                               "class is left out")});
         } else if (!info.isDir()) {
-            dataset.skipped.push_back({folder, QStringLiteral("not a folder")});
+            const QString kind = nonRegularKind(folder);
+            dataset.skipped.push_back({folder, QStringLiteral("not a folder (%1)").arg(kind.isEmpty() ? QStringLiteral("a file") : kind)});
         } else if (const QString problem = systemFolderProblem(info.canonicalFilePath()); !problem.isEmpty()) {
             dataset.skipped.push_back({folder, problem});
         } else if (const QString problem = folderAccessProblem(folder); !problem.isEmpty()) {

@@ -122,6 +122,17 @@ QString knownFormatName(const QByteArray& d)
     return QString();
 }
 
+// Why a file of a format we read still did not decode, as far as its format allows: PNG and WebP
+// have no variants the decoders lack, so such a file is damaged; a TIFF or JPEG may be a variant
+// ("floating-point samples" was said of every format, a damaged PNG too).
+QString whyNotDecoded(const QByteArray& d)
+{
+    if (isTiff(d)) return QStringLiteral("damaged, or a variant the decoder does not read, such as floating-point samples");
+    if (d.startsWith("\xFF\xD8")) return QStringLiteral("damaged, or a variant the decoder does not read, such as 12-bit or lossless JPEG");
+    if (d.startsWith("BM")) return QStringLiteral("damaged, or a variant the decoder does not read, such as a compressed bitfield layout");
+    return QStringLiteral("its data is damaged");
+}
+
 // What a file OpenCV might still decode, though not among the formats we list, is (Radiance HDR,
 // PFM and the netpbm family state their size in text, which no check here reads: a 25 MB HDR
 // claiming 20000×20000 took 6 GB before the size check after decoding refused it), or empty.
@@ -316,8 +327,7 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
         const QString format = knownFormatName(data);
         result.error = format.isEmpty()
                            ? QStringLiteral("not a readable image (unknown format or corrupt data)")
-                           : QStringLiteral("not a readable image (%1 that could not be decoded: damaged, or in a variant "
-                                            "the decoder does not read, such as floating-point samples)").arg(format);
+                           : QStringLiteral("not a readable image (%1 that could not be decoded: %2)").arg(format, whyNotDecoded(data));
         return result;
     }
     // A reduced decode (FACTOR > 1) happens only when the header's size was read, and that size
