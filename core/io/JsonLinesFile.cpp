@@ -42,7 +42,7 @@ void writeJsonLine(int fd, const QJsonObject& record, const QString& what)
     writeAll(fd, QJsonDocument(record).toJson(QJsonDocument::Compact) + '\n', what);
 }
 
-JsonLinesFile::JsonLinesFile(const QString& path, RecordCheck check) : path_(QDir::toNativeSeparators(path))
+JsonLinesFile::JsonLinesFile(const QString& path, RecordCheck check, RecordReader read) : path_(QDir::toNativeSeparators(path))
 {
     // O_NONBLOCK: a FIFO given as OUT must not block the open; it is refused just below.
     fd_ = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK, 0644);
@@ -82,7 +82,10 @@ JsonLinesFile::JsonLinesFile(const QString& path, RecordCheck check) : path_(QDi
     }
     const qsizetype complete = bytes.lastIndexOf('\n') + 1;  // 0 when no line is complete
     int lineNumber = 0;
-    for (const QByteArray& line : bytes.left(complete).split('\n')) {
+    // Each line is parsed where it lies in BYTES (no copy of the file, nor a list of its lines).
+    for (qsizetype start = 0, end = 0; start < complete; start = end + 1) {
+        end = bytes.indexOf('\n', start);
+        const QByteArray line = QByteArray::fromRawData(bytes.constData() + start, end - start);
         ++lineNumber;
         if (line.trimmed().isEmpty()) continue;
         QJsonParseError error{};
@@ -95,7 +98,8 @@ JsonLinesFile::JsonLinesFile(const QString& path, RecordCheck check) : path_(QDi
         if (!problem.isEmpty())
             fail(QStringLiteral("line %1 of %2 is not a line of results (%3); not appending to a file of another kind")
                      .arg(lineNumber).arg(path_, problem));
-        existing_.push_back(document.object());
+        if (read) read(document.object());
+        else existing_.push_back(document.object());
     }
     if (complete < bytes.size()) {
         // Only what a killed writer of ours leaves is cut off: the start of one record, a JSON

@@ -73,6 +73,22 @@ QStringList withoutRepeats(const QStringList& paths)
     return kept;
 }
 
+// What --resume keeps of a line written before: enough to skip its photo and file it.
+struct ResumedLine {
+    bool error = false;
+    bool unknown = false;
+    bool namesItsPhoto = false;  // by an absolute "path" or "file"
+    QString nearestClass;
+
+    static ResumedLine of(const QJsonObject& line)
+    {
+        return {line.contains(QStringLiteral("error")), line.value(QStringLiteral("unknown")).toBool(),
+                QDir::isAbsolutePath(line.value(QStringLiteral("path")).toString()) ||
+                    QDir::isAbsolutePath(line.value(QStringLiteral("file")).toString()),
+                line.value(QStringLiteral("nearest_class")).toString()};
+    }
+};
+
 void printResult(const QJsonObject& result, const ReferenceSet& set)
 {
     const QString path = result.value(QStringLiteral("file")).toString();
@@ -233,18 +249,20 @@ int runClassify(const QStringList& args)
     std::unique_ptr<JsonLinesFile> out;
     // --resume: each photo with a line already (by photoKey), skipped; with --sort-into, its line
     // is what files it, as a photo classified now would be.
-    QHash<QString, QJsonObject> done;
+    QHash<QString, ResumedLine> done;
     if (resume) {
         // Every line classify writes names its photo: a file whose lines do not is another's.
-        out = std::make_unique<JsonLinesFile>(parser.value(QStringLiteral("resume")), [](const QJsonObject& record) {
+        const auto check = [](const QJsonObject& record) {
             return record.value(QStringLiteral("file")).isString() ? QString() : QStringLiteral("no \"file\"");
-        });
-        for (const QJsonObject& record : out->existing()) {
-            // A line's "path" names its photo wherever the run was; a line written before it had
-            // "path" names it by "file" alone, resolved here (relative: from this folder).
+        };
+        // A line's "path" names its photo wherever the run was; a line written before it had
+        // "path" names it by "file" alone, resolved here (relative: from this folder).
+        const auto keep = [&done](const QJsonObject& record) {
             const QString path = record.value(QStringLiteral("path")).toString();
-            done.insert(QDir::isAbsolutePath(path) ? path : photoKey(record.value(QStringLiteral("file")).toString()), record);
-        }
+            done.insert(QDir::isAbsolutePath(path) ? path : photoKey(record.value(QStringLiteral("file")).toString()),
+                        ResumedLine::of(record));
+        };
+        out = std::make_unique<JsonLinesFile>(parser.value(QStringLiteral("resume")), check, keep);
         if (!common.quiet)
             std::fprintf(stderr, "exemplar-cli classify: %d photos already in %s%s\n", int(done.size()),
                          printable(parser.value(QStringLiteral("resume"))).constData(),
@@ -291,17 +309,16 @@ int runClassify(const QStringList& args)
     };
     // A photo's line from an earlier run (--resume), filed with the rest (--sort-into) as it says.
     int notFiledRelative = 0;
-    const auto fileAsResumed = [&](const QString& path, const QJsonObject& line) {
-        if (sortInto.isEmpty() || line.contains(QStringLiteral("error"))) return;  // an error line is no answer
+    const auto fileAsResumed = [&](const QString& path, const ResumedLine& line) {
+        if (sortInto.isEmpty() || line.error) return;  // an error line is no answer
         // A relative name without "path" may have been written in another folder, where it named
         // another photo: filed only when the line says which photo it was.
-        if (!QDir::isAbsolutePath(line.value(QStringLiteral("path")).toString()) &&
-            !QDir::isAbsolutePath(line.value(QStringLiteral("file")).toString())) {
+        if (!line.namesItsPhoto) {
             ++notFiledRelative;
             return;
         }
-        const bool unknown = line.value(QStringLiteral("unknown")).toBool();
-        const QString className = line.value(QStringLiteral("nearest_class")).toString();
+        const bool unknown = line.unknown;
+        const QString& className = line.nearestClass;
         if (!unknown && !set.head.classNames.contains(className)) {
             ++failures;
             std::fprintf(stderr, "exemplar-cli classify: error: cannot file %s: its line in %s names class \"%s\", "
