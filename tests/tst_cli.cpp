@@ -688,6 +688,13 @@ private Q_SLOTS:
         QVERIFY2(twice.exitCode == 0, twice.err.constData());
         QCOMPARE(twice.json().value(QStringLiteral("method_order")).toArray(),
                  (QJsonArray{QStringLiteral("centroid"), QStringLiteral("least-central")}));
+
+        // A pool larger than any class: the header says what was asked and what was given.
+        const Run large = cli({QStringLiteral("eval"), dataset_, QStringLiteral("--pool"), QStringLiteral("100000"),
+                               QStringLiteral("--repeats"), QStringLiteral("1"), QStringLiteral("--methods"),
+                               QStringLiteral("centroid"), QStringLiteral("--quiet")});
+        QVERIFY2(large.exitCode == 0, large.err.constData());
+        QVERIFY2(large.out.contains("pool 100000 per class asked, at most 15 given"), large.out.constData());
     }
 
     // eval --foreign: "unknown" calibrated inside each pool, then measured on the test photos and

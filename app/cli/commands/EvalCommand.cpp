@@ -205,9 +205,17 @@ int runEval(const QStringList& args)
         printJson(json);
         return 0;
     }
-    std::printf("%s: %s, %s; pool %d per class, %s, %s each\n", printable(report.dataset).constData(),
+    // A pool larger than every class is cut to leave photos to test: the header says what was
+    // asked and what any class got ("pool 100000 per class" read as if it were used).
+    const std::vector<int> counts = data.embeddings.countsPerClass();
+    const int largestPool = counts.empty() ? 0 : std::max(1, *std::max_element(counts.begin(), counts.end()) - 1);
+    const QString pool = report.pool <= largestPool
+                             ? QStringLiteral("pool %1 per class").arg(report.pool)
+                             : QStringLiteral("pool %1 per class asked, at most %2 given (photos are left to test)")
+                                   .arg(report.pool).arg(largestPool);
+    std::printf("%s: %s, %s; %s, %s, %s each\n", printable(report.dataset).constData(),
                 counted(report.classes, "class", "classes").constData(), counted(report.photos, "photo", "photos").constData(),
-                report.pool, counted(report.repeats, "repetition", "repetitions").constData(),
+                printable(pool).constData(), counted(report.repeats, "repetition", "repetitions").constData(),
                 counted(report.testPhotosPerRepeat, "test photo", "test photos").constData());
     std::printf("%s\n", qPrintable(duplicateGroupsSummary(report.groupedPhotos, report.duplicateGroups)));
     if (!report.unlabeled.isEmpty())
