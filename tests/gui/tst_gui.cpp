@@ -646,6 +646,31 @@ private Q_SLOTS:
         QVERIFY(controller()->comparison()->methods.front().selfTrainingUsed >= 0);
         auto* note = window_->comparisonView()->findChild<QLabel*>(QStringLiteral("comparisonNote"));
         QVERIFY(note && note->text().contains(QStringLiteral("Unlabeled photos: folder (10 photos)")));
+
+        // A photo given another class while the labels are written keeps the class given since,
+        // and the user hears where its copy went (the new class was dropped, unsaid).
+        const auto sourceOf = [&](const QString& name) {
+            const auto& classes = controller()->sources().classes;
+            for (int i = 0; i < int(classes.size()); ++i)
+                if (classes[size_t(i)].name == name) return i;
+            return -1;
+        };
+        const QString fourth = controller()->unlabeledPhotos().embeddings->paths[controller()->labelingList().candidates[0].row];
+        const int daisySource = sourceOf(QStringLiteral("daisy"));
+        const int otherSource = daisySource == 0 ? 1 : 0;
+        QVERIFY(daisySource >= 0);
+        controller()->assignClass(fourth, daisySource);
+        QSignalSpy writeErrors(controller(), &ProjectController::errorOccurred);
+        QTest::mouseClick(write, Qt::LeftButton);
+        controller()->assignClass(fourth, otherSource);  // before the task's finisher can run
+        QVERIFY(waitIdle(180000));
+        QVERIFY(QFileInfo(folderOfClass(QStringLiteral("daisy")) + QLatin1Char('/') + QFileInfo(fourth).fileName()).isFile());
+        QCOMPARE(controller()->model().assignedClassFolder(fourth), controller()->sources().classes[size_t(otherSource)].folder);
+        bool told = false;
+        for (const QList<QVariant>& error : writeErrors)
+            told = told || error.value(1).toString().contains(QStringLiteral("given another class while the labels were being written"));
+        QVERIFY2(told, "the user was not told");
+        controller()->assignClass(fourth, -1);
     }
 
     // Photos copied into or deleted from an unlabeled folder while the project is open are read

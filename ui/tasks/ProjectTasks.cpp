@@ -881,10 +881,24 @@ void ProjectTasks::writeAssignedLabels()
         }
         return [this, outcome, photos, title, gone, keptFailed, keptClass] {
             UnlabeledSources sources = model_->unlabeledSources();
-            for (const PhotoToPlace& photo : photos)
-                if (!keptClass.contains(photo.path)) sources.assigned.remove(photo.path);
+            // A photo given another class while this ran keeps the class given since (it was
+            // dropped, unsaid): its copy went into the first class's folder, which the user hears.
+            QStringList changedSince;
+            for (const PhotoToPlace& photo : photos) {
+                const auto now = sources.assigned.constFind(photo.path);
+                if (now == sources.assigned.cend() || keptClass.contains(photo.path)) continue;
+                if (*now == photo.folder) sources.assigned.erase(now);
+                else changedSince << QStringLiteral("%1 → %2").arg(QFileInfo(photo.path).fileName(),
+                                                                   QDir::toNativeSeparators(photo.folder));
+            }
             model_->setUnlabeledSources(std::move(sources));
             model_->setModified(true);
+            if (!changedSince.isEmpty())
+                Q_EMIT errorOccurred(title, tr("%n photo(s) were given another class while the labels were being written. "
+                                               "Each was copied into the folder of the class it had, and keeps the class "
+                                               "given since, which the next Write Labels copies it into: delete the first "
+                                               "copy if that class was wrong.\n", nullptr, int(changedSince.size())) +
+                                                changedSince.mid(0, 10).join(QLatin1Char('\n')));
             Q_EMIT statusMessage(tr("Copied %1 labeled photo(s) into their class folders; %2 were there already")
                                      .arg(outcome.filed).arg(outcome.alreadyFiled));
             if (!outcome.renamed.empty()) {
