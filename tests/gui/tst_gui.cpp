@@ -17,6 +17,7 @@
 #include "export/PlotExport.h"
 #include "export/ResultExport.h"
 #include "views/ClassListView.h"
+#include "views/ClassificationCardDelegate.h"
 #include "views/ClassificationListModel.h"
 #include "views/ClassifyView.h"
 #include "views/ComparisonView.h"
@@ -70,6 +71,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QListWidget>
+#include <QTextDocument>
 #include <QtTest>
 #include <cmath>
 #include <memory>
@@ -992,6 +994,26 @@ private Q_SLOTS:
             // Class scores are listed under the verdict: when another measure decides "unknown",
             // the verdict says they do not (a review compared a class score with the threshold).
             QCOMPARE(verdict.contains(QStringLiteral("only rank the classes")), set.head.judgesUnknownByTrainingPhotos());
+            // The card makes room for the whole verdict, however many lines it wraps to on the
+            // narrowest card (its third line was cut off at 1024 pixels: a GUI review).
+            QListView* cards = window_->classifyView()->resultList();
+            auto* delegate = qobject_cast<ClassificationCardDelegate*>(cards->itemDelegate());
+            QVERIFY(delegate);
+            QStyleOptionViewItem narrow;
+            narrow.initFrom(cards);
+            narrow.widget = nullptr;  // as wide as the option says, not as the list
+            narrow.rect = QRect(0, 0, 460, 0);
+            const QSize size = delegate->sizeHint(narrow, card);
+            QTextDocument text;
+            ClassificationCardDelegate::setUpVerdict(&text, card, cards->font(), ClassificationCardDelegate::verdictWidth(size.width()));
+            const int lineHeight = narrow.fontMetrics.lineSpacing();
+            QVERIFY2(text.size().height() > 3 * lineHeight, qPrintable(QStringLiteral("the verdict fits in %1 px: this checks nothing").arg(text.size().height())));
+            const auto parts = ClassificationCardDelegate::layout(QRect(QPoint(0, 0), size),
+                                                                  card.data(ClassificationListModel::ListedClassesRole).toInt(),
+                                                                  lineHeight, int(std::ceil(text.size().height())));
+            const int needed = parts.classRows.isEmpty() ? parts.verdict.bottom() : parts.classRows.last().bottom();
+            QVERIFY2(needed < size.height(), qPrintable(QStringLiteral("the card is %1 px tall and needs %2 px")
+                                                            .arg(size.height()).arg(needed + 1)));
         }
         ReferenceSet never = trained;
         never.head.rejectBelow = -std::numeric_limits<float>::infinity();

@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QHelpEvent>
 #include <QPainter>
+#include <QTextDocument>
 #include <QTextOption>
 #include <QTextDocument>
 #include <QToolTip>
@@ -17,8 +18,10 @@
 namespace exemplar::ui {
 
 namespace {
-// The verdict gets two lines of the larger font its class name is set in.
-int verdictHeight(int lineHeight) { return 2 * (lineHeight * 6 / 5) + 4; }
+// The verdict gets at least two lines of the larger font its class name is set in, and as many
+// as its text takes: an "unknown" verdict (file, reason, what the scores below are) wraps to three
+// in a card at 1024 pixels, and its last line was cut off at a fixed two (a GUI review).
+int verdictHeight(int lineHeight, int textHeight) { return std::max(2 * (lineHeight * 6 / 5), textHeight) + 4; }
 int classRowHeight(int lineHeight)
 {
     return std::max(ClassificationCardDelegate::kReferenceSize.height() + 4, lineHeight);
@@ -34,20 +37,41 @@ ClassificationCardDelegate::ClassificationCardDelegate(ThumbnailCache* thumbnail
 {
 }
 
-int ClassificationCardDelegate::cardHeight(int listedClasses, int lineHeight)
+int ClassificationCardDelegate::cardHeight(int listedClasses, int lineHeight, int verdictTextHeight)
 {
-    const int right = verdictHeight(lineHeight) + listedClasses * classRowHeight(lineHeight);
+    const int right = verdictHeight(lineHeight, verdictTextHeight) + listedClasses * classRowHeight(lineHeight);
     return 2 * kPadding + std::max(kPhotoSize.height(), right);
 }
 
-ClassificationCardDelegate::Layout ClassificationCardDelegate::layout(const QRect& card, int listedClasses, int lineHeight)
+int ClassificationCardDelegate::verdictWidth(int cardWidth)
+{
+    return layout(QRect(0, 0, cardWidth, 0), 0, 0).verdict.width();
+}
+
+void ClassificationCardDelegate::setUpVerdict(QTextDocument* document, const QModelIndex& index, const QFont& font, int width)
+{
+    document->setDefaultFont(font);
+    document->setHtml(index.data(ClassificationListModel::VerdictRole).toString());
+    document->setTextWidth(width);
+}
+
+ClassificationCardDelegate::Layout ClassificationCardDelegate::cardLayout(const QStyleOptionViewItem& option,
+                                                                          const QModelIndex& index, int listedClasses)
+{
+    QTextDocument verdict;
+    setUpVerdict(&verdict, index, option.font, verdictWidth(option.rect.width()));
+    return layout(option.rect, listedClasses, option.fontMetrics.lineSpacing(), int(std::ceil(verdict.size().height())));
+}
+
+ClassificationCardDelegate::Layout ClassificationCardDelegate::layout(const QRect& card, int listedClasses, int lineHeight,
+                                                                      int verdictTextHeight)
 {
     Layout parts;
     const QRect inner = card.adjusted(kPadding, kPadding, -kPadding, -kPadding);
     parts.photo = QRect(inner.topLeft(), kPhotoSize);
     const int left = parts.photo.right() + 1 + 2 * kPadding;
     const int width = std::max(0, inner.right() + 1 - left);
-    parts.verdict = QRect(left, inner.top(), width, verdictHeight(lineHeight));
+    parts.verdict = QRect(left, inner.top(), width, verdictHeight(lineHeight, verdictTextHeight));
     const int rowHeight = classRowHeight(lineHeight);
     for (int i = 0; i < listedClasses; ++i) {
         const QRect row(left, parts.verdict.bottom() + 1 + i * rowHeight, width, rowHeight);
@@ -73,7 +97,10 @@ QSize ClassificationCardDelegate::sizeHint(const QStyleOptionViewItem& option, c
     const int width = view ? view->viewport()->width() : option.rect.width();
     // At least room for the photo, a class name, its score and the nearest reference side by side.
     const int narrowest = kPhotoSize.width() + kScoreWidth + kReferenceSize.width() + 120 + 8 * kPadding;
-    return QSize(std::max(width, narrowest), cardHeight(listedClassesAt(index), option.fontMetrics.lineSpacing()));
+    QTextDocument verdict;
+    setUpVerdict(&verdict, index, option.font, verdictWidth(std::max(width, narrowest)));
+    return QSize(std::max(width, narrowest), cardHeight(listedClassesAt(index), option.fontMetrics.lineSpacing(),
+                                                        int(std::ceil(verdict.size().height()))));
 }
 
 void ClassificationCardDelegate::drawThumbnail(QPainter* painter, const QRect& box, const QString& path,
@@ -112,17 +139,14 @@ void ClassificationCardDelegate::paint(QPainter* painter, const QStyleOptionView
     style->drawControl(QStyle::CE_ItemViewItem, &panel, painter, widget);
 
     const QVariantList ranked = index.data(ClassificationListModel::RankedRole).toList();
-    const int lineHeight = option.fontMetrics.lineSpacing();
-    const Layout parts = layout(option.rect, int(ranked.size()), lineHeight);
+    const Layout parts = cardLayout(option, index, int(ranked.size()));
     drawThumbnail(painter, parts.photo, index.data(ClassificationListModel::PathRole).toString(), QStringLiteral("…"),
                   option);
 
     painter->save();
     painter->setClipRect(parts.verdict);
     QTextDocument verdict;
-    verdict.setDefaultFont(option.font);
-    verdict.setHtml(index.data(ClassificationListModel::VerdictRole).toString());
-    verdict.setTextWidth(parts.verdict.width());
+    setUpVerdict(&verdict, index, option.font, parts.verdict.width());
     painter->translate(parts.verdict.topLeft());
     QAbstractTextDocumentLayout::PaintContext context;
     context.palette = option.palette;
@@ -156,7 +180,7 @@ bool ClassificationCardDelegate::helpEvent(QHelpEvent* event, QAbstractItemView*
     if (!event || event->type() != QEvent::ToolTip || !index.isValid())
         return QStyledItemDelegate::helpEvent(event, view, option, index);
     const QVariantList ranked = index.data(ClassificationListModel::RankedRole).toList();
-    const Layout parts = layout(option.rect, int(ranked.size()), option.fontMetrics.lineSpacing());
+    const Layout parts = cardLayout(option, index, int(ranked.size()));
     QString tip = index.data(ClassificationListModel::PathRole).toString();
     for (int i = 0; i < ranked.size(); ++i) {
         const QVariantMap entry = ranked[i].toMap();

@@ -6,6 +6,8 @@
 // find the part under the mouse by the same layout.
 #include <QStyledItemDelegate>
 
+class QTextDocument;
+
 namespace exemplar::ui {
 
 class ThumbnailCache;
@@ -25,8 +27,12 @@ public:
         QList<QRect> classRows;   // one per listed class
         QList<QRect> references;  // the nearest reference's thumbnail in each class row
     };
-    static Layout layout(const QRect& card, int listedClasses, int lineHeight);
-    static int cardHeight(int listedClasses, int lineHeight);
+    // VERDICTTEXTHEIGHT: the verdict's text laid out at the verdict's width (0: two lines' room).
+    static Layout layout(const QRect& card, int listedClasses, int lineHeight, int verdictTextHeight = 0);
+    static int cardHeight(int listedClasses, int lineHeight, int verdictTextHeight = 0);
+    static int verdictWidth(int cardWidth);
+    // The verdict of the card at INDEX as the card shows it, laid out WIDTH wide.
+    static void setUpVerdict(QTextDocument* document, const QModelIndex& index, const QFont& font, int width);
     // Where the class score of the RANK-th listed class is drawn.
     static QRect scoreBox(const Layout& parts, int rank);
 
@@ -37,6 +43,8 @@ public:
                    const QModelIndex& index) override;
 
 private:
+    // The card's parts with room for the whole of its verdict.
+    static Layout cardLayout(const QStyleOptionViewItem& option, const QModelIndex& index, int listedClasses);
     void drawThumbnail(QPainter* painter, const QRect& box, const QString& path, const QString& placeholder,
                        const QStyleOptionViewItem& option) const;
 

@@ -63,7 +63,7 @@ QString ClassificationListModel::verdict(int row, bool rich) const
         return (rich ? tr("<b>%1</b> → <b>unknown</b>: none of the classes (%2)%3")
                      : tr("%1 → unknown: none of the classes (%2)%3"))
             .arg(file, set ? escaped(set->head.unknownReason(photo.prediction)) : QString(),
-                 otherQuantity ? tr(". The class scores below only rank the classes") : QString());
+                 otherQuantity ? tr("; the class scores below only rank the classes") : QString());
     }
     const QString name = set ? escaped(set->head.classNames.value(photo.prediction.bestClass())) : QString();
     return (rich ? tr("<b>%1</b> → <b style='font-size:large'>%2</b> &nbsp; margin %3") : tr("%1 → %2   margin %3"))

@@ -19,6 +19,20 @@
 
 namespace exemplar::ui {
 
+namespace {
+
+// A table cell of a number shown as text: sorted by its value (Qt::UserRole), not its text.
+class NumberItem : public QTableWidgetItem {
+public:
+    using QTableWidgetItem::QTableWidgetItem;
+    bool operator<(const QTableWidgetItem& other) const override
+    {
+        return data(Qt::UserRole).toDouble() < other.data(Qt::UserRole).toDouble();
+    }
+};
+
+} // namespace
+
 EvaluationView::EvaluationView(ProjectController* controller, QWidget* parent) : QWidget(parent), controller_(controller)
 {
     setObjectName(QStringLiteral("evaluationView"));
@@ -215,9 +229,12 @@ void EvaluationView::refresh()
                       missingHeldOutNote(training->missingHeldOut, m.total).toHtmlEscaped());
     const int n = int(m.perClass.size());
     table_->setRowCount(n);
-    auto number = [](double value, int decimals) {
-        auto* item = new QTableWidgetItem;
-        item->setData(Qt::DisplayRole, std::round(value * std::pow(10, decimals)) / std::pow(10, decimals));
+    // Shown with a fixed number of decimals ("1", "0.6" and "0.286" stood in one column: a
+    // review), sorted by value.
+    auto number = [](double value, int decimals) -> QTableWidgetItem* {
+        auto* item = new NumberItem(QString::number(value, 'f', decimals));
+        item->setData(Qt::UserRole, value);
+        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         return item;
     };
     for (int c = 0; c < n; ++c) {

@@ -399,7 +399,9 @@ void MainWindow::createStatusBar()
                 if (total > 0) {
                     progress_->setRange(0, 1000);
                     progress_->setValue(int(1000 * done / total));
-                    progress_->setFormat(QStringLiteral("%1 / %2").arg(done).arg(total));
+                    // A percentage: a task of several steps reports thousandths of its whole
+                    // ("612 / 1000" while embedding 50 photos); the counts are in the text beside.
+                    progress_->setFormat(QStringLiteral("%p%"));
                 } else {
                     progress_->setRange(0, 0);  // a step of unknown length (loading the network)
                 }
