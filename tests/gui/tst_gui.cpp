@@ -675,6 +675,34 @@ private Q_SLOTS:
         controller()->assignClass(fourth, -1);
     }
 
+    // Cancel stops the task the status bar names, not those queued after it: cancelling a
+    // comparison also dropped the embedding of an unlabeled folder added meanwhile, and nothing
+    // redid it (a GUI review).
+    void cancelStopsOnlyTheRunningTask()
+    {
+        QVERIFY(openFlowers());
+        const QString pile = work_.filePath(QStringLiteral("queued-pile"));
+        test::linkInto(test::sharedPhotos(test::sharedDataSet(QStringLiteral("flowers17")) + QStringLiteral("/daisy"), 50, 3), pile);
+        ProjectSettings settings = controller()->settings();
+        settings.comparisonPool = 5;
+        settings.comparisonRepeats = 20;
+        settings.comparisonMethods = QStringList{QStringLiteral("least-central")};
+        controller()->setSettings(settings);
+        QSignalSpy ended(controller(), &ProjectController::taskEnded);
+        controller()->compareMethods();
+        QVERIFY(controller()->isBusy());
+        controller()->addUnlabeledFolders({pile});
+        controller()->cancel();
+        QVERIFY(waitIdle(180000));
+        int canceled = 0;
+        for (const QList<QVariant>& task : ended) canceled += task.value(1).toString() == QLatin1String("canceled");
+        QCOMPARE(canceled, 1);
+        QVERIFY(controller()->unlabeledPhotos().embeddings);
+        QCOMPARE(controller()->unlabeledPhotos().embeddings->size(), 3);
+        controller()->clearUnlabeledFolders();
+        QVERIFY(waitIdle(60000));
+    }
+
     // Photos copied into or deleted from an unlabeled folder while the project is open are read
     // again on their own: the Unlabeled tab described the old photos until the project was
     // reopened (a GUI review).

@@ -61,7 +61,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&app.window));
         app.controller.addFolders({folder});
         QTRY_COMPARE(app.controller.dataset().photoCount(), 2);  // listed by the task, before embedding
-        app.controller.cancel();  // embedding is not needed here
+        app.controller.cancelEverything();  // embedding is not needed here
         QVERIFY(test::waitIdle(&app.controller, 60000));
         app.controller.selectClass(0);
         PhotoGridView* grid = app.window.photoGrid();
@@ -154,7 +154,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&app.window));
         app.controller.addFolders({shown, gone});
         QTRY_COMPARE(app.controller.dataset().photoCount(), 4);
-        app.controller.cancel();  // embedding is not needed here
+        app.controller.cancelEverything();  // embedding is not needed here
         QVERIFY(test::waitIdle(&app.controller, 60000));
         const int goneClass = app.controller.sources().indexOfFolder(QFileInfo(gone).canonicalFilePath());
         QVERIFY(goneClass >= 0);
@@ -174,7 +174,7 @@ private Q_SLOTS:
         app.controller.embedPhotos();
         QTRY_VERIFY(!listed.isEmpty());  // the folders listed anew (the old list stays until then)
         QCOMPARE(app.controller.dataset().photoCount(), 4);
-        app.controller.cancel();
+        app.controller.cancelEverything();
         QVERIFY(test::waitIdle(&app.controller, 60000));
         app.controller.selectClass(goneClass);
         QTRY_VERIFY_WITH_TIMEOUT(!app.controller.thumbnails()->thumbnail(QFileInfo(gone + QStringLiteral("/a.png")).absoluteFilePath()).isNull(), 20000);

@@ -205,6 +205,16 @@ void ProjectController::sortClassifiedPhotos(const QString& folder, bool link) {
 void ProjectController::importReferenceSet(const QString& path) { tasks_->importReferenceSet(path); }
 void ProjectController::cancel()
 {
+    // The task the status bar names (and those that need its result), not the ones queued after
+    // it: Cancel while comparing methods also dropped the embedding of an unlabeled folder added
+    // meanwhile, which nothing then redid (a GUI review).
+    const bool busy = isBusy();
+    tasks_->runner()->cancel(tasks_->runner()->firstTask());
+    if (busy) Q_EMIT cancelRequested();
+}
+
+void ProjectController::cancelEverything()
+{
     const bool busy = isBusy();
     tasks_->runner()->cancelAll();
     if (busy) Q_EMIT cancelRequested();

@@ -120,7 +120,8 @@ public Q_SLOTS:
     void classifyUnlabeledPhotos();  // every photo the Unlabeled tab counts, onto the Classify tab
     void sortClassifiedPhotos(const QString& folder, bool link);  // copies (or links) into FOLDER/CLASS/, FOLDER/unknown/
     void importReferenceSet(const QString& path);
-    void cancel();
+    void cancel();            // the running task (and what depends on it); queued ones go on
+    void cancelEverything();  // every task, running and queued (the window closes)
 
     // --- settings and results ---
     void setSettings(const ProjectSettings& settings);  // method, optimizer, holdout, …

@@ -104,6 +104,7 @@ std::shared_ptr<TaskRunner::Task> TaskRunner::enqueue(const QString& title, OnCa
 }
 
 QString TaskRunner::firstTitle() const { return active_.empty() ? QString() : active_.front()->title; }
+TaskId TaskRunner::firstTask() const { return active_.empty() ? 0 : active_.front()->id; }
 
 TaskId TaskRunner::runStreaming(const QString& title, StreamingJob job, OnCancel onCancel,
                                 const std::vector<TaskId>& dependencies)

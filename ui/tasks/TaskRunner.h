@@ -62,6 +62,8 @@ public:
     bool isBusy() const { return !active_.empty(); }
     // The title of the task queued or running first (what a new task waits for); empty when idle.
     QString firstTitle() const;
+    // The task queued or running first (the one the status bar names); 0 when idle.
+    TaskId firstTask() const;
     // While held, the results that arrive (finishers, delivered parts, and the ends of tasks) wait,
     // in order, and are applied when the last hold is released: a project being saved off the GUI
     // thread is not changed under the save by a task that ends meanwhile. Holds nest.

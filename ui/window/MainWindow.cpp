@@ -459,7 +459,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
-    controller_->cancel();
+    controller_->cancelEverything();
     event->accept();
 }
 
