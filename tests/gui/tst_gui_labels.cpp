@@ -10,6 +10,7 @@
 #include "SyntheticEmbeddings.h"
 
 #include "controller/ProjectController.h"
+#include "plots/PlotTheme.h"
 #include "plots/QCustomPlotInclude.h"
 #include "views/ComparisonView.h"
 #include "views/EvaluationView.h"
@@ -476,6 +477,22 @@ private Q_SLOTS:
     }
 
     // Zoomed into 10 of 200 classes, every one of them is named: the labels re-thin for the zoom.
+    // Class colours stay apart: classes 8 apart were the same blue (a GUI review). The closest
+    // pair in RGB among the first 24 classes, and among any 8 consecutive of 200.
+    void classColoursStayApart()
+    {
+        const auto distance = [](int a, int b) {
+            const QColor x = classColor(a), y = classColor(b);
+            return std::hypot(std::hypot(x.red() - y.red(), x.green() - y.green()), x.blue() - y.blue());
+        };
+        double closest = 1e9;
+        for (int a = 0; a < 24; ++a)
+            for (int b = a + 1; b < 24; ++b) closest = std::min(closest, distance(a, b));
+        for (int a = 0; a < 200; ++a)
+            for (int b = a + 1; b < std::min(200, a + 9); ++b) closest = std::min(closest, distance(a, b));
+        QVERIFY2(closest > 40, qPrintable(QString::number(closest)));
+    }
+
     void zoomingInNamesEveryClass()
     {
         MainWindow* window = open(200, [](MainWindow* w) -> QWidget* { return w->heatmapView(); });

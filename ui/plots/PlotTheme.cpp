@@ -108,10 +108,15 @@ QColor classColor(int classIndex)
     // An index read from a damaged file may be negative: the hue wraps, the parities use |index|.
     double hue = std::fmod(0.07 + 0.618033988749895 * classIndex, 1.0);
     if (hue < 0) hue += 1.0;
+    // The hues of classes 8 apart (and 13, 21: the golden ratio's Fibonacci returns) are only
+    // 7–20° apart, so saturation and brightness vary too. With two levels each on periods 2 and
+    // 4, classes 9 and 17 were the same blue (a GUI review). These levels and periods were chosen
+    // by the closest pair in RGB among the first 24 classes, and among any 8 consecutive of 200:
+    // 46 and 46 (of 441), against 32 and 31 before.
     const long long magnitude = std::llabs(static_cast<long long>(classIndex));
-    const int saturation = magnitude % 2 ? 170 : 220;
-    const int value = (magnitude / 2) % 2 ? 200 : 235;
-    return QColor::fromHsv(int(hue * 359), saturation, value);
+    static constexpr int kSaturation[] = {240, 140, 190};
+    static constexpr int kValue[] = {235, 185};
+    return QColor::fromHsv(int(hue * 359), kSaturation[magnitude % 3], kValue[(magnitude / 3) % 2]);
 }
 
 QCPColorGradient similarityGradient()

@@ -5,6 +5,7 @@
 #include "thumbnails/ThumbnailCache.h"
 #include "views/PairDialog.h"
 
+#include <QScreen>
 #include <QDialogButtonBox>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -81,7 +82,11 @@ ClassPairGallery::ClassPairGallery(ProjectController* controller, int classA, in
     layout->addWidget(header);
     layout->addWidget(table_, 1);
     layout->addWidget(buttons);
-    resize(720, 640);
+    // At most the screen's free area: 640 pixels high put the Close button below a 600-pixel
+    // screen (a GUI review).
+    const QSize wanted(720, 640);
+    const QSize room = screen() ? screen()->availableGeometry().size() - QSize(40, 60) : wanted;
+    resize(wanted.boundedTo(room));
 }
 
 int ClassPairGallery::pairCount() const { return table_->rowCount(); }

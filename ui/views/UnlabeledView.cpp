@@ -387,8 +387,9 @@ void UnlabeledView::refreshAssignments()
         QString name;
         for (const ClassSource& source : classes)
             if (source.folder == folder) name = source.name;
-        // The ✓ marks the suggestion until the photo is given a class, then the class given: after
-        // the runner-up was picked it stayed on the suggestion, which read as chosen (a review).
+        // The ✓ marks only the class given, shown pressed: on the suggestion it stayed after the
+        // runner-up was picked, and an untouched suggestion read as chosen (two reviews). The
+        // column's header says which is suggested; "?" marks one the set answers "unknown" to.
         for (const int column : {int(SuggestedColumn), int(RunnerUpColumn)}) {
             auto* button = list_->cellWidget(row, column) ? list_->cellWidget(row, column)->findChild<ClassNameButton*>() : nullptr;
             if (!button) continue;
@@ -397,7 +398,7 @@ void UnlabeledView::refreshAssignments()
             // "?": the set answers "unknown" to it, and its nearest class is only that.
             const bool unsure = row < int(labeling.candidates.size()) && labeling.candidates[size_t(row)].prediction.unknown;
             button->setChecked(isGiven);
-            button->setMark(isGiven ? QStringLiteral("✓ ") : !suggested ? QString() : unsure ? QStringLiteral("? ") : QStringLiteral("✓ "));
+            button->setMark(isGiven ? QStringLiteral("✓ ") : suggested && unsure ? QStringLiteral("? ") : QString());
         }
         const QSignalBlocker blocker(given);  // showing the class is not choosing it
         given->setCurrentIndex(folder.isEmpty() ? -1 : given->findText(name));
