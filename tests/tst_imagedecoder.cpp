@@ -227,6 +227,7 @@ private Q_SLOTS:
     void rejectsBadInputs_data();
     void rejectsBadInputs();
     void decodesAnOrdinaryProgressiveJpeg();
+    void keepsAJpegEndingAFewBlocksEarly();
     void refusesDecompressionBomb_data();
     void refusesDecompressionBomb();
     void refusesFlatGiantImages_data();
@@ -368,6 +369,24 @@ void TestImageDecoder::decodesAnOrdinaryProgressiveJpeg()
     const DecodedPhoto photo = decodePhoto(progressive);
     QVERIFY2(photo.ok(), qPrintable(photo.error));
     QCOMPARE(photo.bgr.cols, 200);
+}
+
+void TestImageDecoder::keepsAJpegEndingAFewBlocksEarly()
+{
+    // Some encoders end the data a few blocks early: libjpeg warns ("premature end of data
+    // segment") with the last rows grey. Within the last 5% of rows such a photo is kept, as it
+    // was before damaged data was looked for; cut in the middle, it is not.
+    const QByteArray jpeg = encode(gradientBgr(400, 400), ".jpg");
+    const qsizetype scan = jpeg.lastIndexOf("\xFF\xDA"), end = jpeg.lastIndexOf("\xFF\xD9");
+    QVERIFY(scan > 0 && end > scan);
+    const auto cutAt = [&](double share) {
+        return jpeg.left(scan + qsizetype(share * double(end - scan))) + QByteArray("\xFF\xD9", 2);
+    };
+    const DecodedPhoto nearlyWhole = decodePhoto(cutAt(0.995));
+    QVERIFY2(nearlyWhole.ok(), qPrintable(nearlyWhole.error));
+    QCOMPARE(nearlyWhole.bgr.rows, 400);
+    const DecodedPhoto half = decodePhoto(cutAt(0.5));
+    QVERIFY2(half.error.contains(QStringLiteral("a JPEG damaged inside")), qPrintable(half.error));
 }
 
 void TestImageDecoder::rejectsBadInputs_data()

@@ -122,15 +122,16 @@ QString knownFormatName(const QByteArray& d)
     return QString();
 }
 
-// Why a file of a format we read still did not decode, as far as its format allows: PNG and WebP
-// have no variants the decoders lack, so such a file is damaged; a TIFF or JPEG may be a variant
-// ("floating-point samples" was said of every format, a damaged PNG too).
+// Why a file of a format we read still did not decode, as far as its format allows: a PNG is
+// damaged (an animated one decodes its first frame); the others may be variants the decoder does
+// not read ("floating-point samples" was said of every format, a damaged PNG too).
 QString whyNotDecoded(const QByteArray& d)
 {
+    if (isPng(d)) return QStringLiteral("its data is damaged");
     if (isTiff(d)) return QStringLiteral("damaged, or a variant the decoder does not read, such as floating-point samples");
-    if (d.startsWith("\xFF\xD8")) return QStringLiteral("damaged, or a variant the decoder does not read, such as 12-bit or lossless JPEG");
-    if (d.startsWith("BM")) return QStringLiteral("damaged, or a variant the decoder does not read, such as a compressed bitfield layout");
-    return QStringLiteral("its data is damaged");
+    if (isJpeg(d)) return QStringLiteral("damaged, or a variant the decoder does not read, such as 12-bit or lossless JPEG");
+    if (d.startsWith("RIFF")) return QStringLiteral("damaged, or a variant the decoder does not read, such as an animated WebP");
+    return QStringLiteral("damaged, or a variant the decoder does not read");
 }
 
 // What a file OpenCV might still decode, though not among the formats we list, is (Radiance HDR,
@@ -282,8 +283,9 @@ DecodedPhoto decodeScaled(const QByteArray& data, int factor)
     if (!isJpeg(data) && width * height > kLargeImagePixels &&
         width * height > kMaxLargeImagePixelsPerByte * quint64(data.size())) {
         result.error = QStringLiteral("not a readable image (%1 of %2×%3 pixels in only %4: too flat to be a "
-                                      "photo, and too costly to decode)")
-                           .arg(knownFormatName(data)).arg(width).arg(height).arg(sizeInText(data.size()));
+                                      "photo, yet decoding it would take at least %5 MB)")
+                           .arg(knownFormatName(data)).arg(width).arg(height).arg(sizeInText(data.size()))
+                           .arg(width * height * 3 / (1024 * 1024));
         return result;
     }
     if (isPng(data) && !data.contains("IEND")) {

@@ -1,6 +1,7 @@
 #include "JpegDamage.h"
 
 #include <array>
+#include <memory>
 #include <csetjmp>
 #include <cstdio>  // jpeglib.h needs FILE and size_t declared first
 
@@ -15,6 +16,7 @@ struct ErrorManager {
     jpeg_error_mgr base;  // first: libjpeg hands back a pointer to it
     std::jmp_buf fatal;
     int damageCode = 0;   // the first data-corruption warning's message code
+    JDIMENSION damageRow = 0;  // the output row being read then (0 while a progressive file is read in)
     char damageText[JMSG_LENGTH_MAX] = {};
 };
 
@@ -41,6 +43,7 @@ void onMessage(j_common_ptr info, int level)
     ++info->err->num_warnings;
     if (errors->damageCode == 0 && meansLostPixels(info->err->msg_code)) {
         errors->damageCode = info->err->msg_code;
+        if (info->is_decompressor) errors->damageRow = reinterpret_cast<j_decompress_ptr>(info)->output_scanline;
         info->err->format_message(info, errors->damageText);
     }
 }
@@ -57,16 +60,23 @@ QString withoutPrefix(const char* text)
 
 QString jpegDataDamage(const QByteArray& data)
 {
-    ErrorManager errors;
-    jpeg_decompress_struct info;
-    std::array<unsigned char, kMaxRowBytes> row;
-    JSAMPROW rows[1] = {row.data()};
+    // On the heap: what the callbacks change between setjmp and longjmp is then no automatic
+    // variable of this function, whose value after the jump would be indeterminate.
+    struct State {
+        ErrorManager errors;
+        jpeg_decompress_struct info{};
+        std::array<unsigned char, kMaxRowBytes> row{};
+    };
+    const std::unique_ptr<State> state = std::make_unique<State>();
+    ErrorManager& errors = state->errors;
+    jpeg_decompress_struct& info = state->info;
+    JSAMPROW rows[1] = {state->row.data()};
     info.err = jpeg_std_error(&errors.base);
     errors.base.error_exit = onFatalError;
     errors.base.emit_message = onMessage;
-    // longjmp skips destructors, so everything the jump may leave is declared above and has none.
-    // A fatal error is not judged here: OpenCV's decoder, which reads colour spaces and variants
-    // this reading may not, decides, and reports it as undecodable.
+    // longjmp returns into this frame and skips no destructor. A fatal error is not judged here:
+    // OpenCV's decoder, which reads colour spaces and variants this reading may not, decides, and
+    // reports it as undecodable.
     if (setjmp(errors.fatal)) {
         jpeg_destroy_decompress(&info);
         return errors.damageCode == 0 ? QString() : withoutPrefix(errors.damageText);
@@ -78,15 +88,21 @@ QString jpegDataDamage(const QByteArray& data)
     info.scale_denom = 8;
     info.dct_method = JDCT_IFAST;
     info.do_fancy_upsampling = FALSE;
+    // Grey where libjpeg converts to it (YCbCr and grey files): no colour conversion to pay for.
+    if (info.jpeg_color_space == JCS_YCbCr || info.jpeg_color_space == JCS_GRAYSCALE) info.out_color_space = JCS_GRAYSCALE;
     jpeg_start_decompress(&info);
-    if (size_t(info.output_width) * size_t(info.output_components) > row.size()) {
+    if (size_t(info.output_width) * size_t(info.output_components) > state->row.size()) {
         jpeg_destroy_decompress(&info);
         return QString();
     }
     while (info.output_scanline < info.output_height && errors.damageCode == 0) jpeg_read_scanlines(&info, rows, 1);
     if (errors.damageCode == 0) jpeg_finish_decompress(&info);
+    // Damage in the last 5% of a sequential file's rows loses at most that strip at the bottom:
+    // some encoders end their data a few blocks early, and such photos trained well before.
+    const bool nearTheEnd = !info.progressive_mode && errors.damageRow >= info.output_height - info.output_height / 20;
+    const QString damage = errors.damageCode == 0 || nearTheEnd ? QString() : withoutPrefix(errors.damageText);
     jpeg_destroy_decompress(&info);
-    return errors.damageCode == 0 ? QString() : withoutPrefix(errors.damageText);
+    return damage;
 }
 
 } // namespace exemplar

@@ -10,7 +10,7 @@ namespace exemplar {
 
 // Empty when libjpeg reads DATA to its end without a data-corruption warning; else why not, in
 // libjpeg's words ("bad Huffman code"). Reads the entropy-coded data in full but reconstructs
-// pixels at 1/8 scale in grey, so it costs a fraction of a full decode. Warnings that do not mean
+// pixels at 1/8 scale (in grey where the file allows), so it costs a fraction of a full decode. Warnings that do not mean
 // lost pixels (extraneous bytes before a marker, an unknown Adobe transform) are not damage.
 QString jpegDataDamage(const QByteArray& data);
 

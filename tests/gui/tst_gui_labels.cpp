@@ -476,7 +476,6 @@ private Q_SLOTS:
         if (classes >= 200) QCOMPARE(shown, int(graph->highlightedClasses().size()));
     }
 
-    // Zoomed into 10 of 200 classes, every one of them is named: the labels re-thin for the zoom.
     // Class colours stay apart: classes 8 apart were the same blue (a GUI review). The closest
     // pair in RGB among the first 24 classes, and among any 8 consecutive of 200.
     void classColoursStayApart()
@@ -493,6 +492,7 @@ private Q_SLOTS:
         QVERIFY2(closest > 40, qPrintable(QString::number(closest)));
     }
 
+    // Zoomed into 10 of 200 classes, every one of them is named: the labels re-thin for the zoom.
     void zoomingInNamesEveryClass()
     {
         MainWindow* window = open(200, [](MainWindow* w) -> QWidget* { return w->heatmapView(); });

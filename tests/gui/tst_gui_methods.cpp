@@ -141,6 +141,10 @@ private Q_SLOTS:
         QCOMPARE(controller.settings().method, best);
         QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(window.optimizationView()));
         QVERIFY(!trainWith->isEnabled());  // it is the project's method now
+        // And trained with it, as the button says.
+        QVERIFY(test::waitIdle(&controller, 300000));
+        QVERIFY(controller.training());
+        QCOMPARE(controller.training()->set.method, best);
         // Another row, selected or double-clicked, is trained instead.
         window.tabs()->setCurrentWidget(methods);
         QTableWidget* table = methods->table();
@@ -159,6 +163,8 @@ private Q_SLOTS:
         QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell.center());
         QCOMPARE(controller.settings().method, otherMethod);
         QCOMPARE(window.tabs()->currentWidget(), static_cast<QWidget*>(window.optimizationView()));
+        QVERIFY(test::waitIdle(&controller, 300000));
+        QCOMPARE(controller.training()->set.method, otherMethod);
     }
 
     // The Methods tab says before a comparison runs which classes have too few photos for the pool

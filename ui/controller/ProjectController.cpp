@@ -209,7 +209,17 @@ void ProjectController::cancel()
     // it: Cancel while comparing methods also dropped the embedding of an unlabeled folder added
     // meanwhile, which nothing then redid (a GUI review).
     const bool busy = isBusy();
-    tasks_->runner()->cancel(tasks_->runner()->firstTask());
+    // A project being opened runs beside the queue and is what the status bar names then: it is
+    // canceled with the rest, as before.
+    if (isOpening()) tasks_->runner()->cancelAll();
+    else tasks_->runner()->cancel(tasks_->runner()->firstTask());
+    if (busy) Q_EMIT cancelRequested();
+}
+
+void ProjectController::stopTraining()
+{
+    const bool busy = isBusy();
+    tasks_->stopTraining();
     if (busy) Q_EMIT cancelRequested();
 }
 

@@ -122,6 +122,7 @@ public Q_SLOTS:
     void importReferenceSet(const QString& path);
     void cancel();            // the running task (and what depends on it); queued ones go on
     void cancelEverything();  // every task, running and queued (the window closes)
+    void stopTraining();      // the training queued last (the Optimize tab's Stop), not what runs before it
 
     // --- settings and results ---
     void setSettings(const ProjectSettings& settings);  // method, optimizer, holdout, …

@@ -388,7 +388,7 @@ void ProjectTasks::train()
     // says it helps (and leaves out near-copies of held-out photos).
     auto unlabeled = unlabeledPhotosFor(*model_);
     Q_EMIT trainingStarted();
-    runner_->run(tr("Training"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
+    training_ = runner_->run(tr("Training"), [=](Feedback& feedback) mutable -> TaskRunner::Finisher {
         request.audit = audit.get();
         if (unlabeled) request.unlabeled = unlabeled->subset(rowsNotIn(*unlabeled, *data));
         const TrainedReferenceSet trained = trainReferenceSet(*data, request, &feedback, [&](const OptimizerStep& step) {
@@ -580,7 +580,7 @@ void ProjectTasks::classifyListed(std::function<QStringList(Feedback&)> listPhot
     }
     // Said, or a click on Classify All behind a long comparison showed an empty tab for minutes.
     if (runner_->isBusy())
-        Q_EMIT statusMessage(tr("Classifying waits for \"%1\" to finish (Esc would stop both)").arg(runner_->firstTitle()));
+        Q_EMIT statusMessage(tr("Classifying waits for \"%1\" to finish (Esc stops it; classifying then starts)").arg(runner_->firstTitle()));
     const QString specPath = model_->modelSpecPath();
     auto network = network_;
     auto unanswered = std::make_shared<QStringList>();  // read and written on the GUI thread only
@@ -888,8 +888,9 @@ void ProjectTasks::writeAssignedLabels()
                 const auto now = sources.assigned.constFind(photo.path);
                 if (now == sources.assigned.cend() || keptClass.contains(photo.path)) continue;
                 if (*now == photo.folder) sources.assigned.erase(now);
-                else changedSince << QStringLiteral("%1 → %2").arg(QFileInfo(photo.path).fileName(),
-                                                                   QDir::toNativeSeparators(photo.folder));
+                else changedSince << tr("%1: copied into %2, given %3 since")
+                                         .arg(QFileInfo(photo.path).fileName(), QDir::toNativeSeparators(photo.folder),
+                                              QDir::toNativeSeparators(*now));
             }
             model_->setUnlabeledSources(std::move(sources));
             model_->setModified(true);

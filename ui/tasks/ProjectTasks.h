@@ -46,6 +46,7 @@ public:
     // the model's trainedSpace when done). Nothing when that is already computed or under way.
     void analyseTrainedSpace();
     void train();
+    void stopTraining() { runner_->cancel(training_); }  // that task only, wherever it is in the queue
     void compareMethods();
     void findConfusedPairs(const QString& method);
     void measureLearningCurve(const QString& method);
@@ -96,6 +97,7 @@ private:
     // The embedding task whose list of photos has not reached the model yet (0: none): when it
     // ends without it (stopped, failed), the old list must not stay beside the new sources.
     TaskId unlisted_ = 0;
+    TaskId training_ = 0;  // the last training queued (what the Optimize tab's Stop stops)
     // The last trained-space request, so that a second one for the same inputs is not queued.
     std::weak_ptr<const ReferenceSet> trainedSpaceSource_;
     std::weak_ptr<const EmbeddingSet> trainedSpaceEmbeddings_;

@@ -11,7 +11,6 @@
 #include <QPainter>
 #include <QTextDocument>
 #include <QTextOption>
-#include <QTextDocument>
 #include <QToolTip>
 #include <QVariantMap>
 

@@ -67,8 +67,8 @@ ComparisonView::ComparisonView(ProjectController* controller, QWidget* parent) :
     // recommendation is one click from being trained (a GUI review found no way to act on it).
     trainWith_ = new QPushButton(tr("Train With It"), this);
     trainWith_->setObjectName(QStringLiteral("trainWithComparedMethod"));
-    trainWith_->setToolTip(tr("Make the selected method (the ★ recommended one when no row is selected) the one the "
-                              "Optimize tab trains; double-clicking a row does the same"));
+    trainWith_->setToolTip(tr("Train the selected method (the ★ recommended one when no row is selected) on the "
+                              "Optimize tab, and make it the project's; double-clicking a row does the same"));
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Training photos per class:"), this));
     bar->addWidget(pool_);
@@ -207,6 +207,9 @@ void ComparisonView::trainWith(int row)
         controller_->setSettings(s);
     }
     Q_EMIT methodChosenForTraining();
+    // And trained: the Optimize tab showed the previous method's result with no hint to press
+    // Start, under a button that says "Train" (a GUI review).
+    controller_->startTraining();
 }
 
 void ComparisonView::loadSettings()

@@ -181,7 +181,7 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     layout->addWidget(splitter);
 
     connect(start_, &QPushButton::clicked, controller_, &ProjectController::startTraining);
-    connect(stop_, &QPushButton::clicked, controller_, &ProjectController::cancel);
+    connect(stop_, &QPushButton::clicked, controller_, &ProjectController::stopTraining);
     for (QComboBox* box : {method_, optimizer_, centrality_})
         connect(box, &QComboBox::currentIndexChanged, this, &OptimizationView::storeSettings);
     for (QSpinBox* box : {budget_, seed_}) connect(box, &QSpinBox::valueChanged, this, &OptimizationView::storeSettings);

@@ -8,6 +8,7 @@
 #include "widgets/MiddleElidedEdit.h"
 
 #include <QAbstractItemView>
+#include <QApplication>
 #include <QComboBox>
 #include <QCompleter>
 #include <QDir>
@@ -20,6 +21,7 @@
 #include <QStringListModel>
 #include <QKeyEvent>
 #include <QTableWidget>
+#include <QToolTip>
 #include <QScreen>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -194,6 +196,11 @@ bool UnlabeledView::eventFilter(QObject* watched, QEvent* event)
     // Enter takes the suggestion, 2 the runner-up (both go on to the next photo), Delete or
     // Backspace takes the given class back. Handled here, not as shortcuts, so that the window's
     // own Delete (remove a class) can never make them ambiguous.
+    // Keys typed into a row's class box reach the list too when the box leaves them (Enter after
+    // a name that is no class): they are the box's, not the list's.
+    if (QWidget* focus = QApplication::focusWidget(); focus && focus != list_ && list_->isAncestorOf(focus) &&
+                                                      focus != list_->viewport())
+        return false;
     const int key = static_cast<QKeyEvent*>(event)->key();
     const int row = list_->currentRow();
     const auto& candidates = controller_->labelingList().candidates;
@@ -368,6 +375,17 @@ void UnlabeledView::rebuildList()
             for (int i = 0; i < int(classes.size()); ++i)
                 if (!classes[size_t(i)].excluded && classes[size_t(i)].name == name)
                     controller_->assignClass(rowPaths_.value(row), i);
+        });
+        // A name that is no class (typed, then Enter) is said, and the box shows the class given
+        // again: the text stayed as if given while nothing was (a GUI review).
+        connect(other->lineEdit(), &QLineEdit::returnPressed, this, [this, other] {
+            const QString typed = other->lineEdit()->text().trimmed();
+            if (typed.isEmpty() || other->findText(typed, Qt::MatchFixedString) >= 0) return;
+            QToolTip::showText(other->mapToGlobal(QPoint(0, other->height())),
+                               tr("No class is named \"%1\": pick one of the project's classes (a new class is a new "
+                                  "class folder, dropped on the class list)").arg(typed),
+                               other);
+            refreshAssignments();
         });
         list_->setCellWidget(row, ClassColumn, centredInCell(other, list_));
     }
