@@ -13,6 +13,7 @@
 #include "ModelSpec.h"
 #include "TestSupport.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -93,6 +94,7 @@ private Q_SLOTS:
     void cancelStopsAndThrows();
     void reopenTrustsTheProjectIndex();
     void cachedPhotosReportAndStopPerPhoto();
+    void aDamagedPhotoCachedByAnOlderVersionIsRefused();
     void shareOfTheCoresLimitsTheNetworks_data();
     void shareOfTheCoresLimitsTheNetworks();
 
@@ -308,6 +310,41 @@ void TestEmbeddingPipeline::cachedPhotosReportAndStopPerPhoto()
     }
     QVERIFY(canceled);
     QCOMPARE(handled, 3);
+}
+
+// A JPEG damaged inside its data was embedded and cached until its damage was refused. Found in
+// the cache (by its bytes' hash), it is held to today's refusals, not trained from its old entry.
+void TestEmbeddingPipeline::aDamagedPhotoCachedByAnOlderVersionIsRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QByteArray damaged = photoBytes(3);
+    const qsizetype scanData = damaged.lastIndexOf("\xFF\xDA") + 20, middle = (scanData + damaged.size()) / 2;
+    for (qsizetype i = middle; i < middle + 48; ++i) damaged[i] = char(0xFF);
+    QVERIFY(!decodePhoto(damaged).ok());
+    for (int i = 0; i < 4; ++i) QVERIFY(writeFile(dir.filePath(QStringLiteral("c%1/p%2.jpg").arg(i % 2).arg(i)), photoBytes(i)));
+    const QString damagedPath = dir.filePath(QStringLiteral("c1/damaged.jpg"));
+    QVERIFY(writeFile(damagedPath, damaged));
+    const Dataset dataset = Dataset::scan(dir.path());
+    const EmbeddingCache cache(embedder_->identity(), embedder_->dim(), dir.filePath(QStringLiteral("cache")));
+    // What an older version stored: the smeared decode's embedding, under the file's hash.
+    cv::Mat smeared = cv::imdecode(cv::Mat(1, int(damaged.size()), CV_8UC1, damaged.data()), cv::IMREAD_COLOR);
+    QVERIFY(!smeared.empty());
+    const QByteArray hash = QCryptographicHash::hash(damaged, QCryptographicHash::Sha256).toHex();
+    QVERIFY(cache.store(hash, embedder_->embed(smeared)));
+
+    for (const bool useIndex : {true, false}) {
+        EmbedOptions options;
+        options.useIndex = useIndex;
+        EmbedReport report;
+        const EmbeddingSet set = embedDataset(dataset, *embedder_, &cache, nullptr, &report, options);
+        QCOMPARE(set.paths.size(), 4);
+        QVERIFY(!set.paths.contains(damagedPath));
+        QCOMPARE(int(report.skipped.size()), 1);
+        QCOMPARE(report.skipped.front().path, damagedPath);
+        QVERIFY2(report.skipped.front().reason.contains(QStringLiteral("a JPEG damaged inside")),
+                 qPrintable(report.skipped.front().reason));
+    }
 }
 
 void TestEmbeddingPipeline::shareOfTheCoresLimitsTheNetworks_data()

@@ -18,6 +18,11 @@ namespace exemplar {
 
 namespace {
 
+// What DATA starts like, by the signature its format begins with.
+bool isPng(const QByteArray& d) { return d.startsWith("\x89PNG\r\n\x1a\n"); }
+bool isJpeg(const QByteArray& d) { return d.startsWith("\xFF\xD8"); }
+bool isBmp(const QByteArray& d) { return d.startsWith("BM"); }
+bool isWebp(const QByteArray& d) { return d.startsWith("RIFF") && d.mid(8, 4) == "WEBP"; }
 bool isTiff(const QByteArray& d)
 {
     // Byte order, then version 42 (classic) or 43 (BigTIFF) in that order.
@@ -42,18 +47,18 @@ std::pair<quint64, quint64> claimedSize(const QByteArray& d)
 {
     auto be = [&](qsizetype offset, int bytes) { return readUInt(d, offset, bytes, false); };
     auto le = [&](qsizetype offset, int bytes) { return readUInt(d, offset, bytes, true); };
-    if (d.startsWith("\x89PNG\r\n\x1a\n")) return {be(16, 4), be(20, 4)};  // IHDR
-    if (d.startsWith("BM")) {
+    if (isPng(d)) return {be(16, 4), be(20, 4)};  // IHDR
+    if (isBmp(d)) {
         if (le(14, 4) == 12) return {le(18, 2), le(20, 2)};                   // OS/2 core header
         return {le(18, 4), quint64(std::llabs(qint32(quint32(le(22, 4)))))};  // negative: top-down
     }
-    if (d.startsWith("RIFF") && d.mid(8, 4) == "WEBP") {
+    if (isWebp(d)) {
         const QByteArray chunk = d.mid(12, 4);
         if (chunk == "VP8X") return {le(24, 3) + 1, le(27, 3) + 1};
         if (chunk == "VP8L") return {(le(21, 4) & 0x3FFF) + 1, ((le(21, 4) >> 14) & 0x3FFF) + 1};
         if (chunk == "VP8 ") return {le(26, 2) & 0x3FFF, le(28, 2) & 0x3FFF};
     }
-    if (d.startsWith("\xFF\xD8")) {
+    if (isJpeg(d)) {
         // Walk the marker segments up to the frame header (SOFn: height, then width).
         qsizetype pos = 2;
         while (pos + 4 <= d.size() && quint8(d[pos]) == 0xFF) {
@@ -100,13 +105,9 @@ std::pair<quint64, quint64> claimedSize(const QByteArray& d)
 
 // Whether DATA starts like one of the formats claimedSize reads: for those, a header that states
 // no size is refused instead of handed to a decoder that would find out by allocating.
-bool isPng(const QByteArray& d) { return d.startsWith("\x89PNG\r\n\x1a\n"); }
-bool isJpeg(const QByteArray& d) { return d.startsWith("\xFF\xD8"); }
-
 bool hasKnownHeader(const QByteArray& d)
 {
-    return isPng(d) || d.startsWith("BM") || (d.startsWith("RIFF") && d.mid(8, 4) == "WEBP") ||
-           d.startsWith("\xFF\xD8") || isTiff(d);
+    return isPng(d) || isBmp(d) || isWebp(d) || isJpeg(d) || isTiff(d);
 }
 
 // Which of those formats DATA starts like ("a TIFF image"), or empty: a file that starts like one
@@ -115,9 +116,9 @@ bool hasKnownHeader(const QByteArray& d)
 QString knownFormatName(const QByteArray& d)
 {
     if (isPng(d)) return QStringLiteral("a PNG image");
-    if (d.startsWith("BM")) return QStringLiteral("a BMP image");
-    if (d.startsWith("RIFF") && d.mid(8, 4) == "WEBP") return QStringLiteral("a WebP image");
-    if (d.startsWith("\xFF\xD8")) return QStringLiteral("a JPEG image");
+    if (isBmp(d)) return QStringLiteral("a BMP image");
+    if (isWebp(d)) return QStringLiteral("a WebP image");
+    if (isJpeg(d)) return QStringLiteral("a JPEG image");
     if (isTiff(d)) return QStringLiteral("a TIFF image");
     return QString();
 }
@@ -130,7 +131,7 @@ QString whyNotDecoded(const QByteArray& d)
     if (isPng(d)) return QStringLiteral("its data is damaged");
     if (isTiff(d)) return QStringLiteral("damaged, or a variant the decoder does not read, such as floating-point samples");
     if (isJpeg(d)) return QStringLiteral("damaged, or a variant the decoder does not read, such as 12-bit or lossless JPEG");
-    if (d.startsWith("RIFF")) return QStringLiteral("damaged, or a variant the decoder does not read, such as an animated WebP");
+    if (isWebp(d)) return QStringLiteral("damaged, or a variant the decoder does not read, such as an animated WebP");
     return QStringLiteral("damaged, or a variant the decoder does not read");
 }
 
@@ -256,65 +257,51 @@ int imreadFlags(int factor)
     }
 }
 
-DecodedPhoto decodeScaled(const QByteArray& data, int factor)
+// Why DATA, of a format OpenCV decodes, is refused before any decoding (its header, its size, its
+// signs of damage), or empty.
+QString refusalOfOpenCvFormat(const QByteArray& data)
 {
-    DecodedPhoto result;
-    if (data.isEmpty()) {
-        result.error = QStringLiteral("empty file (0 bytes)");
-        return result;
-    }
+    if (data.isEmpty()) return QStringLiteral("empty file (0 bytes)");
     // Only the formats we list reach a decoder: for each of them the header's size is checked
     // first. OpenCV would sniff and decode others too (HDR, PFM, PNM, …) with no size check.
     if (!hasKnownHeader(data)) {
         const QString kind = unlistedFormat(data);
-        result.error = QStringLiteral("not a readable image (%1; read are JPEG, PNG, BMP, TIFF, WebP, HEIF and AVIF)")
-                           .arg(kind.isEmpty() ? QStringLiteral("unknown format") : kind);
-        return result;
+        return QStringLiteral("not a readable image (%1; read are JPEG, PNG, BMP, TIFF, WebP, HEIF and AVIF)")
+            .arg(kind.isEmpty() ? QStringLiteral("unknown format") : kind);
     }
     const auto [width, height] = claimedSize(data);
-    if (width > 0 && height > quint64(kMaxPhotoPixels) / width) {
-        result.error = tooLarge(width, height);
-        return result;
-    }
-    if ((width == 0 || height == 0) && hasKnownHeader(data)) {
-        result.error = QStringLiteral("not a readable image (its header states no image size)");
-        return result;
-    }
+    if (width > 0 && height > quint64(kMaxPhotoPixels) / width) return tooLarge(width, height);
+    if (width == 0 || height == 0) return QStringLiteral("not a readable image (its header states no image size)");
     if (!isJpeg(data) && width * height > kLargeImagePixels &&
-        width * height > kMaxLargeImagePixelsPerByte * quint64(data.size())) {
-        result.error = QStringLiteral("not a readable image (%1 of %2×%3 pixels in only %4: too flat to be a "
-                                      "photo, yet decoding it would take at least %5 MB)")
-                           .arg(knownFormatName(data)).arg(width).arg(height).arg(sizeInText(data.size()))
-                           .arg(width * height * 3 / (1024 * 1024));
-        return result;
-    }
-    if (isPng(data) && !data.contains("IEND")) {
-        // libpng would print its own "PNG input buffer is incomplete" and fail anyway.
-        result.error = QStringLiteral("not a readable image (a truncated PNG: its end is missing, as after an "
-                                      "interrupted copy or download)");
-        return result;
-    }
-    if (data.startsWith("\xFF\xD8")) {
-        if (width * height > kMaxJpegPixelsPerByte * quint64(data.size())) {
-            result.error = QStringLiteral("not a readable image (a JPEG claiming %1×%2 pixels in %3 bytes is truncated or damaged)")
-                               .arg(width).arg(height).arg(data.size());
-            return result;
-        }
-        if (jpegEndIsMissing(data)) {
-            result.error = QStringLiteral("not a readable image (a truncated JPEG: its end is missing, as after an "
-                                          "interrupted copy or download)");
-            return result;
-        }
-        if (const int scans = jpegScanCount(data); scans > kMaxJpegScans) {
-            result.error = QStringLiteral("not a readable image (a JPEG of %1 scans; photos have at most a few dozen)").arg(scans);
-            return result;
-        }
-        if (const QString damage = jpegDataDamage(data); !damage.isEmpty()) {
-            result.error = QStringLiteral("not a readable image (a JPEG damaged inside: %1; part of the picture "
-                                          "would be grey or smeared)").arg(damage);
-            return result;
-        }
-    }
+        width * height > kMaxLargeImagePixelsPerByte * quint64(data.size()))
+        return QStringLiteral("not a readable image (%1 of %2×%3 pixels in only %4: too flat to be a "
+                              "photo, yet decoding it would take at least %5 MB)")
+            .arg(knownFormatName(data)).arg(width).arg(height).arg(sizeInText(data.size()))
+            .arg(width * height * 3 / (1024 * 1024));
+    // libpng would print its own "PNG input buffer is incomplete" and fail anyway.
+    if (isPng(data) && !data.contains("IEND"))
+        return QStringLiteral("not a readable image (a truncated PNG: its end is missing, as after an "
+                              "interrupted copy or download)");
+    if (!isJpeg(data)) return QString();
+    if (width * height > kMaxJpegPixelsPerByte * quint64(data.size()))
+        return QStringLiteral("not a readable image (a JPEG claiming %1×%2 pixels in %3 bytes is truncated or damaged)")
+            .arg(width).arg(height).arg(data.size());
+    if (jpegEndIsMissing(data))
+        return QStringLiteral("not a readable image (a truncated JPEG: its end is missing, as after an "
+                              "interrupted copy or download)");
+    if (const int scans = jpegScanCount(data); scans > kMaxJpegScans)
+        return QStringLiteral("not a readable image (a JPEG of %1 scans; photos have at most a few dozen)").arg(scans);
+    if (const QString damage = jpegDataDamage(data); !damage.isEmpty())
+        return QStringLiteral("not a readable image (a JPEG damaged inside: %1; part of the picture "
+                              "would be grey or smeared)").arg(damage);
+    return QString();
+}
+
+DecodedPhoto decodeScaled(const QByteArray& data, int factor)
+{
+    DecodedPhoto result;
+    result.error = refusalOfOpenCvFormat(data);
+    if (!result.ok()) return result;
     try {
         const cv::Mat buffer(1, int(data.size()), CV_8UC1,
                              const_cast<char*>(data.constData()));

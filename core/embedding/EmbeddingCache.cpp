@@ -21,8 +21,10 @@ constexpr char kMagic[8] = {'E', 'X', 'E', 'M', 'B', '0', '2', '\n'};
 constexpr char kOldMagic[8] = {'E', 'X', 'E', 'M', 'B', '0', '1', '\n'};
 constexpr int kChecksumBytes = 32;
 // A fingerprint entry (".pic" beside the ".emb"): magic, hash (uint64), aspect (float32), checksum
-// as above.
-constexpr char kFingerprintMagic[8] = {'E', 'X', 'P', 'I', 'C', '0', '1', '\n'};
+// as above. A fingerprint is stored only for a photo that decoded under today's refusals, so its
+// presence also says the photo passed them: format 01 was written before a JPEG damaged inside was
+// refused, and is not read (such a photo is decoded once more, and refused or measured again).
+constexpr char kFingerprintMagic[8] = {'E', 'X', 'P', 'I', 'C', '0', '2', '\n'};
 constexpr qsizetype kFingerprintBodySize = qsizetype(sizeof kFingerprintMagic + sizeof(quint64) + sizeof(float));
 
 QByteArray checksum(const QByteArray& key, const char* body, qsizetype size)

@@ -303,8 +303,14 @@ private:
             EmbeddingCache::Lookup cached = cache_->lookup(bytes.sha256Hex);
             if (cached.status == EmbeddingCache::Lookup::Status::Found) {
                 photo.embedding = std::move(cached.embedding);
-                if (!fingerprintFromCache(photo))
-                    measureFingerprint(photo, decodePhoto(bytes.data, kFingerprintDecodingTarget).bgr);
+                if (!fingerprintFromCache(photo)) {
+                    // Without its fingerprint the photo may have been cached by a version that
+                    // refused less (a JPEG damaged inside was embedded until 2026-12): it is held
+                    // to today's refusals, not trained from its old entry.
+                    const DecodedPhoto decoded = decodePhoto(bytes.data, kFingerprintDecodingTarget);
+                    if (!decoded.ok()) return skip(i, decoded.error);
+                    measureFingerprint(photo, decoded.bgr);
+                }
                 return settle(i, true, &fromCache_);
             }
             if (cached.status == EmbeddingCache::Lookup::Status::Damaged) ++damagedCacheEntries_;
@@ -323,8 +329,6 @@ private:
         return found.has_value();
     }
 
-    // An undecodable BGR (a photo whose embedding was cached but which no longer decodes) leaves
-    // the fingerprint unknown: such a photo is then grouped by its embedding alone.
     void measureFingerprint(EmbeddedPhoto& photo, const cv::Mat& bgr) const
     {
         photo.fingerprint = pictureFingerprint(bgr);
