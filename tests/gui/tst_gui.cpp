@@ -1355,6 +1355,24 @@ private Q_SLOTS:
         QCOMPARE(list->topLevelItemCount(), int(c->audit()->suspects.size()));
         list->setCurrentItem(list->topLevelItem(0));
         QCOMPARE(c->rowOfPath(c->selectedPhoto()), c->audit()->suspects.front().row);
+        // Clicked with a tab open that shows no photo, it is shown on the Photos tab; the graph,
+        // which rings the photo picked, stays open.
+        if (list->topLevelItemCount() >= 2) {
+            const auto clickSuspect = [list](int i) {
+                list->scrollToItem(list->topLevelItem(i));
+                QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                                  QPoint(8, list->visualItemRect(list->topLevelItem(i)).center().y()));
+            };
+            audited.tabs()->setCurrentIndex(audited.tabs()->indexOf(audited.findChild<QWidget*>(QStringLiteral("comparisonView"))));
+            QVERIFY(audited.tabs()->currentIndex() > 0);
+            clickSuspect(1);
+            QCOMPARE(c->rowOfPath(c->selectedPhoto()), c->audit()->suspects[1].row);
+            QCOMPARE(audited.tabs()->currentIndex(), 0);
+            audited.tabs()->setCurrentWidget(audited.graphView());
+            clickSuspect(0);
+            QCOMPARE(c->rowOfPath(c->selectedPhoto()), c->audit()->suspects.front().row);
+            QCOMPARE(audited.tabs()->currentWidget(), static_cast<QWidget*>(audited.graphView()));
+        }
         // The graph rings them.
         QCOMPARE(audited.graphView()->suspectNodeCount(), int(c->audit()->suspects.size()));
         audited.tabs()->setCurrentIndex(0);

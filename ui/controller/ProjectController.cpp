@@ -207,26 +207,28 @@ void ProjectController::cancel()
 {
     // The task the status bar names (and those that need its result), not the ones queued after
     // it: Cancel while comparing methods also dropped the embedding of an unlabeled folder added
-    // meanwhile, which nothing then redid (a GUI review).
-    const bool busy = isBusy();
-    // A project being opened runs beside the queue and is what the status bar names then: it is
-    // canceled with the rest, as before.
-    if (isOpening()) tasks_->runner()->cancelAll();
-    else tasks_->runner()->cancel(tasks_->runner()->firstTask());
-    if (busy) Q_EMIT cancelRequested();
+    // meanwhile, which nothing then redid (a GUI review). A project being opened runs beside the
+    // queue and is what the status bar names then: it is canceled with the rest, as before.
+    cancelAndSay([this] {
+        if (isOpening()) tasks_->runner()->cancelAll();
+        else tasks_->runner()->cancel(tasks_->runner()->firstTask());
+    });
 }
 
 void ProjectController::stopTraining()
 {
-    const bool busy = isBusy();
-    tasks_->stopTraining();
-    if (busy) Q_EMIT cancelRequested();
+    cancelAndSay([this] { tasks_->stopTraining(); });
 }
 
 void ProjectController::cancelEverything()
 {
+    cancelAndSay([this] { tasks_->runner()->cancelAll(); });
+}
+
+void ProjectController::cancelAndSay(const std::function<void()>& cancelTasks)
+{
     const bool busy = isBusy();
-    tasks_->runner()->cancelAll();
+    cancelTasks();
     if (busy) Q_EMIT cancelRequested();
 }
 

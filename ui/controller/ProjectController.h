@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QStringList>
+#include <functional>
 #include <memory>
 
 namespace exemplar::ui {
@@ -187,6 +188,8 @@ private:
     template <typename Source>
     void forwardMessages(Source* source);
     void analyseTrainedSpaceIfShown();
+    // Runs CANCELTASKS, and says a cancel was asked (the views' Stop buttons) when work was running.
+    void cancelAndSay(const std::function<void()>& cancelTasks);
 
     ProjectModel* model_;
     ThumbnailCache* thumbnails_;

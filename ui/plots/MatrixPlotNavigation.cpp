@@ -22,6 +22,12 @@ void clampRange(QCPAxis* axis, double low, double high)
 MatrixPlotNavigation::MatrixPlotNavigation(QCustomPlot* plot, QCPColorMap* map) : QObject(plot), plot_(plot), map_(map)
 {
     plot_->setInteractions(plot_->interactions() | QCP::iRangeDrag | QCP::iRangeZoom);
+    // Ticks point out of the matrix: drawn inward, they crossed the edge cells and their counts
+    // (a confusion matrix read "-3" in its first column, a GUI review).
+    for (QCPAxis* axis : plot_->axisRect()->axes()) {
+        axis->setTickLength(0, 4);
+        axis->setSubTickLength(0, 2);
+    }
     for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis})
         connect(axis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &MatrixPlotNavigation::keepInside);
     connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) { pressedAt_ = event->pos(); });

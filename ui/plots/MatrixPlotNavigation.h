@@ -2,7 +2,7 @@
 // Wheel zoom and drag pan for a matrix drawn as a QCustomPlot colour map (the similarity heatmap,
 // the confusion matrix): the view never leaves the matrix, and a press released where it began is
 // a click on a cell while one that moved is a pan. At 200 classes a cell is a pixel or two wide,
-// so zooming is how a user reaches a single cell.
+// so zooming is how a user reaches a single cell. Its axes' ticks point outward, off the cells.
 #include "plots/QCustomPlotInclude.h"
 
 #include <QObject>

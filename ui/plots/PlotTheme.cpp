@@ -102,6 +102,20 @@ void applyPlotTheme(QCustomPlot* plot)
         if (auto* scale = qobject_cast<QCPColorScale*>(plot->plotLayout()->elementAt(i))) styleAxis(scale->axis(), palette);
 }
 
+void showLegendBelow(QCustomPlot* plot, int columns)
+{
+    plot->legend->setVisible(true);
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    QCPLayoutGrid* layout = plot->plotLayout();
+    const int row = layout->rowCount();
+    layout->addElement(row, 0, plot->legend);
+    layout->setRowStretchFactor(row, 0.001);  // as tall as its entries; the axes take the rest
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(columns);
+    plot->legend->setMargins(QMargins(0, 0, 0, 0));
+    plot->legend->setRowSpacing(0);
+}
+
 QColor classColor(int classIndex)
 {
     // Golden-ratio hue steps keep neighbouring classes apart for any number of classes.

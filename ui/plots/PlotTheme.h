@@ -12,6 +12,11 @@ namespace exemplar::ui {
 QCustomPlot* createPlot(QWidget* parent);
 void applyPlotTheme(QCustomPlot* plot);
 
+// Shows PLOT's legend in a row of its own under the axes, COLUMNS entries side by side: inside the
+// axes it covered data (the learning curve's last measured point) and took a third of a narrow
+// plot (the Optimize tab's).
+void showLegendBelow(QCustomPlot* plot, int columns);
+
 QColor classColor(int classIndex);
 // Marks suspect photos (see core/analysis/Audit.h) in every view: one colour, so it reads as one meaning.
 inline const QColor kSuspectColor{235, 140, 0};

@@ -55,11 +55,11 @@ void ClassificationCardDelegate::setUpVerdict(QTextDocument* document, const QMo
 }
 
 ClassificationCardDelegate::Layout ClassificationCardDelegate::cardLayout(const QStyleOptionViewItem& option,
-                                                                          const QModelIndex& index, int listedClasses)
+                                                                          const QModelIndex& index, int listedClasses,
+                                                                          QTextDocument* verdict)
 {
-    QTextDocument verdict;
-    setUpVerdict(&verdict, index, option.font, verdictWidth(option.rect.width()));
-    return layout(option.rect, listedClasses, option.fontMetrics.lineSpacing(), int(std::ceil(verdict.size().height())));
+    setUpVerdict(verdict, index, option.font, verdictWidth(option.rect.width()));
+    return layout(option.rect, listedClasses, option.fontMetrics.lineSpacing(), int(std::ceil(verdict->size().height())));
 }
 
 ClassificationCardDelegate::Layout ClassificationCardDelegate::layout(const QRect& card, int listedClasses, int lineHeight,
@@ -138,14 +138,13 @@ void ClassificationCardDelegate::paint(QPainter* painter, const QStyleOptionView
     style->drawControl(QStyle::CE_ItemViewItem, &panel, painter, widget);
 
     const QVariantList ranked = index.data(ClassificationListModel::RankedRole).toList();
-    const Layout parts = cardLayout(option, index, int(ranked.size()));
+    QTextDocument verdict;
+    const Layout parts = cardLayout(option, index, int(ranked.size()), &verdict);
     drawThumbnail(painter, parts.photo, index.data(ClassificationListModel::PathRole).toString(), QStringLiteral("…"),
                   option);
 
     painter->save();
     painter->setClipRect(parts.verdict);
-    QTextDocument verdict;
-    setUpVerdict(&verdict, index, option.font, parts.verdict.width());
     painter->translate(parts.verdict.topLeft());
     QAbstractTextDocumentLayout::PaintContext context;
     context.palette = option.palette;
@@ -179,7 +178,8 @@ bool ClassificationCardDelegate::helpEvent(QHelpEvent* event, QAbstractItemView*
     if (!event || event->type() != QEvent::ToolTip || !index.isValid())
         return QStyledItemDelegate::helpEvent(event, view, option, index);
     const QVariantList ranked = index.data(ClassificationListModel::RankedRole).toList();
-    const Layout parts = cardLayout(option, index, int(ranked.size()));
+    QTextDocument verdict;
+    const Layout parts = cardLayout(option, index, int(ranked.size()), &verdict);
     QString tip = index.data(ClassificationListModel::PathRole).toString();
     for (int i = 0; i < ranked.size(); ++i) {
         const QVariantMap entry = ranked[i].toMap();

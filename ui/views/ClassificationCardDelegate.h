@@ -43,8 +43,10 @@ public:
                    const QModelIndex& index) override;
 
 private:
-    // The card's parts with room for the whole of its verdict.
-    static Layout cardLayout(const QStyleOptionViewItem& option, const QModelIndex& index, int listedClasses);
+    // The card's parts with room for the whole of its verdict, which is laid out in VERDICT (the
+    // layout of its HTML is the costly part: done once per paint).
+    static Layout cardLayout(const QStyleOptionViewItem& option, const QModelIndex& index, int listedClasses,
+                             QTextDocument* verdict);
     void drawThumbnail(QPainter* painter, const QRect& box, const QString& path, const QString& placeholder,
                        const QStyleOptionViewItem& option) const;
 

@@ -318,6 +318,9 @@ void ComparisonView::showComparison(const MethodComparison* comparison, int pend
             table_->setItem(i, c, item);
         }
     }
+    // The recommendation in view: with a dozen methods it was below the table's fold.
+    if (comparison->recommended >= 0 && comparison->recommended < table_->rowCount())
+        table_->scrollToItem(table_->item(comparison->recommended, 0));
     table_->setColumnHidden(kWithoutUnlabeledColumn,
                             std::none_of(comparison->methods.begin(), comparison->methods.end(),
                                          [](const MethodSummary& m) { return !m.plainAccuracies.empty(); }));

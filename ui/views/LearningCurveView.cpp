@@ -47,8 +47,7 @@ LearningCurveView::LearningCurveView(ProjectController* controller, QWidget* par
     wholePhotos->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     plot_->xAxis->setTicker(wholePhotos);
     plot_->yAxis->setLabel(tr("left-out accuracy (%)"));  // the longer title was cut at 1100x700
-    plot_->legend->setVisible(true);
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    showLegendBelow(plot_, 3);
     QCPGraph* measured = plot_->addGraph();
     measured->setName(tr("measured (mean ± sd of the trials)"));
     measured->setLineStyle(QCPGraph::lsNone);
@@ -100,6 +99,14 @@ void LearningCurveView::updateButton()
               : tr("Add class folders first; the curve is measured on your labeled photos"));
 }
 
+void LearningCurveView::showPlot(bool shown)
+{
+    plot_->setVisible(shown);
+    // Without its plot the view is a line of text: it gives the room it was granted in the Methods
+    // tab back to the comparison table, whose ★ row was below its fold (a GUI review).
+    setSizePolicy(QSizePolicy::Preferred, shown ? QSizePolicy::Expanding : QSizePolicy::Maximum);
+}
+
 void LearningCurveView::refresh()
 {
     updateButton();
@@ -110,10 +117,10 @@ void LearningCurveView::refresh()
     if (!curve) {
         summary_->setText(tr("How accuracy grows with photos per class, measured on your photos: what labeling "
                              "more would buy."));
-        plot_->setVisible(false);
+        showPlot(false);
         return;
     }
-    plot_->setVisible(true);
+    showPlot(true);
     QVector<double> x, y, spread;
     for (const LearningCurvePoint& p : curve->points) {
         const double mean = p.meanAccuracy();

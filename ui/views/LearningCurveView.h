@@ -22,6 +22,7 @@ public:
 
 private:
     void refresh();
+    void showPlot(bool shown);
     void updateButton();
 
     ProjectController* controller_;

@@ -128,8 +128,7 @@ OptimizationView::OptimizationView(ProjectController* controller, QWidget* paren
     plot_->setToolTip(tr("Each point is one selection the optimizer tried, scored by leave-one-out accuracy on the "
                          "training photos: optimistic, since the same photos choose the selection. The honest "
                          "figure is the held-out accuracy beside it."));
-    plot_->legend->setVisible(true);
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    showLegendBelow(plot_, 2);
     QCPGraph* values = plot_->addGraph();
     values->setName(tr("objective"));
     values->setLineStyle(QCPGraph::lsNone);

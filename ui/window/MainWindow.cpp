@@ -127,6 +127,13 @@ void MainWindow::createViews()
         const QString note = audit ? audit->searchNote() : QString();
         suspectsLabel->setToolTip(note.isEmpty() ? suspects_->toolTip() : suspects_->toolTip() + QLatin1Char('\n') + note);
     });
+    // A photo picked in the dock is shown where photos are: clicked with the Methods tab open, it
+    // showed nothing (a GUI review). The graph marks it too, so it stays open.
+    const auto showPickedPhoto = [this] {
+        if (tabs_->currentWidget() != graph_) tabs_->setCurrentIndex(kPhotosTab);
+    };
+    connect(suspects_, &QTreeWidget::itemClicked, this, showPickedPhoto);
+    connect(suspects_, &QTreeWidget::itemActivated, this, showPickedPhoto);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(classList_);
     splitter->addWidget(labeled(suspectsLabel, suspects_, this));
@@ -183,7 +190,7 @@ void MainWindow::createViews()
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName(QStringLiteral("viewTabs"));
     tabs_->setDocumentMode(true);
-    tabs_->addTab(photos, tr("Photos"));
+    tabs_->insertTab(kPhotosTab, photos, tr("Photos"));
     tabs_->addTab(heatmap_, tr("Similarity"));
     tabs_->addTab(graph_, tr("Graph"));
     tabs_->addTab(histograms_, tr("Histograms"));

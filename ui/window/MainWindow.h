@@ -56,6 +56,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    static constexpr int kPhotosTab = 0;
     void createViews();
     void createMenus();
     void createStatusBar();
