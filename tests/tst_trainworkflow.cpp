@@ -245,6 +245,35 @@ private Q_SLOTS:
         QVERIFY(!trained.set.evaluation.value(QStringLiteral("protocol")).toString().contains(QStringLiteral("exemplar-cli")));
     }
 
+    // The article's method falls back to keeping every photo unless a selection wins clearly;
+    // the set says so, or the optimizer's plot (selections scoring higher) and a set of every
+    // photo contradicted each other unexplained.
+    void keepingEveryPhotoIsSaid_data()
+    {
+        QTest::addColumn<double>("margin");
+        QTest::addColumn<bool>("keptAll");
+        QTest::newRow("no margin: the optimizer's selection") << 0.0 << false;
+        QTest::newRow("a margin no selection can win by") << 1e6 << true;
+    }
+
+    void keepingEveryPhotoIsSaid()
+    {
+        QFETCH(double, margin);
+        QFETCH(bool, keptAll);
+        const EmbeddingSet photos = makeClusteredSet({12, 12, 12}, 16, 0.7f, 4);
+        TrainRequest request = quickRequest(QStringLiteral("least-central"));
+        request.training.selectionMargin = margin;
+        request.training.validateSelection = false;
+        const TrainedReferenceSet trained = trainReferenceSet(photos, request);
+        const bool all = trained.set.head.referenceCount() == int(trained.set.extra.value(QStringLiteral("training_photos")).toInt());
+        QCOMPARE(trained.set.selection.value(QStringLiteral("kept_all_because_no_clear_gain")).toBool(), keptAll);
+        if (keptAll) QVERIFY(all);
+        const bool said = std::any_of(trained.warnings.begin(), trained.warnings.end(), [](const QString& w) {
+            return w.startsWith(QStringLiteral("every training photo is kept as a reference"));
+        });
+        QCOMPARE(said, keptAll);
+    }
+
     void badSettingsAreRefused_data()
     {
         QTest::addColumn<QString>("field");
