@@ -11,10 +11,12 @@
 #include "Feedback.h"
 #include "ImageDecoder.h"
 #include "ModelSpec.h"
+#include "PictureFingerprint.h"
 #include "TestSupport.h"
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -332,6 +334,19 @@ void TestEmbeddingPipeline::aDamagedPhotoCachedByAnOlderVersionIsRefused()
     QVERIFY(!smeared.empty());
     const QByteArray hash = QCryptographicHash::hash(damaged, QCryptographicHash::Sha256).toHex();
     QVERIFY(cache.store(hash, embedder_->embed(smeared)));
+    // And its fingerprint as that version wrote it: format 01, sealed as the cache seals entries
+    // (the SHA-256 of the key and the body). Read, it would pass the photo for decoded.
+    QVERIFY(cache.storeFingerprint(hash, pictureFingerprint(smeared)));
+    QStringList fingerprints;
+    for (QDirIterator it(cache.directory(), {QStringLiteral("*.pic")}, QDir::Files, QDirIterator::Subdirectories); it.hasNext();)
+        fingerprints << it.next();
+    QCOMPARE(fingerprints.size(), 1);
+    QFile pic(fingerprints.front());
+    QVERIFY(pic.open(QIODevice::ReadOnly));
+    QByteArray body = pic.readAll().chopped(32);
+    pic.close();
+    body.replace(0, 8, QByteArray("EXPIC01\n"));
+    QVERIFY(writeFile(fingerprints.front(), body + QCryptographicHash::hash(hash + body, QCryptographicHash::Sha256)));
 
     for (const bool useIndex : {true, false}) {
         EmbedOptions options;

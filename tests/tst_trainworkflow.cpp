@@ -251,27 +251,33 @@ private Q_SLOTS:
     void keepingEveryPhotoIsSaid_data()
     {
         QTest::addColumn<double>("margin");
-        QTest::addColumn<bool>("keptAll");
-        QTest::newRow("no margin: the optimizer's selection") << 0.0 << false;
-        QTest::newRow("a margin no selection can win by") << 1e6 << true;
+        QTest::addColumn<bool>("pinned");  // every class's count fixed by hand
+        QTest::addColumn<bool>("said");
+        QTest::newRow("no margin: the optimizer's selection") << 0.0 << false << false;
+        QTest::newRow("a margin no selection can win by") << 1e6 << false << true;
+        QTest::newRow("pinned counts, kept as pinned") << 1e6 << true << false;
     }
 
     void keepingEveryPhotoIsSaid()
     {
         QFETCH(double, margin);
-        QFETCH(bool, keptAll);
+        QFETCH(bool, pinned);
+        QFETCH(bool, said);
         const EmbeddingSet photos = makeClusteredSet({12, 12, 12}, 16, 0.7f, 4);
         TrainRequest request = quickRequest(QStringLiteral("least-central"));
         request.training.selectionMargin = margin;
         request.training.validateSelection = false;
+        if (pinned) request.training.pinnedCounts = {3, 3, 3};
         const TrainedReferenceSet trained = trainReferenceSet(photos, request);
-        const bool all = trained.set.head.referenceCount() == int(trained.set.extra.value(QStringLiteral("training_photos")).toInt());
-        QCOMPARE(trained.set.selection.value(QStringLiteral("kept_all_because_no_clear_gain")).toBool(), keptAll);
-        if (keptAll) QVERIFY(all);
-        const bool said = std::any_of(trained.warnings.begin(), trained.warnings.end(), [](const QString& w) {
-            return w.startsWith(QStringLiteral("every training photo is kept as a reference"));
+        const bool keptAll = trained.set.selection.value(QStringLiteral("kept_all_because_no_clear_gain")).toBool();
+        QCOMPARE(keptAll, margin > 0);
+        if (keptAll && !pinned)
+            QCOMPARE(trained.set.head.referenceCount(), trained.set.extra.value(QStringLiteral("training_photos")).toInt());
+        if (pinned) QCOMPARE(trained.set.head.referenceCount(), 9);
+        const bool saysSo = std::any_of(trained.warnings.begin(), trained.warnings.end(), [](const QString& w) {
+            return w.startsWith(QStringLiteral("every training photo is kept:"));
         });
-        QCOMPARE(said, keptAll);
+        QCOMPARE(saysSo, said);
     }
 
     void badSettingsAreRefused_data()

@@ -40,9 +40,9 @@ public:
 
     // The photo's picture fingerprint (PictureFingerprint.h), kept beside its embedding so that a
     // photo found here need not be decoded again; nothing when missing or damaged (the caller
-    // measures it again and stores it). Stored likewise, best effort; an unknown one is refused.
-    // Store one only for a photo that decoded: a photo found with its fingerprint is not decoded
-    // again, and passes for readable.
+    // decodes the photo again, then stores its fingerprint or refuses the photo). Stored likewise,
+    // best effort; an unknown one is refused. Store one only for a photo that decoded: a photo
+    // found with its fingerprint is not decoded again, and passes for readable.
     std::optional<PictureFingerprint> findFingerprint(const QByteArray& contentSha256Hex) const;
     bool storeFingerprint(const QByteArray& contentSha256Hex, const PictureFingerprint& fingerprint) const;
 

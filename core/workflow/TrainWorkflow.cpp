@@ -185,11 +185,11 @@ TrainedReferenceSet trainReferenceSet(const EmbeddingSet& photos, const TrainReq
                                .arg(100 * request.holdoutFraction, 0, 'g', 3);
     // The optimizer's plot shows selections scoring above keeping every photo, and the set then
     // holds every photo: unexplained, that read as a fault (a GUI review at 200 classes).
-    if (trained.details.value(QStringLiteral("kept_all_because_no_clear_gain")).toBool() && !trained.canceled)
-        result.warnings << QStringLiteral("every training photo is kept as a reference: no selection of the least "
-                                          "central ones beat keeping them all by a clear margin (the optimizer's "
-                                          "leave-one-out figures are optimistic, so a selection must also win in "
-                                          "cross-validation inside the training photos)");
+    // With counts pinned, "keeping them all" keeps the pinned counts: nothing to say then.
+    const bool pinned = std::any_of(options.pinnedCounts.begin(), options.pinnedCounts.end(), [](int n) { return n > 0; });
+    if (trained.details.value(QStringLiteral("kept_all_because_no_clear_gain")).toBool() && !trained.canceled && !pinned)
+        result.warnings << QStringLiteral("every training photo is kept: no selection of fewer beat keeping them all "
+                                          "by a clear margin");
     if (unlabeledLikeHeldOut > 0)
         result.warnings << QStringLiteral("%1 unlabeled photo(s) were left out: each is near-identical to a held-out photo, "
                                           "whose pixels must not reach training").arg(unlabeledLikeHeldOut);

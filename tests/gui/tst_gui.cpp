@@ -1357,7 +1357,8 @@ private Q_SLOTS:
         QCOMPARE(c->rowOfPath(c->selectedPhoto()), c->audit()->suspects.front().row);
         // Clicked with a tab open that shows no photo, it is shown on the Photos tab; the graph,
         // which rings the photo picked, stays open.
-        if (list->topLevelItemCount() >= 2) {
+        QVERIFY(list->topLevelItemCount() >= 2);
+        {
             const auto clickSuspect = [list](int i) {
                 list->scrollToItem(list->topLevelItem(i));
                 QTest::mouseClick(list->viewport(), Qt::LeftButton, {},

@@ -193,6 +193,7 @@ private Q_SLOTS:
         QTableWidget* table = methods->table();
         QVERIFY(table->rowCount() >= 8);
         const QRect last = table->visualRect(table->model()->index(table->rowCount() - 1, 0));
+        QCOMPARE(table->verticalScrollBar()->maximum(), 0);  // no row is scrolled off, the first neither
         QVERIFY2(last.bottom() < table->viewport()->height(),
                  qPrintable(QStringLiteral("row %1 ends at %2 in a %3-pixel table").arg(table->rowCount())
                                 .arg(last.bottom()).arg(table->viewport()->height())));
